@@ -1,0 +1,139 @@
+import { createHash } from "node:crypto";
+import type { Container, Probe } from "kubernetes-types/core/v1";
+import { recommendedLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "sluice";
+
+/**
+ * The default workload: a Deployment with a ServiceAccount, a ConfigMap for
+ * plain environment variables, a Service for its ports, a PodDisruptionBudget
+ * once it runs two or more pods, and a HorizontalPodAutoscaler when it
+ * autoscales. Built only on sluice's public API, as a team's own blueprint
+ * would be.
+ */
+export const webService: Blueprint = {
+  name: "web-service",
+  render(app: ResolvedApp): KubernetesObject[] {
+    const { spec } = app;
+    const objects: KubernetesObject[] = [serviceAccount(app)];
+    const hasEnv = Object.keys(spec.env).length > 0;
+    if (hasEnv) objects.push(configMap(app));
+    objects.push(deployment(app, hasEnv));
+    if (Object.keys(spec.ports).length > 0) objects.push(service(app));
+    const minPods = spec.autoscaling ? spec.autoscaling.min : (spec.replicas ?? 1);
+    if (minPods >= 2) objects.push(podDisruptionBudget(app));
+    if (spec.autoscaling) objects.push(horizontalPodAutoscaler(app));
+    return objects;
+  },
+};
+
+function serviceAccount(app: ResolvedApp): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: app.name },
+    // Pods get an API token only when they ask for one.
+    automountServiceAccountToken: false,
+  };
+}
+
+function configMap(app: ResolvedApp): KubernetesObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } };
+}
+
+function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
+  const { spec } = app;
+  const container: Container = {
+    name: app.name,
+    image: app.imageRef,
+    imagePullPolicy: "IfNotPresent",
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ...(spec.args ? { args: [...spec.args] } : {}),
+    ...(Object.keys(spec.ports).length > 0
+      ? { ports: Object.entries(spec.ports).map(([name, port]) => ({ name, containerPort: port, protocol: "TCP" })) }
+      : {}),
+    ...(hasEnv ? { envFrom: [{ configMapRef: { name: app.name } }] } : {}),
+    ...(Object.keys(spec.resources).length > 0 ? { resources: structuredClone(spec.resources) } : {}),
+    ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
+    ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
+    ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: app.name },
+    spec: {
+      // With autoscaling the HPA owns the count; writing it here would make
+      // every sync fight the autoscaler.
+      ...(spec.autoscaling ? {} : { replicas: spec.replicas ?? 1 }),
+      selector: { matchLabels: selectorLabels(app) },
+      template: {
+        metadata: {
+          labels: recommendedLabels(app),
+          // ConfigMap changes do not restart pods by themselves; a changed
+          // hash in the pod template does.
+          ...(hasEnv ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),
+        },
+        spec: {
+          serviceAccountName: app.name,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [container],
+        },
+      },
+    },
+  };
+}
+
+function probe(spec: ResolvedProbe): Probe {
+  const action = spec.tcp ? { tcpSocket: { port: spec.port } } : { httpGet: { path: spec.http!, port: spec.port } };
+  const timing = (["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const).filter(
+    (key) => spec[key] !== undefined,
+  );
+  return { ...action, ...Object.fromEntries(timing.map((key) => [key, spec[key]])) };
+}
+
+function service(app: ResolvedApp): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: app.name },
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(app),
+      ports: Object.entries(app.spec.ports).map(([name, port]) => ({ name, port, targetPort: name, protocol: "TCP" })),
+    },
+  };
+}
+
+function podDisruptionBudget(app: ResolvedApp): KubernetesObject {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name: app.name },
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app) } },
+  };
+}
+
+function horizontalPodAutoscaler(app: ResolvedApp): KubernetesObject {
+  const autoscaling = app.spec.autoscaling!;
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name: app.name },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: app.name },
+      minReplicas: autoscaling.min,
+      maxReplicas: autoscaling.max,
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCPU } },
+        },
+      ],
+    },
+  };
+}
+
+function configHash(env: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(env).sort().map((key) => [key, env[key]]));
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}

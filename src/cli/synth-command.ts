@@ -1,0 +1,60 @@
+import { synth, type Drift } from "../index.js";
+import type { SynthFlags } from "./main.js";
+import { EXIT } from "./main.js";
+import { colors, progressLine, type Io } from "./output.js";
+
+/** `sluice synth [--check]`. */
+export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
+  const progress = progressLine(io);
+  const c = colors(io);
+  let result;
+  try {
+    result = await synth({
+      root: flags.root,
+      stacks: flags.stacks,
+      out: flags.out,
+      check: Boolean(flags.check),
+      skipTypecheck: Boolean(flags.skipTypecheck),
+      onStage: (stage) => progress.update(`sluice synth: ${stage}…`),
+    });
+  } finally {
+    progress.done();
+  }
+  const out = flags.out.replace(/\/+$/, "");
+
+  if (flags.check) {
+    const drift = result.drift!;
+    const count = drift.stale.length + drift.missing.length + drift.extra.length;
+    if (flags.format === "json") {
+      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift }, null, 2)}\n`);
+    } else if (count === 0) {
+      io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files).\n`);
+    } else {
+      io.stdout(formatDrift(drift, out, c));
+      io.stdout(`\n${count} file${count === 1 ? "" : "s"} differ. Run \`sluice synth\` and commit ${out}/.\n`);
+    }
+    return count === 0 ? EXIT.ok : EXIT.found;
+  }
+
+  const write = result.write!;
+  if (flags.format === "json") {
+    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged }, null, 2)}\n`);
+  } else if (write.written.length + write.deleted.length === 0) {
+    io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);
+  } else {
+    io.stdout(
+      `${out}/: ${write.written.length} written, ${write.deleted.length} deleted, ${write.unchanged} unchanged ` +
+        `(${result.resolved.length} app deployments on ${result.model.platform.clusters.length} clusters).\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function formatDrift(drift: Drift, out: string, c: ReturnType<typeof colors>): string {
+  const lines = [
+    ...drift.stale.map((f) => `${c.yellow("stale")}    ${out}/${f}`),
+    ...drift.missing.map((f) => `${c.green("missing")}  ${out}/${f}`),
+    ...drift.extra.map((f) => `${c.red("extra")}    ${out}/${f}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}

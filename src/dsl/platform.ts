@@ -1,0 +1,62 @@
+import { callSite, type CallSite } from "./call-site.js";
+import type { AppSpec, PlatformNames, PlatformSpec } from "./types.js";
+
+/**
+ * A platform value, as exported from a stack. Brands are plain string
+ * properties rather than classes: stacks are imported in their own module
+ * namespace, so `instanceof` across that boundary would be unreliable.
+ */
+export interface Platform<N extends PlatformNames = PlatformNames> {
+  readonly $sluice: "platform";
+  readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"]>;
+  /** Where `definePlatform` was called; the file path is absolute until load makes it relative. */
+  readonly callSite: CallSite | undefined;
+  /** Declares an app on this platform. Names are checked against the platform's. */
+  app(name: string, spec: AppSpec<N>): App<N>;
+  /** Every app declared on this platform so far, in declaration order. */
+  readonly apps: readonly App<N>[];
+}
+
+export interface App<N extends PlatformNames = PlatformNames> {
+  readonly $sluice: "app";
+  readonly name: string;
+  readonly spec: AppSpec<N>;
+  readonly platform: Platform<N>;
+  readonly callSite: CallSite | undefined;
+}
+
+/**
+ * Declares the platform: environments, clusters, waves, teams, the env repo
+ * and the GitOps engine. Export the result from a stack file and build apps
+ * with its `app()` method.
+ */
+export function definePlatform<E extends string, C extends string, W extends string, T extends string>(
+  spec: PlatformSpec<E, C, W, T>,
+): Platform<{ environment: E; cluster: C; wave: W; team: T }> {
+  type N = { environment: E; cluster: C; wave: W; team: T };
+  // Apps are collected on the platform that declares them, so an app counts
+  // wherever it is declared in stacks/, whether or not its module exports it.
+  const declared: App<N>[] = [];
+  const platform: Platform<N> = {
+    $sluice: "platform",
+    spec,
+    callSite: callSite(),
+    app(name: string, appSpec: AppSpec<N>): App<N> {
+      const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec, platform, callSite: callSite() });
+      declared.push(app);
+      return app;
+    },
+    get apps() {
+      return [...declared];
+    },
+  };
+  return Object.freeze(platform);
+}
+
+export function isPlatform(value: unknown): value is Platform {
+  return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "platform";
+}
+
+export function isApp(value: unknown): value is App {
+  return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "app";
+}

@@ -1,0 +1,62 @@
+import type { KubernetesObject } from "../k8s/object.js";
+import type { AppInput } from "../model/app-schema.js";
+import type { ClusterInput, PlatformInput, WaveInput } from "../model/platform-schema.js";
+import type { Settings } from "../model/settings-schema.js";
+
+/**
+ * The authoring types. Their shapes come from the zod schemas in src/model;
+ * only the name fields are narrowed here to the literal names declared in the
+ * platform, so that a misspelt environment, cluster, wave or team is a type
+ * error at the line where it is written.
+ *
+ * `NoInfer` keeps the names declared where they are *defined* (the keys of
+ * `environments`, `clusters` and `teams`, the `name` of each wave): a typo in a
+ * cluster's `environment` or a wave's `clusters` must not widen the union.
+ */
+export type PlatformSpec<E extends string, C extends string, W extends string, T extends string> = Omit<
+  PlatformInput,
+  "environments" | "clusters" | "waves" | "teams"
+> & {
+  environments: { readonly [K in E]: PlatformInput["environments"][string] };
+  clusters: { readonly [K in C]: ClusterSpec<NoInfer<E>> };
+  waves: readonly WaveSpec<W, NoInfer<C>>[];
+  teams: { readonly [K in T]: PlatformInput["teams"][string] };
+};
+
+export type ClusterSpec<E extends string> = Omit<ClusterInput, "environment"> & { environment: E };
+
+export type WaveSpec<W extends string, C extends string> = Omit<WaveInput, "name" | "clusters"> & {
+  name: W;
+  clusters: readonly C[];
+};
+
+/** The names a platform declares; apps are typed against them. */
+export interface PlatformNames {
+  environment: string;
+  cluster: string;
+  wave: string;
+  team: string;
+}
+
+/** Settings written as an override: every field optional at every depth. */
+export type Override = Settings;
+
+export type AppSpec<N extends PlatformNames> = Omit<
+  AppInput,
+  "team" | "release" | "environments" | "clusters" | "objects"
+> & {
+  /** The owning team, from the platform's `teams`. */
+  team: N["team"];
+  /**
+   * The release (immutable tag or digest) each wave runs. A wave without a
+   * release does not run the app; releases must cover a prefix of the wave
+   * order, since a release reaches a wave only after the waves before it.
+   */
+  release: { readonly [K in N["wave"]]?: string };
+  /** Overrides for every cluster of an environment. */
+  environments?: { readonly [K in N["environment"]]?: Override };
+  /** Overrides for one cluster; they win over environment overrides. */
+  clusters?: { readonly [K in N["cluster"]]?: Override };
+  /** Extra Kubernetes objects rendered as written, next to the app's own. */
+  objects?: readonly KubernetesObject[];
+};

@@ -1,0 +1,43 @@
+/**
+ * sluice's public surface. Stacks, blueprints in lib/ and programs that
+ * drive sluice import from here and from nowhere else.
+ */
+
+// The DSL
+export { definePlatform } from "./dsl/platform.js";
+export type { App, Platform } from "./dsl/platform.js";
+export type { AppSpec, ClusterSpec, Override, PlatformNames, PlatformSpec, WaveSpec } from "./dsl/types.js";
+export type { KubernetesObject } from "./k8s/object.js";
+export type { Settings } from "./model/settings-schema.js";
+
+// Building blueprints
+export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
+export type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "./model/resolved.js";
+export type {
+  AppModel,
+  ClusterModel,
+  EnvironmentModel,
+  Model,
+  PlatformModel,
+  RawObject,
+  SyncPolicy,
+  TeamModel,
+  WaveModel,
+} from "./model/model.js";
+export { recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
+export { toYaml } from "./k8s/yaml.js";
+
+// Reporting
+export type { Origin } from "./model/origin.js";
+export { formatOrigin } from "./model/origin.js";
+export type { Diagnostic } from "./model/diagnostic.js";
+export { formatDiagnostic } from "./model/diagnostic.js";
+export { SluiceError, InternalError, isSluiceError } from "./errors.js";
+export { pinpoint } from "./pipeline/locate.js";
+
+// The programmatic API
+export { plan, synth } from "./synth.js";
+export type { Planned, PlanOptions, Stage, SynthOptions, SynthResult } from "./synth.js";
+export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";
+export type { Drift } from "./pipeline/compare.js";
+export type { WriteResult } from "./pipeline/write.js";

@@ -1,0 +1,33 @@
+import type { ResolvedApp } from "../model/resolved.js";
+
+export const MANAGED_BY = "sluice";
+
+/**
+ * A release as a label value: label values allow [A-Za-z0-9_.-] and 63
+ * characters, so a digest "sha256:<64 hex>" becomes "sha256-<first 12 hex>".
+ */
+export function versionLabel(release: string): string {
+  if (release.startsWith("sha256:")) return `sha256-${release.slice(7, 19)}`;
+  return release.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 63);
+}
+
+/**
+ * The labels that select an app's pods. Only name and instance: a selector is
+ * immutable, so it must not contain the version.
+ */
+export function selectorLabels(app: Pick<ResolvedApp, "name">): Record<string, string> {
+  return {
+    "app.kubernetes.io/instance": app.name,
+    "app.kubernetes.io/name": app.name,
+  };
+}
+
+/** Kubernetes recommended labels for every object rendered for an app. */
+export function recommendedLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">): Record<string, string> {
+  return {
+    ...selectorLabels(app),
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+    "app.kubernetes.io/part-of": app.partOf,
+    "app.kubernetes.io/version": versionLabel(app.release),
+  };
+}

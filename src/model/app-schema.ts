@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { dnsLabel } from "./names.js";
+import { settingsSchema, settingsShape } from "./settings-schema.js";
+
+/**
+ * An image repository with no tag or digest: the tag comes from the app's
+ * release for the wave, so that promotion edits one literal per wave.
+ */
+export const imageRepository = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    {
+      message:
+        'must be an image repository without tag or digest, e.g. "registry.example.com/payments"; the tag comes from `release`',
+    },
+  );
+
+/**
+ * An immutable release: a semantic version tag ("1.6.3", "v2.0.0-rc.1") or an
+ * image digest ("sha256:<64 hex>"). Moving tags such as "latest" or "main" are
+ * refused, so that what a wave runs is exactly what was reviewed.
+ */
+export const release = z
+  .string()
+  .regex(/^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?|sha256:[a-f0-9]{64})$/, {
+    message: 'must be an immutable release: a semver tag such as "1.6.3" or a digest "sha256:<64 hex>"',
+  });
+
+/** DNS-1123 subdomain, the rule for most Kubernetes object names. */
+const objectName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+  });
+
+export const rawObjectSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a Kubernetes kind such as ConfigMap" }),
+  metadata: z.looseObject({
+    name: objectName,
+    namespace: dnsLabel.optional(),
+  }),
+});
+
+export const appSchema = z.strictObject({
+  ...settingsShape,
+  team: z.string(),
+  image: imageRepository,
+  release: z.record(z.string(), release),
+  /** One of the team's namespaces. Default: the team's first namespace. */
+  namespace: dnsLabel.optional(),
+  /** `app.kubernetes.io/part-of`. Default: the app's name. */
+  partOf: dnsLabel.optional(),
+  environments: z.record(z.string(), settingsSchema).optional(),
+  clusters: z.record(z.string(), settingsSchema).optional(),
+  objects: z.array(rawObjectSchema).optional(),
+});
+
+export type AppInput = z.input<typeof appSchema>;
+export type AppParsed = z.infer<typeof appSchema>;

@@ -1,0 +1,92 @@
+import type { KubernetesObject } from "../k8s/object.js";
+import type { Origin } from "./origin.js";
+import type { Settings } from "./settings-schema.js";
+
+/**
+ * The validated model: the stacks' declarations after schema and
+ * cross-reference checks, with defaults filled in and every name known to
+ * exist. Resolve builds on this; nothing here is merged yet.
+ */
+export interface Model {
+  readonly platform: PlatformModel;
+  /** Sorted by name. */
+  readonly apps: readonly AppModel[];
+  /** The stack files, relative to the project root, sorted. */
+  readonly files: readonly string[];
+}
+
+export interface SyncPolicy {
+  readonly automated: boolean;
+  readonly prune: boolean;
+  readonly selfHeal: boolean;
+}
+
+export interface PlatformModel {
+  readonly origin: Origin;
+  readonly envRepo: { readonly url: string; readonly revision: string; readonly path: string };
+  readonly engine: "argocd";
+  readonly argocdNamespace: string;
+  readonly owners: readonly string[];
+  /** Sorted by name. */
+  readonly environments: readonly EnvironmentModel[];
+  /** Sorted by name. */
+  readonly clusters: readonly ClusterModel[];
+  /** In rollout order. */
+  readonly waves: readonly WaveModel[];
+  /** Sorted by name. */
+  readonly teams: readonly TeamModel[];
+}
+
+export interface EnvironmentModel {
+  readonly name: string;
+  readonly settings: Settings;
+  readonly sync: SyncPolicy;
+  readonly origin: Origin;
+}
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly environment: string;
+  readonly server: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly wave: string;
+  readonly settings: Settings;
+  readonly origin: Origin;
+}
+
+export interface WaveModel {
+  readonly name: string;
+  /** 0-based position in the rollout. */
+  readonly index: number;
+  /** Sorted by name. */
+  readonly clusters: readonly string[];
+  readonly gate: { readonly soak?: string; readonly approvers: readonly string[] };
+  readonly origin: Origin;
+}
+
+export interface TeamModel {
+  readonly name: string;
+  readonly owners: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly origin: Origin;
+}
+
+export interface AppModel {
+  readonly name: string;
+  readonly team: string;
+  readonly image: string;
+  readonly namespace: string;
+  readonly partOf: string;
+  /** Wave name → release, only for the waves the app runs in. */
+  readonly release: Readonly<Record<string, string>>;
+  readonly settings: Settings;
+  readonly environmentOverrides: Readonly<Record<string, Settings>>;
+  readonly clusterOverrides: Readonly<Record<string, Settings>>;
+  readonly objects: readonly RawObject[];
+  readonly origin: Origin;
+}
+
+export interface RawObject {
+  readonly object: KubernetesObject;
+  readonly origin: Origin;
+}

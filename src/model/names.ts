@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/**
+ * RFC 1123 label, as Kubernetes uses for namespaces and most object names.
+ * App, cluster, team, environment and wave names become directory names in the
+ * env repo and parts of object names, so they must be labels: no dots, no
+ * slashes, no upper case, at most 63 characters.
+ */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function dnsLabelProblem(name: string): string | undefined {
+  if (name.length === 0) return "is empty";
+  if (name.length > 63) return `is ${name.length} characters long; the limit is 63`;
+  if (!DNS_LABEL.test(name)) {
+    return "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+export const dnsLabel = z.string().superRefine((name, ctx) => {
+  const problem = dnsLabelProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(name)} ${problem}` });
+});
+
+/** Environment variable names as Kubernetes accepts them in a container's env. */
+export const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { dnsLabel } from "./names.js";
+import { settingsShape } from "./settings-schema.js";
+
+/** A CODEOWNERS owner: @user, @org/team, or an e-mail address. */
+export const owner = z
+  .string()
+  .regex(/^(@[A-Za-z0-9][-A-Za-z0-9_.]*(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/, {
+    message: 'must be a CODEOWNERS owner: "@user", "@org/team" or an e-mail address',
+  });
+
+export const syncSchema = z.strictObject({
+  /** Argo CD syncs on its own when the env repo changes. Default true. */
+  automated: z.boolean().optional(),
+  /** Delete live objects that are no longer in the env repo. Default false. */
+  prune: z.boolean().optional(),
+  /** Revert changes made to live objects by hand. Default true. */
+  selfHeal: z.boolean().optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  ...settingsShape,
+  sync: syncSchema.optional(),
+});
+
+export const clusterSchema = z.strictObject({
+  ...settingsShape,
+  environment: z.string(),
+  /** The cluster's API server, for people and tools; Argo CD on the cluster deploys in-cluster. */
+  server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+export const gateSchema = z.strictObject({
+  /** How long a release must run in this wave's previous wave before it may enter this one, e.g. "2h", "1d". */
+  soak: z
+    .string()
+    .regex(/^([0-9]+[smhd])+$/, { message: 'must be a duration such as "30m", "2h" or "1d12h"' })
+    .optional(),
+  /** Who must approve a release into this wave; also added to CODEOWNERS for the wave's paths. */
+  approvers: z.array(owner).optional(),
+});
+
+export const waveSchema = z.strictObject({
+  name: dnsLabel,
+  clusters: z.array(z.string()).min(1, { message: "a wave needs at least one cluster" }),
+  gate: gateSchema.optional(),
+});
+
+export const teamSchema = z.strictObject({
+  owners: z.array(owner).min(1, { message: "a team needs at least one owner" }),
+  namespaces: z.array(dnsLabel).min(1, { message: "a team needs at least one namespace" }),
+});
+
+export const envRepoSchema = z.strictObject({
+  url: z.string().regex(/^\S+$/, { message: "must be a git URL without spaces" }),
+  /** The branch Argo CD follows. Default "main". */
+  revision: z.string().min(1).optional(),
+  /** Where the generated tree lives inside the env repo. Default: its root. */
+  path: z
+    .string()
+    .regex(/^([a-z0-9][-a-z0-9_.]*)(\/[a-z0-9][-a-z0-9_.]*)*$/, { message: 'must be a relative path such as "deploy"' })
+    .optional(),
+});
+
+export const platformSchema = z.strictObject({
+  envRepo: envRepoSchema,
+  /** The GitOps engine that pulls the env repo. Only "argocd" for now; "flux" is planned. */
+  engine: z.literal("argocd"),
+  argocd: z.strictObject({ namespace: dnsLabel.optional() }).optional(),
+  /** Default owners of the env repo (CODEOWNERS "*" line). */
+  owners: z.array(owner).optional(),
+  environments: z.record(dnsLabel, environmentSchema),
+  clusters: z.record(dnsLabel, clusterSchema),
+  waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),
+  teams: z.record(dnsLabel, teamSchema),
+});
+
+export type PlatformInput = z.input<typeof platformSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type ClusterInput = z.input<typeof clusterSchema>;
+export type WaveInput = z.input<typeof waveSchema>;
+export type TeamInput = z.input<typeof teamSchema>;

@@ -1,0 +1,35 @@
+import type { KubernetesObject } from "../k8s/object.js";
+import type { Origin } from "./origin.js";
+import type { ResolvedApp } from "./resolved.js";
+
+/** One Kubernetes object, where it goes in the env repo, and the stack line it came from. */
+export interface RenderedObject {
+  /** Path inside out/, with forward slashes. */
+  readonly path: string;
+  readonly object: KubernetesObject;
+  readonly origin: Origin;
+  /** Every stack file that shaped the object. */
+  readonly sources: readonly string[];
+}
+
+/** A generated text file that is not a Kubernetes object (README, CODEOWNERS). */
+export interface RenderedDocument {
+  readonly path: string;
+  readonly content: string;
+  readonly sources: readonly string[];
+}
+
+export interface Rendered {
+  readonly objects: readonly RenderedObject[];
+  readonly documents: readonly RenderedDocument[];
+}
+
+/**
+ * Renders the workload of one app on one cluster. The default is the
+ * web-service blueprint in lib/; a team can supply its own. sluice adds the
+ * namespace and the recommended labels to whatever it returns.
+ */
+export interface Blueprint {
+  readonly name: string;
+  render(app: ResolvedApp): KubernetesObject[];
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { dnsLabelProblem, envVarName } from "./names.js";
+
+/**
+ * The workload settings that every layer may set: environment defaults,
+ * cluster defaults, the app itself, and the app's per-environment and
+ * per-cluster overrides. Every field is optional at every depth, so one schema
+ * serves as both the full spec and its deep-partial override; completeness
+ * (autoscaling has min and max, a probe has a kind) is checked after merging,
+ * in resolve.
+ */
+
+const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
+    message: 'must be a Kubernetes quantity such as "250m", "1", "128Mi" or "2Gi"',
+  });
+
+const resourceList = z.strictObject({
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  "ephemeral-storage": quantity.optional(),
+});
+
+export const resourcesSchema = z.strictObject({
+  requests: resourceList.optional(),
+  limits: resourceList.optional(),
+});
+
+const portName = z.string().superRefine((name, ctx) => {
+  const problem = dnsLabelProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} ${problem}` });
+  else if (name.length > 15) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} is longer than 15 characters` });
+});
+
+export const probeSchema = z.strictObject({
+  /** HTTP GET on this path. */
+  http: z.string().startsWith("/", { message: 'must be a path starting with "/"' }).optional(),
+  /** TCP connect instead of HTTP. */
+  tcp: z.literal(true).optional(),
+  /** Port name from `ports`, or a number; defaults to the first port. */
+  port: z.union([z.string(), z.number().int().min(1).max(65535)]).optional(),
+  initialDelaySeconds: z.number().int().min(0).optional(),
+  periodSeconds: z.number().int().min(1).optional(),
+  timeoutSeconds: z.number().int().min(1).optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+});
+
+export const autoscalingSchema = z.strictObject({
+  min: z.number().int().min(1).optional(),
+  max: z.number().int().min(1).optional(),
+  /** Target average CPU utilisation, in percent of requests. */
+  targetCPU: z.number().int().min(1).max(100).optional(),
+});
+
+export const settingsShape = {
+  replicas: z.number().int().min(0, { message: "must be 0 or more" }).optional(),
+  /** `false` switches off autoscaling that a lower layer turned on. */
+  autoscaling: z.union([z.literal(false), autoscalingSchema]).optional(),
+  /** Named container ports; every one is also exposed by the Service. */
+  ports: z.record(portName, z.number().int().min(1).max(65535)).optional(),
+  /** Plain, non-secret environment variables; they go into the app's ConfigMap. */
+  env: z
+    .record(
+      z.string().regex(envVarName, { message: "is not a valid environment variable name" }),
+      z.string(),
+    )
+    .optional(),
+  resources: resourcesSchema.optional(),
+  probes: z
+    .strictObject({
+      readiness: probeSchema.optional(),
+      liveness: probeSchema.optional(),
+      startup: probeSchema.optional(),
+    })
+    .optional(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+};
+
+export const settingsSchema = z.strictObject(settingsShape);
+
+export type Settings = z.input<typeof settingsSchema>;
+export type ResourcesSpec = z.infer<typeof resourcesSchema>;
+export type ProbeSpec = z.infer<typeof probeSchema>;
+export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;

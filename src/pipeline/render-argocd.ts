@@ -1,0 +1,189 @@
+import { MANAGED_BY, recommendedLabels } from "../k8s/labels.js";
+import type { KubernetesObject } from "../k8s/object.js";
+import type { ClusterModel, PlatformModel } from "../model/model.js";
+import type { RenderedObject } from "../model/rendered.js";
+import type { ResolvedApp } from "../model/resolved.js";
+
+/**
+ * Each cluster runs its own Argo CD, which deploys into the cluster it runs
+ * on; the cluster's `server` is recorded for people and tools.
+ */
+const IN_CLUSTER = "https://kubernetes.default.svc";
+const ARGO_API = "argoproj.io/v1alpha1";
+const FINALIZER = "resources-finalizer.argocd.argoproj.io";
+// Namespaces and AppProjects must exist before the Applications that use them.
+const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
+
+/**
+ * What one cluster's Argo CD watches, under clusters/<cluster>/: the root
+ * app-of-apps, one Application per app, one AppProject per team with apps
+ * there, and the Namespaces those apps run in.
+ */
+export function renderArgoCluster(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  apps: readonly ResolvedApp[],
+  stackOfApp: (app: string) => string,
+): RenderedObject[] {
+  const dir = `clusters/${cluster.name}`;
+  const platformFile = platform.origin.file;
+  const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+  const allSources = [...new Set([platformFile, ...apps.map((a) => stackOfApp(a.name))])].sort();
+  const rendered: RenderedObject[] = [];
+
+  rendered.push({
+    path: `${dir}/root.yaml`,
+    object: rootApplication(platform, cluster, environment.sync.prune, environment.sync.selfHeal, environment.sync.automated),
+    origin: cluster.origin,
+    sources: allSources,
+  });
+
+  for (const app of apps) {
+    rendered.push({
+      path: `${dir}/apps/${app.name}.yaml`,
+      object: application(platform, app),
+      origin: app.origin,
+      sources: [...new Set([platformFile, stackOfApp(app.name)])].sort(),
+    });
+  }
+
+  const teams = platform.teams.filter((team) => apps.some((a) => a.team === team.name));
+  for (const team of teams) {
+    const namespaces = [...new Set(apps.filter((a) => a.team === team.name).map((a) => a.namespace))].sort();
+    rendered.push({
+      path: `${dir}/projects/${team.name}.yaml`,
+      object: appProject(platform, team.name, team.owners, namespaces),
+      origin: team.origin,
+      sources: [platformFile],
+    });
+    for (const namespace of namespaces) {
+      rendered.push({
+        path: `${dir}/namespaces/${namespace}.yaml`,
+        object: namespaceObject(namespace, team.name),
+        origin: team.origin,
+        sources: [platformFile],
+      });
+    }
+  }
+  return rendered;
+}
+
+/** Recommended labels for objects the platform owns; they have no release, so no version. */
+function platformLabels(name: string, partOf: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/instance": name,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/part-of": partOf,
+  };
+}
+
+function sourcePath(platform: PlatformModel, path: string): string {
+  return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
+}
+
+function syncPolicy(sync: { automated: boolean; prune: boolean; selfHeal: boolean }, options: string[]) {
+  return {
+    ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
+    ...(options.length > 0 ? { syncOptions: options } : {}),
+  };
+}
+
+function rootApplication(platform: PlatformModel, cluster: ClusterModel, prune: boolean, selfHeal: boolean, automated: boolean): KubernetesObject {
+  return {
+    apiVersion: ARGO_API,
+    kind: "Application",
+    metadata: {
+      name: "root",
+      namespace: platform.argocdNamespace,
+      labels: {
+        ...cluster.labels,
+        ...platformLabels("root", "platform"),
+        "sluice.dev/cluster": cluster.name,
+        "sluice.dev/environment": cluster.environment,
+      },
+      annotations: { "sluice.dev/cluster-server": cluster.server },
+    },
+    spec: {
+      project: "default",
+      source: {
+        repoURL: platform.envRepo.url,
+        targetRevision: platform.envRepo.revision,
+        path: sourcePath(platform, `clusters/${cluster.name}`),
+      },
+      destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
+      syncPolicy: syncPolicy({ automated, prune, selfHeal }, []),
+    },
+  };
+}
+
+function application(platform: PlatformModel, app: ResolvedApp): KubernetesObject {
+  const { sync } = app.environment;
+  const autoscaled = app.spec.autoscaling !== undefined;
+  return {
+    apiVersion: ARGO_API,
+    kind: "Application",
+    metadata: {
+      name: app.name,
+      namespace: platform.argocdNamespace,
+      labels: {
+        ...recommendedLabels(app),
+        "sluice.dev/environment": app.environment.name,
+        "sluice.dev/team": app.team,
+        "sluice.dev/wave": app.wave.name,
+      },
+      // Deleting the Application deletes what it deployed only where the
+      // environment prunes; elsewhere the workload outlives it.
+      ...(sync.prune ? { finalizers: [FINALIZER] } : {}),
+    },
+    spec: {
+      project: app.team,
+      source: {
+        repoURL: platform.envRepo.url,
+        targetRevision: platform.envRepo.revision,
+        path: sourcePath(platform, `apps/${app.name}/${app.cluster.name}`),
+      },
+      destination: { server: IN_CLUSTER, namespace: app.namespace },
+      syncPolicy: syncPolicy(sync, autoscaled ? ["RespectIgnoreDifferences=true"] : []),
+      // The HPA owns spec.replicas; without this every sync would reset it.
+      ...(autoscaled
+        ? {
+            ignoreDifferences: [
+              { group: "apps", kind: "Deployment", name: app.name, namespace: app.namespace, jsonPointers: ["/spec/replicas"] },
+            ],
+          }
+        : {}),
+    },
+  };
+}
+
+function appProject(platform: PlatformModel, team: string, owners: readonly string[], namespaces: readonly string[]): KubernetesObject {
+  return {
+    apiVersion: ARGO_API,
+    kind: "AppProject",
+    metadata: {
+      name: team,
+      namespace: platform.argocdNamespace,
+      labels: { ...platformLabels(team, team), "sluice.dev/team": team },
+      annotations: { ...BEFORE_APPS },
+    },
+    spec: {
+      description: `Team ${team} (${owners.join(", ")}). Namespaced resources only, in the team's namespaces.`,
+      sourceRepos: [platform.envRepo.url],
+      destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      // No clusterResourceWhitelist: Argo CD then refuses every cluster-scoped kind.
+    },
+  };
+}
+
+function namespaceObject(name: string, team: string): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: { ...platformLabels(name, team), "sluice.dev/team": team },
+      annotations: { ...BEFORE_APPS },
+    },
+  };
+}

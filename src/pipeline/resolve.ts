@@ -1,0 +1,170 @@
+import { SluiceError } from "../errors.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { AppModel, ClusterModel, Model } from "../model/model.js";
+import { childOrigin, type Origin } from "../model/origin.js";
+import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../model/resolved.js";
+import type { ProbeSpec, Settings } from "../model/settings-schema.js";
+import { pinpointAll } from "./locate.js";
+import { mergeLayers, originOf, type Layer } from "./merge.js";
+
+const DEFAULT_TARGET_CPU = 80;
+
+/**
+ * One fully merged spec per (app, cluster) for every cluster whose wave has a
+ * release of the app, in a stable order (app name, then cluster name).
+ */
+export function resolve(root: string, model: Model): ResolvedApp[] {
+  const resolved: ResolvedApp[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const app of model.apps) {
+    for (const cluster of model.platform.clusters) {
+      const release = app.release[cluster.wave];
+      if (release === undefined) continue;
+      const result = resolveOne(model, app, cluster, release);
+      if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
+      else resolved.push(result.app);
+    }
+  }
+  if (diagnostics.length > 0) {
+    throw new SluiceError("The stacks are invalid once merged; nothing was written.", dedupe(pinpointAll(root, diagnostics)));
+  }
+  return resolved;
+}
+
+function resolveOne(
+  model: Model,
+  app: AppModel,
+  cluster: ClusterModel,
+  release: string,
+): { app: ResolvedApp } | { diagnostics: Diagnostic[] } {
+  const { platform } = model;
+  const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+  const wave = platform.waves.find((w) => w.name === cluster.wave)!;
+  const layers: Layer[] = [
+    { values: { replicas: 1 }, origin: platform.origin },
+    { values: environment.settings, origin: environment.origin },
+    { values: cluster.settings, origin: cluster.origin },
+    { values: app.settings, origin: app.origin },
+    { values: app.environmentOverrides[environment.name] ?? {}, origin: childOrigin(app.origin, "environments", environment.name) },
+    { values: app.clusterOverrides[cluster.name] ?? {}, origin: childOrigin(app.origin, "clusters", cluster.name) },
+  ];
+  const { value, provenance } = mergeLayers(layers);
+  const merged = value as Settings;
+  const diagnostics: Diagnostic[] = [];
+  const where = (path: string) => originOf(provenance, path) ?? app.origin;
+  const onCluster = ` on cluster ${cluster.name}`;
+
+  let autoscaling: ResolvedSettings["autoscaling"];
+  if (merged.autoscaling) {
+    const { min, max, targetCPU = DEFAULT_TARGET_CPU } = merged.autoscaling;
+    if (min === undefined || max === undefined) {
+      diagnostics.push({
+        code: "resolve/autoscaling-incomplete",
+        message: `autoscaling needs both min and max${onCluster}`,
+        origin: where("autoscaling"),
+        hint: "write autoscaling: { min: 2, max: 10 }",
+      });
+    } else if (min > max) {
+      diagnostics.push({
+        code: "resolve/autoscaling-range",
+        message: `autoscaling min (${min}) is above max (${max})${onCluster}`,
+        origin: where("autoscaling.min"),
+        hint: "make min at most max",
+      });
+    } else {
+      autoscaling = { min, max, targetCPU };
+    }
+    const replicasFrom = provenance.replicas;
+    if (replicasFrom && isAppLayer(replicasFrom, app.origin)) {
+      diagnostics.push({
+        code: "resolve/replicas-and-autoscaling",
+        message: `replicas is set while autoscaling is on${onCluster}; the autoscaler owns the replica count`,
+        origin: replicasFrom,
+        hint: "remove replicas here, or switch autoscaling off with autoscaling: false",
+      });
+    }
+  }
+
+  const ports = merged.ports ?? {};
+  const probes: { -readonly [K in keyof ResolvedSettings["probes"]]: ResolvedProbe } = {};
+  for (const kind of ["readiness", "liveness", "startup"] as const) {
+    const probe: ProbeSpec | undefined = merged.probes?.[kind];
+    if (!probe) continue;
+    const at = where(`probes.${kind}`);
+    if ((probe.http === undefined) === (probe.tcp === undefined)) {
+      diagnostics.push({
+        code: "resolve/probe-kind",
+        message: `the ${kind} probe needs exactly one of http or tcp${onCluster}`,
+        origin: at,
+        hint: 'write { http: "/healthz" } or { tcp: true }',
+      });
+      continue;
+    }
+    const port = probe.port ?? Object.keys(ports)[0];
+    if (port === undefined) {
+      diagnostics.push({
+        code: "resolve/probe-port",
+        message: `the ${kind} probe has no port and the app declares none${onCluster}`,
+        origin: at,
+        hint: "declare ports: { http: 8080 } or give the probe a port",
+      });
+      continue;
+    }
+    if (typeof port === "string" && !(port in ports)) {
+      diagnostics.push({
+        code: "resolve/probe-port",
+        message: `the ${kind} probe uses port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,
+        origin: where(`probes.${kind}.port`),
+        hint: `use one of: ${Object.keys(ports).join(", ") || "(none declared)"}`,
+      });
+      continue;
+    }
+    probes[kind] = { ...probe, port };
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const spec: ResolvedSettings = {
+    ...(autoscaling ? { autoscaling } : { replicas: merged.replicas ?? 1 }),
+    ports,
+    env: merged.env ?? {},
+    resources: merged.resources ?? {},
+    probes,
+    ...(merged.command ? { command: merged.command } : {}),
+    ...(merged.args ? { args: merged.args } : {}),
+  };
+  if (autoscaling) delete provenance.replicas;
+  return {
+    app: {
+      name: app.name,
+      team: app.team,
+      namespace: app.namespace,
+      partOf: app.partOf,
+      image: app.image,
+      release,
+      imageRef: release.startsWith("sha256:") ? `${app.image}@${release}` : `${app.image}:${release}`,
+      cluster,
+      environment,
+      wave,
+      spec,
+      provenance,
+      objects: app.objects,
+      origin: app.origin,
+    },
+  };
+}
+
+/** True when the origin lies in the app's own declaration rather than in the platform. */
+function isAppLayer(origin: Origin, appOrigin: Origin): boolean {
+  return origin.file === appOrigin.file && origin.line === appOrigin.line;
+}
+
+/** The same problem in an app-level setting is found once per cluster; report it once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.origin?.file}:${d.origin?.line}|${d.message.replace(/ on cluster \S+/, "")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

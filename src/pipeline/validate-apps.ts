@@ -1,0 +1,184 @@
+import { isClusterScoped, type KubernetesObject } from "../k8s/object.js";
+import { appSchema } from "../model/app-schema.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { AppModel, PlatformModel } from "../model/model.js";
+import { dnsLabelProblem } from "../model/names.js";
+import { childOrigin, type Origin } from "../model/origin.js";
+import { zodDiagnostics } from "./zod-issues.js";
+
+interface DeclaredApp {
+  readonly name: string;
+  readonly spec: unknown;
+  readonly origin: Origin;
+}
+
+/**
+ * Checks every app against its schema and the platform: a DNS-label name used
+ * once, a declared team and one of its namespaces, releases for declared
+ * waves covering a prefix of the rollout, overrides for declared environments
+ * and clusters, raw objects that stay in the app's namespace.
+ */
+export function validateApps(apps: readonly DeclaredApp[], platform: PlatformModel): { apps: AppModel[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const valid: AppModel[] = [];
+  const firstDeclared = new Map<string, Origin>();
+
+  for (const app of apps) {
+    const nameProblem = dnsLabelProblem(app.name);
+    if (nameProblem) {
+      diagnostics.push({
+        code: "validate/app-name",
+        message: `app name ${JSON.stringify(app.name)} ${nameProblem}`,
+        origin: app.origin,
+        hint: 'app names become directory and object names; use something like "payments" or "catalog-api"',
+      });
+      continue;
+    }
+    const earlier = firstDeclared.get(app.name);
+    if (earlier) {
+      diagnostics.push({
+        code: "validate/duplicate-app",
+        message: `app ${app.name} is declared twice (first at ${earlier.file}:${earlier.line})`,
+        origin: app.origin,
+        hint: "app names are unique across all stacks; rename or remove one of them",
+      });
+      continue;
+    }
+    firstDeclared.set(app.name, app.origin);
+    const result = validateApp(app, platform);
+    diagnostics.push(...result.diagnostics);
+    if (result.app) valid.push(result.app);
+  }
+  valid.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { apps: valid, diagnostics };
+}
+
+function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppModel; diagnostics: Diagnostic[] } {
+  const parsed = appSchema.safeParse(app.spec);
+  if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, app.origin) };
+  const spec = parsed.data;
+  const diagnostics: Diagnostic[] = [];
+  const at = (...path: (string | number)[]) => childOrigin(app.origin, ...path);
+  const names = (list: readonly { name: string }[]) => list.map((x) => x.name).join(", ");
+
+  const team = platform.teams.find((t) => t.name === spec.team);
+  if (!team) {
+    diagnostics.push({
+      code: "validate/unknown-team",
+      message: `team ${JSON.stringify(spec.team)} is not declared by the platform`,
+      origin: at("team"),
+      hint: `use one of: ${names(platform.teams)}`,
+    });
+  }
+  const namespace = spec.namespace ?? team?.namespaces[0] ?? "";
+  if (team && !team.namespaces.includes(namespace)) {
+    diagnostics.push({
+      code: "validate/foreign-namespace",
+      message: `namespace ${namespace} does not belong to team ${team.name}`,
+      origin: at("namespace"),
+      hint: `use one of the team's namespaces: ${team.namespaces.join(", ")}`,
+    });
+  }
+
+  // Releases must name declared waves and cover a prefix of the rollout order:
+  // a release reaches wave N+1 only after wave N.
+  for (const wave of Object.keys(spec.release)) {
+    if (!platform.waves.some((w) => w.name === wave)) {
+      diagnostics.push({
+        code: "validate/unknown-wave",
+        message: `release names wave ${JSON.stringify(wave)}, which is not declared`,
+        origin: at("release", wave),
+        hint: `use one of: ${names(platform.waves)}`,
+      });
+    }
+  }
+  const released = platform.waves.map((w) => w.name in spec.release);
+  const gap = released.findIndex((has, i) => !has && released.slice(i + 1).some(Boolean));
+  if (gap !== -1) {
+    const later = platform.waves.find((w, i) => i > gap && released[i])!;
+    diagnostics.push({
+      code: "validate/release-skips-wave",
+      message: `app ${app.name} has a release for wave ${later.name} but none for the earlier wave ${platform.waves[gap]!.name}`,
+      origin: at("release", later.name),
+      hint: "a release reaches a wave only after the waves before it; add a release for every earlier wave",
+    });
+  }
+  if (!released.some(Boolean)) {
+    diagnostics.push({
+      code: "validate/no-release",
+      message: `app ${app.name} has no release for any wave, so it runs nowhere`,
+      origin: at("release"),
+      hint: `add a release for the first wave, e.g. release: { ${JSON.stringify(platform.waves[0]!.name)}: "1.0.0" }`,
+    });
+  }
+
+  for (const environment of Object.keys(spec.environments ?? {})) {
+    if (!platform.environments.some((e) => e.name === environment)) {
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `override for environment ${JSON.stringify(environment)}, which is not declared`,
+        origin: at("environments", environment),
+        hint: `use one of: ${names(platform.environments)}`,
+      });
+    }
+  }
+  for (const cluster of Object.keys(spec.clusters ?? {})) {
+    if (!platform.clusters.some((c) => c.name === cluster)) {
+      diagnostics.push({
+        code: "validate/unknown-cluster",
+        message: `override for cluster ${JSON.stringify(cluster)}, which is not declared`,
+        origin: at("clusters", cluster),
+        hint: `use one of: ${names(platform.clusters)}`,
+      });
+    }
+  }
+
+  const objects = (spec.objects ?? []) as KubernetesObject[];
+  const seen = new Set<string>();
+  objects.forEach((object, index) => {
+    const id = `${object.apiVersion}/${object.kind}/${object.metadata.name}`;
+    if (isClusterScoped(object.kind)) {
+      diagnostics.push({
+        code: "validate/cluster-scoped-object",
+        message: `${object.kind} ${object.metadata.name} is cluster-scoped; an app may only add objects in its own namespace`,
+        origin: at("objects", index),
+        hint: "ask the platform team to add cluster-wide objects to the platform",
+      });
+    } else if (object.metadata.namespace !== undefined && object.metadata.namespace !== namespace) {
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${object.kind} ${object.metadata.name} is in namespace ${object.metadata.namespace}, not the app's namespace ${namespace}`,
+        origin: at("objects", index, "metadata", "namespace"),
+        hint: "leave metadata.namespace out; sluice puts the object in the app's namespace",
+      });
+    }
+    if (seen.has(id)) {
+      diagnostics.push({
+        code: "validate/duplicate-object",
+        message: `${object.kind} ${object.metadata.name} is listed twice`,
+        origin: at("objects", index),
+        hint: "give each object its own name",
+      });
+    }
+    seen.add(id);
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, ...settings } = spec;
+  return {
+    app: {
+      name: app.name,
+      team: spec.team,
+      image,
+      namespace,
+      partOf: partOf ?? app.name,
+      release: Object.fromEntries(platform.waves.filter((w) => w.name in release).map((w) => [w.name, release[w.name]!])),
+      settings,
+      environmentOverrides: environments ?? {},
+      clusterOverrides: clusters ?? {},
+      objects: objects.map((object, index) => ({ object, origin: at("objects", index) })),
+      origin: app.origin,
+    },
+    diagnostics,
+  };
+}

@@ -1,0 +1,145 @@
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../model/model.js";
+import { childOrigin, type Origin } from "../model/origin.js";
+import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
+import type { Settings } from "../model/settings-schema.js";
+import { zodDiagnostics } from "./zod-issues.js";
+
+const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
+
+/**
+ * Checks the platform against its schema and its own cross-references:
+ * every cluster names a declared environment and sits in exactly one wave,
+ * wave names are unique, no namespace belongs to two teams.
+ */
+export function validatePlatform(spec: unknown, origin: Origin): { platform?: PlatformModel; diagnostics: Diagnostic[] } {
+  const parsed = platformSchema.safeParse(spec);
+  if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, origin) };
+  const input: PlatformInput = parsed.data;
+  const diagnostics: Diagnostic[] = [];
+  const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
+
+  const environmentNames = new Set(Object.keys(input.environments));
+  const clusterNames = Object.keys(input.clusters);
+
+  for (const [name, cluster] of Object.entries(input.clusters)) {
+    if (!environmentNames.has(cluster.environment)) {
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `cluster ${name} names environment ${JSON.stringify(cluster.environment)}, which is not declared`,
+        origin: at("clusters", name, "environment"),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    }
+  }
+
+  const waveOf = new Map<string, string>();
+  const waveNames = new Set<string>();
+  input.waves.forEach((wave, index) => {
+    if (waveNames.has(wave.name)) {
+      diagnostics.push({
+        code: "validate/duplicate-wave",
+        message: `wave ${JSON.stringify(wave.name)} is declared twice`,
+        origin: at("waves", index, "name"),
+        hint: "give every wave its own name",
+      });
+    }
+    waveNames.add(wave.name);
+    wave.clusters.forEach((cluster, position) => {
+      if (!(cluster in input.clusters)) {
+        diagnostics.push({
+          code: "validate/unknown-cluster",
+          message: `wave ${wave.name} names cluster ${JSON.stringify(cluster)}, which is not declared`,
+          origin: at("waves", index, "clusters", position),
+          hint: `declare it under clusters, or use one of: ${clusterNames.sort().join(", ")}`,
+        });
+      } else if (waveOf.has(cluster)) {
+        diagnostics.push({
+          code: "validate/cluster-in-two-waves",
+          message: `cluster ${cluster} is in wave ${waveOf.get(cluster)} and again in wave ${wave.name}`,
+          origin: at("waves", index, "clusters", position),
+          hint: "every cluster belongs to exactly one wave; remove it from one of them",
+        });
+      } else {
+        waveOf.set(cluster, wave.name);
+      }
+    });
+  });
+  for (const cluster of clusterNames) {
+    if (!waveOf.has(cluster)) {
+      diagnostics.push({
+        code: "validate/cluster-in-no-wave",
+        message: `cluster ${cluster} is in no wave, so no release would ever reach it`,
+        origin: at("clusters", cluster),
+        hint: "add it to the clusters of one wave",
+      });
+    }
+  }
+
+  const namespaceOwner = new Map<string, string>();
+  for (const [team, { namespaces }] of Object.entries(input.teams)) {
+    namespaces.forEach((namespace, position) => {
+      const owner = namespaceOwner.get(namespace);
+      if (owner !== undefined && owner !== team) {
+        diagnostics.push({
+          code: "validate/shared-namespace",
+          message: `namespace ${namespace} belongs to team ${owner} and to team ${team}`,
+          origin: at("teams", team, "namespaces", position),
+          hint: "a namespace has one owning team; give each team its own",
+        });
+      }
+      namespaceOwner.set(namespace, team);
+    });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  return { platform: toModel(input, origin, waveOf), diagnostics };
+}
+
+function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>): PlatformModel {
+  const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const settingsOf = ({ sync: _sync, environment: _env, server: _server, labels: _labels, ...settings }: Record<string, unknown>) =>
+    settings as Settings;
+
+  const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
+    name,
+    environment: cluster.environment,
+    server: cluster.server,
+    labels: { ...(cluster.labels ?? {}) },
+    wave: waveOf.get(name)!,
+    settings: settingsOf(cluster),
+    origin: at("clusters", name),
+  }));
+  const waves: WaveModel[] = input.waves.map((wave, index) => ({
+    name: wave.name,
+    index,
+    clusters: [...wave.clusters].sort(),
+    gate: { ...(wave.gate?.soak ? { soak: wave.gate.soak } : {}), approvers: [...(wave.gate?.approvers ?? [])] },
+    origin: at("waves", index),
+  }));
+  const teams: TeamModel[] = Object.entries(input.teams).map(([name, team]) => ({
+    name,
+    owners: [...team.owners],
+    namespaces: [...team.namespaces],
+    origin: at("teams", name),
+  }));
+  return {
+    origin,
+    envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
+    engine: input.engine,
+    argocdNamespace: input.argocd?.namespace ?? "argocd",
+    owners: [...(input.owners ?? [])],
+    environments: Object.entries(input.environments)
+      .map(([name, environment]) => ({
+        name,
+        settings: settingsOf(environment),
+        sync: { ...SYNC_DEFAULTS, ...environment.sync },
+        origin: at("environments", name),
+      }))
+      .sort(byName),
+    clusters: clusters.sort(byName),
+    waves,
+    teams: teams.sort(byName),
+  };
+}

@@ -1,0 +1,20 @@
+import { SluiceError } from "../errors.js";
+import type { Model } from "../model/model.js";
+import type { LoadedStacks } from "./load.js";
+import { pinpointAll } from "./locate.js";
+import { validateApps } from "./validate-apps.js";
+import { validatePlatform } from "./validate-platform.js";
+
+/**
+ * Validates what the stacks declared. Collects every problem before failing,
+ * each pointing at the line of the property to change.
+ */
+export function validate(root: string, loaded: LoadedStacks): Model {
+  const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
+  if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
+  const apps = validateApps(loaded.apps, platform);
+  if (apps.diagnostics.length > 0) {
+    throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
+  }
+  return { platform, apps: apps.apps, files: loaded.files };
+}

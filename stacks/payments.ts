@@ -1,0 +1,21 @@
+// Payments API: owned by @acme/payments.
+import { platform } from "./platform.js";
+
+export default platform.app("payments", {
+  team: "payments",
+  image: "registry.example.com/payments/api",
+  release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
+  ports: { http: 8080, metrics: 9090 },
+  env: { DB_HOST: "payments-db.payments.svc", FEATURE_3DS: "true" },
+  probes: {
+    readiness: { http: "/ready", port: "http" },
+    liveness: { http: "/healthz", port: "http", initialDelaySeconds: 10 },
+  },
+  environments: {
+    dev: { replicas: 1 },
+    prod: {
+      replicas: 4,
+      resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    },
+  },
+});

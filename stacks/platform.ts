@@ -1,0 +1,60 @@
+// The fleet: owned by the platform team. Every app stack imports `platform`
+// from here, so environment, cluster, wave and team names are checked as you type.
+import { definePlatform } from "sluice";
+
+export const platform = definePlatform({
+  envRepo: { url: "https://git.example.com/platform/env-repo.git", revision: "main" },
+  engine: "argocd",
+  owners: ["@acme/platform"],
+
+  environments: {
+    dev: {
+      replicas: 1,
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+      env: { LOG_LEVEL: "debug" },
+      sync: { automated: true, prune: true, selfHeal: true },
+    },
+    staging: {
+      replicas: 2,
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+      env: { LOG_LEVEL: "info" },
+      sync: { automated: true, prune: true, selfHeal: true },
+    },
+    prod: {
+      replicas: 3,
+      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+      env: { LOG_LEVEL: "warn" },
+      // Nothing is deleted in production without a person looking at it.
+      sync: { automated: true, prune: false, selfHeal: true },
+    },
+  },
+
+  clusters: {
+    "dev-1": { environment: "dev", server: "https://dev-1.k8s.example.com", labels: { region: "eu-west" } },
+    "staging-1": { environment: "staging", server: "https://staging-1.k8s.example.com", labels: { region: "eu-west" } },
+    "prod-eu-1": {
+      environment: "prod",
+      server: "https://prod-eu-1.k8s.example.com",
+      labels: { region: "eu-west" },
+      env: { REGION: "eu-west" },
+    },
+    "prod-us-1": {
+      environment: "prod",
+      server: "https://prod-us-1.k8s.example.com",
+      labels: { region: "us-east" },
+      env: { REGION: "us-east" },
+    },
+  },
+
+  waves: [
+    { name: "dev", clusters: ["dev-1"] },
+    { name: "staging", clusters: ["staging-1"], gate: { soak: "2h" } },
+    { name: "prod-canary", clusters: ["prod-eu-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
+    { name: "prod", clusters: ["prod-us-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
+  ],
+
+  teams: {
+    payments: { owners: ["@acme/payments"], namespaces: ["payments"] },
+    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"] },
+  },
+});
