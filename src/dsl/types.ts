@@ -38,8 +38,12 @@ export interface PlatformNames {
   team: string;
 }
 
-/** Settings written as an override: every field optional at every depth. */
-export type Override = Settings;
+/**
+ * Settings written as an override: every field optional at every depth.
+ * An interface rather than an alias so that type errors name it instead of
+ * spelling out its whole shape.
+ */
+export interface Override extends Settings {}
 
 export type AppSpec<N extends PlatformNames> = Omit<
   AppInput,

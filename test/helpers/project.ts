@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The sluice repository this test runs in. */
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface Project {
+  /** Absolute path of the project root (a fresh temp dir). */
+  readonly root: string;
+  write(file: string, content: string): void;
+  read(file: string): string;
+  exists(file: string): boolean;
+  remove(file: string): void;
+  /** Every file below `dir` (default out/), relative to it, with its content. */
+  tree(dir?: string): Record<string, string>;
+}
+
+/**
+ * A user's project in a temp dir, with `sluice` (and the packages stacks may
+ * import types from) resolvable from node_modules, exactly as after
+ * `npm install sluice`. Removed when the test file's process exits.
+ */
+export function makeProject(files: Record<string, string> = {}): Project {
+  const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "sluice-test-"));
+  cleanupLater(root);
+  const modules = path.join(root, "node_modules");
+  fs.mkdirSync(modules);
+  fs.symlinkSync(REPO, path.join(modules, "sluice"), "dir");
+  for (const dep of ["kubernetes-types", "@types"]) {
+    fs.symlinkSync(path.join(REPO, "node_modules", dep), path.join(modules, dep), "dir");
+  }
+  fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "fixture", private: true, type: "module" }));
+  const project: Project = {
+    root,
+    write(file, content) {
+      const target = path.join(root, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+    },
+    read: (file) => fs.readFileSync(path.join(root, file), "utf8"),
+    exists: (file) => fs.existsSync(path.join(root, file)),
+    remove: (file) => fs.rmSync(path.join(root, file), { recursive: true, force: true }),
+    tree: (dir = "out") => readTree(path.join(root, dir)),
+  };
+  for (const [file, content] of Object.entries(files)) project.write(file, content);
+  return project;
+}
+
+/** The example stacks of this repository, as files for makeProject. */
+export function exampleStacks(): Record<string, string> {
+  const dir = path.join(REPO, "stacks");
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => [`stacks/${f}`, fs.readFileSync(path.join(dir, f), "utf8")]),
+  );
+}
+
+/** Every file below `dir`, relative and with forward slashes, with its content. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, full).split(path.sep).join("/")] = fs.readFileSync(full, "utf8");
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const roots: string[] = [];
+function cleanupLater(root: string): void {
+  if (roots.length === 0) {
+    process.on("exit", () => {
+      for (const dir of roots) fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  roots.push(root);
+}
