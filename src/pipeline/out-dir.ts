@@ -41,7 +41,12 @@ export function readLock(outDir: string): Lock {
   }
 }
 
+/** A temp file a killed synth left beside its target; the next synth removes it. */
+export function isLeftover(file: string): boolean {
+  return /\.sluice-[0-9]+\.tmp$/.test(file);
+}
+
 /** Files in out/ that the lock does not say sluice generated. */
 export function foreignFiles(onDisk: readonly string[], lock: Lock): string[] {
-  return onDisk.filter((file) => file !== LOCK_PATH && !(file in lock.files));
+  return onDisk.filter((file) => file !== LOCK_PATH && !(file in lock.files) && !isLeftover(file));
 }

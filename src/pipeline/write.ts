@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
-import { LOCK_PATH, type FilePlan } from "../model/plan.js";
-import { foreignFiles, listOutFiles, readLock } from "./out-dir.js";
+import { LOCK_PATH, type FilePlan, type Lock } from "../model/plan.js";
+import { foreignFiles, isLeftover, listOutFiles, readLock } from "./out-dir.js";
 
 export interface WriteResult {
   /** Files created or rewritten, relative to out/. */
@@ -13,11 +13,16 @@ export interface WriteResult {
 }
 
 /**
- * Makes out/ match the plan. Refuses (and changes nothing) when out/ holds a
- * file sluice did not generate. Rewrites only files whose bytes changed and
- * deletes only files its lock lists. New contents are staged next to their
- * targets first and renamed into place only once all of them are staged, so
- * a failure while staging leaves out/ as it was; the lock is renamed last.
+ * Makes out/ match the plan. Refuses, changing nothing, when out/ holds a file
+ * sluice did not generate. Rewrites only files whose bytes changed and
+ * deletes only files its lock lists.
+ *
+ * Order matters for safety: (1) if new files are coming, the lock first
+ * grows to name them, so that even a killed process leaves nothing sluice
+ * would later call foreign; (2) new files are written and changed files are
+ * staged beside their targets — a failure here is rolled back and leaves out/
+ * as it was; (3) staged files are renamed into place and dropped files
+ * deleted; (4) the final lock is written last.
  */
 export function writePlan(outDir: string, plan: FilePlan): WriteResult {
   const onDisk = listOutFiles(outDir);
@@ -33,51 +38,88 @@ export function writePlan(outDir: string, plan: FilePlan): WriteResult {
       })),
     );
   }
+  for (const leftover of onDisk.filter(isLeftover)) fs.rmSync(path.join(outDir, leftover), { force: true });
 
   const present = new Set(onDisk);
-  const changed = plan.files.filter((file) => {
-    if (!present.has(file.path)) return true;
-    return fs.readFileSync(path.join(outDir, file.path), "utf8") !== file.content;
-  });
+  const lockPath = path.join(outDir, LOCK_PATH);
+  const oldLockText = present.has(LOCK_PATH) ? fs.readFileSync(lockPath, "utf8") : undefined;
+  const files = plan.files.filter((file) => file.path !== LOCK_PATH);
+  const changed = files.filter(
+    (file) => !present.has(file.path) || fs.readFileSync(path.join(outDir, file.path), "utf8") !== file.content,
+  );
   const planned = new Set(plan.files.map((f) => f.path));
   const deleted = Object.keys(lock.files).filter((file) => !planned.has(file) && present.has(file));
+  const newLockText = plan.files.find((file) => file.path === LOCK_PATH)!.content;
+  const lockChanged = newLockText !== oldLockText;
 
+  const created: string[] = [];
   const staged: { temp: string; target: string }[] = [];
   const createdDirs: string[] = [];
+  const knownDirs = new Set<string>();
   try {
+    const fresh = changed.filter((file) => !present.has(file.path));
+    if (fresh.length > 0) {
+      const pending: Lock = {
+        lockVersion: 1,
+        files: { ...lock.files, ...Object.fromEntries(fresh.map((f) => [f.path, plan.lock.files[f.path]!])) },
+      };
+      createdDirs.push(...mkdirs(path.dirname(lockPath), knownDirs));
+      replaceFile(lockPath, `${JSON.stringify(pending, null, 2)}\n`);
+    }
     for (const file of changed) {
       const target = path.join(outDir, file.path);
-      createdDirs.push(...mkdirs(path.dirname(target)));
-      const temp = `${target}.sluice-${process.pid}.tmp`;
-      fs.writeFileSync(temp, file.content);
-      staged.push({ temp, target });
+      createdDirs.push(...mkdirs(path.dirname(target), knownDirs));
+      if (present.has(file.path)) {
+        const temp = tempPath(target);
+        fs.writeFileSync(temp, file.content);
+        staged.push({ temp, target });
+      } else {
+        fs.writeFileSync(target, file.content, { flag: "wx" });
+        created.push(target);
+      }
     }
   } catch (error) {
     for (const { temp } of staged) fs.rmSync(temp, { force: true });
+    for (const target of created) fs.rmSync(target, { force: true });
+    if (oldLockText === undefined) fs.rmSync(lockPath, { force: true });
+    else replaceFile(lockPath, oldLockText);
     for (const dir of createdDirs.reverse()) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 
-  // The lock goes last: if anything below fails, the old lock still lists every
-  // file that might be sluice's, so the next synth can finish the job.
-  staged.sort((a, b) => Number(a.target.endsWith(LOCK_PATH)) - Number(b.target.endsWith(LOCK_PATH)));
   for (const { temp, target } of staged) fs.renameSync(temp, target);
   for (const file of deleted) {
     fs.rmSync(path.join(outDir, file), { force: true });
     removeEmptyParents(outDir, path.dirname(path.join(outDir, file)));
   }
-  return {
-    written: changed.map((f) => f.path),
-    deleted,
-    unchanged: plan.files.length - changed.length,
-  };
+  if (lockChanged) replaceFile(lockPath, newLockText);
+
+  const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
+  return { written, deleted, unchanged: plan.files.length - written.length };
+}
+
+function tempPath(target: string): string {
+  return `${target}.sluice-${process.pid}.tmp`;
+}
+
+/** Replaces a file's content atomically: readers see the old bytes or the new, never half. */
+function replaceFile(target: string, content: string): void {
+  const temp = tempPath(target);
+  fs.writeFileSync(temp, content);
+  fs.renameSync(temp, target);
 }
 
 /** Creates `dir` and any missing parents; returns the ones it created, outermost first. */
-function mkdirs(dir: string): string[] {
+function mkdirs(dir: string, known: Set<string>): string[] {
+  if (known.has(dir)) return [];
   const missing: string[] = [];
-  for (let current = dir; !fs.existsSync(current); current = path.dirname(current)) missing.unshift(current);
+  for (let current = dir; !known.has(current) && !fs.existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+  }
   if (missing.length > 0) fs.mkdirSync(dir, { recursive: true });
+  for (let current = dir; !known.has(current) && current !== path.dirname(current); current = path.dirname(current)) {
+    known.add(current);
+  }
   return missing;
 }
 
