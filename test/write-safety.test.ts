@@ -1,12 +1,137 @@
-import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { exampleStacks, makeProject } from "./helpers/project.js";
+import { exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
 
-describe("synth in a fresh project", () => {
-  it("writes out/ from the stacks", async () => {
-    const project = makeProject(exampleStacks());
+/** mtime of every file below out/, to prove which files a synth touched. */
+function mtimes(project: Project): Record<string, number> {
+  const out = path.join(project.root, "out");
+  return Object.fromEntries(Object.keys(readTree(out)).map((f) => [f, fs.statSync(path.join(out, f)).mtimeMs]));
+}
+
+function copyProject(from: Project): Project {
+  const to = makeProject();
+  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
+  return to;
+}
+
+describe("writing out/", () => {
+  let base: Project;
+  beforeAll(async () => {
+    base = makeProject(exampleStacks());
+    await synth({ root: base.root });
+  });
+
+  it("rewrites nothing when the stacks have not changed", async () => {
+    const project = copyProject(base);
+    const before = mtimes(project);
+    await new Promise((r) => setTimeout(r, 20));
     const result = await synth({ root: project.root });
-    expect(result.write!.written.length).toBeGreaterThan(100);
-    expect(project.exists("out/.sluice/lock.json")).toBe(true);
+    expect(result.write!.written).toEqual([]);
+    expect(result.write!.deleted).toEqual([]);
+    expect(mtimes(project)).toEqual(before);
+  });
+
+  it("rewrites exactly the files whose bytes change", async () => {
+    // GIVEN a synthesized project WHEN payments' dev release moves
+    const project = copyProject(base);
+    const before = project.tree();
+    const stamps = mtimes(project);
+    project.write("stacks/payments.ts", project.read("stacks/payments.ts").replace('dev: "1.7.0"', 'dev: "1.7.1"'));
+    await new Promise((r) => setTimeout(r, 20));
+    const result = await synth({ root: project.root });
+    const after = project.tree();
+
+    // THEN the written files are exactly those whose content differs…
+    const differing = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    expect(result.write!.written).toEqual(differing);
+    // …which are payments on dev-1, its Application there, the README table and the lock.
+    expect(differing.every((f) => /^(apps\/payments\/dev-1\/|clusters\/dev-1\/apps\/payments\.yaml$|README\.md$|\.sluice\/lock\.json$)/.test(f))).toBe(true);
+    expect(differing).toContain("apps/payments/dev-1/deployment.yaml");
+    // AND no other file was touched on disk.
+    const touched = Object.keys(after).filter((f) => mtimes(project)[f] !== stamps[f]).sort();
+    expect(touched).toEqual(differing);
+  });
+
+  it("deletes the files of a removed app, and its empty directories, and nothing else", async () => {
+    const project = copyProject(base);
+    const before = project.tree();
+    project.remove("stacks/search.ts");
+    const result = await synth({ root: project.root });
+    const gone = Object.keys(before).filter((f) => !(f in project.tree()));
+    expect(result.write!.deleted.length).toBeGreaterThan(0);
+    expect([...result.write!.deleted].sort()).toEqual(gone.sort());
+    expect(gone.every((f) => f.startsWith("apps/search/") || /^clusters\/[^/]+\/apps\/search\.yaml$/.test(f))).toBe(true);
+    expect(project.exists("out/apps/search")).toBe(false);
+    expect(project.exists("out/apps/payments/dev-1/deployment.yaml")).toBe(true);
+  });
+
+  it("leaves out/ exactly as it was when writing fails part-way", async () => {
+    // GIVEN a new app, and an empty directory where one of its files must go,
+    // so writing fails after other new files were already written.
+    const project = copyProject(base);
+    project.write(
+      "stacks/ledger.ts",
+      `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`,
+    );
+    fs.mkdirSync(path.join(project.root, "out/apps/ledger/dev-1/serviceaccount.yaml"), { recursive: true });
+    const before = project.tree();
+    const lockBefore = project.read("out/.sluice/lock.json");
+
+    await expect(synth({ root: project.root })).rejects.toThrow(/Writing out\/ failed; it was left as it was[\s\S]*EEXIST/);
+
+    expect(project.tree()).toEqual(before);
+    expect(project.read("out/.sluice/lock.json")).toBe(lockBefore);
+    expect(project.exists("out/apps/ledger/dev-1/deployment.yaml")).toBe(false);
+  });
+
+  it("cleans up temp files a killed synth left behind", async () => {
+    const project = copyProject(base);
+    project.write("out/apps/payments/dev-1/deployment.yaml.sluice-4242.tmp", "half");
+    await synth({ root: project.root });
+    expect(project.exists("out/apps/payments/dev-1/deployment.yaml.sluice-4242.tmp")).toBe(false);
+  });
+
+  it("keeps a committed env repo clean in git after a re-synth", async () => {
+    const project = copyProject(base);
+    const git = simpleGit(project.root);
+    await git.init();
+    await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+    project.write(".gitignore", "node_modules/\n");
+    await git.add(".");
+    await git.commit("synth");
+    await synth({ root: project.root });
+    expect((await git.status()).isClean()).toBe(true);
+
+    project.write("stacks/catalog-api.ts", project.read("stacks/catalog-api.ts").replace('prod: "2.4.1"', 'prod: "2.4.2"'));
+    await synth({ root: project.root });
+    const status = await git.status();
+    expect(status.modified.sort()).toEqual(
+      ["out/.sluice/lock.json", "out/README.md", "stacks/catalog-api.ts", ...["configmap", "deployment", "poddisruptionbudget", "service", "serviceaccount"].map((f) => `out/apps/catalog-api/prod-us-1/${f}.yaml`), "out/clusters/prod-us-1/apps/catalog-api.yaml"].sort(),
+    );
+    expect(status.not_added).toEqual([]);
+    expect(status.deleted).toEqual([]);
+  });
+});
+
+describe("synth --check", () => {
+  it("reports stale, missing and extra files and writes nothing", async () => {
+    const project = makeProject(exampleStacks());
+    await synth({ root: project.root });
+    expect((await synth({ root: project.root, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
+
+    project.write("out/apps/payments/dev-1/deployment.yaml", "edited by hand\n");
+    project.remove("out/apps/payments/dev-1/service.yaml");
+    project.write("out/apps/payments/notes.md", "mine\n");
+    const before = project.tree();
+    const { drift } = await synth({ root: project.root, check: true });
+    expect(drift).toEqual({
+      stale: ["apps/payments/dev-1/deployment.yaml"],
+      missing: ["apps/payments/dev-1/service.yaml"],
+      extra: ["apps/payments/notes.md"],
+    });
+    expect(project.tree()).toEqual(before);
   });
 });

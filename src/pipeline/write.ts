@@ -84,7 +84,10 @@ export function writePlan(outDir: string, plan: FilePlan): WriteResult {
     if (oldLockText === undefined) fs.rmSync(lockPath, { force: true });
     else replaceFile(lockPath, oldLockText);
     for (const dir of createdDirs.reverse()) fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SluiceError(`Writing out/ failed; it was left as it was.`, [
+      { code: "write/failed", message: reason, hint: "check that out/ is writable and that nothing else is writing to it, then synth again" },
+    ]);
   }
 
   for (const { temp, target } of staged) fs.renameSync(temp, target);

@@ -15,6 +15,15 @@ export function zodDiagnostics(error: z.ZodError, origin: Origin, basePath: read
         hint: "check the spelling; your editor lists the properties this object accepts",
       };
     }
+    if (issue.code === "invalid_key") {
+      // A record key (an environment, cluster or team name) failed its own check.
+      return {
+        code: "validate/invalid-name",
+        message: issue.issues.map((inner) => inner.message).join("; "),
+        origin: childOrigin(origin, ...basePath, ...issuePath),
+        hint: 'names become directory and object names; use lower-case letters, digits and "-"',
+      };
+    }
     return {
       code: "validate/invalid",
       message: issue.message,

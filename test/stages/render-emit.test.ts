@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { Blueprint, KubernetesObject } from "sluice";
+import { webService } from "../../lib/blueprints/web-service.js";
+import { emit } from "../../src/pipeline/emit.js";
+import { render } from "../../src/pipeline/render.js";
+import { resolve } from "../../src/pipeline/resolve.js";
+import { validate } from "../../src/pipeline/validate.js";
+import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+
+function build(apps: Record<string, unknown>, blueprint: Blueprint = webService) {
+  const model = validate("/nowhere", loaded(platformSpec(), apps));
+  return render(model, resolve("/nowhere", model), blueprint);
+}
+
+describe("render", () => {
+  it("files each app's objects under apps/<app>/<cluster>/ with namespace, labels and origin", () => {
+    const rendered = build({
+      web: appSpec({
+        objects: [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web-public", labels: { tier: "edge" } } }],
+      }),
+    });
+    const devFiles = rendered.objects.filter((o) => o.path.startsWith("apps/web/dev-1/")).map((o) => o.path);
+    expect(devFiles.sort()).toEqual(
+      ["configmap.yaml", "deployment.yaml", "ingress-web-public.yaml", "service.yaml", "serviceaccount.yaml"].map((f) => `apps/web/dev-1/${f}`),
+    );
+    const ingress = rendered.objects.find((o) => o.path === "apps/web/dev-1/ingress-web-public.yaml")!;
+    expect(ingress.object.metadata.namespace).toBe("shop");
+    expect(ingress.object.metadata.labels).toMatchObject({ tier: "edge", "app.kubernetes.io/version": "1.1.0", "app.kubernetes.io/managed-by": "sluice" });
+    expect(ingress.origin).toMatchObject({ file: "stacks/web.ts", path: ["objects", 0] });
+    expect(ingress.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
+  });
+
+  it("renders each cluster's Argo CD root, Applications, AppProjects and Namespaces", () => {
+    const rendered = build({ web: appSpec(), jobs: appSpec({ namespace: "shop-jobs", release: { dev: "1.0.0" } }) });
+    const dev = rendered.objects.filter((o) => o.path.startsWith("clusters/dev-1/")).map((o) => o.path).sort();
+    expect(dev).toEqual([
+      "clusters/dev-1/apps/jobs.yaml",
+      "clusters/dev-1/apps/web.yaml",
+      "clusters/dev-1/namespaces/shop-jobs.yaml",
+      "clusters/dev-1/namespaces/shop.yaml",
+      "clusters/dev-1/projects/shop.yaml",
+      "clusters/dev-1/root.yaml",
+    ]);
+    const project = rendered.objects.find((o) => o.path === "clusters/prod-1/projects/shop.yaml")!.object as KubernetesObject & {
+      spec: { destinations: { namespace: string }[] };
+    };
+    // jobs is not on prod-1, so its namespace is not a destination there.
+    expect(project.spec.destinations.map((d) => d.namespace)).toEqual(["shop"]);
+    const app = rendered.objects.find((o) => o.path === "clusters/dev-1/apps/web.yaml")!.object as KubernetesObject & {
+      spec: { source: { path: string }; syncPolicy: unknown };
+      metadata: { finalizers?: string[] };
+    };
+    expect(app.spec.source.path).toBe("apps/web/dev-1");
+    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+    expect(app.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
+    const prodApp = rendered.objects.find((o) => o.path === "clusters/prod-1/apps/web.yaml")!.object as typeof app;
+    expect(prodApp.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true } });
+    expect(prodApp.metadata.finalizers).toBeUndefined();
+  });
+
+  it("uses whatever blueprint it is given for the workload", () => {
+    const cron: Blueprint = {
+      name: "cron",
+      render: (app) => [{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: app.name }, spec: { schedule: "0 * * * *" } }],
+    };
+    const rendered = build({ web: appSpec({ release: { dev: "1.0.0" } }) }, cron);
+    expect(rendered.objects.filter((o) => o.path.startsWith("apps/")).map((o) => o.path)).toEqual(["apps/web/dev-1/cronjob.yaml"]);
+  });
+});
+
+describe("emit", () => {
+  it("adds a kustomization per directory, listing its files and object subdirectories", () => {
+    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }));
+    const kustomization = (path: string) => parse(plan.files.find((f) => f.path === path)!.content) as { resources: string[] };
+    expect(kustomization("apps/web/dev-1/kustomization.yaml").resources).toEqual([
+      "configmap.yaml",
+      "deployment.yaml",
+      "service.yaml",
+      "serviceaccount.yaml",
+    ]);
+    expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
+    expect(kustomization("clusters/dev-1/apps/kustomization.yaml").resources).toEqual(["web.yaml"]);
+    // prod clusters have no app yet but still get a root that watches them.
+    expect(kustomization("clusters/prod-2/kustomization.yaml").resources).toEqual(["root.yaml"]);
+  });
+
+  it("writes a sorted plan and a lock with every other file's sha256 and sources", () => {
+    const plan = emit(build({ web: appSpec() }));
+    const paths = plan.files.map((f) => f.path);
+    expect(paths).toEqual([...paths].sort());
+    const lockFile = plan.files.find((f) => f.path === ".sluice/lock.json")!;
+    const lock = JSON.parse(lockFile.content) as typeof plan.lock;
+    expect(lock).toEqual(plan.lock);
+    expect(Object.keys(lock.files)).toEqual(paths.filter((p) => p !== ".sluice/lock.json"));
+    for (const file of plan.files.filter((f) => f.path !== ".sluice/lock.json")) {
+      expect(lock.files[file.path]!.sha256).toBe(file.sha256);
+    }
+    expect(lock.files["apps/web/prod-2/deployment.yaml"]!.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
+    expect(plan.files.find((f) => f.path === "apps/web/prod-2/deployment.yaml")!.objects[0]).toMatchObject({
+      kind: "Deployment",
+      name: "web",
+      namespace: "shop",
+      origin: { file: "stacks/web.ts" },
+    });
+  });
+
+  it("refuses two objects that would share a file, naming both origins", () => {
+    const clash = appSpec({
+      release: { dev: "1.0.0" },
+      objects: [{ apiVersion: "v1", kind: "Service", metadata: { name: "web" } }],
+    });
+    expect(() => emit(build({ web: clash }))).toThrow(/apps\/web\/dev-1\/service\.yaml[\s\S]*stacks\/web\.ts/);
+  });
+});
