@@ -4,6 +4,7 @@ import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
+import { check } from "./pipeline/check.js";
 import { compare, type Drift } from "./pipeline/compare.js";
 import { discoverStacks } from "./pipeline/discover.js";
 import { emit } from "./pipeline/emit.js";
@@ -30,7 +31,7 @@ export interface PlanOptions {
   readonly onStage?: (stage: Stage) => void;
 }
 
-export type Stage = "load" | "validate" | "resolve" | "render" | "emit" | "write" | "compare";
+export type Stage = "load" | "validate" | "resolve" | "render" | "check" | "emit" | "write" | "compare";
 
 export interface SynthOptions extends PlanOptions {
   /** The env repo directory, relative to root. Default "out". */
@@ -56,7 +57,7 @@ export interface SynthResult extends Planned {
 
 /**
  * Compiles the stacks into a file plan. Pure apart from reading the stacks:
- * load → validate → resolve → render → emit.
+ * load → validate → resolve → render → check → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
   const root = path.resolve(options.root ?? ".");
@@ -82,6 +83,7 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
   const model = await time("validate", () => validate(root, loaded));
   const resolved = await time("resolve", () => resolve(root, model));
   const rendered = await time("render", () => render(model, resolved, options.blueprint ?? webService));
+  await time("check", () => check(root, rendered));
   const filePlan = await time("emit", () => emit(rendered));
   return { model, resolved, plan: filePlan, timings };
 }

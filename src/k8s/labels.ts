@@ -8,7 +8,11 @@ export const MANAGED_BY = "sluice";
  */
 export function versionLabel(release: string): string {
   if (release.startsWith("sha256:")) return `sha256-${release.slice(7, 19)}`;
-  return release.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 63);
+  // A label value must also start and end with a letter or digit.
+  return release
+    .replace(/[^A-Za-z0-9_.-]/g, "_")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }
 
 /**

@@ -1,0 +1,317 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { plan, synth } from "sluice";
+import { exampleStacks, makeProject, REPO } from "./helpers/project.js";
+import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
+
+/** A parsed manifest; read loosely, as a reviewer reads YAML. */
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+}
+
+const ENV_REPO = "https://git.example.com/platform/env-repo.git"; // stacks/platform.ts
+const VERSION = "app.kubernetes.io/version";
+const dirname = path.posix.dirname;
+const isKustomization = (file: string) => path.posix.basename(file) === "kustomization.yaml";
+const identity = (o: { apiVersion: string; kind: string; namespace?: string | undefined; name: string }) =>
+  `${o.apiVersion} ${o.kind} ${o.namespace ?? "-"}/${o.name}`;
+const idOf = (o: Obj) => identity({ ...o, ...o.metadata });
+
+function parseObjects(where: string, content: string): Obj[] {
+  return parseAllDocuments(content).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${where}: invalid YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
+    return doc.contents === null ? [] : [doc.toJS() as Obj];
+  });
+}
+
+const planned = await plan({ root: REPO });
+const files = new Map(planned.plan.files.map((f) => [f.path, f]));
+const objectFiles = [...files.keys()].filter((f) => f.endsWith(".yaml") && !isKustomization(f));
+const objects = objectFiles.flatMap((file) => parseObjects(`out/${file}`, files.get(file)!.content).map((object) => ({ file, object })));
+/** apps/<app>/<cluster>: one app's manifests on one cluster. */
+const appDirs = [...new Set(objectFiles.filter((f) => f.startsWith("apps/")).map(dirname))].sort();
+const inDir = (dir: string) => objects.filter((o) => dirname(o.file) === dir).map((o) => o.object);
+const ofKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
+function only(dir: string, kind: string): Obj {
+  const found = inDir(dir).filter((o) => o.kind === kind);
+  expect(found, `out/${dir} should hold exactly one ${kind}`).toHaveLength(1);
+  return found[0]!;
+}
+function at(file: string): Obj {
+  const found = objects.filter((o) => o.file === file);
+  expect(found, `out/${file} should hold exactly one object`).toHaveLength(1);
+  return found[0]!.object;
+}
+const container = (deployment: Obj) =>
+  (deployment.spec.template.spec.containers as { name: string; resources?: unknown }[]).find((c) => c.name === deployment.metadata.name);
+
+describe("schemas", () => {
+  it("the checks themselves reject a broken object, a bad label and an unknown kind", () => {
+    const deployment = ofKind("Deployment")[0]!.object;
+    expect(() => schemaFor("apps/v1", "Deployment")!({ ...deployment, spec: { ...deployment.spec, replicas: "two" } })).toThrow(/replicas/);
+    expect(schemaFor("example.com/v1", "Widget")).toBeUndefined();
+    expect(apiServerProblems({ metadata: { name: "Search_1", labels: { [VERSION]: "sha256:4f1c" } } })).toHaveLength(2);
+  });
+
+  it.each(objectFiles)("out/%s matches its published schema", (file) => {
+    const held = objects.filter((o) => o.file === file).map((o) => o.object);
+    expect(held.map(idOf), `out/${file}: the plan records other objects than the file holds`).toEqual(
+      files.get(file)!.objects.map(identity),
+    );
+    for (const object of held) {
+      const validate = schemaFor(object.apiVersion, object.kind);
+      if (!validate) throw new Error(`out/${file}: no schema for ${object.apiVersion} ${object.kind}; add its model to test/helpers/schemas.ts`);
+      try {
+        validate(object);
+      } catch (error) {
+        throw new Error(`out/${file}: ${object.kind} ${object.metadata.name} breaks its schema: ${(error as Error).message}`);
+      }
+      expect(apiServerProblems(object), `out/${file}`).toEqual([]);
+    }
+  });
+
+  it.each([...files.keys()].filter(isKustomization))("out/%s is a sorted Kustomization of exactly its directory", (file) => {
+    const dir = dirname(file);
+    const kustomization = parse(files.get(file)!.content) as { apiVersion?: string; kind?: string; resources?: string[] };
+    expect(kustomization.apiVersion).toBe("kustomize.config.k8s.io/v1beta1");
+    expect(kustomization.kind).toBe("Kustomization");
+    const resources = kustomization.resources ?? [];
+    expect(resources, `out/${file}: resources must be sorted`).toEqual([...resources].sort());
+    for (const entry of resources) {
+      const target = `${dir}/${entry}`;
+      const exists = files.has(target) || files.has(`${target}/kustomization.yaml`);
+      expect(exists, `out/${file} lists ${entry}: no such file or kustomize directory`).toBe(true);
+    }
+    // A manifest beside a kustomization that does not list it is never deployed.
+    const children = [...files.keys()].flatMap((f) => {
+      if (!f.startsWith(`${dir}/`) || f === file) return [];
+      const [head = "", ...rest] = f.slice(dir.length + 1).split("/");
+      if (rest.length === 0) return head.endsWith(".yaml") ? [head] : [];
+      return files.has(`${dir}/${head}/kustomization.yaml`) ? [head] : [];
+    });
+    expect(resources, `out/${file} must list every manifest and kustomize directory in out/${dir}`).toEqual([...new Set(children)].sort());
+  });
+
+  it("every manifest sits next to a kustomization.yaml", () => {
+    expect(objectFiles.filter((f) => !files.has(`${dirname(f)}/kustomization.yaml`))).toEqual([]);
+  });
+});
+
+const hasKubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
+if (!hasKubectl) console.warn("emitted-objects.test.ts: kubectl not installed, so `kubectl kustomize` is NOT run on out/");
+const project = makeProject(exampleStacks());
+await synth({ root: project.root });
+const written = project.tree();
+
+/** What `kubectl kustomize out/<dir>` must print: the objects of its listed files, through listed directories. */
+function expectedBuild(dir: string): string[] {
+  const kustomization = parse(written[`${dir}/kustomization.yaml`] ?? "") as { resources?: string[] } | null;
+  return (kustomization?.resources ?? []).flatMap((entry) => {
+    const content = written[`${dir}/${entry}`];
+    return content === undefined ? expectedBuild(`${dir}/${entry}`) : parseObjects(`out/${dir}/${entry}`, content).map(idOf);
+  });
+}
+
+describe("kubectl kustomize", () => {
+  it("synth writes exactly the planned files into a fresh project", () => {
+    expect(written).toEqual(Object.fromEntries([...files.values()].map((f) => [f.path, f.content])));
+  });
+
+  const dirs = Object.keys(written).filter(isKustomization).map(dirname);
+  it.skipIf(!hasKubectl).each(dirs)(
+    hasKubectl ? "builds out/%s with every object it lists" : "kubectl not installed: skipped `kubectl kustomize out/%s`",
+    (dir) => {
+      const run = spawnSync("kubectl", ["kustomize", path.join(project.root, "out", dir)], { encoding: "utf8" });
+      expect(run.status, `kubectl kustomize out/${dir} failed:\n${run.stderr}`).toBe(0);
+      const built = parseObjects(`kubectl kustomize out/${dir}`, run.stdout).map(idOf).sort();
+      const expected = expectedBuild(dir).sort();
+      expect(built, `kubectl kustomize out/${dir}: number of documents`).toHaveLength(expected.length);
+      expect(built).toEqual(expected);
+    },
+  );
+});
+
+describe("invariants", () => {
+  /** The app an object belongs to: its apps/<app>/ directory, or the Application clusters/<cluster>/apps/<app>.yaml. */
+  function appOf(file: string, object: Obj): string | undefined {
+    const manifest = /^apps\/([^/]+)\/[^/]+\/[^/]+$/.exec(file);
+    const application = /^clusters\/[^/]+\/apps\/([^/]+)\.yaml$/.exec(file);
+    return manifest?.[1] ?? (object.kind === "Application" ? application?.[1] : undefined);
+  }
+
+  it("every object carries the recommended labels; an app's objects and Application its version", () => {
+    const problems: string[] = [];
+    for (const { file, object } of objects) {
+      const labels = object.metadata.labels ?? {};
+      for (const key of ["name", "instance", "part-of"].map((k) => `app.kubernetes.io/${k}`)) {
+        if (!labels[key]) problems.push(`out/${file}: no ${key}`);
+      }
+      if (labels["app.kubernetes.io/managed-by"] !== "sluice") problems.push(`out/${file}: managed-by is not sluice`);
+      const app = appOf(file, object);
+      if (app !== undefined && labels["app.kubernetes.io/name"] !== app) problems.push(`out/${file}: name label is not ${app}`);
+      if (app !== undefined && !labels[VERSION]) problems.push(`out/${file}: no ${VERSION}`);
+    }
+    for (const { file, object } of ofKind("Application")) {
+      for (const manifest of inDir(object.spec.source.path)) {
+        const version = manifest.metadata.labels?.[VERSION];
+        if (appOf(file, object) && version !== object.metadata.labels?.[VERSION]) {
+          problems.push(`out/${file}: deploys ${idOf(manifest)} of version ${version}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("every Deployment selects its pods by a version-free subset of their labels, as do its Service and PDB", () => {
+    expect(ofKind("Deployment").length).toBeGreaterThan(0);
+    for (const { file, object } of ofKind("Deployment")) {
+      const selector: Record<string, string> = object.spec.selector?.matchLabels ?? {};
+      const podLabels: Record<string, string> = object.spec.template.metadata.labels ?? {};
+      expect(Object.keys(selector), `out/${file}: empty selector`).not.toHaveLength(0);
+      expect(podLabels, `out/${file}: selector is not a subset of the pod labels`).toMatchObject(selector);
+      expect(selector, `out/${file}: a selector is immutable, so it must not hold the version`).not.toHaveProperty([VERSION]);
+      for (const other of inDir(dirname(file))) {
+        const otherSelector =
+          other.kind === "Service" ? other.spec.selector : other.kind === "PodDisruptionBudget" ? other.spec.selector.matchLabels : undefined;
+        if (otherSelector) expect(podLabels, `out/${file}: the ${other.kind} selects other pods`).toMatchObject(otherSelector);
+      }
+    }
+  });
+
+  it("wherever an HPA runs, the Deployment leaves replicas to it and Argo CD ignores them", () => {
+    for (const dir of appDirs) {
+      const [, app, cluster] = dir.split("/");
+      const deployment = only(dir, "Deployment");
+      const hpa = inDir(dir).find((o) => o.kind === "HorizontalPodAutoscaler");
+      const application = at(`clusters/${cluster}/apps/${app}.yaml`);
+      if (!hpa) {
+        expect(deployment.spec.replicas, `out/${dir}: replicas`).toEqual(expect.any(Number));
+        expect(application.spec.ignoreDifferences, `${app} on ${cluster}`).toBeUndefined();
+        continue;
+      }
+      expect(hpa.apiVersion).toBe("autoscaling/v2");
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name });
+      expect(deployment.spec, `out/${dir}: the HPA owns replicas`).not.toHaveProperty("replicas");
+      // A CPU-utilization target means nothing without a CPU request to measure against.
+      expect(container(deployment)?.resources, `out/${dir}: HPA on CPU but no CPU request`).toHaveProperty(["requests", "cpu"]);
+      expect(application.spec.ignoreDifferences, `clusters/${cluster}/apps/${app}.yaml`).toContainEqual({
+        group: "apps",
+        kind: "Deployment",
+        name: deployment.metadata.name,
+        namespace: deployment.metadata.namespace,
+        jsonPointers: ["/spec/replicas"],
+      });
+      expect(application.spec.syncPolicy?.syncOptions, `clusters/${cluster}/apps/${app}.yaml`).toContain("RespectIgnoreDifferences=true");
+    }
+  });
+
+  it("search autoscales 2-10 on staging and 4-20 in prod, and runs one fixed replica on dev-1 (stacks/search.ts)", () => {
+    const clusters = ["dev-1", "prod-eu-1", "prod-us-1", "staging-1"];
+    expect(appDirs.filter((d) => d.startsWith("apps/search/"))).toEqual(clusters.map((c) => `apps/search/${c}`));
+    const cpu70 = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }];
+    for (const [cluster, min, max] of [["staging-1", 2, 10], ["prod-eu-1", 4, 20], ["prod-us-1", 4, 20]] as const) {
+      const hpa = only(`apps/search/${cluster}`, "HorizontalPodAutoscaler");
+      expect(hpa.spec, cluster).toMatchObject({ minReplicas: min, maxReplicas: max, metrics: cpu70 });
+      expect(only(`apps/search/${cluster}`, "Deployment").spec, cluster).not.toHaveProperty("replicas");
+      const application = at(`clusters/${cluster}/apps/search.yaml`);
+      expect(application.spec.ignoreDifferences).toEqual([
+        expect.objectContaining({ kind: "Deployment", name: "search", jsonPointers: ["/spec/replicas"] }),
+      ]);
+      expect(application.spec.syncPolicy.syncOptions).toContain("RespectIgnoreDifferences=true");
+    }
+    expect(inDir("apps/search/dev-1").map((o) => o.kind)).not.toContain("HorizontalPodAutoscaler");
+    expect(only("apps/search/dev-1", "Deployment").spec.replicas).toBe(1);
+    expect(at("clusters/dev-1/apps/search.yaml").spec).not.toHaveProperty("ignoreDifferences");
+  });
+
+  it("a PodDisruptionBudget exists exactly where at least two pods run", () => {
+    const cases = new Set<boolean>();
+    for (const dir of appDirs) {
+      const hpa = inDir(dir).find((o) => o.kind === "HorizontalPodAutoscaler");
+      const minPods: number = hpa?.spec.minReplicas ?? only(dir, "Deployment").spec.replicas ?? 1;
+      const pdbs = inDir(dir).filter((o) => o.kind === "PodDisruptionBudget");
+      expect(pdbs, `out/${dir} runs at least ${minPods} pods`).toHaveLength(minPods >= 2 ? 1 : 0);
+      cases.add(minPods >= 2);
+    }
+    expect([...cases].sort(), "the examples should cover both cases").toEqual([false, true]);
+  });
+
+  it("payments runs 1 pod on dev-1, and 4 with limits in prod (stacks/payments.ts)", () => {
+    expect(only("apps/payments/dev-1", "Deployment").spec.replicas).toBe(1);
+    for (const cluster of ["prod-eu-1", "prod-us-1"]) {
+      const deployment = only(`apps/payments/${cluster}`, "Deployment");
+      expect(deployment.spec.replicas, cluster).toBe(4);
+      expect(container(deployment)?.resources, cluster).toEqual({
+        requests: { cpu: "500m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+      });
+    }
+  });
+
+  it("catalog-api sets ENV_NAME on staging-1 only, and runs 3 pods with a 500m CPU limit in prod (stacks/catalog-api.ts)", () => {
+    const dirs = appDirs.filter((d) => d.startsWith("apps/catalog-api/"));
+    expect(dirs).toContain("apps/catalog-api/staging-1");
+    for (const dir of dirs) {
+      expect(only(dir, "ConfigMap").data?.ENV_NAME, `out/${dir}`).toBe(dir.endsWith("/staging-1") ? "staging" : undefined);
+    }
+    for (const cluster of ["prod-eu-1", "prod-us-1"]) {
+      const deployment = only(`apps/catalog-api/${cluster}`, "Deployment");
+      expect(deployment.spec.replicas, cluster).toBe(3);
+      expect(container(deployment)?.resources, cluster).toMatchObject({ limits: { cpu: "500m" } });
+    }
+  });
+
+  it("every Application deploys a kustomize directory into a namespace its cluster's AppProject allows", () => {
+    const deployed: string[] = [];
+    for (const { file, object } of ofKind("Application")) {
+      const cluster = file.split("/")[1]!;
+      const { source, destination, project } = object.spec;
+      expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
+      expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
+      if (file === `clusters/${cluster}/root.yaml`) {
+        // The app-of-apps manages Namespaces and AppProjects, so it runs in Argo CD's built-in project.
+        expect([project, source.path], `out/${file}`).toEqual(["default", `clusters/${cluster}`]);
+        continue;
+      }
+      expect(source.path, `out/${file}`).toBe(`apps/${object.metadata.name}/${cluster}`);
+      deployed.push(source.path);
+      const appProject = objects.find(
+        (o) => o.file.startsWith(`clusters/${cluster}/projects/`) && o.object.kind === "AppProject" && o.object.metadata.name === project,
+      );
+      expect(appProject, `out/${file}: project ${project} is not emitted for ${cluster}`).toBeDefined();
+      expect(appProject!.object.spec.destinations, `out/${file}: destination not allowed by project ${project}`).toContainEqual(destination);
+      expect(inDir(`clusters/${cluster}/namespaces`).map(idOf), `out/${file}`).toContain(`v1 Namespace -/${destination.namespace}`);
+      for (const manifest of inDir(source.path)) {
+        expect(manifest.metadata.namespace, `out/${file} deploys ${idOf(manifest)} outside ${destination.namespace}`).toBe(destination.namespace);
+      }
+    }
+    expect(deployed.sort(), "every apps/<app>/<cluster> is deployed by exactly one Application").toEqual(appDirs);
+  });
+
+  it("AppProjects allow no cluster-scoped kinds and no repository but the env repo", () => {
+    expect(ofKind("AppProject").length).toBeGreaterThan(0);
+    for (const { file, object } of ofKind("AppProject")) {
+      expect(object.spec, `out/${file}`).not.toHaveProperty("clusterResourceWhitelist");
+      expect(object.spec.sourceRepos, `out/${file}`).toEqual([ENV_REPO]);
+    }
+  });
+
+  it("no emitted file holds a path of this machine or a timestamp", () => {
+    const tmp = os.tmpdir();
+    const machinePaths = [REPO, project.root, `${tmp}/`, `${fs.realpathSync(tmp)}/`, ...(os.homedir() === "/" ? [] : [`${os.homedir()}/`])];
+    const timestamp = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b1[5-9]\d{8}(\d{3})?\b/;
+    const emitted = [...[...files.values()].map((f) => [f.path, f.content] as const), ...Object.entries(written)];
+    for (const [file, content] of emitted) {
+      for (const machinePath of machinePaths) expect(content.includes(machinePath), `out/${file} contains ${machinePath}`).toBe(false);
+      expect(content, `out/${file}`).not.toMatch(timestamp);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { isSluiceError, synth } from "sluice";
+import { makeProject, REPO } from "./helpers/project.js";
+
+const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+/** The README's stack examples: ```ts blocks whose first line names the stack file. */
+const examples = Object.fromEntries(
+  [...README.matchAll(/```ts\n\/\/ (stacks\/[\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]),
+);
+
+describe("the README", () => {
+  it("shows stacks that compile as written", async () => {
+    expect(Object.keys(examples).sort()).toEqual(["stacks/payments.ts", "stacks/platform.ts"]);
+    const project = makeProject(examples);
+    const result = await synth({ root: project.root });
+    expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1", "payments@prod-us-1"]);
+  });
+
+  it("shows the error a misspelt cluster really gives", async () => {
+    const shown = /\n(stacks\/payments\.ts):(\d+):(\d+): error: (.*)\n/.exec(README);
+    expect(shown).not.toBeNull();
+    const project = makeProject({
+      ...examples,
+      "stacks/payments.ts": examples["stacks/payments.ts"]!.replace('"prod-us-1": { env', '"prod-us1": { env'),
+    });
+    const error = await synth({ root: project.root }).catch((e: unknown) => e);
+    expect(isSluiceError(error)).toBe(true);
+    const [diagnostic] = isSluiceError(error) ? error.diagnostics : [];
+    expect([diagnostic!.origin!.file, diagnostic!.origin!.line, diagnostic!.origin!.column]).toEqual([shown![1], Number(shown![2]), Number(shown![3])]);
+    expect(diagnostic!.message).toBe(shown![4]);
+  });
+
+  it("documents every flag of every command", async () => {
+    const { main } = await import("../src/cli/main.js");
+    let help = "";
+    const io = { stdout: (t: string) => (help += t), stderr: () => {}, color: false, progress: false };
+    expect(await main(["synth", "--help"], io)).toBe(0);
+    const flags = [...help.matchAll(/--[a-z-]+/g)].map((m) => m[0]).filter((f) => f !== "--help");
+    expect(flags.length).toBeGreaterThan(4);
+    for (const flag of flags) expect(README, `README lacks ${flag}`).toContain(`\`${flag}`);
+  });
+});

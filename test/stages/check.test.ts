@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { isSluiceError } from "sluice";
+import { webService } from "../../lib/blueprints/web-service.js";
+import { check } from "../../src/pipeline/check.js";
+import { render } from "../../src/pipeline/render.js";
+import { resolve } from "../../src/pipeline/resolve.js";
+import { validate } from "../../src/pipeline/validate.js";
+import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+
+function checkApp(spec: Record<string, unknown>) {
+  const model = validate("/nowhere", loaded(platformSpec(), { web: spec }));
+  const rendered = render(model, resolve("/nowhere", model), webService);
+  try {
+    check("/nowhere", rendered);
+    return [];
+  } catch (error) {
+    if (!isSluiceError(error)) throw error;
+    return error.diagnostics;
+  }
+}
+
+describe("check", () => {
+  it("passes everything sluice renders for a valid app", () => {
+    expect(checkApp(appSpec({ autoscaling: { min: 2, max: 4 }, probes: { readiness: { http: "/r" } } }))).toEqual([]);
+  });
+
+  it("validates raw objects against the published schema, pointing at the offending field, once per line", () => {
+    const problems = checkApp(
+      appSpec({
+        release: { dev: "1.0.0", canary: "1.0.0" },
+        objects: [
+          { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny" }, spec: { podSelector: {}, policyTypes: "Ingress" } },
+          { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec: { anything: true } },
+        ],
+      }),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.code).toBe("check/schema");
+    expect(problems[0]!.origin!.path).toEqual(["objects", 0, "spec", "policyTypes"]);
+    expect(problems[0]!.message).toMatch(/\/spec\/policyTypes must be array \(and the same in 1 more file\)/);
+  });
+
+  it("refuses label values the API server would refuse", () => {
+    const problems = checkApp(
+      appSpec({ objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { tier: "front end!" } } }] }),
+    );
+    expect(problems.map((p) => [p.code, p.origin!.path])).toEqual([["check/label-value", ["objects", 0, "metadata", "labels", "tier"]]]);
+  });
+});
