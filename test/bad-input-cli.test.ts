@@ -1,0 +1,95 @@
+/**
+ * The `sluice` command end to end, as a user or CI runs it: a separate node
+ * process, exit codes, and where each diagnostic points.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synth } from "sluice";
+import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { edit, lineOf } from "./helpers/stack-edit.js";
+
+const CLI = path.join(REPO, "src/cli/sluice.js");
+
+function sluice(root: string, ...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.FORCE_COLOR;
+  const result = spawnSync(process.execPath, [CLI, ...args, "--root", root], { encoding: "utf8", env, timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, all: `${result.stdout}\n${result.stderr}` };
+}
+
+let base: Project;
+
+beforeAll(async () => {
+  base = makeProject(exampleStacks());
+  await synth({ root: base.root });
+});
+
+/** GIVEN a project with the example stacks whose out/ was synthesized once. */
+function synthesizedProject(): Project {
+  const p = makeProject();
+  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(base.root, dir), path.join(p.root, dir), { recursive: true });
+  return p;
+}
+
+describe("sluice synth on a bad stack", () => {
+  it("exits 2 and prints stacks/<file>.ts:<line>: with the message, leaving out/ alone", () => {
+    const p = synthesizedProject();
+    const before = p.tree();
+    const text = edit(p, "stacks/payments.ts", "replicas: 4,", "replicas: -1,");
+
+    const run = sluice(p.root, "synth");
+
+    expect(run.status, run.all).toBe(2);
+    expect(run.stderr).toContain(`stacks/payments.ts:${lineOf(text, "replicas: -1")}:`);
+    expect(run.stderr).toContain("must be 0 or more");
+    expect(p.tree()).toEqual(before);
+  });
+
+  it("with --format json prints { ok: false, diagnostics } with file and line on stdout", () => {
+    const p = synthesizedProject();
+    // GIVEN two mistakes in two stacks, both found by validation
+    const payments = edit(p, "stacks/payments.ts", "replicas: 4,", "replicas: -1,");
+    const search = edit(p, "stacks/search.ts", 'app("search"', 'app("Search"');
+
+    const run = sluice(p.root, "synth", "--format", "json");
+
+    expect(run.status, run.all).toBe(2);
+    const report = JSON.parse(run.stdout) as { ok: boolean; diagnostics: { code: string; file?: string; line?: number }[] };
+    expect(report.ok).toBe(false);
+    const places = report.diagnostics.map(({ code, file, line }) => ({ code, file, line }));
+    expect(places).toEqual(
+      expect.arrayContaining([
+        { code: "validate/invalid", file: "stacks/payments.ts", line: lineOf(payments, "replicas: -1") },
+        { code: "validate/app-name", file: "stacks/search.ts", line: lineOf(search, "platform.app(") },
+      ]),
+    );
+    expect(places).toHaveLength(2);
+  });
+});
+
+describe("sluice synth on a good project", () => {
+  it("--check exits 1 listing the stale files after a release change; synth exits 0; --check then exits 0", () => {
+    const p = synthesizedProject();
+
+    // WHEN a release changes: --check reports the stale files and writes nothing
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    const before = p.tree();
+    const stale = sluice(p.root, "synth", "--check");
+    expect(stale.status, stale.all).toBe(1);
+    expect(stale.stdout).toMatch(/^stale\s+out\/apps\/payments\/prod-us-1\/deployment\.yaml$/m);
+    expect(stale.stdout).not.toMatch(/out\/apps\/payments\/prod-eu-1\//);
+    expect(p.tree()).toEqual(before);
+
+    // WHEN synthesized again: out/ follows the stacks and --check is clean
+    const resynth = sluice(p.root, "synth");
+    expect(resynth.status, resynth.all).toBe(0);
+    expect(resynth.stdout).toMatch(/\b[1-9]\d* written\b/);
+    expect(p.read("out/apps/payments/prod-us-1/deployment.yaml")).toContain("1.6.4");
+    const clean = sluice(p.root, "synth", "--check");
+    expect(clean.status, clean.all).toBe(0);
+    expect(clean.stdout).toMatch(/up to date/);
+  });
+});

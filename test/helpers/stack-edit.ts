@@ -1,0 +1,64 @@
+import { expect } from "vitest";
+import { isSluiceError, type Diagnostic } from "sluice";
+import type { Project } from "./project.js";
+
+/**
+ * Replaces the one occurrence of `from` in a project file with `to`. Throws
+ * when `from` is not there exactly once, so that a drifting example stack
+ * makes the test fail loudly instead of silently testing nothing.
+ */
+export function edit(project: Project, file: string, from: string, to: string): string {
+  const text = project.read(file);
+  const count = text.split(from).length - 1;
+  if (count !== 1) throw new Error(`expected ${JSON.stringify(from)} exactly once in ${file}, found it ${count} times`);
+  const next = text.replace(from, () => to);
+  project.write(file, next);
+  return next;
+}
+
+/** The 1-based line of the only line of `text` that contains `marker`. */
+export function lineOf(text: string, marker: string): number {
+  const lines = text.split("\n");
+  const hits = lines.flatMap((line, index) => (line.includes(marker) ? [index + 1] : []));
+  if (hits.length !== 1) throw new Error(`expected ${JSON.stringify(marker)} on exactly one line, found it on ${hits.length}`);
+  return hits[0]!;
+}
+
+/** Awaits `promise`, which must reject with a SluiceError; returns its diagnostics. */
+export async function rejection(promise: Promise<unknown>): Promise<readonly Diagnostic[]> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error, "expected a SluiceError, but it succeeded").toBeDefined();
+  expect(isSluiceError(error), `expected a SluiceError, got ${String(error)}`).toBe(true);
+  const { diagnostics } = error as { diagnostics: readonly Diagnostic[] };
+  expect(diagnostics.length, "a SluiceError without diagnostics").toBeGreaterThan(0);
+  return diagnostics;
+}
+
+/** The one diagnostic reported; fails, listing all of them, when there is not exactly one. */
+export function only(diagnostics: readonly Diagnostic[]): Diagnostic {
+  expect(diagnostics, `expected exactly one diagnostic:\n${show(diagnostics)}`).toHaveLength(1);
+  return diagnostics[0]!;
+}
+
+/** The diagnostics with this code; fails, listing all of them, when there is none. */
+export function withCode(diagnostics: readonly Diagnostic[], code: string): Diagnostic[] {
+  const found = diagnostics.filter((d) => d.code === code);
+  expect(found.length, `expected a diagnostic with code ${code}:\n${show(diagnostics)}`).toBeGreaterThan(0);
+  return found;
+}
+
+/** Asserts the diagnostic points at `file`, line `line` (1-based). */
+export function expectAt(diagnostic: Diagnostic, file: string, line: number): void {
+  expect(diagnostic.origin, `no origin on: ${show([diagnostic])}`).toBeDefined();
+  expect({ file: diagnostic.origin!.file, line: diagnostic.origin!.line }, show([diagnostic])).toEqual({ file, line });
+  expect(diagnostic.origin!.column).toBeGreaterThanOrEqual(1);
+}
+
+export function show(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `  ${d.code} ${d.origin ? `${d.origin.file}:${d.origin.line}:${d.origin.column} ` : ""}${d.message}`).join("\n");
+}
