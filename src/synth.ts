@@ -105,7 +105,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     return { ...planned, timings, drift };
   }
   options.onStage?.("write");
-  const write = writePlan(outDir, planned.plan);
+  const write = await writePlan(outDir, planned.plan);
   timings.write = performance.now() - start;
   return { ...planned, timings, write };
 }

@@ -14,7 +14,7 @@
  */
 export function toYaml(object: object): string {
   const lines: string[] = [];
-  writeMap(order(object, []) as Record<string, unknown>, 0, lines);
+  writeMap(object as Record<string, unknown>, "", true, 0, lines);
   return `${lines.join("\n")}\n`;
 }
 
@@ -23,22 +23,13 @@ const FIRST_METADATA_KEYS = ["name", "namespace", "labels", "annotations"];
 /** Maps whose keys carry no order of their own; sorted so output never depends on how they were built. */
 const SORTED_MAPS = new Set(["labels", "annotations", "matchLabels", "data", "stringData"]);
 
-function order(value: unknown, path: string[]): unknown {
-  if (Array.isArray(value)) return value.map((item) => order(item, path));
-  if (typeof value !== "object" || value === null) return value;
-  const record = value as Record<string, unknown>;
-  const key = path[path.length - 1] ?? "";
-  let keys = Object.keys(record).filter((k) => record[k] !== undefined);
-  if (SORTED_MAPS.has(key)) {
-    keys = keys.sort();
-  } else if (path.length === 0) {
-    keys = [...FIRST_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !FIRST_KEYS.includes(k))];
-  } else if (key === "metadata") {
-    keys = [...FIRST_METADATA_KEYS.filter((k) => keys.includes(k)), ...keys.filter((k) => !FIRST_METADATA_KEYS.includes(k))];
-  }
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = order(record[k], [...path, k]);
-  return out;
+/** The keys of a map in output order; `key` is the key the map sits under ("" at the top). */
+function orderedKeys(map: Record<string, unknown>, key: string, top: boolean): string[] {
+  const keys = Object.keys(map).filter((k) => map[k] !== undefined);
+  if (SORTED_MAPS.has(key)) return keys.sort();
+  const first = top ? FIRST_KEYS : key === "metadata" ? FIRST_METADATA_KEYS : undefined;
+  if (!first) return keys;
+  return [...first.filter((k) => map[k] !== undefined), ...keys.filter((k) => !first.includes(k))];
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -46,44 +37,52 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function isNested(value: unknown): boolean {
-  return (Array.isArray(value) && value.length > 0) || (isMap(value) && Object.keys(value).length > 0);
+  if (Array.isArray(value)) return value.length > 0;
+  if (!isMap(value)) return false;
+  for (const k in value) if (value[k] !== undefined) return true;
+  return false;
 }
 
-function writeMap(map: Record<string, unknown>, indent: number, lines: string[], firstPrefix?: string): void {
-  const pad = " ".repeat(indent);
+const PADS: string[] = [];
+function pad(indent: number): string {
+  return (PADS[indent] ??= " ".repeat(indent));
+}
+
+function writeMap(map: Record<string, unknown>, key: string, top: boolean, indent: number, lines: string[], firstPrefix?: string): void {
   let first = true;
-  for (const [key, value] of Object.entries(map)) {
-    const lead = first && firstPrefix !== undefined ? firstPrefix : pad;
+  for (const k of orderedKeys(map, key, top)) {
+    const value = map[k];
+    const lead = first && firstPrefix !== undefined ? firstPrefix : pad(indent);
     first = false;
     if (isNested(value)) {
-      lines.push(`${lead}${scalar(key)}:`);
-      writeNested(value, indent + 2, lines);
+      lines.push(`${lead}${scalar(k)}:`);
+      writeNested(value, k, indent + 2, lines);
     } else {
-      lines.push(`${lead}${scalar(key)}: ${scalar(value)}`);
+      lines.push(`${lead}${scalar(k)}: ${scalar(value)}`);
     }
   }
 }
 
-function writeNested(value: unknown, indent: number, lines: string[]): void {
+/** A non-empty map or list under `key`. Items of a list inherit the list's key for ordering. */
+function writeNested(value: unknown, key: string, indent: number, lines: string[]): void {
   if (!Array.isArray(value)) {
-    writeMap(value as Record<string, unknown>, indent, lines);
+    writeMap(value as Record<string, unknown>, key, false, indent, lines);
     return;
   }
-  const pad = " ".repeat(indent);
   for (const item of value) {
-    if (isMap(item) && Object.keys(item).length > 0) {
-      writeMap(item, indent + 2, lines, `${pad}- `);
-    } else if (Array.isArray(item) && item.length > 0) {
-      lines.push(`${pad}-`);
-      writeNested(item, indent + 2, lines);
+    if (isNested(item) && isMap(item)) {
+      writeMap(item, key, false, indent + 2, lines, `${pad(indent)}- `);
+    } else if (isNested(item)) {
+      lines.push(`${pad(indent)}-`);
+      writeNested(item, key, indent + 2, lines);
     } else {
-      lines.push(`${pad}- ${scalar(item)}`);
+      lines.push(`${pad(indent)}- ${scalar(item)}`);
     }
   }
 }
 
 // Letters, digits and a few punctuation marks, starting with a letter or "/",
-// not ending in ":" — nothing a YAML parser treats as an indicator, number,
+// with ":" only inside — nothing a YAML parser treats as an indicator, number,
 // date or comment.
 const PLAIN = /^[A-Za-z/][A-Za-z0-9_./@-]*(:[A-Za-z0-9_./@-]+)*$/;
 // Words YAML 1.1 reads as booleans or null (Kubernetes' own parser is YAML 1.1-ish).

@@ -13,17 +13,18 @@ export function renderWorkload(app: ResolvedApp, blueprint: Blueprint, sources: 
   const dir = `apps/${app.name}/${app.cluster.name}`;
   const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
   const raw = app.objects.map(({ object, origin }) => ({ object: structuredClone(object), origin }));
+  const labels = recommendedLabels(app);
   return [...generated, ...raw].map(({ object, origin }: { object: KubernetesObject; origin: Origin }) => {
-    const finished = finish(object, app);
+    const finished = finish(object, app, labels);
     return { path: `${dir}/${fileName(finished, app.name)}`, object: finished, origin, sources };
   });
 }
 
-function finish(object: KubernetesObject, app: ResolvedApp): KubernetesObject {
+function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>): KubernetesObject {
   const metadata = {
     ...object.metadata,
     ...(isClusterScoped(object.kind) ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
-    labels: { ...object.metadata.labels, ...recommendedLabels(app) },
+    labels: { ...object.metadata.labels, ...labels },
   };
   return { ...object, metadata };
 }

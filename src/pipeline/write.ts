@@ -24,7 +24,7 @@ export interface WriteResult {
  * as it was; (3) staged files are renamed into place and dropped files
  * deleted; (4) the final lock is written last.
  */
-export function writePlan(outDir: string, plan: FilePlan): WriteResult {
+export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteResult> {
   const onDisk = listOutFiles(outDir);
   const lock = readLock(outDir);
   const foreign = foreignFiles(onDisk, lock);
@@ -44,9 +44,10 @@ export function writePlan(outDir: string, plan: FilePlan): WriteResult {
   const lockPath = path.join(outDir, LOCK_PATH);
   const oldLockText = present.has(LOCK_PATH) ? fs.readFileSync(lockPath, "utf8") : undefined;
   const files = plan.files.filter((file) => file.path !== LOCK_PATH);
-  const changed = files.filter(
-    (file) => !present.has(file.path) || fs.readFileSync(path.join(outDir, file.path), "utf8") !== file.content,
+  const same = await pool(files, async (file) =>
+    present.has(file.path) && (await fs.promises.readFile(path.join(outDir, file.path), "utf8")) === file.content,
   );
+  const changed = files.filter((_, i) => !same[i]);
   const planned = new Set(plan.files.map((f) => f.path));
   const deleted = Object.keys(lock.files).filter((file) => !planned.has(file) && present.has(file));
   const newLockText = plan.files.find((file) => file.path === LOCK_PATH)!.content;
@@ -66,18 +67,24 @@ export function writePlan(outDir: string, plan: FilePlan): WriteResult {
       createdDirs.push(...mkdirs(path.dirname(lockPath), knownDirs));
       replaceFile(lockPath, `${JSON.stringify(pending, null, 2)}\n`);
     }
-    for (const file of changed) {
+    for (const file of changed) createdDirs.push(...mkdirs(path.dirname(path.join(outDir, file.path)), knownDirs));
+    await pool(changed, async (file) => {
       const target = path.join(outDir, file.path);
-      createdDirs.push(...mkdirs(path.dirname(target), knownDirs));
       if (present.has(file.path)) {
         const temp = tempPath(target);
-        fs.writeFileSync(temp, file.content);
         staged.push({ temp, target });
+        await fs.promises.writeFile(temp, file.content);
       } else {
-        fs.writeFileSync(target, file.content, { flag: "wx" });
+        // "wx" refuses to open a path that exists; once it is open, it is ours to remove.
+        const handle = await fs.promises.open(target, "wx");
         created.push(target);
+        try {
+          await handle.writeFile(file.content);
+        } finally {
+          await handle.close();
+        }
       }
-    }
+    });
   } catch (error) {
     for (const { temp } of staged) fs.rmSync(temp, { force: true });
     for (const target of created) fs.rmSync(target, { force: true });
@@ -99,6 +106,34 @@ export function writePlan(outDir: string, plan: FilePlan): WriteResult {
 
   const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
   return { written, deleted, unchanged: plan.files.length - written.length };
+}
+
+/**
+ * Runs `task` over `items` with a bounded number of file operations in
+ * flight: on a slow disk, overlapping them is several times faster than one
+ * at a time. Results keep the order of `items`.
+ */
+async function pool<T, R>(items: readonly T[], task: (item: T) => Promise<R>, width = 32): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await task(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  // allSettled, not all: every operation in flight must finish before the
+  // caller rolls back, or a late write could land after the cleanup.
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(width, items.length) }, worker));
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (rejected) throw rejected.reason;
+  return results;
 }
 
 function tempPath(target: string): string {
