@@ -29,7 +29,7 @@ export { toYaml } from "./k8s/yaml.js";
 
 // Reporting
 export type { Origin } from "./model/origin.js";
-export { formatOrigin } from "./model/origin.js";
+export { formatOrigin, formatPath } from "./model/origin.js";
 export type { Diagnostic } from "./model/diagnostic.js";
 export { formatDiagnostic } from "./model/diagnostic.js";
 export { SluiceError, InternalError, isSluiceError } from "./errors.js";

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { formatOrigin, type Diagnostic } from "../index.js";
+import { formatOrigin, formatPath, type Diagnostic } from "../index.js";
 
 /** Where the CLI writes. Tests pass their own to capture output. */
 export interface Io {
@@ -28,8 +28,9 @@ export function colors(io: Io) {
 export function formatDiagnosticLine(diagnostic: Diagnostic, io: Io): string {
   const c = colors(io);
   const where = diagnostic.origin ? `${c.bold(formatOrigin(diagnostic.origin))}: ` : "";
+  const path = diagnostic.origin?.path?.length ? `${c.cyan(formatPath(diagnostic.origin.path))}: ` : "";
   const hint = diagnostic.hint ? `\n  ${c.dim(`hint: ${diagnostic.hint}`)}` : "";
-  return `${where}${c.red("error")}: ${diagnostic.message}${hint}\n`;
+  return `${where}${c.red("error")}: ${path}${diagnostic.message}${hint}\n`;
 }
 
 export function diagnosticJson(diagnostic: Diagnostic) {
