@@ -1,9 +1,7 @@
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { CallSite } from "../dsl/call-site.js";
 import { isApp, isPlatform, type App, type Platform } from "../dsl/platform.js";
 import { SluiceError } from "../errors.js";
-import type { Diagnostic } from "../model/diagnostic.js";
 import type { Origin } from "../model/origin.js";
 import { toPosix } from "./discover.js";
 import { importStacks } from "./import-stacks.js";

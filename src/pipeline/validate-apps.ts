@@ -95,7 +95,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
   const released = platform.waves.map((w) => w.name in spec.release);
   const gap = released.findIndex((has, i) => !has && released.slice(i + 1).some(Boolean));
   if (gap !== -1) {
-    const later = platform.waves.find((w, i) => i > gap && released[i])!;
+    const later = platform.waves.find((_, i) => i > gap && released[i])!;
     diagnostics.push({
       code: "validate/release-skips-wave",
       message: `app ${app.name} has a release for wave ${later.name} but none for the earlier wave ${platform.waves[gap]!.name}`,

@@ -4,7 +4,6 @@
  * prints, as its last line, one JSON object with the figures the README quotes.
  * A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  */
-import path from "node:path";
 import { plan, synth } from "sluice";
 import { typecheckStacks } from "../../src/pipeline/typecheck.js";
 import { discoverStacks } from "../../src/pipeline/discover.js";
