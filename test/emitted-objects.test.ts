@@ -277,8 +277,9 @@ describe("invariants", () => {
       expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
       expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
       if (file === `clusters/${cluster}/root.yaml`) {
-        // The app-of-apps manages Namespaces and AppProjects, so it runs in Argo CD's built-in project.
-        expect([project, source.path], `out/${file}`).toEqual(["default", `clusters/${cluster}`]);
+        // The app-of-apps manages Namespaces and AppProjects, so it runs in the platform's own project, emitted beside it.
+        expect([project, source.path], `out/${file}`).toEqual(["sluice-platform", `clusters/${cluster}`]);
+        expect(files.has(`clusters/${cluster}/projects/sluice-platform.yaml`), `out/${file}`).toBe(true);
         continue;
       }
       expect(source.path, `out/${file}`).toBe(`apps/${object.metadata.name}/${cluster}`);
@@ -296,11 +297,21 @@ describe("invariants", () => {
     expect(deployed.sort(), "every apps/<app>/<cluster> is deployed by exactly one Application").toEqual(appDirs);
   });
 
-  it("AppProjects allow no cluster-scoped kinds and no repository but the env repo", () => {
+  it("AppProjects allow no repository but the env repo; team projects no cluster-scoped kinds", () => {
     expect(ofKind("AppProject").length).toBeGreaterThan(0);
     for (const { file, object } of ofKind("AppProject")) {
-      expect(object.spec, `out/${file}`).not.toHaveProperty("clusterResourceWhitelist");
       expect(object.spec.sourceRepos, `out/${file}`).toEqual([ENV_REPO]);
+      if (object.metadata.name === "sluice-platform") {
+        // The root's project: Namespaces, and Applications and AppProjects in Argo CD's namespace only.
+        expect(object.spec.clusterResourceWhitelist, `out/${file}`).toEqual([{ group: "", kind: "Namespace" }]);
+        expect(object.spec.namespaceResourceWhitelist, `out/${file}`).toEqual([
+          { group: "argoproj.io", kind: "Application" },
+          { group: "argoproj.io", kind: "AppProject" },
+        ]);
+        expect(object.spec.destinations, `out/${file}`).toEqual([{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
+      } else {
+        expect(object.spec, `out/${file}`).not.toHaveProperty("clusterResourceWhitelist");
+      }
     }
   });
 

@@ -24,3 +24,8 @@ export const dnsLabel = z.string().superRefine((name, ctx) => {
 
 /** Environment variable names as Kubernetes accepts them in a container's env. */
 export const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * The AppProject of each cluster's root app-of-apps; no team may be named so.
+ */
+export const PLATFORM_PROJECT = "sluice-platform";

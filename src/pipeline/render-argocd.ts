@@ -1,6 +1,7 @@
 import { MANAGED_BY, recommendedLabels } from "../k8s/labels.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { ClusterModel, PlatformModel } from "../model/model.js";
+import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 
@@ -13,6 +14,10 @@ const ARGO_API = "argoproj.io/v1alpha1";
 const FINALIZER = "resources-finalizer.argocd.argoproj.io";
 // Namespaces and AppProjects must exist before the Applications that use them.
 const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
+// The root runs in its own AppProject rather than Argo CD's built-in
+// "default", which allows any repository, destination and kind: the root
+// needs only the env repo, Namespaces, and Applications and AppProjects in
+// Argo CD's namespace.
 
 /**
  * What one cluster's Argo CD watches, under clusters/<cluster>/: the root
@@ -31,6 +36,12 @@ export function renderArgoCluster(
   const allSources = [...new Set([platformFile, ...apps.map((a) => stackOfApp(a.name))])].sort();
   const rendered: RenderedObject[] = [];
 
+  rendered.push({
+    path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
+    object: platformProject(platform),
+    origin: platform.origin,
+    sources: [platformFile],
+  });
   rendered.push({
     path: `${dir}/root.yaml`,
     object: rootApplication(platform, cluster, environment.sync.prune, environment.sync.selfHeal, environment.sync.automated),
@@ -105,7 +116,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, prune: 
       annotations: { "sluice.dev/cluster-server": cluster.server },
     },
     spec: {
-      project: "default",
+      project: PLATFORM_PROJECT,
       source: {
         repoURL: platform.envRepo.url,
         targetRevision: platform.envRepo.revision,
@@ -172,6 +183,29 @@ function appProject(platform: PlatformModel, team: string, owners: readonly stri
       sourceRepos: [platform.envRepo.url],
       destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
       // No clusterResourceWhitelist: Argo CD then refuses every cluster-scoped kind.
+    },
+  };
+}
+
+function platformProject(platform: PlatformModel): KubernetesObject {
+  return {
+    apiVersion: ARGO_API,
+    kind: "AppProject",
+    metadata: {
+      name: PLATFORM_PROJECT,
+      namespace: platform.argocdNamespace,
+      labels: platformLabels(PLATFORM_PROJECT, "platform"),
+      annotations: { ...BEFORE_APPS },
+    },
+    spec: {
+      description: "The cluster's root app-of-apps: Applications, AppProjects and Namespaces from the env repo, nothing else.",
+      sourceRepos: [platform.envRepo.url],
+      destinations: [{ server: IN_CLUSTER, namespace: platform.argocdNamespace }],
+      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      namespaceResourceWhitelist: [
+        { group: "argoproj.io", kind: "Application" },
+        { group: "argoproj.io", kind: "AppProject" },
+      ],
     },
   };
 }

@@ -51,9 +51,10 @@ export function renderReadme(model: Model): RenderedDocument {
   lines.push(
     "## Layout",
     "",
-    "- `clusters/<cluster>/root.yaml` — the Argo CD app-of-apps that cluster's Argo CD starts from (apply it once to bootstrap).",
+    "- `clusters/<cluster>/` — what that cluster's Argo CD watches; bootstrap a cluster once with `kubectl apply -k clusters/<cluster>`.",
+    "- `clusters/<cluster>/root.yaml` — the app-of-apps root Application, in the `sluice-platform` project.",
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster.",
-    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team with apps on the cluster.",
+    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team with apps on the cluster; `sluice-platform.yaml` is the root's.",
     "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the namespaces the platform owns there.",
     "- `apps/<app>/<cluster>/` — the rendered manifests of one app on one cluster.",
     "- `.sluice/lock.json` — every generated file, its sha256 and the stacks it came from.",

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../model/model.js";
+import { PLATFORM_PROJECT } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
@@ -76,6 +77,14 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
   }
 
+  if (PLATFORM_PROJECT in input.teams) {
+    diagnostics.push({
+      code: "validate/reserved-team",
+      message: `team name ${PLATFORM_PROJECT} is reserved for the AppProject of each cluster's root app-of-apps`,
+      origin: at("teams", PLATFORM_PROJECT),
+      hint: "give the team another name",
+    });
+  }
   const namespaceOwner = new Map<string, string>();
   for (const [team, { namespaces }] of Object.entries(input.teams)) {
     namespaces.forEach((namespace, position) => {

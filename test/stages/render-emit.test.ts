@@ -40,6 +40,7 @@ describe("render", () => {
       "clusters/dev-1/namespaces/shop-jobs.yaml",
       "clusters/dev-1/namespaces/shop.yaml",
       "clusters/dev-1/projects/shop.yaml",
+      "clusters/dev-1/projects/sluice-platform.yaml",
       "clusters/dev-1/root.yaml",
     ]);
     const project = rendered.objects.find((o) => o.path === "clusters/prod-1/projects/shop.yaml")!.object as KubernetesObject & {
@@ -81,8 +82,9 @@ describe("emit", () => {
     ]);
     expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
     expect(kustomization("clusters/dev-1/apps/kustomization.yaml").resources).toEqual(["web.yaml"]);
-    // prod clusters have no app yet but still get a root that watches them.
-    expect(kustomization("clusters/prod-2/kustomization.yaml").resources).toEqual(["root.yaml"]);
+    // prod clusters have no app yet but still get a root, in its own project, that watches them.
+    expect(kustomization("clusters/prod-2/kustomization.yaml").resources).toEqual(["projects", "root.yaml"]);
+    expect(kustomization("clusters/prod-2/projects/kustomization.yaml").resources).toEqual(["sluice-platform.yaml"]);
   });
 
   it("writes a sorted plan and a lock with every other file's sha256 and sources", () => {

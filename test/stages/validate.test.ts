@@ -41,6 +41,13 @@ describe("validate", () => {
     expect(found.every((d) => d.origin?.file === "stacks/platform.ts" && d.hint)).toBe(true);
   });
 
+  it("keeps the root's project name from the teams", () => {
+    const spec = platformSpec();
+    (spec.teams as Record<string, unknown>)["sluice-platform"] = { owners: ["@acme/x"], namespaces: ["x"] };
+    const found = diagnostics(() => validate("/nowhere", loaded(spec)));
+    expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["validate/reserved-team", ["teams", "sluice-platform"]]]);
+  });
+
   it("rejects names that are not DNS-1123 labels", () => {
     const spec = platformSpec();
     (spec.teams as Record<string, unknown>)["Shop_Team"] = { owners: ["@acme/x"], namespaces: ["x"] };
