@@ -32,7 +32,8 @@ describe("the sluice command", () => {
     const forced = run(args, { FORCE_COLOR: "1", NO_COLOR: undefined });
     expect(forced.status).toBe(2);
     expect(forced.stderr).toMatch(ANSI);
-    const piped = run(args, { FORCE_COLOR: undefined, NO_COLOR: undefined });
+    // Not a terminal, and CI set (which some colour libraries take as a yes).
+    const piped = run(args, { FORCE_COLOR: undefined, NO_COLOR: undefined, CI: "true" });
     expect(piped.stderr).toContain("stacks/broken.ts:2:");
     expect(piped.stderr).not.toMatch(ANSI);
     const noColor = run(args, { FORCE_COLOR: "1", NO_COLOR: "1" });

@@ -5,16 +5,27 @@ import { formatOrigin, formatPath, type Diagnostic } from "../index.js";
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Colour on stdout. picocolors already honours NO_COLOR, FORCE_COLOR and whether stdout is a terminal. */
+  /** Colour in human output (see wantsColor). */
   readonly color: boolean;
   /** Progress on stderr only when it is a terminal: never in CI logs. */
   readonly progress: boolean;
 }
 
+/**
+ * Colour only on a terminal. NO_COLOR (any non-empty value) always wins;
+ * FORCE_COLOR turns it on elsewhere. Unlike picocolors' own default, a CI
+ * environment does not turn colour on: CI logs stay plain text.
+ */
+export function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0";
+  return isTTY && env.TERM !== "dumb";
+}
+
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  color: pc.isColorSupported,
+  color: wantsColor(process.env, Boolean(process.stdout.isTTY)),
   progress: Boolean(process.stderr.isTTY) && !process.env.CI,
 };
 
