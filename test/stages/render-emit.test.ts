@@ -60,6 +60,19 @@ describe("render", () => {
     expect(prodApp.metadata.finalizers).toBeUndefined();
   });
 
+  it("points Argo CD and CODEOWNERS below envRepo.path when out/ lives in a subdirectory of the env repo", () => {
+    const spec = { ...platformSpec(), envRepo: { url: "https://git.example.com/env.git", revision: "release", path: "deploy/k8s" } };
+    const model = validate("/nowhere", loaded(spec, { web: appSpec({ release: { dev: "1.0.0" } }) }));
+    const rendered = render(model, resolve("/nowhere", model), webService);
+    const source = (path: string) =>
+      (rendered.objects.find((o) => o.path === path)!.object as KubernetesObject & { spec: { source: unknown } }).spec.source;
+    expect(source("clusters/dev-1/root.yaml")).toEqual({ repoURL: "https://git.example.com/env.git", targetRevision: "release", path: "deploy/k8s/clusters/dev-1" });
+    expect(source("clusters/dev-1/apps/web.yaml")).toMatchObject({ path: "deploy/k8s/apps/web/dev-1" });
+    const codeowners = rendered.documents.find((d) => d.path === "CODEOWNERS")!.content;
+    expect(codeowners).toContain("/deploy/k8s/apps/web/ @acme/shop");
+    expect(codeowners).not.toMatch(/^\/apps\//m);
+  });
+
   it("uses whatever blueprint it is given for the workload", () => {
     const cron: Blueprint = {
       name: "cron",
