@@ -100,7 +100,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const start = performance.now();
   if (options.check) {
     options.onStage?.("compare");
-    const drift = compare(outDir, planned.plan);
+    const drift = await compare(outDir, planned.plan);
     timings.compare = performance.now() - start;
     return { ...planned, timings, drift };
   }

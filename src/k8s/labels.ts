@@ -26,6 +26,16 @@ export function selectorLabels(app: Pick<ResolvedApp, "name">): Record<string, s
   };
 }
 
+/** Recommended labels for objects the platform owns; they have no release, so no version. */
+export function platformLabels(name: string, partOf: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/instance": name,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/part-of": partOf,
+  };
+}
+
 /** Kubernetes recommended labels for every object rendered for an app. */
 export function recommendedLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">): Record<string, string> {
   return {

@@ -40,3 +40,8 @@ export interface Lock {
   readonly lockVersion: 1;
   readonly files: Readonly<Record<string, { readonly sha256: string; readonly sources: readonly string[] }>>;
 }
+
+/** The lock as it is written to out/: the one serialisation emit and write share. */
+export function lockText(lock: Lock): string {
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}

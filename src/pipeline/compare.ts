@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { FilePlan } from "../model/plan.js";
+import { pool } from "./fs-pool.js";
 import { listOutFiles } from "./out-dir.js";
 
 export interface Drift {
@@ -12,19 +13,20 @@ export interface Drift {
   readonly extra: readonly string[];
 }
 
-/** Compares out/ with the plan without writing anything. */
-export function compare(outDir: string, plan: FilePlan): Drift {
-  const onDisk = new Set(listOutFiles(outDir));
-  const stale: string[] = [];
-  const missing: string[] = [];
-  for (const file of plan.files) {
-    if (!onDisk.has(file.path)) missing.push(file.path);
-    else if (fs.readFileSync(path.join(outDir, file.path), "utf8") !== file.content) stale.push(file.path);
-    onDisk.delete(file.path);
-  }
-  return { stale, missing, extra: [...onDisk].sort() };
-}
-
-export function hasDrift(drift: Drift): boolean {
-  return drift.stale.length + drift.missing.length + drift.extra.length > 0;
+/**
+ * Compares out/ with the plan without writing anything. `onDisk` is the
+ * listing of out/ when the caller already has it. Used by `synth --check`
+ * and by write, to find the files whose bytes changed.
+ */
+export async function compare(outDir: string, plan: FilePlan, onDisk: readonly string[] = listOutFiles(outDir)): Promise<Drift> {
+  const present = new Set(onDisk);
+  const same = await pool(plan.files, async (file) =>
+    present.has(file.path) ? (await fs.promises.readFile(path.join(outDir, file.path), "utf8")) === file.content : undefined,
+  );
+  const planned = new Set(plan.files.map((file) => file.path));
+  return {
+    stale: plan.files.filter((_, i) => same[i] === false).map((file) => file.path),
+    missing: plan.files.filter((_, i) => same[i] === undefined).map((file) => file.path),
+    extra: onDisk.filter((file) => !planned.has(file)),
+  };
 }

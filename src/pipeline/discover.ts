@@ -13,7 +13,7 @@ export function discoverStacks(root: string, stacksDir: string): string[] {
   const entries = fs.readdirSync(absolute, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && isStackFile(entry.name))
-    .map((entry) => toPosix(path.relative(root, path.join(entry.parentPath, entry.name))))
+    .map((entry) => relativeTo(root, path.join(entry.parentPath, entry.name)))
     .filter((file) => !file.split("/").includes("node_modules"))
     .sort();
 }
@@ -29,4 +29,9 @@ function isStackFile(name: string): boolean {
 
 export function toPosix(file: string): string {
   return file.split(path.sep).join("/");
+}
+
+/** An absolute path as sluice shows it: relative to the project root, with forward slashes. */
+export function relativeTo(root: string, absolute: string): string {
+  return toPosix(path.relative(root, absolute));
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { toYaml } from "../k8s/yaml.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { LOCK_PATH, type FilePlan, type Lock, type PlannedFile } from "../model/plan.js";
+import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlannedFile } from "../model/plan.js";
 import type { Rendered, RenderedObject } from "../model/rendered.js";
 
 /**
@@ -45,7 +45,7 @@ export function emit(rendered: Rendered): FilePlan {
     lockVersion: 1,
     files: Object.fromEntries(sorted.map((f) => [f.path, { sha256: f.sha256, sources: f.sources }])),
   };
-  const lockFile = file(LOCK_PATH, `${JSON.stringify(lock, null, 2)}\n`, [], []);
+  const lockFile = file(LOCK_PATH, lockText(lock), [], []);
   return { files: [lockFile, ...sorted].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), lock };
 }
 

@@ -1,16 +1,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { build, type Message } from "esbuild";
 import { register } from "tsx/esm/api";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { toPosix } from "./discover.js";
+import { stackFrames } from "../dsl/call-site.js";
+import { relativeTo } from "./discover.js";
 
 // The running sluice. Stacks import "sluice" and must get this very module
 // graph, not a second copy: it is the one that reads the values they export.
-const SLUICE_ENTRY = pathToFileURL(fileURLToPath(new URL("../index.ts", import.meta.url))).href;
+const SLUICE_ENTRY = new URL("../index.ts", import.meta.url).href;
 
 let tsxRegistered = false;
 
@@ -101,7 +102,7 @@ function buildProblem(root: string, message: Message): Diagnostic {
     code: "load/syntax",
     message: message.text,
     ...(location
-      ? { origin: { file: toPosix(path.relative(root, path.resolve(root, location.file))), line: location.line, column: location.column + 1 } }
+      ? { origin: { file: relativeTo(root, path.resolve(root, location.file)), line: location.line, column: location.column + 1 } }
       : {}),
     hint: "fix the syntax at this line",
   };
@@ -112,15 +113,12 @@ function importProblem(root: string, files: readonly string[], error: unknown): 
   const message = error instanceof Error ? error.message : String(error);
   const stack = error instanceof Error ? (error.stack ?? "") : "";
   const absolute = new Set(files.map((file) => path.resolve(root, file)));
-  for (const line of stack.split("\n")) {
-    const match = /((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)/.exec(line);
-    if (!match) continue;
-    const frameFile = match[1]!.startsWith("file://") ? fileURLToPath(match[1]!) : match[1]!;
-    if (!absolute.has(frameFile)) continue;
+  const frame = stackFrames(stack).find(({ absoluteFile }) => absolute.has(absoluteFile));
+  if (frame) {
     return {
       code: "load/threw",
       message: `the stack threw while loading: ${message.split("\n")[0]}`,
-      origin: { file: toPosix(path.relative(root, frameFile)), line: Number(match[2]), column: Number(match[3]) },
+      origin: { file: relativeTo(root, frame.absoluteFile), line: frame.line, column: frame.column },
       hint: "stacks should only declare; fix the expression at this line",
     };
   }

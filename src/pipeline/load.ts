@@ -1,9 +1,8 @@
-import path from "node:path";
 import type { CallSite } from "../dsl/call-site.js";
 import { isApp, isPlatform, type App, type Platform } from "../dsl/platform.js";
 import { SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
-import { toPosix } from "./discover.js";
+import { relativeTo } from "./discover.js";
 import { importStacks } from "./import-stacks.js";
 import { typecheckStacks, type TypecheckEngine } from "./typecheck.js";
 
@@ -52,7 +51,7 @@ function collect(root: string, files: readonly string[], exported: unknown[]): L
   }
   const origin = (site: CallSite | undefined, fallback: string): Origin =>
     site
-      ? { file: toPosix(path.relative(root, site.absoluteFile)), line: site.line, column: site.column }
+      ? { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column }
       : { file: fallback, line: 1, column: 1 };
 
   if (platforms.size === 0) {

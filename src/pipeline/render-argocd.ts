@@ -1,6 +1,6 @@
-import { MANAGED_BY, recommendedLabels } from "../k8s/labels.js";
+import { platformLabels, recommendedLabels } from "../k8s/labels.js";
 import type { KubernetesObject } from "../k8s/object.js";
-import type { ClusterModel, PlatformModel } from "../model/model.js";
+import type { ClusterModel, PlatformModel, SyncPolicy } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -44,7 +44,7 @@ export function renderArgoCluster(
   });
   rendered.push({
     path: `${dir}/root.yaml`,
-    object: rootApplication(platform, cluster, environment.sync.prune, environment.sync.selfHeal, environment.sync.automated),
+    object: rootApplication(platform, cluster, environment.sync),
     origin: cluster.origin,
     sources: allSources,
   });
@@ -79,28 +79,18 @@ export function renderArgoCluster(
   return rendered;
 }
 
-/** Recommended labels for objects the platform owns; they have no release, so no version. */
-function platformLabels(name: string, partOf: string): Record<string, string> {
-  return {
-    "app.kubernetes.io/instance": name,
-    "app.kubernetes.io/managed-by": MANAGED_BY,
-    "app.kubernetes.io/name": name,
-    "app.kubernetes.io/part-of": partOf,
-  };
-}
-
 function sourcePath(platform: PlatformModel, path: string): string {
   return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
 }
 
-function syncPolicy(sync: { automated: boolean; prune: boolean; selfHeal: boolean }, options: string[]) {
+function syncPolicy(sync: SyncPolicy, options: string[]) {
   return {
     ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
     ...(options.length > 0 ? { syncOptions: options } : {}),
   };
 }
 
-function rootApplication(platform: PlatformModel, cluster: ClusterModel, prune: boolean, selfHeal: boolean, automated: boolean): KubernetesObject {
+function rootApplication(platform: PlatformModel, cluster: ClusterModel, sync: SyncPolicy): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -123,7 +113,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, prune: 
         path: sourcePath(platform, `clusters/${cluster.name}`),
       },
       destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
-      syncPolicy: syncPolicy({ automated, prune, selfHeal }, []),
+      syncPolicy: syncPolicy(sync, []),
     },
   };
 }

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { toPosix } from "./discover.js";
+import { relativeTo } from "./discover.js";
 
 /**
  * Compiler options for stacks: ESM as bundlers and tsx resolve it (imports
@@ -104,7 +104,7 @@ export function parseTscOutput(output: string, root: string): Diagnostic[] {
       diagnostics.push({
         code: `typecheck/${located[4]}`,
         message: located[5]!,
-        file: toPosix(path.relative(root, path.resolve(root, located[1]!))),
+        file: relativeTo(root, path.resolve(root, located[1]!)),
         line: Number(located[2]),
         column: Number(located[3]),
       });
@@ -151,7 +151,7 @@ function runTsMorph(root: string, files: readonly string[]): Diagnostic[] {
       return {
         code: `typecheck/TS${d.getCode()}`,
         message,
-        origin: { file: toPosix(path.relative(root, sourceFile.getFilePath())), line, column },
+        origin: { file: relativeTo(root, sourceFile.getFilePath()), line, column },
       };
     });
 }

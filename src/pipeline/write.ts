@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
-import { LOCK_PATH, type FilePlan, type Lock } from "../model/plan.js";
+import { LOCK_PATH, lockText, type FilePlan, type Lock } from "../model/plan.js";
+import { compare } from "./compare.js";
+import { pool } from "./fs-pool.js";
 import { foreignFiles, isLeftover, listOutFiles, readLock } from "./out-dir.js";
 
 export interface WriteResult {
@@ -43,13 +45,10 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
   const present = new Set(onDisk);
   const lockPath = path.join(outDir, LOCK_PATH);
   const oldLockText = present.has(LOCK_PATH) ? fs.readFileSync(lockPath, "utf8") : undefined;
-  const files = plan.files.filter((file) => file.path !== LOCK_PATH);
-  const same = await pool(files, async (file) =>
-    present.has(file.path) && (await fs.promises.readFile(path.join(outDir, file.path), "utf8")) === file.content,
-  );
-  const changed = files.filter((_, i) => !same[i]);
-  const planned = new Set(plan.files.map((f) => f.path));
-  const deleted = Object.keys(lock.files).filter((file) => !planned.has(file) && present.has(file));
+  const drift = await compare(outDir, plan, onDisk);
+  const differing = new Set([...drift.stale, ...drift.missing]);
+  const changed = plan.files.filter((file) => file.path !== LOCK_PATH && differing.has(file.path));
+  const deleted = drift.extra.filter((file) => file in lock.files);
   const newLockText = plan.files.find((file) => file.path === LOCK_PATH)!.content;
   const lockChanged = newLockText !== oldLockText;
 
@@ -65,7 +64,7 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
         files: { ...lock.files, ...Object.fromEntries(fresh.map((f) => [f.path, plan.lock.files[f.path]!])) },
       };
       createdDirs.push(...mkdirs(path.dirname(lockPath), knownDirs));
-      replaceFile(lockPath, `${JSON.stringify(pending, null, 2)}\n`);
+      replaceFile(lockPath, lockText(pending));
     }
     for (const file of changed) createdDirs.push(...mkdirs(path.dirname(path.join(outDir, file.path)), knownDirs));
     await pool(changed, async (file) => {
@@ -106,34 +105,6 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
 
   const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
   return { written, deleted, unchanged: plan.files.length - written.length };
-}
-
-/**
- * Runs `task` over `items` with a bounded number of file operations in
- * flight: on a slow disk, overlapping them is several times faster than one
- * at a time. Results keep the order of `items`.
- */
-async function pool<T, R>(items: readonly T[], task: (item: T) => Promise<R>, width = 32): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  // allSettled, not all: every operation in flight must finish before the
-  // caller rolls back, or a late write could land after the cleanup.
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(width, items.length) }, worker));
-  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-  if (rejected) throw rejected.reason;
-  return results;
 }
 
 function tempPath(target: string): string {
