@@ -24,7 +24,7 @@ export type {
   TeamModel,
   WaveModel,
 } from "./model/model.js";
-export { recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
+export { podLabels, recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
 export { toYaml } from "./k8s/yaml.js";
 
 // Reporting

@@ -79,7 +79,7 @@ describe("sluice synth on a good project", () => {
     const before = p.tree();
     const stale = sluice(p.root, "synth", "--check");
     expect(stale.status, stale.all).toBe(1);
-    expect(stale.stdout).toMatch(/^stale\s+out\/apps\/payments\/prod-us-1\/deployment\.yaml$/m);
+    expect(stale.stdout).toMatch(/^stale\s+out\/apps\/payments\/prod-us-1\/manifest\.yaml$/m);
     expect(stale.stdout).not.toMatch(/out\/apps\/payments\/prod-eu-1\//);
     expect(p.tree()).toEqual(before);
 
@@ -87,7 +87,7 @@ describe("sluice synth on a good project", () => {
     const resynth = sluice(p.root, "synth");
     expect(resynth.status, resynth.all).toBe(0);
     expect(resynth.stdout).toMatch(/\b[1-9]\d* written\b/);
-    expect(p.read("out/apps/payments/prod-us-1/deployment.yaml")).toContain("1.6.4");
+    expect(p.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("1.6.4");
     const clean = sluice(p.root, "synth", "--check");
     expect(clean.status, clean.all).toBe(0);
     expect(clean.stdout).toMatch(/up to date/);

@@ -46,7 +46,7 @@ describe("the sluice command", () => {
     expect(result.status).toBe(0);
     const summary = JSON.parse(result.stdout) as { ok: boolean; written: string[]; deleted: string[]; unchanged: number };
     expect(summary.ok).toBe(true);
-    expect(summary.written).toContain("apps/payments/dev-1/deployment.yaml");
+    expect(summary.written).toContain("apps/payments/dev-1/manifest.yaml");
     expect([...summary.written].sort()).toEqual(Object.keys(good.tree()).sort());
     expect(summary.deleted).toEqual([]);
   });

@@ -100,8 +100,16 @@ describe("schemas", () => {
     expect(resources, `out/${file} must list every manifest and kustomize directory in out/${dir}`).toEqual([...new Set(children)].sort());
   });
 
-  it("every manifest sits next to a kustomization.yaml", () => {
-    expect(objectFiles.filter((f) => !files.has(`${dirname(f)}/kustomization.yaml`))).toEqual([]);
+  it("every file under clusters/ sits next to a kustomization.yaml, so `kubectl apply -k clusters/<cluster>` bootstraps it", () => {
+    expect(objectFiles.filter((f) => f.startsWith("clusters/") && !files.has(`${dirname(f)}/kustomization.yaml`))).toEqual([]);
+  });
+
+  it("an app instance is two files: its manifest.yaml and its Application", () => {
+    const instanceFiles = [...files.keys()].filter((f) => f.startsWith("apps/"));
+    expect(instanceFiles.filter((f) => path.posix.basename(f) !== "manifest.yaml")).toEqual([]);
+    expect(instanceFiles.map(dirname)).toEqual(appDirs);
+    const applications = [...files.keys()].filter((f) => /^clusters\/[^/]+\/apps\/[^/]+\.yaml$/.test(f) && !isKustomization(f));
+    expect(applications.map((f) => `apps/${path.posix.basename(f, ".yaml")}/${f.split("/")[1]}`).sort()).toEqual(appDirs);
   });
 });
 
@@ -113,6 +121,7 @@ const written = project.tree();
 
 /** What `kubectl kustomize out/<dir>` must print: the objects of its listed files, through listed directories. */
 function expectedBuild(dir: string): string[] {
+  if (written[`${dir}/manifest.yaml`] !== undefined) return parseObjects(`out/${dir}/manifest.yaml`, written[`${dir}/manifest.yaml`]!).map(idOf);
   const kustomization = parse(written[`${dir}/kustomization.yaml`] ?? "") as { resources?: string[] } | null;
   return (kustomization?.resources ?? []).flatMap((entry) => {
     const content = written[`${dir}/${entry}`];
@@ -137,6 +146,24 @@ describe("kubectl kustomize", () => {
       expect(built).toEqual(expected);
     },
   );
+
+  // Argo CD and Flux deploy an app's directory of plain YAML as it is; kustomize
+  // needs a kustomization.yaml, so the test adds one beside a copy.
+  it.skipIf(!hasKubectl).each(appDirs)(
+    hasKubectl ? "builds out/%s/manifest.yaml, every document of it" : "kubectl not installed: skipped kustomize of out/%s",
+    (dir) => {
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-manifest-"));
+      try {
+        fs.copyFileSync(path.join(project.root, "out", dir, "manifest.yaml"), path.join(copy, "manifest.yaml"));
+        fs.writeFileSync(path.join(copy, "kustomization.yaml"), "resources:\n  - manifest.yaml\n");
+        const run = spawnSync("kubectl", ["kustomize", copy], { encoding: "utf8" });
+        expect(run.status, `kubectl kustomize out/${dir} failed:\n${run.stderr}`).toBe(0);
+        expect(parseObjects(`kubectl kustomize out/${dir}`, run.stdout).map(idOf).sort()).toEqual(expectedBuild(dir).sort());
+      } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("invariants", () => {
@@ -147,25 +174,27 @@ describe("invariants", () => {
     return manifest?.[1] ?? (object.kind === "Application" ? application?.[1] : undefined);
   }
 
-  it("every object carries the recommended labels; an app's objects and Application its version", () => {
+  it("every object carries the recommended labels; only pods carry the version, and GitOps objects no instance label", () => {
     const problems: string[] = [];
     for (const { file, object } of objects) {
       const labels = object.metadata.labels ?? {};
-      for (const key of ["name", "instance", "part-of"].map((k) => `app.kubernetes.io/${k}`)) {
+      for (const key of ["name", "part-of"].map((k) => `app.kubernetes.io/${k}`)) {
         if (!labels[key]) problems.push(`out/${file}: no ${key}`);
       }
       if (labels["app.kubernetes.io/managed-by"] !== "sluice") problems.push(`out/${file}: managed-by is not sluice`);
+      // A release bump must change the pods alone, not every object's labels.
+      if (labels[VERSION]) problems.push(`out/${file}: ${object.kind} ${object.metadata.name} carries ${VERSION}`);
       const app = appOf(file, object);
       if (app !== undefined && labels["app.kubernetes.io/name"] !== app) problems.push(`out/${file}: name label is not ${app}`);
-      if (app !== undefined && !labels[VERSION]) problems.push(`out/${file}: no ${VERSION}`);
+      // Argo CD's label tracking reads app.kubernetes.io/instance as "owned by the Application of that name".
+      const gitops = file.startsWith("clusters/");
+      if (gitops && labels["app.kubernetes.io/instance"]) problems.push(`out/${file}: GitOps object carries app.kubernetes.io/instance`);
+      if (!gitops && labels["app.kubernetes.io/instance"] !== app) problems.push(`out/${file}: instance label is not ${app}`);
     }
-    for (const { file, object } of ofKind("Application")) {
-      for (const manifest of inDir(object.spec.source.path)) {
-        const version = manifest.metadata.labels?.[VERSION];
-        if (appOf(file, object) && version !== object.metadata.labels?.[VERSION]) {
-          problems.push(`out/${file}: deploys ${idOf(manifest)} of version ${version}`);
-        }
-      }
+    for (const { file, object } of ofKind("Deployment")) {
+      const image: string = object.spec.template.spec.containers[0].image;
+      const release = image.includes("@") ? `sha256-${image.split("@sha256:")[1]!.slice(0, 12)}` : image.split(":").pop();
+      expect(object.spec.template.metadata.labels[VERSION], `out/${file}: pods' version`).toBe(release);
     }
     expect(problems).toEqual([]);
   });
@@ -269,20 +298,21 @@ describe("invariants", () => {
     }
   });
 
-  it("every Application deploys a kustomize directory into a namespace its cluster's AppProject allows", () => {
+  it("every Application deploys a directory sluice renders into a namespace its cluster's AppProject allows", () => {
     const deployed: string[] = [];
     for (const { file, object } of ofKind("Application")) {
       const cluster = file.split("/")[1]!;
       const { source, destination, project } = object.spec;
       expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
-      expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
       if (file === `clusters/${cluster}/root.yaml`) {
+        expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
         // The app-of-apps manages Namespaces and AppProjects, so it runs in the platform's own project, emitted beside it.
         expect([project, source.path], `out/${file}`).toEqual(["sluice-platform", `clusters/${cluster}`]);
         expect(files.has(`clusters/${cluster}/projects/sluice-platform.yaml`), `out/${file}`).toBe(true);
         continue;
       }
       expect(source.path, `out/${file}`).toBe(`apps/${object.metadata.name}/${cluster}`);
+      expect(files.has(`${source.path}/manifest.yaml`), `out/${file}: nothing rendered at ${source.path}`).toBe(true);
       deployed.push(source.path);
       const appProject = objects.find(
         (o) => o.file.startsWith(`clusters/${cluster}/projects/`) && o.object.kind === "AppProject" && o.object.metadata.name === project,
@@ -295,6 +325,19 @@ describe("invariants", () => {
       }
     }
     expect(deployed.sort(), "every apps/<app>/<cluster> is deployed by exactly one Application").toEqual(appDirs);
+  });
+
+  it("every team has its AppProject and Namespaces on every cluster, protected from prune and deletion by a sync", () => {
+    const clusters = [...new Set(objectFiles.filter((f) => f.startsWith("clusters/")).map((f) => f.split("/")[1]!))];
+    for (const cluster of clusters) {
+      expect(inDir(`clusters/${cluster}/projects`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "sluice-platform", "storefront"]);
+      expect(inDir(`clusters/${cluster}/namespaces`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "storefront", "storefront-jobs"]);
+    }
+    for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")]) {
+      const options = (object.metadata as { annotations?: Record<string, string> }).annotations?.["argocd.argoproj.io/sync-options"] ?? "";
+      expect(options.split(","), `out/${file}`).toContain("Prune=false");
+      if (object.kind === "Namespace") expect(options.split(","), `out/${file}`).toContain("Delete=false");
+    }
   });
 
   it("AppProjects allow no repository but the env repo; team projects no cluster-scoped kinds", () => {

@@ -47,9 +47,9 @@ describe("writing out/", () => {
     // THEN the written files are exactly those whose content differs…
     const differing = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
     expect(result.write!.written).toEqual(differing);
-    // …which are payments on dev-1, its Application there, the README table and the lock.
-    expect(differing.every((f) => /^(apps\/payments\/dev-1\/|clusters\/dev-1\/apps\/payments\.yaml$|README\.md$|\.sluice\/lock\.json$)/.test(f))).toBe(true);
-    expect(differing).toContain("apps/payments/dev-1/deployment.yaml");
+    // …which is payments' manifest on dev-1 and nothing else: not its Application,
+    // not the README, not the lock, so bumps of two apps never conflict.
+    expect(differing).toEqual(["apps/payments/dev-1/manifest.yaml"]);
     // AND no other file was touched on disk.
     const touched = Object.keys(after).filter((f) => mtimes(project)[f] !== stamps[f]).sort();
     expect(touched).toEqual(differing);
@@ -65,7 +65,7 @@ describe("writing out/", () => {
     expect([...result.write!.deleted].sort()).toEqual(gone.sort());
     expect(gone.every((f) => f.startsWith("apps/search/") || /^clusters\/[^/]+\/apps\/search\.yaml$/.test(f))).toBe(true);
     expect(project.exists("out/apps/search")).toBe(false);
-    expect(project.exists("out/apps/payments/dev-1/deployment.yaml")).toBe(true);
+    expect(project.exists("out/apps/payments/dev-1/manifest.yaml")).toBe(true);
   });
 
   it("leaves out/ exactly as it was when writing fails part-way", async () => {
@@ -76,7 +76,7 @@ describe("writing out/", () => {
       "stacks/ledger.ts",
       `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`,
     );
-    fs.mkdirSync(path.join(project.root, "out/apps/ledger/dev-1/serviceaccount.yaml"), { recursive: true });
+    fs.mkdirSync(path.join(project.root, "out/clusters/dev-1/apps/ledger.yaml"), { recursive: true });
     const before = project.tree();
     const lockBefore = project.read("out/.sluice/lock.json");
 
@@ -84,14 +84,14 @@ describe("writing out/", () => {
 
     expect(project.tree()).toEqual(before);
     expect(project.read("out/.sluice/lock.json")).toBe(lockBefore);
-    expect(project.exists("out/apps/ledger/dev-1/deployment.yaml")).toBe(false);
+    expect(project.exists("out/apps/ledger/dev-1/manifest.yaml")).toBe(false);
   });
 
   it("cleans up temp files a killed synth left behind", async () => {
     const project = copyProject(base);
-    project.write("out/apps/payments/dev-1/deployment.yaml.sluice-4242.tmp", "half");
+    project.write("out/apps/payments/dev-1/manifest.yaml.sluice-4242.tmp", "half");
     await synth({ root: project.root });
-    expect(project.exists("out/apps/payments/dev-1/deployment.yaml.sluice-4242.tmp")).toBe(false);
+    expect(project.exists("out/apps/payments/dev-1/manifest.yaml.sluice-4242.tmp")).toBe(false);
   });
 
   it("keeps a committed env repo clean in git after a re-synth", async () => {
@@ -109,7 +109,7 @@ describe("writing out/", () => {
     await synth({ root: project.root });
     const status = await git.status();
     expect(status.modified.sort()).toEqual(
-      ["out/.sluice/lock.json", "out/README.md", "stacks/catalog-api.ts", ...["configmap", "deployment", "poddisruptionbudget", "service", "serviceaccount"].map((f) => `out/apps/catalog-api/prod-us-1/${f}.yaml`), "out/clusters/prod-us-1/apps/catalog-api.yaml"].sort(),
+      ["out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"],
     );
     expect(status.not_added).toEqual([]);
     expect(status.deleted).toEqual([]);
@@ -122,14 +122,14 @@ describe("synth --check", () => {
     await synth({ root: project.root });
     expect((await synth({ root: project.root, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
 
-    project.write("out/apps/payments/dev-1/deployment.yaml", "edited by hand\n");
-    project.remove("out/apps/payments/dev-1/service.yaml");
+    project.write("out/apps/payments/dev-1/manifest.yaml", "edited by hand\n");
+    project.remove("out/clusters/dev-1/apps/payments.yaml");
     project.write("out/apps/payments/notes.md", "mine\n");
     const before = project.tree();
     const { drift } = await synth({ root: project.root, check: true });
     expect(drift).toEqual({
-      stale: ["apps/payments/dev-1/deployment.yaml"],
-      missing: ["apps/payments/dev-1/service.yaml"],
+      stale: ["apps/payments/dev-1/manifest.yaml"],
+      missing: ["clusters/dev-1/apps/payments.yaml"],
       extra: ["apps/payments/notes.md"],
     });
     expect(project.tree()).toEqual(before);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Container, Probe } from "kubernetes-types/core/v1";
-import { recommendedLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "sluice";
+import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "sluice";
 
 /**
  * The default workload: a Deployment with a ServiceAccount, a ConfigMap for
@@ -68,7 +68,7 @@ function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
       selector: { matchLabels: selectorLabels(app) },
       template: {
         metadata: {
-          labels: recommendedLabels(app),
+          labels: podLabels(app),
           // ConfigMap changes do not restart pods by themselves; a changed
           // hash in the pod template does.
           ...(hasEnv ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),

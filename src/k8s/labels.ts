@@ -26,22 +26,34 @@ export function selectorLabels(app: Pick<ResolvedApp, "name">): Record<string, s
   };
 }
 
-/** Recommended labels for objects the platform owns; they have no release, so no version. */
+/**
+ * Recommended labels for the GitOps objects the platform owns (Applications,
+ * AppProjects, Namespaces). No `app.kubernetes.io/instance`: Argo CD tracks
+ * what an Application owns by that label when it is set to label tracking,
+ * and would then claim these objects for the wrong Application.
+ */
 export function platformLabels(name: string, partOf: string): Record<string, string> {
   return {
-    "app.kubernetes.io/instance": name,
     "app.kubernetes.io/managed-by": MANAGED_BY,
     "app.kubernetes.io/name": name,
     "app.kubernetes.io/part-of": partOf,
   };
 }
 
-/** Kubernetes recommended labels for every object rendered for an app. */
-export function recommendedLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">): Record<string, string> {
+/**
+ * Kubernetes recommended labels for every object rendered for an app. The
+ * version is left out on purpose: it would make a release bump rewrite every
+ * object of the app. Pods carry it (see podLabels), where it is useful.
+ */
+export function recommendedLabels(app: Pick<ResolvedApp, "name" | "partOf">): Record<string, string> {
   return {
     ...selectorLabels(app),
     "app.kubernetes.io/managed-by": MANAGED_BY,
     "app.kubernetes.io/part-of": app.partOf,
-    "app.kubernetes.io/version": versionLabel(app.release),
   };
+}
+
+/** The labels of an app's pods: the recommended ones plus `app.kubernetes.io/version`. */
+export function podLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">): Record<string, string> {
+  return { ...recommendedLabels(app), "app.kubernetes.io/version": versionLabel(app.release) };
 }

@@ -31,17 +31,21 @@ export interface FilePlan {
 export const LOCK_PATH = ".sluice/lock.json";
 
 /**
- * out/.sluice/lock.json: which files sluice generated, their hashes and the
- * stacks they came from. Synth deletes only files listed here and refuses to
- * touch any file that is not. Lines are left out on purpose: a comment added
- * to a stack must not change the env repo.
+ * out/.sluice/lock.json: which files sluice generated and the stacks they came
+ * from. Synth deletes only files listed here and refuses to touch any file
+ * that is not. It holds no hashes and no lines on purpose: a release bump or a
+ * comment in a stack must not change it, so that pull requests that change
+ * different apps never conflict here. One file per line, for the same reason.
  */
 export interface Lock {
-  readonly lockVersion: 1;
-  readonly files: Readonly<Record<string, { readonly sha256: string; readonly sources: readonly string[] }>>;
+  readonly lockVersion: 2;
+  readonly files: Readonly<Record<string, { readonly sources: readonly string[] }>>;
 }
 
 /** The lock as it is written to out/: the one serialisation emit and write share. */
 export function lockText(lock: Lock): string {
-  return `${JSON.stringify(lock, null, 2)}\n`;
+  const entries = Object.keys(lock.files)
+    .sort()
+    .map((path) => `    ${JSON.stringify(path)}: ${JSON.stringify({ sources: lock.files[path]!.sources })}`);
+  return `{\n  "lockVersion": 2,\n  "files": {\n${entries.join(",\n")}\n  }\n}\n`;
 }

@@ -1,55 +1,51 @@
 import { createHash } from "node:crypto";
-import { toYaml } from "../k8s/yaml.js";
 import { SluiceError } from "../errors.js";
+import { toYaml } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlannedFile } from "../model/plan.js";
+import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlannedFile, type PlannedObject } from "../model/plan.js";
 import type { Rendered, RenderedObject } from "../model/rendered.js";
 
 /**
- * Turns rendered objects into the file plan: one YAML file per object, a
- * kustomization.yaml in every directory that holds objects (listing its files
- * and the subdirectories that have their own), the documents, and the lock.
- * Pure and deterministic: the same rendered input gives the same bytes.
+ * Turns rendered objects into the file plan: the objects of each file as one
+ * YAML stream (one document per object, in render order), a
+ * kustomization.yaml in every directory under clusters/ that holds objects,
+ * the documents, and the lock. Pure and deterministic.
  */
 export function emit(rendered: Rendered): FilePlan {
-  const files = new Map<string, PlannedFile>();
-  const byPath = new Map<string, RenderedObject>();
-  const diagnostics: Diagnostic[] = [];
-
-  for (const item of rendered.objects) {
-    const clash = byPath.get(item.path);
-    if (clash) {
-      diagnostics.push({
-        code: "emit/same-file",
-        message: `${item.object.kind} ${item.object.metadata.name} would be written to ${item.path}, which already holds ${clash.object.kind} ${clash.object.metadata.name} (from ${clash.origin.file}:${clash.origin.line})`,
-        origin: item.origin,
-        hint: "give the object another name",
-      });
-      continue;
-    }
-    byPath.set(item.path, item);
-    const { apiVersion, kind, metadata } = item.object;
-    files.set(item.path, file(item.path, toYaml(item.object), item.sources, [
-      { apiVersion, kind, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name, origin: item.origin },
-    ]));
-  }
-  if (diagnostics.length > 0) throw new SluiceError("Two objects would share one file; nothing was written.", diagnostics);
-
-  for (const [path, content, sources] of kustomizations([...byPath.values()])) {
-    files.set(path, file(path, content, sources, []));
-  }
-  for (const doc of rendered.documents) files.set(doc.path, file(doc.path, doc.content, doc.sources, []));
-
-  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const lock: Lock = {
-    lockVersion: 1,
-    files: Object.fromEntries(sorted.map((f) => [f.path, { sha256: f.sha256, sources: f.sources }])),
-  };
-  const lockFile = file(LOCK_PATH, lockText(lock), [], []);
-  return { files: [lockFile, ...sorted].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), lock };
+  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)]);
 }
 
-function file(path: string, content: string, sources: readonly string[], objects: PlannedFile["objects"]): PlannedFile {
+/** Groups objects by file and writes each file. */
+export function emitObjects(objects: readonly RenderedObject[]): PlannedFile[] {
+  const byPath = new Map<string, RenderedObject[]>();
+  for (const item of objects) {
+    const list = byPath.get(item.path);
+    if (list) list.push(item);
+    else byPath.set(item.path, [item]);
+  }
+  return [...byPath].map(([path, items]) => {
+    const sources = [...new Set(items.flatMap((item) => item.sources))];
+    return plannedFile(path, items.map((item) => toYaml(item.object)).join("---\n"), sources, items.map(plannedObject));
+  });
+}
+
+export function emitDocuments(rendered: Rendered): PlannedFile[] {
+  return rendered.documents.map((doc) => plannedFile(doc.path, doc.content, doc.sources, []));
+}
+
+/**
+ * The whole plan from its files: adds the kustomizations of clusters/ and the
+ * lock, refuses two objects with one identity on one cluster, and sorts.
+ */
+export function assemble(files: readonly PlannedFile[]): FilePlan {
+  const duplicates = duplicateObjects(files);
+  if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
+  const all = [...files, ...kustomizations(files)].sort(byPath);
+  const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
+  return { files: [...all, plannedFile(LOCK_PATH, lockText(lock), [], [])].sort(byPath), lock };
+}
+
+export function plannedFile(path: string, content: string, sources: readonly string[], objects: readonly PlannedObject[]): PlannedFile {
   return { path, content, sha256: sha256(content), sources: [...sources].sort(), objects };
 }
 
@@ -57,36 +53,92 @@ export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
 
+function plannedObject({ object, origin }: RenderedObject): PlannedObject {
+  const { apiVersion, kind, metadata } = object;
+  return { apiVersion, kind, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name, origin };
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The cluster a file is deployed to: clusters/<cluster>/… or apps/<app>/<cluster>/…. */
+function clusterOf(path: string): string | undefined {
+  const parts = path.split("/");
+  if (parts[0] === "clusters") return parts[1];
+  if (parts[0] === "apps") return parts[2];
+  return undefined;
+}
+
+/**
+ * Argo CD refuses to sync two copies of one object, and the second app to
+ * apply it would silently take it over; e.g. a raw ConfigMap named like the
+ * one the blueprint generates. Found here, where every file of a cluster is known.
+ */
+function duplicateObjects(files: readonly PlannedFile[]): Diagnostic[] {
+  const seen = new Map<string, { path: string; object: PlannedObject }>();
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    const cluster = clusterOf(file.path);
+    if (cluster === undefined) continue;
+    for (const object of file.objects) {
+      const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
+      const id = `${cluster}|${group}|${object.kind}|${object.namespace ?? ""}|${object.name}`;
+      const first = seen.get(id);
+      if (!first) {
+        seen.set(id, { path: file.path, object });
+        continue;
+      }
+      diagnostics.push({
+        code: "emit/duplicate-object",
+        message: `${object.kind} ${object.namespace ? `${object.namespace}/` : ""}${object.name} is rendered twice on cluster ${cluster}: in ${file.path} and in ${first.path} (from ${first.object.origin.file}:${first.object.origin.line})`,
+        origin: object.origin,
+        hint: "give the object another name; one object can have only one owner",
+      });
+    }
+  }
+  return diagnostics;
+}
+
 function dirname(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? "" : path.slice(0, slash);
 }
 
-function kustomizations(objects: readonly RenderedObject[]): [string, string, string[]][] {
+/**
+ * clusters/<cluster>/ is what the root Application and the one-time bootstrap
+ * (`kubectl apply -k`) build, so every directory there that holds objects gets
+ * a kustomization.yaml listing its files and the subdirectories that have one.
+ * App manifests need none: Argo CD and Flux deploy a directory of plain YAML.
+ */
+function kustomizations(files: readonly PlannedFile[]): PlannedFile[] {
   const dirs = new Map<string, { files: Set<string>; sources: Set<string> }>();
   const entry = (dir: string) => {
     let found = dirs.get(dir);
     if (!found) dirs.set(dir, (found = { files: new Set(), sources: new Set() }));
     return found;
   };
-  for (const object of objects) {
-    const dir = dirname(object.path);
+  for (const file of files) {
+    if (!file.path.startsWith("clusters/") || file.objects.length === 0) continue;
+    const dir = dirname(file.path);
     const here = entry(dir);
-    here.files.add(object.path.slice(dir.length + 1));
-    for (const source of object.sources) here.sources.add(source);
+    here.files.add(file.path.slice(dir.length + 1));
+    for (const source of file.sources) here.sources.add(source);
   }
-  // A directory that holds objects lists the subdirectories directly below it
-  // that hold objects too, so clusters/<cluster>/ builds the whole cluster.
   for (const dir of [...dirs.keys()]) {
     const parent = dirname(dir);
-    if (dir !== "" && dirs.has(parent)) {
-      dirs.get(parent)!.files.add(dir.slice(parent.length ? parent.length + 1 : 0));
-      for (const source of dirs.get(dir)!.sources) dirs.get(parent)!.sources.add(source);
+    const above = dirs.get(parent);
+    if (above) {
+      above.files.add(dir.slice(parent.length + 1));
+      for (const source of dirs.get(dir)!.sources) above.sources.add(source);
     }
   }
-  return [...dirs.entries()].map(([dir, { files, sources }]) => [
-    dir ? `${dir}/kustomization.yaml` : "kustomization.yaml",
-    toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...files].sort() }),
-    [...sources],
-  ]);
+  return [...dirs].map(([dir, { files, sources }]) =>
+    plannedFile(
+      `${dir}/kustomization.yaml`,
+      toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...files].sort() }),
+      [...sources],
+      [],
+    ),
+  );
 }

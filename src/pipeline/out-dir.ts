@@ -25,11 +25,11 @@ export function listOutFiles(outDir: string): string[] {
 /** The lock of the last synth, or an empty one when out/ has none yet. */
 export function readLock(outDir: string): Lock {
   const file = path.join(outDir, LOCK_PATH);
-  if (!fs.existsSync(file)) return { lockVersion: 1, files: {} };
+  if (!fs.existsSync(file)) return { lockVersion: 2, files: {} };
   try {
-    const lock = JSON.parse(fs.readFileSync(file, "utf8")) as Lock;
-    if (lock.lockVersion !== 1 || typeof lock.files !== "object" || lock.files === null) throw new Error("unknown lock format");
-    return lock;
+    const lock = JSON.parse(fs.readFileSync(file, "utf8")) as { lockVersion?: unknown; files?: unknown };
+    if ((lock.lockVersion !== 1 && lock.lockVersion !== 2) || typeof lock.files !== "object" || lock.files === null) throw new Error("unknown lock format");
+    return { lockVersion: 2, files: lock.files as Lock["files"] };
   } catch (error) {
     throw new SluiceError(`out/${LOCK_PATH} cannot be read (${(error as Error).message}); nothing was written.`, [
       {

@@ -1,4 +1,4 @@
-import { platformLabels, recommendedLabels } from "../k8s/labels.js";
+import { platformLabels } from "../k8s/labels.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { ClusterModel, PlatformModel, SyncPolicy } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
@@ -19,55 +19,50 @@ const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 // needs only the env repo, Namespaces, and Applications and AppProjects in
 // Argo CD's namespace.
 
+// GitOps objects the apps depend on are never pruned by a sync: an AppProject
+// deleted together with its last Application leaves that Application stuck
+// on its finalizer (Argo CD cannot delete resources in a project that is
+// gone), and a pruned Namespace takes everything in it along. Removing them
+// is a person's decision.
+const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
+const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
+
 /**
- * What one cluster's Argo CD watches, under clusters/<cluster>/: the root
- * app-of-apps, one Application per app, one AppProject per team with apps
- * there, and the Namespaces those apps run in.
+ * What one cluster's Argo CD watches besides the apps' Applications, under
+ * clusters/<cluster>/: the root app-of-apps, its AppProject, and an AppProject
+ * and the Namespaces of every team. Projects and namespaces exist for every
+ * team on every cluster, whether or not the team runs an app there yet, so
+ * they change only when the teams do and outlive the apps that use them.
+ *
+ * `sources` are the stack files of the apps on the cluster: the root lists
+ * them because the Applications it deploys come from them.
  */
-export function renderArgoCluster(
-  platform: PlatformModel,
-  cluster: ClusterModel,
-  apps: readonly ResolvedApp[],
-  stackOfApp: (app: string) => string,
-): RenderedObject[] {
+export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel, sources: readonly string[]): RenderedObject[] {
   const dir = `clusters/${cluster.name}`;
   const platformFile = platform.origin.file;
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-  const allSources = [...new Set([platformFile, ...apps.map((a) => stackOfApp(a.name))])].sort();
-  const rendered: RenderedObject[] = [];
-
-  rendered.push({
-    path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
-    object: platformProject(platform),
-    origin: platform.origin,
-    sources: [platformFile],
-  });
-  rendered.push({
-    path: `${dir}/root.yaml`,
-    object: rootApplication(platform, cluster, environment.sync),
-    origin: cluster.origin,
-    sources: allSources,
-  });
-
-  for (const app of apps) {
-    rendered.push({
-      path: `${dir}/apps/${app.name}.yaml`,
-      object: application(platform, app),
-      origin: app.origin,
-      sources: [...new Set([platformFile, stackOfApp(app.name)])].sort(),
-    });
-  }
-
-  const teams = platform.teams.filter((team) => apps.some((a) => a.team === team.name));
-  for (const team of teams) {
-    const namespaces = [...new Set(apps.filter((a) => a.team === team.name).map((a) => a.namespace))].sort();
+  const rendered: RenderedObject[] = [
+    {
+      path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
+      object: platformProject(platform),
+      origin: platform.origin,
+      sources: [platformFile],
+    },
+    {
+      path: `${dir}/root.yaml`,
+      object: rootApplication(platform, cluster, environment.sync),
+      origin: cluster.origin,
+      sources: [...new Set([platformFile, ...sources])].sort(),
+    },
+  ];
+  for (const team of platform.teams) {
     rendered.push({
       path: `${dir}/projects/${team.name}.yaml`,
-      object: appProject(platform, team.name, team.owners, namespaces),
+      object: appProject(platform, team.name, team.owners, team.namespaces),
       origin: team.origin,
       sources: [platformFile],
     });
-    for (const namespace of namespaces) {
+    for (const namespace of team.namespaces) {
       rendered.push({
         path: `${dir}/namespaces/${namespace}.yaml`,
         object: namespaceObject(namespace, team.name),
@@ -77,6 +72,16 @@ export function renderArgoCluster(
     }
   }
   return rendered;
+}
+
+/** The Argo CD Application of one app on one cluster: clusters/<cluster>/apps/<app>.yaml. */
+export function renderArgoApplication(platform: PlatformModel, app: ResolvedApp, sources: readonly string[]): RenderedObject {
+  return {
+    path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
+    object: application(platform, app),
+    origin: app.origin,
+    sources,
+  };
 }
 
 function sourcePath(platform: PlatformModel, path: string): string {
@@ -99,7 +104,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, sync: S
       namespace: platform.argocdNamespace,
       labels: {
         ...cluster.labels,
-        ...platformLabels("root", "platform"),
+        ...platformLabels("root", PLATFORM_PROJECT),
         "sluice.dev/cluster": cluster.name,
         "sluice.dev/environment": cluster.environment,
       },
@@ -128,7 +133,9 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
       name: app.name,
       namespace: platform.argocdNamespace,
       labels: {
-        ...recommendedLabels(app),
+        ...platformLabels(app.name, app.partOf),
+        "sluice.dev/app": app.name,
+        "sluice.dev/cluster": app.cluster.name,
         "sluice.dev/environment": app.environment.name,
         "sluice.dev/team": app.team,
         "sluice.dev/wave": app.wave.name,
@@ -165,8 +172,8 @@ function appProject(platform: PlatformModel, team: string, owners: readonly stri
     metadata: {
       name: team,
       namespace: platform.argocdNamespace,
-      labels: { ...platformLabels(team, team), "sluice.dev/team": team },
-      annotations: { ...BEFORE_APPS },
+      labels: { ...platformLabels(team, PLATFORM_PROJECT), "sluice.dev/team": team },
+      annotations: { ...BEFORE_APPS, ...KEEP_PROJECT },
     },
     spec: {
       description: `Team ${team} (${owners.join(", ")}). Namespaced resources only, in the team's namespaces.`,
@@ -184,8 +191,8 @@ function platformProject(platform: PlatformModel): KubernetesObject {
     metadata: {
       name: PLATFORM_PROJECT,
       namespace: platform.argocdNamespace,
-      labels: platformLabels(PLATFORM_PROJECT, "platform"),
-      annotations: { ...BEFORE_APPS },
+      labels: platformLabels(PLATFORM_PROJECT, PLATFORM_PROJECT),
+      annotations: { ...BEFORE_APPS, ...KEEP_PROJECT },
     },
     spec: {
       description: "The cluster's root app-of-apps: Applications, AppProjects and Namespaces from the env repo, nothing else.",
@@ -206,8 +213,8 @@ function namespaceObject(name: string, team: string): KubernetesObject {
     kind: "Namespace",
     metadata: {
       name,
-      labels: { ...platformLabels(name, team), "sluice.dev/team": team },
-      annotations: { ...BEFORE_APPS },
+      labels: { ...platformLabels(name, PLATFORM_PROJECT), "sluice.dev/team": team },
+      annotations: { ...BEFORE_APPS, ...KEEP_NAMESPACE },
     },
   };
 }

@@ -3,23 +3,44 @@ import type { Blueprint, Rendered, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import { renderArgoCluster } from "./render-argocd.js";
 import { renderCodeowners, renderReadme } from "./render-docs.js";
-import { renderWorkload } from "./render-workloads.js";
+import { renderInstance } from "./render-instance.js";
+
+/** Where an app instance is: the app and the cluster it runs on. */
+export interface InstanceRef {
+  readonly app: string;
+  readonly cluster: string;
+}
+
+/** The stack files an app instance's files come from: the platform's and the app's. */
+export function instanceSources(model: Model): (app: string) => string[] {
+  const sources = new Map(model.apps.map((app) => [app.name, [...new Set([model.platform.origin.file, app.origin.file])].sort()]));
+  return (app) => sources.get(app)!;
+}
 
 /**
- * Every object and document of the env repo: each app's manifests per
- * cluster, each cluster's Argo CD objects, the README index and CODEOWNERS.
+ * Every object and document of the env repo: each app instance's files
+ * (renderInstance) and the fleet's (renderFleet).
  */
 export function render(model: Model, resolved: readonly ResolvedApp[], blueprint: Blueprint): Rendered {
-  const stackOf = new Map(model.apps.map((app) => [app.name, app.origin.file]));
-  const stackOfApp = (name: string) => stackOf.get(name)!;
+  const sourcesOf = instanceSources(model);
   const objects: RenderedObject[] = [];
-  for (const app of resolved) {
-    const sources = [...new Set([model.platform.origin.file, stackOfApp(app.name)])].sort();
-    objects.push(...renderWorkload(app, blueprint, sources));
-  }
+  for (const app of resolved) objects.push(...renderInstance(model.platform, app, blueprint, sourcesOf(app.name)));
+  const fleet = renderFleet(model, resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
+  return { objects: [...objects, ...fleet.objects], documents: fleet.documents };
+}
+
+/**
+ * The files that belong to the fleet rather than to one app instance: each
+ * cluster's root, projects and namespaces, the README index and CODEOWNERS.
+ * They depend on which instances exist, never on what an instance holds, so a
+ * release bump leaves them alone.
+ */
+export function renderFleet(model: Model, instances: readonly InstanceRef[]): Rendered {
+  const stackOf = new Map(model.apps.map((app) => [app.name, app.origin.file]));
+  const objects: RenderedObject[] = [];
   for (const cluster of model.platform.clusters) {
-    const onCluster = resolved.filter((app) => app.cluster.name === cluster.name);
-    objects.push(...renderArgoCluster(model.platform, cluster, onCluster, stackOfApp));
+    const sources = instances.filter((i) => i.cluster === cluster.name).map((i) => stackOf.get(i.app)!);
+    objects.push(...renderArgoCluster(model.platform, cluster, sources));
   }
-  return { objects, documents: [renderReadme(model), renderCodeowners(model)] };
+  return { objects, documents: [renderReadme(model, instances), renderCodeowners(model, instances)] };
 }

@@ -60,7 +60,7 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
     const fresh = changed.filter((file) => !present.has(file.path));
     if (fresh.length > 0) {
       const pending: Lock = {
-        lockVersion: 1,
+        lockVersion: 2,
         files: { ...lock.files, ...Object.fromEntries(fresh.map((f) => [f.path, plan.lock.files[f.path]!])) },
       };
       createdDirs.push(...mkdirs(path.dirname(lockPath), knownDirs));

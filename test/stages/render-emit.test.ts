@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import type { Blueprint, KubernetesObject } from "sluice";
 import { webService } from "../../lib/blueprints/web-service.js";
 import { emit } from "../../src/pipeline/emit.js";
@@ -14,27 +14,32 @@ function build(apps: Record<string, unknown>, blueprint: Blueprint = webService)
 }
 
 describe("render", () => {
-  it("files each app's objects under apps/<app>/<cluster>/ with namespace, labels and origin", () => {
+  it("files all of an app instance's objects in apps/<app>/<cluster>/manifest.yaml with namespace, labels and origin", () => {
     const rendered = build({
       web: appSpec({
         objects: [{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web-public", labels: { tier: "edge" } } }],
       }),
     });
-    const devFiles = rendered.objects.filter((o) => o.path.startsWith("apps/web/dev-1/")).map((o) => o.path);
-    expect(devFiles.sort()).toEqual(
-      ["configmap.yaml", "deployment.yaml", "ingress-web-public.yaml", "service.yaml", "serviceaccount.yaml"].map((f) => `apps/web/dev-1/${f}`),
-    );
-    const ingress = rendered.objects.find((o) => o.path === "apps/web/dev-1/ingress-web-public.yaml")!;
+    const dev = rendered.objects.filter((o) => o.path === "apps/web/dev-1/manifest.yaml");
+    // The blueprint's objects first, then the raw objects in the order written.
+    expect(dev.map((o) => o.object.kind)).toEqual(["ServiceAccount", "ConfigMap", "Deployment", "Service", "Ingress"]);
+    const ingress = dev.find((o) => o.object.kind === "Ingress")!;
     expect(ingress.object.metadata.namespace).toBe("shop");
-    expect(ingress.object.metadata.labels).toMatchObject({ tier: "edge", "app.kubernetes.io/version": "1.1.0", "app.kubernetes.io/managed-by": "sluice" });
+    expect(ingress.object.metadata.labels).toEqual({
+      tier: "edge",
+      "app.kubernetes.io/instance": "web",
+      "app.kubernetes.io/managed-by": "sluice",
+      "app.kubernetes.io/name": "web",
+      "app.kubernetes.io/part-of": "web",
+    });
     expect(ingress.origin).toMatchObject({ file: "stacks/web.ts", path: ["objects", 0] });
     expect(ingress.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
   });
 
   it("renders each cluster's Argo CD root, Applications, AppProjects and Namespaces", () => {
     const rendered = build({ web: appSpec(), jobs: appSpec({ namespace: "shop-jobs", release: { dev: "1.0.0" } }) });
-    const dev = rendered.objects.filter((o) => o.path.startsWith("clusters/dev-1/")).map((o) => o.path).sort();
-    expect(dev).toEqual([
+    const onCluster = (cluster: string) => rendered.objects.filter((o) => o.path.startsWith(`clusters/${cluster}/`)).map((o) => o.path).sort();
+    expect(onCluster("dev-1")).toEqual([
       "clusters/dev-1/apps/jobs.yaml",
       "clusters/dev-1/apps/web.yaml",
       "clusters/dev-1/namespaces/shop-jobs.yaml",
@@ -43,11 +48,20 @@ describe("render", () => {
       "clusters/dev-1/projects/sluice-platform.yaml",
       "clusters/dev-1/root.yaml",
     ]);
+    // jobs is not on prod-1, yet the team's project and namespaces are: they do
+    // not come and go with the apps, so removing an app never prunes them.
+    expect(onCluster("prod-1")).toEqual([
+      "clusters/prod-1/apps/web.yaml",
+      "clusters/prod-1/namespaces/shop-jobs.yaml",
+      "clusters/prod-1/namespaces/shop.yaml",
+      "clusters/prod-1/projects/shop.yaml",
+      "clusters/prod-1/projects/sluice-platform.yaml",
+      "clusters/prod-1/root.yaml",
+    ]);
     const project = rendered.objects.find((o) => o.path === "clusters/prod-1/projects/shop.yaml")!.object as KubernetesObject & {
       spec: { destinations: { namespace: string }[] };
     };
-    // jobs is not on prod-1, so its namespace is not a destination there.
-    expect(project.spec.destinations.map((d) => d.namespace)).toEqual(["shop"]);
+    expect(project.spec.destinations.map((d) => d.namespace)).toEqual(["shop", "shop-jobs"]);
     const app = rendered.objects.find((o) => o.path === "clusters/dev-1/apps/web.yaml")!.object as KubernetesObject & {
       spec: { source: { path: string }; syncPolicy: unknown };
       metadata: { finalizers?: string[] };
@@ -79,40 +93,47 @@ describe("render", () => {
       render: (app) => [{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: app.name }, spec: { schedule: "0 * * * *" } }],
     };
     const rendered = build({ web: appSpec({ release: { dev: "1.0.0" } }) }, cron);
-    expect(rendered.objects.filter((o) => o.path.startsWith("apps/")).map((o) => o.path)).toEqual(["apps/web/dev-1/cronjob.yaml"]);
+    expect(rendered.objects.filter((o) => o.path.startsWith("apps/")).map((o) => `${o.path} ${o.object.kind}`)).toEqual([
+      "apps/web/dev-1/manifest.yaml CronJob",
+    ]);
   });
 });
 
 describe("emit", () => {
-  it("adds a kustomization per directory, listing its files and object subdirectories", () => {
+  it("writes each app instance as one YAML stream, one document per object, and nothing else under apps/", () => {
     const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }));
-    const kustomization = (path: string) => parse(plan.files.find((f) => f.path === path)!.content) as { resources: string[] };
-    expect(kustomization("apps/web/dev-1/kustomization.yaml").resources).toEqual([
-      "configmap.yaml",
-      "deployment.yaml",
-      "service.yaml",
-      "serviceaccount.yaml",
-    ]);
-    expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
-    expect(kustomization("clusters/dev-1/apps/kustomization.yaml").resources).toEqual(["web.yaml"]);
-    // prod clusters have no app yet but still get a root, in its own project, that watches them.
-    expect(kustomization("clusters/prod-2/kustomization.yaml").resources).toEqual(["projects", "root.yaml"]);
-    expect(kustomization("clusters/prod-2/projects/kustomization.yaml").resources).toEqual(["sluice-platform.yaml"]);
+    expect(plan.files.map((f) => f.path).filter((p) => p.startsWith("apps/"))).toEqual(["apps/web/dev-1/manifest.yaml"]);
+    const manifest = plan.files.find((f) => f.path === "apps/web/dev-1/manifest.yaml")!;
+    const documents = parseAllDocuments(manifest.content).map((d) => d.toJS() as KubernetesObject);
+    expect(documents.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(["ServiceAccount/web", "ConfigMap/web", "Deployment/web", "Service/web"]);
+    expect(manifest.objects.map((o) => o.kind)).toEqual(documents.map((d) => d.kind));
   });
 
-  it("writes a sorted plan and a lock with every other file's sha256 and sources", () => {
+  it("adds a kustomization to every directory under clusters/, listing its files and object subdirectories", () => {
+    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }));
+    const kustomization = (path: string) => parse(plan.files.find((f) => f.path === path)!.content) as { resources: string[] };
+    expect(plan.files.filter((f) => f.path.endsWith("kustomization.yaml") && !f.path.startsWith("clusters/"))).toEqual([]);
+    expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
+    expect(kustomization("clusters/dev-1/apps/kustomization.yaml").resources).toEqual(["web.yaml"]);
+    // prod clusters have no app yet but still get a root, and the team's project and namespaces.
+    expect(kustomization("clusters/prod-2/kustomization.yaml").resources).toEqual(["namespaces", "projects", "root.yaml"]);
+    expect(kustomization("clusters/prod-2/projects/kustomization.yaml").resources).toEqual(["shop.yaml", "sluice-platform.yaml"]);
+  });
+
+  it("writes a sorted plan and a lock naming every other file and its stacks, without hashes", () => {
     const plan = emit(build({ web: appSpec() }));
     const paths = plan.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());
     const lockFile = plan.files.find((f) => f.path === ".sluice/lock.json")!;
     const lock = JSON.parse(lockFile.content) as typeof plan.lock;
     expect(lock).toEqual(plan.lock);
+    expect(lock.lockVersion).toBe(2);
     expect(Object.keys(lock.files)).toEqual(paths.filter((p) => p !== ".sluice/lock.json"));
-    for (const file of plan.files.filter((f) => f.path !== ".sluice/lock.json")) {
-      expect(lock.files[file.path]!.sha256).toBe(file.sha256);
-    }
-    expect(lock.files["apps/web/prod-2/deployment.yaml"]!.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
-    expect(plan.files.find((f) => f.path === "apps/web/prod-2/deployment.yaml")!.objects[0]).toMatchObject({
+    expect(lockFile.content).not.toMatch(/sha256|[0-9a-f]{40}/);
+    // One file per line, so that pull requests adding different files touch different lines.
+    expect(lockFile.content.split("\n").filter((line) => line.includes('"sources"'))).toHaveLength(paths.length - 1);
+    expect(lock.files["apps/web/prod-2/manifest.yaml"]!.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
+    expect(plan.files.find((f) => f.path === "apps/web/prod-2/manifest.yaml")!.objects[2]).toMatchObject({
       kind: "Deployment",
       name: "web",
       namespace: "shop",
@@ -120,11 +141,11 @@ describe("emit", () => {
     });
   });
 
-  it("refuses two objects that would share a file, naming both origins", () => {
+  it("refuses two objects with one identity on a cluster, naming both origins", () => {
     const clash = appSpec({
       release: { dev: "1.0.0" },
       objects: [{ apiVersion: "v1", kind: "Service", metadata: { name: "web" } }],
     });
-    expect(() => emit(build({ web: clash }))).toThrow(/apps\/web\/dev-1\/service\.yaml[\s\S]*stacks\/web\.ts/);
+    expect(() => emit(build({ web: clash }))).toThrow(/Service shop\/web is rendered twice on cluster dev-1[\s\S]*stacks\/web\.ts/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { plan, toYaml } from "sluice";
 import { REPO } from "../helpers/project.js";
 
@@ -37,10 +37,10 @@ describe("toYaml", () => {
   it("round-trips every file of the example env repo", async () => {
     const { plan: filePlan } = await plan({ root: REPO, skipTypecheck: true });
     const yamlFiles = filePlan.files.filter((f) => f.path.endsWith(".yaml"));
-    expect(yamlFiles.length).toBeGreaterThan(100);
+    expect(yamlFiles.length).toBeGreaterThan(50);
     for (const file of yamlFiles) {
-      const parsed = parse(file.content) as object;
-      expect(toYaml(parsed), file.path).toBe(file.content);
+      const documents = parseAllDocuments(file.content).map((document) => document.toJS() as object);
+      expect(documents.map((document) => toYaml(document)).join("---\n"), file.path).toBe(file.content);
     }
   });
 });
