@@ -1,16 +1,17 @@
+import fs from "node:fs";
 import path from "node:path";
 import { webService } from "../lib/blueprints/web-service.js";
+import { RenderCache } from "./cache/render-cache.js";
+import { StatCache } from "./cache/stat-cache.js";
 import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
-import { check } from "./pipeline/check.js";
 import { compare, type Drift } from "./pipeline/compare.js";
 import { discoverStacks } from "./pipeline/discover.js";
-import { emit } from "./pipeline/emit.js";
 import { loadStacks } from "./pipeline/load.js";
-import { render } from "./pipeline/render.js";
-import { resolve } from "./pipeline/resolve.js";
+import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
+import type { InstanceRef } from "./pipeline/render.js";
 import type { TypecheckEngine } from "./pipeline/typecheck.js";
 import { validate } from "./pipeline/validate.js";
 import { writePlan, type WriteResult } from "./pipeline/write.js";
@@ -38,54 +39,43 @@ export interface SynthOptions extends PlanOptions {
   readonly out?: string;
   /** Compare out/ with the stacks instead of writing it. */
   readonly check?: boolean;
+  /**
+   * Use the local caches under node_modules/.cache/sluice (render results,
+   * out/'s file stats). Default true. They never change a result.
+   */
+  readonly cache?: boolean;
 }
 
 export interface Planned {
   readonly model: Model;
+  /** The app instances resolved in this run: every instance for `plan()`; for `synth()` those not in the render cache. */
   readonly resolved: readonly ResolvedApp[];
+  /** Every app instance, in app then cluster order. */
+  readonly instances: readonly InstanceRef[];
   readonly plan: FilePlan;
   /** Milliseconds spent per stage. */
   readonly timings: Readonly<Partial<Record<Stage | "typecheck", number>>>;
 }
 
-export interface SynthResult extends Planned {
+export interface SynthResult extends Omit<Planned, "plan"> {
+  /** The plan; with the render cache, files of unchanged instances carry no `content`. */
+  readonly plan: Pick<LazyPlan, "files" | "lock">;
   /** Set when out/ was written. */
   readonly write?: WriteResult;
   /** Set with `check`: how out/ differs from the stacks. */
   readonly drift?: Drift;
 }
 
+type Timings = Partial<Record<Stage | "typecheck", number>>;
+
 /**
- * Compiles the stacks into a file plan. Pure apart from reading the stacks:
+ * Compiles the stacks into a file plan with every file's bytes. Pure apart
+ * from reading the stacks, and uses no cache:
  * load → validate → resolve → render → check → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
-  const root = path.resolve(options.root ?? ".");
-  const timings: Partial<Record<Stage | "typecheck", number>> = {};
-  const time = async <T>(stage: Stage, run: () => T | Promise<T>): Promise<T> => {
-    options.onStage?.(stage);
-    const start = performance.now();
-    try {
-      return await run();
-    } finally {
-      timings[stage] = performance.now() - start;
-    }
-  };
-
-  const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
-  const loaded = await time("load", () =>
-    loadStacks(root, files, {
-      ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
-      ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
-      onTypecheck: (ms) => (timings.typecheck = ms),
-    }),
-  );
-  const model = await time("validate", () => validate(root, loaded));
-  const resolved = await time("resolve", () => resolve(root, model));
-  const rendered = await time("render", () => render(model, resolved, options.blueprint ?? webService));
-  await time("check", () => check(root, rendered));
-  const filePlan = await time("emit", () => emit(rendered));
-  return { model, resolved, plan: filePlan, timings };
+  const { model, lazy, timings } = await run(options, undefined);
+  return { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock }, timings };
 }
 
 /**
@@ -94,18 +84,68 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
  * stacks are wrong or out/ holds files sluice does not own.
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
-  const planned = await plan(options);
-  const outDir = path.resolve(options.root ?? ".", options.out ?? "out");
-  const timings = { ...planned.timings };
+  const root = realRoot(options.root);
+  const cacheRoot = options.cache === false ? undefined : root;
+  const renderCache = RenderCache.load(cacheRoot);
+  const { model, lazy, timings } = await run({ ...options, root }, renderCache);
+  const outDir = path.resolve(root, options.out ?? "out");
+  const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
+  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, timings };
   if (options.check) {
     options.onStage?.("compare");
-    const drift = await compare(outDir, planned.plan);
+    const drift = await compare(outDir, lazy, { stats });
     timings.compare = performance.now() - start;
-    return { ...planned, timings, drift };
+    stats.save(lazy.files.map((file) => file.path));
+    renderCache.save();
+    return { ...result, drift };
   }
   options.onStage?.("write");
-  const write = await writePlan(outDir, planned.plan);
+  const write = await writePlan(outDir, lazy, stats);
   timings.write = performance.now() - start;
-  return { ...planned, timings, write };
+  stats.save(lazy.files.map((file) => file.path));
+  renderCache.save();
+  return { ...result, write };
+}
+
+async function run(options: PlanOptions, renderCache: RenderCache | undefined): Promise<{ model: Model; lazy: LazyPlan; timings: Timings }> {
+  const root = realRoot(options.root);
+  const timings: Timings = {};
+  const time = <T>(stage: Stage, work: () => T): T => {
+    options.onStage?.(stage);
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      timings[stage] = (timings[stage] ?? 0) + performance.now() - start;
+    }
+  };
+
+  const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
+  options.onStage?.("load");
+  const loadStart = performance.now();
+  const loaded = await loadStacks(root, files, {
+    ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
+    ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
+    onTypecheck: (ms) => (timings.typecheck = ms),
+  });
+  timings.load = performance.now() - loadStart;
+  const model = time("validate", () => validate(root, loaded));
+  const lazy = planFiles(root, model, {
+    blueprint: options.blueprint ?? webService,
+    builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
+    ...(renderCache ? { renderCache } : {}),
+    time,
+  });
+  return { model, lazy, timings };
+}
+
+/** The project root as a real path, so that a symlinked --root changes no path sluice writes or prints. */
+function realRoot(root: string | undefined): string {
+  const absolute = path.resolve(root ?? ".");
+  try {
+    return fs.realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
 }

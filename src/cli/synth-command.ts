@@ -44,7 +44,7 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
   } else {
     io.stdout(
       `${out}/: ${write.written.length} written, ${write.deleted.length} deleted, ${write.unchanged} unchanged ` +
-        `(${result.resolved.length} app deployments on ${result.model.platform.clusters.length} clusters).\n`,
+        `(${result.instances.length} app instances on ${result.model.platform.clusters.length} clusters).\n`,
     );
   }
   return EXIT.ok;

@@ -9,14 +9,19 @@ export interface PlannedObject {
   readonly origin: Origin;
 }
 
-export interface PlannedFile {
+/** A file of the plan; inside synth its bytes may still be unrendered (see LazyPlan). */
+export interface PlanEntry {
   /** Path inside out/, with forward slashes. */
   readonly path: string;
-  readonly content: string;
+  readonly content?: string;
   readonly sha256: string;
   /** The stack files that shaped this file. */
   readonly sources: readonly string[];
   readonly objects: readonly PlannedObject[];
+}
+
+export interface PlannedFile extends PlanEntry {
+  readonly content: string;
 }
 
 /**

@@ -31,5 +31,12 @@ export interface Rendered {
  */
 export interface Blueprint {
   readonly name: string;
+  /**
+   * Declares that `render` is a pure function of its input, and names this
+   * version of it: synth then skips instances whose input did not change.
+   * Change it whenever the blueprint's code changes. The built-in blueprint
+   * needs none (it is hashed with sluice's own code).
+   */
+  readonly cacheKey?: string;
   render(app: ResolvedApp): KubernetesObject[];
 }

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { FilePlan } from "../model/plan.js";
+import { StatCache } from "../cache/stat-cache.js";
+import type { PlanEntry } from "../model/plan.js";
 import { pool } from "./fs-pool.js";
 import { listOutFiles } from "./out-dir.js";
 
@@ -13,15 +15,27 @@ export interface Drift {
   readonly extra: readonly string[];
 }
 
+export interface CompareOptions {
+  /** The listing of out/, when the caller already has it. */
+  readonly onDisk?: readonly string[];
+  /** Skips reading files whose stat has not changed since sluice last saw them. */
+  readonly stats?: StatCache;
+}
+
 /**
- * Compares out/ with the plan without writing anything. `onDisk` is the
- * listing of out/ when the caller already has it. Used by `synth --check`
- * and by write, to find the files whose bytes changed.
+ * Compares out/ with the plan, by sha256, without writing anything. Used by
+ * `synth --check` and by write, to find the files whose bytes changed. A file
+ * is read only when the stat cache cannot vouch for it; what is read is
+ * recorded there.
  */
-export async function compare(outDir: string, plan: FilePlan, onDisk: readonly string[] = listOutFiles(outDir)): Promise<Drift> {
+export async function compare(outDir: string, plan: { readonly files: readonly PlanEntry[] }, options: CompareOptions = {}): Promise<Drift> {
+  const onDisk = options.onDisk ?? listOutFiles(outDir);
+  const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);
-  const same = await pool(plan.files, async (file) =>
-    present.has(file.path) ? (await fs.promises.readFile(path.join(outDir, file.path), "utf8")) === file.content : undefined,
+  // A synchronous lstat is a few microseconds; most files stop there.
+  const known = plan.files.map((file) => (present.has(file.path) ? stats.sha256(file.path, fs.lstatSync(path.join(outDir, file.path), { bigint: true })) : undefined));
+  const same = await pool(plan.files, async (file, index) =>
+    present.has(file.path) ? (known[index] ?? (await readSha(outDir, file.path, stats))) === file.sha256 : undefined,
   );
   const planned = new Set(plan.files.map((file) => file.path));
   return {
@@ -29,4 +43,19 @@ export async function compare(outDir: string, plan: FilePlan, onDisk: readonly s
     missing: plan.files.filter((_, i) => same[i] === undefined).map((file) => file.path),
     extra: onDisk.filter((file) => !planned.has(file)),
   };
+}
+
+async function readSha(outDir: string, file: string, stats: StatCache): Promise<string> {
+  const target = path.join(outDir, file);
+  const before = await fs.promises.lstat(target, { bigint: true });
+  const sha = createHash("sha256").update(await fs.promises.readFile(target)).digest("hex");
+  // Recorded only if the file did not change while it was read.
+  const after = await fs.promises.lstat(target, { bigint: true });
+  if (after.mtimeNs === before.mtimeNs && after.size === before.size && after.ino === before.ino) stats.record(file, after, sha);
+  return sha;
+}
+
+/** Records the files sluice just wrote, with the sha256 of the bytes it wrote. */
+export async function recordWritten(outDir: string, files: readonly { path: string; sha256: string }[], stats: StatCache): Promise<void> {
+  await pool(files, async (file) => stats.record(file.path, await fs.promises.lstat(path.join(outDir, file.path), { bigint: true }), file.sha256));
 }

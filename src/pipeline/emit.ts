@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
 import { toYaml } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlannedFile, type PlannedObject } from "../model/plan.js";
+import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
+
+export type { PlanEntry };
 import type { Rendered, RenderedObject } from "../model/rendered.js";
 
 /**
@@ -12,7 +14,8 @@ import type { Rendered, RenderedObject } from "../model/rendered.js";
  * the documents, and the lock. Pure and deterministic.
  */
 export function emit(rendered: Rendered): FilePlan {
-  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)]);
+  // Every file here was just rendered, so every one has its bytes.
+  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)]) as FilePlan;
 }
 
 /** Groups objects by file and writes each file. */
@@ -37,7 +40,7 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
  * The whole plan from its files: adds the kustomizations of clusters/ and the
  * lock, refuses two objects with one identity on one cluster, and sorts.
  */
-export function assemble(files: readonly PlannedFile[]): FilePlan {
+export function assemble(files: readonly PlanEntry[]): { files: PlanEntry[]; lock: Lock } {
   const duplicates = duplicateObjects(files);
   if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
   const all = [...files, ...kustomizations(files)].sort(byPath);
@@ -73,14 +76,18 @@ function clusterOf(path: string): string | undefined {
 /**
  * Argo CD refuses to sync two copies of one object, and the second app to
  * apply it would silently take it over; e.g. a raw ConfigMap named like the
- * one the blueprint generates. Found here, where every file of a cluster is known.
+ * one the blueprint generates. Found here, where every file of a cluster is
+ * known. Files from the render cache were checked with the same neighbours
+ * before, so only clusters with a freshly rendered file are looked at.
  */
-function duplicateObjects(files: readonly PlannedFile[]): Diagnostic[] {
+function duplicateObjects(files: readonly PlanEntry[]): Diagnostic[] {
+  // The fleet's own files are always fresh; an app manifest is fresh only when its instance was rendered now.
+  const touched = new Set(files.flatMap((file) => (file.content !== undefined && file.path.startsWith("apps/") ? [clusterOf(file.path)] : [])));
   const seen = new Map<string, { path: string; object: PlannedObject }>();
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
     const cluster = clusterOf(file.path);
-    if (cluster === undefined) continue;
+    if (cluster === undefined || !touched.has(cluster)) continue;
     for (const object of file.objects) {
       const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
       const id = `${cluster}|${group}|${object.kind}|${object.namespace ?? ""}|${object.name}`;
@@ -111,7 +118,7 @@ function dirname(path: string): string {
  * a kustomization.yaml listing its files and the subdirectories that have one.
  * App manifests need none: Argo CD and Flux deploy a directory of plain YAML.
  */
-function kustomizations(files: readonly PlannedFile[]): PlannedFile[] {
+function kustomizations(files: readonly PlanEntry[]): PlannedFile[] {
   const dirs = new Map<string, { files: Set<string>; sources: Set<string> }>();
   const entry = (dir: string) => {
     let found = dirs.get(dir);

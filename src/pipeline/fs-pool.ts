@@ -5,7 +5,7 @@
  * the first failure, and waits for those in flight before rejecting, so a
  * caller that rolls back never races a late write.
  */
-export async function pool<T, R>(items: readonly T[], task: (item: T) => Promise<R>, width = 32): Promise<R[]> {
+export async function pool<T, R>(items: readonly T[], task: (item: T, index: number) => Promise<R>, width = 32): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -13,7 +13,7 @@ export async function pool<T, R>(items: readonly T[], task: (item: T) => Promise
     while (next < items.length && !failed) {
       const index = next++;
       try {
-        results[index] = await task(items[index]!);
+        results[index] = await task(items[index]!, index);
       } catch (error) {
         failed = true;
         throw error;

@@ -11,15 +11,16 @@ const DEFAULT_TARGET_CPU = 80;
 
 /**
  * One fully merged spec per (app, cluster) for every cluster whose wave has a
- * release of the app, in a stable order (app name, then cluster name).
+ * release of the app, in a stable order (app name, then cluster name);
+ * `include` narrows it to the instances synth must render.
  */
-export function resolve(root: string, model: Model): ResolvedApp[] {
+export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
   const resolved: ResolvedApp[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
       const release = app.release[cluster.wave];
-      if (release === undefined) continue;
+      if (release === undefined || !include(app, cluster)) continue;
       const result = resolveOne(model, app, cluster, release);
       if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
       else resolved.push(result.app);

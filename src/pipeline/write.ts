@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
-import { LOCK_PATH, lockText, type FilePlan, type Lock } from "../model/plan.js";
-import { compare } from "./compare.js";
+import type { StatCache } from "../cache/stat-cache.js";
+import { LOCK_PATH, lockText, type Lock, type PlanEntry, type PlannedFile } from "../model/plan.js";
+import { compare, recordWritten } from "./compare.js";
 import { pool } from "./fs-pool.js";
 import { foreignFiles, isLeftover, listOutFiles, readLock } from "./out-dir.js";
 
@@ -26,7 +27,14 @@ export interface WriteResult {
  * as it was; (3) staged files are renamed into place and dropped files
  * deleted; (4) the final lock is written last.
  */
-export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteResult> {
+export interface WritablePlan {
+  readonly files: readonly PlanEntry[];
+  readonly lock: Lock;
+  /** The bytes of these files (see LazyPlan). */
+  materialize(paths: readonly string[]): PlannedFile[];
+}
+
+export async function writePlan(outDir: string, plan: WritablePlan, stats?: StatCache): Promise<WriteResult> {
   const onDisk = listOutFiles(outDir);
   const lock = readLock(outDir);
   const foreign = foreignFiles(onDisk, lock);
@@ -45,11 +53,11 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
   const present = new Set(onDisk);
   const lockPath = path.join(outDir, LOCK_PATH);
   const oldLockText = present.has(LOCK_PATH) ? fs.readFileSync(lockPath, "utf8") : undefined;
-  const drift = await compare(outDir, plan, onDisk);
+  const drift = await compare(outDir, plan, { onDisk, ...(stats ? { stats } : {}) });
   const differing = new Set([...drift.stale, ...drift.missing]);
-  const changed = plan.files.filter((file) => file.path !== LOCK_PATH && differing.has(file.path));
+  const changed = plan.materialize(plan.files.filter((file) => file.path !== LOCK_PATH && differing.has(file.path)).map((file) => file.path));
   const deleted = drift.extra.filter((file) => file in lock.files);
-  const newLockText = plan.files.find((file) => file.path === LOCK_PATH)!.content;
+  const newLockText = plan.materialize([LOCK_PATH])[0]!.content;
   const lockChanged = newLockText !== oldLockText;
 
   const created: string[] = [];
@@ -102,6 +110,7 @@ export async function writePlan(outDir: string, plan: FilePlan): Promise<WriteRe
     removeEmptyParents(outDir, path.dirname(path.join(outDir, file)));
   }
   if (lockChanged) replaceFile(lockPath, newLockText);
+  if (stats) await recordWritten(outDir, [...changed, ...(lockChanged ? plan.materialize([LOCK_PATH]) : [])], stats);
 
   const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
   return { written, deleted, unchanged: plan.files.length - written.length };

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import type { AppModel, ClusterModel, EnvironmentModel, Model, PlatformModel, WaveModel } from "../model/model.js";
+import type { Blueprint } from "../model/rendered.js";
+import { engineFingerprint } from "./engine.js";
+
+/**
+ * The render key of each app instance: a hash of everything its files are made
+ * from — sluice's code, the blueprint, the platform settings an instance
+ * reads, its environment, cluster and wave, the app, and the release — and of
+ * nothing else. Lines are left out (a comment added to a stack renders the
+ * same bytes); the stack files' names are in, because the lock records them.
+ *
+ * Undefined when the blueprint is not known to be pure: a blueprint given
+ * through the API may change without its name changing, so only one that
+ * declares a `cacheKey` (or the built-in one, hashed with sluice's code) is cached.
+ */
+export function instanceKeys(model: Model, blueprint: Blueprint, builtIn: boolean): ((app: AppModel, cluster: ClusterModel) => string) | undefined {
+  if (!builtIn && blueprint.cacheKey === undefined) return undefined;
+  const base = hash(engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", platformPart(model.platform));
+  const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
+  const waves = new Map(model.platform.waves.map((w) => [w.name, w]));
+  const clusterKeys = new Map(
+    model.platform.clusters.map((c) => [c.name, hash(clusterPart(c), environmentPart(environments.get(c.environment)!), wavePart(waves.get(c.wave)!))]),
+  );
+  const appKeys = new Map<string, string>();
+  return (app, cluster) => {
+    let appKey = appKeys.get(app.name);
+    if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app))));
+    return hash(base, clusterKeys.get(cluster.name)!, appKey, app.release[cluster.wave] ?? "");
+  };
+}
+
+function hash(...parts: string[]): string {
+  const h = createHash("sha256");
+  for (const part of parts) h.update(part).update("\0");
+  return h.digest("hex").slice(0, 40);
+}
+
+function platformPart(platform: PlatformModel): string {
+  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace]);
+}
+
+function environmentPart({ origin: _origin, ...environment }: EnvironmentModel): string {
+  return JSON.stringify(environment);
+}
+
+function clusterPart({ origin: _origin, ...cluster }: ClusterModel): string {
+  return JSON.stringify(cluster);
+}
+
+function wavePart({ origin: _origin, ...wave }: WaveModel): string {
+  return JSON.stringify(wave);
+}
+
+/** The app without its releases: an instance's key takes only the release of its own wave. */
+function appPart({ origin, objects, release: _release, ...app }: AppModel): string {
+  return JSON.stringify([origin.file, app, objects.map(({ object, origin: at }) => [object, at.path ?? []])]);
+}

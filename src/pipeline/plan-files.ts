@@ -1,0 +1,147 @@
+import type { CachedFile, RenderCache } from "../cache/render-cache.js";
+import { instanceKeys } from "../cache/instance-keys.js";
+import type { AppModel, ClusterModel, Model } from "../model/model.js";
+import { childOrigin } from "../model/origin.js";
+import type { Lock, PlannedFile } from "../model/plan.js";
+import type { Blueprint, RenderedObject } from "../model/rendered.js";
+import type { ResolvedApp } from "../model/resolved.js";
+import { check } from "./check.js";
+import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit.js";
+import { instanceSources, renderFleet, type InstanceRef } from "./render.js";
+import { renderInstance } from "./render-instance.js";
+import { resolve } from "./resolve.js";
+
+/** The file plan as synth uses it: files from the render cache carry no bytes until `materialize` renders them. */
+export interface LazyPlan {
+  readonly files: readonly PlanEntry[];
+  readonly lock: Lock;
+  /** Every app instance, in app then cluster order. */
+  readonly instances: readonly InstanceRef[];
+  /** The instances resolved in this run: all of them without a render cache. */
+  readonly resolved: readonly ResolvedApp[];
+  /** The bytes of these planned files, rendering the instances they come from if the plan has no bytes for them. */
+  materialize(paths: readonly string[]): PlannedFile[];
+}
+
+export interface PlanFilesOptions {
+  readonly blueprint: Blueprint;
+  /** True for sluice's own blueprint, which is hashed with sluice's code. */
+  readonly builtInBlueprint: boolean;
+  readonly renderCache?: RenderCache;
+  readonly time: <T>(stage: "resolve" | "render" | "check" | "emit", run: () => T) => T;
+}
+
+interface Instance {
+  readonly app: AppModel;
+  readonly cluster: ClusterModel;
+  readonly key: string | undefined;
+}
+
+/**
+ * resolve → render → check → emit, for the app instances whose render key is
+ * not in the render cache, and for the fleet's own files (roots, projects,
+ * namespaces, kustomizations, README, CODEOWNERS, the lock), which are cheap
+ * and depend only on which instances exist. Without a cache it is exactly
+ * the full pipeline, and every file has its bytes.
+ */
+export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
+  const { blueprint, renderCache, time } = options;
+  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint) : undefined;
+  const sourcesOf = instanceSources(model);
+  const instances: Instance[] = [];
+  for (const app of model.apps) {
+    for (const cluster of model.platform.clusters) {
+      if (Object.hasOwn(app.release, cluster.wave)) instances.push({ app, cluster, key: keyOf?.(app, cluster) });
+    }
+  }
+
+  const cached: PlanEntry[] = [];
+  const stale = new Set<string>();
+  for (const instance of instances) {
+    const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
+    if (hit) cached.push(...hit.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
+    else stale.add(ref(instance.app.name, instance.cluster.name));
+  }
+
+  const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
+    const resolved = time("resolve", () => resolve(root, model, include));
+    const rendered = time("render", () => resolved.map((app) => renderInstance(model.platform, app, blueprint, sourcesOf(app.name))));
+    return { resolved, rendered };
+  };
+  const { resolved, rendered } = render((app, cluster) => stale.has(ref(app.name, cluster.name)));
+  const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
+  const fleet = time("render", () => renderFleet(model, refs));
+  time("check", () => check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }));
+
+  const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i.key]));
+  const fresh = time("emit", () =>
+    rendered.flatMap((objects, index) => {
+      const files = emitObjects(objects);
+      const key = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name));
+      if (key !== undefined) renderCache!.set(key, files.map((file) => toCache(file, objects)));
+      return files;
+    }),
+  );
+  const plan = time("emit", () => assemble([...cached, ...fresh, ...emitObjects(fleet.objects), ...emitDocuments(fleet)]));
+
+  return {
+    files: plan.files,
+    lock: plan.lock,
+    instances: refs,
+    resolved,
+    materialize(paths) {
+      const wanted = new Set(paths);
+      const byPath = new Map(plan.files.map((file) => [file.path, file]));
+      const missing = new Set(
+        paths.flatMap((path) => {
+          const file = byPath.get(path);
+          return file && file.content === undefined ? [instanceOf(path)] : [];
+        }),
+      );
+      const again = missing.size > 0 ? render((app, cluster) => missing.has(ref(app.name, cluster.name))).rendered : [];
+      const renderedNow = new Map(again.flatMap((objects) => emitObjects(objects)).map((file) => [file.path, file]));
+      return [...wanted].flatMap((path) => {
+        const file = byPath.get(path);
+        if (!file) return [];
+        const content = file.content ?? renderedNow.get(path)?.content;
+        if (content === undefined) throw new Error(`sluice could not render ${path} again`);
+        return [{ ...file, content, sha256: file.content === undefined ? renderedNow.get(path)!.sha256 : file.sha256 }];
+      });
+    },
+  };
+}
+
+function ref(app: string, cluster: string): string {
+  return `${app}\0${cluster}`;
+}
+
+/** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */
+function instanceOf(path: string): string {
+  const parts = path.split("/");
+  return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts[3]!.replace(/\.yaml$/, ""), parts[1]!);
+}
+
+function toCache(file: PlannedFile, objects: readonly RenderedObject[]): CachedFile {
+  const inFile = objects.filter((object) => object.path === file.path);
+  return {
+    path: file.path,
+    sha256: file.sha256,
+    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index) => ({
+      apiVersion,
+      kind,
+      ...(namespace !== undefined ? { namespace } : {}),
+      name,
+      at: [...(inFile[index]!.origin.path ?? [])],
+    })),
+  };
+}
+
+/** A cached file as a plan entry: no bytes, origins rebuilt on the app's current line. */
+function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]): PlanEntry {
+  return {
+    path: file.path,
+    sha256: file.sha256,
+    sources,
+    objects: file.objects.map(({ at, ...object }) => ({ ...object, origin: at.length === 0 ? app.origin : childOrigin(app.origin, ...at) })),
+  };
+}

@@ -1,0 +1,103 @@
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synth } from "sluice";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+
+const CACHE = "node_modules/.cache/sluice";
+
+function copyProject(from: Project): Project {
+  const to = makeProject();
+  for (const dir of ["stacks", "out", CACHE]) {
+    if (fs.existsSync(path.join(from.root, dir))) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
+  }
+  return to;
+}
+
+const bump = (project: Project, file: string, from: string, to: string) => {
+  const before = project.read(file);
+  expect(before).toContain(from);
+  project.write(file, before.replace(from, to));
+};
+
+/** Edits that a series of synths goes through, each a different kind of change. */
+const EDITS: [string, (p: Project) => void][] = [
+  ["a release bump", (p) => bump(p, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"')],
+  ["an environment default", (p) => bump(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" }', 'env: { LOG_LEVEL: "trace" }')],
+  ["a comment that moves every line", (p) => p.write("stacks/payments.ts", `// moved\n\n${p.read("stacks/payments.ts")}`)],
+  ["a removed app", (p) => p.remove("stacks/search.ts")],
+  ["a new app", (p) => p.write("stacks/ledger.ts", `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`)],
+];
+
+describe("local caches", () => {
+  let base: Project;
+  beforeAll(async () => {
+    base = makeProject(exampleStacks());
+    await synth({ root: base.root });
+  });
+
+  it("re-render only the app instances whose inputs changed", async () => {
+    const project = copyProject(base);
+    bump(project, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
+    const result = await synth({ root: project.root });
+    expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1"]);
+    expect(result.write!.written).toEqual(["apps/payments/dev-1/manifest.yaml"]);
+    const again = await synth({ root: project.root });
+    expect(again.resolved).toEqual([]);
+    expect(again.write!.written).toEqual([]);
+  });
+
+  it("never change a result: after every kind of edit, with sound, deleted, garbage, truncated or tampered caches, the bytes are those of a run without caches", async () => {
+    const cached = copyProject(base);
+    const uncached = copyProject(base);
+    const damages = ["none", "garbage", "truncated", "tampered", "deleted"] as const;
+    for (const [index, [name, edit]] of EDITS.entries()) {
+      const damage = damages[index % damages.length]!;
+      edit(cached);
+      edit(uncached);
+      damageCaches(cached, damage);
+      await synth({ root: cached.root });
+      await synth({ root: uncached.root, cache: false });
+      expect(cached.tree(), `after ${name}, cache ${damage}`).toEqual(uncached.tree());
+      expect((await synth({ root: cached.root, check: true })).drift, `after ${name}, cache ${damage}`).toEqual({ stale: [], missing: [], extra: [] });
+    }
+  });
+
+  it("find a file edited by hand in out/ although its size did not change", async () => {
+    const project = copyProject(base);
+    await synth({ root: project.root }); // the stat cache now knows every file
+    const file = "out/apps/payments/prod-us-1/manifest.yaml";
+    const original = project.read(file);
+    project.write(file, original.replace("replicas: 4", "replicas: 9"));
+    expect(fs.statSync(path.join(project.root, file)).size).toBe(Buffer.byteLength(original));
+
+    expect((await synth({ root: project.root, check: true })).drift!.stale).toEqual(["apps/payments/prod-us-1/manifest.yaml"]);
+    expect((await synth({ root: project.root })).write!.written).toEqual(["apps/payments/prod-us-1/manifest.yaml"]);
+    expect(project.read(file)).toBe(original);
+  });
+
+  it("are kept outside out/ and outside the committed tree", async () => {
+    const project = copyProject(base);
+    await synth({ root: project.root });
+    expect(fs.readdirSync(path.join(project.root, CACHE)).sort()).toEqual(expect.arrayContaining(["render.json"]));
+    expect(Object.keys(project.tree()).filter((f) => f.includes("cache"))).toEqual([]);
+  });
+});
+
+function damageCaches(project: Project, damage: "none" | "deleted" | "garbage" | "truncated" | "tampered"): void {
+  const dir = path.join(project.root, CACHE);
+  if (damage === "none" || !fs.existsSync(dir)) return;
+  if (damage === "deleted") {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!fs.statSync(file).isFile()) continue;
+    const text = fs.readFileSync(file, "utf8");
+    if (damage === "garbage") fs.writeFileSync(file, "\u0000not a cache\n{]");
+    if (damage === "truncated") fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+    // Valid JSON that lies: every recorded sha256 replaced by another one.
+    if (damage === "tampered") fs.writeFileSync(file, text.replace(/[0-9a-f]{64}/g, "0".repeat(64)));
+  }
+}
