@@ -47,10 +47,20 @@ export interface Lock {
   readonly files: Readonly<Record<string, { readonly sources: readonly string[] }>>;
 }
 
-/** The lock as it is written to out/: the one serialisation emit and write share. */
+/**
+ * The lock as it is written to out/: the one serialisation emit and write
+ * share. The fleet's files come first, then each app's files together (its
+ * manifests and its Applications), so that pull requests adding two apps
+ * insert lines in two places rather than next to the same line.
+ */
 export function lockText(lock: Lock): string {
+  const order = (path: string) => {
+    const app = /^apps\/([^/]+)\//.exec(path)?.[1] ?? /^clusters\/[^/]+\/apps\/([^/]+)\.yaml$/.exec(path)?.[1];
+    return app === undefined || app === "kustomization" ? `0\0${path}` : `1\0${app}\0${path}`;
+  };
   const entries = Object.keys(lock.files)
-    .sort()
-    .map((path) => `    ${JSON.stringify(path)}: ${JSON.stringify({ sources: lock.files[path]!.sources })}`);
+    .map((path) => [order(path), path] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, path]) => `    ${JSON.stringify(path)}: ${JSON.stringify({ sources: lock.files[path]!.sources })}`);
   return `{\n  "lockVersion": 2,\n  "files": {\n${entries.join(",\n")}\n  }\n}\n`;
 }

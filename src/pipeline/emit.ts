@@ -13,9 +13,9 @@ import type { Rendered, RenderedObject } from "../model/rendered.js";
  * kustomization.yaml in every directory under clusters/ that holds objects,
  * the documents, and the lock. Pure and deterministic.
  */
-export function emit(rendered: Rendered): FilePlan {
+export function emit(rendered: Rendered, platformFile: string): FilePlan {
   // Every file here was just rendered, so every one has its bytes.
-  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)]) as FilePlan;
+  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)], platformFile) as FilePlan;
 }
 
 /** Groups objects by file and writes each file. */
@@ -40,10 +40,10 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
  * The whole plan from its files: adds the kustomizations of clusters/ and the
  * lock, refuses two objects with one identity on one cluster, and sorts.
  */
-export function assemble(files: readonly PlanEntry[]): { files: PlanEntry[]; lock: Lock } {
+export function assemble(files: readonly PlanEntry[], platformFile: string): { files: PlanEntry[]; lock: Lock } {
   const duplicates = duplicateObjects(files);
   if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
-  const all = [...files, ...kustomizations(files)].sort(byPath);
+  const all = [...files, ...kustomizations(files, platformFile)].sort(byPath);
   const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
   return { files: [...all, plannedFile(LOCK_PATH, lockText(lock), [], [])].sort(byPath), lock };
 }
@@ -117,34 +117,29 @@ function dirname(path: string): string {
  * (`kubectl apply -k`) build, so every directory there that holds objects gets
  * a kustomization.yaml listing its files and the subdirectories that have one.
  * App manifests need none: Argo CD and Flux deploy a directory of plain YAML.
+ * Fleet-wide files, they name the platform's stack as their source.
  */
-function kustomizations(files: readonly PlanEntry[]): PlannedFile[] {
-  const dirs = new Map<string, { files: Set<string>; sources: Set<string> }>();
+function kustomizations(files: readonly PlanEntry[], platformFile: string): PlannedFile[] {
+  const dirs = new Map<string, Set<string>>();
   const entry = (dir: string) => {
     let found = dirs.get(dir);
-    if (!found) dirs.set(dir, (found = { files: new Set(), sources: new Set() }));
+    if (!found) dirs.set(dir, (found = new Set()));
     return found;
   };
   for (const file of files) {
     if (!file.path.startsWith("clusters/") || file.objects.length === 0) continue;
     const dir = dirname(file.path);
-    const here = entry(dir);
-    here.files.add(file.path.slice(dir.length + 1));
-    for (const source of file.sources) here.sources.add(source);
+    entry(dir).add(file.path.slice(dir.length + 1));
   }
   for (const dir of [...dirs.keys()]) {
     const parent = dirname(dir);
-    const above = dirs.get(parent);
-    if (above) {
-      above.files.add(dir.slice(parent.length + 1));
-      for (const source of dirs.get(dir)!.sources) above.sources.add(source);
-    }
+    dirs.get(parent)?.add(dir.slice(parent.length + 1));
   }
-  return [...dirs].map(([dir, { files, sources }]) =>
+  return [...dirs].map(([dir, listed]) =>
     plannedFile(
       `${dir}/kustomization.yaml`,
-      toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...files].sort() }),
-      [...sources],
+      toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [...listed].sort() }),
+      [platformFile],
       [],
     ),
   );

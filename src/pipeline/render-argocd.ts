@@ -33,11 +33,10 @@ const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=
  * and the Namespaces of every team. Projects and namespaces exist for every
  * team on every cluster, whether or not the team runs an app there yet, so
  * they change only when the teams do and outlive the apps that use them.
- *
- * `sources` are the stack files of the apps on the cluster: the root lists
- * them because the Applications it deploys come from them.
+ * Like every fleet-wide file they name the platform's stack as their only
+ * source (see render-docs.ts).
  */
-export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel, sources: readonly string[]): RenderedObject[] {
+export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel): RenderedObject[] {
   const dir = `clusters/${cluster.name}`;
   const platformFile = platform.origin.file;
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
@@ -52,7 +51,7 @@ export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel
       path: `${dir}/root.yaml`,
       object: rootApplication(platform, cluster, environment.sync),
       origin: cluster.origin,
-      sources: [...new Set([platformFile, ...sources])].sort(),
+      sources: [platformFile],
     },
   ];
   for (const team of platform.teams) {

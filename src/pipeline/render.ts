@@ -36,11 +36,6 @@ export function render(model: Model, resolved: readonly ResolvedApp[], blueprint
  * release bump leaves them alone.
  */
 export function renderFleet(model: Model, instances: readonly InstanceRef[]): Rendered {
-  const stackOf = new Map(model.apps.map((app) => [app.name, app.origin.file]));
-  const objects: RenderedObject[] = [];
-  for (const cluster of model.platform.clusters) {
-    const sources = instances.filter((i) => i.cluster === cluster.name).map((i) => stackOf.get(i.app)!);
-    objects.push(...renderArgoCluster(model.platform, cluster, sources));
-  }
+  const objects = model.platform.clusters.flatMap((cluster) => renderArgoCluster(model.platform, cluster));
   return { objects, documents: [renderReadme(model, instances), renderCodeowners(model, instances)] };
 }

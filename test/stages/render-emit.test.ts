@@ -101,7 +101,7 @@ describe("render", () => {
 
 describe("emit", () => {
   it("writes each app instance as one YAML stream, one document per object, and nothing else under apps/", () => {
-    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }));
+    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }), "stacks/platform.ts");
     expect(plan.files.map((f) => f.path).filter((p) => p.startsWith("apps/"))).toEqual(["apps/web/dev-1/manifest.yaml"]);
     const manifest = plan.files.find((f) => f.path === "apps/web/dev-1/manifest.yaml")!;
     const documents = parseAllDocuments(manifest.content).map((d) => d.toJS() as KubernetesObject);
@@ -110,7 +110,7 @@ describe("emit", () => {
   });
 
   it("adds a kustomization to every directory under clusters/, listing its files and object subdirectories", () => {
-    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }));
+    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }), "stacks/platform.ts");
     const kustomization = (path: string) => parse(plan.files.find((f) => f.path === path)!.content) as { resources: string[] };
     expect(plan.files.filter((f) => f.path.endsWith("kustomization.yaml") && !f.path.startsWith("clusters/"))).toEqual([]);
     expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
@@ -121,14 +121,14 @@ describe("emit", () => {
   });
 
   it("writes a sorted plan and a lock naming every other file and its stacks, without hashes", () => {
-    const plan = emit(build({ web: appSpec() }));
+    const plan = emit(build({ web: appSpec() }), "stacks/platform.ts");
     const paths = plan.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());
     const lockFile = plan.files.find((f) => f.path === ".sluice/lock.json")!;
     const lock = JSON.parse(lockFile.content) as typeof plan.lock;
     expect(lock).toEqual(plan.lock);
     expect(lock.lockVersion).toBe(2);
-    expect(Object.keys(lock.files)).toEqual(paths.filter((p) => p !== ".sluice/lock.json"));
+    expect(Object.keys(lock.files).sort()).toEqual(paths.filter((p) => p !== ".sluice/lock.json"));
     expect(lockFile.content).not.toMatch(/sha256|[0-9a-f]{40}/);
     // One file per line, so that pull requests adding different files touch different lines.
     expect(lockFile.content.split("\n").filter((line) => line.includes('"sources"'))).toHaveLength(paths.length - 1);
@@ -146,6 +146,6 @@ describe("emit", () => {
       release: { dev: "1.0.0" },
       objects: [{ apiVersion: "v1", kind: "Service", metadata: { name: "web" } }],
     });
-    expect(() => emit(build({ web: clash }))).toThrow(/Service shop\/web is rendered twice on cluster dev-1[\s\S]*stacks\/web\.ts/);
+    expect(() => emit(build({ web: clash }), "stacks/platform.ts")).toThrow(/Service shop\/web is rendered twice on cluster dev-1[\s\S]*stacks\/web\.ts/);
   });
 });
