@@ -7,10 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
-const CLI = path.join(REPO, "src/cli/sluice.js");
 
 function sluice(root: string, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };

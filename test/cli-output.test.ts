@@ -8,9 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { exampleStacks, makeProject, REPO } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, REPO } from "./helpers/project.js";
 
-const CLI = path.join(REPO, "src/cli/sluice.js");
 const ANSI = /\x1b\[/;
 
 function run(args: string[], env: Record<string, string | undefined>) {

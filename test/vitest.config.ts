@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   root: fileURLToPath(new URL("..", import.meta.url)),
+  // Tests run sluice's TypeScript source; the package's own "sluice" export is
+  // the compiled dist/, which the CLI end-to-end tests run through the bin.
+  resolve: { alias: { sluice: fileURLToPath(new URL("../src/index.ts", import.meta.url)) } },
   test: {
     include: ["test/**/*.test.ts"],
     // Synth spawns tsc and registers module loaders: separate processes keep

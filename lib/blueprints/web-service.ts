@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Container, Probe } from "kubernetes-types/core/v1";
-import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "sluice";
+// sluice's public surface (what `import ... from "sluice"` gives a user's own
+// blueprint), imported by path so that it is the very module the engine runs,
+// compiled or not.
+import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/index.js";
 
 /**
  * The default workload: a Deployment with a ServiceAccount, a ConfigMap for

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isSluiceError } from "../index.js";
+import { VERSION } from "../package-root.js";
 import { diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
 import { synthCommand } from "./synth-command.js";
 
 /** Exit codes, as `git diff --exit-code` and friends use them. */
 export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /**
  * Runs one sluice command line and returns its exit code. Parsing lives here;

@@ -1,4 +1,4 @@
-import { callSite, type CallSite } from "./call-site.js";
+import { callSites, type CallSite } from "./call-site.js";
 import type { AppSpec, PlatformNames, PlatformSpec } from "./types.js";
 
 /**
@@ -9,8 +9,8 @@ import type { AppSpec, PlatformNames, PlatformSpec } from "./types.js";
 export interface Platform<N extends PlatformNames = PlatformNames> {
   readonly $sluice: "platform";
   readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"]>;
-  /** Where `definePlatform` was called; the file path is absolute until load makes it relative. */
-  readonly callSite: CallSite | undefined;
+  /** Where `definePlatform` was called: the frames outside sluice, innermost first, as they ran (load maps them). */
+  readonly callSites: readonly CallSite[];
   /** Declares an app on this platform. Names are checked against the platform's. */
   app(name: string, spec: AppSpec<N>): App<N>;
   /** Every app declared on this platform so far, in declaration order. */
@@ -22,7 +22,7 @@ export interface App<N extends PlatformNames = PlatformNames> {
   readonly name: string;
   readonly spec: AppSpec<N>;
   readonly platform: Platform<N>;
-  readonly callSite: CallSite | undefined;
+  readonly callSites: readonly CallSite[];
 }
 
 /**
@@ -40,9 +40,9 @@ export function definePlatform<E extends string, C extends string, W extends str
   const platform: Platform<N> = {
     $sluice: "platform",
     spec,
-    callSite: callSite(),
+    callSites: callSites(),
     app(name: string, appSpec: AppSpec<N>): App<N> {
-      const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec, platform, callSite: callSite() });
+      const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec, platform, callSites: callSites() });
       declared.push(app);
       return app;
     },

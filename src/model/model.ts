@@ -35,6 +35,8 @@ export interface PlatformModel {
   readonly waves: readonly WaveModel[];
   /** Sorted by name. */
   readonly teams: readonly TeamModel[];
+  /** Environment variables stacks may read (see platform-schema.ts). */
+  readonly stackEnv: readonly string[];
 }
 
 export interface EnvironmentModel {

@@ -74,6 +74,12 @@ export const platformSchema = z.strictObject({
   clusters: z.record(dnsLabel, clusterSchema),
   waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),
   teams: z.record(dnsLabel, teamSchema),
+  /**
+   * Environment variables stacks may read while synth runs them. Any other
+   * read is an error: output that depends on the environment differs between
+   * a laptop and CI. Listed variables become part of what the caches are keyed by.
+   */
+  stackEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })).optional(),
 });
 
 export type PlatformInput = z.input<typeof platformSchema>;

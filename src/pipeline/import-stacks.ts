@@ -1,124 +1,166 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Message } from "esbuild";
-import { register } from "tsx/esm/api";
+import { build, type Message, type Plugin } from "esbuild";
+import { cacheDir } from "../cache/cache-dir.js";
+import { stackFrames, type CallSite } from "../dsl/call-site.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { stackFrames } from "../dsl/call-site.js";
 import { relativeTo } from "./discover.js";
+import { BundlePositions } from "./stack-positions.js";
+import { inStackSandbox, type SandboxEvent } from "./stack-sandbox.js";
 
 // The running sluice. Stacks import "sluice" and must get this very module
-// graph, not a second copy: it is the one that reads the values they export.
-const SLUICE_ENTRY = new URL("../index.ts", import.meta.url).href;
+// graph — its TypeScript source under tests, its compiled JavaScript from the
+// CLI — not a second copy.
+const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
+const SLUICE_ENTRY = new URL(RUNNING_AS_SOURCE ? "../index.ts" : "../index.js", import.meta.url).href;
+
+// Modules that reach outside the stacks: the file system, the network, other
+// processes, the machine. Stacks declare; what they need comes in through
+// imports esbuild can see (e.g. `import x from "./x.json"`), which is also
+// what sluice's caches are keyed by.
+const IO_MODULES =
+  /^(node:)?(fs|fs\/promises|child_process|net|http|https|http2|dgram|dns|dns\/promises|os|worker_threads|cluster|vm|v8|inspector|readline|readline\/promises|tls|crypto|perf_hooks|module|process|repl)$/;
+
+export interface ImportedStacks {
+  /** The values each stack file exports, in file order, then export-name order. */
+  readonly exported: unknown[];
+  /** Every file the bundle was made of, relative to the root, sorted (sluice itself excluded). */
+  readonly inputs: readonly string[];
+  /** Maps call sites recorded while the stacks ran back to the files the user wrote. */
+  readonly positions: BundlePositions;
+  /** Environment variables the stacks read, for load to check against the platform's stackEnv. */
+  readonly envReads: readonly SandboxEvent[];
+}
 
 let tsxRegistered = false;
 
 /**
- * Imports every stack file and returns the values they export.
- *
- * The stacks are bundled into one ES module with esbuild (which tsx itself
- * uses) and imported once. Importing 500 stack files one by one through a
- * loader took 1.5 s; one bundle takes 0.3 s. Each call
- * builds a new bundle file, so a long-lived process (tests, a watch mode)
- * always sees the stacks as they are now. An inline source map keeps stack
- * traces, and so every app's recorded origin, on the lines the user wrote.
+ * Bundles every stack file into one ES module with esbuild and imports it
+ * once, in the stack sandbox. Importing 500 stack files one by one through a
+ * loader took 1.5 s; one bundle takes 0.3 s. The bundle is written under the
+ * cache dir for the import and removed right after.
  */
-export async function importStacks(root: string, files: readonly string[]): Promise<unknown[]> {
-  // The bundle's source map names the stacks relative to where the bundle is
-  // written, so esbuild must know that place before it builds.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-load-"));
-  const file = path.join(dir, "stacks.mjs");
-  try {
-    return await buildAndImport(root, files, file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function buildAndImport(root: string, files: readonly string[], file: string): Promise<unknown[]> {
+export async function importStacks(root: string, files: readonly string[]): Promise<ImportedStacks> {
+  const bundleFile = path.join(cacheDir(root), `stacks-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const entry = files.map((file, i) => `export * as s${i} from ${JSON.stringify(`./${file}`)};`).join("\n");
-  let bundle: string;
+  let code: string;
+  let map: string;
+  let inputs: string[];
   try {
     const result = await build({
       stdin: { contents: entry, resolveDir: root, sourcefile: "sluice-stacks-entry.js", loader: "js" },
       absWorkingDir: root,
-      outfile: file,
+      outfile: bundleFile,
       bundle: true,
       write: false,
       format: "esm",
       platform: "node",
       target: "node20",
-      sourcemap: "inline",
+      sourcemap: "external",
       sourcesContent: false,
+      metafile: true,
       logLevel: "silent",
-      plugins: [
-        {
-          name: "sluice-external",
-          setup(b) {
-            b.onResolve({ filter: /^sluice$/ }, () => ({ path: SLUICE_ENTRY, external: true }));
-          },
-        },
-      ],
+      plugins: [stackImports],
     });
-    bundle = result.outputFiles[0]!.text;
+    code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
+    map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
+    inputs = Object.keys(result.metafile.inputs)
+      .filter((input) => !input.startsWith("<") && input !== "sluice-stacks-entry.js")
+      .map((input) => relativeTo(root, path.resolve(root, input)))
+      .sort();
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!messages) throw error;
-    throw new SluiceError("A stack does not parse; nothing was written.", messages.map((m) => buildProblem(root, m)));
+    throw new SluiceError("A stack does not parse or imports what it may not; nothing was written.", messages.map((m) => buildProblem(root, m)));
   }
 
-  ensureRuntime();
+  const positions = new BundlePositions(bundleFile, map);
+  if (RUNNING_AS_SOURCE && !tsxRegistered) {
+    // Under tests sluice itself is TypeScript, which Node cannot import alone.
+    const { register } = await import("tsx/esm/api");
+    register();
+    tsxRegistered = true;
+  }
+  let outcome: Awaited<ReturnType<typeof inStackSandbox<Record<string, Record<string, unknown>>>>>;
   try {
-    fs.writeFileSync(file, bundle);
-    const module = (await import(pathToFileURL(file).href)) as Record<string, Record<string, unknown>>;
-    return files.flatMap((_, i) => {
-      const exports = module[`s${i}`] ?? {};
-      return Object.keys(exports)
-        .sort()
-        .map((name) => exports[name]);
-    });
-  } catch (error) {
-    throw new SluiceError("A stack failed to load; nothing was written.", [importProblem(root, files, error)]);
+    fs.writeFileSync(bundleFile, code);
+    outcome = await inStackSandbox(
+      () => import(pathToFileURL(bundleFile).href) as Promise<Record<string, Record<string, unknown>>>,
+      (sites) => positions.userFrame(sites) !== undefined,
+    );
+  } finally {
+    fs.rmSync(bundleFile, { force: true });
   }
+  const refused = outcome.events.filter((event) => event.kind !== "env");
+  if (refused.length > 0) {
+    throw new SluiceError("A stack is not reproducible; nothing was written.", refused.map((event) => sandboxProblem(root, event, positions)));
+  }
+  if ("error" in outcome) {
+    throw new SluiceError("A stack failed to load; nothing was written.", [importProblem(root, outcome.error, positions)]);
+  }
+  const module = outcome.value;
+  const exported = files.flatMap((_, i) => {
+    const exports = module[`s${i}`] ?? {};
+    return Object.keys(exports)
+      .sort()
+      .map((name) => exports[name]);
+  });
+  return { exported, inputs, positions, envReads: outcome.events.filter((event) => event.kind === "env") };
 }
 
-/**
- * sluice's own source is TypeScript run through tsx; make sure its loader is
- * on (the CLI registers it; a program or test that imports sluice may not),
- * and map stack traces through source maps so origins name stack lines.
- */
-function ensureRuntime(): void {
-  process.setSourceMapsEnabled(true);
-  if (tsxRegistered) return;
-  register();
-  tsxRegistered = true;
-}
+const stackImports: Plugin = {
+  name: "sluice-stack-imports",
+  setup(b) {
+    b.onResolve({ filter: /^sluice$/ }, () => ({ path: SLUICE_ENTRY, external: true }));
+    b.onResolve({ filter: IO_MODULES }, (args) => ({
+      errors: [
+        {
+          text: `stacks may not import ${JSON.stringify(args.path)}: they declare, and their output may depend only on files sluice can see; import data instead, e.g. \`import prices from "./prices.json"\``,
+        },
+      ],
+    }));
+  },
+};
 
 function buildProblem(root: string, message: Message): Diagnostic {
   const location = message.location;
+  const forbidden = message.text.startsWith("stacks may not import");
   return {
-    code: "load/syntax",
+    code: forbidden ? "load/forbidden-import" : "load/syntax",
     message: message.text,
     ...(location
       ? { origin: { file: relativeTo(root, path.resolve(root, location.file)), line: location.line, column: location.column + 1 } }
       : {}),
-    hint: "fix the syntax at this line",
+    hint: forbidden ? "remove the import" : "fix the syntax at this line",
   };
 }
 
-/** A stack that threw while being imported: point at the deepest frame in a stack file. */
-function importProblem(root: string, files: readonly string[], error: unknown): Diagnostic {
+function at(root: string, site: CallSite | undefined) {
+  return site ? { origin: { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column } } : {};
+}
+
+function sandboxProblem(root: string, event: SandboxEvent, positions: BundlePositions): Diagnostic {
+  return {
+    code: `load/${event.kind}`,
+    message: `the stack calls ${event.what}, so it ${event.kind === "clock" ? "reads the clock" : "draws random numbers"}: its output would change from run to run and \`synth --check\` would call it stale`,
+    ...at(root, positions.userFrame(event.sites)),
+    hint: "write the value into the stack instead (a date, a seed, a name), so the same stacks always give the same env repo",
+  };
+}
+
+/** A stack that threw while being imported: point at the innermost frame in the user's code. */
+function importProblem(root: string, error: unknown, positions: BundlePositions): Diagnostic {
   const message = error instanceof Error ? error.message : String(error);
   const stack = error instanceof Error ? (error.stack ?? "") : "";
-  const absolute = new Set(files.map((file) => path.resolve(root, file)));
-  const frame = stackFrames(stack).find(({ absoluteFile }) => absolute.has(absoluteFile));
+  const frame = positions.userFrame(stackFrames(stack));
   if (frame) {
     return {
       code: "load/threw",
       message: `the stack threw while loading: ${message.split("\n")[0]}`,
-      origin: { file: relativeTo(root, frame.absoluteFile), line: frame.line, column: frame.column },
+      ...at(root, frame),
       hint: "stacks should only declare; fix the expression at this line",
     };
   }

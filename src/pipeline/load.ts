@@ -1,9 +1,10 @@
 import type { CallSite } from "../dsl/call-site.js";
+import type { Diagnostic } from "../model/diagnostic.js";
 import { isApp, isPlatform, type App, type Platform } from "../dsl/platform.js";
 import { SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
-import { importStacks } from "./import-stacks.js";
+import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { typecheckStacks, type TypecheckEngine } from "./typecheck.js";
 
 /** What the stacks declared, before validation: values exactly as written, with their origins. */
@@ -12,6 +13,8 @@ export interface LoadedStacks {
   readonly files: readonly string[];
   readonly platform: { readonly spec: unknown; readonly origin: Origin };
   readonly apps: readonly { readonly name: string; readonly spec: unknown; readonly origin: Origin }[];
+  /** Every file the stacks were built from (the stacks and what they import), relative to the root, sorted. */
+  readonly inputs: readonly string[];
 }
 
 export interface LoadOptions {
@@ -39,20 +42,19 @@ export async function loadStacks(root: string, files: readonly string[], options
     if (errors.length > 0) throw new SluiceError(`The stacks do not compile (${errors.length} error${errors.length === 1 ? "" : "s"}); nothing was written.`, errors);
   }
 
-  const exported = await importStacks(root, files);
-  return collect(root, files, exported);
+  return collect(root, files, await importStacks(root, files));
 }
 
-function collect(root: string, files: readonly string[], exported: unknown[]): LoadedStacks {
+function collect(root: string, files: readonly string[], imported: ImportedStacks): LoadedStacks {
   const platforms = new Set<Platform>();
-  for (const value of exported.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
+  for (const value of imported.exported.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
     if (isPlatform(value)) platforms.add(value);
     else if (isApp(value)) platforms.add(value.platform);
   }
-  const origin = (site: CallSite | undefined, fallback: string): Origin =>
-    site
-      ? { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column }
-      : { file: fallback, line: 1, column: 1 };
+  const origin = (sites: readonly CallSite[], fallback: string): Origin => {
+    const site = imported.positions.userFrame(sites);
+    return site ? { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column } : { file: fallback, line: 1, column: 1 };
+  };
 
   if (platforms.size === 0) {
     throw new SluiceError("No platform found.", [
@@ -69,16 +71,48 @@ function collect(root: string, files: readonly string[], exported: unknown[]): L
       [...platforms].map((p) => ({
         code: "load/many-platforms",
         message: "a platform is declared here",
-        origin: origin(p.callSite, files[0]!),
+        origin: origin(p.callSites, files[0]!),
         hint: "keep one definePlatform() call and import it from every app stack",
       })),
     );
   }
   const [platform] = [...platforms] as [Platform];
-  const platformOrigin = origin(platform.callSite, files[0]!);
+  const platformOrigin = origin(platform.callSites, files[0]!);
+  const envProblems = unallowedEnvReads(root, imported, platform.spec);
+  if (envProblems.length > 0) throw new SluiceError("A stack reads the environment; nothing was written.", envProblems);
   return {
     files,
     platform: { spec: platform.spec, origin: platformOrigin },
-    apps: platform.apps.map((app: App) => ({ name: app.name, spec: app.spec, origin: origin(app.callSite, platformOrigin.file) })),
+    apps: platform.apps.map((app: App) => ({ name: app.name, spec: app.spec, origin: origin(app.callSites, platformOrigin.file) })),
+    inputs: imported.inputs,
   };
+}
+
+/**
+ * A stack whose output depends on the environment gives a different env repo
+ * on a laptop and in CI. Reads are allowed only for the names the platform
+ * lists in `stackEnv`, which makes the dependency visible and reviewed.
+ */
+function unallowedEnvReads(root: string, imported: ImportedStacks, spec: unknown): Diagnostic[] {
+  const listed = (spec as { stackEnv?: unknown }).stackEnv;
+  const allowed = new Set(Array.isArray(listed) ? listed.filter((name): name is string => typeof name === "string") : []);
+  const seen = new Set<string>();
+  return imported.envReads.flatMap((event) => {
+    if (event.name !== undefined && allowed.has(event.name)) return [];
+    const site = imported.positions.userFrame(event.sites);
+    const where = site ? `${site.absoluteFile}:${site.line}` : "";
+    if (seen.has(`${event.what}|${where}`)) return [];
+    seen.add(`${event.what}|${where}`);
+    return [
+      {
+        code: "load/env",
+        message: `the stack reads ${event.what}: its output would depend on the machine and the shell that runs synth`,
+        ...(site ? { origin: { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column } } : {}),
+        hint:
+          event.name === "*"
+            ? "read single variables, each listed in the platform's stackEnv, or write the values into the stack"
+            : `write the value into the stack, or list ${JSON.stringify(event.name)} in the platform's stackEnv to allow it`,
+      },
+    ];
+  });
 }

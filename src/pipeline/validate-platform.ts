@@ -150,5 +150,6 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     clusters: clusters.sort(byName),
     waves,
     teams: teams.sort(byName),
+    stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
   };
 }

@@ -35,8 +35,10 @@ export function appSpec(overrides: Record<string, unknown> = {}): Record<string,
 
 /** What load would return for these declarations, with origins in made-up stack files. */
 export function loaded(platform: unknown, apps: Record<string, unknown> = {}): LoadedStacks {
+  const files = ["stacks/platform.ts", ...Object.keys(apps).map((name) => `stacks/${name}.ts`)].sort();
   return {
-    files: ["stacks/platform.ts", ...Object.keys(apps).map((name) => `stacks/${name}.ts`)].sort(),
+    files,
+    inputs: files,
     platform: { spec: platform, origin: { file: "stacks/platform.ts", line: 3, column: 25 } },
     apps: Object.entries(apps).map(([name, spec]) => ({ name, spec, origin: { file: `stacks/${name}.ts`, line: 2, column: 25 } })),
   };

@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 /** The sluice repository this test runs in. */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** The `sluice` command exactly as npm installs it: the package's bin, running the compiled dist/ (`npm test` builds it first). */
+export const CLI = path.join(REPO, (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: { sluice: string } }).bin.sluice);
+
 export interface Project {
   /** Absolute path of the project root (a fresh temp dir). */
   readonly root: string;

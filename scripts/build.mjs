@@ -1,0 +1,16 @@
+// `npm run build`: compiles src/ and lib/ into dist/ with TypeScript's native
+// compiler (type-checking them on the way), keeping the folder structure, so
+// that the `sluice` command runs plain JavaScript. dist/ is replaced whole, so
+// a file deleted from src/ does not linger there.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const tsPackage = createRequire(import.meta.url).resolve("typescript/package.json");
+const tsc = path.join(path.dirname(tsPackage), JSON.parse(fs.readFileSync(tsPackage, "utf8")).bin.tsc);
+fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
+const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+process.exit(run.status ?? 1);
