@@ -9,7 +9,8 @@ import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
 import { compare, type Drift } from "./pipeline/compare.js";
 import { discoverStacks } from "./pipeline/discover.js";
-import { loadStacks } from "./pipeline/load.js";
+import { LoadCache } from "./cache/load-cache.js";
+import { startLoad, type LoadedStacks } from "./pipeline/load.js";
 import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
 import type { InstanceRef } from "./pipeline/render.js";
 import type { TypecheckEngine } from "./pipeline/typecheck.js";
@@ -74,7 +75,7 @@ type Timings = Partial<Record<Stage | "typecheck", number>>;
  * load → validate → resolve → render → check → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
-  const { model, lazy, timings } = await run(options, undefined);
+  const { model, lazy, timings } = await run(options, {});
   return { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock }, timings };
 }
 
@@ -87,7 +88,8 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const root = realRoot(options.root);
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
-  const { model, lazy, timings } = await run({ ...options, root }, renderCache);
+  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+  const { model, lazy, timings, remember } = await run({ ...options, root }, { renderCache, loadCache });
   const outDir = path.resolve(root, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
@@ -98,6 +100,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     timings.compare = performance.now() - start;
     stats.save(lazy.files.map((file) => file.path));
     renderCache.save();
+    remember();
     return { ...result, drift };
   }
   options.onStage?.("write");
@@ -105,10 +108,24 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   timings.write = performance.now() - start;
   stats.save(lazy.files.map((file) => file.path));
   renderCache.save();
+  remember();
   return { ...result, write };
 }
 
-async function run(options: PlanOptions, renderCache: RenderCache | undefined): Promise<{ model: Model; lazy: LazyPlan; timings: Timings }> {
+interface Caches {
+  readonly renderCache?: RenderCache;
+  readonly loadCache?: LoadCache;
+}
+
+interface Ran {
+  readonly model: Model;
+  readonly lazy: LazyPlan;
+  readonly timings: Timings;
+  /** Saves what the load cache needs after a run that succeeded. */
+  readonly remember: () => void;
+}
+
+async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Promise<Ran> {
   const root = realRoot(options.root);
   const timings: Timings = {};
   const time = <T>(stage: Stage, work: () => T): T => {
@@ -124,20 +141,31 @@ async function run(options: PlanOptions, renderCache: RenderCache | undefined): 
   const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
   options.onStage?.("load");
   const loadStart = performance.now();
-  const loaded = await loadStacks(root, files, {
+  const started = await startLoad(root, files, {
     ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
     ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
+    ...(loadCache ? { cache: loadCache } : {}),
     onTypecheck: (ms) => (timings.typecheck = ms),
   });
   timings.load = performance.now() - loadStart;
-  const model = time("validate", () => validate(root, loaded));
-  const lazy = planFiles(root, model, {
-    blueprint: options.blueprint ?? webService,
-    builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
-    ...(renderCache ? { renderCache } : {}),
-    time,
-  });
-  return { model, lazy, timings };
+  let model: Model;
+  let lazy: LazyPlan;
+  try {
+    model = time("validate", () => validate(root, started.loaded));
+    lazy = planFiles(root, model, {
+      blueprint: options.blueprint ?? webService,
+      builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
+      ...(renderCache ? { renderCache } : {}),
+      time,
+    });
+  } catch (error) {
+    // A type error explains whatever went wrong after it: report it instead.
+    await started.typechecked;
+    throw error;
+  }
+  const typecheckFiles = await started.typechecked;
+  const loaded: LoadedStacks = started.loaded;
+  return { model, lazy, timings, remember: () => loadCache?.save(files, loaded, typecheckFiles) };
 }
 
 /** The project root as a real path, so that a symlinked --root changes no path sluice writes or prints. */

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +18,8 @@ function copyProject(from: Project): Project {
   for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
   return to;
 }
+
+const bump = (project: Project, file: string, from: string, to: string) => project.write(file, project.read(file).replace(from, to));
 
 describe("writing out/", () => {
   let base: Project;
@@ -87,11 +91,18 @@ describe("writing out/", () => {
     expect(project.exists("out/apps/ledger/dev-1/manifest.yaml")).toBe(false);
   });
 
-  it("cleans up temp files a killed synth left behind", async () => {
+  it("takes over the run lock of a killed synth and removes what it had staged", async () => {
+    // GIVEN the lock and staging area of a synth killed part-way (its pid is gone)
     const project = copyProject(base);
-    project.write("out/apps/payments/dev-1/manifest.yaml.sluice-4242.tmp", "half");
-    await synth({ root: project.root });
-    expect(project.exists("out/apps/payments/dev-1/manifest.yaml.sluice-4242.tmp")).toBe(false);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    const holder = { pid: Number(dead.stdout), hostname: os.hostname(), since: "2026-01-01T00:00:00.000Z", runId: "4242-dead", command: "sluice synth" };
+    project.write("out/.sluice/synth.lock", JSON.stringify(holder));
+    project.write("out/.sluice/staging/4242-dead/0", "half a manifest");
+    // WHEN synth runs THEN it goes ahead, and leaves no lock and no staging area behind
+    bump(project, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
+    expect((await synth({ root: project.root })).write!.written).toEqual(["apps/payments/dev-1/manifest.yaml"]);
+    expect(project.exists("out/.sluice/synth.lock")).toBe(false);
+    expect(project.exists("out/.sluice/staging")).toBe(false);
   });
 
   it("keeps a committed env repo clean in git after a re-synth", async () => {

@@ -3,8 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { StatCache } from "../cache/stat-cache.js";
 import type { PlanEntry } from "../model/plan.js";
-import { pool } from "./fs-pool.js";
-import { listOutFiles } from "./out-dir.js";
+import { listOut } from "./out-dir.js";
 
 export interface Drift {
   /** In the plan and in out/, with different bytes. */
@@ -29,33 +28,33 @@ export interface CompareOptions {
  * recorded there.
  */
 export async function compare(outDir: string, plan: { readonly files: readonly PlanEntry[] }, options: CompareOptions = {}): Promise<Drift> {
-  const onDisk = options.onDisk ?? listOutFiles(outDir);
+  const listing = options.onDisk ? { files: options.onDisk, others: [] } : listOut(outDir);
+  const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);
-  // A synchronous lstat is a few microseconds; most files stop there.
-  const known = plan.files.map((file) => (present.has(file.path) ? stats.sha256(file.path, fs.lstatSync(path.join(outDir, file.path), { bigint: true })) : undefined));
-  const same = await pool(plan.files, async (file, index) =>
-    present.has(file.path) ? (known[index] ?? (await readSha(outDir, file.path, stats))) === file.sha256 : undefined,
-  );
+  // Synchronous: a few microseconds a file, which a pool of promises only adds to.
+  const same = plan.files.map((file) => (present.has(file.path) ? contentSha(outDir, file.path, stats) === file.sha256 : undefined));
   const planned = new Set(plan.files.map((file) => file.path));
   return {
     stale: plan.files.filter((_, i) => same[i] === false).map((file) => file.path),
     missing: plan.files.filter((_, i) => same[i] === undefined).map((file) => file.path),
-    extra: onDisk.filter((file) => !planned.has(file)),
+    extra: [...onDisk.filter((file) => !planned.has(file)), ...listing.others].sort(),
   };
 }
 
-async function readSha(outDir: string, file: string, stats: StatCache): Promise<string> {
+function contentSha(outDir: string, file: string, stats: StatCache): string {
   const target = path.join(outDir, file);
-  const before = await fs.promises.lstat(target, { bigint: true });
-  const sha = createHash("sha256").update(await fs.promises.readFile(target)).digest("hex");
+  const before = fs.lstatSync(target, { bigint: true });
+  const known = stats.sha256(file, before);
+  if (known !== undefined) return known;
+  const sha = createHash("sha256").update(fs.readFileSync(target)).digest("hex");
   // Recorded only if the file did not change while it was read.
-  const after = await fs.promises.lstat(target, { bigint: true });
+  const after = fs.lstatSync(target, { bigint: true });
   if (after.mtimeNs === before.mtimeNs && after.size === before.size && after.ino === before.ino) stats.record(file, after, sha);
   return sha;
 }
 
 /** Records the files sluice just wrote, with the sha256 of the bytes it wrote. */
-export async function recordWritten(outDir: string, files: readonly { path: string; sha256: string }[], stats: StatCache): Promise<void> {
-  await pool(files, async (file) => stats.record(file.path, await fs.promises.lstat(path.join(outDir, file.path), { bigint: true }), file.sha256));
+export function recordWritten(outDir: string, files: readonly { path: string; sha256: string }[], stats: StatCache): void {
+  for (const file of files) stats.record(file.path, fs.lstatSync(path.join(outDir, file.path), { bigint: true }), file.sha256);
 }

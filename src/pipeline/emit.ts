@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
 import { toYaml } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
+import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
 
 export type { PlanEntry };
 import type { Rendered, RenderedObject } from "../model/rendered.js";
@@ -43,7 +43,7 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
 export function assemble(files: readonly PlanEntry[], platformFile: string): { files: PlanEntry[]; lock: Lock } {
   const duplicates = duplicateObjects(files);
   if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
-  const all = [...files, ...kustomizations(files, platformFile)].sort(byPath);
+  const all = [...files, ...kustomizations(files, platformFile), plannedFile(GITIGNORE_PATH, GITIGNORE, [platformFile], [])].sort(byPath);
   const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
   return { files: [...all, plannedFile(LOCK_PATH, lockText(lock), [], [])].sort(byPath), lock };
 }

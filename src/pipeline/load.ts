@@ -5,7 +5,8 @@ import { SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
-import { typecheckStacks, type TypecheckEngine } from "./typecheck.js";
+import type { LoadCache } from "../cache/load-cache.js";
+import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
 
 /** What the stacks declared, before validation: values exactly as written, with their origins. */
 export interface LoadedStacks {
@@ -23,26 +24,63 @@ export interface LoadOptions {
   readonly typecheckEngine?: TypecheckEngine;
   /** Told how long the type-check took, in milliseconds. */
   readonly onTypecheck?: (ms: number) => void;
+  /** Lets an unchanged project skip the import and the type-check (see load-cache.ts). */
+  readonly cache?: LoadCache;
+}
+
+export interface StartedLoad {
+  readonly loaded: LoadedStacks;
+  /** True when `loaded` came from the load cache. */
+  readonly cached: boolean;
+  /**
+   * Settles when the type-check has finished: rejects with its errors, or
+   * resolves to the files it read (undefined when it was skipped or cached).
+   * Nothing may be written before it settles.
+   */
+  readonly typechecked: Promise<readonly string[] | undefined>;
 }
 
 /**
- * Type-checks the stack files, then imports them. Any type error stops here,
- * before a stack runs.
+ * Type-checks the stack files in the background (the native compiler is a
+ * process of its own) while it imports them, and returns as soon as the
+ * import is done, so that the caller can validate and render on this core
+ * while the compiler works on the other. Type errors win: when the import
+ * fails too, the type errors are what is reported, since they explain it.
  */
-export async function loadStacks(root: string, files: readonly string[], options: LoadOptions = {}): Promise<LoadedStacks> {
+export async function startLoad(root: string, files: readonly string[], options: LoadOptions = {}): Promise<StartedLoad> {
   if (files.length === 0) {
     throw new SluiceError("No stack files found.", [
       { code: "load/no-stacks", message: "there is nothing to synthesize", hint: "write stacks/platform.ts with definePlatform() and one stack per app" },
     ]);
   }
-  if (!options.skipTypecheck) {
-    const start = performance.now();
-    const errors = typecheckStacks(root, files, options.typecheckEngine);
-    options.onTypecheck?.(performance.now() - start);
-    if (errors.length > 0) throw new SluiceError(`The stacks do not compile (${errors.length} error${errors.length === 1 ? "" : "s"}); nothing was written.`, errors);
+  const typechecked = options.skipTypecheck || options.cache?.typechecked(files) ? Promise.resolve(undefined) : typecheck(root, files, options);
+  // Keeps an unawaited rejection from being reported before the caller awaits it.
+  typechecked.catch(() => {});
+  const cached = options.cache?.loaded(files);
+  if (cached) return { loaded: cached, cached: true, typechecked };
+  try {
+    return { loaded: collect(root, files, await importStacks(root, files)), cached: false, typechecked };
+  } catch (error) {
+    await typechecked;
+    throw error;
   }
+}
 
-  return collect(root, files, await importStacks(root, files));
+/** Type-checks, then imports: for callers that want the loaded stacks only once they are known to compile. */
+export async function loadStacks(root: string, files: readonly string[], options: LoadOptions = {}): Promise<LoadedStacks> {
+  const started = await startLoad(root, files, options);
+  await started.typechecked;
+  return started.loaded;
+}
+
+async function typecheck(root: string, files: readonly string[], options: LoadOptions): Promise<readonly string[]> {
+  const start = performance.now();
+  const { diagnostics, files: read } = await typecheckStacksAsync(root, files, options.typecheckEngine);
+  options.onTypecheck?.(performance.now() - start);
+  if (diagnostics.length > 0) {
+    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, diagnostics);
+  }
+  return read;
 }
 
 function collect(root: string, files: readonly string[], imported: ImportedStacks): LoadedStacks {

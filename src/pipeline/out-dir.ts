@@ -1,52 +1,105 @@
 import fs from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { SluiceError } from "../errors.js";
-import { LOCK_PATH, type Lock } from "../model/plan.js";
+import { LOCK_PATH } from "../model/plan.js";
+
+/** Where a run keeps what is not part of the env repo: its lock and its staging area (see write.ts). */
+export const RUN_LOCK_PATH = ".sluice/synth.lock";
+export const STAGING_DIR = ".sluice/staging";
+
+export interface OutListing {
+  /** Every regular file below out/, relative and with forward slashes, sorted. */
+  readonly files: readonly string[];
+  /** Entries that are neither a regular file nor a directory: symlinks (dangling or not), sockets, devices. */
+  readonly others: readonly string[];
+}
 
 /**
- * Every file below out/, relative and with forward slashes, sorted. A `.git`
- * directory at the top is skipped: out/ may be a checkout of the env repo.
+ * Lists out/ without following symlinks: a symlink anywhere in out/ could lead
+ * a write or a delete outside it, so it is reported, never entered. A `.git`
+ * directory at the top is skipped (out/ may be a checkout of the env repo), and
+ * so are the run lock and the staging area.
  */
-export function listOutFiles(outDir: string): string[] {
-  if (!fs.existsSync(outDir)) return [];
+export function listOut(outDir: string): OutListing {
   const files: string[] = [];
+  const others: string[] = [];
+  let top: fs.Stats;
+  try {
+    top = fs.lstatSync(outDir);
+  } catch {
+    return { files, others };
+  }
+  if (!top.isDirectory()) throw notADirectory(outDir);
   const walk = (dir: string, prefix: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (!prefix && entry.name === ".git") continue;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), relative);
-      else files.push(relative);
+      if (relative === ".git" || relative === RUN_LOCK_PATH || relative === STAGING_DIR) continue;
+      if (entry.isDirectory()) walk(`${dir}/${entry.name}`, relative);
+      else if (entry.isFile()) files.push(relative);
+      else others.push(relative);
     }
   };
   walk(outDir, "");
-  return files.sort();
+  return { files: files.sort(), others: others.sort() };
 }
 
-/** The lock of the last synth, or an empty one when out/ has none yet. */
-export function readLock(outDir: string): Lock {
+/** Every regular file below out/ (see listOut). */
+export function listOutFiles(outDir: string): string[] {
+  return [...listOut(outDir).files];
+}
+
+function notADirectory(outDir: string): SluiceError {
+  return new SluiceError(`${outDir} is not a directory; nothing was written.`, [
+    {
+      code: "write/out-not-a-directory",
+      message: `the env repo directory ${outDir} is a file`,
+      hint: "point --out at a directory (it is created if missing), e.g. --out out",
+    },
+  ]);
+}
+
+/** The files a lock says sluice generated: a Map, so that no file name is mistaken for an inherited property. */
+export type Owned = ReadonlyMap<string, readonly string[]>;
+
+const lockSchema = z.object({
+  lockVersion: z.union([z.literal(1), z.literal(2)]),
+  files: z.record(z.string(), z.object({ sources: z.array(z.string()) })),
+});
+
+/** The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too. */
+export function readOwned(outDir: string): Owned {
   const file = path.join(outDir, LOCK_PATH);
-  if (!fs.existsSync(file)) return { lockVersion: 2, files: {} };
+  let text: string;
   try {
-    const lock = JSON.parse(fs.readFileSync(file, "utf8")) as { lockVersion?: unknown; files?: unknown };
-    if ((lock.lockVersion !== 1 && lock.lockVersion !== 2) || typeof lock.files !== "object" || lock.files === null) throw new Error("unknown lock format");
-    return { lockVersion: 2, files: lock.files as Lock["files"] };
+    if (fs.lstatSync(file).isSymbolicLink()) throw new Error("it is a symlink");
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new SluiceError(`out/${LOCK_PATH} cannot be read (${(error as Error).message}); nothing was written.`, [
-      {
-        code: "write/bad-lock",
-        message: `the lock is not a sluice lock file`,
-        hint: `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`,
-      },
-    ]);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw badLock((error as Error).message);
   }
+  let parsed: z.infer<typeof lockSchema>;
+  try {
+    const result = lockSchema.safeParse(JSON.parse(text));
+    if (!result.success) throw new Error("it is not a sluice lock file");
+    parsed = result.data;
+  } catch (error) {
+    throw badLock((error as Error).message);
+  }
+  return new Map(Object.entries(parsed.files).map(([path, { sources }]) => [path, sources]));
 }
 
-/** A temp file a killed synth left beside its target; the next synth removes it. */
-export function isLeftover(file: string): boolean {
-  return /\.sluice-[0-9]+\.tmp$/.test(file);
+function badLock(reason: string): SluiceError {
+  return new SluiceError(`out/${LOCK_PATH} cannot be read (${reason}); nothing was written.`, [
+    {
+      code: "write/bad-lock",
+      message: "the lock is not a sluice lock file",
+      hint: `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`,
+    },
+  ]);
 }
 
-/** Files in out/ that the lock does not say sluice generated. */
-export function foreignFiles(onDisk: readonly string[], lock: Lock): string[] {
-  return onDisk.filter((file) => file !== LOCK_PATH && !(file in lock.files) && !isLeftover(file));
+/** Files in out/ that the lock does not say sluice generated, and every entry that is not a regular file. */
+export function foreignEntries(listing: OutListing, owned: Owned): string[] {
+  return [...listing.files.filter((file) => file !== LOCK_PATH && !owned.has(file)), ...listing.others].sort();
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
+import { cacheDir } from "../cache/cache-dir.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
 
@@ -25,9 +25,16 @@ export const STACK_COMPILER_OPTIONS = {
 
 export type TypecheckEngine = "native" | "ts-morph";
 
+export interface TypecheckResult {
+  readonly diagnostics: Diagnostic[];
+  /** Every file the compiler read (stacks, sluice's types, node_modules declarations), absolute; empty when unknown. */
+  readonly files: readonly string[];
+}
+
 /**
  * Type-checks the stack files. "native" runs TypeScript 7's `tsc` (a Go
- * binary, several times faster); "ts-morph" uses the compiler bundled with
+ * binary, several times faster) in its own process, incrementally, with its
+ * build info in sluice's cache dir; "ts-morph" uses the compiler bundled with
  * ts-morph and is the fallback where no native binary exists for the platform.
  * Returns every error, each with the file, line and column it points at.
  */
@@ -35,49 +42,95 @@ export function typecheckStacks(root: string, files: readonly string[], engine: 
   if (files.length === 0) return [];
   if (engine === "native") {
     const tsc = nativeTsc();
-    if (tsc) return runNativeTsc(tsc, root, files);
+    if (tsc) {
+      const { command, args, options } = tscInvocation(tsc, root, files);
+      const result = spawnSync(command, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+      if (result.error) throw result.error;
+      return tscResult(root, result.status, result.stdout, result.stderr).diagnostics;
+    }
   }
   return runTsMorph(root, files);
 }
 
-function nativeTsc(): string | undefined {
+/**
+ * The same, in the background: the native compiler runs in its own process
+ * while sluice loads and renders the stacks on the other core.
+ */
+export async function typecheckStacksAsync(root: string, files: readonly string[], engine: TypecheckEngine = "native"): Promise<TypecheckResult> {
+  if (files.length === 0) return { diagnostics: [], files: [] };
+  const tsc = engine === "native" ? nativeTsc() : undefined;
+  if (!tsc) return { diagnostics: runTsMorph(root, files), files: [] };
+  const { command, args, options } = tscInvocation(tsc, root, files);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve(tscResult(root, status, Buffer.concat(out).toString("utf8"), Buffer.concat(err).toString("utf8"))));
+  });
+}
+
+interface Tsc {
+  /** The native executable, or node plus TypeScript's launcher script. */
+  readonly command: string;
+  readonly prefix: readonly string[];
+}
+
+function nativeTsc(): Tsc | undefined {
   try {
     const require = createRequire(import.meta.url);
     const pkgPath = require.resolve("typescript/package.json");
     const pkg = JSON.parse(fs.readFileSync(pkgPath, "utf8")) as { version: string; bin?: Record<string, string> };
     if (!pkg.version.startsWith("7.") || !pkg.bin?.tsc) return undefined;
-    return path.join(path.dirname(pkgPath), pkg.bin.tsc);
+    // The launcher only starts the platform's binary; starting it directly saves a Node start.
+    try {
+      const platformPkg = createRequire(pkgPath).resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`);
+      const exe = path.join(path.dirname(platformPkg), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+      if (fs.existsSync(exe)) return { command: exe, prefix: [] };
+    } catch {
+      // No platform package where we expect it: use the launcher.
+    }
+    return { command: process.execPath, prefix: [path.join(path.dirname(pkgPath), pkg.bin.tsc)] };
   } catch {
     return undefined;
   }
 }
 
-function runNativeTsc(tsc: string, root: string, files: readonly string[]): Diagnostic[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-typecheck-"));
-  try {
-    const tsconfig = path.join(dir, "tsconfig.json");
-    // The tsconfig lives in a temp dir, so type roots must be named: they are
-    // looked up next to the tsconfig, not next to the stacks.
-    const config = {
-      compilerOptions: { ...STACK_COMPILER_OPTIONS, typeRoots: typeRoots(root) },
-      files: files.map((file) => path.resolve(root, file)),
-    };
-    fs.writeFileSync(tsconfig, JSON.stringify(config));
-    const result = spawnSync(process.execPath, [tsc, "-p", tsconfig, "--pretty", "false"], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (result.error) throw result.error;
-    if (result.status === 0) return [];
-    const diagnostics = parseTscOutput(`${result.stdout}${result.stderr}`, root);
-    if (diagnostics.length === 0) {
-      return [{ code: "typecheck/tsc-failed", message: `tsc exited with ${result.status}: ${result.stderr || result.stdout}` }];
-    }
-    return diagnostics;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+/**
+ * The generated tsconfig and the build info live in the cache dir. Type roots
+ * must be named there, since they are looked up next to the tsconfig, not
+ * next to the stacks. `--listFiles` tells load which files a passing
+ * type-check depended on, so that an unchanged project can skip it.
+ */
+function tscInvocation(tsc: Tsc, root: string, files: readonly string[]) {
+  const dir = cacheDir(root);
+  const tsconfig = path.join(dir, "tsconfig.stacks.json");
+  const config = {
+    compilerOptions: {
+      ...STACK_COMPILER_OPTIONS,
+      typeRoots: typeRoots(root),
+      incremental: true,
+      tsBuildInfoFile: path.join(dir, "stacks.tsbuildinfo"),
+    },
+    files: files.map((file) => path.resolve(root, file)),
+  };
+  const text = JSON.stringify(config);
+  // Rewritten only when it changes, so the compiler's incremental state stays valid.
+  if (!fs.existsSync(tsconfig) || fs.readFileSync(tsconfig, "utf8") !== text) fs.writeFileSync(tsconfig, text);
+  return { command: tsc.command, args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles"], options: { cwd: root } };
+}
+
+function tscResult(root: string, status: number | null, stdout: string, stderr: string): TypecheckResult {
+  if (status === 0) {
+    return { diagnostics: [], files: stdout.split(/\r?\n/).filter((line) => path.isAbsolute(line)) };
   }
+  const diagnostics = parseTscOutput(`${stdout}${stderr}`, root);
+  if (diagnostics.length === 0) {
+    return { diagnostics: [{ code: "typecheck/tsc-failed", message: `tsc exited with ${status}: ${stderr || stdout}` }], files: [] };
+  }
+  return { diagnostics, files: [] };
 }
 
 function typeRoots(root: string): string[] {

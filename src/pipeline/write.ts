@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { SluiceError } from "../errors.js";
 import type { StatCache } from "../cache/stat-cache.js";
-import { LOCK_PATH, lockText, type Lock, type PlanEntry, type PlannedFile } from "../model/plan.js";
+import { SluiceError } from "../errors.js";
+import { LOCK_PATH, type Lock, type PlanEntry, type PlannedFile } from "../model/plan.js";
 import { compare, recordWritten } from "./compare.js";
-import { pool } from "./fs-pool.js";
-import { foreignFiles, isLeftover, listOutFiles, readLock } from "./out-dir.js";
+import { foreignEntries, listOut, readOwned, STAGING_DIR } from "./out-dir.js";
+import { acquireRunLock } from "./run-lock.js";
 
 export interface WriteResult {
   /** Files created or rewritten, relative to out/. */
@@ -15,18 +15,6 @@ export interface WriteResult {
   readonly unchanged: number;
 }
 
-/**
- * Makes out/ match the plan. Refuses, changing nothing, when out/ holds a file
- * sluice did not generate. Rewrites only files whose bytes changed and
- * deletes only files its lock lists.
- *
- * Order matters for safety: (1) if new files are coming, the lock first
- * grows to name them, so that even a killed process leaves nothing sluice
- * would later call foreign; (2) new files are written and changed files are
- * staged beside their targets — a failure here is rolled back and leaves out/
- * as it was; (3) staged files are renamed into place and dropped files
- * deleted; (4) the final lock is written last.
- */
 export interface WritablePlan {
   readonly files: readonly PlanEntry[];
   readonly lock: Lock;
@@ -34,116 +22,171 @@ export interface WritablePlan {
   materialize(paths: readonly string[]): PlannedFile[];
 }
 
+/**
+ * Makes out/ match the plan, holding the run lock. Refuses, changing nothing,
+ * when out/ holds a file sluice did not generate or anything that is not a
+ * plain file or directory (a symlink could lead a write outside out/).
+ * Rewrites only files whose bytes changed and deletes only files its lock lists.
+ */
 export async function writePlan(outDir: string, plan: WritablePlan, stats?: StatCache): Promise<WriteResult> {
-  const onDisk = listOutFiles(outDir);
-  const lock = readLock(outDir);
-  const foreign = foreignFiles(onDisk, lock);
+  const listing = listOut(outDir);
+  const owned = readOwned(outDir);
+  const foreign = foreignEntries(listing, owned);
   if (foreign.length > 0) {
+    const others = new Set(listing.others);
     throw new SluiceError(
-      `out/ holds ${foreign.length} file${foreign.length === 1 ? "" : "s"} that sluice did not generate; nothing was written.`,
+      `out/ holds ${foreign.length} ${foreign.length === 1 ? "entry" : "entries"} that sluice did not generate; nothing was written.`,
       foreign.map((file) => ({
-        code: "write/foreign-file",
-        message: `out/${file} is not in out/${LOCK_PATH}`,
-        hint: "sluice owns out/: move the file out of it, or delete it, and run synth again",
+        code: others.has(file) ? "write/foreign-entry" : "write/foreign-file",
+        message: others.has(file)
+          ? `out/${file} is a symlink or another special file; sluice never follows one, since it could lead outside out/`
+          : `out/${file} is not in out/${LOCK_PATH}`,
+        hint: "sluice owns out/: move it out of out/, or delete it, and run synth again",
       })),
     );
   }
-  for (const leftover of onDisk.filter(isLeftover)) fs.rmSync(path.join(outDir, leftover), { force: true });
-
-  const present = new Set(onDisk);
-  const lockPath = path.join(outDir, LOCK_PATH);
-  const oldLockText = present.has(LOCK_PATH) ? fs.readFileSync(lockPath, "utf8") : undefined;
-  const drift = await compare(outDir, plan, { onDisk, ...(stats ? { stats } : {}) });
-  const differing = new Set([...drift.stale, ...drift.missing]);
-  const changed = plan.materialize(plan.files.filter((file) => file.path !== LOCK_PATH && differing.has(file.path)).map((file) => file.path));
-  const deleted = drift.extra.filter((file) => file in lock.files);
-  const newLockText = plan.materialize([LOCK_PATH])[0]!.content;
-  const lockChanged = newLockText !== oldLockText;
-
-  const created: string[] = [];
-  const staged: { temp: string; target: string }[] = [];
-  const createdDirs: string[] = [];
-  const knownDirs = new Set<string>();
+  fs.mkdirSync(outDir, { recursive: true });
+  const runLock = acquireRunLock(outDir);
   try {
+    const drift = await compare(outDir, plan, { onDisk: listing.files, ...(stats ? { stats } : {}) });
+    const differing = new Set([...drift.stale, ...drift.missing]);
+    const changed = plan.materialize(plan.files.filter((f) => f.path !== LOCK_PATH && differing.has(f.path)).map((f) => f.path));
+    const deleted = drift.extra.filter((file) => owned.has(file));
+    const [lockFile] = plan.materialize([LOCK_PATH]);
+    const lockChanged = differing.has(LOCK_PATH);
+    const present = new Set(listing.files);
     const fresh = changed.filter((file) => !present.has(file.path));
-    if (fresh.length > 0) {
-      const pending: Lock = {
-        lockVersion: 2,
-        files: { ...lock.files, ...Object.fromEntries(fresh.map((f) => [f.path, plan.lock.files[f.path]!])) },
-      };
-      createdDirs.push(...mkdirs(path.dirname(lockPath), knownDirs));
-      replaceFile(lockPath, lockText(pending));
-    }
-    for (const file of changed) createdDirs.push(...mkdirs(path.dirname(path.join(outDir, file.path)), knownDirs));
-    await pool(changed, async (file) => {
-      const target = path.join(outDir, file.path);
-      if (present.has(file.path)) {
-        const temp = tempPath(target);
-        staged.push({ temp, target });
-        await fs.promises.writeFile(temp, file.content);
-      } else {
-        // "wx" refuses to open a path that exists; once it is open, it is ours to remove.
-        const handle = await fs.promises.open(target, "wx");
-        created.push(target);
-        try {
-          await handle.writeFile(file.content);
-        } finally {
-          await handle.close();
-        }
+    const commit = new Commit(outDir, path.join(outDir, STAGING_DIR, runLock.runId));
+    try {
+      // A killed run must leave nothing a later run would call foreign: the
+      // lock names new files before they exist.
+      if (fresh.length > 0) commit.replace(LOCK_PATH, pendingLock(lockFile!.content, owned, fresh));
+      for (const file of changed) {
+        if (present.has(file.path)) commit.replace(file.path, file.content);
+        else commit.create(file.path, file.content);
       }
-    });
-  } catch (error) {
-    for (const { temp } of staged) fs.rmSync(temp, { force: true });
-    for (const target of created) fs.rmSync(target, { force: true });
-    if (oldLockText === undefined) fs.rmSync(lockPath, { force: true });
-    else replaceFile(lockPath, oldLockText);
-    for (const dir of createdDirs.reverse()) fs.rmSync(dir, { recursive: true, force: true });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SluiceError(`Writing out/ failed; it was left as it was.`, [
-      { code: "write/failed", message: reason, hint: "check that out/ is writable and that nothing else is writing to it, then synth again" },
-    ]);
+      for (const file of deleted) commit.remove(file);
+      if (lockChanged || fresh.length > 0) commit.replace(LOCK_PATH, lockFile!.content);
+    } catch (error) {
+      commit.rollBack();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SluiceError("Writing out/ failed; it was left as it was.", [
+        { code: "write/failed", message: reason, hint: "check that out/ is writable and that nothing else is writing to it, then synth again" },
+      ]);
+    }
+    commit.finish();
+    for (const file of deleted) removeEmptyParents(outDir, path.dirname(path.join(outDir, file)));
+    const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
+    if (stats) recordWritten(outDir, [...changed, ...(lockChanged ? [lockFile!] : [])], stats);
+    return { written, deleted, unchanged: plan.files.length - written.length };
+  } finally {
+    runLock.release();
   }
-
-  for (const { temp, target } of staged) fs.renameSync(temp, target);
-  for (const file of deleted) {
-    fs.rmSync(path.join(outDir, file), { force: true });
-    removeEmptyParents(outDir, path.dirname(path.join(outDir, file)));
-  }
-  if (lockChanged) replaceFile(lockPath, newLockText);
-  if (stats) await recordWritten(outDir, [...changed, ...(lockChanged ? plan.materialize([LOCK_PATH]) : [])], stats);
-
-  const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
-  return { written, deleted, unchanged: plan.files.length - written.length };
 }
 
-function tempPath(target: string): string {
-  return `${target}.sluice-${process.pid}.tmp`;
+/** The old lock plus the files about to be created: what out/ may hold at any moment of the commit. */
+function pendingLock(finalLock: string, owned: ReadonlyMap<string, readonly string[]>, fresh: readonly PlannedFile[]): string {
+  const final = JSON.parse(finalLock) as Lock;
+  const files: Record<string, { sources: readonly string[] }> = {};
+  for (const [file, sources] of owned) files[file] = { sources };
+  for (const file of fresh) files[file.path] = { sources: file.sources };
+  return `${JSON.stringify({ lockVersion: final.lockVersion, files }, null, 2)}\n`;
 }
 
-/** Replaces a file's content atomically: readers see the old bytes or the new, never half. */
-function replaceFile(target: string, content: string): void {
-  const temp = tempPath(target);
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, target);
-}
+/**
+ * The changes to out/ as one transaction: every step records its undo, and a
+ * failure at any step undoes them all, so out/ is byte-for-byte as it was.
+ * Replaced and deleted files are moved into the run's staging area rather
+ * than overwritten or unlinked until the end. Synchronous on purpose: on the
+ * file systems measured here, creating many small files from one thread beat
+ * a pool of asynchronous writes, which only contend for the same directories.
+ */
+class Commit {
+  private readonly undo: (() => void)[] = [];
+  private readonly madeDirs = new Set<string>();
+  private readonly knownDirs = new Set<string>();
+  private count = 0;
 
-/** Creates `dir` and any missing parents; returns the ones it created, outermost first. */
-function mkdirs(dir: string, known: Set<string>): string[] {
-  if (known.has(dir)) return [];
-  const missing: string[] = [];
-  for (let current = dir; !known.has(current) && !fs.existsSync(current); current = path.dirname(current)) {
-    missing.unshift(current);
+  constructor(
+    private readonly outDir: string,
+    private readonly staging: string,
+  ) {
+    fs.mkdirSync(staging, { recursive: true });
   }
-  if (missing.length > 0) fs.mkdirSync(dir, { recursive: true });
-  for (let current = dir; !known.has(current) && current !== path.dirname(current); current = path.dirname(current)) {
-    known.add(current);
+
+  create(file: string, content: string): void {
+    const target = path.join(this.outDir, file);
+    this.mkdirs(path.dirname(target));
+    // "wx": never through an existing file or symlink.
+    fs.writeFileSync(target, content, { flag: "wx" });
+    this.undo.push(() => fs.rmSync(target, { force: true }));
   }
-  return missing;
+
+  replace(file: string, content: string): void {
+    const target = path.join(this.outDir, file);
+    const temp = this.stage();
+    fs.writeFileSync(temp, content, { flag: "wx" });
+    let backup: string | undefined;
+    if (fs.existsSync(target)) {
+      backup = this.stage();
+      fs.renameSync(target, backup);
+      this.undo.push(() => fs.renameSync(backup!, target));
+    } else {
+      this.mkdirs(path.dirname(target));
+    }
+    fs.renameSync(temp, target);
+    this.undo.push(() => fs.rmSync(target, { force: true }));
+  }
+
+  remove(file: string): void {
+    const target = path.join(this.outDir, file);
+    const backup = this.stage();
+    fs.renameSync(target, backup);
+    this.undo.push(() => fs.renameSync(backup, target));
+  }
+
+  rollBack(): void {
+    for (const step of this.undo.reverse()) {
+      try {
+        step();
+      } catch {
+        // Keep undoing the rest; the staging area keeps what could not be put back.
+      }
+    }
+    for (const dir of [...this.madeDirs].reverse()) fs.rmSync(dir, { recursive: true, force: true });
+    this.finish();
+  }
+
+  /** Drops the staging area: the backups of replaced and deleted files. */
+  finish(): void {
+    fs.rmSync(this.staging, { recursive: true, force: true });
+    const parent = path.dirname(this.staging);
+    if (fs.existsSync(parent) && fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+  }
+
+  private stage(): string {
+    return path.join(this.staging, String(this.count++));
+  }
+
+  /** Creates a directory and its missing parents inside out/, remembering each one made, outermost first. */
+  private mkdirs(dir: string): void {
+    if (this.knownDirs.has(dir)) return;
+    const missing: string[] = [];
+    for (let current = dir; current.startsWith(this.outDir + path.sep) && !this.knownDirs.has(current); current = path.dirname(current)) {
+      if (fs.existsSync(current)) break;
+      missing.unshift(current);
+    }
+    for (const made of missing) {
+      fs.mkdirSync(made);
+      this.madeDirs.add(made);
+    }
+    this.knownDirs.add(dir);
+  }
 }
 
 function removeEmptyParents(outDir: string, dir: string): void {
   const root = path.resolve(outDir);
-  for (let current = path.resolve(dir); current !== root && current.startsWith(root); current = path.dirname(current)) {
+  for (let current = path.resolve(dir); current !== root && current.startsWith(root + path.sep); current = path.dirname(current)) {
     if (fs.readdirSync(current).length > 0) return;
     fs.rmdirSync(current);
   }
