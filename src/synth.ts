@@ -56,6 +56,12 @@ export interface Planned {
   readonly plan: FilePlan;
   /** Milliseconds spent per stage. */
   readonly timings: Readonly<Partial<Record<Stage | "typecheck", number>>>;
+  /** What the local caches saved: see README, "Speed". */
+  readonly reuse: {
+    readonly load: "all" | "partly" | "none";
+    readonly typecheck: "none" | "some" | "all";
+    readonly instancesRendered: number;
+  };
 }
 
 export interface SynthResult extends Omit<Planned, "plan"> {
@@ -75,8 +81,8 @@ type Timings = Partial<Record<Stage | "typecheck", number>>;
  * load → validate → resolve → render → check → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
-  const { model, lazy, timings } = await run(options, {});
-  return { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock }, timings };
+  const { model, lazy, timings, reuse } = await run(options, {});
+  return { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock }, timings, reuse };
 }
 
 /**
@@ -89,11 +95,11 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, timings, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  const { model, lazy, timings, remember, reuse } = await run({ ...options, root }, { renderCache, loadCache });
   const outDir = path.resolve(root, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
-  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, timings };
+  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, timings, reuse };
   if (options.check) {
     options.onStage?.("compare");
     const drift = await compare(outDir, lazy, { stats });
@@ -123,6 +129,7 @@ interface Ran {
   readonly timings: Timings;
   /** Saves what the load cache needs after a run that succeeded. */
   readonly remember: () => void;
+  readonly reuse: Planned["reuse"];
 }
 
 async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Promise<Ran> {
@@ -163,9 +170,15 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
     await started.typechecked;
     throw error;
   }
-  const typecheckFiles = await started.typechecked;
+  const typechecked = await started.typechecked;
   const loaded: LoadedStacks = started.loaded;
-  return { model, lazy, timings, remember: () => loadCache?.save(files, loaded, typecheckFiles) };
+  return {
+    model,
+    lazy,
+    timings,
+    remember: () => loadCache?.save(files, loaded, typechecked),
+    reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.resolved.length },
+  };
 }
 
 /** The project root as a real path, so that a symlinked --root changes no path sluice writes or prints. */

@@ -27,6 +27,19 @@ const EDITS: [string, (p: Project) => void][] = [
   ["a comment that moves every line", (p) => p.write("stacks/payments.ts", `// moved\n\n${p.read("stacks/payments.ts")}`)],
   ["a removed app", (p) => p.remove("stacks/search.ts")],
   ["a new app", (p) => p.write("stacks/ledger.ts", `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`)],
+  [
+    "apps declared through a shared helper",
+    (p) => {
+      p.write("stacks/shared/worker.ts", `import { platform } from "../platform.js";\nexport const worker = (name: string, release: string) =>\n  platform.app(name, { team: "payments", image: \`registry.example.com/\${name}\`, release: { dev: release } });\n`);
+      p.write("stacks/workers.ts", `import { worker } from "./shared/worker.js";\nexport const a = worker("worker-a", "1.0.0");\nexport const b = worker("worker-b", "1.0.0");\n`);
+    },
+  ],
+  ["a release bump in a stack that uses the helper", (p) => bump(p, "stacks/workers.ts", 'worker("worker-b", "1.0.0")', 'worker("worker-b", "1.0.1")')],
+  ["the helper itself", (p) => bump(p, "stacks/shared/worker.ts", "team: \"payments\"", "team: \"payments\", replicas: 2")],
+  ["a removed stack that used the helper, and a bump elsewhere", (p) => {
+    p.remove("stacks/workers.ts");
+    bump(p, "stacks/price-sync.ts", "--interval=5m", "--interval=6m");
+  }],
 ];
 
 describe("local caches", () => {
@@ -42,9 +55,15 @@ describe("local caches", () => {
     const result = await synth({ root: project.root });
     expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1"]);
     expect(result.write!.written).toEqual(["apps/payments/dev-1/manifest.yaml"]);
+    // Only the changed stack ran, and only it was type-checked.
+    expect(result.reuse).toEqual({ load: "partly", typecheck: "some", instancesRendered: 1 });
     const again = await synth({ root: project.root });
     expect(again.resolved).toEqual([]);
     expect(again.write!.written).toEqual([]);
+    expect(again.reuse).toEqual({ load: "all", typecheck: "none", instancesRendered: 0 });
+    // A change to the platform, which every stack imports, runs and checks them all.
+    bump(project, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" }', 'env: { LOG_LEVEL: "trace" }');
+    expect((await synth({ root: project.root })).reuse).toMatchObject({ load: "none", typecheck: "all" });
   });
 
   it("never change a result: after every kind of edit, with sound, deleted, garbage, truncated or tampered caches, the bytes are those of a run without caches", async () => {

@@ -6,15 +6,15 @@ import { engineFingerprint } from "./engine.js";
 export interface CachedFile {
   readonly path: string;
   readonly sha256: string;
-  readonly objects: readonly {
-    readonly apiVersion: string;
-    readonly kind: string;
-    readonly namespace?: string;
-    readonly name: string;
-    /** The object's origin path below its app's declaration; lines are never cached. */
-    readonly at: readonly (string | number)[];
-  }[];
+  /**
+   * Each object as [apiVersion, kind, namespace ("" for none), name, ...origin
+   * path below its app's declaration]: compact, since there are tens of
+   * thousands. Lines are never cached.
+   */
+  readonly objects: readonly CachedObject[];
 }
+
+export type CachedObject = readonly [string, string, string, string, ...(string | number)[]];
 
 const isEntries = (value: unknown): value is Record<string, CachedFile[]> =>
   isRecord(value) && Object.values(value).every((files) => Array.isArray(files));

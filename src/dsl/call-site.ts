@@ -1,15 +1,29 @@
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
-/** A position in a running file, with an absolute path: where a DSL function was called from. */
+/**
+ * A position in a running file, as V8 names the file: a file: URL for ES
+ * modules, an absolute path otherwise. Kept raw, because converting every
+ * frame of every call cost more than capturing it; see fileOf().
+ */
 export interface CallSite {
-  readonly absoluteFile: string;
+  readonly file: string;
   readonly line: number;
   readonly column: number;
 }
 
+/** The absolute path of a call site's file. */
+export function fileOf(site: CallSite): string {
+  return site.file.startsWith("file://") ? fileURLToPath(site.file) : site.file;
+}
+
 // Frames inside sluice's own code (src/ or dist/src/) are skipped to find the user's call.
 const SLUICE_CODE = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SLUICE_CODE_URL = `${pathToFileURL(SLUICE_CODE).href}/`;
+
+const FRAME_LIMIT = 12;
+/** Marks a list of call sites cut off by the frame limit: its outermost frame is not the real one. */
+export const TRUNCATED: CallSite = Object.freeze({ file: "", line: 0, column: 0 });
 
 type V8CallSite = { getFileName(): string | undefined | null; getLineNumber(): number | null; getColumnNumber(): number | null };
 
@@ -28,13 +42,19 @@ export function callSites(): CallSite[] {
   const holder: { stack?: unknown } = {};
   try {
     Error.prepareStackTrace = (_error, frames) => frames;
-    Error.stackTraceLimit = 16;
+    Error.stackTraceLimit = FRAME_LIMIT;
     Error.captureStackTrace(holder, callSites);
     const frames = (holder.stack ?? []) as V8CallSite[];
-    return frames.flatMap((frame) => {
-      const site = toCallSite(frame.getFileName(), frame.getLineNumber(), frame.getColumnNumber());
-      return site && !site.absoluteFile.startsWith(SLUICE_CODE + path.sep) ? [site] : [];
-    });
+    const sites: CallSite[] = [];
+    for (const frame of frames) {
+      const file = frame.getFileName();
+      const line = frame.getLineNumber();
+      const column = frame.getColumnNumber();
+      if (!file || line === null || column === null || file.startsWith(SLUICE_CODE_URL) || file.startsWith(SLUICE_CODE + path.sep)) continue;
+      sites.push({ file, line, column });
+    }
+    if (frames.length >= FRAME_LIMIT) sites.push(TRUNCATED);
+    return sites;
   } finally {
     Error.prepareStackTrace = savedPrepare;
     Error.stackTraceLimit = savedLimit;
@@ -43,21 +63,13 @@ export function callSites(): CallSite[] {
 
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/;
 
-/** The file (absolute, no query), line and column of each frame of a formatted V8 stack trace. */
+/** The file (without query), line and column of each frame of a formatted V8 stack trace. */
 export function stackFrames(stack: string): CallSite[] {
   return stack
     .split("\n")
     .slice(1)
     .flatMap((frame) => {
       const match = FRAME.exec(frame.trim());
-      const site = match && toCallSite(match[1], Number(match[2]), Number(match[3]));
-      return site ? [site] : [];
+      return match ? [{ file: match[1]!.replace(/\?.*$/, ""), line: Number(match[2]), column: Number(match[3]) }] : [];
     });
-}
-
-function toCallSite(name: string | undefined | null, line: number | null, column: number | null): CallSite | undefined {
-  if (!name || line === null || column === null) return undefined;
-  let file = name.replace(/\?.*$/, "");
-  if (file.startsWith("file://")) file = fileURLToPath(file);
-  return path.isAbsolute(file) ? { absoluteFile: file, line, column } : undefined;
 }

@@ -127,7 +127,8 @@ function kustomizations(files: readonly PlanEntry[], platformFile: string): Plan
     return found;
   };
   for (const file of files) {
-    if (!file.path.startsWith("clusters/") || file.objects.length === 0) continue;
+    // Every object file under clusters/ is YAML; the kustomizations themselves are not in `files` yet.
+    if (!file.path.startsWith("clusters/") || !file.path.endsWith(".yaml")) continue;
     const dir = dirname(file.path);
     entry(dir).add(file.path.slice(dir.length + 1));
   }

@@ -4,11 +4,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Message, type Plugin } from "esbuild";
 import { cacheDir } from "../cache/cache-dir.js";
-import { stackFrames, type CallSite } from "../dsl/call-site.js";
+import { stackFrames } from "../dsl/call-site.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
-import { BundlePositions } from "./stack-positions.js";
+import { BundlePositions, type UserSite } from "./stack-positions.js";
 import { inStackSandbox, type SandboxEvent } from "./stack-sandbox.js";
 
 // The running sluice. Stacks import "sluice" and must get this very module
@@ -29,6 +29,8 @@ export interface ImportedStacks {
   readonly exported: unknown[];
   /** Every file the bundle was made of, relative to the root, sorted (sluice itself excluded). */
   readonly inputs: readonly string[];
+  /** The inputs that another input imports (relative, sorted): a change to one of them reaches its importers. */
+  readonly imported: readonly string[];
   /** Maps call sites recorded while the stacks ran back to the files the user wrote. */
   readonly positions: BundlePositions;
   /** Environment variables the stacks read, for load to check against the platform's stackEnv. */
@@ -49,6 +51,7 @@ export async function importStacks(root: string, files: readonly string[]): Prom
   let code: string;
   let map: string;
   let inputs: string[];
+  let imported: string[];
   try {
     const result = await build({
       stdin: { contents: entry, resolveDir: root, sourcefile: "sluice-stacks-entry.js", loader: "js" },
@@ -67,10 +70,10 @@ export async function importStacks(root: string, files: readonly string[]): Prom
     });
     code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
     map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    inputs = Object.keys(result.metafile.inputs)
-      .filter((input) => !input.startsWith("<") && input !== "sluice-stacks-entry.js")
-      .map((input) => relativeTo(root, path.resolve(root, input)))
-      .sort();
+    const relative = (input: string) => relativeTo(root, path.resolve(root, input));
+    const bundled = Object.entries(result.metafile.inputs).filter(([input]) => !input.startsWith("<") && input !== "sluice-stacks-entry.js");
+    inputs = bundled.map(([input]) => relative(input)).sort();
+    imported = [...new Set(bundled.flatMap(([, { imports }]) => imports.filter((i) => !i.external).map((i) => relative(i.path))))].sort();
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!messages) throw error;
@@ -108,7 +111,7 @@ export async function importStacks(root: string, files: readonly string[]): Prom
       .sort()
       .map((name) => exports[name]);
   });
-  return { exported, inputs, positions, envReads: outcome.events.filter((event) => event.kind === "env") };
+  return { exported, inputs, imported, positions, envReads: outcome.events.filter((event) => event.kind === "env") };
 }
 
 const stackImports: Plugin = {
@@ -138,7 +141,7 @@ function buildProblem(root: string, message: Message): Diagnostic {
   };
 }
 
-function at(root: string, site: CallSite | undefined) {
+function at(root: string, site: UserSite | undefined) {
   return site ? { origin: { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column } } : {};
 }
 

@@ -1,21 +1,35 @@
 import type { CallSite } from "../dsl/call-site.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { isApp, isPlatform, type App, type Platform } from "../dsl/platform.js";
-import { SluiceError } from "../errors.js";
+import { isSluiceError, SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
-import type { LoadCache } from "../cache/load-cache.js";
+import type { LoadCache, Reusable } from "../cache/load-cache.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
+
+export interface LoadedApp {
+  readonly name: string;
+  readonly spec: unknown;
+  readonly origin: Origin;
+  /**
+   * The stack file whose evaluation declared the app (the outermost frame of
+   * the call, which differs from the origin when a helper declares apps).
+   * Lets load re-run just the stacks that changed. Undefined when unknown.
+   */
+  readonly declaredBy?: string;
+}
 
 /** What the stacks declared, before validation: values exactly as written, with their origins. */
 export interface LoadedStacks {
   /** The stack files, relative to the project root, sorted. */
   readonly files: readonly string[];
   readonly platform: { readonly spec: unknown; readonly origin: Origin };
-  readonly apps: readonly { readonly name: string; readonly spec: unknown; readonly origin: Origin }[];
+  readonly apps: readonly LoadedApp[];
   /** Every file the stacks were built from (the stacks and what they import), relative to the root, sorted. */
   readonly inputs: readonly string[];
+  /** The inputs that another input imports: what a change can reach beyond the file changed. */
+  readonly imported: readonly string[];
 }
 
 export interface LoadOptions {
@@ -28,16 +42,23 @@ export interface LoadOptions {
   readonly cache?: LoadCache;
 }
 
+export interface Typechecked {
+  readonly checked: readonly string[];
+  readonly read: readonly string[];
+}
+
 export interface StartedLoad {
   readonly loaded: LoadedStacks;
-  /** True when `loaded` came from the load cache. */
-  readonly cached: boolean;
+  /** How much of the last load was reused: all of it, all but the changed stacks, or nothing. */
+  readonly reused: "all" | "partly" | "none";
+  /** What the type-check covers: nothing (unchanged or skipped), the changed stacks, or all of them. */
+  readonly typecheck: "none" | "some" | "all";
   /**
    * Settles when the type-check has finished: rejects with its errors, or
-   * resolves to the files it read (undefined when it was skipped or cached).
-   * Nothing may be written before it settles.
+   * resolves to the stack files it checked and every file it read (undefined
+   * when there was nothing to check). Nothing may be written before it settles.
    */
-  readonly typechecked: Promise<readonly string[] | undefined>;
+  readonly typechecked: Promise<Typechecked | undefined>;
 }
 
 /**
@@ -53,17 +74,55 @@ export async function startLoad(root: string, files: readonly string[], options:
       { code: "load/no-stacks", message: "there is nothing to synthesize", hint: "write stacks/platform.ts with definePlatform() and one stack per app" },
     ]);
   }
-  const typechecked = options.skipTypecheck || options.cache?.typechecked(files) ? Promise.resolve(undefined) : typecheck(root, files, options);
+  const scope = options.skipTypecheck ? ({ kind: "none" } as const) : (options.cache?.typecheckScope(files) ?? ({ kind: "all" } as const));
+  const typechecked = scope.kind === "none" ? Promise.resolve(undefined) : typecheck(root, files, scope.kind === "some" ? scope.files : undefined, options);
   // Keeps an unawaited rejection from being reported before the caller awaits it.
   typechecked.catch(() => {});
-  const cached = options.cache?.loaded(files);
-  if (cached) return { loaded: cached, cached: true, typechecked };
+  const reusable = options.cache?.reusable(files);
   try {
-    return { loaded: collect(root, files, await importStacks(root, files)), cached: false, typechecked };
+    const typecheck = scope.kind;
+    if (reusable && reusable.changed.length === 0 && reusable.removed.length === 0) return { loaded: reusable.loaded, reused: "all", typecheck, typechecked };
+    const partly = reusable && (await reload(root, files, reusable));
+    if (partly) return { loaded: partly, reused: "partly", typecheck, typechecked };
+    return { loaded: collect(root, files, await importStacks(root, files)), reused: "none", typecheck, typechecked };
   } catch (error) {
     await typechecked;
     throw error;
   }
+}
+
+/**
+ * Runs only the stacks that changed, and takes everything else from the last
+ * load: its platform (unchanged, since only app stacks that nothing imports
+ * changed) and the apps declared by unchanged stacks. The changed stacks'
+ * bundle evaluates the platform again too, but only the apps their own
+ * evaluation declared are taken. Undefined when that cannot be done safely
+ * (a changed stack now imports another, or exports nothing to find the
+ * platform by): load then runs every stack.
+ */
+async function reload(root: string, files: readonly string[], reusable: Reusable): Promise<LoadedStacks | undefined> {
+  const { loaded: last, changed, removed } = reusable;
+  const redo = new Set([...changed, ...removed]);
+  let fresh: LoadedStacks | undefined;
+  if (changed.length > 0) {
+    const imported = await importStacks(root, changed);
+    if (imported.imported.some((file) => changed.includes(file))) return undefined;
+    try {
+      fresh = collect(root, changed, imported);
+      if (fresh.apps.some((app) => app.declaredBy === undefined)) return undefined;
+    } catch (error) {
+      if (isSluiceError(error) && error.diagnostics.some((d) => d.code === "load/no-platform")) return undefined;
+      throw error;
+    }
+  }
+  const gone = new Set(removed);
+  return {
+    files,
+    platform: last.platform,
+    apps: [...last.apps.filter((app) => !redo.has(app.declaredBy!)), ...(fresh?.apps.filter((app) => redo.has(app.declaredBy!)) ?? [])],
+    inputs: [...new Set([...last.inputs.filter((file) => !gone.has(file)), ...(fresh?.inputs ?? [])])].sort(),
+    imported: [...new Set([...last.imported, ...(fresh?.imported ?? [])])].sort(),
+  };
 }
 
 /** Type-checks, then imports: for callers that want the loaded stacks only once they are known to compile. */
@@ -73,14 +132,14 @@ export async function loadStacks(root: string, files: readonly string[], options
   return started.loaded;
 }
 
-async function typecheck(root: string, files: readonly string[], options: LoadOptions): Promise<readonly string[]> {
+async function typecheck(root: string, files: readonly string[], only: readonly string[] | undefined, options: LoadOptions): Promise<Typechecked> {
   const start = performance.now();
-  const { diagnostics, files: read } = await typecheckStacksAsync(root, files, options.typecheckEngine);
+  const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typecheckEngine, only !== undefined);
   options.onTypecheck?.(performance.now() - start);
   if (diagnostics.length > 0) {
     throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, diagnostics);
   }
-  return read;
+  return { checked: only ?? files, read };
 }
 
 function collect(root: string, files: readonly string[], imported: ImportedStacks): LoadedStacks {
@@ -116,13 +175,24 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   }
   const [platform] = [...platforms] as [Platform];
   const platformOrigin = origin(platform.callSites, files[0]!);
+  const stackFiles = new Set(files);
   const envProblems = unallowedEnvReads(root, imported, platform.spec);
   if (envProblems.length > 0) throw new SluiceError("A stack reads the environment; nothing was written.", envProblems);
   return {
     files,
     platform: { spec: platform.spec, origin: platformOrigin },
-    apps: platform.apps.map((app: App) => ({ name: app.name, spec: app.spec, origin: origin(app.callSites, platformOrigin.file) })),
+    apps: platform.apps.map((app: App) => {
+      const outer = imported.positions.outermostUserFrame(app.callSites);
+      const declaredBy = outer && relativeTo(root, outer.absoluteFile);
+      return {
+        name: app.name,
+        spec: app.spec,
+        origin: origin(app.callSites, platformOrigin.file),
+        ...(declaredBy !== undefined && stackFiles.has(declaredBy) ? { declaredBy } : {}),
+      };
+    }),
     inputs: imported.inputs,
+    imported: imported.imported,
   };
 }
 

@@ -2,7 +2,7 @@ import type { CachedFile, RenderCache } from "../cache/render-cache.js";
 import { instanceKeys } from "../cache/instance-keys.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
-import type { Lock, PlannedFile } from "../model/plan.js";
+import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import { check } from "./check.js";
@@ -126,22 +126,30 @@ function toCache(file: PlannedFile, objects: readonly RenderedObject[]): CachedF
   return {
     path: file.path,
     sha256: file.sha256,
-    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index) => ({
-      apiVersion,
-      kind,
-      ...(namespace !== undefined ? { namespace } : {}),
-      name,
-      at: [...(inFile[index]!.origin.path ?? [])],
-    })),
+    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index) => [apiVersion, kind, namespace ?? "", name, ...(inFile[index]!.origin.path ?? [])] as const),
   };
 }
 
-/** A cached file as a plan entry: no bytes, origins rebuilt on the app's current line. */
+/**
+ * A cached file as a plan entry: no bytes, and origins rebuilt on the app's
+ * current line — lazily, since most runs never look at the objects of files
+ * that did not change.
+ */
 function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]): PlanEntry {
+  let objects: PlannedObject[] | undefined;
   return {
     path: file.path,
     sha256: file.sha256,
     sources,
-    objects: file.objects.map(({ at, ...object }) => ({ ...object, origin: at.length === 0 ? app.origin : childOrigin(app.origin, ...at) })),
+    get objects() {
+      objects ??= file.objects.map(([apiVersion, kind, namespace, name, ...at]) => ({
+        apiVersion,
+        kind,
+        ...(namespace ? { namespace } : {}),
+        name,
+        origin: at.length === 0 ? app.origin : childOrigin(app.origin, ...at),
+      }));
+      return objects;
+    },
   };
 }

@@ -56,11 +56,16 @@ export function typecheckStacks(root: string, files: readonly string[], engine: 
  * The same, in the background: the native compiler runs in its own process
  * while sluice loads and renders the stacks on the other core.
  */
-export async function typecheckStacksAsync(root: string, files: readonly string[], engine: TypecheckEngine = "native"): Promise<TypecheckResult> {
+export async function typecheckStacksAsync(
+  root: string,
+  files: readonly string[],
+  engine: TypecheckEngine = "native",
+  subset = false,
+): Promise<TypecheckResult> {
   if (files.length === 0) return { diagnostics: [], files: [] };
   const tsc = engine === "native" ? nativeTsc() : undefined;
   if (!tsc) return { diagnostics: runTsMorph(root, files), files: [] };
-  const { command, args, options } = tscInvocation(tsc, root, files);
+  const { command, args, options } = tscInvocation(tsc, root, files, subset);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
@@ -102,17 +107,18 @@ function nativeTsc(): Tsc | undefined {
  * The generated tsconfig and the build info live in the cache dir. Type roots
  * must be named there, since they are looked up next to the tsconfig, not
  * next to the stacks. `--listFiles` tells load which files a passing
- * type-check depended on, so that an unchanged project can skip it.
+ * type-check depended on, so that an unchanged project can skip it. A check
+ * of a few changed stacks (`subset`) gets a tsconfig of its own and no build
+ * info, which would be thrown away by the next full check anyway.
  */
-function tscInvocation(tsc: Tsc, root: string, files: readonly string[]) {
+function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset = false) {
   const dir = cacheDir(root);
-  const tsconfig = path.join(dir, "tsconfig.stacks.json");
+  const tsconfig = path.join(dir, subset ? "tsconfig.changed-stacks.json" : "tsconfig.stacks.json");
   const config = {
     compilerOptions: {
       ...STACK_COMPILER_OPTIONS,
       typeRoots: typeRoots(root),
-      incremental: true,
-      tsBuildInfoFile: path.join(dir, "stacks.tsbuildinfo"),
+      ...(subset ? {} : { incremental: true, tsBuildInfoFile: path.join(dir, "stacks.tsbuildinfo") }),
     },
     files: files.map((file) => path.resolve(root, file)),
   };
