@@ -118,6 +118,7 @@ describe("the type-check rejects a misspelt name at its line", () => {
 const platform = definePlatform({
   envRepo: { url: "https://git.example.com/env.git" },
   engine: "argocd",
+  owners: ["@acme/platform"],
   environments: { dev: {}, prod: { replicas: 2 } },
   clusters: {
     "dev-1": { environment: "dev", server: "https://dev-1.example.com" },
@@ -201,6 +202,7 @@ describe("the DSL's types", () => {
     const envTypo = definePlatform({
       envRepo: { url: "https://git.example.com/env.git" },
       engine: "argocd",
+      owners: ["@acme/platform"],
       environments: { dev: {} },
       clusters: {
         "dev-1": {
@@ -215,6 +217,7 @@ describe("the DSL's types", () => {
     const clusterTypo = definePlatform({
       envRepo: { url: "https://git.example.com/env.git" },
       engine: "argocd",
+      owners: ["@acme/platform"],
       environments: { dev: {} },
       clusters: { "dev-1": { environment: "dev", server: "https://dev-1.example.com" } },
       waves: [

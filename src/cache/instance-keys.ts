@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppModel, ClusterModel, EnvironmentModel, Model, PlatformModel, WaveModel } from "../model/model.js";
 import type { Blueprint } from "../model/rendered.js";
 import { engineFingerprint } from "./engine.js";
+import { own } from "../model/own.js";
 
 /**
  * The render key of each app instance: a hash of everything its files are made
@@ -26,7 +27,7 @@ export function instanceKeys(model: Model, blueprint: Blueprint, builtIn: boolea
   return (app, cluster) => {
     let appKey = appKeys.get(app.name);
     if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app))));
-    return hash(base, clusterKeys.get(cluster.name)!, appKey, app.release[cluster.wave] ?? "");
+    return hash(base, clusterKeys.get(cluster.name)!, appKey, own(app.release, cluster.wave) ?? "");
   };
 }
 

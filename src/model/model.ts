@@ -35,6 +35,8 @@ export interface PlatformModel {
   readonly waves: readonly WaveModel[];
   /** Sorted by name. */
   readonly teams: readonly TeamModel[];
+  /** apiVersion → kind → scope of the custom resources apps may add. */
+  readonly customResources: Readonly<Record<string, Readonly<Record<string, "Namespaced" | "Cluster">>>>;
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
 }

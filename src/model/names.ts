@@ -29,3 +29,24 @@ export const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  * The AppProject of each cluster's root app-of-apps; no team may be named so.
  */
 export const PLATFORM_PROJECT = "sluice-platform";
+
+/**
+ * Namespaces no team may claim: the GitOps engine's own (whoever deploys
+ * there controls every cluster-wide Application) and Kubernetes' system
+ * namespaces. Checked with the engine's namespace added (see reservedNamespace).
+ */
+const SYSTEM_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
+
+/** Why a namespace is reserved, or undefined when a team may own it. */
+export function reservedNamespace(name: string, engineNamespace: string): string | undefined {
+  if (name === engineNamespace) return `is the GitOps engine's namespace: a team deploying there could ship Applications that escape its project`;
+  if (SYSTEM_NAMESPACES.has(name) || name.startsWith("kube-")) return "is a Kubernetes system namespace";
+  return undefined;
+}
+
+/**
+ * App names that would collide with objects sluice generates on every
+ * cluster: "root" is the name of each cluster's root Application, in the same
+ * namespace as the apps' Applications.
+ */
+export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set(["root"]);

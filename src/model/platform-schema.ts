@@ -68,12 +68,27 @@ export const platformSchema = z.strictObject({
   /** The GitOps engine that pulls the env repo. Only "argocd" for now; "flux" is planned. */
   engine: z.literal("argocd"),
   argocd: z.strictObject({ namespace: dnsLabel.optional() }).optional(),
-  /** Default owners of the env repo (CODEOWNERS "*" line). */
-  owners: z.array(owner).optional(),
+  /**
+   * The platform team: owners of the env repo in CODEOWNERS, and in particular
+   * of the GitOps objects under clusters/, the lock and the docs. Required:
+   * an Application's project is what confines a team, so someone must own it.
+   */
+  owners: z.array(owner).min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
   environments: z.record(dnsLabel, environmentSchema),
   clusters: z.record(dnsLabel, clusterSchema),
   waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),
   teams: z.record(dnsLabel, teamSchema),
+  /**
+   * Custom resources apps may add through `objects`, by apiVersion and kind,
+   * with their scope: sluice cannot otherwise know whether a kind is
+   * namespaced. Cluster-scoped ones stay the platform's.
+   */
+  customResources: z
+    .record(
+      z.string().regex(/^[a-z0-9.-]+\/[a-z0-9]+$/, { message: 'must be an apiVersion such as "cert-manager.io/v1"' }),
+      z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a kind such as Certificate" }), z.enum(["Namespaced", "Cluster"])),
+    )
+    .optional(),
   /**
    * Environment variables stacks may read while synth runs them. Any other
    * read is an error: output that depends on the environment differs between

@@ -4,6 +4,7 @@ import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../model/resolved.js";
 import type { ProbeSpec, Settings } from "../model/settings-schema.js";
+import { own } from "../model/own.js";
 import { pinpointAll } from "./locate.js";
 import { mergeLayers, originOf, type Layer } from "./merge.js";
 
@@ -19,7 +20,7 @@ export function resolve(root: string, model: Model, include: (app: AppModel, clu
   const diagnostics: Diagnostic[] = [];
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
-      const release = app.release[cluster.wave];
+      const release = own(app.release, cluster.wave);
       if (release === undefined || !include(app, cluster)) continue;
       const result = resolveOne(model, app, cluster, release);
       if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
@@ -46,8 +47,8 @@ function resolveOne(
     { values: environment.settings, origin: environment.origin },
     { values: cluster.settings, origin: cluster.origin },
     { values: app.settings, origin: app.origin },
-    { values: app.environmentOverrides[environment.name] ?? {}, origin: childOrigin(app.origin, "environments", environment.name) },
-    { values: app.clusterOverrides[cluster.name] ?? {}, origin: childOrigin(app.origin, "clusters", cluster.name) },
+    { values: own(app.environmentOverrides, environment.name) ?? {}, origin: childOrigin(app.origin, "environments", environment.name) },
+    { values: own(app.clusterOverrides, cluster.name) ?? {}, origin: childOrigin(app.origin, "clusters", cluster.name) },
   ];
   const { value, provenance } = mergeLayers(layers);
   const merged = value as Settings;
@@ -111,7 +112,7 @@ function resolveOne(
       });
       continue;
     }
-    if (typeof port === "string" && !(port in ports)) {
+    if (typeof port === "string" && !Object.hasOwn(ports, port)) {
       diagnostics.push({
         code: "resolve/probe-port",
         message: `the ${kind} probe uses port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,

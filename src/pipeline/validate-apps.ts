@@ -1,9 +1,10 @@
-import { isClusterScoped, type KubernetesObject } from "../k8s/object.js";
+import type { KubernetesObject } from "../k8s/object.js";
 import { appSchema } from "../model/app-schema.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { AppModel, PlatformModel } from "../model/model.js";
-import { dnsLabelProblem } from "../model/names.js";
+import { dnsLabelProblem, RESERVED_APP_NAMES } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
+import { validateObjects } from "./validate-objects.js";
 import { zodDiagnostics } from "./zod-issues.js";
 
 interface DeclaredApp {
@@ -31,6 +32,15 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
         message: `app name ${JSON.stringify(app.name)} ${nameProblem}`,
         origin: app.origin,
         hint: 'app names become directory and object names; use something like "payments" or "catalog-api"',
+      });
+      continue;
+    }
+    if (RESERVED_APP_NAMES.has(app.name)) {
+      diagnostics.push({
+        code: "validate/reserved-app-name",
+        message: `app name ${JSON.stringify(app.name)} is taken by the Application sluice generates for every cluster's root`,
+        origin: app.origin,
+        hint: "give the app another name",
       });
       continue;
     }
@@ -92,7 +102,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
       });
     }
   }
-  const released = platform.waves.map((w) => w.name in spec.release);
+  const released = platform.waves.map((w) => Object.hasOwn(spec.release, w.name));
   const gap = released.findIndex((has, i) => !has && released.slice(i + 1).some(Boolean));
   if (gap !== -1) {
     const later = platform.waves.find((_, i) => i > gap && released[i])!;
@@ -134,34 +144,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
   }
 
   const objects = (spec.objects ?? []) as KubernetesObject[];
-  const seen = new Set<string>();
-  objects.forEach((object, index) => {
-    const id = `${object.apiVersion}/${object.kind}/${object.metadata.name}`;
-    if (isClusterScoped(object.kind)) {
-      diagnostics.push({
-        code: "validate/cluster-scoped-object",
-        message: `${object.kind} ${object.metadata.name} is cluster-scoped; an app may only add objects in its own namespace`,
-        origin: at("objects", index),
-        hint: "ask the platform team to add cluster-wide objects to the platform",
-      });
-    } else if (object.metadata.namespace !== undefined && object.metadata.namespace !== namespace) {
-      diagnostics.push({
-        code: "validate/object-namespace",
-        message: `${object.kind} ${object.metadata.name} is in namespace ${object.metadata.namespace}, not the app's namespace ${namespace}`,
-        origin: at("objects", index, "metadata", "namespace"),
-        hint: "leave metadata.namespace out; sluice puts the object in the app's namespace",
-      });
-    }
-    if (seen.has(id)) {
-      diagnostics.push({
-        code: "validate/duplicate-object",
-        message: `${object.kind} ${object.metadata.name} is listed twice`,
-        origin: at("objects", index),
-        hint: "give each object its own name",
-      });
-    }
-    seen.add(id);
-  });
+  diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
   const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, ...settings } = spec;
@@ -172,7 +155,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
       image,
       namespace,
       partOf: partOf ?? app.name,
-      release: Object.fromEntries(platform.waves.filter((w) => w.name in release).map((w) => [w.name, release[w.name]!])),
+      release: Object.fromEntries(platform.waves.filter((w) => Object.hasOwn(release, w.name)).map((w) => [w.name, release[w.name]!])),
       settings,
       environmentOverrides: environments ?? {},
       clusterOverrides: clusters ?? {},

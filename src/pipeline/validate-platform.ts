@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../model/model.js";
-import { PLATFORM_PROJECT } from "../model/names.js";
+import { PLATFORM_PROJECT, reservedNamespace } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
@@ -47,7 +47,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
     waveNames.add(wave.name);
     wave.clusters.forEach((cluster, position) => {
-      if (!(cluster in input.clusters)) {
+      if (!Object.hasOwn(input.clusters, cluster)) {
         diagnostics.push({
           code: "validate/unknown-cluster",
           message: `wave ${wave.name} names cluster ${JSON.stringify(cluster)}, which is not declared`,
@@ -77,7 +77,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
   }
 
-  if (PLATFORM_PROJECT in input.teams) {
+  if (Object.hasOwn(input.teams, PLATFORM_PROJECT)) {
     diagnostics.push({
       code: "validate/reserved-team",
       message: `team name ${PLATFORM_PROJECT} is reserved for the AppProject of each cluster's root app-of-apps`,
@@ -85,9 +85,19 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       hint: "give the team another name",
     });
   }
+  const engineNamespace = input.argocd?.namespace ?? "argocd";
   const namespaceOwner = new Map<string, string>();
   for (const [team, { namespaces }] of Object.entries(input.teams)) {
     namespaces.forEach((namespace, position) => {
+      const reserved = reservedNamespace(namespace, engineNamespace);
+      if (reserved) {
+        diagnostics.push({
+          code: "validate/reserved-namespace",
+          message: `team ${team} lists namespace ${namespace}, which ${reserved}`,
+          origin: at("teams", team, "namespaces", position),
+          hint: "give the team a namespace of its own; the platform owns the engine's and the system namespaces",
+        });
+      }
       const owner = namespaceOwner.get(namespace);
       if (owner !== undefined && owner !== team) {
         diagnostics.push({
@@ -138,7 +148,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
     engine: input.engine,
     argocdNamespace: input.argocd?.namespace ?? "argocd",
-    owners: [...(input.owners ?? [])],
+    owners: [...input.owners],
     environments: Object.entries(input.environments)
       .map(([name, environment]) => ({
         name,
@@ -151,5 +161,6 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     waves,
     teams: teams.sort(byName),
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
+    customResources: input.customResources ?? {},
   };
 }

@@ -4,12 +4,18 @@ import type { LoadedStacks } from "./load.js";
 import { pinpointAll } from "./locate.js";
 import { validateApps } from "./validate-apps.js";
 import { validatePlatform } from "./validate-platform.js";
+import { validateValues } from "./validate-values.js";
 
 /**
  * Validates what the stacks declared. Collects every problem before failing,
  * each pointing at the line of the property to change.
  */
 export function validate(root: string, loaded: LoadedStacks): Model {
+  const values = [
+    ...validateValues(loaded.platform.spec, loaded.platform.origin),
+    ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
+  ];
+  if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
   if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
   const apps = validateApps(loaded.apps, platform);

@@ -5,6 +5,7 @@ export function platformSpec(): Record<string, unknown> {
   return {
     envRepo: { url: "https://git.example.com/env.git" },
     engine: "argocd",
+    owners: ["@acme/platform"],
     environments: {
       dev: { replicas: 1, env: { LOG_LEVEL: "debug" }, sync: { prune: true } },
       prod: { replicas: 3, resources: { limits: { cpu: "1" } }, env: { LOG_LEVEL: "warn" } },

@@ -9,6 +9,7 @@ const PLATFORM = `import { definePlatform } from "sluice";
 export const platform = definePlatform({
   envRepo: { url: "https://git.example.com/env.git" },
   engine: "argocd",
+  owners: ["@acme/platform"],
   environments: { dev: {} },
   clusters: { "dev-1": { environment: "dev", server: "https://dev-1.example.com" } },
   waves: [{ name: "dev", clusters: ["dev-1"] }],

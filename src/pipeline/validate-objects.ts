@@ -1,0 +1,170 @@
+import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
+import { apiGroup, isClusterScoped, type KubernetesObject } from "../k8s/object.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { PlatformModel } from "../model/model.js";
+import { own } from "../model/own.js";
+import { childOrigin, type Origin } from "../model/origin.js";
+
+const BUILTIN_GROUPS = new Set(Object.keys(BUILTIN_KINDS).map(apiGroup));
+const API_VERSIONS_OF = new Map<string, string[]>();
+for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
+  for (const kind of kinds) API_VERSIONS_OF.set(kind, [...(API_VERSIONS_OF.get(kind) ?? []), apiVersion]);
+}
+
+/**
+ * GitOps objects decide what gets deployed where, so they are the platform's:
+ * an app that could ship an Argo CD Application or AppProject, a Flux
+ * Kustomization or a kustomize Kustomization could escape its project.
+ */
+function gitOpsKind(apiVersion: string): string | undefined {
+  const group = apiGroup(apiVersion);
+  if (group === "argoproj.io") return "an Argo CD object";
+  if (group.endsWith(".toolkit.fluxcd.io")) return "a Flux object";
+  if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") return "a kustomize file";
+  return undefined;
+}
+
+const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Why a label or annotation key is not a Kubernetes qualified name ("prefix/name"), or undefined. */
+function keyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  const name = key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return "has a prefix that is not a DNS subdomain";
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    return "is not a qualified name: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, after an optional DNS prefix and '/'";
+  }
+  return undefined;
+}
+
+/** The scope of a kind: "Namespaced" or "Cluster", or undefined when neither Kubernetes nor the platform knows it. */
+export function scopeOf(platform: Pick<PlatformModel, "customResources">, apiVersion: string, kind: string): "Namespaced" | "Cluster" | undefined {
+  if (BUILTIN_GROUPS.has(apiGroup(apiVersion))) {
+    if (!(own(BUILTIN_KINDS, apiVersion) ?? []).includes(kind)) return undefined;
+    return isClusterScoped(kind) ? "Cluster" : "Namespaced";
+  }
+  const declared = own(platform.customResources, apiVersion);
+  return declared ? own(declared, kind) : undefined;
+}
+
+/**
+ * Checks an app's extra objects: a kind Kubernetes (or the platform's declared
+ * custom resources) serves under that apiVersion, no GitOps objects, nothing
+ * cluster-scoped, nothing in another namespace, valid label and annotation
+ * keys and label values, names valid for the kind, no object listed twice.
+ */
+export function validateObjects(objects: readonly KubernetesObject[], namespace: string, platform: PlatformModel, origin: Origin): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
+  const seen = new Set<string>();
+  objects.forEach((object, index) => {
+    const { apiVersion, kind, metadata } = object;
+    const what = `${kind} ${metadata.name}`;
+    const gitOps = gitOpsKind(apiVersion);
+    if (gitOps) {
+      diagnostics.push({
+        code: "validate/gitops-object",
+        message: `${what} is ${gitOps}; GitOps objects decide what is deployed where, so only the platform may define them`,
+        origin: at("objects", index, "kind"),
+        hint: "sluice generates each app's Application and project; ask the platform team for anything more",
+      });
+      return;
+    }
+    const scope = scopeOf(platform, apiVersion, kind);
+    if (scope === undefined) {
+      diagnostics.push(unknownKind(apiVersion, kind, at("objects", index, BUILTIN_GROUPS.has(apiGroup(apiVersion)) ? "kind" : "apiVersion")));
+    } else if (scope === "Cluster") {
+      diagnostics.push({
+        code: "validate/cluster-scoped-object",
+        message: `${what} is cluster-scoped; an app may only add objects in its own namespace`,
+        origin: at("objects", index),
+        hint: "ask the platform team to add cluster-wide objects to the platform",
+      });
+    } else if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${what} is in namespace ${metadata.namespace}, not the app's namespace ${namespace}`,
+        origin: at("objects", index, "metadata", "namespace"),
+        hint: "leave metadata.namespace out; sluice puts the object in the app's namespace",
+      });
+    }
+    if (kind === "Service" && (metadata.name.length > 63 || !DNS_1035.test(metadata.name))) {
+      diagnostics.push({
+        code: "validate/object-name",
+        message: `Service name ${JSON.stringify(metadata.name)} must be a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter`,
+        origin: at("objects", index, "metadata", "name"),
+      });
+    }
+    for (const field of ["labels", "annotations"] as const) {
+      const map = metadata[field];
+      if (map === undefined) continue;
+      for (const [key, value] of Object.entries(map)) {
+        const problem = keyProblem(key);
+        if (problem) {
+          diagnostics.push({
+            code: "validate/label-key",
+            message: `${what}: ${field.slice(0, -1)} key ${JSON.stringify(key)} ${problem}`,
+            origin: at("objects", index, "metadata", field, key),
+          });
+        }
+        if (field === "labels" && (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))) {
+          diagnostics.push({
+            code: "validate/label-value",
+            message: `${what}: label ${key}=${JSON.stringify(value)} is not a valid label value`,
+            origin: at("objects", index, "metadata", field, key),
+            hint: "label values are at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+          });
+        }
+      }
+    }
+    const id = `${apiGroup(apiVersion)}/${kind}/${metadata.name}`;
+    if (seen.has(id)) {
+      diagnostics.push({ code: "validate/duplicate-object", message: `${what} is listed twice`, origin: at("objects", index), hint: "give each object its own name" });
+    }
+    seen.add(id);
+  });
+  return diagnostics;
+}
+
+function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnostic {
+  if (!BUILTIN_GROUPS.has(apiGroup(apiVersion))) {
+    return {
+      code: "validate/unknown-kind",
+      message: `${kind} (${apiVersion}) is a custom resource the platform does not declare, so sluice cannot know whether it is namespaced`,
+      origin,
+      hint: `ask the platform team to declare it: customResources: { ${JSON.stringify(apiVersion)}: { ${kind}: "Namespaced" } }`,
+    };
+  }
+  const served = API_VERSIONS_OF.get(kind);
+  if (served) {
+    return {
+      code: "validate/unknown-kind",
+      message: `Kubernetes serves ${kind} as ${served.join(" or ")}, not ${apiVersion}`,
+      origin,
+      hint: `write apiVersion: ${JSON.stringify(served[served.length - 1])}`,
+    };
+  }
+  const kinds = own(BUILTIN_KINDS, apiVersion) ?? [];
+  const close = [...kinds, ...API_VERSIONS_OF.keys()].find((k) => distance(k.toLowerCase(), kind.toLowerCase()) <= 2);
+  return {
+    code: "validate/unknown-kind",
+    message: `Kubernetes has no kind ${kind} in ${apiVersion}`,
+    origin,
+    hint: close ? `did you mean ${close}?` : `${apiVersion} serves: ${kinds.join(", ") || "nothing sluice knows"}`,
+  };
+}
+
+/** Levenshtein distance, for "did you mean" hints on short names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
