@@ -25,7 +25,7 @@ export type {
   WaveModel,
 } from "./model/model.js";
 export { podLabels, recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
-export { toYaml } from "./k8s/yaml.js";
+export { toYaml, toYamlDocuments } from "./k8s/yaml.js";
 
 // Reporting
 export type { Origin } from "./model/origin.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
-import { toYaml } from "../k8s/yaml.js";
+import { toYaml, toYamlDocuments } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
 
@@ -28,7 +28,7 @@ export function emitObjects(objects: readonly RenderedObject[]): PlannedFile[] {
   }
   return [...byPath].map(([path, items]) => {
     const sources = [...new Set(items.flatMap((item) => item.sources))];
-    return plannedFile(path, items.map((item) => toYaml(item.object)).join("---\n"), sources, items.map(plannedObject));
+    return plannedFile(path, toYamlDocuments(items.map((item) => item.object)), sources, items.map(plannedObject));
   });
 }
 
