@@ -73,7 +73,9 @@ export const platformSchema = z.strictObject({
    * of the GitOps objects under clusters/, the lock and the docs. Required:
    * an Application's project is what confines a team, so someone must own it.
    */
-  owners: z.array(owner).min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
+  owners: z
+    .array(owner, { message: 'the platform needs owners, e.g. owners: ["@acme/platform"]: the GitOps objects in the env repo must be reviewed by someone' })
+    .min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
   environments: z.record(dnsLabel, environmentSchema),
   clusters: z.record(dnsLabel, clusterSchema),
   waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),

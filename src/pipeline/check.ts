@@ -96,7 +96,9 @@ function collapse(diagnostics: Diagnostic[]): Diagnostic[] {
   const groups = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     const key = `${d.code}|${d.origin?.file}:${d.origin?.line}:${d.origin?.column}|${d.message.replace(/ \([^)]*\.yaml\)/, "")}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
+    const group = groups.get(key);
+    if (group) group.push(d);
+    else groups.set(key, [d]);
   }
   return [...groups.values()].map(([first, ...rest]) =>
     rest.length === 0 ? first! : { ...first!, message: `${first!.message} (and the same in ${rest.length} more file${rest.length === 1 ? "" : "s"})` },

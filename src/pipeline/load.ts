@@ -5,6 +5,7 @@ import { isSluiceError, SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
+import { lintStacks } from "./stack-lint.js";
 import type { LoadCache, Reusable } from "../cache/load-cache.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
 
@@ -84,6 +85,7 @@ export async function startLoad(root: string, files: readonly string[], options:
     if (reusable && reusable.changed.length === 0 && reusable.removed.length === 0) return { loaded: reusable.loaded, reused: "all", typecheck, typechecked };
     const partly = reusable && (await reload(root, files, reusable));
     if (partly) return { loaded: partly, reused: "partly", typecheck, typechecked };
+    lintStacks(root, files);
     return { loaded: collect(root, files, await importStacks(root, files)), reused: "none", typecheck, typechecked };
   } catch (error) {
     await typechecked;
@@ -105,6 +107,7 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
   const redo = new Set([...changed, ...removed]);
   let fresh: LoadedStacks | undefined;
   if (changed.length > 0) {
+    lintStacks(root, changed);
     const imported = await importStacks(root, changed);
     if (imported.imported.some((file) => changed.includes(file))) return undefined;
     try {

@@ -18,35 +18,75 @@ type Node = import("ts-morph").ts.Node;
  * Parsing costs a little, so this runs only for what is reported.
  */
 export function pinpoint(root: string, origin: Origin): Origin {
-  if (!origin.path || origin.path.length === 0) return origin;
-  const ts = typescript();
-  const absolute = path.resolve(root, origin.file);
+  return pinpointIn(new Map(), root, origin);
+}
+
+/**
+ * Pinpoints every diagnostic, parsing each stack file once: a file with
+ * thousands of apps and as many errors must not be parsed thousands of times.
+ */
+export function pinpointAll(root: string, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const parsed = new Map<string, ParsedStack | undefined>();
+  return diagnostics.map((d) => (d.origin ? { ...d, origin: pinpointIn(parsed, root, d.origin) } : d));
+}
+
+interface ParsedStack {
+  readonly source: import("ts-morph").ts.SourceFile;
+  /** Call expressions by the line and column of their callee's name, as V8 reports a call. */
+  readonly callsAt: Map<string, import("ts-morph").ts.CallExpression>;
+  readonly calls: readonly import("ts-morph").ts.CallExpression[];
+  readonly consts: Map<string, import("ts-morph").ts.VariableDeclaration>;
+}
+
+function parse(ts: TS, absolute: string): ParsedStack | undefined {
   let text: string;
   try {
     text = fs.readFileSync(absolute, "utf8");
   } catch {
-    return origin;
+    return undefined;
   }
   const source = ts.createSourceFile(absolute, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const call = findCall(ts, source, origin);
+  const callsAt = new Map<string, import("ts-morph").ts.CallExpression>();
+  const calls: import("ts-morph").ts.CallExpression[] = [];
+  const consts = new Map<string, import("ts-morph").ts.VariableDeclaration>();
+  const visit = (node: Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+      const { line, character } = source.getLineAndCharacterOfPosition(name.getStart(source));
+      callsAt.set(`${line + 1}:${character + 1}`, node);
+      calls.push(node);
+    }
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && !consts.has(node.name.text)) consts.set(node.name.text, node);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return { source, callsAt, calls, consts };
+}
+
+function pinpointIn(parsed: Map<string, ParsedStack | undefined>, root: string, origin: Origin): Origin {
+  if (!origin.path || origin.path.length === 0) return origin;
+  const ts = typescript();
+  const absolute = path.resolve(root, origin.file);
+  if (!parsed.has(absolute)) parsed.set(absolute, parse(ts, absolute));
+  const stack = parsed.get(absolute);
+  if (!stack) return origin;
+  const { source } = stack;
+  const call = findCall(stack, origin);
   if (!call) return origin;
-  const argument = [...call.arguments].reverse().find((arg) => ts.isObjectLiteralExpression(unwrap(ts, source, arg)));
+  const argument = [...call.arguments].reverse().find((arg) => ts.isObjectLiteralExpression(unwrap(ts, stack, arg)));
   if (!argument) return origin;
 
-  let node: Node = unwrap(ts, source, argument);
+  let node: Node = unwrap(ts, stack, argument);
   let anchor: Node = call;
   for (const segment of origin.path) {
     const next = step(ts, node, segment);
     if (!next) break;
     anchor = next.anchor;
-    node = unwrap(ts, source, next.value);
+    node = unwrap(ts, stack, next.value);
   }
   const { line, character } = source.getLineAndCharacterOfPosition(anchor.getStart(source));
   return { ...origin, line: line + 1, column: character + 1 };
-}
-
-export function pinpointAll(root: string, diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return diagnostics.map((d) => (d.origin ? { ...d, origin: pinpoint(root, d.origin) } : d));
 }
 
 let loaded: TS | undefined;
@@ -56,44 +96,34 @@ function typescript(): TS {
   return loaded;
 }
 
-function findCall(ts: TS, source: import("ts-morph").ts.SourceFile, origin: Origin): import("ts-morph").ts.CallExpression | undefined {
+/** The call V8 reported at the origin: by its exact position, else the innermost call around it. */
+function findCall(stack: ParsedStack, origin: Origin): import("ts-morph").ts.CallExpression | undefined {
+  const exact = stack.callsAt.get(`${origin.line}:${origin.column}`);
+  if (exact) return exact;
+  const { source } = stack;
   const position = source.getPositionOfLineAndCharacter(origin.line - 1, Math.max(0, origin.column - 1));
   let best: import("ts-morph").ts.CallExpression | undefined;
-  const visit = (node: Node): void => {
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-      if (name.getStart(source) <= position && position <= node.arguments.pos) best = node;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+  for (const call of stack.calls) {
+    const callee = call.expression;
+    const start = (typescript().isPropertyAccessExpression(callee) ? callee.name : callee).getStart(source);
+    if (start <= position && position <= call.arguments.pos) best = call;
+  }
   return best;
 }
 
-function unwrap(ts: TS, source: import("ts-morph").ts.SourceFile, node: Node): Node {
-  for (;;) {
+function unwrap(ts: TS, stack: ParsedStack, node: Node): Node {
+  for (let hops = 0; hops < 100; hops++) {
     if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) {
       node = node.expression;
     } else if (ts.isIdentifier(node)) {
-      const declaration = findConst(ts, source, node.text);
+      const declaration = stack.consts.get(node.text);
       if (!declaration?.initializer) return node;
       node = declaration.initializer;
     } else {
       return node;
     }
   }
-}
-
-function findConst(ts: TS, source: import("ts-morph").ts.SourceFile, name: string) {
-  let found: import("ts-morph").ts.VariableDeclaration | undefined;
-  const visit = (node: Node): void => {
-    if (found) return;
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name) found = node;
-    else ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return found;
+  return node;
 }
 
 function step(ts: TS, node: Node, segment: string | number): { anchor: Node; value: Node } | undefined {

@@ -76,6 +76,16 @@ function resolveOne(
     } else {
       autoscaling = { min, max, targetCPU };
     }
+    // The HPA's target is a share of the CPU request: without one, it has
+    // nothing to measure against and never scales.
+    if (merged.resources?.requests?.cpu === undefined) {
+      diagnostics.push({
+        code: "resolve/autoscaling-without-cpu-request",
+        message: `autoscaling targets ${targetCPU}% CPU utilisation, but the container requests no CPU${onCluster}, so the autoscaler has nothing to measure against`,
+        origin: where("autoscaling"),
+        hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
+      });
+    }
     const replicasFrom = provenance.replicas;
     if (replicasFrom && isAppLayer(replicasFrom, app.origin)) {
       diagnostics.push({

@@ -8,10 +8,10 @@ import { validate } from "../../src/pipeline/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 function checkApp(spec: Record<string, unknown>) {
-  const model = validate("/nowhere", loaded(platformSpec(), { web: spec }));
-  const rendered = render(model, resolve("/nowhere", model), webService);
   try {
-    check("/nowhere", rendered);
+    const platform = { ...platformSpec(), customResources: { "example.com/v1": { Widget: "Namespaced" } } };
+    const model = validate("/nowhere", loaded(platform, { web: spec }));
+    check("/nowhere", render(model, resolve("/nowhere", model), webService));
     return [];
   } catch (error) {
     if (!isSluiceError(error)) throw error;
@@ -40,10 +40,13 @@ describe("check", () => {
     expect(problems[0]!.message).toMatch(/\/spec\/policyTypes must be array \(and the same in 1 more file\)/);
   });
 
-  it("refuses label values the API server would refuse", () => {
+  it("refuses label keys and values the API server would refuse, before rendering", () => {
     const problems = checkApp(
-      appSpec({ objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { tier: "front end!" } } }] }),
+      appSpec({ objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { tier: "front end!", "bad key!": "x" } } }] }),
     );
-    expect(problems.map((p) => [p.code, p.origin!.path])).toEqual([["check/label-value", ["objects", 0, "metadata", "labels", "tier"]]]);
+    expect(problems.map((p) => [p.code, p.origin!.path])).toEqual([
+      ["validate/label-value", ["objects", 0, "metadata", "labels", "tier"]],
+      ["validate/label-key", ["objects", 0, "metadata", "labels", "bad key!"]],
+    ]);
   });
 });

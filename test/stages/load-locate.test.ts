@@ -89,6 +89,6 @@ describe("pinpoint", () => {
     expect(at("environments", "dev", "env", "X")).toBe(15);
     expect(pinpoint(project.root, call)).toEqual(call);
     // The platform call too.
-    expect(pinpoint(project.root, { file: "stacks/platform.ts", line: 3, column: 25, path: ["waves", 0, "clusters", 0] }).line).toBe(8);
+    expect(pinpoint(project.root, { file: "stacks/platform.ts", line: 3, column: 25, path: ["waves", 0, "clusters", 0] }).line).toBe(9);
   });
 });
