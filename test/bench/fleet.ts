@@ -1,11 +1,24 @@
 /**
- * A generated fleet for the benchmark: one platform (4 clusters in 4 waves,
- * 3 environments, 10 teams) and N apps, one stack file each, shaped like the
- * example stacks (ports, env, probes, per-environment overrides, some
- * autoscaling, some mid-rollout).
+ * A generated fleet for the benchmark: one platform (clusters in waves, 3
+ * environments, 10 teams) and N apps, one stack file each, shaped like a
+ * production fleet: every app has ports, env, resources with a CPU request,
+ * probes and autoscaling, per-environment overrides, and a quarter are
+ * mid-rollout (a newer release in the early waves).
  */
-export function fleetStacks(apps: number): Record<string, string> {
+const CLUSTERS = [
+  ["dev-1", "dev"],
+  ["staging-1", "staging"],
+  ["prod-eu-1", "prod"],
+  ["prod-us-1", "prod"],
+  ["prod-ap-1", "prod"],
+  ["prod-sa-1", "prod"],
+] as const;
+
+export function fleetStacks(apps: number, clusters = 4): Record<string, string> {
+  if (clusters < 3 || clusters > CLUSTERS.length) throw new Error(`the fleet has 3 to ${CLUSTERS.length} clusters`);
   const teams = Array.from({ length: 10 }, (_, i) => `team-${i}`);
+  const used = CLUSTERS.slice(0, clusters);
+  const prod = used.filter(([, env]) => env === "prod").map(([name]) => name);
   const files: Record<string, string> = {};
   files["stacks/platform.ts"] = `import { definePlatform } from "sluice";
 
@@ -19,43 +32,46 @@ export const platform = definePlatform({
     prod: { replicas: 3, resources: { limits: { cpu: "1", memory: "512Mi" } }, env: { LOG_LEVEL: "warn" } },
   },
   clusters: {
-    "dev-1": { environment: "dev", server: "https://dev-1.k8s.example.com" },
-    "staging-1": { environment: "staging", server: "https://staging-1.k8s.example.com" },
-    "prod-eu-1": { environment: "prod", server: "https://prod-eu-1.k8s.example.com", env: { REGION: "eu" } },
-    "prod-us-1": { environment: "prod", server: "https://prod-us-1.k8s.example.com", env: { REGION: "us" } },
+${used.map(([name, env]) => `    "${name}": { environment: "${env}", server: "https://${name}.k8s.example.com", env: { CLUSTER: "${name}" } },`).join("\n")}
   },
   waves: [
     { name: "dev", clusters: ["dev-1"] },
     { name: "staging", clusters: ["staging-1"], gate: { soak: "2h" } },
-    { name: "prod-canary", clusters: ["prod-eu-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
-    { name: "prod", clusters: ["prod-us-1"], gate: { soak: "24h" } },
+    { name: "prod-canary", clusters: ["${prod[0]}"], gate: { soak: "24h", approvers: ["@acme/release"] } },${prod.length > 1 ? `\n    { name: "prod", clusters: [${prod.slice(1).map((c) => `"${c}"`).join(", ")}], gate: { soak: "24h" } },` : ""}
   ],
   teams: {
 ${teams.map((t) => `    "${t}": { owners: ["@acme/${t}"], namespaces: ["${t}"] },`).join("\n")}
   },
 });
 `;
+  const waves = prod.length > 1 ? ["dev", "staging", "prod-canary", "prod"] : ["dev", "staging", "prod-canary"];
   for (let i = 0; i < apps; i++) {
-    const name = `app-${String(i).padStart(4, "0")}`;
+    const name = appName(i);
     const team = teams[i % teams.length];
     const next = `1.${i % 7}.${i % 5}`;
     const current = i % 4 === 0 ? `1.${i % 7}.${(i % 5) + 1}` : next;
-    const scaling = i % 5 === 0 ? `\n  autoscaling: { min: 2, max: 8 },\n` : "\n";
+    const release = waves.map((wave, w) => `${JSON.stringify(wave)}: "${w < 2 ? current : next}"`).join(", ");
     files[`stacks/${name}.ts`] = `import { platform } from "./platform.js";
 
 export default platform.app("${name}", {
   team: "${team}",
   image: "registry.example.com/${team}/${name}",
-  release: { dev: "${current}", staging: "${current}", "prod-canary": "${next}", prod: "${next}" },
+  release: { ${release} },
   ports: { http: 8080, metrics: 9090 },
-  env: { SERVICE_NAME: "${name}", UPSTREAM: "http://app-${String((i + 1) % apps).padStart(4, "0")}.${team}.svc" },
-  probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz", initialDelaySeconds: 5 } },${scaling}  environments: {
-    dev: { ${i % 5 === 0 ? "autoscaling: false, " : ""}replicas: 1 },
-    prod: { resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+  env: { SERVICE_NAME: "${name}", UPSTREAM: "http://${appName((i + 1) % apps)}.${team}.svc" },
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+  probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz", initialDelaySeconds: 5 } },
+  autoscaling: { min: 2, max: 8 },
+  environments: {
+    prod: { autoscaling: { min: 3, max: 20 }, resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } } },
   },
-  clusters: { "prod-us-1": { env: { REGION_FALLBACK: "eu" } } },
+  clusters: { "${prod[0]}": { env: { CANARY: "true" } } },
 });
 `;
   }
   return files;
+}
+
+export function appName(i: number): string {
+  return `app-${String(i).padStart(4, "0")}`;
 }

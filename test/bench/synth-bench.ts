@@ -1,78 +1,122 @@
 /**
- * `npm run bench`: synthesizes a generated fleet (default 500 apps × 4
- * clusters; `npm run bench -- --apps 100` for another size) in a temp dir and
- * prints, as its last line, one JSON object with the figures the README quotes.
+ * `npm run bench`: runs the `sluice` command as a user does — a fresh Node
+ * process each time, start-up and type-check included — on generated fleets,
+ * and prints one JSON line per fleet:
+ *
+ *   cold_s           first synth: no out/, no caches
+ *   noop_s           the same again, nothing changed
+ *   one_app_s        after a release bump in one app's stack
+ *   check_fresh_s    `synth --check` in a fresh clone (stacks and out/, no caches)
+ *   written_*        files each run wrote
+ *   peak_mb          the largest resident memory of any of those runs
+ *   files_per_instance  committed files per app instance (manifest + Application)
+ *
+ * Flags: --fleet 500x4 (repeatable; default 500x4 and 2000x5), --runs N (median
+ * of N, default 1), --scaling (cold synths of 50, 500 and 5,000 apps × 4
+ * clusters: milliseconds per app instance, and the largest over the smallest).
  * A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  */
-import { plan, synth } from "sluice";
-import { typecheckStacks } from "../../src/pipeline/typecheck.js";
-import { discoverStacks } from "../../src/pipeline/discover.js";
-import { makeProject, REPO } from "../helpers/project.js";
-import { fleetStacks } from "./fleet.js";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { CLI, makeProject, type Project } from "../helpers/project.js";
+import { appName, fleetStacks } from "./fleet.js";
 
-const appsArg = process.argv.indexOf("--apps");
-const apps = appsArg === -1 ? 500 : Number(process.argv[appsArg + 1]);
-
-const seconds = (ms: number) => Math.round(ms) / 1000;
-const timed = <T>(run: () => T): [T, number] => {
-  const start = performance.now();
-  const value = run();
-  return [value, performance.now() - start];
-};
-const timedAsync = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
-  const start = performance.now();
-  const value = await run();
-  return [value, performance.now() - start];
-};
-
+const args = process.argv.slice(2);
+const flag = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
+const runs = Number(flag("--runs")[0] ?? 1);
+const fleets = flag("--fleet").length > 0 ? flag("--fleet") : ["500x4", "2000x5"];
 const log = (text: string) => process.stderr.write(`${text}\n`);
+const HAS_TIME = fs.existsSync("/usr/bin/time");
 
-// The example stacks: the type-check a developer waits for on every synth.
-const exampleFiles = discoverStacks(REPO, "stacks");
-const [, exampleNative] = timed(() => typecheckStacks(REPO, exampleFiles, "native"));
-const [, exampleTsMorph] = timed(() => typecheckStacks(REPO, exampleFiles, "ts-morph"));
-log(`example stacks: type-check ${seconds(exampleNative)} s native tsc, ${seconds(exampleTsMorph)} s ts-morph`);
-
-const project = makeProject(fleetStacks(apps));
-const files = discoverStacks(project.root, "stacks");
-const [typeErrors, typecheckMs] = timed(() => typecheckStacks(project.root, files, "native"));
-if (typeErrors.length > 0) throw new Error(`the generated fleet does not type-check: ${typeErrors[0]!.message}`);
-log(`fleet: ${apps} apps, type-check ${seconds(typecheckMs)} s`);
-
-// Warm-up: tsx compiles sluice's own source once and caches it on disk.
-await plan({ root: project.root, skipTypecheck: true });
-const planStages = ["load", "validate", "resolve", "render", "check", "emit"] as const;
-
-// Three fresh writes, each into a new directory: the first write of ~14,000
-// files is bound by the disk, whose speed varies from run to run on shared
-// machines, so the median is reported. (Deleting a tree between runs would
-// slow the next write on disks that discard on delete.)
-const runs: { synth: number; write: number }[] = [];
-let first: Awaited<ReturnType<typeof synth>> | undefined;
-for (let run = 0; run < 3; run++) {
-  const result = await synth({ root: project.root, skipTypecheck: true, out: `out-${run}` });
-  first ??= result;
-  const stages = result.timings;
-  const planMs = planStages.reduce((sum, stage) => sum + (stages[stage] ?? 0), 0);
-  runs.push({ synth: planMs, write: stages.write ?? 0 });
-  log(`synth ${run + 1}: ` + [...planStages, "write" as const].map((s) => `${s} ${seconds(stages[s] ?? 0)}`).join(", "));
+interface Run {
+  readonly seconds: number;
+  readonly peakMb: number | undefined;
+  readonly written: number;
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const [second, resyncMs] = await timedAsync(() => synth({ root: project.root, skipTypecheck: true, out: "out-0" }));
 
-const resources = first!.plan.files.reduce((n, f) => n + f.objects.length, 0);
-console.log(
-  JSON.stringify({
+/** One `sluice synth` as a user runs it, timed from outside the process. */
+function sluice(project: Project, ...extra: string[]): Run {
+  const command = [process.execPath, CLI, "synth", "--format", "json", ...extra];
+  const argv = HAS_TIME ? ["/usr/bin/time", "-f", "sluice-bench-rss %M", ...command] : command;
+  const start = performance.now();
+  const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - start) / 1000;
+  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1)) throw new Error(`sluice ${extra.join(" ")} failed (${run.status}):\n${run.stderr}`);
+  const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
+  const summary = JSON.parse(run.stdout) as { written?: string[] };
+  return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0 };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+function clone(from: Project): Project {
+  const to = makeProject();
+  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
+  return to;
+}
+
+function committedInstanceFiles(project: Project): number {
+  const out = path.join(project.root, "out");
+  const apps = fs.readdirSync(path.join(out, "apps"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  const applications = fs
+    .readdirSync(path.join(out, "clusters"))
+    .flatMap((cluster) => fs.readdirSync(path.join(out, "clusters", cluster, "apps")).filter((f) => f !== "kustomization.yaml"));
+  return apps + applications.length;
+}
+
+function benchFleet(spec: string): Record<string, unknown> {
+  const [apps, clusters] = spec.split("x").map(Number) as [number, number];
+  const samples: { cold: Run; noop: Run; oneApp: Run; check: Run }[] = [];
+  let project: Project | undefined;
+  for (let i = 0; i < runs; i++) {
+    project = makeProject(fleetStacks(apps, clusters));
+    log(`${spec}: run ${i + 1}/${runs}: cold…`);
+    const cold = sluice(project);
+    log(`${spec}: no-op…`);
+    const noop = sluice(project);
+    const bumped = `stacks/${appName(1)}.ts`;
+    project.write(bumped, project.read(bumped).replace(/"1\.1\.1"/g, '"1.1.9"'));
+    log(`${spec}: one app changed…`);
+    const oneApp = sluice(project);
+    log(`${spec}: --check on a fresh clone…`);
+    const check = sluice(clone(project), "--check");
+    samples.push({ cold, noop, oneApp, check });
+  }
+  const seconds = (pick: (s: (typeof samples)[number]) => Run) => Math.round(median(samples.map((s) => pick(s).seconds)) * 100) / 100;
+  const instances = apps * clusters;
+  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.oneApp, s.check].map((r) => r.peakMb ?? 0));
+  return {
+    fleet: spec,
     apps,
-    clusters: first!.model.platform.clusters.length,
-    resources,
-    files: first!.plan.files.length,
-    typecheck_s: seconds(typecheckMs),
-    example_typecheck_s: seconds(exampleNative),
-    example_typecheck_tsmorph_s: seconds(exampleTsMorph),
-    synth_s: seconds(median(runs.map((r) => r.synth))),
-    write_s: seconds(median(runs.map((r) => r.write))),
-    resync_s: seconds(resyncMs),
-    resync_written_files: second.write!.written.length,
-  }),
-);
+    clusters,
+    instances,
+    files: committedInstanceFiles(project!),
+    cold_s: seconds((s) => s.cold),
+    noop_s: seconds((s) => s.noop),
+    one_app_s: seconds((s) => s.oneApp),
+    check_fresh_s: seconds((s) => s.check),
+    written_cold: samples[0]!.cold.written,
+    written_noop: samples[0]!.noop.written,
+    written_one_app: samples[0]!.oneApp.written,
+    peak_mb: HAS_TIME ? Math.max(...peaks) : null,
+    files_per_instance: Math.round((committedInstanceFiles(project!) / instances) * 100) / 100,
+  };
+}
+
+function benchScaling(): Record<string, unknown> {
+  const perInstance: Record<string, number> = {};
+  for (const apps of [50, 500, 5000]) {
+    const project = makeProject(fleetStacks(apps, 4));
+    log(`scaling: ${apps} apps × 4 clusters, cold…`);
+    const cold = sluice(project);
+    perInstance[String(apps)] = Math.round((cold.seconds * 1000 * 1000) / (apps * 4)) / 1000;
+  }
+  const values = Object.values(perInstance);
+  return { scaling_ms_per_instance: perInstance, max_over_min: Math.round((Math.max(...values) / Math.min(...values)) * 100) / 100 };
+}
+
+for (const spec of fleets) console.log(JSON.stringify(benchFleet(spec)));
+if (args.includes("--scaling")) console.log(JSON.stringify(benchScaling()));

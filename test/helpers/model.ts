@@ -7,8 +7,8 @@ export function platformSpec(): Record<string, unknown> {
     engine: "argocd",
     owners: ["@acme/platform"],
     environments: {
-      dev: { replicas: 1, env: { LOG_LEVEL: "debug" }, sync: { prune: true } },
-      prod: { replicas: 3, resources: { limits: { cpu: "1" } }, env: { LOG_LEVEL: "warn" } },
+      dev: { replicas: 1, resources: { requests: { cpu: "50m" } }, env: { LOG_LEVEL: "debug" }, sync: { prune: true } },
+      prod: { replicas: 3, resources: { requests: { cpu: "250m" }, limits: { cpu: "1" } }, env: { LOG_LEVEL: "warn" } },
     },
     clusters: {
       "dev-1": { environment: "dev", server: "https://dev-1.example.com" },

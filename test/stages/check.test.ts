@@ -21,7 +21,7 @@ function checkApp(spec: Record<string, unknown>) {
 
 describe("check", () => {
   it("passes everything sluice renders for a valid app", () => {
-    expect(checkApp(appSpec({ autoscaling: { min: 2, max: 4 }, probes: { readiness: { http: "/r" } } }))).toEqual([]);
+    expect(checkApp(appSpec({ autoscaling: { min: 2, max: 4 }, resources: { requests: { cpu: "100m" } }, probes: { readiness: { http: "/r" } } }))).toEqual([]);
   });
 
   it("validates raw objects against the published schema, pointing at the offending field, once per line", () => {
