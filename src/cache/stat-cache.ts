@@ -5,12 +5,27 @@ import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 
 // What out/'s files hold does not depend on sluice's code, so entries survive an upgrade.
-const FORMAT = "stat-1";
+const FORMAT = "stat-2";
 
 /** [size, mtime in ns, inode, sha256 of the content]. */
 type Entry = readonly [string, string, string, string];
-const isEntries = (value: unknown): value is Record<string, Entry> =>
-  isRecord(value) && Object.values(value).every((entry) => Array.isArray(entry) && entry.length === 4 && entry.every((part) => typeof part === "string"));
+/** [mtime in ns, the directory's entries as "name/type" with type f (file), d (directory) or o (other)]. */
+type DirEntry = readonly [string, readonly string[]];
+interface Payload {
+  readonly files: Record<string, Entry>;
+  readonly dirs: Record<string, DirEntry>;
+}
+const isPayload = (value: unknown): value is Payload =>
+  isRecord(value) &&
+  isRecord(value.files) &&
+  isRecord(value.dirs) &&
+  Object.values(value.files).every((entry) => Array.isArray(entry) && entry.length === 4 && entry.every((part) => typeof part === "string"));
+
+/** A directory's entries as listOut needs them. */
+export interface DirListing {
+  readonly name: string;
+  readonly type: "f" | "d" | "o";
+}
 
 /**
  * What sluice last saw of each file in out/, the way git's index remembers its
@@ -26,20 +41,40 @@ const isEntries = (value: unknown): value is Record<string, Entry> =>
 export class StatCache {
   private readonly entries: Map<string, Entry>;
   private readonly fresh = new Map<string, Entry>();
+  private readonly dirs: Map<string, DirEntry>;
+  private readonly seenDirs = new Map<string, DirEntry>();
   private constructor(
     private readonly file: string | undefined,
-    entries: Record<string, Entry>,
+    payload: Payload,
     private readonly stampNs: bigint,
   ) {
-    this.entries = new Map(Object.entries(entries));
+    this.entries = new Map(Object.entries(payload.files));
+    this.dirs = new Map(Object.entries(payload.dirs));
+  }
+
+  /**
+   * A directory's listing as sluice last read it, if the directory's mtime
+   * (which changes whenever an entry is added, removed or renamed) says it is
+   * still the same, and is older than the cache itself.
+   */
+  listing(dir: string, mtimeNs: bigint): DirListing[] | undefined {
+    const entry = this.dirs.get(dir);
+    if (!entry || mtimeNs >= this.stampNs || entry[0] !== String(mtimeNs)) return undefined;
+    this.seenDirs.set(dir, entry);
+    return entry[1].map((item) => ({ name: item.slice(0, -2), type: item.slice(-1) as DirListing["type"] }));
+  }
+
+  /** Remembers a directory's listing, read when its mtime was `mtimeNs`. */
+  recordListing(dir: string, mtimeNs: bigint, listing: readonly DirListing[]): void {
+    this.seenDirs.set(dir, [String(mtimeNs), listing.map(({ name, type }) => `${name}/${type}`)]);
   }
 
   /** The cache for `outDir` (a real path), or an empty one that is never saved when `root` is undefined. */
   static load(root: string | undefined, outDir: string): StatCache {
-    if (root === undefined) return new StatCache(undefined, {}, 0n);
+    if (root === undefined) return new StatCache(undefined, { files: {}, dirs: {} }, 0n);
     const file = path.join(cacheDir(root), `out-${createHash("sha256").update(outDir).digest("hex").slice(0, 16)}.stat.json`);
-    const read = readCacheFile(file, FORMAT, isEntries);
-    return new StatCache(file, read?.value ?? {}, read?.mtimeNs ?? 0n);
+    const read = readCacheFile(file, FORMAT, isPayload);
+    return new StatCache(file, read?.value ?? { files: {}, dirs: {} }, read?.mtimeNs ?? 0n);
   }
 
   /** The sha256 of `file`'s content if its stat says it has not changed since sluice last saw it. */
@@ -71,7 +106,9 @@ export class StatCache {
       }
     }
     const changed = [...this.fresh].some(([file, entry]) => this.entries.get(file)?.join("|") !== entry.join("|"));
-    if (!changed && count === this.entries.size) return;
-    writeCacheFile(this.file, FORMAT, out);
+    const dirsChanged =
+      this.seenDirs.size !== this.dirs.size || [...this.seenDirs].some(([dir, entry]) => this.dirs.get(dir)?.[0] !== entry[0]);
+    if (!changed && !dirsChanged && count === this.entries.size) return;
+    writeCacheFile(this.file, FORMAT, { files: out, dirs: Object.fromEntries(this.seenDirs) });
   }
 }

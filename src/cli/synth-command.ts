@@ -38,7 +38,7 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
 
   const write = result.write!;
   if (flags.format === "json") {
-    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, reuse: result.reuse }, null, 2)}\n`);
   } else if (write.written.length + write.deleted.length === 0) {
     io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);
   } else {

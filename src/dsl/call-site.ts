@@ -46,14 +46,19 @@ export function callSites(): CallSite[] {
     Error.captureStackTrace(holder, callSites);
     const frames = (holder.stack ?? []) as V8CallSite[];
     const sites: CallSite[] = [];
+    // Reaching Node's module loader means the frames below it were the whole
+    // evaluation of the stack module: nothing of the user's was cut off, even
+    // if the async frames of whoever imported it filled up the limit.
+    let complete = false;
     for (const frame of frames) {
       const file = frame.getFileName();
+      if (file?.startsWith("node:internal/modules/")) complete = true;
       const line = frame.getLineNumber();
       const column = frame.getColumnNumber();
       if (!file || line === null || column === null || file.startsWith(SLUICE_CODE_URL) || file.startsWith(SLUICE_CODE + path.sep)) continue;
       sites.push({ file, line, column });
     }
-    if (frames.length >= FRAME_LIMIT) sites.push(TRUNCATED);
+    if (!complete && frames.length >= FRAME_LIMIT) sites.push(TRUNCATED);
     return sites;
   } finally {
     Error.prepareStackTrace = savedPrepare;

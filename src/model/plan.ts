@@ -18,6 +18,8 @@ export interface PlanEntry {
   /** The stack files that shaped this file. */
   readonly sources: readonly string[];
   readonly objects: readonly PlannedObject[];
+  /** The namespaces of its objects ("" for cluster-scoped), where known without building `objects`. */
+  readonly namespaces?: readonly string[];
 }
 
 export interface PlannedFile extends PlanEntry {

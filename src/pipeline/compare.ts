@@ -28,7 +28,7 @@ export interface CompareOptions {
  * recorded there.
  */
 export async function compare(outDir: string, plan: { readonly files: readonly PlanEntry[] }, options: CompareOptions = {}): Promise<Drift> {
-  const listing = options.onDisk ? { files: options.onDisk, others: [] } : listOut(outDir);
+  const listing = options.onDisk ? { files: options.onDisk, others: [] } : listOut(outDir, options.stats);
   const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);

@@ -81,13 +81,17 @@ function clusterOf(path: string): string | undefined {
  * before, so only clusters with a freshly rendered file are looked at.
  */
 function duplicateObjects(files: readonly PlanEntry[]): Diagnostic[] {
-  // The fleet's own files are always fresh; an app manifest is fresh only when its instance was rendered now.
-  const touched = new Set(files.flatMap((file) => (file.content !== undefined && file.path.startsWith("apps/") ? [clusterOf(file.path)] : [])));
+  // The fleet's own files are always fresh; an app manifest is fresh only
+  // when its instance was rendered now. Only namespaces it touches can clash.
+  const namespacesOf = (file: PlanEntry) => file.namespaces ?? file.objects.map((object) => object.namespace ?? "");
+  const touched = new Set(
+    files.flatMap((file) => (file.content !== undefined && file.path.startsWith("apps/") ? namespacesOf(file).map((ns) => `${clusterOf(file.path)}|${ns}`) : [])),
+  );
   const seen = new Map<string, { path: string; object: PlannedObject }>();
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
     const cluster = clusterOf(file.path);
-    if (cluster === undefined || !touched.has(cluster)) continue;
+    if (cluster === undefined || !namespacesOf(file).some((ns) => touched.has(`${cluster}|${ns}`))) continue;
     for (const object of file.objects) {
       const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
       const id = `${cluster}|${group}|${object.kind}|${object.namespace ?? ""}|${object.name}`;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
 import { SluiceError } from "../errors.js";
+import type { StatCache } from "../cache/stat-cache.js";
 import { LOCK_PATH } from "../model/plan.js";
 
 /** Where a run keeps what is not part of the env repo: its lock and its staging area (see write.ts). */
@@ -21,26 +21,41 @@ export interface OutListing {
  * directory at the top is skipped (out/ may be a checkout of the env repo), and
  * so are the run lock and the staging area.
  */
-export function listOut(outDir: string): OutListing {
+export function listOut(outDir: string, stats?: StatCache): OutListing {
   const files: string[] = [];
   const others: string[] = [];
-  let top: fs.Stats;
+  let top: fs.BigIntStats;
   try {
-    top = fs.lstatSync(outDir);
+    top = fs.lstatSync(outDir, { bigint: true });
   } catch {
     return { files, others };
   }
   if (!top.isDirectory()) throw notADirectory(outDir);
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+  const walk = (dir: string, prefix: string, mtimeNs: bigint) => {
+    // A directory whose mtime has not moved still holds the entries it held.
+    let entries = stats?.listing(prefix, mtimeNs);
+    if (!entries) {
+      entries = fs.readdirSync(dir, { withFileTypes: true }).map((entry) => ({
+        name: entry.name,
+        type: entry.isDirectory() ? "d" : entry.isFile() ? "f" : "o",
+      }));
+      stats?.recordListing(prefix, mtimeNs, entries);
+    }
+    for (const { name, type } of entries) {
+      const relative = prefix ? `${prefix}/${name}` : name;
       if (relative === ".git" || relative === RUN_LOCK_PATH || relative === STAGING_DIR) continue;
-      if (entry.isDirectory()) walk(`${dir}/${entry.name}`, relative);
-      else if (entry.isFile()) files.push(relative);
+      if (type === "d") {
+        const child = `${dir}/${name}`;
+        const stat = fs.lstatSync(child, { bigint: true, throwIfNoEntry: false });
+        // Changed between listing and looking: list it as what it is now.
+        if (stat?.isDirectory()) walk(child, relative, stat.mtimeNs);
+        else if (stat?.isFile()) files.push(relative);
+        else if (stat) others.push(relative);
+      } else if (type === "f") files.push(relative);
       else others.push(relative);
     }
   };
-  walk(outDir, "");
+  walk(outDir, "", top.mtimeNs);
   return { files: files.sort(), others: others.sort() };
 }
 
@@ -62,10 +77,19 @@ function notADirectory(outDir: string): SluiceError {
 /** The files a lock says sluice generated: a Map, so that no file name is mistaken for an inherited property. */
 export type Owned = ReadonlyMap<string, readonly string[]>;
 
-const lockSchema = z.object({
-  lockVersion: z.union([z.literal(1), z.literal(2)]),
-  files: z.record(z.string(), z.object({ sources: z.array(z.string()) })),
-});
+/** A lock of version 1 or 2: `{ lockVersion, files: { <path>: { sources: string[] } } }`. Checked by hand: it has tens of thousands of entries. */
+function lockFiles(value: unknown): Map<string, readonly string[]> | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { lockVersion, files } = value as { lockVersion?: unknown; files?: unknown };
+  if ((lockVersion !== 1 && lockVersion !== 2) || typeof files !== "object" || files === null || Array.isArray(files)) return undefined;
+  const owned = new Map<string, readonly string[]>();
+  for (const [file, entry] of Object.entries(files)) {
+    const sources = (entry as { sources?: unknown } | null)?.sources;
+    if (!Array.isArray(sources) || !sources.every((source) => typeof source === "string")) return undefined;
+    owned.set(file, sources as string[]);
+  }
+  return owned;
+}
 
 /** The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too. */
 export function readOwned(outDir: string): Owned {
@@ -78,15 +102,14 @@ export function readOwned(outDir: string): Owned {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
     throw badLock((error as Error).message);
   }
-  let parsed: z.infer<typeof lockSchema>;
+  let owned: Map<string, readonly string[]> | undefined;
   try {
-    const result = lockSchema.safeParse(JSON.parse(text));
-    if (!result.success) throw new Error("it is not a sluice lock file");
-    parsed = result.data;
+    owned = lockFiles(JSON.parse(text));
   } catch (error) {
     throw badLock((error as Error).message);
   }
-  return new Map(Object.entries(parsed.files).map(([path, { sources }]) => [path, sources]));
+  if (!owned) throw badLock("it is not a sluice lock file");
+  return owned;
 }
 
 function badLock(reason: string): SluiceError {

@@ -141,6 +141,7 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
     path: file.path,
     sha256: file.sha256,
     sources,
+    namespaces: [...new Set(file.objects.map((object) => object[2]))],
     get objects() {
       objects ??= file.objects.map(([apiVersion, kind, namespace, name, ...at]) => ({
         apiVersion,

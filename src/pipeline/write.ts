@@ -29,7 +29,7 @@ export interface WritablePlan {
  * Rewrites only files whose bytes changed and deletes only files its lock lists.
  */
 export async function writePlan(outDir: string, plan: WritablePlan, stats?: StatCache): Promise<WriteResult> {
-  const listing = listOut(outDir);
+  const listing = listOut(outDir, stats);
   const owned = readOwned(outDir);
   const foreign = foreignEntries(listing, owned);
   if (foreign.length > 0) {
