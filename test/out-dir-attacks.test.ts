@@ -128,6 +128,19 @@ describe("out/ under attack", () => {
     expect(bad.stderr).not.toContain("../");
   });
 
+  it("leaves nothing in the system temp dir, whether synth succeeds or a stack fails to load", () => {
+    const project = copyProject(base);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-tmpdir-"));
+    const env = { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
+    expect(spawnSync(process.execPath, [CLI, "synth"], { cwd: project.root, env, encoding: "utf8" }).status).toBe(0);
+    project.write("stacks/broken.ts", 'throw new Error("boom");\n');
+    expect(spawnSync(process.execPath, [CLI, "synth"], { cwd: project.root, env, encoding: "utf8" }).status).toBe(2);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    // The bundle lives in the cache dir only while it is imported.
+    expect(fs.readdirSync(path.join(project.root, "node_modules/.cache/sluice")).filter((f) => f.endsWith(".mjs"))).toEqual([]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
   it("--out naming a file is a clear error, exit 2", () => {
     const project = copyProject(base);
     const run = spawnSync(process.execPath, [CLI, "synth", "--out", "package.json"], { cwd: project.root, encoding: "utf8" });

@@ -1,7 +1,9 @@
 /**
  * Work that grows with the input must grow linearly. These are not timed
- * tests with limits: each compares a run at 4n with a run at n, where a
- * linear algorithm takes about 4 times as long and a quadratic one about 16.
+ * tests with limits: each compares a run at 8n with a run at n, where a
+ * linear algorithm takes about 8 times as long and a quadratic one about 64;
+ * the bound (24) leaves room for a busy machine and the garbage collector,
+ * and n is large enough that fixed costs do not dominate.
  * Measured on the old code: resolve with 1,250 → 10,000 env vars went 0.24 s
  * → 21 s; reporting 250 → 2,000 broken apps in one file 1.7 s → 49.5 s.
  */
@@ -40,8 +42,8 @@ describe("linear work", () => {
         { values: { env: { ...env("A"), ...env("B") } }, origin },
       ];
     };
-    const ratio = growth([2_500, 10_000], (n) => void mergeLayers(layers(n)));
-    expect(ratio).toBeLessThan(8);
+    const ratio = growth([2_500, 20_000], (n) => void mergeLayers(layers(n)));
+    expect(ratio).toBeLessThan(24);
   });
 
   it("pointing thousands of diagnostics in one stack file at their lines", () => {
@@ -55,12 +57,12 @@ describe("linear work", () => {
         (_, i): Diagnostic => ({ code: "validate/invalid", message: "moving tag", origin: { file, line: 2 + i * 4, column: 10, path: ["release", "dev"] } }),
       );
     };
-    const diagnostics = new Map([500, 2_000].map((n) => [n, write(n)]));
-    const ratio = growth([500, 2_000], (n) => {
+    const diagnostics = new Map([1_000, 8_000].map((n) => [n, write(n)]));
+    const ratio = growth([1_000, 8_000], (n) => {
       const pinned = pinpointAll(project.root, diagnostics.get(n)!);
       expect(pinned[n - 1]!.origin!.line).toBe(2 + (n - 1) * 4 + 2);
     });
-    expect(ratio).toBeLessThan(8);
+    expect(ratio).toBeLessThan(24);
     expect(fs.existsSync(project.root)).toBe(true);
   });
 });
