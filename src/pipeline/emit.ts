@@ -40,8 +40,8 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
  * The whole plan from its files: adds the kustomizations of clusters/ and the
  * lock, refuses two objects with one identity on one cluster, and sorts.
  */
-export function assemble(files: readonly PlanEntry[], platformFile: string): { files: PlanEntry[]; lock: Lock } {
-  const duplicates = duplicateObjects(files);
+export function assemble(files: readonly PlanEntry[], platformFile: string, generatedNamesUnique = false): { files: PlanEntry[]; lock: Lock } {
+  const duplicates = duplicateObjects(files, generatedNamesUnique);
   if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
   const all = [...files, ...kustomizations(files, platformFile), plannedFile(GITIGNORE_PATH, GITIGNORE, [platformFile], [])].sort(byPath);
   const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
@@ -80,19 +80,29 @@ function clusterOf(path: string): string | undefined {
  * known. Files from the render cache were checked with the same neighbours
  * before, so only clusters with a freshly rendered file are looked at.
  */
-function duplicateObjects(files: readonly PlanEntry[]): Diagnostic[] {
+function duplicateObjects(files: readonly PlanEntry[], generatedNamesUnique: boolean): Diagnostic[] {
   // The fleet's own files are always fresh; an app manifest is fresh only
   // when its instance was rendered now. Only namespaces it touches can clash.
   const namespacesOf = (file: PlanEntry) => file.namespaces ?? file.objects.map((object) => object.namespace ?? "");
   const touched = new Set(
     files.flatMap((file) => (file.content !== undefined && file.path.startsWith("apps/") ? namespacesOf(file).map((ns) => `${clusterOf(file.path)}|${ns}`) : [])),
   );
+  const candidates = files.filter((file) => {
+    const cluster = clusterOf(file.path);
+    return cluster !== undefined && namespacesOf(file).some((ns) => touched.has(`${cluster}|${ns}`));
+  });
+  // A blueprint that names every object after its app (the built-in one does)
+  // cannot clash with another app's; only the apps' own extra objects can.
+  const isRaw = (object: PlannedObject) => object.origin.path?.[0] === "objects";
+  const withRaw = generatedNamesUnique
+    ? new Set(candidates.flatMap((file) => file.objects.filter(isRaw).map((object) => `${clusterOf(file.path)}|${object.namespace ?? ""}`)))
+    : undefined;
   const seen = new Map<string, { path: string; object: PlannedObject }>();
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
-    const cluster = clusterOf(file.path);
-    if (cluster === undefined || !namespacesOf(file).some((ns) => touched.has(`${cluster}|${ns}`))) continue;
+  for (const file of candidates) {
+    const cluster = clusterOf(file.path)!;
     for (const object of file.objects) {
+      if (withRaw && !withRaw.has(`${cluster}|${object.namespace ?? ""}`)) continue;
       const group = object.apiVersion.includes("/") ? object.apiVersion.slice(0, object.apiVersion.indexOf("/")) : "";
       const id = `${cluster}|${group}|${object.kind}|${object.namespace ?? ""}|${object.name}`;
       const first = seen.get(id);

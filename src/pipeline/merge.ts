@@ -10,48 +10,67 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Where each leaf was set: the layer's index and the leaf's path segments, by dotted path. */
+export type Provenance = Map<string, { readonly layer: number; readonly path: readonly string[] }>;
+
 /**
  * Deep-merges layers, later winning. Objects merge key by key; arrays,
  * scalars and `false` replace. Returns fresh objects (the layers are not
- * touched) and, for every leaf, the origin of the layer that set it.
+ * touched) and, for every leaf, which layer set it — as an index, not an
+ * Origin: a fleet has hundreds of thousands of leaves, and an Origin is only
+ * built for the few that are reported (see originOf and provenanceRecord).
  * Linear in the size of the layers: replacing a subtree forgets the
  * provenance of that subtree's own leaves only.
  */
-export function mergeLayers(layers: readonly Layer[]): { value: Record<string, unknown>; provenance: Record<string, Origin> } {
-  const provenance = new Map<string, Origin>();
+export function mergeLayers(layers: readonly Layer[]): { value: Record<string, unknown>; provenance: Provenance } {
+  const provenance: Provenance = new Map();
   const forget = (value: unknown, path: string) => {
     provenance.delete(path);
     if (isPlainObject(value)) for (const [key, child] of Object.entries(value)) forget(child, `${path}.${key}`);
   };
-  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>, origin: Origin, path: string[]) => {
+  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>, layer: number, path: string[], dottedPath: string) => {
     for (const [key, value] of Object.entries(source)) {
       if (value === undefined) continue;
-      const here = [...path, key];
-      const dotted = here.join(".");
+      const dotted = dottedPath ? `${dottedPath}.${key}` : key;
       const existing = Object.hasOwn(target, key) ? target[key] : undefined;
       if (isPlainObject(value)) {
         if (isPlainObject(existing)) provenance.delete(dotted);
         else forget(existing, dotted);
         const into: Record<string, unknown> = isPlainObject(existing) ? { ...existing } : {};
         target[key] = into;
-        merge(into, value, origin, here);
-        if (Object.keys(value).length === 0) provenance.set(dotted, childOrigin(origin, ...here));
+        const here = [...path, key];
+        merge(into, value, layer, here, dotted);
+        if (Object.keys(value).length === 0) provenance.set(dotted, { layer, path: here });
       } else {
         forget(existing, dotted);
         target[key] = Array.isArray(value) ? [...value] : value;
-        provenance.set(dotted, childOrigin(origin, ...here));
+        provenance.set(dotted, { layer, path: [...path, key] });
       }
     }
   };
   const value: Record<string, unknown> = {};
-  for (const layer of layers) merge(value, layer.values, layer.origin, []);
-  return { value, provenance: Object.fromEntries(provenance) };
+  layers.forEach((layer, index) => merge(value, layer.values, index, [], ""));
+  return { value, provenance };
 }
 
 /** The origin of the setting at `path`, or of the closest setting below it. */
-export function originOf(provenance: Readonly<Record<string, Origin>>, path: string): Origin | undefined {
-  if (Object.hasOwn(provenance, path)) return provenance[path];
-  const prefix = `${path}.`;
-  for (const key in provenance) if (key.startsWith(prefix)) return provenance[key];
-  return undefined;
+export function originOf(layers: readonly Layer[], provenance: Provenance, path: string): Origin | undefined {
+  let found = provenance.get(path);
+  if (!found) {
+    const prefix = `${path}.`;
+    for (const [key, entry] of provenance) {
+      if (key.startsWith(prefix)) {
+        found = entry;
+        break;
+      }
+    }
+  }
+  return found && childOrigin(layers[found.layer]!.origin, ...found.path);
+}
+
+/** Every leaf's origin, by dotted path: what ResolvedApp.provenance holds. */
+export function provenanceRecord(layers: readonly Layer[], provenance: Provenance): Record<string, Origin> {
+  const record: Record<string, Origin> = {};
+  for (const [key, { layer, path }] of provenance) record[key] = childOrigin(layers[layer]!.origin, ...path);
+  return record;
 }

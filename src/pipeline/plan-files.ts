@@ -82,7 +82,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       return files;
     }),
   );
-  const plan = time("emit", () => assemble([...cached, ...fresh, ...emitObjects(fleet.objects), ...emitDocuments(fleet)], model.platform.origin.file));
+  const plan = time("emit", () => assemble([...cached, ...fresh, ...emitObjects(fleet.objects), ...emitDocuments(fleet)], model.platform.origin.file, options.builtInBlueprint));
 
   return {
     files: plan.files,

@@ -6,7 +6,7 @@ import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../model/reso
 import type { ProbeSpec, Settings } from "../model/settings-schema.js";
 import { own } from "../model/own.js";
 import { pinpointAll } from "./locate.js";
-import { mergeLayers, originOf, type Layer } from "./merge.js";
+import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 
 const DEFAULT_TARGET_CPU = 80;
 
@@ -53,7 +53,7 @@ function resolveOne(
   const { value, provenance } = mergeLayers(layers);
   const merged = value as Settings;
   const diagnostics: Diagnostic[] = [];
-  const where = (path: string) => originOf(provenance, path) ?? app.origin;
+  const where = (path: string) => originOf(layers, provenance, path) ?? app.origin;
   const onCluster = ` on cluster ${cluster.name}`;
 
   let autoscaling: ResolvedSettings["autoscaling"];
@@ -86,7 +86,7 @@ function resolveOne(
         hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
       });
     }
-    const replicasFrom = provenance.replicas;
+    const replicasFrom = originOf(layers, provenance, "replicas");
     if (replicasFrom && isAppLayer(replicasFrom, app.origin)) {
       diagnostics.push({
         code: "resolve/replicas-and-autoscaling",
@@ -144,7 +144,8 @@ function resolveOne(
     ...(merged.command ? { command: merged.command } : {}),
     ...(merged.args ? { args: merged.args } : {}),
   };
-  if (autoscaling) delete provenance.replicas;
+  if (autoscaling) provenance.delete("replicas");
+  let record: Record<string, Origin> | undefined;
   return {
     app: {
       name: app.name,
@@ -158,7 +159,10 @@ function resolveOne(
       environment,
       wave,
       spec,
-      provenance,
+      // Built on first use: most instances are rendered without anyone asking.
+      get provenance() {
+        return (record ??= provenanceRecord(layers, provenance));
+      },
       objects: app.objects,
       origin: app.origin,
     },
