@@ -162,6 +162,16 @@ describe("kinds", () => {
     await failsAt(p, "validate/cluster-scoped-object", "stacks/price-sync.ts", "ClusterIssuer");
   });
 
+  it("an Argo Rollout (argoproj.io, like Argo CD) is an ordinary custom resource once declared; a CronJob name over 52 characters is refused", async () => {
+    const p = copy();
+    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n');
+    withObject(p, `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "canary" } } as never`);
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("kind: Rollout");
+    withObject(p, `{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "${"n".repeat(53)}" } }`);
+    await failsAt(p, "validate/object-name", "stacks/price-sync.ts", "CronJob");
+  });
+
   it("an object name of 253 characters is written (it no longer becomes a file name)", async () => {
     const p = copy();
     const name = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;

@@ -16,9 +16,10 @@ for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
  * an app that could ship an Argo CD Application or AppProject, a Flux
  * Kustomization or a kustomize Kustomization could escape its project.
  */
-function gitOpsKind(apiVersion: string): string | undefined {
+function gitOpsKind(apiVersion: string, kind: string): string | undefined {
   const group = apiGroup(apiVersion);
-  if (group === "argoproj.io") return "an Argo CD object";
+  // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
+  if (group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind)) return "an Argo CD object";
   if (group.endsWith(".toolkit.fluxcd.io")) return "a Flux object";
   if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") return "a kustomize file";
   return undefined;
@@ -64,7 +65,7 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
   objects.forEach((object, index) => {
     const { apiVersion, kind, metadata } = object;
     const what = `${kind} ${metadata.name}`;
-    const gitOps = gitOpsKind(apiVersion);
+    const gitOps = gitOpsKind(apiVersion, kind);
     if (gitOps) {
       diagnostics.push({
         code: "validate/gitops-object",
@@ -92,12 +93,9 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
         hint: "leave metadata.namespace out; sluice puts the object in the app's namespace",
       });
     }
-    if (kind === "Service" && (metadata.name.length > 63 || !DNS_1035.test(metadata.name))) {
-      diagnostics.push({
-        code: "validate/object-name",
-        message: `Service name ${JSON.stringify(metadata.name)} must be a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter`,
-        origin: at("objects", index, "metadata", "name"),
-      });
+    const nameProblem = kindNameProblem(kind, metadata.name);
+    if (nameProblem) {
+      diagnostics.push({ code: "validate/object-name", message: `${kind} name ${JSON.stringify(metadata.name)} ${nameProblem}`, origin: at("objects", index, "metadata", "name") });
     }
     for (const field of ["labels", "annotations"] as const) {
       const map = metadata[field];
@@ -128,6 +126,16 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
     seen.add(id);
   });
   return diagnostics;
+}
+
+/** Kinds whose names Kubernetes restricts beyond a DNS subdomain. */
+function kindNameProblem(kind: string, name: string): string | undefined {
+  if (kind === "Service" && (name.length > 63 || !DNS_1035.test(name))) {
+    return "must be a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter";
+  }
+  // A CronJob's name is suffixed with a timestamp for its Jobs, which must stay within 63 characters.
+  if (kind === "CronJob" && name.length > 52) return "is longer than 52 characters, the limit for a CronJob";
+  return undefined;
 }
 
 function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnostic {
