@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import { SluiceError } from "../errors.js";
+import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
 import { apiGroup } from "../k8s/object.js";
+import { own } from "../model/own.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin } from "../model/origin.js";
 import type { Rendered } from "../model/rendered.js";
@@ -29,8 +31,13 @@ const modules = new Map<string, Record<string, unknown> | undefined>();
 function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   const group = apiGroup(apiVersion);
   const version = apiVersion.slice(group ? group.length + 1 : 0);
+  // One kind's module, not its whole group version's: loading all of apps/v1
+  // to check one Deployment cost more than a one-app synth's whole render.
   const specifier =
-    group === "argoproj.io" ? `@kubernetes-models/argo-cd/${apiVersion}` : `kubernetes-models/${group ? `${group}/` : ""}${version}`;
+    group === "argoproj.io" ? `@kubernetes-models/argo-cd/${apiVersion}/${kind}` : `kubernetes-models/${group ? `${group}/` : ""}${version}/${kind}`;
+  // Only kinds known to exist are looked up: apiVersion and kind are user input, not module paths.
+  const known = group === "argoproj.io" ? apiVersion === "argoproj.io/v1alpha1" && ARGO_CD_KINDS.has(kind) : (own(BUILTIN_KINDS, apiVersion) ?? []).includes(kind);
+  if (!known) return undefined;
   if (!modules.has(specifier)) {
     try {
       modules.set(specifier, require(specifier) as Record<string, unknown>);
@@ -42,6 +49,8 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   const model = candidate as Partial<ModelClass> | undefined;
   return typeof candidate === "function" && model?.kind === kind && model.apiVersion === apiVersion ? (candidate as ModelClass) : undefined;
 }
+
+const ARGO_CD_KINDS = new Set(["Application", "ApplicationSet", "AppProject"]);
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
