@@ -106,16 +106,27 @@ function benchFleet(spec: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Cold synths of growing fleets. A run has a fixed part (Node's start, the
+ * compiler's start, loading sluice) that dominates a small fleet, so besides
+ * the plain time per instance this reports the time each step up adds per
+ * added instance: flat when the work grows linearly.
+ */
 function benchScaling(): Record<string, unknown> {
-  const perInstance: Record<string, number> = {};
-  for (const apps of [50, 500, 5000]) {
+  const sizes = [50, 500, 5000];
+  const seconds = sizes.map((apps) => {
     const project = makeProject(fleetStacks(apps, 4));
     log(`scaling: ${apps} apps × 4 clusters, cold…`);
-    const cold = sluice(project);
-    perInstance[String(apps)] = Math.round((cold.seconds * 1000 * 1000) / (apps * 4)) / 1000;
-  }
-  const values = Object.values(perInstance);
-  return { scaling_ms_per_instance: perInstance, max_over_min: Math.round((Math.max(...values) / Math.min(...values)) * 100) / 100 };
+    return sluice(project).seconds;
+  });
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  const perInstance = Object.fromEntries(sizes.map((apps, i) => [String(apps), round((seconds[i]! * 1000) / (apps * 4))]));
+  const added = sizes.slice(1).map((apps, i) => round(((seconds[i + 1]! - seconds[i]!) * 1000) / ((apps - sizes[i]!) * 4)));
+  return {
+    scaling_ms_per_instance: perInstance,
+    scaling_ms_per_added_instance: Object.fromEntries(sizes.slice(1).map((apps, i) => [`${sizes[i]}->${apps}`, added[i]])),
+    added_max_over_min: Math.round((Math.max(...added) / Math.min(...added)) * 100) / 100,
+  };
 }
 
 for (const spec of fleets) console.log(JSON.stringify(benchFleet(spec)));
