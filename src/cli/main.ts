@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
-import { isSluiceError } from "../index.js";
+// Light imports only: `sluice --version` and `--help` must not load the pipeline.
+import { isSluiceError } from "../errors.js";
 import { VERSION } from "../package-root.js";
 import { diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
-import { synthCommand } from "./synth-command.js";
 
 /** Exit codes, as `git diff --exit-code` and friends use them. */
 export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
@@ -34,6 +34,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: SynthFlags) => {
       format = options.format;
+      const { synthCommand } = await import("./synth-command.js");
       exitCode = await synthCommand(options, io);
     });
 

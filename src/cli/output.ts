@@ -1,5 +1,6 @@
 import pc from "picocolors";
-import { formatOrigin, formatPath, type Diagnostic } from "../index.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { formatOrigin, formatPath } from "../model/origin.js";
 
 /** Where the CLI writes. Tests pass their own to capture output. */
 export interface Io {
