@@ -215,8 +215,15 @@ export default platform.app("web", { team: "constructor", image: "registry.examp
 describe("autoscaling", () => {
   it("an HPA on CPU utilisation without a CPU request is refused at the autoscaling line", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },');
+    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },');
     const d = await failsAt(p, "resolve/autoscaling-without-cpu-request", "stacks/search.ts", "autoscaling: { min: 2, max: 10");
     expect(d.message).toMatch(/staging-1/);
+  });
+
+  it("a CPU limit alone is enough: Kubernetes sets the request to the limit", async () => {
+    const p = copy();
+    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/search/staging-1/manifest.yaml")).toContain("kind: HorizontalPodAutoscaler");
   });
 });

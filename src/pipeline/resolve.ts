@@ -77,11 +77,12 @@ function resolveOne(
       autoscaling = { min, max, targetCPU };
     }
     // The HPA's target is a share of the CPU request: without one, it has
-    // nothing to measure against and never scales.
-    if (merged.resources?.requests?.cpu === undefined) {
+    // nothing to measure against and never scales. A CPU limit alone will do:
+    // Kubernetes then sets the request to the limit.
+    if (merged.resources?.requests?.cpu === undefined && merged.resources?.limits?.cpu === undefined) {
       diagnostics.push({
         code: "resolve/autoscaling-without-cpu-request",
-        message: `autoscaling targets ${targetCPU}% CPU utilisation, but the container requests no CPU${onCluster}, so the autoscaler has nothing to measure against`,
+        message: `autoscaling targets ${targetCPU}% CPU utilisation, but the container has no CPU request or limit${onCluster}, so the autoscaler has nothing to measure against`,
         origin: where("autoscaling"),
         hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
       });
