@@ -6,18 +6,37 @@ import { engineFingerprint } from "./engine.js";
 export interface CachedFile {
   readonly path: string;
   readonly sha256: string;
+  /** The namespaces of its objects ("" for cluster-scoped). */
+  readonly namespaces: readonly string[];
   /**
    * Each object as [apiVersion, kind, namespace ("" for none), name, ...origin
-   * path below its app's declaration]: compact, since there are tens of
-   * thousands. Lines are never cached.
+   * path below its app's declaration]; decoded only when asked for, since a
+   * fleet has tens of thousands and most runs look at none. Lines are never cached.
    */
-  readonly objects: readonly CachedObject[];
+  objects(): readonly CachedObject[];
 }
 
 export type CachedObject = readonly [string, string, string, string, ...(string | number)[]];
 
-const isEntries = (value: unknown): value is Record<string, CachedFile[]> =>
-  isRecord(value) && Object.values(value).every((files) => Array.isArray(files));
+// An entry is stored as one string, fields and files split by ASCII separators:
+// parsing ten thousand strings is far cheaper than ten thousand nested arrays.
+const FILE = "\u001e";
+const FIELD = "\u001f";
+
+function encode(files: readonly { path: string; sha256: string; namespaces: readonly string[]; objects: readonly CachedObject[] }[]): string {
+  return files.map((f) => [f.path, f.sha256, f.namespaces.join(","), JSON.stringify(f.objects)].join(FIELD)).join(FILE);
+}
+
+function decode(entry: string): CachedFile[] {
+  return entry.split(FILE).map((file) => {
+    const [path = "", sha256 = "", namespaces = "", objects = "[]"] = file.split(FIELD);
+    let decoded: CachedObject[] | undefined;
+    return { path, sha256, namespaces: namespaces.split(","), objects: () => (decoded ??= JSON.parse(objects) as CachedObject[]) };
+  });
+}
+
+const isEntries = (value: unknown): value is Record<string, string> =>
+  isRecord(value) && Object.values(value).every((entry) => typeof entry === "string");
 
 /**
  * What each app instance rendered to last time, by a key over everything that
@@ -27,10 +46,10 @@ const isEntries = (value: unknown): value is Record<string, CachedFile[]> =>
  * not to hold those bytes, synth renders it after all.
  */
 export class RenderCache {
-  private readonly used = new Map<string, readonly CachedFile[]>();
+  private readonly used = new Map<string, string>();
   private constructor(
     private readonly file: string | undefined,
-    private readonly entries: Map<string, readonly CachedFile[]>,
+    private readonly entries: Map<string, string>,
   ) {}
 
   static load(root: string | undefined): RenderCache {
@@ -42,12 +61,13 @@ export class RenderCache {
 
   get(key: string): readonly CachedFile[] | undefined {
     const hit = this.entries.get(key);
-    if (hit) this.used.set(key, hit);
-    return hit;
+    if (hit === undefined) return undefined;
+    this.used.set(key, hit);
+    return decode(hit);
   }
 
-  set(key: string, files: readonly CachedFile[]): void {
-    this.used.set(key, files);
+  set(key: string, files: readonly { path: string; sha256: string; namespaces: readonly string[]; objects: readonly CachedObject[] }[]): void {
+    this.used.set(key, encode(files));
     this.added = true;
   }
 

@@ -5,8 +5,9 @@ import type { StatCache } from "../cache/stat-cache.js";
 import { LOCK_PATH } from "../model/plan.js";
 
 /** Where a run keeps what is not part of the env repo: its lock and its staging area (see write.ts). */
-export const RUN_LOCK_PATH = ".sluice/synth.lock";
-export const STAGING_DIR = ".sluice/staging";
+const SLUICE_DIR = ".sluice";
+export const RUN_LOCK_PATH = `${SLUICE_DIR}/synth.lock`;
+export const STAGING_DIR = `${SLUICE_DIR}/staging`;
 
 export interface OutListing {
   /** Every regular file below out/, relative and with forward slashes, sorted. */
@@ -33,13 +34,16 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
   if (!top.isDirectory()) throw notADirectory(outDir);
   const walk = (dir: string, prefix: string, mtimeNs: bigint) => {
     // A directory whose mtime has not moved still holds the entries it held.
-    let entries = stats?.listing(prefix, mtimeNs);
+    // .sluice/ changes on every run (the run lock comes and goes), so its
+    // listing is never cached: caching it would rewrite the cache each run.
+    const cache = prefix === SLUICE_DIR ? undefined : stats;
+    let entries = cache?.listing(prefix, mtimeNs);
     if (!entries) {
       entries = fs.readdirSync(dir, { withFileTypes: true }).map((entry) => ({
         name: entry.name,
         type: entry.isDirectory() ? "d" : entry.isFile() ? "f" : "o",
       }));
-      stats?.recordListing(prefix, mtimeNs, entries);
+      cache?.recordListing(prefix, mtimeNs, entries);
     }
     for (const { name, type } of entries) {
       const relative = prefix ? `${prefix}/${name}` : name;

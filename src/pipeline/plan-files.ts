@@ -1,4 +1,4 @@
-import type { CachedFile, RenderCache } from "../cache/render-cache.js";
+import type { CachedFile, CachedObject, RenderCache } from "../cache/render-cache.js";
 import { instanceKeys } from "../cache/instance-keys.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
@@ -121,12 +121,13 @@ function instanceOf(path: string): string {
   return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts[3]!.replace(/\.yaml$/, ""), parts[1]!);
 }
 
-function toCache(file: PlannedFile, objects: readonly RenderedObject[]): CachedFile {
+function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {
   const inFile = objects.filter((object) => object.path === file.path);
   return {
     path: file.path,
     sha256: file.sha256,
-    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index) => [apiVersion, kind, namespace ?? "", name, ...(inFile[index]!.origin.path ?? [])] as const),
+    namespaces: [...new Set(file.objects.map((object) => object.namespace ?? ""))],
+    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index): CachedObject => [apiVersion, kind, namespace ?? "", name, ...(inFile[index]!.origin.path ?? [])]),
   };
 }
 
@@ -141,9 +142,9 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
     path: file.path,
     sha256: file.sha256,
     sources,
-    namespaces: [...new Set(file.objects.map((object) => object[2]))],
+    namespaces: file.namespaces,
     get objects() {
-      objects ??= file.objects.map(([apiVersion, kind, namespace, name, ...at]) => ({
+      objects ??= file.objects().map(([apiVersion, kind, namespace, name, ...at]) => ({
         apiVersion,
         kind,
         ...(namespace ? { namespace } : {}),
