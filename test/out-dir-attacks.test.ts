@@ -126,6 +126,7 @@ describe("out/ under attack", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^stacks\/payments\.ts:\d+:\d+: error/m);
     expect(bad.stderr).not.toContain("../");
+    fs.rmSync(path.dirname(link), { recursive: true, force: true });
   });
 
   it("leaves nothing in the system temp dir, whether synth succeeds or a stack fails to load", () => {

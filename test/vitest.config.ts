@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: { alias: { sluice: fileURLToPath(new URL("../src/index.ts", import.meta.url)) } },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/helpers/setup.ts"],
     // Synth spawns tsc and registers module loaders: separate processes keep
     // test files from sharing loader state.
     pool: "forks",

@@ -110,6 +110,9 @@ function nativeTsc(): Tsc | undefined {
  * type-check depended on, so that an unchanged project can skip it. A check
  * of a few changed stacks (`subset`) gets a tsconfig of its own and no build
  * info, which would be thrown away by the next full check anyway.
+ * `--singleThreaded`: the compiler runs beside sluice's own work on the
+ * other core; its checker threads would only take turns with it, for about
+ * twice the CPU time (measured on 2 cores, 500 stacks).
  */
 function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset = false) {
   const dir = cacheDir(root);
@@ -125,7 +128,7 @@ function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset 
   const text = JSON.stringify(config);
   // Rewritten only when it changes, so the compiler's incremental state stays valid.
   if (!fs.existsSync(tsconfig) || fs.readFileSync(tsconfig, "utf8") !== text) fs.writeFileSync(tsconfig, text);
-  return { command: tsc.command, args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles"], options: { cwd: root } };
+  return { command: tsc.command, args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles", "--singleThreaded"], options: { cwd: root } };
 }
 
 function tscResult(root: string, status: number | null, stdout: string, stderr: string): TypecheckResult {

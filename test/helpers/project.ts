@@ -76,10 +76,15 @@ export function readTree(dir: string): Record<string, string> {
 
 const roots: string[] = [];
 function cleanupLater(root: string): void {
-  if (roots.length === 0) {
-    process.on("exit", () => {
-      for (const dir of roots) fs.rmSync(dir, { recursive: true, force: true });
-    });
-  }
+  if (roots.length === 0) process.on("exit", removeProjects);
   roots.push(root);
+}
+
+/**
+ * Removes every project made so far. Test files call it after their last test
+ * (see setup.ts): a worker of the test runner can be stopped without an
+ * "exit" event, which would leave the directories in the system temp dir.
+ */
+export function removeProjects(): void {
+  for (const dir of roots.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
