@@ -1,7 +1,8 @@
 // `npm run build`: compiles src/ and lib/ into dist/ with TypeScript's native
 // compiler (type-checking them on the way), keeping the folder structure, so
 // that the `sluice` command runs plain JavaScript. dist/ is replaced whole, so
-// a file deleted from src/ does not linger there.
+// a file deleted from src/ does not linger there. The CRD schemas
+// (src/k8s/crd-schemas/*.json) are copied beside the compiled code.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -13,4 +14,6 @@ const tsPackage = createRequire(import.meta.url).resolve("typescript/package.jso
 const tsc = path.join(path.dirname(tsPackage), JSON.parse(fs.readFileSync(tsPackage, "utf8")).bin.tsc);
 fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+// Data the code reads at run time, next to it (tsc copies no JSON it does not import).
+if (run.status === 0) fs.cpSync(path.join(root, "src/k8s/crd-schemas"), path.join(root, "dist/src/k8s/crd-schemas"), { recursive: true });
 process.exit(run.status ?? 1);

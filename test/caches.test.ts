@@ -2,17 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 
 const CACHE = "node_modules/.cache/sluice";
 
-function copyProject(from: Project): Project {
-  const to = makeProject();
-  for (const dir of ["stacks", "out", CACHE]) {
-    if (fs.existsSync(path.join(from.root, dir))) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
-  }
-  return to;
-}
+const copyWithCaches = (from: Project) => copyProject(from, ["stacks", "out", CACHE]);
 
 const bump = (project: Project, file: string, from: string, to: string) => {
   const before = project.read(file);
@@ -50,7 +44,7 @@ describe("local caches", () => {
   });
 
   it("re-render only the app instances whose inputs changed", async () => {
-    const project = copyProject(base);
+    const project = copyWithCaches(base);
     bump(project, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
     const result = await synth({ root: project.root });
     expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1"]);
@@ -67,8 +61,8 @@ describe("local caches", () => {
   });
 
   it("never change a result: after every kind of edit, with sound, deleted, garbage, truncated or tampered caches, the bytes are those of a run without caches", async () => {
-    const cached = copyProject(base);
-    const uncached = copyProject(base);
+    const cached = copyWithCaches(base);
+    const uncached = copyWithCaches(base);
     const damages = ["none", "garbage", "truncated", "tampered", "deleted"] as const;
     for (const [index, [name, edit]] of EDITS.entries()) {
       const damage = damages[index % damages.length]!;
@@ -83,7 +77,7 @@ describe("local caches", () => {
   });
 
   it("find a file edited by hand in out/ although its size did not change", async () => {
-    const project = copyProject(base);
+    const project = copyWithCaches(base);
     await synth({ root: project.root }); // the stat cache now knows every file
     const file = "out/apps/payments/prod-us-1/manifest.yaml";
     const original = project.read(file);
@@ -96,7 +90,7 @@ describe("local caches", () => {
   });
 
   it("are kept outside out/ and outside the committed tree", async () => {
-    const project = copyProject(base);
+    const project = copyWithCaches(base);
     await synth({ root: project.root });
     expect(fs.readdirSync(path.join(project.root, CACHE)).sort()).toEqual(expect.arrayContaining(["render.json"]));
     expect(Object.keys(project.tree()).filter((f) => f.includes("cache"))).toEqual([]);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSluiceError, synth } from "sluice";
-import { CLI, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
+import { CLI, copyProject, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
 
 /**
  * Reproductions from a security review of the CLI: each tries to make sluice
@@ -12,12 +12,6 @@ import { CLI, exampleStacks, makeProject, readTree, type Project } from "./helpe
  * must refuse (or do the right thing) and leave everything as it was.
  */
 const LEDGER = `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`;
-
-function copyProject(from: Project): Project {
-  const to = makeProject();
-  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true, verbatimSymlinks: true });
-  return to;
-}
 
 async function refusal(run: Promise<unknown>): Promise<string> {
   const error = await run.then(

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { SluiceError } from "../errors.js";
 import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
-import { apiGroup } from "../k8s/object.js";
+import { crdValidator } from "../k8s/crd-schemas.js";
+import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { own } from "../model/own.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin } from "../model/origin.js";
@@ -74,33 +75,44 @@ export function check(root: string, rendered: Rendered): void {
         });
       }
     }
-    const Model = modelFor(object.apiVersion, object.kind);
-    if (!Model) continue;
-    try {
-      // The model's validator, run on the object itself: constructing the
-      // model first would deep-copy every object only to drop undefined
-      // values, which rendered objects do not have (see test/emitted-objects).
-      Model.prototype.validate.call(object);
-    } catch (error) {
-      const errors = (error as { errors?: SchemaError[] }).errors;
-      if (!errors) throw error;
-      for (const problem of errors) {
-        const segments = problem.instancePath
-          .split("/")
-          .slice(1)
-          .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-          .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
-        diagnostics.push({
-          code: "check/schema",
-          message: `${where}: ${problem.instancePath || "/"} ${problem.message ?? "is invalid"}`,
-          origin: childOrigin(origin, ...segments),
-          hint: `see the ${object.kind} reference for ${object.apiVersion}`,
-        });
-      }
+    for (const problem of schemaProblems(object) ?? []) {
+      const segments = problem.instancePath
+        .split("/")
+        .slice(1)
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+      diagnostics.push({
+        code: "check/schema",
+        message: `${where}: ${problem.instancePath || "/"} ${problem.message ?? "is invalid"}`,
+        origin: childOrigin(origin, ...segments),
+        hint: `see the ${object.kind} reference for ${object.apiVersion}`,
+      });
     }
   }
   if (diagnostics.length > 0) {
     throw new SluiceError("Some objects would be refused by Kubernetes or Argo CD; nothing was written.", collapse(pinpointAll(root, diagnostics)));
+  }
+}
+
+/**
+ * What the published schema of the object's kind says is wrong with it: the
+ * kubernetes-models validator for Kubernetes' and Argo CD's kinds, the CRD's
+ * schema for the custom resources sluice ships (External Secrets, Sealed
+ * Secrets). Undefined for kinds neither knows, which the cluster judges.
+ */
+function schemaProblems(object: KubernetesObject): readonly SchemaError[] | undefined {
+  const Model = modelFor(object.apiVersion, object.kind);
+  if (!Model) return crdValidator(object.apiVersion, object.kind)?.(object);
+  try {
+    // The model's validator, run on the object itself: constructing the
+    // model first would deep-copy every object only to drop undefined
+    // values, which rendered objects do not have (see test/emitted-objects).
+    Model.prototype.validate.call(object);
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: SchemaError[] }).errors;
+    if (!errors) throw error;
+    return errors;
   }
 }
 

@@ -1,4 +1,5 @@
 import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
+import { CRD_KINDS } from "../k8s/crd-schemas.js";
 import { apiGroup, isClusterScoped, type KubernetesObject } from "../k8s/object.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
@@ -42,12 +43,18 @@ function keyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** The scope of a kind: "Namespaced" or "Cluster", or undefined when neither Kubernetes nor the platform knows it. */
+/**
+ * The scope of a kind: "Namespaced" or "Cluster", or undefined when neither
+ * Kubernetes, sluice (the custom resources it ships schemas for) nor the
+ * platform knows it.
+ */
 export function scopeOf(platform: Pick<PlatformModel, "customResources">, apiVersion: string, kind: string): "Namespaced" | "Cluster" | undefined {
   if (BUILTIN_GROUPS.has(apiGroup(apiVersion))) {
     if (!(own(BUILTIN_KINDS, apiVersion) ?? []).includes(kind)) return undefined;
     return isClusterScoped(kind) ? "Cluster" : "Namespaced";
   }
+  const shipped = own(own(CRD_KINDS, apiVersion) ?? {}, kind);
+  if (shipped) return shipped;
   const declared = own(platform.customResources, apiVersion);
   return declared ? own(declared, kind) : undefined;
 }

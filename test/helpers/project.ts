@@ -51,6 +51,16 @@ export function makeProject(files: Record<string, string> = {}): Project {
   return project;
 }
 
+/** A new project holding copies of `dirs` of another (those that exist), symlinks copied as links. */
+export function copyProject(from: Project, dirs: readonly string[] = ["stacks", "out"]): Project {
+  const to = makeProject();
+  for (const dir of dirs) {
+    const source = path.join(from.root, dir);
+    if (fs.existsSync(source)) fs.cpSync(source, path.join(to.root, dir), { recursive: true, verbatimSymlinks: true });
+  }
+  return to;
+}
+
 /** The example stacks of this repository, as files for makeProject. */
 export function exampleStacks(): Record<string, string> {
   const dir = path.join(REPO, "stacks");

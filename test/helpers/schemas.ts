@@ -1,5 +1,6 @@
 import * as argoCd from "@kubernetes-models/argo-cd";
 import * as kubernetes from "kubernetes-models";
+import { crdValidator } from "../../src/k8s/crd-schemas.js";
 
 interface ModelClass {
   readonly apiVersion: string;
@@ -24,10 +25,22 @@ function collect(namespace: object): void {
 collect(kubernetes);
 collect(argoCd);
 
-/** A validator that throws when `object` breaks the published schema, or undefined for an unknown kind. */
+/**
+ * A validator that throws when `object` breaks the published schema, or
+ * undefined for an unknown kind: the kubernetes-models class, else the CRD
+ * schema sluice ships (External Secrets, Sealed Secrets).
+ */
 export function schemaFor(apiVersion: string, kind: string): ((object: object) => void) | undefined {
   const Model = models.get(`${apiVersion} ${kind}`);
-  return Model && ((object) => new Model(object).validate());
+  if (Model) return (object) => new Model(object).validate();
+  const validate = crdValidator(apiVersion, kind);
+  return (
+    validate &&
+    ((object) => {
+      const problems = validate(object);
+      if (problems.length > 0) throw new Error(problems.map((p) => `${p.instancePath || "/"} ${p.message}`).join("; "));
+    })
+  );
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { isSluiceError, type Diagnostic } from "sluice";
+import { isSluiceError, synth, type Diagnostic } from "sluice";
 import type { Project } from "./project.js";
 
 /**
@@ -61,4 +61,18 @@ export function expectAt(diagnostic: Diagnostic, file: string, line: number): vo
 
 export function show(diagnostics: readonly Diagnostic[]): string {
   return diagnostics.map((d) => `  ${d.code} ${d.origin ? `${d.origin.file}:${d.origin.line}:${d.origin.column} ` : ""}${d.message}`).join("\n");
+}
+
+/**
+ * WHEN synth runs (type-check skipped) THEN it fails with `code` at the line
+ * of `marker` in `file`, and the project's files are exactly as they were.
+ */
+export async function failsAt(p: Project, code: string, file: string, marker: string): Promise<Diagnostic> {
+  const before = p.tree();
+  const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
+  const found = diagnostics.find((d) => d.code === code);
+  expect(found, `expected ${code}:\n${show(diagnostics)}`).toBeDefined();
+  expectAt(found!, file, lineOf(p.read(file), marker));
+  expect(p.tree()).toEqual(before);
+  return found!;
 }
