@@ -5,6 +5,8 @@
 
 // The DSL
 export { definePlatform } from "./dsl/platform.js";
+export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";
+export type { ExternalSecretSource, SealedSecretSource, SecretKey, SecretSource, SopsSecretSource, WholeSecret } from "./dsl/secrets.js";
 export type { App, Platform } from "./dsl/platform.js";
 export type { AppSpec, ClusterSpec, Override, PlatformNames, PlatformSpec, WaveSpec } from "./dsl/types.js";
 export type { KubernetesObject } from "./k8s/object.js";
@@ -12,7 +14,7 @@ export type { Settings } from "./model/settings-schema.js";
 
 // Building blueprints
 export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
-export type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "./model/resolved.js";
+export type { ResolvedApp, ResolvedProbe, ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "./model/resolved.js";
 export type {
   AppModel,
   ClusterModel,

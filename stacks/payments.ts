@@ -1,4 +1,5 @@
 // Payments API: owned by @acme/payments.
+import { externalSecret, secret } from "sluice";
 import { platform } from "./platform.js";
 
 export default platform.app("payments", {
@@ -6,7 +7,15 @@ export default platform.app("payments", {
   image: "registry.example.com/payments/api",
   release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
   ports: { http: 8080, metrics: 9090 },
-  env: { DB_HOST: "payments-db.payments.svc", FEATURE_3DS: "true" },
+  env: {
+    DB_HOST: "payments-db.payments.svc",
+    FEATURE_3DS: "true",
+    DB_USER: secret("db", "username"),
+    DB_PASSWORD: secret("db", "password"),
+  },
+  // The database credentials, from the store each environment reads
+  // (vault-staging for dev and staging, vault-prod for production).
+  secrets: { db: externalSecret({ key: "payments/db" }) },
   probes: {
     readiness: { http: "/ready", port: "http" },
     liveness: { http: "/healthz", port: "http", initialDelaySeconds: 10 },

@@ -12,18 +12,21 @@ export const platform = definePlatform({
       replicas: 1,
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
       env: { LOG_LEVEL: "debug" },
+      secretStore: "vault-staging",
       sync: { automated: true, prune: true, selfHeal: true },
     },
     staging: {
       replicas: 2,
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
       env: { LOG_LEVEL: "info" },
+      secretStore: "vault-staging",
       sync: { automated: true, prune: true, selfHeal: true },
     },
     prod: {
       replicas: 3,
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
       env: { LOG_LEVEL: "warn" },
+      secretStore: "vault-prod",
       // Nothing is deleted in production without a person looking at it.
       sync: { automated: true, prune: false, selfHeal: true },
     },
@@ -52,6 +55,13 @@ export const platform = definePlatform({
     { name: "prod-canary", clusters: ["prod-eu-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
     { name: "prod", clusters: ["prod-us-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
   ],
+
+  // Secret values live in Vault, never here: the External Secrets Operator on
+  // each cluster reads them. Production reads a store of its own.
+  secretStores: {
+    "vault-staging": { kind: "ClusterSecretStore" },
+    "vault-prod": { kind: "ClusterSecretStore" },
+  },
 
   teams: {
     payments: { owners: ["@acme/payments"], namespaces: ["payments"] },

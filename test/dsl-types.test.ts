@@ -11,7 +11,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { definePlatform, plan, type Platform } from "sluice";
+import type { ConfigMap } from "kubernetes-types/core/v1";
+import { definePlatform, externalSecret, plan, secret, type Platform } from "sluice";
 import { typecheckStacks } from "../src/pipeline/typecheck.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, lineOf, only, rejection } from "./helpers/stack-edit.js";
@@ -237,5 +238,62 @@ describe("the DSL's types", () => {
     expectTypeOf(envTypo).toEqualTypeOf<Platform<Only>>();
     expectTypeOf(clusterTypo).toEqualTypeOf<Platform<Only>>();
     expect(clusterTypo.spec.waves[0]!.clusters).toEqual(["dev-1", "dev-2"]);
+  });
+});
+
+describe("secret references are their own type", () => {
+  const base = { team: "a" as const, image: "registry.example.com/a/x", release: { early: "1.0.0" } };
+
+  it("accept references where secrets go", () => {
+    const app = platform.app("secrets-ok", {
+      ...base,
+      env: { LOG_LEVEL: "info", DB_PASSWORD: secret("db", "password") },
+      envFrom: [secret("api")],
+      secretFiles: { "/etc/tls": secret("tls") },
+      secrets: { db: externalSecret({ key: "a/db" }), api: externalSecret({ key: "a/api" }), tls: externalSecret({ key: "a/tls" }) },
+      environments: { prod: { secrets: { db: externalSecret({ key: "a/db", store: "vault-prod" }) } } },
+    });
+    expect(app.spec.env?.DB_PASSWORD).toEqual({ $sluice: "secret-key", secret: "db", key: "password" });
+  });
+
+  it("reject a plain string where a secret is required, on its line", () => {
+    platform.app("string-for-secret", {
+      ...base,
+      // @ts-expect-error a secret's name is not a secret: envFrom takes secret("api")
+      envFrom: ["api"],
+      secretFiles: {
+        // @ts-expect-error a path is not a secret
+        "/etc/tls": "tls",
+      },
+      secrets: {
+        // @ts-expect-error a store path is not a declaration: externalSecret({ key })
+        db: "a/db",
+      },
+    });
+  });
+
+  it("reject a reference where a literal goes, on its line", () => {
+    platform.app("secret-for-string", {
+      ...base,
+      // @ts-expect-error command lines are literals, never secrets
+      command: [secret("db", "password")],
+      env: {
+        // @ts-expect-error an env var reads one key, not a whole secret
+        WHOLE: secret("db"),
+      },
+      objects: [
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: {
+            name: "c",
+            // @ts-expect-error annotations are strings
+            annotations: { token: secret("db", "password") },
+          },
+          // @ts-expect-error a ConfigMap holds literals
+          data: { token: secret("db", "password") },
+        } satisfies ConfigMap,
+      ],
+    });
   });
 });

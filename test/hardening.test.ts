@@ -4,12 +4,10 @@
  * and out/ is left as it was. One case per reproduction from the review of
  * the CLI (issue 5, items 7 and 8).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synth, type Diagnostic } from "sluice";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
-import { edit, expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
+import { synth } from "sluice";
+import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { edit, expectAt, failsAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(async () => {
@@ -17,26 +15,11 @@ beforeAll(async () => {
   await synth({ root: base.root });
 });
 
-function copy(): Project {
-  const p = makeProject();
-  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(base.root, dir), path.join(p.root, dir), { recursive: true });
-  return p;
-}
+const copy = () => copyProject(base);
 
 /** A raw object added to price-sync's `objects`, written as TypeScript source. */
 function withObject(p: Project, source: string): string {
   return edit(p, "stacks/price-sync.ts", "  objects: [\n", `  objects: [\n    ${source},\n`);
-}
-
-/** WHEN synth runs THEN it fails with `code` at the line of `marker` in `file`, and out/ is untouched. */
-async function failsAt(p: Project, code: string, file: string, marker: string): Promise<Diagnostic> {
-  const before = p.tree();
-  const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
-  const found = diagnostics.find((d) => d.code === code);
-  expect(found, `expected ${code}:\n${show(diagnostics)}`).toBeDefined();
-  expectAt(found!, file, lineOf(p.read(file), marker));
-  expect(p.tree()).toEqual(before);
-  return found!;
 }
 
 describe("security boundaries", () => {
@@ -124,7 +107,7 @@ describe("values that are not data", () => {
 
   it("an env key __proto__ written as a literal silently vanished; now it is refused at its line", async () => {
     const p = copy();
-    edit(p, "stacks/payments.ts", 'env: { DB_HOST: "payments-db.payments.svc",', 'env: {\n    __proto__: "x",\n    DB_HOST: "payments-db.payments.svc",');
+    edit(p, "stacks/payments.ts", '  env: {\n    DB_HOST: "payments-db.payments.svc",', '  env: {\n    __proto__: "x",\n    DB_HOST: "payments-db.payments.svc",');
     await failsAt(p, "load/proto-key", "stacks/payments.ts", '__proto__: "x"');
   });
 

@@ -14,7 +14,10 @@ function projectWith(line: string, { stackEnv }: { stackEnv?: string[] } = {}) {
   if (stackEnv) {
     stacks["stacks/platform.ts"] = stacks["stacks/platform.ts"]!.replace('  owners: ["@acme/platform"],\n', `  owners: ["@acme/platform"],\n  stackEnv: ${JSON.stringify(stackEnv)},\n`);
   }
-  stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace('  env: { DB_HOST: "payments-db.payments.svc",', `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`);
+  const anchor = '  env: {\n    DB_HOST: "payments-db.payments.svc",';
+  // Fails loudly if the example stack drifts, rather than testing nothing.
+  expect(stacks["stacks/payments.ts"]!.split(anchor)).toHaveLength(2);
+  stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(anchor, `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`);
   return makeProject(stacks);
 }
 

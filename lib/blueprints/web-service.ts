@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Container, Probe } from "kubernetes-types/core/v1";
+import type { Container, EnvFromSource, EnvVar, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
 // sluice's public surface (what `import ... from "sluice"` gives a user's own
 // blueprint), imported by path so that it is the very module the engine runs,
 // compiled or not.
@@ -7,7 +7,8 @@ import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type 
 
 /**
  * The default workload: a Deployment with a ServiceAccount, a ConfigMap for
- * plain environment variables, a Service for its ports, a PodDisruptionBudget
+ * plain environment variables (secrets are read from their own Secrets, by
+ * reference), a Service for its ports, a PodDisruptionBudget
  * once it runs two or more pods, and a HorizontalPodAutoscaler when it
  * autoscales. Built only on sluice's public API, as a team's own blueprint
  * would be.
@@ -44,6 +45,14 @@ function configMap(app: ResolvedApp): KubernetesObject {
 
 function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
   const { spec } = app;
+  const secretEnv: EnvVar[] = Object.keys(spec.secretEnv)
+    .sort()
+    .map((name) => ({ name, valueFrom: { secretKeyRef: { name: spec.secretEnv[name]!.secretName, key: spec.secretEnv[name]!.key } } }));
+  const envFrom: EnvFromSource[] = [
+    ...(hasEnv ? [{ configMapRef: { name: app.name } }] : []),
+    ...spec.envFrom.map((secretName) => ({ secretRef: { name: secretName } })),
+  ];
+  const { volumes, volumeMounts } = secretVolumes(spec.secretFiles);
   const container: Container = {
     name: app.name,
     image: app.imageRef,
@@ -53,7 +62,9 @@ function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
     ...(Object.keys(spec.ports).length > 0
       ? { ports: Object.entries(spec.ports).map(([name, port]) => ({ name, containerPort: port, protocol: "TCP" })) }
       : {}),
-    ...(hasEnv ? { envFrom: [{ configMapRef: { name: app.name } }] } : {}),
+    ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
+    ...(envFrom.length > 0 ? { envFrom } : {}),
+    ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
     ...(Object.keys(spec.resources).length > 0 ? { resources: structuredClone(spec.resources) } : {}),
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
@@ -80,10 +91,31 @@ function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
           serviceAccountName: app.name,
           securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
           containers: [container],
+          ...(volumes.length > 0 ? { volumes } : {}),
         },
       },
     },
   };
+}
+
+/**
+ * One read-only volume per Secret mounted as files, named after the Secret
+ * (unique in the pod), and one mount per directory, in path order.
+ */
+function secretVolumes(files: Readonly<Record<string, string>>): { volumes: Volume[]; volumeMounts: VolumeMount[] } {
+  const directories = Object.keys(files).sort();
+  const secretNames = [...new Set(directories.map((directory) => files[directory]!))].sort();
+  return {
+    volumes: secretNames.map((secretName) => ({ name: volumeName(secretName), secret: { secretName } })),
+    volumeMounts: directories.map((mountPath) => ({ name: volumeName(files[mountPath]!), mountPath, readOnly: true })),
+  };
+}
+
+/** A volume name is a DNS label of at most 63 characters; a Secret name may be longer. */
+function volumeName(secretName: string): string {
+  if (secretName.length <= 63) return secretName;
+  const digest = createHash("sha256").update(secretName).digest("hex").slice(0, 8);
+  return `${secretName.slice(0, 54).replace(/-+$/, "")}-${digest}`;
 }
 
 function probe(spec: ResolvedProbe): Probe {

@@ -38,7 +38,8 @@ function hash(...parts: string[]): string {
 }
 
 function platformPart(platform: PlatformModel): string {
-  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace]);
+  // The secrets policy decides what check lets through, and a cached instance is not checked again.
+  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace, platform.secrets]);
 }
 
 function environmentPart({ origin: _origin, ...environment }: EnvironmentModel): string {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dnsLabel } from "./names.js";
+import { allowLiteralsSchema } from "./platform-schema.js";
 import { settingsSchema, settingsShape } from "./settings-schema.js";
 
 /**
@@ -56,6 +57,8 @@ export const appSchema = z.strictObject({
   environments: z.record(z.string(), settingsSchema).optional(),
   clusters: z.record(z.string(), settingsSchema).optional(),
   objects: z.array(rawObjectSchema).optional(),
+  /** Plaintext findings in this app judged harmless, by the path each finding printed, with the reason. */
+  allowLiterals: allowLiteralsSchema.optional(),
 });
 
 export type AppInput = z.input<typeof appSchema>;

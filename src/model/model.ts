@@ -37,8 +37,19 @@ export interface PlatformModel {
   readonly teams: readonly TeamModel[];
   /** apiVersion → kind → scope of the custom resources apps may add. */
   readonly customResources: Readonly<Record<string, Readonly<Record<string, "Namespaced" | "Cluster">>>>;
+  readonly secrets: SecretsPolicy;
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
+}
+
+/** The platform's secret stores and what it allows in plaintext (see platform-schema.ts). */
+export interface SecretsPolicy {
+  readonly stores: Readonly<Record<string, { readonly kind: "ClusterSecretStore" | "SecretStore" }>>;
+  readonly refreshInterval: string;
+  /** "<app>/<Secret name>" → why that Secret may carry data. */
+  readonly allowSecrets: Readonly<Record<string, string>>;
+  /** Property path → why the literal there is not a secret. */
+  readonly allowLiterals: Readonly<Record<string, string>>;
 }
 
 export interface EnvironmentModel {
@@ -87,6 +98,8 @@ export interface AppModel {
   readonly environmentOverrides: Readonly<Record<string, Settings>>;
   readonly clusterOverrides: Readonly<Record<string, Settings>>;
   readonly objects: readonly RawObject[];
+  /** Property path → why the literal there is not a secret. */
+  readonly allowLiterals: Readonly<Record<string, string>>;
   readonly origin: Origin;
 }
 

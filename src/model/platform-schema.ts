@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { dnsLabel } from "./names.js";
+import { refreshInterval } from "./secret-schema.js";
 import { settingsShape } from "./settings-schema.js";
+
+/** Why a finding is waived: kept in the env repo's README for reviewers. */
+export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
+
+/**
+ * Literal values the plaintext scanner flagged and a person judged harmless,
+ * by the path the finding printed (e.g. "env.PUBLIC_KEY" or
+ * "objects[0].data.ca.crt"), each with the reason.
+ */
+export const allowLiteralsSchema = z.record(z.string().min(1), waiverReason);
 
 /** A CODEOWNERS owner: @user, @org/team, or an e-mail address. */
 export const owner = z
@@ -96,6 +107,26 @@ export const platformSchema = z.strictObject({
    * read is an error: output that depends on the environment differs between
    * a laptop and CI. Listed variables become part of what the caches are keyed by.
    */
+  /**
+   * The External Secrets stores apps read from, by their name in the
+   * clusters. A SecretStore must exist in each app's namespace; a
+   * ClusterSecretStore serves every namespace. With one store it is the
+   * default; with several, environments, clusters or apps pick one with
+   * `secretStore`, or a reference names its own `store`.
+   */
+  secretStores: z.record(dnsLabel, z.strictObject({ kind: z.enum(["ClusterSecretStore", "SecretStore"]) })).optional(),
+  /** How often the External Secrets Operator reads stores again. Default "1h". */
+  secretRefreshInterval: refreshInterval.optional(),
+  /**
+   * Secrets with data that may be deployed as they are, by "<app>/<name>",
+   * each with the reason (a public CA bundle, say). Any other Secret with
+   * `data` or `stringData` fails synth: base64 is not encryption.
+   */
+  allowSecrets: z
+    .record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be "<app>/<Secret name>"' }), waiverReason)
+    .optional(),
+  /** Waivers of plaintext findings in the platform's own settings (see allowLiteralsSchema). */
+  allowLiterals: allowLiteralsSchema.optional(),
   stackEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })).optional(),
 });
 

@@ -1,4 +1,5 @@
 import type { ClusterModel, EnvironmentModel, RawObject, WaveModel } from "./model.js";
+import type { SecretSourceInput } from "./secret-schema.js";
 import type { Origin } from "./origin.js";
 import type { ProbeSpec, ResourcesSpec } from "./settings-schema.js";
 
@@ -29,7 +30,41 @@ export interface ResolvedApp {
    */
   readonly provenance: Readonly<Record<string, Origin>>;
   readonly objects: readonly RawObject[];
+  /** The secrets the app uses on this cluster, sorted by name; what secret providers render. */
+  readonly secrets: readonly ResolvedSecret[];
   readonly origin: Origin;
+}
+
+/**
+ * One declared secret that the app uses on one cluster: the Kubernetes Secret
+ * that will hold it, which keys are read one by one and whether it is used
+ * whole, and where its value is kept.
+ */
+export interface ResolvedSecret {
+  /** The name it is declared under in `secrets`. */
+  readonly name: string;
+  /** The Kubernetes Secret in the app's namespace: "<app>-<name>". */
+  readonly secretName: string;
+  /** Keys read one by one (by `env`), sorted. */
+  readonly keys: readonly string[];
+  /** Used by `envFrom` or `secretFiles`: every key of the secret is needed. */
+  readonly whole: boolean;
+  readonly source: ResolvedSecretSource;
+  /** Where the winning declaration was written. */
+  readonly origin: Origin;
+}
+
+export type ResolvedSecretSource =
+  | (Omit<Extract<SecretSourceInput, { provider: "external-secrets" }>, "store" | "refreshInterval"> & {
+      readonly store: { readonly name: string; readonly kind: "ClusterSecretStore" | "SecretStore" };
+      readonly refreshInterval: string;
+    })
+  | Extract<SecretSourceInput, { provider: "sealed-secrets" | "sops" }>;
+
+/** Where a Kubernetes Secret's key is read from. */
+export interface SecretKeySelector {
+  readonly secretName: string;
+  readonly key: string;
 }
 
 export interface ResolvedSettings {
@@ -38,7 +73,14 @@ export interface ResolvedSettings {
   readonly autoscaling?: { readonly min: number; readonly max: number; readonly targetCPU: number };
   /** Port name → container port, in declaration order. */
   readonly ports: Readonly<Record<string, number>>;
+  /** Plain environment variables (the ConfigMap's data); never a secret. */
   readonly env: Readonly<Record<string, string>>;
+  /** Environment variables read from a secret, by name. */
+  readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
+  /** Secrets whose every key becomes an environment variable: Secret names, in the order written. */
+  readonly envFrom: readonly string[];
+  /** Secrets mounted read-only as files: directory → Secret name. */
+  readonly secretFiles: Readonly<Record<string, string>>;
   readonly resources: ResourcesSpec;
   readonly probes: {
     readonly readiness?: ResolvedProbe;

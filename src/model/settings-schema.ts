@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dnsLabelProblem, envVarName } from "./names.js";
+import { dnsLabel, dnsLabelProblem, envVarName } from "./names.js";
+import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
 /**
  * The workload settings that every layer may set: environment defaults,
@@ -46,6 +47,10 @@ export const probeSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
 });
 
+const mountPath = z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))[^:]*[^/:]$/, {
+  message: 'must be an absolute directory path without "..", ":" or a trailing "/", e.g. "/etc/checkout/tls"',
+});
+
 export const autoscalingSchema = z.strictObject({
   min: z.number().int().min(1).optional(),
   max: z.number().int().min(1).optional(),
@@ -59,13 +64,29 @@ export const settingsShape = {
   autoscaling: z.union([z.literal(false), autoscalingSchema]).optional(),
   /** Named container ports; every one is also exposed by the Service. */
   ports: z.record(portName, z.number().int().min(1).max(65535)).optional(),
-  /** Plain, non-secret environment variables; they go into the app's ConfigMap. */
+  /**
+   * Environment variables: a string is a plain value and goes into the app's
+   * ConfigMap; `secret(name, key)` reads one key of a declared secret.
+   */
   env: z
     .record(
       z.string().regex(envVarName, { message: "is not a valid environment variable name" }),
-      z.string(),
+      z.union([z.string(), secretKeySchema], {
+        error: 'must be a string, or secret("<name>", "<key>") for a value that is a secret',
+      }),
     )
     .optional(),
+  /** Whole secrets whose every key becomes an environment variable: `[secret("checkout-api")]`. */
+  envFrom: z.array(wholeSecretSchema).optional(),
+  /** Whole secrets mounted read-only as files, by directory: `{ "/etc/checkout/tls": secret("checkout-tls") }`. */
+  secretFiles: z.record(mountPath, wholeSecretSchema).optional(),
+  /**
+   * The secrets this layer declares, by the name `secret()` uses. A later
+   * layer (an environment or cluster override) replaces a declaration whole.
+   */
+  secrets: z.record(dnsLabel, secretSourceSchema).optional(),
+  /** The store an `externalSecret` without `store` reads: one of the platform's `secretStores`. */
+  secretStore: dnsLabel.optional(),
   resources: resourcesSchema.optional(),
   probes: z
     .strictObject({

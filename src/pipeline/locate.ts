@@ -79,11 +79,21 @@ function pinpointIn(parsed: Map<string, ParsedStack | undefined>, root: string, 
 
   let node: Node = unwrap(ts, stack, argument);
   let anchor: Node = call;
+  let inHelper = false;
   for (const segment of origin.path) {
     const next = step(ts, node, segment);
-    if (!next) break;
+    if (!next) {
+      // A helper such as sealedSecret({ … }) takes part of its value as its
+      // argument: a segment it fills in itself ("encryptedData") is skipped.
+      if (inHelper) continue;
+      break;
+    }
     anchor = next.anchor;
     node = unwrap(ts, stack, next.value);
+    // A value built by a call, e.g. externalSecret({ key: … }): its fields are in the call's argument.
+    const helperArgument = ts.isCallExpression(node) ? [...node.arguments].reverse().find((arg) => ts.isObjectLiteralExpression(unwrap(ts, stack, arg))) : undefined;
+    inHelper = helperArgument !== undefined;
+    if (helperArgument) node = unwrap(ts, stack, helperArgument);
   }
   const { line, character } = source.getLineAndCharacterOfPosition(anchor.getStart(source));
   return { ...origin, line: line + 1, column: character + 1 };

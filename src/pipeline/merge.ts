@@ -6,8 +6,13 @@ export interface Layer {
   readonly origin: Origin;
 }
 
+/**
+ * An object merged key by key. Branded values (secret references) are not:
+ * an override replaces a reference whole, so that a staging store's key is
+ * never paired with a production store.
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !Object.hasOwn(value, "$sluice");
 }
 
 /** Where each leaf was set: the layer's index and the leaf's path segments, by dotted path. */
@@ -15,7 +20,7 @@ export type Provenance = Map<string, { readonly layer: number; readonly path: re
 
 /**
  * Deep-merges layers, later winning. Objects merge key by key; arrays,
- * scalars and `false` replace. Returns fresh objects (the layers are not
+ * scalars, `false` and secret references replace. Returns fresh objects (the layers are not
  * touched) and, for every leaf, which layer set it — as an index, not an
  * Origin: a fleet has hundreds of thousands of leaves, and an Origin is only
  * built for the few that are reported (see originOf and provenanceRecord).

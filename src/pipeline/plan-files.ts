@@ -5,7 +5,12 @@ import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
+import { SluiceError } from "../errors.js";
+import type { Diagnostic } from "../model/diagnostic.js";
 import { check } from "./check.js";
+import { checkSecretObjects, scanRenderedFiles } from "./check-plaintext.js";
+import { pinpointAll } from "./locate.js";
+import { scanLiterals } from "./scan-literals.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit.js";
 import { instanceSources, renderFleet, type InstanceRef } from "./render.js";
 import { renderInstance } from "./render-instance.js";
@@ -72,6 +77,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
   const fleet = time("render", () => renderFleet(model, refs));
   time("check", () => check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }));
+  const { waived } = time("check", () => {
+    const literals = scanLiterals(model);
+    refusePlaintext(root, [...literals.diagnostics, ...checkSecretObjects(model.platform, rendered.flat())]);
+    return literals;
+  });
 
   const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i.key]));
   const fresh = time("emit", () =>
@@ -82,7 +92,9 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       return files;
     }),
   );
-  const plan = time("emit", () => assemble([...cached, ...fresh, ...emitObjects(fleet.objects), ...emitDocuments(fleet)], model.platform.origin.file, options.builtInBlueprint));
+  const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
+  time("check", () => refusePlaintext(root, scanRenderedFiles([...fresh, ...fleetFiles], waived)));
+  const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, options.builtInBlueprint));
 
   return {
     files: plan.files,
@@ -109,6 +121,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       });
     },
   };
+}
+
+function refusePlaintext(root: string, diagnostics: Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  throw new SluiceError("Secrets would reach the env repo in plain text; nothing was written.", pinpointAll(root, diagnostics));
 }
 
 function ref(app: string, cluster: string): string {

@@ -64,6 +64,8 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   }
   lines.push("");
 
+  lines.push(...secretsSection(model));
+
   lines.push(
     "## Layout",
     "",
@@ -77,6 +79,37 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
     "",
   );
   return { path: "README.md", content: lines.join("\n"), sources: [model.platform.origin.file] };
+}
+
+/**
+ * Where secrets come from, and every plaintext finding a person waived, with
+ * the reason: a reviewer of the env repo sees each exception in one place,
+ * and a new one shows up in this file's diff, which the platform owners review.
+ */
+function secretsSection({ platform, apps }: Model): string[] {
+  const stores = Object.keys(platform.secrets.stores).sort();
+  const waivers = [
+    ...Object.entries(platform.secrets.allowSecrets).map(([id, reason]) => ["platform", `Secret \`${id}\` with data`, reason]),
+    ...Object.entries(platform.secrets.allowLiterals).map(([path, reason]) => ["platform", `\`${path}\``, reason]),
+    ...apps.flatMap((app) => Object.entries(app.allowLiterals).map(([path, reason]) => [`app ${app.name}`, `\`${path}\``, reason])),
+  ].sort((a, b) => (a.join("\0") < b.join("\0") ? -1 : 1));
+  if (stores.length === 0 && waivers.length === 0) return [];
+  const lines = ["## Secrets", "", "The env repo holds references to secrets, never their values."];
+  if (stores.length > 0) {
+    lines.push(
+      "",
+      `External Secrets stores (refreshed every ${platform.secrets.refreshInterval} unless a secret says otherwise):`,
+      "",
+      ...stores.map((name) => `- \`${name}\` (${platform.secrets.stores[name]!.kind})`),
+    );
+  }
+  lines.push("", "Each secret an app uses becomes the Secret `<app>-<name>` in the app's namespace; a sealed secret must be sealed for that name and namespace.");
+  if (waivers.length > 0) {
+    lines.push("", "Plaintext findings waived, with the reason given:", "", "| where | what | reason |", "|---|---|---|");
+    for (const [where, what, reason] of waivers) lines.push(`| ${where} | ${what} | ${reason!.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+  }
+  lines.push("");
+  return lines;
 }
 
 function nodeId(name: string): string {

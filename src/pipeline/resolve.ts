@@ -7,6 +7,7 @@ import type { ProbeSpec, Settings } from "../model/settings-schema.js";
 import { own } from "../model/own.js";
 import { pinpointAll } from "./locate.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
+import { resolveSecrets } from "./resolve-secrets.js";
 
 const DEFAULT_TARGET_CPU = 80;
 
@@ -134,12 +135,15 @@ function resolveOne(
     }
     probes[kind] = { ...probe, port };
   }
-  if (diagnostics.length > 0) return { diagnostics };
+  const secrets = resolveSecrets(merged, { app: app.name, cluster, platform }, where);
+  if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
+  if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
+  const { secrets: usedSecrets, ...environmentVariables } = secrets.value;
 
   const spec: ResolvedSettings = {
     ...(autoscaling ? { autoscaling } : { replicas: merged.replicas ?? 1 }),
     ports,
-    env: merged.env ?? {},
+    ...environmentVariables,
     resources: merged.resources ?? {},
     probes,
     ...(merged.command ? { command: merged.command } : {}),
@@ -165,6 +169,7 @@ function resolveOne(
         return (record ??= provenanceRecord(layers, provenance));
       },
       objects: app.objects,
+      secrets: usedSecrets,
       origin: app.origin,
     },
   };

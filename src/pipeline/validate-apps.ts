@@ -147,7 +147,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
   diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, ...settings } = spec;
+  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, ...settings } = spec;
   return {
     app: {
       name: app.name,
@@ -160,6 +160,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
       environmentOverrides: environments ?? {},
       clusterOverrides: clusters ?? {},
       objects: objects.map((object, index) => ({ object, origin: at("objects", index) })),
+      allowLiterals: allowLiterals ?? {},
       origin: app.origin,
     },
     diagnostics,

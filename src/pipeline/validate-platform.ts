@@ -162,5 +162,11 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     teams: teams.sort(byName),
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
     customResources: input.customResources ?? {},
+    secrets: {
+      stores: input.secretStores ?? {},
+      refreshInterval: input.secretRefreshInterval ?? "1h",
+      allowSecrets: input.allowSecrets ?? {},
+      allowLiterals: input.allowLiterals ?? {},
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin, type Origin } from "../model/origin.js";
+import { isSecretValue } from "../dsl/secrets.js";
 
 /** Deeper than any Kubernetes object or stack setting needs; deep enough to stop a runaway structure. */
 export const MAX_DEPTH = 64;
@@ -63,6 +64,16 @@ export function validateValues(value: unknown, origin: Origin): Diagnostic[] {
     if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) {
       const name = (object as { constructor?: { name?: string } }).constructor?.name ?? "object";
       report(path, `is a ${name}, which would be written as {}`, name === "Date" ? "write the date as a string" : "write plain objects and arrays");
+      continue;
+    }
+    // A raw object is written out as it is: a reference there would land
+    // in a ConfigMap or an annotation as a plain mapping.
+    if (path[0] === "objects" && isSecretValue(object)) {
+      report(
+        path,
+        "is a secret reference inside a raw object, which would be written out as plain data",
+        "use the secret through the app's env, envFrom or secretFiles; for a custom resource, reference the Secret \"<app>-<name>\" by name",
+      );
       continue;
     }
     onPath.add(object);

@@ -4,6 +4,7 @@ import type { LoadedStacks } from "./load.js";
 import { pinpointAll } from "./locate.js";
 import { validateApps } from "./validate-apps.js";
 import { validatePlatform } from "./validate-platform.js";
+import { validateSopsFiles } from "./validate-sops.js";
 import { validateValues } from "./validate-values.js";
 
 /**
@@ -22,5 +23,7 @@ export function validate(root: string, loaded: LoadedStacks): Model {
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
   }
+  const sops = validateSopsFiles(root, { platform, apps: apps.apps });
+  if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
   return { platform, apps: apps.apps, files: loaded.files };
 }

@@ -2,7 +2,8 @@
  * A generated fleet for the benchmark: one platform (clusters in waves, 3
  * environments, 10 teams) and N apps, one stack file each, shaped like a
  * production fleet: every app has ports, env, resources with a CPU request,
- * probes and autoscaling, per-environment overrides, and a quarter are
+ * probes and autoscaling, per-environment overrides, a database password
+ * from the secret store (production reads its own store), and a quarter are
  * mid-rollout (a newer release in the early waves).
  */
 const CLUSTERS = [
@@ -27,10 +28,11 @@ export const platform = definePlatform({
   engine: "argocd",
   owners: ["@acme/platform"],
   environments: {
-    dev: { replicas: 1, env: { LOG_LEVEL: "debug" }, sync: { prune: true } },
-    staging: { replicas: 2, env: { LOG_LEVEL: "info" }, sync: { prune: true } },
-    prod: { replicas: 3, resources: { limits: { cpu: "1", memory: "512Mi" } }, env: { LOG_LEVEL: "warn" } },
+    dev: { replicas: 1, env: { LOG_LEVEL: "debug" }, sync: { prune: true }, secretStore: "vault" },
+    staging: { replicas: 2, env: { LOG_LEVEL: "info" }, sync: { prune: true }, secretStore: "vault" },
+    prod: { replicas: 3, resources: { limits: { cpu: "1", memory: "512Mi" } }, env: { LOG_LEVEL: "warn" }, secretStore: "vault-prod" },
   },
+  secretStores: { vault: { kind: "ClusterSecretStore" }, "vault-prod": { kind: "ClusterSecretStore" } },
   clusters: {
 ${used.map(([name, env]) => `    "${name}": { environment: "${env}", server: "https://${name}.k8s.example.com", env: { CLUSTER: "${name}" } },`).join("\n")}
   },
@@ -51,14 +53,16 @@ ${teams.map((t) => `    "${t}": { owners: ["@acme/${t}"], namespaces: ["${t}"] }
     const next = `1.${i % 7}.${i % 5}`;
     const current = i % 4 === 0 ? `1.${i % 7}.${(i % 5) + 1}` : next;
     const release = waves.map((wave, w) => `${JSON.stringify(wave)}: "${w < 2 ? current : next}"`).join(", ");
-    files[`stacks/${name}.ts`] = `import { platform } from "./platform.js";
+    files[`stacks/${name}.ts`] = `import { externalSecret, secret } from "sluice";
+import { platform } from "./platform.js";
 
 export default platform.app("${name}", {
   team: "${team}",
   image: "registry.example.com/${team}/${name}",
   release: { ${release} },
   ports: { http: 8080, metrics: 9090 },
-  env: { SERVICE_NAME: "${name}", UPSTREAM: "http://${appName((i + 1) % apps)}.${team}.svc" },
+  env: { SERVICE_NAME: "${name}", UPSTREAM: "http://${appName((i + 1) % apps)}.${team}.svc", DB_PASSWORD: secret("db", "password") },
+  secrets: { db: externalSecret({ key: "${team}/${name}/db" }) },
   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
   probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz", initialDelaySeconds: 5 } },
   autoscaling: { min: 2, max: 8 },

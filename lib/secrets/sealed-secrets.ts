@@ -1,0 +1,33 @@
+import type { KubernetesObject, ResolvedApp, ResolvedSecret } from "../../src/index.js";
+
+/** The fields of `bitnami.com/v1alpha1` SealedSecret that sluice writes (see the controller's CRD). */
+export interface SealedSecret extends KubernetesObject {
+  apiVersion: "bitnami.com/v1alpha1";
+  kind: "SealedSecret";
+  spec: {
+    encryptedData: Record<string, string>;
+    template: { metadata: { name: string; namespace: string }; type: "Opaque" };
+  };
+}
+
+/**
+ * The SealedSecret for one declared secret of one app instance, from the
+ * ciphertext its author sealed for this cluster. The controller's default
+ * (strict) scope binds ciphertext to a name and namespace, so the README
+ * tells authors which ones: "<app>-<name>" in the app's namespace. sluice
+ * only copies the ciphertext; it never holds a key to open it.
+ */
+export function sealedSecret(app: ResolvedApp, secret: ResolvedSecret): SealedSecret | undefined {
+  const { source } = secret;
+  if (source.provider !== "sealed-secrets") return undefined;
+  const encryptedData = Object.fromEntries(Object.keys(source.encryptedData).sort().map((key) => [key, source.encryptedData[key]!]));
+  return {
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    metadata: { name: secret.secretName, annotations: { "argocd.argoproj.io/sync-wave": "-1" } },
+    spec: {
+      encryptedData,
+      template: { metadata: { name: secret.secretName, namespace: app.namespace }, type: "Opaque" },
+    },
+  } satisfies SealedSecret;
+}

@@ -1,0 +1,151 @@
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { ClusterModel, PlatformModel } from "../model/model.js";
+import { own } from "../model/own.js";
+import type { Origin } from "../model/origin.js";
+import type { ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "../model/resolved.js";
+import type { SecretSourceInput } from "../model/secret-schema.js";
+import type { Settings } from "../model/settings-schema.js";
+
+/** What resolve takes from the merged settings for environment variables and secrets. */
+export type ResolvedSecretSettings = Pick<ResolvedSettings, "env" | "secretEnv" | "envFrom" | "secretFiles"> & {
+  readonly secrets: readonly ResolvedSecret[];
+};
+
+interface Use {
+  readonly keys: Set<string>;
+  whole: boolean;
+  /** The dotted settings path of the first use, for errors. */
+  readonly firstUse: string;
+}
+
+/**
+ * Splits the merged environment into plain values and secret keys, and
+ * resolves every secret the app uses on this cluster against the declaration
+ * that won the merge: the store it reads, the Kubernetes Secret that will hold
+ * it ("<app>-<name>"), and the keys it must provide. Declarations nobody uses
+ * render nothing.
+ */
+export function resolveSecrets(
+  merged: Settings,
+  context: { readonly app: string; readonly cluster: ClusterModel; readonly platform: PlatformModel },
+  where: (path: string) => Origin,
+): { value: ResolvedSecretSettings } | { diagnostics: Diagnostic[] } {
+  const { app, cluster, platform } = context;
+  const onCluster = ` on cluster ${cluster.name}`;
+  const diagnostics: Diagnostic[] = [];
+  const uses = new Map<string, Use>();
+  const use = (name: string, path: string, key?: string) => {
+    let entry = uses.get(name);
+    if (!entry) uses.set(name, (entry = { keys: new Set(), whole: false, firstUse: path }));
+    if (key === undefined) entry.whole = true;
+    else entry.keys.add(key);
+  };
+  const secretName = (name: string) => `${app}-${name}`;
+
+  const env: Record<string, string> = {};
+  const secretEnv: Record<string, SecretKeySelector> = {};
+  for (const [variable, value] of Object.entries(merged.env ?? {})) {
+    if (typeof value === "string") env[variable] = value;
+    else {
+      use(value.secret, `env.${variable}`, value.key);
+      secretEnv[variable] = { secretName: secretName(value.secret), key: value.key };
+    }
+  }
+  const envFrom = (merged.envFrom ?? []).map((whole) => {
+    use(whole.secret, "envFrom");
+    return secretName(whole.secret);
+  });
+  const secretFiles: Record<string, string> = {};
+  for (const [directory, whole] of Object.entries(merged.secretFiles ?? {})) {
+    use(whole.secret, `secretFiles.${directory}`);
+    secretFiles[directory] = secretName(whole.secret);
+  }
+
+  const secrets: ResolvedSecret[] = [];
+  for (const name of [...uses.keys()].sort()) {
+    const { keys, whole, firstUse } = uses.get(name)!;
+    const declared = own(merged.secrets ?? {}, name);
+    if (!declared) {
+      diagnostics.push({
+        code: "resolve/undeclared-secret",
+        message: `secret ${JSON.stringify(name)} is used but not declared${onCluster}`,
+        origin: where(firstUse),
+        hint: `declare it in the app's secrets (or its environment's or cluster's), e.g. secrets: { ${JSON.stringify(name)}: externalSecret({ key: "<path in the store>" }) }`,
+      });
+      continue;
+    }
+    const at = where(`secrets.${name}`);
+    const source = resolveSource(declared, { name, keys, platform, cluster, merged, at, onCluster, diagnostics });
+    if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return { value: { env, secretEnv, envFrom, secretFiles, secrets } };
+}
+
+interface SourceContext {
+  readonly name: string;
+  readonly keys: ReadonlySet<string>;
+  readonly platform: PlatformModel;
+  readonly cluster: ClusterModel;
+  readonly merged: Settings;
+  readonly at: Origin;
+  readonly onCluster: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+function resolveSource(declared: SecretSourceInput, context: SourceContext): ResolvedSecretSource | undefined {
+  const { name, keys, platform, merged, at, onCluster, diagnostics } = context;
+  switch (declared.provider) {
+    case "external-secrets": {
+      const stores = Object.keys(platform.secrets.stores).sort();
+      const storeName = declared.store ?? merged.secretStore ?? (stores.length === 1 ? stores[0] : undefined);
+      const store = storeName === undefined ? undefined : own(platform.secrets.stores, storeName);
+      if (storeName === undefined || !store) {
+        diagnostics.push({
+          code: "resolve/secret-store",
+          message:
+            stores.length === 0
+              ? `secret ${JSON.stringify(name)} reads an External Secrets store, but the platform declares none`
+              : storeName === undefined
+                ? `secret ${JSON.stringify(name)} names no store${onCluster}, and the platform declares several`
+                : `secret ${JSON.stringify(name)} reads store ${JSON.stringify(storeName)}${onCluster}, which the platform does not declare`,
+          origin: at,
+          hint:
+            stores.length === 0
+              ? 'declare the stores on the platform: secretStores: { vault: { kind: "ClusterSecretStore" } }'
+              : `use one of: ${stores.join(", ")} (set secretStore on the environment or cluster, or store on the reference)`,
+        });
+        return undefined;
+      }
+      return {
+        ...declared,
+        store: { name: storeName, kind: store.kind },
+        refreshInterval: declared.refreshInterval ?? platform.secrets.refreshInterval,
+      };
+    }
+    case "sealed-secrets": {
+      const missing = [...keys].filter((key) => !Object.hasOwn(declared.encryptedData, key)).sort();
+      if (missing.length > 0) {
+        diagnostics.push({
+          code: "resolve/sealed-secret-key",
+          message: `sealed secret ${JSON.stringify(name)} has no ${missing.map((key) => JSON.stringify(key)).join(", ")}${onCluster}`,
+          origin: at,
+          hint: `seal the key for this cluster (kubeseal --raw) and add it to encryptedData; it has: ${Object.keys(declared.encryptedData).sort().join(", ")}`,
+        });
+        return undefined;
+      }
+      return declared;
+    }
+    case "sops":
+      if (platform.engine === "argocd") {
+        diagnostics.push({
+          code: "resolve/sops-on-argocd",
+          message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${context.cluster.name} runs Argo CD, which cannot decrypt SOPS`,
+          origin: at,
+          hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
+        });
+        return undefined;
+      }
+      return declared;
+  }
+}
