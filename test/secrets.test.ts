@@ -102,7 +102,7 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     expect(changed.map((o) => o.kind)).toEqual(["ExternalSecret"]);
   });
 
-  it("rotating the key of one cluster's override changes that cluster's file alone", async () => {
+  it("rotating the key in an environment's override changes that environment's files alone", async () => {
     const p = copy();
     edit(
       p,
