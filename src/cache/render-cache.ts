@@ -6,6 +6,8 @@ import { engineFingerprint } from "./engine.js";
 export interface CachedFile {
   readonly path: string;
   readonly sha256: string;
+  /** Its git blob id. */
+  readonly blob: string;
   /** The namespaces of its objects ("" for cluster-scoped). */
   readonly namespaces: readonly string[];
   /**
@@ -23,15 +25,17 @@ export type CachedObject = readonly [string, string, string, string, ...(string 
 const FILE = "\u001e";
 const FIELD = "\u001f";
 
-function encode(files: readonly { path: string; sha256: string; namespaces: readonly string[]; objects: readonly CachedObject[] }[]): string {
-  return files.map((f) => [f.path, f.sha256, f.namespaces.join(","), JSON.stringify(f.objects)].join(FIELD)).join(FILE);
+type Encodable = { path: string; sha256: string; blob: string; namespaces: readonly string[]; objects: readonly CachedObject[] };
+
+function encode(files: readonly Encodable[]): string {
+  return files.map((f) => [f.path, f.sha256, f.blob, f.namespaces.join(","), JSON.stringify(f.objects)].join(FIELD)).join(FILE);
 }
 
 function decode(entry: string): CachedFile[] {
   return entry.split(FILE).map((file) => {
-    const [path = "", sha256 = "", namespaces = "", objects = "[]"] = file.split(FIELD);
+    const [path = "", sha256 = "", blob = "", namespaces = "", objects = "[]"] = file.split(FIELD);
     let decoded: CachedObject[] | undefined;
-    return { path, sha256, namespaces: namespaces.split(","), objects: () => (decoded ??= JSON.parse(objects) as CachedObject[]) };
+    return { path, sha256, blob, namespaces: namespaces.split(","), objects: () => (decoded ??= JSON.parse(objects) as CachedObject[]) };
   });
 }
 
@@ -40,7 +44,7 @@ const isEntries = (value: unknown): value is Record<string, string> =>
 
 /**
  * What each app instance rendered to last time, by a key over everything that
- * renders it (see instance-keys.ts): the path, sha256 and objects of its files
+ * renders it (see instance-keys.ts): the path, hashes and objects of its files
  * — not their bytes, which are in out/ already. An instance whose key is here
  * is not resolved, rendered, checked or serialised again; if out/ turns out
  * not to hold those bytes, synth renders it after all.
@@ -66,7 +70,7 @@ export class RenderCache {
     return decode(hit);
   }
 
-  set(key: string, files: readonly { path: string; sha256: string; namespaces: readonly string[]; objects: readonly CachedObject[] }[]): void {
+  set(key: string, files: readonly Encodable[]): void {
     this.used.set(key, encode(files));
     this.added = true;
   }

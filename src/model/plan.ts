@@ -15,6 +15,8 @@ export interface PlanEntry {
   readonly path: string;
   readonly content?: string;
   readonly sha256: string;
+  /** The id git gives the bytes as a blob: compared with a commit's tree without reading either. */
+  readonly blob: string;
   /** The stack files that shaped this file. */
   readonly sources: readonly string[];
   readonly objects: readonly PlannedObject[];

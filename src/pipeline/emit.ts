@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
+import { blobId } from "../git/git.js";
 import { toYaml, toYamlDocuments } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
@@ -49,7 +50,7 @@ export function assemble(files: readonly PlanEntry[], platformFile: string, gene
 }
 
 export function plannedFile(path: string, content: string, sources: readonly string[], objects: readonly PlannedObject[]): PlannedFile {
-  return { path, content, sha256: sha256(content), sources: [...sources].sort(), objects };
+  return { path, content, sha256: sha256(content), blob: blobId(content), sources: [...sources].sort(), objects };
 }
 
 export function sha256(content: string | Buffer): string {

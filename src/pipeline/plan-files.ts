@@ -117,7 +117,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
         if (!file) return [];
         const content = file.content ?? renderedNow.get(path)?.content;
         if (content === undefined) throw new Error(`sluice could not render ${path} again`);
-        return [{ ...file, content, sha256: file.content === undefined ? renderedNow.get(path)!.sha256 : file.sha256 }];
+        const now = file.content === undefined ? renderedNow.get(path)! : file;
+        return [{ ...file, content, sha256: now.sha256, blob: now.blob }];
       });
     },
   };
@@ -143,6 +144,7 @@ function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {
   return {
     path: file.path,
     sha256: file.sha256,
+    blob: file.blob,
     namespaces: [...new Set(file.objects.map((object) => object.namespace ?? ""))],
     objects: file.objects.map(({ apiVersion, kind, namespace, name }, index): CachedObject => [apiVersion, kind, namespace ?? "", name, ...(inFile[index]!.origin.path ?? [])]),
   };
@@ -158,6 +160,7 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
   return {
     path: file.path,
     sha256: file.sha256,
+    blob: file.blob,
     sources,
     namespaces: file.namespaces,
     get objects() {

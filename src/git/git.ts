@@ -1,0 +1,93 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { simpleGit, type SimpleGit } from "simple-git";
+import { SluiceError } from "../errors.js";
+
+/**
+ * sluice's one door to git, for diff now and for status, promote and
+ * publish later. Every call names its repository; failures are SluiceErrors
+ * that say what to do. Reads go through git's object database (rev-parse,
+ * ls-tree, cat-file): never a checkout, never the worktree or the index.
+ */
+export class GitRepo {
+  private readonly git: SimpleGit;
+  private constructor(readonly root: string) {
+    this.git = simpleGit({ baseDir: root, binary: "git", maxConcurrentProcesses: 2 });
+  }
+
+  /** The repository that holds `dir`; a clear error when there is none. */
+  static async at(dir: string): Promise<GitRepo> {
+    let root: string;
+    try {
+      root = (await simpleGit({ baseDir: dir }).revparse(["--show-toplevel"])).trim();
+    } catch {
+      throw failure(`${dir} is not inside a git repository`, "git/no-repository", "sluice diff compares with the env repo as committed: run it in a git checkout, or pass --env-repo <clone>");
+    }
+    return new GitRepo(root);
+  }
+
+  /** The commit a ref names (a branch, a tag, HEAD~2, a sha). */
+  async commit(ref: string): Promise<string> {
+    if (ref.startsWith("-")) throw failure(`${ref} is not a git ref`, "git/unknown-ref", "name a branch, a tag or a commit");
+    let commit = "";
+    try {
+      commit = (await this.git.revparse(["--verify", "--end-of-options", `${ref}^{commit}`])).trim();
+    } catch {
+      // Reported below.
+    }
+    if (/^[0-9a-f]{40,64}$/.test(commit)) return commit;
+    throw failure(`unknown git ref ${JSON.stringify(ref)} in ${this.root}`, "git/unknown-ref", "name a branch, a tag or a commit that exists here (git fetch first in CI: origin/<branch>)");
+  }
+
+  /** Every file below `prefix` ("" for the whole tree) at `commit`: path relative to the prefix → blob id. */
+  async tree(commit: string, prefix: string): Promise<Map<string, string>> {
+    const args = ["ls-tree", "-r", "-z", "--full-tree", commit, ...(prefix ? ["--", prefix] : [])];
+    const output = await this.git.raw(args);
+    const files = new Map<string, string>();
+    const strip = prefix ? `${prefix}/` : "";
+    for (const record of output.split("\0")) {
+      if (!record) continue;
+      const tab = record.indexOf("\t");
+      const [, type, blob] = record.slice(0, tab).split(" ");
+      const file = record.slice(tab + 1);
+      if (type === "blob" && file.startsWith(strip)) files.set(file.slice(strip.length), blob!);
+    }
+    return files;
+  }
+
+  /** The contents of these blobs, by id, read in one `git cat-file --batch`. */
+  async blobs(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    const contents = new Map<string, string>();
+    if (unique.length === 0) return contents;
+    const output = await new Promise<Buffer>((resolve, reject) => {
+      const child = spawn("git", ["cat-file", "--batch"], { cwd: this.root, stdio: ["pipe", "pipe", "pipe"] });
+      const chunks: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited with ${code}`))));
+      child.stdin.end(`${unique.join("\n")}\n`);
+    });
+    let at = 0;
+    for (const id of unique) {
+      const newline = output.indexOf(10, at);
+      const [, type, size] = output.subarray(at, newline).toString("utf8").split(" ");
+      if (type !== "blob") throw new Error(`git cat-file: ${id} is not a blob`);
+      const start = newline + 1;
+      const end = start + Number(size);
+      contents.set(id, output.subarray(start, end).toString("utf8"));
+      at = end + 1;
+    }
+    return contents;
+  }
+}
+
+/** The id git gives `content` as a blob, so a file is compared with a tree without reading it. */
+export function blobId(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+function failure(message: string, code: string, hint: string): SluiceError {
+  return new SluiceError(`${message}.`, [{ code, message, hint }]);
+}
