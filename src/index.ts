@@ -38,8 +38,12 @@ export { SluiceError, InternalError, isSluiceError } from "./errors.js";
 export { pinpoint } from "./pipeline/locate.js";
 
 // The programmatic API
-export { plan, synth } from "./synth.js";
-export type { Planned, PlanOptions, Stage, SynthOptions, SynthResult } from "./synth.js";
+export { diff, plan, synth } from "./synth.js";
+export type { DiffOptions, Planned, PlanOptions, Stage, SynthOptions, SynthResult } from "./synth.js";
+export type { ClusterDiff, DiffBase, DiffResult } from "./diff/diff.js";
+export type { Attention, AttentionKind, ClusterInfo } from "./diff/attention.js";
+export type { FileChange, ObjectChange } from "./diff/changes.js";
+export type { FieldChange } from "./diff/fields.js";
 export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";
 export type { Drift } from "./pipeline/compare.js";
 export type { WriteResult } from "./pipeline/write.js";

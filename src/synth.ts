@@ -7,6 +7,7 @@ import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
+import { diffPlan, type DiffResult } from "./diff/diff.js";
 import { compare, type Drift } from "./pipeline/compare.js";
 import { discoverStacks } from "./pipeline/discover.js";
 import { LoadCache } from "./cache/load-cache.js";
@@ -75,6 +76,17 @@ export interface SynthResult extends Omit<Planned, "plan"> {
 
 type Timings = Partial<Record<Stage | "typecheck", number>>;
 
+export interface DiffOptions extends PlanOptions {
+  /** The git ref to compare with. Default "HEAD". */
+  readonly base?: string;
+  /** This repo's env repo directory, relative to root. Default "out". */
+  readonly out?: string;
+  /** A separate clone of the env repo to compare with instead (its `envRepo.path` inside it). */
+  readonly envRepo?: string;
+  /** Use the local caches (see SynthOptions). Default true. */
+  readonly cache?: boolean;
+}
+
 /**
  * Compiles the stacks into a file plan with every file's bytes. Pure apart
  * from reading the stacks, and uses no cache:
@@ -116,6 +128,27 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   renderCache.save();
   remember();
   return { ...result, write };
+}
+
+/**
+ * `sluice diff`: compiles the stacks in memory and compares the result,
+ * object by object, with the env repo as committed at a git ref. Reads git's
+ * objects only: never checks anything out, never writes out/.
+ */
+export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
+  const root = realRoot(options.root);
+  const cacheRoot = options.cache === false ? undefined : root;
+  const renderCache = RenderCache.load(cacheRoot);
+  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+  const { model, lazy, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  const result = await diffPlan(root, model, lazy, {
+    envDir: path.resolve(root, options.out ?? "out"),
+    ...(options.base !== undefined ? { base: options.base } : {}),
+    ...(options.envRepo !== undefined ? { envRepo: options.envRepo } : {}),
+  });
+  renderCache.save();
+  remember();
+  return result;
 }
 
 interface Caches {

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
 import { isSluiceError } from "../errors.js";
 import { VERSION } from "../package-root.js";
@@ -38,6 +38,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await synthCommand(options, io);
     });
 
+  program
+    .command("diff")
+    .description("compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref")
+    .option("--base <ref>", "the git ref to compare with", "HEAD")
+    .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
+    .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does")
+    .option("--stacks <dir>", "directory of stack files", "stacks")
+    .option("--out <dir>", "this repo's env repo directory", "out")
+    .option("--root <dir>", "project root; paths are relative to it", ".")
+    .option("--skip-typecheck", "do not type-check the stacks (only when CI already runs tsc on them)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .action(async (options: DiffFlags) => {
+      format = options.format;
+      const { diffCommand } = await import("./diff-command.js");
+      exitCode = await diffCommand(options, io);
+    });
+
+  program
+    .command("ci")
+    .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
+    .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
+    .action(async (target: "github" | "gitlab") => {
+      const { ciTemplate } = await import("../ci/templates.js");
+      io.stdout(ciTemplate(target));
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
@@ -48,6 +74,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 export interface SynthFlags {
   readonly check?: boolean;
+  readonly stacks: string;
+  readonly out: string;
+  readonly root: string;
+  readonly skipTypecheck?: boolean;
+  readonly format: Format;
+}
+
+export interface DiffFlags {
+  readonly base?: string;
+  readonly envRepo?: string;
+  readonly exitCode?: boolean;
   readonly stacks: string;
   readonly out: string;
   readonly root: string;

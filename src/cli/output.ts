@@ -30,7 +30,7 @@ export const processIo: Io = {
   progress: Boolean(process.stderr.isTTY) && !process.env.CI,
 };
 
-export type Format = "text" | "json";
+export type Format = "text" | "markdown" | "json";
 
 export function colors(io: Io) {
   return pc.createColors(io.color);

@@ -5,7 +5,8 @@
  *
  *   cold_s           first synth: no out/, no caches
  *   noop_s           the same again, nothing changed
- *   one_app_s        after a release bump in one app's stack
+ *   diff_s           `sluice diff` after that bump, against the committed env repo (HEAD)
+ *   one_app_s        then `sluice synth` of the bump
  *   check_fresh_s    `synth --check` in a fresh clone (stacks and out/, no caches)
  *   written_*        files each run wrote
  *   peak_mb          the largest resident memory of any of those runs
@@ -35,9 +36,9 @@ interface Run {
   readonly written: number;
 }
 
-/** One `sluice synth` as a user runs it, timed from outside the process. */
+/** One `sluice synth` (or another command) as a user runs it, timed from outside the process. */
 function sluice(project: Project, ...extra: string[]): Run {
-  const command = [process.execPath, CLI, "synth", "--format", "json", ...extra];
+  const command = extra[0] === "diff" ? [process.execPath, CLI, ...extra, "--format", "json"] : [process.execPath, CLI, "synth", "--format", "json", ...extra];
   const argv = HAS_TIME ? ["/usr/bin/time", "-f", "sluice-bench-rss %M", ...command] : command;
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -46,6 +47,18 @@ function sluice(project: Project, ...extra: string[]): Run {
   const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
   const summary = JSON.parse(run.stdout) as { written?: string[] };
   return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0 };
+}
+
+/** The project as a git repository with everything committed, as diff compares with HEAD. */
+function commitAll(project: Project): void {
+  project.write(".gitignore", "node_modules/\n");
+  const git = (...args: string[]) => {
+    const run = spawnSync("git", args, { cwd: project.root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (run.status !== 0) throw new Error(`git ${args[0]} failed:\n${run.stderr}`);
+  };
+  git("init", "-q", "--initial-branch=main");
+  git("add", "-A");
+  git("-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "env repo");
 }
 
 function median(values: number[]): number {
@@ -69,7 +82,7 @@ function committedInstanceFiles(project: Project): number {
 
 function benchFleet(spec: string): Record<string, unknown> {
   const [apps, clusters] = spec.split("x").map(Number) as [number, number];
-  const samples: { cold: Run; noop: Run; oneApp: Run; check: Run }[] = [];
+  const samples: { cold: Run; noop: Run; diffed: Run; oneApp: Run; check: Run }[] = [];
   let project: Project | undefined;
   for (let i = 0; i < runs; i++) {
     project = makeProject(fleetStacks(apps, clusters));
@@ -77,17 +90,20 @@ function benchFleet(spec: string): Record<string, unknown> {
     const cold = sluice(project);
     log(`${spec}: no-op…`);
     const noop = sluice(project);
+    commitAll(project);
     const bumped = `stacks/${appName(1)}.ts`;
     project.write(bumped, project.read(bumped).replace(/"1\.1\.1"/g, '"1.1.9"'));
+    log(`${spec}: diff of one app…`);
+    const diffed = sluice(project, "diff");
     log(`${spec}: one app changed…`);
     const oneApp = sluice(project);
     log(`${spec}: --check on a fresh clone…`);
     const check = sluice(clone(project), "--check");
-    samples.push({ cold, noop, oneApp, check });
+    samples.push({ cold, noop, diffed, oneApp, check });
   }
   const seconds = (pick: (s: (typeof samples)[number]) => Run) => Math.round(median(samples.map((s) => pick(s).seconds)) * 100) / 100;
   const instances = apps * clusters;
-  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.oneApp, s.check].map((r) => r.peakMb ?? 0));
+  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.diffed, s.oneApp, s.check].map((r) => r.peakMb ?? 0));
   return {
     fleet: spec,
     apps,
@@ -96,6 +112,7 @@ function benchFleet(spec: string): Record<string, unknown> {
     files: committedInstanceFiles(project!),
     cold_s: seconds((s) => s.cold),
     noop_s: seconds((s) => s.noop),
+    diff_s: seconds((s) => s.diffed),
     one_app_s: seconds((s) => s.oneApp),
     check_fresh_s: seconds((s) => s.check),
     written_cold: samples[0]!.cold.written,

@@ -1,0 +1,127 @@
+import type { KubernetesObject } from "../k8s/object.js";
+import type { ObjectChange } from "./changes.js";
+import { showValue } from "./fields.js";
+
+/** Where a cluster sits in the rollout, as the diff reports it. */
+export interface ClusterInfo {
+  readonly name: string;
+  /** Undefined for a cluster that is gone from the platform. */
+  readonly wave?: string;
+  readonly environment?: string;
+  readonly production: boolean;
+  /** Whether Argo CD deletes what leaves the env repo there. */
+  readonly prune: boolean;
+}
+
+export type AttentionKind = "deletions" | "orphaned" | "release" | "scale" | "resources" | "access" | "secrets" | "gitops";
+
+/** One thing a reviewer of a production change should not miss. */
+export interface Attention {
+  readonly kind: AttentionKind;
+  readonly cluster: string;
+  readonly production: boolean;
+  readonly message: string;
+}
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"]);
+const ACCESS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "AppProject", "Namespace", "NetworkPolicy"]);
+const SECRETS = new Set(["Secret", "ExternalSecret", "SealedSecret", "SecretStore", "ClusterSecretStore"]);
+const GITOPS = new Set(["Application", "ApplicationSet", "Kustomization", "GitRepository", "HelmRelease"]);
+
+/**
+ * What deserves a reviewer's eye, per cluster: deletions with their count
+ * (the prune blast radius), deletions where prune is off (the objects stay
+ * running, orphaned), releases, scaling and resources, access (RBAC,
+ * projects, namespaces, network policies), secret references, and the GitOps
+ * objects themselves.
+ */
+export function attention(changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>): Attention[] {
+  const notes: Attention[] = [];
+  const byCluster = new Map<string, ObjectChange[]>();
+  for (const change of changes) byCluster.set(change.cluster, [...(byCluster.get(change.cluster) ?? []), change]);
+  for (const [cluster, list] of byCluster) {
+    const info = clusters.get(cluster) ?? { name: cluster, production: false, prune: true };
+    const note = (kind: AttentionKind, message: string) => notes.push({ kind, cluster, production: info.production, message });
+    const removed = list.filter((c) => c.change === "removed");
+    if (removed.length > 0) {
+      const what = countKinds(removed);
+      if (info.prune) note("deletions", `deletes ${removed.length} object${removed.length === 1 ? "" : "s"} on ${cluster}: ${what}`);
+      else {
+        note(
+          "orphaned",
+          `${removed.length} object${removed.length === 1 ? "" : "s"} leave${removed.length === 1 ? "s" : ""} the env repo on ${cluster}, where prune is off: ${what} will keep running, orphaned, until someone deletes ${removed.length === 1 ? "it" : "them"}`,
+        );
+      }
+    }
+    for (const change of list) {
+      const label = `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
+      if (WORKLOADS.has(change.kind)) {
+        for (const release of releases(change)) note("release", `${release} on ${cluster}`);
+        const scale = change.fields.filter((f) => /^spec\.replicas$|^spec\.template\.spec\.containers\[[^\]]+\]\.resources/.test(f.path));
+        for (const field of scale) note(field.path === "spec.replicas" ? "scale" : "resources", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+        if (change.change === "changed" && change.fields.some((f) => /(secretKeyRef|secretRef|\.secret\b|\.secret\.)/.test(f.path))) {
+          note("secrets", `${label} reads other secrets on ${cluster}`);
+        }
+      }
+      if (change.kind === "HorizontalPodAutoscaler") {
+        if (change.change !== "changed") note("scale", `${label} ${change.change === "added" ? "starts" : "stops"} autoscaling on ${cluster}`);
+        for (const field of change.fields.filter((f) => /^spec\.(minReplicas|maxReplicas|metrics)/.test(f.path))) {
+          note("scale", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+        }
+      }
+      if (ACCESS.has(change.kind)) note("access", `${label} ${change.change} on ${cluster}`);
+      if (SECRETS.has(change.kind)) note("secrets", `${label} ${change.change} on ${cluster}${secretDetail(change)}`);
+      if (GITOPS.has(change.kind)) note("gitops", `${label} ${change.change} on ${cluster}${gitopsDetail(change)}`);
+    }
+  }
+  return notes;
+}
+
+/** "payments 1.6.3 → 1.7.0" for each container whose image changed. */
+function releases(change: ObjectChange): string[] {
+  const images = (object: KubernetesObject | undefined) => {
+    const pod = (object?.spec as { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } | undefined) ?? {};
+    const spec = pod.template?.spec ?? pod.jobTemplate?.spec?.template?.spec;
+    return new Map([...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map((c) => [c.name, c.image]));
+  };
+  const before = images(change.before);
+  const after = images(change.after);
+  const out: string[] = [];
+  for (const [name, image] of after) {
+    const old = before.get(name);
+    if (old === undefined || old === image || image === undefined) continue;
+    out.push(`${change.name}${name === change.name ? "" : ` (${name})`} ${tagOf(old)} → ${tagOf(image)}`);
+  }
+  return out;
+}
+
+interface PodSpec {
+  containers?: { name: string; image?: string }[];
+  initContainers?: { name: string; image?: string }[];
+}
+
+function tagOf(image: string): string {
+  const digest = image.indexOf("@");
+  if (digest >= 0) return image.slice(digest + 1, digest + 20);
+  const colon = image.lastIndexOf(":");
+  return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : image;
+}
+
+function secretDetail(change: ObjectChange): string {
+  const keys = change.fields.filter((f) => /remoteRef|secretStoreRef|dataFrom|encryptedData/.test(f.path)).map((f) => f.path);
+  return keys.length > 0 ? ` (${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""})` : "";
+}
+
+function gitopsDetail(change: ObjectChange): string {
+  const fields = change.fields.filter((f) => /^spec\.(syncPolicy|project|destination|source)/.test(f.path));
+  return fields.length > 0 ? `: ${fields.slice(0, 3).map((f) => `${f.path} ${showValue(f.old, 30)} → ${showValue(f.new, 30)}`).join("; ")}` : "";
+}
+
+function countKinds(changes: readonly ObjectChange[]): string {
+  const counts = new Map<string, number>();
+  for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(", ");
+}

@@ -1,0 +1,152 @@
+import path from "node:path";
+import { SluiceError } from "../errors.js";
+import { GitRepo } from "../git/git.js";
+import type { Model } from "../model/model.js";
+import type { PlanEntry } from "../model/plan.js";
+import { pinpointAll } from "../pipeline/locate.js";
+import type { LazyPlan } from "../pipeline/plan-files.js";
+import { attention, type Attention, type ClusterInfo } from "./attention.js";
+import { compareObjects, textPatch, type FileChange, type ObjectChange } from "./changes.js";
+import { clusterOf, objectId, objectsIn, type TreeObject } from "./objects.js";
+
+export interface DiffBase {
+  /** The ref as given, e.g. "HEAD" or "origin/main". */
+  readonly ref: string;
+  readonly commit: string;
+  /** The env repo's directory inside its git repository ("" for its root). */
+  readonly path: string;
+}
+
+/** One cluster's part of the diff, in rollout order. */
+export interface ClusterDiff extends ClusterInfo {
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly objects: readonly ObjectChange[];
+}
+
+export interface DiffResult {
+  readonly base: DiffBase;
+  /** True when the stacks compile to exactly what the base holds, object for object. */
+  readonly same: boolean;
+  readonly totals: { readonly added: number; readonly changed: number; readonly removed: number };
+  readonly clusters: readonly ClusterDiff[];
+  readonly attention: readonly Attention[];
+  /** The env repo's own files (README, CODEOWNERS, the lock, kustomizations). */
+  readonly files: readonly FileChange[];
+  /** Files whose bytes differ although every object in them is the same: a change of layout, not of what runs. */
+  readonly relaid: readonly string[];
+}
+
+/**
+ * Compares a compiled plan with the env repo as committed at a ref. Only
+ * files whose git blob differs are read and parsed, so the cost follows the
+ * change, not the fleet.
+ */
+export async function diffPlan(
+  root: string,
+  model: Model,
+  lazy: LazyPlan,
+  options: { readonly envDir: string; readonly base?: string; readonly envRepo?: string },
+): Promise<DiffResult> {
+  const ref = options.base ?? "HEAD";
+  const repo = await GitRepo.at(options.envRepo ? path.resolve(root, options.envRepo) : options.envDir);
+  const commit = await repo.commit(ref);
+  const prefix = options.envRepo ? model.platform.envRepo.path : path.relative(repo.root, options.envDir).split(path.sep).join("/");
+  if (prefix.startsWith("..")) throw new SluiceError(`${options.envDir} is outside the git repository ${repo.root}.`, []);
+  const tree = await repo.tree(commit, prefix);
+  if (tree.size === 0) {
+    throw new SluiceError(`There is no env repo at ${ref} (${prefix || "the repository root"} holds no files there).`, [
+      {
+        code: "diff/no-env-repo",
+        message: `${ref} has no ${prefix ? `${prefix}/` : "files"}`,
+        hint: "commit the output of `sluice synth` first, or compare with another ref (--base) or a clone of the env repo (--env-repo)",
+      },
+    ]);
+  }
+
+  const planned = new Map(lazy.files.map((file) => [file.path, file]));
+  const differing = lazy.files.filter((file) => tree.get(file.path) !== file.blob).map((file) => file.path);
+  const gone = [...tree.keys()].filter((file) => !planned.has(file)).sort();
+  const now = new Map(lazy.materialize(differing).map((file) => [file.path, file]));
+  const was = await repo.blobs([...differing, ...gone].flatMap((file) => (tree.has(file) ? [tree.get(file)!] : [])));
+  const baseText = (file: string) => (tree.has(file) ? was.get(tree.get(file)!) : undefined);
+
+  const before: TreeObject[] = [];
+  const after: TreeObject[] = [];
+  const files: FileChange[] = [];
+  const objectFiles: string[] = [];
+  for (const file of [...differing, ...gone].sort()) {
+    const old = baseText(file);
+    const current = now.get(file)?.content;
+    const oldObjects = old === undefined ? [] : objectsIn(file, old);
+    const newObjects = current === undefined ? [] : objectsIn(file, current);
+    if (oldObjects === undefined || newObjects === undefined) {
+      files.push({ change: old === undefined ? "added" : current === undefined ? "removed" : "changed", file, patch: textPatch(old ?? "", current ?? "") });
+      continue;
+    }
+    before.push(...oldObjects);
+    after.push(...newObjects);
+    objectFiles.push(file);
+  }
+
+  const origins = originIndex(root, now);
+  const changes = compareObjects(before, after, (object) => origins.get(object.id));
+  const info = clusterInfo(model, changes);
+  const notes = attention(changes, info);
+  const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
+    const objects = changes.filter((c) => c.cluster === cluster.name);
+    if (objects.length === 0) return [];
+    const count = (kind: ObjectChange["change"]) => objects.filter((c) => c.change === kind).length;
+    return [{ ...cluster, added: count("added"), changed: count("changed"), removed: count("removed"), objects }];
+  });
+  const total = (kind: ObjectChange["change"]) => changes.filter((c) => c.change === kind).length;
+  const touched = new Set(changes.flatMap((c) => [c.file, ...(c.movedFrom ? [c.movedFrom] : [])]));
+  return {
+    base: { ref, commit, path: prefix },
+    same: changes.length === 0 && files.length === 0,
+    totals: { added: total("added"), changed: total("changed"), removed: total("removed") },
+    clusters,
+    attention: notes,
+    files,
+    relaid: objectFiles.filter((file) => !touched.has(file)),
+  };
+}
+
+/** The stack line of every object now planned in these files, pinpointed once per stack file. */
+function originIndex(root: string, files: ReadonlyMap<string, PlanEntry>) {
+  const entries: { id: string; origin: NonNullable<PlanEntry["objects"][number]["origin"]> }[] = [];
+  for (const file of files.values()) {
+    const cluster = clusterOf(file.path);
+    if (cluster === undefined) continue;
+    for (const object of file.objects) entries.push({ id: objectId(cluster, object.apiVersion, object.kind, object.namespace, object.name), origin: object.origin });
+  }
+  const pinned = pinpointAll(
+    root,
+    entries.map(({ origin }) => ({ code: "", message: "", origin })),
+  );
+  return new Map(entries.map(({ id }, i) => [id, pinned[i]!.origin!]));
+}
+
+/**
+ * Every cluster of the platform in rollout order, then any cluster the base
+ * has that the platform no longer declares. Production is an environment
+ * whose name starts with "prod"; prune is the environment's sync policy.
+ */
+function clusterInfo(model: Model, changes: readonly ObjectChange[]): Map<string, ClusterInfo> {
+  const { platform } = model;
+  const info = new Map<string, ClusterInfo>();
+  for (const wave of platform.waves) {
+    for (const name of wave.clusters) {
+      const cluster = platform.clusters.find((c) => c.name === name)!;
+      const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+      info.set(name, { name, wave: wave.name, environment: environment.name, production: /^prod/.test(environment.name), prune: environment.sync.prune });
+    }
+  }
+  for (const change of changes) {
+    // A cluster the platform dropped: where its Argo CD still runs and prunes,
+    // an empty path means deleting everything, so count it as deletions.
+    if (!info.has(change.cluster)) info.set(change.cluster, { name: change.cluster, production: false, prune: true });
+  }
+  return info;
+}

@@ -1,0 +1,67 @@
+import pc from "picocolors";
+import { formatOrigin } from "../model/origin.js";
+import type { ObjectChange } from "./changes.js";
+import type { DiffResult } from "./diff.js";
+import { showValue } from "./fields.js";
+
+type Colors = Pick<typeof pc, "bold" | "red" | "green" | "yellow" | "cyan" | "dim">;
+const plain: Colors = { bold: String, red: String, green: String, yellow: String, cyan: String, dim: String } as unknown as Colors;
+
+const MARK = { added: "+", changed: "~", removed: "-" } as const;
+
+/** `sluice diff` for a terminal: the summary by wave and cluster, what needs attention, then each object's change. */
+export function formatDiffText(result: DiffResult, color: boolean): string {
+  const c = color ? pc : plain;
+  const base = `${result.base.ref} (${result.base.commit.slice(0, 7)})`;
+  if (result.same) return `No changes: the stacks compile to what ${base} holds.${relaid(result)}\n`;
+  const lines: string[] = [];
+  const { added, changed, removed } = result.totals;
+  lines.push(c.bold(`sluice diff against ${base}: ${counts(added, changed, removed)} on ${result.clusters.length} cluster${result.clusters.length === 1 ? "" : "s"}`), "");
+  let wave: string | undefined = "";
+  for (const cluster of result.clusters) {
+    if (cluster.wave !== wave) {
+      wave = cluster.wave;
+      lines.push(`  wave ${wave ?? "(no longer declared)"}`);
+    }
+    const tags = [cluster.production ? c.yellow("production") : "", cluster.prune ? "" : "prune off"].filter(Boolean).join(", ");
+    lines.push(`    ${cluster.name.padEnd(20)} ${counts(cluster.added, cluster.changed, cluster.removed)}${tags ? `  (${tags})` : ""}`);
+  }
+  if (result.attention.length > 0) {
+    lines.push("", c.bold("Needs attention:"));
+    for (const note of result.attention) lines.push(`  ${c.yellow("!")} ${note.kind.padEnd(9)} ${note.production ? c.bold(note.message) : note.message}`);
+  }
+  for (const cluster of result.clusters) {
+    lines.push("", c.bold(`${cluster.name}  (wave ${cluster.wave ?? "—"}${cluster.production ? ", production" : ""}${cluster.prune ? "" : ", prune off"})`));
+    for (const change of cluster.objects) lines.push(...objectLines(change, c));
+  }
+  if (result.files.length > 0) {
+    lines.push("", c.bold("Env repo files:"));
+    for (const file of result.files) lines.push(`  ${MARK[file.change]} ${file.file}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function objectLines(change: ObjectChange, c: Colors): string[] {
+  const color = change.change === "added" ? c.green : change.change === "removed" ? c.red : c.yellow;
+  const where = change.origin ? c.dim(`  ${formatOrigin(change.origin)}`) : change.change === "removed" ? c.dim("  (no longer in the stacks)") : "";
+  const lines = [`  ${color(`${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`)}${where}`];
+  if (change.movedFrom) lines.push(c.dim(`      moved from ${change.movedFrom}`));
+  for (const field of change.fields.slice(0, 20)) lines.push(`      ${field.path}: ${showValue(field.old)} → ${showValue(field.new)}`);
+  if (change.fields.length > 20) lines.push(c.dim(`      … and ${change.fields.length - 20} more fields`));
+  for (const line of change.patch.split("\n")) {
+    if (!line) continue;
+    lines.push(`    ${line.startsWith("+") ? c.green(line) : line.startsWith("-") ? c.red(line) : line.startsWith("@@") ? c.cyan(line) : c.dim(line)}`);
+  }
+  return lines;
+}
+
+/** A note on files that differ in layout alone (objects moved between files), which `sluice synth` rewrites. */
+export function relaid(result: DiffResult): string {
+  const n = result.relaid.length;
+  return n === 0 ? "" : ` ${n} file${n === 1 ? " is" : "s are"} laid out differently (the same objects, moved between files); \`sluice synth\` rewrites ${n === 1 ? "it" : "them"}.`;
+}
+
+export function counts(added: number, changed: number, removed: number): string {
+  const parts = [changed ? `${changed} changed` : "", added ? `${added} added` : "", removed ? `${removed} removed` : ""].filter(Boolean);
+  return parts.join(", ") || "no object changes";
+}

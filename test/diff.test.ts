@@ -1,0 +1,190 @@
+/**
+ * `sluice diff` against real git repositories: what each wave and cluster
+ * would get, object by object, compared with the env repo as committed.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+import { beforeAll, describe, expect, it } from "vitest";
+import { diff, synth, type DiffResult } from "sluice";
+import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
+import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { edit } from "./helpers/stack-edit.js";
+
+/** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
+async function committed(from?: Project): Promise<Project> {
+  const p = from ? copyProject(from) : makeProject(exampleStacks());
+  p.write(".gitignore", "node_modules/\n");
+  if (!from) await synth({ root: p.root });
+  const git = simpleGit(p.root);
+  await git.init(["--initial-branch=main"]);
+  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+  await git.add(".").commit("env repo");
+  return p;
+}
+
+let base: Project;
+beforeAll(async () => {
+  base = await committed();
+});
+
+const fresh = () => committed(base);
+const changesOf = (result: DiffResult) =>
+  result.clusters.flatMap((c) => c.objects.map((o) => `${o.change} ${o.cluster} ${o.kind} ${o.name}`));
+const sluice = (p: Project, ...args: string[]) => spawnSync(process.execPath, [CLI, "diff", ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+describe("sluice diff", () => {
+  it("shows exactly the changed objects of a release bump, with the release on its cluster", async () => {
+    const p = await fresh();
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    expect(changesOf(result)).toEqual(["changed prod-us-1 Deployment payments"]);
+    const [change] = result.clusters[0]!.objects;
+    expect(change!.fields.map((f) => f.path)).toEqual([
+      'spec.template.metadata.labels["app.kubernetes.io/version"]',
+      "spec.template.spec.containers[payments].image",
+    ]);
+    expect(change!.origin?.file).toBe("stacks/payments.ts");
+    expect(result.attention).toEqual([{ kind: "release", cluster: "prod-us-1", production: true, message: "payments 1.6.3 → 1.6.4 on prod-us-1" }]);
+    // Nothing was written, and git's index and worktree are as they were.
+    expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
+    expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/payments.ts"]);
+  });
+
+  it("matches objects by identity: a moved object is not a delete plus an add", async () => {
+    const p = await committed(base);
+    // The base lays the ConfigMap out in a file of its own.
+    const file = "out/apps/payments/dev-1/manifest.yaml";
+    const documents = p.read(file).split("---\n");
+    const index = documents.findIndex((d) => d.includes("kind: ConfigMap"));
+    p.write("out/apps/payments/dev-1/configmap.yaml", documents[index]!);
+    p.write(file, documents.filter((_, i) => i !== index).join("---\n"));
+    await simpleGit(p.root).add(".").commit("another layout");
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    expect(changesOf(result)).toEqual([]);
+    expect(result.same).toBe(true);
+    expect([...result.relaid].sort()).toEqual(["apps/payments/dev-1/configmap.yaml", "apps/payments/dev-1/manifest.yaml"]);
+  });
+
+  it("flags the production deletions of a deleted app, with counts", async () => {
+    const p = await fresh();
+    p.remove("stacks/payments.ts");
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    const prodUs = result.clusters.find((c) => c.name === "prod-us-1")!;
+    expect(prodUs.production).toBe(true);
+    expect(prodUs.removed).toBeGreaterThan(0);
+    expect(result.attention.filter((n) => n.cluster === "prod-us-1" && n.production).map((n) => n.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^${prodUs.removed} objects leave the env repo on prod-us-1, where prune is off: .*1 Deployment.* will keep running, orphaned`)),
+    );
+    const dev = result.attention.find((n) => n.cluster === "dev-1" && n.kind === "deletions")!;
+    expect(dev.message).toMatch(/^deletes \d+ objects on dev-1: .*1 Application.*1 Deployment/);
+    expect(dev.production).toBe(false);
+  });
+
+  it("calls out an object removed where prune is off as orphaned", async () => {
+    const p = await fresh();
+    // GIVEN search, on every cluster, with an extra ConfigMap, committed
+    const extra = '  objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "search-extra" }, data: { a: "b" } }],\n';
+    edit(p, "stacks/search.ts", "  autoscaling:", `${extra}  autoscaling:`);
+    await synth({ root: p.root, skipTypecheck: true });
+    await simpleGit(p.root).add(".").commit("search gets an extra ConfigMap");
+    // WHEN it is taken out again
+    edit(p, "stacks/search.ts", extra, "");
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    // THEN dev and staging (prune on) delete it; production (prune off) keeps it running, orphaned
+    expect(changesOf(result).sort()).toEqual(["dev-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`));
+    expect(result.attention.filter((n) => n.kind === "deletions").map((n) => n.cluster)).toEqual(["dev-1", "staging-1"]);
+    const orphaned = result.attention.filter((n) => n.kind === "orphaned");
+    expect(orphaned.map((n) => n.cluster)).toEqual(["prod-eu-1", "prod-us-1"]);
+    expect(orphaned[0]!.message).toBe("1 object leaves the env repo on prod-eu-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it");
+  });
+
+  it("compares with a separate clone of the env repo (--env-repo)", async () => {
+    const p = await fresh();
+    const envRepo = path.join(p.root, "..", `${path.basename(p.root)}-env`);
+    fs.cpSync(path.join(p.root, "out"), envRepo, { recursive: true });
+    const git = simpleGit(envRepo);
+    await git.init(["--initial-branch=main"]);
+    await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+    await git.add(".").commit("env repo");
+    edit(p, "stacks/search.ts", "max: 20", "max: 30");
+    const result = await diff({ root: p.root, skipTypecheck: true, envRepo });
+    expect(changesOf(result)).toEqual(["changed prod-eu-1 HorizontalPodAutoscaler search", "changed prod-us-1 HorizontalPodAutoscaler search"]);
+    expect(result.attention.map((n) => n.message)).toContain("HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1");
+    fs.rmSync(envRepo, { recursive: true, force: true });
+  });
+});
+
+describe("the sluice diff command", () => {
+  it("exits 0 with a clear line when nothing changes, and 1 with --exit-code when something does", async () => {
+    const p = await fresh();
+    const same = sluice(p, "--skip-typecheck");
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/^No changes: the stacks compile to what HEAD \([0-9a-f]{7}\) holds\.\n$/);
+    expect(sluice(p, "--skip-typecheck", "--exit-code").status).toBe(0);
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    const changed = sluice(p, "--skip-typecheck", "--exit-code");
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain("payments 1.6.3 → 1.6.4 on prod-us-1");
+    expect(sluice(p, "--skip-typecheck").status).toBe(0);
+  });
+
+  it("exits 2 on an unknown ref, a ref without the env repo, and stacks that do not compile", async () => {
+    const p = await fresh();
+    const unknown = sluice(p, "--skip-typecheck", "--base", "no-such-branch");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown git ref "no-such-branch"/);
+    const git = simpleGit(p.root);
+    await git.checkout(["--orphan", "empty"]);
+    await git.rm(["-r", "--cached", "-q", "."]);
+    await git.add("stacks").commit("stacks only");
+    const none = sluice(p, "--skip-typecheck", "--base", "empty");
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/no env repo at empty/i);
+    p.write("stacks/broken.ts", 'import { platform } from "./platform.js";\nplatform.app("broken", { team: "nobody" });\n');
+    const broken = sluice(p);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/stacks\/broken\.ts:\d+:\d+/);
+  });
+
+  it("prints JSON for machines", async () => {
+    const p = await fresh();
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    const run = sluice(p, "--skip-typecheck", "--format", "json");
+    const json = JSON.parse(run.stdout);
+    expect(json.same).toBe(false);
+    expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/payments.ts" } });
+    expect(json.clusters[0].objects[0].before).toBeUndefined();
+  });
+});
+
+describe("the markdown comment", () => {
+  it("matches the golden file for the example after a one-app release bump", async () => {
+    const p = await fresh();
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    const markdown = formatDiffMarkdown({ ...result, base: { ...result.base, commit: "0".repeat(40) } });
+    const golden = path.join(REPO, "test/golden/diff-release-bump.md");
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, markdown);
+    expect(markdown).toBe(fs.readFileSync(golden, "utf8"));
+    expect(markdown.split("\n").length).toBeLessThan(60);
+  });
+
+  it("stays under GitHub's comment limit for a fleet-wide change, and says what it left out", async () => {
+    const p = await fresh();
+    // Every app on every cluster changes: the platform's LOG_LEVEL reaches every ConfigMap and Deployment.
+    edit(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" },', 'env: { LOG_LEVEL: "trace" },');
+    edit(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "info" },', 'env: { LOG_LEVEL: "notice" },');
+    edit(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "warn" },', 'env: { LOG_LEVEL: "error" },');
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    const full = formatDiffMarkdown(result, Number.MAX_SAFE_INTEGER);
+    const limit = Math.floor(full.length / 3);
+    const cut = formatDiffMarkdown(result, limit);
+    expect(cut.length).toBeLessThanOrEqual(limit);
+    expect(cut).toMatch(/Cut to fit one comment: .*Run `npx sluice diff --base HEAD` to see all of it/);
+    // The summary and what needs attention are never cut.
+    for (const cluster of result.clusters) expect(cut).toContain(`| \`${cluster.name}\` |`);
+    expect(formatDiffMarkdown(result)).not.toContain("Cut to fit");
+  });
+});
