@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { diff, synth, type DiffResult } from "sluice";
 import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
-import { edit } from "./helpers/stack-edit.js";
+import { edit, lineOf } from "./helpers/stack-edit.js";
 
 /** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
 async function committed(from?: Project): Promise<Project> {
@@ -45,7 +45,8 @@ describe("sluice diff", () => {
       'spec.template.metadata.labels["app.kubernetes.io/version"]',
       "spec.template.spec.containers[payments].image",
     ]);
-    expect(change!.origin?.file).toBe("stacks/payments.ts");
+    // The stack line that caused it: the release of the cluster's wave.
+    expect(change!.origin).toMatchObject({ file: "stacks/payments.ts", line: lineOf(p.read("stacks/payments.ts"), 'prod: "1.6.4"') });
     expect(result.attention).toEqual([{ kind: "release", cluster: "prod-us-1", production: true, message: "payments 1.6.3 → 1.6.4 on prod-us-1" }]);
     // Nothing was written, and git's index and worktree are as they were.
     expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
@@ -169,6 +170,8 @@ describe("the markdown comment", () => {
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, markdown);
     expect(markdown).toBe(fs.readFileSync(golden, "utf8"));
     expect(markdown.split("\n").length).toBeLessThan(60);
+    // The README shows this very comment.
+    expect(fs.readFileSync(path.join(REPO, "README.md"), "utf8")).toContain(markdown);
   });
 
   it("stays under GitHub's comment limit for a fleet-wide change, and says what it left out", async () => {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import type { Model } from "../model/model.js";
+import { childOrigin, type Origin } from "../model/origin.js";
 import type { PlanEntry } from "../model/plan.js";
 import { pinpointAll } from "../pipeline/locate.js";
 import type { LazyPlan } from "../pipeline/plan-files.js";
@@ -90,9 +91,9 @@ export async function diffPlan(
     objectFiles.push(file);
   }
 
-  const origins = originIndex(root, now);
-  const changes = compareObjects(before, after, (object) => origins.get(object.id));
-  const info = clusterInfo(model, changes);
+  const origins = originIndex(now);
+  const info = clusterInfo(model, before, after);
+  const changes = pinpointChanges(root, compareObjects(before, after, (object) => origins.get(object.id)), info);
   const notes = attention(changes, info);
   const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
     const objects = changes.filter((c) => c.cluster === cluster.name);
@@ -113,19 +114,35 @@ export async function diffPlan(
   };
 }
 
-/** The stack line of every object now planned in these files, pinpointed once per stack file. */
-function originIndex(root: string, files: ReadonlyMap<string, PlanEntry>) {
-  const entries: { id: string; origin: NonNullable<PlanEntry["objects"][number]["origin"]> }[] = [];
+/** Where each object now planned in these files was declared (not yet pinned to a line). */
+function originIndex(files: ReadonlyMap<string, PlanEntry>): Map<string, Origin> {
+  const origins = new Map<string, Origin>();
   for (const file of files.values()) {
     const cluster = clusterOf(file.path);
     if (cluster === undefined) continue;
-    for (const object of file.objects) entries.push({ id: objectId(cluster, object.apiVersion, object.kind, object.namespace, object.name), origin: object.origin });
+    for (const object of file.objects) origins.set(objectId(cluster, object.apiVersion, object.kind, object.namespace, object.name), object.origin);
   }
+  return origins;
+}
+
+/**
+ * Moves each change's origin to the line that caused it, where that is known
+ * better than the object's: a new image in an object the blueprint generated
+ * comes from the app's release for the cluster's wave. Each stack file is
+ * parsed once, however many changes point into it.
+ */
+function pinpointChanges(root: string, changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>): ObjectChange[] {
+  const refined = changes.map((change) => {
+    const wave = clusters.get(change.cluster)?.wave;
+    const generated = change.origin && !change.origin.path?.length;
+    const released = change.fields.some((field) => /containers\[[^\]]+\]\.image$/.test(field.path));
+    return generated && released && wave ? childOrigin(change.origin!, "release", wave) : change.origin;
+  });
   const pinned = pinpointAll(
     root,
-    entries.map(({ origin }) => ({ code: "", message: "", origin })),
+    refined.map((origin) => ({ code: "", message: "", ...(origin ? { origin } : {}) })),
   );
-  return new Map(entries.map(({ id }, i) => [id, pinned[i]!.origin!]));
+  return changes.map((change, i) => (pinned[i]!.origin ? { ...change, origin: pinned[i]!.origin! } : change));
 }
 
 /**
@@ -133,7 +150,7 @@ function originIndex(root: string, files: ReadonlyMap<string, PlanEntry>) {
  * has that the platform no longer declares. Production is an environment
  * whose name starts with "prod"; prune is the environment's sync policy.
  */
-function clusterInfo(model: Model, changes: readonly ObjectChange[]): Map<string, ClusterInfo> {
+function clusterInfo(model: Model, ...objects: (readonly TreeObject[])[]): Map<string, ClusterInfo> {
   const { platform } = model;
   const info = new Map<string, ClusterInfo>();
   for (const wave of platform.waves) {
@@ -143,10 +160,10 @@ function clusterInfo(model: Model, changes: readonly ObjectChange[]): Map<string
       info.set(name, { name, wave: wave.name, environment: environment.name, production: /^prod/.test(environment.name), prune: environment.sync.prune });
     }
   }
-  for (const change of changes) {
+  for (const object of objects.flat()) {
     // A cluster the platform dropped: where its Argo CD still runs and prunes,
     // an empty path means deleting everything, so count it as deletions.
-    if (!info.has(change.cluster)) info.set(change.cluster, { name: change.cluster, production: false, prune: true });
+    if (!info.has(object.cluster)) info.set(object.cluster, { name: object.cluster, production: false, prune: true });
   }
   return info;
 }
