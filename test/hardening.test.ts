@@ -69,6 +69,15 @@ describe("security boundaries", () => {
     for (const rule of rules.filter((r) => r.startsWith("/clusters") || r.startsWith("/.sluice"))) expect(rule).toMatch(/ @acme\/platform$/);
     expect(rules.filter((r) => r.includes("clusters") && !r.startsWith("/clusters/ "))).toEqual([]);
   });
+
+  it("CODEOWNERS gives a gated wave's manifests to its approvers alone: a team cannot approve its own production change", () => {
+    const rules = base.read("out/CODEOWNERS").split("\n");
+    expect(rules).toContain("/apps/payments/ @acme/payments");
+    expect(rules).toContain("/apps/payments/prod-eu-1/ @acme/release");
+    expect(rules).toContain("/apps/payments/prod-us-1/ @acme/release");
+    // staging has a soak but no approvers: the team's.
+    expect(rules.filter((r) => r.startsWith("/apps/payments/staging-1/"))).toEqual([]);
+  });
 });
 
 describe("values that are not data", () => {

@@ -55,6 +55,82 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await diffCommand(options, io);
     });
 
+  const promotionFlags = (command: Command) =>
+    command
+      .option("--stacks <dir>", "directory of stack files", "stacks")
+      .option("--out <dir>", "env repo directory to write", "out")
+      .option("--root <dir>", "project root; paths are relative to it", ".")
+      .option("--skip-typecheck", "do not type-check the stacks when synthesizing")
+      .option("--commit", "put the change on a new branch (promote|rollback/<app>/<wave>/<version>) as one commit, and print the pull request")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
+
+  promotionFlags(
+    program
+      .command("release")
+      .description("set an app's release in the first wave (what CI runs after building an image), then synthesize out/")
+      .argument("<app>", "the app")
+      .argument("<version>", 'an immutable release: "1.7.0" or "sha256:<64 hex>"'),
+  ).action(async (app: string, version: string, options: PromotionFlags) => {
+    format = options.format;
+    const { promoteCommand } = await import("./promote-command.js");
+    exitCode = await promoteCommand({ ...options, app, version, first: true }, io);
+  });
+
+  promotionFlags(
+    program
+      .command("promote")
+      .description("move an app's release to the next wave, as the gates allow (soak from git history), then synthesize out/")
+      .argument("<app>", "the app")
+      .option("--to <wave>", "the wave to promote into (default: the next one)")
+      .option("--version <version>", "the release to promote (default: the first wave's)")
+      .option("--force", "promote before the soak time is up (never past a skipped wave); needs --reason")
+      .option("--reason <text>", "why a person forces the gate; reported with the promotion"),
+  ).action(async (app: string, options: PromotionFlags) => {
+    format = options.format;
+    const { promoteCommand } = await import("./promote-command.js");
+    exitCode = await promoteCommand({ ...options, app }, io);
+  });
+
+  promotionFlags(
+    program
+      .command("rollback")
+      .description("put an app's wave back on the release it ran before (git history), then synthesize out/")
+      .argument("<app>", "the app")
+      .requiredOption("--wave <wave>", "the wave to roll back"),
+  ).action(async (app: string, options: PromotionFlags & { wave: string }) => {
+    format = options.format;
+    const { promoteCommand } = await import("./promote-command.js");
+    exitCode = await promoteCommand({ ...options, app, rollbackWave: options.wave }, io);
+  });
+
+  program
+    .command("status")
+    .description("every app across the waves: each wave's release, since when, and whether the next promotion is ready")
+    .option("--stacks <dir>", "directory of stack files", "stacks")
+    .option("--root <dir>", "project root; paths are relative to it", ".")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .action(async (options: { stacks: string; root: string; format: Format }) => {
+      format = options.format;
+      const { status, formatStatus } = await import("../promote/status.js");
+      const result = await status({ root: options.root, stacks: options.stacks });
+      io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result, options.format === "markdown"));
+    });
+
+  program
+    .command("gates")
+    .description("in CI: hold every release change since --base to the waves' gates (order, one wave per change, soak)")
+    .requiredOption("--base <ref>", "the git ref the change is compared with, e.g. origin/main")
+    .option("--force", "record the findings but pass; needs --reason")
+    .option("--reason <text>", "why a person forces the gates")
+    .option("--stacks <dir>", "directory of stack files", "stacks")
+    .option("--root <dir>", "project root; paths are relative to it", ".")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options: { base: string; force?: boolean; reason?: string; stacks: string; root: string; format: Format }) => {
+      format = options.format;
+      const { gatesCommand } = await import("./gates-command.js");
+      exitCode = await gatesCommand(options, io);
+    });
+
   program
     .command("ci")
     .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
@@ -74,6 +150,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 export interface SynthFlags {
   readonly check?: boolean;
+  readonly stacks: string;
+  readonly out: string;
+  readonly root: string;
+  readonly skipTypecheck?: boolean;
+  readonly format: Format;
+}
+
+export interface PromotionFlags {
+  readonly app: string;
+  readonly version?: string;
+  readonly to?: string;
+  readonly force?: boolean;
+  readonly reason?: string;
+  /** `sluice release`: set the first wave. */
+  readonly first?: boolean;
+  /** `sluice rollback --wave`. */
+  readonly rollbackWave?: string;
+  readonly commit?: boolean;
   readonly stacks: string;
   readonly out: string;
   readonly root: string;

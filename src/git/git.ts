@@ -55,6 +55,54 @@ export class GitRepo {
     return files;
   }
 
+  /** The commits that touched `file` (relative to the repository's root), newest first, with their committer time. */
+  async history(file: string, from = "HEAD"): Promise<{ commit: string; time: Date }[]> {
+    let output: string;
+    try {
+      output = await this.git.raw(["log", "--format=%H %ct", from, "--", file]);
+    } catch {
+      return []; // No commits yet.
+    }
+    return output
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [commit, seconds] = line.split(" ");
+        return { commit: commit!, time: new Date(Number(seconds) * 1000) };
+      });
+  }
+
+  /** A file's content at a commit, or undefined when the commit has no such file. */
+  async show(commit: string, file: string): Promise<string | undefined> {
+    const tree = await this.git.raw(["ls-tree", "-z", commit, "--", file]);
+    const blob = tree.split("\0")[0]?.split(/\s/)[2];
+    if (!blob) return undefined;
+    return (await this.blobs([blob])).get(blob);
+  }
+
+  /** The commit HEAD points at, or undefined before the first commit. */
+  async head(): Promise<string | undefined> {
+    try {
+      return (await this.git.revparse(["--verify", "HEAD"])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A new branch from HEAD holding one commit of exactly `paths` (relative to
+   * the repository's root; added, changed or deleted), whatever else the
+   * worktree or index holds. Refuses a branch that exists: never overwritten.
+   */
+  async commitOnNewBranch(branch: string, paths: readonly string[], message: string): Promise<string> {
+    const exists = (await this.git.raw(["branch", "--list", branch])).trim() !== "";
+    if (exists) throw failure(`branch ${branch} exists already`, "git/branch-exists", "delete it or merge it first; sluice never overwrites a branch");
+    await this.git.raw(["switch", "-c", branch]);
+    await this.git.raw(["add", "-A", "--", ...paths]);
+    await this.git.raw(["commit", "-q", "-m", message, "--", ...paths]);
+    return (await this.git.revparse(["HEAD"])).trim();
+  }
+
   /** The contents of these blobs, by id, read in one `git cat-file --batch`. */
   async blobs(ids: readonly string[]): Promise<Map<string, string>> {
     const unique = [...new Set(ids)];

@@ -56,6 +56,8 @@ export interface EnvironmentModel {
   readonly name: string;
   readonly settings: Settings;
   readonly sync: SyncPolicy;
+  /** The env repo revision its clusters' roots and Applications follow. */
+  readonly revision: string;
   readonly origin: Origin;
 }
 

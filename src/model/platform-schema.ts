@@ -32,6 +32,12 @@ export const syncSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   ...settingsShape,
   sync: syncSchema.optional(),
+  /**
+   * The env repo revision this environment's clusters follow (a branch, a
+   * tag, a commit). Default: the platform's envRepo.revision. Pin production
+   * to a tag and it moves only when the tag does, whatever merges to main.
+   */
+  revision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a git branch, tag or commit" }).optional(),
 });
 
 export const clusterSchema = z.strictObject({

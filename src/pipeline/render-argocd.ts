@@ -1,6 +1,6 @@
 import { platformLabels } from "../k8s/labels.js";
 import type { KubernetesObject } from "../k8s/object.js";
-import type { ClusterModel, PlatformModel, SyncPolicy } from "../model/model.js";
+import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -49,7 +49,7 @@ export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel
     },
     {
       path: `${dir}/root.yaml`,
-      object: rootApplication(platform, cluster, environment.sync),
+      object: rootApplication(platform, cluster, environment),
       origin: cluster.origin,
       sources: [platformFile],
     },
@@ -94,7 +94,8 @@ function syncPolicy(sync: SyncPolicy, options: string[]) {
   };
 }
 
-function rootApplication(platform: PlatformModel, cluster: ClusterModel, sync: SyncPolicy): KubernetesObject {
+function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel): KubernetesObject {
+  const { sync } = environment;
   return {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -113,7 +114,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, sync: S
       project: PLATFORM_PROJECT,
       source: {
         repoURL: platform.envRepo.url,
-        targetRevision: platform.envRepo.revision,
+        targetRevision: environment.revision,
         path: sourcePath(platform, `clusters/${cluster.name}`),
       },
       destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
@@ -147,7 +148,7 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
       project: app.team,
       source: {
         repoURL: platform.envRepo.url,
-        targetRevision: platform.envRepo.revision,
+        targetRevision: app.environment.revision,
         path: sourcePath(platform, `apps/${app.name}/${app.cluster.name}`),
       },
       destination: { server: IN_CLUSTER, namespace: app.namespace },

@@ -35,11 +35,19 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   });
   lines.push("```", "");
 
-  lines.push("## Clusters", "", "| cluster | environment | wave | API server |", "|---|---|---|---|");
+  // Shown only where an environment pins its own revision, so the usual README does not change.
+  const pinned = platform.environments.some((e) => e.revision !== platform.envRepo.revision);
+  lines.push(
+    "## Clusters",
+    "",
+    `| cluster | environment | wave | API server |${pinned ? " follows |" : ""}`,
+    `|---|---|---|---|${pinned ? "---|" : ""}`,
+  );
   for (const wave of platform.waves) {
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
-      lines.push(`| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |`);
+      const revision = platform.environments.find((e) => e.name === cluster.environment)!.revision;
+      lines.push(`| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |${pinned ? ` \`${revision}\` |` : ""}`);
     }
   }
   lines.push("");
@@ -120,8 +128,11 @@ function nodeId(name: string): string {
  * out/CODEOWNERS: the platform owners own everything by default, and in
  * particular the GitOps objects under clusters/ (an Application's
  * `spec.project` is what confines a team, so a team must not edit it), the
- * lock and the generated docs. A team owns its apps' manifests; a gated
- * wave's approvers must also review the manifests on that wave's clusters.
+ * lock and the generated docs. A team owns its apps' manifests, except on a
+ * gated wave's clusters: those belong to the wave's approvers alone, so that
+ * with code-owner review required a release there needs them (the team
+ * approves the stack change), and a team cannot approve its own production
+ * change.
  * Later lines win, so the most specific come last. The file changes only when
  * apps, clusters, teams or gates do.
  */
@@ -142,7 +153,7 @@ export function renderCodeowners(model: Model, instances: readonly InstanceRef[]
     lines.push(`${prefix}/apps/${app.name}/ ${team.owners.join(" ")}`);
     for (const wave of platform.waves) {
       if (wave.gate.approvers.length === 0) continue;
-      const reviewers = [...new Set([...team.owners, ...wave.gate.approvers])].join(" ");
+      const reviewers = wave.gate.approvers.join(" ");
       for (const cluster of wave.clusters) {
         if (onCluster.has(`${app.name}/${cluster}`)) lines.push(`${prefix}/apps/${app.name}/${cluster}/ ${reviewers}`);
       }

@@ -43,7 +43,7 @@ function sluice(project: Project, ...extra: string[]): Run {
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
-  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1)) throw new Error(`sluice ${extra.join(" ")} failed (${run.status}):\n${run.stderr}`);
+  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1)) throw new Error(`sluice ${extra.join(" ") || "synth"} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
   const summary = JSON.parse(run.stdout) as { written?: string[] };
   return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0 };

@@ -1,0 +1,41 @@
+import path from "node:path";
+import { plan, promote, release, rollback, SluiceError, type Promotion, type Refusal } from "../index.js";
+import type { PromotionCommit } from "../promote/commit.js";
+import { EXIT, type PromotionFlags } from "./main.js";
+import { colors, type Io } from "./output.js";
+
+/** `sluice release <app> <version>` and `sluice promote <app> [--to] [--version] [--force --reason]`. */
+export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<number> {
+  if (flags.force && !flags.reason?.trim()) {
+    throw new SluiceError("--force needs --reason.", [{ code: "promote/force-without-reason", message: "a forced promotion must say why", hint: '--force --reason "hotfix for the outage, approved by …"' }]);
+  }
+  const common = { root: flags.root, stacks: flags.stacks, out: flags.out, skipTypecheck: Boolean(flags.skipTypecheck), app: flags.app };
+  const result: Promotion | Refusal = flags.first
+    ? await release({ ...common, version: flags.version! })
+    : flags.rollbackWave !== undefined
+      ? await rollback({ ...common, wave: flags.rollbackWave })
+      : await promote({
+        ...common,
+        ...(flags.to !== undefined ? { to: flags.to } : {}),
+        ...(flags.version !== undefined ? { version: flags.version } : {}),
+        ...(flags.force ? { force: { reason: flags.reason!.trim() } } : {}),
+      });
+  const c = colors(io);
+  let pullRequest: PromotionCommit | undefined;
+  if (flags.commit && !("refused" in result)) {
+    const { commitPromotion } = await import("../promote/commit.js");
+    const { model } = await plan({ root: flags.root, stacks: flags.stacks, skipTypecheck: true });
+    pullRequest = await commitPromotion(path.resolve(flags.root), path.resolve(flags.root, flags.out), model, result);
+  }
+  if (flags.format === "json") {
+    io.stdout(`${JSON.stringify("refused" in result ? { ok: false, ...result } : { ok: true, ...result, ...(pullRequest ? { pullRequest } : {}) }, null, 2)}\n`);
+  } else if ("refused" in result) {
+    io.stdout(`${c.yellow("refused")}: ${result.refused}\n  ${c.dim(`hint: ${result.hint}`)}\n`);
+  } else {
+    const step = result.rolledBackFrom ? `${result.to} back from ${result.rolledBackFrom}` : result.from ? `${result.from} → ${result.to}` : `${result.to}`;
+    io.stdout(`${result.app} ${result.version}: ${step} (${result.file}:${result.line}); out/: ${result.write.written.length} written\n`);
+    if (result.forced) io.stdout(`${c.yellow("forced")} past the ${result.gate?.soak ?? ""} soak: ${result.forced}\n`);
+    if (pullRequest) io.stdout(`\nCommitted ${pullRequest.commit.slice(0, 7)} on branch ${pullRequest.branch}. Pull request:\n\n# ${pullRequest.title}\n\n${pullRequest.body}\n`);
+  }
+  return "refused" in result ? EXIT.found : EXIT.ok;
+}

@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Diagnostic } from "../model/diagnostic.js";
+import { own } from "../model/own.js";
+import { plan, type PlanOptions } from "../synth.js";
+import { ReleaseHistory } from "./history.js";
+import { durationMs, formatDuration } from "./promote.js";
+import { findReleases } from "./release-source.js";
+
+export interface GatesResult {
+  readonly base: string;
+  /** Every release that changes between the base and the working tree, and whether its gate allows it. */
+  readonly changes: readonly { readonly app: string; readonly wave: string; readonly from?: string; readonly to: string; readonly allowed: boolean }[];
+  readonly findings: readonly Diagnostic[];
+  /** Set when a person forced the gates: the findings stand, recorded with the reason. */
+  readonly forced?: string;
+}
+
+/**
+ * `sluice gates --base <ref>`, for CI on a pull request: the release changes
+ * between the base and the working tree, each held to the waves' gates. A
+ * release may enter a wave only when the wave before it already ran it at the
+ * base (so one change advances an app by one wave, and never skips one), and
+ * only once it has soaked there for the gate's time, measured from the commit
+ * that put it there. Going back to a release the wave ran before is a
+ * rollback, always allowed.
+ */
+export async function gates(
+  options: Pick<PlanOptions, "root" | "stacks"> & { readonly base: string; readonly now?: Date; readonly force?: { readonly reason: string } },
+): Promise<GatesResult> {
+  const root = path.resolve(options.root ?? ".");
+  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const history = await ReleaseHistory.open(root, options.base);
+  const now = options.now ?? new Date();
+  const waves = model.platform.waves;
+  const changes: GatesResult["changes"][number][] = [];
+  const findings: Diagnostic[] = [];
+  for (const app of model.apps) {
+    const file = app.origin.file;
+    const before = (await history.committed(file, app.name)) ?? new Map<string, string>();
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    const found = findReleases(text, app.name);
+    const literals = found && "source" in found ? found.source.literals : new Map();
+    for (const [i, wave] of waves.entries()) {
+      const to = own(app.release, wave.name);
+      const from = before.get(wave.name);
+      if (to === undefined || to === from) continue;
+      const literal = literals.get(wave.name);
+      const origin = literal ? { file, line: literal.line, column: literal.column } : app.origin;
+      const refuse = (message: string, hint: string) => findings.push({ code: "gates/closed", message, origin, hint });
+      let allowed = true;
+      const previous = waves[i - 1];
+      const rollback = from !== undefined && (await history.hasRun(file, app.name, wave.name, to));
+      if (previous && !rollback) {
+        if (own(app.release, previous.name) !== to) {
+          allowed = false;
+          refuse(`${app.name} ${to} enters ${wave.name}, but ${previous.name} does not run it`, `promote through ${previous.name} first: a release reaches a wave only after the waves before it`);
+        } else if (before.get(previous.name) !== to) {
+          allowed = false;
+          refuse(`${app.name} ${to} enters ${previous.name} and ${wave.name} in one change`, `advance one wave per change: move ${wave.name} in a later pull request, once ${previous.name} has run it`);
+        } else if (wave.gate.soak) {
+          const since = await history.since(file, app.name, previous.name, to);
+          const soakedMs = since ? now.getTime() - since.getTime() : 0;
+          if (soakedMs < durationMs(wave.gate.soak)) {
+            allowed = false;
+            refuse(
+              `${app.name} ${to} has run in ${previous.name} for ${formatDuration(soakedMs)}; ${wave.name} requires ${wave.gate.soak}`,
+              since ? `ready at ${new Date(since.getTime() + durationMs(wave.gate.soak)).toISOString()}` : `${previous.name}'s release is not on ${options.base} yet`,
+            );
+          }
+        }
+      }
+      changes.push({ app: app.name, wave: wave.name, ...(from !== undefined ? { from } : {}), to, allowed });
+    }
+  }
+  return { base: options.base, changes, findings, ...(options.force ? { forced: options.force.reason } : {}) };
+}

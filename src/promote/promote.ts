@@ -1,0 +1,197 @@
+import fs from "node:fs";
+import path from "node:path";
+import { SluiceError } from "../errors.js";
+import { release as releaseSchema } from "../model/app-schema.js";
+import type { AppModel, Model, WaveModel } from "../model/model.js";
+import { own } from "../model/own.js";
+import { plan, synth, type PlanOptions } from "../synth.js";
+import type { WriteResult } from "../pipeline/write.js";
+import { ReleaseHistory } from "./history.js";
+import { findReleases, withRelease } from "./release-source.js";
+
+export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> {
+  readonly out?: string;
+  readonly app: string;
+  /** The wave to promote into. Default: the next wave after the furthest that runs the version. */
+  readonly to?: string;
+  /** The release to promote. Default: the first wave's, the newest. */
+  readonly version?: string;
+  /** A person overriding the soak gate, with the reason; never a skipped wave. */
+  readonly force?: { readonly reason: string };
+  /** The time the soak is measured to. Default: now. */
+  readonly now?: Date;
+}
+
+export interface Promotion {
+  readonly app: string;
+  readonly version: string;
+  /** The wave it entered, and the one it came from (none for `release`). */
+  readonly to: string;
+  readonly from?: string;
+  /** The stack file and line of the literal that was edited. */
+  readonly file: string;
+  readonly line: number;
+  /** The soak the gate asked for and what the previous wave had run, in ms. */
+  readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string };
+  readonly forced?: string;
+  /** Set by rollback: the release the wave ran until now. */
+  readonly rolledBackFrom?: string;
+  readonly write: WriteResult;
+}
+
+/** A promotion the gates do not allow, with why and what would allow it. */
+export interface Refusal {
+  readonly refused: string;
+  readonly hint: string;
+}
+
+/**
+ * `sluice promote`: moves one app's release one wave on, as the platform's
+ * waves and gates allow: only into the next wave, only a release the previous
+ * wave runs, only once it has soaked there for the gate's time (measured from
+ * git history: the commit that put it there). Edits only that wave's release
+ * literal in the stack, then synthesizes out/; a failed synth puts the stack
+ * back as it was.
+ */
+export async function promote(options: PromoteOptions): Promise<Promotion | Refusal> {
+  const root = path.resolve(options.root ?? ".");
+  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const app = findApp(model, options.app);
+  const waves = model.platform.waves;
+  const version = options.version ?? own(app.release, waves[0]!.name);
+  if (version === undefined) return { refused: `app ${app.name} has no release in its first wave, ${waves[0]!.name}`, hint: `sluice release ${app.name} <version> sets it` };
+  const immutable = immutableProblem(version);
+  if (immutable) return immutable;
+  // The furthest wave, in rollout order, that runs this version.
+  let furthest = -1;
+  waves.forEach((wave, i) => {
+    if (own(app.release, wave.name) === version) furthest = i;
+  });
+  if (furthest === -1) return { refused: `no wave runs ${app.name} ${version}`, hint: `promote a release a wave runs, or \`sluice release ${app.name} ${version}\` to start it in ${waves[0]!.name}` };
+  const next = waves[furthest + 1];
+  if (!next) return { refused: `${app.name} ${version} already runs in every wave`, hint: "nothing to promote" };
+  if (options.to !== undefined && options.to !== next.name) {
+    const index = waves.findIndex((w) => w.name === options.to);
+    if (index === -1) return { refused: `there is no wave ${options.to}`, hint: `the waves are: ${waves.map((w) => w.name).join(", ")}` };
+    return index <= furthest
+      ? { refused: `${options.to} already has ${app.name} ${version} or a later step of it`, hint: `the next wave for ${version} is ${next.name}` }
+      : { refused: `promoting ${app.name} ${version} to ${options.to} would skip ${waves.slice(furthest + 1, index).map((w) => w.name).join(", ")}`, hint: `promote to ${next.name} first: a release reaches a wave only after the waves before it` };
+  }
+  const previous = waves[furthest]!;
+  let gate: Promotion["gate"];
+  if (next.gate.soak) {
+    const soakMs = durationMs(next.gate.soak);
+    const since = await (await ReleaseHistory.open(root)).since(app.origin.file, app.name, previous.name, version);
+    const now = options.now ?? new Date();
+    const soakedMs = since ? Math.max(0, now.getTime() - since.getTime()) : 0;
+    gate = { soak: next.gate.soak, soakedMs, ...(since ? { since: since.toISOString() } : {}) };
+    if (soakedMs < soakMs && !options.force) {
+      const ready = since ? new Date(since.getTime() + soakMs).toISOString() : undefined;
+      return {
+        refused: `${app.name} ${version} has run in ${previous.name} for ${formatDuration(soakedMs)}${since ? "" : " (not committed yet)"}; ${next.name} requires ${next.gate.soak}`,
+        hint: ready ? `ready at ${ready}; a person may override with --force --reason "<why>"` : "commit the release to the previous wave first; its soak starts with that commit",
+      };
+    }
+  }
+  const done = await setRelease(root, options, app, waves, next, version);
+  return { ...done, from: previous.name, ...(gate ? { gate } : {}), ...(options.force ? { forced: options.force.reason } : {}) };
+}
+
+/** `sluice release <app> <version>`: what CI calls after building an image — sets the first wave's release. */
+export async function release(options: Omit<PromoteOptions, "to" | "force" | "now"> & { readonly version: string }): Promise<Promotion | Refusal> {
+  const root = path.resolve(options.root ?? ".");
+  const immutable = immutableProblem(options.version);
+  if (immutable) return immutable;
+  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const app = findApp(model, options.app);
+  return setRelease(root, options, app, model.platform.waves, model.platform.waves[0]!, options.version);
+}
+
+/**
+ * `sluice rollback <app> --wave <w>`: the wave goes back to the release it ran
+ * before its current one (from git history), through the same edit and synth
+ * as a promotion. Reverting the promotion's commit does the same.
+ */
+export async function rollback(options: Omit<PromoteOptions, "to" | "version" | "force" | "now"> & { readonly wave: string }): Promise<Promotion | Refusal> {
+  const root = path.resolve(options.root ?? ".");
+  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const app = findApp(model, options.app);
+  const wave = model.platform.waves.find((w) => w.name === options.wave);
+  if (!wave) return { refused: `there is no wave ${options.wave}`, hint: `the waves are: ${model.platform.waves.map((w) => w.name).join(", ")}` };
+  const current = own(app.release, wave.name);
+  if (current === undefined) return { refused: `${app.name} does not run in ${wave.name}`, hint: "nothing to roll back" };
+  const history = await ReleaseHistory.open(root);
+  if (!history.available) return { refused: "rollback reads the previous release from git history, and there is no git repository here", hint: "set the release by hand" };
+  const previous = await history.previous(app.origin.file, app.name, wave.name, current);
+  if (!previous) return { refused: `git history has no release of ${app.name} in ${wave.name} before ${current}`, hint: "set the release by hand" };
+  const done = await setRelease(root, options, app, model.platform.waves, wave, previous.version);
+  return { ...done, rolledBackFrom: current };
+}
+
+async function setRelease(
+  root: string,
+  options: Pick<PromoteOptions, "stacks" | "out" | "skipTypecheck">,
+  app: AppModel,
+  waves: readonly WaveModel[],
+  wave: WaveModel,
+  version: string,
+) {
+  const file = app.origin.file;
+  const full = path.join(root, file);
+  const text = fs.readFileSync(full, "utf8");
+  const found = findReleases(text, app.name);
+  const where = (line: number, column: number) => ({ file, line, column });
+  if (!found) throw notEditable(`the declaration of app ${app.name} is not in ${file} as platform.app("${app.name}", …)`, where(app.origin.line, app.origin.column));
+  if ("problem" in found) throw notEditable(found.problem, where(found.line, found.column));
+  const computed = found.source.computed.get(wave.name);
+  if (computed) throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
+  fs.writeFileSync(full, withRelease(text, found.source, wave.name, version, waves.map((w) => w.name)));
+  let write: WriteResult;
+  try {
+    write = (await synth({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.out ? { out: options.out } : {}), skipTypecheck: Boolean(options.skipTypecheck) })).write!;
+  } catch (error) {
+    fs.writeFileSync(full, text);
+    throw error;
+  }
+  const literal = findReleases(fs.readFileSync(full, "utf8"), app.name);
+  const line = literal && "source" in literal ? (literal.source.literals.get(wave.name)?.line ?? found.source.object.line) : found.source.object.line;
+  return { app: app.name, version, to: wave.name, file, line, write };
+}
+
+function findApp(model: Model, name: string): AppModel {
+  const app = model.apps.find((a) => a.name === name);
+  if (!app) {
+    throw new SluiceError(`There is no app ${name}.`, [
+      { code: "promote/unknown-app", message: `no stack declares app ${JSON.stringify(name)}`, hint: `the apps are: ${model.apps.map((a) => a.name).join(", ")}` },
+    ]);
+  }
+  return app;
+}
+
+function immutableProblem(version: string): Refusal | undefined {
+  return releaseSchema.safeParse(version).success
+    ? undefined
+    : { refused: `${JSON.stringify(version)} is not an immutable release`, hint: 'use a semver tag such as "1.6.3" or a digest "sha256:<64 hex>"; moving tags such as latest are never promoted' };
+}
+
+function notEditable(message: string, origin: { file: string; line: number; column: number }): SluiceError {
+  return new SluiceError(`${message}; nothing was changed.`, [
+    { code: "promote/not-a-literal", message, origin, hint: "write the release as a string literal in the app's release object, so that promote can edit it" },
+  ]);
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "2h", "1d12h", "30m" in milliseconds (the gate syntax the platform schema accepts). */
+export function durationMs(text: string): number {
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/([0-9]+)([smhd])/g)) total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  return total;
+}
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h${minutes % 60 ? `${minutes % 60}m` : ""}` : `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`;
+}

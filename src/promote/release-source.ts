@@ -1,0 +1,127 @@
+import { createRequire } from "node:module";
+
+type TS = typeof import("ts-morph").ts;
+type Node = import("ts-morph").ts.Node;
+
+/** One wave's release as written: the string literal's value and where its text is. */
+export interface ReleaseLiteral {
+  readonly value: string;
+  /** Offsets of the literal's contents (inside the quotes). */
+  readonly start: number;
+  readonly end: number;
+  /** 1-based, for messages. */
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The `release` object of one app's declaration in a stack file. */
+export interface ReleaseSource {
+  /** Wave → its literal, for the waves written as string literals. */
+  readonly literals: ReadonlyMap<string, ReleaseLiteral>;
+  /** Waves whose release is not a string literal (a variable, a call): not editable. */
+  readonly computed: ReadonlyMap<string, { readonly line: number; readonly column: number }>;
+  /** The release object literal itself, where a new wave is inserted. */
+  readonly object: { readonly start: number; readonly end: number; readonly line: number };
+}
+
+export type FindResult = { readonly source: ReleaseSource } | { readonly problem: string; readonly line: number; readonly column: number };
+
+let loaded: TS | undefined;
+function typescript(): TS {
+  loaded ??= (createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph")).ts;
+  return loaded;
+}
+
+/**
+ * Finds the release literals of app `name` in a stack file's text: the
+ * `….app("<name>", { release: { <wave>: "<version>" } })` call. Releases are
+ * literals in the source so that promotion can edit exactly one of them,
+ * keeping every other byte (comments, formatting) as it was.
+ */
+export function findReleases(text: string, name: string): FindResult | undefined {
+  const ts = typescript();
+  const source = ts.createSourceFile("stack.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const at = (node: Node) => {
+    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    return { line: line + 1, column: character + 1 };
+  };
+  let call: import("ts-morph").ts.CallExpression | undefined;
+  const visit = (node: Node): void => {
+    if (call) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "app") {
+      const [first] = node.arguments;
+      if (first && ts.isStringLiteralLike(first) && first.text === name) {
+        call = node;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (!call) return undefined;
+  const spec = unwrap(ts, call.arguments[1]);
+  if (!spec || !ts.isObjectLiteralExpression(spec)) return { problem: `app ${name}'s spec is not written as an object literal here`, ...at(call) };
+  const property = spec.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(ts, p.name) === "release") as import("ts-morph").ts.PropertyAssignment | undefined;
+  if (!property) return { problem: `app ${name} has no release written here`, ...at(spec) };
+  const object = unwrap(ts, property.initializer);
+  if (!object || !ts.isObjectLiteralExpression(object)) return { problem: `app ${name}'s release is not an object literal`, ...at(property) };
+  const literals = new Map<string, ReleaseLiteral>();
+  const computed = new Map<string, { line: number; column: number }>();
+  for (const entry of object.properties) {
+    const wave = ts.isPropertyAssignment(entry) ? propertyName(ts, entry.name) : undefined;
+    if (wave === undefined) continue;
+    const value = unwrap(ts, (entry as import("ts-morph").ts.PropertyAssignment).initializer);
+    if (value && (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value))) {
+      literals.set(wave, { value: value.text, start: value.getStart(source) + 1, end: value.getEnd() - 1, ...at(value) });
+    } else computed.set(wave, at(entry));
+  }
+  return { source: { literals, computed, object: { start: object.getStart(source), end: object.getEnd(), ...at(object) } } };
+}
+
+/**
+ * The stack text with `wave`'s release set to `version`: the literal's
+ * contents replaced when the wave has one, else a property inserted after the
+ * wave before it in `order` (on its own line when the object is written one
+ * wave per line). Nothing else in the text changes.
+ */
+export function withRelease(text: string, source: ReleaseSource, wave: string, version: string, order: readonly string[]): string {
+  const literal = source.literals.get(wave);
+  if (literal) return `${text.slice(0, literal.start)}${version}${text.slice(literal.end)}`;
+  const key = /^[A-Za-z_$][\w$]*$/.test(wave) ? wave : JSON.stringify(wave);
+  const earlier = order.slice(0, order.indexOf(wave)).reverse().find((w) => source.literals.has(w));
+  const body = text.slice(source.object.start, source.object.end);
+  const multiline = body.includes("\n");
+  if (!earlier) {
+    // The first wave: right after the brace.
+    const insert = multiline ? `\n${indentAfter(text, source.object.start)}${key}: "${version}",` : ` ${key}: "${version}",`;
+    return `${text.slice(0, source.object.start + 1)}${insert}${text.slice(source.object.start + 1)}`;
+  }
+  const after = source.literals.get(earlier)!;
+  const close = after.end + 1; // just past the closing quote
+  if (!multiline) return `${text.slice(0, close)}, ${key}: "${version}"${text.slice(close)}`;
+  // One wave per line: a new line after the earlier wave's, after its comment if it has one.
+  const withComma = text[close] === "," ? text : `${text.slice(0, close)},${text.slice(close)}`;
+  const eol = withComma.indexOf("\n", close);
+  const rest = withComma.slice(close + 1, eol === -1 ? undefined : eol).trim();
+  const position = rest === "" || rest.startsWith("//") ? (eol === -1 ? withComma.length : eol) : close + 1;
+  return `${withComma.slice(0, position)}\n${indentOf(text, after.start)}${key}: "${version}",${withComma.slice(position)}`;
+}
+
+function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf("\n", offset) + 1;
+  return /^\s*/.exec(text.slice(lineStart))![0];
+}
+
+function indentAfter(text: string, brace: number): string {
+  const next = text.indexOf("\n", brace) + 1;
+  return /^\s*/.exec(text.slice(next))![0];
+}
+
+function propertyName(ts: TS, name: import("ts-morph").ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : undefined;
+}
+
+function unwrap(ts: TS, node: Node | undefined): Node | undefined {
+  while (node && (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node))) node = node.expression;
+  return node;
+}

@@ -1,0 +1,102 @@
+import path from "node:path";
+import type { Model } from "../model/model.js";
+import { own } from "../model/own.js";
+import { plan, type PlanOptions } from "../synth.js";
+import { ReleaseHistory } from "./history.js";
+import { durationMs, formatDuration } from "./promote.js";
+
+export interface WaveStatus {
+  readonly wave: string;
+  readonly release?: string;
+  /** When the wave started running it (git history); undefined when not committed yet. */
+  readonly since?: string;
+}
+
+/** What `sluice promote` would do next for an app. */
+export interface NextStep {
+  readonly state: "ready" | "blocked" | "done";
+  readonly version?: string;
+  readonly to?: string;
+  /** Why it is blocked, or who must approve once it is ready. */
+  readonly reason?: string;
+  readonly readyAt?: string;
+  readonly approvers?: readonly string[];
+}
+
+export interface AppStatus {
+  readonly app: string;
+  readonly waves: readonly WaveStatus[];
+  readonly next: NextStep;
+}
+
+export interface StatusResult {
+  readonly now: string;
+  readonly waves: readonly string[];
+  readonly apps: readonly AppStatus[];
+}
+
+/**
+ * `sluice status`: every app across the waves — the release each wave runs,
+ * since when (git history), and whether its next promotion is ready, blocked
+ * (and why) or done.
+ */
+export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { readonly now?: Date } = {}): Promise<StatusResult> {
+  const root = path.resolve(options.root ?? ".");
+  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const history = await ReleaseHistory.open(root);
+  const now = options.now ?? new Date();
+  const apps = await Promise.all(model.apps.map((app) => appStatus(model, app, history, now)));
+  return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
+}
+
+async function appStatus(model: Model, app: Model["apps"][number], history: ReleaseHistory, now: Date): Promise<AppStatus> {
+  const { waves } = model.platform;
+  const statuses = await Promise.all(
+    waves.map(async (wave): Promise<WaveStatus> => {
+      const release = own(app.release, wave.name);
+      if (release === undefined) return { wave: wave.name };
+      const since = await history.since(app.origin.file, app.name, wave.name, release);
+      return { wave: wave.name, release, ...(since ? { since: since.toISOString() } : {}) };
+    }),
+  );
+  const version = own(app.release, waves[0]!.name);
+  let furthest = -1;
+  waves.forEach((wave, i) => {
+    if (version !== undefined && own(app.release, wave.name) === version) furthest = i;
+  });
+  const next = waves[furthest + 1];
+  if (version === undefined || furthest === -1) return { app: app.name, waves: statuses, next: { state: "blocked", reason: "no release in the first wave" } };
+  if (!next) return { app: app.name, waves: statuses, next: { state: "done", version } };
+  const approvers = next.gate.approvers.length > 0 ? { approvers: next.gate.approvers } : {};
+  if (next.gate.soak) {
+    const since = statuses[furthest]!.since;
+    const soak = durationMs(next.gate.soak);
+    if (!since) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: `${waves[furthest]!.name}'s release is not committed yet`, ...approvers } };
+    const readyAt = new Date(Date.parse(since) + soak);
+    if (readyAt > now) {
+      return {
+        app: app.name,
+        waves: statuses,
+        next: { state: "blocked", version, to: next.name, reason: `soak: ${formatDuration(readyAt.getTime() - now.getTime())} left of ${next.gate.soak}`, readyAt: readyAt.toISOString(), ...approvers },
+      };
+    }
+  }
+  return { app: app.name, waves: statuses, next: { state: "ready", version, to: next.name, ...approvers } };
+}
+
+/** `sluice status` as a table: text for a terminal, or markdown. */
+export function formatStatus(result: StatusResult, markdown: boolean): string {
+  const now = Date.parse(result.now);
+  const cell = (w: WaveStatus) => (w.release === undefined ? "—" : `${w.release}${w.since ? ` (${formatDuration(now - Date.parse(w.since))})` : " (uncommitted)"}`);
+  const next = (n: NextStep) =>
+    n.state === "done"
+      ? "done"
+      : n.state === "ready"
+        ? `${n.version} → ${n.to}: ready${n.approvers ? ` (approval: ${n.approvers.join(" ")})` : ""}`
+        : `${n.to ? `${n.version} → ${n.to}: ` : ""}blocked, ${n.reason}`;
+  const header = ["app", ...result.waves, "next"];
+  const rows = result.apps.map((a) => [a.app, ...a.waves.map(cell), next(a.next)]);
+  if (markdown) return `${[`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n")}\n`;
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
+  return `${[header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
+}

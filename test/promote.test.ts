@@ -1,0 +1,244 @@
+/**
+ * `sluice release` and `sluice promote` against real git history, with
+ * commit dates set, as a release manager uses them: one wave at a time, each
+ * step one edited literal and the regenerated manifests of that wave.
+ */
+import { spawnSync } from "node:child_process";
+import { simpleGit, type SimpleGit } from "simple-git";
+import { describe, expect, it } from "vitest";
+import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
+import { findReleases, withRelease } from "../src/promote/release-source.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
+
+const T0 = new Date("2026-11-02T09:00:00Z");
+const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+
+/** A git client whose commits carry the given time. */
+function at(p: Project, when: Date): SimpleGit {
+  const date = when.toISOString();
+  return simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+}
+
+/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0. */
+async function catalogMidRollout(): Promise<Project> {
+  const p = makeProject(exampleStacks());
+  p.write(".gitignore", "node_modules/\n");
+  edit(p, "stacks/catalog-api.ts", 'release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" }', 'release: { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" }');
+  await synth({ root: p.root, skipTypecheck: true });
+  const git = at(p, T0);
+  await git.init(["--initial-branch=main"]);
+  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+  await git.add(".").commit("catalog-api 2.3.1 in dev");
+  return p;
+}
+
+const promoted = (result: Promotion | Refusal): Promotion => {
+  expect(result, JSON.stringify(result)).not.toHaveProperty("refused");
+  return result as Promotion;
+};
+const refused = (result: Promotion | Refusal): Refusal => {
+  expect(result, JSON.stringify(result)).toHaveProperty("refused");
+  return result as Refusal;
+};
+
+describe("sluice promote", () => {
+  it("is refused before the soak and allowed after it, measured from the commit that put the release in the previous wave", async () => {
+    const p = await catalogMidRollout();
+    const before = p.read("stacks/catalog-api.ts");
+    const early = refused(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(1) }));
+    expect(early.refused).toBe("catalog-api 2.3.1 has run in dev for 1h; staging requires 2h");
+    expect(early.hint).toContain(`ready at ${hours(2).toISOString()}`);
+    expect(p.read("stacks/catalog-api.ts")).toBe(before);
+
+    const result = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
+    expect(result).toMatchObject({ app: "catalog-api", version: "2.3.1", from: "dev", to: "staging", file: "stacks/catalog-api.ts", gate: { soak: "2h", soakedMs: 3 * 3_600_000, since: T0.toISOString() } });
+  });
+
+  it("changes the staging literal and the staging cluster's files only; production stays at 2.3.0", async () => {
+    const p = await catalogMidRollout();
+    const before = p.read("stacks/catalog-api.ts");
+    const result = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
+    // Exactly one literal changed, every other byte (comments, formatting) kept.
+    expect(p.read("stacks/catalog-api.ts")).toBe(before.replace('staging: "2.3.0"', 'staging: "2.3.1"'));
+    expect(result.line).toBe(lineOf(before, "release:"));
+    expect(result.write.written).toEqual(["apps/catalog-api/staging-1/manifest.yaml"]);
+    const status = await simpleGit(p.root).status();
+    expect(status.files.map((f) => f.path).sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    expect(p.read("out/apps/catalog-api/prod-us-1/manifest.yaml")).toContain("catalog-api:2.3.0");
+  });
+
+  it("refuses to skip a wave, even when forced", async () => {
+    const p = await catalogMidRollout();
+    const skip = refused(await promote({ root: p.root, app: "catalog-api", to: "prod", skipTypecheck: true, now: hours(100), force: { reason: "in a hurry" } }));
+    expect(skip.refused).toBe("promoting catalog-api 2.3.1 to prod would skip staging, prod-canary");
+    expect(skip.hint).toContain("promote to staging first");
+  });
+
+  it("lets a person force the soak with a reason, which is reported", async () => {
+    const p = await catalogMidRollout();
+    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--force", "--reason", "fix for incident 42", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, to: "staging", forced: "fix for incident 42" });
+    const noReason = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--force"], { cwd: p.root, encoding: "utf8" });
+    expect(noReason.status).toBe(2);
+    expect(noReason.stderr).toContain("--force needs --reason");
+  });
+
+  it("exits 1 with the reason when a gate is closed", async () => {
+    const p = await catalogMidRollout();
+    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    // Now is long after T0: staging is ready; prod-canary is not (24h after staging's commit, which is uncommitted).
+    expect(run.status, run.stderr).toBe(0);
+    const next = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(next.status).toBe(1);
+    expect(next.stdout).toMatch(/^refused: catalog-api 2\.3\.1 has run in staging for 0m \(not committed yet\); prod-canary requires 24h/);
+  });
+
+  it("a promotion commit undone with git revert leaves an env repo that passes synth --check", async () => {
+    const p = await catalogMidRollout();
+    promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
+    const git = at(p, hours(3));
+    await git.add(".").commit("promote catalog-api 2.3.1 to staging");
+    await git.revert("HEAD", ["--no-edit"]);
+    expect((await synth({ root: p.root, skipTypecheck: true, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
+    expect(p.read("stacks/catalog-api.ts")).toContain('staging: "2.3.0"');
+  });
+
+  it("refuses a release that is computed rather than written, pointing at it", async () => {
+    const p = await catalogMidRollout();
+    edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', "staging: STAGING");
+    edit(p, "stacks/catalog-api.ts", 'import { platform } from "./platform.js";', 'import { platform } from "./platform.js";\nconst STAGING = "2.3.0";');
+    const diagnostics = await rejection(promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
+    expect(diagnostics[0]).toMatchObject({ code: "promote/not-a-literal", origin: { file: "stacks/catalog-api.ts", line: lineOf(p.read("stacks/catalog-api.ts"), "staging: STAGING") } });
+  });
+
+  it("never promotes a moving tag", async () => {
+    const p = await catalogMidRollout();
+    expect(refused(await promote({ root: p.root, app: "catalog-api", version: "latest", skipTypecheck: true })).refused).toBe('"latest" is not an immutable release');
+  });
+});
+
+describe("sluice promote --commit", () => {
+  it("puts the stack edit and the regenerated files on a branch of their own, one commit, with the deployment record", async () => {
+    const p = await catalogMidRollout();
+    p.write("notes.txt", "a file the user is still editing\n");
+    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const { pullRequest } = JSON.parse(run.stdout) as { pullRequest: { branch: string; commit: string; title: string; body: string } };
+    expect(pullRequest.branch).toBe("promote/catalog-api/staging/2.3.1");
+    expect(pullRequest.title).toBe("promote catalog-api 2.3.1 to staging");
+    expect(pullRequest.body).toContain("- Image: registry.example.com/storefront/catalog-api:2.3.1");
+    expect(pullRequest.body).toContain("- Wave: dev → staging (clusters: staging-1)");
+    expect(pullRequest.body).toMatch(/- Gate: soaked \d+ min in dev \(since 2026-11-02T09:00:00\.000Z\); the gate asks for 2h/);
+    const git = simpleGit(p.root);
+    expect((await git.raw(["show", "--name-only", "--format=", "HEAD"])).trim().split("\n").sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    expect((await git.raw(["log", "-1", "--format=%B"])).trim()).toContain("Sluice-Wave: staging");
+    expect((await git.status()).not_added).toEqual(["notes.txt"]);
+    // One revert undoes it, and the env repo then matches the stacks again.
+    await git.revert("HEAD", ["--no-edit"]);
+    expect((await synth({ root: p.root, skipTypecheck: true, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
+  });
+});
+
+describe("sluice release", () => {
+  it("sets the first wave's release and synthesizes that wave only", async () => {
+    const p = await catalogMidRollout();
+    const result = promoted(await release({ root: p.root, app: "catalog-api", version: "2.3.2", skipTypecheck: true }));
+    expect(result).toMatchObject({ to: "dev", version: "2.3.2" });
+    expect(result.write.written).toEqual(["apps/catalog-api/dev-1/manifest.yaml"]);
+  });
+});
+
+describe("release literals in the source", () => {
+  const stack = [
+    "// Search: owned by storefront.",
+    'export default platform.app("search", {',
+    '  team: "storefront", // the owners',
+    "  release: {",
+    '    dev: "0.9.3", // newest',
+    "    /* staging waits for QA */",
+    "  },",
+    "});",
+    "",
+  ].join("\n");
+
+  it("inserts a wave that has no release yet after the one before it, in the object's own style", () => {
+    const found = findReleases(stack, "search");
+    if (!found || !("source" in found)) throw new Error("not found");
+    const next = withRelease(stack, found.source, "staging", "0.9.3", ["dev", "staging", "prod"]);
+    expect(next).toBe(stack.replace('    dev: "0.9.3", // newest\n', '    dev: "0.9.3", // newest\n    staging: "0.9.3",\n'));
+    const inline = 'platform.app("x", { release: { dev: "1.0.0" } });\n';
+    const one = findReleases(inline, "x");
+    if (!one || !("source" in one)) throw new Error("not found");
+    expect(withRelease(inline, one.source, "staging", "1.0.0", ["dev", "staging"])).toBe('platform.app("x", { release: { dev: "1.0.0", staging: "1.0.0" } });\n');
+  });
+});
+
+describe("sluice gates (in CI)", () => {
+  it("refuses a change that advances an app by two waves, naming the line", async () => {
+    const p = await catalogMidRollout();
+    edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0", "prod-canary": "2.3.0"', 'staging: "2.3.1", "prod-canary": "2.3.1"');
+    const result = await gates({ root: p.root, base: "HEAD", now: hours(100) });
+    expect(result.changes.map((c) => `${c.wave} ${c.from} → ${c.to} ${c.allowed ? "ok" : "closed"}`)).toEqual(["staging 2.3.0 → 2.3.1 ok", "prod-canary 2.3.0 → 2.3.1 closed"]);
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: "gates/closed", message: "catalog-api 2.3.1 enters staging and prod-canary in one change", origin: expect.objectContaining({ file: "stacks/catalog-api.ts", line: lineOf(p.read("stacks/catalog-api.ts"), "release:") }) }),
+    ]);
+    const run = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD"], { cwd: p.root, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    const forced = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    expect(forced.status).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
+  });
+
+  it("holds a one-wave step to the soak, measured from the base's history", async () => {
+    const p = await catalogMidRollout();
+    edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', 'staging: "2.3.1"');
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(1) })).findings.map((f) => f.message)).toEqual(["catalog-api 2.3.1 has run in dev for 1h; staging requires 2h"]);
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(2) })).findings).toEqual([]);
+  });
+
+  it("refuses a skipped wave and allows going back to an earlier release", async () => {
+    const p = await catalogMidRollout();
+    edit(p, "stacks/catalog-api.ts", 'prod: "2.3.0"', 'prod: "2.3.1"');
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(100) })).findings.map((f) => f.message)).toEqual(["catalog-api 2.3.1 enters prod, but prod-canary does not run it"]);
+    edit(p, "stacks/catalog-api.ts", 'prod: "2.3.1"', 'prod: "2.3.0"');
+    // dev goes back to a release it ran before: a rollback.
+    edit(p, "stacks/catalog-api.ts", 'dev: "2.3.1"', 'dev: "2.3.0"');
+    const git = at(p, hours(1));
+    await git.add(".").commit("dev was on 2.3.0 before");
+    edit(p, "stacks/catalog-api.ts", 'dev: "2.3.0"', 'dev: "2.3.1"');
+    await git.add(".").commit("dev 2.3.1 again");
+    edit(p, "stacks/catalog-api.ts", 'dev: "2.3.1"', 'dev: "2.3.0"');
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(2) })).findings).toEqual([]);
+  });
+});
+
+describe("sluice rollback", () => {
+  it("puts a wave back on the release it ran before, from git history", async () => {
+    const p = await catalogMidRollout();
+    promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
+    await at(p, hours(3)).add(".").commit("catalog-api 2.3.1 to staging");
+    const result = promoted(await rollback({ root: p.root, app: "catalog-api", wave: "staging", skipTypecheck: true }));
+    expect(result).toMatchObject({ to: "staging", version: "2.3.0", rolledBackFrom: "2.3.1" });
+    expect(result.write.written).toEqual(["apps/catalog-api/staging-1/manifest.yaml"]);
+  });
+});
+
+describe("sluice status", () => {
+  it("shows each wave's release, since when, and whether the next promotion is ready", async () => {
+    const p = await catalogMidRollout();
+    const early = await status({ root: p.root, now: hours(1) });
+    const catalog = early.apps.find((a) => a.app === "catalog-api")!;
+    expect(catalog.waves[0]).toEqual({ wave: "dev", release: "2.3.1", since: T0.toISOString() });
+    expect(catalog.next).toEqual({ state: "blocked", version: "2.3.1", to: "staging", reason: "soak: 1h left of 2h", readyAt: hours(2).toISOString() });
+    const later = await status({ root: p.root, now: hours(3) });
+    expect(later.apps.find((a) => a.app === "catalog-api")!.next).toEqual({ state: "ready", version: "2.3.1", to: "staging" });
+    expect(later.apps.find((a) => a.app === "search")!.next).toEqual({ state: "done", version: "0.9.2" });
+    const run = spawnSync(process.execPath, [CLI, "status", "--format", "markdown"], { cwd: p.root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\| app \| dev \| staging \| prod-canary \| prod \| next \|$/m);
+    expect(run.stdout).toMatch(/^\| checkout-web \| 3\.2\.0 \(\d+d(\d+h)?\) .* \| 3\.2\.0 → prod: ready \(approval: @acme\/release\) \|$/m);
+  });
+});
+
