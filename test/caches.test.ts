@@ -89,6 +89,26 @@ describe("local caches", () => {
     expect(project.read(file)).toBe(original);
   });
 
+  it("never mix two checkouts that share one node_modules (a second git worktree, a monorepo)", async () => {
+    // GIVEN two copies of the stacks, the second with the first's node_modules linked in
+    const first = makeProject(exampleStacks());
+    const second = makeProject();
+    fs.rmSync(path.join(second.root, "node_modules"), { recursive: true, force: true });
+    fs.symlinkSync(path.join(first.root, "node_modules"), path.join(second.root, "node_modules"), "dir");
+    fs.cpSync(path.join(first.root, "stacks"), path.join(second.root, "stacks"), { recursive: true });
+    second.write("stacks/payments.ts", second.read("stacks/payments.ts").replace('prod: "1.6.3"', 'prod: "1.6.4"'));
+    // WHEN both synthesize, one after the other
+    await synth({ root: first.root });
+    await synth({ root: second.root });
+    await synth({ root: first.root });
+    // THEN each has its own output: the bytes a run without caches gives
+    expect(first.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("payments/api:1.6.3");
+    const fresh = makeProject(Object.fromEntries(Object.entries(second.tree("stacks")).map(([file, content]) => [`stacks/${file}`, content])));
+    await synth({ root: fresh.root, cache: false });
+    expect(second.tree()).toEqual(fresh.tree());
+    expect(second.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("payments/api:1.6.4");
+  });
+
   it("are kept outside out/ and outside the committed tree", async () => {
     const project = copyWithCaches(base);
     await synth({ root: project.root });

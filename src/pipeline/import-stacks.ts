@@ -46,7 +46,9 @@ let tsxRegistered = false;
  * cache dir for the import and removed right after.
  */
 export async function importStacks(root: string, files: readonly string[]): Promise<ImportedStacks> {
-  const bundleFile = path.join(cacheDir(root), `stacks-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
+  // The real path: Node imports a module by its real path, and call sites
+  // are matched against this name (node_modules may be a symlink).
+  const bundleFile = path.join(fs.realpathSync(cacheDir(root)), `stacks-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const entry = files.map((file, i) => `export * as s${i} from ${JSON.stringify(`./${file}`)};`).join("\n");
   let code: string;
   let map: string;
