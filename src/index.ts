@@ -48,6 +48,8 @@ export { promote, release, rollback } from "./promote/promote.js";
 export { status } from "./promote/status.js";
 export type { AppStatus, NextStep, StatusResult, WaveStatus } from "./promote/status.js";
 export { gates } from "./promote/gates.js";
+export { publish } from "./publish/publish.js";
+export type { PublishOptions, PublishResult } from "./publish/publish.js";
 export type { GatesResult } from "./promote/gates.js";
 export type { PromoteOptions, Promotion, Refusal } from "./promote/promote.js";
 export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";

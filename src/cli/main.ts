@@ -132,6 +132,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     });
 
   program
+    .command("publish")
+    .description("write the compiled env repo into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced")
+    .requiredOption("--env-repo <path-or-url>", "the env repository to publish to")
+    .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes hydrator.metadata")
+    .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)")
+    .option("--stacks <dir>", "directory of stack files", "stacks")
+    .option("--root <dir>", "project root; paths are relative to it", ".")
+    .option("--skip-typecheck", "do not type-check the stacks")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options: { envRepo: string; branch?: string; push?: boolean; stacks: string; root: string; skipTypecheck?: boolean; format: Format }) => {
+      format = options.format;
+      const { publish } = await import("../publish/publish.js");
+      const result = await publish({
+        envRepo: options.envRepo,
+        root: options.root,
+        stacks: options.stacks,
+        skipTypecheck: Boolean(options.skipTypecheck),
+        push: Boolean(options.push),
+        ...(options.branch ? { branch: options.branch } : {}),
+      });
+      if (options.format === "json") io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      else if (!result.commit) io.stdout(`${options.envRepo} (${result.branch}) already holds this output; nothing to publish.\n`);
+      else io.stdout(`${result.pushed ? "Pushed" : "Committed (not pushed)"} ${result.commit.slice(0, 7)} to ${result.branch}: ${result.changed.length} file${result.changed.length === 1 ? "" : "s"}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}.\n`);
+    });
+
+  program
     .command("ci")
     .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
     .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
