@@ -28,6 +28,7 @@ describe("sluice ci github", () => {
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       "npm ci",
       "npx sluice synth --check",
+      'npx sluice gates --base "origin/${{ github.base_ref }}"',
       'npx sluice diff --base "origin/${{ github.base_ref }}" --skip-typecheck --format markdown > sluice-diff.md',
     ]);
     const post = steps.at(-1)!;

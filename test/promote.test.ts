@@ -130,7 +130,7 @@ describe("sluice promote --commit", () => {
     expect(pullRequest.title).toBe("promote catalog-api 2.3.1 to staging");
     expect(pullRequest.body).toContain("- Image: registry.example.com/storefront/catalog-api:2.3.1");
     expect(pullRequest.body).toContain("- Wave: dev → staging (clusters: staging-1)");
-    expect(pullRequest.body).toMatch(/- Gate: soaked \d+ min in dev \(since 2026-11-02T09:00:00\.000Z\); the gate asks for 2h/);
+    expect(pullRequest.body).toMatch(/- Gate: ran \d+d(\d+h)? in dev \(since 2026-11-02T09:00:00\.000Z\); the gate asks for 2h/);
     const git = simpleGit(p.root);
     expect((await git.raw(["show", "--name-only", "--format=", "HEAD"])).trim().split("\n").sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
     expect((await git.raw(["log", "-1", "--format=%B"])).trim()).toContain("Sluice-Wave: staging");
@@ -141,12 +141,43 @@ describe("sluice promote --commit", () => {
   });
 });
 
+describe("sluice promote --all-ready", () => {
+  it("promotes every app whose gate is open, each on a branch and commit of its own, and returns to the branch it started on", async () => {
+    const p = await catalogMidRollout();
+    const run = spawnSync(process.execPath, [CLI, "promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    // price-sync's gate is open too, but its sealed secret has no ciphertext for prod-eu-1 yet: refused, the rest go on.
+    expect(run.status, run.stderr).toBe(1);
+    const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
+    expect(promoted.map((c) => c.branch).sort()).toEqual(["promote/catalog-api/staging/2.3.1", "promote/checkout-web/prod/3.2.0", "promote/payments/staging/1.7.0"]);
+    expect(failed).toEqual([{ app: "price-sync", refused: expect.stringMatching(/secret "feed-client" is used but not declared on cluster prod-eu-1/) }]);
+    const git = simpleGit(p.root);
+    expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
+    expect((await git.status()).isClean()).toBe(true);
+    const files = (branch: string) => git.raw(["show", "--name-only", "--format=", branch]).then((out) => out.trim().split("\n").sort());
+    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/checkout-web.ts"]);
+  });
+});
+
 describe("sluice release", () => {
   it("sets the first wave's release and synthesizes that wave only", async () => {
     const p = await catalogMidRollout();
     const result = promoted(await release({ root: p.root, app: "catalog-api", version: "2.3.2", skipTypecheck: true }));
     expect(result).toMatchObject({ to: "dev", version: "2.3.2" });
     expect(result.write.written).toEqual(["apps/catalog-api/dev-1/manifest.yaml"]);
+  });
+});
+
+describe("per-environment env repo revision", () => {
+  it("lets production follow a tag while the other environments follow the branch", async () => {
+    const p = makeProject(exampleStacks());
+    edit(p, "stacks/platform.ts", '      secretStore: "vault-prod",', '      secretStore: "vault-prod",\n      revision: "prod-2026-11-20",');
+    await synth({ root: p.root, skipTypecheck: true });
+    const revision = (file: string) => /targetRevision: (\S+)/.exec(p.read(`out/${file}`))![1];
+    expect(revision("clusters/prod-us-1/root.yaml")).toBe("prod-2026-11-20");
+    expect(revision("clusters/prod-us-1/apps/payments.yaml")).toBe("prod-2026-11-20");
+    expect(revision("clusters/staging-1/root.yaml")).toBe("main");
+    expect(revision("clusters/dev-1/apps/payments.yaml")).toBe("main");
+    expect(p.read("out/README.md")).toContain("| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | `prod-2026-11-20` |");
   });
 });
 
@@ -189,6 +220,11 @@ describe("sluice gates (in CI)", () => {
     const forced = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root, encoding: "utf8" });
     expect(forced.status).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
+    // In CI, a person's override travels in the change itself, as a trailer.
+    await at(p, hours(100)).add(".").commit("catalog-api to staging and prod-canary\n\nSluice-Forced: release train 12, approved by @acme/release");
+    const fromTrailer = await gates({ root: p.root, base: "HEAD~1", now: hours(100) });
+    expect(fromTrailer.forced).toBe("release train 12, approved by @acme/release");
+    expect(fromTrailer.findings).toHaveLength(1);
   });
 
   it("holds a one-wave step to the soak, measured from the base's history", async () => {

@@ -80,15 +80,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     program
       .command("promote")
       .description("move an app's release to the next wave, as the gates allow (soak from git history), then synthesize out/")
-      .argument("<app>", "the app")
+      .argument("[app]", "the app")
       .option("--to <wave>", "the wave to promote into (default: the next one)")
       .option("--version <version>", "the release to promote (default: the first wave's)")
+      .option("--all-ready", "promote every app whose next gate is open, each on a branch of its own (implies --commit)")
       .option("--force", "promote before the soak time is up (never past a skipped wave); needs --reason")
       .option("--reason <text>", "why a person forces the gate; reported with the promotion"),
-  ).action(async (app: string, options: PromotionFlags) => {
+  ).action(async (app: string | undefined, options: PromotionFlags & { allReady?: boolean }) => {
     format = options.format;
-    const { promoteCommand } = await import("./promote-command.js");
-    exitCode = await promoteCommand({ ...options, app }, io);
+    const { promoteCommand, promoteAllReadyCommand } = await import("./promote-command.js");
+    if (options.allReady) exitCode = await promoteAllReadyCommand(options, io);
+    else if (app === undefined) throw new CommanderError(2, "sluice.missingApp", "error: name the app to promote, or pass --all-ready");
+    else exitCode = await promoteCommand({ ...options, app }, io);
   });
 
   promotionFlags(

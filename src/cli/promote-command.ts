@@ -39,3 +39,17 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
   }
   return "refused" in result ? EXIT.found : EXIT.ok;
 }
+
+/** `sluice promote --all-ready`: one branch and commit per app whose next gate is open. */
+export async function promoteAllReadyCommand(flags: Omit<PromotionFlags, "app">, io: Io): Promise<number> {
+  const { promoteAllReady } = await import("../promote/all-ready.js");
+  const result = await promoteAllReady({ root: flags.root, stacks: flags.stacks, out: flags.out, skipTypecheck: Boolean(flags.skipTypecheck) });
+  if (flags.format === "json") io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    for (const done of result.promoted) io.stdout(`${done.title}: branch ${done.branch} (${done.commit.slice(0, 7)})\n`);
+    for (const failed of result.failed) io.stdout(`${failed.app}: refused: ${failed.refused}\n`);
+    if (result.promoted.length + result.failed.length === 0) io.stdout("No promotion is ready.\n");
+  }
+  return result.failed.length > 0 ? EXIT.found : EXIT.ok;
+}
+

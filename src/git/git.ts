@@ -80,6 +80,27 @@ export class GitRepo {
     return (await this.blobs([blob])).get(blob);
   }
 
+  /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
+  async trailers(base: string, key: string): Promise<string[]> {
+    const output = await this.git.raw(["log", `--format=%(trailers:key=${key},valueonly,separator=%x00)%x01`, `${base}..HEAD`]);
+    return output
+      .split("\u0001")
+      .flatMap((commit) => commit.split("\0"))
+      .map((value) => value.trim())
+      .filter(Boolean);
+  }
+
+  /** The branch checked out, or undefined on a detached HEAD. */
+  async branch(): Promise<string | undefined> {
+    const name = (await this.git.raw(["branch", "--show-current"])).trim();
+    return name || undefined;
+  }
+
+  /** Checks out a branch or commit that exists (keeping uncommitted changes, as git switch does). */
+  async switchTo(ref: string): Promise<void> {
+    await this.git.raw(["switch", "--quiet", ...(/^[0-9a-f]{40,64}$/.test(ref) ? ["--detach"] : []), ref]);
+  }
+
   /** The commit HEAD points at, or undefined before the first commit. */
   async head(): Promise<string | undefined> {
     try {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
 import type { Model } from "../model/model.js";
-import type { Promotion } from "./promote.js";
+import { formatDuration, type Promotion } from "./promote.js";
 
 /** What `--commit` made: the branch, its one commit, and the pull request to open. */
 export interface PromotionCommit {
@@ -29,7 +29,7 @@ export async function commitPromotion(root: string, outDir: string, model: Model
     : `${verb} ${promotion.app} ${promotion.version} to ${promotion.to}`;
   const image = promotion.version.startsWith("sha256:") ? `${app.image}@${promotion.version}` : `${app.image}:${promotion.version}`;
   const gate = promotion.gate
-    ? `soaked ${Math.floor(promotion.gate.soakedMs / 60_000)} min in ${promotion.from}${promotion.gate.since ? ` (since ${promotion.gate.since})` : ""}; the gate asks for ${promotion.gate.soak}`
+    ? `ran ${formatDuration(promotion.gate.soakedMs)} in ${promotion.from}${promotion.gate.since ? ` (since ${promotion.gate.since})` : ""}; the gate asks for ${promotion.gate.soak}`
     : "no soak gate";
   const body = [
     `${title}.`,

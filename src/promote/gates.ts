@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { own } from "../model/own.js";
 import { plan, type PlanOptions } from "../synth.js";
+import { GitRepo } from "../git/git.js";
 import { ReleaseHistory } from "./history.js";
 import { durationMs, formatDuration } from "./promote.js";
 import { findReleases } from "./release-source.js";
@@ -73,5 +74,20 @@ export async function gates(
       changes.push({ app: app.name, wave: wave.name, ...(from !== undefined ? { from } : {}), to, allowed });
     }
   }
-  return { base: options.base, changes, findings, ...(options.force ? { forced: options.force.reason } : {}) };
+  const forced = options.force?.reason ?? (await forcedInHistory(root, options.base));
+  return { base: options.base, changes, findings, ...(forced ? { forced } : {}) };
+}
+
+/**
+ * A person's override recorded in the change itself: a `Sluice-Forced:
+ * <reason>` trailer on a commit since the base (what `sluice promote --force
+ * --reason … --commit` writes), so CI honours it and the history keeps why.
+ */
+async function forcedInHistory(root: string, base: string): Promise<string | undefined> {
+  try {
+    const repo = await GitRepo.at(root);
+    return (await repo.trailers(base, "Sluice-Forced"))[0];
+  } catch {
+    return undefined;
+  }
 }

@@ -87,13 +87,15 @@ async function appStatus(model: Model, app: Model["apps"][number], history: Rele
 /** `sluice status` as a table: text for a terminal, or markdown. */
 export function formatStatus(result: StatusResult, markdown: boolean): string {
   const now = Date.parse(result.now);
-  const cell = (w: WaveStatus) => (w.release === undefined ? "—" : `${w.release}${w.since ? ` (${formatDuration(now - Date.parse(w.since))})` : " (uncommitted)"}`);
+  // A digest is recognised by its first hex digits; the JSON format keeps it whole.
+  const short = (release: string | undefined) => (release?.startsWith("sha256:") ? `${release.slice(0, 15)}…` : release);
+  const cell = (w: WaveStatus) => (w.release === undefined ? "—" : `${short(w.release)}${w.since ? ` (${formatDuration(now - Date.parse(w.since))})` : " (uncommitted)"}`);
   const next = (n: NextStep) =>
     n.state === "done"
       ? "done"
       : n.state === "ready"
-        ? `${n.version} → ${n.to}: ready${n.approvers ? ` (approval: ${n.approvers.join(" ")})` : ""}`
-        : `${n.to ? `${n.version} → ${n.to}: ` : ""}blocked, ${n.reason}`;
+        ? `${short(n.version)} → ${n.to}: ready${n.approvers ? ` (approval: ${n.approvers.join(" ")})` : ""}`
+        : `${n.to ? `${short(n.version)} → ${n.to}: ` : ""}blocked, ${n.reason}`;
   const header = ["app", ...result.waves, "next"];
   const rows = result.apps.map((a) => [a.app, ...a.waves.map(cell), next(a.next)]);
   if (markdown) return `${[`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n")}\n`;
