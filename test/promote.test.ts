@@ -4,11 +4,13 @@
  * step one edited literal and the regenerated manifests of that wave.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/promote/release-source.js";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
@@ -61,6 +63,9 @@ describe("sluice promote", () => {
     const result = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
     // Exactly one literal changed, every other byte (comments, formatting) kept.
     expect(p.read("stacks/catalog-api.ts")).toBe(before.replace('staging: "2.3.0"', 'staging: "2.3.1"'));
+    const golden = path.join(REPO, "test/golden/catalog-api.promoted.ts.txt");
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, p.read("stacks/catalog-api.ts"));
+    expect(p.read("stacks/catalog-api.ts")).toBe(fs.readFileSync(golden, "utf8"));
     expect(result.line).toBe(lineOf(before, "release:"));
     expect(result.write.written).toEqual(["apps/catalog-api/staging-1/manifest.yaml"]);
     const status = await simpleGit(p.root).status();
