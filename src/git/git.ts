@@ -124,30 +124,74 @@ export class GitRepo {
     return (await this.git.revparse(["HEAD"])).trim();
   }
 
-  /** The contents of these blobs, by id, read in one `git cat-file --batch`. */
-  async blobs(ids: readonly string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(ids)];
-    const contents = new Map<string, string>();
+  /**
+   * Every commit up to `from` that touched a file below `dir` (relative to the
+   * repository's root), newest first, with its time and the files it touched:
+   * one `git log` for a whole directory of stacks.
+   */
+  async changes(dir: string, from = "HEAD"): Promise<{ commit: string; time: Date; files: string[] }[]> {
+    let output: string;
+    try {
+      output = await this.git.raw(["log", "--format=%x01%H %ct", "--name-only", "--no-renames", from, "--", dir || "."]);
+    } catch {
+      return []; // No commits yet.
+    }
+    return output
+      .split("\u0001")
+      .filter(Boolean)
+      .map((entry) => {
+        const [head = "", ...files] = entry.split("\n");
+        const [commit, seconds] = head.split(" ");
+        return { commit: commit!, time: new Date(Number(seconds) * 1000), files: files.filter(Boolean) };
+      });
+  }
+
+  /**
+   * The contents of objects named `<commit>:<path>` (or blob ids), in one
+   * `git cat-file --batch`; a name that does not exist maps to undefined.
+   */
+  async objects(names: readonly string[]): Promise<Map<string, string | undefined>> {
+    const unique = [...new Set(names)];
+    const contents = new Map<string, string | undefined>();
     if (unique.length === 0) return contents;
-    const output = await new Promise<Buffer>((resolve, reject) => {
+    const output = await this.batch(unique);
+    let at = 0;
+    for (const name of unique) {
+      const newline = output.indexOf(10, at);
+      const header = output.subarray(at, newline).toString("utf8");
+      if (header.endsWith(" missing")) {
+        contents.set(name, undefined);
+        at = newline + 1;
+        continue;
+      }
+      const size = Number(header.split(" ")[2]);
+      const start = newline + 1;
+      contents.set(name, output.subarray(start, start + size).toString("utf8"));
+      at = start + size + 1;
+    }
+    return contents;
+  }
+
+  private batch(names: readonly string[]): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
       const child = spawn("git", ["cat-file", "--batch"], { cwd: this.root, stdio: ["pipe", "pipe", "pipe"] });
       const chunks: Buffer[] = [];
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
       child.on("error", reject);
       child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git cat-file exited with ${code}`))));
-      child.stdin.end(`${unique.join("\n")}\n`);
+      child.stdin.end(`${names.join("\n")}\n`);
     });
-    let at = 0;
-    for (const id of unique) {
-      const newline = output.indexOf(10, at);
-      const [, type, size] = output.subarray(at, newline).toString("utf8").split(" ");
-      if (type !== "blob") throw new Error(`git cat-file: ${id} is not a blob`);
-      const start = newline + 1;
-      const end = start + Number(size);
-      contents.set(id, output.subarray(start, end).toString("utf8"));
-      at = end + 1;
-    }
-    return contents;
+  }
+
+  /** The contents of these blobs, by id, read in one `git cat-file --batch`. */
+  async blobs(ids: readonly string[]): Promise<Map<string, string>> {
+    const found = await this.objects(ids);
+    return new Map(
+      [...found].map(([id, text]) => {
+        if (text === undefined) throw new Error(`git cat-file: blob ${id} is missing`);
+        return [id, text];
+      }),
+    );
   }
 }
 

@@ -32,6 +32,7 @@ export async function gates(
   const root = path.resolve(options.root ?? ".");
   const { model } = await plan({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root, options.base);
+  await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
   const now = options.now ?? new Date();
   const waves = model.platform.waves;
   const changes: GatesResult["changes"][number][] = [];

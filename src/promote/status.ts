@@ -44,6 +44,7 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
   const root = path.resolve(options.root ?? ".");
   const { model } = await plan({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root);
+  await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
   const now = options.now ?? new Date();
   const apps = await Promise.all(model.apps.map((app) => appStatus(model, app, history, now)));
   return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
