@@ -36,9 +36,9 @@ const STRONG: readonly StrongRule[] = [
     rule: "url-credentials",
     what: "a URL with a password in it",
     // scheme://user:<password>@host, where the password is not a placeholder:
-    // one the runtime fills in ($(VAR) for Kubernetes, ${VAR} and {{ … }} for
-    // templates) or one for people (<password>, ***).
-    pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:(?!\$\(|\$\{|\{\{|<[^>\s]*>@|\*+@)[^\s/?#@"']+@[^\s/?#@"']+/i,
+    // one the runtime fills in ($(VAR) for Kubernetes, ${VAR}, $VAR and {{ … }}
+    // for shells and templates) or one for people (<password>, ***).
+    pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:(?!\$\(|\$\{|\$[A-Z_][A-Z0-9_]*@|\{\{|<[^>\s]*>@|\*+@)[^\s/?#@"']+@[^\s/?#@"']+/i,
   },
 ];
 
@@ -47,7 +47,7 @@ const CANDIDATE = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abpos
 
 /** Names under which a value is a credential: matched on the name's words (split on _, -, . and case changes). */
 const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
-const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "client secret", "auth token", "access token"]);
+const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "encryption key", "master key", "client secret", "auth token", "access token"]);
 /** …unless the name says it is about the secret rather than the secret itself. */
 const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store"]);
 

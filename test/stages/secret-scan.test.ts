@@ -35,6 +35,7 @@ const named: [name: string, value: string][] = [
   ["STRIPE_SECRET_KEY", join("sk_", "live_", "51H8x", "Kq2Lm")],
   ["auth-token", join("9f8e7d", "6c5b4a", "3f2e1d0c")],
   ["PRIVATE_KEY", join("MIIBVgIBADAN", "BgkqhkiG9w0B")],
+  ["DATA_ENCRYPTION_KEY", join("k3Y", "-Enc", "rypt", "9Q!")],
 ];
 
 const harmless: [name: string, value: string][] = [
@@ -52,6 +53,7 @@ const harmless: [name: string, value: string][] = [
   ["DB_PASSWORD", "{{ .Values.password }}"],
   ["DB_URL", "postgres://app:$(DB_PASSWORD)@db:5432/app"],
   ["EXAMPLE_URL", "postgres://user:<password>@host"],
+  ["DB_URL", "postgres://app:$DB_PASSWORD@db:5432/app"],
   ["AUTH_ENABLED", "true"],
   ["TOKEN_AUDIENCE", "payments-api"],
   ["AUTH_HEADER", "Authorization"],
