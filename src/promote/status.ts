@@ -1,5 +1,7 @@
 import path from "node:path";
+import { isSluiceError } from "../errors.js";
 import type { Model } from "../model/model.js";
+import { resolve } from "../pipeline/resolve.js";
 import { own } from "../model/own.js";
 import { plan, type PlanOptions } from "../synth.js";
 import { ReleaseHistory } from "./history.js";
@@ -46,11 +48,11 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
   const history = await ReleaseHistory.open(root);
   await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
   const now = options.now ?? new Date();
-  const apps = await Promise.all(model.apps.map((app) => appStatus(model, app, history, now)));
+  const apps = await Promise.all(model.apps.map((app) => appStatus(root, model, app, history, now)));
   return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
 }
 
-async function appStatus(model: Model, app: Model["apps"][number], history: ReleaseHistory, now: Date): Promise<AppStatus> {
+async function appStatus(root: string, model: Model, app: Model["apps"][number], history: ReleaseHistory, now: Date): Promise<AppStatus> {
   const { waves } = model.platform;
   const statuses = await Promise.all(
     waves.map(async (wave): Promise<WaveStatus> => {
@@ -82,7 +84,26 @@ async function appStatus(model: Model, app: Model["apps"][number], history: Rele
       };
     }
   }
+  const unready = wouldNotResolve(root, model, app, next.name, version);
+  if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
   return { app: app.name, waves: statuses, next: { state: "ready", version, to: next.name, ...approvers } };
+}
+
+/**
+ * Why the app would not resolve on the next wave's clusters with this
+ * release, or undefined: an app that has never run there may lack what those
+ * clusters need (a sealed secret's ciphertext for each of them, say).
+ */
+function wouldNotResolve(root: string, model: Model, app: Model["apps"][number], wave: string, version: string): string | undefined {
+  const candidate = { ...app, release: { ...app.release, [wave]: version } };
+  const clusters = new Set(model.platform.waves.find((w) => w.name === wave)?.clusters ?? []);
+  try {
+    resolve(root, { ...model, apps: [candidate] }, (_app, cluster) => clusters.has(cluster.name));
+    return undefined;
+  } catch (error) {
+    if (!isSluiceError(error)) throw error;
+    return error.diagnostics[0]?.message ?? error.message;
+  }
 }
 
 /** `sluice status` as a table: text for a terminal, or markdown. */
