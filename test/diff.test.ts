@@ -53,6 +53,17 @@ describe("sluice diff", () => {
     expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/payments.ts"]);
   });
 
+  it("flags what an environment declares as production, whatever its name", async () => {
+    const p = await fresh();
+    edit(p, "stacks/platform.ts", '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n    },\n    prod:', '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n      production: true,\n    },\n    prod:');
+    await synth({ root: p.root, skipTypecheck: true });
+    await simpleGit(p.root).add(".").commit("staging serves production traffic");
+    edit(p, "stacks/payments.ts", 'staging: "1.6.3"', 'staging: "1.6.4"');
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    expect(result.clusters.map((c) => [c.name, c.production])).toEqual([["staging-1", true]]);
+    expect(result.attention).toEqual([{ kind: "release", cluster: "staging-1", production: true, message: "payments 1.6.3 → 1.6.4 on staging-1" }]);
+  });
+
   it("matches objects by identity: a moved object is not a delete plus an add", async () => {
     const p = await committed(base);
     // The base lays the ConfigMap out in a file of its own.

@@ -147,8 +147,9 @@ function pinpointChanges(root: string, changes: readonly ObjectChange[], cluster
 
 /**
  * Every cluster of the platform in rollout order, then any cluster the base
- * has that the platform no longer declares. Production is an environment
- * whose name starts with "prod"; prune is the environment's sync policy.
+ * has that the platform no longer declares. Production is what the
+ * environment declares (by default, a name starting with "prod"); prune is
+ * the environment's sync policy.
  */
 function clusterInfo(model: Model, ...objects: (readonly TreeObject[])[]): Map<string, ClusterInfo> {
   const { platform } = model;
@@ -157,7 +158,7 @@ function clusterInfo(model: Model, ...objects: (readonly TreeObject[])[]): Map<s
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
       const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-      info.set(name, { name, wave: wave.name, environment: environment.name, production: /^prod/.test(environment.name), prune: environment.sync.prune });
+      info.set(name, { name, wave: wave.name, environment: environment.name, production: environment.production, prune: environment.sync.prune });
     }
   }
   for (const object of objects.flat()) {

@@ -58,6 +58,8 @@ export interface EnvironmentModel {
   readonly sync: SyncPolicy;
   /** The env repo revision its clusters' roots and Applications follow. */
   readonly revision: string;
+  /** Serves production (declared, or named prod…). */
+  readonly production: boolean;
   readonly origin: Origin;
 }
 

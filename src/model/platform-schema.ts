@@ -38,6 +38,8 @@ export const environmentSchema = z.strictObject({
    * to a tag and it moves only when the tag does, whatever merges to main.
    */
   revision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a git branch, tag or commit" }).optional(),
+  /** Whether this environment serves production: reviews flag its changes first. Default: its name starts with "prod". */
+  production: z.boolean().optional(),
 });
 
 export const clusterSchema = z.strictObject({

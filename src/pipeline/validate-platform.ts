@@ -118,7 +118,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
 function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>): PlatformModel {
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const settingsOf = ({ sync: _sync, revision: _revision, environment: _env, server: _server, labels: _labels, ...settings }: Record<string, unknown>) =>
+  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, ...settings }: Record<string, unknown>) =>
     settings as Settings;
 
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
@@ -155,6 +155,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
         settings: settingsOf(environment),
         sync: { ...SYNC_DEFAULTS, ...environment.sync },
         revision: environment.revision ?? input.envRepo.revision ?? "main",
+        production: environment.production ?? /^prod/.test(name),
         origin: at("environments", name),
       }))
       .sort(byName),
