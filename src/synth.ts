@@ -98,6 +98,25 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
 }
 
 /**
+ * The validated model of the stacks, without resolving or rendering anything:
+ * what promote, status and gates read (the waves, gates, releases and where
+ * each app is declared). Type-checks unless told not to.
+ */
+export async function loadModel(options: PlanOptions = {}): Promise<Model> {
+  const root = realRoot(options.root);
+  const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
+  const started = await startLoad(root, files, {
+    ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
+    ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
+  });
+  try {
+    return validate(root, started.loaded);
+  } finally {
+    await started.typechecked;
+  }
+}
+
+/**
  * `sluice synth`: compiles the stacks and writes out/, or with `check`
  * compares out/ with them. Throws SluiceError (nothing written) when the
  * stacks are wrong or out/ holds files sluice does not own.

@@ -9,6 +9,19 @@ export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
 
 
 /**
+ * The flags every command that reads the stacks shares: where they are, the
+ * project root, and, for those that write or compare it, the env repo
+ * directory and whether to skip the type-check.
+ */
+function projectOptions(command: Command, out?: string, typecheck = true): Command {
+  command.option("--stacks <dir>", "directory of stack files", "stacks");
+  if (out !== undefined) command.option("--out <dir>", out, "out");
+  command.option("--root <dir>", "project root; paths are relative to it", ".");
+  if (typecheck) command.option("--skip-typecheck", "do not type-check the stacks (only when CI already runs tsc on them)");
+  return command;
+}
+
+/**
  * Runs one sluice command line and returns its exit code. Parsing lives here;
  * each command turns its flags into a call of the programmatic API.
  */
@@ -23,14 +36,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run `sluice --help` for usage)");
 
-  program
-    .command("synth")
-    .description("type-check the stacks and compile them into out/")
-    .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce")
-    .option("--stacks <dir>", "directory of stack files", "stacks")
-    .option("--out <dir>", "env repo directory to write or check", "out")
-    .option("--root <dir>", "project root; paths are relative to it", ".")
-    .option("--skip-typecheck", "do not type-check the stacks (only when CI already runs tsc on them)")
+  projectOptions(
+    program
+      .command("synth")
+      .description("type-check the stacks and compile them into out/")
+      .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce"),
+    "env repo directory to write or check",
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: SynthFlags) => {
       format = options.format;
@@ -38,16 +50,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await synthCommand(options, io);
     });
 
-  program
-    .command("diff")
-    .description("compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref")
-    .option("--base <ref>", "the git ref to compare with", "HEAD")
-    .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
-    .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does")
-    .option("--stacks <dir>", "directory of stack files", "stacks")
-    .option("--out <dir>", "this repo's env repo directory", "out")
-    .option("--root <dir>", "project root; paths are relative to it", ".")
-    .option("--skip-typecheck", "do not type-check the stacks (only when CI already runs tsc on them)")
+  projectOptions(
+    program
+      .command("diff")
+      .description("compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref")
+      .option("--base <ref>", "the git ref to compare with", "HEAD")
+      .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
+      .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does"),
+    "this repo's env repo directory",
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .action(async (options: DiffFlags) => {
       format = options.format;
@@ -56,11 +67,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     });
 
   const promotionFlags = (command: Command) =>
-    command
-      .option("--stacks <dir>", "directory of stack files", "stacks")
-      .option("--out <dir>", "env repo directory to write", "out")
-      .option("--root <dir>", "project root; paths are relative to it", ".")
-      .option("--skip-typecheck", "do not type-check the stacks when synthesizing")
+    projectOptions(command, "env repo directory to write")
       .option("--commit", "put the change on a new branch (promote|rollback/<app>/<wave>/<version>) as one commit, and print the pull request")
       .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
 
@@ -106,11 +113,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     exitCode = await promoteCommand({ ...options, app, rollbackWave: options.wave }, io);
   });
 
-  program
-    .command("status")
-    .description("every app across the waves: each wave's release, since when, and whether the next promotion is ready")
-    .option("--stacks <dir>", "directory of stack files", "stacks")
-    .option("--root <dir>", "project root; paths are relative to it", ".")
+  projectOptions(
+    program
+      .command("status")
+      .description("every app across the waves: each wave's release, since when, and whether the next promotion is ready"),
+    undefined,
+    false,
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .action(async (options: { stacks: string; root: string; format: Format }) => {
       format = options.format;
@@ -119,14 +128,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.stdout(options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : formatStatus(result, options.format === "markdown"));
     });
 
-  program
-    .command("gates")
-    .description("in CI: hold every release change since --base to the waves' gates (order, one wave per change, soak)")
-    .requiredOption("--base <ref>", "the git ref the change is compared with, e.g. origin/main")
-    .option("--force", "record the findings but pass; needs --reason")
-    .option("--reason <text>", "why a person forces the gates")
-    .option("--stacks <dir>", "directory of stack files", "stacks")
-    .option("--root <dir>", "project root; paths are relative to it", ".")
+  projectOptions(
+    program
+      .command("gates")
+      .description("in CI: hold every release change since --base to the waves' gates (order, one wave per change, soak)")
+      .requiredOption("--base <ref>", "the git ref the change is compared with, e.g. origin/main")
+      .option("--force", "record the findings but pass; needs --reason")
+      .option("--reason <text>", "why a person forces the gates"),
+    undefined,
+    false,
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: { base: string; force?: boolean; reason?: string; stacks: string; root: string; format: Format }) => {
       format = options.format;
@@ -134,15 +145,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await gatesCommand(options, io);
     });
 
-  program
-    .command("publish")
-    .description("write the compiled env repo into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced")
-    .requiredOption("--env-repo <path-or-url>", "the env repository to publish to")
-    .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes hydrator.metadata")
-    .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)")
-    .option("--stacks <dir>", "directory of stack files", "stacks")
-    .option("--root <dir>", "project root; paths are relative to it", ".")
-    .option("--skip-typecheck", "do not type-check the stacks")
+  projectOptions(
+    program
+      .command("publish")
+      .description("write the compiled env repo into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced")
+      .requiredOption("--env-repo <path-or-url>", "the env repository to publish to")
+      .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes hydrator.metadata")
+      .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)"),
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: { envRepo: string; branch?: string; push?: boolean; stacks: string; root: string; skipTypecheck?: boolean; format: Format }) => {
       format = options.format;

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { plan, promote, release, rollback, SluiceError, type Promotion, type Refusal } from "../index.js";
+import { promote, release, rollback, SluiceError, type Promotion, type Refusal } from "../index.js";
 import type { PromotionCommit } from "../promote/commit.js";
 import { EXIT, type PromotionFlags } from "./main.js";
 import { colors, type Io } from "./output.js";
@@ -24,8 +24,7 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
   let pullRequest: PromotionCommit | undefined;
   if (flags.commit && !("refused" in result)) {
     const { commitPromotion } = await import("../promote/commit.js");
-    const { model } = await plan({ root: flags.root, stacks: flags.stacks, skipTypecheck: true });
-    pullRequest = await commitPromotion(path.resolve(flags.root), path.resolve(flags.root, flags.out), model, result);
+    pullRequest = await commitPromotion(path.resolve(flags.root), path.resolve(flags.root, flags.out), result);
   }
   if (flags.format === "json") {
     io.stdout(`${JSON.stringify("refused" in result ? { ok: false, ...result } : { ok: true, ...result, ...(pullRequest ? { pullRequest } : {}) }, null, 2)}\n`);

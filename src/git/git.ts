@@ -57,27 +57,7 @@ export class GitRepo {
 
   /** The commits that touched `file` (relative to the repository's root), newest first, with their committer time. */
   async history(file: string, from = "HEAD"): Promise<{ commit: string; time: Date }[]> {
-    let output: string;
-    try {
-      output = await this.git.raw(["log", "--format=%H %ct", from, "--", file]);
-    } catch {
-      return []; // No commits yet.
-    }
-    return output
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => {
-        const [commit, seconds] = line.split(" ");
-        return { commit: commit!, time: new Date(Number(seconds) * 1000) };
-      });
-  }
-
-  /** A file's content at a commit, or undefined when the commit has no such file. */
-  async show(commit: string, file: string): Promise<string | undefined> {
-    const tree = await this.git.raw(["ls-tree", "-z", commit, "--", file]);
-    const blob = tree.split("\0")[0]?.split(/\s/)[2];
-    if (!blob) return undefined;
-    return (await this.blobs([blob])).get(blob);
+    return (await this.changes(file, from)).map(({ commit, time }) => ({ commit, time }));
   }
 
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
@@ -125,8 +105,8 @@ export class GitRepo {
   }
 
   /**
-   * Every commit up to `from` that touched a file below `dir` (relative to the
-   * repository's root), newest first, with its time and the files it touched:
+   * Every commit up to `from` that touched a file below `dir` (a directory or
+   * a file, relative to the repository's root; "" for all), newest first, with its time and the files it touched:
    * one `git log` for a whole directory of stacks.
    */
   async changes(dir: string, from = "HEAD"): Promise<{ commit: string; time: Date; files: string[] }[]> {

@@ -2,7 +2,6 @@ import path from "node:path";
 import { isSluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { formatDiagnostic } from "../model/diagnostic.js";
-import { plan } from "../synth.js";
 import { commitPromotion, type PromotionCommit } from "./commit.js";
 import { promote, type PromoteOptions, type Refusal } from "./promote.js";
 import { status } from "./status.js";
@@ -38,8 +37,7 @@ export async function promoteAllReady(options: Omit<PromoteOptions, "app" | "to"
         failed.push({ app: app.app, refused: (result as Refusal).refused });
         continue;
       }
-      const { model } = await plan({ root, skipTypecheck: true, ...(options.stacks ? { stacks: options.stacks } : {}) });
-      promoted.push(await commitPromotion(root, path.resolve(root, options.out ?? "out"), model, result));
+      promoted.push(await commitPromotion(root, path.resolve(root, options.out ?? "out"), result));
     } finally {
       if ((await repo.branch()) !== start) await repo.switchTo(start);
     }

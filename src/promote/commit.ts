@@ -1,6 +1,5 @@
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
-import type { Model } from "../model/model.js";
 import { formatDuration, type Promotion } from "./promote.js";
 
 /** What `--commit` made: the branch, its one commit, and the pull request to open. */
@@ -18,28 +17,25 @@ export interface PromotionCommit {
  * nothing else from the worktree, so that one `git revert` undoes it. The
  * message and the pull request body are the deployment record.
  */
-export async function commitPromotion(root: string, outDir: string, model: Model, promotion: Promotion): Promise<PromotionCommit> {
+export async function commitPromotion(root: string, outDir: string, promotion: Promotion): Promise<PromotionCommit> {
   const repo = await GitRepo.at(root);
   const source = (await repo.head()) ?? "(no commit yet)";
-  const app = model.apps.find((a) => a.name === promotion.app)!;
-  const wave = model.platform.waves.find((w) => w.name === promotion.to)!;
   const verb = promotion.rolledBackFrom ? "roll back" : promotion.from ? "promote" : "release";
   const title = promotion.rolledBackFrom
     ? `roll back ${promotion.app} in ${promotion.to} to ${promotion.version}`
     : `${verb} ${promotion.app} ${promotion.version} to ${promotion.to}`;
-  const image = promotion.version.startsWith("sha256:") ? `${app.image}@${promotion.version}` : `${app.image}:${promotion.version}`;
   const gate = promotion.gate
     ? `ran ${formatDuration(promotion.gate.soakedMs)} in ${promotion.from}${promotion.gate.since ? ` (since ${promotion.gate.since})` : ""}; the gate asks for ${promotion.gate.soak}`
     : "no soak gate";
   const body = [
     `${title}.`,
     "",
-    `- App: ${promotion.app} (team ${app.team})`,
-    `- Image: ${image}`,
-    `- Wave: ${promotion.rolledBackFrom ? `${promotion.to}, back from ${promotion.rolledBackFrom}` : `${promotion.from ?? "—"} → ${promotion.to}`} (clusters: ${wave.clusters.join(", ")})`,
+    `- App: ${promotion.app} (team ${promotion.team})`,
+    `- Image: ${promotion.image}`,
+    `- Wave: ${promotion.rolledBackFrom ? `${promotion.to}, back from ${promotion.rolledBackFrom}` : `${promotion.from ?? "—"} → ${promotion.to}`} (clusters: ${promotion.clusters.join(", ")})`,
     `- Source commit: ${source}`,
     `- Gate: ${gate}${promotion.forced ? `; FORCED by a person: ${promotion.forced}` : ""}`,
-    `- Approvers required: ${wave.gate.approvers.length > 0 ? wave.gate.approvers.join(" ") : "the team's code owners"}`,
+    `- Approvers required: ${promotion.approvers.length > 0 ? promotion.approvers.join(" ") : "the team's code owners"}`,
     "- Checks: `npx sluice synth --check`, `npx sluice gates --base <target branch>`",
     `- Rollback: revert this commit (\`git revert\`), or \`npx sluice rollback ${promotion.app} --wave ${promotion.to}\``,
     "",

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { own } from "../model/own.js";
-import { plan, type PlanOptions } from "../synth.js";
+import { loadModel, type PlanOptions } from "../synth.js";
 import { GitRepo } from "../git/git.js";
 import { ReleaseHistory } from "./history.js";
 import { durationMs, formatDuration } from "./promote.js";
@@ -30,7 +30,7 @@ export async function gates(
   options: Pick<PlanOptions, "root" | "stacks"> & { readonly base: string; readonly now?: Date; readonly force?: { readonly reason: string } },
 ): Promise<GatesResult> {
   const root = path.resolve(options.root ?? ".");
-  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const model = await loadModel({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root, options.base);
   await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
   const now = options.now ?? new Date();

@@ -104,8 +104,8 @@ export class ReleaseHistory {
     if (!this.repo) return [];
     const relative = path.relative(this.repo.root, path.join(this.root, file)).split(path.sep).join("/");
     const commits = await this.repo.history(relative, this.from);
-    const texts = await Promise.all(commits.map(({ commit }) => this.repo!.show(commit, relative)));
-    return commits.map(({ commit, time }, i) => ({ commit, time, text: texts[i] }));
+    const texts = await this.repo.objects(commits.map(({ commit }) => `${commit}:${relative}`));
+    return commits.map(({ commit, time }) => ({ commit, time, text: texts.get(`${commit}:${relative}`) }));
   }
 }
 

@@ -4,7 +4,7 @@ import { SluiceError } from "../errors.js";
 import { release as releaseSchema } from "../model/app-schema.js";
 import type { AppModel, Model, WaveModel } from "../model/model.js";
 import { own } from "../model/own.js";
-import { plan, synth, type PlanOptions } from "../synth.js";
+import { loadModel, synth, type PlanOptions } from "../synth.js";
 import type { WriteResult } from "../pipeline/write.js";
 import { ReleaseHistory } from "./history.js";
 import { findReleases, withRelease } from "./release-source.js";
@@ -28,6 +28,12 @@ export interface Promotion {
   /** The wave it entered, and the one it came from (none for `release`). */
   readonly to: string;
   readonly from?: string;
+  /** The image reference the wave now runs, and who the change concerns: for the deployment record. */
+  readonly image: string;
+  readonly team: string;
+  /** The clusters of the wave it entered, and the approvers its gate names. */
+  readonly clusters: readonly string[];
+  readonly approvers: readonly string[];
   /** The stack file and line of the literal that was edited. */
   readonly file: string;
   readonly line: number;
@@ -55,7 +61,7 @@ export interface Refusal {
  */
 export async function promote(options: PromoteOptions): Promise<Promotion | Refusal> {
   const root = path.resolve(options.root ?? ".");
-  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const model = await loadModel({ ...options, root, skipTypecheck: true });
   const app = findApp(model, options.app);
   const waves = model.platform.waves;
   const version = options.version ?? own(app.release, waves[0]!.name);
@@ -102,7 +108,7 @@ export async function release(options: Omit<PromoteOptions, "to" | "force" | "no
   const root = path.resolve(options.root ?? ".");
   const immutable = immutableProblem(options.version);
   if (immutable) return immutable;
-  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const model = await loadModel({ ...options, root, skipTypecheck: true });
   const app = findApp(model, options.app);
   return setRelease(root, options, app, model.platform.waves, model.platform.waves[0]!, options.version);
 }
@@ -114,7 +120,7 @@ export async function release(options: Omit<PromoteOptions, "to" | "force" | "no
  */
 export async function rollback(options: Omit<PromoteOptions, "to" | "version" | "force" | "now"> & { readonly wave: string }): Promise<Promotion | Refusal> {
   const root = path.resolve(options.root ?? ".");
-  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const model = await loadModel({ ...options, root, skipTypecheck: true });
   const app = findApp(model, options.app);
   const wave = model.platform.waves.find((w) => w.name === options.wave);
   if (!wave) return { refused: `there is no wave ${options.wave}`, hint: `the waves are: ${model.platform.waves.map((w) => w.name).join(", ")}` };
@@ -155,7 +161,8 @@ async function setRelease(
   }
   const literal = findReleases(fs.readFileSync(full, "utf8"), app.name);
   const line = literal && "source" in literal ? (literal.source.literals.get(wave.name)?.line ?? found.source.object.line) : found.source.object.line;
-  return { app: app.name, version, to: wave.name, file, line, write };
+  const image = version.startsWith("sha256:") ? `${app.image}@${version}` : `${app.image}:${version}`;
+  return { app: app.name, version, to: wave.name, image, team: app.team, clusters: wave.clusters, approvers: wave.gate.approvers, file, line, write };
 }
 
 function findApp(model: Model, name: string): AppModel {

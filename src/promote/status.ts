@@ -3,7 +3,7 @@ import { isSluiceError } from "../errors.js";
 import type { Model } from "../model/model.js";
 import { resolve } from "../pipeline/resolve.js";
 import { own } from "../model/own.js";
-import { plan, type PlanOptions } from "../synth.js";
+import { loadModel, type PlanOptions } from "../synth.js";
 import { ReleaseHistory } from "./history.js";
 import { durationMs, formatDuration } from "./promote.js";
 
@@ -44,7 +44,7 @@ export interface StatusResult {
  */
 export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { readonly now?: Date } = {}): Promise<StatusResult> {
   const root = path.resolve(options.root ?? ".");
-  const { model } = await plan({ ...options, root, skipTypecheck: true });
+  const model = await loadModel({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root);
   await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
   const now = options.now ?? new Date();
