@@ -7,7 +7,7 @@ import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
-import { diffPlan, type DiffResult } from "./diff/diff.js";
+import type { DiffResult } from "./diff/diff.js";
 import { compare, type Drift } from "./pipeline/compare.js";
 import { discoverStacks } from "./pipeline/discover.js";
 import { LoadCache } from "./cache/load-cache.js";
@@ -160,6 +160,7 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
   const { model, lazy, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  const { diffPlan } = await import("./diff/diff.js");
   const result = await diffPlan(root, model, lazy, {
     envDir: path.resolve(root, options.out ?? "out"),
     ...(options.base !== undefined ? { base: options.base } : {}),

@@ -1,4 +1,4 @@
-import { structuredPatch } from "diff";
+import { createRequire } from "node:module";
 import { toYaml } from "../k8s/yaml.js";
 import type { Origin } from "../model/origin.js";
 import { fieldChanges, type FieldChange } from "./fields.js";
@@ -85,12 +85,19 @@ export function compareObjects(
 
 /** The hunks of a unified diff between two texts, without file headers. */
 export function textPatch(before: string, after: string): string {
-  const { hunks } = structuredPatch("before", "after", before, after, "", "", { context: 3 });
+  const { hunks } = differ().structuredPatch("before", "after", before, after, "", "", { context: 3 });
   return hunks.map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n")).join("\n");
 }
 
 function patch(before: TreeObject["object"] | undefined, after: TreeObject["object"] | undefined): string {
   return textPatch(before ? toYaml(before) : "", after ? toYaml(after) : "");
+}
+
+let loaded: typeof import("diff") | undefined;
+/** The diff library, loaded on first use: the public surface (which stacks import) must not pay for it. */
+function differ(): typeof import("diff") {
+  loaded ??= createRequire(import.meta.url)("diff") as typeof import("diff");
+  return loaded;
 }
 
 const ORDER = { removed: 0, changed: 1, added: 2 } as const;

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { simpleGit, type SimpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
 import { SluiceError } from "../errors.js";
 
 /**
@@ -10,20 +9,22 @@ import { SluiceError } from "../errors.js";
  * ls-tree, cat-file): never a checkout, never the worktree or the index.
  */
 export class GitRepo {
-  private readonly git: SimpleGit;
-  private constructor(readonly root: string) {
-    this.git = simpleGit({ baseDir: root, binary: "git", maxConcurrentProcesses: 2 });
-  }
+  private constructor(
+    readonly root: string,
+    private readonly git: SimpleGit,
+  ) {}
 
   /** The repository that holds `dir`; a clear error when there is none. */
   static async at(dir: string): Promise<GitRepo> {
+    // Loaded on first use: synth, which never needs git, must not pay for it at start-up.
+    const { simpleGit } = await import("simple-git");
     let root: string;
     try {
       root = (await simpleGit({ baseDir: dir }).revparse(["--show-toplevel"])).trim();
     } catch {
       throw failure(`${dir} is not inside a git repository`, "git/no-repository", "sluice diff compares with the env repo as committed: run it in a git checkout, or pass --env-repo <clone>");
     }
-    return new GitRepo(root);
+    return new GitRepo(root, simpleGit({ baseDir: root, binary: "git", maxConcurrentProcesses: 2 }));
   }
 
   /** The commit a ref names (a branch, a tag, HEAD~2, a sha). */
@@ -175,11 +176,6 @@ export class GitRepo {
   }
 }
 
-/** The id git gives `content` as a blob, so a file is compared with a tree without reading it. */
-export function blobId(content: string): string {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
 
 function failure(message: string, code: string, hint: string): SluiceError {
   return new SluiceError(`${message}.`, [{ code, message, hint }]);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
-import { blobId } from "../git/git.js";
+import { blobId } from "../git/blob-id.js";
 import { toYaml, toYamlDocuments } from "../k8s/yaml.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../model/plan.js";
