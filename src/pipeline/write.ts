@@ -187,6 +187,8 @@ class Commit {
 function removeEmptyParents(outDir: string, dir: string): void {
   const root = path.resolve(outDir);
   for (let current = path.resolve(dir); current !== root && current.startsWith(root + path.sep); current = path.dirname(current)) {
+    // Gone already: the deletion of another file from it removed it.
+    if (!fs.existsSync(current)) continue;
     if (fs.readdirSync(current).length > 0) return;
     fs.rmdirSync(current);
   }
