@@ -1,4 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from "./model/diagnostic.js";
+import type { Finding } from "./policy/finding.js";
 
 /**
  * The user's input is wrong (a stack that does not compile, an invalid spec, a
@@ -25,4 +26,26 @@ export class InternalError extends Error {
 
 export function isSluiceError(error: unknown): error is SluiceError {
   return error instanceof Error && error.name === "SluiceError" && "diagnostics" in error;
+}
+
+/**
+ * A policy rule found an error: the stacks compile, but what they describe
+ * must not be deployed. Nothing has been written; the CLI prints the
+ * findings and exits 1.
+ */
+export class PolicyViolation extends Error {
+  readonly findings: readonly Finding[];
+  readonly waived: number;
+
+  constructor(findings: readonly Finding[], waived: number) {
+    const errors = findings.filter((finding) => finding.severity === "error").length;
+    super(`${errors} policy error${errors === 1 ? "" : "s"}; nothing was written.`);
+    this.name = "PolicyViolation";
+    this.findings = findings;
+    this.waived = waived;
+  }
+}
+
+export function isPolicyViolation(error: unknown): error is PolicyViolation {
+  return error instanceof Error && error.name === "PolicyViolation" && "findings" in error;
 }

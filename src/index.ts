@@ -34,12 +34,12 @@ export type { Origin } from "./model/origin.js";
 export { formatOrigin, formatPath } from "./model/origin.js";
 export type { Diagnostic } from "./model/diagnostic.js";
 export { formatDiagnostic } from "./model/diagnostic.js";
-export { SluiceError, InternalError, isSluiceError } from "./errors.js";
+export { SluiceError, InternalError, isSluiceError, PolicyViolation, isPolicyViolation } from "./errors.js";
 export { pinpoint } from "./pipeline/locate.js";
 
 // The programmatic API
-export { diff, plan, synth } from "./synth.js";
-export type { DiffOptions, Planned, PlanOptions, Stage, SynthOptions, SynthResult } from "./synth.js";
+export { checkPolicy, diff, plan, synth } from "./synth.js";
+export type { CheckResult, DiffOptions, Planned, PlanOptions, Stage, SynthOptions, SynthResult } from "./synth.js";
 export type { ClusterDiff, DiffBase, DiffResult } from "./diff/diff.js";
 export type { Attention, AttentionKind, ClusterInfo } from "./diff/attention.js";
 export type { FileChange, ObjectChange } from "./diff/changes.js";
@@ -55,3 +55,22 @@ export type { PromoteOptions, Promotion, Refusal } from "./promote/promote.js";
 export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";
 export type { Drift } from "./pipeline/compare.js";
 export type { WriteResult } from "./pipeline/write.js";
+
+// Policy
+export { defineRule } from "./policy/rule.js";
+export type {
+  CelRule,
+  FleetInput,
+  FleetRule,
+  FleetViolation,
+  InstanceInput,
+  InstanceRule,
+  JsonValue,
+  PolicyContext,
+  Rule,
+  RuleOverride,
+  Severity,
+  SeveritySetting,
+  Violation,
+} from "./policy/rule.js";
+export type { Finding } from "./policy/finding.js";

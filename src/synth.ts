@@ -1,6 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { webService } from "../lib/blueprints/web-service.js";
+import { builtInRules } from "../lib/rules/index.js";
+import { PolicyViolation } from "./errors.js";
+import type { Finding } from "./policy/finding.js";
+import type { Rule } from "./policy/rule.js";
+import { buildPolicy } from "./policy/policy.js";
+import { utcToday } from "./policy/waivers.js";
 import { RenderCache } from "./cache/render-cache.js";
 import { StatCache } from "./cache/stat-cache.js";
 import type { Model } from "./model/model.js";
@@ -32,9 +38,11 @@ export interface PlanOptions {
   readonly blueprint?: Blueprint;
   /** Called as each stage starts, for progress output. */
   readonly onStage?: (stage: Stage) => void;
+  /** The date waivers are judged on, "YYYY-MM-DD". Default: today (UTC). */
+  readonly today?: string;
 }
 
-export type Stage = "load" | "validate" | "resolve" | "render" | "check" | "emit" | "write" | "compare";
+export type Stage = "load" | "validate" | "resolve" | "render" | "check" | "policy" | "emit" | "write" | "compare";
 
 export interface SynthOptions extends PlanOptions {
   /** The env repo directory, relative to root. Default "out". */
@@ -55,6 +63,10 @@ export interface Planned {
   /** Every app instance, in app then cluster order. */
   readonly instances: readonly InstanceRef[];
   readonly plan: FilePlan;
+  /** What the policy rules found (waived findings left out), in a stable order. */
+  readonly findings: readonly Finding[];
+  /** How many findings waivers covered. */
+  readonly waived: number;
   /** Milliseconds spent per stage. */
   readonly timings: Readonly<Partial<Record<Stage | "typecheck", number>>>;
   /** What the local caches saved: see README, "Speed". */
@@ -94,7 +106,16 @@ export interface DiffOptions extends PlanOptions {
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
   const { model, lazy, timings, reuse } = await run(options, {});
-  return { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock }, timings, reuse };
+  return {
+    model,
+    resolved: lazy.resolved,
+    instances: lazy.instances,
+    plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },
+    findings: lazy.findings,
+    waived: lazy.waived,
+    timings,
+    reuse,
+  };
 }
 
 /**
@@ -110,7 +131,7 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
     ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
   });
   try {
-    return validate(root, started.loaded);
+    return validate(root, started.loaded, builtInRules);
   } finally {
     await started.typechecked;
   }
@@ -119,7 +140,8 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
 /**
  * `sluice synth`: compiles the stacks and writes out/, or with `check`
  * compares out/ with them. Throws SluiceError (nothing written) when the
- * stacks are wrong or out/ holds files sluice does not own.
+ * stacks are wrong or out/ holds files sluice does not own, and
+ * PolicyViolation (nothing written) when a rule finds an error.
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const root = realRoot(options.root);
@@ -127,10 +149,16 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
   const { model, lazy, timings, remember, reuse } = await run({ ...options, root }, { renderCache, loadCache });
+  if (lazy.findings.some((finding) => finding.severity === "error")) {
+    // What was rendered is sound: keep it for the run after the fix.
+    renderCache.save();
+    remember();
+    throw new PolicyViolation(lazy.findings, lazy.waived);
+  }
   const outDir = path.resolve(root, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
-  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, timings, reuse };
+  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };
   if (options.check) {
     options.onStage?.("compare");
     const drift = await compare(outDir, lazy, { stats });
@@ -147,6 +175,33 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   renderCache.save();
   remember();
   return { ...result, write };
+}
+
+export interface CheckResult {
+  readonly model: Model;
+  /** What the rules found (waived findings left out), in a stable order. */
+  readonly findings: readonly Finding[];
+  readonly waived: number;
+  /** The rules in force: the built-in ones, then the platform's. */
+  readonly rules: readonly Rule[];
+  readonly timings: Readonly<Partial<Record<Stage | "typecheck", number>>>;
+}
+
+/**
+ * `sluice check`: the whole pipeline — type-check, validation, render,
+ * schema and secret checks, policy rules — writing nothing. Throws
+ * SluiceError when the stacks cannot be compiled; returns the findings
+ * otherwise, errors included.
+ */
+export async function checkPolicy(options: PlanOptions & { readonly cache?: boolean } = {}): Promise<CheckResult> {
+  const root = realRoot(options.root);
+  const cacheRoot = options.cache === false ? undefined : root;
+  const renderCache = RenderCache.load(cacheRoot);
+  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+  const { model, lazy, timings, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  renderCache.save();
+  remember();
+  return { model, findings: lazy.findings, waived: lazy.waived, rules: buildPolicy(model.platform, builtInRules).rules, timings };
 }
 
 /**
@@ -211,11 +266,13 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
   let model: Model;
   let lazy: LazyPlan;
   try {
-    model = time("validate", () => validate(root, started.loaded));
+    model = time("validate", () => validate(root, started.loaded, builtInRules));
     lazy = planFiles(root, model, {
       blueprint: options.blueprint ?? webService,
       builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
       ...(renderCache ? { renderCache } : {}),
+      policy: buildPolicy(model.platform, builtInRules),
+      today: options.today ?? utcToday(),
       time,
     });
   } catch (error) {

@@ -6,6 +6,7 @@ export default platform.app("catalog-api", {
   image: "registry.example.com/storefront/catalog-api",
   release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" },
   ports: { http: 8080 },
+  callers: ["checkout-web"],
   env: { CACHE_TTL_SECONDS: "300" },
   probes: { readiness: { http: "/healthz" }, liveness: { http: "/healthz" } },
   environments: {

@@ -7,6 +7,8 @@ export default platform.app("checkout-web", {
   image: "registry.example.com/storefront/checkout-web",
   release: { dev: "3.2.0", staging: "3.2.0", "prod-canary": "3.2.0", prod: "3.1.4" },
   ports: { http: 3000 },
+  // The ingress controller serves it to the internet.
+  callers: [{ namespace: "ingress-nginx" }],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },
   clusters: {

@@ -7,6 +7,7 @@ export default platform.app("payments", {
   image: "registry.example.com/payments/api",
   release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
   ports: { http: 8080, metrics: 9090 },
+  callers: ["checkout-web", { namespace: "monitoring" }],
   env: {
     DB_HOST: "payments-db.payments.svc",
     FEATURE_3DS: "true",

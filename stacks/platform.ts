@@ -29,6 +29,8 @@ export const platform = definePlatform({
       secretStore: "vault-prod",
       // Nothing is deleted in production without a person looking at it.
       sync: { automated: true, prune: false, selfHeal: true },
+      // Each team namespace's ceiling in production (a team's own quota wins).
+      quota: { "requests.cpu": "8", "requests.memory": "16Gi", "limits.memory": "32Gi", pods: 100 },
     },
   },
 
@@ -61,6 +63,14 @@ export const platform = definePlatform({
   secretStores: {
     "vault-staging": { kind: "ClusterSecretStore" },
     "vault-prod": { kind: "ClusterSecretStore" },
+  },
+
+  // Rules beyond the built-in ones' defaults: only images from the company
+  // registry, enforced again at admission by a ValidatingAdmissionPolicy on
+  // every cluster (see out/clusters/<cluster>/policies/).
+  policy: {
+    admission: "kubernetes",
+    registries: ["registry.example.com/"],
   },
 
   teams: {

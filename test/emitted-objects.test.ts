@@ -331,7 +331,13 @@ describe("invariants", () => {
     const clusters = [...new Set(objectFiles.filter((f) => f.startsWith("clusters/")).map((f) => f.split("/")[1]!))];
     for (const cluster of clusters) {
       expect(inDir(`clusters/${cluster}/projects`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "sluice-platform", "storefront"]);
-      expect(inDir(`clusters/${cluster}/namespaces`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "storefront", "storefront-jobs"]);
+      const namespaces = inDir(`clusters/${cluster}/namespaces`);
+      expect(namespaces.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "storefront", "storefront-jobs"]);
+      // Guarded: each namespace's file holds its default requests and limits and its default-deny policy.
+      for (const name of ["payments", "storefront", "storefront-jobs"]) {
+        const guard = namespaces.filter((o) => o.metadata.namespace === name).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+        expect(guard, `${cluster}/${name}`).toEqual(expect.arrayContaining(["LimitRange/sluice-defaults", "NetworkPolicy/sluice-default-deny"]));
+      }
     }
     for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")]) {
       const options = (object.metadata as { annotations?: Record<string, string> }).annotations?.["argocd.argoproj.io/sync-options"] ?? "";
@@ -345,13 +351,28 @@ describe("invariants", () => {
     for (const { file, object } of ofKind("AppProject")) {
       expect(object.spec.sourceRepos, `out/${file}`).toEqual([ENV_REPO]);
       if (object.metadata.name === "sluice-platform") {
-        // The root's project: Namespaces, and Applications and AppProjects in Argo CD's namespace only.
-        expect(object.spec.clusterResourceWhitelist, `out/${file}`).toEqual([{ group: "", kind: "Namespace" }]);
+        // The root's project: Namespaces and the admission policies; Applications and AppProjects
+        // in Argo CD's namespace; the guards of the teams' namespaces.
+        expect(object.spec.clusterResourceWhitelist, `out/${file}`).toEqual([
+          { group: "", kind: "Namespace" },
+          { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicy" },
+          { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicyBinding" },
+        ]);
         expect(object.spec.namespaceResourceWhitelist, `out/${file}`).toEqual([
           { group: "argoproj.io", kind: "Application" },
           { group: "argoproj.io", kind: "AppProject" },
+          { group: "", kind: "LimitRange" },
+          { group: "", kind: "ResourceQuota" },
+          { group: "networking.k8s.io", kind: "NetworkPolicy" },
         ]);
-        expect(object.spec.destinations, `out/${file}`).toEqual([{ server: "https://kubernetes.default.svc", namespace: "argocd" }]);
+        expect(object.spec.destinations.map((d: { namespace: string }) => d.namespace), `out/${file}`).toEqual(["argocd", "payments", "storefront", "storefront-jobs"]);
+        // Everything the root deploys is a kind its project allows.
+        const cluster = file.split("/")[1]!;
+        const allowed = [...object.spec.clusterResourceWhitelist, ...object.spec.namespaceResourceWhitelist].map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`);
+        const deployed = objects
+          .filter((o) => o.file.startsWith(`clusters/${cluster}/`))
+          .map(({ object: o }) => `${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}/${o.kind}`);
+        for (const kind of new Set(deployed)) expect(allowed, `${cluster}: ${kind}`).toContain(kind);
       } else {
         expect(object.spec, `out/${file}`).not.toHaveProperty("clusterResourceWhitelist");
       }

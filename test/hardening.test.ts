@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
-import { edit, expectAt, failsAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
+import { edit, expectAt, failsAt, findingOf, lineOf, policyFailure, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(async () => {
@@ -144,14 +144,24 @@ describe("kinds", () => {
     expectAt(d!, "stacks/price-sync.ts", lineOf(p.read("stacks/price-sync.ts"), source.slice(0, 40)));
   });
 
-  it("a declared custom resource renders in the app's namespace; a cluster-scoped one is refused even with a namespace", async () => {
+  it("a declared custom resource renders in the app's namespace; a cluster-scoped one with a namespace is refused, and without one needs a grant", async () => {
     const p = copy();
     edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced", ClusterIssuer: "Cluster" } },\n');
     withObject(p, `{ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "tls" } } as never`);
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(/kind: Certificate\nmetadata:\n  name: tls\n  namespace: storefront-jobs/);
     withObject(p, `{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca", namespace: "storefront-jobs" } } as never`);
-    await failsAt(p, "validate/cluster-scoped-object", "stacks/price-sync.ts", "ClusterIssuer");
+    await failsAt(p, "validate/object-namespace", "stacks/price-sync.ts", "ClusterIssuer");
+    edit(p, "stacks/price-sync.ts", 'metadata: { name: "ca", namespace: "storefront-jobs" }', 'metadata: { name: "ca" }');
+    const finding = findingOf(await policyFailure(synth({ root: p.root, skipTypecheck: true })), "no-cluster-scoped-objects");
+    expect(finding.message).toBe("ClusterIssuer ca is cluster-scoped, and team storefront is not granted cert-manager.io/ClusterIssuer");
+    expect(finding.origin.file).toBe("stacks/price-sync.ts");
+    expect(finding.origin.line).toBe(lineOf(p.read("stacks/price-sync.ts"), "ClusterIssuer"));
+    // The platform grants the kind: the object renders without a namespace, and the team's project may apply it.
+    edit(p, "stacks/platform.ts", 'storefront: { owners: ["@acme/storefront"],', 'storefront: { clusterResources: ["cert-manager.io/ClusterIssuer"], owners: ["@acme/storefront"],');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(/kind: ClusterIssuer\nmetadata:\n  name: ca\n  labels:/);
+    expect(p.read("out/clusters/dev-1/projects/storefront.yaml")).toContain("clusterResourceWhitelist:\n    - group: cert-manager.io\n      kind: ClusterIssuer");
   });
 
   it("an Argo Rollout (argoproj.io, like Argo CD) is an ordinary custom resource once declared; a CronJob name over 52 characters is refused", async () => {
@@ -182,7 +192,7 @@ export const platform = definePlatform({
   envRepo: { url: "https://git.example.com/env.git" },
   engine: "argocd",
   owners: ["@acme/platform"],
-  environments: { constructor: { replicas: 1 }, valueof: {} },
+  environments: { constructor: { replicas: 1, resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } } }, valueof: {} },
   clusters: { tostring: { environment: "constructor", server: "https://a.example.com" }, "hasownproperty": { environment: "valueof", server: "https://b.example.com" } },
   waves: [{ name: "constructor", clusters: ["tostring"] }, { name: "valueof", clusters: ["hasownproperty"] }],
   teams: { constructor: { owners: ["@acme/t"], namespaces: ["t"] } },
@@ -208,13 +218,18 @@ describe("autoscaling", () => {
   it("an HPA on CPU utilisation without a CPU request is refused at the autoscaling line", async () => {
     const p = copy();
     edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },');
-    const d = await failsAt(p, "resolve/autoscaling-without-cpu-request", "stacks/search.ts", "autoscaling: { min: 2, max: 10");
-    expect(d.message).toMatch(/staging-1/);
+    const finding = findingOf(await policyFailure(synth({ root: p.root, skipTypecheck: true })), "hpa-cpu-request");
+    expect(finding.message).toMatch(/^HorizontalPodAutoscaler search targets CPU utilisation, but container search of Deployment search has no CPU request/);
+    // The place to add it: the resources the platform's staging environment sets.
+    expect([finding.origin.file, finding.origin.line]).toEqual(["stacks/platform.ts", lineOf(p.read("stacks/platform.ts"), 'resources: { requests: { memory: "128Mi" }')]);
+    expect(finding.clusters).toEqual(["staging-1"]);
   });
 
   it("a CPU limit alone is enough: Kubernetes sets the request to the limit", async () => {
     const p = copy();
     edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },');
+    // resources-required still asks for the request itself, which the platform turns off for staging.
+    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    severity: { "resources-required": { environments: { staging: "off" } } },');
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/search/staging-1/manifest.yaml")).toContain("kind: HorizontalPodAutoscaler");
   });

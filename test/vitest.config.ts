@@ -5,7 +5,12 @@ export default defineConfig({
   root: fileURLToPath(new URL("..", import.meta.url)),
   // Tests run sluice's TypeScript source; the package's own "sluice" export is
   // the compiled dist/, which the CLI end-to-end tests run through the bin.
-  resolve: { alias: { sluice: fileURLToPath(new URL("../src/index.ts", import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^sluice$/, replacement: fileURLToPath(new URL("../src/index.ts", import.meta.url)) },
+      { find: /^sluice\/testing$/, replacement: fileURLToPath(new URL("../src/testing.ts", import.meta.url)) },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],

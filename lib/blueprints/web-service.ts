@@ -27,6 +27,39 @@ export const webService: Blueprint = {
     if (spec.autoscaling) objects.push(horizontalPodAutoscaler(app));
     return objects;
   },
+  settingOf(object: KubernetesObject, field: readonly (string | number)[]): string | undefined {
+    const path = field.join(".");
+    const table = Object.hasOwn(SETTINGS, object.kind) ? SETTINGS[object.kind]! : [];
+    return table.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+  },
+};
+
+const CONTAINER = "spec.template.spec.containers.0";
+
+/** Which setting each field of the objects above comes from, by kind: the longest prefix first. */
+const SETTINGS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  Deployment: [
+    [`${CONTAINER}.image`, "release"],
+    [`${CONTAINER}.resources`, "resources"],
+    [`${CONTAINER}.readinessProbe`, "probes.readiness"],
+    [`${CONTAINER}.livenessProbe`, "probes.liveness"],
+    [`${CONTAINER}.startupProbe`, "probes.startup"],
+    [`${CONTAINER}.ports`, "ports"],
+    [`${CONTAINER}.env`, "env"],
+    [`${CONTAINER}.envFrom`, "envFrom"],
+    [`${CONTAINER}.command`, "command"],
+    [`${CONTAINER}.args`, "args"],
+    ["spec.template.spec.volumes", "secretFiles"],
+    ["spec.replicas", "replicas"],
+  ],
+  HorizontalPodAutoscaler: [
+    ["spec.minReplicas", "autoscaling.min"],
+    ["spec.maxReplicas", "autoscaling.max"],
+    ["spec.metrics", "autoscaling.targetCPU"],
+  ],
+  ConfigMap: [["data", "env"]],
+  Service: [["spec.ports", "ports"]],
+  PodDisruptionBudget: [["spec", "replicas"]],
 };
 
 function serviceAccount(app: ResolvedApp): KubernetesObject {

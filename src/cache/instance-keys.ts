@@ -15,18 +15,27 @@ import { own } from "../model/own.js";
  * through the API may change without its name changing, so only one that
  * declares a `cacheKey` (or the built-in one, hashed with sluice's code) is cached.
  */
-export function instanceKeys(model: Model, blueprint: Blueprint, builtIn: boolean): ((app: AppModel, cluster: ClusterModel) => string) | undefined {
+export function instanceKeys(
+  model: Model,
+  blueprint: Blueprint,
+  builtIn: boolean,
+  policyFingerprint: string,
+): ((app: AppModel, cluster: ClusterModel) => string) | undefined {
   if (!builtIn && blueprint.cacheKey === undefined) return undefined;
-  const base = hash(engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", platformPart(model.platform));
+  // The policy is in the key: a cached instance's findings are not evaluated again.
+  const base = hash(engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", platformPart(model.platform), policyFingerprint);
   const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
   const waves = new Map(model.platform.waves.map((w) => [w.name, w]));
   const clusterKeys = new Map(
     model.platform.clusters.map((c) => [c.name, hash(clusterPart(c), environmentPart(environments.get(c.environment)!), wavePart(waves.get(c.wave)!))]),
   );
   const appKeys = new Map<string, string>();
+  const namespaces = new Map(model.apps.map((app) => [app.name, app.namespace]));
   return (app, cluster) => {
     let appKey = appKeys.get(app.name);
-    if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app))));
+    // A caller's namespace is in the app's NetworkPolicy.
+    const callers = () => JSON.stringify(app.callers.map((caller) => ("app" in caller ? namespaces.get(caller.app) ?? "" : "")));
+    if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app), callers())));
     return hash(base, clusterKeys.get(cluster.name)!, appKey, own(app.release, cluster.wave) ?? "");
   };
 }
@@ -39,7 +48,7 @@ function hash(...parts: string[]): string {
 
 function platformPart(platform: PlatformModel): string {
   // The secrets policy decides what check lets through, and a cached instance is not checked again.
-  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace, platform.secrets]);
+  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace, platform.secrets, platform.customResources]);
 }
 
 function environmentPart({ origin: _origin, ...environment }: EnvironmentModel): string {

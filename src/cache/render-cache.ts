@@ -2,6 +2,7 @@ import path from "node:path";
 import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 import { engineFingerprint } from "./engine.js";
+import type { CachedFinding } from "../policy/cached-findings.js";
 
 export interface CachedFile {
   readonly path: string;
@@ -23,6 +24,8 @@ export type CachedObject = readonly [string, string, string, string, ...(string 
 // An entry is stored as one string, fields and files split by ASCII separators:
 // parsing ten thousand strings is far cheaper than ten thousand nested arrays.
 const FILE = "\u001e";
+// Between the files and the instance's policy findings.
+const FINDINGS = "\u001d";
 const FIELD = "\u001f";
 
 type Encodable = { path: string; sha256: string; blob: string; namespaces: readonly string[]; objects: readonly CachedObject[] };
@@ -63,15 +66,18 @@ export class RenderCache {
     return new RenderCache(file, new Map(Object.entries(read?.value ?? {})));
   }
 
-  get(key: string): readonly CachedFile[] | undefined {
+  get(key: string): { readonly files: readonly CachedFile[]; readonly findings: readonly CachedFinding[] } | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) return undefined;
     this.used.set(key, hit);
-    return decode(hit);
+    const split = hit.indexOf(FINDINGS);
+    const findings = split === -1 ? [] : (JSON.parse(hit.slice(split + 1)) as CachedFinding[]);
+    return { files: decode(split === -1 ? hit : hit.slice(0, split)), findings };
   }
 
-  set(key: string, files: readonly Encodable[]): void {
-    this.used.set(key, encode(files));
+  /** Stores an instance's files and its policy findings (see cached-findings.ts). */
+  set(key: string, files: readonly Encodable[], findings: readonly CachedFinding[] = []): void {
+    this.used.set(key, findings.length > 0 ? `${encode(files)}${FINDINGS}${JSON.stringify(findings)}` : encode(files));
     this.added = true;
   }
 

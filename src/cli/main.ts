@@ -1,8 +1,9 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
-import { isSluiceError } from "../errors.js";
+import { isPolicyViolation, isSluiceError } from "../errors.js";
+import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { VERSION } from "../package-root.js";
-import { diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
+import { colors, diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
 
 /** Exit codes, as `git diff --exit-code` and friends use them. */
 export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
@@ -48,6 +49,22 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       format = options.format;
       const { synthCommand } = await import("./synth-command.js");
       exitCode = await synthCommand(options, io);
+    });
+
+  projectOptions(
+    program
+      .command("check")
+      .description("run the whole pipeline and every policy rule, writing nothing; exit 1 on an error finding")
+      .option("--no-cache", "do not use the local caches"),
+  )
+    .addOption(
+      new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices(["text", "json", "github", "sarif"]),
+    )
+    .action(async (options: CheckFlags) => {
+      const chosen = options.format ?? (process.env.GITHUB_ACTIONS === "true" ? "github" : "text");
+      format = chosen === "json" ? "json" : "text";
+      const { checkCommand } = await import("./check-command.js");
+      exitCode = await checkCommand({ ...options, format: chosen }, io);
     });
 
   projectOptions(
@@ -196,6 +213,14 @@ export interface SynthFlags {
   readonly format: Format;
 }
 
+export interface CheckFlags {
+  readonly stacks: string;
+  readonly root: string;
+  readonly skipTypecheck?: boolean;
+  readonly cache: boolean;
+  readonly format?: "text" | "json" | "github" | "sarif";
+}
+
 export interface PromotionFlags {
   readonly app: string;
   readonly version?: string;
@@ -229,6 +254,15 @@ function handleError(error: unknown, format: Format, io: Io): number {
   if (error instanceof CommanderError) {
     // Help and version are not failures; usage errors were already printed.
     return error.exitCode === 0 ? EXIT.ok : EXIT.failed;
+  }
+  if (isPolicyViolation(error)) {
+    if (format === "json") {
+      io.stdout(`${JSON.stringify({ ok: false, error: error.message, findings: error.findings.map(findingJson), waived: error.waived }, null, 2)}\n`);
+    } else {
+      io.stderr(formatFindingsText(error.findings, error.waived, colors(io)));
+      io.stderr(`sluice: ${error.message} Fix the errors above, or waive a rule for an app with a reason (see README, "Policies").\n`);
+    }
+    return EXIT.found;
   }
   if (isSluiceError(error)) {
     if (format === "json") {

@@ -2,6 +2,7 @@ import { synth, type Drift } from "../index.js";
 import type { SynthFlags } from "./main.js";
 import { EXIT } from "./main.js";
 import { colors, progressLine, type Io } from "./output.js";
+import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 
 /** `sluice synth [--check]`. */
 export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
@@ -21,12 +22,15 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
     progress.done();
   }
   const out = flags.out.replace(/\/+$/, "");
+  // Warnings do not stop synth, but they are said, on stderr, where a CI log shows them.
+  if (flags.format !== "json" && result.findings.length > 0) io.stderr(formatFindingsText(result.findings, result.waived, c));
+  const findings = result.findings.map(findingJson);
 
   if (flags.check) {
     const drift = result.drift!;
     const count = drift.stale.length + drift.missing.length + drift.extra.length;
     if (flags.format === "json") {
-      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift, findings }, null, 2)}\n`);
     } else if (count === 0) {
       io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files).\n`);
     } else {
@@ -38,7 +42,7 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
 
   const write = result.write!;
   if (flags.format === "json") {
-    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, reuse: result.reuse }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, reuse: result.reuse, findings }, null, 2)}\n`);
   } else if (write.written.length + write.deleted.length === 0) {
     io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);
   } else {

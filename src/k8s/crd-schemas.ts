@@ -11,6 +11,7 @@ import { own } from "../model/own.js";
 export const CRD_KINDS: Readonly<Record<string, Readonly<Record<string, "Namespaced" | "Cluster">>>> = {
   "external-secrets.io/v1": { ExternalSecret: "Namespaced", SecretStore: "Namespaced", ClusterSecretStore: "Cluster" },
   "bitnami.com/v1alpha1": { SealedSecret: "Namespaced" },
+  "policies.kyverno.io/v1": { ValidatingPolicy: "Cluster" },
 };
 
 export interface SchemaProblem {

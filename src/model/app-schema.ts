@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dnsLabel } from "./names.js";
-import { allowLiteralsSchema } from "./platform-schema.js";
+import { allowLiteralsSchema, ruleId, waiverReason } from "./platform-schema.js";
 import { settingsSchema, settingsShape } from "./settings-schema.js";
 
 /**
@@ -57,6 +57,28 @@ export const appSchema = z.strictObject({
   environments: z.record(z.string(), settingsSchema).optional(),
   clusters: z.record(z.string(), settingsSchema).optional(),
   objects: z.array(rawObjectSchema).optional(),
+  /**
+   * Rules this app does not follow, by rule id, each with the reason, an
+   * optional expiry date ("2027-03-31": an error from that day on) and
+   * optionally only on some clusters. Every waiver is listed in the env
+   * repo's README.
+   */
+  waivers: z
+    .record(
+      ruleId,
+      z.strictObject({
+        reason: waiverReason,
+        expires: z.iso.date({ message: 'must be a date such as "2027-03-31"' }).optional(),
+        clusters: z.array(z.string()).min(1).optional(),
+      }),
+    )
+    .optional(),
+  /**
+   * Who may call the app on its ports: other apps by name, or whole
+   * namespaces ({ namespace: "ingress-nginx" }). Everything else is refused
+   * by the namespace's default-deny NetworkPolicy.
+   */
+  callers: z.array(z.union([dnsLabel, z.strictObject({ namespace: dnsLabel })])).optional(),
   /** Plaintext findings in this app judged harmless, by the path each finding printed, with the reason. */
   allowLiterals: allowLiteralsSchema.optional(),
 });

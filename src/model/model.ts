@@ -1,5 +1,6 @@
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Origin } from "./origin.js";
+import type { PolicySettings } from "../policy/policy.js";
 import type { Settings } from "./settings-schema.js";
 
 /**
@@ -40,7 +41,13 @@ export interface PlatformModel {
   readonly secrets: SecretsPolicy;
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
+  readonly policy: PolicySettings;
 }
+
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/** A namespace's ResourceQuota, by the quota's keys ("requests.cpu", "pods"). */
+export type Quota = Readonly<Record<string, string | number>>;
 
 /** The platform's secret stores and what it allows in plaintext (see platform-schema.ts). */
 export interface SecretsPolicy {
@@ -60,6 +67,9 @@ export interface EnvironmentModel {
   readonly revision: string;
   /** Serves production (declared, or named prod…). */
   readonly production: boolean;
+  /** The Pod Security Standard its team namespaces enforce. */
+  readonly podSecurity: PodSecurityLevel;
+  readonly quota?: Quota;
   readonly origin: Origin;
 }
 
@@ -87,8 +97,25 @@ export interface TeamModel {
   readonly name: string;
   readonly owners: readonly string[];
   readonly namespaces: readonly string[];
+  readonly quota?: Quota;
+  readonly podSecurity?: PodSecurityLevel;
+  /** Cluster-scoped kinds ("<group>/<Kind>") its apps may add. */
+  readonly clusterResources: readonly string[];
   readonly origin: Origin;
 }
+
+/** A rule an app does not follow, and why (see app-schema.ts). */
+export interface Waiver {
+  readonly reason: string;
+  /** "YYYY-MM-DD": an error from that day on. */
+  readonly expires?: string;
+  /** Only on these clusters; default: everywhere. */
+  readonly clusters?: readonly string[];
+  readonly origin: Origin;
+}
+
+/** Who may call an app: another app, or every pod of a namespace. */
+export type Caller = { readonly app: string } | { readonly namespace: string };
 
 export interface AppModel {
   readonly name: string;
@@ -104,6 +131,9 @@ export interface AppModel {
   readonly objects: readonly RawObject[];
   /** Property path → why the literal there is not a secret. */
   readonly allowLiterals: Readonly<Record<string, string>>;
+  /** Rule id → the waiver. */
+  readonly waivers: Readonly<Record<string, Waiver>>;
+  readonly callers: readonly Caller[];
   readonly origin: Origin;
 }
 

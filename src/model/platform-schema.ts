@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
-import { settingsShape } from "./settings-schema.js";
+import { quantity, settingsShape } from "./settings-schema.js";
+import type { Rule } from "../policy/rule.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -29,8 +30,58 @@ export const syncSchema = z.strictObject({
   selfHeal: z.boolean().optional(),
 });
 
+/** A rule id: lower-case letters, digits and '-'. */
+export const ruleId = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a rule id such as "resources-required"' });
+
+const severitySetting = z.enum(["error", "warn", "off"]);
+
+/** The platform's say over a rule's severity: everywhere, in production, or per environment. */
+export const ruleOverrideSchema = z.strictObject({
+  severity: severitySetting.optional(),
+  production: severitySetting.optional(),
+  environments: z.record(z.string(), severitySetting).optional(),
+});
+
+/** The Pod Security Standard a namespace enforces. */
+export const podSecurityLevel = z.enum(["privileged", "baseline", "restricted"]);
+
+/**
+ * A namespace's ResourceQuota, by the quota's own keys ("requests.cpu",
+ * "limits.memory", "pods", ...). Values are quantities or counts.
+ */
+export const quotaSchema = z.record(
+  z.string().regex(/^((requests|limits)\.(cpu|memory|ephemeral-storage)|requests\.storage|pods|services|configmaps|secrets|persistentvolumeclaims|services\.loadbalancers|services\.nodeports)$/, {
+    message: 'must be a ResourceQuota key such as "requests.cpu", "limits.memory" or "pods"',
+  }),
+  z.union([quantity, z.number().int().min(0)]),
+);
+
+const isRuleLike = (value: unknown): value is Rule =>
+  typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" && typeof (value as { on?: unknown }).on === "string";
+
+export const policySchema = z.strictObject({
+  /**
+   * How the clusters enforce the CEL rules at admission: "kubernetes"
+   * (ValidatingAdmissionPolicy, no extra controller; default), "kyverno"
+   * (Kyverno's policies.kyverno.io/v1 ValidatingPolicy) or "none".
+   */
+  admission: z.enum(["kubernetes", "kyverno", "none"]).optional(),
+  /** Image registries apps may pull from, as prefixes ("registry.example.com/"); empty allows any. */
+  registries: z.array(z.string().min(1)).optional(),
+  /** Labels every workload and Service must carry. Default: app.kubernetes.io/name and app.kubernetes.io/part-of. */
+  requiredLabels: z.array(z.string().min(1)).optional(),
+  /** Rule id → its severity on this platform, overriding the rule's own. */
+  severity: z.record(ruleId, ruleOverrideSchema).optional(),
+  /** The platform's own rules, next to the built-in ones (see `defineRule`). */
+  rules: z.array(z.custom<Rule>(isRuleLike, { message: "must be a rule made with defineRule({ id, description, severity, on, check, ... })" })).optional(),
+});
+
 export const environmentSchema = z.strictObject({
   ...settingsShape,
+  /** The Pod Security Standard its team namespaces enforce. Default: "restricted" in production, "baseline" elsewhere. */
+  podSecurity: podSecurityLevel.optional(),
+  /** Each team namespace's ResourceQuota on its clusters; a team's own `quota` wins. */
+  quota: quotaSchema.optional(),
   sync: syncSchema.optional(),
   /**
    * The env repo revision this environment's clusters follow (a branch, a
@@ -69,6 +120,15 @@ export const waveSchema = z.strictObject({
 export const teamSchema = z.strictObject({
   owners: z.array(owner).min(1, { message: "a team needs at least one owner" }),
   namespaces: z.array(dnsLabel).min(1, { message: "a team needs at least one namespace" }),
+  /** The team's ResourceQuota in each of its namespaces, on every cluster; wins over the environment's. */
+  quota: quotaSchema.optional(),
+  /** The Pod Security Standard of the team's namespaces, everywhere; wins over the environment's. */
+  podSecurity: podSecurityLevel.optional(),
+  /**
+   * Cluster-scoped kinds the team's apps may add, as "<group>/<Kind>"
+   * ("rbac.authorization.k8s.io/ClusterRole"); also allowed in its Argo CD project.
+   */
+  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "rbac.authorization.k8s.io/ClusterRole"' })).optional(),
 });
 
 export const envRepoSchema = z.strictObject({
@@ -135,6 +195,8 @@ export const platformSchema = z.strictObject({
     .optional(),
   /** Waivers of plaintext findings in the platform's own settings (see allowLiteralsSchema). */
   allowLiterals: allowLiteralsSchema.optional(),
+  /** Policy: admission enforcement, approved registries, required labels, severities, the platform's own rules. */
+  policy: policySchema.optional(),
   stackEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })).optional(),
 });
 

@@ -39,4 +39,11 @@ export interface Blueprint {
    */
   readonly cacheKey?: string;
   render(app: ResolvedApp): KubernetesObject[];
+  /**
+   * The setting (a dotted path such as "resources", "probes.readiness",
+   * "replicas" or "release") that produced a field of an object this
+   * blueprint rendered, so that a policy finding points at the stack line to
+   * change rather than at the app's call. Undefined when no setting did.
+   */
+  settingOf?(object: KubernetesObject, field: readonly (string | number)[]): string | undefined;
 }

@@ -30,6 +30,8 @@ export interface ResolvedApp {
    */
   readonly provenance: Readonly<Record<string, Origin>>;
   readonly objects: readonly RawObject[];
+  /** Who may call the app on its ports: pods of another app (in its namespace), or every pod of a namespace. */
+  readonly callers: readonly { readonly namespace: string; readonly app?: string }[];
   /** The secrets the app uses on this cluster, sorted by name; what secret providers render. */
   readonly secrets: readonly ResolvedSecret[];
   readonly origin: Origin;

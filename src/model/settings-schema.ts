@@ -11,7 +11,7 @@ import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret
  * in resolve.
  */
 
-const quantity = z
+export const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
     message: 'must be a Kubernetes quantity such as "250m", "1", "128Mi" or "2Gi"',

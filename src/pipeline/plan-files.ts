@@ -15,9 +15,18 @@ import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit.js"
 import { instanceSources, renderFleet, type InstanceRef } from "./render.js";
 import { renderInstance } from "./render-instance.js";
 import { resolve } from "./resolve.js";
+import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
+import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
+import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
+import type { Policy } from "../policy/policy.js";
+import { applyWaivers } from "../policy/waivers.js";
 
 /** The file plan as synth uses it: files from the render cache carry no bytes until `materialize` renders them. */
 export interface LazyPlan {
+  /** What the policy rules found, waived findings left out, in a stable order. */
+  readonly findings: readonly Finding[];
+  /** How many findings waivers covered. */
+  readonly waived: number;
   readonly files: readonly PlanEntry[];
   readonly lock: Lock;
   /** Every app instance, in app then cluster order. */
@@ -33,7 +42,10 @@ export interface PlanFilesOptions {
   /** True for sluice's own blueprint, which is hashed with sluice's code. */
   readonly builtInBlueprint: boolean;
   readonly renderCache?: RenderCache;
-  readonly time: <T>(stage: "resolve" | "render" | "check" | "emit", run: () => T) => T;
+  readonly policy: Policy;
+  /** "YYYY-MM-DD" (UTC): waivers that expire on or before it are errors. */
+  readonly today: string;
+  readonly time: <T>(stage: "resolve" | "render" | "check" | "emit" | "policy", run: () => T) => T;
 }
 
 interface Instance {
@@ -50,8 +62,8 @@ interface Instance {
  * the full pipeline, and every file has its bytes.
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
-  const { blueprint, renderCache, time } = options;
-  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint) : undefined;
+  const { blueprint, renderCache, time, policy } = options;
+  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint, options.policy.fingerprint) : undefined;
   const sourcesOf = instanceSources(model);
   const instances: Instance[] = [];
   for (const app of model.apps) {
@@ -60,12 +72,17 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     }
   }
 
+  const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
+  const anchors = (app: AppModel, cluster: ClusterModel) => ({ app, cluster, environment: environments.get(cluster.environment)!, platform: model.platform });
   const cached: PlanEntry[] = [];
+  const findings: RawFinding[] = [];
   const stale = new Set<string>();
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
-    if (hit) cached.push(...hit.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
-    else stale.add(ref(instance.app.name, instance.cluster.name));
+    if (hit) {
+      cached.push(...hit.files.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
+      findings.push(...decodeFindings(hit.findings, anchors(instance.app, instance.cluster)));
+    } else stale.add(ref(instance.app.name, instance.cluster.name));
   }
 
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
@@ -75,7 +92,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   };
   const { resolved, rendered } = render((app, cluster) => stale.has(ref(app.name, cluster.name)));
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
-  const fleet = time("render", () => renderFleet(model, refs));
+  const fleet = time("render", () => renderFleet(model, refs, policy));
   time("check", () => check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }));
   const { waived } = time("check", () => {
     const literals = scanLiterals(model);
@@ -83,20 +100,36 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     return literals;
   });
 
-  const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i.key]));
+  const instanceFindings = time("policy", () =>
+    rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint)),
+  );
+  findings.push(...instanceFindings.flat());
+
+  const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
   const fresh = time("emit", () =>
     rendered.flatMap((objects, index) => {
       const files = emitObjects(objects);
-      const key = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name));
-      if (key !== undefined) renderCache!.set(key, files.map((file) => toCache(file, objects)));
+      const instance = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name))!;
+      if (instance.key !== undefined) {
+        const cachedFindings = encodeFindings(instanceFindings[index]!, anchors(instance.app, instance.cluster));
+        renderCache!.set(instance.key, files.map((file) => toCache(file, objects)), cachedFindings);
+      }
       return files;
     }),
   );
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
   time("check", () => refusePlaintext(root, scanRenderedFiles([...fresh, ...fleetFiles], waived)));
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, options.builtInBlueprint));
+  const judged = time("policy", () => {
+    const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
+    findings.push(...evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name))));
+    const { findings: kept, waived } = applyWaivers(model, findings, options.today);
+    return { findings: mergeFindings(pinpointFindings(root, kept)), waived };
+  });
 
   return {
+    findings: judged.findings,
+    waived: judged.waived,
     files: plan.files,
     lock: plan.lock,
     instances: refs,

@@ -1,6 +1,8 @@
 import { platformLabels } from "../k8s/labels.js";
 import type { KubernetesObject } from "../k8s/object.js";
-import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy } from "../model/model.js";
+import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../model/model.js";
+import type { AdmissionEngine } from "../policy/policy.js";
+import { renderTeamNamespace } from "./render-namespaces.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -22,10 +24,9 @@ const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 // GitOps objects the apps depend on are never pruned by a sync: an AppProject
 // deleted together with its last Application leaves that Application stuck
 // on its finalizer (Argo CD cannot delete resources in a project that is
-// gone), and a pruned Namespace takes everything in it along. Removing them
-// is a person's decision.
+// gone). Removing them is a person's decision (namespaces: see
+// render-namespaces.ts).
 const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
-const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
 
 /**
  * What one cluster's Argo CD watches besides the apps' Applications, under
@@ -36,14 +37,14 @@ const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=
  * Like every fleet-wide file they name the platform's stack as their only
  * source (see render-docs.ts).
  */
-export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel): RenderedObject[] {
+export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel, admission: AdmissionEngine = "none"): RenderedObject[] {
   const dir = `clusters/${cluster.name}`;
   const platformFile = platform.origin.file;
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
   const rendered: RenderedObject[] = [
     {
       path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
-      object: platformProject(platform),
+      object: platformProject(platform, admission),
       origin: platform.origin,
       sources: [platformFile],
     },
@@ -57,17 +58,14 @@ export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel
   for (const team of platform.teams) {
     rendered.push({
       path: `${dir}/projects/${team.name}.yaml`,
-      object: appProject(platform, team.name, team.owners, team.namespaces),
+      object: appProject(platform, team),
       origin: team.origin,
       sources: [platformFile],
     });
     for (const namespace of team.namespaces) {
-      rendered.push({
-        path: `${dir}/namespaces/${namespace}.yaml`,
-        object: namespaceObject(namespace, team.name),
-        origin: team.origin,
-        sources: [platformFile],
-      });
+      for (const object of renderTeamNamespace(namespace, team, environment)) {
+        rendered.push({ path: `${dir}/namespaces/${namespace}.yaml`, object, origin: team.origin, sources: [platformFile] });
+      }
     }
   }
   return rendered;
@@ -165,7 +163,7 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
   };
 }
 
-function appProject(platform: PlatformModel, team: string, owners: readonly string[], namespaces: readonly string[]): KubernetesObject {
+function appProject(platform: PlatformModel, { name: team, owners, namespaces, clusterResources }: TeamModel): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -179,12 +177,30 @@ function appProject(platform: PlatformModel, team: string, owners: readonly stri
       description: `Team ${team} (${owners.join(", ")}). Namespaced resources only, in the team's namespaces.`,
       sourceRepos: [platform.envRepo.url],
       destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-      // No clusterResourceWhitelist: Argo CD then refuses every cluster-scoped kind.
+      // Only the cluster-scoped kinds the platform granted the team (teams.<team>.clusterResources):
+      // without a clusterResourceWhitelist Argo CD refuses every one.
+      ...(clusterResources.length > 0 ? { clusterResourceWhitelist: clusterResources.map(groupKind) } : {}),
     },
   };
 }
 
-function platformProject(platform: PlatformModel): KubernetesObject {
+/** "rbac.authorization.k8s.io/ClusterRole" → { group, kind }. */
+function groupKind(kind: string): { group: string; kind: string } {
+  const slash = kind.lastIndexOf("/");
+  return slash === -1 ? { group: "", kind } : { group: kind.slice(0, slash), kind: kind.slice(slash + 1) };
+}
+
+/** The cluster-scoped kinds the root applies: Namespaces, and the admission policies of the platform's engine. */
+const ADMISSION_KINDS: Readonly<Record<AdmissionEngine, readonly { group: string; kind: string }[]>> = {
+  none: [],
+  kubernetes: [
+    { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicy" },
+    { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicyBinding" },
+  ],
+  kyverno: [{ group: "policies.kyverno.io", kind: "ValidatingPolicy" }],
+};
+
+function platformProject(platform: PlatformModel, admission: AdmissionEngine): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -195,26 +211,22 @@ function platformProject(platform: PlatformModel): KubernetesObject {
       annotations: { ...BEFORE_APPS, ...KEEP_PROJECT },
     },
     spec: {
-      description: "The cluster's root app-of-apps: Applications, AppProjects and Namespaces from the env repo, nothing else.",
+      description:
+        "The cluster's root app-of-apps: Applications and AppProjects, the teams' guarded Namespaces and admission policies from the env repo, nothing else.",
       sourceRepos: [platform.envRepo.url],
-      destinations: [{ server: IN_CLUSTER, namespace: platform.argocdNamespace }],
-      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      destinations: [
+        { server: IN_CLUSTER, namespace: platform.argocdNamespace },
+        ...platform.teams.flatMap((team) => team.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace }))),
+      ],
+      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, ...ADMISSION_KINDS[admission]],
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },
         { group: "argoproj.io", kind: "AppProject" },
+        { group: "", kind: "LimitRange" },
+        { group: "", kind: "ResourceQuota" },
+        { group: "networking.k8s.io", kind: "NetworkPolicy" },
       ],
     },
   };
 }
 
-function namespaceObject(name: string, team: string): KubernetesObject {
-  return {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: {
-      name,
-      labels: { ...platformLabels(name, PLATFORM_PROJECT), "sluice.dev/team": team },
-      annotations: { ...BEFORE_APPS, ...KEEP_NAMESPACE },
-    },
-  };
-}

@@ -73,6 +73,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   lines.push("");
 
   lines.push(...secretsSection(model));
+  lines.push(...waiversSection(model));
 
   lines.push(
     "## Layout",
@@ -81,7 +82,8 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
     "- `clusters/<cluster>/root.yaml` — the app-of-apps root Application, in the `sluice-platform` project.",
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster.",
     "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's. Never pruned by a sync.",
-    "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces. Never pruned or deleted by Argo CD.",
+    "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by Argo CD.",
+    ...(admissionLine(model) ? [admissionLine(model)!] : []),
     "- `apps/<app>/<cluster>/manifest.yaml` — every object of one app on one cluster, one document each.",
     "- `.sluice/lock.json` — which files sluice generated, and the stacks each came from.",
     "",
@@ -118,6 +120,43 @@ function secretsSection({ platform, apps }: Model): string[] {
   }
   lines.push("");
   return lines;
+}
+
+/**
+ * Every policy waiver, with its reason and expiry: what a security reviewer
+ * reads first, and a new waiver shows up in this file's diff.
+ */
+function waiversSection({ apps }: Model): string[] {
+  const rows = apps.flatMap((app) =>
+    Object.keys(app.waivers)
+      .sort()
+      .map((rule) => {
+        const waiver = app.waivers[rule]!;
+        return `| ${app.name} | \`${rule}\` | ${waiver.clusters ? waiver.clusters.map((c) => `\`${c}\``).join(", ") : "all"} | ${waiver.expires ?? "—"} | ${cell(waiver.reason)} |`;
+      }),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "## Policy waivers",
+    "",
+    "Rules these apps do not follow, and why. A waiver past its expiry date fails `sluice check` and `sluice synth`.",
+    "",
+    "| app | rule | clusters | expires | reason |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+  ];
+}
+
+function admissionLine({ platform }: Model): string | undefined {
+  const engine = platform.policy.admission;
+  if (engine === "none") return undefined;
+  const kinds = engine === "kyverno" ? "a Kyverno ValidatingPolicy" : "a ValidatingAdmissionPolicy and its binding";
+  return `- \`clusters/<cluster>/policies/<rule>.yaml\` — each policy rule in force on the cluster as ${kinds}: the same CEL that \`sluice check\` runs, enforced at admission in the teams' namespaces.`;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
 function nodeId(name: string): string {

@@ -1,5 +1,8 @@
-import { recommendedLabels } from "../k8s/labels.js";
-import { isClusterScoped, type KubernetesObject } from "../k8s/object.js";
+import type { NetworkPolicy } from "kubernetes-types/networking/v1";
+import { recommendedLabels, selectorLabels } from "../k8s/labels.js";
+import { childOrigin } from "../model/origin.js";
+import type { KubernetesObject } from "../k8s/object.js";
+import { scopeOf } from "./validate-objects.js";
 import type { PlatformModel } from "../model/model.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -27,14 +30,42 @@ export function renderInstance(platform: PlatformModel, app: ResolvedApp, bluepr
   const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
   const secrets = app.secrets.flatMap((secret) => renderSecret(app, secret).map((object) => ({ object, origin: secret.origin })));
   const raw = app.objects.map(({ object, origin }) => ({ object: structuredClone(object), origin }));
-  const workload = [...generated, ...secrets, ...raw].map(({ object, origin }) => ({ path, object: finish(object, app, labels), origin, sources }));
+  const callers = callerPolicy(app);
+  const guard = callers ? [{ object: callers, origin: app.callers.length > 0 ? childOrigin(app.origin, "callers") : app.origin }] : [];
+  const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({ path, object: finish(object, app, labels, platform), origin, sources }));
   return [...workload, renderArgoApplication(platform, app, sources)];
 }
 
-function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>): KubernetesObject {
+/**
+ * What lets the app's declared callers through its namespace's default-deny
+ * NetworkPolicy: ingress to the app's pods on its declared ports, from the
+ * pods of each calling app (in that app's namespace) and from every pod of
+ * each calling namespace. None when the app declares no ports or no callers:
+ * then nothing may connect to it.
+ */
+function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
+  const ports = Object.keys(app.spec.ports);
+  if (ports.length === 0 || app.callers.length === 0) return undefined;
+  const from = app.callers.map((caller) => ({
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller.namespace } },
+    ...(caller.app ? { podSelector: { matchLabels: { "app.kubernetes.io/name": caller.app } } } : {}),
+  }));
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `${app.name}-callers` },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(app) },
+      policyTypes: ["Ingress"],
+      ingress: [{ from, ports: ports.map((port) => ({ protocol: "TCP", port })) }],
+    },
+  } satisfies NetworkPolicy;
+}
+
+function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>, platform: PlatformModel): KubernetesObject {
   const metadata = {
     ...object.metadata,
-    ...(isClusterScoped(object.kind) ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
+    ...(scopeOf(platform, object.apiVersion, object.kind) === "Cluster" ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
     labels: { ...object.metadata.labels, ...labels },
   };
   return { ...object, metadata };

@@ -77,17 +77,7 @@ function resolveOne(
     } else {
       autoscaling = { min, max, targetCPU };
     }
-    // The HPA's target is a share of the CPU request: without one, it has
-    // nothing to measure against and never scales. A CPU limit alone will do:
-    // Kubernetes then sets the request to the limit.
-    if (merged.resources?.requests?.cpu === undefined && merged.resources?.limits?.cpu === undefined) {
-      diagnostics.push({
-        code: "resolve/autoscaling-without-cpu-request",
-        message: `autoscaling targets ${targetCPU}% CPU utilisation, but the container has no CPU request or limit${onCluster}, so the autoscaler has nothing to measure against`,
-        origin: where("autoscaling"),
-        hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
-      });
-    }
+    // An autoscaler needs a CPU request to measure against: the hpa-cpu-request rule checks that.
     const replicasFrom = originOf(layers, provenance, "replicas");
     if (replicasFrom && isAppLayer(replicasFrom, app.origin)) {
       diagnostics.push({
@@ -169,6 +159,12 @@ function resolveOne(
         return (record ??= provenanceRecord(layers, provenance));
       },
       objects: app.objects,
+      callers: app.callers.flatMap((caller) => {
+        if (!("app" in caller)) return [{ namespace: caller.namespace }];
+        // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
+        const namespace = model.apps.find((a) => a.name === caller.app)?.namespace;
+        return namespace === undefined ? [] : [{ namespace, app: caller.app }];
+      }),
       secrets: usedSecrets,
       origin: app.origin,
     },

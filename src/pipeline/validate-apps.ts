@@ -6,6 +6,7 @@ import { dnsLabelProblem, RESERVED_APP_NAMES } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { validateObjects } from "./validate-objects.js";
 import { zodDiagnostics } from "./zod-issues.js";
+import type { Rule } from "../policy/rule.js";
 
 interface DeclaredApp {
   readonly name: string;
@@ -19,7 +20,7 @@ interface DeclaredApp {
  * waves covering a prefix of the rollout, overrides for declared environments
  * and clusters, raw objects that stay in the app's namespace.
  */
-export function validateApps(apps: readonly DeclaredApp[], platform: PlatformModel): { apps: AppModel[]; diagnostics: Diagnostic[] } {
+export function validateApps(apps: readonly DeclaredApp[], platform: PlatformModel, rules: ReadonlyMap<string, Rule> = new Map()): { apps: AppModel[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const valid: AppModel[] = [];
   const firstDeclared = new Map<string, Origin>();
@@ -55,15 +56,27 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
       continue;
     }
     firstDeclared.set(app.name, app.origin);
-    const result = validateApp(app, platform);
+    const result = validateApp(app, platform, rules);
     diagnostics.push(...result.diagnostics);
     if (result.app) valid.push(result.app);
   }
   valid.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const known = new Set(valid.map((app) => app.name));
+  for (const app of valid) {
+    app.callers.forEach((caller, index) => {
+      if (!("app" in caller) || known.has(caller.app) || firstDeclared.has(caller.app)) return;
+      diagnostics.push({
+        code: "validate/unknown-caller",
+        message: `app ${app.name} lets app ${JSON.stringify(caller.app)} call it, but no such app is declared`,
+        origin: childOrigin(app.origin, "callers", index),
+        hint: 'name a declared app, or a namespace as { namespace: "ingress-nginx" }',
+      });
+    });
+  }
   return { apps: valid, diagnostics };
 }
 
-function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppModel; diagnostics: Diagnostic[] } {
+function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyMap<string, Rule>): { app?: AppModel; diagnostics: Diagnostic[] } {
   const parsed = appSchema.safeParse(app.spec);
   if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, app.origin) };
   const spec = parsed.data;
@@ -143,11 +156,39 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
     }
   }
 
+  for (const [id, waiver] of Object.entries(spec.waivers ?? {})) {
+    const rule = rules.get(id);
+    if (!rule) {
+      diagnostics.push({
+        code: "validate/unknown-rule",
+        message: `waiver for rule ${JSON.stringify(id)}, which does not exist`,
+        origin: at("waivers", id),
+        hint: `use one of: ${[...rules.keys()].sort().join(", ")}`,
+      });
+    } else if (rule.waivable === false) {
+      diagnostics.push({
+        code: "validate/unwaivable-rule",
+        message: `rule ${id} cannot be waived`,
+        origin: at("waivers", id),
+        ...(rule.hint ? { hint: rule.hint } : {}),
+      });
+    }
+    (waiver.clusters ?? []).forEach((cluster, index) => {
+      if (platform.clusters.some((c) => c.name === cluster)) return;
+      diagnostics.push({
+        code: "validate/unknown-cluster",
+        message: `waiver of ${id} names cluster ${JSON.stringify(cluster)}, which is not declared`,
+        origin: at("waivers", id, "clusters", index),
+        hint: `use one of: ${names(platform.clusters)}`,
+      });
+    });
+  }
+
   const objects = (spec.objects ?? []) as KubernetesObject[];
   diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, ...settings } = spec;
+  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, ...settings } = spec;
   return {
     app: {
       name: app.name,
@@ -161,6 +202,18 @@ function validateApp(app: DeclaredApp, platform: PlatformModel): { app?: AppMode
       clusterOverrides: clusters ?? {},
       objects: objects.map((object, index) => ({ object, origin: at("objects", index) })),
       allowLiterals: allowLiterals ?? {},
+      waivers: Object.fromEntries(
+        Object.entries(waivers ?? {}).map(([id, waiver]) => [
+          id,
+          {
+            reason: waiver.reason,
+            ...(waiver.expires ? { expires: waiver.expires } : {}),
+            ...(waiver.clusters ? { clusters: [...waiver.clusters].sort() } : {}),
+            origin: at("waivers", id),
+          },
+        ]),
+      ),
+      callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { namespace: caller.namespace })),
       origin: app.origin,
     },
     diagnostics,

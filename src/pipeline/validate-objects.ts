@@ -86,12 +86,15 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
     if (scope === undefined) {
       diagnostics.push(unknownKind(apiVersion, kind, at("objects", index, BUILTIN_GROUPS.has(apiGroup(apiVersion)) ? "kind" : "apiVersion")));
     } else if (scope === "Cluster") {
-      diagnostics.push({
-        code: "validate/cluster-scoped-object",
-        message: `${what} is cluster-scoped; an app may only add objects in its own namespace`,
-        origin: at("objects", index),
-        hint: "ask the platform team to add cluster-wide objects to the platform",
-      });
+      // Allowed only where the platform grants the kind: the no-cluster-scoped-objects rule judges it.
+      if (metadata.namespace !== undefined) {
+        diagnostics.push({
+          code: "validate/object-namespace",
+          message: `${what} is cluster-scoped, so it has no namespace`,
+          origin: at("objects", index, "metadata", "namespace"),
+          hint: "remove metadata.namespace",
+        });
+      }
     } else if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
       diagnostics.push({
         code: "validate/object-namespace",

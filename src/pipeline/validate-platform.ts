@@ -5,6 +5,7 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
+import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -118,7 +119,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
 function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>): PlatformModel {
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, ...settings }: Record<string, unknown>) =>
+  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, ...settings }: Record<string, unknown>) =>
     settings as Settings;
 
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
@@ -141,6 +142,9 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     name,
     owners: [...team.owners],
     namespaces: [...team.namespaces],
+    ...(team.quota ? { quota: team.quota } : {}),
+    ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
+    clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
     origin: at("teams", name),
   }));
   return {
@@ -150,14 +154,19 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     argocdNamespace: input.argocd?.namespace ?? "argocd",
     owners: [...input.owners],
     environments: Object.entries(input.environments)
-      .map(([name, environment]) => ({
-        name,
-        settings: settingsOf(environment),
-        sync: { ...SYNC_DEFAULTS, ...environment.sync },
-        revision: environment.revision ?? input.envRepo.revision ?? "main",
-        production: environment.production ?? /^prod/.test(name),
-        origin: at("environments", name),
-      }))
+      .map(([name, environment]) => {
+        const production = environment.production ?? /^prod/.test(name);
+        return {
+          name,
+          settings: settingsOf(environment),
+          sync: { ...SYNC_DEFAULTS, ...environment.sync },
+          revision: environment.revision ?? input.envRepo.revision ?? "main",
+          production,
+          podSecurity: environment.podSecurity ?? (production ? "restricted" : "baseline"),
+          ...(environment.quota ? { quota: environment.quota } : {}),
+          origin: at("environments", name),
+        };
+      })
       .sort(byName),
     clusters: clusters.sort(byName),
     waves,
@@ -169,6 +178,13 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       refreshInterval: input.secretRefreshInterval ?? "1h",
       allowSecrets: input.allowSecrets ?? {},
       allowLiterals: input.allowLiterals ?? {},
+    },
+    policy: {
+      admission: input.policy?.admission ?? "kubernetes",
+      registries: [...(input.policy?.registries ?? [])],
+      requiredLabels: [...(input.policy?.requiredLabels ?? DEFAULT_REQUIRED_LABELS)],
+      override: input.policy?.severity ?? {},
+      rules: [...(input.policy?.rules ?? [])],
     },
   };
 }

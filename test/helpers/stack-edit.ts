@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { isSluiceError, synth, type Diagnostic } from "sluice";
+import { isPolicyViolation, isSluiceError, synth, type Diagnostic, type Finding, type PolicyViolation } from "sluice";
 import type { Project } from "./project.js";
 
 /**
@@ -75,4 +75,24 @@ export async function failsAt(p: Project, code: string, file: string, marker: st
   expectAt(found!, file, lineOf(p.read(file), marker));
   expect(p.tree()).toEqual(before);
   return found!;
+}
+
+/** The findings of a synth that a policy error stopped; fails if it succeeded or failed otherwise. */
+export async function policyFailure(promise: Promise<unknown>): Promise<readonly Finding[]> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error, "expected a policy error, but it succeeded").toBeDefined();
+  expect(isPolicyViolation(error), `expected a PolicyViolation, got ${String(error)}`).toBe(true);
+  return (error as PolicyViolation).findings;
+}
+
+/** The one finding of `rule`; fails, listing all of them, when there is not exactly one. */
+export function findingOf(findings: readonly Finding[], rule: string): Finding {
+  const matching = findings.filter((f) => f.rule === rule);
+  expect(matching.length, JSON.stringify(findings, null, 1)).toBe(1);
+  return matching[0]!;
 }

@@ -38,7 +38,7 @@ describe("render", () => {
 
   it("renders each cluster's Argo CD root, Applications, AppProjects and Namespaces", () => {
     const rendered = build({ web: appSpec(), jobs: appSpec({ namespace: "shop-jobs", release: { dev: "1.0.0" } }) });
-    const onCluster = (cluster: string) => rendered.objects.filter((o) => o.path.startsWith(`clusters/${cluster}/`)).map((o) => o.path).sort();
+    const onCluster = (cluster: string) => [...new Set(rendered.objects.filter((o) => o.path.startsWith(`clusters/${cluster}/`)).map((o) => o.path))].sort();
     expect(onCluster("dev-1")).toEqual([
       "clusters/dev-1/apps/jobs.yaml",
       "clusters/dev-1/apps/web.yaml",

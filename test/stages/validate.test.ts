@@ -86,7 +86,6 @@ describe("validate", () => {
       'stacks/api.ts validate/unknown-team ["team"]',
       'stacks/api.ts validate/unknown-environment ["environments","prd"]',
       'stacks/api.ts validate/unknown-cluster ["clusters","prod-9"]',
-      'stacks/job.ts validate/cluster-scoped-object ["objects",0]',
       'stacks/job.ts validate/object-namespace ["objects",1,"metadata","namespace"]',
     ]);
   });

@@ -1,0 +1,27 @@
+import type { Rule } from "../../src/index.js";
+import { noClusterScopedObjects } from "./cluster-scoped.js";
+import { uniqueHosts } from "./fleet.js";
+import { approvedRegistries, immutableReleaseInProduction, noMutableImage } from "./images.js";
+import { requiredLabels } from "./labels.js";
+import { livenessProbe, readinessProbe } from "./probes.js";
+import { productionRedundancy } from "./redundancy.js";
+import { hpaNeedsCpuRequest, resourcesRequired } from "./resources.js";
+import { noHostAccess, noPrivileged, runAsNonRoot } from "./security.js";
+
+/** sluice's built-in rules, in the order the README lists them. */
+export const builtInRules: readonly Rule[] = [
+  noMutableImage,
+  immutableReleaseInProduction,
+  approvedRegistries,
+  resourcesRequired,
+  readinessProbe,
+  livenessProbe,
+  hpaNeedsCpuRequest,
+  noPrivileged,
+  noHostAccess,
+  runAsNonRoot,
+  requiredLabels,
+  productionRedundancy,
+  noClusterScopedObjects,
+  uniqueHosts,
+];

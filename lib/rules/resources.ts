@@ -1,0 +1,58 @@
+import type { CelRule, InstanceRule, KubernetesObject, Violation } from "../../src/index.js";
+
+/** Requests let the scheduler place pods; a memory limit keeps one pod from starving a node. */
+export const resourcesRequired = {
+  id: "resources-required",
+  description: "Every container requests CPU and memory and sets a memory limit.",
+  severity: "error",
+  on: "container",
+  check:
+    "has(container.resources) && has(container.resources.requests) && 'cpu' in container.resources.requests && 'memory' in container.resources.requests && has(container.resources.limits) && 'memory' in container.resources.limits",
+  message: "the container needs CPU and memory requests and a memory limit",
+  field: ".resources",
+  hint: 'set resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } for the app or its environment',
+} satisfies CelRule;
+
+const POD_TEMPLATE_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+
+/**
+ * An autoscaler that targets CPU utilisation measures it as a share of the
+ * CPU request: without one it has nothing to measure and never scales.
+ */
+export const hpaNeedsCpuRequest = {
+  id: "hpa-cpu-request",
+  description: "A HorizontalPodAutoscaler with a CPU utilisation target scales a workload whose containers request CPU (or set a CPU limit, which Kubernetes then requests).",
+  severity: "error",
+  on: "instance",
+  hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
+  check({ objects }) {
+    const violations: Violation[] = [];
+    for (const hpa of objects) {
+      if (hpa.kind !== "HorizontalPodAutoscaler") continue;
+      const spec = (hpa as { spec?: { scaleTargetRef?: { kind?: string; name?: string }; metrics?: { resource?: { name?: string; target?: { type?: string } } }[] } }).spec;
+      const cpu = spec?.metrics?.some((m) => m.resource?.name === "cpu" && m.resource.target?.type === "Utilization");
+      if (!cpu) continue;
+      const target = objects.find((o) => o.kind === spec?.scaleTargetRef?.kind && o.metadata.name === spec?.scaleTargetRef?.name && POD_TEMPLATE_KINDS.has(o.kind));
+      if (!target) continue;
+      containersOf(target).forEach((container, index) => {
+        const resources = container.resources ?? {};
+        if (resources.requests?.cpu !== undefined || resources.limits?.cpu !== undefined) return;
+        violations.push({
+          message: `${hpa.kind} ${hpa.metadata.name} targets CPU utilisation, but container ${container.name} of ${target.kind} ${target.metadata.name} has no CPU request, so the autoscaler has nothing to measure against`,
+          object: target,
+          field: ["spec", "template", "spec", "containers", index, "resources"],
+        });
+      });
+    }
+    return violations;
+  },
+} satisfies InstanceRule;
+
+interface ContainerLike {
+  readonly name: string;
+  readonly resources?: { readonly requests?: Record<string, unknown>; readonly limits?: Record<string, unknown> };
+}
+
+function containersOf(object: KubernetesObject): readonly ContainerLike[] {
+  return (object as { spec?: { template?: { spec?: { containers?: ContainerLike[] } } } }).spec?.template?.spec?.containers ?? [];
+}

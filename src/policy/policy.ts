@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+import type { PlatformModel } from "../model/model.js";
+import { own } from "../model/own.js";
+import type { PolicyContext, Rule, RuleOverride } from "./rule.js";
+
+/** Kubernetes ValidatingAdmissionPolicy, Kyverno ValidatingPolicy, or no admission policy. */
+export type AdmissionEngine = "kubernetes" | "kyverno" | "none";
+
+/** What the platform says about policy (platform `policy`), validated. */
+export interface PolicySettings {
+  readonly admission: AdmissionEngine;
+  readonly registries: readonly string[];
+  readonly requiredLabels: readonly string[];
+  /** Rule id → the platform's severity for it. */
+  readonly override: Readonly<Record<string, RuleOverride>>;
+  /** The platform's own rules, after the built-in ones. */
+  readonly rules: readonly Rule[];
+}
+
+export const DEFAULT_REQUIRED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/part-of"];
+
+/** The rules in force on a platform, and what they read. */
+export interface Policy {
+  /** Built-in rules first, then the platform's, each id once. */
+  readonly rules: readonly Rule[];
+  readonly context: PolicyContext;
+  readonly admission: AdmissionEngine;
+  override(id: string): RuleOverride | undefined;
+  /**
+   * A hash of everything that decides the findings on an instance: rule
+   * definitions (a function rule by its source text), settings and
+   * severities. Part of each instance's render key, since a cached instance
+   * is not evaluated again.
+   */
+  readonly fingerprint: string;
+}
+
+export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[]): Policy {
+  const settings = platform.policy;
+  const rules = [...builtIn, ...settings.rules];
+  const context: PolicyContext = {
+    registries: settings.registries,
+    requiredLabels: settings.requiredLabels,
+    clusterResources: Object.fromEntries(platform.teams.map((team) => [team.name, team.clusterResources])),
+  };
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([settings.admission, context, settings.override]))
+    .update(JSON.stringify(rules.map((rule) => ruleFingerprint(rule))))
+    .digest("hex")
+    .slice(0, 32);
+  return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), fingerprint };
+}
+
+function ruleFingerprint(rule: Rule): unknown {
+  return JSON.stringify(rule, (_key, value: unknown) => (typeof value === "function" ? `fn:${String(value)}` : value));
+}

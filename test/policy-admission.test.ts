@@ -1,0 +1,295 @@
+/**
+ * Policy, the other half (issue 9): the exported admission policies agree
+ * with the pre-merge check, validate against their schemas and build with
+ * kubectl; `sluice check` as CI runs it (exit codes, formats, golden text);
+ * custom rules and sluice/testing.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { plan, synth, type KubernetesObject, type Rule } from "sluice";
+import { checkRule } from "sluice/testing";
+import { builtInRules } from "../lib/rules/index.js";
+import { crdValidator } from "../src/k8s/crd-schemas.js";
+import { admission, type AdmissionSpec } from "../src/policy/admission-eval.js";
+import { celFailures } from "../src/policy/evaluate.js";
+import { policyContext } from "../src/testing.js";
+import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { schemaFor } from "./helpers/schemas.js";
+import { edit, lineOf } from "./helpers/stack-edit.js";
+
+let base: Project;
+beforeAll(async () => {
+  base = makeProject(exampleStacks());
+  await synth({ root: base.root });
+});
+
+function sluice(cwd: string, ...args: string[]) {
+  const env = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "" };
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env, timeout: 60_000 });
+}
+
+function documents(text: string): KubernetesObject[] {
+  return parseAllDocuments(text).map((doc) => doc.toJS() as KubernetesObject);
+}
+
+/** The example fleet's workload objects, and variants that break each rule in turn. */
+async function corpus(): Promise<KubernetesObject[]> {
+  const planned = await plan({ root: REPO, skipTypecheck: true });
+  const rendered = planned.plan.files.filter((f) => f.path.startsWith("apps/")).flatMap((f) => documents(f.content));
+  const deployment = rendered.find((o) => o.kind === "Deployment" && o.metadata.name === "payments")!;
+  const mutate = (change: (d: any) => void): KubernetesObject => {
+    const copy = structuredClone(deployment) as any;
+    change(copy);
+    return copy;
+  };
+  const container = (d: any) => d.spec.template.spec.containers[0];
+  const variants = [
+    mutate((d) => (container(d).image = "registry.example.com/payments/api:latest")),
+    mutate((d) => (container(d).image = "registry.example.com/payments/api")),
+    mutate((d) => (container(d).image = "registry.example.com/payments/api:1.6")),
+    mutate((d) => (container(d).image = "docker.io/library/nginx:1.27.0")),
+    mutate((d) => delete container(d).resources.limits),
+    mutate((d) => delete container(d).resources),
+    mutate((d) => delete container(d).livenessProbe),
+    mutate((d) => delete container(d).readinessProbe),
+    mutate((d) => (container(d).securityContext.privileged = true)),
+    mutate((d) => (container(d).securityContext.allowPrivilegeEscalation = true)),
+    mutate((d) => (d.spec.template.spec.hostPID = true)),
+    mutate((d) => (d.spec.template.spec.volumes = [{ name: "h", hostPath: { path: "/" } }])),
+    mutate((d) => delete d.spec.template.spec.securityContext.runAsNonRoot),
+    mutate((d) => (container(d).securityContext.runAsUser = 0)),
+    mutate((d) => delete d.metadata.labels["app.kubernetes.io/part-of"]),
+    mutate((d) => (d.spec.template.spec.initContainers = [{ name: "init", image: "registry.example.com/payments/migrate:latest" }])),
+    {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "nightly", labels: { "app.kubernetes.io/name": "nightly" } },
+      spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", hostNetwork: true, containers: [{ name: "c", image: "busybox" }] } } } } },
+    },
+    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { containers: [{ name: "c", image: "registry.example.com/debug:1.0.0", securityContext: { privileged: true } }] } },
+    { apiVersion: "v1", kind: "Service", metadata: { name: "bare" }, spec: { ports: [{ port: 80 }] } },
+  ];
+  return [...rendered, ...variants];
+}
+
+/** The admission spec of each rule as emitted on a cluster, read back from the YAML in out/. */
+function emitted(project: Project, cluster: string, kind: "ValidatingAdmissionPolicy" | "ValidatingPolicy"): Map<string, AdmissionSpec> {
+  const dir = path.join(project.root, "out/clusters", cluster, "policies");
+  const specs = new Map<string, AdmissionSpec>();
+  for (const file of fs.readdirSync(dir).filter((f) => f !== "kustomization.yaml")) {
+    const policy = documents(fs.readFileSync(path.join(dir, file), "utf8")).find((o) => o.kind === kind)!;
+    specs.set(file.replace(/\.yaml$/, ""), (policy as unknown as { spec: AdmissionSpec }).spec);
+  }
+  return specs;
+}
+
+describe("pre-merge and admission agree", () => {
+  const celRules = builtInRules.filter((rule): rule is Extract<Rule, { on: "object" | "pod" | "container" }> => rule.on === "object" || rule.on === "pod" || rule.on === "container");
+
+  it.each(["kubernetes", "kyverno"] as const)("for every built-in CEL rule, %s admission denies exactly the objects sluice check refuses", async (engine) => {
+    const p = copyProject(base);
+    if (engine === "kyverno") edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "kyverno",');
+    await synth({ root: p.root, skipTypecheck: true });
+    const specs = emitted(p, "prod-eu-1", engine === "kyverno" ? "ValidatingPolicy" : "ValidatingAdmissionPolicy");
+    expect([...specs.keys()].sort()).toEqual(celRules.map((r) => r.id).sort());
+    const objects = await corpus();
+    const context = policyContext({ registries: ["registry.example.com/"] });
+    let refused = 0;
+    for (const rule of celRules) {
+      const spec = specs.get(rule.id)!;
+      for (const object of objects) {
+        const preMerge = celFailures(rule, object, { context }).length > 0;
+        const verdict = admission(spec, object);
+        expect(verdict === "denied", `${rule.id} on ${object.kind} ${object.metadata.name}: pre-merge ${preMerge}, admission ${verdict}`).toBe(preMerge);
+        if (preMerge) refused++;
+      }
+    }
+    // The corpus breaks every rule at least once: an agreement on "all pass" would prove nothing.
+    for (const rule of celRules) expect(objects.some((o) => celFailures(rule, o, { context }).length > 0), rule.id).toBe(true);
+    expect(refused).toBeGreaterThan(celRules.length);
+  });
+
+  it("an app's waiver is a match condition: admission ignores its objects, and others still get denied", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/payments.ts", "  ports: { http: 8080, metrics: 9090 },", '  ports: { http: 8080, metrics: 9090 },\n  waivers: { "approved-registries": { reason: "the vendor sidecar comes from its own registry" } },');
+    await synth({ root: p.root, skipTypecheck: true });
+    const spec = emitted(p, "prod-eu-1", "ValidatingAdmissionPolicy").get("approved-registries")!;
+    const foreign = (app: string): KubernetesObject => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: app, labels: { "app.kubernetes.io/instance": app } },
+      spec: { template: { spec: { containers: [{ name: app, image: "quay.io/vendor/sidecar:2.0.0" }] } } },
+    });
+    expect(admission(spec, foreign("payments"))).toBe("ignored");
+    expect(admission(spec, foreign("search"))).toBe("denied");
+  });
+
+  it("the platform's custom rules are exported and agree too", async () => {
+    const p = copyProject(base);
+    fs.writeFileSync(path.join(p.root, "stacks/rules.ts"), COST_CENTER);
+    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { costCenter } from "./rules.js";');
+    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [costCenter],');
+    const result = await synth({ root: p.root, skipTypecheck: true }).catch((e: { findings?: unknown }) => e);
+    expect((result as { findings: { rule: string; clusters: string[]; app: string }[] }).findings.map((f) => `${f.rule} ${f.app} ${f.clusters.join(",")}`)).toEqual([
+      "cost-center-label catalog-api prod-eu-1,prod-us-1",
+      "cost-center-label checkout-web prod-eu-1,prod-us-1",
+      "cost-center-label payments prod-eu-1,prod-us-1",
+      "cost-center-label search prod-eu-1,prod-us-1",
+    ]);
+  });
+});
+
+const COST_CENTER = `import { defineRule } from "sluice";
+
+export const costCenter = defineRule({
+  id: "cost-center-label",
+  description: "Every production workload says which cost center pays for it.",
+  severity: "off",
+  production: "error",
+  on: "object",
+  kinds: ["apps/Deployment", "apps/StatefulSet"],
+  check: "has(object.metadata.labels) && 'cost-center' in object.metadata.labels",
+  message: "set a cost-center label",
+  field: ".metadata.labels",
+});
+`;
+
+describe("emitted admission policies", () => {
+  it("validate against their schemas (Kubernetes' and Kyverno's CRD) and build with kubectl kustomize", async () => {
+    for (const engine of ["kubernetes", "kyverno"] as const) {
+      const p = copyProject(base);
+      if (engine === "kyverno") edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "kyverno",');
+      await synth({ root: p.root, skipTypecheck: true });
+      const dir = path.join(p.root, "out/clusters/prod-eu-1/policies");
+      let count = 0;
+      for (const file of fs.readdirSync(dir)) {
+        if (file === "kustomization.yaml") continue;
+        for (const object of documents(fs.readFileSync(path.join(dir, file), "utf8"))) {
+          const validate = engine === "kyverno" ? crdValidator(object.apiVersion, object.kind) : undefined;
+          if (validate) expect(validate(object), `${file}`).toEqual([]);
+          else expect(() => schemaFor(object.apiVersion, object.kind)!(object), file).not.toThrow();
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(8);
+      const built = spawnSync("kubectl", ["kustomize", path.join(p.root, "out/clusters/prod-eu-1")], { encoding: "utf8" });
+      expect(built.status, built.stderr).toBe(0);
+      expect(built.stdout).toContain(engine === "kyverno" ? "kind: ValidatingPolicy" : "kind: ValidatingAdmissionPolicyBinding");
+    }
+  });
+
+  it("admission none emits no policies, and the root's project allows no admission kinds", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "none",');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(fs.existsSync(path.join(p.root, "out/clusters/prod-eu-1/policies"))).toBe(false);
+    expect(p.read("out/clusters/prod-eu-1/projects/sluice-platform.yaml")).not.toContain("admissionregistration");
+  });
+});
+
+describe("sluice check, as CI runs it", () => {
+  it("the classic gate: :latest exits 1 naming file and line; the fix exits 0", () => {
+    const p = copyProject(base);
+    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: "debug", image: "registry.example.com/debug:latest", resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "8Mi" } } }] } } as never,\n');
+    const failed = sluice(p.root, "check");
+    expect(failed.status, failed.stderr).toBe(1);
+    const line = lineOf(p.read("stacks/price-sync.ts"), "debug:latest");
+    expect(failed.stdout).toContain(`stacks/price-sync.ts\n  ${line}:`);
+    expect(failed.stdout).toMatch(/error {2}no-mutable-image {2}objects\[0\]\.spec\.containers\[0\]\.image: container debug: /);
+    edit(p, "stacks/price-sync.ts", "debug:latest", "debug:1.0.0");
+    const fixed = sluice(p.root, "check");
+    expect(fixed.status, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toBe("0 errors, 0 warnings.\n");
+  });
+
+  it("the classic gate: removing resource limits exits 1 at the platform's line; restoring them exits 0", () => {
+    const p = copyProject(base);
+    const original = 'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }';
+    edit(p, "stacks/platform.ts", original, 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }');
+    const failed = sluice(p.root, "check", "--format", "json");
+    expect(failed.status).toBe(1);
+    const report = JSON.parse(failed.stdout) as { ok: boolean; findings: { rule: string; file: string; line: number; path: string }[] };
+    expect(report.ok).toBe(false);
+    expect(new Set(report.findings.map((f) => `${f.rule} ${f.file}:${f.line} ${f.path}`))).toEqual(
+      new Set([`resources-required stacks/platform.ts:${lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')} environments.prod.resources`]),
+    );
+    edit(p, "stacks/platform.ts", 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }', original);
+    expect(sluice(p.root, "check").status).toBe(0);
+  });
+
+  it("synth refuses with exit 1 and writes nothing; a broken stack is exit 2", () => {
+    const p = copyProject(base);
+    edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
+    const result = sluice(p.root, "synth");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/liveness-probe[\s\S]*policy errors?; nothing was written/);
+    edit(p, "stacks/checkout-web.ts", "team:", "team: nonsense team:");
+    expect(sluice(p.root, "check").status).toBe(2);
+  });
+
+  it("findings are stable in order and text (golden), in every format", () => {
+    const p = copyProject(base);
+    edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
+    edit(p, "stacks/payments.ts", "      replicas: 4,", "      replicas: 1,");
+    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { containers: [{ name: "debug", image: "docker.io/busybox", securityContext: { privileged: true } }] } } as never,\n');
+    const text = sluice(p.root, "check");
+    const golden = path.join(REPO, "test/golden/check-findings.txt");
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, text.stdout);
+    expect(text.stdout).toBe(fs.readFileSync(golden, "utf8"));
+    expect(sluice(p.root, "check").stdout).toBe(text.stdout);
+
+    const github = sluice(p.root, "check", "--format", "github").stdout.trim().split("\n");
+    expect(github.at(-1)).toBe(text.stdout.trim().split("\n").at(-1));
+    expect(github[0]).toMatch(/^::error file=stacks\/checkout-web\.ts,line=\d+,col=\d+,title=sluice liveness-probe::/);
+    // Chosen by itself inside GitHub Actions.
+    const env = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "true" };
+    expect(spawnSync(process.execPath, [CLI, "check"], { cwd: p.root, encoding: "utf8", env }).stdout.split("\n")[0]).toBe(github[0]);
+
+    const sarif = JSON.parse(sluice(p.root, "check", "--format", "sarif").stdout);
+    expect(sarif.version).toBe("2.1.0");
+    const [run] = sarif.runs;
+    expect(run.tool.driver.name).toBe("sluice");
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([...builtInRules.map((r) => r.id), "waiver-expired"]);
+    expect(run.results.length).toBe(github.length - 1);
+    for (const result of run.results) {
+      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+      expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(/^stacks\/.*\.ts$/);
+      expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("sluice/testing", () => {
+  const cel = builtInRules.find((r) => r.id === "run-as-non-root") as Extract<Rule, { on: "container" }>;
+  const pod = (securityContext: object): KubernetesObject => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p" },
+    spec: { securityContext, containers: [{ name: "app", image: "registry.example.com/app:1.0.0" }] },
+  });
+
+  it("runs a CEL rule before merge and as its admission policy", () => {
+    expect(checkRule(cel, pod({ runAsNonRoot: true }))).toEqual({ violations: [], admission: "admitted" });
+    expect(checkRule(cel, pod({}))).toEqual({
+      violations: [{ message: "container app: the container may run as root: set runAsNonRoot: true", field: "spec.containers[0].securityContext" }],
+      admission: "denied",
+    });
+    expect(checkRule(cel, { apiVersion: "v1", kind: "Service", metadata: { name: "s" } })).toEqual({ violations: [], admission: "ignored" });
+  });
+
+  it("runs instance and fleet rules on the input they see", async () => {
+    const redundancy = builtInRules.find((r) => r.id === "production-redundancy")!;
+    const planned = await plan({ root: REPO, skipTypecheck: true });
+    const app = planned.resolved.find((r) => r.name === "payments" && r.cluster.name === "prod-eu-1")!;
+    const objects = planned.plan.files.find((f) => f.path === "apps/payments/prod-eu-1/manifest.yaml")!;
+    expect(checkRule(redundancy as Extract<Rule, { on: "instance" }>, { app, objects: documents(objects.content) })).toEqual([]);
+    const deploymentOnly = documents(objects.content).filter((o) => o.kind === "Deployment");
+    expect(checkRule(redundancy as Extract<Rule, { on: "instance" }>, { app: { ...app, spec: { ...app.spec, replicas: 1 } }, objects: deploymentOnly })).toEqual([
+      { message: "1 replica; production needs at least 2", setting: "replicas" },
+      { message: "no PodDisruptionBudget selects the pods of Deployment payments", object: deploymentOnly[0] },
+    ]);
+  });
+});
