@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { webService } from "../lib/blueprints/web-service.js";
@@ -271,7 +272,7 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
       blueprint: options.blueprint ?? webService,
       builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
       ...(renderCache ? { renderCache } : {}),
-      policy: buildPolicy(model.platform, builtInRules),
+      policy: buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported)),
       today: options.today ?? utcToday(),
       time,
     });
@@ -289,6 +290,21 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
     remember: () => loadCache?.save(files, loaded, typechecked),
     reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.resolved.length },
   };
+}
+
+/** A hash of these project files' contents (a file that cannot be read counts as empty). */
+function hashFiles(root: string, files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of [...files].sort()) {
+    let content: Buffer | string = "";
+    try {
+      content = fs.readFileSync(path.join(root, file));
+    } catch {
+      // Gone since the load: the load cache notices on the next run.
+    }
+    hash.update(file).update("\0").update(content).update("\0");
+  }
+  return hash.digest("hex");
 }
 
 /** The project root as a real path, so that a symlinked --root changes no path sluice writes or prints. */

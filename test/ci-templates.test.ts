@@ -27,6 +27,7 @@ describe("sluice ci github", () => {
     const steps = (parse(workflow) as { jobs: { sluice: { steps: { run?: string; if?: string; with?: { script?: string } }[] } } }).jobs.sluice.steps;
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       "npm ci",
+      "npx sluice check",
       "npx sluice synth --check",
       'npx sluice gates --base "origin/${{ github.base_ref }}"',
       'npx sluice diff --base "origin/${{ github.base_ref }}" --skip-typecheck --format markdown > sluice-diff.md',
@@ -45,8 +46,8 @@ describe("sluice ci gitlab", () => {
 
   it("runs on merge requests and the default branch, and its shell and Node parse", () => {
     expect(pipeline.sluice.rules).toHaveLength(2);
-    const [install, check, block] = pipeline.sluice.script;
-    expect([install, check]).toEqual(["npm ci --cache .npm --prefer-offline", "npx sluice synth --check"]);
+    const [install, rules, check, block] = pipeline.sluice.script;
+    expect([install, rules, check]).toEqual(["npm ci --cache .npm --prefer-offline", "npx sluice check", "npx sluice synth --check"]);
     const shell = bashParses(block!);
     expect(shell.status, shell.stderr).toBe(0);
     const node = /node -e '\n([\s\S]*?)\n\s*'\n/.exec(block!)![1]!;

@@ -64,6 +64,13 @@ const misspellings: Misspelling[] = [
     marker: '"production"',
   },
   {
+    what: "a cluster a policy waiver names",
+    file: "stacks/checkout-web.ts",
+    from: "  ports: { http: 3000 },",
+    to: '  ports: { http: 3000 },\n  waivers: {\n    "liveness-probe": {\n      reason: "no health route until 3.3 (WEB-88)",\n      clusters: ["prod-us1"],\n    },\n  },',
+    marker: '"prod-us1"',
+  },
+  {
     what: "a cluster in a wave's clusters",
     file: "stacks/platform.ts",
     from: '{ name: "prod", clusters: ["prod-us-1"]',
@@ -194,6 +201,18 @@ describe("the DSL's types", () => {
       clusters: {
         // @ts-expect-error "prod-2" is not a cluster
         "prod-2": { replicas: 1 },
+      },
+    });
+    platform.app("waiver-cluster-typo", {
+      team: "a",
+      image: "registry.example.com/a/x",
+      release: { early: "1.0.0" },
+      waivers: {
+        "liveness-probe": {
+          reason: "the service answers no health checks until 2.0",
+          // @ts-expect-error "prod-2" is not a cluster
+          clusters: ["prod-2"],
+        },
       },
     });
     expect(platform.apps.map((a) => a.name)).toContain("cluster-typo");

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { plan, synth, type KubernetesObject, type Rule } from "sluice";
+import { checkPolicy, plan, synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
 import { crdValidator } from "../src/k8s/crd-schemas.js";
@@ -139,6 +139,39 @@ describe("pre-merge and admission agree", () => {
       "cost-center-label payments prod-eu-1,prod-us-1",
       "cost-center-label search prod-eu-1,prod-us-1",
     ]);
+  });
+});
+
+describe("a platform rule written as a function", () => {
+  it("runs on every instance, and a change to a helper it imports is seen through the caches", async () => {
+    const p = copyProject(base);
+    p.write("stacks/limits.ts", "export const MAX_REPLICAS = 10;\n");
+    p.write(
+      "stacks/rules.ts",
+      `import { defineRule } from "sluice";
+import { MAX_REPLICAS } from "./limits.js";
+
+export const replicaCap = defineRule({
+  id: "replica-cap",
+  description: "No app runs more replicas than the platform's cap.",
+  severity: "error",
+  on: "instance",
+  check({ app }) {
+    const replicas = app.spec.replicas ?? 0;
+    return replicas > MAX_REPLICAS ? [{ message: \`\${replicas} replicas is over the cap of \${MAX_REPLICAS}\`, setting: "replicas" }] : [];
+  },
+});
+`,
+    );
+    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { replicaCap } from "./rules.js";');
+    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [replicaCap],');
+    expect((await checkPolicy({ root: p.root, skipTypecheck: true })).findings).toEqual([]);
+    p.write("stacks/limits.ts", "export const MAX_REPLICAS = 3;\n");
+    const findings = (await checkPolicy({ root: p.root, skipTypecheck: true })).findings;
+    expect(findings.map((f) => `${f.rule} ${f.app} ${f.origin.file}:${f.origin.line} ${f.message}`)).toEqual([
+      `replica-cap payments stacks/payments.ts:${lineOf(p.read("stacks/payments.ts"), "replicas: 4,")} 4 replicas is over the cap of 3`,
+    ]);
+    expect(findings).toEqual((await checkPolicy({ root: p.root, skipTypecheck: true, cache: false })).findings);
   });
 });
 

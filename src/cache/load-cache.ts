@@ -142,8 +142,10 @@ export class LoadCache {
       }
       entry = { key: this.key([], files, "", false), files, checked };
     }
-    if (load.key === this.payload.load?.key && entry === this.payload.typecheck) return;
-    this.payload = { load, ...(entry ? { typecheck: entry } : {}) };
+    // Rules written as functions cannot be stored: such a platform's stacks run on every synth.
+    const next: Payload = { ...(holdsFunction(loaded.platform.spec) ? {} : { load }), ...(entry ? { typecheck: entry } : {}) };
+    if (next.load?.key === this.payload.load?.key && entry === this.payload.typecheck) return;
+    this.payload = next;
     writeCacheFile(this.file, engineFingerprint(), this.payload);
   }
 
@@ -207,4 +209,11 @@ export class LoadCache {
 function stackEnvValues(spec: unknown): string {
   const names = isRecord(spec) && Array.isArray(spec.stackEnv) ? spec.stackEnv.filter((n): n is string => typeof n === "string") : [];
   return JSON.stringify([...names].sort().map((name) => [name, process.env[name] ?? null]));
+}
+
+/** Whether a loaded spec holds a function anywhere (a platform rule's check), which JSON would drop. */
+function holdsFunction(value: unknown, depth = 0): boolean {
+  if (typeof value === "function") return true;
+  if (value === null || typeof value !== "object" || depth > 64) return false;
+  return Object.values(value).some((child) => holdsFunction(child, depth + 1));
 }

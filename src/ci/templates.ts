@@ -3,7 +3,8 @@ import { COMMENT_MARKER } from "../diff/format-markdown.js";
 /**
  * CI pipelines for a repository that holds stacks and their env repo, as
  * `sluice ci github` and `sluice ci gitlab` print them. On a pull request:
- * install, type-check and verify the committed env repo (`synth --check`),
+ * install, run the policy rules (`sluice check`, annotating the stack lines
+ * on GitHub), type-check and verify the committed env repo (`synth --check`),
  * hold release changes to the waves' gates (`sluice gates`), then post
  * `sluice diff` against the target branch as one comment that is
  * updated on every push. On the default branch: `synth --check` again, the
@@ -63,6 +64,8 @@ jobs:
           node-version: 20
           cache: npm
       - run: npm ci
+      - name: Policy rules, annotated on the stack lines that break them
+        run: npx sluice check
       - name: Type-check the stacks and verify the committed env repo
         run: npx sluice synth --check
       - name: Hold release changes to the waves' gates
@@ -116,6 +119,7 @@ sluice:
     paths: [.npm/]
   script:
     - npm ci --cache .npm --prefer-offline
+    - npx sluice check
     - npx sluice synth --check
     - |
       if [ "$CI_PIPELINE_SOURCE" = "merge_request_event" ]; then

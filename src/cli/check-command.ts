@@ -23,7 +23,8 @@ export async function checkCommand(flags: CheckFlags & { readonly format: "text"
   const { findings, waived } = result;
   const failed = findings.some((finding) => finding.severity === "error");
   if (flags.format === "json") {
-    io.stdout(`${JSON.stringify({ ok: !failed, findings: findings.map(findingJson), waived }, null, 2)}\n`);
+    const timings = Object.fromEntries(Object.entries(result.timings).map(([stage, ms]) => [stage, Math.round(ms)]));
+    io.stdout(`${JSON.stringify({ ok: !failed, findings: findings.map(findingJson), waived, timings }, null, 2)}\n`);
   } else if (flags.format === "github") {
     io.stdout(formatFindingsGithub(findings, waived));
   } else if (flags.format === "sarif") {

@@ -47,7 +47,7 @@ export interface Override extends Settings {}
 
 export type AppSpec<N extends PlatformNames> = Omit<
   AppInput,
-  "team" | "release" | "environments" | "clusters" | "objects"
+  "team" | "release" | "environments" | "clusters" | "objects" | "waivers"
 > & {
   /** The owning team, from the platform's `teams`. */
   team: N["team"];
@@ -63,4 +63,19 @@ export type AppSpec<N extends PlatformNames> = Omit<
   clusters?: { readonly [K in N["cluster"]]?: Override };
   /** Extra Kubernetes objects rendered as written, next to the app's own. */
   objects?: readonly KubernetesObject[];
+  /**
+   * Policy rules this app does not follow, by rule id, with the reason, an
+   * optional expiry date ("2027-03-31") and optionally only on some clusters.
+   */
+  waivers?: { readonly [rule: string]: Waiver<N["cluster"]> };
 };
+
+/** A waiver of one policy rule (see AppSpec.waivers). */
+export interface Waiver<C extends string = string> {
+  /** Why, in a sentence a security reviewer can check. */
+  readonly reason: string;
+  /** "YYYY-MM-DD": from that day on, the waiver is an error. */
+  readonly expires?: string;
+  /** Only on these clusters. Default: every cluster the app runs on. */
+  readonly clusters?: readonly C[];
+}

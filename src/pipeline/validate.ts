@@ -15,7 +15,7 @@ import { validateValues } from "./validate-values.js";
  */
 export function validate(root: string, loaded: LoadedStacks, builtInRules: readonly Rule[] = []): Model {
   const values = [
-    ...validateValues(loaded.platform.spec, loaded.platform.origin),
+    ...validateValues(withoutRules(loaded.platform.spec), loaded.platform.origin),
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
   ];
   if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
@@ -30,4 +30,16 @@ export function validate(root: string, loaded: LoadedStacks, builtInRules: reado
   const sops = validateSopsFiles(root, { platform, apps: apps.apps });
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
   return { platform, apps: apps.apps, files: loaded.files };
+}
+
+/**
+ * The platform's spec without its own policy rules: they are code, not data
+ * (a rule's check may be a function), and validateRules checks them.
+ */
+function withoutRules(spec: unknown): unknown {
+  if (typeof spec !== "object" || spec === null || !Object.hasOwn(spec, "policy")) return spec;
+  const { policy } = spec as { policy?: unknown };
+  if (typeof policy !== "object" || policy === null || !Object.hasOwn(policy, "rules")) return spec;
+  const { rules: _rules, ...rest } = policy as Record<string, unknown>;
+  return { ...spec, policy: rest };
 }

@@ -7,7 +7,7 @@ import { passes } from "./cel.js";
 import { fieldOrigin, settingOrigin } from "./field-origin.js";
 import type { RawFinding } from "./finding.js";
 import type { Policy } from "./policy.js";
-import { severityOf, type CelRule, type FleetRule, type InstanceRule, type Rule } from "./rule.js";
+import { severityOf, type CelRule, type FleetRule, type InstanceRule, type PolicyContext, type Rule } from "./rule.js";
 import { POD_SPEC_PATHS, at, fieldSegments, kindId } from "./workloads.js";
 
 /**
@@ -93,7 +93,8 @@ interface CelFailure {
 export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
-  const variables = rule.variables?.(policy.context) ?? {};
+  if (rule.on !== "object" && !Object.hasOwn(POD_SPEC_PATHS, kind)) return [];
+  const variables = variablesOf(rule, policy.context);
   const field = fieldSegments(rule.field);
   const explain = (error: string | undefined) => (error ? `${rule.message} (the rule could not be evaluated: ${error})` : rule.message);
   if (rule.on === "object") {
@@ -104,8 +105,9 @@ export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pic
   const podPath = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind]! : undefined;
   if (!podPath) return [];
   const pod = at(object, podPath);
+  const withPod = { ...variables, pod };
   if (rule.on === "pod") {
-    const result = passes(rule.check, { object, pod, variables: { ...variables, pod } });
+    const result = passes(rule.check, { object, variables: withPod });
     return result.ok ? [] : [{ message: explain(result.error), field: [...podPath, ...field] }];
   }
   const failures: CelFailure[] = [];
@@ -113,13 +115,25 @@ export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pic
     const containers = at(pod, [list]);
     if (!Array.isArray(containers)) continue;
     containers.forEach((container: unknown, index) => {
-      const result = passes(rule.check, { object, pod, container, variables: { ...variables, pod } });
+      const result = passes(rule.check, { object, container, variables: withPod });
       if (result.ok) return;
       const name = typeof (container as { name?: unknown })?.name === "string" ? (container as { name: string }).name : String(index);
       failures.push({ message: `container ${name}: ${explain(result.error)}`, field: [...podPath, list, index, ...field] });
     });
   }
   return failures;
+}
+
+const computed = new WeakMap<CelRule, WeakMap<PolicyContext, Readonly<Record<string, unknown>>>>();
+
+/** A rule's variables for a platform's settings, computed once per run rather than per object. */
+function variablesOf(rule: CelRule, context: PolicyContext): Readonly<Record<string, unknown>> {
+  if (!rule.variables) return {};
+  let byContext = computed.get(rule);
+  if (!byContext) computed.set(rule, (byContext = new WeakMap()));
+  let variables = byContext.get(context);
+  if (!variables) byContext.set(context, (variables = rule.variables(context)));
+  return variables;
 }
 
 function runInstanceRule(rule: InstanceRule, app: ResolvedApp, objects: readonly KubernetesObject[], policy: Policy) {

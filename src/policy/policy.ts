@@ -35,7 +35,13 @@ export interface Policy {
   readonly fingerprint: string;
 }
 
-export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[]): Policy {
+/**
+ * The rules in force: the built-in ones, then the platform's. `sharedCode`
+ * hashes the stack code that other stacks import (the platform's stack, its
+ * helpers): a platform rule written as a function may call it, and its own
+ * source text alone would not show such a change.
+ */
+export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], sharedCode: () => string = () => ""): Policy {
   const settings = platform.policy;
   const rules = [...builtIn, ...settings.rules];
   const context: PolicyContext = {
@@ -46,9 +52,14 @@ export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[]): 
   const fingerprint = createHash("sha256")
     .update(JSON.stringify([settings.admission, context, settings.override]))
     .update(JSON.stringify(rules.map((rule) => ruleFingerprint(rule))))
+    .update(settings.rules.some(hasCode) ? sharedCode() : "")
     .digest("hex")
     .slice(0, 32);
   return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), fingerprint };
+}
+
+function hasCode(rule: Rule): boolean {
+  return Object.values(rule).some((value) => typeof value === "function");
 }
 
 function ruleFingerprint(rule: Rule): unknown {

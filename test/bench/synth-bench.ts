@@ -8,6 +8,9 @@
  *   diff_s           `sluice diff` after that bump, against the committed env repo (HEAD)
  *   one_app_s        then `sluice synth` of the bump
  *   check_fresh_s    `synth --check` in a fresh clone (stacks and out/, no caches)
+ *   check_s          `sluice check --no-cache`: the whole pipeline and every rule, writing nothing
+ *   policy_s         of which evaluating the rules (the "policy" stage, timed inside the process)
+ *   policy_share     policy_s over cold_s: what the rules add to a synth
  *   written_*        files each run wrote
  *   peak_mb          the largest resident memory of any of those runs
  *   files_per_instance  committed files per app instance (manifest + Application)
@@ -34,19 +37,22 @@ interface Run {
   readonly seconds: number;
   readonly peakMb: number | undefined;
   readonly written: number;
+  /** Milliseconds in the policy stage, where the command reports it. */
+  readonly policyMs: number;
 }
 
 /** One `sluice synth` (or another command) as a user runs it, timed from outside the process. */
 function sluice(project: Project, ...extra: string[]): Run {
-  const command = extra[0] === "diff" ? [process.execPath, CLI, ...extra, "--format", "json"] : [process.execPath, CLI, "synth", "--format", "json", ...extra];
+  const command =
+    extra[0] === "diff" || extra[0] === "check" ? [process.execPath, CLI, ...extra, "--format", "json"] : [process.execPath, CLI, "synth", "--format", "json", ...extra];
   const argv = HAS_TIME ? ["/usr/bin/time", "-f", "sluice-bench-rss %M", ...command] : command;
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
   if (run.status !== 0 && !(extra.includes("--check") && run.status === 1)) throw new Error(`sluice ${extra.join(" ") || "synth"} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
-  const summary = JSON.parse(run.stdout) as { written?: string[] };
-  return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0 };
+  const summary = JSON.parse(run.stdout) as { written?: string[]; timings?: { policy?: number } };
+  return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0, policyMs: summary.timings?.policy ?? 0 };
 }
 
 /** The project as a git repository with everything committed, as diff compares with HEAD. */
@@ -82,7 +88,7 @@ function committedInstanceFiles(project: Project): number {
 
 function benchFleet(spec: string): Record<string, unknown> {
   const [apps, clusters] = spec.split("x").map(Number) as [number, number];
-  const samples: { cold: Run; noop: Run; diffed: Run; oneApp: Run; check: Run }[] = [];
+  const samples: { cold: Run; noop: Run; diffed: Run; oneApp: Run; check: Run; rules: Run }[] = [];
   let project: Project | undefined;
   for (let i = 0; i < runs; i++) {
     project = makeProject(fleetStacks(apps, clusters));
@@ -99,11 +105,13 @@ function benchFleet(spec: string): Record<string, unknown> {
     const oneApp = sluice(project);
     log(`${spec}: --check on a fresh clone…`);
     const check = sluice(clone(project), "--check");
-    samples.push({ cold, noop, diffed, oneApp, check });
+    log(`${spec}: sluice check, no caches…`);
+    const rules = sluice(project, "check", "--no-cache");
+    samples.push({ cold, noop, diffed, oneApp, check, rules });
   }
   const seconds = (pick: (s: (typeof samples)[number]) => Run) => Math.round(median(samples.map((s) => pick(s).seconds)) * 100) / 100;
   const instances = apps * clusters;
-  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.diffed, s.oneApp, s.check].map((r) => r.peakMb ?? 0));
+  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.diffed, s.oneApp, s.check, s.rules].map((r) => r.peakMb ?? 0));
   return {
     fleet: spec,
     apps,
@@ -115,6 +123,9 @@ function benchFleet(spec: string): Record<string, unknown> {
     diff_s: seconds((s) => s.diffed),
     one_app_s: seconds((s) => s.oneApp),
     check_fresh_s: seconds((s) => s.check),
+    check_s: seconds((s) => s.rules),
+    policy_s: Math.round(median(samples.map((s) => s.rules.policyMs)) / 10) / 100,
+    policy_share: Math.round((median(samples.map((s) => s.rules.policyMs)) / 1000 / median(samples.map((s) => s.cold.seconds))) * 100) / 100,
     written_cold: samples[0]!.cold.written,
     written_noop: samples[0]!.noop.written,
     written_one_app: samples[0]!.oneApp.written,
