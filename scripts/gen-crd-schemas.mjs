@@ -6,7 +6,8 @@
 //
 // e.g. with the External Secrets Operator's config/crds/bases/external-secrets.io_externalsecrets.yaml
 // Sealed Secrets' helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml and
-// Kyverno's config/crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml.
+// Kyverno's config/crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml,
+// and Flux's config/crd/bases/*.yaml of source-, kustomize- and helm-controller.
 // Only structure is kept (types, properties, required, enums, patterns,
 // formats, bounds): descriptions are dropped, Kubernetes' x- extensions are
 // turned into the JSON Schema they mean, and unknown fields are refused as
@@ -24,6 +25,12 @@ const WANTED = new Map([
   ["SealedSecret", undefined],
   // Kyverno's CEL policy: sluice emits v1 only (v1alpha1 and v1beta1 are older spellings of it).
   ["ValidatingPolicy", ["v1"]],
+  // Flux, for Flux clusters: the sources, the Kustomization and the HelmRelease.
+  ["GitRepository", undefined],
+  ["HelmRepository", undefined],
+  ["OCIRepository", undefined],
+  ["Kustomization", undefined],
+  ["HelmRelease", undefined],
 ]);
 const KEEP = new Set([
   "type", "properties", "required", "enum", "pattern", "format", "items", "additionalProperties",

@@ -9,6 +9,7 @@ export default platform.app("checkout-web", {
   ports: { http: 3000 },
   // The ingress controller serves it to the internet.
   callers: [{ namespace: "ingress-nginx" }],
+  dependsOn: ["ingress-nginx", "payments"],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },
   clusters: {

@@ -8,6 +8,8 @@ export default platform.app("payments", {
   release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
   ports: { http: 8080, metrics: 9090 },
   callers: ["checkout-web", { namespace: "monitoring" }],
+  // Its database credentials come through the External Secrets operator.
+  dependsOn: ["external-secrets"],
   env: {
     DB_HOST: "payments-db.payments.svc",
     FEATURE_3DS: "true",

@@ -49,14 +49,38 @@ export const platform = definePlatform({
       labels: { region: "us-east" },
       env: { REGION: "us-east" },
     },
+    // The Asia-Pacific cluster runs Flux, not Argo CD: same apps, same manifests.
+    "prod-ap-1": {
+      environment: "prod",
+      engine: "flux",
+      server: "https://prod-ap-1.k8s.example.com",
+      labels: { region: "ap-southeast" },
+      env: { REGION: "ap-southeast" },
+    },
   },
 
   waves: [
     { name: "dev", clusters: ["dev-1"] },
     { name: "staging", clusters: ["staging-1"], gate: { soak: "2h" } },
     { name: "prod-canary", clusters: ["prod-eu-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
-    { name: "prod", clusters: ["prod-us-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
+    { name: "prod", clusters: ["prod-us-1", "prod-ap-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
   ],
+
+  // Cluster add-ons, from Helm charts pinned to an exact version. Apps that
+  // need one say so (dependsOn), and sync after it.
+  components: {
+    "external-secrets": {
+      chart: { repository: "https://charts.external-secrets.io", name: "external-secrets", version: "0.19.2" },
+      namespace: "external-secrets",
+      values: { installCRDs: true },
+      environments: { prod: { values: { replicaCount: 2 } } },
+    },
+    "ingress-nginx": {
+      chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },
+      namespace: "ingress-nginx",
+      values: { controller: { replicaCount: 2 } },
+    },
+  },
 
   // Secret values live in Vault, never here: the External Secrets Operator on
   // each cluster reads them. Production reads a store of its own.

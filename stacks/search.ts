@@ -9,6 +9,7 @@ export default platform.app("search", {
   release: { dev: "0.9.2", staging: "0.9.2", "prod-canary": "0.9.2", prod: "0.9.2" },
   ports: { http: 8080 },
   callers: ["checkout-web", "catalog-api"],
+  dependsOn: ["external-secrets", "catalog-api"],
   probes: { readiness: { http: "/ready" }, liveness: { tcp: true } },
   // The search index's API token, rotated often, so read again every 15 minutes.
   env: { INDEX_API_TOKEN: secret("index-api", "token") },

@@ -202,32 +202,32 @@ describe("names that cannot become directories and object names", () => {
 describe("waves", () => {
   it("a wave naming an unknown cluster is a type error at that line, and a runtime error without the type-check", async () => {
     const given = synthesizedProject();
-    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1"]', 'clusters: ["prod-us-1", "prod-ap-1"]');
-    const line = lineOf(text, '"prod-ap-1"');
+    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1", "prod-ap-1"]', 'clusters: ["prod-us-1", "prod-ap-1", "prod-sa-1"]');
+    const line = lineOf(text, '"prod-sa-1"');
 
     // WHEN type-checked: the typed DSL only accepts declared cluster names
     const typed = only(await synthFails(given));
     expect(typed.code).toMatch(/^typecheck\/TS\d+$/);
-    expect(typed.message).toContain('"prod-ap-1"');
+    expect(typed.message).toContain('"prod-sa-1"');
     expectAt(typed, "stacks/platform.ts", line);
 
     // WHEN not type-checked: validation catches it at the same line
     const runtime = only(await synthFails(given, { skipTypecheck: true }));
     expect(runtime.code).toBe("validate/unknown-cluster");
-    expect(runtime.message).toContain('"prod-ap-1"');
+    expect(runtime.message).toContain('"prod-sa-1"');
     expectAt(runtime, "stacks/platform.ts", line);
     expect(runtime.hint).toContain("prod-us-1");
   });
 
   it("a cluster in two waves is rejected at its second mention", async () => {
     const given = synthesizedProject();
-    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1"]', 'clusters: ["prod-us-1", "prod-eu-1"]');
+    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1", "prod-ap-1"]', 'clusters: ["prod-us-1", "prod-ap-1", "prod-eu-1"]');
 
     const d = only(await synthFails(given));
 
     expect(d.code).toBe("validate/cluster-in-two-waves");
     expect(d.message).toMatch(/prod-eu-1.*prod-canary.*prod\b/);
-    expectAt(d, "stacks/platform.ts", lineOf(text, '"prod-us-1", "prod-eu-1"'));
+    expectAt(d, "stacks/platform.ts", lineOf(text, '"prod-ap-1", "prod-eu-1"'));
     expect(d.hint).toBeTruthy();
   });
 
@@ -237,14 +237,14 @@ describe("waves", () => {
       given.p,
       "stacks/platform.ts",
       '    "prod-us-1": {',
-      '    "prod-ap-1": { environment: "prod", server: "https://prod-ap-1.k8s.example.com" },\n    "prod-us-1": {',
+      '    "prod-sa-1": { environment: "prod", server: "https://prod-sa-1.k8s.example.com" },\n    "prod-us-1": {',
     );
 
     const d = only(await synthFails(given));
 
     expect(d.code).toBe("validate/cluster-in-no-wave");
-    expect(d.message).toContain("prod-ap-1");
-    expectAt(d, "stacks/platform.ts", lineOf(text, '"prod-ap-1": {'));
+    expect(d.message).toContain("prod-sa-1");
+    expectAt(d, "stacks/platform.ts", lineOf(text, '"prod-sa-1": {'));
     expect(d.hint).toBeTruthy();
   });
 });

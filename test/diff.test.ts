@@ -39,7 +39,8 @@ describe("sluice diff", () => {
     const p = await fresh();
     edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
-    expect(changesOf(result)).toEqual(["changed prod-us-1 Deployment payments"]);
+    // The prod wave: prod-ap-1 (Flux) and prod-us-1 (Argo CD) get the same change.
+    expect(changesOf(result)).toEqual(["changed prod-ap-1 Deployment payments", "changed prod-us-1 Deployment payments"]);
     const [change] = result.clusters[0]!.objects;
     expect(change!.fields.map((f) => f.path)).toEqual([
       'spec.template.metadata.labels["app.kubernetes.io/version"]',
@@ -47,7 +48,9 @@ describe("sluice diff", () => {
     ]);
     // The stack line that caused it: the release of the cluster's wave.
     expect(change!.origin).toMatchObject({ file: "stacks/payments.ts", line: lineOf(p.read("stacks/payments.ts"), 'prod: "1.6.4"') });
-    expect(result.attention).toEqual([{ kind: "release", cluster: "prod-us-1", production: true, message: "payments 1.6.3 → 1.6.4 on prod-us-1" }]);
+    expect(result.attention).toEqual(
+      ["prod-ap-1", "prod-us-1"].map((cluster) => ({ kind: "release", cluster, production: true, message: `payments 1.6.3 → 1.6.4 on ${cluster}` })),
+    );
     // Nothing was written, and git's index and worktree are as they were.
     expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
     expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/payments.ts"]);
@@ -81,7 +84,7 @@ describe("sluice diff", () => {
 
   it("flags the production deletions of a deleted app, with counts", async () => {
     const p = await fresh();
-    p.remove("stacks/payments.ts");
+    p.remove("stacks/search.ts");
     const result = await diff({ root: p.root, skipTypecheck: true });
     const prodUs = result.clusters.find((c) => c.name === "prod-us-1")!;
     expect(prodUs.production).toBe(true);
@@ -105,11 +108,11 @@ describe("sluice diff", () => {
     edit(p, "stacks/search.ts", extra, "");
     const result = await diff({ root: p.root, skipTypecheck: true });
     // THEN dev and staging (prune on) delete it; production (prune off) keeps it running, orphaned
-    expect(changesOf(result).sort()).toEqual(["dev-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`));
+    expect(changesOf(result).sort()).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`));
     expect(result.attention.filter((n) => n.kind === "deletions").map((n) => n.cluster)).toEqual(["dev-1", "staging-1"]);
     const orphaned = result.attention.filter((n) => n.kind === "orphaned");
-    expect(orphaned.map((n) => n.cluster)).toEqual(["prod-eu-1", "prod-us-1"]);
-    expect(orphaned[0]!.message).toBe("1 object leaves the env repo on prod-eu-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it");
+    expect(orphaned.map((n) => n.cluster)).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
+    expect(orphaned[0]!.message).toBe("1 object leaves the env repo on prod-ap-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it");
   });
 
   it("compares with a separate clone of the env repo (--env-repo)", async () => {
@@ -122,7 +125,7 @@ describe("sluice diff", () => {
     await git.add(".").commit("env repo");
     edit(p, "stacks/search.ts", "max: 20", "max: 30");
     const result = await diff({ root: p.root, skipTypecheck: true, envRepo });
-    expect(changesOf(result)).toEqual(["changed prod-eu-1 HorizontalPodAutoscaler search", "changed prod-us-1 HorizontalPodAutoscaler search"]);
+    expect(changesOf(result)).toEqual(["prod-eu-1", "prod-ap-1", "prod-us-1"].map((c) => `changed ${c} HorizontalPodAutoscaler search`));
     expect(result.attention.map((n) => n.message)).toContain("HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1");
     fs.rmSync(envRepo, { recursive: true, force: true });
   });
@@ -174,7 +177,7 @@ describe("the sluice diff command", () => {
 describe("the markdown comment", () => {
   it("matches the golden file for the example after a one-app release bump", async () => {
     const p = await fresh();
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/payments.ts", '"prod-canary": "1.6.3"', '"prod-canary": "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
     const markdown = formatDiffMarkdown({ ...result, base: { ...result.base, commit: "0".repeat(40) } });
     const golden = path.join(REPO, "test/golden/diff-release-bump.md");

@@ -73,8 +73,8 @@ const misspellings: Misspelling[] = [
   {
     what: "a cluster in a wave's clusters",
     file: "stacks/platform.ts",
-    from: '{ name: "prod", clusters: ["prod-us-1"]',
-    to: '{ name: "prod", clusters: ["prod-us1"]',
+    from: '{ name: "prod", clusters: ["prod-us-1", "prod-ap-1"]',
+    to: '{ name: "prod", clusters: ["prod-us1", "prod-ap-1"]',
     marker: '"prod-us1"',
   },
 ];

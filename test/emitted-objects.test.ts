@@ -18,6 +18,8 @@ interface Obj {
 }
 
 const ENV_REPO = "https://git.example.com/platform/env-repo.git"; // stacks/platform.ts
+/** The example's one Flux cluster (stacks/platform.ts); every other runs Argo CD. */
+const FLUX_CLUSTERS = new Set(["prod-ap-1"]);
 const VERSION = "app.kubernetes.io/version";
 const dirname = path.posix.dirname;
 const isKustomization = (file: string) => path.posix.basename(file) === "kustomization.yaml";
@@ -226,6 +228,12 @@ describe("invariants", () => {
         expect(application.spec.ignoreDifferences, `${app} on ${cluster}`).toBeUndefined();
         continue;
       }
+      if (FLUX_CLUSTERS.has(cluster)) {
+        // Flux applies server-side and owns only the fields it writes: with no replicas written, the HPA's stay.
+        expect(application.kind).toBe("Kustomization");
+        expect(deployment.spec, `out/${dir}: the HPA owns replicas`).not.toHaveProperty("replicas");
+        continue;
+      }
       expect(hpa.apiVersion).toBe("autoscaling/v2");
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name });
       expect(deployment.spec, `out/${dir}: the HPA owns replicas`).not.toHaveProperty("replicas");
@@ -243,13 +251,14 @@ describe("invariants", () => {
   });
 
   it("search autoscales 2-10 on staging and 4-20 in prod, and runs one fixed replica on dev-1 (stacks/search.ts)", () => {
-    const clusters = ["dev-1", "prod-eu-1", "prod-us-1", "staging-1"];
+    const clusters = ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"];
     expect(appDirs.filter((d) => d.startsWith("apps/search/"))).toEqual(clusters.map((c) => `apps/search/${c}`));
     const cpu70 = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }];
-    for (const [cluster, min, max] of [["staging-1", 2, 10], ["prod-eu-1", 4, 20], ["prod-us-1", 4, 20]] as const) {
+    for (const [cluster, min, max] of [["staging-1", 2, 10], ["prod-eu-1", 4, 20], ["prod-us-1", 4, 20], ["prod-ap-1", 4, 20]] as const) {
       const hpa = only(`apps/search/${cluster}`, "HorizontalPodAutoscaler");
       expect(hpa.spec, cluster).toMatchObject({ minReplicas: min, maxReplicas: max, metrics: cpu70 });
       expect(only(`apps/search/${cluster}`, "Deployment").spec, cluster).not.toHaveProperty("replicas");
+      if (FLUX_CLUSTERS.has(cluster)) continue;
       const application = at(`clusters/${cluster}/apps/search.yaml`);
       expect(application.spec.ignoreDifferences).toEqual([
         expect.objectContaining({ kind: "Deployment", name: "search", jsonPointers: ["/spec/replicas"] }),
@@ -275,7 +284,7 @@ describe("invariants", () => {
 
   it("payments runs 1 pod on dev-1, and 4 with limits in prod (stacks/payments.ts)", () => {
     expect(only("apps/payments/dev-1", "Deployment").spec.replicas).toBe(1);
-    for (const cluster of ["prod-eu-1", "prod-us-1"]) {
+    for (const cluster of ["prod-ap-1", "prod-eu-1", "prod-us-1"]) {
       const deployment = only(`apps/payments/${cluster}`, "Deployment");
       expect(deployment.spec.replicas, cluster).toBe(4);
       expect(container(deployment)?.resources, cluster).toEqual({
@@ -303,6 +312,12 @@ describe("invariants", () => {
     for (const { file, object } of ofKind("Application")) {
       const cluster = file.split("/")[1]!;
       const { source, destination, project } = object.spec;
+      if (file.startsWith(`clusters/${cluster}/components/`)) {
+        // A platform component: a Helm chart at an exact version, in the components' project.
+        expect(project, `out/${file}`).toBe("sluice-components");
+        expect(source.targetRevision, `out/${file}`).toMatch(/^v?\d+\.\d+\.\d+/);
+        continue;
+      }
       expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
       if (file === `clusters/${cluster}/root.yaml`) {
         expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
@@ -324,13 +339,28 @@ describe("invariants", () => {
         expect(manifest.metadata.namespace, `out/${file} deploys ${idOf(manifest)} outside ${destination.namespace}`).toBe(destination.namespace);
       }
     }
-    expect(deployed.sort(), "every apps/<app>/<cluster> is deployed by exactly one Application").toEqual(appDirs);
+    // On Flux clusters, a Kustomization in the team's home namespace, applied as the team's account.
+    for (const { file, object } of ofKind("Kustomization")) {
+      const cluster = file.split("/")[1]!;
+      if (!file.startsWith(`clusters/${cluster}/apps/`)) continue;
+      expect(FLUX_CLUSTERS.has(cluster), `out/${file}`).toBe(true);
+      const path = object.spec.path.replace(/^\.\//, "");
+      expect(files.has(`${path}/manifest.yaml`), `out/${file}: nothing rendered at ${path}`).toBe(true);
+      deployed.push(path);
+      for (const manifest of inDir(path)) expect(manifest.metadata.namespace, `out/${file}`).toBe(object.spec.targetNamespace);
+    }
+    expect(deployed.sort(), "every apps/<app>/<cluster> is deployed by exactly one Application or Kustomization").toEqual(appDirs);
   });
 
   it("every team has its AppProject and Namespaces on every cluster, protected from prune and deletion by a sync", () => {
     const clusters = [...new Set(objectFiles.filter((f) => f.startsWith("clusters/")).map((f) => f.split("/")[1]!))];
     for (const cluster of clusters) {
-      expect(inDir(`clusters/${cluster}/projects`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "sluice-platform", "storefront"]);
+      if (FLUX_CLUSTERS.has(cluster)) {
+        // Flux: a tenant per team instead of an AppProject.
+        expect(inDir(`clusters/${cluster}/tenants`).filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name).sort()).toEqual(["flux-payments", "flux-storefront"]);
+      } else {
+        expect(inDir(`clusters/${cluster}/projects`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "sluice-components", "sluice-platform", "storefront"]);
+      }
       const namespaces = inDir(`clusters/${cluster}/namespaces`);
       expect(namespaces.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "storefront", "storefront-jobs"]);
       // Guarded: each namespace's file holds its default requests and limits and its default-deny policy.
@@ -340,7 +370,12 @@ describe("invariants", () => {
       }
     }
     for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")]) {
-      const options = (object.metadata as { annotations?: Record<string, string> }).annotations?.["argocd.argoproj.io/sync-options"] ?? "";
+      const annotations = (object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+      if (FLUX_CLUSTERS.has(file.split("/")[1]!)) {
+        expect(annotations["kustomize.toolkit.fluxcd.io/prune"], `out/${file}`).toBe("disabled");
+        continue;
+      }
+      const options = annotations["argocd.argoproj.io/sync-options"] ?? "";
       expect(options.split(","), `out/${file}`).toContain("Prune=false");
       if (object.kind === "Namespace") expect(options.split(","), `out/${file}`).toContain("Delete=false");
     }
@@ -349,6 +384,12 @@ describe("invariants", () => {
   it("AppProjects allow no repository but the env repo; team projects no cluster-scoped kinds", () => {
     expect(ofKind("AppProject").length).toBeGreaterThan(0);
     for (const { file, object } of ofKind("AppProject")) {
+      if (object.metadata.name === "sluice-components") {
+        // The platform's add-ons: their chart repositories and namespaces, any kind.
+        expect(object.spec.sourceRepos, `out/${file}`).toEqual(["https://charts.external-secrets.io", "https://kubernetes.github.io/ingress-nginx"]);
+        expect(object.spec.clusterResourceWhitelist).toEqual([{ group: "*", kind: "*" }]);
+        continue;
+      }
       expect(object.spec.sourceRepos, `out/${file}`).toEqual([ENV_REPO]);
       if (object.metadata.name === "sluice-platform") {
         // The root's project: Namespaces and the admission policies; Applications and AppProjects

@@ -42,8 +42,9 @@ describe("parallel pull requests", () => {
     const given = await repo();
     const payments = await pullRequest(given, "bump-payments", "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const catalog = await pullRequest(given, "bump-catalog", "stacks/catalog-api.ts", 'prod: "2.4.1"', 'prod: "2.4.2"');
-    expect(payments).toEqual(["out/apps/payments/prod-us-1/manifest.yaml", "stacks/payments.ts"]);
-    expect(catalog).toEqual(["out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    // The prod wave is prod-ap-1 (Flux) and prod-us-1 (Argo CD): the same manifest change on each, nothing else.
+    expect(payments).toEqual(["out/apps/payments/prod-ap-1/manifest.yaml", "out/apps/payments/prod-us-1/manifest.yaml", "stacks/payments.ts"]);
+    expect(catalog).toEqual(["out/apps/catalog-api/prod-ap-1/manifest.yaml", "out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"]);
 
     const { project, git } = given;
     await git.merge(["--no-edit", "bump-payments"]);

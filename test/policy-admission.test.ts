@@ -134,10 +134,10 @@ describe("pre-merge and admission agree", () => {
     edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [costCenter],');
     const result = await synth({ root: p.root, skipTypecheck: true }).catch((e: { findings?: unknown }) => e);
     expect((result as { findings: { rule: string; clusters: string[]; app: string }[] }).findings.map((f) => `${f.rule} ${f.app} ${f.clusters.join(",")}`)).toEqual([
-      "cost-center-label catalog-api prod-eu-1,prod-us-1",
-      "cost-center-label checkout-web prod-eu-1,prod-us-1",
-      "cost-center-label payments prod-eu-1,prod-us-1",
-      "cost-center-label search prod-eu-1,prod-us-1",
+      "cost-center-label catalog-api prod-ap-1,prod-eu-1,prod-us-1",
+      "cost-center-label checkout-web prod-ap-1,prod-eu-1,prod-us-1",
+      "cost-center-label payments prod-ap-1,prod-eu-1,prod-us-1",
+      "cost-center-label search prod-ap-1,prod-eu-1,prod-us-1",
     ]);
   });
 });

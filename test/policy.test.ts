@@ -83,7 +83,7 @@ describe("each built-in rule, broken", () => {
     const p = copy();
     withObject(p, "catalog-api", CRONJOB.replace("reindex:1.0.0", "reindex:1.0"));
     const f = only((await check(p)).findings, "immutable-release-in-production");
-    expect(f.clusters).toEqual(["prod-eu-1", "prod-us-1"]);
+    expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
     expect([f.origin.file, f.origin.line]).toEqual(["stacks/catalog-api.ts", lineOf(p.read("stacks/catalog-api.ts"), "reindex:1.0")]);
   });
 
@@ -104,7 +104,7 @@ describe("each built-in rule, broken", () => {
     for (const f of findings) {
       expect([f.origin.file, f.origin.line]).toEqual(["stacks/platform.ts", lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')]);
       expect(f.origin.path).toEqual(["environments", "prod", "resources"]);
-      expect(f.clusters).toEqual(["prod-eu-1", "prod-us-1"]);
+      expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
     }
   });
 
@@ -115,7 +115,7 @@ describe("each built-in rule, broken", () => {
     const f = only(findings, "liveness-probe");
     expect(f.message).toBe("container checkout-web: the container serves on a port but has no liveness probe, so a hung process is never restarted");
     expect([f.origin.file, f.origin.line, f.origin.path]).toEqual(["stacks/checkout-web.ts", lineOf(p.read("stacks/checkout-web.ts"), "probes:"), ["probes"]]);
-    expect(f.clusters).toEqual(["dev-1", "prod-eu-1", "prod-us-1", "staging-1"]);
+    expect(f.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);
     expect(findings.filter((x) => x.rule === "readiness-probe")).toEqual([]);
   });
 
@@ -173,7 +173,7 @@ describe("each built-in rule, broken", () => {
     expect(findings.map((f) => f.message)).toEqual(["no PodDisruptionBudget selects the pods of Deployment payments", "1 replica; production needs at least 2"]);
     expect(findings[0]!.origin.line).toBe(lineOf(p.read("stacks/payments.ts"), 'platform.app("payments"'));
     expect([findings[1]!.origin.line, findings[1]!.origin.path]).toEqual([lineOf(p.read("stacks/payments.ts"), "replicas: 1,"), ["environments", "prod", "replicas"]]);
-    expect(findings[1]!.clusters).toEqual(["prod-eu-1", "prod-us-1"]);
+    expect(findings[1]!.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
   });
 
   it("no-cluster-scoped-objects: a ClusterRole without a grant", async () => {
@@ -196,7 +196,7 @@ describe("each built-in rule, broken", () => {
       "checkout-web: host shop.example.com is also claimed by catalog-api",
     ]);
     expect(findings[0]!.origin.path).toEqual(["objects", 0, "spec", "rules", 0, "host"]);
-    expect(findings[0]!.clusters).toEqual(["dev-1", "prod-eu-1", "prod-us-1", "staging-1"]);
+    expect(findings[0]!.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);
   });
 });
 
@@ -216,7 +216,7 @@ describe("synth with findings", () => {
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
     expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => `${f.severity} ${f.clusters.join(",")}`).sort()).toEqual([
-      "error prod-eu-1,prod-us-1",
+      "error prod-ap-1,prod-eu-1,prod-us-1",
       "warn dev-1,staging-1",
     ]);
     edit(p, "stacks/platform.ts", 'production: "error" } },', 'production: "warn" } },');
@@ -246,11 +246,11 @@ describe("waivers", () => {
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     waive(p, `"liveness-probe": { reason: "the Next.js server has no health route until 3.3 (WEB-88)", clusters: ["dev-1"] }`);
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
-    expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => f.clusters.join(","))).toEqual(["prod-eu-1,prod-us-1,staging-1"]);
+    expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => f.clusters.join(","))).toEqual(["prod-ap-1,prod-eu-1,prod-us-1,staging-1"]);
     edit(p, "stacks/checkout-web.ts", 'clusters: ["dev-1"] }', "expires: \"2999-12-31\" }");
     const result = await synth({ root: p.root, skipTypecheck: true });
     expect(result.findings).toEqual([]);
-    expect(result.waived).toBe(4);
+    expect(result.waived).toBe(5);
     expect(p.read("out/README.md")).toContain(
       "| checkout-web | `liveness-probe` | all | 2999-12-31 | the Next.js server has no health route until 3.3 (WEB-88) |",
     );

@@ -159,7 +159,7 @@ describe("sluice promote --all-ready", () => {
     expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
     expect((await git.status()).isClean()).toBe(true);
     const files = (branch: string) => git.raw(["show", "--name-only", "--format=", branch]).then((out) => out.trim().split("\n").sort());
-    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/checkout-web.ts"]);
+    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-ap-1/manifest.yaml", "out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/checkout-web.ts"]);
   });
 });
 
@@ -198,7 +198,9 @@ describe("per-environment env repo revision", () => {
     expect(revision("clusters/prod-us-1/apps/payments.yaml")).toBe("prod-2026-11-20");
     expect(revision("clusters/staging-1/root.yaml")).toBe("main");
     expect(revision("clusters/dev-1/apps/payments.yaml")).toBe("main");
-    expect(p.read("out/README.md")).toContain("| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | `prod-2026-11-20` |");
+    expect(p.read("out/README.md")).toContain("| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | Argo CD | `prod-2026-11-20` |");
+    // On the Flux cluster, the GitRepository follows the same revision.
+    expect(p.read("out/clusters/prod-ap-1/root.yaml")).toContain("ref:\n    branch: prod-2026-11-20");
   });
 });
 

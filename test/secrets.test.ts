@@ -95,8 +95,8 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     const before = objectsIn(p, "out/apps/search/prod-us-1/manifest.yaml");
     edit(p, "stacks/search.ts", 'key: "storefront/search/index-api"', 'key: "storefront/search/index-api-v2"');
     const result = await synth({ root: p.root, skipTypecheck: true });
-    // search runs on four clusters; the key is the same on each.
-    expect(result.write?.written).toEqual(["dev-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `apps/search/${c}/manifest.yaml`));
+    // search runs on five clusters; the key is the same on each.
+    expect(result.write?.written).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `apps/search/${c}/manifest.yaml`));
     const after = objectsIn(p, "out/apps/search/prod-us-1/manifest.yaml");
     const changed = after.filter((object, i) => JSON.stringify(object) !== JSON.stringify(before[i]));
     expect(changed.map((o) => o.kind)).toEqual(["ExternalSecret"]);
@@ -113,7 +113,7 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     await synth({ root: p.root, skipTypecheck: true });
     edit(p, "stacks/payments.ts", '"payments/db-prod"', '"payments/db-prod-2"');
     const result = await synth({ root: p.root, skipTypecheck: true });
-    expect(result.write?.written).toEqual(["apps/payments/prod-eu-1/manifest.yaml", "apps/payments/prod-us-1/manifest.yaml"]);
+    expect(result.write?.written).toEqual(["apps/payments/prod-ap-1/manifest.yaml", "apps/payments/prod-eu-1/manifest.yaml", "apps/payments/prod-us-1/manifest.yaml"]);
   });
 });
 

@@ -120,7 +120,7 @@ describe("writing out/", () => {
     await synth({ root: project.root });
     const status = await git.status();
     expect(status.modified.sort()).toEqual(
-      ["out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"],
+      ["out/apps/catalog-api/prod-ap-1/manifest.yaml", "out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"],
     );
     expect(status.not_added).toEqual([]);
     expect(status.deleted).toEqual([]);

@@ -31,12 +31,16 @@ export function instanceKeys(
   );
   const appKeys = new Map<string, string>();
   const namespaces = new Map(model.apps.map((app) => [app.name, app.namespace]));
+  const teams = new Map(model.apps.map((app) => [app.name, app.team]));
   return (app, cluster) => {
     let appKey = appKeys.get(app.name);
     // A caller's namespace is in the app's NetworkPolicy.
     const callers = () => JSON.stringify(app.callers.map((caller) => ("app" in caller ? namespaces.get(caller.app) ?? "" : "")));
     if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app), callers())));
-    return hash(base, clusterKeys.get(cluster.name)!, appKey, own(app.release, cluster.wave) ?? "");
+    // Where it stands in the cluster's sync order, and what it waits for (with their teams, whose namespaces Flux names).
+    const node = { kind: "app" as const, name: app.name };
+    const order = JSON.stringify([model.order.wave(cluster.name, node), model.order.dependencies(cluster.name, node).map((d) => [d.kind, d.name, d.kind === "app" ? teams.get(d.name) : ""])]);
+    return hash(base, clusterKeys.get(cluster.name)!, appKey, own(app.release, cluster.wave) ?? "", order);
   };
 }
 
@@ -48,7 +52,9 @@ function hash(...parts: string[]): string {
 
 function platformPart(platform: PlatformModel): string {
   // The secrets policy decides what check lets through, and a cached instance is not checked again.
-  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace, platform.secrets, platform.customResources]);
+  // Teams' namespaces: a Flux Kustomization lives in its team's first one.
+  const teams = platform.teams.map(({ name, namespaces }) => [name, namespaces]);
+  return JSON.stringify([platform.origin.file, platform.envRepo, platform.engine, platform.argocdNamespace, platform.flux, platform.secrets, platform.customResources, teams]);
 }
 
 function environmentPart({ origin: _origin, ...environment }: EnvironmentModel): string {

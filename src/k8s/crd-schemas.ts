@@ -12,6 +12,9 @@ export const CRD_KINDS: Readonly<Record<string, Readonly<Record<string, "Namespa
   "external-secrets.io/v1": { ExternalSecret: "Namespaced", SecretStore: "Namespaced", ClusterSecretStore: "Cluster" },
   "bitnami.com/v1alpha1": { SealedSecret: "Namespaced" },
   "policies.kyverno.io/v1": { ValidatingPolicy: "Cluster" },
+  "source.toolkit.fluxcd.io/v1": { GitRepository: "Namespaced", HelmRepository: "Namespaced", OCIRepository: "Namespaced" },
+  "kustomize.toolkit.fluxcd.io/v1": { Kustomization: "Namespaced" },
+  "helm.toolkit.fluxcd.io/v2": { HelmRelease: "Namespaced" },
 };
 
 export interface SchemaProblem {

@@ -79,6 +79,11 @@ export const appSchema = z.strictObject({
    * by the namespace's default-deny NetworkPolicy.
    */
   callers: z.array(z.union([dnsLabel, z.strictObject({ namespace: dnsLabel })])).optional(),
+  /**
+   * Apps and platform components that must be ready before this app is
+   * synced, by name: Flux `dependsOn`, Argo CD sync waves.
+   */
+  dependsOn: z.array(dnsLabel).optional(),
   /** Plaintext findings in this app judged harmless, by the path each finding printed, with the reason. */
   allowLiterals: allowLiteralsSchema.optional(),
 });

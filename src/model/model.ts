@@ -14,6 +14,22 @@ export interface Model {
   readonly apps: readonly AppModel[];
   /** The stack files, relative to the project root, sorted. */
   readonly files: readonly string[];
+  /** What runs before what on each cluster (see src/pipeline/order.ts). */
+  readonly order: Ordering;
+}
+
+/** Something an app or component waits for: another app, or a platform component. */
+export interface Dependency {
+  readonly kind: "app" | "component";
+  readonly name: string;
+}
+
+/** The declared dependencies, checked and laid out per cluster. */
+export interface Ordering {
+  /** The position in the cluster's sync order: 0 for what depends on nothing, else one more than its deepest dependency. */
+  wave(cluster: string, node: Dependency): number;
+  /** What it waits for on that cluster, in name order. */
+  dependencies(cluster: string, node: Dependency): readonly Dependency[];
 }
 
 export interface SyncPolicy {
@@ -25,8 +41,12 @@ export interface SyncPolicy {
 export interface PlatformModel {
   readonly origin: Origin;
   readonly envRepo: { readonly url: string; readonly revision: string; readonly path: string };
-  readonly engine: "argocd";
+  /** The default engine; each cluster says which it runs. */
+  readonly engine: EngineName;
   readonly argocdNamespace: string;
+  readonly flux: { readonly namespace: string; readonly gitSecret?: string };
+  /** Cluster add-ons from pinned Helm charts, sorted by name. */
+  readonly components: readonly ComponentModel[];
   readonly owners: readonly string[];
   /** Sorted by name. */
   readonly environments: readonly EnvironmentModel[];
@@ -42,6 +62,26 @@ export interface PlatformModel {
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
   readonly policy: PolicySettings;
+}
+
+export type EngineName = "argocd" | "flux";
+
+export type Chart =
+  | { readonly repository: string; readonly name: string; readonly version: string }
+  | { readonly oci: string; readonly version: string; readonly digest: string };
+
+/** A cluster add-on from a pinned Helm chart (see platform-schema.ts). */
+export interface ComponentModel {
+  readonly name: string;
+  readonly chart: Chart;
+  readonly namespace: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Environment → values merged over `values`. */
+  readonly environmentValues: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The clusters it runs on, sorted. */
+  readonly clusters: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly origin: Origin;
 }
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -76,6 +116,8 @@ export interface EnvironmentModel {
 export interface ClusterModel {
   readonly name: string;
   readonly environment: string;
+  /** The GitOps engine on the cluster. */
+  readonly engine: EngineName;
   readonly server: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly wave: string;
@@ -134,6 +176,8 @@ export interface AppModel {
   /** Rule id → the waiver. */
   readonly waivers: Readonly<Record<string, Waiver>>;
   readonly callers: readonly Caller[];
+  /** Apps and components it waits for, by name, as written. */
+  readonly dependsOn: readonly string[];
   readonly origin: Origin;
 }
 

@@ -30,6 +30,9 @@ export const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
  */
 export const PLATFORM_PROJECT = "sluice-platform";
 
+/** The AppProject of the platform components' Applications on Argo CD clusters; no team may be named so either. */
+export const COMPONENTS_PROJECT = "sluice-components";
+
 /**
  * Namespaces no team may claim: the GitOps engine's own (whoever deploys
  * there controls every cluster-wide Application) and Kubernetes' system

@@ -93,9 +93,60 @@ export const environmentSchema = z.strictObject({
   production: z.boolean().optional(),
 });
 
+/** The GitOps engines sluice renders for (see src/engines/). */
+export const engineName = z.enum(["argocd", "flux"]);
+
+/**
+ * A Helm chart version that names exactly one release: "1.17.2" or
+ * "v0.10.4-rc.1". Ranges ("^1.2", "1.x", ">=1"), "latest" and "*" float, so
+ * the same env repo could install different code tomorrow.
+ */
+const chartVersion = z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, {
+  message: 'must be an exact chart version such as "1.17.2"; ranges, "latest" and "*" float and are refused',
+});
+
+/** Where a component's chart comes from: a Helm repository, or an OCI registry pinned by digest too. */
+export const chartSchema = z.union([
+  z.strictObject({
+    /** The Helm repository's URL, e.g. "https://charts.external-secrets.io". */
+    repository: z.url({ message: "must be the chart repository's https URL" }),
+    /** The chart's name in the repository. */
+    name: z.string().regex(/^[a-z0-9][-a-z0-9_.]*$/, { message: "must be a chart name such as external-secrets" }),
+    version: chartVersion,
+  }),
+  z.strictObject({
+    /** The chart as an OCI artifact: "oci://ghcr.io/org/charts/name". */
+    oci: z.string().regex(/^oci:\/\/[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, { message: 'must be "oci://<registry>/<path>/<chart>"' }),
+    version: chartVersion,
+    /** The artifact's digest: an OCI chart is pinned by it, not by the tag alone. */
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { message: 'must be the chart artifact\'s digest, "sha256:<64 hex>"' }),
+  }),
+]);
+
+/**
+ * A cluster add-on from a pinned Helm chart (the External Secrets operator,
+ * an ingress controller), installed by the platform on every cluster or on
+ * those listed.
+ */
+export const componentSchema = z.strictObject({
+  chart: chartSchema,
+  /** The namespace it is installed in (created if missing). */
+  namespace: dnsLabel,
+  /** Helm values for every cluster. */
+  values: z.record(z.string(), z.unknown()).optional(),
+  /** Helm values per environment, merged over `values`. */
+  environments: z.record(z.string(), z.strictObject({ values: z.record(z.string(), z.unknown()) })).optional(),
+  /** The clusters it runs on. Default: every cluster. */
+  clusters: z.array(z.string()).min(1).optional(),
+  /** Other components that must be ready first. */
+  dependsOn: z.array(z.string()).optional(),
+});
+
 export const clusterSchema = z.strictObject({
   ...settingsShape,
   environment: z.string(),
+  /** The GitOps engine on this cluster. Default: the platform's `engine`. */
+  engine: engineName.optional(),
   /** The cluster's API server, for people and tools; Argo CD on the cluster deploys in-cluster. */
   server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
   labels: z.record(z.string(), z.string()).optional(),
@@ -144,9 +195,19 @@ export const envRepoSchema = z.strictObject({
 
 export const platformSchema = z.strictObject({
   envRepo: envRepoSchema,
-  /** The GitOps engine that pulls the env repo. Only "argocd" for now; "flux" is planned. */
-  engine: z.literal("argocd"),
+  /** The GitOps engine that pulls the env repo on each cluster: "argocd" or "flux"; a cluster may say otherwise. */
+  engine: engineName,
   argocd: z.strictObject({ namespace: dnsLabel.optional() }).optional(),
+  flux: z
+    .strictObject({
+      /** Flux's own namespace, where each cluster's root and the components' objects live. Default "flux-system". */
+      namespace: dnsLabel.optional(),
+      /** A Secret in each team's namespace (and Flux's) with the env repo's git credentials. Default: none (a public repo). */
+      gitSecret: dnsLabel.optional(),
+    })
+    .optional(),
+  /** Cluster add-ons from pinned Helm charts, by name; apps may depend on them. */
+  components: z.record(dnsLabel, componentSchema).optional(),
   /**
    * The platform team: owners of the env repo in CODEOWNERS, and in particular
    * of the GitOps objects under clusters/, the lock and the docs. Required:

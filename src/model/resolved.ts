@@ -30,6 +30,10 @@ export interface ResolvedApp {
    */
   readonly provenance: Readonly<Record<string, Origin>>;
   readonly objects: readonly RawObject[];
+  /** What the app waits for on this cluster (see src/pipeline/order.ts), with an app's team. */
+  readonly dependsOn: readonly { readonly kind: "app" | "component"; readonly name: string; readonly team?: string }[];
+  /** Its place in the cluster's sync order: 0 when it waits for nothing. */
+  readonly syncWave: number;
   /** Who may call the app on its ports: pods of another app (in its namespace), or every pod of a namespace. */
   readonly callers: readonly { readonly namespace: string; readonly app?: string }[];
   /** The secrets the app uses on this cluster, sorted by name; what secret providers render. */

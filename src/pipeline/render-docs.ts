@@ -1,6 +1,7 @@
 import type { Model } from "../model/model.js";
 import type { RenderedDocument } from "../model/rendered.js";
 import type { InstanceRef } from "./render.js";
+import { engineNamed } from "../engines/index.js";
 
 // Fleet-wide files name the platform's stack as their source, not every stack
 // that adds a row to them: a list of every stack would be one lock line that
@@ -17,8 +18,9 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   const { platform, apps } = model;
   const lines: string[] = [];
   lines.push("# Env repo", "", `> ${GENERATED}`, "");
+  const engines = [...new Set(platform.clusters.map((c) => c.engine))].sort().map(engineNamed);
   lines.push(
-    `Engine: Argo CD (namespace \`${platform.argocdNamespace}\`). Source: \`${platform.envRepo.url}\` at \`${platform.envRepo.revision}\`${platform.envRepo.path ? `, path \`${platform.envRepo.path}\`` : ""}.`,
+    `${engines.length === 1 ? "Engine" : "Engines"}: ${engines.map((e) => `${e.title} (namespace \`${e.namespace(platform)}\`)`).join(", ")}. Source: \`${platform.envRepo.url}\` at \`${platform.envRepo.revision}\`${platform.envRepo.path ? `, path \`${platform.envRepo.path}\`` : ""}.`,
     "",
   );
 
@@ -37,17 +39,21 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
 
   // Shown only where an environment pins its own revision, so the usual README does not change.
   const pinned = platform.environments.some((e) => e.revision !== platform.envRepo.revision);
+  // Shown only in a fleet that mixes engines.
+  const mixed = engines.length > 1;
   lines.push(
     "## Clusters",
     "",
-    `| cluster | environment | wave | API server |${pinned ? " follows |" : ""}`,
-    `|---|---|---|---|${pinned ? "---|" : ""}`,
+    `| cluster | environment | wave | API server |${mixed ? " engine |" : ""}${pinned ? " follows |" : ""}`,
+    `|---|---|---|---|${mixed ? "---|" : ""}${pinned ? "---|" : ""}`,
   );
   for (const wave of platform.waves) {
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
       const revision = platform.environments.find((e) => e.name === cluster.environment)!.revision;
-      lines.push(`| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |${pinned ? ` \`${revision}\` |` : ""}`);
+      lines.push(
+        `| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |${mixed ? ` ${engineNamed(cluster.engine).title} |` : ""}${pinned ? ` \`${revision}\` |` : ""}`,
+      );
     }
   }
   lines.push("");
@@ -78,11 +84,12 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   lines.push(
     "## Layout",
     "",
-    "- `clusters/<cluster>/` — what that cluster's Argo CD watches; bootstrap a cluster once with `kubectl apply -k clusters/<cluster>`.",
-    "- `clusters/<cluster>/root.yaml` — the app-of-apps root Application, in the `sluice-platform` project.",
-    "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster.",
-    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's. Never pruned by a sync.",
-    "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by Argo CD.",
+    `- \`clusters/<cluster>/\` — what that cluster's ${engines.map((e) => e.title).join(" or ")} watches; bootstrap a cluster once with \`kubectl apply -k clusters/<cluster>\`.`,
+    ...engines.flatMap((engine) => engine.layout(platform)),
+    "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by the engine.",
+    ...(platform.components.length > 0
+      ? ["- `clusters/<cluster>/components/<name>.yaml` — each platform component on the cluster: a pinned Helm chart, in the order its dependencies set."]
+      : []),
     ...(admissionLine(model) ? [admissionLine(model)!] : []),
     "- `apps/<app>/<cluster>/manifest.yaml` — every object of one app on one cluster, one document each.",
     "- `.sluice/lock.json` — which files sluice generated, and the stacks each came from.",

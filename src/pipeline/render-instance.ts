@@ -7,7 +7,7 @@ import type { PlatformModel } from "../model/model.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import { renderSecret } from "../../lib/secrets/index.js";
-import { renderArgoApplication } from "./render-argocd.js";
+import { engineOf } from "../engines/index.js";
 
 /** Where the manifests of one app on one cluster live: every object in one file. */
 export function manifestPath(app: string, cluster: string): string {
@@ -33,7 +33,7 @@ export function renderInstance(platform: PlatformModel, app: ResolvedApp, bluepr
   const callers = callerPolicy(app);
   const guard = callers ? [{ object: callers, origin: app.callers.length > 0 ? childOrigin(app.origin, "callers") : app.origin }] : [];
   const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({ path, object: finish(object, app, labels, platform), origin, sources }));
-  return [...workload, renderArgoApplication(platform, app, sources)];
+  return [...workload, engineOf(app.cluster).renderApp(platform, app, sources)];
 }
 
 /**

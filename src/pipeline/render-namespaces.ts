@@ -5,10 +5,11 @@ import type { KubernetesObject } from "../k8s/object.js";
 import type { EnvironmentModel, TeamModel } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 
-// Namespaces and what guards them exist before the Applications that use them,
-// and Argo CD never prunes or deletes a namespace (it takes everything in it along).
-const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
-const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" };
+/** What the cluster's engine needs on them: applied before the apps, and a namespace never pruned or deleted (it takes everything in it along). */
+export interface NamespaceAnnotations {
+  readonly beforeApps: Readonly<Record<string, string>>;
+  readonly keepNamespace: Readonly<Record<string, string>>;
+}
 
 /**
  * A team namespace on one cluster, guarded: the Namespace with Pod Security
@@ -19,7 +20,9 @@ const KEEP_NAMESPACE = { "argocd.argoproj.io/sync-options": "Prune=false,Delete=
  * when the team or environment sets one, and a NetworkPolicy that refuses
  * all ingress the apps do not allow (see renderCallerPolicy).
  */
-export function renderTeamNamespace(name: string, team: TeamModel, environment: EnvironmentModel): KubernetesObject[] {
+export function renderTeamNamespace(name: string, team: TeamModel, environment: EnvironmentModel, engine: NamespaceAnnotations): KubernetesObject[] {
+  const BEFORE_APPS = engine.beforeApps;
+  const before = Object.keys(BEFORE_APPS).length > 0 ? { annotations: { ...BEFORE_APPS } } : {};
   const labels = (objectName: string) => ({ ...platformLabels(objectName, PLATFORM_PROJECT), "sluice.dev/team": team.name });
   const level = team.podSecurity ?? environment.podSecurity;
   const namespace = {
@@ -33,7 +36,7 @@ export function renderTeamNamespace(name: string, team: TeamModel, environment: 
         "pod-security.kubernetes.io/warn": "restricted",
         "pod-security.kubernetes.io/audit": "restricted",
       },
-      annotations: { ...BEFORE_APPS, ...KEEP_NAMESPACE },
+      annotations: { ...BEFORE_APPS, ...engine.keepNamespace },
     },
   } satisfies Namespace;
   const objects: KubernetesObject[] = [namespace];
@@ -42,7 +45,7 @@ export function renderTeamNamespace(name: string, team: TeamModel, environment: 
     objects.push({
       apiVersion: "v1",
       kind: "LimitRange",
-      metadata: { name: "sluice-defaults", namespace: name, labels: labels("sluice-defaults"), annotations: BEFORE_APPS },
+      metadata: { name: "sluice-defaults", namespace: name, labels: labels("sluice-defaults"), ...before },
       spec: {
         limits: [
           {
@@ -59,14 +62,14 @@ export function renderTeamNamespace(name: string, team: TeamModel, environment: 
     objects.push({
       apiVersion: "v1",
       kind: "ResourceQuota",
-      metadata: { name: "sluice-quota", namespace: name, labels: labels("sluice-quota"), annotations: BEFORE_APPS },
+      metadata: { name: "sluice-quota", namespace: name, labels: labels("sluice-quota"), ...before },
       spec: { hard: Object.fromEntries(Object.keys(quota).sort().map((key) => [key, String(quota[key])])) },
     } satisfies ResourceQuota);
   }
   objects.push({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name: "sluice-default-deny", namespace: name, labels: labels("sluice-default-deny"), annotations: BEFORE_APPS },
+    metadata: { name: "sluice-default-deny", namespace: name, labels: labels("sluice-default-deny"), ...before },
     // Every pod selected, no ingress rule: nothing may connect unless another policy allows it.
     spec: { podSelector: {}, policyTypes: ["Ingress"] },
   } satisfies NetworkPolicyV1);

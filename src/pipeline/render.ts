@@ -1,9 +1,10 @@
 import type { Model } from "../model/model.js";
 import type { Blueprint, Rendered, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
+import { engineOf } from "../engines/index.js";
 import { renderAdmission } from "../policy/admission.js";
 import type { Policy } from "../policy/policy.js";
-import { renderArgoCluster } from "./render-argocd.js";
+import { renderTeamNamespace } from "./render-namespaces.js";
 import { renderCodeowners, renderReadme } from "./render-docs.js";
 import { renderInstance } from "./render-instance.js";
 
@@ -38,10 +39,26 @@ export function render(model: Model, resolved: readonly ResolvedApp[], blueprint
  * release bump leaves them alone.
  */
 export function renderFleet(model: Model, instances: readonly InstanceRef[], policy?: Policy): Rendered {
+  const { platform } = model;
   const admission = policy?.admission ?? "none";
-  const objects = model.platform.clusters.flatMap((cluster) => [
-    ...renderArgoCluster(model.platform, cluster, admission),
-    ...(policy ? renderAdmission(model.platform, cluster, policy, model.apps) : []),
-  ]);
+  const objects = platform.clusters.flatMap((cluster) => {
+    const engine = engineOf(cluster);
+    const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+    const namespaces = platform.teams.flatMap((team) =>
+      team.namespaces.flatMap((namespace) =>
+        renderTeamNamespace(namespace, team, environment, engine).map((object) => ({
+          path: `clusters/${cluster.name}/namespaces/${namespace}.yaml`,
+          object,
+          origin: team.origin,
+          sources: [platform.origin.file],
+        })),
+      ),
+    );
+    return [
+      ...engine.renderCluster({ platform, cluster, environment, admission, order: model.order }),
+      ...namespaces,
+      ...(policy ? renderAdmission(platform, cluster, policy, model.apps, engine.beforeApps) : []),
+    ];
+  });
   return { objects, documents: [renderReadme(model, instances), renderCodeowners(model, instances)] };
 }

@@ -137,15 +137,19 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
       return declared;
     }
     case "sops":
-      if (platform.engine === "argocd") {
-        diagnostics.push({
-          code: "resolve/sops-on-argocd",
-          message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${context.cluster.name} runs Argo CD, which cannot decrypt SOPS`,
-          origin: at,
-          hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
-        });
-        return undefined;
-      }
-      return declared;
+      // Argo CD cannot decrypt SOPS. Flux can, but its MAC covers the file as
+      // written, and sluice writes each object with its labels added: until the
+      // file can be delivered byte for byte, no cluster gets it rather than a
+      // broken one.
+      diagnostics.push({
+        code: context.cluster.engine === "argocd" ? "resolve/sops-on-argocd" : "resolve/sops-not-delivered",
+        message:
+          context.cluster.engine === "argocd"
+            ? `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${context.cluster.name} runs Argo CD, which cannot decrypt SOPS`
+            : `secret ${JSON.stringify(name)} is a SOPS file; sluice does not deliver SOPS files to Flux clusters yet (cluster ${context.cluster.name})`,
+        origin: at,
+        hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
+      });
+      return undefined;
   }
 }

@@ -159,6 +159,11 @@ function resolveOne(
         return (record ??= provenanceRecord(layers, provenance));
       },
       objects: app.objects,
+      dependsOn: model.order.dependencies(cluster.name, { kind: "app", name: app.name }).map((dependency) => {
+        const team = dependency.kind === "app" ? model.apps.find((a) => a.name === dependency.name)?.team : undefined;
+        return team === undefined ? dependency : { ...dependency, team };
+      }),
+      syncWave: model.order.wave(cluster.name, { kind: "app", name: app.name }),
       callers: app.callers.flatMap((caller) => {
         if (!("app" in caller)) return [{ namespace: caller.namespace }];
         // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).

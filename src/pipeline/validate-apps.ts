@@ -188,7 +188,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
   diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, ...settings } = spec;
+  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;
   return {
     app: {
       name: app.name,
@@ -214,6 +214,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
         ]),
       ),
       callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { namespace: caller.namespace })),
+      dependsOn: [...(dependsOn ?? [])],
       origin: app.origin,
     },
     diagnostics,

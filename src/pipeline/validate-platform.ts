@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../model/model.js";
-import { PLATFORM_PROJECT, reservedNamespace } from "../model/names.js";
+import { COMPONENTS_PROJECT, PLATFORM_PROJECT, reservedNamespace } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
@@ -78,6 +78,14 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
   }
 
+  if (Object.hasOwn(input.teams, COMPONENTS_PROJECT)) {
+    diagnostics.push({
+      code: "validate/reserved-team",
+      message: `team name ${COMPONENTS_PROJECT} is reserved for the AppProject of the platform components`,
+      origin: at("teams", COMPONENTS_PROJECT),
+      hint: "give the team another name",
+    });
+  }
   if (Object.hasOwn(input.teams, PLATFORM_PROJECT)) {
     diagnostics.push({
       code: "validate/reserved-team",
@@ -86,11 +94,15 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       hint: "give the team another name",
     });
   }
-  const engineNamespace = input.argocd?.namespace ?? "argocd";
+  const engines = new Set([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
+  const engineNamespaces = [
+    ...(engines.has("argocd") ? [input.argocd?.namespace ?? "argocd"] : []),
+    ...(engines.has("flux") ? [input.flux?.namespace ?? "flux-system"] : []),
+  ];
   const namespaceOwner = new Map<string, string>();
   for (const [team, { namespaces }] of Object.entries(input.teams)) {
     namespaces.forEach((namespace, position) => {
-      const reserved = reservedNamespace(namespace, engineNamespace);
+      const reserved = engineNamespaces.map((engineNamespace) => reservedNamespace(namespace, engineNamespace)).find(Boolean);
       if (reserved) {
         diagnostics.push({
           code: "validate/reserved-namespace",
@@ -111,6 +123,35 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       namespaceOwner.set(namespace, team);
     });
   }
+  for (const [name, component] of Object.entries(input.components ?? {})) {
+    const owner = namespaceOwner.get(component.namespace);
+    if (owner !== undefined) {
+      diagnostics.push({
+        code: "validate/component-namespace",
+        message: `component ${name} installs into namespace ${component.namespace}, which belongs to team ${owner}`,
+        origin: at("components", name, "namespace"),
+        hint: "install cluster add-ons into a namespace of their own; a team's namespace is the team's",
+      });
+    }
+    (component.clusters ?? []).forEach((cluster, position) => {
+      if (Object.hasOwn(input.clusters, cluster)) return;
+      diagnostics.push({
+        code: "validate/unknown-cluster",
+        message: `component ${name} names cluster ${JSON.stringify(cluster)}, which is not declared`,
+        origin: at("components", name, "clusters", position),
+        hint: `use one of: ${clusterNames.sort().join(", ")}`,
+      });
+    });
+    for (const environment of Object.keys(component.environments ?? {})) {
+      if (environmentNames.has(environment)) continue;
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `component ${name} has values for environment ${JSON.stringify(environment)}, which is not declared`,
+        origin: at("components", name, "environments", environment),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    }
+  }
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, origin, waveOf), diagnostics };
@@ -119,12 +160,13 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
 function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>): PlatformModel {
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, ...settings }: Record<string, unknown>) =>
+  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, engine: _engine, ...settings }: Record<string, unknown>) =>
     settings as Settings;
 
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
     name,
     environment: cluster.environment,
+    engine: cluster.engine ?? input.engine,
     server: cluster.server,
     labels: { ...(cluster.labels ?? {}) },
     wave: waveOf.get(name)!,
@@ -152,6 +194,19 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
     engine: input.engine,
     argocdNamespace: input.argocd?.namespace ?? "argocd",
+    flux: { namespace: input.flux?.namespace ?? "flux-system", ...(input.flux?.gitSecret ? { gitSecret: input.flux.gitSecret } : {}) },
+    components: Object.entries(input.components ?? {})
+      .map(([name, component]) => ({
+        name,
+        chart: component.chart,
+        namespace: component.namespace,
+        values: component.values ?? {},
+        environmentValues: Object.fromEntries(Object.entries(component.environments ?? {}).map(([env, { values }]) => [env, values])),
+        clusters: [...(component.clusters ?? Object.keys(input.clusters))].sort(),
+        dependsOn: [...(component.dependsOn ?? [])],
+        origin: at("components", name),
+      }))
+      .sort(byName),
     owners: [...input.owners],
     environments: Object.entries(input.environments)
       .map(([name, environment]) => {

@@ -12,8 +12,6 @@ const VAP_API = "admissionregistration.k8s.io/v1";
 const KYVERNO_API = "policies.kyverno.io/v1";
 /** Only objects in the namespaces sluice manages: those of the platform's teams. */
 const MANAGED_NAMESPACES = { matchExpressions: [{ key: "sluice.dev/team", operator: "Exists" }] };
-// Admission policies are in force before the apps they judge are synced.
-const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 
 /** The object a CEL rule becomes at admission: the name, the policy's variables, its one validation, the kinds it matches. */
 export interface AdmissionRule {
@@ -55,7 +53,13 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): A
  * Apps that waive a rule on this cluster are left out by a match condition
  * on their instance label.
  */
-export function renderAdmission(platform: PlatformModel, cluster: ClusterModel, policy: Policy, apps: readonly AppModel[]): RenderedObject[] {
+export function renderAdmission(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  policy: Policy,
+  apps: readonly AppModel[],
+  beforeApps: Readonly<Record<string, string>>,
+): RenderedObject[] {
   if (policy.admission === "none") return [];
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
   const rendered: RenderedObject[] = [];
@@ -65,7 +69,7 @@ export function renderAdmission(platform: PlatformModel, cluster: ClusterModel, 
     if (severity === "off") continue;
     const exported = admissionRule(rule, policy);
     const waived = apps.filter((app) => waives(app, rule.id, cluster)).map((app) => app.name);
-    const objects = policy.admission === "kyverno" ? [kyvernoPolicy(exported, severity, waived)] : validatingAdmissionPolicy(exported, severity, waived);
+    const objects = policy.admission === "kyverno" ? [kyvernoPolicy(exported, severity, waived, beforeApps)] : validatingAdmissionPolicy(exported, severity, waived, beforeApps);
     for (const object of objects) {
       rendered.push({ path: `clusters/${cluster.name}/policies/${rule.id}.yaml`, object, origin: platform.origin, sources: [platform.origin.file] });
     }
@@ -95,17 +99,17 @@ function matchConditions(waived: readonly string[]) {
   ];
 }
 
-function metadata(name: string) {
-  return { name, labels: platformLabels(name, PLATFORM_PROJECT), annotations: BEFORE_APPS };
+function metadata(name: string, beforeApps: Readonly<Record<string, string>>) {
+  return { name, labels: platformLabels(name, PLATFORM_PROJECT), ...(Object.keys(beforeApps).length > 0 ? { annotations: { ...beforeApps } } : {}) };
 }
 
-function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[]): KubernetesObject[] {
+function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
   const conditions = matchConditions(waived);
   return [
     {
       apiVersion: VAP_API,
       kind: "ValidatingAdmissionPolicy",
-      metadata: metadata(rule.name),
+      metadata: metadata(rule.name, beforeApps),
       spec: {
         failurePolicy: "Fail",
         matchConstraints: { resourceRules: rule.resourceRules },
@@ -117,7 +121,7 @@ function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waiv
     {
       apiVersion: VAP_API,
       kind: "ValidatingAdmissionPolicyBinding",
-      metadata: metadata(rule.name),
+      metadata: metadata(rule.name, beforeApps),
       spec: {
         policyName: rule.name,
         validationActions: actions(severity),
@@ -127,12 +131,12 @@ function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waiv
   ];
 }
 
-function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[]): KubernetesObject {
+function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
   const conditions = matchConditions(waived);
   return {
     apiVersion: KYVERNO_API,
     kind: "ValidatingPolicy",
-    metadata: metadata(rule.name),
+    metadata: metadata(rule.name, beforeApps),
     spec: {
       failurePolicy: "Fail",
       validationActions: actions(severity),

@@ -1,11 +1,12 @@
-import { platformLabels } from "../k8s/labels.js";
-import type { KubernetesObject } from "../k8s/object.js";
-import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../model/model.js";
-import type { AdmissionEngine } from "../policy/policy.js";
-import { renderTeamNamespace } from "./render-namespaces.js";
-import { PLATFORM_PROJECT } from "../model/names.js";
-import type { RenderedObject } from "../model/rendered.js";
-import type { ResolvedApp } from "../model/resolved.js";
+import { platformLabels } from "../../k8s/labels.js";
+import type { KubernetesObject } from "../../k8s/object.js";
+import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
+import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
+import type { RenderedObject } from "../../model/rendered.js";
+import type { ResolvedApp } from "../../model/resolved.js";
+import type { AdmissionEngine } from "../../policy/policy.js";
+import type { ClusterInput, Engine } from "../engine.js";
+import { componentsProject, renderComponents } from "./components.js";
 
 /**
  * Each cluster runs its own Argo CD, which deploys into the cluster it runs
@@ -37,10 +38,9 @@ const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
  * Like every fleet-wide file they name the platform's stack as their only
  * source (see render-docs.ts).
  */
-export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel, admission: AdmissionEngine = "none"): RenderedObject[] {
+function renderCluster({ platform, cluster, environment, admission, order }: ClusterInput): RenderedObject[] {
   const dir = `clusters/${cluster.name}`;
   const platformFile = platform.origin.file;
-  const environment = platform.environments.find((e) => e.name === cluster.environment)!;
   const rendered: RenderedObject[] = [
     {
       path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
@@ -62,30 +62,42 @@ export function renderArgoCluster(platform: PlatformModel, cluster: ClusterModel
       origin: team.origin,
       sources: [platformFile],
     });
-    for (const namespace of team.namespaces) {
-      for (const object of renderTeamNamespace(namespace, team, environment)) {
-        rendered.push({ path: `${dir}/namespaces/${namespace}.yaml`, object, origin: team.origin, sources: [platformFile] });
-      }
-    }
+  }
+  const components = platform.components.filter((component) => component.clusters.includes(cluster.name));
+  if (components.length > 0) {
+    rendered.push({ path: `${dir}/projects/${COMPONENTS_PROJECT}.yaml`, object: componentsProject(platform, components), origin: platform.origin, sources: [platformFile] });
+    rendered.push(...renderComponents(platform, cluster, environment, components, order));
   }
   return rendered;
 }
 
-/** The Argo CD Application of one app on one cluster: clusters/<cluster>/apps/<app>.yaml. */
-export function renderArgoApplication(platform: PlatformModel, app: ResolvedApp, sources: readonly string[]): RenderedObject {
-  return {
+/** Argo CD: an app-of-apps per cluster, an Application per app instance, an AppProject per team. */
+export const argoCd: Engine = {
+  name: "argocd",
+  title: "Argo CD",
+  namespace: (platform) => platform.argocdNamespace,
+  renderCluster,
+  renderApp: (platform, app, sources) => ({
     path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
     object: application(platform, app),
     origin: app.origin,
     sources,
-  };
-}
+  }),
+  beforeApps: BEFORE_APPS,
+  // A pruned Namespace takes everything in it along.
+  keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
+  layout: (platform) => [
+    `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.argocdNamespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
+    "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
+    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
+  ],
+};
 
-function sourcePath(platform: PlatformModel, path: string): string {
+export function sourcePath(platform: PlatformModel, path: string): string {
   return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
 }
 
-function syncPolicy(sync: SyncPolicy, options: string[]) {
+export function syncPolicy(sync: SyncPolicy, options: string[]) {
   return {
     ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
     ...(options.length > 0 ? { syncOptions: options } : {}),
@@ -138,6 +150,8 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
         "sluice.dev/team": app.team,
         "sluice.dev/wave": app.wave.name,
       },
+      // After what it depends on: the root syncs its child Applications wave by wave.
+      ...(app.syncWave > 0 ? { annotations: { "argocd.argoproj.io/sync-wave": String(app.syncWave) } } : {}),
       // Deleting the Application deletes what it deployed only where the
       // environment prunes; elsewhere the workload outlives it.
       ...(sync.prune ? { finalizers: [FINALIZER] } : {}),

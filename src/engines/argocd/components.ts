@@ -1,0 +1,77 @@
+import { platformLabels } from "../../k8s/labels.js";
+import type { KubernetesObject } from "../../k8s/object.js";
+import type { ClusterModel, ComponentModel, EnvironmentModel, Ordering, PlatformModel } from "../../model/model.js";
+import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
+import type { RenderedObject } from "../../model/rendered.js";
+import { componentValues, ociParts } from "../components.js";
+import { syncPolicy } from "./argocd.js";
+
+const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/**
+ * Each platform component on an Argo CD cluster: an Application with a Helm
+ * source at the exact chart version, in the components' own project, synced
+ * in the wave its dependencies put it in: clusters/<cluster>/components/<name>.yaml.
+ */
+export function renderComponents(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  environment: EnvironmentModel,
+  components: readonly ComponentModel[],
+  order: Ordering,
+): RenderedObject[] {
+  return components.map((component) => {
+    const { chart } = component;
+    const wave = order.wave(cluster.name, { kind: "component", name: component.name });
+    const source =
+      "oci" in chart
+        ? { repoURL: ociParts(chart.oci).repository, chart: ociParts(chart.oci).chart, targetRevision: chart.version }
+        : { repoURL: chart.repository, chart: chart.name, targetRevision: chart.version };
+    const object: KubernetesObject = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: {
+        name: component.name,
+        namespace: platform.argocdNamespace,
+        labels: { ...platformLabels(component.name, COMPONENTS_PROJECT), "sluice.dev/component": component.name, "sluice.dev/cluster": cluster.name },
+        annotations: {
+          ...(wave !== 0 ? { "argocd.argoproj.io/sync-wave": String(wave) } : {}),
+          // Argo CD pulls an OCI chart by its tag; the digest is recorded for reviewers (Flux pins it).
+          ...("oci" in chart ? { "sluice.dev/chart-digest": chart.digest } : {}),
+        },
+      },
+      spec: {
+        project: COMPONENTS_PROJECT,
+        source: { ...source, helm: { releaseName: component.name, valuesObject: componentValues(component, environment.name) } },
+        destination: { server: IN_CLUSTER, namespace: component.namespace },
+        syncPolicy: syncPolicy({ automated: true, prune: environment.sync.prune, selfHeal: true }, ["CreateNamespace=true", "ServerSideApply=true"]),
+      },
+    };
+    return { path: `clusters/${cluster.name}/components/${component.name}.yaml`, object, origin: component.origin, sources: [platform.origin.file] };
+  });
+}
+
+/**
+ * The components' AppProject: their chart repositories only, their
+ * namespaces only, but any kind — cluster add-ons install CRDs, cluster
+ * roles and webhooks. It is the platform's: teams never use it.
+ */
+export function componentsProject(platform: PlatformModel, components: readonly ComponentModel[]): KubernetesObject {
+  const repositories = [...new Set(components.map(({ chart }) => ("oci" in chart ? ociParts(chart.oci).repository : chart.repository)))].sort();
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      name: COMPONENTS_PROJECT,
+      namespace: platform.argocdNamespace,
+      labels: platformLabels(COMPONENTS_PROJECT, PLATFORM_PROJECT),
+      annotations: { "argocd.argoproj.io/sync-wave": "-1", "argocd.argoproj.io/sync-options": "Prune=false" },
+    },
+    spec: {
+      description: "The platform components: cluster add-ons from pinned Helm charts.",
+      sourceRepos: repositories,
+      destinations: [...new Set(components.map((c) => c.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    },
+  };
+}

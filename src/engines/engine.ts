@@ -1,0 +1,44 @@
+import type { ClusterModel, EngineName, EnvironmentModel, Ordering, PlatformModel } from "../model/model.js";
+import type { RenderedObject } from "../model/rendered.js";
+import type { ResolvedApp } from "../model/resolved.js";
+import type { AdmissionEngine } from "../policy/policy.js";
+
+/** What an engine renders one cluster's own GitOps objects from. */
+export interface ClusterInput {
+  readonly platform: PlatformModel;
+  readonly cluster: ClusterModel;
+  readonly environment: EnvironmentModel;
+  /** The admission policies the cluster gets (the root must be allowed to apply them). */
+  readonly admission: AdmissionEngine;
+  readonly order: Ordering;
+}
+
+/**
+ * A GitOps engine: how a cluster pulls its part of the env repo. The rest of
+ * sluice — the workload manifests, the namespaces and their guards, the
+ * admission policies, the docs — is the same whatever the engine; everything
+ * that differs is here. Adding an engine is a folder next to argocd/ and flux/
+ * and one line in index.ts.
+ */
+export interface Engine {
+  readonly name: EngineName;
+  /** How people call it: "Argo CD", "Flux". */
+  readonly title: string;
+  /** The namespace it runs in on a cluster; no team may own it. */
+  namespace(platform: PlatformModel): string;
+  /**
+   * The cluster's own objects: its root (what `kubectl apply -k
+   * clusters/<cluster>` bootstraps), the teams' tenancy, the platform
+   * components — under clusters/<cluster>/, and for components whatever their
+   * manifests need elsewhere.
+   */
+  renderCluster(input: ClusterInput): RenderedObject[];
+  /** The object that deploys one app instance: clusters/<cluster>/apps/<app>.yaml. */
+  renderApp(platform: PlatformModel, app: ResolvedApp, sources: readonly string[]): RenderedObject;
+  /** On the objects under clusters/ that apps need first (namespaces, their guards, admission policies). */
+  readonly beforeApps: Readonly<Record<string, string>>;
+  /** On team namespaces: never pruned or deleted by the engine. */
+  readonly keepNamespace: Readonly<Record<string, string>>;
+  /** The env repo README's lines about this engine's files. */
+  layout(platform: PlatformModel): string[];
+}

@@ -1,0 +1,109 @@
+import { platformLabels } from "../../k8s/labels.js";
+import type { KubernetesObject } from "../../k8s/object.js";
+import type { PlatformModel } from "../../model/model.js";
+import { PLATFORM_PROJECT } from "../../model/names.js";
+import type { RenderedObject } from "../../model/rendered.js";
+import type { ResolvedApp } from "../../model/resolved.js";
+import type { ClusterInput, Engine } from "../engine.js";
+import { renderFluxComponents } from "./components.js";
+import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
+import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
+
+/**
+ * A Flux cluster's own objects: the root (the env repo as a GitRepository
+ * and a Kustomization of clusters/<cluster>, pruned, run by the controller's
+ * own account), each team's tenancy, and the platform components.
+ */
+function renderCluster({ platform, cluster, environment, order }: ClusterInput): RenderedObject[] {
+  const labels = { ...platformLabels("root", PLATFORM_PROJECT), "sluice.dev/cluster": cluster.name, "sluice.dev/environment": cluster.environment };
+  const namespace = platform.flux.namespace;
+  const root: KubernetesObject[] = [
+    envRepoSource(platform, namespace, environment.revision, labels),
+    {
+      apiVersion: KUSTOMIZE_API,
+      kind: "Kustomization",
+      metadata: { name: "root", namespace, labels: { ...cluster.labels, ...labels }, annotations: { "sluice.dev/cluster-server": cluster.server } },
+      spec: {
+        interval: INTERVAL,
+        retryInterval: RETRY_INTERVAL,
+        path: repoPath(platform, `clusters/${cluster.name}`),
+        // What leaves clusters/<cluster>/ leaves the cluster; namespaces opt out (see keepNamespace).
+        prune: true,
+        sourceRef: { kind: "GitRepository", name: ENV_REPO },
+        serviceAccountName: CONTROLLER_ACCOUNT,
+        ...(environment.sync.automated ? {} : { suspend: true }),
+      },
+    },
+  ];
+  const sources = [platform.origin.file];
+  return [
+    ...root.map((object) => ({ path: `clusters/${cluster.name}/root.yaml`, object, origin: cluster.origin, sources })),
+    ...renderTenants(platform, cluster, environment),
+    ...renderFluxComponents(platform, cluster, environment, order),
+  ];
+}
+
+/**
+ * One app instance as a Flux Kustomization in its team's home namespace:
+ * the rendered directory, applied as the team's account into the app's
+ * namespace, pruned as the environment says, waiting for the workload to be
+ * ready, after what it depends on.
+ */
+function kustomization(platform: PlatformModel, app: ResolvedApp): KubernetesObject {
+  const team = platform.teams.find((t) => t.name === app.team)!;
+  const { sync } = app.environment;
+  return {
+    apiVersion: KUSTOMIZE_API,
+    kind: "Kustomization",
+    metadata: {
+      name: app.name,
+      namespace: homeNamespace(team),
+      labels: {
+        ...platformLabels(app.name, app.partOf),
+        "sluice.dev/app": app.name,
+        "sluice.dev/cluster": app.cluster.name,
+        "sluice.dev/environment": app.environment.name,
+        "sluice.dev/team": app.team,
+        "sluice.dev/wave": app.wave.name,
+      },
+    },
+    spec: {
+      interval: INTERVAL,
+      retryInterval: RETRY_INTERVAL,
+      timeout: TIMEOUT,
+      path: repoPath(platform, `apps/${app.name}/${app.cluster.name}`),
+      prune: sync.prune,
+      wait: true,
+      sourceRef: { kind: "GitRepository", name: ENV_REPO },
+      targetNamespace: app.namespace,
+      serviceAccountName: tenantAccount(team),
+      ...(app.dependsOn.length > 0
+        ? {
+            dependsOn: app.dependsOn.map((dependency) =>
+              dependency.kind === "component"
+                ? { name: `component-${dependency.name}`, namespace: platform.flux.namespace }
+                : { name: dependency.name, namespace: homeNamespace(platform.teams.find((t) => t.name === dependency.team)!) },
+            ),
+          }
+        : {}),
+      // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
+      ...(sync.automated ? {} : { suspend: true }),
+    },
+  };
+}
+
+/** Flux: a root Kustomization per cluster, a Kustomization per app instance, a tenant per team. */
+export const flux: Engine = {
+  name: "flux",
+  title: "Flux",
+  namespace: (platform) => platform.flux.namespace,
+  renderCluster,
+  renderApp: (platform, app, sources) => ({ path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`, object: kustomization(platform, app), origin: app.origin, sources }),
+  // The root applies Namespaces before what is in them by itself.
+  beforeApps: {},
+  keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },
+  layout: (platform) => [
+    `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.flux.namespace}\`.`,
+    "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
+  ],
+};
