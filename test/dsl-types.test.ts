@@ -234,6 +234,24 @@ describe("the DSL's types", () => {
       waves: [{ name: "only", clusters: ["dev-1"] }],
       teams: { a: { owners: ["@acme/a"], namespaces: ["a"] } },
     });
+    const engineTypo = definePlatform({
+      envRepo: { url: "https://git.example.com/env.git" },
+      // @ts-expect-error "argo" is not an engine sluice knows
+      engine: "argo",
+      owners: ["@acme/platform"],
+      environments: { dev: {} },
+      clusters: {
+        "dev-1": {
+          environment: "dev",
+          // @ts-expect-error "fluxcd" is not an engine either
+          engine: "fluxcd",
+          server: "https://dev-1.example.com",
+        },
+      },
+      waves: [{ name: "only", clusters: ["dev-1"] }],
+      teams: { a: { owners: ["@acme/a"], namespaces: ["a"] } },
+    });
+    expect(engineTypo.spec.engine).toBe("argo");
     const clusterTypo = definePlatform({
       envRepo: { url: "https://git.example.com/env.git" },
       engine: "argocd",

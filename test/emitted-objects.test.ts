@@ -228,7 +228,7 @@ describe("invariants", () => {
         expect(application.spec.ignoreDifferences, `${app} on ${cluster}`).toBeUndefined();
         continue;
       }
-      if (FLUX_CLUSTERS.has(cluster)) {
+      if (FLUX_CLUSTERS.has(cluster!)) {
         // Flux applies server-side and owns only the fields it writes: with no replicas written, the HPA's stay.
         expect(application.kind).toBe("Kustomization");
         expect(deployment.spec, `out/${dir}: the HPA owns replicas`).not.toHaveProperty("replicas");

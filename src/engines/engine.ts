@@ -1,4 +1,4 @@
-import type { ClusterModel, EngineName, EnvironmentModel, Ordering, PlatformModel } from "../model/model.js";
+import type { ClusterModel, EnvironmentModel, Ordering, PlatformModel } from "../model/model.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import type { AdmissionEngine } from "../policy/policy.js";
@@ -21,7 +21,8 @@ export interface ClusterInput {
  * and one line in index.ts.
  */
 export interface Engine {
-  readonly name: EngineName;
+  /** Its name in the registry (index.ts) and in stacks. */
+  readonly name: string;
   /** How people call it: "Argo CD", "Flux". */
   readonly title: string;
   /** The namespace it runs in on a cluster; no team may own it. */

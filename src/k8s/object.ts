@@ -50,3 +50,17 @@ export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");
   return slash === -1 ? "" : apiVersion.slice(0, slash);
 }
+
+/** A kind's resource name, as the API server derives it for most kinds: lower case, plural ("Ingress" → "ingresses"). */
+export function resourceOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
+/** "rbac.authorization.k8s.io/ClusterRole" → its group and kind; "Service" → the core group (""). */
+export function groupKind(written: string): { readonly group: string; readonly kind: string } {
+  const slash = written.lastIndexOf("/");
+  return slash === -1 ? { group: "", kind: written } : { group: written.slice(0, slash), kind: written.slice(slash + 1) };
+}

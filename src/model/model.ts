@@ -64,7 +64,8 @@ export interface PlatformModel {
   readonly policy: PolicySettings;
 }
 
-export type EngineName = "argocd" | "flux";
+export type { EngineName } from "../engines/index.js";
+import type { EngineName } from "../engines/index.js";
 
 export type Chart =
   | { readonly repository: string; readonly name: string; readonly version: string }

@@ -3,6 +3,7 @@ import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "../policy/rule.js";
+import { ENGINE_NAMES } from "../engines/index.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -93,8 +94,8 @@ export const environmentSchema = z.strictObject({
   production: z.boolean().optional(),
 });
 
-/** The GitOps engines sluice renders for (see src/engines/). */
-export const engineName = z.enum(["argocd", "flux"]);
+/** The GitOps engines sluice renders for: those registered in src/engines/index.ts. */
+export const engineName = z.enum(ENGINE_NAMES);
 
 /**
  * A Helm chart version that names exactly one release: "1.17.2" or

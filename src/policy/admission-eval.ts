@@ -1,6 +1,5 @@
-import { apiGroup, type KubernetesObject } from "../k8s/object.js";
+import { apiGroup, resourceOf, type KubernetesObject } from "../k8s/object.js";
 import { compileCel } from "./cel.js";
-import { plural } from "./admission.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
 export interface AdmissionSpec {
@@ -19,7 +18,7 @@ export interface AdmissionSpec {
  */
 export function admission(spec: AdmissionSpec, object: KubernetesObject): "ignored" | "admitted" | "denied" {
   const group = apiGroup(object.apiVersion);
-  const resource = plural(object.kind);
+  const resource = resourceOf(object.kind);
   const matches = spec.matchConstraints.resourceRules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource));
   if (!matches) return "ignored";
   try {

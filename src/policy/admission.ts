@@ -1,5 +1,5 @@
 import { platformLabels } from "../k8s/labels.js";
-import type { KubernetesObject } from "../k8s/object.js";
+import { groupKind, resourceOf, type KubernetesObject } from "../k8s/object.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
@@ -151,22 +151,13 @@ function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly
 /** "apps/Deployment", "Service" → resource rules by API group, with the kinds' plural resource names. */
 function resourceRules(kinds: readonly string[]) {
   const byGroup = new Map<string, Set<string>>();
-  for (const kind of kinds) {
-    const slash = kind.lastIndexOf("/");
-    const group = slash === -1 ? "" : kind.slice(0, slash);
-    const name = slash === -1 ? kind : kind.slice(slash + 1);
-    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural(name)));
+  for (const written of kinds) {
+    const { group, kind } = groupKind(written);
+    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resourceOf(kind)));
   }
   return [...byGroup]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([group, resources]) => ({ apiGroups: [group], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: [...resources].sort() }));
 }
 
-/** A kind's resource name, as the API server derives it: lower case, plural. */
-export function plural(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
-  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
 

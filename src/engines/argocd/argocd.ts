@@ -1,5 +1,5 @@
 import { platformLabels } from "../../k8s/labels.js";
-import type { KubernetesObject } from "../../k8s/object.js";
+import { groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
@@ -196,12 +196,6 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
       ...(clusterResources.length > 0 ? { clusterResourceWhitelist: clusterResources.map(groupKind) } : {}),
     },
   };
-}
-
-/** "rbac.authorization.k8s.io/ClusterRole" → { group, kind }. */
-function groupKind(kind: string): { group: string; kind: string } {
-  const slash = kind.lastIndexOf("/");
-  return slash === -1 ? { group: "", kind } : { group: kind.slice(0, slash), kind: kind.slice(slash + 1) };
 }
 
 /** The cluster-scoped kinds the root applies: Namespaces, and the admission policies of the platform's engine. */

@@ -1,7 +1,7 @@
 import type { ClusterRole, ClusterRoleBinding, RoleBinding } from "kubernetes-types/rbac/v1";
 import type { ServiceAccount } from "kubernetes-types/core/v1";
 import { platformLabels } from "../../k8s/labels.js";
-import type { KubernetesObject } from "../../k8s/object.js";
+import { groupKind, resourceOf, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
@@ -70,18 +70,10 @@ export function renderTenants(platform: PlatformModel, cluster: ClusterModel, en
 /** "rbac.authorization.k8s.io/ClusterRole" → a rule on that group's clusterroles, every verb. */
 function grantedRules(kinds: readonly string[]) {
   const byGroup = new Map<string, Set<string>>();
-  for (const kind of kinds) {
-    const slash = kind.lastIndexOf("/");
-    const group = slash === -1 ? "" : kind.slice(0, slash);
-    const resource = plural(slash === -1 ? kind : kind.slice(slash + 1));
-    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resource));
+  for (const written of kinds) {
+    const { group, kind } = groupKind(written);
+    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resourceOf(kind)));
   }
   return [...byGroup].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ["*"] }));
 }
 
-function plural(kind: string): string {
-  const lower = kind.toLowerCase();
-  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
-  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
-}
