@@ -127,6 +127,53 @@ describe("Flux", () => {
   });
 });
 
+describe("SOPS on Flux", () => {
+  /** A Secret as sops writes it: metadata readable, every value ENC[…], a MAC. */
+  const sopsFile = (name: string, namespace: string) => {
+    const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+    return ["apiVersion: v1", "kind: Secret", "metadata:", `  name: ${name}`, `  namespace: ${namespace}`, "data:", `  username: ${enc(2)}`, `  password: ${enc(3)}`, "sops:", "  age:", "    - recipient: age1examplerecipient", `  mac: ${enc(8)}`, "  version: 3.9.0", ""].join("\n");
+  };
+  const useSops = (p: Project) => {
+    edit(p, 'stacks/payments.ts', 'import { externalSecret, secret } from "sluice";', 'import { externalSecret, secret, sopsSecret } from "sluice";');
+    edit(p, "stacks/payments.ts", "  environments: {\n    dev:", '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:');
+  };
+
+  it("delivers the file byte for byte beside the manifest, and the Kustomization decrypts it", async () => {
+    const p = copy();
+    const file = sopsFile("payments-db", "payments");
+    p.write("secrets/payments-db.enc.yaml", file);
+    useSops(p);
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toBe(file);
+    expect(p.read("out/apps/payments/prod-ap-1/manifest.yaml")).not.toContain("kind: ExternalSecret");
+    expect(objects(p, "out/clusters/prod-ap-1/apps/payments.yaml")[0].spec.decryption).toEqual({ provider: "sops", secretRef: { name: "sops-age" } });
+    // A new ciphertext is a new file, through the caches.
+    const rotated = file.replace("QUJDQUJD", "WFlaWFla");
+    p.write("secrets/payments-db.enc.yaml", rotated);
+    const result = await synth({ root: p.root, skipTypecheck: true });
+    expect(result.write?.written).toEqual(["apps/payments/prod-ap-1/payments-db.sops.yaml"]);
+    expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toBe(rotated);
+  });
+
+  it("a file whose Secret is not the one the app reads is refused: sops signed it as written", async () => {
+    const p = copy();
+    p.write("secrets/payments-db.enc.yaml", sopsFile("db", "payments"));
+    useSops(p);
+    const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
+    expect(d!.code).toBe("resolve/sops-identity");
+    expect(d!.message).toBe("secrets/payments-db.enc.yaml holds Secret payments/db, but the app reads payments/payments-db");
+  });
+
+  it("is refused on an Argo CD cluster, which cannot decrypt it", async () => {
+    const p = copy();
+    p.write("secrets/payments-db.enc.yaml", sopsFile("payments-db", "payments"));
+    useSops(p);
+    edit(p, "stacks/payments.ts", '{ "prod-ap-1": { secrets', '{ "prod-us-1": { secrets');
+    const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
+    expect(d!.code).toBe("resolve/sops-on-argocd");
+  });
+});
+
 describe("platform components", () => {
   it("Argo CD: an Application with a Helm source at the exact version, values per environment", () => {
     const [app] = objects(base, "out/clusters/prod-eu-1/components/external-secrets.yaml");

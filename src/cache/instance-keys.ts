@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Settings } from "../model/settings-schema.js";
 import type { AppModel, ClusterModel, EnvironmentModel, Model, PlatformModel, WaveModel } from "../model/model.js";
 import type { Blueprint } from "../model/rendered.js";
 import { engineFingerprint } from "./engine.js";
@@ -20,14 +23,31 @@ export function instanceKeys(
   blueprint: Blueprint,
   builtIn: boolean,
   policyFingerprint: string,
+  root: string,
 ): ((app: AppModel, cluster: ClusterModel) => string) | undefined {
   if (!builtIn && blueprint.cacheKey === undefined) return undefined;
   // The policy is in the key: a cached instance's findings are not evaluated again.
   const base = hash(engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", platformPart(model.platform), policyFingerprint);
   const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
   const waves = new Map(model.platform.waves.map((w) => [w.name, w]));
+  // A SOPS file is delivered as it is, so its bytes are part of what renders an instance.
+  const digests = new Map<string, string>();
+  const sops = (...layers: (Settings | undefined)[]) =>
+    layers
+      .flatMap((settings) => Object.values(settings?.secrets ?? {}))
+      .flatMap((source) => (source.provider === "sops" ? [source.file] : []))
+      .sort()
+      .map((file) => {
+        let digest = digests.get(file);
+        if (digest === undefined) digests.set(file, (digest = contentDigest(root, file)));
+        return `${file}:${digest}`;
+      })
+      .join(",");
   const clusterKeys = new Map(
-    model.platform.clusters.map((c) => [c.name, hash(clusterPart(c), environmentPart(environments.get(c.environment)!), wavePart(waves.get(c.wave)!))]),
+    model.platform.clusters.map((c) => {
+      const environment = environments.get(c.environment)!;
+      return [c.name, hash(clusterPart(c), environmentPart(environment), wavePart(waves.get(c.wave)!), sops(c.settings, environment.settings))];
+    }),
   );
   const appKeys = new Map<string, string>();
   const namespaces = new Map(model.apps.map((app) => [app.name, app.namespace]));
@@ -36,7 +56,10 @@ export function instanceKeys(
     let appKey = appKeys.get(app.name);
     // A caller's namespace is in the app's NetworkPolicy.
     const callers = () => JSON.stringify(app.callers.map((caller) => ("app" in caller ? namespaces.get(caller.app) ?? "" : "")));
-    if (appKey === undefined) appKeys.set(app.name, (appKey = hash(appPart(app), callers())));
+    if (appKey === undefined) {
+      const files = sops(app.settings, ...Object.values(app.environmentOverrides), ...Object.values(app.clusterOverrides));
+      appKeys.set(app.name, (appKey = hash(appPart(app), callers(), files)));
+    }
     // Where it stands in the cluster's sync order, and what it waits for (with their teams, whose namespaces Flux names).
     const node = { kind: "app" as const, name: app.name };
     const order = JSON.stringify([model.order.wave(cluster.name, node), model.order.dependencies(cluster.name, node).map((d) => [d.kind, d.name, d.kind === "app" ? teams.get(d.name) : ""])]);
@@ -72,4 +95,12 @@ function wavePart({ origin: _origin, ...wave }: WaveModel): string {
 /** The app without its releases: an instance's key takes only the release of its own wave. */
 function appPart({ origin, objects, release: _release, ...app }: AppModel): string {
   return JSON.stringify([origin.file, app, objects.map(({ object, origin: at }) => [object, at.path ?? []])]);
+}
+
+function contentDigest(root: string, file: string): string {
+  try {
+    return createHash("sha256").update(fs.readFileSync(path.resolve(root, file))).digest("hex");
+  } catch {
+    return "missing";
+  }
 }

@@ -44,7 +44,7 @@ export interface PlatformModel {
   /** The default engine; each cluster says which it runs. */
   readonly engine: EngineName;
   readonly argocdNamespace: string;
-  readonly flux: { readonly namespace: string; readonly gitSecret?: string };
+  readonly flux: { readonly namespace: string; readonly gitSecret?: string; readonly decryptionSecret: string };
   /** Cluster add-ons from pinned Helm charts, sorted by name. */
   readonly components: readonly ComponentModel[];
   readonly owners: readonly string[];

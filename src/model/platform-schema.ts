@@ -205,6 +205,8 @@ export const platformSchema = z.strictObject({
       namespace: dnsLabel.optional(),
       /** A Secret in each team's namespace (and Flux's) with the env repo's git credentials. Default: none (a public repo). */
       gitSecret: dnsLabel.optional(),
+      /** The Secret in each team's home namespace holding the key Flux decrypts the apps' SOPS files with. Default "sops-age". */
+      decryptionSecret: dnsLabel.optional(),
     })
     .optional(),
   /** Cluster add-ons from pinned Helm charts, by name; apps may depend on them. */

@@ -10,6 +10,13 @@ export interface RenderedObject {
   readonly origin: Origin;
   /** Every stack file that shaped the object. */
   readonly sources: readonly string[];
+  /**
+   * The file's exact text, when it must reach the env repo as it is (a
+   * SOPS-encrypted Secret, whose MAC covers the file as written): then
+   * `object` is that text parsed, for identity and review, and is never
+   * serialised again. Such a file holds this one object.
+   */
+  readonly verbatim?: string;
 }
 
 /** A generated text file that is not a Kubernetes object (README, CODEOWNERS). */

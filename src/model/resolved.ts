@@ -65,7 +65,11 @@ export type ResolvedSecretSource =
       readonly store: { readonly name: string; readonly kind: "ClusterSecretStore" | "SecretStore" };
       readonly refreshInterval: string;
     })
-  | Extract<SecretSourceInput, { provider: "sealed-secrets" | "sops" }>;
+  | Extract<SecretSourceInput, { provider: "sealed-secrets" }>
+  | (Extract<SecretSourceInput, { provider: "sops" }> & {
+      /** The encrypted file's exact text, delivered as it is (see resolve-secrets.ts). */
+      readonly content: string;
+    });
 
 /** Where a Kubernetes Secret's key is read from. */
 export interface SecretKeySelector {

@@ -13,8 +13,9 @@ import { scanText } from "../secrets/scan.js";
  */
 export function checkSecretObjects(platform: PlatformModel, objects: readonly RenderedObject[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const { object, origin, path } of objects) {
-    if (object.apiVersion !== "v1" || object.kind !== "Secret") continue;
+  for (const { object, origin, path, verbatim } of objects) {
+    // A SOPS file delivered as it is: every value in it is encrypted (validate-sops.ts).
+    if (object.apiVersion !== "v1" || object.kind !== "Secret" || verbatim !== undefined) continue;
     const field = (["data", "stringData"] as const).find((key) => hasEntries(object[key]));
     if (!field) continue;
     const app = path.startsWith("apps/") ? path.split("/")[1]! : "";

@@ -29,7 +29,8 @@ export function emitObjects(objects: readonly RenderedObject[]): PlannedFile[] {
   }
   return [...byPath].map(([path, items]) => {
     const sources = [...new Set(items.flatMap((item) => item.sources))];
-    return plannedFile(path, toYamlDocuments(items.map((item) => item.object)), sources, items.map(plannedObject));
+    const verbatim = items.length === 1 ? items[0]!.verbatim : undefined;
+    return plannedFile(path, verbatim ?? toYamlDocuments(items.map((item) => item.object)), sources, items.map(plannedObject));
   });
 }
 

@@ -63,7 +63,7 @@ interface Instance {
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
   const { blueprint, renderCache, time, policy } = options;
-  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint, options.policy.fingerprint) : undefined;
+  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint, options.policy.fingerprint, root) : undefined;
   const sourcesOf = instanceSources(model);
   const instances: Instance[] = [];
   for (const app of model.apps) {

@@ -1,6 +1,7 @@
 import type { NetworkPolicy } from "kubernetes-types/networking/v1";
 import { recommendedLabels, selectorLabels } from "../k8s/labels.js";
 import { childOrigin } from "../model/origin.js";
+import { parse } from "yaml";
 import type { KubernetesObject } from "../k8s/object.js";
 import { scopeOf } from "./validate-objects.js";
 import type { PlatformModel } from "../model/model.js";
@@ -33,7 +34,13 @@ export function renderInstance(platform: PlatformModel, app: ResolvedApp, bluepr
   const callers = callerPolicy(app);
   const guard = callers ? [{ object: callers, origin: app.callers.length > 0 ? childOrigin(app.origin, "callers") : app.origin }] : [];
   const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({ path, object: finish(object, app, labels, platform), origin, sources }));
-  return [...workload, engineOf(app.cluster).renderApp(platform, app, sources)];
+  // A SOPS file, on an engine that decrypts it, beside the manifest and as it is.
+  const sops = app.secrets.flatMap((secret) =>
+    secret.source.provider === "sops"
+      ? [{ path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`, object: parse(secret.source.content) as KubernetesObject, origin: secret.origin, sources, verbatim: secret.source.content }]
+      : [],
+  );
+  return [...workload, ...sops, engineOf(app.cluster).renderApp(platform, app, sources)];
 }
 
 /**

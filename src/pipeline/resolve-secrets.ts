@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { ClusterModel, PlatformModel } from "../model/model.js";
 import { own } from "../model/own.js";
@@ -27,10 +30,10 @@ interface Use {
  */
 export function resolveSecrets(
   merged: Settings,
-  context: { readonly app: string; readonly cluster: ClusterModel; readonly platform: PlatformModel },
+  context: { readonly app: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: PlatformModel; readonly root: string },
   where: (path: string) => Origin,
 ): { value: ResolvedSecretSettings } | { diagnostics: Diagnostic[] } {
-  const { app, cluster, platform } = context;
+  const { app, cluster, platform, root, namespace } = context;
   const onCluster = ` on cluster ${cluster.name}`;
   const diagnostics: Diagnostic[] = [];
   const uses = new Map<string, Use>();
@@ -75,7 +78,7 @@ export function resolveSecrets(
       continue;
     }
     const at = where(`secrets.${name}`);
-    const source = resolveSource(declared, { name, keys, platform, cluster, merged, at, onCluster, diagnostics });
+    const source = resolveSource(declared, { name, keys, platform, cluster, merged, at, onCluster, diagnostics, root, secretName: secretName(name), namespace });
     if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -91,6 +94,10 @@ interface SourceContext {
   readonly at: Origin;
   readonly onCluster: string;
   readonly diagnostics: Diagnostic[];
+  readonly root: string;
+  /** The Kubernetes Secret it becomes, and the app's namespace. */
+  readonly secretName: string;
+  readonly namespace: string;
 }
 
 function resolveSource(declared: SecretSourceInput, context: SourceContext): ResolvedSecretSource | undefined {
@@ -137,19 +144,39 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
       return declared;
     }
     case "sops":
-      // Argo CD cannot decrypt SOPS. Flux can, but its MAC covers the file as
-      // written, and sluice writes each object with its labels added: until the
-      // file can be delivered byte for byte, no cluster gets it rather than a
-      // broken one.
-      diagnostics.push({
-        code: context.cluster.engine === "argocd" ? "resolve/sops-on-argocd" : "resolve/sops-not-delivered",
-        message:
-          context.cluster.engine === "argocd"
-            ? `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${context.cluster.name} runs Argo CD, which cannot decrypt SOPS`
-            : `secret ${JSON.stringify(name)} is a SOPS file; sluice does not deliver SOPS files to Flux clusters yet (cluster ${context.cluster.name})`,
-        origin: at,
-        hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
-      });
-      return undefined;
+      return sopsSource(declared, context);
   }
+}
+
+/**
+ * A SOPS file goes to a cluster whose engine decrypts it (Flux), byte for
+ * byte: sops signs the file as written (its MAC covers every value,
+ * metadata included), so sluice can neither rename it nor add its labels.
+ * The Secret in it must therefore already be the one the app reads —
+ * `<app>-<name>` in the app's namespace. Argo CD cannot decrypt SOPS.
+ */
+function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, context: SourceContext): ResolvedSecretSource | undefined {
+  const { name, cluster, at, diagnostics, root, secretName, namespace } = context;
+  if (cluster.engine !== "flux") {
+    diagnostics.push({
+      code: "resolve/sops-on-argocd",
+      message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${cluster.name} runs Argo CD, which cannot decrypt SOPS`,
+      origin: at,
+      hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
+    });
+    return undefined;
+  }
+  // validate-sops has checked the file is an encrypted Secret inside the project.
+  const content = fs.readFileSync(path.resolve(root, declared.file), "utf8");
+  const metadata = (parse(content) as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
+  if (metadata.name !== secretName || metadata.namespace !== namespace) {
+    diagnostics.push({
+      code: "resolve/sops-identity",
+      message: `${declared.file} holds Secret ${String(metadata.namespace ?? "(no namespace)")}/${String(metadata.name)}, but the app reads ${namespace}/${secretName}`,
+      origin: at,
+      hint: `set metadata.name: ${secretName} and metadata.namespace: ${namespace} before encrypting: sops signs the file as written, so sluice cannot change it`,
+    });
+    return undefined;
+  }
+  return { ...declared, content };
 }

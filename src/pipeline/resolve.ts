@@ -23,7 +23,7 @@ export function resolve(root: string, model: Model, include: (app: AppModel, clu
     for (const cluster of model.platform.clusters) {
       const release = own(app.release, cluster.wave);
       if (release === undefined || !include(app, cluster)) continue;
-      const result = resolveOne(model, app, cluster, release);
+      const result = resolveOne(root, model, app, cluster, release);
       if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
       else resolved.push(result.app);
     }
@@ -35,6 +35,7 @@ export function resolve(root: string, model: Model, include: (app: AppModel, clu
 }
 
 function resolveOne(
+  root: string,
   model: Model,
   app: AppModel,
   cluster: ClusterModel,
@@ -125,7 +126,7 @@ function resolveOne(
     }
     probes[kind] = { ...probe, port };
   }
-  const secrets = resolveSecrets(merged, { app: app.name, cluster, platform }, where);
+  const secrets = resolveSecrets(merged, { app: app.name, namespace: app.namespace, cluster, platform, root }, where);
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;

@@ -194,7 +194,11 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
     engine: input.engine,
     argocdNamespace: input.argocd?.namespace ?? "argocd",
-    flux: { namespace: input.flux?.namespace ?? "flux-system", ...(input.flux?.gitSecret ? { gitSecret: input.flux.gitSecret } : {}) },
+    flux: {
+      namespace: input.flux?.namespace ?? "flux-system",
+      ...(input.flux?.gitSecret ? { gitSecret: input.flux.gitSecret } : {}),
+      decryptionSecret: input.flux?.decryptionSecret ?? "sops-age",
+    },
     components: Object.entries(input.components ?? {})
       .map(([name, component]) => ({
         name,

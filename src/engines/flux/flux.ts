@@ -52,6 +52,7 @@ function renderCluster({ platform, cluster, environment, order }: ClusterInput):
 function kustomization(platform: PlatformModel, app: ResolvedApp): KubernetesObject {
   const team = platform.teams.find((t) => t.name === app.team)!;
   const { sync } = app.environment;
+  const decrypts = app.secrets.some((secret) => secret.source.provider === "sops");
   return {
     apiVersion: KUSTOMIZE_API,
     kind: "Kustomization",
@@ -86,6 +87,8 @@ function kustomization(platform: PlatformModel, app: ResolvedApp): KubernetesObj
             ),
           }
         : {}),
+      // The app's SOPS files lie beside its manifest, encrypted; Flux decrypts them with the platform's key.
+      ...(decrypts ? { decryption: { provider: "sops", secretRef: { name: platform.flux.decryptionSecret } } } : {}),
       // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
       ...(sync.automated ? {} : { suspend: true }),
     },
