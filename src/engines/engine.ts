@@ -36,6 +36,8 @@ export interface Engine {
   renderCluster(input: ClusterInput): RenderedObject[];
   /** The object that deploys one app instance: clusters/<cluster>/apps/<app>.yaml. */
   renderApp(platform: PlatformModel, app: ResolvedApp, sources: readonly string[]): RenderedObject;
+  /** Whether it decrypts SOPS files in an app's directory (they are then delivered as they are). */
+  readonly decryptsSops: boolean;
   /** On the objects under clusters/ that apps need first (namespaces, their guards, admission policies). */
   readonly beforeApps: Readonly<Record<string, string>>;
   /** On team namespaces: never pruned or deleted by the engine. */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { engineOf } from "../engines/index.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { ClusterModel, PlatformModel } from "../model/model.js";
 import { own } from "../model/own.js";
@@ -153,14 +154,15 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
  * byte: sops signs the file as written (its MAC covers every value,
  * metadata included), so sluice can neither rename it nor add its labels.
  * The Secret in it must therefore already be the one the app reads —
- * `<app>-<name>` in the app's namespace. Argo CD cannot decrypt SOPS.
+ * `<app>-<name>` in the app's namespace. Engines that cannot decrypt it (Argo CD) refuse it.
  */
 function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, context: SourceContext): ResolvedSecretSource | undefined {
   const { name, cluster, at, diagnostics, root, secretName, namespace } = context;
-  if (cluster.engine !== "flux") {
+  const engine = engineOf(cluster);
+  if (!engine.decryptsSops) {
     diagnostics.push({
-      code: "resolve/sops-on-argocd",
-      message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${cluster.name} runs Argo CD, which cannot decrypt SOPS`,
+      code: `resolve/sops-on-${engine.name}`,
+      message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${cluster.name} runs ${engine.title}, which cannot decrypt SOPS`,
       origin: at,
       hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
     });

@@ -83,6 +83,7 @@ export const argoCd: Engine = {
     origin: app.origin,
     sources,
   }),
+  decryptsSops: false,
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
   keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },

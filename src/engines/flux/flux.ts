@@ -102,6 +102,7 @@ export const flux: Engine = {
   namespace: (platform) => platform.flux.namespace,
   renderCluster,
   renderApp: (platform, app, sources) => ({ path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`, object: kustomization(platform, app), origin: app.origin, sources }),
+  decryptsSops: true,
   // The root applies Namespaces before what is in them by itself.
   beforeApps: {},
   keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },
