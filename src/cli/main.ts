@@ -51,6 +51,23 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await synthCommand(options, io);
     });
 
+  program
+    .command("init")
+    .description("start a project: package.json scripts, tsconfig.json, a platform and an app in stacks/, .gitignore, a CI pipeline if asked, and the first out/")
+    .argument("[dir]", "where", ".")
+    .option("--environments <list>", "environments in rollout order, comma-separated; each gets a cluster <env>-1 and a wave", "dev,prod")
+    .addOption(new Option("--engine <engine>", "the GitOps engine on the clusters").choices(["argocd", "flux"]).default("argocd"))
+    .option("--env-repo <url>", "the env repo's git URL", "https://git.example.com/platform/env-repo.git")
+    .option("--owner <owner>", "the platform team: a CODEOWNERS owner such as @org/platform", "@acme/platform")
+    .option("--team <name>", "the first team, and its namespace", "web")
+    .addOption(new Option("--ci <target>", "also write a CI pipeline").choices(["github", "gitlab"]))
+    .option("--force", "replace files that exist")
+    .option("--no-synth", "do not write the first out/")
+    .action(async (dir: string, options: import("./init-command.js").InitFlags) => {
+      const { initCommand } = await import("./init-command.js");
+      exitCode = await initCommand(dir, options, io);
+    });
+
   projectOptions(
     program
       .command("check")

@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import { init } from "../init/init.js";
+import { synth } from "../synth.js";
+import { EXIT } from "./main.js";
+import type { Io } from "./output.js";
+
+export interface InitFlags {
+  readonly environments: string;
+  readonly engine: "argocd" | "flux";
+  readonly envRepo?: string;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly ci?: "github" | "gitlab";
+  readonly force?: boolean;
+  readonly synth: boolean;
+}
+
+/** `sluice init [dir]`: scaffolds the project, then its first out/ when sluice is installed there. */
+export async function initCommand(dir: string, flags: InitFlags, io: Io): Promise<number> {
+  const result = init(dir, {
+    environments: flags.environments.split(",").map((env) => env.trim()).filter(Boolean),
+    engine: flags.engine,
+    ...(flags.envRepo ? { envRepo: flags.envRepo } : {}),
+    ...(flags.owner ? { owner: flags.owner } : {}),
+    ...(flags.team ? { team: flags.team } : {}),
+    ...(flags.ci ? { ci: flags.ci } : {}),
+    ...(flags.force ? { force: true } : {}),
+  });
+  const where = path.relative(process.cwd(), path.resolve(dir)) || ".";
+  io.stdout(`Created a sluice project in ${where}/: ${result.written.join(", ")}.\n`);
+  for (const script of result.keptScripts) io.stdout(`package.json already has a "${script}" script; it was left as it was.\n`);
+  const installed = fs.existsSync(path.join(dir, "node_modules", "sluice", "package.json"));
+  if (flags.synth && installed) {
+    const { write } = await synth({ root: dir });
+    io.stdout(`Wrote the first env repo: out/ (${write?.written.length ?? 0} files). Next: edit stacks/, run \`npm run synth\`, review out/ and commit both.\n`);
+  } else {
+    io.stdout(`Next: ${where === "." ? "" : `cd ${where} && `}npm install && npm run synth\n`);
+  }
+  return EXIT.ok;
+}

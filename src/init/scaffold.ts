@@ -1,0 +1,127 @@
+import { ciTemplate } from "../ci/templates.js";
+import { VERSION } from "../package-root.js";
+
+/** What `sluice init` asks about, with the defaults it uses without a terminal. */
+export interface InitAnswers {
+  /** Environments in rollout order; each gets one cluster `<env>-1` and one wave. */
+  readonly environments: readonly string[];
+  readonly engine: "argocd" | "flux";
+  readonly envRepo: string;
+  /** The platform team, owners of the env repo (CODEOWNERS). */
+  readonly owner: string;
+  /** The first team and its namespace. */
+  readonly team: string;
+  readonly ci?: "github" | "gitlab";
+}
+
+export const DEFAULT_ANSWERS: InitAnswers = {
+  environments: ["dev", "prod"],
+  engine: "argocd",
+  envRepo: "https://git.example.com/platform/env-repo.git",
+  owner: "@acme/platform",
+  team: "web",
+};
+
+/** The files of a new project, by path: everything but package.json, which init merges. */
+export function scaffoldFiles(answers: InitAnswers): Record<string, string> {
+  const files: Record<string, string> = {
+    "tsconfig.json": `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: "es2022",
+          module: "preserve",
+          moduleResolution: "bundler",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+        },
+        include: ["stacks"],
+      },
+      null,
+      2,
+    )}\n`,
+    ".gitignore": "node_modules/\n",
+    "stacks/platform.ts": platformStack(answers),
+    "stacks/hello.ts": helloStack(answers),
+  };
+  if (answers.ci === "github") files[".github/workflows/sluice.yml"] = ciTemplate("github");
+  if (answers.ci === "gitlab") files[".gitlab-ci.yml"] = ciTemplate("gitlab");
+  return files;
+}
+
+/** The scripts and dependency init adds to package.json. */
+export const SCRIPTS: Readonly<Record<string, string>> = {
+  synth: "sluice synth",
+  check: "sluice check",
+  test: "sluice synth --check && sluice check",
+};
+
+export function devDependency(): Record<string, string> {
+  return { sluice: `^${VERSION}` };
+}
+
+function platformStack({ environments, engine, envRepo, owner, team }: InitAnswers): string {
+  const production = (env: string) => /^prod/.test(env);
+  const lines = [
+    "// The fleet: environments, clusters, rollout waves and teams. Every app stack",
+    "// imports `platform` from here, so their names are checked as you type.",
+    'import { definePlatform } from "sluice";',
+    "",
+    "export const platform = definePlatform({",
+    `  envRepo: { url: ${JSON.stringify(envRepo)}, revision: "main" },`,
+    `  engine: ${JSON.stringify(engine)},`,
+    `  owners: [${JSON.stringify(owner)}],`,
+    "",
+    "  environments: {",
+    ...environments.map((env) =>
+      production(env)
+        ? `    ${key(env)}: {\n      replicas: 2,\n      resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },\n      sync: { automated: true, prune: false, selfHeal: true },\n    },`
+        : `    ${key(env)}: {\n      replicas: 1,\n      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },\n      sync: { automated: true, prune: true, selfHeal: true },\n    },`,
+    ),
+    "  },",
+    "",
+    "  clusters: {",
+    ...environments.map((env) => `    ${key(`${env}-1`)}: { environment: ${JSON.stringify(env)}, server: ${JSON.stringify(`https://${env}-1.k8s.example.com`)} },`),
+    "  },",
+    "",
+    "  // A release reaches a wave only after the waves before it.",
+    "  waves: [",
+    ...environments.map((env, index) =>
+      index === 0 || !production(env)
+        ? `    { name: ${JSON.stringify(env)}, clusters: [${JSON.stringify(`${env}-1`)}] },`
+        : `    { name: ${JSON.stringify(env)}, clusters: [${JSON.stringify(`${env}-1`)}], gate: { soak: "24h", approvers: [${JSON.stringify(owner)}] } },`,
+    ),
+    "  ],",
+    "",
+    "  teams: {",
+    `    ${key(team)}: { owners: [${JSON.stringify(owner)}], namespaces: [${JSON.stringify(team)}] },`,
+    "  },",
+    "});",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function helloStack({ environments, team }: InitAnswers): string {
+  const release = environments.map((env) => `${key(env)}: "1.0.0"`).join(", ");
+  return [
+    "// An app: one immutable release per wave, settings merged over the environment's.",
+    'import { platform } from "./platform.js";',
+    "",
+    'export default platform.app("hello", {',
+    `  team: ${JSON.stringify(team)},`,
+    '  image: "registry.example.com/hello",',
+    `  release: { ${release} },`,
+    "  ports: { http: 8080 },",
+    '  env: { GREETING: "hello" },',
+    '  probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz" } },',
+    "});",
+    "",
+  ].join("\n");
+}
+
+/** A property name as written in an object literal. */
+function key(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+}
