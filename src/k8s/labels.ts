@@ -8,6 +8,8 @@ export const MANAGED_BY = "sluice";
  */
 export function versionLabel(release: string): string {
   if (release.startsWith("sha256:")) return `sha256-${release.slice(7, 19)}`;
+  // A tag pinned by digest: the tag is what people read.
+  if (release.includes("@")) return versionLabel(release.slice(0, release.indexOf("@")));
   // A label value must also start and end with a letter or digit.
   return release
     .replace(/[^A-Za-z0-9_.-]/g, "_")

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dnsLabel } from "./names.js";
+import { parseRelease } from "./release.js";
 import { allowLiteralsSchema, ruleId, waiverReason } from "./platform-schema.js";
 import { settingsSchema, settingsShape } from "./settings-schema.js";
 
@@ -18,15 +19,15 @@ export const imageRepository = z
   );
 
 /**
- * An immutable release: a semantic version tag ("1.6.3", "v2.0.0-rc.1") or an
- * image digest ("sha256:<64 hex>"). Moving tags such as "latest" or "main" are
- * refused, so that what a wave runs is exactly what was reviewed.
+ * A release: a semantic version tag ("1.6.3", "v2.0.0-rc.1"), an image
+ * digest ("sha256:<64 hex>"), or a tag pinned by digest ("1.10@sha256:<64
+ * hex>"). A plain tag that is not semver ("1.10") is a tag that can move:
+ * it passes here, and validation allows it only where the platform's
+ * `releases.allowTags` does. `latest` always moves and is refused.
  */
-export const release = z
-  .string()
-  .regex(/^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?|sha256:[a-f0-9]{64})$/, {
-    message: 'must be an immutable release: a semver tag such as "1.6.3" or a digest "sha256:<64 hex>"',
-  });
+export const release = z.string().refine((value) => value !== "latest" && !value.startsWith("latest@") && parseRelease(value) !== undefined, {
+  message: 'must be a release: a semver tag such as "1.6.3", a digest "sha256:<64 hex>", or a tag pinned by digest such as "1.10@sha256:<64 hex>"',
+});
 
 /** DNS-1123 subdomain, the rule for most Kubernetes object names. */
 const objectName = z

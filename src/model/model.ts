@@ -62,6 +62,8 @@ export interface PlatformModel {
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
   readonly policy: PolicySettings;
+  /** Where plain, non-semver tags are allowed as releases (see platform-schema.ts). */
+  readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
 
 export type { EngineName } from "../engines/index.js";

@@ -259,6 +259,26 @@ export const platformSchema = z.strictObject({
     .optional(),
   /** Waivers of plaintext findings in the platform's own settings (see allowLiteralsSchema). */
   allowLiterals: allowLiteralsSchema.optional(),
+  /**
+   * Where a release may be a plain tag that is not semver ("1.10", as many
+   * public images are tagged): each rule allows them for images from a
+   * registry (a prefix of the image; default any) in some environments
+   * (default all), with the reason. Anywhere else a release is a semver tag,
+   * a digest or a tag pinned by digest.
+   */
+  releases: z
+    .strictObject({
+      allowTags: z
+        .array(
+          z.strictObject({
+            registry: z.string().min(1).optional(),
+            environments: z.array(z.string()).min(1).optional(),
+            reason: waiverReason,
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
   /** Policy: admission enforcement, approved registries, required labels, severities, the platform's own rules. */
   policy: policySchema.optional(),
   stackEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })).optional(),

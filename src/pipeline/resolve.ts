@@ -5,6 +5,7 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../model/resolved.js";
 import type { ProbeSpec, Settings } from "../model/settings-schema.js";
 import { own } from "../model/own.js";
+import { imageReference } from "../model/release.js";
 import { pinpointAll } from "./locate.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveSecrets } from "./resolve-secrets.js";
@@ -150,7 +151,7 @@ function resolveOne(
       partOf: app.partOf,
       image: app.image,
       release,
-      imageRef: release.startsWith("sha256:") ? `${app.image}@${release}` : `${app.image}:${release}`,
+      imageRef: imageReference(app.image, release),
       cluster,
       environment,
       wave,

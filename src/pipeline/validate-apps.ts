@@ -7,6 +7,8 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import { validateObjects } from "./validate-objects.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import type { Rule } from "../policy/rule.js";
+import { own } from "../model/own.js";
+import { isPinned } from "../model/release.js";
 
 interface DeclaredApp {
   readonly name: string;
@@ -115,6 +117,12 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       });
     }
   }
+  for (const wave of platform.waves) {
+    const tag = own(spec.release, wave.name);
+    if (tag === undefined || isPinned(tag)) continue;
+    const problem = movingTagProblem(platform, spec.image, tag, wave.clusters);
+    if (problem) diagnostics.push({ code: "validate/moving-tag", ...problem, origin: at("release", wave.name) });
+  }
   const released = platform.waves.map((w) => Object.hasOwn(spec.release, w.name));
   const gap = released.findIndex((has, i) => !has && released.slice(i + 1).some(Boolean));
   if (gap !== -1) {
@@ -218,5 +226,25 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       origin: app.origin,
     },
     diagnostics,
+  };
+}
+
+/**
+ * A plain tag that is not semver can move under the same name, so it is a
+ * release only where a platform rule (releases.allowTags) allows plain tags
+ * for the image's registry in every environment the wave's clusters are in.
+ */
+function movingTagProblem(platform: PlatformModel, image: string, tag: string, clusters: readonly string[]): { message: string; hint: string } | undefined {
+  const environments = [...new Set(clusters.map((name) => platform.clusters.find((c) => c.name === name)!.environment))].sort();
+  const forImage = platform.allowTags.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.registry === undefined || image.startsWith(rule.registry));
+  const refused = environments.filter((environment) => !forImage.some(({ rule }) => rule.environments === undefined || rule.environments.includes(environment)));
+  if (refused.length === 0) return undefined;
+  const registry = image.includes("/") ? `${image.slice(0, image.indexOf("/"))}/` : image;
+  const allowedElsewhere = forImage.map(({ rule, index }) => `releases.allowTags[${index}] allows plain tags from ${rule.registry ?? "any registry"} in ${rule.environments?.join(", ") ?? "every environment"} only`);
+  return {
+    message:
+      `release ${JSON.stringify(tag)} is a plain tag, which can move, and no platform rule (releases.allowTags) allows plain tags for ${image} in ${refused.join(", ")}` +
+      (allowedElsewhere.length > 0 ? ` (${allowedElsewhere.join("; ")})` : ""),
+    hint: `pin it by digest, readable and immutable: "${tag}@sha256:<digest>"; or let the platform allow plain tags there: releases: { allowTags: [{ registry: "${registry}", environments: [${refused.map((e) => JSON.stringify(e)).join(", ")}], reason: "<why>" }] }`,
   };
 }

@@ -123,6 +123,17 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       namespaceOwner.set(namespace, team);
     });
   }
+  (input.releases?.allowTags ?? []).forEach((rule, index) => {
+    (rule.environments ?? []).forEach((environment, position) => {
+      if (environmentNames.has(environment)) return;
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `releases.allowTags[${index}] names environment ${JSON.stringify(environment)}, which is not declared`,
+        origin: at("releases", "allowTags", index, "environments", position),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    });
+  });
   for (const [name, component] of Object.entries(input.components ?? {})) {
     const owner = namespaceOwner.get(component.namespace);
     if (owner !== undefined) {
@@ -238,6 +249,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       allowSecrets: input.allowSecrets ?? {},
       allowLiterals: input.allowLiterals ?? {},
     },
+    allowTags: (input.releases?.allowTags ?? []).map((rule) => ({ ...rule })),
     policy: {
       admission: input.policy?.admission ?? "kubernetes",
       registries: [...(input.policy?.registries ?? [])],

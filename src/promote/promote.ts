@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { release as releaseSchema } from "../model/app-schema.js";
+import { imageReference } from "../model/release.js";
 import type { AppModel, Model, WaveModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
@@ -161,7 +162,7 @@ async function setRelease(
   }
   const literal = findReleases(fs.readFileSync(full, "utf8"), app.name);
   const line = literal && "source" in literal ? (literal.source.literals.get(wave.name)?.line ?? found.source.object.line) : found.source.object.line;
-  const image = version.startsWith("sha256:") ? `${app.image}@${version}` : `${app.image}:${version}`;
+  const image = imageReference(app.image, version);
   return { app: app.name, version, to: wave.name, image, team: app.team, clusters: wave.clusters, approvers: wave.gate.approvers, file, line, write };
 }
 
@@ -178,7 +179,7 @@ function findApp(model: Model, name: string): AppModel {
 function immutableProblem(version: string): Refusal | undefined {
   return releaseSchema.safeParse(version).success
     ? undefined
-    : { refused: `${JSON.stringify(version)} is not an immutable release`, hint: 'use a semver tag such as "1.6.3" or a digest "sha256:<64 hex>"; moving tags such as latest are never promoted' };
+    : { refused: `${JSON.stringify(version)} is not an immutable release`, hint: 'use a semver tag such as "1.6.3", a digest "sha256:<64 hex>" or a tag pinned by digest "1.10@sha256:<64 hex>"; latest is never promoted' };
 }
 
 function notEditable(message: string, origin: { file: string; line: number; column: number }): SluiceError {

@@ -102,7 +102,7 @@ describe("validate", () => {
     const byPath = Object.fromEntries(found.map((d) => [JSON.stringify(d.origin?.path), d.message]));
     expect(byPath['["replicas"]']).toMatch(/0 or more/);
     expect(byPath['["image"]']).toMatch(/without tag or digest/);
-    expect(byPath['["release","dev"]']).toMatch(/immutable release/);
+    expect(byPath['["release","dev"]']).toMatch(/must be a release/);
     expect(byPath['["replica"]']).toMatch(/unknown property "replica"/);
   });
 
