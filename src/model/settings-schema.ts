@@ -70,7 +70,7 @@ export const settingsShape = {
    */
   env: z
     .record(
-      z.string().regex(envVarName, { message: "is not a valid environment variable name" }),
+      z.string().regex(envVarName, { message: "may hold only letters, digits, \"_\", \"-\" and \".\", and must not start with a digit" }),
       z.union([z.string(), secretKeySchema], {
         error: 'must be a string, or secret("<name>", "<key>") for a value that is a secret',
       }),

@@ -7,6 +7,7 @@ import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
 import type { LoadCache, Reusable } from "../cache/load-cache.js";
+import { teachTypeErrors } from "./teach-types.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
 
 export interface LoadedApp {
@@ -140,7 +141,7 @@ async function typecheck(root: string, files: readonly string[], only: readonly 
   const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typecheckEngine, only !== undefined);
   options.onTypecheck?.(performance.now() - start);
   if (diagnostics.length > 0) {
-    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, diagnostics);
+    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, teachTypeErrors(root, diagnostics));
   }
   return { checked: only ?? files, read };
 }

@@ -153,3 +153,40 @@ function step(ts: TS, node: Node, segment: string | number): { anchor: Node; val
   }
   return undefined;
 }
+
+/**
+ * The reverse of pinpoint: which sluice call (definePlatform or an app) a
+ * position lies in, and the property path down to it — what a type error's
+ * file:line:col is about, in the stack's own terms.
+ */
+export function propertyPathAt(root: string, file: string, line: number, column: number): { readonly call: "platform" | "app"; readonly path: (string | number)[] } | undefined {
+  const ts = typescript();
+  const stack = parse(ts, path.resolve(root, file));
+  if (!stack) return undefined;
+  const { source } = stack;
+  const position = source.getPositionOfLineAndCharacter(line - 1, Math.max(0, column - 1));
+  let node: Node | undefined;
+  const find = (current: Node): void => {
+    if (current.getStart(source) <= position && position < current.getEnd()) {
+      node = current;
+      current.forEachChild(find);
+    }
+  };
+  find(source);
+  const trail: (string | number)[] = [];
+  for (let current = node; current; current = current.parent) {
+    const parent: Node | undefined = current.parent;
+    if (parent && ts.isPropertyAssignment(parent) && parent.initializer === current) {
+      const name = parent.name;
+      trail.unshift(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : name.getText(source));
+    } else if (parent && ts.isArrayLiteralExpression(parent)) {
+      trail.unshift(parent.elements.indexOf(current as import("ts-morph").ts.Expression));
+    } else if (ts.isCallExpression(current)) {
+      const callee = current.expression;
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
+      if (name === "definePlatform") return { call: "platform", path: trail };
+      if (name === "app") return { call: "app", path: trail };
+    }
+  }
+  return undefined;
+}
