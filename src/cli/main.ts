@@ -41,12 +41,23 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     program
       .command("synth")
       .description("type-check the stacks and compile them into out/")
-      .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce"),
+      .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce")
+      .option("--watch", "synthesize again on every change to the stacks, printing what changed, until interrupted"),
     "env repo directory to write or check",
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: SynthFlags) => {
       format = options.format;
+      if (options.watch && options.check) {
+        io.stderr("sluice: --watch writes out/ on every change; it does not go with --check\n");
+        exitCode = EXIT.failed;
+        return;
+      }
+      if (options.watch) {
+        const { watchSynth } = await import("./watch.js");
+        exitCode = await watchSynth(options, io);
+        return;
+      }
       const { synthCommand } = await import("./synth-command.js");
       exitCode = await synthCommand(options, io);
     });
@@ -223,6 +234,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 export interface SynthFlags {
   readonly check?: boolean;
+  readonly watch?: boolean;
   readonly stacks: string;
   readonly out: string;
   readonly root: string;

@@ -1,0 +1,50 @@
+/**
+ * `sluice synth --watch` (issue 11): the real command, a real file edit, the
+ * changed stack and files printed; a broken edit prints its error and the
+ * watch goes on.
+ */
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { CLI, exampleStacks, makeProject } from "./helpers/project.js";
+
+function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const match = pattern.exec(output.text);
+      if (match) return resolve(match);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output.text}`));
+      setTimeout(poll, 25);
+    };
+    poll();
+  });
+}
+
+describe("sluice synth --watch", () => {
+  it("synthesizes, then again on each stack change, printing the stack and the files it wrote", async () => {
+    const p = makeProject(exampleStacks());
+    const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
+    const output = { text: "" };
+    child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    try {
+      await waitFor(output, /Watching stacks\/ for changes/);
+      expect(output.text).toMatch(/^out\/: \d+ written, 0 deleted in \d+ ms/);
+
+      p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('CACHE_TTL_SECONDS: "300"', 'CACHE_TTL_SECONDS: "600"'));
+      const [changed] = await waitFor(output, /stacks\/catalog-api\.ts changed: out\/: \d+ written, 0 deleted in \d+ ms\n(  ~ .*\n)+/);
+      expect(changed).toContain("  ~ out/apps/catalog-api/dev-1/manifest.yaml");
+      expect(changed).not.toContain("payments");
+      expect(p.read("out/apps/catalog-api/dev-1/manifest.yaml")).toContain('CACHE_TTL_SECONDS: "600"');
+
+      // A broken stack: its error, and the watch goes on.
+      const before = output.text.length;
+      p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('team: "storefront"', 'team: "storefrnt"'));
+      await waitFor(output, /stacks\/catalog-api\.ts:\d+:\d+: error: .*storefrnt/);
+      p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('team: "storefrnt"', 'team: "storefront"'));
+      await waitFor({ get text() { return output.text.slice(before); } }, /stacks\/catalog-api\.ts changed: out\/: 0 written/);
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 60_000);
+});
