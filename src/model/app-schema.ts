@@ -48,15 +48,21 @@ export const rawObjectSchema = z.looseObject({
 
 export const appSchema = z.strictObject({
   ...settingsShape,
+  /** The owning team, from the platform's `teams`. */
   team: z.string(),
+  /** The image repository, without tag or digest: the tag comes from `release`. */
   image: imageRepository,
+  /** Wave → release: a semver tag ("1.6.3"), a digest ("sha256:<64 hex>") or a tag pinned by digest ("1.10@sha256:…"); a plain tag only where the platform's `releases.allowTags` allows it. A wave without a release does not run the app; releases cover a prefix of the waves. */
   release: z.record(z.string(), release),
   /** One of the team's namespaces. Default: the team's first namespace. */
   namespace: dnsLabel.optional(),
   /** `app.kubernetes.io/part-of`. Default: the app's name. */
   partOf: dnsLabel.optional(),
+  /** Environment → overrides of any workload setting, for every cluster of that environment. */
   environments: z.record(z.string(), settingsSchema).optional(),
+  /** Cluster → overrides of any workload setting; they win over `environments`. */
   clusters: z.record(z.string(), settingsSchema).optional(),
+  /** Extra Kubernetes objects, rendered as written into the app's namespace after the blueprint's (type them with `sluice/k8s`). Kinds must be served by Kubernetes or declared in `customResources`; GitOps objects are refused; cluster-scoped kinds need the team's grant. */
   objects: z.array(rawObjectSchema).optional(),
   /**
    * Rules this app does not follow, by rule id, each with the reason, an

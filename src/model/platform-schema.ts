@@ -83,6 +83,7 @@ export const environmentSchema = z.strictObject({
   podSecurity: podSecurityLevel.optional(),
   /** Each team namespace's ResourceQuota on its clusters; a team's own `quota` wins. */
   quota: quotaSchema.optional(),
+  /** How its clusters sync: `{ automated = true, prune = false, selfHeal = true }`. */
   sync: syncSchema.optional(),
   /**
    * The env repo revision this environment's clusters follow (a branch, a
@@ -130,6 +131,7 @@ export const chartSchema = z.union([
  * those listed.
  */
 export const componentSchema = z.strictObject({
+  /** The chart: `{ repository, name, version }` from a Helm repository, or `{ oci, version, digest }` from an OCI registry; the version is exact (ranges, `latest` and `*` are refused). */
   chart: chartSchema,
   /** The namespace it is installed in (created if missing). */
   namespace: dnsLabel,
@@ -145,11 +147,13 @@ export const componentSchema = z.strictObject({
 
 export const clusterSchema = z.strictObject({
   ...settingsShape,
+  /** The environment it belongs to, from the platform's `environments`. */
   environment: z.string(),
   /** The GitOps engine on this cluster. Default: the platform's `engine`. */
   engine: engineName.optional(),
   /** The cluster's API server, for people and tools; Argo CD on the cluster deploys in-cluster. */
   server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
+  /** Labels for its root object, for people and tools (region, provider). */
   labels: z.record(z.string(), z.string()).optional(),
 });
 
@@ -164,13 +168,18 @@ export const gateSchema = z.strictObject({
 });
 
 export const waveSchema = z.strictObject({
+  /** The wave's name: what apps' `release` is keyed by. */
   name: dnsLabel,
+  /** The clusters that receive a release together; every cluster is in exactly one wave. */
   clusters: z.array(z.string()).min(1, { message: "a wave needs at least one cluster" }),
+  /** What a release needs before it enters this wave (see Gate). */
   gate: gateSchema.optional(),
 });
 
 export const teamSchema = z.strictObject({
+  /** The team's CODEOWNERS owners ("@org/team"): they own its apps' manifests. */
   owners: z.array(owner).min(1, { message: "a team needs at least one owner" }),
+  /** The namespaces the team deploys to; the first is its home (where Flux keeps its Kustomizations). A namespace has one team; the engines' and the system namespaces are reserved. */
   namespaces: z.array(dnsLabel).min(1, { message: "a team needs at least one namespace" }),
   /** The team's ResourceQuota in each of its namespaces, on every cluster; wins over the environment's. */
   quota: quotaSchema.optional(),
@@ -195,10 +204,13 @@ export const envRepoSchema = z.strictObject({
 });
 
 export const platformSchema = z.strictObject({
+  /** The env repo: `{ url, revision = "main", path = "" }` — the repo the clusters pull, the branch they follow, and where `out/` lives in it. */
   envRepo: envRepoSchema,
   /** The GitOps engine that pulls the env repo on each cluster: "argocd" or "flux"; a cluster may say otherwise. */
   engine: engineName,
+  /** Argo CD's settings: `{ namespace = "argocd" }`. */
   argocd: z.strictObject({ namespace: dnsLabel.optional() }).optional(),
+  /** Flux's settings: `{ namespace = "flux-system", gitSecret?, decryptionSecret = "sops-age" }`. */
   flux: z
     .strictObject({
       /** Flux's own namespace, where each cluster's root and the components' objects live. Default "flux-system". */
@@ -219,9 +231,13 @@ export const platformSchema = z.strictObject({
   owners: z
     .array(owner, { message: 'the platform needs owners, e.g. owners: ["@acme/platform"]: the GitOps objects in the env repo must be reviewed by someone' })
     .min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
+  /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
+  /** The destinations (see Cluster). */
   clusters: z.record(dnsLabel, clusterSchema),
+  /** The rollout order: a release reaches a wave only after every wave before it (see Wave). */
   waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),
+  /** Who owns what (see Team). */
   teams: z.record(dnsLabel, teamSchema),
   /**
    * Custom resources apps may add through `objects`, by apiVersion and kind,
@@ -234,11 +250,6 @@ export const platformSchema = z.strictObject({
       z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a kind such as Certificate" }), z.enum(["Namespaced", "Cluster"])),
     )
     .optional(),
-  /**
-   * Environment variables stacks may read while synth runs them. Any other
-   * read is an error: output that depends on the environment differs between
-   * a laptop and CI. Listed variables become part of what the caches are keyed by.
-   */
   /**
    * The External Secrets stores apps read from, by their name in the
    * clusters. A SecretStore must exist in each app's namespace; a
@@ -281,6 +292,11 @@ export const platformSchema = z.strictObject({
     .optional(),
   /** Policy: admission enforcement, approved registries, required labels, severities, the platform's own rules. */
   policy: policySchema.optional(),
+  /**
+   * Environment variables stacks may read while synth runs them. Any other
+   * read is an error: output that depends on the environment differs between
+   * a laptop and CI. Listed variables become part of what the caches are keyed by.
+   */
   stackEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" })).optional(),
 });
 

@@ -41,9 +41,13 @@ export const probeSchema = z.strictObject({
   tcp: z.literal(true).optional(),
   /** Port name from `ports`, or a number; defaults to the first port. */
   port: z.union([z.string(), z.number().int().min(1).max(65535)]).optional(),
+  /** Seconds before the first probe. */
   initialDelaySeconds: z.number().int().min(0).optional(),
+  /** Seconds between probes. */
   periodSeconds: z.number().int().min(1).optional(),
+  /** Seconds a probe may take. */
   timeoutSeconds: z.number().int().min(1).optional(),
+  /** Failures in a row that count as failed. */
   failureThreshold: z.number().int().min(1).optional(),
 });
 
@@ -59,6 +63,7 @@ export const autoscalingSchema = z.strictObject({
 });
 
 export const settingsShape = {
+  /** Pod count (default 1); absent while autoscaling owns it. */
   replicas: z.number().int().min(0, { message: "must be 0 or more" }).optional(),
   /** `false` switches off autoscaling that a lower layer turned on. */
   autoscaling: z.union([z.literal(false), autoscalingSchema]).optional(),
@@ -87,7 +92,9 @@ export const settingsShape = {
   secrets: z.record(dnsLabel, secretSourceSchema).optional(),
   /** The store an `externalSecret` without `store` reads: one of the platform's `secretStores`. */
   secretStore: dnsLabel.optional(),
+  /** `{ requests, limits }` of `cpu`, `memory`, `ephemeral-storage` (Kubernetes quantities). */
   resources: resourcesSchema.optional(),
+  /** `{ readiness?, liveness?, startup? }`, each a Probe. */
   probes: z
     .strictObject({
       readiness: probeSchema.optional(),
@@ -95,7 +102,9 @@ export const settingsShape = {
       startup: probeSchema.optional(),
     })
     .optional(),
+  /** The container's command (its entrypoint), replacing the image's. */
   command: z.array(z.string()).optional(),
+  /** The container's arguments. */
   args: z.array(z.string()).optional(),
 };
 

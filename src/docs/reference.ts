@@ -1,0 +1,174 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { appSchema } from "../model/app-schema.js";
+import { PACKAGE_ROOT } from "../package-root.js";
+import { clusterSchema, componentSchema, environmentSchema, gateSchema, platformSchema, policySchema, teamSchema, waveSchema } from "../model/platform-schema.js";
+import { probeSchema, settingsSchema } from "../model/settings-schema.js";
+
+type Ts = typeof import("ts-morph").ts;
+
+interface Def {
+  readonly type: string;
+  readonly shape?: Readonly<Record<string, { _zod: { def: Def } }>>;
+  readonly innerType?: { _zod: { def: Def } };
+  readonly valueType?: { _zod: { def: Def } };
+  readonly element?: { _zod: { def: Def } };
+  readonly options?: readonly { _zod: { def: Def } }[];
+  readonly entries?: Readonly<Record<string, string>>;
+  readonly values?: readonly unknown[];
+  readonly in?: { _zod: { def: Def } };
+}
+
+/** A table of the reference: a schema, and the source constants whose JSDoc describes its fields. */
+interface Section {
+  readonly title: string;
+  readonly intro: string;
+  readonly schema: { _zod: { def: unknown } };
+  readonly sources: readonly string[];
+}
+
+const SECTIONS: readonly Section[] = [
+  { title: "Platform (`definePlatform`)", intro: "The fleet, declared once by the platform team.", schema: platformSchema, sources: ["platformSchema"] },
+  { title: "Environment (`environments.<name>`)", intro: "A class of clusters: every workload setting (below) as a default, and these.", schema: environmentSchema, sources: ["environmentSchema", "settingsShape"] },
+  { title: "Cluster (`clusters.<name>`)", intro: "One destination: every workload setting as a default for its apps, and these.", schema: clusterSchema, sources: ["clusterSchema", "settingsShape"] },
+  { title: "Wave (`waves[]`)", intro: "One step of a rollout.", schema: waveSchema, sources: ["waveSchema"] },
+  { title: "Gate (`waves[].gate`)", intro: "What a release needs before it enters the wave.", schema: gateSchema, sources: ["gateSchema"] },
+  { title: "Team (`teams.<name>`)", intro: "Owners and namespaces.", schema: teamSchema, sources: ["teamSchema"] },
+  { title: "Component (`components.<name>`)", intro: "A cluster add-on from a pinned Helm chart.", schema: componentSchema, sources: ["componentSchema"] },
+  { title: "Policy (`policy`)", intro: "Admission, approved registries, required labels, severities and the platform's own rules.", schema: policySchema, sources: ["policySchema"] },
+  { title: "App (`platform.app(name, spec)`)", intro: "One app: these, and every workload setting.", schema: appSchema, sources: ["appSchema", "settingsShape"] },
+  { title: "Workload settings", intro: "What every layer may set: environment, cluster, app, and the app's `environments` and `clusters` overrides.", schema: settingsSchema, sources: ["settingsShape"] },
+  { title: "Probe (`probes.readiness`, `.liveness`, `.startup`)", intro: "", schema: probeSchema, sources: ["probeSchema"] },
+];
+
+const SCHEMA_FILES = ["platform-schema.ts", "app-schema.ts", "settings-schema.ts"];
+
+/**
+ * docs/reference.md: every field of every stack object, generated from the
+ * zod schemas (which fields exist, their types) and the JSDoc written on
+ * each field in src/model/ (what it means). A test compares it with the
+ * committed file, and fails for a field without a description, so the
+ * reference cannot drift from the code.
+ */
+export function referenceMarkdown(): string {
+  const descriptions = jsdocByConstant();
+  const lines = [
+    "# Stack reference",
+    "",
+    "> Generated from sluice's schemas (`src/model/`) by `npm run docs`; do not edit. A test fails when it is stale.",
+    "",
+  ];
+  const missing: string[] = [];
+  for (const section of SECTIONS) {
+    lines.push(`## ${section.title}`, "");
+    if (section.intro) lines.push(section.intro, "");
+    lines.push("| field | type | meaning |", "|---|---|---|");
+    const shape = objectShape(section.schema._zod.def as Def);
+    const inherited = section.sources.includes("settingsShape") && section.schema !== settingsSchema ? new Set(Object.keys(objectShape(settingsSchema._zod.def as Def))) : new Set<string>();
+    for (const [key, field] of Object.entries(shape)) {
+      if (inherited.has(key)) continue;
+      const description = section.sources.map((source) => descriptions.get(source)?.get(key)).find(Boolean);
+      if (!description) missing.push(`${section.title}: ${key}`);
+      const optional = isOptional(field._zod.def);
+      lines.push(`| \`${key}\`${optional ? "" : " (required)"} | \`${cell(typeOf(field._zod.def))}\` | ${cell(description ?? "")} |`);
+    }
+    if (inherited.size > 0) lines.push("", "…and every field of [Workload settings](#workload-settings).");
+    lines.push("");
+  }
+  if (missing.length > 0) throw new Error(`fields without a description (write a /** JSDoc */ on them in src/model/): ${missing.join("; ")}`);
+  return `${lines.join("\n").replace(/\n+$/, "")}\n`;
+}
+
+function objectShape(def: Def): Readonly<Record<string, { _zod: { def: Def } }>> {
+  const inner = unwrap(def);
+  return inner.type === "object" && inner.shape ? inner.shape : {};
+}
+
+function unwrap(def: Def): Def {
+  if ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType) return unwrap(def.innerType._zod.def);
+  if (def.type === "pipe" && def.in) return unwrap(def.in._zod.def);
+  return def;
+}
+
+function isOptional(def: Def): boolean {
+  return def.type === "optional" || def.type === "default";
+}
+
+/** A field's type in TypeScript terms, short. */
+function typeOf(def: Def, depth = 0): string {
+  const inner = unwrap(def);
+  switch (inner.type) {
+    case "string":
+      return "string";
+    case "number":
+      return "number";
+    case "boolean":
+      return "boolean";
+    case "enum":
+      return Object.values(inner.entries ?? {}).map((value) => JSON.stringify(value)).join(" | ");
+    case "literal":
+      return (inner.values ?? []).map((value) => JSON.stringify(value)).join(" | ");
+    case "array":
+      return `${wrap(typeOf(inner.element!._zod.def, depth + 1))}[]`;
+    case "record":
+      return `{ [name]: ${typeOf(inner.valueType!._zod.def, depth + 1)} }`;
+    case "union":
+      return (inner.options ?? []).map((option) => typeOf(option._zod.def, depth + 1)).filter((t, i, all) => all.indexOf(t) === i).join(" | ");
+    case "object": {
+      if (depth > 0) return "object";
+      const keys = Object.keys(inner.shape ?? {});
+      return `{ ${keys.join(", ")} }`;
+    }
+    case "custom":
+      return "rule";
+    default:
+      return inner.type;
+  }
+}
+
+function wrap(type: string): string {
+  return type.includes(" ") ? `(${type})` : type;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+/** The JSDoc on each property of each object literal assigned to an exported constant, by constant and property. */
+function jsdocByConstant(): Map<string, Map<string, string>> {
+  const ts = (createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph")).ts;
+  const found = new Map<string, Map<string, string>>();
+  for (const file of SCHEMA_FILES) {
+    const text = fs.readFileSync(path.join(PACKAGE_ROOT, "src/model", file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    for (const statement of source.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
+        const properties = new Map<string, string>();
+        collect(ts, declaration.initializer, properties, source);
+        if (properties.size > 0) found.set(declaration.name.text, properties);
+      }
+    }
+  }
+  return found;
+}
+
+/** The first object literal's properties below a node (the schema's shape), with their JSDoc. */
+function collect(ts: Ts, node: import("ts-morph").ts.Node, into: Map<string, string>, source: import("ts-morph").ts.SourceFile): void {
+  if (ts.isObjectLiteralExpression(node)) {
+    for (const property of node.properties) {
+      if (!ts.isPropertyAssignment(property)) continue;
+      const name = ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : property.name.getText(source);
+      const docs = ts.getJSDocCommentsAndTags(property).filter(ts.isJSDoc);
+      const comment = docs.at(-1)?.comment;
+      const textOf = typeof comment === "string" ? comment : (comment ?? []).map((part) => part.text).join("");
+      if (textOf) into.set(name, textOf.trim());
+    }
+    return;
+  }
+  node.forEachChild((child) => {
+    if (into.size === 0) collect(ts, child, into, source);
+  });
+}
