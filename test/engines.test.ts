@@ -127,6 +127,32 @@ describe("Flux", () => {
   });
 });
 
+describe("the platform's own objects", () => {
+  it("go to every cluster, owned by the platform, and the root's project may apply them; a team's namespace is refused", async () => {
+    const p = copy();
+    edit(
+      p,
+      "stacks/platform.ts",
+      '  owners: ["@acme/platform"],\n',
+      '  owners: ["@acme/platform"],\n  objects: [\n    { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "critical-apps" }, value: 100000 },\n    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fleet-info", namespace: "platform-info" }, data: { owner: "platform" } },\n  ],\n',
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    for (const cluster of ["dev-1", "prod-ap-1"]) {
+      const [priority, config] = objects(p, `out/clusters/${cluster}/platform/objects.yaml`);
+      expect(priority).toMatchObject({ kind: "PriorityClass", metadata: { name: "critical-apps", labels: { "app.kubernetes.io/part-of": "sluice-platform" } } });
+      expect(config.metadata.namespace).toBe("platform-info");
+    }
+    const [project] = objects(p, "out/clusters/dev-1/projects/sluice-platform.yaml");
+    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: "scheduling.k8s.io", kind: "PriorityClass" });
+    expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: "", kind: "ConfigMap" });
+    expect(project.spec.destinations).toContainEqual({ server: "https://kubernetes.default.svc", namespace: "platform-info" });
+    expect(p.read("out/CODEOWNERS")).toContain("/clusters/ @acme/platform");
+    edit(p, "stacks/platform.ts", 'namespace: "platform-info"', 'namespace: "payments"');
+    const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
+    expect(d!.message).toBe("ConfigMap fleet-info is in namespace payments, which belongs to team payments");
+  });
+});
+
 describe("SOPS on Flux", () => {
   /** A Secret as sops writes it: metadata readable, every value ENC[…], a MAC. */
   const sopsFile = (name: string, namespace: string) => {

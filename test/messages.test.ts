@@ -59,7 +59,9 @@ describe("messages that teach", () => {
     edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" }, rules: [] } as never,\n');
     const [finding] = (await checkPolicy({ root: p.root, skipTypecheck: true })).findings;
     expect(finding!.rule).toBe("no-cluster-scoped-objects");
-    expect(finding!.hint).toBe('ask the platform team to grant the kind to your team in teams.<team>.clusterResources ("<group>/<Kind>"), or use a namespaced kind');
+    expect(finding!.hint).toBe(
+      'ask the platform team to grant the kind to your team in teams.<team>.clusterResources ("<group>/<Kind>"), or to add the object to the platform\'s own objects (platform objects); or use a namespaced kind',
+    );
     expect(finding!.hint).not.toContain("add cluster-wide objects to the platform");
   });
 });

@@ -45,6 +45,8 @@ export interface PlatformModel {
   readonly engine: EngineName;
   readonly argocdNamespace: string;
   readonly flux: { readonly namespace: string; readonly gitSecret?: string; readonly decryptionSecret: string };
+  /** The platform's own objects, on every cluster, with their scope, in the order written. */
+  readonly objects: readonly (RawObject & { readonly scope: "Namespaced" | "Cluster" })[];
   /** Cluster add-ons from pinned Helm charts, sorted by name. */
   readonly components: readonly ComponentModel[];
   readonly owners: readonly string[];

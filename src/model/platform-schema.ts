@@ -221,6 +221,21 @@ export const platformSchema = z.strictObject({
       decryptionSecret: dnsLabel.optional(),
     })
     .optional(),
+  /**
+   * The platform's own Kubernetes objects, on every cluster: cluster-wide
+   * ones (a ClusterIssuer, a StorageClass, a PriorityClass) and namespaced
+   * ones in namespaces no team owns. The platform team owns them
+   * (clusters/<cluster>/platform/objects.yaml); apps cannot add such objects.
+   */
+  objects: z
+    .array(
+      z.looseObject({
+        apiVersion: z.string().min(1),
+        kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a Kubernetes kind such as StorageClass" }),
+        metadata: z.looseObject({ name: z.string().min(1), namespace: dnsLabel.optional() }),
+      }),
+    )
+    .optional(),
   /** Cluster add-ons from pinned Helm charts, by name; apps may depend on them. */
   components: z.record(dnsLabel, componentSchema).optional(),
   /**

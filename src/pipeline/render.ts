@@ -5,6 +5,8 @@ import { engineOf } from "../engines/index.js";
 import { renderAdmission } from "../policy/admission.js";
 import type { Policy } from "../policy/policy.js";
 import { renderTeamNamespace } from "./render-namespaces.js";
+import { platformLabels } from "../k8s/labels.js";
+import { PLATFORM_PROJECT } from "../model/names.js";
 import { renderCodeowners, renderReadme } from "./render-docs.js";
 import { renderInstance } from "./render-instance.js";
 
@@ -54,8 +56,23 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
         })),
       ),
     );
+    // The platform's own objects, the same on every cluster, before the apps.
+    const own = platform.objects.map(({ object, origin }) => ({
+      path: `clusters/${cluster.name}/platform/objects.yaml`,
+      object: {
+        ...object,
+        metadata: {
+          ...object.metadata,
+          labels: { ...object.metadata.labels, ...platformLabels(object.metadata.name, PLATFORM_PROJECT) },
+          ...(Object.keys(engine.beforeApps).length > 0 || object.metadata.annotations ? { annotations: { ...object.metadata.annotations, ...engine.beforeApps } } : {}),
+        },
+      },
+      origin,
+      sources: [platform.origin.file],
+    }));
     return [
       ...engine.renderCluster({ platform, cluster, environment, admission, order: model.order }),
+      ...own,
       ...namespaces,
       ...(policy ? renderAdmission(platform, cluster, policy, model.apps, engine.beforeApps) : []),
     ];

@@ -17,7 +17,7 @@ for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
  * an app that could ship an Argo CD Application or AppProject, a Flux
  * Kustomization or a kustomize Kustomization could escape its project.
  */
-function gitOpsKind(apiVersion: string, kind: string): string | undefined {
+export function gitOpsKind(apiVersion: string, kind: string): string | undefined {
   const group = apiGroup(apiVersion);
   // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
   if (group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind)) return "an Argo CD object";

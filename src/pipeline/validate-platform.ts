@@ -5,6 +5,8 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
+import { gitOpsKind, scopeOf } from "./validate-objects.js";
+import type { KubernetesObject } from "../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
@@ -134,6 +136,34 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       });
     });
   });
+  const objectScopes: ("Namespaced" | "Cluster")[] = [];
+  (input.objects ?? []).forEach((object, index) => {
+    const where = `${object.kind} ${object.metadata.name}`;
+    const gitOps = gitOpsKind(object.apiVersion, object.kind);
+    const scope = scopeOf({ customResources: input.customResources ?? {} }, object.apiVersion, object.kind);
+    objectScopes.push(scope ?? "Cluster");
+    if (gitOps) {
+      diagnostics.push({ code: "validate/gitops-object", message: `${where} is ${gitOps}; sluice generates the GitOps objects`, origin: at("objects", index, "kind"), hint: "declare apps, components and clusters instead" });
+    } else if (!scope) {
+      diagnostics.push({
+        code: "validate/unknown-kind",
+        message: `${where}: ${object.apiVersion} ${object.kind} is neither a Kubernetes kind nor a declared custom resource`,
+        origin: at("objects", index, "kind"),
+        hint: `declare it in customResources: { ${JSON.stringify(object.apiVersion)}: { ${object.kind}: "Cluster" } }`,
+      });
+    } else if (scope === "Namespaced" && object.metadata.namespace === undefined) {
+      diagnostics.push({ code: "validate/object-namespace", message: `${where} is namespaced but names no namespace`, origin: at("objects", index, "metadata"), hint: "give it metadata.namespace: one that no team owns" });
+    } else if (scope === "Cluster" && object.metadata.namespace !== undefined) {
+      diagnostics.push({ code: "validate/object-namespace", message: `${where} is cluster-scoped, so it has no namespace`, origin: at("objects", index, "metadata", "namespace"), hint: "remove metadata.namespace" });
+    } else if (object.metadata.namespace !== undefined && namespaceOwner.has(object.metadata.namespace)) {
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${where} is in namespace ${object.metadata.namespace}, which belongs to team ${namespaceOwner.get(object.metadata.namespace)}`,
+        origin: at("objects", index, "metadata", "namespace"),
+        hint: "a team's namespace is the team's: add the object to one of its apps, or put it in a namespace of the platform's",
+      });
+    }
+  });
   for (const [name, component] of Object.entries(input.components ?? {})) {
     const owner = namespaceOwner.get(component.namespace);
     if (owner !== undefined) {
@@ -165,10 +195,10 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   }
   if (diagnostics.length > 0) return { diagnostics };
 
-  return { platform: toModel(input, origin, waveOf), diagnostics };
+  return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
 }
 
-function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>): PlatformModel {
+function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>, objectScopes: readonly ("Namespaced" | "Cluster")[]): PlatformModel {
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, engine: _engine, ...settings }: Record<string, unknown>) =>
@@ -250,6 +280,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       allowLiterals: input.allowLiterals ?? {},
     },
     allowTags: (input.releases?.allowTags ?? []).map((rule) => ({ ...rule })),
+    objects: (input.objects ?? []).map((object, index) => ({ object: object as KubernetesObject, origin: at("objects", index), scope: objectScopes[index]! })),
     policy: {
       admission: input.policy?.admission ?? "kubernetes",
       registries: [...(input.policy?.registries ?? [])],

@@ -1,5 +1,5 @@
 import { platformLabels } from "../../k8s/labels.js";
-import { groupKind, type KubernetesObject } from "../../k8s/object.js";
+import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
@@ -209,6 +209,16 @@ const ADMISSION_KINDS: Readonly<Record<AdmissionEngine, readonly { group: string
   kyverno: [{ group: "policies.kyverno.io", kind: "ValidatingPolicy" }],
 };
 
+/** The kinds of the platform's own objects of one scope, each once, for the root's project. */
+function platformKinds(platform: PlatformModel, scope: "Namespaced" | "Cluster"): { group: string; kind: string }[] {
+  const kinds = platform.objects.filter((o) => o.scope === scope).map(({ object }) => `${apiGroup(object.apiVersion)}/${object.kind}`);
+  return unique(kinds).map((id) => ({ group: id.slice(0, id.indexOf("/")), kind: id.slice(id.indexOf("/") + 1) }));
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
 function platformProject(platform: PlatformModel, admission: AdmissionEngine): KubernetesObject {
   return {
     apiVersion: ARGO_API,
@@ -226,14 +236,16 @@ function platformProject(platform: PlatformModel, admission: AdmissionEngine): K
       destinations: [
         { server: IN_CLUSTER, namespace: platform.argocdNamespace },
         ...platform.teams.flatMap((team) => team.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace }))),
+        ...unique(platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : []))).map((namespace) => ({ server: IN_CLUSTER, namespace })),
       ],
-      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, ...ADMISSION_KINDS[admission]],
+      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, ...ADMISSION_KINDS[admission], ...platformKinds(platform, "Cluster")],
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },
         { group: "argoproj.io", kind: "AppProject" },
         { group: "", kind: "LimitRange" },
         { group: "", kind: "ResourceQuota" },
         { group: "networking.k8s.io", kind: "NetworkPolicy" },
+        ...platformKinds(platform, "Namespaced"),
       ],
     },
   };
