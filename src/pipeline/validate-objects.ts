@@ -117,6 +117,7 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
             code: "validate/label-key",
             message: `${what}: ${field.slice(0, -1)} key ${JSON.stringify(key)} ${problem}`,
             origin: at("objects", index, "metadata", field, key),
+            hint: 'a key is an optional DNS prefix and "/", then up to 63 letters, digits, "-", "_" and ".", e.g. app.kubernetes.io/name or team',
           });
         }
         if (field === "labels" && (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))) {
