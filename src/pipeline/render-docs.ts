@@ -78,6 +78,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
   }
   lines.push("");
 
+  lines.push(...componentsSection(model));
   lines.push(...secretsSection(model));
   lines.push(...waiversSection(model));
 
@@ -90,6 +91,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[]): R
     ...(platform.components.length > 0
       ? ["- `clusters/<cluster>/components/<name>.yaml` — each platform component on the cluster: a pinned Helm chart, in the order its dependencies set."]
       : []),
+    ...(platform.objects.length > 0 ? ["- `clusters/<cluster>/platform/objects.yaml` — the platform's own objects (cluster-wide, or in namespaces no team owns), on every cluster."] : []),
     ...(admissionLine(model) ? [admissionLine(model)!] : []),
     "- `apps/<app>/<cluster>/manifest.yaml` — every object of one app on one cluster, one document each.",
     "- `.sluice/lock.json` — which files sluice generated, and the stacks each came from.",
@@ -124,6 +126,21 @@ function secretsSection({ platform, apps }: Model): string[] {
   if (waivers.length > 0) {
     lines.push("", "Plaintext findings waived, with the reason given:", "", "| where | what | reason |", "|---|---|---|");
     for (const [where, what, reason] of waivers) lines.push(`| ${where} | ${what} | ${reason!.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+  }
+  lines.push("");
+  return lines;
+}
+
+/** The platform components: what each installs, pinned to what, where, and what waits for it. */
+function componentsSection({ platform, apps }: Model): string[] {
+  if (platform.components.length === 0) return [];
+  const lines = ["## Platform components", "", "Cluster add-ons from Helm charts pinned to an exact version.", "", "| component | chart | version | namespace | clusters | waited for by |", "|---|---|---|---|---|---|"];
+  for (const component of platform.components) {
+    const { chart } = component;
+    const source = "oci" in chart ? `${chart.oci} (${chart.digest.slice(0, 19)}…)` : `${chart.repository} ${chart.name}`;
+    const waiting = [...platform.components.filter((c) => c.dependsOn.includes(component.name)).map((c) => c.name), ...apps.filter((a) => a.dependsOn.includes(component.name)).map((a) => a.name)].sort();
+    const clusters = component.clusters.length === platform.clusters.length ? "all" : component.clusters.map((c) => `\`${c}\``).join(", ");
+    lines.push(`| ${component.name} | ${cell(source)} | ${chart.version} | ${component.namespace} | ${clusters} | ${waiting.join(", ") || "—"} |`);
   }
   lines.push("");
   return lines;
