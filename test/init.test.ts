@@ -1,0 +1,53 @@
+/**
+ * `sluice init` through its API (the packed command is tested in
+ * package.test.ts): the answers shape the platform, the scaffold passes
+ * synth and every policy rule whatever the answers, and nothing is
+ * overwritten.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkPolicy, synth } from "sluice";
+import { init } from "../src/init/init.js";
+import { makeProject } from "./helpers/project.js";
+import { rejection } from "./helpers/stack-edit.js";
+
+describe("sluice init", () => {
+  it("a Flux platform with three environments synthesizes and passes every rule", async () => {
+    const p = makeProject();
+    init(p.root, { environments: ["dev", "staging", "prod"], engine: "flux", team: "shop", owner: "@shop/platform" });
+    const result = await synth({ root: p.root, skipTypecheck: true });
+    expect(result.instances).toEqual(["dev-1", "prod-1", "staging-1"].map((cluster) => ({ app: "hello", cluster })));
+    expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("kind: Kustomization");
+    expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("serviceAccountName: flux-shop");
+    expect(p.read("stacks/platform.ts")).toContain('{ name: "prod", clusters: ["prod-1"], gate: { soak: "24h", approvers: ["@shop/platform"] } }');
+    expect((await checkPolicy({ root: p.root, skipTypecheck: true })).findings).toEqual([]);
+  });
+
+  it("adds its scripts to an existing package.json, keeping what is there, and says which it left alone", () => {
+    const p = makeProject();
+    p.write("package.json", JSON.stringify({ name: "ours", version: "2.0.0", scripts: { test: "vitest", lint: "eslint ." } }));
+    const result = init(p.root, {});
+    const manifest = JSON.parse(p.read("package.json")) as { name: string; version: string; scripts: Record<string, string>; devDependencies: Record<string, string> };
+    expect(manifest).toMatchObject({ name: "ours", version: "2.0.0", scripts: { test: "vitest", lint: "eslint .", synth: "sluice synth", check: "sluice check" } });
+    expect(manifest.devDependencies.sluice).toMatch(/^\^\d+\.\d+\.\d+/);
+    expect(result.keptScripts).toEqual(["test"]);
+  });
+
+  it("refuses to overwrite, writing nothing, unless forced", async () => {
+    const p = makeProject({ "stacks/platform.ts": "// ours\n" });
+    const manifest = fs.existsSync(path.join(p.root, "package.json")) ? p.read("package.json") : undefined;
+    await rejection(Promise.resolve().then(() => init(p.root, {})));
+    expect(p.read("stacks/platform.ts")).toBe("// ours\n");
+    expect(fs.existsSync(path.join(p.root, "stacks/hello.ts"))).toBe(false);
+    expect(fs.existsSync(path.join(p.root, "package.json")) ? p.read("package.json") : undefined).toBe(manifest);
+    init(p.root, { force: true });
+    expect(p.read("stacks/platform.ts")).toContain("definePlatform");
+  });
+
+  it("refuses answers that cannot be names", async () => {
+    const p = makeProject();
+    const [d] = await rejection(Promise.resolve().then(() => init(p.root, { environments: ["Dev"] })));
+    expect(d!.message).toBe('environment "Dev" is not a DNS label');
+  });
+});
