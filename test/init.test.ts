@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkPolicy, synth } from "sluice";
+import { askForAnswers, type InitFlags } from "../src/cli/init-command.js";
 import { init } from "../src/init/init.js";
 import { makeProject } from "./helpers/project.js";
 import { rejection } from "./helpers/stack-edit.js";
@@ -49,5 +50,22 @@ describe("sluice init", () => {
     const p = makeProject();
     const [d] = await rejection(Promise.resolve().then(() => init(p.root, { environments: ["Dev"] })));
     expect(d!.message).toBe('environment "Dev" is not a DNS label');
+  });
+
+  it("on a terminal, asks for each answer not given as a flag; an empty answer keeps the default", async () => {
+    const flags: InitFlags = { environments: "dev,prod", engine: "argocd", envRepo: "https://git.example.com/platform/env-repo.git", owner: "@acme/platform", team: "web", synth: true };
+    const asked: string[] = [];
+    const replies: Record<string, string> = { "Environments, in rollout order (comma-separated)": "dev,staging,prod", "GitOps engine (argocd or flux)": "flux", "Env repo git URL": "" };
+    const answers = await askForAnswers(flags, new Set(["team"]), async (question, fallback) => {
+      asked.push(`${question} [${fallback}]`);
+      return replies[question] ?? "";
+    });
+    expect(asked).toEqual([
+      "Environments, in rollout order (comma-separated) [dev,prod]",
+      "GitOps engine (argocd or flux) [argocd]",
+      "Env repo git URL [https://git.example.com/platform/env-repo.git]",
+      "Platform team (CODEOWNERS owner) [@acme/platform]",
+    ]);
+    expect(answers).toMatchObject({ environments: "dev,staging,prod", engine: "flux", envRepo: "https://git.example.com/platform/env-repo.git", owner: "@acme/platform", team: "web" });
   });
 });

@@ -5,6 +5,9 @@ import { synth } from "../synth.js";
 import { EXIT } from "./main.js";
 import type { Io } from "./output.js";
 
+/** Asks one question on a terminal; answers the default when the answer is empty. */
+export type Ask = (question: string, fallback: string) => Promise<string>;
+
 export interface InitFlags {
   readonly environments: string;
   readonly engine: "argocd" | "flux";
@@ -14,6 +17,33 @@ export interface InitFlags {
   readonly ci?: "github" | "gitlab";
   readonly force?: boolean;
   readonly synth: boolean;
+  readonly yes?: boolean;
+}
+
+/** The answers init may ask for, in order, with how to put them. */
+const QUESTIONS = [
+  ["environments", "Environments, in rollout order (comma-separated)"],
+  ["engine", "GitOps engine (argocd or flux)"],
+  ["envRepo", "Env repo git URL"],
+  ["owner", "Platform team (CODEOWNERS owner)"],
+  ["team", "First team (and its namespace)"],
+] as const;
+
+/**
+ * On a terminal, asks for each answer not given as a flag (`explicit`
+ * names those that were), showing the default; without one, or with --yes,
+ * the flags and defaults stand.
+ */
+export async function askForAnswers(flags: InitFlags, explicit: ReadonlySet<string>, ask: Ask): Promise<InitFlags> {
+  const answers: Record<string, unknown> = { ...flags };
+  for (const [name, question] of QUESTIONS) {
+    if (explicit.has(name)) continue;
+    const fallback = String(answers[name] ?? "");
+    const answer = (await ask(question, fallback)).trim();
+    if (answer !== "") answers[name] = answer;
+  }
+  if (answers.engine !== "argocd" && answers.engine !== "flux") answers.engine = flags.engine;
+  return answers as unknown as InitFlags;
 }
 
 /** `sluice init [dir]`: scaffolds the project, then its first out/ when sluice is installed there. */

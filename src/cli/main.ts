@@ -74,9 +74,21 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option("--ci <target>", "also write a CI pipeline").choices(["github", "gitlab"]))
     .option("--force", "replace files that exist")
     .option("--no-synth", "do not write the first out/")
-    .action(async (dir: string, options: import("./init-command.js").InitFlags) => {
-      const { initCommand } = await import("./init-command.js");
-      exitCode = await initCommand(dir, options, io);
+    .option("--yes", "ask nothing on a terminal: take the flags and defaults")
+    .action(async (dir: string, options: import("./init-command.js").InitFlags, command: Command) => {
+      const { askForAnswers, initCommand } = await import("./init-command.js");
+      let answers = options;
+      if (!options.yes && process.stdin.isTTY && process.stdout.isTTY && io === processIo) {
+        const explicit = new Set(["environments", "engine", "envRepo", "owner", "team"].filter((name) => command.getOptionValueSource(name) !== "default"));
+        const { createInterface } = await import("node:readline/promises");
+        const terminal = createInterface({ input: process.stdin, output: process.stdout });
+        try {
+          answers = await askForAnswers(options, explicit, (question, fallback) => terminal.question(`${question} [${fallback}]: `));
+        } finally {
+          terminal.close();
+        }
+      }
+      exitCode = await initCommand(dir, answers, io);
     });
 
   projectOptions(
