@@ -59,3 +59,19 @@ export function recommendedLabels(app: Pick<ResolvedApp, "name" | "partOf">): Re
 export function podLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">): Record<string, string> {
   return { ...recommendedLabels(app), "app.kubernetes.io/version": versionLabel(app.release) };
 }
+
+/**
+ * The labels of the GitOps object that deploys one app instance (an Argo CD
+ * Application, a Flux Kustomization): what it is, and where it stands — app,
+ * cluster, environment, team and wave — for selectors and dashboards.
+ */
+export function instanceLabels(app: Pick<ResolvedApp, "name" | "partOf" | "team" | "cluster" | "environment" | "wave">): Record<string, string> {
+  return {
+    ...platformLabels(app.name, app.partOf),
+    "sluice.dev/app": app.name,
+    "sluice.dev/cluster": app.cluster.name,
+    "sluice.dev/environment": app.environment.name,
+    "sluice.dev/team": app.team,
+    "sluice.dev/wave": app.wave.name,
+  };
+}

@@ -20,11 +20,13 @@ const DEFAULT_TARGET_CPU = 80;
 export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
   const resolved: ResolvedApp[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Looked up per instance for its callers and dependencies: once, not a scan of the fleet each time.
+  const apps = new Map(model.apps.map((app) => [app.name, app]));
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
       const release = own(app.release, cluster.wave);
       if (release === undefined || !include(app, cluster)) continue;
-      const result = resolveOne(root, model, app, cluster, release);
+      const result = resolveOne(root, model, apps, app, cluster, release);
       if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
       else resolved.push(result.app);
     }
@@ -38,6 +40,7 @@ export function resolve(root: string, model: Model, include: (app: AppModel, clu
 function resolveOne(
   root: string,
   model: Model,
+  apps: ReadonlyMap<string, AppModel>,
   app: AppModel,
   cluster: ClusterModel,
   release: string,
@@ -162,14 +165,14 @@ function resolveOne(
       },
       objects: app.objects,
       dependsOn: model.order.dependencies(cluster.name, { kind: "app", name: app.name }).map((dependency) => {
-        const team = dependency.kind === "app" ? model.apps.find((a) => a.name === dependency.name)?.team : undefined;
+        const team = dependency.kind === "app" ? apps.get(dependency.name)?.team : undefined;
         return team === undefined ? dependency : { ...dependency, team };
       }),
       syncWave: model.order.wave(cluster.name, { kind: "app", name: app.name }),
       callers: app.callers.flatMap((caller) => {
         if (!("app" in caller)) return [{ namespace: caller.namespace }];
         // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
-        const namespace = model.apps.find((a) => a.name === caller.app)?.namespace;
+        const namespace = apps.get(caller.app)?.namespace;
         return namespace === undefined ? [] : [{ namespace, app: caller.app }];
       }),
       secrets: usedSecrets,

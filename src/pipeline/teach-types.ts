@@ -3,6 +3,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { formatPath } from "../model/origin.js";
 import { platformSchema } from "../model/platform-schema.js";
 import { propertyPathAt } from "./locate.js";
+import { editDistance } from "../model/spelling.js";
 
 /** TypeScript's "Object literal may only specify known properties" errors, with and without a suggestion. */
 const UNKNOWN_PROPERTY = new Set(["typecheck/TS2353", "typecheck/TS2561"]);
@@ -82,14 +83,4 @@ function closest(word: string, candidates: readonly string[]): string | undefine
     if (!best || distance < best.distance) best = { key, distance };
   }
   return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.key : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }

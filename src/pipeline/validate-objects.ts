@@ -5,6 +5,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import { childOrigin, type Origin } from "../model/origin.js";
+import { editDistance } from "../model/spelling.js";
 
 const BUILTIN_GROUPS = new Set(Object.keys(BUILTIN_KINDS).map(apiGroup));
 const API_VERSIONS_OF = new Map<string, string[]>();
@@ -168,7 +169,7 @@ function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnost
     };
   }
   const kinds = own(BUILTIN_KINDS, apiVersion) ?? [];
-  const close = [...kinds, ...API_VERSIONS_OF.keys()].find((k) => distance(k.toLowerCase(), kind.toLowerCase()) <= 2);
+  const close = [...kinds, ...API_VERSIONS_OF.keys()].find((k) => editDistance(k.toLowerCase(), kind.toLowerCase()) <= 2);
   return {
     code: "validate/unknown-kind",
     message: `Kubernetes has no kind ${kind} in ${apiVersion}`,
@@ -177,13 +178,3 @@ function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnost
   };
 }
 
-/** Levenshtein distance, for "did you mean" hints on short names. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}

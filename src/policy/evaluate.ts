@@ -7,7 +7,7 @@ import { passes } from "./cel.js";
 import { fieldOrigin, settingOrigin } from "./field-origin.js";
 import type { RawFinding } from "./finding.js";
 import type { Policy } from "./policy.js";
-import { severityOf, type CelRule, type FleetRule, type InstanceRule, type PolicyContext, type Rule } from "./rule.js";
+import { severityOf, type CelRule, type FleetRule, type PolicyContext } from "./rule.js";
 import { POD_SPEC_PATHS, at, fieldSegments, kindId } from "./workloads.js";
 
 /**
@@ -26,7 +26,7 @@ export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: rea
     if (severity === "off") continue;
     const base = { rule: rule.id, severity, app: app.name, cluster: app.cluster.name, ...(rule.hint ? { hint: rule.hint } : {}) };
     if (rule.on === "instance") {
-      for (const violation of runInstanceRule(rule, app, objects, policy)) {
+      for (const violation of rule.check({ app, objects, context: policy.context })) {
         const index = violation.object ? objects.indexOf(violation.object) : -1;
         const source = index >= 0 ? rendered[index]! : undefined;
         const origin = violation.setting
@@ -136,12 +136,7 @@ function variablesOf(rule: CelRule, context: PolicyContext): Readonly<Record<str
   return variables;
 }
 
-function runInstanceRule(rule: InstanceRule, app: ResolvedApp, objects: readonly KubernetesObject[], policy: Policy) {
-  return rule.check({ app, objects, context: policy.context });
-}
-
 function objectRef(object: KubernetesObject): { kind: string; name: string } {
   return { kind: object.kind, name: object.metadata.name };
 }
 
-export type { Rule };

@@ -1,4 +1,4 @@
-import { platformLabels } from "../../k8s/labels.js";
+import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
@@ -143,14 +143,7 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
     metadata: {
       name: app.name,
       namespace: platform.argocdNamespace,
-      labels: {
-        ...platformLabels(app.name, app.partOf),
-        "sluice.dev/app": app.name,
-        "sluice.dev/cluster": app.cluster.name,
-        "sluice.dev/environment": app.environment.name,
-        "sluice.dev/team": app.team,
-        "sluice.dev/wave": app.wave.name,
-      },
+      labels: instanceLabels(app),
       // After what it depends on: the root syncs its child Applications wave by wave.
       ...(app.syncWave > 0 ? { annotations: { "argocd.argoproj.io/sync-wave": String(app.syncWave) } } : {}),
       // Deleting the Application deletes what it deployed only where the

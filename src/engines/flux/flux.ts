@@ -1,4 +1,4 @@
-import { platformLabels } from "../../k8s/labels.js";
+import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import type { PlatformModel } from "../../model/model.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
@@ -59,14 +59,7 @@ function kustomization(platform: PlatformModel, app: ResolvedApp): KubernetesObj
     metadata: {
       name: app.name,
       namespace: homeNamespace(team),
-      labels: {
-        ...platformLabels(app.name, app.partOf),
-        "sluice.dev/app": app.name,
-        "sluice.dev/cluster": app.cluster.name,
-        "sluice.dev/environment": app.environment.name,
-        "sluice.dev/team": app.team,
-        "sluice.dev/wave": app.wave.name,
-      },
+      labels: instanceLabels(app),
     },
     spec: {
       interval: INTERVAL,
