@@ -175,6 +175,34 @@ export const replicaCap = defineRule({
   });
 });
 
+describe("a platform rule that throws", () => {
+  it("is reported naming the rule and where it ran, as the rule's fault, not sluice's, and nothing is written", async () => {
+    const p = copyProject(base);
+    p.write(
+      "stacks/rules.ts",
+      `import { defineRule } from "sluice";
+export const broken = defineRule({
+  id: "broken-rule",
+  description: "Reads a field every app does not have.",
+  severity: "error",
+  on: "instance",
+  check({ app }) {
+    return (app.spec as unknown as { missing: { deep: string } }).missing.deep === "x" ? [] : [];
+  },
+});
+`,
+    );
+    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { broken } from "./rules.js";');
+    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [broken],');
+    const before = p.read("out/README.md");
+    const result = sluice(p.root, "synth", "--skip-typecheck");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/error: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/);
+    expect(result.stderr).not.toContain("internal error");
+    expect(p.read("out/README.md")).toBe(before);
+  });
+});
+
 const COST_CENTER = `import { defineRule } from "sluice";
 
 export const costCenter = defineRule({

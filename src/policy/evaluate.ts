@@ -3,6 +3,7 @@ import type { ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
+import { SluiceError } from "../errors.js";
 import { passes } from "./cel.js";
 import { fieldOrigin, settingOrigin } from "./field-origin.js";
 import type { RawFinding } from "./finding.js";
@@ -26,7 +27,7 @@ export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: rea
     if (severity === "off") continue;
     const base = { rule: rule.id, severity, app: app.name, cluster: app.cluster.name, ...(rule.hint ? { hint: rule.hint } : {}) };
     if (rule.on === "instance") {
-      for (const violation of rule.check({ app, objects, context: policy.context })) {
+      for (const violation of runRule(rule, `app ${app.name} on cluster ${app.cluster.name}`, () => rule.check({ app, objects, context: policy.context }))) {
         const index = violation.object ? objects.indexOf(violation.object) : -1;
         const source = index >= 0 ? rendered[index]! : undefined;
         const origin = violation.setting
@@ -59,7 +60,7 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
     for (const rule of fleetRules) {
       const severity = severityOf(rule, environment, policy.override(rule.id));
       if (severity === "off") continue;
-      for (const violation of rule.check({ cluster, apps: here })) {
+      for (const violation of runRule(rule, `cluster ${cluster.name}`, () => rule.check({ cluster, apps: here }))) {
         const app = apps.get(violation.app);
         if (!app) continue;
         const raw = violation.object !== undefined ? app.objects[violation.object] : undefined;
@@ -140,3 +141,23 @@ function objectRef(object: KubernetesObject): { kind: string; name: string } {
   return { kind: object.kind, name: object.metadata.name };
 }
 
+
+/**
+ * Runs a rule written as a function. One that throws is the rule's author's
+ * to fix, not a bug in sluice: it is reported naming the rule and where it
+ * ran, and nothing is written.
+ */
+function runRule<T>(rule: { readonly id: string }, where: string, check: () => readonly T[]): readonly T[] {
+  try {
+    return check();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SluiceError(`Policy rule ${rule.id} failed; nothing was written.`, [
+      {
+        code: "policy/rule-failed",
+        message: `rule ${rule.id} threw on ${where}: ${reason}`,
+        hint: "fix the rule's check function; `checkRule` from sluice/testing runs it on the same input",
+      },
+    ]);
+  }
+}
