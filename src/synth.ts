@@ -6,7 +6,7 @@ import { builtInRules } from "../lib/rules/index.js";
 import { PolicyViolation } from "./errors.js";
 import type { Finding } from "./policy/finding.js";
 import type { Rule } from "./policy/rule.js";
-import { buildPolicy } from "./policy/policy.js";
+import { buildPolicy, type Policy } from "./policy/policy.js";
 import { utcToday } from "./policy/waivers.js";
 import { RenderCache } from "./cache/render-cache.js";
 import { StatCache } from "./cache/stat-cache.js";
@@ -199,10 +199,10 @@ export async function checkPolicy(options: PlanOptions & { readonly cache?: bool
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, timings, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  const { model, lazy, timings, remember, policy } = await run({ ...options, root }, { renderCache, loadCache });
   renderCache.save();
   remember();
-  return { model, findings: lazy.findings, waived: lazy.waived, rules: buildPolicy(model.platform, builtInRules).rules, timings };
+  return { model, findings: lazy.findings, waived: lazy.waived, rules: policy.rules, timings };
 }
 
 /**
@@ -239,6 +239,8 @@ interface Ran {
   /** Saves what the load cache needs after a run that succeeded. */
   readonly remember: () => void;
   readonly reuse: Planned["reuse"];
+  /** The rules in force, as the run evaluated them. */
+  readonly policy: Policy;
 }
 
 async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Promise<Ran> {
@@ -266,13 +268,14 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
   timings.load = performance.now() - loadStart;
   let model: Model;
   let lazy: LazyPlan;
+  let policy: Policy;
   try {
     model = time("validate", () => validate(root, started.loaded, builtInRules));
     lazy = planFiles(root, model, {
       blueprint: options.blueprint ?? webService,
       builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
       ...(renderCache ? { renderCache } : {}),
-      policy: buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported)),
+      policy: (policy = buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported))),
       today: options.today ?? utcToday(),
       time,
     });
@@ -289,6 +292,7 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
     timings,
     remember: () => loadCache?.save(files, loaded, typechecked),
     reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.resolved.length },
+    policy,
   };
 }
 
