@@ -20,7 +20,6 @@ export interface AdmissionRule {
   readonly variables: { name: string; expression: string }[];
   readonly expression: string;
   readonly message: string;
-  readonly fieldPath?: string;
 }
 
 /**
@@ -41,7 +40,6 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): A
     variables: [...literals, ...podVariables],
     expression: rule.on === "container" ? `variables.containers.all(container, ${rule.check})` : rule.check,
     message: rule.message,
-    ...(rule.on === "object" && rule.field ? { fieldPath: rule.field } : {}),
   };
 }
 
@@ -115,7 +113,9 @@ function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waiv
         matchConstraints: { resourceRules: rule.resourceRules },
         ...(conditions.length > 0 ? { matchConditions: conditions } : {}),
         ...(rule.variables.length > 0 ? { variables: rule.variables } : {}),
-        validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid", ...(rule.fieldPath ? { fieldPath: rule.fieldPath } : {}) }],
+        // admissionregistration.k8s.io/v1 Validation has no fieldPath (only CRD
+        // x-kubernetes-validations do): strict field validation refuses the whole policy.
+        validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid" }],
       },
     },
     {

@@ -79,7 +79,7 @@ export interface CelRule extends RuleBase {
   /**
    * The field to change, relative to the subject (`object`, the pod spec, or
    * the container), e.g. ".resources" or ".spec.replicas": where a finding
-   * points in the stack, and the admission policy's fieldPath.
+   * points in the stack (admission policies have no field path to carry it).
    */
   readonly field?: string;
 }
