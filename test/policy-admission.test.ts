@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { checkPolicy, plan, synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
-import { crdValidator } from "../src/k8s/crd-schemas.js";
+import { schemaCheck as crdValidator } from "../src/k8s/schemas.js";
 import { admission, type AdmissionSpec } from "../src/policy/admission-eval.js";
 import { celFailures } from "../src/policy/evaluate.js";
 import { policyContext } from "../src/testing.js";

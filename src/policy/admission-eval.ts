@@ -1,4 +1,5 @@
-import { apiGroup, resourceOf, type KubernetesObject } from "../k8s/object.js";
+import { pluralOf } from "../k8s/kinds.js";
+import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { compileCel } from "./cel.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
@@ -18,7 +19,8 @@ export interface AdmissionSpec {
  */
 export function admission(spec: AdmissionSpec, object: KubernetesObject): "ignored" | "admitted" | "denied" {
   const group = apiGroup(object.apiVersion);
-  const resource = resourceOf(object.kind);
+  const resource = pluralOf(group, object.kind, {});
+  if (resource === undefined) return "ignored";
   const matches = spec.matchConstraints.resourceRules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource));
   if (!matches) return "ignored";
   try {

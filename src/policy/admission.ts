@@ -1,5 +1,6 @@
 import { platformLabels } from "../k8s/labels.js";
-import { groupKind, resourceOf, type KubernetesObject } from "../k8s/object.js";
+import { pluralOf, type CustomResources } from "../k8s/kinds.js";
+import { groupKind, type KubernetesObject } from "../k8s/object.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
@@ -27,7 +28,7 @@ export interface AdmissionRule {
  * containers bound as variables (container rules become `all()` over them),
  * the platform's values as CEL literals, and the kinds as API resources.
  */
-export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): AdmissionRule {
+export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, customResources: CustomResources = {}): AdmissionRule {
   const literals = Object.entries(rule.variables?.(policy.context) ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => ({ name, expression: celLiteral(value) }));
@@ -36,7 +37,7 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): A
   const kinds = rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(POD_SPEC_PATHS)).filter((kind) => Object.hasOwn(POD_SPEC_PATHS, kind));
   return {
     name: `sluice-${rule.id}`,
-    resourceRules: resourceRules(kinds),
+    resourceRules: resourceRules(kinds, customResources),
     variables: [...literals, ...podVariables],
     expression: rule.on === "container" ? `variables.containers.all(container, ${rule.check})` : rule.check,
     message: rule.message,
@@ -65,7 +66,7 @@ export function renderAdmission(
     if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
     const severity = severityOf(rule, environment, policy.override(rule.id));
     if (severity === "off") continue;
-    const exported = admissionRule(rule, policy);
+    const exported = admissionRule(rule, policy, platform.customResources);
     const waived = apps.filter((app) => waives(app, rule.id, cluster)).map((app) => app.name);
     const objects = policy.admission === "kyverno" ? [kyvernoPolicy(exported, severity, waived, beforeApps)] : validatingAdmissionPolicy(exported, severity, waived, beforeApps);
     for (const object of objects) {
@@ -148,12 +149,17 @@ function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly
   };
 }
 
-/** "apps/Deployment", "Service" → resource rules by API group, with the kinds' plural resource names. */
-function resourceRules(kinds: readonly string[]) {
+/**
+ * "apps/Deployment", "Service" → resource rules by API group, with the kinds'
+ * plural resource names (validate-rules refused kinds without a known plural).
+ */
+function resourceRules(kinds: readonly string[], customResources: CustomResources) {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
-    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resourceOf(kind)));
+    const plural = pluralOf(group, kind, customResources);
+    if (plural === undefined) throw new Error(`no plural for ${written}: validate-rules should have refused it`);
+    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   }
   return [...byGroup]
     .sort(([a], [b]) => (a < b ? -1 : 1))

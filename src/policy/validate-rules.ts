@@ -1,6 +1,9 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
+import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
+import { pluralOf } from "../k8s/kinds.js";
+import { groupKind } from "../k8s/object.js";
 import { celProblem } from "./cel.js";
 import type { Rule } from "./rule.js";
 
@@ -35,6 +38,13 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
       if (rule.on === "object" && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) problem("kinds", 'an object rule needs the kinds it applies to, e.g. kinds: ["apps/Deployment"]');
       (rule.kinds ?? []).forEach((kind, position) => {
         if (typeof kind !== "string" || !KIND.test(kind)) problem("kinds", `kinds[${position}] must be "<group>/<Kind>" or a core "<Kind>", e.g. "apps/Deployment" or "Service"`);
+        else if (pluralOf(groupKind(kind).group, groupKind(kind).kind, platform.customResources) === undefined) {
+          problem(
+            "kinds",
+            `kinds[${position}] is ${kind}, which Kubernetes ${KUBERNETES_VERSION} does not serve and customResources does not declare with its plural, so admission could not match it`,
+            'check the group and kind (core kinds have no group: "Service"), or declare the custom resource as { scope, plural }',
+          );
+        }
       });
     } else if (rule.on === "instance" || rule.on === "fleet") {
       if (typeof rule.check !== "function") problem("check", `an ${rule.on} rule's check is a function`);
