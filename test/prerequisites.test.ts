@@ -155,3 +155,16 @@ describe("apps wait for the component that provides what their secrets need", ()
     expect(wave("catalog-api")).toBeUndefined();
   });
 });
+
+describe("out/README.md's layout", () => {
+  it("names each path once, in a fleet that mixes engines: root.yaml says what it holds on each", async () => {
+    const planned = await plan({ root: makeProject(exampleStacks()).root, skipTypecheck: true });
+    const readme = planned.plan.files.find((f) => f.path === "README.md")!.content;
+    const layout = readme.slice(readme.indexOf("## Layout")).split("\n").filter((line) => line.startsWith("- `"));
+    const paths = layout.map((line) => line.slice(0, line.indexOf(" — ")));
+    expect(paths).toEqual([...new Set(paths)]);
+    const root = layout.find((line) => line.startsWith("- `clusters/<cluster>/root.yaml`"))!;
+    expect(root).toContain("on an Argo CD cluster");
+    expect(root).toContain("on a Flux cluster");
+  });
+});

@@ -88,7 +88,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     "## Layout",
     "",
     `- \`clusters/<cluster>/\` — what that cluster's ${engines.map((e) => e.title).join(" or ")} watches; bootstrap a cluster once with \`kubectl apply -k clusters/<cluster>\`.`,
-    ...engines.flatMap((engine) => engine.layout(platform)),
+    ...mergeLayout(engines.flatMap((engine) => engine.layout(platform))),
     "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by the engine.",
     ...(platform.components.length > 0
       ? ["- `clusters/<cluster>/components/<name>.yaml` — each platform component on the cluster: a pinned Helm chart, in the order its dependencies set."]
@@ -184,6 +184,21 @@ function admissionLine({ platform }: Model): string | undefined {
   if (engine === "none") return undefined;
   const kinds = engine === "kyverno" ? "a Kyverno ValidatingPolicy" : "a ValidatingAdmissionPolicy and its binding";
   return `- \`clusters/<cluster>/policies/<rule>.yaml\` — each policy rule in force on the cluster as ${kinds}: the same CEL that \`sluice check\` runs, enforced at admission in the teams' namespaces.`;
+}
+
+/**
+ * The engines' layout lines, one per path: in a mixed fleet both engines
+ * describe `clusters/<cluster>/root.yaml`, which is one file with one line,
+ * saying what it holds on each engine.
+ */
+function mergeLayout(lines: readonly string[]): string[] {
+  const byPath = new Map<string, string[]>();
+  for (const line of lines) {
+    const split = line.indexOf(" — ");
+    const head = line.slice(0, split);
+    byPath.set(head, [...(byPath.get(head) ?? []), line.slice(split + 3).replace(/\.$/, "")]);
+  }
+  return [...byPath].map(([head, parts]) => `${head} — ${parts.join("; ")}.`);
 }
 
 function cell(text: string): string {
