@@ -231,9 +231,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command("ci")
     .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
     .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
-    .action(async (target: "github" | "gitlab") => {
+    .option("--conformance", "also a job that applies the env repo to a kind cluster with --dry-run=server (needs Docker on the runner)")
+    .action(async (target: "github" | "gitlab", options: { conformance?: boolean }) => {
       const { ciTemplate } = await import("../ci/templates.js");
-      io.stdout(ciTemplate(target));
+      io.stdout(ciTemplate(target, { conformance: options.conformance === true }));
     });
 
   try {
