@@ -2,12 +2,20 @@ import { engineOf } from "../engines/index.js";
 import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
 import { apiGroup } from "../k8s/object.js";
 import type { Capability } from "../model/capabilities.js";
-import type { ClusterModel, Model } from "../model/model.js";
+import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import type { Prerequisite } from "../model/prerequisite.js";
 import type { RenderedObject } from "../model/rendered.js";
 import { own } from "../model/own.js";
 import { instanceNeeds } from "./instance-needs.js";
 import type { InstanceRef } from "./render.js";
+
+// Looked up for every instance of every cluster: once per model, not a scan of the apps each time.
+const appIndex = new WeakMap<Model, ReadonlyMap<string, AppModel>>();
+function appsByName(model: Model): ReadonlyMap<string, AppModel> {
+  let index = appIndex.get(model);
+  if (!index) appIndex.set(model, (index = new Map(model.apps.map((app) => [app.name, app]))));
+  return index;
+}
 
 /** An API group whose CRDs sluice knows, with the controller behind them. */
 interface Provider {
@@ -50,7 +58,8 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
   const { platform } = model;
   const engine = engineOf(cluster);
   const onCluster = instances.filter((i) => i.cluster === cluster.name);
-  const apps = onCluster.map((i) => model.apps.find((a) => a.name === i.app)!);
+  const byName = appsByName(model);
+  const apps = onCluster.map((i) => byName.get(i.app)!);
   const needs = apps.map((app) => ({ app, needs: instanceNeeds(platform, app, cluster) }));
 
   // apiVersion → kinds emitted for the cluster.
