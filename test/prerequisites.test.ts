@@ -123,8 +123,7 @@ describe("apps wait for the component that provides what their secrets need", ()
     expect(app.metadata.annotations?.["argocd.argoproj.io/sync-wave"]).toBe("1");
     const readme = files.get("README.md")!;
     expect(readme).toMatch(/\| sealed-secrets \| .* \| price-sync \|/);
-    expect(sections(readme).get("dev-1")).toContain("| controller | Sealed Secrets controller | — |");
-    expect(sections(readme).get("dev-1")).toMatch(/\| controller \| Sealed Secrets controller \|.*\| sealed-secrets \|/);
+    expect(sections(readme).get("dev-1")).toMatch(/\| controller \| Sealed Secrets controller \| `kube-system` \|.*\| sealed-secrets \|/);
     // payments declares its wait for external-secrets; search reads the store too and would wait anyway.
     expect(readme).toMatch(/\| external-secrets \| .* \| payments, search \|/);
   });

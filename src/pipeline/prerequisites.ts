@@ -74,8 +74,9 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
     if (n.autoscaled) add("autoscaling/v2", "HorizontalPodAutoscaler");
   }
 
-  const providedBy = (capability: Capability | undefined) =>
-    capability ? platform.components.find((c) => c.provides.includes(capability) && c.clusters.includes(cluster.name))?.name : undefined;
+  const providerOf = (capability: Capability | undefined) =>
+    capability ? platform.components.find((c) => c.provides.includes(capability) && c.clusters.includes(cluster.name)) : undefined;
+  const providedBy = (capability: Capability | undefined) => providerOf(capability)?.name;
   const list: Prerequisite[] = [];
   const push = (item: Prerequisite) => list.push(item);
 
@@ -100,7 +101,8 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
       controllers.add(provider.controller);
       // The engine's own controllers run in its namespace; the others wherever their install puts them.
       const engineGroup = group === "argoproj.io" ? engine.name === "argocd" : group.endsWith(".toolkit.fluxcd.io") && engine.name === "flux";
-      push({ what: "controller", name: provider.controller, ...(engineGroup ? { namespace: engine.namespace(platform) } : {}), why: provider.why, ...(component ? { component } : {}) });
+      const namespace = engineGroup ? engine.namespace(platform) : providerOf(provider.capability)?.namespace;
+      push({ what: "controller", name: provider.controller, ...(namespace ? { namespace } : {}), why: provider.why, ...(component ? { component } : {}) });
     }
     push({
       what: "CRDs",
@@ -111,9 +113,11 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
   }
   if (kinds.get("autoscaling/v2")?.has("HorizontalPodAutoscaler")) {
     const component = providedBy("metrics-server");
+    const namespace = providerOf("metrics-server")?.namespace;
     push({
       what: "controller",
       name: "metrics-server (the `metrics.k8s.io` API)",
+      ...(namespace ? { namespace } : {}),
       why: "the apps' HorizontalPodAutoscalers scale on CPU; without metrics they never scale",
       ...(component ? { component } : {}),
     });
