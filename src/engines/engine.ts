@@ -1,4 +1,5 @@
 import type { ClusterModel, EnvironmentModel, Ordering, PlatformModel } from "../model/model.js";
+import type { Prerequisite, PrerequisiteInput } from "../model/prerequisite.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import type { AdmissionEngine } from "../policy/policy.js";
@@ -44,4 +45,6 @@ export interface Engine {
   readonly keepNamespace: Readonly<Record<string, string>>;
   /** The env repo README's lines about this engine's files. */
   layout(platform: PlatformModel): string[];
+  /** What its objects on a cluster rely on that the env repo does not install: settings, flags, accounts, Secrets (see prerequisites.ts). */
+  prerequisites(input: PrerequisiteInput): Prerequisite[];
 }

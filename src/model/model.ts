@@ -1,5 +1,6 @@
 import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
+import type { Capability } from "./capabilities.js";
 import type { Origin } from "./origin.js";
 import type { PolicySettings } from "../policy/policy.js";
 import type { Settings } from "./settings-schema.js";
@@ -87,6 +88,8 @@ export interface ComponentModel {
   /** The clusters it runs on, sorted. */
   readonly clusters: readonly string[];
   readonly dependsOn: readonly string[];
+  /** What it installs that the output relies on (see capabilities.ts), sorted. */
+  readonly provides: readonly Capability[];
   readonly origin: Origin;
 }
 

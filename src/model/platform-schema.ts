@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capabilitySchema } from "./capabilities.js";
 import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
 import { quantity, settingsShape } from "./settings-schema.js";
@@ -143,6 +144,13 @@ export const componentSchema = z.strictObject({
   clusters: z.array(z.string()).min(1).optional(),
   /** Other components that must be ready first. */
   dependsOn: z.array(z.string()).optional(),
+  /**
+   * What it installs that sluice's output relies on: "external-secrets", "sealed-secrets",
+   * "metrics-server", "kyverno". Apps with an ExternalSecret (a SealedSecret) wait for the
+   * component that provides "external-secrets" ("sealed-secrets") on their cluster, and the env
+   * repo's Prerequisites name it. Default: the one its chart is named after, if any; `[]` for none.
+   */
+  provides: z.array(capabilitySchema).optional(),
 });
 
 export const clusterSchema = z.strictObject({

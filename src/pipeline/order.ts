@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../model/diagnostic.js";
-import type { AppModel, Dependency, Ordering, PlatformModel } from "../model/model.js";
+import type { Capability } from "../model/capabilities.js";
+import type { AppModel, ClusterModel, Dependency, Ordering, PlatformModel } from "../model/model.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
 
@@ -10,6 +11,8 @@ interface Node {
   readonly origin: Origin;
   /** The clusters it runs on. */
   readonly clusters: ReadonlySet<string>;
+  /** A component's capabilities (see capabilities.ts). */
+  readonly provides: readonly Capability[];
 }
 
 const key = (node: Dependency) => `${node.kind}:${node.name}`;
@@ -20,19 +23,36 @@ const key = (node: Dependency) => `${node.kind}:${node.name}`;
  * both), a component may wait only for components, what a node waits for must
  * run on every cluster the node runs on, and the graph has no cycle. Each
  * problem is reported at the `dependsOn` entry that declared it.
+ *
+ * Besides what is declared, an app waits on a cluster for the components
+ * there that provide what it needs there (`needs`: an ExternalSecret needs
+ * the operator, a SealedSecret the controller), so that its secrets can be
+ * read before its workload starts. These edges go from an app to a component
+ * only, and components never wait for apps: they cannot close a cycle.
  */
-export function orderFleet(platform: PlatformModel, apps: readonly AppModel[]): { order: Ordering; diagnostics: Diagnostic[] } {
+export function orderFleet(
+  platform: PlatformModel,
+  apps: readonly AppModel[],
+  needs: (app: AppModel, cluster: ClusterModel) => readonly Capability[] = () => [],
+): { order: Ordering; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, Node>();
   const byName = new Map<string, Node>();
   for (const component of platform.components) {
-    const node: Node = { kind: "component", name: component.name, dependsOn: component.dependsOn, origin: component.origin, clusters: new Set(component.clusters) };
+    const node: Node = {
+      kind: "component",
+      name: component.name,
+      dependsOn: component.dependsOn,
+      origin: component.origin,
+      clusters: new Set(component.clusters),
+      provides: component.provides,
+    };
     nodes.set(key(node), node);
     byName.set(node.name, node);
   }
   for (const app of apps) {
     const clusters = new Set(platform.clusters.filter((c) => own(app.release, c.wave) !== undefined).map((c) => c.name));
-    const node: Node = { kind: "app", name: app.name, dependsOn: app.dependsOn, origin: app.origin, clusters };
+    const node: Node = { kind: "app", name: app.name, dependsOn: app.dependsOn, origin: app.origin, clusters, provides: [] };
     if (byName.has(app.name)) {
       diagnostics.push({
         code: "validate/name-taken",
@@ -84,6 +104,28 @@ export function orderFleet(platform: PlatformModel, apps: readonly AppModel[]): 
     edges.set(key(node), list);
   }
 
+  // app key → cluster → the components it waits for there because it needs what they provide.
+  const implicit = new Map<string, Map<string, Node[]>>();
+  const components = [...nodes.values()].filter((node) => node.kind === "component");
+  for (const app of apps) {
+    const node = nodes.get(key({ kind: "app", name: app.name }));
+    if (!node || components.length === 0) continue;
+    const byCluster = new Map<string, Node[]>();
+    for (const cluster of platform.clusters) {
+      if (!node.clusters.has(cluster.name)) continue;
+      const wanted = needs(app, cluster);
+      const providers = components.filter((c) => c.clusters.has(cluster.name) && c.provides.some((capability) => wanted.includes(capability)));
+      if (providers.length > 0) byCluster.set(cluster.name, providers);
+    }
+    if (byCluster.size > 0) implicit.set(key(node), byCluster);
+  }
+  /** What a node waits for on a cluster: what it declared that runs there, and what it needs there. */
+  const targetsOn = (cluster: string, node: Node): Node[] => {
+    const declared = (edges.get(key(node)) ?? []).map(({ target }) => target).filter((target) => target.clusters.has(cluster));
+    const needed = (implicit.get(key(node))?.get(cluster) ?? []).filter((target) => !declared.includes(target));
+    return [...declared, ...needed];
+  };
+
   // A cycle, reported once, at the entry that closes it, naming every member.
   const state = new Map<string, "visiting" | "done">();
   const path: Node[] = [];
@@ -114,7 +156,7 @@ export function orderFleet(platform: PlatformModel, apps: readonly AppModel[]): 
     if (known !== undefined) return known;
     if (depth > nodes.size) return 0; // a cycle, already reported
     let wave = 0;
-    for (const { target } of edges.get(key(node)) ?? []) if (target.clusters.has(cluster)) wave = Math.max(wave, waveOf(cluster, target, depth + 1) + 1);
+    for (const target of targetsOn(cluster, node)) wave = Math.max(wave, waveOf(cluster, target, depth + 1) + 1);
     waves.set(id, wave);
     return wave;
   };
@@ -123,11 +165,14 @@ export function orderFleet(platform: PlatformModel, apps: readonly AppModel[]): 
       const node = nodes.get(key(dependency));
       return node ? waveOf(cluster, node) : 0;
     },
-    dependencies: (cluster, dependency) =>
-      (edges.get(key(dependency)) ?? [])
-        .filter(({ target }) => target.clusters.has(cluster))
-        .map(({ target }) => ({ kind: target.kind, name: target.name }))
-        .sort((a, b) => (key(a) < key(b) ? -1 : 1)),
+    dependencies: (cluster, dependency) => {
+      const node = nodes.get(key(dependency));
+      return node
+        ? targetsOn(cluster, node)
+            .map((target) => ({ kind: target.kind, name: target.name }))
+            .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+        : [];
+    },
   };
   return { order, diagnostics };
 }

@@ -86,6 +86,29 @@ export function resolveSecrets(
   return { value: { env, secretEnv, envFrom, secretFiles, secrets } };
 }
 
+/**
+ * The names of the secrets merged settings use (env, envFrom, secretFiles):
+ * the same uses resolveSecrets renders, for callers that need only which
+ * secrets an instance has (instance-needs.ts), not their keys.
+ */
+export function usedSecretNames(merged: Pick<Settings, "env" | "envFrom" | "secretFiles">): string[] {
+  const names = new Set<string>();
+  for (const value of Object.values(merged.env ?? {})) if (typeof value !== "string") names.add(value.secret);
+  for (const whole of merged.envFrom ?? []) names.add(whole.secret);
+  for (const whole of Object.values(merged.secretFiles ?? {})) names.add(whole.secret);
+  return [...names].sort();
+}
+
+/** The store an external secret reads: its own, the merged `secretStore`, or the platform's only one. */
+export function storeNameOf(
+  declared: Extract<SecretSourceInput, { provider: "external-secrets" }>,
+  merged: Pick<Settings, "secretStore">,
+  platform: PlatformModel,
+): string | undefined {
+  const stores = Object.keys(platform.secrets.stores);
+  return declared.store ?? merged.secretStore ?? (stores.length === 1 ? stores[0] : undefined);
+}
+
 interface SourceContext {
   readonly name: string;
   readonly keys: ReadonlySet<string>;
@@ -106,7 +129,7 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
   switch (declared.provider) {
     case "external-secrets": {
       const stores = Object.keys(platform.secrets.stores).sort();
-      const storeName = declared.store ?? merged.secretStore ?? (stores.length === 1 ? stores[0] : undefined);
+      const storeName = storeNameOf(declared, merged, platform);
       const store = storeName === undefined ? undefined : own(platform.secrets.stores, storeName);
       if (storeName === undefined || !store) {
         diagnostics.push({

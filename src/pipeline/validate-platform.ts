@@ -5,6 +5,7 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import { platformSchema, type PlatformInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
+import { chartCapabilities } from "../model/capabilities.js";
 import { gitOpsKind, scopeOf } from "./validate-objects.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
@@ -260,6 +261,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
         environmentValues: Object.fromEntries(Object.entries(component.environments ?? {}).map(([env, { values }]) => [env, values])),
         clusters: [...(component.clusters ?? Object.keys(input.clusters))].sort(),
         dependsOn: [...(component.dependsOn ?? [])],
+        provides: [...new Set(component.provides ?? chartCapabilities(component.chart))].sort(),
         origin: at("components", name),
       }))
       .sort(byName),

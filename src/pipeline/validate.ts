@@ -5,6 +5,7 @@ import { pinpointAll } from "./locate.js";
 import type { Rule } from "../policy/rule.js";
 import { validateRules } from "../policy/validate-rules.js";
 import { validateApps } from "./validate-apps.js";
+import { instanceNeeds, neededCapabilities } from "./instance-needs.js";
 import { orderFleet } from "./order.js";
 import { validatePlatform } from "./validate-platform.js";
 import { validateSopsFiles } from "./validate-sops.js";
@@ -30,7 +31,7 @@ export function validate(root: string, loaded: LoadedStacks, builtInRules: reado
   }
   const sops = validateSopsFiles(root, { platform, apps: apps.apps });
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
-  const ordered = orderFleet(platform, apps.apps);
+  const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
   if (ordered.diagnostics.length > 0) throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", pinpointAll(root, ordered.diagnostics));
   return { platform, apps: apps.apps, files: loaded.files, order: ordered.order };
 }

@@ -48,9 +48,10 @@ export interface PublishResult {
  * source is older than the one the branch was last published from stops
  * (that change is already in), and one from a source that does not contain
  * it fails loudly: two publishes racing for a branch both land, in order, or
- * one fails, and no published change is ever undone. A branch named `<name>-next` also gets a `hydrator.metadata`
- * file for Argo CD's Source Hydrator. Commits are signed when git is set up
- * to sign (commit.gpgsign).
+ * one fails, and no published change is ever undone. A branch named `<name>-next` also gets a root
+ * `hydrator.metadata` file, the one GitOps Promoter reads: GitOps-Promoter-compatible, not Source
+ * Hydrator output (Argo CD's hydrator also writes one, and a README, into every hydrated path).
+ * Commits are signed when git is set up to sign (commit.gpgsign).
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = path.resolve(options.root ?? ".");

@@ -7,6 +7,7 @@ import type { ResolvedApp } from "../../model/resolved.js";
 import type { AdmissionEngine } from "../../policy/policy.js";
 import type { ClusterInput, Engine } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
+import { argoCdPrerequisites } from "./prerequisites.js";
 
 /**
  * Each cluster runs its own Argo CD, which deploys into the cluster it runs
@@ -84,6 +85,7 @@ export const argoCd: Engine = {
     sources,
   }),
   decryptsSops: false,
+  prerequisites: argoCdPrerequisites,
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
   keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },

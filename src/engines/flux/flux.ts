@@ -6,6 +6,7 @@ import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import type { ClusterInput, Engine } from "../engine.js";
 import { renderFluxComponents } from "./components.js";
+import { fluxPrerequisites } from "./prerequisites.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
 
@@ -96,6 +97,7 @@ export const flux: Engine = {
   renderCluster,
   renderApp: (platform, app, sources) => ({ path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`, object: kustomization(platform, app), origin: app.origin, sources }),
   decryptsSops: true,
+  prerequisites: fluxPrerequisites,
   // The root applies Namespaces before what is in them by itself.
   beforeApps: {},
   keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },
