@@ -89,7 +89,7 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
   const groups = new Map<string, string[]>();
   for (const [apiVersion, names] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const builtIn = own(BUILTIN_KINDS, apiVersion);
-    const custom = [...names].filter((kind) => !builtIn?.includes(kind)).sort();
+    const custom = [...names].filter((kind) => !(builtIn && Object.hasOwn(builtIn, kind))).sort();
     if (custom.length > 0) groups.set(apiVersion, custom);
   }
   const controllers = new Set<string>();
