@@ -1,0 +1,121 @@
+/**
+ * Issue 16, the Argo CD / Flux / output defects: what each engine's objects
+ * must carry for a real controller to do what the stacks say — Flux
+ * HelmReleases that can install and retry, revisions Flux can resolve,
+ * Applications that retry and regenerate only on their own changes, tenant
+ * sources that hold only what the tenant reads, sealed ciphertext the
+ * controller can open, labels on generated Secrets, and caller ports.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { synth } from "sluice";
+import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { edit, failsAt } from "./helpers/stack-edit.js";
+
+let base: Project;
+beforeAll(async () => {
+  base = makeProject(exampleStacks());
+  await synth({ root: base.root });
+});
+
+const copy = () => copyProject(base);
+
+/** Parsed YAML, asserted field by field. */
+function objects(p: Project, file: string): any[] {
+  return parseAllDocuments(p.read(file)).map((doc) => doc.toJS());
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+describe("Flux HelmReleases", () => {
+  it("run as helm-controller, keep Helm's records in the release's namespace, and retry a failed install or upgrade", () => {
+    for (const component of ["external-secrets", "ingress-nginx"]) {
+      const release = objects(base, `out/components/${component}/prod-ap-1/manifest.yaml`).find((o) => o.kind === "HelmRelease");
+      // With --default-service-account=default and no account of its own, it would run as flux-system:default, which may do nothing.
+      expect(release.spec.serviceAccountName).toBe("helm-controller");
+      expect(release.spec.storageNamespace).toBe(release.spec.targetNamespace);
+      expect(release.spec.storageNamespace).toBe(component);
+      expect(release.spec.install.remediation.retries).toBeGreaterThan(0);
+      expect(release.spec.upgrade.remediation.retries).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("an environment's revision on Flux", () => {
+  const pin = (p: Project, revision: string) =>
+    edit(p, "stacks/platform.ts", "      // Nothing is deleted in production", `      revision: "${revision}",\n      // Nothing is deleted in production`);
+
+  it("a plain name (a tag or a branch?) is refused at its line on a fleet with a Flux cluster in that environment", async () => {
+    const p = copy();
+    pin(p, "prod-2026-11-20");
+    const d = await failsAt(p, "validate/flux-revision", "stacks/platform.ts", 'revision: "prod-2026-11-20"');
+    expect(d.message).toContain("prod-ap-1");
+    expect(d.hint).toContain('"refs/tags/prod-2026-11-20"');
+    expect(d.hint).toContain('"refs/heads/prod-2026-11-20"');
+  });
+
+  it("a full reference is followed as written: ref.name on Flux, targetRevision on Argo CD", async () => {
+    const p = copy();
+    pin(p, "refs/tags/prod-2026-11-20");
+    await synth({ root: p.root, skipTypecheck: true });
+    const [source] = objects(p, "out/clusters/prod-ap-1/root.yaml");
+    expect(source.spec.ref).toEqual({ name: "refs/tags/prod-2026-11-20" });
+    for (const tenant of ["payments", "storefront"]) {
+      expect(objects(p, `out/clusters/prod-ap-1/tenants/${tenant}.yaml`).find((o) => o.kind === "GitRepository").spec.ref).toEqual({ name: "refs/tags/prod-2026-11-20" });
+    }
+    expect(objects(p, "out/clusters/prod-us-1/apps/payments.yaml")[0].spec.source.targetRevision).toBe("refs/tags/prod-2026-11-20");
+  });
+
+  it("Argo CD resolves a plain name as a branch or a tag: a fleet without Flux in that environment keeps it", async () => {
+    const p = copy();
+    pin(p, "prod-2026-11-20");
+    edit(p, "stacks/platform.ts", '      engine: "flux",\n', "");
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(objects(p, "out/clusters/prod-ap-1/root.yaml")[0].spec.source.targetRevision).toBe("prod-2026-11-20");
+  });
+});
+
+describe("a Flux tenant's source", () => {
+  /** The out/ files git keeps under the GitRepository's ignore rules: git's own reading of them. */
+  function kept(ignore: string): string[] {
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "sluice-ignore-"));
+    try {
+      fs.cpSync(path.join(base.root, "out"), dir, { recursive: true });
+      git(dir, "init", "--quiet");
+      fs.writeFileSync(path.join(dir, ".git/info/exclude"), ignore);
+      return git(dir, "ls-files", "--others", "--exclude-standard").trim().split("\n").filter(Boolean).sort();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("holds exactly the directories of the team's apps on that cluster", () => {
+    for (const [team, apps] of [
+      ["storefront", ["catalog-api", "checkout-web", "search"]],
+      ["payments", ["payments"]],
+    ] as const) {
+      const source = objects(base, `out/clusters/prod-ap-1/tenants/${team}.yaml`).find((o) => o.kind === "GitRepository");
+      const expected = Object.keys(base.tree()).filter((file) => apps.some((app) => file.startsWith(`apps/${app}/prod-ap-1/`)));
+      expect(expected.length).toBe(apps.length);
+      expect(kept(source.spec.ignore)).toEqual(expected.sort());
+    }
+  });
+
+  it("every path a team's Kustomization reads is in its source", () => {
+    const source = objects(base, "out/clusters/prod-ap-1/tenants/storefront.yaml").find((o) => o.kind === "GitRepository");
+    const files = kept(source.spec.ignore);
+    for (const app of ["catalog-api", "checkout-web", "search"]) {
+      const [kustomization] = objects(base, `out/clusters/prod-ap-1/apps/${app}.yaml`);
+      const dir = kustomization.spec.path.replace(/^\.\//, "");
+      expect(files.some((file) => file.startsWith(`${dir}/`)), dir).toBe(true);
+    }
+  });
+});
