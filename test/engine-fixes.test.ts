@@ -83,6 +83,59 @@ describe("an environment's revision on Flux", () => {
   });
 });
 
+describe("Argo CD Applications", () => {
+  const applications = () =>
+    fs
+      .readdirSync(path.join(base.root, "out/clusters"))
+      .filter((cluster) => cluster !== "prod-ap-1")
+      .flatMap((cluster) =>
+        ["apps", "components"].flatMap((dir) =>
+          fs
+            .readdirSync(path.join(base.root, "out/clusters", cluster, dir))
+            .filter((f) => f !== "kustomization.yaml")
+            .map((f) => objects(base, `out/clusters/${cluster}/${dir}/${f}`)[0]),
+        ),
+      );
+
+  it("retry a failed sync with a backoff, instead of waiting for the next commit", () => {
+    const all = [...applications(), objects(base, "out/clusters/dev-1/root.yaml")[0]];
+    expect(all.length).toBeGreaterThan(20);
+    for (const app of all) {
+      expect(app.spec.syncPolicy.retry, app.metadata.name).toEqual({ limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "10m" }, refresh: true });
+    }
+  });
+
+  it("regenerate their manifests only when their own directory changes", () => {
+    const apps = applications().filter((app) => app.spec.source.path !== undefined);
+    expect(apps.length).toBeGreaterThan(15);
+    for (const app of [...apps, objects(base, "out/clusters/dev-1/root.yaml")[0]]) {
+      // Relative to spec.source.path: the app's own rendered directory.
+      expect(app.metadata.annotations["argocd.argoproj.io/manifest-generate-paths"], app.metadata.name).toBe(".");
+    }
+  });
+
+  it("out/README.md says how long each engine waits for what an app depends on, and how an OCI chart is pinned", async () => {
+    const readme = base.read("out/README.md");
+    expect(readme).toContain('On Argo CD, "waited for by" holds when the root syncs the Applications in their sync waves');
+    expect(readme).toContain("Flux checks `dependsOn` on every reconcile.");
+    const p = copy();
+    edit(
+      p,
+      "stacks/platform.ts",
+      'chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },',
+      `chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0", digest: "sha256:${"ab".repeat(32)}" },`,
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/README.md")).toContain("An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux.");
+  });
+
+  it("no object anywhere carries an empty annotations map", () => {
+    const files = base.tree();
+    const empty = Object.keys(files).filter((file) => /^\s*annotations: \{\}$/m.test(files[file]!));
+    expect(empty).toEqual([]);
+  });
+});
+
 describe("a Flux tenant's source", () => {
   /** The out/ files git keeps under the GitRepository's ignore rules: git's own reading of them. */
   function kept(ignore: string): string[] {
