@@ -6,6 +6,7 @@
  * sources that hold only what the tenant reads, sealed ciphertext the
  * controller can open, labels on generated Secrets, and caller ports.
  */
+import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -170,5 +171,46 @@ describe("a Flux tenant's source", () => {
       const dir = kustomization.spec.path.replace(/^\.\//, "");
       expect(files.some((file) => file.startsWith(`${dir}/`)), dir).toBe(true);
     }
+  });
+});
+
+describe("sealed ciphertext", () => {
+  const sealed = (bytes: Buffer) => bytes.toString("base64");
+  const layout = (wrapped: number, rest: number) => {
+    const bytes = Buffer.concat([Buffer.alloc(2), randomBytes(wrapped + rest)]);
+    bytes.writeUInt16BE(wrapped, 0);
+    return bytes;
+  };
+  const replaceCipher = (p: Project, value: string) => {
+    const text = p.read("stacks/price-sync.ts");
+    const cipher = /"(Ag[A-Za-z0-9+/=]{300,})"/.exec(text)![1]!;
+    edit(p, "stacks/price-sync.ts", `"client.pem":\n            "${cipher}"`, `"client.pem": "${value}"`);
+  };
+
+  it.each([
+    // The example's value before issue 16: 131 characters, not padded base64, far too short.
+    ["the old example's value", "AgBqbZmeOS3M7HfTVgUIKbB33DlvY3/lKsZ2CudllbnCLXWqg62VZE5svT18cg48l9ZtU9d+0TTtlC4qJB546ByeD+ncPY6EqxEWa7kCWof3ypMS4SumNzKvskBKwXX1ts9", /not padded base64/],
+    ["base64 too short for any RSA-wrapped key", sealed(randomBytes(200)), /decodes to 200 bytes/],
+    ["a wrapped key of an impossible length", sealed(layout(100, 400)), /wrapped key of 100 bytes/],
+    ["a value cut short after its wrapped key", sealed(layout(512, 4)), /cut short/],
+    ["base64 with stray bits", `${sealed(layout(512, 103)).slice(0, -2)}B=`, /stray bits/],
+  ])("%s is refused at its line, with how to seal it again", async (_name, value, why) => {
+    const p = copy();
+    replaceCipher(p, value);
+    const d = await failsAt(p, "validate/invalid", "stacks/price-sync.ts", value.slice(0, 40));
+    expect(d.message).toMatch(why);
+    expect(d.message).toMatch(/kubeseal --raw/);
+    expect(d.hint).toMatch(/kubeseal --raw --namespace <namespace> --name <app>-<name>/);
+  });
+
+  it.each([
+    ["2048-bit", 256],
+    ["4096-bit", 512],
+  ])("ciphertext as kubeseal writes it for a %s key passes", async (_name, wrapped) => {
+    const p = copy();
+    const value = sealed(layout(wrapped, 16 + 900));
+    replaceCipher(p, value);
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain(value);
   });
 });
