@@ -214,3 +214,25 @@ describe("sealed ciphertext", () => {
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain(value);
   });
 });
+
+describe("labels", () => {
+  it("the Secret a SealedSecret unseals to gets the recommended labels from its template", () => {
+    const sealedSecret = objects(base, "out/apps/price-sync/dev-1/manifest.yaml").find((o) => o.kind === "SealedSecret");
+    expect(sealedSecret.spec.template.metadata.labels).toEqual({
+      "app.kubernetes.io/instance": "price-sync",
+      "app.kubernetes.io/managed-by": "sluice",
+      "app.kubernetes.io/name": "price-sync",
+      "app.kubernetes.io/part-of": "storefront",
+    });
+  });
+
+  it("part-of is the team's system by default, not the app's own name; partOf names another", async () => {
+    const deployment = objects(base, "out/apps/catalog-api/dev-1/manifest.yaml").find((o) => o.kind === "Deployment");
+    expect(deployment.metadata.labels["app.kubernetes.io/part-of"]).toBe("storefront");
+    expect(objects(base, "out/clusters/dev-1/apps/catalog-api.yaml")[0].metadata.labels["app.kubernetes.io/part-of"]).toBe("storefront");
+    const p = copy();
+    edit(p, "stacks/catalog-api.ts", '  team: "storefront",', '  team: "storefront",\n  partOf: "shop",');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(objects(p, "out/apps/catalog-api/dev-1/manifest.yaml").find((o) => o.kind === "Deployment").metadata.labels["app.kubernetes.io/part-of"]).toBe("shop");
+  });
+});

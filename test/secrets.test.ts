@@ -67,7 +67,7 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     const objects = objectsIn(base, "out/apps/price-sync/dev-1/manifest.yaml");
     const sealed = find(objects, "SealedSecret");
     const pod = find(objects, "Deployment").spec.template.spec;
-    expect(sealed.spec.template.metadata).toEqual({ name: "price-sync-feed-client", namespace: "storefront-jobs" });
+    expect(sealed.spec.template.metadata).toMatchObject({ name: "price-sync-feed-client", namespace: "storefront-jobs" });
     expect(pod.volumes).toEqual([{ name: "price-sync-feed-client", secret: { secretName: sealed.spec.template.metadata.name } }]);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: "price-sync-feed-client", mountPath: "/etc/price-sync/feed-client", readOnly: true }]);
     // Each cluster has its own ciphertext.

@@ -56,7 +56,11 @@ export const appSchema = z.strictObject({
   release: z.record(z.string(), release),
   /** One of the team's namespaces. Default: the team's first namespace. */
   namespace: dnsLabel.optional(),
-  /** `app.kubernetes.io/part-of`. Default: the app's name. */
+  /**
+   * `app.kubernetes.io/part-of`: the larger application (system) this app is
+   * one part of, as Kubernetes' recommended labels mean it. Default: the
+   * team's name, whose apps are taken as one system.
+   */
   partOf: dnsLabel.optional(),
   /** Environment → overrides of any workload setting, for every cluster of that environment. */
   environments: z.record(z.string(), settingsSchema).optional(),

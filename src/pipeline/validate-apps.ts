@@ -203,7 +203,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       team: spec.team,
       image,
       namespace,
-      partOf: partOf ?? app.name,
+      partOf: partOf ?? spec.team,
       release: Object.fromEntries(platform.waves.filter((w) => Object.hasOwn(release, w.name)).map((w) => [w.name, release[w.name]!])),
       settings,
       environmentOverrides: environments ?? {},
