@@ -236,3 +236,34 @@ describe("labels", () => {
     expect(objects(p, "out/apps/catalog-api/dev-1/manifest.yaml").find((o) => o.kind === "Deployment").metadata.labels["app.kubernetes.io/part-of"]).toBe("shop");
   });
 });
+
+describe("caller ports", () => {
+  it("each caller reaches only the ports it names: payments' API from the storefront, its metrics from monitoring", () => {
+    const policy = objects(base, "out/apps/payments/dev-1/manifest.yaml").find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers");
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "storefront" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout-web" } } }],
+        ports: [{ protocol: "TCP", port: "http" }],
+      },
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: "metrics" }] },
+    ]);
+  });
+
+  it("a caller that names no ports may use every port of the app", async () => {
+    const p = copy();
+    edit(p, "stacks/payments.ts", '{ app: "checkout-web", ports: ["http"] }', '"checkout-web"');
+    await synth({ root: p.root, skipTypecheck: true });
+    const policy = objects(p, "out/apps/payments/dev-1/manifest.yaml").find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers");
+    expect(policy.spec.ingress[0].ports).toEqual([
+      { protocol: "TCP", port: "http" },
+      { protocol: "TCP", port: "metrics" },
+    ]);
+  });
+
+  it("a port the app does not declare is refused at the caller's entry", async () => {
+    const p = copy();
+    edit(p, "stacks/payments.ts", 'ports: ["metrics"] }', 'ports: ["metric"] }');
+    const d = await failsAt(p, "resolve/caller-port", "stacks/payments.ts", 'ports: ["metric"]');
+    expect(d.hint).toContain("http, metrics");
+  });
+});

@@ -221,7 +221,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
           },
         ]),
       ),
-      callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { namespace: caller.namespace })),
+      callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { ...caller, ...(caller.ports ? { ports: [...caller.ports] } : {}) })),
       dependsOn: [...(dependsOn ?? [])],
       origin: app.origin,
     },
