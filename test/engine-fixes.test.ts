@@ -14,6 +14,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { synth } from "sluice";
+import { onlyPaths } from "../src/engines/flux/source.js";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, failsAt } from "./helpers/stack-edit.js";
 
@@ -138,11 +139,16 @@ describe("Argo CD Applications", () => {
 });
 
 describe("a Flux tenant's source", () => {
-  /** The out/ files git keeps under the GitRepository's ignore rules: git's own reading of them. */
-  function kept(ignore: string): string[] {
+  /** The files of a tree (default: the example's out/) git keeps under the GitRepository's ignore rules: git's own reading of them. */
+  function kept(ignore: string, files?: readonly string[]): string[] {
     const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "sluice-ignore-"));
     try {
-      fs.cpSync(path.join(base.root, "out"), dir, { recursive: true });
+      if (files) {
+        for (const file of files) {
+          fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+          fs.writeFileSync(path.join(dir, file), "x\n");
+        }
+      } else fs.cpSync(path.join(base.root, "out"), dir, { recursive: true });
       git(dir, "init", "--quiet");
       fs.writeFileSync(path.join(dir, ".git/info/exclude"), ignore);
       return git(dir, "ls-files", "--others", "--exclude-standard").trim().split("\n").filter(Boolean).sort();
@@ -161,6 +167,19 @@ describe("a Flux tenant's source", () => {
       expect(expected.length).toBe(apps.length);
       expect(kept(source.spec.ignore)).toEqual(expected.sort());
     }
+  });
+
+  it("keeps deeper directories, below envRepo.path, and nothing beside them", () => {
+    const tree = ["README.md", "deploy/README.md", "deploy/k8s/clusters/c1/root.yaml", "deploy/other/x.yaml"];
+    for (const app of ["a", "b", "x"]) for (const cluster of ["c1", "c2"]) tree.push(`deploy/k8s/apps/${app}/${cluster}/manifest.yaml`, `deploy/k8s/apps/${app}/${cluster}/s.sops.yaml`);
+    expect(kept(onlyPaths(["./deploy/k8s/apps/b/c1", "./deploy/k8s/apps/a/c1"]), tree)).toEqual([
+      "deploy/k8s/apps/a/c1/manifest.yaml",
+      "deploy/k8s/apps/a/c1/s.sops.yaml",
+      "deploy/k8s/apps/b/c1/manifest.yaml",
+      "deploy/k8s/apps/b/c1/s.sops.yaml",
+    ]);
+    // A team with no app on the cluster: its source holds nothing.
+    expect(kept(onlyPaths([]), tree)).toEqual([]);
   });
 
   it("every path a team's Kustomization reads is in its source", () => {
