@@ -103,7 +103,7 @@ describe("Argo CD Applications", () => {
     const all = [...applications(), objects(base, "out/clusters/dev-1/root.yaml")[0]];
     expect(all.length).toBeGreaterThan(20);
     for (const app of all) {
-      expect(app.spec.syncPolicy.retry, app.metadata.name).toEqual({ limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "10m" }, refresh: true });
+      expect(app.spec.syncPolicy.retry, app.metadata.name).toEqual({ limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } });
     }
   });
 

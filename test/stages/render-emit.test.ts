@@ -68,7 +68,7 @@ describe("render", () => {
       metadata: { finalizers?: string[] };
     };
     expect(app.spec.source.path).toBe("apps/web/dev-1");
-    const retry = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "10m" }, refresh: true };
+    const retry = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } };
     expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, retry });
     expect(app.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
     const prodApp = rendered.objects.find((o) => o.path === "clusters/prod-1/apps/web.yaml")!.object as typeof app;
