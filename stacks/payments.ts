@@ -7,7 +7,8 @@ export default platform.app("payments", {
   image: "registry.example.com/payments/api",
   release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
   ports: { http: 8080, metrics: 9090 },
-  callers: ["checkout-web", { namespace: "monitoring" }],
+  // The storefront calls the API, the monitoring namespace scrapes the metrics, neither the other port.
+  callers: [{ app: "checkout-web", ports: ["http"] }, { namespace: "monitoring", ports: ["metrics"] }],
   // Its database credentials come through the External Secrets operator.
   dependsOn: ["external-secrets"],
   env: {

@@ -19,7 +19,9 @@ export interface ExternalSecret extends KubernetesObject {
  * owns. Keys read one by one are fetched property by property; a secret used
  * whole (envFrom, files) is extracted with every property it has. The
  * workload refers to the Secret, never to the store's key, so rotating the
- * key in the store, or moving it, changes this object alone.
+ * key in the store, or moving it, changes this object alone. The operator
+ * copies this object's labels (the recommended ones, set on every object of
+ * the app) onto the Secret it writes.
  */
 export function externalSecret(secret: ResolvedSecret): ExternalSecret | undefined {
   const { source } = secret;

@@ -1,4 +1,4 @@
-import type { KubernetesObject, ResolvedApp, ResolvedSecret } from "../../src/index.js";
+import { recommendedLabels, type KubernetesObject, type ResolvedApp, type ResolvedSecret } from "../../src/index.js";
 
 /** The fields of `bitnami.com/v1alpha1` SealedSecret that sluice writes (see the controller's CRD). */
 export interface SealedSecret extends KubernetesObject {
@@ -6,7 +6,7 @@ export interface SealedSecret extends KubernetesObject {
   kind: "SealedSecret";
   spec: {
     encryptedData: Record<string, string>;
-    template: { metadata: { name: string; namespace: string }; type: "Opaque" };
+    template: { metadata: { name: string; namespace: string; labels: Record<string, string> }; type: "Opaque" };
   };
 }
 
@@ -15,7 +15,9 @@ export interface SealedSecret extends KubernetesObject {
  * ciphertext its author sealed for this cluster. The controller's default
  * (strict) scope binds ciphertext to a name and namespace, so the README
  * tells authors which ones: "<app>-<name>" in the app's namespace. sluice
- * only copies the ciphertext; it never holds a key to open it.
+ * only copies the ciphertext; it never holds a key to open it. The Secret
+ * gets its metadata from the template alone (the SealedSecret's own labels
+ * are not copied), so the recommended labels go there too.
  */
 export function sealedSecret(app: ResolvedApp, secret: ResolvedSecret): SealedSecret | undefined {
   const { source } = secret;
@@ -27,7 +29,7 @@ export function sealedSecret(app: ResolvedApp, secret: ResolvedSecret): SealedSe
     metadata: { name: secret.secretName, annotations: { "argocd.argoproj.io/sync-wave": "-1" } },
     spec: {
       encryptedData,
-      template: { metadata: { name: secret.secretName, namespace: app.namespace }, type: "Opaque" },
+      template: { metadata: { name: secret.secretName, namespace: app.namespace, labels: recommendedLabels(app) }, type: "Opaque" },
     },
   } satisfies SealedSecret;
 }

@@ -12,6 +12,8 @@ export interface ClusterInput {
   /** The admission policies the cluster gets (the root must be allowed to apply them). */
   readonly admission: AdmissionEngine;
   readonly order: Ordering;
+  /** The apps that run on the cluster, with their teams (what each team's tenant reads). */
+  readonly apps: readonly { readonly name: string; readonly team: string }[];
 }
 
 /**

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { dnsLabel } from "./names.js";
 import { parseRelease } from "./release.js";
 import { allowLiteralsSchema, ruleId, waiverReason } from "./platform-schema.js";
-import { settingsSchema, settingsShape } from "./settings-schema.js";
+import { portName, settingsSchema, settingsShape } from "./settings-schema.js";
+
+/** The ports a caller may use, by the app's port names. Default: every port of the app. */
+const callerPorts = z.array(portName).min(1, { message: "name at least one port, or leave ports out for all of them" }).optional();
 
 /**
  * An image repository with no tag or digest: the tag comes from the app's
@@ -56,7 +59,11 @@ export const appSchema = z.strictObject({
   release: z.record(z.string(), release),
   /** One of the team's namespaces. Default: the team's first namespace. */
   namespace: dnsLabel.optional(),
-  /** `app.kubernetes.io/part-of`. Default: the app's name. */
+  /**
+   * `app.kubernetes.io/part-of`: the larger application (system) this app is
+   * one part of, as Kubernetes' recommended labels mean it. Default: the
+   * team's name, whose apps are taken as one system.
+   */
   partOf: dnsLabel.optional(),
   /** Environment → overrides of any workload setting, for every cluster of that environment. */
   environments: z.record(z.string(), settingsSchema).optional(),
@@ -82,10 +89,20 @@ export const appSchema = z.strictObject({
     .optional(),
   /**
    * Who may call the app on its ports: other apps by name, or whole
-   * namespaces ({ namespace: "ingress-nginx" }). Everything else is refused
-   * by the namespace's default-deny NetworkPolicy.
+   * namespaces ({ namespace: "ingress-nginx" }), on every port of the app;
+   * or on some ports only ({ app: "checkout-web", ports: ["http"] },
+   * { namespace: "monitoring", ports: ["metrics"] }). Everything else is
+   * refused by the namespace's default-deny NetworkPolicy.
    */
-  callers: z.array(z.union([dnsLabel, z.strictObject({ namespace: dnsLabel })])).optional(),
+  callers: z
+    .array(
+      z.union([
+        dnsLabel,
+        z.strictObject({ app: dnsLabel, ports: callerPorts }),
+        z.strictObject({ namespace: dnsLabel, ports: callerPorts }),
+      ]),
+    )
+    .optional(),
   /**
    * Apps and platform components that must be ready before this app is
    * synced, by name: Flux `dependsOn`, Argo CD sync waves.

@@ -165,8 +165,8 @@ export interface Waiver {
   readonly origin: Origin;
 }
 
-/** Who may call an app: another app, or every pod of a namespace. */
-export type Caller = { readonly app: string } | { readonly namespace: string };
+/** Who may call an app: another app, or every pod of a namespace; on the ports named (all of the app's when none are). */
+export type Caller = ({ readonly app: string } | { readonly namespace: string }) & { readonly ports?: readonly string[] };
 
 export interface AppModel {
   readonly name: string;

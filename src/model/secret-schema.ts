@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sealedCiphertextProblem } from "../secrets/sealed-ciphertext.js";
 import { dnsLabel } from "./names.js";
 
 /**
@@ -38,10 +39,17 @@ const externalSecretSchema = z.strictObject({
 
 /**
  * `kubeseal --raw` prints base64 of the sealed bytes; anything else (a
- * plaintext value pasted by mistake above all) is refused.
+ * plaintext value pasted by mistake, a value cut short by a copy) is refused,
+ * by its decoded layout (see sealed-ciphertext.ts).
  */
-const sealedCiphertext = z.string().regex(/^[A-Za-z0-9+/]{64,}={0,2}$/, {
-  message: "must be ciphertext as `kubeseal --raw` prints it (base64, at least 64 characters); never the plaintext value",
+const sealedCiphertext = z.string().superRefine((text, context) => {
+  const problem = sealedCiphertextProblem(text);
+  if (problem === undefined) return;
+  context.addIssue({
+    code: "custom",
+    message: `must be ciphertext as \`kubeseal --raw\` prints it, never the plaintext value: this ${problem}`,
+    params: { hint: "seal the value again for this cluster and paste the whole output: kubeseal --raw --namespace <namespace> --name <app>-<name> --from-file=<file>" },
+  });
 });
 
 const sealedSecretSchema = z.strictObject({

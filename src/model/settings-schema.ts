@@ -28,7 +28,7 @@ export const resourcesSchema = z.strictObject({
   limits: resourceList.optional(),
 });
 
-const portName = z.string().superRefine((name, ctx) => {
+export const portName = z.string().superRefine((name, ctx) => {
   const problem = dnsLabelProblem(name);
   if (problem) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} ${problem}` });
   else if (name.length > 15) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} is longer than 15 characters` });

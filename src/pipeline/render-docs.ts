@@ -150,6 +150,22 @@ function componentsSection({ platform, order }: Model, instances: readonly Insta
     lines.push(`| ${component.name} | ${cell(source)} | ${chart.version} | ${component.namespace} | ${clusters} | ${waiting.join(", ") || "—"} |`);
   }
   lines.push("");
+  const argo = platform.clusters.some((c) => c.engine === "argocd");
+  const flux = platform.clusters.some((c) => c.engine === "flux");
+  if (argo) {
+    lines.push(
+      `On Argo CD, "waited for by" holds when the root syncs the Applications in their sync waves: at the first install, or when an app or component is added. A later release bump changes only the app's manifest, which its Application syncs at once, whether or not what it waits for is ready.${flux ? " Flux checks `dependsOn` on every reconcile." : ""}`,
+      "",
+    );
+  }
+  if (platform.components.some((c) => "oci" in c.chart)) {
+    lines.push(
+      argo
+        ? `An OCI chart is pulled by its tag on Argo CD (the digest is recorded as \`sluice.dev/chart-digest\`, not enforced)${flux ? ", by its digest on Flux" : ""}.`
+        : "An OCI chart is pulled by its digest.",
+      "",
+    );
+  }
   return lines;
 }
 

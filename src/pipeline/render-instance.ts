@@ -1,4 +1,4 @@
-import type { NetworkPolicy } from "kubernetes-types/networking/v1";
+import type { NetworkPolicy, NetworkPolicyPeer } from "kubernetes-types/networking/v1";
 import { recommendedLabels, selectorLabels } from "../k8s/labels.js";
 import { childOrigin } from "../model/origin.js";
 import { parse } from "yaml";
@@ -45,18 +45,27 @@ export function renderInstance(platform: PlatformModel, app: ResolvedApp, bluepr
 
 /**
  * What lets the app's declared callers through its namespace's default-deny
- * NetworkPolicy: ingress to the app's pods on its declared ports, from the
- * pods of each calling app (in that app's namespace) and from every pod of
- * each calling namespace. None when the app declares no ports or no callers:
- * then nothing may connect to it.
+ * NetworkPolicy: ingress to the app's pods, from the pods of each calling app
+ * (in that app's namespace) and from every pod of each calling namespace, on
+ * the ports each caller may use (all the app's by default). Callers with the
+ * same ports share one rule; a rule's peers may use its ports only. None when
+ * the app declares no ports or no callers: then nothing may connect to it.
  */
 function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
-  const ports = Object.keys(app.spec.ports);
-  if (ports.length === 0 || app.callers.length === 0) return undefined;
-  const from = app.callers.map((caller) => ({
-    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller.namespace } },
-    ...(caller.app ? { podSelector: { matchLabels: { "app.kubernetes.io/name": caller.app } } } : {}),
-  }));
+  const declared = Object.keys(app.spec.ports);
+  if (declared.length === 0 || app.callers.length === 0) return undefined;
+  const rules = new Map<string, { ports: string[]; from: NetworkPolicyPeer[] }>();
+  for (const caller of app.callers) {
+    // In the app's own port order, so the same set always reads the same.
+    const ports = declared.filter((port) => caller.ports.includes(port));
+    const key = ports.join(",");
+    const rule = rules.get(key) ?? { ports, from: [] };
+    rule.from.push({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller.namespace } },
+      ...(caller.app ? { podSelector: { matchLabels: { "app.kubernetes.io/name": caller.app } } } : {}),
+    });
+    rules.set(key, rule);
+  }
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -64,7 +73,7 @@ function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
     spec: {
       podSelector: { matchLabels: selectorLabels(app) },
       policyTypes: ["Ingress"],
-      ingress: [{ from, ports: ports.map((port) => ({ protocol: "TCP", port })) }],
+      ingress: [...rules.values()].map(({ ports, from }) => ({ from, ports: ports.map((port) => ({ protocol: "TCP", port })) })),
     },
   } satisfies NetworkPolicy;
 }

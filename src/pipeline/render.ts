@@ -43,6 +43,9 @@ export function render(model: Model, resolved: readonly ResolvedApp[], blueprint
 export function renderFleet(model: Model, instances: readonly InstanceRef[], policy?: Policy): Rendered {
   const { platform } = model;
   const admission = policy?.admission ?? "none";
+  const teamOf = new Map(model.apps.map((app) => [app.name, app.team]));
+  const appsOn = (cluster: string) =>
+    instances.filter((instance) => instance.cluster === cluster && teamOf.has(instance.app)).map((instance) => ({ name: instance.app, team: teamOf.get(instance.app)! }));
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
     const environment = platform.environments.find((e) => e.name === cluster.environment)!;
@@ -71,7 +74,7 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
       sources: [platform.origin.file],
     }));
     return [
-      ...engine.renderCluster({ platform, cluster, environment, admission, order: model.order }),
+      ...engine.renderCluster({ platform, cluster, environment, admission, order: model.order, apps: appsOn(cluster.name) }),
       ...own,
       ...namespaces,
       ...(policy ? renderAdmission(platform, cluster, policy, model.apps, engine.beforeApps) : []),

@@ -130,6 +130,17 @@ function resolveOne(
     }
     probes[kind] = { ...probe, port };
   }
+  app.callers.forEach((caller, index) => {
+    for (const [position, port] of (caller.ports ?? []).entries()) {
+      if (Object.hasOwn(ports, port)) continue;
+      diagnostics.push({
+        code: "resolve/caller-port",
+        message: `a caller may use port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,
+        origin: childOrigin(app.origin, "callers", index, "ports", position),
+        hint: `use one of: ${Object.keys(ports).join(", ") || "(none declared)"}`,
+      });
+    }
+  });
   const secrets = resolveSecrets(merged, { app: app.name, namespace: app.namespace, cluster, platform, root }, where);
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
@@ -170,10 +181,11 @@ function resolveOne(
       }),
       syncWave: model.order.wave(cluster.name, { kind: "app", name: app.name }),
       callers: app.callers.flatMap((caller) => {
-        if (!("app" in caller)) return [{ namespace: caller.namespace }];
+        const ports = caller.ports ?? Object.keys(spec.ports);
+        if (!("app" in caller)) return [{ namespace: caller.namespace, ports }];
         // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
         const namespace = apps.get(caller.app)?.namespace;
-        return namespace === undefined ? [] : [{ namespace, app: caller.app }];
+        return namespace === undefined ? [] : [{ namespace, app: caller.app, ports }];
       }),
       secrets: usedSecrets,
       origin: app.origin,

@@ -27,10 +27,14 @@ export function zodDiagnostics(error: z.ZodError, origin: Origin, basePath: read
         hint: rule.hint,
       };
     }
+    // A check of sluice's own may say what to do (params.hint).
+    const said: unknown = issue.code === "custom" ? issue.params?.["hint"] : undefined;
+    const hint = typeof said === "string" ? { hint: said } : {};
     return {
       code: "validate/invalid",
       message: issue.message,
       origin: childOrigin(origin, ...basePath, ...issuePath),
+      ...hint,
     };
   });
 }

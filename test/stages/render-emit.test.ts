@@ -30,7 +30,8 @@ describe("render", () => {
       "app.kubernetes.io/instance": "web",
       "app.kubernetes.io/managed-by": "sluice",
       "app.kubernetes.io/name": "web",
-      "app.kubernetes.io/part-of": "web",
+      // The team's system (app.kubernetes.io/part-of defaults to the team).
+      "app.kubernetes.io/part-of": "shop",
     });
     expect(ingress.origin).toMatchObject({ file: "stacks/web.ts", path: ["objects", 0] });
     expect(ingress.sources).toEqual(["stacks/platform.ts", "stacks/web.ts"]);
@@ -67,10 +68,11 @@ describe("render", () => {
       metadata: { finalizers?: string[] };
     };
     expect(app.spec.source.path).toBe("apps/web/dev-1");
-    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+    const retry = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } };
+    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, retry });
     expect(app.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
     const prodApp = rendered.objects.find((o) => o.path === "clusters/prod-1/apps/web.yaml")!.object as typeof app;
-    expect(prodApp.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true } });
+    expect(prodApp.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true }, retry });
     expect(prodApp.metadata.finalizers).toBeUndefined();
   });
 

@@ -16,6 +16,8 @@ import { argoCdPrerequisites } from "./prerequisites.js";
 const IN_CLUSTER = "https://kubernetes.default.svc";
 const ARGO_API = "argoproj.io/v1alpha1";
 const FINALIZER = "resources-finalizer.argocd.argoproj.io";
+/** Paths (relative to the source path, `;`-separated) whose changes alone regenerate an Application's manifests. */
+export const GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths";
 // Namespaces and AppProjects must exist before the Applications that use them.
 const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 // The root runs in its own AppProject rather than Argo CD's built-in
@@ -100,10 +102,21 @@ export function sourcePath(platform: PlatformModel, path: string): string {
   return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
 }
 
+/**
+ * A failed sync is tried again, backing off from 30s to 5m between tries,
+ * about 40 minutes in all. Without `retry` Argo CD does not try an automated
+ * sync again on the commit it failed on: a dependency that was not ready yet,
+ * a webhook that timed out, and the app stays failed until the next commit.
+ * (`retry.refresh`, retrying on the newest revision, exists only from Argo CD
+ * 3.2; an older Application CRD would refuse the field, and with it the app.)
+ */
+const RETRY = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } } as const;
+
 export function syncPolicy(sync: SyncPolicy, options: string[]) {
   return {
     ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
     ...(options.length > 0 ? { syncOptions: options } : {}),
+    retry: structuredClone(RETRY),
   };
 }
 
@@ -121,7 +134,8 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
         "sluice.dev/cluster": cluster.name,
         "sluice.dev/environment": cluster.environment,
       },
-      annotations: { "sluice.dev/cluster-server": cluster.server },
+      // clusters/<cluster>/ refers to nothing outside itself.
+      annotations: { "sluice.dev/cluster-server": cluster.server, [GENERATE_PATHS]: "." },
     },
     spec: {
       project: PLATFORM_PROJECT,
@@ -146,8 +160,13 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
       name: app.name,
       namespace: platform.argocdNamespace,
       labels: instanceLabels(app),
-      // After what it depends on: the root syncs its child Applications wave by wave.
-      ...(app.syncWave > 0 ? { annotations: { "argocd.argoproj.io/sync-wave": String(app.syncWave) } } : {}),
+      annotations: {
+        // After what it depends on: the root syncs its child Applications wave by wave (on the root's sync only).
+        ...(app.syncWave > 0 ? { "argocd.argoproj.io/sync-wave": String(app.syncWave) } : {}),
+        // Only a commit that changes the app's own directory makes Argo CD
+        // generate its manifests again; any other commit keeps the cached ones.
+        [GENERATE_PATHS]: ".",
+      },
       // Deleting the Application deletes what it deployed only where the
       // environment prunes; elsewhere the workload outlives it.
       ...(sync.prune ? { finalizers: [FINALIZER] } : {}),

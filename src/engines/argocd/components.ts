@@ -34,11 +34,15 @@ export function renderComponents(
         name: component.name,
         namespace: platform.argocdNamespace,
         labels: { ...platformLabels(component.name, COMPONENTS_PROJECT), "sluice.dev/component": component.name, "sluice.dev/cluster": cluster.name },
-        annotations: {
-          ...(wave !== 0 ? { "argocd.argoproj.io/sync-wave": String(wave) } : {}),
-          // Argo CD pulls an OCI chart by its tag; the digest is recorded for reviewers (Flux pins it).
-          ...("oci" in chart ? { "sluice.dev/chart-digest": chart.digest } : {}),
-        },
+        ...(wave !== 0 || "oci" in chart
+          ? {
+              annotations: {
+                ...(wave !== 0 ? { "argocd.argoproj.io/sync-wave": String(wave) } : {}),
+                // Argo CD pulls an OCI chart by its tag; the digest is recorded for reviewers (Flux pins it).
+                ...("oci" in chart ? { "sluice.dev/chart-digest": chart.digest } : {}),
+              },
+            }
+          : {}),
       },
       spec: {
         project: COMPONENTS_PROJECT,

@@ -4,7 +4,7 @@ import type { ClusterModel, EnvironmentModel, Ordering, PlatformModel } from "..
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { componentValues } from "../components.js";
-import { CONTROLLER_ACCOUNT, ENV_REPO, HELM_API, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, SOURCE_API, TIMEOUT, repoPath } from "./source.js";
+import { CONTROLLER_ACCOUNT, ENV_REPO, HELM_API, HELM_CONTROLLER_ACCOUNT, HELM_RETRIES, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, SOURCE_API, TIMEOUT, repoPath } from "./source.js";
 
 /**
  * Each platform component on a Flux cluster, in two files. Its chart source
@@ -40,7 +40,11 @@ export function renderFluxComponents(platform: PlatformModel, cluster: ClusterMo
         interval: INTERVAL,
         releaseName: component.name,
         targetNamespace: component.namespace,
-        install: { createNamespace: true },
+        // Helm's release records live beside what they describe, not in Flux's namespace.
+        storageNamespace: component.namespace,
+        serviceAccountName: HELM_CONTROLLER_ACCOUNT,
+        install: { createNamespace: true, remediation: { retries: HELM_RETRIES } },
+        upgrade: { remediation: { retries: HELM_RETRIES } },
         ...("oci" in chart
           ? { chartRef: { kind: "OCIRepository", name: component.name } }
           : { chart: { spec: { chart: chart.name, version: chart.version, sourceRef: { kind: "HelmRepository", name: component.name } } } }),

@@ -15,7 +15,7 @@ import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
  * and a Kustomization of clusters/<cluster>, pruned, run by the controller's
  * own account), each team's tenancy, and the platform components.
  */
-function renderCluster({ platform, cluster, environment, order }: ClusterInput): RenderedObject[] {
+function renderCluster({ platform, cluster, environment, order, apps }: ClusterInput): RenderedObject[] {
   const labels = { ...platformLabels("root", PLATFORM_PROJECT), "sluice.dev/cluster": cluster.name, "sluice.dev/environment": cluster.environment };
   const namespace = platform.flux.namespace;
   const root: KubernetesObject[] = [
@@ -39,7 +39,7 @@ function renderCluster({ platform, cluster, environment, order }: ClusterInput):
   const sources = [platform.origin.file];
   return [
     ...root.map((object) => ({ path: `clusters/${cluster.name}/root.yaml`, object, origin: cluster.origin, sources })),
-    ...renderTenants(platform, cluster, environment),
+    ...renderTenants(platform, cluster, environment, apps),
     ...renderFluxComponents(platform, cluster, environment, order),
   ];
 }

@@ -1,11 +1,11 @@
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
-import { CONTROLLER_ACCOUNT } from "./source.js";
+import { CONTROLLER_ACCOUNT, HELM_CONTROLLER_ACCOUNT } from "./source.js";
 import { homeNamespace } from "./tenancy.js";
 
 /**
  * What a Flux install must provide for the objects sluice gives it: the
- * multi-tenancy lockdown flags the tenants rely on, the controller's own
- * account that the root and the components run as, and the Secrets its
+ * multi-tenancy lockdown flags the tenants rely on, the controllers' own
+ * accounts that the root and the components run as, and the Secrets its
  * objects name — each read from the namespace of the object that names it
  * (a GitRepository's secretRef, a Kustomization's decryption.secretRef).
  */
@@ -31,6 +31,16 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
       namespace,
       why: `the root${helm ? " and the components' Kustomizations" : ""} run as it (\`serviceAccountName\`); without it they fail to impersonate and nothing is applied`,
     },
+    ...(helm
+      ? [
+          {
+            what: "ServiceAccount",
+            name: `\`${HELM_CONTROLLER_ACCOUNT}\` (a Flux install creates it, bound to cluster-admin)`,
+            namespace,
+            why: "the components' HelmReleases run as it (`serviceAccountName`); with `--default-service-account` they would otherwise run as an account with no rights and fail to install",
+          } satisfies Prerequisite,
+        ]
+      : []),
   ];
   // Every Secret a GitRepository names, in its own namespace.
   const git = new Set<string>();

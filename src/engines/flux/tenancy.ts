@@ -6,7 +6,7 @@ import { groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
-import { envRepoSource } from "./source.js";
+import { envRepoSource, onlyPaths, repoPath } from "./source.js";
 
 /** Where a team's Kustomizations, account and env repo source live: its first namespace. */
 export function homeNamespace(team: TeamModel): string {
@@ -28,9 +28,16 @@ export function tenantAccount(team: TeamModel): string {
  * (teams.<team>.clusterResources) get a ClusterRole of their own, for those
  * kinds only. And the env repo as a GitRepository in the home namespace: with
  * --no-cross-namespace-refs a Kustomization may only use a source in its own
- * namespace.
+ * namespace. That source keeps only the directories of the team's apps on
+ * the cluster (`ignore`), so each Kustomization downloads its team's part of
+ * the env repo, not the whole repo.
  */
-export function renderTenants(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel): RenderedObject[] {
+export function renderTenants(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  environment: EnvironmentModel,
+  apps: readonly { readonly name: string; readonly team: string }[],
+): RenderedObject[] {
   const rendered: RenderedObject[] = [];
   for (const team of platform.teams) {
     const account = tenantAccount(team);
@@ -48,7 +55,9 @@ export function renderTenants(platform: PlatformModel, cluster: ClusterModel, en
             subjects: [{ kind: "ServiceAccount", name: account, namespace: home }],
           }) satisfies RoleBinding,
       ),
-      envRepoSource(platform, home, environment.revision, labels),
+      envRepoSource(platform, home, environment.revision, labels, {
+        ignore: onlyPaths(apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, `apps/${app.name}/${cluster.name}`))),
+      }),
     ];
     if (team.clusterResources.length > 0) {
       const granted = grantedRules(team.clusterResources, platform.customResources);
