@@ -59,7 +59,9 @@ class Checker {
       }
       case "selectExpr": {
         const operand = this.check(kind.value.operand!, scope);
-        return select(operand, kind.value.field);
+        const type = select(operand, kind.value.field);
+        // has(a.b): the same selection, tested for presence.
+        return kind.value.testOnly ? BOOL : type;
       }
       case "listExpr": {
         const types = kind.value.elements.map((element) => this.check(element, scope));
@@ -136,13 +138,41 @@ function homogeneous(types: readonly CelType[], what: string): CelType {
   return first;
 }
 
-/** The Kubernetes environment validates regular-expression literals with RE2 when it compiles. */
+/**
+ * The Kubernetes environment validates regular-expression literals with RE2
+ * when it compiles. And sluice's pre-merge evaluator matches with JavaScript's
+ * RegExp: a pattern the two read differently would make review and admission
+ * disagree, so it is refused here too.
+ */
 function checkRegex(pattern: string): void {
   try {
     RE2JS.compile(pattern);
   } catch (error) {
     fail(`invalid regular expression '${pattern}' for RE2: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const divergence = preMergeRegexProblem(pattern);
+  if (divergence) fail(`the regular expression '${pattern}' ${divergence}`);
+}
+
+// RE2 syntax JavaScript's RegExp (no flags, as the pre-merge evaluator builds it) lacks or reads otherwise.
+const RE2_ONLY: readonly [RegExp, string][] = [
+  [/\\[pP]/, "uses a Unicode class (\\p): RE2 matches letters with it, JavaScript's RegExp without the u flag reads a literal 'p'"],
+  [/\(\?[a-zA-Z-]+[:)]/, "sets flags inline ((?i), (?s)…): RE2 has them, JavaScript's RegExp does not"],
+  [/\(\?P</, "names a group RE2's way ((?P<name>…)), which JavaScript's RegExp does not read"],
+  [/\[\[:[a-z]+:\]\]/, "uses a POSIX class ([[:alpha:]]), which JavaScript's RegExp does not have"],
+  [/\\[AzQE]/, "uses \\A, \\z or \\Q…\\E, which JavaScript's RegExp does not have"],
+  [/[^\x00-\x7f]/, "contains a non-ASCII character: RE2 matches code points, JavaScript's RegExp UTF-16 units"],
+];
+
+/** Why sluice's pre-merge evaluator would read an RE2 pattern differently, or undefined. */
+export function preMergeRegexProblem(pattern: string): string | undefined {
+  for (const [syntax, problem] of RE2_ONLY) if (syntax.test(pattern)) return `${problem}, so \`sluice check\` and admission would disagree`;
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    return `does not compile as a JavaScript RegExp, which \`sluice check\` evaluates it with (${error instanceof Error ? error.message : String(error)})`;
+  }
+  return undefined;
 }
 
 function select(operand: CelType, field: string): CelType {

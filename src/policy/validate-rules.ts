@@ -1,8 +1,18 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
+import { admissionCompileProblem } from "./agreement.js";
 import { celProblem } from "./cel.js";
-import type { Rule } from "./rule.js";
+import { policyContextOf } from "./policy.js";
+import { builtInRuleOrigin } from "./rule-origin.js";
+import type { CelRule, Rule } from "./rule.js";
+
+const COMPILE_HINT = "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";
+
+/** Whether a rule's check got far enough to be compiled as admission policy. */
+function admits(rule: CelRule): boolean {
+  return (rule.kinds ?? []).every((kind) => typeof kind === "string" && KIND.test(kind)) && (rule.on !== "object" || (Array.isArray(rule.kinds) && rule.kinds.length > 0));
+}
 
 const RULE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SEVERITIES = new Set(["error", "warn", "off"]);
@@ -12,11 +22,22 @@ const KIND = /^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/;
  * Checks the platform's own rules (policy.rules) the way zod checks the rest:
  * a unique id, a severity, a known `on`, a CEL expression that parses, kinds
  * written "<group>/<Kind>"; and that policy.severity names rules that exist.
- * Returns the rule index (built-in and the platform's) by id.
+ * Then that the API server could compile each CEL rule's admission policy
+ * (admission-cel.ts): an error at the rule's definition — the platform's
+ * stack line, or the built-in rule's line in lib/rules. Returns the rule
+ * index (built-in and the platform's) by id.
  */
 export function validateRules(platform: PlatformModel, builtIn: readonly Rule[]): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rules = new Map(builtIn.map((rule) => [rule.id, rule]));
+  const context = policyContextOf(platform);
+  for (const rule of builtIn) {
+    if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
+    const compileError = admissionCompileProblem(rule, context);
+    if (compileError) {
+      diagnostics.push({ code: "validate/rule", message: `built-in rule ${rule.id} cannot be exported to admission as written: ${compileError}`, origin: builtInRuleOrigin(rule.id), hint: COMPILE_HINT });
+    }
+  }
   platform.policy.rules.forEach((rule, index) => {
     const at = (...path: (string | number)[]) => childOrigin(platform.origin, "policy", "rules", index, ...path);
     const problem = (field: string, message: string, hint?: string) =>
@@ -30,6 +51,10 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
       else {
         const parseError = celProblem(rule.check);
         if (parseError) problem("check", `the CEL expression does not parse: ${parseError}`);
+        else if (admits(rule)) {
+          const compileError = admissionCompileProblem(rule, context);
+          if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
+        }
       }
       if (typeof rule.message !== "string" || rule.message === "") problem("message", "needs a message saying what to change");
       if (rule.on === "object" && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) problem("kinds", 'an object rule needs the kinds it applies to, e.g. kinds: ["apps/Deployment"]');
