@@ -124,6 +124,8 @@ async function corpus(): Promise<KubernetesObject[]> {
     { apiVersion: "v1", kind: "Service", metadata: { name: "bare" }, spec: { ports: [{ port: 80 }] } } as KubernetesObject,
     { apiVersion: "v1", kind: "Service", metadata: { name: "labelled", labels }, spec: { ports: [{ port: 80 }] } } as KubernetesObject,
     meshInjected(),
+    // After `kubectl debug`, as an UPDATE of the Pod itself shows it: ephemeral containers are judged on their own subresource only.
+    { ...meshInjected(), metadata: { name: "debugged" }, spec: { ...(meshInjected() as unknown as { spec: object }).spec, ephemeralContainers: [{ name: "debugger", image: "busybox" }] } } as KubernetesObject,
   ];
   expect(variants.length).toBeGreaterThanOrEqual(40);
   return [...rendered, ...variants];

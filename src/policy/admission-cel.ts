@@ -1,5 +1,5 @@
-import { celEnv, CelScalar, isCelError, parse, plan } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
+import { createRequire } from "node:module";
+import type { parse } from "@bufbuild/cel";
 import { CelCheckError, checkExpr } from "./cel-check.js";
 import { BOOL, DYN, INT, STRING, TIMESTAMP, listOf, mapOf, objectOf, typeName, type CelType } from "./cel-types.js";
 
@@ -14,9 +14,26 @@ import { BOOL, DYN, INT, STRING, TIMESTAMP, listOf, mapOf, objectOf, typeName, t
  */
 
 type Program = (bindings: Record<string, unknown>) => unknown;
+type CelModule = typeof import("@bufbuild/cel");
 
+const require = createRequire(import.meta.url);
 const DECLARED = ["object", "oldObject", "request", "namespaceObject", "authorizer", "variables"] as const;
-const environment = celEnv({ funcs: strings, variables: Object.fromEntries(DECLARED.map((name) => [name, CelScalar.DYN])) });
+let loaded: { readonly cel: CelModule; readonly environment: ReturnType<CelModule["celEnv"]> } | undefined;
+
+/**
+ * @bufbuild/cel, loaded on first use: a run whose rules were all compiled
+ * before (admission-compile-cache.ts) and that evaluates no policy never
+ * pays for loading it.
+ */
+function bufbuild(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    const cel = require("@bufbuild/cel") as CelModule;
+    const { strings } = require("@bufbuild/cel/ext") as typeof import("@bufbuild/cel/ext");
+    loaded = { cel, environment: cel.celEnv({ funcs: strings, variables: Object.fromEntries(DECLARED.map((name) => [name, cel.CelScalar.DYN])) }) };
+  }
+  return loaded;
+}
+
 const programs = new Map<string, Program>();
 const checked = new Map<string, CelType | string>();
 
@@ -118,7 +135,7 @@ function typeOf(expression: string, object: CelType, variables: readonly [string
 
 function parsed(expression: string): ReturnType<typeof parse>["expr"] {
   try {
-    return parse(expression).expr;
+    return bufbuild().cel.parse(expression).expr;
   } catch (error) {
     // Kubernetes has optional field selection (`a.?b`); @bufbuild/cel 0.6 does not parse it.
     if (/\.\?|\[\?/.test(expression)) throw new AdmissionCompileError("optional field selection (`.?`) is Kubernetes CEL that sluice's second evaluator cannot parse, so sluice cannot check it; use has()");
@@ -128,15 +145,16 @@ function parsed(expression: string): ReturnType<typeof parse>["expr"] {
 
 /** Evaluates an expression with the second implementation: its value, or the error that stopped it. */
 export function evaluateAdmission(expression: string, bindings: Record<string, unknown>): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } {
+  const { cel, environment } = bufbuild();
   let program = programs.get(expression);
   if (!program) {
-    const planned = plan(environment, parse(expression));
+    const planned = cel.plan(environment, cel.parse(expression));
     program = (input) => planned(input as Parameters<typeof planned>[0]);
     programs.set(expression, program);
   }
   try {
     const value = program(bindings);
-    return isCelError(value) ? { ok: false, error: value.message } : { ok: true, value };
+    return cel.isCelError(value) ? { ok: false, error: value.message } : { ok: true, value };
   } catch (error) {
     return { ok: false, error: firstLine(error) };
   }

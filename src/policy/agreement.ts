@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "../k8s/object.js";
 import { admission, type AdmissionRequest } from "./admission-eval.js";
 import { AdmissionCompileError, compilePolicy } from "./admission-cel.js";
+import { AdmissionCompileCache } from "./admission-compile-cache.js";
 import { admissionObjects, admissionRule, type AdmissionRule } from "./admission.js";
 import type { SchemaResolver } from "./cel-types.js";
 import { celFailures } from "./evaluate.js";
@@ -10,10 +11,16 @@ import type { CelRule, PolicyContext } from "./rule.js";
 /**
  * Whether the API server can compile a rule's admission form: its variables
  * and its validation, with the Kubernetes declarations, checked against the
- * schemas of the kinds it matches. Returns why not, or undefined.
+ * schemas of the kinds it matches. Returns why not, or undefined. With a
+ * cache, a form that compiled before is not compiled again.
  */
-export function admissionCompileProblem(rule: CelRule, context: PolicyContext, resolve?: SchemaResolver): string | undefined {
-  return compileProblem(admissionRule(rule, { context }), rule, resolve);
+export function admissionCompileProblem(rule: CelRule, context: PolicyContext, options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache } = {}): string | undefined {
+  const exported = admissionRule(rule, { context });
+  const key = options.cache && !options.resolve ? AdmissionCompileCache.key([exported.variables, exported.expression, rule.kinds ?? []]) : undefined;
+  if (key && options.cache!.has(key)) return undefined;
+  const problem = compileProblem(exported, rule, options.resolve);
+  if (key && !problem) options.cache!.add(key);
+  return problem;
 }
 
 function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: SchemaResolver): string | undefined {

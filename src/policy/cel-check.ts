@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import type { parse } from "@bufbuild/cel";
-import { RE2JS } from "@bufbuild/re2";
 import { BOOL, BYTES, DOUBLE, DURATION, DYN, INT, NULL, STRING, TIMESTAMP, TYPE, UINT, listOf, sameType, typeName, type CelType } from "./cel-types.js";
 
 /**
@@ -146,7 +146,8 @@ function homogeneous(types: readonly CelType[], what: string): CelType {
  */
 function checkRegex(pattern: string): void {
   try {
-    RE2JS.compile(pattern);
+    // Loaded with @bufbuild/cel, which matches with it: the same RE2 its `matches()` uses.
+    (createRequire(import.meta.url)("@bufbuild/re2") as typeof import("@bufbuild/re2")).RE2JS.compile(pattern);
   } catch (error) {
     fail(`invalid regular expression '${pattern}' for RE2: ${error instanceof Error ? error.message : String(error)}`);
   }

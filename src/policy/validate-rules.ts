@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
+import type { AdmissionCompileCache } from "./admission-compile-cache.js";
 import { admissionCompileProblem } from "./agreement.js";
 import { celProblem } from "./cel.js";
 import { policyContextOf } from "./policy.js";
@@ -27,13 +28,13 @@ const KIND = /^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/;
  * stack line, or the built-in rule's line in lib/rules. Returns the rule
  * index (built-in and the platform's) by id.
  */
-export function validateRules(platform: PlatformModel, builtIn: readonly Rule[]): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
+export function validateRules(platform: PlatformModel, builtIn: readonly Rule[], compiled?: AdmissionCompileCache): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rules = new Map(builtIn.map((rule) => [rule.id, rule]));
   const context = policyContextOf(platform);
   for (const rule of builtIn) {
     if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
-    const compileError = admissionCompileProblem(rule, context);
+    const compileError = admissionCompileProblem(rule, context, { ...(compiled ? { cache: compiled } : {}) });
     if (compileError) {
       diagnostics.push({ code: "validate/rule", message: `built-in rule ${rule.id} cannot be exported to admission as written: ${compileError}`, origin: builtInRuleOrigin(rule.id), hint: COMPILE_HINT });
     }
@@ -52,7 +53,7 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
         const parseError = celProblem(rule.check);
         if (parseError) problem("check", `the CEL expression does not parse: ${parseError}`);
         else if (admits(rule)) {
-          const compileError = admissionCompileProblem(rule, context);
+          const compileError = admissionCompileProblem(rule, context, { ...(compiled ? { cache: compiled } : {}) });
           if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
         }
       }
@@ -68,6 +69,7 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
     }
     if (!rules.has(rule.id)) rules.set(rule.id, rule);
   });
+  compiled?.save();
   for (const id of Object.keys(platform.policy.override)) {
     if (rules.has(id)) continue;
     diagnostics.push({
