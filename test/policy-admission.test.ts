@@ -13,6 +13,7 @@ import { checkPolicy, plan, synth, type KubernetesObject, type Rule } from "slui
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
 import { crdValidator } from "../src/k8s/crd-schemas.js";
+import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { schemaFor } from "./helpers/schemas.js";
@@ -54,6 +55,10 @@ describe("pre-merge and admission agree", () => {
       metadata: { name: app, labels: { "app.kubernetes.io/instance": app } },
       spec: { template: { spec: { containers: [{ name: app, image: "quay.io/vendor/sidecar:2.0.0" }] } } },
     });
+    // The match condition compiles as the API server compiles it.
+    const vap = policy.find((o) => o.kind === "ValidatingAdmissionPolicy") as unknown as { spec: { matchConditions: { expression: string }[] } };
+    expect(vap.spec.matchConditions).toHaveLength(1);
+    expect(() => compilePolicy({ variables: [], conditions: vap.spec.matchConditions.map((c) => c.expression) })).not.toThrow();
     expect(admission(policy, foreign("payments"))).toBe("ignored");
     expect(admission(policy, foreign("search"))).toBe("denied");
   });
