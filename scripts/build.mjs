@@ -16,4 +16,15 @@ fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
 // Data the code reads at run time, next to it (tsc copies no JSON it does not import).
 if (run.status === 0) fs.cpSync(path.join(root, "src/k8s/crd-schemas"), path.join(root, "dist/src/k8s/crd-schemas"), { recursive: true });
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+// The built-in rules' admission forms, compiled once here by the second CEL
+// implementation (src/policy/built-in-compiled.ts), so that a run does not
+// load it for them; a built-in rule the API server would not compile fails the build.
+const { compileBuiltIns } = await import(new URL("../dist/src/policy/built-in-compiled.js", import.meta.url).href);
+const { builtInRules } = await import(new URL("../dist/lib/rules/index.js", import.meta.url).href);
+try {
+  fs.writeFileSync(path.join(root, "dist/src/policy/built-in-compiled.json"), `${JSON.stringify(compileBuiltIns(builtInRules))}\n`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -18,8 +18,11 @@ import { admission, type AdmissionRequest } from "../src/policy/admission-eval.j
 import { disagreement } from "../src/policy/agreement.js";
 import { celFailures } from "../src/policy/evaluate.js";
 import { objectTypes } from "../src/policy/kind-schemas.js";
+import { validate } from "../src/pipeline/validate.js";
+import { compileBuiltIns } from "../src/policy/built-in-compiled.js";
 import { builtInRuleOrigin } from "../src/policy/rule-origin.js";
 import { policyContext } from "../src/testing.js";
+import { loaded, platformSpec } from "./helpers/model.js";
 import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { edit, failsAt, lineOf } from "./helpers/stack-edit.js";
 
@@ -237,10 +240,25 @@ export const custom = defineRule({
     expect(found.message).toMatch(message);
   });
 
-  it("a built-in rule is reported at its line in lib/rules", () => {
+  it("a built-in rule is reported at its line in lib/rules (and fails the build)", () => {
+    const images = fs.readFileSync(path.join(REPO, "lib/rules/images.ts"), "utf8");
     const origin = builtInRuleOrigin("immutable-release-in-production");
     expect(origin.file).toBe("lib/rules/images.ts");
-    expect(origin.line).toBe(lineOf(fs.readFileSync(path.join(REPO, "lib/rules/images.ts"), "utf8"), 'id: "immutable-release-in-production"'));
+    expect(origin.line).toBe(lineOf(images, 'id: "immutable-release-in-production"'));
+    // GIVEN a built-in rule edited into a lookahead, WHEN the stacks are validated, THEN it is an input error at its line.
+    const broken: Rule[] = builtInRules.map((rule) => (rule.id === "no-mutable-image" && rule.on === "container" ? { ...rule, check: "container.image.matches('^(?!.*:latest$).*$')" } : rule));
+    let thrown: unknown;
+    try {
+      validate("/nowhere", loaded(platformSpec()), broken);
+    } catch (error) {
+      thrown = error;
+    }
+    const diagnostic = (thrown as { diagnostics: { message: string; origin: { file: string; line: number } }[] }).diagnostics[0]!;
+    expect(diagnostic.message).toMatch(/^built-in rule no-mutable-image cannot be exported to admission as written: .*for RE2/);
+    expect(diagnostic.origin).toMatchObject({ file: "lib/rules/images.ts", line: lineOf(images, 'id: "no-mutable-image"') });
+    expect(() => compileBuiltIns(broken)).toThrow(/built-in rule no-mutable-image/);
+    // The unbroken ones compile to the forms the build recorded.
+    expect(compileBuiltIns(builtInRules)).toEqual(JSON.parse(fs.readFileSync(path.join(REPO, "dist/src/policy/built-in-compiled.json"), "utf8")));
   });
 
   it("field selections are checked against the matched kind's schema; through dyn() they are not", () => {

@@ -3,7 +3,8 @@ import { admission, type AdmissionRequest } from "./admission-eval.js";
 import { AdmissionCompileError, compilePolicy } from "./admission-cel.js";
 import { AdmissionCompileCache } from "./admission-compile-cache.js";
 import { admissionObjects, admissionRule, type AdmissionRule } from "./admission.js";
-import type { SchemaResolver } from "./cel-types.js";
+import { builtInCompiled } from "./built-in-compiled.js";
+import { literalType, typeName, type SchemaResolver } from "./cel-types.js";
 import { celFailures } from "./evaluate.js";
 import { objectTypes } from "./kind-schemas.js";
 import type { CelRule, PolicyContext } from "./rule.js";
@@ -14,13 +15,36 @@ import type { CelRule, PolicyContext } from "./rule.js";
  * schemas of the kinds it matches. Returns why not, or undefined. With a
  * cache, a form that compiled before is not compiled again.
  */
-export function admissionCompileProblem(rule: CelRule, context: PolicyContext, options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache } = {}): string | undefined {
-  const exported = admissionRule(rule, { context });
-  const key = options.cache && !options.resolve ? AdmissionCompileCache.key([exported.variables, exported.expression, rule.kinds ?? []]) : undefined;
-  if (key && options.cache!.has(key)) return undefined;
-  const problem = compileProblem(exported, rule, options.resolve);
-  if (key && !problem) options.cache!.add(key);
+export function admissionCompileProblem(
+  rule: CelRule,
+  context: PolicyContext,
+  options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache; readonly builtIn?: boolean } = {},
+): string | undefined {
+  const key = options.resolve ? undefined : admissionFormKey(rule, context);
+  if (key && ((options.builtIn !== false && builtInCompiled().has(key)) || options.cache?.has(key))) return undefined;
+  const problem = compileProblem(admissionRule(rule, { context }), rule, options.resolve);
+  if (key && !problem) options.cache?.add(key);
   return problem;
+}
+
+/**
+ * What decides whether a rule's admission form compiles, as a hash: the
+ * expressions, the kinds, and its literal variables by type (their values
+ * cannot change the outcome). Undefined when a literal mixes types: that
+ * form is always compiled, and reported.
+ */
+export function admissionFormKey(rule: CelRule, context: PolicyContext): string | undefined {
+  const values = rule.variables?.(context) ?? {};
+  let literals: [string, string][];
+  try {
+    literals = Object.keys(values)
+      .sort()
+      .map((name) => [name, typeName(literalType(values[name]))]);
+  } catch {
+    return undefined;
+  }
+  const exported = admissionRule(rule, { context });
+  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? []]);
 }
 
 function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: SchemaResolver): string | undefined {

@@ -153,3 +153,24 @@ function deref(schema: JsonSchema, root: JsonSchema): JsonSchema {
   }
   return current;
 }
+
+/**
+ * The CEL type of a JSON value written as a literal (celLiteral in cel.ts),
+ * without parsing it: what a policy variable holding the platform's settings
+ * is typed as. Throws when a list or map mixes types, which Kubernetes
+ * refuses (the compile check then reports it properly).
+ */
+export function literalType(value: unknown): CelType {
+  if (value === null) return NULL;
+  if (typeof value === "string") return STRING;
+  if (typeof value === "boolean") return BOOL;
+  if (typeof value === "number") return Number.isInteger(value) ? INT : DOUBLE;
+  const one = (types: CelType[]): CelType => {
+    if (types.length === 0) return DYN;
+    if (types.some((type) => !sameType(type, types[0]!))) throw new Error("a literal of mixed types");
+    return types[0]!;
+  };
+  if (Array.isArray(value)) return listOf(one(value.map(literalType)));
+  if (typeof value === "object") return mapOf(Object.keys(value).length > 0 ? STRING : DYN, one(Object.values(value).map(literalType)));
+  throw new Error("not JSON");
+}
