@@ -261,6 +261,33 @@ export const custom = defineRule({
     expect(compileBuiltIns(builtInRules)).toEqual(JSON.parse(fs.readFileSync(path.join(REPO, "dist/src/policy/built-in-compiled.json"), "utf8")));
   });
 
+  it("what Kubernetes compiles, sluice compiles: no false alarms on ordinary rules", () => {
+    const accepted = [
+      "object.metadata.name.size() <= 40 && size(object.metadata.name) > 0",
+      "has(object.metadata.labels) && 'team' in object.metadata.labels && object.metadata.labels['team'] != ''",
+      "object.metadata.labels.all(k, k.startsWith('app.kubernetes.io/') || k == 'team')",
+      "object.spec.template.spec.containers.map(c, c.name).exists(n, n == 'app')",
+      "object.spec.template.spec.containers.filter(c, has(c.ports)).size() <= 1",
+      "object.spec.template.spec.containers.exists_one(c, c.name == 'app')",
+      "int(object.spec.replicas) >= 2 && object.spec.replicas < 100 && object.spec.replicas > 1.5",
+      "type(object.spec.replicas) == int || object.spec.replicas == null",
+      "object.metadata.name.matches('^[a-z][-a-z0-9]*$') && !object.metadata.name.endsWith('-')",
+      "object.metadata.name.lowerAscii().replace('_', '-').split('-').size() < 5",
+      "object.metadata.name.substring(0, 3) != 'tmp' && object.metadata.name.indexOf('x') < 0",
+      "request.operation == 'CREATE' || (has(request.userInfo.groups) && 'system:masters' in request.userInfo.groups)",
+      "!has(namespaceObject.metadata.labels) || namespaceObject.metadata.labels['env'] != 'prod' || object.spec.replicas >= 2",
+      "(object.kind == 'Deployment' ? dyn(object).spec.replicas : 1) >= 1",
+      "[object.metadata.name, object.kind].all(s, s != '')",
+      "{'a': 1, 'b': 2}[object.metadata.name] == 1 || true",
+    ];
+    for (const expression of accepted) expect(() => compilePolicy({ variables: [], conditions: [expression] }), expression).not.toThrow();
+    // Variables are typed by their expressions, in order.
+    expect(() => compilePolicy({ variables: [{ name: "names", expression: "['a', 'b']" }, { name: "first", expression: "variables.names[0]" }], conditions: ["variables.first.startsWith('a')"] })).not.toThrow();
+    expect(() => compilePolicy({ variables: [{ name: "n", expression: "1" }], conditions: ["variables.n.startsWith('a')"] })).toThrow(/no matching overload for 'startsWith' applied to '\(int, string\)'/);
+    expect(() => compilePolicy({ variables: [], conditions: ["object.metadata.name"] })).not.toThrow();
+    expect(() => compilePolicy({ variables: [], conditions: ["size(object.metadata.name)"] })).toThrow(/must evaluate to bool, not int/);
+  });
+
   it("field selections are checked against the matched kind's schema; through dyn() they are not", () => {
     const schema = {
       type: "object",

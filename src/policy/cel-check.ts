@@ -26,6 +26,9 @@ const NOT_CROSS_CHECKED = new Set([
 
 type Scope = ReadonlyMap<string, CelType>;
 
+/** Type names are values in CEL: `type(x) == string`. */
+const TYPE_NAMES = new Set(["int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type"]);
+
 const isDyn = (type: CelType) => type.kind === "dyn";
 const numeric = (type: CelType) => type.kind === "int" || type.kind === "uint" || type.kind === "double";
 
@@ -54,7 +57,7 @@ class Checker {
         return constantType(kind.value.constantKind.case);
       case "identExpr": {
         const name = kind.value.name;
-        const type = scope.get(name) ?? this.declared.get(name);
+        const type = scope.get(name) ?? this.declared.get(name) ?? (TYPE_NAMES.has(name) ? TYPE : undefined);
         return type ?? fail(`undeclared reference to '${name}'`);
       }
       case "selectExpr": {
