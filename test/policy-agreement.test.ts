@@ -215,6 +215,7 @@ describe("an admission expression the API server would not compile is an input e
     ["a function Kubernetes does not declare", "object.metadata.name.shout() == 'X'", /undeclared reference to 'shout'/],
     ["a variable Kubernetes does not declare", "params.limit > 1", /undeclared reference to 'params'/],
     ["a list literal of mixed types", "object.metadata.name in ['a', 1]", /expected type 'string' but found 'int' in a list literal/],
+    ["arithmetic on a number read from the object (int at admission, double before merge)", "object.spec.replicas % 2 == 0", /arithmetic \('%'\) on a number read from the object.*int\(object.spec.replicas\)/],
     ["optional field selection (not cross-checkable)", "object.?metadata.?labels.orValue({}) != {}", /optional field selection/],
   ];
   it.each(cases)("%s: exit 2 at the platform's rule line, nothing written", async (_what, check, message) => {
@@ -269,7 +270,8 @@ export const custom = defineRule({
       "object.spec.template.spec.containers.map(c, c.name).exists(n, n == 'app')",
       "object.spec.template.spec.containers.filter(c, has(c.ports)).size() <= 1",
       "object.spec.template.spec.containers.exists_one(c, c.name == 'app')",
-      "int(object.spec.replicas) >= 2 && object.spec.replicas < 100 && object.spec.replicas > 1.5",
+      "int(object.spec.replicas) >= 2 && object.spec.replicas < 100 && object.spec.replicas > 1.5 && int(object.spec.replicas) % 2 == 0",
+      "'prefix-' + object.metadata.name != object.metadata.name + '-suffix'",
       "type(object.spec.replicas) == int || object.spec.replicas == null",
       "object.metadata.name.matches('^[a-z][-a-z0-9]*$') && !object.metadata.name.endsWith('-')",
       "object.metadata.name.lowerAscii().replace('_', '-').split('-').size() < 5",

@@ -200,6 +200,17 @@ function expect(name: string, types: readonly CelType[], ...wanted: readonly Cel
   if (!ok) noOverload(name, types);
 }
 
+/**
+ * Arithmetic on a value read from the object (dyn) with a number: the API
+ * server reads a whole JSON number as int, sluice's pre-merge evaluator as
+ * double, so `object.spec.replicas + 1` fails before merge and passes at
+ * admission (and `+ 1.0` the other way round; `/` even differs in value).
+ */
+function numericDivergence(name: string, a: CelType, b: CelType): void {
+  const mixed = (isDyn(a) && numeric(b)) || (numeric(a) && isDyn(b)) || ((name === "_/_" || name === "_%_") && isDyn(a) && isDyn(b));
+  if (mixed) fail(`arithmetic ('${name.replace(/_/g, "")}') on a number read from the object: the API server reads whole JSON numbers as int, \`sluice check\` as double, so the two would disagree; convert it first, e.g. int(object.spec.replicas) + 1`);
+}
+
 /** A function call's result type, or CelCheckError when no overload fits (or sluice cannot cross-check it). */
 function call(name: string, target: CelType | undefined, args: readonly CelType[]): CelType {
   const all = target ? [target, ...args] : args;
@@ -239,6 +250,7 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     }
     case "_+_": {
       const [a, b] = all as [CelType, CelType];
+      numericDivergence(name, a, b);
       if (isDyn(a) && isDyn(b)) return DYN;
       if (a.kind === "list" || b.kind === "list") {
         if (!((a.kind === "list" || isDyn(a)) && (b.kind === "list" || isDyn(b)))) noOverload(name, all);
@@ -254,6 +266,7 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "_/_":
     case "_%_": {
       const [a, b] = all as [CelType, CelType];
+      numericDivergence(name, a, b);
       if (isDyn(a) || isDyn(b)) return isDyn(a) ? b.kind === "dyn" ? DYN : b : a;
       if (!(numeric(a) && sameType(a, b)) && !(name === "_-_" && (a.kind === "timestamp" || a.kind === "duration") && (b.kind === "duration" || b.kind === "timestamp"))) noOverload(name, all);
       return name === "_-_" && a.kind === "timestamp" && b.kind === "timestamp" ? DURATION : a;
