@@ -195,7 +195,7 @@ function select(operand: CelType, field: string): CelType {
 const ORDERED = new Set(["int", "uint", "double", "string", "bytes", "bool", "timestamp", "duration"]);
 const CONVERSIONS: Readonly<Record<string, CelType>> = { int: INT, uint: UINT, double: DOUBLE, string: STRING, bool: BOOL, bytes: BYTES, timestamp: TIMESTAMP, duration: DURATION, type: TYPE, dyn: DYN };
 
-function expect(name: string, types: readonly CelType[], ...wanted: readonly CelType[][]): void {
+function requireArgs(name: string, types: readonly CelType[], ...wanted: readonly CelType[][]): void {
   const ok = wanted.some((option) => option.length === types.length && option.every((want, i) => isDyn(want) || isDyn(types[i]!) || sameType(want, types[i]!)));
   if (!ok) noOverload(name, types);
 }
@@ -217,14 +217,14 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
   switch (name) {
     case "_&&_":
     case "_||_":
-      expect(name, all, [BOOL, BOOL]);
+      requireArgs(name, all, [BOOL, BOOL]);
       return BOOL;
     case "!_":
     case "@not_strictly_false":
-      expect(name, all, [BOOL]);
+      requireArgs(name, all, [BOOL]);
       return BOOL;
     case "_?_:_": {
-      expect(name, [all[0]!], [BOOL]);
+      requireArgs(name, [all[0]!], [BOOL]);
       const [, a, b] = all as [CelType, CelType, CelType];
       if (isDyn(a) || isDyn(b)) return DYN;
       if (a.kind === "null") return b;
@@ -277,11 +277,11 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "_[_]": {
       const [a, b] = all as [CelType, CelType];
       if (a.kind === "list") {
-        expect(name, [b], [INT]);
+        requireArgs(name, [b], [INT]);
         return a.element;
       }
       if (a.kind === "map") {
-        expect(name, [b], [a.key]);
+        requireArgs(name, [b], [a.key]);
         return a.value;
       }
       if (isDyn(a)) return DYN;
@@ -289,8 +289,8 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     }
     case "@in": {
       const [a, b] = all as [CelType, CelType];
-      if (b.kind === "list") expect(name, [a], [b.element]);
-      else if (b.kind === "map") expect(name, [a], [b.key]);
+      if (b.kind === "list") requireArgs(name, [a], [b.element]);
+      else if (b.kind === "map") requireArgs(name, [a], [b.key]);
       else if (!isDyn(b)) noOverload(name, all);
       return BOOL;
     }
@@ -303,35 +303,35 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "startsWith":
     case "endsWith":
     case "matches":
-      if (name === "matches" && !target) expect(name, all, [STRING, STRING]);
+      if (name === "matches" && !target) requireArgs(name, all, [STRING, STRING]);
       else {
         if (!target) noOverload(name, all);
-        expect(name, all, [STRING, STRING]);
+        requireArgs(name, all, [STRING, STRING]);
       }
       return BOOL;
     case "charAt":
-      expect(name, all, [STRING, INT]);
+      requireArgs(name, all, [STRING, INT]);
       return STRING;
     case "indexOf":
     case "lastIndexOf":
-      expect(name, all, [STRING, STRING], [STRING, STRING, INT]);
+      requireArgs(name, all, [STRING, STRING], [STRING, STRING, INT]);
       return INT;
     case "lowerAscii":
     case "upperAscii":
     case "trim":
-      expect(name, all, [STRING]);
+      requireArgs(name, all, [STRING]);
       return STRING;
     case "replace":
-      expect(name, all, [STRING, STRING, STRING], [STRING, STRING, STRING, INT]);
+      requireArgs(name, all, [STRING, STRING, STRING], [STRING, STRING, STRING, INT]);
       return STRING;
     case "split":
-      expect(name, all, [STRING, STRING], [STRING, STRING, INT]);
+      requireArgs(name, all, [STRING, STRING], [STRING, STRING, INT]);
       return listOf(STRING);
     case "substring":
-      expect(name, all, [STRING, INT], [STRING, INT, INT]);
+      requireArgs(name, all, [STRING, INT], [STRING, INT, INT]);
       return STRING;
     case "join":
-      expect(name, all, [listOf(STRING)], [listOf(STRING), STRING]);
+      requireArgs(name, all, [listOf(STRING)], [listOf(STRING), STRING]);
       return STRING;
     default:
       break;
