@@ -6,10 +6,10 @@ import { BOOL, DYN, INT, STRING, TIMESTAMP, listOf, mapOf, objectOf, typeName, t
 /**
  * sluice's second CEL implementation: what admission does with the emitted
  * policies, independent of the evaluator sluice checks with before merge
- * (@marcbachmann/cel-js, cel.ts). @bufbuild/cel is a conformance-tested
- * ECMAScript CEL (it runs the cel-spec conformance suite) whose `matches()`
- * uses @bufbuild/re2, a linear-time RE2 port: Go's regexp syntax, as the API
- * server has it. Its parser and evaluator are bufbuild's; the type checking
+ * (@marcbachmann/cel-js, cel.ts). @bufbuild/cel is an ECMAScript CEL tested
+ * against the cel-spec conformance suite and cel-go's parser tests; its
+ * `matches()` uses @bufbuild/re2, a linear-time RE2 port (from re2js): Go's
+ * regexp syntax, as the API server has it. Its parser and evaluator are bufbuild's; the type checking
  * is sluice's (cel-check.ts), with the variables the API server declares.
  */
 
