@@ -1,8 +1,9 @@
 // `npm run build`: compiles src/ and lib/ into dist/ with TypeScript's native
 // compiler (type-checking them on the way), keeping the folder structure, so
 // that the `sluice` command runs plain JavaScript. dist/ is replaced whole, so
-// a file deleted from src/ does not linger there. The CRD schemas
-// (src/k8s/crd-schemas/*.json) are copied beside the compiled code.
+// a file deleted from src/ does not linger there. The schemas
+// (src/k8s/crd-schemas/*.json, src/k8s/openapi/*.json) are copied beside the compiled code, and
+// their validators compiled ahead (scripts/compile-schemas.mjs).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -15,8 +16,10 @@ const tsc = path.join(path.dirname(tsPackage), JSON.parse(fs.readFileSync(tsPack
 fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
 // Data the code reads at run time, next to it (tsc copies no JSON it does not import).
-if (run.status === 0) fs.cpSync(path.join(root, "src/k8s/crd-schemas"), path.join(root, "dist/src/k8s/crd-schemas"), { recursive: true });
 if (run.status !== 0) process.exit(run.status ?? 1);
+for (const data of ["crd-schemas", "openapi"]) fs.cpSync(path.join(root, "src/k8s", data), path.join(root, "dist/src/k8s", data), { recursive: true });
+const compiled = spawnSync(process.execPath, [path.join(root, "scripts/compile-schemas.mjs")], { cwd: root, stdio: "inherit" });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 // The built-in rules' admission forms, compiled once here by the second CEL
 // implementation (src/policy/built-in-compiled.ts), so that a run does not
 // load it for them; a built-in rule the API server would not compile fails the build.

@@ -11,7 +11,12 @@
 // Only structure is kept (types, properties, required, enums, patterns,
 // formats, bounds): descriptions are dropped, Kubernetes' x- extensions are
 // turned into the JSON Schema they mean, and unknown fields are refused as
-// strict field validation refuses them.
+// strict field validation refuses them. The CEL validation rules
+// (x-kubernetes-validations) and list semantics (x-kubernetes-list-type,
+// -list-map-keys) are kept: the check stage enforces them as the API server does.
+//
+// Argo CD's CRDs come from the argo-cd Helm chart (argoproj/argo-helm,
+// charts/argo-cd/templates/crds/) with the template lines removed.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,11 +36,15 @@ const WANTED = new Map([
   ["OCIRepository", undefined],
   ["Kustomization", undefined],
   ["HelmRelease", undefined],
+  // Argo CD: the root, the app Applications and the projects (sluice emits no ApplicationSet).
+  ["Application", undefined],
+  ["AppProject", undefined],
 ]);
 const KEEP = new Set([
   "type", "properties", "required", "enum", "pattern", "format", "items", "additionalProperties",
   "oneOf", "anyOf", "allOf", "not", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
   "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "nullable",
+  "x-kubernetes-list-type", "x-kubernetes-list-map-keys",
 ]);
 
 /** The schema files one CRD gives: one per served version of a wanted kind. */
@@ -58,6 +67,7 @@ function strip(node) {
   const out = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "properties") out.properties = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, strip(child)]));
+    else if (key === "x-kubernetes-validations") out[key] = value.map(({ rule, message, messageExpression }) => ({ rule, ...(message ? { message } : {}), ...(messageExpression ? { messageExpression } : {}) }));
     else if (KEEP.has(key)) out[key] = strip(value);
   }
   if (node["x-kubernetes-int-or-string"] === true) {

@@ -146,7 +146,7 @@ describe("kinds", () => {
 
   it("a declared custom resource renders in the app's namespace; a cluster-scoped one with a namespace is refused, and without one needs a grant", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced", ClusterIssuer: "Cluster" } },\n');
+    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced", ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } } },\n');
     withObject(p, `{ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "tls" } } as never`);
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(/kind: Certificate\nmetadata:\n  name: tls\n  namespace: storefront-jobs/);

@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { checkPolicy, plan, synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
-import { crdValidator } from "../src/k8s/crd-schemas.js";
+import { schemaCheck as crdValidator } from "../src/k8s/schemas.js";
 import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";

@@ -216,6 +216,8 @@ describe("an admission expression the API server would not compile is an input e
     ["a variable Kubernetes does not declare", "params.limit > 1", /undeclared reference to 'params'/],
     ["a list literal of mixed types", "object.metadata.name in ['a', 1]", /expected type 'string' but found 'int' in a list literal/],
     ["arithmetic on a number read from the object (int at admission, double before merge)", "object.spec.replicas % 2 == 0", /arithmetic \('%'\) on a number read from the object.*int\(object.spec.replicas\)/],
+    ["a field the matched kind does not have (the Kubernetes 1.34 schema)", "object.spec.replics >= 2", /\(checked against apps\/Deployment\): undefined field 'replics' \(in apps\/Deployment\.spec\)/],
+    ["a function on a field of the wrong type (the schema types it)", "object.spec.replicas.startsWith('1')", /no matching overload for 'startsWith' applied to '\(int, string\)'/],
     ["optional field selection (not cross-checkable)", "object.?metadata.?labels.orValue({}) != {}", /optional field selection/],
   ];
   it.each(cases)("%s: exit 2 at the platform's rule line, nothing written", async (_what, check, message) => {

@@ -1,3 +1,4 @@
+import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Origin } from "./origin.js";
 import type { PolicySettings } from "../policy/policy.js";
@@ -58,8 +59,8 @@ export interface PlatformModel {
   readonly waves: readonly WaveModel[];
   /** Sorted by name. */
   readonly teams: readonly TeamModel[];
-  /** apiVersion → kind → scope of the custom resources apps may add. */
-  readonly customResources: Readonly<Record<string, Readonly<Record<string, "Namespaced" | "Cluster">>>>;
+  /** apiVersion → kind → scope (and plural, where declared) of the custom resources apps may add. */
+  readonly customResources: CustomResources;
   readonly secrets: SecretsPolicy;
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];

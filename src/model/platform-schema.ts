@@ -256,13 +256,25 @@ export const platformSchema = z.strictObject({
   teams: z.record(dnsLabel, teamSchema),
   /**
    * Custom resources apps may add through `objects`, by apiVersion and kind,
-   * with their scope: sluice cannot otherwise know whether a kind is
-   * namespaced. Cluster-scoped ones stay the platform's.
+   * with their scope (`spec.scope` of the CRD) and plural (`spec.names.plural`):
+   * sluice cannot otherwise know whether a kind is namespaced, nor what RBAC
+   * and admission rules call it. The plural may be left out (writing only the
+   * scope) unless a team grant or a policy rule names the kind.
+   * Cluster-scoped ones stay the platform's.
    */
   customResources: z
     .record(
       z.string().regex(/^[a-z0-9.-]+\/[a-z0-9]+$/, { message: 'must be an apiVersion such as "cert-manager.io/v1"' }),
-      z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a kind such as Certificate" }), z.enum(["Namespaced", "Cluster"])),
+      z.record(
+        z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: "must be a kind such as Certificate" }),
+        z.union([
+          z.enum(["Namespaced", "Cluster"]),
+          z.strictObject({
+            scope: z.enum(["Namespaced", "Cluster"]),
+            plural: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be the CRD's spec.names.plural, lower case, e.g. certificates" }),
+          }),
+        ]),
+      ),
     )
     .optional(),
   /**

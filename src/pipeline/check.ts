@@ -1,65 +1,19 @@
-import { createRequire } from "node:module";
 import { SluiceError } from "../errors.js";
-import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
-import { crdValidator } from "../k8s/crd-schemas.js";
-import { apiGroup, type KubernetesObject } from "../k8s/object.js";
-import { own } from "../model/own.js";
+import type { KubernetesObject } from "../k8s/object.js";
+import { schemaCheck, type SchemaProblem } from "../k8s/schemas.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin } from "../model/origin.js";
 import type { Rendered } from "../model/rendered.js";
 import { pinpointAll } from "./locate.js";
 
-interface ModelClass {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly prototype: { validate(this: object): void };
-  new (data: object): { validate(): void };
-}
-
-interface SchemaError {
-  readonly instancePath: string;
-  readonly message?: string;
-}
-
-const require = createRequire(import.meta.url);
-const modules = new Map<string, Record<string, unknown> | undefined>();
-
-/**
- * The published schema of a kind: Kubernetes' own from kubernetes-models,
- * Argo CD's from @kubernetes-models/argo-cd. Undefined for kinds neither
- * knows (custom resources), which are left to the cluster to judge.
- */
-function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
-  const group = apiGroup(apiVersion);
-  const version = apiVersion.slice(group ? group.length + 1 : 0);
-  // One kind's module, not its whole group version's: loading all of apps/v1
-  // to check one Deployment cost more than a one-app synth's whole render.
-  const specifier =
-    group === "argoproj.io" ? `@kubernetes-models/argo-cd/${apiVersion}/${kind}` : `kubernetes-models/${group ? `${group}/` : ""}${version}/${kind}`;
-  // Only kinds known to exist are looked up: apiVersion and kind are user input, not module paths.
-  const known = group === "argoproj.io" ? apiVersion === "argoproj.io/v1alpha1" && ARGO_CD_KINDS.has(kind) : (own(BUILTIN_KINDS, apiVersion) ?? []).includes(kind);
-  if (!known) return undefined;
-  if (!modules.has(specifier)) {
-    try {
-      modules.set(specifier, require(specifier) as Record<string, unknown>);
-    } catch {
-      modules.set(specifier, undefined);
-    }
-  }
-  const candidate: unknown = modules.get(specifier)?.[kind];
-  const model = candidate as Partial<ModelClass> | undefined;
-  return typeof candidate === "function" && model?.kind === kind && model.apiVersion === apiVersion ? (candidate as ModelClass) : undefined;
-}
-
-const ARGO_CD_KINDS = new Set(["Application", "ApplicationSet", "AppProject"]);
-
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
- * Validates every rendered object against its published schema and checks the
- * label values the API server would refuse, before anything is written. A
- * problem in an object the stack wrote points at the line of the offending
- * field; one in a generated object points at the app.
+ * Validates every rendered object against the strict schema of its real
+ * consumer (src/k8s/schemas.ts) and checks the label values the API server
+ * would refuse, before anything is written. A problem in an object the stack
+ * wrote points at the line of the offending field; one in a generated object
+ * points at the app.
  */
 export function check(root: string, rendered: Rendered): void {
   const diagnostics: Diagnostic[] = [];
@@ -92,30 +46,17 @@ export function check(root: string, rendered: Rendered): void {
     }
   }
   if (diagnostics.length > 0) {
-    throw new SluiceError("Some objects would be refused by Kubernetes or Argo CD; nothing was written.", collapse(pinpointAll(root, diagnostics)));
+    throw new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
   }
 }
 
 /**
- * What the published schema of the object's kind says is wrong with it: the
- * kubernetes-models validator for Kubernetes' and Argo CD's kinds, the CRD's
- * schema for the custom resources sluice ships (External Secrets, Sealed
- * Secrets). Undefined for kinds neither knows, which the cluster judges.
+ * What the strict schema of the object's kind says is wrong with it; undefined
+ * for kinds sluice has no schema of (custom resources the platform declares),
+ * which the cluster judges.
  */
-function schemaProblems(object: KubernetesObject): readonly SchemaError[] | undefined {
-  const Model = modelFor(object.apiVersion, object.kind);
-  if (!Model) return crdValidator(object.apiVersion, object.kind)?.(object);
-  try {
-    // The model's validator, run on the object itself: constructing the
-    // model first would deep-copy every object only to drop undefined
-    // values, which rendered objects do not have (see test/emitted-objects).
-    Model.prototype.validate.call(object);
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: SchemaError[] }).errors;
-    if (!errors) throw error;
-    return errors;
-  }
+function schemaProblems(object: KubernetesObject): readonly SchemaProblem[] | undefined {
+  return schemaCheck(object.apiVersion, object.kind)?.(object);
 }
 
 /** One stack line rendered on several clusters fails the same way on each: say it once. */

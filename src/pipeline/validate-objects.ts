@@ -1,6 +1,6 @@
-import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
-import { CRD_KINDS } from "../k8s/crd-schemas.js";
-import { apiGroup, isClusterScoped, type KubernetesObject } from "../k8s/object.js";
+import { BUILTIN_KINDS, KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
+import { CRD_KINDS } from "../k8s/crd-kinds.js";
+import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { own } from "../model/own.js";
@@ -8,9 +8,11 @@ import { childOrigin, type Origin } from "../model/origin.js";
 import { editDistance } from "../model/spelling.js";
 
 const BUILTIN_GROUPS = new Set(Object.keys(BUILTIN_KINDS).map(apiGroup));
+/** Kubernetes' own groups, including those it no longer serves (extensions, *.k8s.io betas): never a custom resource. */
+const kubernetesGroup = (group: string) => BUILTIN_GROUPS.has(group) || group === "extensions" || group.endsWith(".k8s.io");
 const API_VERSIONS_OF = new Map<string, string[]>();
 for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
-  for (const kind of kinds) API_VERSIONS_OF.set(kind, [...(API_VERSIONS_OF.get(kind) ?? []), apiVersion]);
+  for (const kind of Object.keys(kinds)) API_VERSIONS_OF.set(kind, [...(API_VERSIONS_OF.get(kind) ?? []), apiVersion]);
 }
 
 /**
@@ -50,14 +52,13 @@ function keyProblem(key: string): string | undefined {
  * platform knows it.
  */
 export function scopeOf(platform: Pick<PlatformModel, "customResources">, apiVersion: string, kind: string): "Namespaced" | "Cluster" | undefined {
-  if (BUILTIN_GROUPS.has(apiGroup(apiVersion))) {
-    if (!(own(BUILTIN_KINDS, apiVersion) ?? []).includes(kind)) return undefined;
-    return isClusterScoped(kind) ? "Cluster" : "Namespaced";
+  if (kubernetesGroup(apiGroup(apiVersion))) {
+    return own(own(BUILTIN_KINDS, apiVersion) ?? {}, kind)?.scope;
   }
   const shipped = own(own(CRD_KINDS, apiVersion) ?? {}, kind);
-  if (shipped) return shipped;
+  if (shipped) return shipped.scope;
   const declared = own(platform.customResources, apiVersion);
-  return declared ? own(declared, kind) : undefined;
+  return declared ? own(declared, kind)?.scope : undefined;
 }
 
 /**
@@ -85,7 +86,7 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
     }
     const scope = scopeOf(platform, apiVersion, kind);
     if (scope === undefined) {
-      diagnostics.push(unknownKind(apiVersion, kind, at("objects", index, BUILTIN_GROUPS.has(apiGroup(apiVersion)) ? "kind" : "apiVersion")));
+      diagnostics.push(unknownKind(apiVersion, kind, at("objects", index, kubernetesGroup(apiGroup(apiVersion)) ? "kind" : "apiVersion")));
     } else if (scope === "Cluster") {
       // Allowed only where the platform grants the kind: the no-cluster-scoped-objects rule judges it.
       if (metadata.namespace !== undefined) {
@@ -151,28 +152,28 @@ function kindNameProblem(kind: string, name: string): string | undefined {
 }
 
 function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnostic {
-  if (!BUILTIN_GROUPS.has(apiGroup(apiVersion))) {
+  if (!kubernetesGroup(apiGroup(apiVersion))) {
     return {
       code: "validate/unknown-kind",
       message: `${kind} (${apiVersion}) is a custom resource the platform does not declare, so sluice cannot know whether it is namespaced`,
       origin,
-      hint: `ask the platform team to declare it: customResources: { ${JSON.stringify(apiVersion)}: { ${kind}: "Namespaced" } }`,
+      hint: `ask the platform team to declare it as its CRD does (spec.scope and spec.names.plural): customResources: { ${JSON.stringify(apiVersion)}: { ${kind}: { scope: "Namespaced" or "Cluster", plural: "<its spec.names.plural>" } } }`,
     };
   }
   const served = API_VERSIONS_OF.get(kind);
   if (served) {
     return {
       code: "validate/unknown-kind",
-      message: `Kubernetes serves ${kind} as ${served.join(" or ")}, not ${apiVersion}`,
+      message: `Kubernetes ${KUBERNETES_VERSION} serves ${kind} as ${served.join(" or ")}, not ${apiVersion}`,
       origin,
       hint: `write apiVersion: ${JSON.stringify(served[served.length - 1])}`,
     };
   }
-  const kinds = own(BUILTIN_KINDS, apiVersion) ?? [];
+  const kinds = Object.keys(own(BUILTIN_KINDS, apiVersion) ?? {});
   const close = [...kinds, ...API_VERSIONS_OF.keys()].find((k) => editDistance(k.toLowerCase(), kind.toLowerCase()) <= 2);
   return {
     code: "validate/unknown-kind",
-    message: `Kubernetes has no kind ${kind} in ${apiVersion}`,
+    message: `Kubernetes ${KUBERNETES_VERSION} has no kind ${kind} in ${apiVersion}`,
     origin,
     hint: close ? `did you mean ${close}?` : `${apiVersion} serves: ${kinds.join(", ") || "nothing sluice knows"}`,
   };

@@ -7,6 +7,9 @@ import type { Settings } from "../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import { gitOpsKind, scopeOf } from "./validate-objects.js";
 import type { KubernetesObject } from "../k8s/object.js";
+import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
+import { pluralOf, scopeInGroup, type CustomResources } from "../k8s/kinds.js";
+import { groupKind } from "../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
@@ -140,7 +143,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   (input.objects ?? []).forEach((object, index) => {
     const where = `${object.kind} ${object.metadata.name}`;
     const gitOps = gitOpsKind(object.apiVersion, object.kind);
-    const scope = scopeOf({ customResources: input.customResources ?? {} }, object.apiVersion, object.kind);
+    const scope = scopeOf({ customResources: customResourcesOf(input) }, object.apiVersion, object.kind);
     objectScopes.push(scope ?? "Cluster");
     if (gitOps) {
       diagnostics.push({ code: "validate/gitops-object", message: `${where} is ${gitOps}; sluice generates the GitOps objects`, origin: at("objects", index, "kind"), hint: "declare apps, components and clusters instead" });
@@ -192,6 +195,14 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
         hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
       });
     }
+  }
+  // Flux grants a kind through an RBAC rule, which names its plural; Argo CD's project names group and kind.
+  const rbacGrants = input.engine === "flux" || Object.values(input.clusters).some((cluster) => cluster.engine === "flux");
+  for (const [team, { clusterResources }] of Object.entries(input.teams)) {
+    (clusterResources ?? []).forEach((written, index) => {
+      const problem = grantProblem(written, customResourcesOf(input), rbacGrants);
+      if (problem) diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
+    });
   }
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -272,7 +283,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     waves,
     teams: teams.sort(byName),
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
-    customResources: input.customResources ?? {},
+    customResources: customResourcesOf(input),
     secrets: {
       stores: input.secretStores ?? {},
       refreshInterval: input.secretRefreshInterval ?? "1h",
@@ -289,4 +300,36 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       rules: [...(input.policy?.rules ?? [])],
     },
   };
+}
+
+/** The declared custom resources, each as { scope, plural? } whichever way it was written. */
+function customResourcesOf(input: Pick<PlatformInput, "customResources">): CustomResources {
+  return Object.fromEntries(
+    Object.entries(input.customResources ?? {}).map(([apiVersion, kinds]) => [
+      apiVersion,
+      Object.fromEntries(Object.entries(kinds).map(([kind, declared]) => [kind, typeof declared === "string" ? { scope: declared } : declared])),
+    ]),
+  );
+}
+
+/**
+ * Why a team's grant of a cluster-scoped kind cannot be given, or undefined:
+ * the kind must exist, be cluster-scoped (a namespaced kind needs no grant,
+ * and granting it would only add a useless rule), and, where a Flux cluster
+ * grants it by an RBAC rule, have a known plural.
+ */
+function grantProblem(written: string, custom: CustomResources, rbac: boolean): { message: string; hint: string } | undefined {
+  const { group, kind } = groupKind(written);
+  const scope = scopeInGroup(group, kind, custom);
+  if (scope === undefined) {
+    return {
+      message: `${JSON.stringify(written)} is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
+      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "rbac.authorization.k8s.io/ClusterRole"' : "declare it in customResources with its scope and plural",
+    };
+  }
+  if (scope === "Namespaced") return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
+  if (rbac && pluralOf(group, kind, custom) === undefined) {
+    return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
+  }
+  return undefined;
 }

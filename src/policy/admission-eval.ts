@@ -1,4 +1,5 @@
-import { apiGroup, resourceOf, type KubernetesObject } from "../k8s/object.js";
+import { pluralOf } from "../k8s/kinds.js";
+import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { celInput, evaluateAdmission } from "./admission-cel.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
@@ -56,8 +57,10 @@ export function admission(policyObjects: readonly KubernetesObject[], object: Ku
 
 function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: readonly ResourceRuleSpec[] | undefined, object: KubernetesObject, request: AdmissionRequest) {
   const operation = request.operation ?? "CREATE";
-  const resource = `${resourceOf(object.kind)}${request.subResource ? `/${request.subResource}` : ""}`;
   const group = apiGroup(object.apiVersion);
+  const plural = pluralOf(group, object.kind, {});
+  if (plural === undefined) return "ignored";
+  const resource = `${plural}${request.subResource ? `/${request.subResource}` : ""}`;
   const matches = (rules: readonly ResourceRuleSpec[]) =>
     rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && (rule.operations ?? ["*"]).some((op) => op === "*" || op === operation));
   if (!matches(spec.matchConstraints.resourceRules) || (narrowed && !matches(narrowed))) return "ignored";

@@ -1,5 +1,6 @@
 import { platformLabels } from "../k8s/labels.js";
-import { groupKind, resourceOf, type KubernetesObject } from "../k8s/object.js";
+import { pluralOf, type CustomResources } from "../k8s/kinds.js";
+import { groupKind, type KubernetesObject } from "../k8s/object.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
@@ -38,7 +39,7 @@ export interface AdmissionRule {
  * containers bound as variables (container rules become `all()` over them),
  * the platform's values as CEL literals, and the kinds as API resources.
  */
-export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): AdmissionRule {
+export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, customResources: CustomResources = {}): AdmissionRule {
   const literals = Object.entries(rule.variables?.(policy.context) ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => ({ name, expression: celLiteral(value) }));
@@ -52,11 +53,11 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">): A
     expression: rule.on === "container" ? `variables.containers.all(container, ${rule.check})` : rule.check,
     message: rule.message,
   };
-  if (rule.on === "object" || !kinds.includes("Pod")) return { ...base, resourceRules: resourceRules(kinds) };
+  if (rule.on === "object" || !kinds.includes("Pod")) return { ...base, resourceRules: resourceRules(kinds, customResources) };
   const ephemeral = rule.on === "container" ? [EPHEMERAL_CONTAINERS] : [];
-  const judged = [...resourceRules(kinds.filter((kind) => kind !== "Pod")), ...ephemeral];
-  const pods = resourceRules(["Pod"]);
-  return { ...base, resourceRules: [...resourceRules(kinds), ...ephemeral], judged, pods };
+  const judged = [...resourceRules(kinds.filter((kind) => kind !== "Pod"), customResources), ...ephemeral];
+  const pods = resourceRules(["Pod"], customResources);
+  return { ...base, resourceRules: [...resourceRules(kinds, customResources), ...ephemeral], judged, pods };
 }
 
 /** `kubectl debug` adds a container by updating this subresource of the Pod. */
@@ -92,7 +93,7 @@ export function renderAdmission(
     const severity = severityOf(rule, environment, policy.override(rule.id));
     if (severity === "off") continue;
     const waived = apps.filter((app) => waives(app, rule.id, cluster)).map((app) => app.name);
-    for (const object of admissionObjects(admissionRule(rule, policy), policy.admission, severity, waived, beforeApps)) {
+    for (const object of admissionObjects(admissionRule(rule, policy, platform.customResources), policy.admission, severity, waived, beforeApps)) {
       rendered.push({ path: `clusters/${cluster.name}/policies/${rule.id}.yaml`, object, origin: platform.origin, sources: [platform.origin.file] });
     }
   }
@@ -197,12 +198,17 @@ function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: Resourc
   };
 }
 
-/** "apps/Deployment", "Service" → resource rules by API group, with the kinds' plural resource names. */
-function resourceRules(kinds: readonly string[]): ResourceRule[] {
+/**
+ * "apps/Deployment", "Service" → resource rules by API group, with the kinds'
+ * plural resource names (validate-rules refused kinds without a known plural).
+ */
+function resourceRules(kinds: readonly string[], customResources: CustomResources): ResourceRule[] {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
-    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resourceOf(kind)));
+    const plural = pluralOf(group, kind, customResources);
+    if (plural === undefined) throw new Error(`no plural for ${written}: validate-rules should have refused it`);
+    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   }
   return [...byGroup]
     .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -1,3 +1,4 @@
+import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import { admission, type AdmissionRequest } from "./admission-eval.js";
 import { AdmissionCompileError, compilePolicy } from "./admission-cel.js";
@@ -18,11 +19,11 @@ import type { CelRule, PolicyContext } from "./rule.js";
 export function admissionCompileProblem(
   rule: CelRule,
   context: PolicyContext,
-  options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache; readonly builtIn?: boolean } = {},
+  options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache; readonly builtIn?: boolean; readonly customResources?: CustomResources } = {},
 ): string | undefined {
-  const key = options.resolve ? undefined : admissionFormKey(rule, context);
+  const key = options.resolve ? undefined : admissionFormKey(rule, context, options.customResources);
   if (key && ((options.builtIn !== false && builtInCompiled().has(key)) || options.cache?.has(key))) return undefined;
-  const problem = compileProblem(admissionRule(rule, { context }), rule, options.resolve);
+  const problem = compileProblem(admissionRule(rule, { context }, options.customResources), rule, options.resolve);
   if (key && !problem) options.cache?.add(key);
   return problem;
 }
@@ -33,7 +34,7 @@ export function admissionCompileProblem(
  * cannot change the outcome). Undefined when a literal mixes types: that
  * form is always compiled, and reported.
  */
-export function admissionFormKey(rule: CelRule, context: PolicyContext): string | undefined {
+export function admissionFormKey(rule: CelRule, context: PolicyContext, customResources?: CustomResources): string | undefined {
   const values = rule.variables?.(context) ?? {};
   let literals: [string, string][];
   try {
@@ -43,7 +44,7 @@ export function admissionFormKey(rule: CelRule, context: PolicyContext): string 
   } catch {
     return undefined;
   }
-  const exported = admissionRule(rule, { context });
+  const exported = admissionRule(rule, { context }, customResources);
   return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? []]);
 }
 

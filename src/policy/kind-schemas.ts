@@ -1,33 +1,45 @@
-import { schemaType, type CelType, type SchemaResolver } from "./cel-types.js";
-import { groupKind } from "../k8s/object.js";
+import { BUILTIN_KINDS } from "../k8s/builtin-kinds.js";
+import { CRD_KINDS } from "../k8s/crd-kinds.js";
+import { apiGroup, groupKind } from "../k8s/object.js";
+import { kindSchema } from "../k8s/schemas.js";
+import { schemaType, type CelType, type JsonSchema, type SchemaResolver } from "./cel-types.js";
 
 /**
- * The schema of a built-in kind, for type-checking admission expressions.
- * None yet: the strict Kubernetes 1.34 schemas (src/k8s/) plug in here; until
- * then `object` is checked as dyn, as the API server does for a policy whose
- * versions it cannot resolve (`apiVersions: ["*"]`).
+ * The schema of a kind sluice knows — Kubernetes' own, from the OpenAPI of
+ * the pinned minor, and the CRDs it ships — for type-checking admission
+ * expressions against the kinds a rule matches.
  */
-export const builtInSchemas: SchemaResolver = () => undefined;
+export const builtInSchemas: SchemaResolver = (apiVersion, kind) => kindSchema(apiVersion, kind) as JsonSchema | undefined;
 
-/** The API version whose schema a rule's "<group>/<Kind>" is checked against: v1 for the core and workload groups. */
-const PREFERRED: Readonly<Record<string, string>> = {
-  "": "v1",
-  apps: "apps/v1",
-  batch: "batch/v1",
-  "networking.k8s.io": "networking.k8s.io/v1",
-  policy: "policy/v1",
-  autoscaling: "autoscaling/v2",
-  "rbac.authorization.k8s.io": "rbac.authorization.k8s.io/v1",
-};
+/**
+ * The API version a rule's "<group>/<Kind>" is checked at: the first stable
+ * version of the group that serves the kind (v1 before v1beta1), as the
+ * policy matches every version (`apiVersions: ["*"]`).
+ */
+function versionOf(group: string, kind: string): string | undefined {
+  const serving = [...Object.entries(BUILTIN_KINDS), ...Object.entries(CRD_KINDS)]
+    .filter(([apiVersion, kinds]) => apiGroup(apiVersion) === group && Object.hasOwn(kinds, kind))
+    .map(([apiVersion]) => apiVersion);
+  return serving.find((apiVersion) => !/(alpha|beta)\d*$/.test(apiVersion)) ?? serving[0];
+}
 
-/** The CEL types of the kinds a rule matches that have a schema. */
+const types = new Map<string, CelType | undefined>();
+
+/** The CEL types of the kinds a rule matches that have a schema (each built once per process). */
 export function objectTypes(kinds: readonly string[], resolve: SchemaResolver = builtInSchemas): CelType[] {
-  const types: CelType[] = [];
+  const found: CelType[] = [];
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
-    if (!Object.hasOwn(PREFERRED, group)) continue;
-    const schema = resolve(PREFERRED[group]!, kind);
-    if (schema) types.push(schemaType(schema, written));
+    const apiVersion = versionOf(group, kind);
+    if (!apiVersion) continue;
+    const key = `${apiVersion}\0${kind}`;
+    let type = resolve === builtInSchemas ? types.get(key) : undefined;
+    if (type === undefined) {
+      const schema = resolve(apiVersion, kind);
+      type = schema ? schemaType(schema, written) : undefined;
+      if (resolve === builtInSchemas) types.set(key, type);
+    }
+    if (type) found.push(type);
   }
-  return types;
+  return found;
 }

@@ -1,19 +1,17 @@
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
+import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
+import { pluralOf } from "../k8s/kinds.js";
+import { groupKind } from "../k8s/object.js";
 import type { AdmissionCompileCache } from "./admission-compile-cache.js";
 import { admissionCompileProblem } from "./agreement.js";
 import { celProblem } from "./cel.js";
 import { policyContextOf } from "./policy.js";
 import { builtInRuleOrigin } from "./rule-origin.js";
-import type { CelRule, Rule } from "./rule.js";
+import type { Rule } from "./rule.js";
 
 const COMPILE_HINT = "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";
-
-/** Whether a rule's check got far enough to be compiled as admission policy. */
-function admits(rule: CelRule): boolean {
-  return (rule.kinds ?? []).every((kind) => typeof kind === "string" && KIND.test(kind)) && (rule.on !== "object" || (Array.isArray(rule.kinds) && rule.kinds.length > 0));
-}
 
 const RULE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SEVERITIES = new Set(["error", "warn", "off"]);
@@ -48,20 +46,29 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[],
     if (typeof rule.description !== "string" || rule.description.trim() === "") problem("description", "needs a description", "say in a sentence what the rule asks for and why");
     if (!SEVERITIES.has(rule.severity)) problem("severity", 'severity must be "error", "warn" or "off"');
     if (rule.on === "object" || rule.on === "pod" || rule.on === "container") {
+      const before = diagnostics.length;
       if (typeof rule.check !== "string") problem("check", "check must be a CEL expression (a string)", "or make it an instance rule: on: \"instance\" with check(input) { ... }");
       else {
         const parseError = celProblem(rule.check);
         if (parseError) problem("check", `the CEL expression does not parse: ${parseError}`);
-        else if (admits(rule)) {
-          const compileError = admissionCompileProblem(rule, context, { ...(compiled ? { cache: compiled } : {}) });
-          if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
-        }
       }
       if (typeof rule.message !== "string" || rule.message === "") problem("message", "needs a message saying what to change");
       if (rule.on === "object" && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) problem("kinds", 'an object rule needs the kinds it applies to, e.g. kinds: ["apps/Deployment"]');
       (rule.kinds ?? []).forEach((kind, position) => {
         if (typeof kind !== "string" || !KIND.test(kind)) problem("kinds", `kinds[${position}] must be "<group>/<Kind>" or a core "<Kind>", e.g. "apps/Deployment" or "Service"`);
+        else if (pluralOf(groupKind(kind).group, groupKind(kind).kind, platform.customResources) === undefined) {
+          problem(
+            "kinds",
+            `kinds[${position}] is ${kind}, which Kubernetes ${KUBERNETES_VERSION} does not serve and customResources does not declare with its plural, so admission could not match it`,
+            'check the group and kind (core kinds have no group: "Service"), or declare the custom resource as { scope, plural }',
+          );
+        }
       });
+      // Only a rule that is otherwise sound has an admission policy to compile.
+      if (diagnostics.length === before && typeof rule.check === "string") {
+        const compileError = admissionCompileProblem(rule, context, { customResources: platform.customResources, ...(compiled ? { cache: compiled } : {}) });
+        if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
+      }
     } else if (rule.on === "instance" || rule.on === "fleet") {
       if (typeof rule.check !== "function") problem("check", `an ${rule.on} rule's check is a function`);
     } else {

@@ -1,39 +1,12 @@
-import * as argoCd from "@kubernetes-models/argo-cd";
-import * as kubernetes from "kubernetes-models";
-import { crdValidator } from "../../src/k8s/crd-schemas.js";
-
-interface ModelClass {
-  readonly apiVersion: string;
-  readonly kind: string;
-  new (data: object): { validate(): void };
-}
-
-function isModelClass(value: unknown): value is ModelClass {
-  const candidate = value as Partial<ModelClass> | null;
-  return typeof value === "function" && typeof candidate?.apiVersion === "string" && typeof candidate.kind === "string";
-}
-
-// Neither package offers a lookup by apiVersion and kind, so index every model
-// class their (nested) namespace exports hold.
-const models = new Map<string, ModelClass>();
-function collect(namespace: object): void {
-  for (const value of Object.values(namespace)) {
-    if (isModelClass(value)) models.set(`${value.apiVersion} ${value.kind}`, value);
-    else if (value !== null && typeof value === "object") collect(value);
-  }
-}
-collect(kubernetes);
-collect(argoCd);
+import { schemaCheck } from "../../src/k8s/schemas.js";
 
 /**
- * A validator that throws when `object` breaks the published schema, or
- * undefined for an unknown kind: the kubernetes-models class, else the CRD
- * schema sluice ships (External Secrets, Sealed Secrets).
+ * A validator that throws when `object` breaks the strict schema of its kind
+ * (Kubernetes' own from the pinned OpenAPI, the CRDs sluice ships), or
+ * undefined for a kind sluice has no schema of.
  */
 export function schemaFor(apiVersion: string, kind: string): ((object: object) => void) | undefined {
-  const Model = models.get(`${apiVersion} ${kind}`);
-  if (Model) return (object) => new Model(object).validate();
-  const validate = crdValidator(apiVersion, kind);
+  const validate = schemaCheck(apiVersion, kind);
   return (
     validate &&
     ((object) => {

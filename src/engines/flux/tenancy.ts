@@ -1,7 +1,8 @@
 import type { ClusterRole, ClusterRoleBinding, RoleBinding } from "kubernetes-types/rbac/v1";
 import type { ServiceAccount } from "kubernetes-types/core/v1";
 import { platformLabels } from "../../k8s/labels.js";
-import { groupKind, resourceOf, type KubernetesObject } from "../../k8s/object.js";
+import { pluralOf, type CustomResources } from "../../k8s/kinds.js";
+import { groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
@@ -50,7 +51,7 @@ export function renderTenants(platform: PlatformModel, cluster: ClusterModel, en
       envRepoSource(platform, home, environment.revision, labels),
     ];
     if (team.clusterResources.length > 0) {
-      const granted = grantedRules(team.clusterResources);
+      const granted = grantedRules(team.clusterResources, platform.customResources);
       objects.push(
         { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: account, labels }, rules: granted } satisfies ClusterRole,
         {
@@ -68,11 +69,14 @@ export function renderTenants(platform: PlatformModel, cluster: ClusterModel, en
 }
 
 /** "rbac.authorization.k8s.io/ClusterRole" → a rule on that group's clusterroles, every verb. */
-function grantedRules(kinds: readonly string[]) {
+function grantedRules(kinds: readonly string[], customResources: CustomResources) {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
-    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(resourceOf(kind)));
+    const plural = pluralOf(group, kind, customResources);
+    // validate-platform refuses a grant whose plural nobody declares.
+    if (plural === undefined) throw new Error(`no plural for ${written}: validate-platform should have refused it`);
+    byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   }
   return [...byGroup].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ["*"] }));
 }

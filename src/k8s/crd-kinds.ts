@@ -1,0 +1,25 @@
+/**
+ * The custom resources sluice renders, or lets teams write, whose schemas it
+ * ships (src/k8s/crd-schemas/, generated from the projects' CRDs by
+ * scripts/gen-crd-schemas.mjs), with their scope and plural as their CRDs declare them.
+ */
+export const CRD_KINDS: Readonly<Record<string, Readonly<Record<string, { readonly scope: "Namespaced" | "Cluster"; readonly plural: string }>>>> = {
+  "argoproj.io/v1alpha1": {
+    Application: { scope: "Namespaced", plural: "applications" },
+    AppProject: { scope: "Namespaced", plural: "appprojects" },
+  },
+  "external-secrets.io/v1": {
+    ExternalSecret: { scope: "Namespaced", plural: "externalsecrets" },
+    SecretStore: { scope: "Namespaced", plural: "secretstores" },
+    ClusterSecretStore: { scope: "Cluster", plural: "clustersecretstores" },
+  },
+  "bitnami.com/v1alpha1": { SealedSecret: { scope: "Namespaced", plural: "sealedsecrets" } },
+  "policies.kyverno.io/v1": { ValidatingPolicy: { scope: "Cluster", plural: "validatingpolicies" } },
+  "source.toolkit.fluxcd.io/v1": {
+    GitRepository: { scope: "Namespaced", plural: "gitrepositories" },
+    HelmRepository: { scope: "Namespaced", plural: "helmrepositories" },
+    OCIRepository: { scope: "Namespaced", plural: "ocirepositories" },
+  },
+  "kustomize.toolkit.fluxcd.io/v1": { Kustomization: { scope: "Namespaced", plural: "kustomizations" } },
+  "helm.toolkit.fluxcd.io/v2": { HelmRelease: { scope: "Namespaced", plural: "helmreleases" } },
+};
