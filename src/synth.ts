@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { webService } from "../lib/blueprints/web-service.js";
 import { builtInRules } from "../lib/rules/index.js";
+import { AdmissionCompileCache } from "./policy/admission-compile-cache.js";
 import { PolicyViolation } from "./errors.js";
 import type { Finding } from "./policy/finding.js";
 import type { Rule } from "./policy/rule.js";
@@ -243,7 +244,7 @@ interface Ran {
   readonly policy: Policy;
 }
 
-async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Promise<Ran> {
+async function run(options: PlanOptions & { readonly cache?: boolean }, { renderCache, loadCache }: Caches): Promise<Ran> {
   const root = realRoot(options.root);
   const timings: Timings = {};
   const time = <T>(stage: Stage, work: () => T): T => {
@@ -270,7 +271,7 @@ async function run(options: PlanOptions, { renderCache, loadCache }: Caches): Pr
   let lazy: LazyPlan;
   let policy: Policy;
   try {
-    model = time("validate", () => validate(root, started.loaded, builtInRules));
+    model = time("validate", () => validate(root, started.loaded, builtInRules, AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined)));
     lazy = planFiles(root, model, {
       blueprint: options.blueprint ?? webService,
       builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,

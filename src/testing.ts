@@ -5,12 +5,16 @@
  *   expect(checkRule(costCenter, deployment).violations).toEqual([...]);
  *
  * A CEL rule is run twice: as `sluice check` runs it before merge, and as
- * the admission policy sluice exports from it, so a test also proves the
- * cluster would refuse exactly what review refused.
+ * the admission policy sluice exports from it — compiled and evaluated by a
+ * second CEL implementation with RE2 regular expressions, as the API server
+ * would — so a test also proves the cluster would refuse exactly what
+ * review refused. When the two disagree, checkRule throws.
  */
 import type { KubernetesObject } from "./k8s/object.js";
+import { SluiceError } from "./errors.js";
 import { admission } from "./policy/admission-eval.js";
-import { admissionRule } from "./policy/admission.js";
+import { admissionObjects, admissionRule } from "./policy/admission.js";
+import { admissionCompileProblem, disagreement } from "./policy/agreement.js";
 import { celFailures } from "./policy/evaluate.js";
 import { formatPath } from "./model/origin.js";
 import type { CelRule, FleetInput, FleetRule, FleetViolation, InstanceInput, InstanceRule, PolicyContext, Violation } from "./policy/rule.js";
@@ -19,8 +23,12 @@ import { DEFAULT_REQUIRED_LABELS } from "./policy/policy.js";
 export interface CelRuleResult {
   /** What the rule found before merge, one per failing object or container, with the field to change. */
   readonly violations: readonly { readonly message: string; readonly field: string }[];
-  /** What the exported admission policy does with the object. */
-  readonly admission: "ignored" | "admitted" | "denied";
+  /**
+   * What the exported admission policy does with the object (created), at
+   * severity error: "denied"; "warned" for a bare Pod, which admission only
+   * warns about (see the README's Policies).
+   */
+  readonly admission: "ignored" | "admitted" | "warned" | "denied";
 }
 
 /** The platform settings a rule reads; defaults are sluice's. */
@@ -28,7 +36,11 @@ export function policyContext(context: Partial<PolicyContext> = {}): PolicyConte
   return { registries: [], requiredLabels: DEFAULT_REQUIRED_LABELS, clusterResources: {}, ...context };
 }
 
-/** Runs a CEL rule on one object, before merge and as admission policy. */
+/**
+ * Runs a CEL rule on one object, before merge and as admission policy.
+ * Throws a SluiceError when the API server could not compile the policy, or
+ * when the two evaluations disagree.
+ */
 export function checkRule(rule: CelRule, object: KubernetesObject, context?: Partial<PolicyContext>): CelRuleResult;
 /** Runs an instance rule on an app instance (its resolved settings and objects). */
 export function checkRule(rule: InstanceRule, input: Omit<InstanceInput, "context"> & { readonly context?: Partial<PolicyContext> }): readonly Violation[];
@@ -47,11 +59,13 @@ export function checkRule(
   const object = target as KubernetesObject;
   const policy = { context: policyContext(context) };
   const violations = celFailures(rule, object, policy).map((failure) => ({ message: failure.message, field: formatPath(failure.field) }));
-  const exported = admissionRule(rule, policy);
-  const spec = {
-    matchConstraints: { resourceRules: exported.resourceRules },
-    variables: exported.variables,
-    validations: [{ expression: exported.expression }],
-  };
-  return { violations, admission: admission(spec, object) };
+  const problem = admissionCompileProblem(rule, policy.context);
+  if (problem) throw new SluiceError(`Rule ${rule.id} does not compile for admission.`, [{ code: "policy/admission-compile", message: `rule ${rule.id}: ${problem}` }]);
+  const disagree = disagreement(rule, object, policy.context);
+  if (disagree) {
+    throw new SluiceError(`Rule ${rule.id}: the pre-merge check and admission disagree.`, [
+      { code: "policy/disagreement", message: `rule ${rule.id}: ${disagree}`, hint: "write the check so that both CEL evaluators agree (see the README's Policies: what each supports)" },
+    ]);
+  }
+  return { violations, admission: admission(admissionObjects(admissionRule(rule, policy), "kubernetes", "error"), object) };
 }

@@ -75,6 +75,18 @@ export function schemaCheck(apiVersion: string, kind: string): SchemaCheck | und
   return check;
 }
 
+/**
+ * A kind's schema as a JSON Schema document whose root is the kind (its
+ * `$ref`s resolve inside it), or undefined when sluice has none: what the
+ * admission CEL checker types `object` with (src/policy/kind-schemas.ts).
+ */
+export function kindSchema(apiVersion: string, kind: string): object | undefined {
+  const id = schemaId(apiVersion, kind);
+  if (!id) return undefined;
+  const document = documentOf(id.file);
+  return id.definition ? { definitions: document.definitions, $ref: `#/definitions/${id.definition}` } : document;
+}
+
 /** The schema files sluice has and the kinds in each, for the build's ahead-of-time compilation. */
 export function schemaFiles(): Map<string, { kind: string; definition?: string }[]> {
   const files = new Map<string, { kind: string; definition?: string }[]>();

@@ -198,8 +198,8 @@ function waiversSection({ apps }: Model): string[] {
 function admissionLine({ platform }: Model): string | undefined {
   const engine = platform.policy.admission;
   if (engine === "none") return undefined;
-  const kinds = engine === "kyverno" ? "a Kyverno ValidatingPolicy" : "a ValidatingAdmissionPolicy and its binding";
-  return `- \`clusters/<cluster>/policies/<rule>.yaml\` — each policy rule in force on the cluster as ${kinds}: the same CEL that \`sluice check\` runs, enforced at admission in the teams' namespaces.`;
+  const kinds = engine === "kyverno" ? "Kyverno ValidatingPolicies" : "a ValidatingAdmissionPolicy and its bindings";
+  return `- \`clusters/<cluster>/policies/<rule>.yaml\` — each policy rule in force on the cluster as ${kinds}: the same CEL that \`sluice check\` runs, enforced at admission in the teams' namespaces with the rule's severity on workloads and \`kubectl debug\` containers, and as warnings on bare Pods (which carry injected sidecars).`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { SluiceError } from "../errors.js";
 import type { Model } from "../model/model.js";
 import type { LoadedStacks } from "./load.js";
 import { pinpointAll } from "./locate.js";
+import type { AdmissionCompileCache } from "../policy/admission-compile-cache.js";
 import type { Rule } from "../policy/rule.js";
 import { validateRules } from "../policy/validate-rules.js";
 import { validateApps } from "./validate-apps.js";
@@ -15,7 +16,7 @@ import { validateValues } from "./validate-values.js";
  * Validates what the stacks declared. Collects every problem before failing,
  * each pointing at the line of the property to change.
  */
-export function validate(root: string, loaded: LoadedStacks, builtInRules: readonly Rule[] = []): Model {
+export function validate(root: string, loaded: LoadedStacks, builtInRules: readonly Rule[] = [], compiled?: AdmissionCompileCache): Model {
   const values = [
     ...validateValues(withoutRules(loaded.platform.spec), loaded.platform.origin),
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
@@ -23,7 +24,7 @@ export function validate(root: string, loaded: LoadedStacks, builtInRules: reado
   if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
   if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
-  const rules = validateRules(platform, builtInRules);
+  const rules = validateRules(platform, builtInRules, compiled);
   if (rules.diagnostics.length > 0) throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
   const apps = validateApps(loaded.apps, platform, rules.rules);
   if (apps.diagnostics.length > 0) {

@@ -1,38 +1,99 @@
 import { pluralOf } from "../k8s/kinds.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
-import { compileCel } from "./cel.js";
+import { celInput, evaluateAdmission } from "./admission-cel.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
 export interface AdmissionSpec {
-  readonly matchConstraints: { readonly resourceRules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[] }[] };
+  readonly matchConstraints: { readonly resourceRules: readonly ResourceRuleSpec[] };
   readonly matchConditions?: readonly { readonly expression: string }[];
   readonly variables?: readonly { readonly name: string; readonly expression: string }[];
   readonly validations: readonly { readonly expression: string }[];
+  /** Kyverno's ValidatingPolicy says what a failure does itself; a ValidatingAdmissionPolicy's bindings do. */
+  readonly validationActions?: readonly string[];
+}
+
+interface ResourceRuleSpec {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly operations?: readonly string[];
+}
+
+/** The request being admitted: a CREATE unless said otherwise; `subResource` for `kubectl debug` ("ephemeralcontainers"). */
+export interface AdmissionRequest {
+  readonly operation?: "CREATE" | "UPDATE";
+  readonly subResource?: string;
 }
 
 /**
- * What the API server would do with `object` under an emitted policy, with the
- * same CEL evaluator sluice checks with: "ignored" when the policy does not
- * match the object's kind or a match condition excludes it, "admitted" when
- * every validation is true, "denied" otherwise — an expression that fails to
- * evaluate denies, as failurePolicy Fail does.
+ * What the API server would do with a request for `object` under one rule's
+ * emitted policy objects (a ValidatingAdmissionPolicy and its bindings, or
+ * Kyverno ValidatingPolicies), evaluated by sluice's second CEL
+ * implementation (admission-cel.ts), not the one `sluice check` uses:
+ * "ignored" when nothing matches the request or a match condition excludes
+ * it; otherwise "admitted" when every validation holds, else the strongest
+ * action of what matched: "denied" (Deny) or "warned" (Warn). An expression
+ * that fails to evaluate fails, as failurePolicy Fail does.
  */
-export function admission(spec: AdmissionSpec, object: KubernetesObject): "ignored" | "admitted" | "denied" {
+export function admission(policyObjects: readonly KubernetesObject[], object: KubernetesObject, request: AdmissionRequest = {}): "ignored" | "admitted" | "warned" | "denied" {
+  const judges: { spec: AdmissionSpec; actions: readonly string[]; narrowed?: readonly ResourceRuleSpec[] }[] = [];
+  for (const policy of policyObjects) {
+    const spec = (policy as unknown as { spec: AdmissionSpec }).spec;
+    if (policy.kind === "ValidatingPolicy") judges.push({ spec, actions: spec.validationActions ?? [] });
+    if (policy.kind !== "ValidatingAdmissionPolicy") continue;
+    for (const binding of policyObjects) {
+      const bound = (binding as unknown as { spec: { policyName: string; validationActions: string[]; matchResources?: { resourceRules?: ResourceRuleSpec[] } } }).spec;
+      if (binding.kind !== "ValidatingAdmissionPolicyBinding" || bound.policyName !== policy.metadata.name) continue;
+      judges.push({ spec, actions: bound.validationActions, ...(bound.matchResources?.resourceRules ? { narrowed: bound.matchResources.resourceRules } : {}) });
+    }
+  }
+  let verdict: "ignored" | "admitted" | "warned" | "denied" = "ignored";
+  const rank = { ignored: 0, admitted: 1, warned: 2, denied: 3 } as const;
+  for (const judge of judges) {
+    const result = judgeOne(judge.spec, judge.actions, judge.narrowed, object, request);
+    if (rank[result] > rank[verdict]) verdict = result;
+  }
+  return verdict;
+}
+
+function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: readonly ResourceRuleSpec[] | undefined, object: KubernetesObject, request: AdmissionRequest) {
+  const operation = request.operation ?? "CREATE";
   const group = apiGroup(object.apiVersion);
-  const resource = pluralOf(group, object.kind, {});
-  if (resource === undefined) return "ignored";
-  const matches = spec.matchConstraints.resourceRules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource));
-  if (!matches) return "ignored";
-  try {
-    for (const condition of spec.matchConditions ?? []) if (compileCel(condition.expression)({ object }) !== true) return "ignored";
-  } catch {
-    return "denied";
+  const plural = pluralOf(group, object.kind, {});
+  if (plural === undefined) return "ignored";
+  const resource = `${plural}${request.subResource ? `/${request.subResource}` : ""}`;
+  const matches = (rules: readonly ResourceRuleSpec[]) =>
+    rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && (rule.operations ?? ["*"]).some((op) => op === "*" || op === operation));
+  if (!matches(spec.matchConstraints.resourceRules) || (narrowed && !matches(narrowed))) return "ignored";
+  const failed = actions.includes("Deny") ? "denied" : actions.includes("Warn") ? "warned" : "admitted";
+  const bindings: Record<string, unknown> = {
+    object: celInput(object),
+    oldObject: null,
+    request: celInput({
+      operation,
+      ...(request.subResource ? { subResource: request.subResource } : {}),
+      kind: { group, version: object.apiVersion.split("/").at(-1), kind: object.kind },
+      name: object.metadata.name,
+      userInfo: { username: "sluice-check" },
+    }),
+    namespaceObject: { metadata: { name: object.metadata.namespace ?? "default" } },
+  };
+  for (const condition of spec.matchConditions ?? []) {
+    const result = evaluateAdmission(condition.expression, bindings);
+    if (!result.ok) return failed;
+    if (result.value !== true) return "ignored";
   }
-  try {
-    const variables: Record<string, unknown> = {};
-    for (const variable of spec.variables ?? []) variables[variable.name] = compileCel(variable.expression)({ object, variables });
-    return spec.validations.every((validation) => compileCel(validation.expression)({ object, variables }) === true) ? "admitted" : "denied";
-  } catch {
-    return "denied";
+  // The API server evaluates variables lazily: one that fails fails only the expressions that read it.
+  const variables: Record<string, unknown> = {};
+  const broken: string[] = [];
+  for (const variable of spec.variables ?? []) {
+    const result = evaluateAdmission(variable.expression, { ...bindings, variables });
+    if (result.ok) variables[variable.name] = result.value;
+    else broken.push(variable.name);
   }
+  for (const validation of spec.validations) {
+    if (broken.some((name) => validation.expression.includes(`variables.${name}`))) return failed;
+    const result = evaluateAdmission(validation.expression, { ...bindings, variables });
+    if (!result.ok || result.value !== true) return failed;
+  }
+  return "admitted";
 }

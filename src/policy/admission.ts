@@ -7,17 +7,28 @@ import type { RenderedObject } from "../model/rendered.js";
 import { celLiteral } from "./cel.js";
 import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type Severity } from "./rule.js";
-import { CONTAINERS_CEL, POD_SPEC_CEL, POD_SPEC_PATHS } from "./workloads.js";
+import { CONTAINERS_CEL, POD_CONTAINERS_CEL, POD_SPEC_CEL, POD_SPEC_PATHS } from "./workloads.js";
 
 const VAP_API = "admissionregistration.k8s.io/v1";
 const KYVERNO_API = "policies.kyverno.io/v1";
 /** Only objects in the namespaces sluice manages: those of the platform's teams. */
 const MANAGED_NAMESPACES = { matchExpressions: [{ key: "sluice.dev/team", operator: "Exists" }] };
 
+type ResourceRule = { apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] };
+
 /** The object a CEL rule becomes at admission: the name, the policy's variables, its one validation, the kinds it matches. */
 export interface AdmissionRule {
   readonly name: string;
-  readonly resourceRules: { apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }[];
+  /** Everything the policy matches. */
+  readonly resourceRules: ResourceRule[];
+  /**
+   * What it judges with the rule's severity: the kinds sluice checked before
+   * merge, and for container rules the ephemeral containers `kubectl debug`
+   * adds. Undefined when that is everything it matches.
+   */
+  readonly judged?: ResourceRule[];
+  /** Bare Pods, judged with Warn and Audit only (see renderAdmission); undefined when the rule does not match Pods. */
+  readonly pods?: ResourceRule[];
   readonly variables: { name: string; expression: string }[];
   readonly expression: string;
   readonly message: string;
@@ -32,25 +43,40 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, cu
   const literals = Object.entries(rule.variables?.(policy.context) ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => ({ name, expression: celLiteral(value) }));
-  const podVariables =
-    rule.on === "object" ? [] : [{ name: "pod", expression: POD_SPEC_CEL }, ...(rule.on === "container" ? [{ name: "containers", expression: CONTAINERS_CEL }] : [])];
   const kinds = rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(POD_SPEC_PATHS)).filter((kind) => Object.hasOwn(POD_SPEC_PATHS, kind));
-  return {
+  const containers = kinds.includes("Pod") ? POD_CONTAINERS_CEL : CONTAINERS_CEL;
+  const podVariables =
+    rule.on === "object" ? [] : [{ name: "pod", expression: POD_SPEC_CEL }, ...(rule.on === "container" ? [{ name: "containers", expression: containers }] : [])];
+  const base = {
     name: `sluice-${rule.id}`,
-    resourceRules: resourceRules(kinds, customResources),
     variables: [...literals, ...podVariables],
     expression: rule.on === "container" ? `variables.containers.all(container, ${rule.check})` : rule.check,
     message: rule.message,
   };
+  if (rule.on === "object" || !kinds.includes("Pod")) return { ...base, resourceRules: resourceRules(kinds, customResources) };
+  const ephemeral = rule.on === "container" ? [EPHEMERAL_CONTAINERS] : [];
+  const judged = [...resourceRules(kinds.filter((kind) => kind !== "Pod"), customResources), ...ephemeral];
+  const pods = resourceRules(["Pod"], customResources);
+  return { ...base, resourceRules: [...resourceRules(kinds, customResources), ...ephemeral], judged, pods };
 }
+
+/** `kubectl debug` adds a container by updating this subresource of the Pod. */
+const EPHEMERAL_CONTAINERS: ResourceRule = { apiGroups: [""], apiVersions: ["*"], operations: ["UPDATE"], resources: ["pods/ephemeralcontainers"] };
 
 /**
  * A cluster's admission policies, under clusters/<cluster>/policies/: one
  * file per CEL rule in force on the cluster's environment, as a
- * ValidatingAdmissionPolicy and its binding or a Kyverno ValidatingPolicy,
+ * ValidatingAdmissionPolicy and its bindings or Kyverno ValidatingPolicies,
  * scoped to the teams' namespaces. error → Deny; warn → Warn and Audit.
  * Apps that waive a rule on this cluster are left out by a match condition
  * on their instance label.
+ *
+ * Bare Pods get Warn and Audit whatever the severity: a Pod reaches
+ * validating admission after the mutating webhooks, carrying containers
+ * nobody reviewed (a mesh's sidecar from its own registry), and denying it
+ * stops the ReplicaSet or Job controller that creates it, silently. What the
+ * team wrote — the workload's pod template — is judged with the severity,
+ * like the ephemeral containers `kubectl debug` adds, which nothing injects.
  */
 export function renderAdmission(
   platform: PlatformModel,
@@ -66,14 +92,23 @@ export function renderAdmission(
     if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
     const severity = severityOf(rule, environment, policy.override(rule.id));
     if (severity === "off") continue;
-    const exported = admissionRule(rule, policy, platform.customResources);
     const waived = apps.filter((app) => waives(app, rule.id, cluster)).map((app) => app.name);
-    const objects = policy.admission === "kyverno" ? [kyvernoPolicy(exported, severity, waived, beforeApps)] : validatingAdmissionPolicy(exported, severity, waived, beforeApps);
-    for (const object of objects) {
+    for (const object of admissionObjects(admissionRule(rule, policy, platform.customResources), policy.admission, severity, waived, beforeApps)) {
       rendered.push({ path: `clusters/${cluster.name}/policies/${rule.id}.yaml`, object, origin: platform.origin, sources: [platform.origin.file] });
     }
   }
   return rendered;
+}
+
+/** The objects that enforce one rule: a ValidatingAdmissionPolicy and its bindings, or Kyverno ValidatingPolicies. */
+export function admissionObjects(
+  rule: AdmissionRule,
+  engine: "kubernetes" | "kyverno",
+  severity: Severity,
+  waived: readonly string[] = [],
+  beforeApps: Readonly<Record<string, string>> = {},
+): KubernetesObject[] {
+  return engine === "kyverno" ? kyvernoPolicies(rule, severity, waived, beforeApps) : validatingAdmissionPolicy(rule, severity, waived, beforeApps);
 }
 
 function waives(app: AppModel, rule: string, cluster: ClusterModel): boolean {
@@ -119,29 +154,43 @@ function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waiv
         validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid" }],
       },
     },
-    {
-      apiVersion: VAP_API,
-      kind: "ValidatingAdmissionPolicyBinding",
-      metadata: metadata(rule.name, beforeApps),
-      spec: {
-        policyName: rule.name,
-        validationActions: actions(severity),
-        matchResources: { namespaceSelector: MANAGED_NAMESPACES },
-      },
-    },
+    binding(rule.name, rule.name, actions(severity), rule.judged, beforeApps),
+    ...(rule.pods ? [binding(`${rule.name}-pods`, rule.name, actions("warn"), rule.pods, beforeApps)] : []),
   ];
 }
 
-function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
+/** A binding narrows what the policy matches (the API server intersects the two) and says what a failure does. */
+function binding(name: string, policyName: string, validationActions: string[], resourceRules: ResourceRule[] | undefined, beforeApps: Readonly<Record<string, string>>): KubernetesObject {
+  return {
+    apiVersion: VAP_API,
+    kind: "ValidatingAdmissionPolicyBinding",
+    metadata: metadata(name, beforeApps),
+    spec: {
+      policyName,
+      validationActions,
+      matchResources: { namespaceSelector: MANAGED_NAMESPACES, ...(resourceRules ? { resourceRules } : {}) },
+    },
+  };
+}
+
+/** Kyverno has no bindings: Pods, judged with Warn and Audit, get a policy of their own. */
+function kyvernoPolicies(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
+  return [
+    kyvernoPolicy(rule.name, rule, rule.judged ?? rule.resourceRules, actions(severity), waived, beforeApps),
+    ...(rule.pods ? [kyvernoPolicy(`${rule.name}-pods`, rule, rule.pods, actions("warn"), waived, beforeApps)] : []),
+  ];
+}
+
+function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: ResourceRule[], validationActions: string[], waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
   const conditions = matchConditions(waived);
   return {
     apiVersion: KYVERNO_API,
     kind: "ValidatingPolicy",
-    metadata: metadata(rule.name, beforeApps),
+    metadata: metadata(name, beforeApps),
     spec: {
       failurePolicy: "Fail",
-      validationActions: actions(severity),
-      matchConstraints: { resourceRules: rule.resourceRules, namespaceSelector: MANAGED_NAMESPACES },
+      validationActions,
+      matchConstraints: { resourceRules, namespaceSelector: MANAGED_NAMESPACES },
       ...(conditions.length > 0 ? { matchConditions: conditions } : {}),
       ...(rule.variables.length > 0 ? { variables: rule.variables } : {}),
       validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid" }],
@@ -153,7 +202,7 @@ function kyvernoPolicy(rule: AdmissionRule, severity: Severity, waived: readonly
  * "apps/Deployment", "Service" → resource rules by API group, with the kinds'
  * plural resource names (validate-rules refused kinds without a known plural).
  */
-function resourceRules(kinds: readonly string[], customResources: CustomResources) {
+function resourceRules(kinds: readonly string[], customResources: CustomResources): ResourceRule[] {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);

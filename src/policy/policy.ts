@@ -44,11 +44,7 @@ export interface Policy {
 export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], sharedCode: () => string = () => ""): Policy {
   const settings = platform.policy;
   const rules = [...builtIn, ...settings.rules];
-  const context: PolicyContext = {
-    registries: settings.registries,
-    requiredLabels: settings.requiredLabels,
-    clusterResources: Object.fromEntries(platform.teams.map((team) => [team.name, team.clusterResources])),
-  };
+  const context = policyContextOf(platform);
   const fingerprint = createHash("sha256")
     .update(JSON.stringify([settings.admission, context, settings.override]))
     .update(JSON.stringify(rules.map((rule) => ruleFingerprint(rule))))
@@ -56,6 +52,15 @@ export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], s
     .digest("hex")
     .slice(0, 32);
   return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), fingerprint };
+}
+
+/** What the platform's CEL rules read: its registries, required labels and each team's cluster-scoped grants. */
+export function policyContextOf(platform: PlatformModel): PolicyContext {
+  return {
+    registries: platform.policy.registries,
+    requiredLabels: platform.policy.requiredLabels,
+    clusterResources: Object.fromEntries(platform.teams.map((team) => [team.name, team.clusterResources])),
+  };
 }
 
 function hasCode(rule: Rule): boolean {

@@ -4,8 +4,14 @@ import { childOrigin } from "../model/origin.js";
 import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
 import { pluralOf } from "../k8s/kinds.js";
 import { groupKind } from "../k8s/object.js";
+import type { AdmissionCompileCache } from "./admission-compile-cache.js";
+import { admissionCompileProblem } from "./agreement.js";
 import { celProblem } from "./cel.js";
+import { policyContextOf } from "./policy.js";
+import { builtInRuleOrigin } from "./rule-origin.js";
 import type { Rule } from "./rule.js";
+
+const COMPILE_HINT = "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";
 
 const RULE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SEVERITIES = new Set(["error", "warn", "off"]);
@@ -15,11 +21,22 @@ const KIND = /^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/;
  * Checks the platform's own rules (policy.rules) the way zod checks the rest:
  * a unique id, a severity, a known `on`, a CEL expression that parses, kinds
  * written "<group>/<Kind>"; and that policy.severity names rules that exist.
- * Returns the rule index (built-in and the platform's) by id.
+ * Then that the API server could compile each CEL rule's admission policy
+ * (admission-cel.ts): an error at the rule's definition — the platform's
+ * stack line, or the built-in rule's line in lib/rules. Returns the rule
+ * index (built-in and the platform's) by id.
  */
-export function validateRules(platform: PlatformModel, builtIn: readonly Rule[]): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
+export function validateRules(platform: PlatformModel, builtIn: readonly Rule[], compiled?: AdmissionCompileCache): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rules = new Map(builtIn.map((rule) => [rule.id, rule]));
+  const context = policyContextOf(platform);
+  for (const rule of builtIn) {
+    if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
+    const compileError = admissionCompileProblem(rule, context, { ...(compiled ? { cache: compiled } : {}) });
+    if (compileError) {
+      diagnostics.push({ code: "validate/rule", message: `built-in rule ${rule.id} cannot be exported to admission as written: ${compileError}`, origin: builtInRuleOrigin(rule.id), hint: COMPILE_HINT });
+    }
+  }
   platform.policy.rules.forEach((rule, index) => {
     const at = (...path: (string | number)[]) => childOrigin(platform.origin, "policy", "rules", index, ...path);
     const problem = (field: string, message: string, hint?: string) =>
@@ -29,6 +46,7 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
     if (typeof rule.description !== "string" || rule.description.trim() === "") problem("description", "needs a description", "say in a sentence what the rule asks for and why");
     if (!SEVERITIES.has(rule.severity)) problem("severity", 'severity must be "error", "warn" or "off"');
     if (rule.on === "object" || rule.on === "pod" || rule.on === "container") {
+      const before = diagnostics.length;
       if (typeof rule.check !== "string") problem("check", "check must be a CEL expression (a string)", "or make it an instance rule: on: \"instance\" with check(input) { ... }");
       else {
         const parseError = celProblem(rule.check);
@@ -46,6 +64,11 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
           );
         }
       });
+      // Only a rule that is otherwise sound has an admission policy to compile.
+      if (diagnostics.length === before && typeof rule.check === "string") {
+        const compileError = admissionCompileProblem(rule, context, { customResources: platform.customResources, ...(compiled ? { cache: compiled } : {}) });
+        if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
+      }
     } else if (rule.on === "instance" || rule.on === "fleet") {
       if (typeof rule.check !== "function") problem("check", `an ${rule.on} rule's check is a function`);
     } else {
@@ -53,6 +76,7 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[])
     }
     if (!rules.has(rule.id)) rules.set(rule.id, rule);
   });
+  compiled?.save();
   for (const id of Object.keys(platform.policy.override)) {
     if (rules.has(id)) continue;
     diagnostics.push({

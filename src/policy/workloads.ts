@@ -23,6 +23,14 @@ export const POD_SPEC_CEL =
 /** Every container of `variables.pod`, init containers included. */
 export const CONTAINERS_CEL = "variables.pod.containers + (has(variables.pod.initContainers) ? variables.pod.initContainers : [])";
 
+/**
+ * The same for a rule that also matches Pods: for a `kubectl debug` request
+ * (an UPDATE of the Pod's ephemeralcontainers subresource, whose object is
+ * the whole Pod), only its ephemeral containers — the rest of the Pod was
+ * judged when it was created.
+ */
+export const POD_CONTAINERS_CEL = `has(request.subResource) && request.subResource == 'ephemeralcontainers' ? (has(variables.pod.ephemeralContainers) ? variables.pod.ephemeralContainers : []) : ${CONTAINERS_CEL}`;
+
 /** "apps/Deployment" for an apps/v1 Deployment, "Service" for a v1 Service. */
 export function kindId(object: Pick<KubernetesObject, "apiVersion" | "kind">): string {
   const group = apiGroup(object.apiVersion);
