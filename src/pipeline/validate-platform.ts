@@ -170,6 +170,17 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
   });
   for (const [name, component] of Object.entries(input.components ?? {})) {
+    // The admission policies are applied with the cluster's root, before any component: in
+    // Kyverno form their kind comes from Kyverno's CRDs, so the root would wait forever for a
+    // component that only it can create.
+    if (input.policy?.admission === "kyverno" && (component.provides ?? chartCapabilities(component.chart)).includes("kyverno")) {
+      diagnostics.push({
+        code: "validate/component-bootstrap",
+        message: `component ${name} installs Kyverno, but with policy.admission "kyverno" the clusters' admission policies are Kyverno objects that the root applies before any component, so the root could never apply them`,
+        origin: at("components", name),
+        hint: 'install Kyverno with the cluster (before pointing it at the env repo) and remove this component, or keep it and use policy.admission: "kubernetes"',
+      });
+    }
     const owner = namespaceOwner.get(component.namespace);
     if (owner !== undefined) {
       diagnostics.push({

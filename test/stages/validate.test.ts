@@ -115,3 +115,17 @@ describe("validate", () => {
     expect(problem!.message).toContain("stacks/web.ts:2");
   });
 });
+
+describe("a platform component that installs Kyverno", () => {
+  const kyverno = { chart: { repository: "https://kyverno.github.io/kyverno", name: "kyverno", version: "3.5.0" }, namespace: "kyverno" };
+  it("is refused when the admission policies are Kyverno's own objects, which the root applies before any component", () => {
+    const found = diagnostics(() => validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno } })));
+    expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["validate/component-bootstrap", ["components", "kyverno"]]]);
+    expect(found[0]!.hint).toMatch(/install Kyverno with the cluster/);
+  });
+
+  it("is fine with Kubernetes' own admission policies, or when it says it provides something else", () => {
+    expect(() => validate("/nowhere", loaded({ ...platformSpec(), components: { kyverno } }))).not.toThrow();
+    expect(() => validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno: { ...kyverno, provides: [] } } }))).not.toThrow();
+  });
+});
