@@ -27,6 +27,8 @@ const FILE = "\u001e";
 // Between the files and the instance's policy findings.
 const FINDINGS = "\u001d";
 const FIELD = "\u001f";
+// Keys of schema-checked objects: no instance key starts with a control character.
+const CHECKED = "\u0001checked:";
 
 type Encodable = { path: string; sha256: string; blob: string; namespaces: readonly string[]; objects: readonly CachedObject[] };
 
@@ -79,6 +81,27 @@ export class RenderCache {
   set(key: string, files: readonly Encodable[], findings: readonly CachedFinding[] = []): void {
     this.used.set(key, findings.length > 0 ? `${encode(files)}${FINDINGS}${JSON.stringify(findings)}` : encode(files));
     this.added = true;
+  }
+
+  /**
+   * Whether an object with this digest passed the schema check on a run
+   * whose entries this cache holds. The cluster-wide objects (roots,
+   * Applications, projects, policies) are rendered on every run, render cache
+   * or not; those unchanged since they last passed need no second check.
+   */
+  schemaChecked(digest: string): boolean {
+    const key = `${CHECKED}${digest}`;
+    const hit = this.entries.get(key);
+    if (hit !== undefined) this.used.set(key, hit);
+    return hit !== undefined;
+  }
+
+  /** Records that an object with this digest passed the schema check. */
+  passedSchema(digest: string): void {
+    const key = `${CHECKED}${digest}`;
+    if (this.used.has(key)) return;
+    this.used.set(key, "");
+    if (!this.entries.has(key)) this.added = true;
   }
 
   /**

@@ -1,10 +1,17 @@
+import { createHash } from "node:crypto";
 import { SluiceError } from "../errors.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import { schemaCheck, type SchemaProblem } from "../k8s/schemas.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin } from "../model/origin.js";
-import type { Rendered } from "../model/rendered.js";
+import type { Rendered, RenderedObject } from "../model/rendered.js";
 import { pinpointAll } from "./locate.js";
+
+/** Objects that passed on an earlier run, by a digest of their content (the render cache keeps them). */
+export interface SchemaMemory {
+  schemaChecked(digest: string): boolean;
+  passedSchema(digest: string): void;
+}
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -13,13 +20,19 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * consumer (src/k8s/schemas.ts) and checks the label values the API server
  * would refuse, before anything is written. A problem in an object the stack
  * wrote points at the line of the offending field; one in a generated object
- * points at the app.
+ * points at the app. With a memory, those of its objects that passed on an
+ * earlier run with the same content are not checked again.
  */
-export function check(root: string, rendered: Rendered): void {
+export function check(root: string, rendered: Rendered, memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): void {
   const diagnostics: Diagnostic[] = [];
-  for (const { object, origin, path, verbatim } of rendered.objects) {
+  for (const item of rendered.objects) {
+    const { object, origin, path, verbatim } = item;
     // A SOPS file: the engine decrypts it before the API server sees it, and validate-sops checked its shape.
     if (verbatim !== undefined) continue;
+    const known = memory?.of.has(item) ? memory.known : undefined;
+    const digest = known ? createHash("sha1").update(JSON.stringify(object)).digest("base64") : undefined;
+    if (digest !== undefined && known!.schemaChecked(digest)) continue;
+    const before = diagnostics.length;
     const where = `${object.kind} ${object.metadata.name} (${path})`;
     for (const [key, value] of Object.entries(object.metadata.labels ?? {})) {
       if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) {
@@ -44,6 +57,7 @@ export function check(root: string, rendered: Rendered): void {
         hint: `see the ${object.kind} reference for ${object.apiVersion}`,
       });
     }
+    if (digest !== undefined && diagnostics.length === before) known!.passedSchema(digest);
   }
   if (diagnostics.length > 0) {
     throw new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));

@@ -2,7 +2,7 @@ import type { Capability } from "../model/capabilities.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import type { Settings } from "../model/settings-schema.js";
-import { mergeLayers } from "./merge.js";
+import { mergeValues } from "./merge.js";
 import { storeNameOf, usedSecretNames } from "./resolve-secrets.js";
 
 /** What one app instance needs from its cluster besides Kubernetes itself. */
@@ -28,11 +28,24 @@ const KEYS = ["env", "envFrom", "secretFiles", "secrets", "secretStore", "autosc
  * prerequisites test checks it against what the instances really hold.
  */
 export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
+  // Asked twice per instance and run (the ordering, the README): the models are not changed once validated.
+  const byApp = memo.get(platform) ?? new WeakMap<AppModel, Map<string, InstanceNeeds>>();
+  memo.set(platform, byApp);
+  const byCluster = byApp.get(app) ?? new Map<string, InstanceNeeds>();
+  byApp.set(app, byCluster);
+  const known = byCluster.get(cluster.name);
+  if (known) return known;
+  const needs = computeNeeds(platform, app, cluster);
+  byCluster.set(cluster.name, needs);
+  return needs;
+}
+
+const memo = new WeakMap<PlatformModel, WeakMap<AppModel, Map<string, InstanceNeeds>>>();
+
+function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-  const layers = [environment.settings, cluster.settings, app.settings, own(app.environmentOverrides, environment.name) ?? {}, own(app.clusterOverrides, cluster.name) ?? {}].map(
-    (settings) => ({ values: pick(settings), origin: app.origin }),
-  );
-  const merged = mergeLayers(layers).value as Settings;
+  const layers = [environment.settings, cluster.settings, app.settings, own(app.environmentOverrides, environment.name) ?? {}, own(app.clusterOverrides, cluster.name) ?? {}];
+  const merged = mergeValues(layers.map(pick)) as Settings;
   const providers = new Set<"external-secrets" | "sealed-secrets" | "sops">();
   const stores = new Map<string, "ClusterSecretStore" | "SecretStore">();
   for (const name of usedSecretNames(merged)) {

@@ -58,6 +58,27 @@ export function mergeLayers(layers: readonly Layer[]): { value: Record<string, u
   return { value, provenance };
 }
 
+/**
+ * The value mergeLayers would give, without recording where each leaf came
+ * from: for what is derived for every instance on every run (instance-needs.ts).
+ */
+export function mergeValues(layers: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
+  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>) => {
+    for (const [key, value] of Object.entries(source)) {
+      if (value === undefined) continue;
+      if (isPlainObject(value)) {
+        const existing = Object.hasOwn(target, key) ? target[key] : undefined;
+        const into: Record<string, unknown> = isPlainObject(existing) ? { ...existing } : {};
+        target[key] = into;
+        merge(into, value);
+      } else target[key] = value;
+    }
+  };
+  const value: Record<string, unknown> = {};
+  for (const layer of layers) merge(value, layer);
+  return value;
+}
+
 /** The origin of the setting at `path`, or of the closest setting below it. */
 export function originOf(layers: readonly Layer[], provenance: Provenance, path: string): Origin | undefined {
   let found = provenance.get(path);

@@ -93,7 +93,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const { resolved, rendered } = render((app, cluster) => stale.has(ref(app.name, cluster.name)));
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
   const fleet = time("render", () => renderFleet(model, refs, policy));
-  time("check", () => check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }));
+  // Instances come from the render cache only once checked; the fleet's objects are rendered on
+  // every run, so those that passed before (same content, same sluice) are not checked again.
+  time("check", () =>
+    check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }, renderCache && { known: renderCache, of: new Set(fleet.objects) }),
+  );
   const { waived } = time("check", () => {
     const literals = scanLiterals(model);
     refusePlaintext(root, [...literals.diagnostics, ...checkSecretObjects(model.platform, rendered.flat())]);

@@ -180,3 +180,27 @@ describe("kinds named by the platform", () => {
     expect(problem?.hint).toContain('ClusterIssuer: { scope: "Namespaced" or "Cluster", plural: "<its spec.names.plural>" }');
   });
 });
+
+describe("the schema memory of the cluster-wide objects", () => {
+  const origin = { file: "stacks/platform.ts", line: 1, column: 1 };
+  const configMap = (data: Record<string, unknown>) => ({ path: "clusters/c/platform/objects.yaml", origin, sources: [], object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, ...data } });
+  function memory() {
+    const passed = new Set<string>();
+    let asked = 0;
+    return { passed, asked: () => asked, schemaChecked: (digest: string) => (asked++, passed.has(digest)), passedSchema: (digest: string) => void passed.add(digest) };
+  }
+
+  it("skips an object that passed with the same content, and checks a changed one again", () => {
+    const known = memory();
+    const good = configMap({ data: { a: "b" } });
+    check("/nowhere", { objects: [good], documents: [] }, { known, of: new Set([good]) });
+    expect(known.passed.size).toBe(1);
+    const again = configMap({ data: { a: "b" } });
+    check("/nowhere", { objects: [again], documents: [] }, { known, of: new Set([again]) });
+    expect(known.passed.size).toBe(1);
+    const bad = configMap({ data: { a: "b" }, spec: {} });
+    const found = diagnosticsOf(() => check("/nowhere", { objects: [bad], documents: [] }, { known, of: new Set([bad]) }));
+    expect(found.map((d) => d.message)).toEqual([expect.stringContaining('has unknown field "spec"')]);
+    expect(known.passed.size).toBe(1);
+  });
+});
