@@ -22,6 +22,17 @@ let environment: InstanceType<CelModule["Environment"]> | undefined;
 const rules = new Map<string, Compiled | string>();
 /** Whether a schema node or anything it reaches carries an extension; kept across objects. */
 const relevant = new WeakMap<SchemaNode, boolean>();
+/** A schema node as the walk uses it (see planOf). */
+interface Plan {
+  readonly target: SchemaNode;
+  readonly properties: readonly (readonly [string, SchemaNode])[];
+  readonly rest: SchemaNode | undefined;
+  readonly items: SchemaNode | undefined;
+  readonly allOf: readonly SchemaNode[];
+}
+const plans = new WeakMap<SchemaNode, Plan>();
+/** What a `$ref` node stands for (each schema document resolves its own references). */
+const targets = new WeakMap<SchemaNode, SchemaNode>();
 
 /**
  * What Kubernetes' extensions to OpenAPI refuse in `data`, which JSON Schema
@@ -40,7 +51,15 @@ const relevant = new WeakMap<SchemaNode, boolean>();
  */
 export function extensionProblems(root: SchemaNode, data: unknown, resolve: (ref: string) => SchemaNode): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const deref = (node: SchemaNode): SchemaNode => (node.$ref ? deref(resolve(node.$ref)) : node);
+  const deref = (node: SchemaNode): SchemaNode => {
+    if (!node.$ref) return node;
+    let target = targets.get(node);
+    if (!target) {
+      target = deref(resolve(node.$ref));
+      targets.set(node, target);
+    }
+    return target;
+  };
 
   /** Whether a node or anything it reaches carries an extension (a cycle counts as yes: walking is safe). */
   function hasExtensions(node: SchemaNode): boolean {
@@ -59,36 +78,52 @@ export function extensionProblems(root: SchemaNode, data: unknown, resolve: (ref
     return found;
   }
 
+  /**
+   * A node reduced to what the walk needs: its own extensions and only those
+   * children that have one below them. Built once per schema node, so that an
+   * object is walked along the few paths that matter, not along every field.
+   */
+  function planOf(node: SchemaNode): Plan {
+    const target = deref(node);
+    let plan = plans.get(target);
+    if (!plan) {
+      const relevantChild = (child: SchemaNode | undefined) => (child && hasExtensions(child) ? child : undefined);
+      plan = {
+        target,
+        properties: Object.entries(target.properties ?? {}).filter(([, child]) => hasExtensions(child)),
+        rest: typeof target.additionalProperties === "object" ? relevantChild(target.additionalProperties) : undefined,
+        items: relevantChild(target.items),
+        allOf: (target.allOf ?? []).filter(hasExtensions),
+      };
+      plans.set(target, plan);
+    }
+    return plan;
+  }
+
   // The path is built only for a problem: most objects have none.
   const segments: string[] = [];
   const here = () => segments.map((segment) => `/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+  const visit = (key: string, schema: SchemaNode, value: unknown) => {
+    segments.push(key);
+    walk(schema, value);
+    segments.pop();
+  };
 
   function walk(node: SchemaNode, value: unknown): void {
     if (!hasExtensions(node)) return;
-    const target = deref(node);
+    const { target, properties, rest, items, allOf } = planOf(node);
     if (Array.isArray(value)) {
       const problem = listProblem(target, value);
       if (problem) problems.push({ instancePath: here(), message: problem });
-      const items = target.items;
-      if (items) {
-        for (let index = 0; index < value.length; index++) {
-          segments.push(String(index));
-          walk(items, value[index]);
-          segments.pop();
-        }
-      }
+      if (items) for (let index = 0; index < value.length; index++) visit(String(index), items, value[index]);
     } else if (value !== null && typeof value === "object") {
-      const properties = target.properties;
-      const rest = typeof target.additionalProperties === "object" ? target.additionalProperties : undefined;
-      for (const key of Object.keys(value)) {
-        const schema = properties && Object.hasOwn(properties, key) ? properties[key] : rest;
-        if (!schema) continue;
-        segments.push(key);
-        walk(schema, (value as Record<string, unknown>)[key]);
-        segments.pop();
+      const record = value as Record<string, unknown>;
+      for (const [key, schema] of properties) if (Object.hasOwn(record, key)) visit(key, schema, record[key]);
+      if (rest) {
+        for (const key of Object.keys(record)) if (!(target.properties && Object.hasOwn(target.properties, key))) visit(key, rest, record[key]);
       }
     }
-    for (const part of target.allOf ?? []) walk(part, value);
+    for (const part of allOf) walk(part, value);
     for (const { rule, message } of target["x-kubernetes-validations"] ?? []) {
       const problem = ruleProblem(rule, message, value);
       if (problem) problems.push({ instancePath: here(), message: problem });

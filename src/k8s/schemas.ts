@@ -67,8 +67,8 @@ export function schemaCheck(apiVersion: string, kind: string): SchemaCheck | und
     const resolve = (ref: string): SchemaNode => document.definitions![ref.slice("#/definitions/".length)]!;
     const validate = validatorOf(id);
     check = (object) => {
-      const problems = validate(object) ? [] : (validate.errors ?? []).map(explain);
-      return [...problems, ...extensionProblems(root, object, resolve)];
+      const extensions = extensionProblems(root, object, resolve);
+      return validate(object) ? extensions : [...(validate.errors ?? []).map(explain), ...extensions];
     };
     checks.set(key, check);
   }
