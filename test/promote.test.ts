@@ -241,8 +241,12 @@ describe("sluice gates (in CI)", () => {
     const run = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD"], { cwd: p.root, encoding: "utf8" });
     expect(run.status).toBe(1);
     const forced = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root, encoding: "utf8" });
-    expect(forced.status).toBe(0);
-    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: true, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
+    // A force is recorded, never a green check: the gate stays closed (exit 1); merging past it is a person's call at the forge.
+    expect(forced.status).toBe(1);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: false, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
+    const forcedText = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12"], { cwd: p.root, encoding: "utf8" });
+    expect(forcedText.stdout).toMatch(/^closed {2}catalog-api prod-canary/m);
+    expect(forcedText.status).toBe(1);
     // In CI, a person's override travels in the change itself, as a trailer.
     await at(p, hours(100)).add(".").commit("catalog-api to staging and prod-canary\n\nSluice-Forced: release train 12, approved by @acme/release");
     const fromTrailer = await gates({ root: p.root, base: "HEAD~1", now: hours(100) });
