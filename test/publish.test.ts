@@ -2,13 +2,15 @@
  * `sluice publish` to a bare remote in a temp dir, as a team with a separate
  * env repo runs it from CI after a merge.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { publish } from "sluice";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { envRepoLocation } from "../src/publish/env-repo-location.js";
 import { edit } from "./helpers/stack-edit.js";
 
 const env = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
@@ -29,11 +31,35 @@ async function remote(): Promise<string> {
 /** The stacks, committed in a source repository of their own. */
 async function stacks(): Promise<Project> {
   const p = makeProject(exampleStacks());
-  p.write(".gitignore", "node_modules/\n");
+  // Without a trailing slash: a second checkout's node_modules is a symlink, which "node_modules/" does not match.
+  p.write(".gitignore", "node_modules\n");
   const git = simpleGit(p.root);
   await git.init(["--initial-branch=main"]);
   await git.add(".").commit("stacks: the example platform\n\nReviewed in PR 7.");
   return p;
+}
+
+/** A second checkout of the stacks at `commit`, as another CI job has it. */
+async function checkout(p: Project, commit: string): Promise<Project> {
+  const other = makeProject();
+  fs.rmSync(other.root, { recursive: true, force: true });
+  await simpleGit(p.root).raw(["worktree", "add", "--detach", other.root, commit]);
+  fs.symlinkSync(path.join(p.root, "node_modules"), path.join(other.root, "node_modules"), "dir");
+  return other;
+}
+
+/** A commit made by hand on the env repo, beside sluice's. */
+async function handCommit(bare: string, file: string, content: string): Promise<void> {
+  const clone = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-hand-"));
+  await simpleGit().clone(bare, clone);
+  fs.writeFileSync(path.join(clone, file), content);
+  await simpleGit(clone).add(".").commit(`by hand: ${file}`).push("origin", "main");
+}
+
+const head = async (dir: string, ref = "HEAD") => (await simpleGit(dir).revparse([ref])).trim();
+
+function cli(cwd: string, ...args: string[]) {
+  return spawnSync(process.execPath, [CLI, "publish", "--skip-typecheck", ...args], { cwd, encoding: "utf8" });
 }
 
 async function filesAt(bare: string, branch = "main"): Promise<string[]> {
@@ -87,10 +113,7 @@ describe("sluice publish", () => {
     const git = simpleGit(a.root);
     edit(a, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     await git.add(".").commit("payments 1.6.4 to prod");
-    const b = makeProject();
-    fs.rmSync(b.root, { recursive: true, force: true });
-    await git.raw(["worktree", "add", "--detach", b.root, "HEAD"]);
-    fs.symlinkSync(path.join(a.root, "node_modules"), path.join(b.root, "node_modules"), "dir");
+    const b = await checkout(a, "HEAD");
     edit(a, "stacks/search.ts", 'release: { dev: "0.9.2"', 'release: { dev: "0.9.3"');
     await git.add(".").commit("search 0.9.3 to dev");
     let raced = false;
@@ -134,5 +157,132 @@ describe("sluice publish", () => {
     const p = await stacks();
     await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/CODEOWNERS in the env repo is not sluice's/);
     expect(await filesAt(bare)).toEqual(["CODEOWNERS", "RUNBOOK.md"]);
+  });
+
+  it("never undoes a newer publish, whatever was committed by hand on top of it", async () => {
+    const bare = await remote();
+    const p = await stacks();
+    const git = simpleGit(p.root);
+    const first = await head(p.root);
+    await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    await git.add(".").commit("payments 1.6.4 to prod");
+    const second = await head(p.root);
+    await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
+    // A person commits on the env repo: the tip no longer carries a Source-Commit trailer.
+    await handCommit(bare, "RUNBOOK.md", "# Written by people, edited\n");
+    const tip = await head(bare, "main");
+
+    // A late job publishes the older source: its change is in already, nothing is written.
+    const old = await checkout(p, first);
+    const late = await publish({ root: old.root, envRepo: bare, push: true, skipTypecheck: true });
+    expect(late).toMatchObject({ pushed: false, changed: [], supersededBy: second });
+    expect(late.commit).toBeUndefined();
+    expect(await head(bare, "main")).toBe(tip);
+    expect(await simpleGit(bare).show(["main:apps/payments/prod-us-1/manifest.yaml"])).toContain("payments/api:1.6.4");
+    const said = cli(old.root, "--env-repo", bare, "--push");
+    expect(said.stdout).toContain(`Not published: superseded by ${second}.`);
+    expect(said.stdout).not.toContain("already holds");
+    expect(said.status).toBe(0);
+
+    // A source beside the published one (not containing it) is refused: it would undo it.
+    const side = await checkout(p, first);
+    edit(side, "stacks/search.ts", 'release: { dev: "0.9.2"', 'release: { dev: "0.9.3"');
+    await simpleGit(side.root).add(".").commit("search 0.9.3 to dev, from an old branch");
+    await expect(publish({ root: side.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(`main was published from ${second}, which is not in the history of`);
+    const refused = cli(side.root, "--env-repo", bare, "--push");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("publishing would undo it");
+    expect(await head(bare, "main")).toBe(tip);
+  });
+
+  it("refuses uncommitted changes, naming them: the output would go out under HEAD's name", async () => {
+    const bare = await remote();
+    const p = await stacks();
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "9.9.9"');
+    p.write("stacks/notes.md", "draft\n");
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/notes\.md, stacks\/payments\.ts\)/);
+    const run = cli(p.root, "--env-repo", bare, "--push");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("stacks/payments.ts");
+    expect(run.stderr).toContain("sluice publishes only what a commit holds");
+    // Staged is not committed either.
+    p.remove("stacks/notes.md");
+    await simpleGit(p.root).add(".");
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/payments\.ts\)/);
+    expect(await filesAt(bare)).toEqual(["RUNBOOK.md"]);
+  });
+
+  it("publishes a revert as the env repo tree it had before, byte for byte", async () => {
+    const bare = await remote();
+    const p = await stacks();
+    const git = simpleGit(p.root);
+    await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
+    const before = await head(bare, "main^{tree}");
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    p.remove("stacks/price-sync.ts");
+    await git.add(".").commit("payments 1.6.4 to prod, price-sync retired");
+    const changed = await head(p.root);
+    await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
+    expect(await head(bare, "main^{tree}")).not.toBe(before);
+    await git.raw(["revert", "--no-edit", "HEAD"]);
+    const reverted = await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
+    expect(reverted.pushed).toBe(true);
+    expect(await head(bare, "main^{tree}")).toBe(before);
+    // Someone adds a file by hand; then the reverted commit's job runs late: superseded by the revert, nothing changes.
+    const listing = async () => (await simpleGit(bare).raw(["ls-tree", "-r", "main"])).split("\n").filter((line) => line && !line.endsWith("\tNOTES.md"));
+    const restored = await listing();
+    await handCommit(bare, "NOTES.md", "by hand\n");
+    expect(await publish({ root: (await checkout(p, changed)).root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: false, supersededBy: await head(p.root) });
+    expect(await listing()).toEqual(restored);
+  });
+
+  it("resolves a relative --env-repo against the project root, as diff does", async () => {
+    const bare = await remote();
+    const p = await stacks();
+    const relative = path.relative(p.root, bare);
+    expect(relative.startsWith("..")).toBe(true);
+    // The clone happens in a temporary directory elsewhere (CI runners have their own TMPDIR), where the relative path names nothing.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-tmp-"));
+    fs.mkdirSync(path.join(tmp, "runner", "temp"), { recursive: true });
+    const run = spawnSync(process.execPath, [CLI, "publish", "--skip-typecheck", "--env-repo", relative, "--push"], { cwd: p.root, encoding: "utf8", env: { ...process.env, TMPDIR: path.join(tmp, "runner", "temp") } });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Pushed [0-9a-f]{7} to main: \d+ files\.$/m);
+    expect(await filesAt(bare)).toContain("apps/payments/prod-us-1/manifest.yaml");
+  });
+
+  it("leaves URLs and scp-like addresses as they are", () => {
+    for (const url of ["https://git.example.com/platform/env.git", "ssh://git@host:22/env.git", "file:///srv/env.git", "git@git.example.com:platform/env.git", "host:env.git"]) {
+      expect(envRepoLocation(url, "/work/stacks")).toBe(url);
+    }
+    expect(envRepoLocation("../env.git", "/work/stacks")).toBe(path.resolve("/work/env.git"));
+    expect(envRepoLocation("./a:b/env.git", "/work/stacks")).toBe(path.resolve("/work/stacks/a:b/env.git"));
+    expect(envRepoLocation("/srv/env.git", "/work/stacks")).toBe("/srv/env.git");
+  });
+
+  it("pushes to a branch of its own for a pull request into the protected branch, which it leaves alone", async () => {
+    const bare = await remote();
+    const p = await stacks();
+    const main = await head(bare, "main");
+    const source = await head(p.root);
+    const branch = `sluice/publish-${source.slice(0, 12)}`;
+    const run = cli(p.root, "--env-repo", bare, "--pull-request", "--push");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`to ${branch}:`);
+    expect(run.stdout).toContain(`Open a pull request from ${branch} into main`);
+    expect(await head(bare, "main")).toBe(main);
+    expect(await head(bare, `${branch}~1`)).toBe(main);
+    expect(await filesAt(bare, branch)).toContain("apps/payments/prod-us-1/manifest.yaml");
+    // The job run again finds its branch as it left it; a branch with other content is never overwritten.
+    const again = await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch });
+    expect(again).toMatchObject({ branch, into: "main", pushed: false, commit: await head(bare, branch) });
+    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    await simpleGit(p.root).add(".").commit("payments 1.6.4 to prod");
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch })).rejects.toThrow(`branch ${branch} exists in the env repo with other content`);
+    // Merged, its trailers count: a later publish from an older source is superseded.
+    await simpleGit(bare).raw(["update-ref", "refs/heads/main", branch]);
+    const newer = await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: `sluice/publish-${(await head(p.root)).slice(0, 12)}` });
+    expect(newer).toMatchObject({ pushed: true, into: "main" });
   });
 });

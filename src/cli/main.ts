@@ -205,26 +205,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   projectOptions(
     program
       .command("publish")
-      .description("write the compiled env repo into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced")
-      .requiredOption("--env-repo <path-or-url>", "the env repository to publish to")
+      .description("write the committed stacks' output into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced, never undoing a published change")
+      .requiredOption("--env-repo <path-or-url>", "the env repository to publish to (a relative path is relative to --root)")
       .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes a root hydrator.metadata, for GitOps Promoter")
+      .option("--pull-request [branch]", "push to a branch of its own (default: sluice/publish-<source commit>) for a pull request into --branch, instead of to --branch")
       .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)"),
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (options: { envRepo: string; branch?: string; push?: boolean; stacks: string; root: string; skipTypecheck?: boolean; format: Format }) => {
+    .action(async (options: PublishFlags) => {
       format = options.format;
-      const { publish } = await import("../publish/publish.js");
-      const result = await publish({
-        envRepo: options.envRepo,
-        root: options.root,
-        stacks: options.stacks,
-        skipTypecheck: Boolean(options.skipTypecheck),
-        push: Boolean(options.push),
-        ...(options.branch ? { branch: options.branch } : {}),
-      });
-      if (options.format === "json") io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      else if (!result.commit) io.stdout(`${options.envRepo} (${result.branch}) already holds this output; nothing to publish.\n`);
-      else io.stdout(`${result.pushed ? "Pushed" : "Committed (not pushed)"} ${result.commit.slice(0, 7)} to ${result.branch}: ${result.changed.length} file${result.changed.length === 1 ? "" : "s"}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ""}.\n`);
+      const { publishCommand } = await import("./publish-command.js");
+      exitCode = await publishCommand(options, io);
     });
 
   program
@@ -276,6 +267,17 @@ export interface PromotionFlags {
   readonly commit?: boolean;
   readonly stacks: string;
   readonly out: string;
+  readonly root: string;
+  readonly skipTypecheck?: boolean;
+  readonly format: Format;
+}
+
+export interface PublishFlags {
+  readonly envRepo: string;
+  readonly branch?: string;
+  readonly pullRequest?: string | boolean;
+  readonly push?: boolean;
+  readonly stacks: string;
   readonly root: string;
   readonly skipTypecheck?: boolean;
   readonly format: Format;

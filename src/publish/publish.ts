@@ -7,14 +7,23 @@ import { SluiceError } from "../errors.js";
 import { LOCK_PATH, type PlannedFile } from "../model/plan.js";
 import { readOwned } from "../pipeline/out-dir.js";
 import { plan, type PlanOptions } from "../synth.js";
+import { envRepoLocation } from "./env-repo-location.js";
+import { publishedSources, standing, uncommittedFiles } from "./source-checks.js";
 
 const run = promisify(execFile);
 
 export interface PublishOptions extends PlanOptions {
-  /** The env repo: a URL or a path git can clone (a bare repository, a checkout). */
+  /** The env repo: a URL or a path git can clone (a bare repository, a checkout); a relative path is relative to the root. */
   readonly envRepo: string;
   /** The branch to publish to. Default: the platform's envRepo.revision. */
   readonly branch?: string;
+  /**
+   * Push to this branch instead of `branch`, for a pull request into it: the
+   * commit is made on top of `branch` and checked against what `branch`
+   * was published from, so a protected branch gets the change only through
+   * review. The branch must not exist yet (or already hold exactly this commit's tree).
+   */
+  readonly pullRequestBranch?: string;
   /** Push the commit. Default false: commit in a temporary clone and report. */
   readonly push?: boolean;
   /** Attempts at a push that is rejected because the branch moved. Default 5. */
@@ -24,73 +33,92 @@ export interface PublishOptions extends PlanOptions {
 }
 
 export interface PublishResult {
+  /** The branch the commit went to (the pull request's branch, in that mode). */
   readonly branch: string;
-  /** The commit made, or undefined when the env repo already held exactly this output. */
+  /** Set in pull request mode: the branch the pull request goes into. */
+  readonly into?: string;
+  /** The commit made, or undefined when nothing was published (the env repo already held this output, or it was superseded). */
   readonly commit?: string;
   /** Files added, changed or deleted, relative to the env repo's root. */
   readonly changed: readonly string[];
   readonly pushed: boolean;
   /** Push attempts made: more than one when another publish landed first. */
   readonly attempts: number;
-  /** Set when the branch was already published from a newer source commit that includes this one: nothing to do. */
+  /** Set when the branch was already published from a newer source commit that includes this one: nothing was published. */
   readonly supersededBy?: string;
 }
 
 /**
  * `sluice publish`: writes the compiled env repo into a separate env
- * repository, for teams that keep it apart from the stacks. In a fresh clone
- * of the branch it replaces exactly the files sluice owns (by the lock at the
- * env repo's path), leaves every other file alone, and commits only when
+ * repository, for teams that keep it apart from the stacks. It publishes
+ * only what is committed: a project root that differs from HEAD is refused,
+ * since the output would go out under HEAD's name. In a fresh clone of the
+ * branch it replaces exactly the files sluice owns (by the lock at the env
+ * repo's path), leaves every other file alone, and commits only when
  * something changed, with trailers that lead an auditor back to the reviewed
- * source commit. A push the remote rejects because the branch moved is
- * fetched, applied again and retried, a bounded number of times; it is never
- * forced. Each env repo commit names its source commit, so a publish whose
- * source is older than the one the branch was last published from stops
- * (that change is already in), and one from a source that does not contain
- * it fails loudly: two publishes racing for a branch both land, in order, or
- * one fails, and no published change is ever undone. A branch named `<name>-next` also gets a root
- * `hydrator.metadata` file, the one GitOps Promoter reads: GitOps-Promoter-compatible, not Source
- * Hydrator output (Argo CD's hydrator also writes one, and a README, into every hydrated path).
- * Commits are signed when git is set up to sign (commit.gpgsign).
+ * source commit. Before writing, it reads every `Source-Commit` trailer in
+ * the branch's history (not only the tip's: a hand-made commit on top must
+ * not hide them): a source that one of them contains is superseded and
+ * publishes nothing; a source that does not contain all of them is refused,
+ * so no published change is ever undone. A push the remote rejects because
+ * the branch moved is fetched, checked and applied again and retried, a
+ * bounded number of times; it is never forced. A branch named `<name>-next`
+ * also gets a root `hydrator.metadata` file, the one GitOps Promoter reads:
+ * GitOps-Promoter-compatible, not Source Hydrator output (Argo CD's hydrator
+ * also writes one, and a README, into every hydrated path). Commits are
+ * signed when git is set up to sign (commit.gpgsign).
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = path.resolve(options.root ?? ".");
-  const { model, plan: files } = await plan({ ...options, root });
-  const branch = options.branch ?? model.platform.envRepo.revision;
   const source = await sourceInfo(root);
+  await refuseUncommitted(root, source.commit);
+  const envRepo = envRepoLocation(options.envRepo, root);
+  const { model, plan: files } = await plan({ ...options, root });
+  const target = options.branch ?? model.platform.envRepo.revision;
+  const into = options.pullRequestBranch !== undefined ? target : undefined;
+  const branch = options.pullRequestBranch ?? target;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
   try {
     const git = (...args: string[]) => gitIn(work, args);
-    await git("clone", "--quiet", "--no-checkout", options.envRepo, ".").catch((error: Error) => {
-      throw failure(`cannot clone the env repo ${options.envRepo}`, "publish/clone", error.message);
+    await git("clone", "--quiet", "--no-checkout", envRepo, ".").catch((error: Error) => {
+      throw failure(`cannot clone the env repo ${envRepo}`, "publish/clone", error.message);
     });
-    const attempts = options.attempts ?? 5;
+    const attempts = into !== undefined ? 1 : (options.attempts ?? 5);
     for (let attempt = 1; ; attempt++) {
-      await checkoutBranch(git, branch);
-      const published = (await git("log", "-1", "--format=%(trailers:key=Source-Commit,valueonly)").catch(() => "")).trim();
-      if (published && published !== source.commit) {
-        if (await isAncestor(root, source.commit, published)) return { branch, changed: [], pushed: false, attempts: attempt - 1, supersededBy: published };
-        if (!(await isAncestor(root, published, source.commit))) {
-          throw failure(
-            `${branch} was published from ${published}, which is not in the history of ${source.commit}: publishing would undo it`,
-            "publish/diverged",
-            "publish from a checkout of the stacks that contains that commit (fetch and merge first); sluice never drops a published change",
-          );
-        }
+      await checkoutBranch(git, target);
+      const found = await standing(root, source.commit, await publishedSources(work));
+      if (found.kind === "superseded") return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1, supersededBy: found.by };
+      if (found.kind === "diverged") {
+        throw failure(
+          `${target} was published from ${found.published}, which is not in the history of ${source.commit}: publishing would undo it`,
+          "publish/diverged",
+          "publish from a checkout of the stacks that contains that commit (fetch and merge first); to go back, revert in the stacks and publish the revert — sluice never drops a published change",
+        );
       }
-      apply(path.join(work, model.platform.envRepo.path), files.files, branch.endsWith("-next") ? { work, source } : undefined);
+      if (found.kind === "unknown") {
+        throw failure(
+          `${target} was published from ${found.published}, which this checkout of the stacks does not have: sluice cannot tell whether publishing would undo it`,
+          "publish/unknown-source",
+          "fetch the stacks' full history first (in CI: a clone that is not shallow, e.g. actions/checkout with fetch-depth: 0)",
+        );
+      }
+      apply(path.join(work, model.platform.envRepo.path), files.files, target.endsWith("-next") ? { work, source } : undefined);
       await git("add", "-A", "--", ".");
       const staged = (await git("diff", "--cached", "--name-only")).split("\n").filter(Boolean);
-      if (staged.length === 0) return { branch, changed: [], pushed: false, attempts: attempt - 1 };
+      if (staged.length === 0) return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1 };
       await git(...identity(await git("config", "user.email").catch(() => "")), "commit", "--quiet", "-m", message(source));
       const commit = (await git("rev-parse", "HEAD")).trim();
-      if (!options.push) return { branch, commit, changed: staged, pushed: false, attempts: 0 };
+      if (into !== undefined) {
+        const existing = await pullRequestBranchHolds(git, branch);
+        if (existing) return { branch, into, commit: existing, changed: staged, pushed: false, attempts: 0 };
+      }
+      if (!options.push) return { branch, ...(into ? { into } : {}), commit, changed: staged, pushed: false, attempts: 0 };
       await options.beforePush?.(attempt);
       try {
         await git("push", "--quiet", "origin", `HEAD:refs/heads/${branch}`);
-        return { branch, commit, changed: staged, pushed: true, attempts: attempt };
+        return { branch, ...(into ? { into } : {}), commit, changed: staged, pushed: true, attempts: attempt };
       } catch (error) {
-        if (attempt >= attempts) throw failure(`the push to ${branch} was rejected ${attempts} times`, "publish/push-rejected", (error as Error).message);
+        if (attempt >= attempts) throw failure(`the push to ${branch} was rejected${attempts > 1 ? ` ${attempts} times` : ""}`, "publish/push-rejected", (error as Error).message);
         // The branch moved: start again from where it is now.
         await git("fetch", "--quiet", "origin");
       }
@@ -100,14 +128,28 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   }
 }
 
-/** Whether source commit `older` is in the history of `newer`; false when either is unknown here. */
-async function isAncestor(root: string, older: string, newer: string): Promise<boolean> {
-  try {
-    await gitIn(root, ["merge-base", "--is-ancestor", older, newer]);
-    return true;
-  } catch {
-    return false;
-  }
+/** Refuses a project root that differs from its HEAD, naming the files. */
+async function refuseUncommitted(root: string, head: string): Promise<void> {
+  const files = await uncommittedFiles(root);
+  if (files.length === 0) return;
+  const shown = files.slice(0, 10).join(", ") + (files.length > 10 ? `, and ${files.length - 10} more` : "");
+  throw failure(
+    `the project has changes that are not committed (${shown}): publishing would send them out under ${head.slice(0, 12)}, which does not hold them`,
+    "publish/uncommitted",
+    "commit them (and publish that commit), or stash them; sluice publishes only what a commit holds",
+  );
+}
+
+/**
+ * In pull request mode, a branch of that name on the remote: its commit when
+ * it holds exactly the tree just committed (a job run again), a refusal when
+ * it holds something else (it may be an open pull request: never overwritten).
+ */
+async function pullRequestBranchHolds(git: (...args: string[]) => Promise<string>, branch: string): Promise<string | undefined> {
+  if (!(await git("branch", "-r", "--list", `origin/${branch}`)).trim()) return undefined;
+  const [theirs, ours] = await Promise.all([git("rev-parse", `origin/${branch}^{tree}`), git("rev-parse", "HEAD^{tree}")]);
+  if (theirs.trim() === ours.trim()) return (await git("rev-parse", `origin/${branch}`)).trim();
+  throw failure(`branch ${branch} exists in the env repo with other content`, "publish/branch-exists", "a pull request from it may be open: merge or close it and delete the branch, or name another with --pull-request <branch>; sluice never overwrites a branch");
 }
 
 /** The clone's branch as the remote has it, or a new one (from the default branch, or empty). */
