@@ -252,6 +252,21 @@ describe("sluice publish", () => {
     expect(await filesAt(bare)).toContain("apps/payments/prod-us-1/manifest.yaml");
   });
 
+  it("counts only the sources published into its own directory: two stacks repositories share one env repo", async () => {
+    const bare = await remote();
+    const [a, b] = [await stacks(), await stacks()];
+    for (const [p, dir] of [[a, "team-a"], [b, "team-b"]] as const) {
+      edit(p, "stacks/platform.ts", 'revision: "main" }', `revision: "main", path: "${dir}" }`);
+      await simpleGit(p.root).add(".").commit(`publish into ${dir}/`);
+    }
+    expect(await publish({ root: a.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: true });
+    // b's history does not have a's commits: they were published into another directory.
+    expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: true });
+    const files = await filesAt(bare);
+    expect(files).toContain("team-a/apps/payments/prod-us-1/manifest.yaml");
+    expect(files).toContain("team-b/apps/payments/prod-us-1/manifest.yaml");
+  });
+
   it("leaves URLs and scp-like addresses as they are", () => {
     for (const url of ["https://git.example.com/platform/env.git", "ssh://git@host:22/env.git", "file:///srv/env.git", "git@git.example.com:platform/env.git", "host:env.git"]) {
       expect(envRepoLocation(url, "/work/stacks")).toBe(url);

@@ -77,6 +77,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const target = options.branch ?? model.platform.envRepo.revision;
   const into = options.pullRequestBranch !== undefined ? target : undefined;
   const branch = options.pullRequestBranch ?? target;
+  const hydrator = target.endsWith("-next");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
   try {
     const git = (...args: string[]) => gitIn(work, args);
@@ -86,7 +87,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     const attempts = into !== undefined ? 1 : (options.attempts ?? 5);
     for (let attempt = 1; ; attempt++) {
       await checkoutBranch(git, target);
-      const found = await standing(root, source.commit, await publishedSources(work));
+      const found = await standing(root, source.commit, await publishedSources(work, [model.platform.envRepo.path, ...(hydrator ? ["hydrator.metadata"] : [])]));
       if (found.kind === "superseded") return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1, supersededBy: found.by };
       if (found.kind === "diverged") {
         throw failure(
@@ -102,7 +103,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
           "fetch the stacks' full history first (in CI: a clone that is not shallow, e.g. actions/checkout with fetch-depth: 0)",
         );
       }
-      apply(path.join(work, model.platform.envRepo.path), files.files, target.endsWith("-next") ? { work, source } : undefined);
+      apply(path.join(work, model.platform.envRepo.path), files.files, hydrator ? { work, source } : undefined);
       await git("add", "-A", "--", ".");
       const staged = (await git("diff", "--cached", "--name-only")).split("\n").filter(Boolean);
       if (staged.length === 0) return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1 };

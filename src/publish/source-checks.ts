@@ -27,14 +27,17 @@ export async function uncommittedFiles(root: string): Promise<string[]> {
 
 /**
  * Every source commit named by a `Source-Commit` trailer in the history of
- * the env repo clone's HEAD, newest first, each once. The whole history, not
- * the tip: a hand-made commit on top (or a merged pull request) must not hide
- * what was published before it.
+ * the env repo clone's HEAD, newest first, each once, among the commits that
+ * touched `paths` (this platform's directory: another stacks repository may
+ * publish into another directory of the same env repo). The whole history,
+ * not the tip: a hand-made commit on top (or a merged pull request) must not
+ * hide what was published before it.
  */
-export async function publishedSources(work: string): Promise<string[]> {
+export async function publishedSources(work: string, paths: readonly string[]): Promise<string[]> {
   let stdout: string;
   try {
-    ({ stdout } = await run("git", ["log", "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)%x01", "HEAD"], { cwd: work, maxBuffer: 256 * 1024 * 1024 }));
+    const args = ["log", "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)%x01", "HEAD", "--", ...paths.map((p) => p || ".")];
+    ({ stdout } = await run("git", args, { cwd: work, maxBuffer: 256 * 1024 * 1024 }));
   } catch {
     return []; // A new branch without commits.
   }
