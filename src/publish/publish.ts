@@ -77,6 +77,9 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const target = options.branch ?? model.platform.envRepo.revision;
   const into = options.pullRequestBranch !== undefined ? target : undefined;
   const branch = options.pullRequestBranch ?? target;
+  if (options.pullRequestBranch === target) {
+    throw failure(`--pull-request ${target} is the branch the pull request would go into`, "publish/pull-request-branch", "name a branch of its own, or pass --pull-request alone for sluice/publish-<source commit>");
+  }
   const hydrator = target.endsWith("-next");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
   try {

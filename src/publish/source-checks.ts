@@ -5,14 +5,15 @@ const run = promisify(execFile);
 
 /**
  * The files below the project root that differ from HEAD: changed, staged,
- * deleted or untracked (ignored files aside), as git names them (relative to
- * the repository's root). Publish compiles the worktree but names HEAD in its
- * trailers, so anything here would be published under a commit that does not
- * hold it. The whole root counts, not only the stacks: a stack may import any
- * file of the project.
+ * deleted or untracked (ignored files aside; an untracked directory once, not
+ * each file in it), as git names them (relative to the repository's root).
+ * Publish compiles the worktree but names HEAD in its trailers, so anything
+ * here would be published under a commit that does not hold it. The whole
+ * root counts, not only the stacks: a stack may import any file of the
+ * project.
  */
 export async function uncommittedFiles(root: string): Promise<string[]> {
-  const { stdout } = await run("git", ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run("git", ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", "."], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
   const files: string[] = [];
   const records = stdout.split("\0");
   for (let i = 0; i < records.length; i++) {
