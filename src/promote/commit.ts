@@ -1,6 +1,7 @@
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
-import { formatDuration, type Promotion } from "./promote.js";
+import { formatDuration } from "./duration.js";
+import type { Promotion } from "./promote.js";
 
 /** What `--commit` made: the branch, its one commit, and the pull request to open. */
 export interface PromotionCommit {
