@@ -169,6 +169,23 @@ describe("soak from merge time", () => {
     await releaseInDev(q, "2.3.2", skewed);
     expect((await status({ root: q.root, now: hours(6) })).apps.find((a) => a.app === "catalog-api")!.waves[0]).toEqual({ wave: "dev", release: "2.3.2", since: skewed.toISOString() });
   });
+
+  it("a release only a merged branch's inner commit ever set is not a rollback: gates read the base's first-parent history", async () => {
+    const p = await mainAt(T0);
+    const git = at(p, hours(1));
+    await git.raw(["switch", "-c", "sneak"]);
+    edit(p, FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
+    await git.add(".").commit("prod 2.3.9 for a moment");
+    edit(p, FILE, 'prod: "2.3.9"', 'prod: "2.3.0"');
+    await git.add(".").commit("and back");
+    await releaseInDev(p, "2.3.2", hours(1)); // what the pull request shows: a dev release
+    await git.raw(["switch", "main"]);
+    await at(p, hours(2)).raw(["merge", "--no-ff", "-m", "Merge sneak: catalog-api 2.3.2 in dev", "sneak"]);
+    // Prod never ran 2.3.9 on main: taking it there is a promotion that skips waves, not a rollback.
+    edit(p, FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
+    const result = await gates({ root: p.root, base: "HEAD", now: hours(100) });
+    expect(result.findings.map((f) => f.message)).toEqual(["catalog-api 2.3.9 enters prod, but prod-canary does not run it"]);
+  });
 });
 
 function escape(text: string): string {
