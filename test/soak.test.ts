@@ -85,7 +85,7 @@ describe("soak from merge time", () => {
     const later = await verdicts(p, hours(12));
     expect(later.status.next).toEqual({ state: "ready", version: "2.3.2", to: "staging" });
     expect(later.gates).toEqual([]);
-    expect(later.promote).toMatchObject({ to: "staging", gate: { soak: "2h", soakedMs: 2 * 3_600_000, since: hours(10).toISOString() } });
+    expect(later.promote).toMatchObject({ to: "staging", gate: { soak: "2h", soakedMs: 2 * 3_600_000, since: hours(10).toISOString(), commit: merge } });
     expect((await simpleGit(p.root).raw(["log", "-1", "--format=%ct", merge])).trim()).toBe(String(hours(10).getTime() / 1000));
   });
 

@@ -41,7 +41,7 @@ export interface Promotion {
   readonly file: string;
   readonly line: number;
   /** The soak the gate asked for and what the previous wave had run, in ms. */
-  readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string };
+  readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string; readonly commit?: string };
   readonly forced?: string;
   /** Set by rollback: the release the wave ran until now. */
   readonly rolledBackFrom?: string;
@@ -91,7 +91,7 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
   if (next.gate.soak) {
     const age = await releaseAge(await ReleaseHistory.open(root), app.origin.file, app.name, previous.name, version, options.now ?? new Date());
     const check = checkSoak(age, next.gate.soak);
-    gate = { soak: next.gate.soak, soakedMs: check.soakedMs, ...(age.state === "committed" ? { since: age.since.toISOString() } : {}) };
+    gate = { soak: next.gate.soak, soakedMs: check.soakedMs, ...(age.state === "committed" ? { since: age.since.toISOString(), commit: age.commit } : {}) };
     if (!check.open && !options.force) {
       if (age.state === "forged") return { refused: `${app.name} ${version}'s soak in ${previous.name} cannot be measured: ${age.problem}`, hint: FORGED_HINT };
       return {
