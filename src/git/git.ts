@@ -2,6 +2,13 @@ import { spawn } from "node:child_process";
 import type { SimpleGit } from "simple-git";
 import { SluiceError } from "../errors.js";
 
+/** A commit of a first-parent history: its committer time, and its first parent (none for a root commit or the edge of a shallow clone). */
+export interface FirstParentChange {
+  readonly commit: string;
+  readonly time: Date;
+  readonly parent?: string;
+}
+
 /**
  * sluice's one door to git, for diff now and for status, promote and
  * publish later. Every call names its repository; failures are SluiceErrors
@@ -56,9 +63,13 @@ export class GitRepo {
     return files;
   }
 
-  /** The commits that touched `file` (relative to the repository's root), newest first, with their committer time. */
-  async history(file: string, from = "HEAD"): Promise<{ commit: string; time: Date }[]> {
-    return (await this.changes(file, from)).map(({ commit, time }) => ({ commit, time }));
+  /**
+   * The commits of `from`'s first-parent history that changed `file`
+   * (relative to the repository's root), newest first, with their committer
+   * time and first parent: see `changes`.
+   */
+  async history(file: string, from = "HEAD"): Promise<FirstParentChange[]> {
+    return (await this.changes(file, from)).map(({ files: _files, ...change }) => change);
   }
 
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
@@ -106,14 +117,20 @@ export class GitRepo {
   }
 
   /**
-   * Every commit up to `from` that touched a file below `dir` (a directory or
-   * a file, relative to the repository's root; "" for all), newest first, with its time and the files it touched:
-   * one `git log` for a whole directory of stacks.
+   * Every commit of `from`'s first-parent history that changed a file below
+   * `dir` (a directory or a file, relative to the repository's root; "" for
+   * all) compared with its first parent, newest first, with its committer
+   * time, its first parent and the files it changed: one `git log` for a
+   * whole directory of stacks. First parent only: a merge counts as the
+   * commit that brought a branch's change onto `from`'s branch, and the
+   * commits inside the branch (with whatever dates they carry) are never
+   * seen. (Since git 2.31, `--first-parent` also lists a merge's files
+   * against its first parent.)
    */
-  async changes(dir: string, from = "HEAD"): Promise<{ commit: string; time: Date; files: string[] }[]> {
+  async changes(dir: string, from = "HEAD"): Promise<(FirstParentChange & { files: string[] })[]> {
     let output: string;
     try {
-      output = await this.git.raw(["log", "--format=%x01%H %ct", "--name-only", "--no-renames", from, "--", dir || "."]);
+      output = await this.git.raw(["log", "--first-parent", "--format=%x01%H %ct %P", "--name-only", "--no-renames", from, "--", dir || "."]);
     } catch {
       return []; // No commits yet.
     }
@@ -122,9 +139,20 @@ export class GitRepo {
       .filter(Boolean)
       .map((entry) => {
         const [head = "", ...files] = entry.split("\n");
-        const [commit, seconds] = head.split(" ");
-        return { commit: commit!, time: new Date(Number(seconds) * 1000), files: files.filter(Boolean) };
+        const [commit, seconds, parent] = head.split(" ");
+        return { commit: commit!, time: new Date(Number(seconds) * 1000), ...(parent ? { parent } : {}), files: files.filter(Boolean) };
       });
+  }
+
+  /** The committer time of each of these commits, read in one `git cat-file --batch`; a commit missing here is left out. */
+  async committerTimes(commits: readonly string[]): Promise<Map<string, Date>> {
+    const times = new Map<string, Date>();
+    for (const [commit, text] of await this.objects(commits)) {
+      // The commit object's header: "committer <name> <<email>> <seconds since the epoch> <zone>".
+      const seconds = text === undefined ? undefined : /^committer .* (-?[0-9]+) [+-][0-9]{4}$/m.exec(text)?.[1];
+      if (seconds !== undefined) times.set(commit, new Date(Number(seconds) * 1000));
+    }
+    return times;
   }
 
   /**

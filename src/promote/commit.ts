@@ -1,6 +1,7 @@
 import path from "node:path";
 import { GitRepo } from "../git/git.js";
-import { formatDuration, type Promotion } from "./promote.js";
+import { formatDuration } from "./duration.js";
+import type { Promotion } from "./promote.js";
 
 /** What `--commit` made: the branch, its one commit, and the pull request to open. */
 export interface PromotionCommit {
@@ -25,7 +26,7 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
     ? `roll back ${promotion.app} in ${promotion.to} to ${promotion.version}`
     : `${verb} ${promotion.app} ${promotion.version} to ${promotion.to}`;
   const gate = promotion.gate
-    ? `ran ${formatDuration(promotion.gate.soakedMs)} in ${promotion.from}${promotion.gate.since ? ` (since ${promotion.gate.since})` : ""}; the gate asks for ${promotion.gate.soak}`
+    ? `ran ${formatDuration(promotion.gate.soakedMs)} in ${promotion.from}${promotion.gate.since ? ` (since ${promotion.gate.since})` : ""}; the gate asks for ${promotion.gate.soak}${promotion.gate.commit ? `; counted from commit ${promotion.gate.commit}, which brought it onto the branch` : ""}`
     : "no soak gate";
   const body = [
     `${title}.`,

@@ -5,8 +5,9 @@ import { own } from "../model/own.js";
 import { loadModel, type PlanOptions } from "../synth.js";
 import { GitRepo } from "../git/git.js";
 import { ReleaseHistory } from "./history.js";
-import { durationMs, formatDuration } from "./promote.js";
+import { formatDuration } from "./duration.js";
 import { findReleases } from "./release-source.js";
+import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 
 export interface GatesResult {
   readonly base: string;
@@ -23,8 +24,10 @@ export interface GatesResult {
  * release may enter a wave only when the wave before it already ran it at the
  * base (so one change advances an app by one wave, and never skips one), and
  * only once it has soaked there for the gate's time, measured from the commit
- * that put it there. Going back to a release the wave ran before is a
- * rollback, always allowed.
+ * that brought it onto the base's first-parent history (releaseAge: the
+ * merge, never a date inside the merged branch; a forged date closes the
+ * gate). Going back to a release the wave ran before is a rollback, always
+ * allowed.
  */
 export async function gates(
   options: Pick<PlanOptions, "root" | "stacks"> & { readonly base: string; readonly now?: Date; readonly force?: { readonly reason: string } },
@@ -61,14 +64,17 @@ export async function gates(
           allowed = false;
           refuse(`${app.name} ${to} enters ${previous.name} and ${wave.name} in one change`, `advance one wave per change: move ${wave.name} in a later pull request, once ${previous.name} has run it`);
         } else if (wave.gate.soak) {
-          const since = await history.since(file, app.name, previous.name, to);
-          const soakedMs = since ? now.getTime() - since.getTime() : 0;
-          if (soakedMs < durationMs(wave.gate.soak)) {
+          const check = checkSoak(await releaseAge(history, file, app.name, previous.name, to, now), wave.gate.soak);
+          if (!check.open) {
             allowed = false;
-            refuse(
-              `${app.name} ${to} has run in ${previous.name} for ${formatDuration(soakedMs)}; ${wave.name} requires ${wave.gate.soak}`,
-              since ? `ready at ${new Date(since.getTime() + durationMs(wave.gate.soak)).toISOString()}` : `${previous.name}'s release is not on ${options.base} yet`,
-            );
+            if (check.age.state === "forged") {
+              findings.push({ code: "gates/forged-date", message: `${app.name} ${to}'s soak in ${previous.name} cannot be measured: ${check.age.problem}`, origin, hint: FORGED_HINT });
+            } else {
+              refuse(
+                `${app.name} ${to} has run in ${previous.name} for ${formatDuration(check.soakedMs)}; ${wave.name} requires ${wave.gate.soak}`,
+                check.readyAt ? `ready at ${check.readyAt.toISOString()}` : `${previous.name}'s release is not on ${options.base} yet`,
+              );
+            }
           }
         }
       }

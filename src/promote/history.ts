@@ -1,18 +1,31 @@
 import path from "node:path";
-import { GitRepo } from "../git/git.js";
+import { GitRepo, type FirstParentChange } from "../git/git.js";
 import { findReleases } from "./release-source.js";
 
 interface Revision {
   readonly commit: string;
   readonly time: Date;
   readonly text: string | undefined;
+  /** The commit before it on the first-parent history, with its committer time when git has it. */
+  readonly parent?: { readonly commit: string; readonly time?: Date };
+}
+
+/** The commit that brought a release onto the branch, as `since` finds it: the evidence the soak is measured from. */
+export interface Arrival {
+  readonly commit: string;
+  /** Its committer date. */
+  readonly time: Date;
+  readonly parent?: { readonly commit: string; readonly time?: Date };
 }
 
 /**
- * What git remembers of the releases in the stacks: for an app's wave, since
- * when it has run its release (the oldest commit of the unbroken run that
- * gave it that release) and what it ran before. Each stack file's history is
- * read once, with its contents in one batch.
+ * What git remembers of the releases in the stacks, along the first-parent
+ * history of `from` (the branch evaluated: HEAD, or the base of a change):
+ * for an app's wave, the commit that brought its release onto that branch
+ * (the oldest of the unbroken run of first-parent commits that gave it that
+ * release: a merge, a squash or a direct push, never a commit inside a
+ * merged branch) and what it ran before. Each stack file's history is read
+ * once, with its contents and its commits' parents in one batch each.
  */
 export class ReleaseHistory {
   private readonly files = new Map<string, Promise<readonly Revision[]>>();
@@ -37,14 +50,24 @@ export class ReleaseHistory {
     return this.repo !== undefined;
   }
 
-  /** When `wave` of `app` (declared in `file`, relative to the project) started running `version`; undefined when not committed. */
-  async since(file: string, app: string, wave: string, version: string): Promise<Date | undefined> {
-    let since: Date | undefined;
+  /** The branch whose first-parent history this is (for messages). */
+  get ref(): string {
+    return this.from;
+  }
+
+  /**
+   * The commit of the first-parent history that brought `version` into
+   * `wave` of `app` (declared in `file`, relative to the project), for good
+   * so far; undefined when not committed. Its date is not checked here:
+   * `releaseAge` (soak.ts) does that, for every command alike.
+   */
+  async since(file: string, app: string, wave: string, version: string): Promise<Arrival | undefined> {
+    let since: Revision | undefined;
     for (const revision of await this.revisions(file)) {
       if (releaseAt(revision, app, wave) !== version) break;
-      since = revision.time;
+      since = revision;
     }
-    return since;
+    return since && { commit: since.commit, time: since.time, ...(since.parent ? { parent: since.parent } : {}) };
   }
 
   /** The release `wave` ran before `current`, and since when it had run it; undefined when history has none. */
@@ -77,17 +100,17 @@ export class ReleaseHistory {
     const repo = this.repo;
     const relative = new Map(files.map((file) => [path.relative(repo.root, path.join(this.root, file)).split(path.sep).join("/"), file]));
     const dirs = [...new Set([...relative.keys()].map((file) => path.posix.dirname(file)))];
-    const byFile = new Map<string, { commit: string; time: Date }[]>();
+    const byFile = new Map<string, FirstParentChange[]>();
     for (const dir of dirs) {
-      for (const { commit, time, files: touched } of await repo.changes(dir === "." ? "" : dir, this.from)) {
-        for (const file of touched) if (relative.has(file)) byFile.set(file, [...(byFile.get(file) ?? []), { commit, time }]);
+      for (const { files: touched, ...change } of await repo.changes(dir === "." ? "" : dir, this.from)) {
+        for (const file of touched) if (relative.has(file)) byFile.set(file, [...(byFile.get(file) ?? []), change]);
       }
     }
-    const contents = await repo.objects([...byFile].flatMap(([file, commits]) => commits.map(({ commit }) => `${commit}:${file}`)));
-    for (const [file, commits] of byFile) {
-      const revisions = commits.map(({ commit, time }) => ({ commit, time, text: contents.get(`${commit}:${file}`) }));
-      this.files.set(relative.get(file)!, Promise.resolve(revisions));
-    }
+    const [contents, parents] = await Promise.all([
+      repo.objects([...byFile].flatMap(([file, commits]) => commits.map(({ commit }) => `${commit}:${file}`))),
+      repo.committerTimes([...byFile.values()].flatMap((commits) => commits.flatMap(({ parent }) => (parent ? [parent] : [])))),
+    ]);
+    for (const [file, commits] of byFile) this.files.set(relative.get(file)!, Promise.resolve(commits.map((change) => revision(change, contents.get(`${change.commit}:${file}`), parents))));
     for (const file of files) if (!this.files.has(file)) this.files.set(file, Promise.resolve([]));
   }
 
@@ -104,9 +127,18 @@ export class ReleaseHistory {
     if (!this.repo) return [];
     const relative = path.relative(this.repo.root, path.join(this.root, file)).split(path.sep).join("/");
     const commits = await this.repo.history(relative, this.from);
-    const texts = await this.repo.objects(commits.map(({ commit }) => `${commit}:${relative}`));
-    return commits.map(({ commit, time }) => ({ commit, time, text: texts.get(`${commit}:${relative}`) }));
+    const [texts, parents] = await Promise.all([
+      this.repo.objects(commits.map(({ commit }) => `${commit}:${relative}`)),
+      this.repo.committerTimes(commits.flatMap(({ parent }) => (parent ? [parent] : []))),
+    ]);
+    return commits.map((change) => revision(change, texts.get(`${change.commit}:${relative}`), parents));
   }
+}
+
+function revision(change: FirstParentChange, text: string | undefined, parentTimes: ReadonlyMap<string, Date>): Revision {
+  const { commit, time, parent } = change;
+  const parentTime = parent === undefined ? undefined : parentTimes.get(parent);
+  return { commit, time, text, ...(parent ? { parent: { commit: parent, ...(parentTime ? { time: parentTime } : {}) } } : {}) };
 }
 
 function releases(revision: Revision, app: string): ReadonlyMap<string, string> | undefined {

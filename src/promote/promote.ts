@@ -8,7 +8,9 @@ import { own } from "../model/own.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
 import type { WriteResult } from "../pipeline/write.js";
 import { ReleaseHistory } from "./history.js";
+import { formatDuration } from "./duration.js";
 import { findReleases, withRelease } from "./release-source.js";
+import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 
 export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> {
   readonly out?: string;
@@ -39,7 +41,7 @@ export interface Promotion {
   readonly file: string;
   readonly line: number;
   /** The soak the gate asked for and what the previous wave had run, in ms. */
-  readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string };
+  readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string; readonly commit?: string };
   readonly forced?: string;
   /** Set by rollback: the release the wave ran until now. */
   readonly rolledBackFrom?: string;
@@ -56,7 +58,7 @@ export interface Refusal {
  * `sluice promote`: moves one app's release one wave on, as the platform's
  * waves and gates allow: only into the next wave, only a release the previous
  * wave runs, only once it has soaked there for the gate's time (measured from
- * git history: the commit that put it there). Edits only that wave's release
+ * the commit that brought it onto HEAD's first-parent history: releaseAge). Edits only that wave's release
  * literal in the stack, then synthesizes out/; a failed synth puts the stack
  * back as it was.
  */
@@ -87,16 +89,16 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
   const previous = waves[furthest]!;
   let gate: Promotion["gate"];
   if (next.gate.soak) {
-    const soakMs = durationMs(next.gate.soak);
-    const since = await (await ReleaseHistory.open(root)).since(app.origin.file, app.name, previous.name, version);
-    const now = options.now ?? new Date();
-    const soakedMs = since ? Math.max(0, now.getTime() - since.getTime()) : 0;
-    gate = { soak: next.gate.soak, soakedMs, ...(since ? { since: since.toISOString() } : {}) };
-    if (soakedMs < soakMs && !options.force) {
-      const ready = since ? new Date(since.getTime() + soakMs).toISOString() : undefined;
+    const age = await releaseAge(await ReleaseHistory.open(root), app.origin.file, app.name, previous.name, version, options.now ?? new Date());
+    const check = checkSoak(age, next.gate.soak);
+    gate = { soak: next.gate.soak, soakedMs: check.soakedMs, ...(age.state === "committed" ? { since: age.since.toISOString(), commit: age.commit } : {}) };
+    if (!check.open && !options.force) {
+      if (age.state === "forged") return { refused: `${app.name} ${version}'s soak in ${previous.name} cannot be measured: ${age.problem}`, hint: FORGED_HINT };
       return {
-        refused: `${app.name} ${version} has run in ${previous.name} for ${formatDuration(soakedMs)}${since ? "" : " (not committed yet)"}; ${next.name} requires ${next.gate.soak}`,
-        hint: ready ? `ready at ${ready}; a person may override with --force --reason "<why>"` : "commit the release to the previous wave first; its soak starts with that commit",
+        refused: `${app.name} ${version} has run in ${previous.name} for ${formatDuration(check.soakedMs)}${age.state === "uncommitted" ? " (not committed yet)" : ""}; ${next.name} requires ${next.gate.soak}`,
+        hint: check.readyAt
+          ? `ready at ${check.readyAt.toISOString()}; a person may override with --force --reason "<why>"`
+          : "commit the release to the previous wave first; its soak starts with the commit that brings it onto the branch",
       };
     }
   }
@@ -186,20 +188,4 @@ function notEditable(message: string, origin: { file: string; line: number; colu
   return new SluiceError(`${message}; nothing was changed.`, [
     { code: "promote/not-a-literal", message, origin, hint: "write the release as a string literal in the app's release object, so that promote can edit it" },
   ]);
-}
-
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** "2h", "1d12h", "30m" in milliseconds (the gate syntax the platform schema accepts). */
-export function durationMs(text: string): number {
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/([0-9]+)([smhd])/g)) total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-  return total;
-}
-
-export function formatDuration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours}h${minutes % 60 ? `${minutes % 60}m` : ""}` : `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`;
 }

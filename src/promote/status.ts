@@ -5,13 +5,16 @@ import { resolve } from "../pipeline/resolve.js";
 import { own } from "../model/own.js";
 import { loadModel, type PlanOptions } from "../synth.js";
 import { ReleaseHistory } from "./history.js";
-import { durationMs, formatDuration } from "./promote.js";
+import { formatDuration } from "./duration.js";
+import { checkSoak, releaseAge } from "./soak.js";
 
 export interface WaveStatus {
   readonly wave: string;
   readonly release?: string;
-  /** When the wave started running it (git history); undefined when not committed yet. */
+  /** When the wave started running it (the commit that brought it onto HEAD's first-parent history); undefined when not committed yet or forged. */
   readonly since?: string;
+  /** Why the date of that commit is refused as forged (see releaseAge). */
+  readonly forged?: string;
 }
 
 /** What `sluice promote` would do next for an app. */
@@ -54,14 +57,18 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
 
 async function appStatus(root: string, model: Model, app: Model["apps"][number], history: ReleaseHistory, now: Date): Promise<AppStatus> {
   const { waves } = model.platform;
-  const statuses = await Promise.all(
-    waves.map(async (wave): Promise<WaveStatus> => {
+  const ages = await Promise.all(
+    waves.map(async (wave) => {
       const release = own(app.release, wave.name);
-      if (release === undefined) return { wave: wave.name };
-      const since = await history.since(app.origin.file, app.name, wave.name, release);
-      return { wave: wave.name, release, ...(since ? { since: since.toISOString() } : {}) };
+      return release === undefined ? undefined : releaseAge(history, app.origin.file, app.name, wave.name, release, now);
     }),
   );
+  const statuses = waves.map((wave, i): WaveStatus => {
+    const release = own(app.release, wave.name);
+    const age = ages[i];
+    if (release === undefined) return { wave: wave.name };
+    return { wave: wave.name, release, ...(age?.state === "committed" ? { since: age.since.toISOString() } : age?.state === "forged" ? { forged: age.problem } : {}) };
+  });
   const version = own(app.release, waves[0]!.name);
   let furthest = -1;
   waves.forEach((wave, i) => {
@@ -72,17 +79,15 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
   if (!next) return { app: app.name, waves: statuses, next: { state: "done", version } };
   const approvers = next.gate.approvers.length > 0 ? { approvers: next.gate.approvers } : {};
   if (next.gate.soak) {
-    const since = statuses[furthest]!.since;
-    const soak = durationMs(next.gate.soak);
-    if (!since) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: `${waves[furthest]!.name}'s release is not committed yet`, ...approvers } };
-    const readyAt = new Date(Date.parse(since) + soak);
-    if (readyAt > now) {
-      return {
-        app: app.name,
-        waves: statuses,
-        next: { state: "blocked", version, to: next.name, reason: `soak: ${formatDuration(readyAt.getTime() - now.getTime())} left of ${next.gate.soak}`, readyAt: readyAt.toISOString(), ...approvers },
-      };
-    }
+    const check = checkSoak(ages[furthest]!, next.gate.soak);
+    const blocked = (reason: string, readyAt?: Date): AppStatus => ({
+      app: app.name,
+      waves: statuses,
+      next: { state: "blocked", version, to: next.name, reason, ...(readyAt ? { readyAt: readyAt.toISOString() } : {}), ...approvers },
+    });
+    if (check.age.state === "uncommitted") return blocked(`${waves[furthest]!.name}'s release is not committed yet`);
+    if (check.age.state === "forged") return blocked(`soak cannot be measured: ${check.age.problem}`);
+    if (!check.open) return blocked(`soak: ${formatDuration(check.readyAt!.getTime() - now.getTime())} left of ${next.gate.soak}`, check.readyAt);
   }
   const unready = wouldNotResolve(root, model, app, next.name, version);
   if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
@@ -111,7 +116,8 @@ export function formatStatus(result: StatusResult, markdown: boolean): string {
   const now = Date.parse(result.now);
   // A digest is recognised by its first hex digits; the JSON format keeps it whole.
   const short = (release: string | undefined) => (release?.startsWith("sha256:") ? `${release.slice(0, 15)}…` : release);
-  const cell = (w: WaveStatus) => (w.release === undefined ? "—" : `${short(w.release)}${w.since ? ` (${formatDuration(now - Date.parse(w.since))})` : " (uncommitted)"}`);
+  const cell = (w: WaveStatus) =>
+    w.release === undefined ? "—" : `${short(w.release)}${w.since ? ` (${formatDuration(Math.max(0, now - Date.parse(w.since)))})` : w.forged ? " (forged date)" : " (uncommitted)"}`;
   const next = (n: NextStep) =>
     n.state === "done"
       ? "done"
