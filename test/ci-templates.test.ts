@@ -18,6 +18,19 @@ import { COMMENT_MARKER } from "../src/diff/format-markdown.js";
 const nodeParses = (code: string) => spawnSync(process.execPath, ["--check", "-"], { input: code, encoding: "utf8" });
 const bashParses = (code: string) => spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
 
+describe("the package's own release workflow", () => {
+  it("passes actionlint, checks the tag against the version, tests, and publishes with provenance", async () => {
+    const text = fs.readFileSync(path.join(REPO, ".github/workflows/release.yml"), "utf8");
+    const lint = await createLinter();
+    expect(lint(text, ".github/workflows/release.yml")).toEqual([]);
+    const job = (parse(text) as { jobs: { publish: { permissions: Record<string, string>; steps: { run?: string }[] } } }).jobs.publish;
+    expect(job.permissions["id-token"]).toBe("write");
+    const runs = job.steps.map((s) => s.run).filter(Boolean);
+    expect(runs[0]).toBe("npm ci");
+    expect(runs.indexOf("npm test")).toBeLessThan(runs.indexOf("npm publish --provenance --access public"));
+  });
+});
+
 describe("sluice ci github", () => {
   const workflow = ciTemplate("github");
 

@@ -35,6 +35,14 @@ describe("sluice init", () => {
     expect(result.keptScripts).toEqual(["test"]);
   });
 
+  it("replaces the failing test script npm init -y writes, so npm test passes right after init", () => {
+    const p = makeProject();
+    p.write("package.json", JSON.stringify({ name: "fresh", version: "1.0.0", scripts: { test: 'echo "Error: no test specified" && exit 1' } }));
+    const result = init(p.root, {});
+    expect((JSON.parse(p.read("package.json")) as { scripts: Record<string, string> }).scripts.test).toBe("sluice synth --check && sluice check");
+    expect(result.keptScripts).toEqual([]);
+  });
+
   it("refuses to overwrite, writing nothing, unless forced", async () => {
     const p = makeProject({ "stacks/platform.ts": "// ours\n" });
     const manifest = fs.existsSync(path.join(p.root, "package.json")) ? p.read("package.json") : undefined;

@@ -44,6 +44,8 @@ describe("the packed package", () => {
     expect(listing).toContain("package/dist/src/index.js");
     expect(listing).toContain("package/dist/src/index.d.ts");
     expect(listing).toContain("package/dist/src/testing.d.ts");
+    // The README links to the field reference: it ships beside it.
+    expect(listing).toContain("package/docs/reference.md");
     expect(listing.some((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || f.startsWith("package/stacks/"))).toBe(false);
   });
 

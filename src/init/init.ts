@@ -17,6 +17,8 @@ export interface InitResult {
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** What `npm init -y` writes as the test script: a failure, not a test anyone wrote, so init replaces it. */
+const NPM_PLACEHOLDER_TEST = 'echo "Error: no test specified" && exit 1';
 
 /**
  * `sluice init [dir]`: a working project, offline — package.json (scripts
@@ -55,7 +57,8 @@ export function init(dir: string, options: InitOptions = {}): InitResult {
   const scripts = { ...((manifest.scripts as Record<string, string> | undefined) ?? {}) };
   const keptScripts: string[] = [];
   for (const [name, command] of Object.entries(SCRIPTS)) {
-    if (Object.hasOwn(scripts, name) && scripts[name] !== command && !options.force) keptScripts.push(name);
+    const placeholder = name === "test" && scripts[name] === NPM_PLACEHOLDER_TEST;
+    if (Object.hasOwn(scripts, name) && scripts[name] !== command && !placeholder && !options.force) keptScripts.push(name);
     else scripts[name] = command;
   }
   const dependencies = (manifest.dependencies as Record<string, string> | undefined) ?? {};
