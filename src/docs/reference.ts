@@ -4,7 +4,7 @@ import path from "node:path";
 import { appSchema } from "../model/app-schema.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { clusterSchema, componentSchema, environmentSchema, gateSchema, platformSchema, policySchema, teamSchema, waveSchema } from "../model/platform-schema.js";
-import { probeSchema, settingsSchema } from "../model/settings-schema.js";
+import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 
 type Ts = typeof import("ts-morph").ts;
 
@@ -40,6 +40,12 @@ const SECTIONS: readonly Section[] = [
   { title: "App (`platform.app(name, spec)`)", intro: "One app: these, and every workload setting.", schema: appSchema, sources: ["appSchema", "settingsShape"] },
   { title: "Workload settings", intro: "What every layer may set: environment, cluster, app, and the app's `environments` and `clusters` overrides.", schema: settingsSchema, sources: ["settingsShape"] },
   { title: "Probe (`probes.readiness`, `.liveness`, `.startup`)", intro: "", schema: probeSchema, sources: ["probeSchema"] },
+  {
+    title: "Autoscaling (`autoscaling`)",
+    intro: "A HorizontalPodAutoscaler on CPU; the Deployment then has no `replicas`. Checked after merging the layers: `min` and `max` are needed then.",
+    schema: autoscalingSchema,
+    sources: ["autoscalingSchema"],
+  },
 ];
 
 const SCHEMA_FILES = ["platform-schema.ts", "app-schema.ts", "settings-schema.ts"];
@@ -116,8 +122,9 @@ function typeOf(def: Def, depth = 0): string {
     case "union":
       return (inner.options ?? []).map((option) => typeOf(option._zod.def, depth + 1)).filter((t, i, all) => all.indexOf(t) === i).join(" | ");
     case "object": {
-      if (depth > 0) return "object";
+      // Nested objects name their fields (the table of their own, where there is one, says more).
       const keys = Object.keys(inner.shape ?? {});
+      if (depth > 0 && keys.length > 6) return "object";
       return `{ ${keys.join(", ")} }`;
     }
     case "custom":

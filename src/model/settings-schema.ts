@@ -56,7 +56,9 @@ const mountPath = z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))[^:]*[^/:]$/, {
 });
 
 export const autoscalingSchema = z.strictObject({
+  /** The fewest pods (the HPA's minReplicas). */
   min: z.number().int().min(1).optional(),
+  /** The most pods (the HPA's maxReplicas), at least `min`. */
   max: z.number().int().min(1).optional(),
   /** Target average CPU utilisation, in percent of requests. */
   targetCPU: z.number().int().min(1).max(100).optional(),
