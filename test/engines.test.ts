@@ -298,5 +298,6 @@ describe("ordering", () => {
     edit(q, "stacks/payments.ts", 'dependsOn: ["external-secrets"]', 'dependsOn: ["external-secret"]');
     const [d] = await rejection(synth({ root: q.root, skipTypecheck: true }));
     expect([d!.code, d!.origin?.line]).toEqual(["validate/unknown-dependency", lineOf(q.read("stacks/payments.ts"), '"external-secret"')]);
+    expect(d!.hint).toBe('did you mean "external-secrets"?');
   });
 });

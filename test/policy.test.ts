@@ -322,5 +322,6 @@ describe("guarded namespaces", () => {
     edit(p, "stacks/catalog-api.ts", 'callers: ["checkout-web"],', 'callers: ["checkout"],');
     const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect([d!.code, d!.origin?.line]).toEqual(["validate/unknown-caller", lineOf(p.read("stacks/catalog-api.ts"), 'callers: ["checkout"]')]);
+    expect(d!.hint).toBe('did you mean "checkout-web"?');
   });
 });

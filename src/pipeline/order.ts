@@ -3,6 +3,7 @@ import type { Capability } from "../model/capabilities.js";
 import type { AppModel, ClusterModel, Dependency, Ordering, PlatformModel } from "../model/model.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
+import { nameHint } from "../model/spelling.js";
 
 interface Node {
   readonly kind: "app" | "component";
@@ -77,7 +78,11 @@ export function orderFleet(
           code: "validate/unknown-dependency",
           message: `${node.kind} ${node.name} depends on ${JSON.stringify(name)}, which is neither an app nor a platform component`,
           origin: at,
-          hint: `use one of: ${[...byName.keys()].filter((n) => n !== node.name).sort().join(", ")}`,
+          hint: nameHint(
+            name,
+            [...byName.keys()].filter((n) => n !== node.name),
+            "name an app declared in stacks/ or a component of the platform's",
+          ),
         });
         return;
       }

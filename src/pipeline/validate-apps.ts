@@ -9,6 +9,7 @@ import { zodDiagnostics } from "./zod-issues.js";
 import type { Rule } from "../policy/rule.js";
 import { own } from "../model/own.js";
 import { isPinned } from "../model/release.js";
+import { nameHint } from "../model/spelling.js";
 
 interface DeclaredApp {
   readonly name: string;
@@ -71,7 +72,7 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
         code: "validate/unknown-caller",
         message: `app ${app.name} lets app ${JSON.stringify(caller.app)} call it, but no such app is declared`,
         origin: childOrigin(app.origin, "callers", index),
-        hint: 'name a declared app, or a namespace as { namespace: "ingress-nginx" }',
+        hint: nameHint(caller.app, [...known], 'name a declared app, or a namespace as { namespace: "ingress-nginx" }'),
       });
     });
   }

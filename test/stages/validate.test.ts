@@ -129,3 +129,14 @@ describe("a platform component that installs Kyverno", () => {
     expect(() => validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno: { ...kyverno, provides: [] } } }))).not.toThrow();
   });
 });
+
+describe("did you mean", () => {
+  it("suggests the nearest declared name, or the only one a name begins, and lists few choices otherwise", async () => {
+    const { closestName, nameHint } = await import("../../src/model/spelling.js");
+    expect(closestName("paymnets", ["payments", "checkout-web"])).toBe("payments");
+    expect(closestName("checkout", ["checkout-web", "catalog-api"])).toBe("checkout-web");
+    expect(closestName("checkout", ["checkout-web", "checkout-api"])).toBeUndefined();
+    expect(nameHint("zzz", ["a", "b"], "otherwise")).toBe("use one of: a, b");
+    expect(nameHint("zzz", Array.from({ length: 20 }, (_, i) => `app-${i}`), "otherwise")).toBe("otherwise");
+  });
+});
