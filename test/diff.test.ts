@@ -9,6 +9,7 @@ import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diff, synth, type DiffResult } from "sluice";
 import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
+import { formatDiffText } from "../src/diff/format-text.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
@@ -95,6 +96,14 @@ describe("sluice diff", () => {
     const dev = result.attention.find((n) => n.cluster === "dev-1" && n.kind === "deletions")!;
     expect(dev.message).toMatch(/^deletes \d+ objects on dev-1: .*1 Application.*1 Deployment/);
     expect(dev.production).toBe(false);
+    // The terminal's text puts production first too, in what needs attention and in the changes.
+    const text = formatDiffText(result, false);
+    const notes = text.slice(text.indexOf("Needs attention:")).split("\n").slice(1).filter((line) => line.startsWith("  !"));
+    const firstOther = notes.findIndex((line) => !/prod-(eu|us|ap)-1/.test(line));
+    expect(notes.slice(firstOther).some((line) => /prod-(eu|us|ap)-1/.test(line))).toBe(false);
+    const sections = text.split("\n").filter((line) => /^\S+ {2}\(wave /.test(line));
+    expect(sections[0]).toContain(", production");
+    expect(sections.at(-1)).not.toContain(", production");
   });
 
   it("calls out an object removed where prune is off as orphaned", async () => {

@@ -9,7 +9,10 @@ const plain: Colors = { bold: String, red: String, green: String, yellow: String
 
 const MARK = { added: "+", changed: "~", removed: "-" } as const;
 
-/** `sluice diff` for a terminal: the summary by wave and cluster, what needs attention, then each object's change. */
+/**
+ * `sluice diff` for a terminal: the summary by wave and cluster, what needs
+ * attention, then each object's change — production's notes and clusters first.
+ */
 export function formatDiffText(result: DiffResult, color: boolean): string {
   const c = color ? pc : plain;
   const base = `${result.base.ref} (${result.base.commit.slice(0, 7)})`;
@@ -26,11 +29,13 @@ export function formatDiffText(result: DiffResult, color: boolean): string {
     const tags = [cluster.production ? c.yellow("production") : "", cluster.prune ? "" : "prune off"].filter(Boolean).join(", ");
     lines.push(`    ${cluster.name.padEnd(20)} ${counts(cluster.added, cluster.changed, cluster.removed)}${tags ? `  (${tags})` : ""}`);
   }
+  // Production first, as in the pull request comment: what a reviewer must not miss comes first.
+  const productionFirst = <T extends { readonly production: boolean }>(list: readonly T[]) => [...list].sort((a, b) => Number(b.production) - Number(a.production));
   if (result.attention.length > 0) {
     lines.push("", c.bold("Needs attention:"));
-    for (const note of result.attention) lines.push(`  ${c.yellow("!")} ${note.kind.padEnd(9)} ${note.production ? c.bold(note.message) : note.message}`);
+    for (const note of productionFirst(result.attention)) lines.push(`  ${c.yellow("!")} ${note.kind.padEnd(9)} ${note.production ? c.bold(note.message) : note.message}`);
   }
-  for (const cluster of result.clusters) {
+  for (const cluster of productionFirst(result.clusters)) {
     lines.push("", c.bold(`${cluster.name}  (wave ${cluster.wave ?? "—"}${cluster.production ? ", production" : ""}${cluster.prune ? "" : ", prune off"})`));
     for (const change of cluster.objects) lines.push(...objectLines(change, c));
   }
