@@ -76,10 +76,14 @@ describe("sluice diff", () => {
     const index = documents.findIndex((d) => d.includes("kind: ConfigMap"));
     p.write("out/apps/payments/dev-1/configmap.yaml", documents[index]!);
     p.write(file, documents.filter((_, i) => i !== index).join("---\n"));
+    // …and owns it, as the sluice that wrote that layout would have.
+    const lock = JSON.parse(p.read("out/.sluice/lock.json")) as { files: Record<string, unknown> };
+    lock.files["apps/payments/dev-1/configmap.yaml"] = { sources: ["stacks/payments.ts"] };
+    p.write("out/.sluice/lock.json", JSON.stringify(lock));
     await simpleGit(p.root).add(".").commit("another layout");
     const result = await diff({ root: p.root, skipTypecheck: true });
     expect(changesOf(result)).toEqual([]);
-    expect(result.same).toBe(true);
+    expect(result.files.map((f) => f.file)).toEqual([".sluice/lock.json"]);
     expect([...result.relaid].sort()).toEqual(["apps/payments/dev-1/configmap.yaml", "apps/payments/dev-1/manifest.yaml"]);
   });
 
@@ -128,6 +132,10 @@ describe("sluice diff", () => {
     const p = await fresh();
     const envRepo = path.join(p.root, "..", `${path.basename(p.root)}-env`);
     fs.cpSync(path.join(p.root, "out"), envRepo, { recursive: true });
+    // The env repo also holds files that are not sluice's: they are not sluice's to delete, nor to list.
+    fs.mkdirSync(path.join(envRepo, ".github"));
+    fs.writeFileSync(path.join(envRepo, ".github", "CODEOWNERS"), "* @acme/platform\n");
+    fs.writeFileSync(path.join(envRepo, "LICENSE"), "Apache-2.0\n");
     const git = simpleGit(envRepo);
     await git.init(["--initial-branch=main"]);
     await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
@@ -136,6 +144,7 @@ describe("sluice diff", () => {
     const result = await diff({ root: p.root, skipTypecheck: true, envRepo });
     expect(changesOf(result)).toEqual(["prod-eu-1", "prod-ap-1", "prod-us-1"].map((c) => `changed ${c} HorizontalPodAutoscaler search`));
     expect(result.attention.map((n) => n.message)).toContain("HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1");
+    expect(result.files).toEqual([]);
     fs.rmSync(envRepo, { recursive: true, force: true });
   });
 });

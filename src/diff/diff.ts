@@ -2,6 +2,7 @@ import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import type { Model } from "../model/model.js";
+import { LOCK_PATH } from "../model/plan.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import type { PlanEntry } from "../model/plan.js";
 import { pinpointAll } from "../pipeline/locate.js";
@@ -68,7 +69,9 @@ export async function diffPlan(
 
   const planned = new Map(lazy.files.map((file) => [file.path, file]));
   const differing = lazy.files.filter((file) => tree.get(file.path) !== file.blob).map((file) => file.path);
-  const gone = [...tree.keys()].filter((file) => !planned.has(file)).sort();
+  // Only files the base's lock says sluice generated can leave: synth never deletes another's file.
+  const owned = await ownedAt(repo, tree);
+  const gone = [...tree.keys()].filter((file) => !planned.has(file) && (owned === undefined || owned.has(file) || file === LOCK_PATH)).sort();
   const now = new Map(lazy.materialize(differing).map((file) => [file.path, file]));
   const was = await repo.blobs([...differing, ...gone].flatMap((file) => (tree.has(file) ? [tree.get(file)!] : [])));
   const baseText = (file: string) => (tree.has(file) ? was.get(tree.get(file)!) : undefined);
@@ -112,6 +115,18 @@ export async function diffPlan(
     files,
     relaid: objectFiles.filter((file) => !touched.has(file)),
   };
+}
+
+/** The files the lock in a committed env repo names, or undefined without a readable lock (then every file counts). */
+async function ownedAt(repo: GitRepo, tree: ReadonlyMap<string, string>): Promise<ReadonlySet<string> | undefined> {
+  const blob = tree.get(LOCK_PATH);
+  if (blob === undefined) return undefined;
+  try {
+    const lock = JSON.parse((await repo.blobs([blob])).get(blob) ?? "") as { files?: Record<string, unknown> };
+    return lock.files && typeof lock.files === "object" ? new Set(Object.keys(lock.files)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where each object now planned in these files was declared (not yet pinned to a line). */
