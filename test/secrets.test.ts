@@ -124,7 +124,7 @@ describe("merging replaces a reference whole", () => {
       p,
       "stacks/search.ts",
       "    prod: { autoscaling: { min: 4, max: 20 } },",
-      '    prod: { autoscaling: { min: 4, max: 20 }, secrets: { "index-api": externalSecret({ key: "search/index-api", store: "vault-staging" }) } },',
+      '    prod: { autoscaling: { min: 4, max: 20 }, secrets: { "index-api": externalSecret({ key: "storefront/search/index-api", store: "vault-staging" }) } },',
     );
     const { resolved } = await plan({ root: p.root, skipTypecheck: true });
     const prod = resolved.find((a) => a.name === "search" && a.cluster.name === "prod-us-1")!;
@@ -132,7 +132,7 @@ describe("merging replaces a reference whole", () => {
     expect(prod.secrets[0]!.source).toEqual({
       $sluice: "secret-source",
       provider: "external-secrets",
-      key: "search/index-api",
+      key: "storefront/search/index-api",
       store: { name: "vault-staging", kind: "ClusterSecretStore" },
       // Not the app-level 15m: the override is one value, not a patch.
       refreshInterval: "1h",
@@ -146,7 +146,7 @@ describe("merging replaces a reference whole", () => {
       p,
       "stacks/payments.ts",
       "    dev: { replicas: 1 },",
-      '    dev: { replicas: 1, env: { DB_PASSWORD: secret("dev-db", "pw") }, secrets: { "dev-db": externalSecret({ key: "dev/db" }) } },',
+      '    dev: { replicas: 1, env: { DB_PASSWORD: secret("dev-db", "pw") }, secrets: { "dev-db": externalSecret({ key: "payments/dev/db" }) } },',
     );
     const { resolved } = await plan({ root: p.root, skipTypecheck: true });
     const dev = resolved.find((a) => a.name === "payments" && a.cluster.name === "dev-1")!;

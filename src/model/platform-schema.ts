@@ -2,6 +2,7 @@ import { z } from "zod";
 import { capabilitySchema } from "./capabilities.js";
 import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
+import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "../policy/rule.js";
 import { ENGINE_NAMES } from "../engines/index.js";
@@ -200,6 +201,24 @@ export const teamSchema = z.strictObject({
   clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "rbac.authorization.k8s.io/ClusterRole"' })).optional(),
 });
 
+const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {
+  message: 'must be a key pattern such as "{team}/*": "{team}" stands for the team\'s name, "*" for any characters',
+});
+
+/** An External Secrets store apps read from (see `secretStores`). */
+export const secretStoreSchema = z.strictObject({
+  /** "ClusterSecretStore" (serves every namespace) or "SecretStore" (one in each app's namespace). */
+  kind: z.enum(["ClusterSecretStore", "SecretStore"]),
+  /**
+   * The keys of the store a team's apps may read, as patterns: "{team}" is
+   * the team's name, "*" any run of characters ("/" included). Any other key
+   * is refused at its line, as are keys with "." or ".." segments. Default
+   * "{team}/*": a team reads the keys under its own name. "*" alone lets
+   * every team read every key.
+   */
+  keys: z.union([storeKeyPattern, z.array(storeKeyPattern).min(1, { message: 'list at least one pattern, e.g. "{team}/*"' })]).optional(),
+});
+
 export const envRepoSchema = z.strictObject({
   url: z.string().regex(/^\S+$/, { message: "must be a git URL without spaces" }),
   /** The branch Argo CD follows. Default "main". */
@@ -292,7 +311,7 @@ export const platformSchema = z.strictObject({
    * default; with several, environments, clusters or apps pick one with
    * `secretStore`, or a reference names its own `store`.
    */
-  secretStores: z.record(dnsLabel, z.strictObject({ kind: z.enum(["ClusterSecretStore", "SecretStore"]) })).optional(),
+  secretStores: z.record(dnsLabel, secretStoreSchema).optional(),
   /** How often the External Secrets Operator reads stores again. Default "1h". */
   secretRefreshInterval: refreshInterval.optional(),
   /**

@@ -12,6 +12,7 @@ import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
 import { pluralOf, scopeInGroup, type CustomResources } from "../k8s/kinds.js";
 import { groupKind } from "../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
+import { DEFAULT_STORE_KEYS } from "../secrets/store-keys.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -299,7 +300,12 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
     customResources: customResourcesOf(input),
     secrets: {
-      stores: input.secretStores ?? {},
+      stores: Object.fromEntries(
+        Object.entries(input.secretStores ?? {}).map(([name, store]) => [
+          name,
+          { kind: store.kind, keys: store.keys === undefined ? [...DEFAULT_STORE_KEYS] : typeof store.keys === "string" ? [store.keys] : [...store.keys] },
+        ]),
+      ),
       refreshInterval: input.secretRefreshInterval ?? "1h",
       allowSecrets: input.allowSecrets ?? {},
       allowLiterals: input.allowLiterals ?? {},
