@@ -60,3 +60,31 @@ describe("a team namespace's guards are the platform's", () => {
     expect(root.spec.syncPolicy.syncOptions).toBeUndefined();
   });
 });
+
+describe("a team is never granted a kind that gives it the cluster", () => {
+  it.each([
+    ["rbac.authorization.k8s.io/ClusterRole", "grants rights"],
+    ["rbac.authorization.k8s.io/ClusterRoleBinding", "grants rights"],
+    ["admissionregistration.k8s.io/ValidatingWebhookConfiguration", "decides what the API server admits"],
+    ["admissionregistration.k8s.io/MutatingWebhookConfiguration", "decides what the API server admits"],
+    ["admissionregistration.k8s.io/ValidatingAdmissionPolicy", "decides what the API server admits"],
+    ["apiextensions.k8s.io/CustomResourceDefinition", "defines the custom resources"],
+    ["apiregistration.k8s.io/APIService", "routes a whole API group"],
+    ["Namespace", "kube-system's included"],
+    ["Node", "runs every team's pods"],
+    ["PersistentVolume", "host path"],
+  ])("granting %s is refused at the grant's line", async (kind, why) => {
+    const p = copy();
+    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', `payments: {\n      clusterResources: ["${kind}"],\n      owners: ["@acme/payments"],`);
+    const found = await failsAt(p, "validate/cluster-resource", "stacks/platform.ts", `clusterResources: ["${kind}"]`);
+    expect(found.message).toContain(`${kind} cannot be granted to a team`);
+    expect(found.message).toContain(why);
+  });
+
+  it("a kind whose objects the team may own is still granted: a PriorityClass", async () => {
+    const p = copy();
+    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([{ group: "scheduling.k8s.io", kind: "PriorityClass" }]);
+  });
+});

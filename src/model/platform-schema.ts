@@ -196,9 +196,11 @@ export const teamSchema = z.strictObject({
   podSecurity: podSecurityLevel.optional(),
   /**
    * Cluster-scoped kinds the team's apps may add, as "<group>/<Kind>"
-   * ("rbac.authorization.k8s.io/ClusterRole"); also allowed in its Argo CD project.
+   * ("scheduling.k8s.io/PriorityClass"); also allowed in its Argo CD project.
+   * Kinds that would give the team the cluster (RBAC, admission, API
+   * services, CRDs, Namespace, Node, PersistentVolume) are refused.
    */
-  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "rbac.authorization.k8s.io/ClusterRole"' })).optional(),
+  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' })).optional(),
 });
 
 const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {

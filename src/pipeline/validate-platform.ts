@@ -13,6 +13,7 @@ import { pluralOf, scopeInGroup, type CustomResources } from "../k8s/kinds.js";
 import { groupKind } from "../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
 import { DEFAULT_STORE_KEYS } from "../secrets/store-keys.js";
+import { ungrantableReason } from "../model/ungrantable.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -335,7 +336,8 @@ function customResourcesOf(input: Pick<PlatformInput, "customResources">): Custo
 /**
  * Why a team's grant of a cluster-scoped kind cannot be given, or undefined:
  * the kind must exist, be cluster-scoped (a namespaced kind needs no grant,
- * and granting it would only add a useless rule), and, where a Flux cluster
+ * and granting it would only add a useless rule), not be one that gives the
+ * team the cluster (RBAC, admission, API and CRD kinds: see ungrantable.ts), and, where a Flux cluster
  * grants it by an RBAC rule, have a known plural.
  */
 function grantProblem(written: string, custom: CustomResources, rbac: boolean): { message: string; hint: string } | undefined {
@@ -344,10 +346,17 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
   if (scope === undefined) {
     return {
       message: `${JSON.stringify(written)} is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
-      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "rbac.authorization.k8s.io/ClusterRole"' : "declare it in customResources with its scope and plural",
+      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "scheduling.k8s.io/PriorityClass"' : "declare it in customResources with its scope and plural",
     };
   }
   if (scope === "Namespaced") return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
+  const escalates = ungrantableReason(group, kind);
+  if (escalates) {
+    return {
+      message: `${written} cannot be granted to a team: the kind ${escalates}`,
+      hint: "add what the team needs to the platform's own objects, which the platform owners review (platform objects), and remove it from clusterResources",
+    };
+  }
   if (rbac && pluralOf(group, kind, custom) === undefined) {
     return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
   }
