@@ -166,6 +166,21 @@ describe("plaintext never reaches the env repo", () => {
     expect(d.hint).toContain('allowLiterals: { "env.ADMIN_PASSWORD"');
   });
 
+  it("a weak default password fails too, in env and in a ConfigMap, and allowLiterals still lets one through", async () => {
+    const weak = ["change", "me"].join("");
+    const p = copy();
+    edit(p, "stacks/payments.ts", '    FEATURE_3DS: "true",', `    FEATURE_3DS: "true",\n    DB_PASSWORD_DEFAULT: "${weak}",`);
+    const d = await failsAt(p, "secrets/plaintext", "stacks/payments.ts", "DB_PASSWORD_DEFAULT");
+    expect(d.message).toBe("env.DB_PASSWORD_DEFAULT looks like a credential written in plain text: a well-known default or weak password under \"DB_PASSWORD_DEFAULT\" (8 characters) (weak-secret)");
+    edit(p, "stacks/payments.ts", '  team: "payments",', '  team: "payments",\n  allowLiterals: { "env.DB_PASSWORD_DEFAULT": "the local emulator\'s fixed password, never a real one" },');
+    await synth({ root: p.root, skipTypecheck: true });
+
+    const q = copy();
+    edit(q, "stacks/price-sync.ts", "  objects: [\n", `  objects: [\n    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "feed" }, data: { "feed.password": "${["hunter", "2"].join("")}" } },\n`);
+    const found = await failsAt(q, "secrets/plaintext", "stacks/price-sync.ts", '"feed.password"');
+    expect(found.message).toContain("(named-secret)");
+  });
+
   it("a literal in a platform environment's env is found too", async () => {
     const p = copy();
     edit(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" },', `env: { LOG_LEVEL: "debug", CLOUD_KEY: "${AWS_KEY}" },`);
