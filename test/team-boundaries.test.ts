@@ -70,6 +70,7 @@ describe("a team is never granted a kind that gives it the cluster", () => {
     ["admissionregistration.k8s.io/ValidatingAdmissionPolicy", "decides what the API server admits"],
     ["apiextensions.k8s.io/CustomResourceDefinition", "defines the custom resources"],
     ["apiregistration.k8s.io/APIService", "routes a whole API group"],
+    ["external-secrets.io/ClusterSecretStore", "serves secrets to every namespace"],
     ["Namespace", "kube-system's included"],
     ["Node", "runs every team's pods"],
     ["PersistentVolume", "host path"],
@@ -86,5 +87,39 @@ describe("a team is never granted a kind that gives it the cluster", () => {
     edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],');
     await synth({ root: p.root, skipTypecheck: true });
     expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([{ group: "scheduling.k8s.io", kind: "PriorityClass" }]);
+  });
+});
+
+describe("a team's own ExternalSecret in objects reads only the team's keys", () => {
+  const externalSecret = (spec: string) => `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "extra" },\n      spec: ${spec} } as never`;
+
+  it("another team's key, through data or dataFrom, is an error at the key", async () => {
+    const p = copy();
+    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "payments/db", property: "password" } }] }`));
+    const found = await failsAt(p, "validate/external-secret-key", "stacks/price-sync.ts", 'key: "payments/db"');
+    expect(found.message).toBe('ExternalSecret extra reads key "payments/db" of store vault-prod, which team storefront may not read: the platform lets it read "storefront/*"');
+
+    const q = copy();
+    withObject(q, externalSecret(`{ secretStoreRef: { name: "vault-staging", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "payments/db" } }] }`));
+    await failsAt(q, "validate/external-secret-key", "stacks/price-sync.ts", 'key: "payments/db"');
+  });
+
+  it("a search of the whole store, or a ClusterSecretStore the platform does not declare, is refused", async () => {
+    const p = copy();
+    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ find: { name: { regexp: ".*" } } }] }`));
+    await failsAt(p, "validate/external-secret-key", "stacks/price-sync.ts", "find:");
+
+    const q = copy();
+    withObject(q, externalSecret(`{ secretStoreRef: { name: "vault-everything", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "storefront/x" } }] }`));
+    const found = await failsAt(q, "validate/external-secret-store", "stacks/price-sync.ts", '"vault-everything"');
+    expect(found.message).toContain("a ClusterSecretStore serves every namespace");
+  });
+
+  it("the team's own keys, and a SecretStore of its own, are read", async () => {
+    const p = copy();
+    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "storefront/price-sync/feed" } }] }`));
+    withObject(p, `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "own" }, spec: { secretStoreRef: { name: "team-vault" }, target: { name: "own" }, dataFrom: [{ extract: { key: "anything" } }] } } as never`);
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("key: storefront/price-sync/feed");
   });
 });

@@ -13,6 +13,7 @@ const UNGRANTABLE_GROUPS: Readonly<Record<string, string>> = {
   "admissionregistration.k8s.io": "decides what the API server admits: with it the team could switch off the platform's admission policies, or read and change every object created through a webhook of its own",
   "apiregistration.k8s.io": "routes a whole API group to a service: with it the team could serve, or intercept, any API",
   "apiextensions.k8s.io": "defines the custom resources: with it the team could delete every object of a kind on the cluster, or change its schema",
+  "external-secrets.io": "serves secrets to every namespace: with a ClusterSecretStore or ClusterExternalSecret the team could read, or copy into any namespace, every key of the store",
   "kyverno.io": "is Kyverno's admission and mutation policy: with it the team could switch off or rewrite the platform's policies",
   "policies.kyverno.io": "is Kyverno's admission policy: with it the team could switch off the platform's policies",
 };

@@ -9,7 +9,7 @@ import type { Origin } from "../model/origin.js";
 import type { ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "../model/resolved.js";
 import type { SecretSourceInput } from "../model/secret-schema.js";
 import type { Settings } from "../model/settings-schema.js";
-import { storeKeyMatches, storeKeyShapeProblem, storeKeysFor } from "../secrets/store-keys.js";
+import { storeKeyProblem } from "../secrets/store-keys.js";
 
 /** What resolve takes from the merged settings for environment variables and secrets. */
 export type ResolvedSecretSettings = Pick<ResolvedSettings, "env" | "secretEnv" | "envFrom" | "secretFiles"> & {
@@ -214,19 +214,3 @@ function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, 
   return { ...declared, content };
 }
 
-/**
- * Why a team may not read this key of the store, or undefined: the key must
- * match one of the patterns the platform gives the store (default
- * "{team}/*"), and have no segment the backend could resolve elsewhere.
- */
-function storeKeyProblem(key: string, store: string, patterns: readonly string[], team: string): { message: string; hint: string } | undefined {
-  if (patterns.includes("*")) return undefined;
-  const allowed = storeKeysFor(patterns, team).map((pattern) => JSON.stringify(pattern)).join(", ");
-  const shape = storeKeyShapeProblem(key);
-  if (shape) return { message: shape, hint: `write the key as a plain path the store's patterns can judge, one of: ${allowed}` };
-  if (patterns.some((pattern) => storeKeyMatches(pattern, team, key))) return undefined;
-  return {
-    message: `team ${team} may not read: the platform lets it read ${allowed}`,
-    hint: `keep the team's secrets under its own keys (e.g. ${JSON.stringify(storeKeysFor([patterns[0]!], team)[0]!.replace(/\*/g, "<name>"))}), or have the platform widen secretStores.${store}.keys`,
-  };
-}

@@ -5,6 +5,7 @@ import type { AppModel, PlatformModel } from "../model/model.js";
 import { dnsLabelProblem, RESERVED_APP_NAMES, RESERVED_PREFIX } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { validateObjects } from "./validate-objects.js";
+import { validateExternalSecrets } from "./validate-external-secrets.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import type { Rule } from "../policy/rule.js";
 import { own } from "../model/own.js";
@@ -203,6 +204,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
 
   const objects = (spec.objects ?? []) as KubernetesObject[];
   diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
+  diagnostics.push(...validateExternalSecrets(objects, spec.team, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
   const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;
