@@ -246,7 +246,7 @@ export const platformSchema = z.strictObject({
       namespace: dnsLabel.optional(),
       /** A Secret in each team's namespace (and Flux's) with the env repo's git credentials. Default: none (a public repo). */
       gitSecret: dnsLabel.optional(),
-      /** The Secret in each team's home namespace holding the key Flux decrypts the apps' SOPS files with. Default "sops-age". */
+      /** The Secret in each team's home namespace holding the key Flux decrypts the team's SOPS files with: that team's own age key, one per team (the team can read it). Default "sops-age". */
       decryptionSecret: dnsLabel.optional(),
     })
     .optional(),
