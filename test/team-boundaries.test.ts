@@ -123,3 +123,43 @@ describe("a team's own ExternalSecret in objects reads only the team's keys", ()
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("key: storefront/price-sync/feed");
   });
 });
+
+describe("SOPS on Flux: one key per team", () => {
+  // age public keys are bech32: "age1" and 58 characters of its alphabet.
+  const key = (letter: string) => `age1${letter.repeat(58)}`;
+  const PAYMENTS = key("q");
+  const STOREFRONT = key("p");
+  const sopsFile = (recipients: string[]) => {
+    const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+    return ["apiVersion: v1", "kind: Secret", "metadata:", "  name: payments-db", "  namespace: payments", "data:", `  password: ${enc(3)}`, "sops:", "  age:", ...recipients.map((r) => `    - recipient: ${r}`), `  mac: ${enc(8)}`, "  version: 3.9.0", ""].join("\n");
+  };
+  const setUp = (recipients: string[]) => {
+    const p = copy();
+    p.write("secrets/payments-db.enc.yaml", sopsFile(recipients));
+    edit(p, "stacks/payments.ts", 'import { externalSecret, secret } from "sluice";', 'import { externalSecret, secret, sopsSecret } from "sluice";');
+    edit(p, "stacks/payments.ts", "  environments: {\n    dev:", '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:');
+    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', `payments: { sopsRecipients: ["${PAYMENTS}"], owners: ["@acme/payments"],`);
+    edit(p, "stacks/platform.ts", 'storefront: { owners: ["@acme/storefront"],', `storefront: { sopsRecipients: ["${STOREFRONT}"], owners: ["@acme/storefront"],`);
+    return p;
+  };
+
+  it("a file encrypted to the team's own key is delivered", async () => {
+    const p = setUp([PAYMENTS]);
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toContain(PAYMENTS);
+  });
+
+  it("a file another team's key can open is refused at the reference", async () => {
+    const p = setUp([PAYMENTS, STOREFRONT]);
+    const found = await failsAt(p, "validate/sops-recipient", "stacks/payments.ts", "sopsSecret(");
+    expect(found.message).toBe("secrets/payments-db.enc.yaml is read by an app of team payments but encrypted to the key of team storefront too, which could decrypt it");
+  });
+
+  it("a file the team's key cannot open is refused, and two teams may not share a key", async () => {
+    const p = setUp([key("z")]);
+    const found = await failsAt(p, "validate/sops-recipient", "stacks/payments.ts", "sopsSecret(");
+    expect(found.message).toContain("is not encrypted to the key of team payments");
+    edit(p, "stacks/platform.ts", `storefront: { sopsRecipients: ["${STOREFRONT}"]`, `storefront: { sopsRecipients: ["${PAYMENTS}"]`);
+    await failsAt(p, "validate/shared-sops-key", "stacks/platform.ts", `storefront: { sopsRecipients: ["${PAYMENTS}"]`);
+  });
+});

@@ -153,6 +153,8 @@ export interface TeamModel {
   readonly podSecurity?: PodSecurityLevel;
   /** Cluster-scoped kinds ("<group>/<Kind>") its apps may add. */
   readonly clusterResources: readonly string[];
+  /** The team's own SOPS key's age public keys; empty when the platform does not say. */
+  readonly sopsRecipients: readonly string[];
   readonly origin: Origin;
 }
 

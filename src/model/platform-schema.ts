@@ -201,6 +201,12 @@ export const teamSchema = z.strictObject({
    * services, CRDs, Namespace, Node, PersistentVolume) are refused.
    */
   clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' })).optional(),
+  /**
+   * The age public keys ("age1…") of the team's own SOPS key (see
+   * flux.decryptionSecret): each SOPS file its apps read must be encrypted to
+   * one of them, and no file of another team may be. Default: unchecked.
+   */
+  sopsRecipients: z.array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, { message: 'must be an age public key, "age1…", as age-keygen prints it' })).min(1).optional(),
 });
 
 const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {

@@ -219,6 +219,22 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       if (problem) diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
     });
   }
+  // One key per team: a key two teams list would let each decrypt the other's SOPS files.
+  const recipientOwner = new Map<string, string>();
+  for (const [team, { sopsRecipients }] of Object.entries(input.teams)) {
+    (sopsRecipients ?? []).forEach((key, index) => {
+      const owner = recipientOwner.get(key);
+      if (owner !== undefined && owner !== team) {
+        diagnostics.push({
+          code: "validate/shared-sops-key",
+          message: `team ${team} lists the SOPS key of team ${owner}: each could decrypt the other's files`,
+          origin: at("teams", team, "sopsRecipients", index),
+          hint: "give each team an age key of its own (age-keygen), in its own decryption Secret",
+        });
+      }
+      recipientOwner.set(key, team);
+    });
+  }
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
@@ -254,6 +270,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     ...(team.quota ? { quota: team.quota } : {}),
     ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
     clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
+    sopsRecipients: [...new Set(team.sopsRecipients ?? [])].sort(),
     origin: at("teams", name),
   }));
   return {
