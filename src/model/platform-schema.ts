@@ -198,7 +198,8 @@ export const teamSchema = z.strictObject({
    * Cluster-scoped kinds the team's apps may add, as "<group>/<Kind>"
    * ("scheduling.k8s.io/PriorityClass"); also allowed in its Argo CD project.
    * Kinds that would give the team the cluster (RBAC, admission, API
-   * services, CRDs, Namespace, Node, PersistentVolume) are refused.
+   * services, CRDs, External Secrets' cluster kinds, Namespace, Node,
+   * PersistentVolume) are refused.
    */
   clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' })).optional(),
   /**
@@ -317,7 +318,10 @@ export const platformSchema = z.strictObject({
    * clusters. A SecretStore must exist in each app's namespace; a
    * ClusterSecretStore serves every namespace. With one store it is the
    * default; with several, environments, clusters or apps pick one with
-   * `secretStore`, or a reference names its own `store`.
+   * `secretStore`, or a reference names its own `store`. Each is
+   * `{ kind, keys = "{team}/*" }`: `keys` are the patterns of the keys a
+   * team's apps may read ("{team}" is the team's name, "*" any characters);
+   * any other key is an error at the reference.
    */
   secretStores: z.record(dnsLabel, secretStoreSchema).optional(),
   /** How often the External Secrets Operator reads stores again. Default "1h". */
