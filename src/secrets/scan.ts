@@ -49,15 +49,16 @@ const CANDIDATE = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abpos
 const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
 const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "encryption key", "master key", "client secret", "auth token", "access token"]);
 /** …unless the name says it is about the secret rather than the secret itself. */
-const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store"]);
+const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store", "role", "scope", "scopes", "audience", "issuer", "provider", "backend", "algorithm", "version", "realm", "format"]);
 
 /** Judges one literal value written under a name (an env var, a ConfigMap key, an annotation, a field). */
 export function scanLiteral(name: string, value: string): ScanFinding | undefined {
   const strong = strongMatch(value);
   if (strong) return strong;
   if (!isSecretName(name)) return undefined;
-  if (!namesAKey(name) && isWellKnownPassword(value)) return { rule: "weak-secret", what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)` };
-  if (looksChosen(value) || looksLikePassword(value)) {
+  const strictly = isSecretName(name, true);
+  if (strictly && !namesAKey(name) && isWellKnownPassword(value)) return { rule: "weak-secret", what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)` };
+  if (looksChosen(value) || (strictly && looksLikePassword(value))) {
     return { rule: "named-secret", what: `a value under ${JSON.stringify(name)} that looks like a real secret (${value.length} characters, ${describe(value)})` };
   }
   return undefined;
@@ -71,8 +72,8 @@ export function scanLiteral(name: string, value: string): ScanFinding | undefine
  */
 const WELL_KNOWN = new Set([
   "changeme", "changeit", "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "passwd", "admin", "administrator", "secret", "s3cret", "s3cr3t",
-  "letmein", "welcome", "qwerty", "qwertyuiop", "asdf", "abc", "iloveyou", "trustno1", "monkey", "dragon", "master", "login", "default", "guest",
-  "test", "testing", "demo", "root", "toor", "postgres", "mysql", "redis", "mongo", "oracle", "sa", "user", "superuser", "dev", "sluice",
+  "letmein", "welcome", "qwerty", "qwertyuiop", "iloveyou", "trustno1", "monkey", "dragon", "master", "guest",
+  "test", "root", "toor", "postgres", "mysql", "sa", "superuser",
 ]);
 
 /**
@@ -113,12 +114,18 @@ function strongMatch(value: string): ScanFinding | undefined {
   return undefined;
 }
 
-function isSecretName(name: string): boolean {
+/**
+ * Whether the name calls its value a credential. With `strict`, "auth"
+ * alone does not: AUTH_PROVIDER or AUTH_BACKEND name a mechanism ("oidc",
+ * "postgres"), so the rules for short values need a word that names the
+ * secret itself (password, token, secret, key…).
+ */
+function isSecretName(name: string, strict = false): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+    .filter((word) => word.length > 0 && !(strict && word === "auth"));
   if (words.length === 0) return false;
   const last = words[words.length - 1]!;
   if (META_WORDS.has(last)) return false;

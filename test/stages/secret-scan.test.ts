@@ -67,6 +67,12 @@ const harmless: [name: string, value: string][] = [
   // Ordinary configuration under names that mention a secret, and under any name.
   ["TOKEN_AUDIENCE", "api"],
   ["AUTH_PROVIDER", "oidc"],
+  ["AUTH_BACKEND", "postgres"],
+  ["AUTH_PROFILE", "default"],
+  ["TOKEN_SCOPE", "user"],
+  ["TOKEN_ROLE", "master"],
+  ["SECRET_BACKEND", "postgres"],
+  ["AUTH_ENV", "dev2"],
   ["AUTH_REGION", "us-east-1"],
   ["nginx.ingress.kubernetes.io/auth-secret", "basic-auth"],
   ["nginx.ingress.kubernetes.io/auth-realm", "Authentication Required"],
