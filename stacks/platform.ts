@@ -83,10 +83,12 @@ export const platform = definePlatform({
   },
 
   // Secret values live in Vault, never here: the External Secrets Operator on
-  // each cluster reads them. Production reads a store of its own.
+  // each cluster reads them. Production reads a store of its own. A team's
+  // apps read only the keys under the team's name ("payments/db"): the stores
+  // serve every namespace, so the key is what keeps teams apart.
   secretStores: {
-    "vault-staging": { kind: "ClusterSecretStore" },
-    "vault-prod": { kind: "ClusterSecretStore" },
+    "vault-staging": { kind: "ClusterSecretStore", keys: "{team}/*" },
+    "vault-prod": { kind: "ClusterSecretStore", keys: "{team}/*" },
   },
 
   // Rules beyond the built-in ones' defaults: only images from the company

@@ -113,10 +113,10 @@ describe("Flux", () => {
 
   it("a granted cluster-scoped kind gets a ClusterRole for that kind alone", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["rbac.authorization.k8s.io/ClusterRole"], owners: ["@acme/payments"],');
+    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],');
     await synth({ root: p.root, skipTypecheck: true });
     const tenant = objects(p, "out/clusters/prod-ap-1/tenants/payments.yaml");
-    expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["*"] }]);
+    expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([{ apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: ["*"] }]);
     expect(tenant.find((o) => o.kind === "ClusterRoleBinding").roleRef.name).toBe("flux-payments");
   });
 

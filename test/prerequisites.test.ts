@@ -100,7 +100,7 @@ describe("the Prerequisites section names what each cluster's objects rely on", 
     edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "feed" }, spec: { secretName: "feed-cert", dnsNames: ["feed.example.com"], issuerRef: { name: "acme", kind: "ClusterIssuer" } } },\n');
     const bySection = await expectCovered(p);
     const prodAp = bySection.get("prod-ap-1")!;
-    expect(prodAp).toContain("| Secret | `sops-age` (the SOPS key) | `payments` |");
+    expect(prodAp).toContain("| Secret | `sops-age` (the team's own SOPS key) | `payments` |");
     expect(prodAp).toContain("| Secret | `env-repo-auth` (git credentials) | `flux-system` |");
     expect(prodAp).toContain("Kyverno 1.17 or later");
     expect(prodAp).not.toContain("1.30 or later");

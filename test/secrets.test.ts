@@ -124,7 +124,7 @@ describe("merging replaces a reference whole", () => {
       p,
       "stacks/search.ts",
       "    prod: { autoscaling: { min: 4, max: 20 } },",
-      '    prod: { autoscaling: { min: 4, max: 20 }, secrets: { "index-api": externalSecret({ key: "search/index-api", store: "vault-staging" }) } },',
+      '    prod: { autoscaling: { min: 4, max: 20 }, secrets: { "index-api": externalSecret({ key: "storefront/search/index-api", store: "vault-staging" }) } },',
     );
     const { resolved } = await plan({ root: p.root, skipTypecheck: true });
     const prod = resolved.find((a) => a.name === "search" && a.cluster.name === "prod-us-1")!;
@@ -132,7 +132,7 @@ describe("merging replaces a reference whole", () => {
     expect(prod.secrets[0]!.source).toEqual({
       $sluice: "secret-source",
       provider: "external-secrets",
-      key: "search/index-api",
+      key: "storefront/search/index-api",
       store: { name: "vault-staging", kind: "ClusterSecretStore" },
       // Not the app-level 15m: the override is one value, not a patch.
       refreshInterval: "1h",
@@ -146,7 +146,7 @@ describe("merging replaces a reference whole", () => {
       p,
       "stacks/payments.ts",
       "    dev: { replicas: 1 },",
-      '    dev: { replicas: 1, env: { DB_PASSWORD: secret("dev-db", "pw") }, secrets: { "dev-db": externalSecret({ key: "dev/db" }) } },',
+      '    dev: { replicas: 1, env: { DB_PASSWORD: secret("dev-db", "pw") }, secrets: { "dev-db": externalSecret({ key: "payments/dev/db" }) } },',
     );
     const { resolved } = await plan({ root: p.root, skipTypecheck: true });
     const dev = resolved.find((a) => a.name === "payments" && a.cluster.name === "dev-1")!;
@@ -164,6 +164,21 @@ describe("plaintext never reaches the env repo", () => {
     expect(d.message).not.toContain(PASSWORD);
     expect(d.hint).toContain('secret("<name>", "<key>")');
     expect(d.hint).toContain('allowLiterals: { "env.ADMIN_PASSWORD"');
+  });
+
+  it("a weak default password fails too, in env and in a ConfigMap, and allowLiterals still lets one through", async () => {
+    const weak = ["change", "me"].join("");
+    const p = copy();
+    edit(p, "stacks/payments.ts", '    FEATURE_3DS: "true",', `    FEATURE_3DS: "true",\n    DB_PASSWORD_DEFAULT: "${weak}",`);
+    const d = await failsAt(p, "secrets/plaintext", "stacks/payments.ts", "DB_PASSWORD_DEFAULT");
+    expect(d.message).toBe("env.DB_PASSWORD_DEFAULT looks like a credential written in plain text: a well-known default or weak password under \"DB_PASSWORD_DEFAULT\" (8 characters) (weak-secret)");
+    edit(p, "stacks/payments.ts", '  team: "payments",', '  team: "payments",\n  allowLiterals: { "env.DB_PASSWORD_DEFAULT": "the local emulator\'s fixed password, never a real one" },');
+    await synth({ root: p.root, skipTypecheck: true });
+
+    const q = copy();
+    edit(q, "stacks/price-sync.ts", "  objects: [\n", `  objects: [\n    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "feed" }, data: { "feed.password": "${["hunter", "2"].join("")}" } },\n`);
+    const found = await failsAt(q, "secrets/plaintext", "stacks/price-sync.ts", '"feed.password"');
+    expect(found.message).toContain("(named-secret)");
   });
 
   it("a literal in a platform environment's env is found too", async () => {

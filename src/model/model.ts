@@ -100,7 +100,8 @@ export type Quota = Readonly<Record<string, string | number>>;
 
 /** The platform's secret stores and what it allows in plaintext (see platform-schema.ts). */
 export interface SecretsPolicy {
-  readonly stores: Readonly<Record<string, { readonly kind: "ClusterSecretStore" | "SecretStore" }>>;
+  /** Each store's kind, and the key patterns a team reads from it ("{team}" is the team's name). */
+  readonly stores: Readonly<Record<string, { readonly kind: "ClusterSecretStore" | "SecretStore"; readonly keys: readonly string[] }>>;
   readonly refreshInterval: string;
   /** "<app>/<Secret name>" → why that Secret may carry data. */
   readonly allowSecrets: Readonly<Record<string, string>>;
@@ -152,6 +153,8 @@ export interface TeamModel {
   readonly podSecurity?: PodSecurityLevel;
   /** Cluster-scoped kinds ("<group>/<Kind>") its apps may add. */
   readonly clusterResources: readonly string[];
+  /** The team's own SOPS key's age public keys; empty when the platform does not say. */
+  readonly sopsRecipients: readonly string[];
   readonly origin: Origin;
 }
 

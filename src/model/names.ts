@@ -52,4 +52,22 @@ export function reservedNamespace(name: string, engineNamespace: string): string
  * cluster: "root" is the name of each cluster's root Application, in the same
  * namespace as the apps' Applications.
  */
+/**
+ * The prefix of the objects sluice puts in every team namespace (the
+ * LimitRange sluice-defaults, the ResourceQuota sluice-quota, the
+ * NetworkPolicy sluice-default-deny) and of its projects and admission
+ * policies: a team's object, or an app, named so would replace or fight one of them.
+ */
+export const RESERVED_PREFIX = "sluice-";
+
+/**
+ * Kinds that guard a team namespace (its ceiling and container defaults):
+ * the platform's alone. A team that could ship one could lift its own quota;
+ * each team's Argo CD project denies them too.
+ */
+export const GUARD_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
+  { group: "", kind: "LimitRange" },
+  { group: "", kind: "ResourceQuota" },
+];
+
 export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set(["root"]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { capabilitySchema } from "./capabilities.js";
 import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
+import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "../policy/rule.js";
 import { ENGINE_NAMES } from "../engines/index.js";
@@ -195,9 +196,36 @@ export const teamSchema = z.strictObject({
   podSecurity: podSecurityLevel.optional(),
   /**
    * Cluster-scoped kinds the team's apps may add, as "<group>/<Kind>"
-   * ("rbac.authorization.k8s.io/ClusterRole"); also allowed in its Argo CD project.
+   * ("scheduling.k8s.io/PriorityClass"); also allowed in its Argo CD project.
+   * Kinds that would give the team the cluster (RBAC, admission, API
+   * services, CRDs, External Secrets' cluster kinds, Namespace, Node,
+   * PersistentVolume) are refused.
    */
-  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "rbac.authorization.k8s.io/ClusterRole"' })).optional(),
+  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' })).optional(),
+  /**
+   * The age public keys ("age1…") of the team's own SOPS key (see
+   * flux.decryptionSecret): each SOPS file its apps read must be encrypted to
+   * one of them, and no file of another team may be. Default: unchecked.
+   */
+  sopsRecipients: z.array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, { message: 'must be an age public key, "age1…", as age-keygen prints it' })).min(1).optional(),
+});
+
+const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {
+  message: 'must be a key pattern such as "{team}/*": "{team}" stands for the team\'s name, "*" for any characters',
+});
+
+/** An External Secrets store apps read from (see `secretStores`). */
+export const secretStoreSchema = z.strictObject({
+  /** "ClusterSecretStore" (serves every namespace) or "SecretStore" (one in each app's namespace). */
+  kind: z.enum(["ClusterSecretStore", "SecretStore"]),
+  /**
+   * The keys of the store a team's apps may read, as patterns: "{team}" is
+   * the team's name, "*" any run of characters ("/" included). Any other key
+   * is refused at its line, as are keys with "." or ".." segments. Default
+   * "{team}/*": a team reads the keys under its own name. "*" alone lets
+   * every team read every key.
+   */
+  keys: z.union([storeKeyPattern, z.array(storeKeyPattern).min(1, { message: 'list at least one pattern, e.g. "{team}/*"' })]).optional(),
 });
 
 export const envRepoSchema = z.strictObject({
@@ -225,7 +253,7 @@ export const platformSchema = z.strictObject({
       namespace: dnsLabel.optional(),
       /** A Secret in each team's namespace (and Flux's) with the env repo's git credentials. Default: none (a public repo). */
       gitSecret: dnsLabel.optional(),
-      /** The Secret in each team's home namespace holding the key Flux decrypts the apps' SOPS files with. Default "sops-age". */
+      /** The Secret in each team's home namespace holding the key Flux decrypts the team's SOPS files with: that team's own age key, one per team (the team can read it). Default "sops-age". */
       decryptionSecret: dnsLabel.optional(),
     })
     .optional(),
@@ -290,9 +318,12 @@ export const platformSchema = z.strictObject({
    * clusters. A SecretStore must exist in each app's namespace; a
    * ClusterSecretStore serves every namespace. With one store it is the
    * default; with several, environments, clusters or apps pick one with
-   * `secretStore`, or a reference names its own `store`.
+   * `secretStore`, or a reference names its own `store`. Each is
+   * `{ kind, keys = "{team}/*" }`: `keys` are the patterns of the keys a
+   * team's apps may read ("{team}" is the team's name, "*" any characters);
+   * any other key is an error at the reference.
    */
-  secretStores: z.record(dnsLabel, z.strictObject({ kind: z.enum(["ClusterSecretStore", "SecretStore"]) })).optional(),
+  secretStores: z.record(dnsLabel, secretStoreSchema).optional(),
   /** How often the External Secrets Operator reads stores again. Default "1h". */
   secretRefreshInterval: refreshInterval.optional(),
   /**

@@ -121,7 +121,10 @@ function secretsSection({ platform, apps }: Model): string[] {
       "",
       `External Secrets stores (refreshed every ${platform.secrets.refreshInterval} unless a secret says otherwise):`,
       "",
-      ...stores.map((name) => `- \`${name}\` (${platform.secrets.stores[name]!.kind})`),
+      ...stores.map((name) => {
+        const { kind, keys } = platform.secrets.stores[name]!;
+        return `- \`${name}\` (${kind}): a team's apps read ${keys.includes("*") ? "any key" : `the keys ${keys.map((pattern) => `\`${pattern}\``).join(", ")} only ("{team}" is the team's name)`}`;
+      }),
     );
   }
   lines.push("", "Each secret an app uses becomes the Secret `<app>-<name>` in the app's namespace; a sealed secret must be sealed for that name and namespace.");

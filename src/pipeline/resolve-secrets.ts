@@ -9,6 +9,7 @@ import type { Origin } from "../model/origin.js";
 import type { ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "../model/resolved.js";
 import type { SecretSourceInput } from "../model/secret-schema.js";
 import type { Settings } from "../model/settings-schema.js";
+import { storeKeyProblem } from "../secrets/store-keys.js";
 
 /** What resolve takes from the merged settings for environment variables and secrets. */
 export type ResolvedSecretSettings = Pick<ResolvedSettings, "env" | "secretEnv" | "envFrom" | "secretFiles"> & {
@@ -31,10 +32,10 @@ interface Use {
  */
 export function resolveSecrets(
   merged: Settings,
-  context: { readonly app: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: PlatformModel; readonly root: string },
+  context: { readonly app: string; readonly team: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: PlatformModel; readonly root: string },
   where: (path: string) => Origin,
 ): { value: ResolvedSecretSettings } | { diagnostics: Diagnostic[] } {
-  const { app, cluster, platform, root, namespace } = context;
+  const { app, team, cluster, platform, root, namespace } = context;
   const onCluster = ` on cluster ${cluster.name}`;
   const diagnostics: Diagnostic[] = [];
   const uses = new Map<string, Use>();
@@ -79,7 +80,7 @@ export function resolveSecrets(
       continue;
     }
     const at = where(`secrets.${name}`);
-    const source = resolveSource(declared, { name, keys, platform, cluster, merged, at, onCluster, diagnostics, root, secretName: secretName(name), namespace });
+    const source = resolveSource(declared, { name, team, keys, platform, cluster, merged, at, onCluster, diagnostics, root, secretName: secretName(name), namespace });
     if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -111,6 +112,8 @@ export function storeNameOf(
 
 interface SourceContext {
   readonly name: string;
+  /** The team of the app that reads it: a store's keys are confined per team. */
+  readonly team: string;
   readonly keys: ReadonlySet<string>;
   readonly platform: PlatformModel;
   readonly cluster: ClusterModel;
@@ -125,7 +128,7 @@ interface SourceContext {
 }
 
 function resolveSource(declared: SecretSourceInput, context: SourceContext): ResolvedSecretSource | undefined {
-  const { name, keys, platform, merged, at, onCluster, diagnostics } = context;
+  const { name, team, keys, platform, merged, at, onCluster, diagnostics } = context;
   switch (declared.provider) {
     case "external-secrets": {
       const stores = Object.keys(platform.secrets.stores).sort();
@@ -146,6 +149,11 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
               ? 'declare the stores on the platform: secretStores: { vault: { kind: "ClusterSecretStore" } }'
               : `use one of: ${stores.join(", ")} (set secretStore on the environment or cluster, or store on the reference)`,
         });
+        return undefined;
+      }
+      const problem = storeKeyProblem(declared.key, storeName, store.keys, team);
+      if (problem) {
+        diagnostics.push({ code: "resolve/secret-store-key", message: `secret ${JSON.stringify(name)} reads key ${JSON.stringify(declared.key)} of store ${storeName}${onCluster}, which ${problem.message}`, origin: at, hint: problem.hint });
         return undefined;
       }
       return {
@@ -205,3 +213,4 @@ function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, 
   }
   return { ...declared, content };
 }
+

@@ -141,7 +141,7 @@ function resolveOne(
       });
     }
   });
-  const secrets = resolveSecrets(merged, { app: app.name, namespace: app.namespace, cluster, platform, root }, where);
+  const secrets = resolveSecrets(merged, { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, root }, where);
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;

@@ -2,9 +2,10 @@ import type { KubernetesObject } from "../k8s/object.js";
 import { appSchema } from "../model/app-schema.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { AppModel, PlatformModel } from "../model/model.js";
-import { dnsLabelProblem, RESERVED_APP_NAMES } from "../model/names.js";
+import { dnsLabelProblem, RESERVED_APP_NAMES, RESERVED_PREFIX } from "../model/names.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { validateObjects } from "./validate-objects.js";
+import { validateExternalSecrets } from "./validate-external-secrets.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import type { Rule } from "../policy/rule.js";
 import { own } from "../model/own.js";
@@ -36,6 +37,15 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
         message: `app name ${JSON.stringify(app.name)} ${nameProblem}`,
         origin: app.origin,
         hint: 'app names become directory and object names; use something like "payments" or "catalog-api"',
+      });
+      continue;
+    }
+    if (app.name.startsWith(RESERVED_PREFIX)) {
+      diagnostics.push({
+        code: "validate/reserved-app-name",
+        message: `app name ${JSON.stringify(app.name)} starts with "${RESERVED_PREFIX}", which sluice's own objects and projects are named with`,
+        origin: app.origin,
+        hint: "give the app another name",
       });
       continue;
     }
@@ -195,6 +205,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
 
   const objects = (spec.objects ?? []) as KubernetesObject[];
   diagnostics.push(...validateObjects(objects, namespace, platform, app.origin));
+  diagnostics.push(...validateExternalSecrets(objects, spec.team, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
   const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;

@@ -3,6 +3,7 @@ import { CRD_KINDS } from "../k8s/crd-kinds.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { PlatformModel } from "../model/model.js";
+import { GUARD_KINDS, RESERVED_PREFIX } from "../model/names.js";
 import { own } from "../model/own.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { editDistance } from "../model/spelling.js";
@@ -81,6 +82,24 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
         message: `${what} is ${gitOps}; GitOps objects decide what is deployed where, so only the platform may define them`,
         origin: at("objects", index, "kind"),
         hint: "sluice generates each app's Application and project; ask the platform team for anything more",
+      });
+      return;
+    }
+    if (GUARD_KINDS.some((guard) => guard.group === apiGroup(apiVersion) && guard.kind === kind)) {
+      diagnostics.push({
+        code: "validate/guard-kind",
+        message: `${what} is a ${kind}, which guards the team's namespace; only the platform sets one`,
+        origin: at("objects", index, "kind"),
+        hint: kind === "ResourceQuota" ? "ask the platform team to change the team's quota (teams.<team>.quota)" : "ask the platform team to change the environment's default resources, or set resources on the app",
+      });
+      return;
+    }
+    if (metadata.name.startsWith(RESERVED_PREFIX)) {
+      diagnostics.push({
+        code: "validate/reserved-object-name",
+        message: `${what}: names starting "${RESERVED_PREFIX}" are sluice's (it puts sluice-default-deny, sluice-quota and sluice-defaults in every team namespace)`,
+        origin: at("objects", index, "metadata", "name"),
+        hint: "give the object a name of the app's, e.g. one starting with the app's name",
       });
       return;
     }

@@ -12,6 +12,8 @@ import { KUBERNETES_VERSION } from "../k8s/builtin-kinds.js";
 import { pluralOf, scopeInGroup, type CustomResources } from "../k8s/kinds.js";
 import { groupKind } from "../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../policy/policy.js";
+import { DEFAULT_STORE_KEYS } from "../secrets/store-keys.js";
+import { ungrantableReason } from "../model/ungrantable.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -217,6 +219,22 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       if (problem) diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
     });
   }
+  // One key per team: a key two teams list would let each decrypt the other's SOPS files.
+  const recipientOwner = new Map<string, string>();
+  for (const [team, { sopsRecipients }] of Object.entries(input.teams)) {
+    (sopsRecipients ?? []).forEach((key, index) => {
+      const owner = recipientOwner.get(key);
+      if (owner !== undefined && owner !== team) {
+        diagnostics.push({
+          code: "validate/shared-sops-key",
+          message: `team ${team} lists the SOPS key of team ${owner}: each could decrypt the other's files`,
+          origin: at("teams", team, "sopsRecipients", index),
+          hint: "give each team an age key of its own (age-keygen), in its own decryption Secret",
+        });
+      }
+      recipientOwner.set(key, team);
+    });
+  }
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
@@ -252,6 +270,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     ...(team.quota ? { quota: team.quota } : {}),
     ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
     clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
+    sopsRecipients: [...new Set(team.sopsRecipients ?? [])].sort(),
     origin: at("teams", name),
   }));
   return {
@@ -299,7 +318,12 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
     customResources: customResourcesOf(input),
     secrets: {
-      stores: input.secretStores ?? {},
+      stores: Object.fromEntries(
+        Object.entries(input.secretStores ?? {}).map(([name, store]) => [
+          name,
+          { kind: store.kind, keys: store.keys === undefined ? [...DEFAULT_STORE_KEYS] : typeof store.keys === "string" ? [store.keys] : [...store.keys] },
+        ]),
+      ),
       refreshInterval: input.secretRefreshInterval ?? "1h",
       allowSecrets: input.allowSecrets ?? {},
       allowLiterals: input.allowLiterals ?? {},
@@ -329,7 +353,8 @@ function customResourcesOf(input: Pick<PlatformInput, "customResources">): Custo
 /**
  * Why a team's grant of a cluster-scoped kind cannot be given, or undefined:
  * the kind must exist, be cluster-scoped (a namespaced kind needs no grant,
- * and granting it would only add a useless rule), and, where a Flux cluster
+ * and granting it would only add a useless rule), not be one that gives the
+ * team the cluster (RBAC, admission, API and CRD kinds: see ungrantable.ts), and, where a Flux cluster
  * grants it by an RBAC rule, have a known plural.
  */
 function grantProblem(written: string, custom: CustomResources, rbac: boolean): { message: string; hint: string } | undefined {
@@ -338,10 +363,17 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
   if (scope === undefined) {
     return {
       message: `${JSON.stringify(written)} is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
-      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "rbac.authorization.k8s.io/ClusterRole"' : "declare it in customResources with its scope and plural",
+      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "scheduling.k8s.io/PriorityClass"' : "declare it in customResources with its scope and plural",
     };
   }
   if (scope === "Namespaced") return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
+  const escalates = ungrantableReason(group, kind);
+  if (escalates) {
+    return {
+      message: `${written} cannot be granted to a team: the kind ${escalates}`,
+      hint: "add what the team needs to the platform's own objects, which the platform owners review (platform objects), and remove it from clusterResources",
+    };
+  }
   if (rbac && pluralOf(group, kind, custom) === undefined) {
     return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
   }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { Diagnostic } from "../model/diagnostic.js";
-import type { Model } from "../model/model.js";
+import type { Model, TeamModel } from "../model/model.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import type { Settings } from "../model/settings-schema.js";
 
@@ -21,7 +21,7 @@ const MAX_BYTES = 1024 * 1024;
 export function validateSopsFiles(root: string, model: Pick<Model, "platform" | "apps">): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const checked = new Map<string, string | undefined>();
-  const visit = (settings: Settings | undefined, origin: Origin) => {
+  const visit = (settings: Settings | undefined, origin: Origin, team?: string) => {
     for (const [name, source] of Object.entries(settings?.secrets ?? {})) {
       if (source.provider !== "sops") continue;
       if (!checked.has(source.file)) checked.set(source.file, sopsProblem(root, source.file));
@@ -33,15 +33,18 @@ export function validateSopsFiles(root: string, model: Pick<Model, "platform" | 
           origin: childOrigin(origin, "secrets", name, "file"),
           hint: "encrypt it with sops --encrypt --encrypted-regex '^(data|stringData)$' --in-place <file>, or reference the value in a secret store with externalSecret()",
         });
+      } else if (team !== undefined) {
+        const wrong = recipientProblem(root, source.file, team, model.platform.teams);
+        if (wrong) diagnostics.push({ code: "validate/sops-recipient", message: `${source.file} ${wrong.message}`, origin: childOrigin(origin, "secrets", name, "file"), hint: wrong.hint });
       }
     }
   };
   for (const environment of model.platform.environments) visit(environment.settings, environment.origin);
   for (const cluster of model.platform.clusters) visit(cluster.settings, cluster.origin);
   for (const app of model.apps) {
-    visit(app.settings, app.origin);
-    for (const [name, settings] of Object.entries(app.environmentOverrides)) visit(settings, childOrigin(app.origin, "environments", name));
-    for (const [name, settings] of Object.entries(app.clusterOverrides)) visit(settings, childOrigin(app.origin, "clusters", name));
+    visit(app.settings, app.origin, app.team);
+    for (const [name, settings] of Object.entries(app.environmentOverrides)) visit(settings, childOrigin(app.origin, "environments", name), app.team);
+    for (const [name, settings] of Object.entries(app.clusterOverrides)) visit(settings, childOrigin(app.origin, "clusters", name), app.team);
   }
   return diagnostics;
 }
@@ -80,6 +83,34 @@ export function sopsProblem(root: string, file: string): string | undefined {
     for (const [key, leaf] of Object.entries(entries)) {
       if (typeof leaf !== "string" || !ENCRYPTED.test(leaf)) return `holds a plaintext value at ${field}.${key}`;
     }
+  }
+  return undefined;
+}
+
+/**
+ * Why a team's SOPS file is encrypted to the wrong keys, or undefined: with
+ * one key per team (see flux.decryptionSecret), a file a team's app reads
+ * must be encrypted to that team's key, where the platform names it
+ * (`teams.<team>.sopsRecipients`), and to no other team's, which could
+ * otherwise decrypt it from the env repo with the key it can read.
+ */
+function recipientProblem(root: string, file: string, team: string, teams: readonly TeamModel[]): { message: string; hint: string } | undefined {
+  const value: unknown = parseDocument(fs.readFileSync(path.resolve(root, file), "utf8")).toJS();
+  const age = isRecord(value) && isRecord(value.sops) && Array.isArray(value.sops.age) ? value.sops.age : [];
+  const recipients = new Set(age.flatMap((entry) => (isRecord(entry) && typeof entry.recipient === "string" ? [entry.recipient] : [])));
+  const others = teams.filter((other) => other.name !== team && other.sopsRecipients.some((key) => recipients.has(key))).map((other) => other.name);
+  if (others.length > 0) {
+    return {
+      message: `is read by an app of team ${team} but encrypted to the key of team ${others.join(", team ")} too, which could decrypt it`,
+      hint: `encrypt it again to team ${team}'s key alone (sops updatekeys after fixing the path's creation rule in .sops.yaml)`,
+    };
+  }
+  const own = teams.find((candidate) => candidate.name === team)?.sopsRecipients ?? [];
+  if (own.length > 0 && !own.some((key) => recipients.has(key))) {
+    return {
+      message: `is not encrypted to the key of team ${team} (${own.join(", ")}), so Flux cannot decrypt it with the team's key Secret`,
+      hint: `encrypt it to the team's key: sops updatekeys with a creation rule for the path naming ${own[0]}`,
+    };
   }
   return undefined;
 }

@@ -49,14 +49,46 @@ const CANDIDATE = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abpos
 const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
 const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "encryption key", "master key", "client secret", "auth token", "access token"]);
 /** …unless the name says it is about the secret rather than the secret itself. */
-const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store"]);
+const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store", "role", "scope", "scopes", "audience", "issuer", "provider", "backend", "algorithm", "version", "realm", "format"]);
 
 /** Judges one literal value written under a name (an env var, a ConfigMap key, an annotation, a field). */
 export function scanLiteral(name: string, value: string): ScanFinding | undefined {
   const strong = strongMatch(value);
   if (strong) return strong;
-  if (!isSecretName(name) || !looksChosen(value)) return undefined;
-  return { rule: "named-secret", what: `a value under ${JSON.stringify(name)} that looks like a real secret (${value.length} characters, ${describe(value)})` };
+  if (!isSecretName(name)) return undefined;
+  const strictly = isSecretName(name, true);
+  if (strictly && !namesAKey(name) && isWellKnownPassword(value)) return { rule: "weak-secret", what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)` };
+  if (looksChosen(value) || (strictly && looksLikePassword(value))) {
+    return { rule: "named-secret", what: `a value under ${JSON.stringify(name)} that looks like a real secret (${value.length} characters, ${describe(value)})` };
+  }
+  return undefined;
+}
+
+/**
+ * The commonest default and weak passwords, the ones an attacker tries
+ * first: a literal one under a secret's name is a credential however short
+ * or plain it is (`DB_PASSWORD: "changeme"`). Compared in lower case, after
+ * the digits or "!" people append to them ("admin123", "Password1!").
+ */
+const WELL_KNOWN = new Set([
+  "changeme", "changeit", "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "passwd", "admin", "administrator", "secret", "s3cret", "s3cr3t",
+  "letmein", "welcome", "qwerty", "qwertyuiop", "iloveyou", "trustno1", "monkey", "dragon", "master", "guest",
+  "test", "root", "toor", "postgres", "mysql", "sa", "superuser",
+]);
+
+/**
+ * A camelCase field ending in "Key" (`secretKey`, `passwordKey`) in a
+ * Kubernetes object names a key of a Secret, so "password" there is a key's
+ * name, not a password; `SECRET_KEY` or `secret_key` is the key itself.
+ */
+function namesAKey(name: string): boolean {
+  return /^[a-z][A-Za-z0-9]*Key$/.test(name);
+}
+
+function isWellKnownPassword(value: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (/^(?:0123456789?|123456(?:7(?:89?)?)?|1234|12345|0000+|1111+|654321|987654321)$/.test(lower)) return true;
+  return WELL_KNOWN.has(lower.replace(/[0-9!.]+$/, ""));
 }
 
 /** The strong patterns over a whole file, with the 1-based line of each finding. */
@@ -82,12 +114,18 @@ function strongMatch(value: string): ScanFinding | undefined {
   return undefined;
 }
 
-function isSecretName(name: string): boolean {
+/**
+ * Whether the name calls its value a credential. With `strict`, "auth"
+ * alone does not: AUTH_PROVIDER or AUTH_BACKEND name a mechanism ("oidc",
+ * "postgres"), so the rules for short values need a word that names the
+ * secret itself (password, token, secret, key…).
+ */
+function isSecretName(name: string, strict = false): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+    .filter((word) => word.length > 0 && !(strict && word === "auth"));
   if (words.length === 0) return false;
   const last = words[words.length - 1]!;
   if (META_WORDS.has(last)) return false;
@@ -96,21 +134,46 @@ function isSecretName(name: string): boolean {
 }
 
 /**
+ * True for a value that is configuration rather than a credential whatever
+ * its name: filled in at run time, a switch or a number, a path or a URL
+ * without credentials, a DNS-style name with a separator ("payments-api",
+ * "us-east-1", "db.internal"), a digest, a UUID, or words with spaces.
+ */
+function isConfiguration(value: string): boolean {
+  if (/^\$\(.+\)$|^\$\{.+\}$|^\{\{.+\}\}$|^<[^<>]+>$/.test(value)) return true; // filled in at run time, or a placeholder for people
+  if (/^(true|false|yes|no|on|off|null|none|enabled|disabled|[0-9]+([.][0-9]+)?[a-z]{0,2})$/i.test(value)) return true;
+  if (/^(\/|\.\/|~\/|file:)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value)) return true; // a path or a URL without credentials
+  if (/^[a-z0-9]+([-.][a-z0-9]+)+$/.test(value) && !/[0-9]/.test(value.replace(/[0-9]+$/, ""))) return true; // a name
+  if (/^(sha256|sha512|sha1|md5):[0-9a-f]+$/i.test(value)) return true; // a digest
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return true; // a UUID (an id; an API key shaped so is judged by looksChosen first)
+  if (/^v?[0-9]+(\.[0-9]+)+([-+][0-9A-Za-z.-]+)?$/.test(value)) return true; // a version
+  if (/^[a-z]+( [a-z]+)+$/i.test(value)) return true; // words: a description
+  return false;
+}
+
+/**
  * True for a value that looks picked or generated rather than configured:
- * long enough, not a reference to something else (a variable, a path, a URL,
- * a DNS name, a number or a switch), and either mixed in character classes
- * or high in entropy.
+ * long enough, not configuration, and either mixed in character classes or
+ * high in entropy.
  */
 function looksChosen(value: string): boolean {
   if (value.length < 8) return false;
-  if (/^\$\(.+\)$|^\$\{.+\}$|^\{\{.+\}\}$/.test(value)) return false; // filled in at run time
-  if (/^(true|false|yes|no|on|off|null|none|[0-9]+([.][0-9]+)?[a-z]{0,2})$/i.test(value)) return false;
-  if (/^(\/|\.\/|~\/|file:)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value)) return false; // a path or a URL without credentials
-  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value) && !/[0-9]/.test(value.replace(/[0-9]+$/, ""))) return false; // a name
-  if (/^(sha256|sha512|sha1|md5):[0-9a-f]+$/i.test(value)) return false; // a digest
-  if (/^[a-z]+( [a-z]+)+$/i.test(value)) return false; // words: a description
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return true; // under a secret's name, a UUID is an API key
+  if (isConfiguration(value)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
   return (classes >= 3 && value.length >= 10) || (classes >= 2 && entropy(value) >= 3.5) || (value.length >= 8 && classes >= 3 && entropy(value) >= 3);
+}
+
+/**
+ * The length and character-class rule for what people type as a password:
+ * at least 6 characters with no space, letters mixed with digits or symbols
+ * ("hunter2", "Summer24", "pa$$word") and not configuration. Too short or
+ * too plain for the entropy test, but nobody writes such a value under a
+ * password's or a token's name unless it is one.
+ */
+function looksLikePassword(value: string): boolean {
+  if (value.length < 6 || /\s/.test(value) || isConfiguration(value)) return false;
+  return /[A-Za-z]/.test(value) && /[0-9!@#$%^&*+=?~]/.test(value);
 }
 
 /** Shannon entropy in bits per character. */

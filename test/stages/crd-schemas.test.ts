@@ -127,11 +127,11 @@ describe("an ExternalSecret a team writes in objects", () => {
   it("needs no customResources declaration, and a broken one fails at its line", async () => {
     const p = makeProject(exampleStacks());
     const object = (policy: string) =>
-      `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "extra" }, spec: { secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra", creationPolicy: "${policy}" }, dataFrom: [{ extract: { key: "jobs/extra" } }] } },\n`;
+      `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "extra" }, spec: { secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra", creationPolicy: "${policy}" }, dataFrom: [{ extract: { key: "storefront/jobs/extra" } }] } },\n`;
     edit(p, "stacks/price-sync.ts", "  objects: [\n", `  objects: [\n    ${object("Owner")}`);
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("name: extra");
-    edit(p, "stacks/price-sync.ts", 'creationPolicy: "Owner" }, dataFrom: [{ extract: { key: "jobs/extra"', 'creationPolicy: "Sometimes" }, dataFrom: [{ extract: { key: "jobs/extra"');
+    edit(p, "stacks/price-sync.ts", 'creationPolicy: "Owner" }, dataFrom: [{ extract: { key: "storefront/jobs/extra"', 'creationPolicy: "Sometimes" }, dataFrom: [{ extract: { key: "storefront/jobs/extra"');
     const d = await failsAt(p, "check/schema", "stacks/price-sync.ts", '"Sometimes"');
     expect(d.message).toMatch(/ExternalSecret extra .*\/spec\/target\/creationPolicy must be one of/);
   });

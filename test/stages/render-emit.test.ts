@@ -69,10 +69,11 @@ describe("render", () => {
     };
     expect(app.spec.source.path).toBe("apps/web/dev-1");
     const retry = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } };
-    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, retry });
+    const syncOptions = ["FailOnSharedResource=true"];
+    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions, retry });
     expect(app.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
     const prodApp = rendered.objects.find((o) => o.path === "clusters/prod-1/apps/web.yaml")!.object as typeof app;
-    expect(prodApp.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true }, retry });
+    expect(prodApp.spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true }, syncOptions, retry });
     expect(prodApp.metadata.finalizers).toBeUndefined();
   });
 

@@ -73,3 +73,43 @@ describe("resolve", () => {
     expect(dev!.spec.probes.readiness).toEqual({ http: "/ready", port: "web" });
   });
 });
+
+describe("secret store keys are confined per team", () => {
+  const withStores = (stores: Record<string, unknown>) => ({ ...platformSpec(), secretStores: stores, teams: { shop: { owners: ["@acme/shop"], namespaces: ["shop"] }, pay: { owners: ["@acme/pay"], namespaces: ["pay"] } } });
+  const reading = (key: string) => appSpec({ env: { DB_PASSWORD: { $sluice: "secret-key", secret: "db", key: "password" } }, secrets: { db: { $sluice: "secret-source", provider: "external-secrets", key } } });
+  const failures = (platform: Record<string, unknown>, apps: Record<string, unknown>) => {
+    try {
+      resolve("/nowhere", validate("/nowhere", loaded(platform, apps)));
+      return [];
+    } catch (error) {
+      if (!isSluiceError(error)) throw error;
+      return error.diagnostics.map((d) => `${d.origin?.file} ${d.code} ${JSON.stringify(d.origin?.path)}: ${d.message}`);
+    }
+  };
+
+  it("by default a team reads only the keys under its own name, and another team's key is an error at the reference", () => {
+    const platform = withStores({ vault: { kind: "ClusterSecretStore" } });
+    expect(failures(platform, { web: reading("shop/web/db") })).toEqual([]);
+    const found = failures(platform, { web: reading("pay/db") });
+    expect(found[0]).toBe('stacks/web.ts resolve/secret-store-key ["secrets","db"]: secret "db" reads key "pay/db" of store vault on cluster dev-1, which team shop may not read: the platform lets it read "shop/*"');
+  });
+
+  it("refuses keys whose segments a backend could resolve outside the prefix", () => {
+    const platform = withStores({ vault: { kind: "ClusterSecretStore" } });
+    for (const key of ["shop/../pay/db", "shop/./x", "shop//x", "/shop/x"]) {
+      expect(failures(platform, { web: reading(key) })[0], key).toContain("resolve/secret-store-key");
+    }
+  });
+
+  it("reads the platform's patterns: several, shared prefixes, and '*' for every key", () => {
+    const shared = withStores({ vault: { kind: "ClusterSecretStore", keys: ["{team}/*", "shared/*", "teams/{team}-*"] } });
+    expect(failures(shared, { web: reading("shared/stripe-public"), api: reading("teams/shop-api") })).toEqual([]);
+    expect(failures(shared, { web: reading("teams/pay-api") })[0]).toContain('may not read: the platform lets it read "shop/*", "shared/*", "teams/shop-*"');
+    expect(failures(withStores({ vault: { kind: "SecretStore", keys: "*" } }), { web: reading("pay/db") })).toEqual([]);
+  });
+
+  it("refuses a pattern with another placeholder at its line", () => {
+    const found = failures(withStores({ vault: { kind: "ClusterSecretStore", keys: ["{app}/*"] } }), {});
+    expect(found.join("\n")).toContain('["secretStores","vault","keys"');
+  });
+});

@@ -57,7 +57,6 @@ const harmless: [name: string, value: string][] = [
   ["AUTH_ENABLED", "true"],
   ["TOKEN_AUDIENCE", "payments-api"],
   ["AUTH_HEADER", "Authorization"],
-  ["PASSWORD", "changeme"],
   ["SECRET", "short"],
   ["TOKEN_ENDPOINT", "https://auth.example.com/oauth/token"],
   ["image", "registry.example.com/payments@sha256:4f1c9a7e2b3d5c6f8a9b0c1d2e3f4a5b6c7d8e9f"],
@@ -65,6 +64,58 @@ const harmless: [name: string, value: string][] = [
   ["CONFIG_SHA256", "sha256:4f1c9a7e2b3d5c6f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f"],
   ["SOURCE_URL", "https://prices.example.com/feed"],
   ["PASSWORD_POLICY", "min 12 characters, one digit"],
+  // Ordinary configuration under names that mention a secret, and under any name.
+  ["TOKEN_AUDIENCE", "api"],
+  ["AUTH_PROVIDER", "oidc"],
+  ["AUTH_BACKEND", "postgres"],
+  ["AUTH_PROFILE", "default"],
+  ["TOKEN_SCOPE", "user"],
+  ["TOKEN_ROLE", "master"],
+  ["SECRET_BACKEND", "postgres"],
+  ["AUTH_ENV", "dev2"],
+  ["AUTH_REGION", "us-east-1"],
+  ["nginx.ingress.kubernetes.io/auth-secret", "basic-auth"],
+  ["nginx.ingress.kubernetes.io/auth-realm", "Authentication Required"],
+  ["TOKEN_ISSUER", "https://auth.example.com/"],
+  ["SECRET_STORE_VERSION", "v1.2.3"],
+  ["API_TOKEN_VERSION", "2.4.1-rc.1"],
+  ["AUTH_CACHE", "enabled"],
+  ["PASSWORD_RESET", "disabled"],
+  ["TOKEN_AUDIENCE", "<audience>"],
+  ["secretKey", "password"],
+  ["passwordKey", "password"],
+  ["TENANT_ID", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"],
+  ["REQUEST_ID", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"],
+  ["FEATURE_NEW_CHECKOUT", "true"],
+  ["FEATURE_FLAGS", "new-checkout,fast-search"],
+  ["MAX_CONNECTIONS", "100"],
+  ["DB_USER", "admin"],
+  ["DB_NAME", "postgres"],
+  ["ADMIN_USER", "root"],
+  ["REGION", "eu-west-1"],
+  ["IMAGE", "registry.example.com/payments:1.4.2"],
+  ["IMAGE_DIGEST", "sha256:4f1c9a7e2b3d5c6f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f"],
+  ["CALLBACK_URL", "https://shop.example.com/callback?x=1&y=2"],
+];
+
+/** The commonest default and weak passwords, and short typed ones: under a secret's name, each is a credential. */
+const weak: [name: string, value: string, rule: string][] = [
+  ["DB_PASSWORD", "changeme", "weak-secret"],
+  ["PASSWORD", "password", "weak-secret"],
+  ["ADMIN_PASSWORD", "admin", "weak-secret"],
+  ["CLIENT_SECRET", "secret", "weak-secret"],
+  ["PIN_PASSWORD", "123456", "weak-secret"],
+  ["VNC_PASSWD", "letmein", "weak-secret"],
+  ["POSTGRES_PASSWORD", "postgres", "weak-secret"],
+  ["MYSQL_ROOT_PASSWORD", "root", "weak-secret"],
+  ["SECRET_KEY", "changeme", "weak-secret"],
+  ["redis-password", "Password1!", "weak-secret"],
+  ["api_token", "admin123", "weak-secret"],
+  ["keystorePassword", "changeit", "weak-secret"],
+  ["DB_PASSWORD", "hunter2", "named-secret"],
+  ["SMTP_PASSWORD", "Summer24", "named-secret"],
+  ["AUTH_TOKEN", "pa$$word", "named-secret"],
+  ["API_KEY", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "named-secret"],
 ];
 
 describe("the plaintext scanner", () => {
@@ -75,6 +126,13 @@ describe("the plaintext scanner", () => {
 
   it.each(named)("flags a chosen-looking value under %s", (name, value) => {
     expect(scanLiteral(name, value)?.rule).toBe("named-secret");
+  });
+
+  it.each(weak)("flags %s=%s, a weak or default password, as %s", (name, value, rule) => {
+    expect(scanLiteral(name, value)?.rule).toBe(rule);
+    expect(scanLiteral(name, value)!.what).not.toContain(JSON.stringify(value));
+    // Only under a secret's name: the same value elsewhere is configuration.
+    expect(scanLiteral("GREETING", value)).toBeUndefined();
   });
 
   it.each(harmless)("lets %s=%s through", (name, value) => {

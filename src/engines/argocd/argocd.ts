@@ -1,7 +1,7 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
-import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
+import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import type { AdmissionEngine } from "../../policy/policy.js";
@@ -179,7 +179,9 @@ function application(platform: PlatformModel, app: ResolvedApp): KubernetesObjec
         path: sourcePath(platform, `apps/${app.name}/${app.cluster.name}`),
       },
       destination: { server: IN_CLUSTER, namespace: app.namespace },
-      syncPolicy: syncPolicy(sync, autoscaled ? ["RespectIgnoreDifferences=true"] : []),
+      // An object another Application already tracks (the root's guards in the namespace, another
+      // app's) fails the sync instead of being taken over and fought over forever.
+      syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(autoscaled ? ["RespectIgnoreDifferences=true"] : [])]),
       // The HPA owns spec.replicas; without this every sync would reset it.
       ...(autoscaled
         ? {
@@ -209,6 +211,9 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
       // Only the cluster-scoped kinds the platform granted the team (teams.<team>.clusterResources):
       // without a clusterResourceWhitelist Argo CD refuses every one.
       ...(clusterResources.length > 0 ? { clusterResourceWhitelist: clusterResources.map(groupKind) } : {}),
+      // The namespace's guards are the platform's, applied by the root: validate refuses them in a
+      // team's objects, and Argo CD refuses them here too, whatever reaches the env repo.
+      namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
     },
   };
 }

@@ -57,9 +57,9 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
   for (const home of [...homes].sort()) {
     list.push({
       what: "Secret",
-      name: `\`${platform.flux.decryptionSecret}\` (the SOPS key)`,
+      name: `\`${platform.flux.decryptionSecret}\` (the team's own SOPS key)`,
       namespace: home,
-      why: "apps here deliver SOPS files; their Kustomizations (in this namespace) decrypt with it (`decryption.secretRef`), and fail without it",
+      why: "apps here deliver SOPS files; their Kustomizations (in this namespace) decrypt with it (`decryption.secretRef`), and fail without it. It holds this team's age key alone: the team can read it, so a key shared with another team would let each decrypt the other's files",
     });
   }
   return list;

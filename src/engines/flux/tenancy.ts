@@ -77,7 +77,7 @@ export function renderTenants(
   return rendered;
 }
 
-/** "rbac.authorization.k8s.io/ClusterRole" → a rule on that group's clusterroles, every verb. */
+/** "scheduling.k8s.io/PriorityClass" → a rule on that group's priorityclasses, every verb (validate-platform refuses the kinds where that would give the team the cluster). */
 function grantedRules(kinds: readonly string[], customResources: CustomResources) {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
