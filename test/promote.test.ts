@@ -137,12 +137,62 @@ describe("sluice promote --commit", () => {
     expect(pullRequest.body).toContain("- Wave: dev → staging (clusters: staging-1)");
     expect(pullRequest.body).toMatch(/- Gate: ran \d+d(\d+h)? in dev \(since 2026-11-02T09:00:00\.000Z\); the gate asks for 2h/);
     const git = simpleGit(p.root);
-    expect((await git.raw(["show", "--name-only", "--format=", "HEAD"])).trim().split("\n").sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
-    expect((await git.raw(["log", "-1", "--format=%B"])).trim()).toContain("Sluice-Wave: staging");
+    // The checkout is back on the branch it started from, as after --all-ready; the promotion is on its own branch.
+    expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
+    expect((await git.raw(["show", "--name-only", "--format=", pullRequest.branch])).trim().split("\n").sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    expect((await git.raw(["log", "-1", "--format=%B", pullRequest.branch])).trim()).toContain("Sluice-Wave: staging");
     expect((await git.status()).not_added).toEqual(["notes.txt"]);
-    // One revert undoes it, and the env repo then matches the stacks again.
+    expect((await git.status()).modified).toEqual([]);
+    // Merged, one revert undoes it, and the env repo then matches the stacks again.
+    await git.raw(["merge", "--ff-only", pullRequest.branch]);
     await git.revert("HEAD", ["--no-edit"]);
     expect((await synth({ root: p.root, skipTypecheck: true, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
+  });
+});
+
+describe("sluice promote --commit, refused", () => {
+  const promoteCommit = (p: Project) => spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+
+  it("leaves the worktree and the branch as they were when the promotion's branch exists", async () => {
+    const p = await catalogMidRollout();
+    const git = simpleGit(p.root);
+    await git.raw(["branch", "promote/catalog-api/staging/2.3.1"]);
+    const before = p.read("stacks/catalog-api.ts");
+    const run = promoteCommit(p);
+    expect(run.status, run.stdout).toBe(2);
+    expect(`${run.stdout}${run.stderr}`).toContain("promote/catalog-api/staging/2.3.1 exists already");
+    expect(p.read("stacks/catalog-api.ts")).toBe(before);
+    expect((await git.status()).isClean()).toBe(true);
+    expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
+  });
+
+  it("refuses a worktree whose uncommitted stack edits the commit would carry, changing nothing", async () => {
+    const p = await catalogMidRollout();
+    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],', '  owners: ["@acme/platform", "@acme/sre"],');
+    const before = p.read("stacks/catalog-api.ts");
+    const run = promoteCommit(p);
+    expect(run.status, run.stdout).toBe(2);
+    expect(`${run.stdout}${run.stderr}`).toContain("stacks/platform.ts");
+    expect(p.read("stacks/catalog-api.ts")).toBe(before);
+    const git = simpleGit(p.root);
+    expect((await git.status()).modified).toEqual(["stacks/platform.ts"]);
+    expect((await git.raw(["branch", "--list", "promote/*"])).trim()).toBe("");
+  });
+});
+
+describe("sluice promote --all-ready, with a promotion open already", () => {
+  it("skips the app whose branch exists, says so, and promotes the rest", async () => {
+    const p = await catalogMidRollout();
+    const git = simpleGit(p.root);
+    await git.raw(["branch", "promote/catalog-api/staging/2.3.1"]);
+    const run = spawnSync(process.execPath, [CLI, "promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const { promoted, failed, skipped } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: unknown[]; skipped: { app: string; branch: string }[] };
+    expect(skipped).toEqual([{ app: "catalog-api", branch: "promote/catalog-api/staging/2.3.1" }]);
+    expect(failed).toEqual([]);
+    expect(promoted.map((c) => c.branch).sort()).toEqual(["promote/checkout-web/prod/3.2.0", "promote/payments/staging/1.7.0"]);
+    expect((await git.status()).isClean()).toBe(true);
+    expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
   });
 });
 

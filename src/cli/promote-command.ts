@@ -9,7 +9,8 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
   if (flags.force && !flags.reason?.trim()) {
     throw new SluiceError("--force needs --reason.", [{ code: "promote/force-without-reason", message: "a forced promotion must say why", hint: '--force --reason "hotfix for the outage, approved by …"' }]);
   }
-  const common = { root: flags.root, stacks: flags.stacks, out: flags.out, skipTypecheck: Boolean(flags.skipTypecheck), app: flags.app };
+  const guard = flags.commit ? (await import("../promote/commit.js")).commitGuard(path.resolve(flags.root), { stacks: flags.stacks, out: flags.out }, flags.rollbackWave !== undefined) : undefined;
+  const common = { root: flags.root, stacks: flags.stacks, out: flags.out, skipTypecheck: Boolean(flags.skipTypecheck), app: flags.app, ...(guard ? { beforeEdit: guard } : {}) };
   const result: Promotion | Refusal = flags.first
     ? await release({ ...common, version: flags.version! })
     : flags.rollbackWave !== undefined
@@ -34,7 +35,7 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
     const step = result.rolledBackFrom ? `${result.to} back from ${result.rolledBackFrom}` : result.from ? `${result.from} → ${result.to}` : `${result.to}`;
     io.stdout(`${result.app} ${result.version}: ${step} (${result.file}:${result.line}); out/: ${result.write.written.length} written\n`);
     if (result.forced) io.stdout(`${c.yellow("forced")} past the ${result.gate?.soak ?? ""} soak: ${result.forced}\n`);
-    if (pullRequest) io.stdout(`\nCommitted ${pullRequest.commit.slice(0, 7)} on branch ${pullRequest.branch}. Pull request:\n\n# ${pullRequest.title}\n\n${pullRequest.body}\n`);
+    if (pullRequest) io.stdout(`\nCommitted ${pullRequest.commit.slice(0, 7)} on branch ${pullRequest.branch} (push it: git push origin ${pullRequest.branch}). Pull request:\n\n# ${pullRequest.title}\n\n${pullRequest.body}\n`);
   }
   return "refused" in result ? EXIT.found : EXIT.ok;
 }
@@ -47,7 +48,8 @@ export async function promoteAllReadyCommand(flags: Omit<PromotionFlags, "app">,
   else {
     for (const done of result.promoted) io.stdout(`${done.title}: branch ${done.branch} (${done.commit.slice(0, 7)})\n`);
     for (const failed of result.failed) io.stdout(`${failed.app}: refused: ${failed.refused}\n`);
-    if (result.promoted.length + result.failed.length === 0) io.stdout("No promotion is ready.\n");
+    for (const open of result.skipped) io.stdout(`${open.app}: skipped: branch ${open.branch} exists already (an open promotion?)\n`);
+    if (result.promoted.length + result.failed.length + result.skipped.length === 0) io.stdout("No promotion is ready.\n");
   }
   return result.failed.length > 0 ? EXIT.found : EXIT.ok;
 }

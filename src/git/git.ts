@@ -93,6 +93,30 @@ export class GitRepo {
     await this.git.raw(["switch", "--quiet", ...(/^[0-9a-f]{40,64}$/.test(ref) ? ["--detach"] : []), ref]);
   }
 
+  /** Whether a local branch of that name exists. */
+  async hasBranch(branch: string): Promise<boolean> {
+    return (await this.git.raw(["branch", "--list", "--end-of-options", branch])).trim() !== "";
+  }
+
+  /**
+   * What differs from HEAD below `dir` (relative to the repository's root):
+   * tracked files changed, staged or deleted, and untracked files, each with
+   * whether git tracks it. Ignored files are not listed.
+   */
+  async dirty(dir = "."): Promise<{ readonly path: string; readonly untracked: boolean }[]> {
+    const output = await this.git.raw(["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", dir || "."]);
+    const found: { path: string; untracked: boolean }[] = [];
+    const records = output.split("\0");
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      if (record.length < 4) continue;
+      found.push({ path: record.slice(3), untracked: record.startsWith("??") });
+      // A rename or copy is followed by the path it came from.
+      if (record[0] === "R" || record[0] === "C") i++;
+    }
+    return found.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
   /** The commit HEAD points at, or undefined before the first commit. */
   async head(): Promise<string | undefined> {
     try {

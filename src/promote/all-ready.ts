@@ -2,7 +2,7 @@ import path from "node:path";
 import { isSluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { formatDiagnostic } from "../model/diagnostic.js";
-import { commitPromotion, type PromotionCommit } from "./commit.js";
+import { commitGuard, commitPromotion, promotionBranch, type PromotionCommit } from "./commit.js";
 import { promote, type PromoteOptions, type Refusal } from "./promote.js";
 import { status } from "./status.js";
 
@@ -11,6 +11,8 @@ export interface AllReadyResult {
   readonly promoted: readonly PromotionCommit[];
   /** Apps whose ready promotion failed on the way, with why. */
   readonly failed: readonly { readonly app: string; readonly refused: string }[];
+  /** Apps whose promotion is on its branch already (an open pull request): left alone. */
+  readonly skipped: readonly { readonly app: string; readonly branch: string }[];
 }
 
 /**
@@ -23,16 +25,34 @@ export async function promoteAllReady(options: Omit<PromoteOptions, "app" | "to"
   const root = path.resolve(options.root ?? ".");
   const repo = await GitRepo.at(root);
   const start = (await repo.branch()) ?? (await repo.head())!;
+  const guard = commitGuard(root, { stacks: options.stacks ?? "stacks", out: options.out ?? "out" }, false);
   const ready = (await status({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.now ? { now: options.now } : {}) })).apps.filter((a) => a.next.state === "ready");
   const promoted: PromotionCommit[] = [];
   const failed: { app: string; refused: string }[] = [];
+  const skipped: { app: string; branch: string }[] = [];
   for (const app of ready) {
     try {
-      const result = await promote({ ...options, root, app: app.app }).catch((error: unknown) => {
+      let open: string | undefined;
+      const result = await promote({
+        ...options,
+        root,
+        app: app.app,
+        beforeEdit: (change) =>
+          guard(change).catch((error: unknown) => {
+            // A dirty worktree stops the job (what would the next app carry?); an open promotion is skipped.
+            const existing = isSluiceError(error) ? error.diagnostics.find((d) => d.code === "promote/branch-exists") : undefined;
+            if (existing) open = promotionBranchOf(change);
+            throw error;
+          }),
+      }).catch((error: unknown) => {
+        if (!isSluiceError(error) || error.diagnostics.some((d) => d.code === "promote/dirty-worktree")) throw error;
         // One app's broken promotion (its stacks would not synthesize) must not stop the others.
-        if (!isSluiceError(error)) throw error;
         return { refused: [error.message.split("\n")[0], ...error.diagnostics.map(formatDiagnostic)].join("\n"), hint: "" };
       });
+      if (open !== undefined) {
+        skipped.push({ app: app.app, branch: open });
+        continue;
+      }
       if ("refused" in result) {
         failed.push({ app: app.app, refused: (result as Refusal).refused });
         continue;
@@ -42,5 +62,7 @@ export async function promoteAllReady(options: Omit<PromoteOptions, "app" | "to"
       if ((await repo.branch()) !== start) await repo.switchTo(start);
     }
   }
-  return { promoted, failed };
+  return { promoted, failed, skipped };
 }
+
+const promotionBranchOf = (change: { readonly app: string; readonly wave: string; readonly version: string }) => promotionBranch(change, false);

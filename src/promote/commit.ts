@@ -1,4 +1,5 @@
 import path from "node:path";
+import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { formatDuration } from "./duration.js";
 import type { Promotion } from "./promote.js";
@@ -45,9 +46,53 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
     `Sluice-Release: ${promotion.version}`,
     ...(promotion.forced ? [`Sluice-Forced: ${promotion.forced.replace(/\n/g, " ")}`] : []),
   ].join("\n");
-  const branch = `${promotion.rolledBackFrom ? "rollback" : "promote"}/${promotion.app}/${promotion.to}/${promotion.version.replace(/[^A-Za-z0-9._-]/g, "-")}`;
+  const branch = promotionBranch({ app: promotion.app, wave: promotion.to, version: promotion.version }, Boolean(promotion.rolledBackFrom));
   const relative = (file: string) => path.relative(repo.root, path.join(root, file)).split(path.sep).join("/");
   const outFiles = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
+  const start = (await repo.branch()) ?? (await repo.head())!;
   const commit = await repo.commitOnNewBranch(branch, [relative(promotion.file), ...outFiles], `${title}\n\n${body}`);
+  // Back where it started, with the promotion on its branch only: `--commit` and
+  // `--all-ready` leave the checkout alike, and the branch is pushed by name.
+  await repo.switchTo(start);
   return { branch, commit, title, body };
+}
+
+/** The branch a promotion is committed on: promote/<app>/<wave>/<version>, or rollback/… */
+export function promotionBranch(change: { readonly app: string; readonly wave: string; readonly version: string }, rollback: boolean): string {
+  return `${rollback ? "rollback" : "promote"}/${change.app}/${change.wave}/${change.version.replace(/[^A-Za-z0-9._-]/g, "-")}`;
+}
+
+/**
+ * What `--commit` checks before the stack is edited, so that a refusal leaves
+ * the worktree and the branch exactly as they were: the promotion's branch
+ * must not exist (an open promotion is never overwritten), and nothing the
+ * synth reads or writes may differ from HEAD — a tracked file anywhere in the
+ * project (a stack may import any of them), or an untracked file among the
+ * stacks or in out/ — or the commit would carry output of changes nobody
+ * committed.
+ */
+export function commitGuard(root: string, dirs: { readonly stacks: string; readonly out: string }, rollback: boolean) {
+  return async (change: { readonly app: string; readonly wave: string; readonly version: string }): Promise<void> => {
+    const repo = await GitRepo.at(root);
+    const branch = promotionBranch(change, rollback);
+    if (await repo.hasBranch(branch)) {
+      throw new SluiceError(`Branch ${branch} exists already; nothing was changed.`, [
+        { code: "promote/branch-exists", message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`, hint: "merge or close it, and delete the branch, before promoting again" },
+      ]);
+    }
+    const inside = (file: string, dir: string) => {
+      const relative = path.relative(path.resolve(root, dir), path.resolve(repo.root, file));
+      return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+    };
+    const dirty = (await repo.dirty(path.relative(repo.root, root) || ".")).filter((file) => !file.untracked || inside(file.path, dirs.stacks) || inside(file.path, dirs.out));
+    if (dirty.length > 0) {
+      throw new SluiceError("The worktree has uncommitted changes that a promotion commit would carry; nothing was changed.", [
+        {
+          code: "promote/dirty-worktree",
+          message: `uncommitted: ${dirty.slice(0, 10).map((file) => file.path).join(", ")}${dirty.length > 10 ? ` and ${dirty.length - 10} more` : ""}`,
+          hint: "commit or stash them first: --commit commits the release edit and its output only, and they must come from committed stacks",
+        },
+      ]);
+    }
+  };
 }

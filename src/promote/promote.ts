@@ -23,6 +23,12 @@ export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "s
   readonly force?: { readonly reason: string };
   /** The time the soak is measured to. Default: now. */
   readonly now?: Date;
+  /**
+   * Runs once the change is known and before anything is edited: `--commit`
+   * refuses here (a branch that exists, a dirty worktree), leaving the stack
+   * and out/ exactly as they were.
+   */
+  readonly beforeEdit?: (change: { readonly app: string; readonly wave: string; readonly version: string }) => Promise<void>;
 }
 
 export interface Promotion {
@@ -139,7 +145,7 @@ export async function rollback(options: Omit<PromoteOptions, "to" | "version" | 
 
 async function setRelease(
   root: string,
-  options: Pick<PromoteOptions, "stacks" | "out" | "skipTypecheck">,
+  options: Pick<PromoteOptions, "stacks" | "out" | "skipTypecheck" | "beforeEdit">,
   app: AppModel,
   waves: readonly WaveModel[],
   wave: WaveModel,
@@ -154,6 +160,7 @@ async function setRelease(
   if ("problem" in found) throw notEditable(found.problem, where(found.line, found.column));
   const computed = found.source.computed.get(wave.name);
   if (computed) throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
+  await options.beforeEdit?.({ app: app.name, wave: wave.name, version });
   fs.writeFileSync(full, withRelease(text, found.source, wave.name, version, waves.map((w) => w.name)));
   let write: WriteResult;
   try {
