@@ -4,6 +4,8 @@
  * watch goes on.
  */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, exampleStacks, makeProject } from "./helpers/project.js";
 
@@ -47,4 +49,29 @@ describe("sluice synth --watch", () => {
       child.kill("SIGINT");
     }
   }, 60_000);
+
+  it("keeps seeing a stack saved by an atomic rename (sed -i, vim, JetBrains safe-write), save after save", async () => {
+    const p = makeProject(exampleStacks());
+    const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
+    const output = { text: "" };
+    child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    // What such editors do: write the new content beside the file, then rename it over the file.
+    const saveByRename = (file: string, from: string, to: string) => {
+      p.write(`${file}.tmp~`, p.read(file).replace(from, to));
+      fs.renameSync(path.join(p.root, `${file}.tmp~`), path.join(p.root, file));
+    };
+    try {
+      await waitFor(output, /Watching stacks\/ for changes/);
+      for (const ttl of ["600", "900", "1200"]) {
+        const before = output.text.length;
+        const current = /CACHE_TTL_SECONDS: "(\d+)"/.exec(p.read("stacks/catalog-api.ts"))![1]!;
+        saveByRename("stacks/catalog-api.ts", `CACHE_TTL_SECONDS: "${current}"`, `CACHE_TTL_SECONDS: "${ttl}"`);
+        await waitFor({ get text() { return output.text.slice(before); } }, /stacks\/catalog-api\.ts changed: out\/: \d+ written/);
+        expect(p.read("out/apps/catalog-api/dev-1/manifest.yaml")).toContain(`CACHE_TTL_SECONDS: "${ttl}"`);
+      }
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 90_000);
 });

@@ -43,19 +43,47 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  const watcher = fs.watch(stacksDir, { recursive: true }, (_event, file) => {
-    if (file && !/\.(ts|mts|json|ya?ml)$/.test(file)) return;
-    if (file) pending.add(path.posix.join(flags.stacks.replace(/\/+$/, ""), file.split(path.sep).join("/")));
+  const changedFile = (file: string) => {
+    if (!/\.(ts|mts|json|ya?ml)$/.test(file)) return;
+    pending.add(path.relative(root, file).split(path.sep).join("/"));
     clearTimeout(timer);
     timer = setTimeout(() => {
       const changed = [...pending].sort();
       pending.clear();
       running = running.then(() => once(changed));
     }, 50);
-  });
+  };
+  // One watch per directory, not per file (nor Node's recursive watch, which on
+  // Linux follows each file's inode): editors that save by writing a new file
+  // and renaming it over the old one (sed -i, vim, JetBrains' safe write)
+  // replace the inode, and a watch on it would see nothing after the first save.
+  const watchers = new Map<string, fs.FSWatcher>();
+  const watchDirectory = (dir: string) => {
+    if (watchers.has(dir)) return;
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(dir, (event, name) => {
+        if (!name) return;
+        const file = path.join(dir, name.toString());
+        if (event === "rename" && isDirectory(file)) watchDirectory(file);
+        changedFile(file);
+      });
+    } catch {
+      return; // Gone already: its parent's watch sees what replaces it.
+    }
+    watcher.on("error", () => {
+      watcher.close();
+      watchers.delete(dir);
+    });
+    watchers.set(dir, watcher);
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) watchDirectory(path.join(dir, entry.name));
+    }
+  };
+  watchDirectory(stacksDir);
   await new Promise<void>((resolve) => {
     const stop = () => {
-      watcher.close();
+      for (const watcher of watchers.values()) watcher.close();
       clearTimeout(timer);
       void running.then(() => resolve());
     };
@@ -64,4 +92,12 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
     process.once("SIGTERM", stop);
   });
   return 0;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
