@@ -180,6 +180,20 @@ describe("sluice promote --commit, refused", () => {
   });
 });
 
+describe("sluice promote --commit while another synth runs", () => {
+  it("commits the out/ files even when a watching synth wrote them first", async () => {
+    const p = await catalogMidRollout();
+    const { commitGuard, commitPromotion } = await import("../src/promote/commit.js");
+    const done = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, beforeEdit: commitGuard(p.root, { stacks: "stacks", out: "out" }, false) }));
+    // As if `synth --watch` had seen the stack edit and written the files before promote's own synth.
+    const raced = { ...done, write: { ...done.write, written: [], deleted: [] } };
+    const { branch } = await commitPromotion(p.root, path.join(p.root, "out"), raced);
+    const files = (await simpleGit(p.root).raw(["show", "--name-only", "--format=", branch])).trim().split("\n").sort();
+    expect(files).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    expect((await simpleGit(p.root).status()).isClean()).toBe(true);
+  });
+});
+
 describe("sluice promote --all-ready, with a promotion open already", () => {
   it("skips the app whose branch exists, says so, and promotes the rest", async () => {
     const p = await catalogMidRollout();

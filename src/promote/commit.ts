@@ -48,7 +48,11 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
   ].join("\n");
   const branch = promotionBranch({ app: promotion.app, wave: promotion.to, version: promotion.version }, Boolean(promotion.rolledBackFrom));
   const relative = (file: string) => path.relative(repo.root, path.join(root, file)).split(path.sep).join("/");
-  const outFiles = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
+  // What this synth wrote, and whatever else in out/ now differs from HEAD: another synth (a
+  // `synth --watch` seeing the stack edit) may have written the same files first. The guard
+  // made sure out/ matched HEAD before the edit, so all of it is this promotion's output.
+  const written = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
+  const outFiles = [...new Set([...written, ...(await repo.dirty(relative(path.relative(root, outDir)))).map((file) => file.path)])].sort();
   const start = (await repo.branch()) ?? (await repo.head())!;
   const commit = await repo.commitOnNewBranch(branch, [relative(promotion.file), ...outFiles], `${title}\n\n${body}`);
   // Back where it started, with the promotion on its branch only: `--commit` and
