@@ -52,6 +52,9 @@ describe("sluice diff", () => {
     expect(result.attention).toEqual(
       ["prod-ap-1", "prod-us-1"].map((cluster) => ({ kind: "release", cluster, production: true, message: `payments 1.6.3 → 1.6.4 on ${cluster}` })),
     );
+    // People read one line for the same change on several clusters (JSON keeps one note per cluster).
+    expect(formatDiffText(result, false)).toContain("release   payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
+    expect(formatDiffMarkdown(result)).toContain("- **production** release: payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
     // Nothing was written, and git's index and worktree are as they were.
     expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
     expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/payments.ts"]);

@@ -125,3 +125,27 @@ function countKinds(changes: readonly ObjectChange[]): string {
     .map(([kind, count]) => `${count} ${kind}`)
     .join(", ");
 }
+
+/**
+ * Notes as a person reads them: the same change on several clusters is one
+ * line naming them all ("… on prod-eu-1, prod-us-1"), so a platform-wide
+ * change is a line per object, not per object and cluster. Production's
+ * lines first; otherwise in the order the notes came. The notes themselves
+ * (`--format json`) stay one per cluster.
+ */
+export function groupedNotes(notes: readonly Attention[]): { readonly kind: AttentionKind; readonly production: boolean; readonly message: string }[] {
+  const groups = new Map<string, { kind: AttentionKind; production: boolean; clusters: string[]; message: string; grouped: boolean }>();
+  for (const note of notes) {
+    const suffix = ` on ${note.cluster}`;
+    // Only messages that end with the cluster can name several; the rest stand as they are.
+    const grouped = note.message.endsWith(suffix);
+    const stem = grouped ? note.message.slice(0, -suffix.length) : note.message;
+    const key = `${note.kind}\0${note.production}\0${grouped}\0${stem}`;
+    const group = groups.get(key);
+    if (group && grouped) group.clusters.push(note.cluster);
+    else if (!group) groups.set(key, { kind: note.kind, production: note.production, clusters: [note.cluster], message: stem, grouped });
+  }
+  return [...groups.values()]
+    .map((group) => ({ kind: group.kind, production: group.production, message: group.grouped ? `${group.message} on ${group.clusters.join(", ")}` : group.message }))
+    .sort((a, b) => Number(b.production) - Number(a.production));
+}

@@ -1,4 +1,5 @@
 import { formatOrigin } from "../model/origin.js";
+import { groupedNotes } from "./attention.js";
 import type { ObjectChange } from "./changes.js";
 import type { ClusterDiff, DiffResult } from "./diff.js";
 import { showValue } from "./fields.js";
@@ -38,7 +39,7 @@ export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): s
     "",
   ];
   if (result.attention.length > 0) {
-    const notes = [...result.attention].sort((a, b) => Number(b.production) - Number(a.production));
+    const notes = groupedNotes(result.attention);
     const shown = notes.slice(0, 40);
     head.push("**Needs attention**", "", ...shown.map((n) => `- ${n.production ? "**production** " : ""}${n.kind}: ${escape(n.message)}`));
     if (notes.length > shown.length) head.push(`- … and ${notes.length - shown.length} more (see \`sluice diff\`)`);

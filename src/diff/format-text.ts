@@ -2,6 +2,7 @@ import pc from "picocolors";
 import { formatOrigin } from "../model/origin.js";
 import type { ObjectChange } from "./changes.js";
 import type { DiffResult } from "./diff.js";
+import { groupedNotes } from "./attention.js";
 import { showValue } from "./fields.js";
 
 type Colors = Pick<typeof pc, "bold" | "red" | "green" | "yellow" | "cyan" | "dim">;
@@ -33,7 +34,7 @@ export function formatDiffText(result: DiffResult, color: boolean): string {
   const productionFirst = <T extends { readonly production: boolean }>(list: readonly T[]) => [...list].sort((a, b) => Number(b.production) - Number(a.production));
   if (result.attention.length > 0) {
     lines.push("", c.bold("Needs attention:"));
-    for (const note of productionFirst(result.attention)) lines.push(`  ${c.yellow("!")} ${note.kind.padEnd(9)} ${note.production ? c.bold(note.message) : note.message}`);
+    for (const note of groupedNotes(result.attention)) lines.push(`  ${c.yellow("!")} ${note.kind.padEnd(9)} ${note.production ? c.bold(note.message) : note.message}`);
   }
   for (const cluster of productionFirst(result.clusters)) {
     lines.push("", c.bold(`${cluster.name}  (wave ${cluster.wave ?? "—"}${cluster.production ? ", production" : ""}${cluster.prune ? "" : ", prune off"})`));
