@@ -162,7 +162,7 @@ describe("the sluice diff command", () => {
     edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const changed = sluice(p, "--skip-typecheck", "--exit-code");
     expect(changed.status).toBe(1);
-    expect(changed.stdout).toContain("payments 1.6.3 → 1.6.4 on prod-us-1");
+    expect(changed.stdout).toContain("payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1");
     expect(sluice(p, "--skip-typecheck").status).toBe(0);
   });
 
