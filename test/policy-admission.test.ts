@@ -8,7 +8,6 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import { checkPolicy, plan, synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
@@ -16,6 +15,7 @@ import { schemaCheck as crdValidator } from "../src/k8s/schemas.js";
 import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { documents, emitted } from "./helpers/policies.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
@@ -28,18 +28,6 @@ beforeAll(async () => {
 function sluice(cwd: string, ...args: string[]) {
   const env = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "" };
   return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env, timeout: 60_000 });
-}
-
-function documents(text: string): KubernetesObject[] {
-  return parseAllDocuments(text).map((doc) => doc.toJS() as KubernetesObject);
-}
-
-/** Each rule's emitted policy objects on a cluster, read back from the YAML in out/. */
-function emitted(project: Project, cluster: string): Map<string, KubernetesObject[]> {
-  const dir = path.join(project.root, "out/clusters", cluster, "policies");
-  const policies = new Map<string, KubernetesObject[]>();
-  for (const file of fs.readdirSync(dir).filter((f) => f !== "kustomization.yaml")) policies.set(file.replace(/\.yaml$/, ""), documents(fs.readFileSync(path.join(dir, file), "utf8")));
-  return policies;
 }
 
 // The agreement of pre-merge and admission on every rule is test/policy-agreement.test.ts.

@@ -9,7 +9,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import { plan, synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
@@ -24,6 +23,7 @@ import { builtInRuleOrigin } from "../src/policy/rule-origin.js";
 import { policyContext } from "../src/testing.js";
 import { loaded, platformSpec } from "./helpers/model.js";
 import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { documents, emitted } from "./helpers/policies.js";
 import { edit, failsAt, lineOf } from "./helpers/stack-edit.js";
 
 type CelRule = Extract<Rule, { on: "object" | "pod" | "container" }>;
@@ -35,18 +35,6 @@ beforeAll(async () => {
   base = makeProject(exampleStacks());
   await synth({ root: base.root });
 });
-
-function documents(text: string): KubernetesObject[] {
-  return parseAllDocuments(text).map((doc) => doc.toJS() as KubernetesObject);
-}
-
-/** Each rule's emitted policy objects on a cluster, read back from the YAML in out/. */
-function emitted(project: Project, cluster: string): Map<string, KubernetesObject[]> {
-  const dir = path.join(project.root, "out/clusters", cluster, "policies");
-  const policies = new Map<string, KubernetesObject[]>();
-  for (const file of fs.readdirSync(dir).filter((f) => f !== "kustomization.yaml")) policies.set(file.replace(/\.yaml$/, ""), documents(fs.readFileSync(path.join(dir, file), "utf8")));
-  return policies;
-}
 
 const REGISTRY = "registry.example.com/payments/api";
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, exampleStacks, makeProject } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 
 function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
@@ -22,13 +22,19 @@ function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000):
   });
 }
 
+/** `sluice synth --watch` running in a project, with everything it prints so far. */
+function watching(p: Project) {
+  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
+  const output = { text: "" };
+  child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+  return { child, output };
+}
+
 describe("sluice synth --watch", () => {
   it("synthesizes, then again on each stack change, printing the stack and the files it wrote", async () => {
     const p = makeProject(exampleStacks());
-    const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
-    const output = { text: "" };
-    child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    const { child, output } = watching(p);
     try {
       await waitFor(output, /Watching stacks\/ for changes/);
       expect(output.text).toMatch(/^out\/: \d+ written, 0 deleted in \d+ ms/);
@@ -52,10 +58,7 @@ describe("sluice synth --watch", () => {
 
   it("keeps seeing a stack saved by an atomic rename (sed -i, vim, JetBrains safe-write), save after save", async () => {
     const p = makeProject(exampleStacks());
-    const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
-    const output = { text: "" };
-    child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+    const { child, output } = watching(p);
     // What such editors do: write the new content beside the file, then rename it over the file.
     const saveByRename = (file: string, from: string, to: string) => {
       p.write(`${file}.tmp~`, p.read(file).replace(from, to));
