@@ -1,5 +1,7 @@
 import { execFile, spawn } from "node:child_process";
+import path from "node:path";
 import { promisify } from "node:util";
+import { GitRepo } from "../git/git.js";
 
 const run = promisify(execFile);
 
@@ -13,17 +15,8 @@ const run = promisify(execFile);
  * project.
  */
 export async function uncommittedFiles(root: string): Promise<string[]> {
-  const { stdout } = await run("git", ["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", "."], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  const files: string[] = [];
-  const records = stdout.split("\0");
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    if (record.length < 4) continue;
-    files.push(record.slice(3));
-    // A rename or copy is followed by the path it came from.
-    if (record[0] === "R" || record[0] === "C") i++;
-  }
-  return files.sort();
+  const repo = await GitRepo.at(root);
+  return (await repo.dirty(path.relative(repo.root, root) || ".")).map((file) => file.path);
 }
 
 /**
