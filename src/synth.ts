@@ -17,13 +17,15 @@ import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
 import type { DiffResult } from "./diff/diff.js";
 import { compare, type Drift } from "./pipeline/compare.js";
-import { discoverStacks } from "./pipeline/discover.js";
+import { discoverStacks, relativeTo } from "./pipeline/discover.js";
+import type { GatherOptions } from "./pipeline/validate-releases.js";
 import { LoadCache } from "./cache/load-cache.js";
 import { startLoad, type LoadedStacks } from "./pipeline/load.js";
 import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
 import type { InstanceRef } from "./pipeline/render.js";
 import type { TypecheckEngine } from "./pipeline/typecheck.js";
 import { validate } from "./pipeline/validate.js";
+import { stacksCodeowners, writeStacksCodeowners } from "./pipeline/stacks-codeowners.js";
 import { writePlan, type WriteResult } from "./pipeline/write.js";
 
 export interface PlanOptions {
@@ -42,6 +44,11 @@ export interface PlanOptions {
   readonly onStage?: (stage: Stage) => void;
   /** The date waivers are judged on, "YYYY-MM-DD". Default: today (UTC). */
   readonly today?: string;
+  /**
+   * Accept gated waves' releases written in app stacks (normally an error):
+   * for `sluice releases --split`, which moves them to release files.
+   */
+  readonly inlineGatedReleases?: "allow";
 }
 
 export type Stage = "load" | "validate" | "resolve" | "render" | "check" | "policy" | "emit" | "write" | "compare";
@@ -120,6 +127,12 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
   };
 }
 
+/** Where release files live, as validate reads it: the stacks directory relative to the root, with forward slashes. */
+function releaseOptions(root: string, options: PlanOptions): GatherOptions {
+  const stacks = relativeTo(root, path.resolve(root, options.stacks ?? "stacks")) || ".";
+  return { stacks, ...(options.inlineGatedReleases ? { inlineGated: options.inlineGatedReleases } : {}) };
+}
+
 /**
  * The validated model of the stacks, without resolving or rendering anything:
  * what promote, status and gates read (the waves, gates, releases and where
@@ -133,7 +146,7 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
     ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
   });
   try {
-    return validate(root, started.loaded, builtInRules);
+    return validate(root, started.loaded, builtInRules, undefined, releaseOptions(root, options));
   } finally {
     await started.typechecked;
   }
@@ -158,12 +171,15 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     throw new PolicyViolation(lazy.findings, lazy.waived);
   }
   const outDir = path.resolve(root, options.out ?? "out");
+  // Before anything is written: a CODEOWNERS file sluice cannot keep stops the run.
+  const owners = stacksCodeowners(root, model, lazy.instances, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
   const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };
   if (options.check) {
     options.onStage?.("compare");
-    const drift = await compare(outDir, lazy, { stats });
+    const compared = await compare(outDir, lazy, { stats });
+    const drift = owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
     timings.compare = performance.now() - start;
     stats.save(lazy.files.map((file) => file.path));
     renderCache.save();
@@ -171,7 +187,8 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     return { ...result, drift };
   }
   options.onStage?.("write");
-  const write = await writePlan(outDir, lazy, stats);
+  const written = await writePlan(outDir, lazy, stats);
+  const write = owners && writeStacksCodeowners(owners) ? { ...written, outside: [owners.file] } : written;
   timings.write = performance.now() - start;
   stats.save(lazy.files.map((file) => file.path));
   renderCache.save();
@@ -271,7 +288,9 @@ async function run(options: PlanOptions & { readonly cache?: boolean }, { render
   let lazy: LazyPlan;
   let policy: Policy;
   try {
-    model = time("validate", () => validate(root, started.loaded, builtInRules, AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined)));
+    model = time("validate", () =>
+      validate(root, started.loaded, builtInRules, AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined), releaseOptions(root, options)),
+    );
     lazy = planFiles(root, model, {
       blueprint: options.blueprint ?? webService,
       builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,

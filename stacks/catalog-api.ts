@@ -4,7 +4,7 @@ import { platform } from "./platform.js";
 export default platform.app("catalog-api", {
   team: "storefront",
   image: "registry.example.com/storefront/catalog-api",
-  release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" },
+  release: { dev: "2.4.1", staging: "2.4.1" },
   ports: { http: 8080 },
   callers: ["checkout-web"],
   env: { CACHE_TTL_SECONDS: "300" },

@@ -5,7 +5,7 @@ import { platform } from "./platform.js";
 export default platform.app("checkout-web", {
   team: "storefront",
   image: "registry.example.com/storefront/checkout-web",
-  release: { dev: "3.2.0", staging: "3.2.0", "prod-canary": "3.2.0", prod: "3.1.4" },
+  release: { dev: "3.2.0", staging: "3.2.0" },
   ports: { http: 3000 },
   // The ingress controller serves it to the internet.
   callers: [{ namespace: "ingress-nginx" }],

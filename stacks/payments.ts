@@ -5,7 +5,7 @@ import { platform } from "./platform.js";
 export default platform.app("payments", {
   team: "payments",
   image: "registry.example.com/payments/api",
-  release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },
+  release: { dev: "1.7.0", staging: "1.6.3" },
   ports: { http: 8080, metrics: 9090 },
   // The storefront calls the API, the monitoring namespace scrapes the metrics, neither the other port.
   callers: [{ app: "checkout-web", ports: ["http"] }, { namespace: "monitoring", ports: ["metrics"] }],

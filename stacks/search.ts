@@ -6,7 +6,7 @@ import { platform } from "./platform.js";
 export default platform.app("search", {
   team: "storefront",
   image: "registry.example.com/storefront/search",
-  release: { dev: "0.9.2", staging: "0.9.2", "prod-canary": "0.9.2", prod: "0.9.2" },
+  release: { dev: "0.9.2", staging: "0.9.2" },
   ports: { http: 8080 },
   callers: ["checkout-web", "catalog-api"],
   dependsOn: ["external-secrets", "catalog-api"],

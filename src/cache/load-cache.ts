@@ -78,7 +78,7 @@ export class LoadCache {
    */
   reusable(stackFiles: readonly string[]): Reusable | undefined {
     const entry = this.payload.load;
-    if (!entry || !isRecord(entry.digests) || !Array.isArray(entry.loaded?.apps)) return undefined;
+    if (!entry || !isRecord(entry.digests) || !Array.isArray(entry.loaded?.apps) || !Array.isArray(entry.loaded.releases)) return undefined;
     if (stackEnvValues(entry.loaded.platform.spec) !== entry.env) return undefined;
     const now = new Set(stackFiles);
     const imported = new Set(entry.loaded.imported);
@@ -91,7 +91,7 @@ export class LoadCache {
       else if (Object.hasOwn(entry.digests, file) && entry.loaded.files.includes(file)) removed.push(file);
       else return undefined;
     }
-    if (changed.length + removed.length > 0 && entry.loaded.apps.some((app) => app.declaredBy === undefined)) return undefined;
+    if (changed.length + removed.length > 0 && [...entry.loaded.apps, ...entry.loaded.releases].some((declared) => declared.declaredBy === undefined)) return undefined;
     return { loaded: entry.loaded, changed, removed };
   }
 

@@ -172,6 +172,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   projectOptions(
     program
+      .command("split-releases")
+      .description("move the releases of waves whose gate names approvers out of the app stacks, into stacks/releases/<wave>/<app>.ts (which CODEOWNERS gives the approvers), then synthesize"),
+    "env repo directory to write",
+  )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options: import("./split-command.js").SplitFlags) => {
+      format = options.format;
+      const { splitCommand } = await import("./split-command.js");
+      exitCode = await splitCommand(options, io);
+    });
+
+  projectOptions(
+    program
       .command("status")
       .description("every app across the waves: each wave's release, since when, and whether the next promotion is ready"),
     undefined,

@@ -28,28 +28,31 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
 
   if (flags.check) {
     const drift = result.drift!;
-    const count = drift.stale.length + drift.missing.length + drift.extra.length;
+    const outside = drift.outside ?? [];
+    const count = drift.stale.length + drift.missing.length + drift.extra.length + outside.length;
     if (flags.format === "json") {
-      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift, findings }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift, outside, findings }, null, 2)}\n`);
     } else if (count === 0) {
       io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files).\n`);
     } else {
       io.stdout(formatDrift(drift, out, c));
-      io.stdout(`\n${count} file${count === 1 ? "" : "s"} differ. Run \`sluice synth\` and commit ${out}/.\n`);
+      io.stdout(`\n${count} file${count === 1 ? "" : "s"} differ. Run \`sluice synth\` and commit ${[`${out}/`, ...outside].join(" and ")}.\n`);
     }
     return count === 0 ? EXIT.ok : EXIT.found;
   }
 
   const write = result.write!;
   if (flags.format === "json") {
-    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, reuse: result.reuse, findings }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, outside: write.outside ?? [], reuse: result.reuse, findings }, null, 2)}\n`);
   } else if (write.written.length + write.deleted.length === 0) {
+    for (const file of write.outside ?? []) io.stdout(`${file}: sluice's section written.\n`);
     io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);
   } else {
     io.stdout(
       `${out}/: ${write.written.length} written, ${write.deleted.length} deleted, ${write.unchanged} unchanged ` +
         `(${result.instances.length} app instances on ${result.model.platform.clusters.length} clusters).\n`,
     );
+    for (const file of write.outside ?? []) io.stdout(`${file}: sluice's section written.\n`);
   }
   return EXIT.ok;
 }
@@ -59,6 +62,7 @@ function formatDrift(drift: Drift, out: string, c: ReturnType<typeof colors>): s
     ...drift.stale.map((f) => `${c.yellow("stale")}    ${out}/${f}`),
     ...drift.missing.map((f) => `${c.green("missing")}  ${out}/${f}`),
     ...drift.extra.map((f) => `${c.red("extra")}    ${out}/${f}`),
+    ...(drift.outside ?? []).map((f) => `${c.yellow("stale")}    ${f} (the section between "# BEGIN sluice" and "# END sluice")`),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -15,6 +15,24 @@ export interface Platform<N extends PlatformNames = PlatformNames> {
   app(name: string, spec: AppSpec<N>): App<N>;
   /** Every app declared on this platform so far, in declaration order. */
   readonly apps: readonly App<N>[];
+  /**
+   * Sets an app's release in some waves from a file of its own. A wave whose
+   * gate names approvers keeps its releases this way, one file per app under
+   * stacks/releases/<wave>/, which the generated CODEOWNERS gives to the
+   * wave's approvers: a change there needs their review on the forge.
+   */
+  release(app: string, releases: AppSpec<N>["release"]): Release<N>;
+  /** Every release declared on this platform so far, in declaration order. */
+  readonly releases: readonly Release<N>[];
+}
+
+/** An app's releases declared apart from the app (see Platform.release). */
+export interface Release<N extends PlatformNames = PlatformNames> {
+  readonly $sluice: "release";
+  readonly app: string;
+  readonly releases: AppSpec<N>["release"];
+  readonly platform: Platform<N>;
+  readonly callSites: readonly CallSite[];
 }
 
 export interface App<N extends PlatformNames = PlatformNames> {
@@ -37,6 +55,7 @@ export function definePlatform<E extends string, C extends string, W extends str
   // Apps are collected on the platform that declares them, so an app counts
   // wherever it is declared in stacks/, whether or not its module exports it.
   const declared: App<N>[] = [];
+  const released: Release<N>[] = [];
   const platform: Platform<N> = {
     $sluice: "platform",
     spec,
@@ -49,6 +68,14 @@ export function definePlatform<E extends string, C extends string, W extends str
     get apps() {
       return [...declared];
     },
+    release(app: string, releases: AppSpec<N>["release"]): Release<N> {
+      const release: Release<N> = Object.freeze({ $sluice: "release", app, releases, platform, callSites: callSites() });
+      released.push(release);
+      return release;
+    },
+    get releases() {
+      return [...released];
+    },
   };
   return Object.freeze(platform);
 }
@@ -59,4 +86,8 @@ export function isPlatform(value: unknown): value is Platform {
 
 export function isApp(value: unknown): value is App {
   return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "app";
+}
+
+export function isRelease(value: unknown): value is Release {
+  return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "release";
 }

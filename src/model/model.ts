@@ -16,6 +16,8 @@ export interface Model {
   readonly apps: readonly AppModel[];
   /** The stack files, relative to the project root, sorted. */
   readonly files: readonly string[];
+  /** The stacks directory, relative to the project root ("stacks"): release files are under its releases/. */
+  readonly stacks: string;
   /** What runs before what on each cluster (see src/pipeline/order.ts). */
   readonly order: Ordering;
 }
@@ -52,6 +54,8 @@ export interface PlatformModel {
   /** Cluster add-ons from pinned Helm charts, sorted by name. */
   readonly components: readonly ComponentModel[];
   readonly owners: readonly string[];
+  /** Where sluice's section of the stacks repository's CODEOWNERS goes; undefined: the default place, false: nowhere. */
+  readonly stacksCodeowners?: string | false;
   /** Sorted by name. */
   readonly environments: readonly EnvironmentModel[];
   /** Sorted by name. */
@@ -190,7 +194,18 @@ export interface AppModel {
   readonly callers: readonly Caller[];
   /** Apps and components it waits for, by name, as written. */
   readonly dependsOn: readonly string[];
+  /**
+   * Wave → the stack file that sets its release, for the waves whose release
+   * is kept in a release file (platform.release) rather than in the app's own
+   * stack (`origin.file`). See releaseFileOf().
+   */
+  readonly releaseFiles: Readonly<Record<string, string>>;
   readonly origin: Origin;
+}
+
+/** The stack file that holds an app's release for a wave: its release file, or the app's own stack. */
+export function releaseFileOf(app: Pick<AppModel, "releaseFiles" | "origin">, wave: string): string {
+  return Object.hasOwn(app.releaseFiles, wave) ? app.releaseFiles[wave]! : app.origin.file;
 }
 
 export interface RawObject {

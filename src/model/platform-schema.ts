@@ -282,6 +282,18 @@ export const platformSchema = z.strictObject({
   owners: z
     .array(owner, { message: 'the platform needs owners, e.g. owners: ["@acme/platform"]: the GitOps objects in the env repo must be reviewed by someone' })
     .min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
+  /**
+   * Where sluice keeps its section of the stacks repository's code owners
+   * (the stack files → their teams, stacks/releases/<wave>/ → the wave's
+   * approvers, out/ as in the env repo), between `# BEGIN sluice` and
+   * `# END sluice` lines, leaving the rest of the file as written. Default:
+   * the file the forge reads that exists (.github/CODEOWNERS, CODEOWNERS,
+   * docs/CODEOWNERS, .gitlab/CODEOWNERS, relative to the repository's root),
+   * else CODEOWNERS at the root, which GitHub and GitLab both read. `false`:
+   * sluice leaves the stacks repository's code owners alone, and approvals
+   * are then only as good as the file you keep.
+   */
+  stacksCodeowners: z.union([z.enum([".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"]), z.literal(false)]).optional(),
   /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
   /** The destinations (see Cluster). */

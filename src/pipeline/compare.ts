@@ -12,6 +12,11 @@ export interface Drift {
   readonly missing: readonly string[];
   /** In out/, not in the plan: left over from an earlier synth, or never sluice's. */
   readonly extra: readonly string[];
+  /**
+   * Files outside out/ whose sluice-kept part is not what the stacks make
+   * (the stacks repository's CODEOWNERS section), relative to the project root.
+   */
+  readonly outside?: readonly string[];
 }
 
 export interface CompareOptions {

@@ -1,11 +1,14 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { CallSite } from "../dsl/call-site.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { isApp, isPlatform, type App, type Platform } from "../dsl/platform.js";
+import { isApp, isPlatform, isRelease, type App, type Platform } from "../dsl/platform.js";
 import { isSluiceError, SluiceError } from "../errors.js";
 import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
+import { findReleaseCall } from "./release-source.js";
 import type { LoadCache, Reusable } from "../cache/load-cache.js";
 import { teachTypeErrors } from "./teach-types.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
@@ -22,12 +25,24 @@ export interface LoadedApp {
   readonly declaredBy?: string;
 }
 
+/** An app's releases declared apart from it (platform.release), as written. */
+export interface LoadedRelease {
+  readonly app: string;
+  readonly releases: unknown;
+  readonly origin: Origin;
+  /** The stack file whose evaluation declared it, as for apps. */
+  readonly declaredBy?: string;
+  /** The waves whose release is a string literal in the call at `origin` (nothing else may set a gated wave's). */
+  readonly literal: readonly string[];
+}
+
 /** What the stacks declared, before validation: values exactly as written, with their origins. */
 export interface LoadedStacks {
   /** The stack files, relative to the project root, sorted. */
   readonly files: readonly string[];
   readonly platform: { readonly spec: unknown; readonly origin: Origin };
   readonly apps: readonly LoadedApp[];
+  readonly releases: readonly LoadedRelease[];
   /** Every file the stacks were built from (the stacks and what they import), relative to the root, sorted. */
   readonly inputs: readonly string[];
   /** The inputs that another input imports: what a change can reach beyond the file changed. */
@@ -113,7 +128,7 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
     if (imported.imported.some((file) => changed.includes(file))) return undefined;
     try {
       fresh = collect(root, changed, imported);
-      if (fresh.apps.some((app) => app.declaredBy === undefined)) return undefined;
+      if ([...fresh.apps, ...fresh.releases].some((declared) => declared.declaredBy === undefined)) return undefined;
     } catch (error) {
       if (isSluiceError(error) && error.diagnostics.some((d) => d.code === "load/no-platform")) return undefined;
       throw error;
@@ -124,6 +139,7 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
     files,
     platform: last.platform,
     apps: [...last.apps.filter((app) => !redo.has(app.declaredBy!)), ...(fresh?.apps.filter((app) => redo.has(app.declaredBy!)) ?? [])],
+    releases: [...last.releases.filter((r) => !redo.has(r.declaredBy!)), ...(fresh?.releases.filter((r) => redo.has(r.declaredBy!)) ?? [])],
     inputs: [...new Set([...last.inputs.filter((file) => !gone.has(file)), ...(fresh?.inputs ?? [])])].sort(),
     imported: [...new Set([...last.imported, ...(fresh?.imported ?? [])])].sort(),
   };
@@ -150,7 +166,7 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   const platforms = new Set<Platform>();
   for (const value of imported.exported.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
     if (isPlatform(value)) platforms.add(value);
-    else if (isApp(value)) platforms.add(value.platform);
+    else if (isApp(value) || isRelease(value)) platforms.add(value.platform);
   }
   const origin = (sites: readonly CallSite[], fallback: string): Origin => {
     const site = imported.positions.userFrame(sites);
@@ -180,24 +196,42 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   const [platform] = [...platforms] as [Platform];
   const platformOrigin = origin(platform.callSites, files[0]!);
   const stackFiles = new Set(files);
+  const declaredBy = (sites: readonly CallSite[]) => {
+    const outer = imported.positions.outermostUserFrame(sites);
+    const file = outer && relativeTo(root, outer.absoluteFile);
+    return file !== undefined && stackFiles.has(file) ? { declaredBy: file } : {};
+  };
   const envProblems = unallowedEnvReads(root, imported, platform.spec);
   if (envProblems.length > 0) throw new SluiceError("A stack reads the environment; nothing was written.", envProblems);
   return {
     files,
     platform: { spec: platform.spec, origin: platformOrigin },
-    apps: platform.apps.map((app: App) => {
-      const outer = imported.positions.outermostUserFrame(app.callSites);
-      const declaredBy = outer && relativeTo(root, outer.absoluteFile);
-      return {
-        name: app.name,
-        spec: app.spec,
-        origin: origin(app.callSites, platformOrigin.file),
-        ...(declaredBy !== undefined && stackFiles.has(declaredBy) ? { declaredBy } : {}),
-      };
+    apps: platform.apps.map((app: App) => ({ name: app.name, spec: app.spec, origin: origin(app.callSites, platformOrigin.file), ...declaredBy(app.callSites) })),
+    releases: platform.releases.map((release) => {
+      const at = origin(release.callSites, platformOrigin.file);
+      return { app: release.app, releases: release.releases, origin: at, ...declaredBy(release.callSites), literal: literalWaves(root, at, release.app, release.releases) };
     }),
     inputs: imported.inputs,
     imported: imported.imported,
   };
+}
+
+/**
+ * The waves a platform.release() call sets with a string literal written in
+ * the call itself. A gated wave's release must be one: a value computed or
+ * imported from elsewhere could change without the review its file gets.
+ */
+function literalWaves(root: string, origin: Origin, app: string, releases: unknown): string[] {
+  if (typeof releases !== "object" || releases === null) return [];
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, origin.file), "utf8");
+  } catch {
+    return [];
+  }
+  const found = findReleaseCall(text, app, origin.line);
+  if (!found || !("source" in found)) return [];
+  return Object.entries(releases).flatMap(([wave, value]) => (found.source.literals.get(wave)?.value === value ? [wave] : []));
 }
 
 /**

@@ -241,13 +241,23 @@ function nodeId(name: string): string {
  * apps, clusters, teams or gates do.
  */
 export function renderCodeowners(model: Model, instances: readonly InstanceRef[]): RenderedDocument {
+  const prefix = model.platform.envRepo.path ? `/${model.platform.envRepo.path}` : "";
+  const lines = [`# ${GENERATED}`, "", ...envRepoOwners(model, instances, prefix, "*")];
+  return { path: "CODEOWNERS", content: lines.join("\n").replace(/\n+$/, "\n"), sources: [model.platform.origin.file] };
+}
+
+/**
+ * The owners of the env repo's files, under `prefix` ("" for the repository
+ * root, else "/<dir>"); `everything` is the pattern for all of it ("*" at the
+ * root, "/<dir>/" below it). Each group ends with a blank line.
+ */
+export function envRepoOwners(model: Model, instances: readonly InstanceRef[], prefix: string, everything: string): string[] {
   const { platform, apps } = model;
-  const prefix = platform.envRepo.path ? `/${platform.envRepo.path}` : "";
   const owners = platform.owners.join(" ");
-  const lines: string[] = [`# ${GENERATED}`, ""];
+  const lines: string[] = [];
   if (owners) {
     lines.push("# The platform: GitOps objects (roots, Applications, AppProjects, Namespaces), the lock, the docs.");
-    lines.push(`* ${owners}`, `${prefix}/clusters/ ${owners}`, `${prefix}/.sluice/ ${owners}`, "");
+    lines.push(`${everything} ${owners}`, `${prefix}/clusters/ ${owners}`, `${prefix}/.sluice/ ${owners}`, "");
   }
   const onCluster = new Set(instances.map(({ app, cluster }) => `${app}/${cluster}`));
   const teams = new Map(platform.teams.map((team) => [team.name, team]));
@@ -264,5 +274,5 @@ export function renderCodeowners(model: Model, instances: readonly InstanceRef[]
     }
     lines.push("");
   }
-  return { path: "CODEOWNERS", content: lines.join("\n").replace(/\n+$/, "\n"), sources: [model.platform.origin.file] };
+  return lines;
 }

@@ -16,6 +16,8 @@ interface DeclaredApp {
   readonly name: string;
   readonly spec: unknown;
   readonly origin: Origin;
+  /** Wave → where a release file sets its release (see validate-releases.ts). */
+  readonly releaseOrigins?: Readonly<Record<string, Origin>>;
 }
 
 /**
@@ -70,7 +72,7 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
     }
     firstDeclared.set(app.name, app.origin);
     const result = validateApp(app, platform, rules);
-    diagnostics.push(...result.diagnostics);
+    diagnostics.push(...result.diagnostics.map((diagnostic) => inReleaseFile(diagnostic, app)));
     if (result.app) valid.push(result.app);
   }
   valid.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -87,6 +89,15 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
     });
   }
   return { apps: valid, diagnostics };
+}
+
+/** A problem with a release set in a release file, pointed at that file rather than at the app. */
+function inReleaseFile(diagnostic: Diagnostic, app: DeclaredApp): Diagnostic {
+  const path = diagnostic.origin?.path;
+  if (!app.releaseOrigins || !path || path[0] !== "release" || typeof path[1] !== "string" || diagnostic.origin!.file !== app.origin.file) return diagnostic;
+  if (!Object.hasOwn(app.releaseOrigins, path[1])) return diagnostic;
+  const origin = app.releaseOrigins[path[1]]!;
+  return { ...diagnostic, origin: { ...origin, path: [...(origin.path ?? []), ...path.slice(2)] } };
 }
 
 function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyMap<string, Rule>): { app?: AppModel; diagnostics: Diagnostic[] } {
@@ -235,6 +246,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       ),
       callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { ...caller, ...(caller.ports ? { ports: [...caller.ports] } : {}) })),
       dependsOn: [...(dependsOn ?? [])],
+      releaseFiles: Object.fromEntries(Object.entries(app.releaseOrigins ?? {}).map(([wave, origin]) => [wave, origin.file])),
       origin: app.origin,
     },
     diagnostics,

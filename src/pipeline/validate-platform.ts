@@ -297,6 +297,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       }))
       .sort(byName),
     owners: [...input.owners],
+    ...(input.stacksCodeowners !== undefined ? { stacksCodeowners: input.stacksCodeowners } : {}),
     environments: Object.entries(input.environments)
       .map(([name, environment]) => {
         const production = environment.production ?? /^prod/.test(name);

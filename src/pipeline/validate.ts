@@ -6,6 +6,7 @@ import type { AdmissionCompileCache } from "../policy/admission-compile-cache.js
 import type { Rule } from "../policy/rule.js";
 import { validateRules } from "../policy/validate-rules.js";
 import { validateApps } from "./validate-apps.js";
+import { gatherReleases, type GatherOptions } from "./validate-releases.js";
 import { instanceNeeds, neededCapabilities } from "./instance-needs.js";
 import { orderFleet } from "./order.js";
 import { validatePlatform } from "./validate-platform.js";
@@ -16,17 +17,26 @@ import { validateValues } from "./validate-values.js";
  * Validates what the stacks declared. Collects every problem before failing,
  * each pointing at the line of the property to change.
  */
-export function validate(root: string, loaded: LoadedStacks, builtInRules: readonly Rule[] = [], compiled?: AdmissionCompileCache): Model {
+export function validate(
+  root: string,
+  loaded: LoadedStacks,
+  builtInRules: readonly Rule[] = [],
+  compiled?: AdmissionCompileCache,
+  releases: GatherOptions = { stacks: "stacks" },
+): Model {
   const values = [
     ...validateValues(withoutRules(loaded.platform.spec), loaded.platform.origin),
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
+    ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
   ];
   if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
   if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
   const rules = validateRules(platform, builtInRules, compiled);
   if (rules.diagnostics.length > 0) throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
-  const apps = validateApps(loaded.apps, platform, rules.rules);
+  const gathered = gatherReleases(loaded.apps, loaded.releases, platform, releases);
+  if (gathered.diagnostics.length > 0) throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", pinpointAll(root, gathered.diagnostics));
+  const apps = validateApps(gathered.apps, platform, rules.rules);
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
   }
@@ -34,7 +44,7 @@ export function validate(root: string, loaded: LoadedStacks, builtInRules: reado
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
   const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
   if (ordered.diagnostics.length > 0) throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", pinpointAll(root, ordered.diagnostics));
-  return { platform, apps: apps.apps, files: loaded.files, order: ordered.order };
+  return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
 }
 
 /**

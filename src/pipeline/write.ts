@@ -13,6 +13,8 @@ export interface WriteResult {
   /** Files deleted because the plan dropped them and the lock says sluice made them. */
   readonly deleted: readonly string[];
   readonly unchanged: number;
+  /** Files outside out/ whose sluice-kept part was rewritten (the stacks repository's CODEOWNERS), relative to the project root. */
+  readonly outside?: readonly string[];
 }
 
 export interface WritablePlan {

@@ -4,9 +4,10 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { own } from "../model/own.js";
 import { loadModel, type PlanOptions } from "../synth.js";
 import { GitRepo } from "../git/git.js";
-import { ReleaseHistory } from "./history.js";
+import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
-import { findReleases } from "./release-source.js";
+import { findReleaseCall, findReleases } from "../pipeline/release-source.js";
+import { releaseFileOf } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 
 export interface GatesResult {
@@ -35,36 +36,35 @@ export async function gates(
   const root = path.resolve(options.root ?? ".");
   const model = await loadModel({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root, options.base);
-  await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
+  await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();
   const waves = model.platform.waves;
   const changes: GatesResult["changes"][number][] = [];
   const findings: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  const textOf = (file: string) => texts.get(file) ?? texts.set(file, fs.readFileSync(path.join(root, file), "utf8")).get(file)!;
   for (const app of model.apps) {
-    const file = app.origin.file;
-    const before = (await history.committed(file, app.name)) ?? new Map<string, string>();
-    const text = fs.readFileSync(path.join(root, file), "utf8");
-    const found = findReleases(text, app.name);
-    const literals = found && "source" in found ? found.source.literals : new Map();
+    const before = async (wave: string) => history.committed(placesOf(app, wave), app.name, wave);
     for (const [i, wave] of waves.entries()) {
       const to = own(app.release, wave.name);
-      const from = before.get(wave.name);
+      const from = await before(wave.name);
       if (to === undefined || to === from) continue;
-      const literal = literals.get(wave.name);
+      const file = releaseFileOf(app, wave.name);
+      const literal = releaseLiteral(textOf(file), app.name, wave.name, file !== app.origin.file);
       const origin = literal ? { file, line: literal.line, column: literal.column } : app.origin;
       const refuse = (message: string, hint: string) => findings.push({ code: "gates/closed", message, origin, hint });
       let allowed = true;
       const previous = waves[i - 1];
-      const rollback = from !== undefined && (await history.hasRun(file, app.name, wave.name, to));
+      const rollback = from !== undefined && (await history.hasRun(placesOf(app, wave.name), app.name, wave.name, to));
       if (previous && !rollback) {
         if (own(app.release, previous.name) !== to) {
           allowed = false;
           refuse(`${app.name} ${to} enters ${wave.name}, but ${previous.name} does not run it`, `promote through ${previous.name} first: a release reaches a wave only after the waves before it`);
-        } else if (before.get(previous.name) !== to) {
+        } else if ((await before(previous.name)) !== to) {
           allowed = false;
           refuse(`${app.name} ${to} enters ${previous.name} and ${wave.name} in one change`, `advance one wave per change: move ${wave.name} in a later pull request, once ${previous.name} has run it`);
         } else if (wave.gate.soak) {
-          const check = checkSoak(await releaseAge(history, file, app.name, previous.name, to, now), wave.gate.soak);
+          const check = checkSoak(await releaseAge(history, placesOf(app, previous.name), app.name, previous.name, to, now), wave.gate.soak);
           if (!check.open) {
             allowed = false;
             if (check.age.state === "forged") {
@@ -83,6 +83,12 @@ export async function gates(
   }
   const forced = options.force?.reason ?? (await forcedInHistory(root, options.base));
   return { base: options.base, changes, findings, ...(forced ? { forced } : {}) };
+}
+
+/** Where a wave's release literal is written: in a release call, or in the app's declaration. */
+function releaseLiteral(text: string, app: string, wave: string, inReleaseFile: boolean) {
+  const found = inReleaseFile ? findReleaseCall(text, app) : findReleases(text, app);
+  return found && "source" in found ? found.source.literals.get(wave) : undefined;
 }
 
 /**

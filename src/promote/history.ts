@@ -1,6 +1,7 @@
 import path from "node:path";
 import { GitRepo, type FirstParentChange } from "../git/git.js";
-import { findReleases } from "./release-source.js";
+import { releaseFileOf, type AppModel } from "../model/model.js";
+import { releasesIn } from "../pipeline/release-source.js";
 
 interface Revision {
   readonly commit: string;
@@ -9,6 +10,9 @@ interface Revision {
   /** The commit before it on the first-parent history, with its committer time when git has it. */
   readonly parent?: { readonly commit: string; readonly time?: Date };
 }
+
+/** Where a wave's release is written now, then where it was written before: one file, or several, newest first. */
+export type Places = string | readonly string[];
 
 /** The commit that brought a release onto the branch, as `since` finds it: the evidence the soak is measured from. */
 export interface Arrival {
@@ -57,13 +61,15 @@ export class ReleaseHistory {
 
   /**
    * The commit of the first-parent history that brought `version` into
-   * `wave` of `app` (declared in `file`, relative to the project), for good
-   * so far; undefined when not committed. Its date is not checked here:
-   * `releaseAge` (soak.ts) does that, for every command alike.
+   * `wave` of `app`, for good so far; undefined when not committed. `files`
+   * are where the release is written now, then where it was before (a
+   * release file, then the app's own stack, which held it until it moved).
+   * Its date is not checked here: `releaseAge` (soak.ts) does that, for every
+   * command alike.
    */
-  async since(file: string, app: string, wave: string, version: string): Promise<Arrival | undefined> {
+  async since(files: Places, app: string, wave: string, version: string): Promise<Arrival | undefined> {
     let since: Revision | undefined;
-    for (const revision of await this.revisions(file)) {
+    for (const revision of await this.timeline(files)) {
       if (releaseAt(revision, app, wave) !== version) break;
       since = revision;
     }
@@ -71,8 +77,8 @@ export class ReleaseHistory {
   }
 
   /** The release `wave` ran before `current`, and since when it had run it; undefined when history has none. */
-  async previous(file: string, app: string, wave: string, current: string): Promise<{ version: string; commit: string } | undefined> {
-    for (const revision of await this.revisions(file)) {
+  async previous(files: Places, app: string, wave: string, current: string): Promise<{ version: string; commit: string } | undefined> {
+    for (const revision of await this.timeline(files)) {
       const value = releaseAt(revision, app, wave);
       if (value !== undefined && value !== current) return { version: value, commit: revision.commit };
     }
@@ -80,14 +86,32 @@ export class ReleaseHistory {
   }
 
   /** Whether `wave` of `app` ever ran `version` in this history: going back to it is a rollback. */
-  async hasRun(file: string, app: string, wave: string, version: string): Promise<boolean> {
-    return (await this.revisions(file)).some((revision) => releaseAt(revision, app, wave) === version);
+  async hasRun(files: Places, app: string, wave: string, version: string): Promise<boolean> {
+    return (await this.timeline(files)).some((revision) => releaseAt(revision, app, wave) === version);
   }
 
-  /** The releases of `app` as committed at the newest commit of the history (the base of a change). */
-  async committed(file: string, app: string): Promise<ReadonlyMap<string, string> | undefined> {
-    const [newest] = await this.revisions(file);
-    return newest ? releases(newest, app) : undefined;
+  /** `wave`'s release of `app` as committed at the newest commit of the history (the base of a change). */
+  async committed(files: Places, app: string, wave: string): Promise<string | undefined> {
+    const [newest] = await this.timeline(files);
+    return newest && releaseAt(newest, app, wave);
+  }
+
+  /**
+   * The revisions that tell a wave's release, newest first: those of the
+   * file that holds it now and, older than the commit that created that
+   * file, those of the file it was moved from. A file that did not exist at
+   * the newest commit hands over to the next entirely.
+   */
+  private async timeline(files: Places): Promise<readonly Revision[]> {
+    const [file, ...older] = typeof files === "string" ? [files] : files;
+    if (file === undefined) return [];
+    const revisions = await this.revisions(file);
+    if (older.length === 0) return revisions;
+    const earlier = await this.timeline(older);
+    if (revisions.length === 0) return earlier;
+    const created = revisions[revisions.length - 1]!.commit;
+    const at = earlier.findIndex((revision) => revision.commit === created);
+    return at === -1 ? revisions : [...revisions, ...earlier.slice(at + 1)];
   }
 
   /**
@@ -141,12 +165,25 @@ function revision(change: FirstParentChange, text: string | undefined, parentTim
   return { commit, time, text, ...(parent ? { parent: { commit: parent, ...(parentTime ? { time: parentTime } : {}) } } : {}) };
 }
 
-function releases(revision: Revision, app: string): ReadonlyMap<string, string> | undefined {
-  const found = revision.text === undefined ? undefined : findReleases(revision.text, app);
-  if (!found || !("source" in found)) return undefined;
-  return new Map([...found.source.literals].map(([wave, literal]) => [wave, literal.value]));
-}
+/** Each revision's releases, by app, parsed once. */
+const parsed = new WeakMap<Revision, Map<string, ReadonlyMap<string, string>>>();
 
 function releaseAt(revision: Revision, app: string, wave: string): string | undefined {
-  return releases(revision, app)?.get(wave);
+  if (revision.text === undefined) return undefined;
+  let byApp = parsed.get(revision);
+  if (!byApp) parsed.set(revision, (byApp = new Map()));
+  let releases = byApp.get(app);
+  if (!releases) byApp.set(app, (releases = releasesIn(revision.text, app)));
+  return releases.get(wave);
+}
+
+/** Where `app`'s release for `wave` is written now, then where it was before it moved to a release file. */
+export function placesOf(app: Pick<AppModel, "releaseFiles" | "origin">, wave: string): readonly string[] {
+  const file = releaseFileOf(app, wave);
+  return file === app.origin.file ? [file] : [file, app.origin.file];
+}
+
+/** Every stack file that holds or held a release of these apps: what status and gates preload. */
+export function releasePlaces(apps: readonly Pick<AppModel, "releaseFiles" | "origin">[]): string[] {
+  return [...new Set(apps.flatMap((app) => [app.origin.file, ...Object.values(app.releaseFiles)]))];
 }

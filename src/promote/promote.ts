@@ -7,9 +7,11 @@ import type { AppModel, Model, WaveModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
 import type { WriteResult } from "../pipeline/write.js";
-import { ReleaseHistory } from "./history.js";
+import { placesOf, ReleaseHistory } from "./history.js";
 import { formatDuration } from "./duration.js";
-import { findReleases, withRelease } from "./release-source.js";
+import { findReleaseCall, findReleases, withRelease } from "../pipeline/release-source.js";
+import { isApproved, releaseFile } from "../pipeline/validate-releases.js";
+import { createFile, releaseFileText } from "./release-file.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 
 export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> {
@@ -95,7 +97,7 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
   const previous = waves[furthest]!;
   let gate: Promotion["gate"];
   if (next.gate.soak) {
-    const age = await releaseAge(await ReleaseHistory.open(root), app.origin.file, app.name, previous.name, version, options.now ?? new Date());
+    const age = await releaseAge(await ReleaseHistory.open(root), placesOf(app, previous.name), app.name, previous.name, version, options.now ?? new Date());
     const check = checkSoak(age, next.gate.soak);
     gate = { soak: next.gate.soak, soakedMs: check.soakedMs, ...(age.state === "committed" ? { since: age.since.toISOString(), commit: age.commit } : {}) };
     if (!check.open && !options.force) {
@@ -108,7 +110,7 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
       };
     }
   }
-  const done = await setRelease(root, options, app, waves, next, version);
+  const done = await setRelease(root, options, model, app, next, version);
   return { ...done, from: previous.name, ...(gate ? { gate } : {}), ...(options.force ? { forced: options.force.reason } : {}) };
 }
 
@@ -119,7 +121,7 @@ export async function release(options: Omit<PromoteOptions, "to" | "force" | "no
   if (immutable) return immutable;
   const model = await loadModel({ ...options, root, skipTypecheck: true });
   const app = findApp(model, options.app);
-  return setRelease(root, options, app, model.platform.waves, model.platform.waves[0]!, options.version);
+  return setRelease(root, options, model, app, model.platform.waves[0]!, options.version);
 }
 
 /**
@@ -137,42 +139,73 @@ export async function rollback(options: Omit<PromoteOptions, "to" | "version" | 
   if (current === undefined) return { refused: `${app.name} does not run in ${wave.name}`, hint: "nothing to roll back" };
   const history = await ReleaseHistory.open(root);
   if (!history.available) return { refused: "rollback reads the previous release from git history, and there is no git repository here", hint: "set the release by hand" };
-  const previous = await history.previous(app.origin.file, app.name, wave.name, current);
+  const previous = await history.previous(placesOf(app, wave.name), app.name, wave.name, current);
   if (!previous) return { refused: `git history has no release of ${app.name} in ${wave.name} before ${current}`, hint: "set the release by hand" };
-  const done = await setRelease(root, options, app, model.platform.waves, wave, previous.version);
+  const done = await setRelease(root, options, model, app, wave, previous.version);
   return { ...done, rolledBackFrom: current };
 }
 
 async function setRelease(
   root: string,
   options: Pick<PromoteOptions, "stacks" | "out" | "skipTypecheck" | "beforeEdit">,
+  model: Model,
   app: AppModel,
-  waves: readonly WaveModel[],
   wave: WaveModel,
   version: string,
 ) {
-  const file = app.origin.file;
-  const full = path.join(root, file);
-  const text = fs.readFileSync(full, "utf8");
-  const found = findReleases(text, app.name);
-  const where = (line: number, column: number) => ({ file, line, column });
-  if (!found) throw notEditable(`the declaration of app ${app.name} is not in ${file} as platform.app("${app.name}", …)`, where(app.origin.line, app.origin.column));
-  if ("problem" in found) throw notEditable(found.problem, where(found.line, found.column));
-  const computed = found.source.computed.get(wave.name);
-  if (computed) throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
+  const edit = planEdit(root, model, app, wave, version);
   await options.beforeEdit?.({ app: app.name, wave: wave.name, version });
-  fs.writeFileSync(full, withRelease(text, found.source, wave.name, version, waves.map((w) => w.name)));
+  const full = path.join(root, edit.file);
+  const before = edit.before;
+  const undo = before === undefined ? createFile(full, edit.after) : (fs.writeFileSync(full, edit.after), () => fs.writeFileSync(full, before));
   let write: WriteResult;
   try {
     write = (await synth({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.out ? { out: options.out } : {}), skipTypecheck: Boolean(options.skipTypecheck) })).write!;
   } catch (error) {
-    fs.writeFileSync(full, text);
+    undo();
     throw error;
   }
-  const literal = findReleases(fs.readFileSync(full, "utf8"), app.name);
-  const line = literal && "source" in literal ? (literal.source.literals.get(wave.name)?.line ?? found.source.object.line) : found.source.object.line;
+  const written = fs.readFileSync(full, "utf8");
+  const found = edit.inReleaseFile ? findReleaseCall(written, app.name) : findReleases(written, app.name);
+  const line = (found && "source" in found ? found.source.literals.get(wave.name)?.line : undefined) ?? 1;
   const image = imageReference(app.image, version);
-  return { app: app.name, version, to: wave.name, image, team: app.team, clusters: wave.clusters, approvers: wave.gate.approvers, file, line, write };
+  return { app: app.name, version, to: wave.name, image, team: app.team, clusters: wave.clusters, approvers: wave.gate.approvers, file: edit.file, line, write };
+}
+
+/** One stack file's text before (undefined: a new file) and after a release is set. */
+interface Edit {
+  readonly file: string;
+  readonly before: string | undefined;
+  readonly after: string;
+  readonly inReleaseFile: boolean;
+}
+
+/**
+ * Where `wave`'s release of `app` is set: where it is written now; for a wave
+ * the app does not run yet, a release file when the wave's gate names
+ * approvers (which CODEOWNERS gives them), else the app's own stack.
+ */
+function planEdit(root: string, model: Model, app: AppModel, wave: WaveModel, version: string): Edit {
+  const order = model.platform.waves.map((w) => w.name);
+  const inReleaseFile = Object.hasOwn(app.releaseFiles, wave.name) || (own(app.release, wave.name) === undefined && isApproved(wave));
+  const file = inReleaseFile ? (Object.hasOwn(app.releaseFiles, wave.name) ? app.releaseFiles[wave.name]! : releaseFile(model.stacks, wave.name, app.name)) : app.origin.file;
+  const full = path.join(root, file);
+  const where = (line: number, column: number) => ({ file, line, column });
+  if (!fs.existsSync(full)) {
+    return { file, before: undefined, after: releaseFileText(fs.readFileSync(path.join(root, app.origin.file), "utf8"), app, file, wave.name, version), inReleaseFile };
+  }
+  const text = fs.readFileSync(full, "utf8");
+  const found = inReleaseFile ? findReleaseCall(text, app.name) : findReleases(text, app.name);
+  if (!found) {
+    throw notEditable(
+      inReleaseFile ? `${file} exists but sets no release of ${app.name} as platform.release("${app.name}", { … })` : `the declaration of app ${app.name} is not in ${file} as platform.app("${app.name}", …)`,
+      inReleaseFile ? where(1, 1) : where(app.origin.line, app.origin.column),
+    );
+  }
+  if ("problem" in found) throw notEditable(found.problem, where(found.line, found.column));
+  const computed = found.source.computed.get(wave.name);
+  if (computed) throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
+  return { file, before: text, after: withRelease(text, found.source, wave.name, version, order), inReleaseFile };
 }
 
 function findApp(model: Model, name: string): AppModel {

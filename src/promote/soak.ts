@@ -1,4 +1,4 @@
-import type { ReleaseHistory } from "./history.js";
+import type { Places, ReleaseHistory } from "./history.js";
 import { durationMs, formatDuration } from "./duration.js";
 
 /**
@@ -25,7 +25,7 @@ export type ReleaseAge =
  * beyond CLOCK_SKEW_MS): git lets anyone write any date, and these are the
  * two lies the history itself can disprove.
  */
-export async function releaseAge(history: ReleaseHistory, file: string, app: string, wave: string, version: string, now: Date): Promise<ReleaseAge> {
+export async function releaseAge(history: ReleaseHistory, file: Places, app: string, wave: string, version: string, now: Date): Promise<ReleaseAge> {
   const arrival = await history.since(file, app, wave, version);
   if (!arrival) return { state: "uncommitted" };
   const short = arrival.commit.slice(0, 12);

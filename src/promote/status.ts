@@ -4,7 +4,7 @@ import type { Model } from "../model/model.js";
 import { resolve } from "../pipeline/resolve.js";
 import { own } from "../model/own.js";
 import { loadModel, type PlanOptions } from "../synth.js";
-import { ReleaseHistory } from "./history.js";
+import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { checkSoak, releaseAge } from "./soak.js";
 
@@ -49,7 +49,7 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
   const root = path.resolve(options.root ?? ".");
   const model = await loadModel({ ...options, root, skipTypecheck: true });
   const history = await ReleaseHistory.open(root);
-  await history.preload([...new Set(model.apps.map((app) => app.origin.file))]);
+  await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();
   const apps = await Promise.all(model.apps.map((app) => appStatus(root, model, app, history, now)));
   return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
@@ -60,7 +60,7 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
   const ages = await Promise.all(
     waves.map(async (wave) => {
       const release = own(app.release, wave.name);
-      return release === undefined ? undefined : releaseAge(history, app.origin.file, app.name, wave.name, release, now);
+      return release === undefined ? undefined : releaseAge(history, placesOf(app, wave.name), app.name, wave.name, release, now);
     }),
   );
   const statuses = waves.map((wave, i): WaveStatus => {

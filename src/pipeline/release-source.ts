@@ -12,6 +12,8 @@ export interface ReleaseLiteral {
   /** 1-based, for messages. */
   readonly line: number;
   readonly column: number;
+  /** Offsets of the whole `<wave>: "<version>"` property, for removing it. */
+  readonly entry: { readonly start: number; readonly end: number };
 }
 
 /** The `release` object of one app's declaration in a stack file. */
@@ -40,31 +42,74 @@ function typescript(): TS {
  */
 export function findReleases(text: string, name: string): FindResult | undefined {
   const ts = typescript();
+  const parsed = parse(ts, text);
+  const call = findCall(ts, parsed, "app", name);
+  if (!call) return undefined;
+  const spec = unwrap(ts, call.arguments[1]);
+  if (!spec || !ts.isObjectLiteralExpression(spec)) return { problem: `app ${name}'s spec is not written as an object literal here`, ...parsed.at(call) };
+  const property = spec.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(ts, p.name) === "release") as import("ts-morph").ts.PropertyAssignment | undefined;
+  if (!property) return { problem: `app ${name} has no release written here`, ...parsed.at(spec) };
+  return releaseObject(ts, parsed, property.initializer, `app ${name}'s release is not an object literal`);
+}
+
+/**
+ * Finds the literals of a `….release("<name>", { <wave>: "<version>" })`
+ * call (see Platform.release): the one at `line` when given, else the first.
+ */
+export function findReleaseCall(text: string, name: string, line?: number): FindResult | undefined {
+  const ts = typescript();
+  const parsed = parse(ts, text);
+  const call = findCall(ts, parsed, "release", name, line);
+  if (!call) return undefined;
+  return releaseObject(ts, parsed, call.arguments[1], `the releases of ${name} are not an object literal`);
+}
+
+/** Every release literal of app `name` in a file, whether its app's declaration or a release call holds it. */
+export function releasesIn(text: string, name: string): ReadonlyMap<string, string> {
+  const found = new Map<string, string>();
+  for (const result of [findReleases(text, name), findReleaseCall(text, name)]) {
+    if (result && "source" in result) for (const [wave, literal] of result.source.literals) if (!found.has(wave)) found.set(wave, literal.value);
+  }
+  return found;
+}
+
+interface Parsed {
+  readonly source: import("ts-morph").ts.SourceFile;
+  at(node: Node): { line: number; column: number };
+}
+
+function parse(ts: TS, text: string): Parsed {
   const source = ts.createSourceFile("stack.ts", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const at = (node: Node) => {
-    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
-    return { line: line + 1, column: character + 1 };
+  return {
+    source,
+    at(node) {
+      const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
+      return { line: line + 1, column: character + 1 };
+    },
   };
+}
+
+/** The first `….<method>("<name>", …)` call, or the one that starts on `line`. */
+function findCall(ts: TS, parsed: Parsed, method: string, name: string, line?: number): import("ts-morph").ts.CallExpression | undefined {
   let call: import("ts-morph").ts.CallExpression | undefined;
   const visit = (node: Node): void => {
     if (call) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "app") {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method) {
       const [first] = node.arguments;
-      if (first && ts.isStringLiteralLike(first) && first.text === name) {
+      if (first && ts.isStringLiteralLike(first) && first.text === name && (line === undefined || parsed.at(node).line === line || parsed.at(node.expression.name).line === line)) {
         call = node;
         return;
       }
     }
     ts.forEachChild(node, visit);
   };
-  visit(source);
-  if (!call) return undefined;
-  const spec = unwrap(ts, call.arguments[1]);
-  if (!spec || !ts.isObjectLiteralExpression(spec)) return { problem: `app ${name}'s spec is not written as an object literal here`, ...at(call) };
-  const property = spec.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(ts, p.name) === "release") as import("ts-morph").ts.PropertyAssignment | undefined;
-  if (!property) return { problem: `app ${name} has no release written here`, ...at(spec) };
-  const object = unwrap(ts, property.initializer);
-  if (!object || !ts.isObjectLiteralExpression(object)) return { problem: `app ${name}'s release is not an object literal`, ...at(property) };
+  visit(parsed.source);
+  return call;
+}
+
+function releaseObject(ts: TS, parsed: Parsed, written: Node | undefined, notObject: string): FindResult {
+  const object = unwrap(ts, written);
+  if (!object || !ts.isObjectLiteralExpression(object)) return { problem: notObject, ...(written ? parsed.at(written) : { line: 1, column: 1 }) };
   const literals = new Map<string, ReleaseLiteral>();
   const computed = new Map<string, { line: number; column: number }>();
   for (const entry of object.properties) {
@@ -72,10 +117,16 @@ export function findReleases(text: string, name: string): FindResult | undefined
     if (wave === undefined) continue;
     const value = unwrap(ts, (entry as import("ts-morph").ts.PropertyAssignment).initializer);
     if (value && (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value))) {
-      literals.set(wave, { value: value.text, start: value.getStart(source) + 1, end: value.getEnd() - 1, ...at(value) });
-    } else computed.set(wave, at(entry));
+      literals.set(wave, {
+        value: value.text,
+        start: value.getStart(parsed.source) + 1,
+        end: value.getEnd() - 1,
+        ...parsed.at(value),
+        entry: { start: entry.getStart(parsed.source), end: entry.getEnd() },
+      });
+    } else computed.set(wave, parsed.at(entry));
   }
-  return { source: { literals, computed, object: { start: object.getStart(source), end: object.getEnd(), ...at(object) } } };
+  return { source: { literals, computed, object: { start: object.getStart(parsed.source), end: object.getEnd(), ...parsed.at(object) } } };
 }
 
 /**
@@ -105,6 +156,29 @@ export function withRelease(text: string, source: ReleaseSource, wave: string, v
   const rest = withComma.slice(close + 1, eol === -1 ? undefined : eol).trim();
   const position = rest === "" || rest.startsWith("//") ? (eol === -1 ? withComma.length : eol) : close + 1;
   return `${withComma.slice(0, position)}\n${indentOf(text, after.start)}${key}: "${version}",${withComma.slice(position)}`;
+}
+
+/**
+ * The stack text without `wave`'s release: its property and comma removed,
+ * and its line too when it stood on one of its own. Nothing else changes.
+ */
+export function withoutRelease(text: string, source: ReleaseSource, wave: string): string {
+  const literal = source.literals.get(wave);
+  if (!literal) return text;
+  let { start, end } = literal.entry;
+  const comma = /^\s*,/.exec(text.slice(end));
+  if (comma) end += comma[0].length;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineEnd = text.indexOf("\n", end);
+  const alone = text.slice(lineStart, start).trim() === "" && text.slice(end, lineEnd === -1 ? undefined : lineEnd).trim() === "";
+  if (alone && lineEnd !== -1) return `${text.slice(0, lineStart)}${text.slice(lineEnd + 1)}`;
+  const spaces = /^[ \t]*/.exec(text.slice(end))![0].length;
+  const before = /,\s*$/.exec(text.slice(0, start));
+  if (text[end + spaces] === "}" && before) {
+    // The last property before the brace: the comma before it goes, the space before the brace stays.
+    return `${text.slice(0, start - before[0].length)}${text.slice(literal.entry.end).replace(/^\s*,/, "")}`;
+  }
+  return `${text.slice(0, start)}${text.slice(end + spaces)}`;
 }
 
 function indentOf(text: string, offset: number): string {

@@ -1,0 +1,5 @@
+// The release of catalog-api in the prod-canary wave, kept in a file of its own so that
+// CODEOWNERS can give it to the wave's approvers. `sluice promote` edits it.
+import { platform } from "../../platform.js";
+
+export default platform.release("catalog-api", { "prod-canary": "2.4.1" });
