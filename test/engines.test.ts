@@ -292,7 +292,7 @@ describe("ordering", () => {
     const p = copy();
     edit(p, "stacks/platform.ts", '      namespace: "ingress-nginx",\n', '      namespace: "ingress-nginx",\n      clusters: ["dev-1"],\n');
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect(found.map((d) => d.message)).toContain("app checkout-web depends on component ingress-nginx, which does not run on cluster prod-eu-1");
+    expect(found.map((d) => d.message)).toContain("app checkout-web depends on component ingress-nginx, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, staging-1");
     expect(found[0]!.origin?.file).toBe("stacks/checkout-web.ts");
     const q = copy();
     edit(q, "stacks/payments.ts", 'dependsOn: ["external-secrets"]', 'dependsOn: ["external-secret"]');

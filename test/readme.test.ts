@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isSluiceError, synth } from "sluice";
+import { formatDiagnostic, isSluiceError, synth } from "sluice";
 import { makeProject, REPO } from "./helpers/project.js";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
@@ -19,7 +19,7 @@ describe("the README", () => {
   });
 
   it("shows the error a misspelt cluster really gives", async () => {
-    const shown = /\n(stacks\/payments\.ts):(\d+):(\d+): error: (.*)\n/.exec(README);
+    const shown = /\n(stacks\/payments\.ts):(\d+):(\d+): error: (.*)\n {2}hint: (.*)\n/.exec(README);
     expect(shown).not.toBeNull();
     const project = makeProject({
       ...examples,
@@ -29,7 +29,7 @@ describe("the README", () => {
     expect(isSluiceError(error)).toBe(true);
     const [diagnostic] = isSluiceError(error) ? error.diagnostics : [];
     expect([diagnostic!.origin!.file, diagnostic!.origin!.line, diagnostic!.origin!.column]).toEqual([shown![1], Number(shown![2]), Number(shown![3])]);
-    expect(diagnostic!.message).toBe(shown![4]);
+    expect(formatDiagnostic(diagnostic!)).toBe(`${shown![1]}:${shown![2]}:${shown![3]} ${shown![4]}\n  hint: ${shown![5]}`);
   });
 
   it.each(["synth", "check", "init"])("documents every flag of sluice %s", async (command) => {

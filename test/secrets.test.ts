@@ -366,7 +366,7 @@ describe("SOPS files", () => {
     useSops(p, "secrets/feed-tls.enc.yaml");
     p.write("secrets/feed-tls.enc.yaml", sopsFile({ "tls.crt": "", "tls.key": "" }));
     const d = await failsAt(p, "resolve/sops-on-argocd", "stacks/price-sync.ts", "sopsSecret(");
-    expect(d.message).toMatch(/runs Argo CD, which cannot decrypt SOPS/);
+    expect(d.message).toBe('secret "feed-tls" is a SOPS file, which Argo CD cannot decrypt on clusters dev-1, staging-1');
     expect(d.hint).toContain("externalSecret(");
   });
 });

@@ -10,7 +10,7 @@ import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
 import { findReleaseCall } from "./release-source.js";
 import type { LoadCache, Reusable } from "../cache/load-cache.js";
-import { teachTypeErrors } from "./teach-types.js";
+import { declaredNames, teachTypeErrors, type DeclaredNames } from "./teach-types.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
 
 export interface LoadedApp {
@@ -92,21 +92,30 @@ export async function startLoad(root: string, files: readonly string[], options:
     ]);
   }
   const scope = options.skipTypecheck ? ({ kind: "none" } as const) : (options.cache?.typecheckScope(files) ?? ({ kind: "all" } as const));
-  const typechecked = scope.kind === "none" ? Promise.resolve(undefined) : typecheck(root, files, scope.kind === "some" ? scope.files : undefined, options);
+  // Type errors are taught with the names the loaded platform declares (see teach-types.ts), known once the import is done.
+  let declare!: (names: DeclaredNames | undefined) => void;
+  const names = new Promise<DeclaredNames | undefined>((resolve) => (declare = resolve));
+  const typechecked = scope.kind === "none" ? Promise.resolve(undefined) : typecheck(root, files, scope.kind === "some" ? scope.files : undefined, options, names);
   // Keeps an unawaited rejection from being reported before the caller awaits it.
   typechecked.catch(() => {});
-  const reusable = options.cache?.reusable(files);
   try {
-    const typecheck = scope.kind;
-    if (reusable && reusable.changed.length === 0 && reusable.removed.length === 0) return { loaded: reusable.loaded, reused: "all", typecheck, typechecked };
-    const partly = reusable && (await reload(root, files, reusable));
-    if (partly) return { loaded: partly, reused: "partly", typecheck, typechecked };
-    lintStacks(root, files);
-    return { loaded: collect(root, files, await importStacks(root, files)), reused: "none", typecheck, typechecked };
+    const { loaded, reused } = await loadOrReuse(root, files, options);
+    declare(declaredNames(loaded.platform.spec));
+    return { loaded, reused, typecheck: scope.kind, typechecked };
   } catch (error) {
+    declare(undefined);
     await typechecked;
     throw error;
   }
+}
+
+async function loadOrReuse(root: string, files: readonly string[], options: LoadOptions): Promise<Pick<StartedLoad, "loaded" | "reused">> {
+  const reusable = options.cache?.reusable(files);
+  if (reusable && reusable.changed.length === 0 && reusable.removed.length === 0) return { loaded: reusable.loaded, reused: "all" };
+  const partly = reusable && (await reload(root, files, reusable));
+  if (partly) return { loaded: partly, reused: "partly" };
+  lintStacks(root, files);
+  return { loaded: collect(root, files, await importStacks(root, files)), reused: "none" };
 }
 
 /**
@@ -152,12 +161,18 @@ export async function loadStacks(root: string, files: readonly string[], options
   return started.loaded;
 }
 
-async function typecheck(root: string, files: readonly string[], only: readonly string[] | undefined, options: LoadOptions): Promise<Typechecked> {
+async function typecheck(
+  root: string,
+  files: readonly string[],
+  only: readonly string[] | undefined,
+  options: LoadOptions,
+  names: Promise<DeclaredNames | undefined>,
+): Promise<Typechecked> {
   const start = performance.now();
   const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typecheckEngine, only !== undefined);
   options.onTypecheck?.(performance.now() - start);
   if (diagnostics.length > 0) {
-    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, teachTypeErrors(root, diagnostics));
+    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, teachTypeErrors(root, diagnostics, await names));
   }
   return { checked: only ?? files, read };
 }

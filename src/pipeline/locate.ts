@@ -157,9 +157,16 @@ function step(ts: TS, node: Node, segment: string | number): { anchor: Node; val
 /**
  * The reverse of pinpoint: which sluice call (definePlatform or an app) a
  * position lies in, and the property path down to it — what a type error's
- * file:line:col is about, in the stack's own terms.
+ * file:line:col is about, in the stack's own terms. A position on a
+ * property's name (where TypeScript reports what is wrong with its value)
+ * gives that name as `key`, and the path of the object holding it.
  */
-export function propertyPathAt(root: string, file: string, line: number, column: number): { readonly call: "platform" | "app"; readonly path: (string | number)[] } | undefined {
+export function propertyPathAt(
+  root: string,
+  file: string,
+  line: number,
+  column: number,
+): { readonly call: "platform" | "app"; readonly path: (string | number)[]; readonly key?: string } | undefined {
   const ts = typescript();
   const stack = parse(ts, path.resolve(root, file));
   if (!stack) return undefined;
@@ -173,20 +180,25 @@ export function propertyPathAt(root: string, file: string, line: number, column:
     }
   };
   find(source);
+  const named: Node | undefined = node?.parent;
+  const key = named && ts.isPropertyAssignment(named) && named.name === node ? propertyName(ts, source, named.name) : undefined;
   const trail: (string | number)[] = [];
   for (let current = node; current; current = current.parent) {
     const parent: Node | undefined = current.parent;
     if (parent && ts.isPropertyAssignment(parent) && parent.initializer === current) {
-      const name = parent.name;
-      trail.unshift(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : name.getText(source));
+      trail.unshift(propertyName(ts, source, parent.name));
     } else if (parent && ts.isArrayLiteralExpression(parent)) {
       trail.unshift(parent.elements.indexOf(current as import("ts-morph").ts.Expression));
     } else if (ts.isCallExpression(current)) {
       const callee = current.expression;
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
-      if (name === "definePlatform") return { call: "platform", path: trail };
-      if (name === "app") return { call: "app", path: trail };
+      if (name === "definePlatform") return { call: "platform", path: trail, ...(key !== undefined ? { key } : {}) };
+      if (name === "app") return { call: "app", path: trail, ...(key !== undefined ? { key } : {}) };
     }
   }
   return undefined;
+}
+
+function propertyName(ts: TS, source: import("ts-morph").ts.SourceFile, name: import("ts-morph").ts.PropertyName): string {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : name.getText(source);
 }

@@ -95,13 +95,19 @@ export function orderFleet(
         });
         return;
       }
-      for (const cluster of [...node.clusters].sort()) {
-        if (target.clusters.has(cluster)) continue;
+      // One problem of one dependsOn entry, however many clusters it is missing on.
+      const missing = [...node.clusters].sort().filter((cluster) => !target.clusters.has(cluster));
+      if (missing.length > 0) {
+        const clusters = missing.join(", ");
+        const one = missing.length === 1;
         diagnostics.push({
           code: "validate/dependency-not-on-cluster",
-          message: `${node.kind} ${node.name} depends on ${target.kind} ${name}, which does not run on cluster ${cluster}`,
+          message: `${node.kind} ${node.name} depends on ${target.kind} ${name}, which does not run on cluster${one ? "" : "s"} ${clusters}`,
           origin: at,
-          hint: target.kind === "component" ? `install ${name} on ${cluster} (its clusters), or drop the dependency` : `release ${name} to ${cluster}'s wave first, or drop the dependency`,
+          hint:
+            target.kind === "component"
+              ? `install ${name} on ${one ? clusters : "those clusters"} (its clusters), or drop the dependency`
+              : `release ${name} to ${one ? `${clusters}'s wave` : "the waves of those clusters"} first, or drop the dependency`,
         });
       }
       list.push({ target, at });

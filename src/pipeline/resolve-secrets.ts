@@ -188,12 +188,12 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
  * `<app>-<name>` in the app's namespace. Engines that cannot decrypt it (Argo CD) refuse it.
  */
 function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, context: SourceContext): ResolvedSecretSource | undefined {
-  const { name, cluster, at, diagnostics, root, secretName, namespace } = context;
+  const { name, cluster, at, onCluster, diagnostics, root, secretName, namespace } = context;
   const engine = engineOf(cluster);
   if (!engine.decryptsSops) {
     diagnostics.push({
       code: `resolve/sops-on-${engine.name}`,
-      message: `secret ${JSON.stringify(name)} is a SOPS file, but cluster ${cluster.name} runs ${engine.title}, which cannot decrypt SOPS`,
+      message: `secret ${JSON.stringify(name)} is a SOPS file, which ${engine.title} cannot decrypt${onCluster}`,
       origin: at,
       hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
     });

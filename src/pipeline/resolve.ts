@@ -198,13 +198,23 @@ function isAppLayer(origin: Origin, appOrigin: Origin): boolean {
   return origin.file === appOrigin.file && origin.line === appOrigin.line;
 }
 
-/** The same problem in an app-level setting is found once per cluster; report it once. */
+/** A cluster's name where a message says which cluster it is about. */
+const ON_CLUSTER = / on cluster ([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)/;
+
+/**
+ * One diagnostic per problem: an app on five clusters with the same mistake
+ * is told once, naming the clusters, not five times.
+ */
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}|${d.origin?.file}:${d.origin?.line}|${d.message.replace(/ on cluster \S+/, "")}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const groups = new Map<string, { first: Diagnostic; clusters: string[] }>();
+  for (const d of diagnostics) {
+    const cluster = ON_CLUSTER.exec(d.message)?.[1];
+    const key = `${d.code}|${d.origin?.file}:${d.origin?.line}|${d.message.replace(ON_CLUSTER, "")}`;
+    const group = groups.get(key);
+    if (!group) groups.set(key, { first: d, clusters: cluster ? [cluster] : [] });
+    else if (cluster && !group.clusters.includes(cluster)) group.clusters.push(cluster);
+  }
+  return [...groups.values()].map(({ first, clusters }) =>
+    clusters.length <= 1 ? first : { ...first, message: first.message.replace(ON_CLUSTER, ` on clusters ${clusters.sort().join(", ")}`) },
+  );
 }

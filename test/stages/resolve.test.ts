@@ -91,7 +91,7 @@ describe("secret store keys are confined per team", () => {
     const platform = withStores({ vault: { kind: "ClusterSecretStore" } });
     expect(failures(platform, { web: reading("shop/web/db") })).toEqual([]);
     const found = failures(platform, { web: reading("pay/db") });
-    expect(found[0]).toBe('stacks/web.ts resolve/secret-store-key ["secrets","db"]: secret "db" reads key "pay/db" of store vault on cluster dev-1, which team shop may not read: the platform lets it read "shop/*"');
+    expect(found[0]).toBe('stacks/web.ts resolve/secret-store-key ["secrets","db"]: secret "db" reads key "pay/db" of store vault on clusters dev-1, prod-1, prod-2, which team shop may not read: the platform lets it read "shop/*"');
   });
 
   it("refuses keys whose segments a backend could resolve outside the prefix", () => {
