@@ -172,7 +172,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   }
   const outDir = path.resolve(root, options.out ?? "out");
   // Before anything is written: a CODEOWNERS file sluice cannot keep stops the run.
-  const owners = stacksCodeowners(root, model, lazy.instances, options.out ?? "out");
+  const owners = stacksCodeowners(root, model, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
   const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };

@@ -45,6 +45,17 @@ export function scaffoldFiles(answers: InitAnswers): Record<string, string> {
     "stacks/platform.ts": platformStack(answers),
     "stacks/hello.ts": helloStack(answers),
   };
+  // A gated wave's release lives in a file of its own, which CODEOWNERS gives to the wave's approvers.
+  for (const env of answers.environments.filter((env, index) => isGated(env, index))) {
+    files[`stacks/releases/${env}/hello.ts`] = [
+      `// The release of hello in the ${env} wave. CODEOWNERS gives this directory to the`,
+      "// wave's approvers, so a change here needs their review; `sluice promote` edits it.",
+      'import { platform } from "../../platform.js";',
+      "",
+      `export default platform.release("hello", { ${key(env)}: "1.0.0" });`,
+      "",
+    ].join("\n");
+  }
   if (answers.ci === "github") files[".github/workflows/sluice.yml"] = ciTemplate("github");
   if (answers.ci === "gitlab") files[".gitlab-ci.yml"] = ciTemplate("gitlab");
   return files;
@@ -59,6 +70,11 @@ export const SCRIPTS: Readonly<Record<string, string>> = {
 
 export function devDependency(): Record<string, string> {
   return { sluice: `^${VERSION}` };
+}
+
+/** A production wave after the first: its gate needs the platform owners' approval. */
+function isGated(env: string, index: number): boolean {
+  return index > 0 && /^prod/.test(env);
 }
 
 function platformStack({ environments, engine, envRepo, owner, team }: InitAnswers): string {
@@ -88,7 +104,7 @@ function platformStack({ environments, engine, envRepo, owner, team }: InitAnswe
     "  // A release reaches a wave only after the waves before it.",
     "  waves: [",
     ...environments.map((env, index) =>
-      index === 0 || !production(env)
+      !isGated(env, index)
         ? `    { name: ${JSON.stringify(env)}, clusters: [${JSON.stringify(`${env}-1`)}] },`
         : `    { name: ${JSON.stringify(env)}, clusters: [${JSON.stringify(`${env}-1`)}], gate: { soak: "24h", approvers: [${JSON.stringify(owner)}] } },`,
     ),
@@ -104,9 +120,10 @@ function platformStack({ environments, engine, envRepo, owner, team }: InitAnswe
 }
 
 function helloStack({ environments, team }: InitAnswers): string {
-  const release = environments.map((env) => `${key(env)}: "1.0.0"`).join(", ");
+  const release = environments.filter((env, index) => !isGated(env, index)).map((env) => `${key(env)}: "1.0.0"`).join(", ");
   return [
     "// An app: one immutable release per wave, settings merged over the environment's.",
+    ...(environments.some(isGated) ? ["// The gated waves' releases are in stacks/releases/<wave>/hello.ts."] : []),
     'import { platform } from "./platform.js";',
     "",
     'export default platform.app("hello", {',

@@ -236,13 +236,12 @@ function nodeId(name: string): string {
  * gated wave's clusters: those belong to the wave's approvers alone, so that
  * with code-owner review required a release there needs them (the team
  * approves the stack change), and a team cannot approve its own production
- * change.
- * Later lines win, so the most specific come last. The file changes only when
- * apps, clusters, teams or gates do.
+ * change. Later lines win, so the most specific come last. The file names
+ * apps, teams and gated clusters only, so a promotion never changes it.
  */
-export function renderCodeowners(model: Model, instances: readonly InstanceRef[]): RenderedDocument {
+export function renderCodeowners(model: Model): RenderedDocument {
   const prefix = model.platform.envRepo.path ? `/${model.platform.envRepo.path}` : "";
-  const lines = [`# ${GENERATED}`, "", ...envRepoOwners(model, instances, prefix, "*")];
+  const lines = [`# ${GENERATED}`, "", ...envRepoOwners(model, prefix, "*")];
   return { path: "CODEOWNERS", content: lines.join("\n").replace(/\n+$/, "\n"), sources: [model.platform.origin.file] };
 }
 
@@ -251,7 +250,7 @@ export function renderCodeowners(model: Model, instances: readonly InstanceRef[]
  * root, else "/<dir>"); `everything` is the pattern for all of it ("*" at the
  * root, "/<dir>/" below it). Each group ends with a blank line.
  */
-export function envRepoOwners(model: Model, instances: readonly InstanceRef[], prefix: string, everything: string): string[] {
+export function envRepoOwners(model: Model, prefix: string, everything: string): string[] {
   const { platform, apps } = model;
   const owners = platform.owners.join(" ");
   const lines: string[] = [];
@@ -259,19 +258,16 @@ export function envRepoOwners(model: Model, instances: readonly InstanceRef[], p
     lines.push("# The platform: GitOps objects (roots, Applications, AppProjects, Namespaces), the lock, the docs.");
     lines.push(`${everything} ${owners}`, `${prefix}/clusters/ ${owners}`, `${prefix}/.sluice/ ${owners}`, "");
   }
-  const onCluster = new Set(instances.map(({ app, cluster }) => `${app}/${cluster}`));
   const teams = new Map(platform.teams.map((team) => [team.name, team]));
-  for (const app of apps) {
-    const team = teams.get(app.team)!;
-    lines.push(`# ${app.name} (team ${team.name})`);
-    lines.push(`${prefix}/apps/${app.name}/ ${team.owners.join(" ")}`);
-    for (const wave of platform.waves) {
-      if (wave.gate.approvers.length === 0) continue;
-      const reviewers = wave.gate.approvers.join(" ");
-      for (const cluster of wave.clusters) {
-        if (onCluster.has(`${app.name}/${cluster}`)) lines.push(`${prefix}/apps/${app.name}/${cluster}/ ${reviewers}`);
-      }
-    }
+  if (apps.length > 0) {
+    lines.push("# Each app's manifests: its team.");
+    for (const app of apps) lines.push(`${prefix}/apps/${app.name}/ ${teams.get(app.team)!.owners.join(" ")}`);
+    lines.push("");
+  }
+  const gated = platform.waves.filter((wave) => wave.gate.approvers.length > 0);
+  if (gated.length > 0) {
+    lines.push("# A gated wave's clusters: every app's manifests there belong to the wave's approvers alone.");
+    for (const wave of gated) for (const cluster of wave.clusters) lines.push(`${prefix}/apps/*/${cluster}/ ${wave.gate.approvers.join(" ")}`);
     lines.push("");
   }
   return lines;

@@ -80,5 +80,5 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
       ...(policy ? renderAdmission(platform, cluster, policy, model.apps, engine.beforeApps) : []),
     ];
   });
-  return { objects, documents: [renderReadme(model, instances, objects), renderCodeowners(model, instances)] };
+  return { objects, documents: [renderReadme(model, instances, objects), renderCodeowners(model)] };
 }

@@ -4,7 +4,6 @@ import { SluiceError } from "../errors.js";
 import type { Model } from "../model/model.js";
 import { toPosix } from "./discover.js";
 import { envRepoOwners } from "./render-docs.js";
-import type { InstanceRef } from "./render.js";
 import { isApproved, releaseDirectory } from "./validate-releases.js";
 
 export const BEGIN = "# BEGIN sluice";
@@ -33,7 +32,7 @@ export interface StacksCodeowners {
  * approvers; out/ is owned as the env repo is. Undefined when the platform
  * opts out (`stacksCodeowners: false`).
  */
-export function stacksCodeowners(root: string, model: Model, instances: readonly InstanceRef[], out: string): StacksCodeowners | undefined {
+export function stacksCodeowners(root: string, model: Model, out: string): StacksCodeowners | undefined {
   const { platform } = model;
   if (platform.stacksCodeowners === false) return undefined;
   const repoRoot = gitRoot(root) ?? root;
@@ -74,7 +73,7 @@ export function stacksCodeowners(root: string, model: Model, instances: readonly
 
   lines.push("# out/, the env repo as the stacks make it: owned as in the env repo.");
   const outDir = directory(out).replace(/\/$/, "");
-  lines.push(...envRepoOwners(model, instances, outDir, `${outDir}/`));
+  lines.push(...envRepoOwners(model, outDir, `${outDir}/`));
   while (lines[lines.length - 1] === "") lines.pop();
   lines.push(END);
   const section = lines.join("\n");

@@ -163,6 +163,11 @@ function gatedOutside(wave: WaveModel, app: string, value: unknown, origin: Orig
     code: "validate/gated-release-outside",
     message: `${wave.name}'s release of ${app} is written in ${where}, but ${wave.name}'s gate names approvers (${wave.gate.approvers.join(", ")}), and only ${releaseDirectory(stacks, wave.name)} is theirs in CODEOWNERS`,
     origin,
-    hint: `keep it in ${releaseFile(stacks, wave.name, app)}: export default platform.release(${JSON.stringify(app)}, { ${JSON.stringify(wave.name)}: ${JSON.stringify(version)} }); \`sluice releases --split\` moves every such release there`,
+    hint: `keep it in ${releaseFile(stacks, wave.name, app)}: export default platform.release(${JSON.stringify(app)}, { ${propertyKey(wave.name)}: ${JSON.stringify(version)} }); \`sluice split-releases\` moves every such release there`,
   };
+}
+
+/** A property name as written in an object literal. */
+function propertyKey(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 }

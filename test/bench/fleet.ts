@@ -52,7 +52,12 @@ ${teams.map((t) => `    "${t}": { owners: ["@acme/${t}"], namespaces: ["${t}"] }
     const team = teams[i % teams.length];
     const next = `1.${i % 7}.${i % 5}`;
     const current = i % 4 === 0 ? `1.${i % 7}.${(i % 5) + 1}` : next;
-    const release = waves.map((wave, w) => `${JSON.stringify(wave)}: "${w < 2 ? current : next}"`).join(", ");
+    // prod-canary's gate names approvers: its release is in a release file, which CODEOWNERS gives them.
+    const release = waves.flatMap((wave, w) => (wave === "prod-canary" ? [] : [`${JSON.stringify(wave)}: "${w < 2 ? current : next}"`])).join(", ");
+    files[`stacks/releases/prod-canary/${name}.ts`] = `import { platform } from "../../platform.js";
+
+export default platform.release("${name}", { "prod-canary": "${next}" });
+`;
     files[`stacks/${name}.ts`] = `import { externalSecret, secret } from "sluice";
 import { platform } from "./platform.js";
 
