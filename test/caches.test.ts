@@ -3,10 +3,11 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { removeApp } from "./helpers/releases.js";
 
 const CACHE = "node_modules/.cache/sluice";
 
-const copyWithCaches = (from: Project) => copyProject(from, ["stacks", "out", CACHE]);
+const copyWithCaches = (from: Project) => copyProject(from, ["stacks", "out", "CODEOWNERS", CACHE]);
 
 const bump = (project: Project, file: string, from: string, to: string) => {
   const before = project.read(file);
@@ -19,7 +20,7 @@ const EDITS: [string, (p: Project) => void][] = [
   ["a release bump", (p) => bump(p, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"')],
   ["an environment default", (p) => bump(p, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" }', 'env: { LOG_LEVEL: "trace" }')],
   ["a comment that moves every line", (p) => p.write("stacks/payments.ts", `// moved\n\n${p.read("stacks/payments.ts")}`)],
-  ["a removed app", (p) => p.remove("stacks/search.ts")],
+  ["a removed app", (p) => removeApp(p, "search")],
   ["a new app", (p) => p.write("stacks/ledger.ts", `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`)],
   [
     "apps declared through a shared helper",
@@ -96,7 +97,7 @@ describe("local caches", () => {
     fs.rmSync(path.join(second.root, "node_modules"), { recursive: true, force: true });
     fs.symlinkSync(path.join(first.root, "node_modules"), path.join(second.root, "node_modules"), "dir");
     fs.cpSync(path.join(first.root, "stacks"), path.join(second.root, "stacks"), { recursive: true });
-    second.write("stacks/payments.ts", second.read("stacks/payments.ts").replace('prod: "1.6.3"', 'prod: "1.6.4"'));
+    second.write("stacks/releases/prod/payments.ts", second.read("stacks/releases/prod/payments.ts").replace('prod: "1.6.3"', 'prod: "1.6.4"'));
     // WHEN both synthesize, one after the other
     await synth({ root: first.root });
     await synth({ root: second.root });

@@ -11,6 +11,7 @@ import { diff, synth, type DiffResult } from "sluice";
 import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
 import { formatDiffText } from "../src/diff/format-text.js";
 import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { removeApp } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 /** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
@@ -38,7 +39,7 @@ const sluice = (p: Project, ...args: string[]) => spawnSync(process.execPath, [C
 describe("sluice diff", () => {
   it("shows exactly the changed objects of a release bump, with the release on its cluster", async () => {
     const p = await fresh();
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
     // The prod wave: prod-ap-1 (Flux) and prod-us-1 (Argo CD) get the same change.
     expect(changesOf(result)).toEqual(["changed prod-ap-1 Deployment payments", "changed prod-us-1 Deployment payments"]);
@@ -47,8 +48,9 @@ describe("sluice diff", () => {
       'spec.template.metadata.labels["app.kubernetes.io/version"]',
       "spec.template.spec.containers[payments].image",
     ]);
+    // TODO(lead): fails — settingOrigin("release") (src/policy/field-origin.ts) points a gated wave's release at the app's `release:` key, not at its release file.
     // The stack line that caused it: the release of the cluster's wave.
-    expect(change!.origin).toMatchObject({ file: "stacks/payments.ts", line: lineOf(p.read("stacks/payments.ts"), 'prod: "1.6.4"') });
+    expect(change!.origin).toMatchObject({ file: "stacks/releases/prod/payments.ts", line: lineOf(p.read("stacks/releases/prod/payments.ts"), 'prod: "1.6.4"') });
     expect(result.attention).toEqual(
       ["prod-ap-1", "prod-us-1"].map((cluster) => ({ kind: "release", cluster, production: true, message: `payments 1.6.3 → 1.6.4 on ${cluster}` })),
     );
@@ -57,7 +59,7 @@ describe("sluice diff", () => {
     expect(formatDiffMarkdown(result)).toContain("- **production** release: payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
     // Nothing was written, and git's index and worktree are as they were.
     expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
-    expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/payments.ts"]);
+    expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/releases/prod/payments.ts"]);
   });
 
   it("flags what an environment declares as production, whatever its name", async () => {
@@ -92,7 +94,7 @@ describe("sluice diff", () => {
 
   it("flags the production deletions of a deleted app, with counts", async () => {
     const p = await fresh();
-    p.remove("stacks/search.ts");
+    removeApp(p, "search");
     const result = await diff({ root: p.root, skipTypecheck: true });
     const prodUs = result.clusters.find((c) => c.name === "prod-us-1")!;
     expect(prodUs.production).toBe(true);
@@ -159,7 +161,7 @@ describe("the sluice diff command", () => {
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toMatch(/^No changes: the stacks compile to what HEAD \([0-9a-f]{7}\) holds\.\n$/);
     expect(sluice(p, "--skip-typecheck", "--exit-code").status).toBe(0);
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const changed = sluice(p, "--skip-typecheck", "--exit-code");
     expect(changed.status).toBe(1);
     expect(changed.stdout).toContain("payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1");
@@ -186,11 +188,12 @@ describe("the sluice diff command", () => {
 
   it("prints JSON for machines", async () => {
     const p = await fresh();
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const run = sluice(p, "--skip-typecheck", "--format", "json");
     const json = JSON.parse(run.stdout);
     expect(json.same).toBe(false);
-    expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/payments.ts" } });
+    // TODO(lead): fails — settingOrigin("release") (src/policy/field-origin.ts) points a gated wave's release at the app's `release:` key, not at its release file.
+    expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/releases/prod/payments.ts" } });
     expect(json.clusters[0].objects[0].before).toBeUndefined();
   });
 });
@@ -198,9 +201,10 @@ describe("the sluice diff command", () => {
 describe("the markdown comment", () => {
   it("matches the golden file for the example after a one-app release bump", async () => {
     const p = await fresh();
-    edit(p, "stacks/payments.ts", '"prod-canary": "1.6.3"', '"prod-canary": "1.6.4"');
+    edit(p, "stacks/releases/prod-canary/payments.ts", '"prod-canary": "1.6.3"', '"prod-canary": "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
     const markdown = formatDiffMarkdown({ ...result, base: { ...result.base, commit: "0".repeat(40) } });
+    // TODO(lead): the golden still names stacks/payments.ts:8:46; once the release origin names the release file, regenerate it with UPDATE_GOLDEN=1 (and the README's copy).
     const golden = path.join(REPO, "test/golden/diff-release-bump.md");
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, markdown);
     expect(markdown).toBe(fs.readFileSync(golden, "utf8"));

@@ -51,8 +51,12 @@ export function makeProject(files: Record<string, string> = {}): Project {
   return project;
 }
 
-/** A new project holding copies of `dirs` of another (those that exist), symlinks copied as links. */
-export function copyProject(from: Project, dirs: readonly string[] = ["stacks", "out"]): Project {
+/**
+ * A new project holding copies of `dirs` of another (those that exist),
+ * symlinks copied as links. By default what synth reads and writes: the
+ * stacks, out/ and the CODEOWNERS file at the project root.
+ */
+export function copyProject(from: Project, dirs: readonly string[] = ["stacks", "out", "CODEOWNERS"]): Project {
   const to = makeProject();
   for (const dir of dirs) {
     const source = path.join(from.root, dir);
@@ -61,14 +65,12 @@ export function copyProject(from: Project, dirs: readonly string[] = ["stacks", 
   return to;
 }
 
-/** The example stacks of this repository, as files for makeProject. */
+/** The example stacks of this repository (with the release files below stacks/releases/), as files for makeProject. */
 export function exampleStacks(): Record<string, string> {
-  const dir = path.join(REPO, "stacks");
   return Object.fromEntries(
-    fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith(".ts"))
-      .map((f) => [`stacks/${f}`, fs.readFileSync(path.join(dir, f), "utf8")]),
+    Object.entries(readTree(path.join(REPO, "stacks")))
+      .filter(([file]) => file.endsWith(".ts"))
+      .map(([file, content]) => [`stacks/${file}`, content]),
   );
 }
 

@@ -47,3 +47,9 @@ export function releaseInFile(project: Project, app: string, wave: string): stri
   const match = /:\s*"([^"]+)"\s*\}\s*\)/.exec(project.read(file));
   return match?.[1];
 }
+
+/** Deletes an app as a person would: its stack stacks/<app>.ts and its release files. */
+export function removeApp(project: Project, app: string): void {
+  project.remove(`stacks/${app}.ts`);
+  for (const wave of GATED_WAVES) project.remove(`stacks/releases/${wave}/${app}.ts`);
+}
