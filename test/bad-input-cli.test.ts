@@ -8,6 +8,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 
@@ -52,6 +53,7 @@ describe("sluice synth on a bad stack", () => {
     // GIVEN two mistakes in two stacks, both found by validation
     const payments = edit(p, "stacks/payments.ts", "replicas: 4,", "replicas: -1,");
     const search = edit(p, "stacks/search.ts", 'app("search"', 'app("Search"');
+    renameInReleaseFiles(p, "search", "Search");
 
     const run = sluice(p.root, "synth", "--format", "json");
 
@@ -74,7 +76,7 @@ describe("sluice synth on a good project", () => {
     const p = synthesizedProject();
 
     // WHEN a release changes: --check reports the stale files and writes nothing
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const before = p.tree();
     const stale = sluice(p.root, "synth", "--check");
     expect(stale.status, stale.all).toBe(1);

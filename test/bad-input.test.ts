@@ -11,6 +11,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { plan, synth, type Diagnostic, type SynthOptions } from "sluice";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, expectAt, lineOf, only, rejection, show, withCode } from "./helpers/stack-edit.js";
 
 let base: Project;
@@ -166,6 +167,8 @@ describe("names that cannot become directories and object names", () => {
       { file: "stacks/payments.ts", from: 'app("payments"', name: "Payments", problem: /DNS-1123/ },
       { file: "stacks/catalog-api.ts", from: 'app("catalog-api"', name: long, problem: /64 characters.*63/ },
     ].map((c) => ({ ...c, line: lineOf(edit(given.p, c.file, c.from, `app(${JSON.stringify(c.name)}`), "platform.app(") }));
+    // The apps' release files follow the rename, so that the names are the only mistakes.
+    for (const c of cases) renameInReleaseFiles(given.p, c.file.slice("stacks/".length, -".ts".length), c.name);
 
     const diagnostics = await synthFails(given);
 
@@ -269,7 +272,7 @@ describe("a hand-written file in out/", () => {
     p.write(notes, "Ask #platform before changing payments.\n");
     const given = { p, before: snapshot(p) };
     // GIVEN a release change, so that a successful synth would rewrite files
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const planned = await plan({ root: p.root, skipTypecheck: true });
     const deployment = planned.plan.files.find((f) => f.path === "apps/payments/prod-us-1/manifest.yaml");
     expect(deployment?.content).toContain("1.6.4");

@@ -45,8 +45,8 @@ const misspellings: Misspelling[] = [
     // The release is spread over lines so that the line tells the waves apart.
     what: "a wave in an app's release",
     file: "stacks/payments.ts",
-    from: 'release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" },',
-    to: 'release: {\n    dev: "1.7.0",\n    stagin: "1.6.3",\n    "prod-canary": "1.6.3",\n    prod: "1.6.3",\n  },',
+    from: 'release: { dev: "1.7.0", staging: "1.6.3" },',
+    to: 'release: {\n    dev: "1.7.0",\n    stagin: "1.6.3",\n  },',
     marker: "stagin:",
   },
   {

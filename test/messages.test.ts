@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, formatDiagnostic, synth, type Diagnostic } from "sluice";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, only, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
@@ -161,7 +162,7 @@ describe("one mistake, one message, however many clusters it is on", () => {
 
   it("a dependency that runs on none of four of the app's clusters is one error naming the four", () => {
     const p = copyProject(base);
-    edit(p, "stacks/payments.ts", 'release: { dev: "1.7.0", staging: "1.6.3", "prod-canary": "1.6.3", prod: "1.6.3" }', 'release: { dev: "1.7.0" }');
+    setReleases(p, "payments", { dev: "1.7.0" });
     const before = p.tree();
     const { status, stderr } = cli(p);
     expect(status).toBe(2);

@@ -53,3 +53,15 @@ export function removeApp(project: Project, app: string): void {
   project.remove(`stacks/${app}.ts`);
   for (const wave of GATED_WAVES) project.remove(`stacks/releases/${wave}/${app}.ts`);
 }
+
+/** Renames an app in its release files, as a person renaming the app in its stack would: `platform.release("<app>"` becomes `platform.release("<name>"`. */
+export function renameInReleaseFiles(project: Project, app: string, name: string): void {
+  for (const wave of GATED_WAVES) {
+    const file = `stacks/releases/${wave}/${app}.ts`;
+    if (!project.exists(file)) continue;
+    const text = project.read(file);
+    const from = `platform.release(${JSON.stringify(app)}`;
+    if (!text.includes(from)) throw new Error(`no ${from} in ${file}`);
+    project.write(file, text.replace(from, () => `platform.release(${JSON.stringify(name)}`));
+  }
+}
