@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, expectAt, failsAt, findingOf, lineOf, policyFailure, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
@@ -53,6 +54,7 @@ describe("security boundaries", () => {
   it("an app named root would collide with each cluster's root Application", async () => {
     const p = copy();
     edit(p, "stacks/search.ts", 'platform.app("search"', 'platform.app("root"');
+    renameInReleaseFiles(p, "search", "root");
     await failsAt(p, "validate/reserved-app-name", "stacks/search.ts", 'platform.app("root"');
   });
 
@@ -72,9 +74,12 @@ describe("security boundaries", () => {
 
   it("CODEOWNERS gives a gated wave's manifests to its approvers alone: a team cannot approve its own production change", () => {
     const rules = base.read("out/CODEOWNERS").split("\n");
+    // One rule per gated cluster, for every app, after the teams' rules: in CODEOWNERS the last match wins.
     expect(rules).toContain("/apps/payments/ @acme/payments");
-    expect(rules).toContain("/apps/payments/prod-eu-1/ @acme/release");
-    expect(rules).toContain("/apps/payments/prod-us-1/ @acme/release");
+    expect(rules).toContain("/apps/*/prod-eu-1/ @acme/release");
+    expect(rules).toContain("/apps/*/prod-us-1/ @acme/release");
+    expect(rules.indexOf("/apps/*/prod-eu-1/ @acme/release")).toBeGreaterThan(rules.indexOf("/apps/payments/ @acme/payments"));
+    expect(rules.indexOf("/apps/*/prod-us-1/ @acme/release")).toBeGreaterThan(rules.indexOf("/apps/payments/ @acme/payments"));
     // staging has a soak but no approvers: the team's.
     expect(rules.filter((r) => r.startsWith("/apps/payments/staging-1/"))).toEqual([]);
   });

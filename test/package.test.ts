@@ -79,7 +79,8 @@ import { platform } from "./platform.js";
 export default platform.app("hello", {
   team: "web",
   image: "registry.example.com/hello",
-  release: { dev: "1.0.0", prod: "1.0.0" },
+  // prod's release stays in stacks/releases/prod/hello.ts, where init put it: prod's gate names approvers.
+  release: { dev: "1.0.0" },
   ports: { http: 8080 },
   probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz" } },
   objects: [
@@ -89,13 +90,14 @@ export default platform.app("hello", {
 });
 `,
     );
+    expect(fs.readFileSync(path.join(project, "stacks/releases/prod/hello.ts"), "utf8")).toContain('platform.release("hello", { prod: "1.0.0" })');
     ok(run(project, "npx", "sluice", "synth"));
     expect(fs.readFileSync(path.join(project, "out/apps/hello/dev-1/manifest.yaml"), "utf8")).toContain("name: hello-egress");
     // …and a type error in such an object is reported at its line.
     fs.writeFileSync(path.join(project, "stacks/hello.ts"), fs.readFileSync(path.join(project, "stacks/hello.ts"), "utf8").replace('spec: { podSelector: {}, policyTypes', 'spec: { podSelector: "all", policyTypes'));
     const failed = run(project, "npx", "sluice", "synth");
     expect(failed.status).toBe(2);
-    expect(failed.stderr).toMatch(/stacks\/hello\.ts:12:\d+: error/);
+    expect(failed.stderr).toMatch(/stacks\/hello\.ts:13:\d+: error/);
     expect(failed.stderr).toContain("do not compile");
   });
 });

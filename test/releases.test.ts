@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { GATED_WAVES, releaseFileText } from "./helpers/releases.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
@@ -16,11 +17,24 @@ beforeAll(async () => {
 
 const DIGEST = `sha256:${"4f1c9a7e".repeat(8)}`;
 
-/** catalog-api, served from registry.k8s.io/echoserver with these releases. */
-function echoserver(p: Project, release: string): string {
+/**
+ * catalog-api, served from registry.k8s.io/echoserver with this release in
+ * every wave: dev's and staging's in its stack, one a line; the gated waves'
+ * in their release files.
+ */
+function echoserver(p: Project, release: string): void {
   edit(p, "stacks/catalog-api.ts", 'image: "registry.example.com/storefront/catalog-api"', 'image: "registry.k8s.io/echoserver"');
   edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/", "registry.k8s.io/"],');
-  return edit(p, "stacks/catalog-api.ts", 'release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" },', `release: {\n    dev: "${release}",\n    staging: "${release}",\n    "prod-canary": "${release}",\n    prod: "${release}",\n  },`);
+  edit(p, "stacks/catalog-api.ts", 'release: { dev: "2.4.1", staging: "2.4.1" },', `release: {\n    dev: "${release}",\n    staging: "${release}",\n  },`);
+  for (const wave of GATED_WAVES) p.write(`stacks/releases/${wave}/catalog-api.ts`, releaseFileText("catalog-api", wave, release));
+}
+
+/** Where a wave's release of catalog-api is written: its file and line. */
+function written(p: Project, wave: string, release: string): { file: string; line: number } {
+  const gated = (GATED_WAVES as readonly string[]).includes(wave);
+  const file = gated ? `stacks/releases/${wave}/catalog-api.ts` : "stacks/catalog-api.ts";
+  const key = wave === "prod-canary" ? '"prod-canary"' : wave;
+  return { file, line: lineOf(p.read(file), `${gated ? "" : "    "}${key}: "${release}"`) };
 }
 
 describe("releases", () => {
@@ -35,10 +49,10 @@ describe("releases", () => {
 
   it("plain 1.10 is refused in production, naming the rule that would allow it and how", async () => {
     const p = copyProject(base);
-    const text = echoserver(p, "1.10");
+    echoserver(p, "1.10");
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect(found.map((d) => [d.code, d.origin?.line])).toEqual(
-      ["dev", "staging", "prod-canary", "prod"].map((wave) => ["validate/moving-tag", lineOf(text, wave === "prod-canary" ? '"prod-canary": "1.10"' : `    ${wave}: "1.10"`)]),
+    expect(found.map((d) => ({ code: d.code, file: d.origin?.file, line: d.origin?.line }))).toEqual(
+      ["dev", "staging", "prod-canary", "prod"].map((wave) => ({ code: "validate/moving-tag", ...written(p, wave, "1.10") })),
     );
     expect(found[3]!.message).toBe('release "1.10" is a plain tag, which can move, and no platform rule (releases.allowTags) allows plain tags for registry.k8s.io/echoserver in prod');
     expect(found[3]!.hint).toBe(
@@ -49,12 +63,13 @@ describe("releases", () => {
   it("plain 1.10 is allowed where the platform allows it (dev), and still refused in prod", async () => {
     const p = copyProject(base);
     edit(p, "stacks/platform.ts", "  policy: {\n", '  releases: { allowTags: [{ registry: "registry.k8s.io/", environments: ["dev"], reason: "upstream test images are tagged 1.10, not semver" }] },\n  policy: {\n');
-    const text = echoserver(p, "1.10");
+    echoserver(p, "1.10");
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect(found.map((d) => d.origin?.line)).toEqual([lineOf(text, '    staging: "1.10"'), lineOf(text, '"prod-canary": "1.10"'), lineOf(text, '    prod: "1.10"')]);
+    expect(found.map((d) => ({ file: d.origin?.file, line: d.origin?.line }))).toEqual(["staging", "prod-canary", "prod"].map((wave) => written(p, wave, "1.10")));
     expect(found[2]!.message).toContain("(releases.allowTags[0] allows plain tags from registry.k8s.io/ in dev only)");
     // Only dev runs the plain tag.
-    edit(p, "stacks/catalog-api.ts", '    staging: "1.10",\n    "prod-canary": "1.10",\n    prod: "1.10",\n', `    staging: "1.10@${DIGEST}",\n    "prod-canary": "1.10@${DIGEST}",\n    prod: "1.10@${DIGEST}",\n`);
+    edit(p, "stacks/catalog-api.ts", '    staging: "1.10",\n', `    staging: "1.10@${DIGEST}",\n`);
+    for (const wave of GATED_WAVES) p.write(`stacks/releases/${wave}/catalog-api.ts`, releaseFileText("catalog-api", wave, `1.10@${DIGEST}`));
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/catalog-api/dev-1/manifest.yaml")).toMatch(/image: "?registry\.k8s\.io\/echoserver:1\.10"?\n/);
   });
