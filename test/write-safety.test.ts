@@ -6,6 +6,7 @@ import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
+import { removeApp } from "./helpers/releases.js";
 
 /** mtime of every file below out/, to prove which files a synth touched. */
 function mtimes(project: Project): Record<string, number> {
@@ -13,9 +14,10 @@ function mtimes(project: Project): Record<string, number> {
   return Object.fromEntries(Object.keys(readTree(out)).map((f) => [f, fs.statSync(path.join(out, f)).mtimeMs]));
 }
 
+/** A copy of a synthesized project: its stacks, out/ and the CODEOWNERS synth keeps at its root. */
 function copyProject(from: Project): Project {
   const to = makeProject();
-  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
+  for (const dir of ["stacks", "out", "CODEOWNERS"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
   return to;
 }
 
@@ -62,7 +64,7 @@ describe("writing out/", () => {
   it("deletes the files of a removed app, and its empty directories, and nothing else", async () => {
     const project = copyProject(base);
     const before = project.tree();
-    project.remove("stacks/search.ts");
+    removeApp(project, "search");
     const result = await synth({ root: project.root });
     const gone = Object.keys(before).filter((f) => !(f in project.tree()));
     expect(result.write!.deleted.length).toBeGreaterThan(0);
@@ -116,11 +118,11 @@ describe("writing out/", () => {
     await synth({ root: project.root });
     expect((await git.status()).isClean()).toBe(true);
 
-    project.write("stacks/catalog-api.ts", project.read("stacks/catalog-api.ts").replace('prod: "2.4.1"', 'prod: "2.4.2"'));
+    project.write("stacks/releases/prod/catalog-api.ts", project.read("stacks/releases/prod/catalog-api.ts").replace('prod: "2.4.1"', 'prod: "2.4.2"'));
     await synth({ root: project.root });
     const status = await git.status();
     expect(status.modified.sort()).toEqual(
-      ["out/apps/catalog-api/prod-ap-1/manifest.yaml", "out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/catalog-api.ts"],
+      ["out/apps/catalog-api/prod-ap-1/manifest.yaml", "out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/releases/prod/catalog-api.ts"],
     );
     expect(status.not_added).toEqual([]);
     expect(status.deleted).toEqual([]);
