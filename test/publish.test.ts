@@ -111,7 +111,7 @@ describe("sluice publish", () => {
     // Two merges in a row on the source's main: payments, then search on top of it. Their two
     // publish jobs run at once, from two checkouts of the one repository.
     const git = simpleGit(a.root);
-    edit(a, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(a, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     await git.add(".").commit("payments 1.6.4 to prod");
     const b = await checkout(a, "HEAD");
     edit(a, "stacks/search.ts", 'release: { dev: "0.9.2"', 'release: { dev: "0.9.3"');
@@ -165,7 +165,7 @@ describe("sluice publish", () => {
     const git = simpleGit(p.root);
     const first = await head(p.root);
     await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     await git.add(".").commit("payments 1.6.4 to prod");
     const second = await head(p.root);
     await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
@@ -199,17 +199,17 @@ describe("sluice publish", () => {
   it("refuses uncommitted changes, naming them: the output would go out under HEAD's name", async () => {
     const bare = await remote();
     const p = await stacks();
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "9.9.9"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "9.9.9"');
     p.write("stacks/notes.md", "draft\n");
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/notes\.md, stacks\/payments\.ts\)/);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/notes\.md, stacks\/releases\/prod\/payments\.ts\)/);
     const run = cli(p.root, "--env-repo", bare, "--push");
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("stacks/payments.ts");
+    expect(run.stderr).toContain("stacks/releases/prod/payments.ts");
     expect(run.stderr).toContain("sluice publishes only what a commit holds");
     // Staged is not committed either.
     p.remove("stacks/notes.md");
     await simpleGit(p.root).add(".");
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/payments\.ts\)/);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/releases\/prod\/payments\.ts\)/);
     expect(await filesAt(bare)).toEqual(["RUNBOOK.md"]);
   });
 
@@ -219,7 +219,7 @@ describe("sluice publish", () => {
     const git = simpleGit(p.root);
     await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true });
     const before = await head(bare, "main^{tree}");
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     p.remove("stacks/price-sync.ts");
     await git.add(".").commit("payments 1.6.4 to prod, price-sync retired");
     const changed = await head(p.root);
@@ -292,7 +292,7 @@ describe("sluice publish", () => {
     // The job run again finds its branch as it left it; a branch with other content is never overwritten.
     const again = await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch });
     expect(again).toMatchObject({ branch, into: "main", pushed: false, commit: await head(bare, branch) });
-    edit(p, "stacks/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
+    edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     await simpleGit(p.root).add(".").commit("payments 1.6.4 to prod");
     await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch })).rejects.toThrow(`branch ${branch} exists in the env repo with other content`);
     // Merged, its trailers count: a later publish from an older source is superseded.
