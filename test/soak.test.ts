@@ -9,11 +9,14 @@ import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, status, type Promotion, type Refusal } from "sluice";
 import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { setReleases } from "./helpers/releases.js";
 import { edit } from "./helpers/stack-edit.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 const FILE = "stacks/catalog-api.ts";
+/** prod's gate names approvers: catalog-api's prod release has a file of its own. */
+const PROD_FILE = "stacks/releases/prod/catalog-api.ts";
 
 /** A git client whose commits carry the given time (author and committer), as anyone may set it. */
 function at(p: Project, when: Date): SimpleGit {
@@ -25,7 +28,7 @@ function at(p: Project, when: Date): SimpleGit {
 async function mainAt(when: Date): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules/\nout/\n");
-  edit(p, FILE, 'release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" }', 'release: { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" }');
+  setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
   const git = at(p, when);
   await git.init(["--initial-branch=main"]);
   await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
@@ -174,15 +177,15 @@ describe("soak from merge time", () => {
     const p = await mainAt(T0);
     const git = at(p, hours(1));
     await git.raw(["switch", "-c", "sneak"]);
-    edit(p, FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
+    edit(p, PROD_FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
     await git.add(".").commit("prod 2.3.9 for a moment");
-    edit(p, FILE, 'prod: "2.3.9"', 'prod: "2.3.0"');
+    edit(p, PROD_FILE, 'prod: "2.3.9"', 'prod: "2.3.0"');
     await git.add(".").commit("and back");
     await releaseInDev(p, "2.3.2", hours(1)); // what the pull request shows: a dev release
     await git.raw(["switch", "main"]);
     await at(p, hours(2)).raw(["merge", "--no-ff", "-m", "Merge sneak: catalog-api 2.3.2 in dev", "sneak"]);
     // Prod never ran 2.3.9 on main: taking it there is a promotion that skips waves, not a rollback.
-    edit(p, FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
+    edit(p, PROD_FILE, 'prod: "2.3.0"', 'prod: "2.3.9"');
     const result = await gates({ root: p.root, base: "HEAD", now: hours(100) });
     expect(result.findings.map((f) => f.message)).toEqual(["catalog-api 2.3.9 enters prod, but prod-canary does not run it"]);
   });
