@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/pipeline/release-source.js";
 import { CLI, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
@@ -26,7 +27,7 @@ function at(p: Project, when: Date): SimpleGit {
 async function catalogMidRollout(): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules/\n");
-  edit(p, "stacks/catalog-api.ts", 'release: { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" }', 'release: { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" }');
+  setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
   await synth({ root: p.root, skipTypecheck: true });
   const git = at(p, T0);
   await git.init(["--initial-branch=main"]);
@@ -223,7 +224,9 @@ describe("sluice promote --all-ready", () => {
     expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
     expect((await git.status()).isClean()).toBe(true);
     const files = (branch: string) => git.raw(["show", "--name-only", "--format=", branch]).then((out) => out.trim().split("\n").sort());
-    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-ap-1/manifest.yaml", "out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/checkout-web.ts"]);
+    // prod's gate names approvers: the promotion edits checkout-web's prod release file, not its stack.
+    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-ap-1/manifest.yaml", "out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/releases/prod/checkout-web.ts"]);
+    expect(await git.raw(["show", "promote/checkout-web/prod/3.2.0:stacks/releases/prod/checkout-web.ts"])).toContain('platform.release("checkout-web", { prod: "3.2.0" })');
   });
 });
 
@@ -296,11 +299,13 @@ describe("release literals in the source", () => {
 describe("sluice gates (in CI)", () => {
   it("refuses a change that advances an app by two waves, naming the line", async () => {
     const p = await catalogMidRollout();
-    edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0", "prod-canary": "2.3.0"', 'staging: "2.3.1", "prod-canary": "2.3.1"');
+    edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', 'staging: "2.3.1"');
+    edit(p, "stacks/releases/prod-canary/catalog-api.ts", '"prod-canary": "2.3.0"', '"prod-canary": "2.3.1"');
     const result = await gates({ root: p.root, base: "HEAD", now: hours(100) });
     expect(result.changes.map((c) => `${c.wave} ${c.from} → ${c.to} ${c.allowed ? "ok" : "closed"}`)).toEqual(["staging 2.3.0 → 2.3.1 ok", "prod-canary 2.3.0 → 2.3.1 closed"]);
     expect(result.findings).toEqual([
-      expect.objectContaining({ code: "gates/closed", message: "catalog-api 2.3.1 enters staging and prod-canary in one change", origin: expect.objectContaining({ file: "stacks/catalog-api.ts", line: lineOf(p.read("stacks/catalog-api.ts"), "release:") }) }),
+      // At the release that must wait: prod-canary's, in its release file.
+      expect.objectContaining({ code: "gates/closed", message: "catalog-api 2.3.1 enters staging and prod-canary in one change", origin: expect.objectContaining({ file: "stacks/releases/prod-canary/catalog-api.ts", line: lineOf(p.read("stacks/releases/prod-canary/catalog-api.ts"), '"prod-canary": "2.3.1"') }) }),
     ]);
     const run = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD"], { cwd: p.root, encoding: "utf8" });
     expect(run.status).toBe(1);
@@ -327,9 +332,9 @@ describe("sluice gates (in CI)", () => {
 
   it("refuses a skipped wave and allows going back to an earlier release", async () => {
     const p = await catalogMidRollout();
-    edit(p, "stacks/catalog-api.ts", 'prod: "2.3.0"', 'prod: "2.3.1"');
+    edit(p, "stacks/releases/prod/catalog-api.ts", 'prod: "2.3.0"', 'prod: "2.3.1"');
     expect((await gates({ root: p.root, base: "HEAD", now: hours(100) })).findings.map((f) => f.message)).toEqual(["catalog-api 2.3.1 enters prod, but prod-canary does not run it"]);
-    edit(p, "stacks/catalog-api.ts", 'prod: "2.3.1"', 'prod: "2.3.0"');
+    edit(p, "stacks/releases/prod/catalog-api.ts", 'prod: "2.3.1"', 'prod: "2.3.0"');
     // dev goes back to a release it ran before: a rollback.
     edit(p, "stacks/catalog-api.ts", 'dev: "2.3.1"', 'dev: "2.3.0"');
     const git = at(p, hours(1));
