@@ -5,14 +5,14 @@ import { formatDiagnostic, isSluiceError, synth } from "sluice";
 import { makeProject, REPO } from "./helpers/project.js";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-/** The README's stack examples: ```ts blocks whose first line names the stack file. */
+/** The README's stack examples: ```ts blocks whose first line names the stack file (a release file below stacks/releases/ too). */
 const examples = Object.fromEntries(
-  [...README.matchAll(/```ts\n\/\/ (stacks\/[\w-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]),
+  [...README.matchAll(/```ts\n\/\/ (stacks\/[\w/-]+\.ts)\n([\s\S]*?)```/g)].map((m) => [m[1]!, `// ${m[1]}\n${m[2]}`]),
 );
 
 describe("the README", () => {
   it("shows stacks that compile as written", async () => {
-    expect(Object.keys(examples).sort()).toEqual(["stacks/payments.ts", "stacks/platform.ts"]);
+    expect(Object.keys(examples).sort()).toEqual(["stacks/payments.ts", "stacks/platform.ts", "stacks/releases/prod/payments.ts"]);
     const project = makeProject(examples);
     const result = await synth({ root: project.root });
     expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1", "payments@prod-us-1"]);
