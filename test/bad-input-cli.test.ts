@@ -30,7 +30,7 @@ beforeAll(async () => {
 /** GIVEN a project with the example stacks whose out/ was synthesized once. */
 function synthesizedProject(): Project {
   const p = makeProject();
-  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(base.root, dir), path.join(p.root, dir), { recursive: true });
+  for (const dir of ["stacks", "out", "CODEOWNERS"]) fs.cpSync(path.join(base.root, dir), path.join(p.root, dir), { recursive: true });
   return p;
 }
 

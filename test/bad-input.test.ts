@@ -30,6 +30,8 @@ interface Given {
 interface OutSnapshot {
   readonly files: Record<string, string>;
   readonly dirs: string[];
+  /** The CODEOWNERS synth keeps at the project root, beside out/. */
+  readonly codeowners: string;
 }
 
 function snapshot(p: Project): OutSnapshot {
@@ -39,13 +41,13 @@ function snapshot(p: Project): OutSnapshot {
     .filter((entry) => entry.isDirectory())
     .map((entry) => path.relative(out, path.join(entry.parentPath, entry.name)))
     .sort();
-  return { files: p.tree(), dirs };
+  return { files: p.tree(), dirs, codeowners: p.read("CODEOWNERS") };
 }
 
 /** GIVEN a project with the example stacks, synthesized once (a copy of the shared base). */
 function synthesizedProject(): Given {
   const p = makeProject();
-  for (const dir of ["stacks", "out"]) {
+  for (const dir of ["stacks", "out", "CODEOWNERS"]) {
     fs.cpSync(path.join(base.root, dir), path.join(p.root, dir), { recursive: true });
   }
   const before = snapshot(p);
@@ -57,7 +59,7 @@ function synthesizedProject(): Given {
 /** WHEN synth runs; THEN it rejects with a SluiceError and out/ is exactly as it was. */
 async function synthFails({ p, before }: Given, options: Omit<SynthOptions, "root"> = {}): Promise<readonly Diagnostic[]> {
   const diagnostics = await rejection(synth({ root: p.root, ...options }));
-  expect(snapshot(p), "out/ was modified by a failed synth").toEqual(before);
+  expect(snapshot(p), "out/ or CODEOWNERS was modified by a failed synth").toEqual(before);
   return diagnostics;
 }
 
