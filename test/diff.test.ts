@@ -48,7 +48,6 @@ describe("sluice diff", () => {
       'spec.template.metadata.labels["app.kubernetes.io/version"]',
       "spec.template.spec.containers[payments].image",
     ]);
-    // TODO(lead): fails — settingOrigin("release") (src/policy/field-origin.ts) points a gated wave's release at the app's `release:` key, not at its release file.
     // The stack line that caused it: the release of the cluster's wave.
     expect(change!.origin).toMatchObject({ file: "stacks/releases/prod/payments.ts", line: lineOf(p.read("stacks/releases/prod/payments.ts"), 'prod: "1.6.4"') });
     expect(result.attention).toEqual(
@@ -192,7 +191,6 @@ describe("the sluice diff command", () => {
     const run = sluice(p, "--skip-typecheck", "--format", "json");
     const json = JSON.parse(run.stdout);
     expect(json.same).toBe(false);
-    // TODO(lead): fails — settingOrigin("release") (src/policy/field-origin.ts) points a gated wave's release at the app's `release:` key, not at its release file.
     expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/releases/prod/payments.ts" } });
     expect(json.clusters[0].objects[0].before).toBeUndefined();
   });
@@ -204,7 +202,6 @@ describe("the markdown comment", () => {
     edit(p, "stacks/releases/prod-canary/payments.ts", '"prod-canary": "1.6.3"', '"prod-canary": "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
     const markdown = formatDiffMarkdown({ ...result, base: { ...result.base, commit: "0".repeat(40) } });
-    // TODO(lead): the golden still names stacks/payments.ts:8:46; once the release origin names the release file, regenerate it with UPDATE_GOLDEN=1 (and the README's copy).
     const golden = path.join(REPO, "test/golden/diff-release-bump.md");
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, markdown);
     expect(markdown).toBe(fs.readFileSync(golden, "utf8"));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Settings } from "../model/settings-schema.js";
-import type { AppModel, ClusterModel, EnvironmentModel, Model, PlatformModel, WaveModel } from "../model/model.js";
+import { releaseOriginOf, type AppModel, type ClusterModel, type EnvironmentModel, type Model, type PlatformModel, type WaveModel } from "../model/model.js";
 import type { Blueprint } from "../model/rendered.js";
 import { engineFingerprint } from "./engine.js";
 import { own } from "../model/own.js";
@@ -63,7 +63,9 @@ export function instanceKeys(
     // Where it stands in the cluster's sync order, and what it waits for (with their teams, whose namespaces Flux names).
     const node = { kind: "app" as const, name: app.name };
     const order = JSON.stringify([model.order.wave(cluster.name, node), model.order.dependencies(cluster.name, node).map((d) => [d.kind, d.name, d.kind === "app" ? teams.get(d.name) : ""])]);
-    return hash(base, clusterKeys.get(cluster.name)!, appKey, own(app.release, cluster.wave) ?? "", order);
+    // The release of its wave, and where it is written (what the rendered image points back at).
+    const release = JSON.stringify([own(app.release, cluster.wave) ?? "", releaseOriginOf(app, cluster.wave)]);
+    return hash(base, clusterKeys.get(cluster.name)!, appKey, release, order);
   };
 }
 
@@ -93,7 +95,7 @@ function wavePart({ origin: _origin, ...wave }: WaveModel): string {
 }
 
 /** The app without its releases: an instance's key takes only the release of its own wave. */
-function appPart({ origin, objects, release: _release, ...app }: AppModel): string {
+function appPart({ origin, objects, release: _release, releaseOrigins: _releaseOrigins, ...app }: AppModel): string {
   return JSON.stringify([origin.file, app, objects.map(({ object, origin: at }) => [object, at.path ?? []])]);
 }
 

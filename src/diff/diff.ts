@@ -1,9 +1,9 @@
 import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
-import type { Model } from "../model/model.js";
+import { releaseOriginOf, type AppModel, type Model } from "../model/model.js";
 import { LOCK_PATH } from "../model/plan.js";
-import { childOrigin, type Origin } from "../model/origin.js";
+import { childOrigin, formatOrigin, type Origin } from "../model/origin.js";
 import type { PlanEntry } from "../model/plan.js";
 import { pinpointAll } from "../pipeline/locate.js";
 import type { LazyPlan } from "../pipeline/plan-files.js";
@@ -96,7 +96,7 @@ export async function diffPlan(
 
   const origins = originIndex(now);
   const info = clusterInfo(model, before, after);
-  const changes = pinpointChanges(root, compareObjects(before, after, (object) => origins.get(object.id)), info);
+  const changes = pinpointChanges(root, compareObjects(before, after, (object) => origins.get(object.id)), info, model.apps);
   const notes = attention(changes, info);
   const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
     const objects = changes.filter((c) => c.cluster === cluster.name);
@@ -146,12 +146,16 @@ function originIndex(files: ReadonlyMap<string, PlanEntry>): Map<string, Origin>
  * comes from the app's release for the cluster's wave. Each stack file is
  * parsed once, however many changes point into it.
  */
-function pinpointChanges(root: string, changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>): ObjectChange[] {
+function pinpointChanges(root: string, changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>, apps: readonly AppModel[]): ObjectChange[] {
+  const declaredAt = new Map(apps.map((app) => [formatOrigin(app.origin), app]));
   const refined = changes.map((change) => {
     const wave = clusters.get(change.cluster)?.wave;
     const generated = change.origin && !change.origin.path?.length;
     const released = change.fields.some((field) => /containers\[[^\]]+\]\.image$/.test(field.path));
-    return generated && released && wave ? childOrigin(change.origin!, "release", wave) : change.origin;
+    if (!generated || !released || !wave) return change.origin;
+    // The release is written in the app's stack or in its release file for the wave.
+    const app = declaredAt.get(formatOrigin(change.origin!));
+    return app ? releaseOriginOf(app, wave) : childOrigin(change.origin!, "release", wave);
   });
   const pinned = pinpointAll(
     root,

@@ -195,17 +195,22 @@ export interface AppModel {
   /** Apps and components it waits for, by name, as written. */
   readonly dependsOn: readonly string[];
   /**
-   * Wave → the stack file that sets its release, for the waves whose release
-   * is kept in a release file (platform.release) rather than in the app's own
-   * stack (`origin.file`). See releaseFileOf().
+   * Wave → where a release file (platform.release) sets its release, for the
+   * waves whose release is not kept in the app's own stack. See
+   * releaseOriginOf() and releaseFileOf().
    */
-  readonly releaseFiles: Readonly<Record<string, string>>;
+  readonly releaseOrigins: Readonly<Record<string, Origin>>;
   readonly origin: Origin;
 }
 
+/** Where an app's release for a wave is written: in its release file, or in the app's own `release`. */
+export function releaseOriginOf(app: Pick<AppModel, "releaseOrigins" | "origin">, wave: string): Origin {
+  return Object.hasOwn(app.releaseOrigins, wave) ? app.releaseOrigins[wave]! : { ...app.origin, path: [...(app.origin.path ?? []), "release", wave] };
+}
+
 /** The stack file that holds an app's release for a wave: its release file, or the app's own stack. */
-export function releaseFileOf(app: Pick<AppModel, "releaseFiles" | "origin">, wave: string): string {
-  return Object.hasOwn(app.releaseFiles, wave) ? app.releaseFiles[wave]! : app.origin.file;
+export function releaseFileOf(app: Pick<AppModel, "releaseOrigins" | "origin">, wave: string): string {
+  return releaseOriginOf(app, wave).file;
 }
 
 export interface RawObject {

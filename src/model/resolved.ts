@@ -39,6 +39,8 @@ export interface ResolvedApp {
   /** The secrets the app uses on this cluster, sorted by name; what secret providers render. */
   readonly secrets: readonly ResolvedSecret[];
   readonly origin: Origin;
+  /** Where the release of the cluster's wave is written: the app's `release`, or its release file. */
+  readonly releaseOrigin: Origin;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import type { AppModel, ClusterModel, Model } from "../model/model.js";
+import { releaseOriginOf, type AppModel, type ClusterModel, type Model } from "../model/model.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../model/resolved.js";
 import type { ProbeSpec, Settings } from "../model/settings-schema.js";
@@ -189,6 +189,7 @@ function resolveOne(
       }),
       secrets: usedSecrets,
       origin: app.origin,
+      releaseOrigin: releaseOriginOf(app, wave.name),
     },
   };
 }

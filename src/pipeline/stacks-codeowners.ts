@@ -56,7 +56,7 @@ export function stacksCodeowners(root: string, model: Model, out: string): Stack
   }
   const ungatedFiles = new Map<string, Set<string>>();
   for (const app of model.apps) {
-    for (const [wave, file] of Object.entries(app.releaseFiles)) {
+    for (const [wave, { file }] of Object.entries(app.releaseOrigins)) {
       const model_ = platform.waves.find((w) => w.name === wave);
       if (model_ && !isApproved(model_)) ungatedFiles.set(file, (ungatedFiles.get(file) ?? new Set()).add(app.team));
     }

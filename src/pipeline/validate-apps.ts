@@ -246,7 +246,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       ),
       callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { ...caller, ...(caller.ports ? { ports: [...caller.ports] } : {}) })),
       dependsOn: [...(dependsOn ?? [])],
-      releaseFiles: Object.fromEntries(Object.entries(app.releaseOrigins ?? {}).map(([wave, origin]) => [wave, origin.file])),
+      releaseOrigins: app.releaseOrigins ?? {},
       origin: app.origin,
     },
     diagnostics,

@@ -31,7 +31,7 @@ export function fieldOrigin(app: ResolvedApp, source: ObjectSource, field: reado
  * that set something next to it, or the app itself.
  */
 export function settingOrigin(app: ResolvedApp, setting: string): Origin {
-  if (setting === "release") return childOrigin(app.origin, "release", app.wave.name);
+  if (setting === "release") return app.releaseOrigin;
   if (setting === "image") return childOrigin(app.origin, "image");
   const provenance = app.provenance;
   if (Object.hasOwn(provenance, setting)) return provenance[setting]!;

@@ -178,12 +178,12 @@ function releaseAt(revision: Revision, app: string, wave: string): string | unde
 }
 
 /** Where `app`'s release for `wave` is written now, then where it was before it moved to a release file. */
-export function placesOf(app: Pick<AppModel, "releaseFiles" | "origin">, wave: string): readonly string[] {
+export function placesOf(app: Pick<AppModel, "releaseOrigins" | "origin">, wave: string): readonly string[] {
   const file = releaseFileOf(app, wave);
   return file === app.origin.file ? [file] : [file, app.origin.file];
 }
 
 /** Every stack file that holds or held a release of these apps: what status and gates preload. */
-export function releasePlaces(apps: readonly Pick<AppModel, "releaseFiles" | "origin">[]): string[] {
-  return [...new Set(apps.flatMap((app) => [app.origin.file, ...Object.values(app.releaseFiles)]))];
+export function releasePlaces(apps: readonly Pick<AppModel, "releaseOrigins" | "origin">[]): string[] {
+  return [...new Set(apps.flatMap((app) => [app.origin.file, ...Object.values(app.releaseOrigins).map((origin) => origin.file)]))];
 }

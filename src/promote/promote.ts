@@ -3,7 +3,7 @@ import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { release as releaseSchema } from "../model/app-schema.js";
 import { imageReference } from "../model/release.js";
-import type { AppModel, Model, WaveModel } from "../model/model.js";
+import { releaseFileOf, type AppModel, type Model, type WaveModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
 import type { WriteResult } from "../pipeline/write.js";
@@ -187,8 +187,9 @@ interface Edit {
  */
 function planEdit(root: string, model: Model, app: AppModel, wave: WaveModel, version: string): Edit {
   const order = model.platform.waves.map((w) => w.name);
-  const inReleaseFile = Object.hasOwn(app.releaseFiles, wave.name) || (own(app.release, wave.name) === undefined && isApproved(wave));
-  const file = inReleaseFile ? (Object.hasOwn(app.releaseFiles, wave.name) ? app.releaseFiles[wave.name]! : releaseFile(model.stacks, wave.name, app.name)) : app.origin.file;
+  const written = Object.hasOwn(app.releaseOrigins, wave.name);
+  const inReleaseFile = written || (own(app.release, wave.name) === undefined && isApproved(wave));
+  const file = written ? releaseFileOf(app, wave.name) : inReleaseFile ? releaseFile(model.stacks, wave.name, app.name) : app.origin.file;
   const full = path.join(root, file);
   const where = (line: number, column: number) => ({ file, line, column });
   if (!fs.existsSync(full)) {

@@ -34,7 +34,7 @@ export async function splitReleases(options: Pick<PlanOptions, "root" | "stacks"
   for (const app of model.apps) {
     for (const wave of model.platform.waves) {
       const version = own(app.release, wave.name);
-      if (!isApproved(wave) || version === undefined || Object.hasOwn(app.releaseFiles, wave.name)) continue;
+      if (!isApproved(wave) || version === undefined || Object.hasOwn(app.releaseOrigins, wave.name)) continue;
       const file = releaseFile(model.stacks, wave.name, app.name);
       if (read(file) !== undefined || edited.has(file)) {
         throw new SluiceError(`${file} exists already; nothing was changed.`, [
