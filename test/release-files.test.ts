@@ -84,6 +84,21 @@ describe("synth holds a gated wave's releases to its release files", () => {
     expectAt(problem, "stacks/releases/prod/payments.ts", 4);
   });
 
+  it("reads a release file written by hand, over several lines with comments, and is not fooled by a literal in a comment", async () => {
+    const p = makeProject(exampleStacks());
+    p.write(
+      "stacks/releases/prod/payments.ts",
+      'import { platform } from "../../platform.js";\n\nexport default platform.release("payments", {\n  // approved in CHG-1234\n  prod: "1.6.3",\n});\n',
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    p.write("stacks/payments-version.ts", 'export const next = "1.7.0";\n');
+    p.write(
+      "stacks/releases/prod/payments.ts",
+      'import { platform } from "../../platform.js";\nimport { next } from "../../payments-version.js";\n\nexport default /* platform.release("payments", { prod: "1.7.0" }) */ platform.release("payments", { prod: next });\n',
+    );
+    expect(only(await rejection(synth({ root: p.root, skipTypecheck: true }))).code).toBe("validate/release-not-literal");
+  });
+
   it("names the app a release file misspells, and a wave set twice, at their lines", async () => {
     const p = makeProject(exampleStacks());
     p.write("stacks/releases/prod/payments.ts", releaseFileText("paymnets", "prod", "1.6.3"));

@@ -8,7 +8,7 @@ import type { Origin } from "../model/origin.js";
 import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
-import { findReleaseCall } from "./release-source.js";
+import { releaseCallLiterals } from "./release-source.js";
 import type { LoadCache, Reusable } from "../cache/load-cache.js";
 import { declaredNames, teachTypeErrors, type DeclaredNames } from "./teach-types.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
@@ -244,9 +244,9 @@ function literalWaves(root: string, origin: Origin, app: string, releases: unkno
   } catch {
     return [];
   }
-  const found = findReleaseCall(text, app, origin.line);
-  if (!found || !("source" in found)) return [];
-  return Object.entries(releases).flatMap(([wave, value]) => (found.source.literals.get(wave)?.value === value ? [wave] : []));
+  const literals = releaseCallLiterals(text, app, origin.line);
+  if (!literals) return [];
+  return Object.entries(releases).flatMap(([wave, value]) => (literals.get(wave) === value ? [wave] : []));
 }
 
 /**

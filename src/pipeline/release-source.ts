@@ -64,6 +64,43 @@ export function findReleaseCall(text: string, name: string, line?: number): Find
   return releaseObject(ts, parsed, call.arguments[1], `the releases of ${name} are not an object literal`);
 }
 
+/**
+ * The literals of the `….release("<name>", { … })` call at `line`, wave →
+ * value. Release files as sluice writes them (one call, string-literal keys
+ * and values, no comments inside the braces) are read with a pattern, which
+ * spares loading the TypeScript parser on every load of a fleet with
+ * hundreds of them; anything else is parsed.
+ */
+export function releaseCallLiterals(text: string, name: string, line: number): ReadonlyMap<string, string> | undefined {
+  const simple = simpleReleaseCall(text, name, line);
+  if (simple) return simple;
+  const found = findReleaseCall(text, name, line);
+  return found && "source" in found ? new Map([...found.source.literals].map(([wave, literal]) => [wave, literal.value])) : undefined;
+}
+
+const SIMPLE_CALL = /\.release\(\s*"([^"\\\n]*)"\s*,\s*\{([^{}]*)\}\s*\)/g;
+const SIMPLE_ENTRY = /^\s*(?:([A-Za-z_$][\w$]*)|"([^"\\\n]*)")\s*:\s*"([^"\\\n]*)"\s*$/;
+
+function simpleReleaseCall(text: string, name: string, line: number): ReadonlyMap<string, string> | undefined {
+  for (const match of text.matchAll(SIMPLE_CALL)) {
+    if (match[1] !== name) continue;
+    const before = text.slice(0, match.index);
+    if (before.split("\n").length !== line) continue;
+    // Only code on the way in: a comment or a string before it could hide the call's real shape.
+    if (/\/[/*]|`/.test(before.slice(before.lastIndexOf("\n") + 1))) return undefined;
+    const entries = match[2]!.split(",");
+    if (entries.length > 1 && entries[entries.length - 1]!.trim() === "") entries.pop();
+    const literals = new Map<string, string>();
+    for (const entry of entries) {
+      const parsed = SIMPLE_ENTRY.exec(entry);
+      if (!parsed) return undefined;
+      literals.set(parsed[1] ?? parsed[2]!, parsed[3]!);
+    }
+    return literals;
+  }
+  return undefined;
+}
+
 /** Every release literal of app `name` in a file, whether its app's declaration or a release call holds it. */
 export function releasesIn(text: string, name: string): ReadonlyMap<string, string> {
   const found = new Map<string, string>();
