@@ -134,7 +134,7 @@ describe("sluice diff", () => {
 
   it("compares with a separate clone of the env repo (--env-repo)", async () => {
     const p = await fresh();
-    const envRepo = path.join(p.root, "..", `${path.basename(p.root)}-env`);
+    const envRepo = path.join(makeProject().root, "env-repo");
     fs.cpSync(path.join(p.root, "out"), envRepo, { recursive: true });
     // The env repo also holds files that are not sluice's: they are not sluice's to delete, nor to list.
     fs.mkdirSync(path.join(envRepo, ".github"));

@@ -18,6 +18,12 @@ export interface Project {
   remove(file: string): void;
   /** Every file below `dir` (default out/), relative to it, with its content. */
   tree(dir?: string): Record<string, string>;
+  /**
+   * A directory beside the project, holding one file: no command may write,
+   * delete or create anything outside the project, and the tests check that
+   * this directory and the project's parent are as they were (see setup.ts).
+   */
+  readonly sentinel: string;
 }
 
 /**
@@ -26,8 +32,14 @@ export interface Project {
  * `npm install sluice`. Removed when the test file's process exits.
  */
 export function makeProject(files: Record<string, string> = {}): Project {
-  const root = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "sluice-test-"));
-  cleanupLater(root);
+  const container = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "sluice-test-"));
+  cleanupLater(container);
+  const root = path.join(container, "project");
+  const sentinel = path.join(container, "sentinel");
+  fs.mkdirSync(root);
+  fs.mkdirSync(sentinel);
+  fs.writeFileSync(path.join(sentinel, SENTINEL_FILE), SENTINEL_TEXT);
+  made.push(container);
   const modules = path.join(root, "node_modules");
   fs.mkdirSync(modules);
   fs.symlinkSync(REPO, path.join(modules, "sluice"), "dir");
@@ -46,6 +58,7 @@ export function makeProject(files: Record<string, string> = {}): Project {
     exists: (file) => fs.existsSync(path.join(root, file)),
     remove: (file) => fs.rmSync(path.join(root, file), { recursive: true, force: true }),
     tree: (dir = "out") => readTree(path.join(root, dir)),
+    sentinel,
   };
   for (const [file, content] of Object.entries(files)) project.write(file, content);
   return project;
@@ -99,4 +112,28 @@ function cleanupLater(root: string): void {
  */
 export function removeProjects(): void {
   for (const dir of roots.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const SENTINEL_FILE = "victim.txt";
+const SENTINEL_TEXT = "nothing may touch this file\n";
+/** The containers of the projects made since the last check. */
+const made: string[] = [];
+
+/**
+ * What was written outside the projects made since the last call: each
+ * project's parent must hold just the project and its sentinel, and the
+ * sentinel just its file, unchanged. Empty when nothing was.
+ */
+export function writesOutsideProjects(): string[] {
+  const problems: string[] = [];
+  for (const container of made.splice(0)) {
+    if (!fs.existsSync(container)) continue;
+    const entries = fs.readdirSync(container).sort();
+    if (entries.join(",") !== "project,sentinel") problems.push(`${container} holds ${entries.join(", ")}`);
+    const sentinel = path.join(container, "sentinel");
+    const inside = fs.existsSync(sentinel) ? fs.readdirSync(sentinel) : [];
+    if (inside.join(",") !== SENTINEL_FILE) problems.push(`${sentinel} holds ${inside.join(", ") || "nothing"}`);
+    else if (fs.lstatSync(path.join(sentinel, SENTINEL_FILE)).isSymbolicLink() || fs.readFileSync(path.join(sentinel, SENTINEL_FILE), "utf8") !== SENTINEL_TEXT) problems.push(`${sentinel}/${SENTINEL_FILE} changed`);
+  }
+  return problems;
 }
