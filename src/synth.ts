@@ -25,6 +25,7 @@ import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
 import type { InstanceRef } from "./pipeline/render.js";
 import type { TypecheckEngine } from "./pipeline/typecheck.js";
 import { validate } from "./pipeline/validate.js";
+import { resolve } from "./pipeline/resolve.js";
 import { stacksCodeowners, writeStacksCodeowners } from "./pipeline/stacks-codeowners.js";
 import { writePlan, type WriteResult } from "./pipeline/write.js";
 
@@ -67,7 +68,7 @@ export interface SynthOptions extends PlanOptions {
 
 export interface Planned {
   readonly model: Model;
-  /** The app instances resolved in this run: every instance for `plan()`; for `synth()` those not in the render cache. */
+  /** Every app instance's merged spec (what blueprints render from). */
   readonly resolved: readonly ResolvedApp[];
   /** Every app instance, in app then cluster order. */
   readonly instances: readonly InstanceRef[];
@@ -86,7 +87,13 @@ export interface Planned {
   };
 }
 
-export interface SynthResult extends Omit<Planned, "plan"> {
+export interface SynthResult extends Omit<Planned, "plan" | "resolved"> {
+  /**
+   * The app instances rendered in this run (those not in the render cache).
+   * Their merged specs are not kept: a fleet's would not fit in memory (see
+   * `plan()` for them).
+   */
+  readonly rendered: readonly InstanceRef[];
   /** The plan; with the render cache, files of unchanged instances carry no `content`. */
   readonly plan: Pick<LazyPlan, "files" | "lock">;
   /** Set when out/ was written. */
@@ -117,7 +124,8 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
   const { model, lazy, timings, reuse } = await run(options, {});
   return {
     model,
-    resolved: lazy.resolved,
+    // Resolved again here, for the callers that read the merged specs: synth keeps none of them.
+    resolved: resolve(realRoot(options.root), model),
     instances: lazy.instances,
     plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },
     findings: lazy.findings,
@@ -163,7 +171,8 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, timings, remember, reuse } = await run({ ...options, root }, { renderCache, loadCache });
+  // --check compares digests only: the instances' bytes need not be kept.
+  const { model, lazy, timings, remember, reuse } = await run({ ...options, root, keepContent: !options.check }, { renderCache, loadCache });
   if (lazy.findings.some((finding) => finding.severity === "error")) {
     // What was rendered is sound: keep it for the run after the fix.
     renderCache.save();
@@ -175,7 +184,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const owners = stacksCodeowners(root, model, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
-  const result = { model, resolved: lazy.resolved, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };
+  const result = { model, rendered: lazy.rendered, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };
   if (options.check) {
     options.onStage?.("compare");
     const compared = await compare(outDir, lazy, { stats });
@@ -217,7 +226,7 @@ export async function checkPolicy(options: PlanOptions & { readonly cache?: bool
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, timings, remember, policy } = await run({ ...options, root }, { renderCache, loadCache });
+  const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
   renderCache.save();
   remember();
   return { model, findings: lazy.findings, waived: lazy.waived, rules: policy.rules, timings };
@@ -233,7 +242,7 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, remember } = await run({ ...options, root }, { renderCache, loadCache });
+  const { model, lazy, remember } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
   const { diffPlan } = await import("./diff/diff.js");
   const result = await diffPlan(root, model, lazy, {
     envDir: path.resolve(root, options.out ?? "out"),
@@ -261,7 +270,7 @@ interface Ran {
   readonly policy: Policy;
 }
 
-async function run(options: PlanOptions & { readonly cache?: boolean }, { renderCache, loadCache }: Caches): Promise<Ran> {
+async function run(options: PlanOptions & { readonly cache?: boolean; readonly keepContent?: boolean }, { renderCache, loadCache }: Caches): Promise<Ran> {
   const root = realRoot(options.root);
   const timings: Timings = {};
   const time = <T>(stage: Stage, work: () => T): T => {
@@ -298,6 +307,7 @@ async function run(options: PlanOptions & { readonly cache?: boolean }, { render
       policy: (policy = buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported))),
       today: options.today ?? utcToday(),
       time,
+      ...(options.keepContent === false ? { keepContent: false } : {}),
     });
   } catch (error) {
     // A type error explains whatever went wrong after it: report it instead.
@@ -311,7 +321,7 @@ async function run(options: PlanOptions & { readonly cache?: boolean }, { render
     lazy,
     timings,
     remember: () => loadCache?.save(files, loaded, typechecked),
-    reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.resolved.length },
+    reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.rendered.length },
     policy,
   };
 }

@@ -48,12 +48,12 @@ describe("local caches", () => {
     const project = copyWithCaches(base);
     bump(project, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
     const result = await synth({ root: project.root });
-    expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1"]);
+    expect(result.rendered.map((r) => `${r.app}@${r.cluster}`)).toEqual(["payments@dev-1"]);
     expect(result.write!.written).toEqual(["apps/payments/dev-1/manifest.yaml"]);
     // Only the changed stack ran, and only it was type-checked.
     expect(result.reuse).toEqual({ load: "partly", typecheck: "some", instancesRendered: 1 });
     const again = await synth({ root: project.root });
-    expect(again.resolved).toEqual([]);
+    expect(again.rendered).toEqual([]);
     expect(again.write!.written).toEqual([]);
     expect(again.reuse).toEqual({ load: "all", typecheck: "none", instancesRendered: 0 });
     // A change to the platform, which every stack imports, runs and checks them all.

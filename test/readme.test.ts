@@ -15,7 +15,7 @@ describe("the README", () => {
     expect(Object.keys(examples).sort()).toEqual(["stacks/payments.ts", "stacks/platform.ts", "stacks/releases/prod/payments.ts"]);
     const project = makeProject(examples);
     const result = await synth({ root: project.root });
-    expect(result.resolved.map((r) => `${r.name}@${r.cluster.name}`)).toEqual(["payments@dev-1", "payments@prod-us-1"]);
+    expect(result.rendered.map((r) => `${r.app}@${r.cluster}`)).toEqual(["payments@dev-1", "payments@prod-us-1"]);
   });
 
   it("shows the error a misspelt cluster really gives", async () => {

@@ -24,8 +24,19 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
  * earlier run with the same content are not checked again.
  */
 export function check(root: string, rendered: Rendered, memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): void {
+  const diagnostics = checkObjects(rendered.objects, memory);
+  if (diagnostics.length > 0) throw checkError(root, diagnostics);
+}
+
+/** The error for what the check found: each problem once, pointed at its line. */
+export function checkError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
+  return new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
+}
+
+/** As check, returning the problems (not yet pointed at lines) instead of throwing: for a caller that checks the fleet a part at a time. */
+export function checkObjects(objects: readonly RenderedObject[], memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const item of rendered.objects) {
+  for (const item of objects) {
     const { object, origin, path, verbatim } = item;
     // A SOPS file: the engine decrypts it before the API server sees it, and validate-sops checked its shape.
     if (verbatim !== undefined) continue;
@@ -59,9 +70,7 @@ export function check(root: string, rendered: Rendered, memory?: { readonly know
     }
     if (digest !== undefined && diagnostics.length === before) known!.passedSchema(digest);
   }
-  if (diagnostics.length > 0) {
-    throw new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
-  }
+  return diagnostics;
 }
 
 /**
@@ -74,7 +83,7 @@ function schemaProblems(object: KubernetesObject): readonly SchemaProblem[] | un
 }
 
 /** One stack line rendered on several clusters fails the same way on each: say it once. */
-function collapse(diagnostics: Diagnostic[]): Diagnostic[] {
+function collapse(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const groups = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     const key = `${d.code}|${d.origin?.file}:${d.origin?.line}:${d.origin?.column}|${d.message.replace(/ \([^)]*\.yaml\)/, "")}`;

@@ -4,17 +4,16 @@ import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
-import type { ResolvedApp } from "../model/resolved.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { check } from "./check.js";
+import { checkError, checkObjects } from "./check.js";
 import { checkSecretObjects, scanRenderedFiles } from "./check-plaintext.js";
 import { pinpointAll } from "./locate.js";
 import { scanLiterals } from "./scan-literals.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit.js";
 import { instanceSources, renderFleet, type InstanceRef } from "./render.js";
 import { renderInstance } from "./render-instance.js";
-import { resolve } from "./resolve.js";
+import { resolve, resolveError, resolveSome } from "./resolve.js";
 import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
 import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
@@ -31,8 +30,8 @@ export interface LazyPlan {
   readonly lock: Lock;
   /** Every app instance, in app then cluster order. */
   readonly instances: readonly InstanceRef[];
-  /** The instances resolved in this run: all of them without a render cache. */
-  readonly resolved: readonly ResolvedApp[];
+  /** The instances rendered in this run (not taken from the render cache): all of them without one. */
+  readonly rendered: readonly InstanceRef[];
   /** The bytes of these planned files, rendering the instances they come from if the plan has no bytes for them. */
   materialize(paths: readonly string[]): PlannedFile[];
 }
@@ -46,7 +45,22 @@ export interface PlanFilesOptions {
   /** "YYYY-MM-DD" (UTC): waivers that expire on or before it are errors. */
   readonly today: string;
   readonly time: <T>(stage: "resolve" | "render" | "check" | "emit" | "policy", run: () => T) => T;
+  /**
+   * Keep the bytes of the instances' files (default true). Without, a file
+   * keeps its digests, and `materialize` renders its instance again: for
+   * `--check` and `diff`, which compare digests and read few files, a
+   * fleet's text is never in memory at once.
+   */
+  readonly keepContent?: boolean;
 }
+
+/**
+ * How many app instances go through the stages together: enough that each
+ * stage's per-call costs do not show, few enough that their specs and
+ * objects take little memory (an instance with 200 environment variables
+ * holds about 100 KB while it is rendered).
+ */
+const PART = 64;
 
 interface Instance {
   readonly app: AppModel;
@@ -90,39 +104,60 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     const rendered = time("render", () => resolved.map((app) => renderInstance(model.platform, app, blueprint, sourcesOf(app.name))));
     return { resolved, rendered };
   };
-  const { resolved, rendered } = render((app, cluster) => stale.has(ref(app.name, cluster.name)));
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
-  const fleet = time("render", () => renderFleet(model, refs, policy));
-  // Instances come from the render cache only once checked; the fleet's objects are rendered on
-  // every run, so those that passed before (same content, same sluice) are not checked again.
-  time("check", () =>
-    check(root, { objects: [...rendered.flat(), ...fleet.objects], documents: fleet.documents }, renderCache && { known: renderCache, of: new Set(fleet.objects) }),
-  );
-  const { waived } = time("check", () => {
-    const literals = scanLiterals(model);
-    refusePlaintext(root, [...literals.diagnostics, ...checkSecretObjects(model.platform, rendered.flat())]);
-    return literals;
-  });
-
-  const instanceFindings = time("policy", () =>
-    rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint)),
-  );
-  findings.push(...instanceFindings.flat());
-
+  const literals = time("check", () => scanLiterals(model));
   const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
-  const fresh = time("emit", () =>
-    rendered.flatMap((objects, index) => {
-      const files = emitObjects(objects);
-      const instance = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name))!;
-      if (instance.key !== undefined) {
-        const cachedFindings = encodeFindings(instanceFindings[index]!, anchors(instance.app, instance.cluster));
-        renderCache!.set(instance.key, files.map((file) => toCache(file, objects)), cachedFindings);
-      }
-      return files;
-    }),
-  );
+
+  // The instances to render go through resolve → render → check → policy → emit a part at a
+  // time, and only their files are kept: a fleet's resolved specs and objects never sit in
+  // memory at once. Each stage's problems are collected over the whole fleet and reported in
+  // the order the stages run, as if each stage had seen every instance before the next.
+  const problems = { resolve: [] as Diagnostic[], check: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
+  const fresh: PlanEntry[] = [];
+  const renderedRefs: InstanceRef[] = [];
+  const pending = instances.filter(({ app, cluster }) => stale.has(ref(app.name, cluster.name)));
+  for (let start = 0; start < pending.length; start += PART) {
+    const part = new Set(pending.slice(start, start + PART).map(({ app, cluster }) => ref(app.name, cluster.name)));
+    const { resolved, diagnostics } = time("resolve", () => resolveSome(root, model, (app, cluster) => part.has(ref(app.name, cluster.name))));
+    problems.resolve.push(...diagnostics);
+    // Past a stage that failed, the later stages only find more of what will not be reported.
+    if (problems.resolve.length > 0) continue;
+    const rendered = time("render", () => resolved.map((app) => renderInstance(model.platform, app, blueprint, sourcesOf(app.name))));
+    time("check", () => {
+      problems.check.push(...checkObjects(rendered.flat()));
+      problems.secrets.push(...checkSecretObjects(model.platform, rendered.flat()));
+    });
+    if (problems.check.length + problems.secrets.length > 0) continue;
+    const instanceFindings = time("policy", () =>
+      rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint)),
+    );
+    findings.push(...instanceFindings.flat());
+    const files = time("emit", () =>
+      rendered.flatMap((objects, index) => {
+        const emitted = emitObjects(objects);
+        const instance = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name))!;
+        if (instance.key !== undefined) {
+          const cachedFindings = encodeFindings(instanceFindings[index]!, anchors(instance.app, instance.cluster));
+          renderCache!.set(instance.key, emitted.map((file) => toCache(file, objects)), cachedFindings);
+        }
+        return emitted;
+      }),
+    );
+    time("check", () => problems.text.push(...scanRenderedFiles(files, literals.waived)));
+    fresh.push(...(options.keepContent === false ? files.map(({ content: _content, ...entry }): PlanEntry => entry) : files));
+    renderedRefs.push(...resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
+  }
+  if (problems.resolve.length > 0) throw resolveError(root, problems.resolve);
+
+  const fleet = time("render", () => renderFleet(model, refs, policy));
+  // The fleet's objects are rendered on every run, so those that passed before (same content,
+  // same sluice) are not checked again.
+  time("check", () => problems.check.push(...checkObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })));
+  if (problems.check.length > 0) throw checkError(root, problems.check);
+  refusePlaintext(root, [...literals.diagnostics, ...problems.secrets]);
+
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
-  time("check", () => refusePlaintext(root, scanRenderedFiles([...fresh, ...fleetFiles], waived)));
+  time("check", () => refusePlaintext(root, [...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, options.builtInBlueprint));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
@@ -137,7 +172,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     files: plan.files,
     lock: plan.lock,
     instances: refs,
-    resolved,
+    rendered: renderedRefs,
     materialize(paths) {
       const wanted = new Set(paths);
       const byPath = new Map(plan.files.map((file) => [file.path, file]));

@@ -18,10 +18,17 @@ const DEFAULT_TARGET_CPU = 80;
  * `include` narrows it to the instances synth must render.
  */
 export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
+  const { resolved, diagnostics } = resolveSome(root, model, include);
+  if (diagnostics.length > 0) throw resolveError(root, diagnostics);
+  return resolved;
+}
+
+/** As resolve, returning what is wrong instead of throwing: for a caller that resolves the fleet a part at a time. */
+export function resolveSome(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean): { resolved: ResolvedApp[]; diagnostics: Diagnostic[] } {
   const resolved: ResolvedApp[] = [];
   const diagnostics: Diagnostic[] = [];
   // Looked up per instance for its callers and dependencies: once, not a scan of the fleet each time.
-  const apps = new Map(model.apps.map((app) => [app.name, app]));
+  const apps = (indexes.get(model) ?? indexes.set(model, new Map(model.apps.map((app) => [app.name, app]))).get(model))!;
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
       const release = own(app.release, cluster.wave);
@@ -31,11 +38,15 @@ export function resolve(root: string, model: Model, include: (app: AppModel, clu
       else resolved.push(result.app);
     }
   }
-  if (diagnostics.length > 0) {
-    throw new SluiceError("The stacks are invalid once merged; nothing was written.", dedupe(pinpointAll(root, diagnostics)));
-  }
-  return resolved;
+  return { resolved, diagnostics };
 }
+
+/** The error for what resolving found wrong: each mistake once, naming the clusters it was found on. */
+export function resolveError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
+  return new SluiceError("The stacks are invalid once merged; nothing was written.", dedupe(pinpointAll(root, diagnostics)));
+}
+
+const indexes = new WeakMap<Model, ReadonlyMap<string, AppModel>>();
 
 function resolveOne(
   root: string,
@@ -206,7 +217,7 @@ const ON_CLUSTER = / on cluster ([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)/;
  * One diagnostic per problem: an app on five clusters with the same mistake
  * is told once, naming the clusters, not five times.
  */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const groups = new Map<string, { first: Diagnostic; clusters: string[] }>();
   for (const d of diagnostics) {
     const cluster = ON_CLUSTER.exec(d.message)?.[1];
