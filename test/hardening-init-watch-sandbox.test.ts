@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, makeProject, type Project } from "./helpers/project.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 
 /** Every path below the project (links not followed), with a file's content or a link's target. */
 function snapshot(p: Project): Record<string, string> {
@@ -130,4 +130,102 @@ describe("init checks every answer before it writes (item 25)", () => {
     expect(run.status).toBe(0);
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("repoURL: ssh://git@example.com/platform/env.git");
   }, 60_000);
+});
+
+function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const match = pattern.exec(output.text);
+      if (match) return resolve(match);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output.text}`));
+      setTimeout(poll, 25);
+    };
+    poll();
+  });
+}
+
+/** `sluice synth --watch` running in a project, with everything it prints so far and its exit code once it ends. */
+function watching(p: Project) {
+  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
+  const output = { text: "", exit: undefined as number | null | undefined };
+  child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
+  child.on("exit", (code) => (output.exit = code));
+  return { child, output };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds, or fails with what it last saw. */
+async function eventually(check: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out: ${what()}`);
+    await sleep(50);
+  }
+}
+
+describe("synth --watch (item 16)", () => {
+  const manifest = "out/apps/catalog-api/dev-1/manifest.yaml";
+  // A stack that takes a while to load (a loop, no clock) and says when it starts: the edits land during synths.
+  const slow = (stack: string, spins: number) => `process.stdout.write("loading catalog-api\\n");\n{ let n = 0; for (let i = 0; i < ${spins}; i++) n ^= i; if (n === -1) throw new Error("never"); }\n${stack}`;
+
+  it.each([
+    ["5 ms apart during the first synth", 5, 2e9],
+    ["150 ms apart, each synth slower than that", 150, 3e8],
+  ])("100 edits %s: out/ ends with the last one", async (_what, gap, spins) => {
+    const p = makeProject(exampleStacks());
+    const original = p.read("stacks/catalog-api.ts");
+    expect(original).toContain('CACHE_TTL_SECONDS: "300"');
+    p.write("stacks/catalog-api.ts", slow(original, 2e9));
+    const { child, output } = watching(p);
+    const stack = slow(original, spins);
+    try {
+      await waitFor(output, /loading catalog-api/);
+      for (let i = 1; i <= 100; i++) {
+        p.write("stacks/catalog-api.ts", stack.replace('CACHE_TTL_SECONDS: "300"', `CACHE_TTL_SECONDS: "${1000 + i}"`));
+        await sleep(gap);
+      }
+      await eventually(
+        () => p.exists(manifest) && p.read(manifest).includes('CACHE_TTL_SECONDS: "1100"'),
+        () => `out/ has ${p.exists(manifest) ? /CACHE_TTL_SECONDS: "\d+"/.exec(p.read(manifest))?.[0] : "nothing"}; the watch printed:\n${output.text.split("\n").filter((l) => !l.startsWith("  ~")).join("\n")}`,
+      );
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 90_000);
+
+  it("the stacks directory replaced by another: the watch follows the new one", async () => {
+    const p = makeProject(exampleStacks());
+    const { child, output } = watching(p);
+    try {
+      await waitFor(output, /Watching stacks\/ for changes/);
+      fs.cpSync(path.join(p.root, "stacks"), path.join(p.root, "stacks2"), { recursive: true });
+      p.write("stacks2/catalog-api.ts", p.read("stacks2/catalog-api.ts").replace('CACHE_TTL_SECONDS: "300"', 'CACHE_TTL_SECONDS: "777"'));
+      fs.rmSync(path.join(p.root, "stacks"), { recursive: true });
+      fs.renameSync(path.join(p.root, "stacks2"), path.join(p.root, "stacks"));
+      await eventually(() => p.read(manifest).includes('CACHE_TTL_SECONDS: "777"'), () => `exit ${output.exit}; the watch printed:\n${output.text}`);
+      // And it goes on watching the new directory.
+      p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('CACHE_TTL_SECONDS: "777"', 'CACHE_TTL_SECONDS: "888"'));
+      await eventually(() => p.read(manifest).includes('CACHE_TTL_SECONDS: "888"'), () => `exit ${output.exit}; the watch printed:\n${output.text}`);
+      expect(output.exit).toBeUndefined();
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 90_000);
+
+  it("the stacks directory removed for good: the watch says so and exits 2", async () => {
+    const p = makeProject(exampleStacks());
+    const { child, output } = watching(p);
+    try {
+      await waitFor(output, /Watching stacks\/ for changes/);
+      fs.rmSync(path.join(p.root, "stacks"), { recursive: true });
+      await eventually(() => output.exit !== undefined, () => `still running; printed:\n${output.text}`);
+      expect(output.text).toMatch(/stacks\/ is gone/);
+      expect(output.exit).toBe(2);
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 90_000);
 });
