@@ -9,7 +9,9 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { synth } from "sluice";
 import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
 /** Every path below the project (links not followed), with a file's content or a link's target. */
 function snapshot(p: Project): Record<string, string> {
@@ -228,4 +230,33 @@ describe("synth --watch (item 16)", () => {
       child.kill("SIGINT");
     }
   }, 90_000);
+});
+
+describe("the stack sandbox refuses the process's own values (item 21)", () => {
+  it.each([
+    ["process.cwd()", "CWD: process.cwd(),", "load/host"],
+    ["import.meta.url", "URL: import.meta.url,", "load/host"],
+    ["Intl.DateTimeFormat().format()", 'DAY: new Intl.DateTimeFormat("en").format(),', "load/clock"],
+    ["process.uptime()", "UP: String(process.uptime()),", "load/host"],
+    ["process.pid", "PID: String(process.pid),", "load/host"],
+    ["process.argv", 'ARGS: process.argv.join(" "),', "load/host"],
+    ["performance.timeOrigin", "ORIGIN: String(performance.timeOrigin),", "load/clock"],
+    ["process.memoryUsage()", "MEM: String(process.memoryUsage().rss),", "load/host"],
+    ["process.getBuiltinModule(\"fs\")", 'FILE: String(process.getBuiltinModule("fs").readFileSync("/etc/hostname", "utf8")),', "load/io"],
+  ])("%s is an error at its line, and nothing is written", async (_what, line, code) => {
+    const stacks = exampleStacks();
+    const anchor = '  env: {\n    DB_HOST: "payments-db.payments.svc",';
+    expect(stacks["stacks/payments.ts"]!.split(anchor)).toHaveLength(2);
+    stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(anchor, `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`);
+    const p = makeProject(stacks);
+    const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
+    const d = diagnostics.find((x) => x.code === code);
+    expect(d, show(diagnostics)).toBeDefined();
+    expectAt(d!, "stacks/payments.ts", lineOf(p.read("stacks/payments.ts"), line));
+    expect(p.exists("out")).toBe(false);
+    // The process's own values work again afterwards.
+    expect(process.cwd()).toBeTruthy();
+    expect(process.pid).toBeGreaterThan(0);
+    expect(new Intl.DateTimeFormat("en").format()).toBeTruthy();
+  });
 });
