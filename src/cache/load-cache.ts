@@ -77,6 +77,10 @@ export class LoadCache {
    * Undefined when the stacks must be loaded again from scratch.
    */
   reusable(stackFiles: readonly string[]): Reusable | undefined {
+    // The stacks as they are before the load: save() keys the result by these
+    // contents, not by what the files hold after it — an edit made while the
+    // stacks load (a watch, an editor saving) must make the next run load again.
+    for (const file of stackFiles) this.content(file);
     const entry = this.payload.load;
     if (!entry || !isRecord(entry.digests) || !Array.isArray(entry.loaded?.apps) || !Array.isArray(entry.loaded.releases)) return undefined;
     if (stackEnvValues(entry.loaded.platform.spec) !== entry.env) return undefined;

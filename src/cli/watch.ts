@@ -38,19 +38,29 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
       } else throw error;
     }
   };
-  await once([]);
-  io.stdout(`Watching ${path.relative(process.cwd(), stacksDir) || "."}/ for changes (Ctrl-C to stop).\n`);
+  // The watch starts before the first synth, and a synth that ran while
+  // something changed runs again when it ends: the last edit always reaches
+  // out/, however fast the edits come.
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const changedFile = (file: string) => {
-    if (!/\.(ts|mts|json|ya?ml)$/.test(file)) return;
-    pending.add(path.relative(root, file).split(path.sep).join("/"));
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const drain = async () => {
+    while (pending.size > 0 && !stopped) {
       const changed = [...pending].sort();
       pending.clear();
-      running = running.then(() => once(changed));
+      await once(changed);
+    }
+    running = undefined;
+  };
+  const changedFile = (file: string) => {
+    if (/\.(ts|mts|json|ya?ml)$/.test(file)) schedule(path.relative(root, file).split(path.sep).join("/"));
+  };
+  const schedule = (what: string) => {
+    pending.add(what);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running ??= drain();
     }, 50);
   };
   // One watch per directory, not per file (nor Node's recursive watch, which on
@@ -80,18 +90,67 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
       if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) watchDirectory(path.join(dir, entry.name));
     }
   };
-  watchDirectory(stacksDir);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
+  // The stacks directory itself can be replaced (rm -rf stacks && mv stacks2
+  // stacks, a checkout): its parent's watch sees that, and the watch moves to
+  // the new directory. When it is gone for good, the watch says so and stops.
+  let rewatch: NodeJS.Timeout | undefined;
+  let stoppedEarly: number | undefined;
+  let finish: (code: number) => void = (code) => {
+    stoppedEarly ??= code;
+  };
+  const followStacks = () => {
+    clearTimeout(rewatch);
+    rewatch = setTimeout(() => {
+      if (stopped) return;
+      const current = watchers.get(stacksDir);
+      const inode = statInode(stacksDir);
+      if (current && inode !== undefined && inode === watchedInode) return;
       for (const watcher of watchers.values()) watcher.close();
-      clearTimeout(timer);
-      void running.then(() => resolve());
-    };
-    if (signal) signal.addEventListener("abort", stop, { once: true });
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+      watchers.clear();
+      if (inode === undefined) {
+        io.stdout(`sluice: ${path.relative(process.cwd(), stacksDir) || "."}/ is gone, so the watch stopped; out/ keeps what the last synth wrote.\n`);
+        finish(2);
+        return;
+      }
+      watchedInode = inode;
+      watchDirectory(stacksDir);
+      schedule(`${path.relative(root, stacksDir).split(path.sep).join("/")}/ (replaced)`);
+    }, 200);
+  };
+  const parentWatcher = fs.watch(path.dirname(stacksDir), (_event, name) => {
+    if (name === null || name.toString() === path.basename(stacksDir)) followStacks();
   });
-  return 0;
+  let watchedInode = statInode(stacksDir);
+  watchDirectory(stacksDir);
+  const first = once([]);
+  running = first.then(drain);
+  await first;
+  io.stdout(`Watching ${path.relative(process.cwd(), stacksDir) || "."}/ for changes (Ctrl-C to stop).\n`);
+  return await new Promise<number>((resolve) => {
+    const stop = (code: number) => {
+      if (stopped) return;
+      stopped = true;
+      for (const watcher of watchers.values()) watcher.close();
+      parentWatcher.close();
+      clearTimeout(timer);
+      clearTimeout(rewatch);
+      void (running ?? Promise.resolve()).then(() => resolve(code));
+    };
+    finish = stop;
+    if (stoppedEarly !== undefined) stop(stoppedEarly);
+    if (signal) signal.addEventListener("abort", () => stop(0), { once: true });
+    process.once("SIGINT", () => stop(0));
+    process.once("SIGTERM", () => stop(0));
+  });
+}
+
+function statInode(dir: string): number | undefined {
+  try {
+    const stat = fs.statSync(dir);
+    return stat.isDirectory() ? stat.ino : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDirectory(file: string): boolean {

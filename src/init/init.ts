@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
+import { answerProblems } from "./answers.js";
+import { readManifest, targetProblems } from "./targets.js";
 import { DEFAULT_ANSWERS, devDependency, scaffoldFiles, SCRIPTS, type InitAnswers } from "./scaffold.js";
 
 export interface InitOptions extends Partial<InitAnswers> {
@@ -16,7 +18,6 @@ export interface InitResult {
   readonly keptScripts: readonly string[];
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** What `npm init -y` writes as the test script: a failure, not a test anyone wrote, so init replaces it. */
 const NPM_PLACEHOLDER_TEST = 'echo "Error: no test specified" && exit 1';
 
@@ -29,19 +30,11 @@ const NPM_PLACEHOLDER_TEST = 'echo "Error: no test specified" && exit 1';
  */
 export function init(dir: string, options: InitOptions = {}): InitResult {
   const answers: InitAnswers = { ...DEFAULT_ANSWERS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as InitAnswers;
-  const problems = [
-    ...answers.environments.filter((env) => !NAME.test(env)).map((env) => `environment ${JSON.stringify(env)} is not a DNS label`),
-    ...(NAME.test(answers.team) ? [] : [`team ${JSON.stringify(answers.team)} is not a DNS label`]),
-    ...(answers.environments.length === 0 ? ["name at least one environment"] : []),
-    ...(new Set(answers.environments).size !== answers.environments.length ? ["an environment is named twice"] : []),
-  ];
-  if (problems.length > 0) {
-    throw new SluiceError(
-      "The answers to init are invalid; nothing was written.",
-      problems.map((message) => ({ code: "init/answer", message, hint: "use lower-case letters, digits and '-', e.g. --environments dev,staging,prod" })),
-    );
-  }
+  const problems = answerProblems(answers);
+  if (problems.length > 0) throw new SluiceError("The answers to init are invalid; nothing was written.", problems);
   const files = scaffoldFiles(answers);
+  const targets = targetProblems(dir, ["package.json", ...Object.keys(files)]);
+  if (targets.length > 0) throw new SluiceError("init cannot write the project there; nothing was written.", targets);
   const existing = Object.keys(files).filter((file) => fs.existsSync(path.join(dir, file)));
   if (existing.length > 0 && !options.force) {
     throw new SluiceError(
@@ -49,11 +42,10 @@ export function init(dir: string, options: InitOptions = {}): InitResult {
       existing.map((file) => ({ code: "init/exists", message: `${file} exists`, hint: "run init in an empty directory, or pass --force to replace these files" })),
     );
   }
-  fs.mkdirSync(dir, { recursive: true });
   const manifestPath = path.join(dir, "package.json");
-  const manifest = fs.existsSync(manifestPath)
-    ? (JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Record<string, unknown>)
-    : { name: projectName(dir), private: true, type: "module" };
+  const read = fs.existsSync(manifestPath) ? readManifest(manifestPath) : { manifest: { name: projectName(dir), private: true, type: "module" } };
+  if ("problem" in read) throw new SluiceError("init cannot add its scripts to package.json; nothing was written.", [read.problem]);
+  const manifest = read.manifest;
   const scripts = { ...((manifest.scripts as Record<string, string> | undefined) ?? {}) };
   const keptScripts: string[] = [];
   for (const [name, command] of Object.entries(SCRIPTS)) {
@@ -65,12 +57,28 @@ export function init(dir: string, options: InitOptions = {}): InitResult {
   const devDependencies = { ...((manifest.devDependencies as Record<string, string> | undefined) ?? {}) };
   if (!Object.hasOwn(dependencies, "sluice") && !Object.hasOwn(devDependencies, "sluice")) Object.assign(devDependencies, devDependency());
   const next = { ...manifest, type: manifest.type ?? "module", scripts, devDependencies };
-  fs.writeFileSync(manifestPath, `${JSON.stringify(next, null, 2)}\n`);
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
-  }
+  writeFiles(dir, { "package.json": `${JSON.stringify(next, null, 2)}\n`, ...files });
   return { dir, written: ["package.json", ...Object.keys(files)].sort(), keptScripts };
+}
+
+/**
+ * Writes the checked files. A write can still fail (a disk that fills up, a
+ * directory changed since the check): that is said with the file, not as a
+ * bug in sluice.
+ */
+function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    try {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), content);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!code) throw error;
+      throw new SluiceError(`init could not write ${file} (${code}).`, [
+        { code: "init/write", message: `${file}: ${(error as Error).message}`, hint: "fix the cause, then run init again with --force" },
+      ]);
+    }
+  }
 }
 
 function projectName(dir: string): string {

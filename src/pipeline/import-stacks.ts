@@ -9,7 +9,7 @@ import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
 import { BundlePositions, type UserSite } from "./stack-positions.js";
-import { inStackSandbox, type SandboxEvent } from "./stack-sandbox.js";
+import { IMPORT_META, inStackSandbox, SANDBOX_REASON, type SandboxEvent } from "./stack-sandbox.js";
 
 // The running sluice. Stacks import "sluice" and must get this very module
 // graph — its TypeScript source under tests, its compiled JavaScript from the
@@ -67,6 +67,9 @@ export async function importStacks(root: string, files: readonly string[]): Prom
       sourcemap: "external",
       sourcesContent: false,
       metafile: true,
+      // import.meta.url is the bundle's path in the cache dir: a stack that
+      // reads it gets an error from the sandbox (see stack-sandbox.ts).
+      define: { "import.meta": `globalThis.${IMPORT_META}` },
       logLevel: "silent",
       plugins: [stackImports],
     });
@@ -150,7 +153,7 @@ function at(root: string, site: UserSite | undefined) {
 function sandboxProblem(root: string, event: SandboxEvent, positions: BundlePositions): Diagnostic {
   return {
     code: `load/${event.kind}`,
-    message: `the stack calls ${event.what}, so it ${event.kind === "clock" ? "reads the clock" : "draws random numbers"}: its output would change from run to run and \`synth --check\` would call it stale`,
+    message: `the stack uses ${event.what}, so it ${SANDBOX_REASON[event.kind]}: its output would change from run to run and \`synth --check\` would call it stale`,
     ...at(root, positions.userFrame(event.sites)),
     hint: "write the value into the stack instead (a date, a seed, a name), so the same stacks always give the same env repo",
   };

@@ -2,13 +2,25 @@ import { callSites, type CallSite } from "../dsl/call-site.js";
 
 /** Something a stack did while it was imported that would make synth's output depend on when or where it ran. */
 export interface SandboxEvent {
-  readonly kind: "clock" | "random" | "env";
+  readonly kind: "clock" | "random" | "env" | "host" | "io";
   /** What it called or read: "Date.now()", "Math.random()", "process.env.HOME", "process.env (all of it)". */
   readonly what: string;
   /** The environment variable read, for kind "env". */
   readonly name?: string;
   readonly sites: readonly CallSite[];
 }
+
+/** What a refused read does, in a sentence's end: "Date.now() reads the clock". */
+export const SANDBOX_REASON: Readonly<Record<SandboxEvent["kind"], string>> = {
+  clock: "reads the clock",
+  random: "draws random numbers",
+  env: "reads the environment",
+  host: "reads where and how this process runs (paths, ids, arguments, memory)",
+  io: "reaches the file system or native code",
+};
+
+/** The global that load's bundler puts where a stack says `import.meta` (see import-stacks.ts). */
+export const IMPORT_META = "__sluiceImportMeta";
 
 /**
  * Stacks are code that runs at synth time, and their output is committed and
@@ -32,7 +44,7 @@ export async function inStackSandbox<T>(
     const sites = callSites();
     if (!fromStack(sites)) return real();
     events.push({ kind, what, sites });
-    throw new Error(`${what} ${kind === "clock" ? "reads the clock" : "draws random numbers"}: stacks must give the same output on every run`);
+    throw new Error(`${what} ${SANDBOX_REASON[kind]}: stacks must give the same output on every run`);
   };
 
   const RealDate = Date;
@@ -69,6 +81,57 @@ export async function inStackSandbox<T>(
       refuse("random", "crypto.getRandomValues()", () => getRandomValues.call(webCrypto, array)),
     );
   }
+  // The process and the machine: where it runs, since when, with what
+  // arguments and memory. Read from a stack, each would put this run's
+  // values in out/ (a bundle path, a pid) or let it read any file.
+  const patchGetter = <O extends object>(target: O, key: keyof O & string, what: string, kind: SandboxEvent["kind"] = "host") => {
+    const own = Object.getOwnPropertyDescriptor(target, key);
+    const real = () => Reflect.get(target, key, target) as unknown;
+    const current = real();
+    Object.defineProperty(target, key, { get: () => refuse(kind, what, () => current), configurable: true, enumerable: own?.enumerable ?? true });
+    restore.push(() => (own ? Object.defineProperty(target, key, own) : delete (target as Record<string, unknown>)[key]));
+  };
+  const refuseCall = <O extends object>(target: O, key: keyof O & string, what: string, kind: SandboxEvent["kind"] = "host") => {
+    const real = target[key];
+    if (typeof real !== "function") return;
+    const wrapped = Object.assign((...args: unknown[]) => refuse(kind, what, () => (real as (...a: unknown[]) => unknown).apply(target, args)), real);
+    patch(target, key, wrapped);
+  };
+  refuseCall(process, "cwd", "process.cwd()");
+  refuseCall(process, "uptime", "process.uptime()");
+  refuseCall(process, "memoryUsage", "process.memoryUsage()");
+  refuseCall(process, "cpuUsage", "process.cpuUsage()");
+  refuseCall(process, "resourceUsage", "process.resourceUsage()");
+  patchGetter(process, "pid", "process.pid");
+  patchGetter(process, "ppid", "process.ppid");
+  patchGetter(process, "argv", "process.argv");
+  patchGetter(process, "execArgv", "process.execArgv");
+  patchGetter(process, "execPath", "process.execPath");
+  patchGetter(performance, "timeOrigin", "performance.timeOrigin", "clock");
+  refuseCall(process, "getBuiltinModule" as keyof typeof process & string, "process.getBuiltinModule()", "io");
+  refuseCall(process, "binding" as keyof typeof process & string, "process.binding()", "io");
+  refuseCall(process, "dlopen", "process.dlopen()", "io");
+  // import.meta (the bundle's path) is rewritten by load's bundler to this global.
+  patchGetter(globalThis as { [IMPORT_META]?: unknown }, IMPORT_META, "import.meta");
+  // A DateTimeFormat formats the current time when given no date.
+  const formatter = Intl.DateTimeFormat.prototype;
+  const format = Object.getOwnPropertyDescriptor(formatter, "format");
+  if (format?.get) {
+    const get = format.get;
+    Object.defineProperty(formatter, "format", {
+      ...format,
+      get(this: Intl.DateTimeFormat) {
+        const bound = get.call(this) as (date?: Date | number) => string;
+        return (date?: Date | number) => (date === undefined ? refuse("clock", "Intl.DateTimeFormat().format()", () => bound()) : bound(date));
+      },
+    });
+    restore.push(() => Object.defineProperty(formatter, "format", format));
+  }
+  const { formatToParts } = formatter;
+  patch(formatter, "formatToParts", function (this: Intl.DateTimeFormat, date?: Date | number) {
+    return date === undefined ? refuse("clock", "Intl.DateTimeFormat().formatToParts()", () => formatToParts.call(this)) : formatToParts.call(this, date);
+  });
+
   const realEnv = process.env;
   const read = (name: string, what: string) => {
     const sites = callSites();
