@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { exampleStacks, makeProject } from "./helpers/project.js";
+import { spawnSync } from "node:child_process";
+import { CLI, exampleStacks, makeProject } from "./helpers/project.js";
 import { expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
 function projectWith(line: string, { stackEnv }: { stackEnv?: string[] } = {}) {
@@ -39,6 +40,15 @@ describe("the stack sandbox", () => {
     // The process's own clock and random numbers work again afterwards.
     expect(Date.now()).toBeGreaterThan(0);
     expect(Math.random()).toBeLessThan(1);
+  });
+
+  it("console.log in a stack is allowed: Node reads its colour settings for the terminal, not for the output", async () => {
+    const stacks = exampleStacks();
+    stacks["stacks/payments.ts"] = `console.log("loading payments");\nconsole.error("to stderr");\n${stacks["stacks/payments.ts"]}`;
+    const p = makeProject(stacks);
+    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "1" } });
+    expect(run.stderr + run.stdout).toContain("loading payments");
+    expect(run.status, run.stderr).toBe(0);
   });
 
   it("catching the error does not help: the read is recorded", async () => {

@@ -133,8 +133,12 @@ export async function inStackSandbox<T>(
   });
 
   const realEnv = process.env;
+  const CONSOLE_INTERNALS = ["node:internal/console/", "node:internal/util/colors", "node:internal/tty"];
   const read = (name: string, what: string) => {
     const sites = callSites();
+    // console.log in a stack makes Node read FORCE_COLOR, NO_COLOR and TERM for its own
+    // colours: that changes what the terminal shows, never what the stack declares.
+    if (CONSOLE_INTERNALS.some((prefix) => sites[0]?.file.startsWith(prefix))) return;
     if (fromStack(sites)) events.push({ kind: "env", what, name, sites });
   };
   patch(
