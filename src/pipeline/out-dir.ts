@@ -95,8 +95,25 @@ function lockFiles(value: unknown): Map<string, readonly string[]> | undefined {
   return owned;
 }
 
-/** The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too. */
-export function readOwned(outDir: string): Owned {
+/**
+ * Why a lock entry cannot be a file sluice made, if it cannot: every entry is
+ * deleted when the plan drops it, so one that leads out of its directory
+ * (`../x`, `/x`) or into git's would delete what sluice does not own.
+ */
+function entryProblem(file: string): string | undefined {
+  const segments = file.split("/");
+  if (file.includes("\\") || file.includes("\0") || segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
+    return `it lists ${JSON.stringify(file)}, which is not a normalized path inside its directory`;
+  }
+  if (segments.includes(".git")) return `it lists ${JSON.stringify(file)}, which is git's, never sluice's`;
+  return undefined;
+}
+
+/**
+ * The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too.
+ * `where` names the directory in messages: out/ by default, publish names the env repo's.
+ */
+export function readOwned(outDir: string, where = "out/"): Owned {
   const file = path.join(outDir, LOCK_PATH);
   let text: string;
   try {
@@ -104,24 +121,31 @@ export function readOwned(outDir: string): Owned {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw badLock((error as Error).message);
+    throw badLock(where, (error as Error).message);
   }
   let owned: Map<string, readonly string[]> | undefined;
   try {
     owned = lockFiles(JSON.parse(text));
   } catch (error) {
-    throw badLock((error as Error).message);
+    throw badLock(where, (error as Error).message);
   }
-  if (!owned) throw badLock("it is not a sluice lock file");
+  if (!owned) throw badLock(where, "it is not a sluice lock file");
+  for (const file of owned.keys()) {
+    const problem = entryProblem(file);
+    if (problem) throw badLock(where, problem);
+  }
   return owned;
 }
 
-function badLock(reason: string): SluiceError {
-  return new SluiceError(`out/${LOCK_PATH} cannot be read (${reason}); nothing was written.`, [
+function badLock(where: string, reason: string): SluiceError {
+  return new SluiceError(`${where}${LOCK_PATH} cannot be read (${reason}); nothing was written.`, [
     {
       code: "write/bad-lock",
-      message: "the lock is not a sluice lock file",
-      hint: `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`,
+      message: `${where}${LOCK_PATH} is not a sluice lock file: ${reason}`,
+      hint:
+        where === "out/"
+          ? `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`
+          : "restore the lock as sluice wrote it (revert the commit that changed it) and publish again",
     },
   ]);
 }
