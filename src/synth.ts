@@ -26,6 +26,7 @@ import type { InstanceRef } from "./pipeline/render.js";
 import type { TypecheckEngine } from "./pipeline/typecheck.js";
 import { validate } from "./pipeline/validate.js";
 import { resolve } from "./pipeline/resolve.js";
+import { checkOutLocation } from "./pipeline/out-location.js";
 import { stacksCodeowners, writeStacksCodeowners } from "./pipeline/stacks-codeowners.js";
 import { writePlan, type WriteResult } from "./pipeline/write.js";
 
@@ -168,6 +169,7 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const root = realRoot(options.root);
+  checkOutLocation(root, path.resolve(root, options.stacks ?? "stacks"), options.out ?? "out");
   const cacheRoot = options.cache === false ? undefined : root;
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);

@@ -3,14 +3,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { StatCache } from "../cache/stat-cache.js";
 import type { PlanEntry } from "../model/plan.js";
-import { listOut } from "./out-dir.js";
+import { emptyDirTops, listOut } from "./out-dir.js";
 
 export interface Drift {
   /** In the plan and in out/, with different bytes. */
   readonly stale: readonly string[];
   /** In the plan, not in out/. */
   readonly missing: readonly string[];
-  /** In out/, not in the plan: left over from an earlier synth, or never sluice's. */
+  /** In out/, not in the plan: left over from an earlier synth, or never sluice's; an empty directory as `dir/`. */
   readonly extra: readonly string[];
   /**
    * Files outside out/ whose sluice-kept part is not what the stacks make
@@ -33,7 +33,7 @@ export interface CompareOptions {
  * recorded there.
  */
 export async function compare(outDir: string, plan: { readonly files: readonly PlanEntry[] }, options: CompareOptions = {}): Promise<Drift> {
-  const listing = options.onDisk ? { files: options.onDisk, others: [] } : listOut(outDir, options.stats);
+  const listing = options.onDisk ? { files: options.onDisk, others: [], emptyDirs: [] } : listOut(outDir, options.stats);
   const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);
@@ -43,7 +43,7 @@ export async function compare(outDir: string, plan: { readonly files: readonly P
   return {
     stale: plan.files.filter((_, i) => same[i] === false).map((file) => file.path),
     missing: plan.files.filter((_, i) => same[i] === undefined).map((file) => file.path),
-    extra: [...onDisk.filter((file) => !planned.has(file)), ...listing.others].sort(),
+    extra: [...onDisk.filter((file) => !planned.has(file)), ...listing.others, ...emptyDirTops(listing)].sort(),
   };
 }
 

@@ -14,25 +14,33 @@ export interface OutListing {
   readonly files: readonly string[];
   /** Entries that are neither a regular file nor a directory: symlinks (dangling or not), sockets, devices. */
   readonly others: readonly string[];
+  /**
+   * Directories that hold no file at any depth, deepest first: what a synth
+   * killed while removing a deleted app's directories leaves behind.
+   */
+  readonly emptyDirs: readonly string[];
 }
 
 /**
  * Lists out/ without following symlinks: a symlink anywhere in out/ could lead
  * a write or a delete outside it, so it is reported, never entered. A `.git`
  * directory at the top is skipped (out/ may be a checkout of the env repo), and
- * so are the run lock and the staging area.
+ * so are the run lock and the staging area, unless they are not the plain file
+ * and directory a run makes (a committed symlink there would be followed).
  */
 export function listOut(outDir: string, stats?: StatCache): OutListing {
   const files: string[] = [];
   const others: string[] = [];
+  const emptyDirs: string[] = [];
   let top: fs.BigIntStats;
   try {
     top = fs.lstatSync(outDir, { bigint: true });
   } catch {
-    return { files, others };
+    return { files, others, emptyDirs };
   }
   if (!top.isDirectory()) throw notADirectory(outDir);
-  const walk = (dir: string, prefix: string, mtimeNs: bigint) => {
+  /** Lists one directory; true when it holds anything but empty directories. */
+  const walk = (dir: string, prefix: string, mtimeNs: bigint): boolean => {
     // A directory whose mtime has not moved still holds the entries it held.
     // .sluice/ changes on every run (the run lock comes and goes), so its
     // listing is never cached: caching it would rewrite the cache each run.
@@ -45,22 +53,35 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
       }));
       cache?.recordListing(prefix, mtimeNs, entries);
     }
+    // .sluice/ always counts as holding something: its lock is written last.
+    let holds = prefix === SLUICE_DIR;
     for (const { name, type } of entries) {
       const relative = prefix ? `${prefix}/${name}` : name;
-      if (relative === ".git" || relative === RUN_LOCK_PATH || relative === STAGING_DIR) continue;
-      if (type === "d") {
+      if (relative === ".git") {
+        holds = true;
+      } else if (relative === RUN_LOCK_PATH || relative === STAGING_DIR) {
+        holds = true;
+        if (type !== (relative === STAGING_DIR ? "d" : "f")) others.push(relative);
+      } else if (type === "d") {
         const child = `${dir}/${name}`;
         const stat = fs.lstatSync(child, { bigint: true, throwIfNoEntry: false });
         // Changed between listing and looking: list it as what it is now.
-        if (stat?.isDirectory()) walk(child, relative, stat.mtimeNs);
-        else if (stat?.isFile()) files.push(relative);
-        else if (stat) others.push(relative);
-      } else if (type === "f") files.push(relative);
-      else others.push(relative);
+        if (stat?.isDirectory()) {
+          if (walk(child, relative, stat.mtimeNs)) holds = true;
+          else emptyDirs.push(relative);
+        } else if (stat) {
+          holds = true;
+          (stat.isFile() ? files : others).push(relative);
+        }
+      } else {
+        holds = true;
+        (type === "f" ? files : others).push(relative);
+      }
     }
+    return holds;
   };
   walk(outDir, "", top.mtimeNs);
-  return { files: files.sort(), others: others.sort() };
+  return { files: files.sort(), others: others.sort(), emptyDirs };
 }
 
 /** Every regular file below out/ (see listOut). */
@@ -95,8 +116,25 @@ function lockFiles(value: unknown): Map<string, readonly string[]> | undefined {
   return owned;
 }
 
-/** The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too. */
-export function readOwned(outDir: string): Owned {
+/**
+ * Why a lock entry cannot be a file sluice made, if it cannot: every entry is
+ * deleted when the plan drops it, so one that leads out of its directory
+ * (`../x`, `/x`) or into git's would delete what sluice does not own.
+ */
+function entryProblem(file: string): string | undefined {
+  const segments = file.split("/");
+  if (file.includes("\\") || file.includes("\0") || segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
+    return `it lists ${JSON.stringify(file)}, which is not a normalized path inside its directory`;
+  }
+  if (segments.includes(".git")) return `it lists ${JSON.stringify(file)}, which is git's, never sluice's`;
+  return undefined;
+}
+
+/**
+ * The files the last synth generated, from its lock; none when out/ has no lock yet. Reads locks of version 1 too.
+ * `where` names the directory in messages: out/ by default, publish names the env repo's.
+ */
+export function readOwned(outDir: string, where = "out/"): Owned {
   const file = path.join(outDir, LOCK_PATH);
   let text: string;
   try {
@@ -104,24 +142,31 @@ export function readOwned(outDir: string): Owned {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw badLock((error as Error).message);
+    throw badLock(where, (error as Error).message);
   }
   let owned: Map<string, readonly string[]> | undefined;
   try {
     owned = lockFiles(JSON.parse(text));
   } catch (error) {
-    throw badLock((error as Error).message);
+    throw badLock(where, (error as Error).message);
   }
-  if (!owned) throw badLock("it is not a sluice lock file");
+  if (!owned) throw badLock(where, "it is not a sluice lock file");
+  for (const file of owned.keys()) {
+    const problem = entryProblem(file);
+    if (problem) throw badLock(where, problem);
+  }
   return owned;
 }
 
-function badLock(reason: string): SluiceError {
-  return new SluiceError(`out/${LOCK_PATH} cannot be read (${reason}); nothing was written.`, [
+function badLock(where: string, reason: string): SluiceError {
+  return new SluiceError(`${where}${LOCK_PATH} cannot be read (${reason}); nothing was written.`, [
     {
       code: "write/bad-lock",
-      message: "the lock is not a sluice lock file",
-      hint: `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`,
+      message: `${where}${LOCK_PATH} is not a sluice lock file: ${reason}`,
+      hint:
+        where === "out/"
+          ? `restore it from git (git checkout -- ${LOCK_PATH}), or delete out/ entirely and synth again`
+          : "restore the lock as sluice wrote it (revert the commit that changed it) and publish again",
     },
   ]);
 }
@@ -129,4 +174,10 @@ function badLock(reason: string): SluiceError {
 /** Files in out/ that the lock does not say sluice generated, and every entry that is not a regular file. */
 export function foreignEntries(listing: OutListing, owned: Owned): string[] {
   return [...listing.files.filter((file) => file !== LOCK_PATH && !owned.has(file)), ...listing.others].sort();
+}
+
+/** The outermost of the empty directories (see OutListing), as `dir/`: what --check reports. */
+export function emptyDirTops(listing: OutListing): string[] {
+  const empty = new Set(listing.emptyDirs);
+  return listing.emptyDirs.filter((dir) => !empty.has(dir.slice(0, Math.max(0, dir.lastIndexOf("/"))))).map((dir) => `${dir}/`);
 }

@@ -32,6 +32,10 @@ export interface RunLock {
  */
 export function acquireRunLock(outDir: string): RunLock {
   const file = path.join(outDir, RUN_LOCK_PATH);
+  // A committed symlink at any of these would lead the lock or the staging area outside out/.
+  for (const entry of [path.dirname(RUN_LOCK_PATH), RUN_LOCK_PATH, STAGING_DIR]) {
+    if (fs.lstatSync(path.join(outDir, entry), { throwIfNoEntry: false })?.isSymbolicLink()) throw symlinked(entry);
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const runId = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const me: Holder = {
@@ -68,14 +72,41 @@ export function acquireRunLock(outDir: string): RunLock {
   ]);
 }
 
+/** The lock's holder; undefined when the lock is unreadable (a run killed while writing it). */
 function readHolder(file: string): Holder | undefined {
+  let holder: Partial<Holder>;
   try {
-    const holder = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Holder>;
-    if (typeof holder.pid !== "number" || typeof holder.hostname !== "string" || typeof holder.runId !== "string") return undefined;
-    return holder as Holder;
+    holder = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Holder>;
   } catch {
     return undefined;
   }
+  if (typeof holder.pid !== "number" || typeof holder.hostname !== "string" || typeof holder.runId !== "string") return undefined;
+  // The run id names the holder's staging directory, which a takeover deletes.
+  if (!RUN_ID.test(holder.runId)) throw badRunId(holder.runId);
+  return holder as Holder;
+}
+
+/** What acquireRunLock makes (`<pid>-<hex>`), loosely: never a separator or a dot. */
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function badRunId(runId: string): SluiceError {
+  return new SluiceError(`out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which sluice never writes; nothing was written.`, [
+    {
+      code: "write/bad-run-lock",
+      message: `out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which is not the name of a directory in out/${STAGING_DIR}`,
+      hint: `if no synth is running, delete out/${RUN_LOCK_PATH} and run again`,
+    },
+  ]);
+}
+
+function symlinked(entry: string): SluiceError {
+  return new SluiceError(`out/${entry} is a symlink; nothing was written.`, [
+    {
+      code: "write/foreign-entry",
+      message: `out/${entry} is a symlink; sluice never follows one, since it could lead outside out/`,
+      hint: `delete out/${entry} (synth makes it while it runs) and run again`,
+    },
+  ]);
 }
 
 function isStale(holder: Holder): boolean {

@@ -4,13 +4,13 @@ import type { StatCache } from "../cache/stat-cache.js";
 import { SluiceError } from "../errors.js";
 import { LOCK_PATH, type Lock, type PlanEntry, type PlannedFile } from "../model/plan.js";
 import { compare, recordWritten } from "./compare.js";
-import { foreignEntries, listOut, readOwned, STAGING_DIR } from "./out-dir.js";
+import { emptyDirTops, foreignEntries, listOut, readOwned, STAGING_DIR, type OutListing } from "./out-dir.js";
 import { acquireRunLock } from "./run-lock.js";
 
 export interface WriteResult {
   /** Files created or rewritten, relative to out/. */
   readonly written: readonly string[];
-  /** Files deleted because the plan dropped them and the lock says sluice made them. */
+  /** Files deleted because the plan dropped them and the lock says sluice made them; empty directories removed, as `dir/`. */
   readonly deleted: readonly string[];
   readonly unchanged: number;
   /** Files outside out/ whose sluice-kept part was rewritten (the stacks repository's CODEOWNERS), relative to the project root. */
@@ -78,9 +78,10 @@ export async function writePlan(outDir: string, plan: WritablePlan, stats?: Stat
     }
     commit.finish();
     for (const file of deleted) removeEmptyParents(outDir, path.dirname(path.join(outDir, file)));
+    const emptied = removeEmptyDirs(outDir, listing);
     const written = [...changed.map((f) => f.path), ...(lockChanged ? [LOCK_PATH] : [])].sort();
     if (stats) recordWritten(outDir, [...changed, ...(lockChanged ? [lockFile!] : [])], stats);
-    return { written, deleted, unchanged: plan.files.length - written.length };
+    return { written, deleted: [...deleted, ...emptied], unchanged: plan.files.length - written.length };
   } finally {
     runLock.release();
   }
@@ -194,4 +195,23 @@ function removeEmptyParents(outDir: string, dir: string): void {
     if (fs.readdirSync(current).length > 0) return;
     fs.rmdirSync(current);
   }
+}
+
+/**
+ * Removes the directories that held no file when the run began, deepest
+ * first: a synth killed while removing a deleted app's directories leaves
+ * them, and git cannot show them. One that gained a file since is kept.
+ * Returns the outermost removed, as `dir/`.
+ */
+function removeEmptyDirs(outDir: string, listing: OutListing): string[] {
+  const removed = new Set<string>();
+  for (const dir of listing.emptyDirs) {
+    try {
+      fs.rmdirSync(path.join(outDir, dir));
+      removed.add(dir);
+    } catch {
+      // Not empty any more (this run wrote into it), or gone: leave it.
+    }
+  }
+  return emptyDirTops({ ...listing, emptyDirs: listing.emptyDirs.filter((dir) => removed.has(dir)) });
 }

@@ -106,7 +106,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
           "fetch the stacks' full history first (in CI: a clone that is not shallow, e.g. actions/checkout with fetch-depth: 0)",
         );
       }
-      apply(path.join(work, model.platform.envRepo.path), files.files, hydrator ? { work, source } : undefined);
+      apply(work, model.platform.envRepo.path, files.files, hydrator ? source : undefined);
       await git("add", "-A", "--", ".");
       const staged = (await git("diff", "--cached", "--name-only")).split("\n").filter(Boolean);
       if (staged.length === 0) return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1 };
@@ -171,48 +171,72 @@ async function checkoutBranch(git: (...args: string[]) => Promise<string>, branc
 }
 
 /**
- * Makes the env repo's directory hold the plan: writes every planned file,
- * deletes the files the previous lock owned that the plan dropped, and leaves
- * every other file as it is. A planned path taken by a file sluice does not
- * own, or reached through a symlink, is refused.
+ * Makes the env repo's directory `dir` (envRepo.path, relative to the clone
+ * `work`) hold the plan: writes every planned file, deletes the files the
+ * previous lock owned that the plan dropped, and leaves every other file as
+ * it is. A planned path taken by a file sluice does not own is refused, and
+ * so is a symlink at any path written or deleted or on the way to it, dangling
+ * or not: the env repo's tree is input, and a symlink in it could lead a
+ * write or a delete outside the clone.
  */
-function apply(dir: string, files: readonly PlannedFile[], hydrator: { work: string; source: SourceInfo } | undefined): void {
-  const owned = readOwned(dir);
+function apply(work: string, dir: string, files: readonly PlannedFile[], hydrator: SourceInfo | undefined): void {
+  const inRepo = (file: string) => (dir ? `${dir}/${file}` : file);
+  const reach = reacher(work);
+  reach(inRepo(LOCK_PATH));
+  const owned = readOwned(path.join(work, dir), `the env repo's ${dir ? `${dir}/` : ""}`);
   const planned = new Set(files.map((f) => f.path));
   for (const file of files) {
-    const target = path.join(dir, file.path);
-    throughSymlink(dir, target);
-    const exists = fs.existsSync(target);
+    const target = reach(inRepo(file.path));
+    const exists = target.stat !== undefined;
     // The lock does not list itself; readOwned has already refused one that is not sluice's.
     if (exists && !owned.has(file.path) && file.path !== LOCK_PATH) {
-      throw failure(`${file.path} in the env repo is not sluice's`, "publish/foreign-file", "it is not in the env repo's .sluice/lock.json; move it, or remove it, and publish again");
+      throw failure(`${inRepo(file.path)} in the env repo is not sluice's`, "publish/foreign-file", "it is not in the env repo's .sluice/lock.json; move it, or remove it, and publish again");
     }
-    if (exists && fs.readFileSync(target, "utf8") === file.content) continue;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
+    if (exists && fs.readFileSync(target.full, "utf8") === file.content) continue;
+    fs.mkdirSync(path.dirname(target.full), { recursive: true });
+    fs.writeFileSync(target.full, file.content);
   }
   for (const file of owned.keys()) {
     if (planned.has(file)) continue;
-    const target = path.join(dir, file);
-    throughSymlink(dir, target);
-    if (fs.existsSync(target)) fs.rmSync(target);
+    const target = reach(inRepo(file));
+    if (target.stat) fs.rmSync(target.full);
   }
   if (hydrator) {
-    const { source } = hydrator;
+    const source = hydrator;
     const metadata = { repoURL: source.repo, drySha: source.commit, author: source.author, date: source.date, subject: source.subject, body: source.body };
-    fs.writeFileSync(path.join(hydrator.work, "hydrator.metadata"), `${JSON.stringify(metadata, null, 2)}\n`);
+    fs.writeFileSync(reach("hydrator.metadata").full, `${JSON.stringify(metadata, null, 2)}\n`);
   }
 }
 
-function throughSymlink(dir: string, target: string): void {
-  for (let current = path.dirname(target); current.startsWith(dir) && current !== path.dirname(dir); current = path.dirname(current)) {
-    if (fs.existsSync(current) && fs.lstatSync(current).isSymbolicLink()) {
-      throw failure(`${path.relative(dir, current)} in the env repo is a symlink`, "publish/symlink", "sluice never writes through a symlink; replace it with a directory");
+/**
+ * Looks up a file of the clone (a relative path with forward slashes) without
+ * following a symlink: refuses one at the file or at any directory on the way,
+ * and anything else that is not a directory on the way or a regular file at
+ * the end. The directories already walked are remembered: a plan has
+ * thousands of files in a few directories.
+ */
+function reacher(work: string): (file: string) => { full: string; stat: fs.Stats | undefined } {
+  const directories = new Set<string>();
+  return (file) => {
+    const segments = file.split("/");
+    let current = work;
+    for (const [index, segment] of segments.entries()) {
+      current = path.join(current, segment);
+      const last = index === segments.length - 1;
+      if (!last && directories.has(current)) continue;
+      const stat = fs.lstatSync(current, { throwIfNoEntry: false });
+      const shown = segments.slice(0, index + 1).join("/");
+      if (stat?.isSymbolicLink()) throw failure(`${shown} in the env repo is a symlink`, "publish/symlink", "sluice never writes through a symlink: replace it with a directory or file, or remove it, and publish again");
+      if (!stat) return { full: path.join(work, ...segments), stat: undefined };
+      if (last) {
+        if (!stat.isFile()) throw failure(`${shown} in the env repo is not a regular file`, "publish/foreign-file", "sluice writes files there: move it, or remove it, and publish again");
+        return { full: current, stat };
+      }
+      if (!stat.isDirectory()) throw failure(`${shown} in the env repo is not a directory`, "publish/foreign-file", "sluice writes files below it: move it, or remove it, and publish again");
+      directories.add(current);
     }
-  }
-  if (fs.existsSync(target) && fs.lstatSync(target).isSymbolicLink()) {
-    throw failure(`${path.relative(dir, target)} in the env repo is a symlink`, "publish/symlink", "sluice never writes through a symlink");
-  }
+    return { full: current, stat: undefined };
+  };
 }
 
 interface SourceInfo {
