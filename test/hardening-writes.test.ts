@@ -213,4 +213,11 @@ describe("synth --out somewhere sluice cannot own (item 25)", () => {
     expect(linked.stderr).toMatch(/linked is a symlink/);
     expect(linked.stderr).not.toMatch(/internal error/i);
   });
+
+  it("writes to a directory elsewhere on the machine, named by an absolute path (a clone of the env repo, say)", () => {
+    const clone = makeProject();
+    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck", "--out", path.join(clone.root, "env")], { cwd: p.root, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(clone.exists("env/apps/payments/dev-1/manifest.yaml")).toBe(true);
+  });
 });
