@@ -272,7 +272,7 @@ describe("item 20: every string that reaches out/ is scanned", () => {
     withObject(
       p,
       "price-sync",
-      `{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "seed" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "seed", image: "registry.example.com/storefront/seed:1.0.0",\n      args: ["--db-host=db", "${join("--db-password=", "Xk9mP2", "vQ8z")}"] }] } } } } } } as never`,
+      `{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "seed" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "seed", image: "registry.example.com/storefront/seed:1.0.0",\n      args: ["--db-host=db", "${join("--db-password=", "Xk9mP2", "vQ8z")}",\n        "${join("--github-token=", "gh", "p_", chars(36))}"] }] } } } } } } as never`,
     );
     const before = p.tree();
     const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
@@ -289,6 +289,10 @@ describe("item 20: every string that reaches out/ is scanned", () => {
     at("secrets/plaintext", "stacks/payments.ts", "DATABASE_PW");
     at("secrets/plaintext", "stacks/price-sync.ts", "bundle:");
     at("secrets/plaintext", "stacks/price-sync.ts", "--db-password=");
+    at("secrets/plaintext", "stacks/price-sync.ts", "--github-token=");
+    // One finding per place, though an argument is judged as a string and on its command line.
+    const places = diagnostics.map((d) => JSON.stringify([d.origin?.file, d.origin?.line, d.origin?.path]));
+    expect(new Set(places).size, show(diagnostics)).toBe(places.length);
     expect(diagnostics.every((d) => !d.message.includes(password))).toBe(true);
     expect(p.tree()).toEqual(before);
   });

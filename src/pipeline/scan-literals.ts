@@ -19,10 +19,15 @@ import { scanArguments, scanLiteral, type ScanFinding } from "../secrets/scan.js
 export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnostics: Diagnostic[]; waived: Set<string> } {
   const diagnostics: Diagnostic[] = [];
   const waived = new Set<string>();
+  const seen = new Set<string>();
   const report = (owner: Origin, path: (string | number)[], name: string, value: string, waivers: Readonly<Record<string, string>>, where: string, found?: ScanFinding) => {
     const finding = found ?? scanLiteral(name, value);
     if (!finding) return;
     const key = formatPath(path);
+    // An argument is judged twice (as a string, and on its command line): one finding is enough.
+    const seenKey = `${owner.file}\0${formatPath(owner.path)}\0${key}`;
+    if (seen.has(seenKey)) return;
+    seen.add(seenKey);
     if (Object.hasOwn(waivers, key)) {
       waived.add(value);
       return;
