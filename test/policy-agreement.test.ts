@@ -114,6 +114,15 @@ async function corpus(): Promise<KubernetesObject[]> {
     { apiVersion: "v1", kind: "Pod", metadata: { name: "bare-privileged" }, spec: podSpec({ containers: [good("c", { securityContext: { privileged: true } })] }) } as KubernetesObject,
     { apiVersion: "v1", kind: "Service", metadata: { name: "bare" }, spec: { ports: [{ port: 80 }] } } as KubernetesObject,
     { apiVersion: "v1", kind: "Service", metadata: { name: "labelled", labels }, spec: { ports: [{ port: 80 }] } } as KubernetesObject,
+    // Issue 18 item 19: Services, Ingresses and the pod-making kinds the pod rules missed.
+    { apiVersion: "v1", kind: "Service", metadata: { name: "external-ips", labels }, spec: { ports: [{ port: 80 }], externalIPs: ["10.0.0.1"] } } as KubernetesObject,
+    { apiVersion: "v1", kind: "Service", metadata: { name: "fixed-ip", labels }, spec: { type: "LoadBalancer", ports: [{ port: 80 }], loadBalancerIP: "203.0.113.1" } } as KubernetesObject,
+    { apiVersion: "v1", kind: "Service", metadata: { name: "fixed-ip-annotation", labels, annotations: { "metallb.io/loadBalancerIPs": "203.0.113.1" } }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } } as KubernetesObject,
+    { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "wildcard" }, spec: { rules: [{ host: "*.example.com" }] } } as KubernetesObject,
+    { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "hostless" }, spec: { rules: [{ http: { paths: [] } }] } } as KubernetesObject,
+    { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "named" }, spec: { rules: [{ host: "shop.example.com" }] } } as KubernetesObject,
+    { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "rc-host", labels }, spec: { template: { spec: podSpec({ hostNetwork: true }) } } } as KubernetesObject,
+    { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "template-privileged", labels }, template: { spec: podSpec({ containers: [good("c", { securityContext: { privileged: true } })] }) } } as KubernetesObject,
     meshInjected(),
     // After `kubectl debug`, as an UPDATE of the Pod itself shows it: ephemeral containers are judged on their own subresource only.
     { ...meshInjected(), metadata: { name: "debugged" }, spec: { ...(meshInjected() as unknown as { spec: object }).spec, ephemeralContainers: [{ name: "debugger", image: "busybox" }] } } as KubernetesObject,

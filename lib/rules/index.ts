@@ -1,8 +1,9 @@
 import type { Rule } from "../../src/index.js";
 import { noClusterScopedObjects } from "./cluster-scoped.js";
-import { uniqueHosts } from "./fleet.js";
+import { noPlatformHosts, uniqueHosts } from "./fleet.js";
 import { approvedRegistries, immutableReleaseInProduction, noMutableImage } from "./images.js";
 import { requiredLabels } from "./labels.js";
+import { noExternalIps, noFixedLoadBalancerIp, noWildcardHost } from "./network.js";
 import { livenessProbe, readinessProbe } from "./probes.js";
 import { productionRedundancy } from "./redundancy.js";
 import { hpaNeedsCpuRequest, resourcesRequired } from "./resources.js";
@@ -24,4 +25,8 @@ export const builtInRules: readonly Rule[] = [
   productionRedundancy,
   noClusterScopedObjects,
   uniqueHosts,
+  noPlatformHosts,
+  noExternalIps,
+  noFixedLoadBalancerIp,
+  noWildcardHost,
 ];

@@ -339,8 +339,9 @@ export const platformSchema = z.strictObject({
   /** How often the External Secrets Operator reads stores again. Default "1h". */
   secretRefreshInterval: refreshInterval.optional(),
   /**
-   * Secrets with data that may be deployed as they are, by "<app>/<name>",
-   * each with the reason (a public CA bundle, say). Any other Secret with
+   * Secrets with data that may be deployed as they are, by "<app>/<name>"
+   * ("platform/<name>" for the platform's own objects), each with the reason
+   * (a public CA bundle, say). Any other Secret with
    * `data` or `stringData` fails synth: base64 is not encryption.
    */
   allowSecrets: z

@@ -8,17 +8,20 @@ import { scanText } from "../secrets/scan.js";
 /**
  * A Secret with `data` or `stringData` puts its value in the env repo: base64
  * is an encoding, not encryption, and git keeps it forever. Refused wherever
- * it comes from (a raw object, a blueprint), unless the platform allows that
- * one Secret by "<app>/<name>" with a reason.
+ * it comes from (a raw object, a blueprint, the platform's own objects),
+ * unless the platform allows that one Secret by "<app>/<name>" (for its own
+ * objects, "platform/<name>") with a reason.
  */
 export function checkSecretObjects(platform: PlatformModel, objects: readonly RenderedObject[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const { object, origin, path, verbatim } of objects) {
+  // The platform's own objects are judged once, not per cluster, and allowed as "platform/<name>".
+  const own = platform.objects.map(({ object, origin }) => ({ object, origin, path: `platform/${object.metadata.name}`, verbatim: undefined }));
+  for (const { object, origin, path, verbatim } of [...own, ...objects.filter((o) => !o.path.endsWith("/platform/objects.yaml"))]) {
     // A SOPS file delivered as it is: every value in it is encrypted (validate-sops.ts).
     if (object.apiVersion !== "v1" || object.kind !== "Secret" || verbatim !== undefined) continue;
     const field = (["data", "stringData"] as const).find((key) => hasEntries(object[key]));
     if (!field) continue;
-    const app = path.startsWith("apps/") ? path.split("/")[1]! : "";
+    const app = path.startsWith("apps/") ? path.split("/")[1]! : path.startsWith("platform/") ? "platform" : "";
     const id = `${app}/${object.metadata.name}`;
     if (Object.hasOwn(platform.secrets.allowSecrets, id)) continue;
     diagnostics.push({

@@ -22,13 +22,15 @@ interface StoreRef {
  * refused there); a ClusterSecretStore the platform does not declare is
  * refused, since it serves every namespace; a SecretStore the platform does
  * not declare is the team's own, in its namespace, with its own credentials.
+ * A PushSecret writes to the stores it names, so its remote keys are judged
+ * the same way: writing another team's key replaces that team's credential.
  */
 export function validateExternalSecrets(objects: readonly KubernetesObject[], team: string, platform: PlatformModel, origin: Origin): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   objects.forEach((object, index) => {
-    if (apiGroup(object.apiVersion) !== "external-secrets.io" || object.kind !== "ExternalSecret") return;
+    if (apiGroup(object.apiVersion) !== "external-secrets.io" || (object.kind !== "ExternalSecret" && object.kind !== "PushSecret")) return;
     const spec = (object as { spec?: Record<string, unknown> }).spec ?? {};
-    const what = `ExternalSecret ${object.metadata.name}`;
+    const what = `${object.kind} ${object.metadata.name}`;
     const at = (...path: Path) => childOrigin(origin, "objects", index, "spec", ...path);
     /** The platform's store a ref names, undefined for the team's own SecretStore; pushes a diagnostic and returns null when refused. */
     const storeOf = (ref: StoreRef | undefined, path: Path): { name: string; keys: readonly string[] } | undefined | null => {
@@ -48,10 +50,30 @@ export function validateExternalSecrets(objects: readonly KubernetesObject[], te
     const checkKey = (store: { name: string; keys: readonly string[] }, key: unknown, path: Path) => {
       if (typeof key !== "string") return; // the ExternalSecret's schema check names a missing key
       const problem = storeKeyProblem(key, store.name, store.keys, team);
-      if (problem) diagnostics.push({ code: "validate/external-secret-key", message: `${what} reads key ${JSON.stringify(key)} of store ${store.name}, which ${problem.message}`, origin: at(...path), hint: problem.hint });
+      if (problem) diagnostics.push({ code: "validate/external-secret-key", message: `${what} ${object.kind === "PushSecret" ? "writes" : "reads"} key ${JSON.stringify(key)} of store ${store.name}, which ${problem.message}`, origin: at(...path), hint: problem.hint });
     };
-    const main = storeOf(spec.secretStoreRef as StoreRef | undefined, ["secretStoreRef", "name"]);
     const entries = (field: string) => (Array.isArray(spec[field]) ? (spec[field] as Record<string, unknown>[]) : []);
+    if (object.kind === "PushSecret") {
+      // A PushSecret writes into the stores: to another team's key, it replaces that team's credential.
+      const stores = entries("secretStoreRefs").map((ref, position) => {
+        if (ref.labelSelector !== undefined && ref.kind === "ClusterSecretStore") {
+          diagnostics.push({
+            code: "validate/external-secret-store",
+            message: `${what} picks ClusterSecretStores by label, so sluice cannot tell which keys of which store it writes`,
+            origin: at("secretStoreRefs", position, "labelSelector"),
+            hint: `name the store: secretStoreRefs: [{ kind: "ClusterSecretStore", name: "<store>" }]`,
+          });
+          return null;
+        }
+        return storeOf(ref, ["secretStoreRefs", position, "name"]);
+      });
+      entries("data").forEach((entry, position) => {
+        const remoteKey = (entry.match as { remoteRef?: { remoteKey?: unknown } } | undefined)?.remoteRef?.remoteKey;
+        for (const store of stores) if (store) checkKey(store, remoteKey, ["data", position, "match", "remoteRef", "remoteKey"]);
+      });
+      return;
+    }
+    const main = storeOf(spec.secretStoreRef as StoreRef | undefined, ["secretStoreRef", "name"]);
     entries("data").forEach((entry, position) => {
       const sourceRef = entry.sourceRef as { storeRef?: StoreRef; generatorRef?: unknown } | undefined;
       if (sourceRef?.generatorRef !== undefined) return;

@@ -60,7 +60,7 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
     for (const rule of fleetRules) {
       const severity = severityOf(rule, environment, policy.override(rule.id));
       if (severity === "off") continue;
-      for (const violation of runRule(rule, `cluster ${cluster.name}`, () => rule.check({ cluster, apps: here }))) {
+      for (const violation of runRule(rule, `cluster ${cluster.name}`, () => rule.check({ cluster, apps: here, platformObjects: model.platform.objects }))) {
         const app = apps.get(violation.app);
         if (!app) continue;
         const raw = violation.object !== undefined ? app.objects[violation.object] : undefined;

@@ -53,8 +53,9 @@ export interface PolicyContext {
  *
  * `on` says what the expression is about:
  * - "object": the whole object, as `object`, for the kinds in `kinds`;
- * - "pod": the pod spec of any workload (Pod, Deployment, StatefulSet,
- *   DaemonSet, ReplicaSet, Job, CronJob), as `pod`, with `object` too;
+ * - "pod": the pod spec of any kind with one (Pod, Deployment, StatefulSet,
+ *   DaemonSet, ReplicaSet, ReplicationController, Job, CronJob,
+ *   PodTemplate), as `pod`, with `object` too;
  * - "container": each container and init container of that pod spec, as
  *   `container`: a finding names the container, and admission checks that
  *   every container passes.
@@ -113,6 +114,8 @@ export interface InstanceRule extends RuleBase {
 export interface FleetInput {
   readonly cluster: ClusterModel;
   readonly apps: readonly { readonly app: AppModel; readonly objects: readonly RawObject[] }[];
+  /** The platform's own objects, which are on every cluster (its Argo CD's Ingress, say). Default: none. */
+  readonly platformObjects?: readonly RawObject[];
 }
 
 /** Something a fleet rule found, in one app. */

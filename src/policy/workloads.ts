@@ -1,8 +1,14 @@
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 
-/** The kinds that carry a pod spec, by "<group>/<Kind>", and where it is. */
+/**
+ * The kinds that carry a pod spec, by "<group>/<Kind>", and where it is:
+ * every kind the API server makes pods from (a ReplicationController and a
+ * PodTemplate too — the pod rules must see every way to get a pod).
+ */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
   "apps/Deployment": ["spec", "template", "spec"],
   "apps/StatefulSet": ["spec", "template", "spec"],
   "apps/DaemonSet": ["spec", "template", "spec"],
@@ -18,7 +24,7 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
  * `jobTemplate`, and the branch that reads it never runs for one.
  */
 export const POD_SPEC_CEL =
-  "object.kind == 'Pod' ? dyn(object).spec : (object.kind == 'CronJob' ? dyn(object).spec.jobTemplate.spec.template.spec : dyn(object).spec.template.spec)";
+  "object.kind == 'Pod' ? dyn(object).spec : (object.kind == 'CronJob' ? dyn(object).spec.jobTemplate.spec.template.spec : (object.kind == 'PodTemplate' ? dyn(object).template.spec : dyn(object).spec.template.spec))";
 
 /** Every container of `variables.pod`, init containers included. */
 export const CONTAINERS_CEL = "variables.pod.containers + (has(variables.pod.initContainers) ? variables.pod.initContainers : [])";

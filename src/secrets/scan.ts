@@ -26,35 +26,61 @@ interface StrongRule {
 // Documented prefixes and shapes of each issuer's credentials.
 const STRONG: readonly StrongRule[] = [
   { rule: "private-key", what: "a private key block", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
+  { rule: "private-key", what: "a PuTTY private key", pattern: /PuTTY-User-Key-File-[0-9]+:/ },
+  // The DER of an RSA (PKCS #1), PKCS #8 RSA, EC or Ed25519 private key, base64-encoded without its PEM lines.
+  { rule: "private-key", what: "a private key (DER, base64)", pattern: /MII[A-Za-z0-9+/]{3}IBAAKC[A-Za-z0-9+/]{20}|MII[A-Za-z0-9+/]{3}IBADANBgkqhkiG9w0BAQEFAASC|MHcCAQEEI[A-Za-z0-9+/]{20}|MC4CAQAw[B]QYDK2VwBCIEI/ },
   { rule: "aws-access-key", what: "an AWS access key id", pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
+  { rule: "azure-storage-key", what: "an Azure storage account key", pattern: /AccountKey=[A-Za-z0-9+/]{80,}={0,2}/ },
+  { rule: "google-api-key", what: "a Google API key", pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/ },
   { rule: "github-token", what: "a GitHub token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
   { rule: "gitlab-token", what: "a GitLab token", pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/ },
   { rule: "slack-token", what: "a Slack token", pattern: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]{6,}(?:-[0-9A-Za-z]+)+/ },
   { rule: "slack-webhook", what: "a Slack webhook URL", pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
+  // Stripe's secret and restricted keys; its publishable keys (pk_) are meant to be public.
+  { rule: "stripe-key", what: "a Stripe secret key", pattern: /(?<![A-Za-z0-9])(?:sk|rk)_live_[0-9A-Za-z]{16,}/ },
+  { rule: "openai-key", what: "an OpenAI or Anthropic API key", pattern: /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})/ },
+  { rule: "sendgrid-key", what: "a SendGrid API key", pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/ },
+  { rule: "npm-token", what: "an npm token", pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
+  { rule: "pypi-token", what: "a PyPI token", pattern: /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}/ },
+  { rule: "digitalocean-token", what: "a DigitalOcean token", pattern: /(?<![A-Za-z0-9_])do[opr]_v1_[a-f0-9]{64}(?![a-f0-9])/ },
+  { rule: "shopify-token", what: "a Shopify token", pattern: /(?<![A-Za-z0-9_])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![a-fA-F0-9])/ },
+  { rule: "huggingface-token", what: "a Hugging Face token", pattern: /(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9])/ },
+  { rule: "twilio-key", what: "a Twilio API key", pattern: /(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])/ },
   { rule: "jwt", what: "a JSON Web Token", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{7,}\.eyJ[A-Za-z0-9_-]{7,}\.[A-Za-z0-9_-]{10,}/ },
   {
     rule: "url-credentials",
     what: "a URL with a password in it",
     // scheme://user:<password>@host, where the password is not a placeholder:
     // one the runtime fills in ($(VAR) for Kubernetes, ${VAR}, $VAR and {{ … }}
-    // for shells and templates) or one for people (<password>, ***).
-    pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:(?!\$\(|\$\{|\$[A-Z_][A-Z0-9_]*@|\{\{|<[^>\s]*>@|\*+@)[^\s/?#@"']+@[^\s/?#@"']+/i,
+    // for shells and templates) or one for people (<password>, ***). A "#" is
+    // allowed in it: clients split the authority at the last "@" first.
+    pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"']*:(?!\$\(|\$\{|\$[A-Z_][A-Z0-9_]*@|\{\{|<[^>\s]*>@|\*+@)[^\s/?@"']+@[^\s/?#@"']+/i,
   },
 ];
 
 /** A cheap first look that every strong pattern needs to pass: most lines fail it. */
-const CANDIDATE = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|eyJ|:\/\/[^\s/@]*:[^\s/@]*@/;
+const CANDIDATE =
+  /PRIVATE KEY|PuTTY-User-Key|MII|MHcCAQEEI|MC4CAQAw|AKIA|ASIA|AccountKey=|AIza|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|_live_|sk-|SG\.|npm_|pypi-|do[opr]_v1_|shp(?:at|ss|ca|pa)_|hf_|SK[0-9a-f]{32}|eyJ|:\/\/[^\s/@]*:[^\s/@]*@/;
+
+/** A run of base64 long enough to hide a key or a token: decoded and looked at again. */
+const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}|[A-Za-z0-9_-]{40,}={0,2}/g;
+const HAS_BASE64_RUN = /[A-Za-z0-9+/_-]{40}/;
 
 /** Names under which a value is a credential: matched on the name's words (split on _, -, . and case changes). */
-const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
+const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pw", "pword", "passcode", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
 const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "encryption key", "master key", "client secret", "auth token", "access token"]);
+/** A word that ends in one: PGPASSWORD, MYSQL_ROOTPASSWD, GITHUBTOKEN. */
+const SECRET_SUFFIX = /^[a-z]+(?:password|passwd|token|secret)$/;
 /** …unless the name says it is about the secret rather than the secret itself. */
-const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store", "role", "scope", "scopes", "audience", "issuer", "provider", "backend", "algorithm", "version", "realm", "format"]);
+const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store", "role", "scope", "scopes", "audience", "issuer", "provider", "backend", "algorithm", "version", "realm", "format", "stdin", "hash", "prefix"]);
 
 /** Judges one literal value written under a name (an env var, a ConfigMap key, an annotation, a field). */
 export function scanLiteral(name: string, value: string): ScanFinding | undefined {
-  const strong = strongMatch(value);
-  if (strong) return strong;
+  return strongMatch(value) ?? scanNamed(name, value);
+}
+
+/** The named rule alone: whether `value`, under `name`, is a credential by its name and its look. */
+function scanNamed(name: string, value: string): ScanFinding | undefined {
   if (!isSecretName(name)) return undefined;
   const strictly = isSecretName(name, true);
   if (strictly && !namesAKey(name) && isWellKnownPassword(value)) return { rule: "weak-secret", what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)` };
@@ -93,12 +119,12 @@ function isWellKnownPassword(value: string): boolean {
 
 /** The strong patterns over a whole file, with the 1-based line of each finding. */
 export function scanText(text: string): (ScanFinding & { readonly line: number })[] {
-  if (!CANDIDATE.test(text)) return [];
+  if (!CANDIDATE.test(text) && !HAS_BASE64_RUN.test(text)) return [];
   const findings: (ScanFinding & { line: number })[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!CANDIDATE.test(line)) continue;
+    if (!CANDIDATE.test(line) && !HAS_BASE64_RUN.test(line)) continue;
     const found = strongMatch(line);
     if (found) findings.push({ ...found, line: i + 1 });
   }
@@ -106,12 +132,80 @@ export function scanText(text: string): (ScanFinding & { readonly line: number }
 }
 
 function strongMatch(value: string): ScanFinding | undefined {
+  return directMatch(value) ?? encodedMatch(value);
+}
+
+function directMatch(value: string): ScanFinding | undefined {
   if (!CANDIDATE.test(value)) return undefined;
   for (const { rule, what, pattern } of STRONG) {
     const match = pattern.exec(value);
     if (match) return { rule, what: `${what} ("${match[0].slice(0, 4)}…", ${match[0].length} characters)` };
   }
   return undefined;
+}
+
+/**
+ * A strong pattern inside a base64 run (a PEM key encoded for a ConfigMap or
+ * a values file, a token in a Docker config): decoded, and judged again when
+ * what comes out is text. Ciphertext and digests decode to noise and stop there.
+ */
+function encodedMatch(value: string): ScanFinding | undefined {
+  if (value.length < 40) return undefined;
+  for (const [run] of value.matchAll(BASE64_RUN)) {
+    const decoded = Buffer.from(run.slice(0, 65536), run.includes("-") || run.includes("_") ? "base64url" : "base64").toString("latin1");
+    if (!isText(decoded)) continue;
+    const found = directMatch(decoded);
+    if (found) return { rule: found.rule, what: `${found.what.replace(/ \(".*$/, "")}, base64-encoded (${run.length} characters)` };
+  }
+  return undefined;
+}
+
+/** Mostly printable ASCII: what a PEM block, a config file or a token decodes to, and random bytes do not. */
+function isText(decoded: string): boolean {
+  let printable = 0;
+  for (let i = 0; i < decoded.length; i++) {
+    const code = decoded.charCodeAt(i);
+    if ((code >= 32 && code < 127) || code === 9 || code === 10 || code === 13) printable++;
+  }
+  return decoded.length > 0 && printable / decoded.length >= 0.9;
+}
+
+/**
+ * Credentials on a command line — `args` or `command`, as a list of
+ * arguments or a shell script in one of them: `--db-password=…`,
+ * `--password …`, `PGPASSWORD=… psql`, and MySQL's `-p…` (its password
+ * glued to the flag). Judged by the flag's or variable's name, as a value
+ * under that name; strong patterns are left to the scan of each string.
+ * Returns the index of the argument that holds each finding.
+ */
+export function scanArguments(args: readonly string[]): { readonly index: number; readonly finding: ScanFinding }[] {
+  const tokens = args.flatMap((arg, index) =>
+    arg
+      .split(/\s+/)
+      .filter((token) => token.length > 0)
+      .map((token) => ({ index, text: unquote(token) })),
+  );
+  const mysql = tokens.some(({ text }) => /^(?:.*\/)?(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump)$/.test(text));
+  const found: { index: number; finding: ScanFinding }[] = [];
+  tokens.forEach(({ index, text }, position) => {
+    const assigned = /^(?:--?)?([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/s.exec(text);
+    const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(text);
+    const next = tokens[position + 1];
+    let finding: ScanFinding | undefined;
+    let at = index;
+    if (assigned) finding = scanNamed(assigned[1]!, unquote(assigned[2]!));
+    else if (mysql && /^-p[^-\s]/.test(text)) finding = scanNamed("password", unquote(text.slice(2)));
+    else if (flag && next && !next.text.startsWith("-")) {
+      finding = scanNamed(flag[1]!, next.text);
+      at = next.index;
+    }
+    if (finding) found.push({ index: at, finding });
+  });
+  return found;
+}
+
+function unquote(text: string): string {
+  return text.replace(/^["']+|["';]+$/g, "");
 }
 
 /**
@@ -130,7 +224,9 @@ function isSecretName(name: string, strict = false): boolean {
   const last = words[words.length - 1]!;
   if (META_WORDS.has(last)) return false;
   const joined = words.join(" ");
-  return words.some((word) => SECRET_WORDS.has(word)) || [...SECRET_PAIRS].some((pair) => joined.includes(pair)) || SECRET_WORDS.has(words.join(""));
+  return (
+    words.some((word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word)) || [...SECRET_PAIRS].some((pair) => joined.includes(pair)) || SECRET_WORDS.has(words.join(""))
+  );
 }
 
 /**
@@ -140,7 +236,7 @@ function isSecretName(name: string, strict = false): boolean {
  * "us-east-1", "db.internal"), a digest, a UUID, or words with spaces.
  */
 function isConfiguration(value: string): boolean {
-  if (/^\$\(.+\)$|^\$\{.+\}$|^\{\{.+\}\}$|^<[^<>]+>$/.test(value)) return true; // filled in at run time, or a placeholder for people
+  if (/^\$\(.+\)$|^\$\{.+\}$|^\$[A-Za-z_][A-Za-z0-9_]*$|^\{\{.+\}\}$|^<[^<>]+>$/.test(value)) return true; // filled in at run time, or a placeholder for people
   if (/^(true|false|yes|no|on|off|null|none|enabled|disabled|[0-9]+([.][0-9]+)?[a-z]{0,2})$/i.test(value)) return true;
   if (/^(\/|\.\/|~\/|file:)/.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^@]*$/i.test(value)) return true; // a path or a URL without credentials
   if (/^[a-z0-9]+([-.][a-z0-9]+)+$/.test(value) && !/[0-9]/.test(value.replace(/[0-9]+$/, ""))) return true; // a name
