@@ -1,5 +1,6 @@
 import path from "node:path";
 import { SluiceError } from "../errors.js";
+import { checkBranchName } from "../git/branch-name.js";
 import { GitRepo } from "../git/git.js";
 import { formatDuration } from "./duration.js";
 import type { Promotion } from "./promote.js";
@@ -69,7 +70,8 @@ export function promotionBranch(change: { readonly app: string; readonly wave: s
 /**
  * What `--commit` checks before the stack is edited, so that a refusal leaves
  * the worktree and the branch exactly as they were: the promotion's branch
- * must not exist (an open promotion is never overwritten), and nothing the
+ * must be a valid branch name and must not exist (an open promotion is never
+ * overwritten), git must know who commits, and nothing the
  * synth reads or writes may differ from HEAD — a tracked file anywhere in the
  * project (a stack may import any of them), or an untracked file among the
  * stacks or in out/ — or the commit would carry output of changes nobody
@@ -79,6 +81,18 @@ export function commitGuard(root: string, dirs: { readonly stacks: string; reado
   return async (change: { readonly app: string; readonly wave: string; readonly version: string }): Promise<void> => {
     const repo = await GitRepo.at(root);
     const branch = promotionBranch(change, rollback);
+    const problem = checkBranchName(branch);
+    if (problem !== undefined) {
+      throw new SluiceError(`${branch} is not a valid git branch name; nothing was changed.`, [
+        {
+          code: "promote/bad-branch-name",
+          message: `${change.app} ${change.version} to ${change.wave} would be committed on branch ${branch}, which is not a valid git branch name: ${problem}`,
+          hint: "promote without --commit and commit the change by hand, or release a version whose tag git accepts in a branch name (no \"..\", no trailing \".\", no part ending in \".lock\")",
+        },
+      ]);
+    }
+    const identity = await repo.identityProblem();
+    if (identity) throw identity;
     if (await repo.hasBranch(branch)) {
       throw new SluiceError(`Branch ${branch} exists already; nothing was changed.`, [
         { code: "promote/branch-exists", message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`, hint: "merge or close it, and delete the branch, before promoting again" },
