@@ -77,7 +77,7 @@ describe("gates --base: a ref, never an option", () => {
     const before = await snapshot(p);
     const run = sluice(p.root, ["gates", "--base", base]);
     expect(run.status, run.output).toBe(2);
-    expect(run.output).toContain(`${base} is not a git ref`);
+    expect(run.output).toContain(`${JSON.stringify(base)} is not a git ref: it starts with "-", which git would read as an option`);
     expect(run.output).not.toContain("internal error");
     expect(p.exists("pwned.txt")).toBe(false);
     expect(await snapshot(p)).toEqual(before);
@@ -173,7 +173,22 @@ describe("promote --commit refusals leave the checkout exactly as it was", () =>
     const run = sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"], noIdentity());
     expect(run.status, run.output).toBe(2);
     expect(run.output).not.toContain("internal error");
+    expect(run.output).toContain("git does not know who commits");
+    expect(run.output).toContain("nothing was changed");
     expect(run.output).toContain("user.email");
+    expect(await snapshot(p)).toEqual(before);
+  });
+
+  it("when git refuses the commit (a pre-commit hook): exit 2, the edit and out/ put back, no branch", async () => {
+    const p = await catalogMidRollout();
+    p.write(".git/hooks/pre-commit", "#!/bin/sh\necho 'no commits on Fridays' >&2\nexit 1\n");
+    fs.chmodSync(path.join(p.root, ".git/hooks/pre-commit"), 0o755);
+    const before = await snapshot(p);
+    const run = sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"]);
+    expect(run.status, run.output).toBe(2);
+    expect(run.output).not.toContain("internal error");
+    expect(run.output).toContain("no commits on Fridays");
+    expect(run.output).toContain("nothing was changed");
     expect(await snapshot(p)).toEqual(before);
   });
 
@@ -245,6 +260,17 @@ describe("publish --branch and --pull-request: branch names, never options", () 
     expect(run.output).toContain(name);
     expect(await heads(bare)).toEqual(before);
     expect(p.exists("pwned.txt")).toBe(false);
+  });
+
+  it("clones an --env-repo that looks like an option as a repository, never as an option", async () => {
+    const p = await committedStacks();
+    const hostile = "--upload-pack=cd $SENTINEL;touch pwned.txt;true:";
+    const run = sluice(p.root, ["publish", "--skip-typecheck", `--env-repo=${hostile}`, "--push"], { ...env, SENTINEL: p.sentinel });
+    expect(run.status, run.output).toBe(2);
+    expect(run.output).toContain(`cannot clone the env repo ${hostile}`);
+    // git was asked to clone that address (an ssh host it blocks), not given an option and "." to clone.
+    expect(run.output).not.toContain("repository '.' does not exist");
+    expect(run.output).toContain("strange hostname '--upload-pack=");
   });
 
   it("refuses an envRepo.revision that is no branch name, naming the platform's setting", async () => {

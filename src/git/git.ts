@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import type { SimpleGit } from "simple-git";
 import { SluiceError } from "../errors.js";
 import { branchName } from "./branch-name.js";
@@ -37,7 +39,7 @@ export class GitRepo {
 
   /** The commit a ref names (a branch, a tag, HEAD~2, a sha). */
   async commit(ref: string): Promise<string> {
-    if (ref.startsWith("-")) throw failure(`${ref} is not a git ref`, "git/unknown-ref", "name a branch, a tag or a commit");
+    if (ref.startsWith("-")) throw failure(`${JSON.stringify(ref)} is not a git ref: it starts with "-", which git would read as an option`, "git/unknown-ref", "name a branch, a tag or a commit");
     let commit = "";
     try {
       commit = (await this.git.revparse(["--verify", "--end-of-options", `${ref}^{commit}`])).trim();
@@ -164,6 +166,21 @@ export class GitRepo {
       throw error;
     }
     return (await this.git.revparse(["HEAD"])).trim();
+  }
+
+  /**
+   * Puts `paths` (relative to the repository's root) back as HEAD has them,
+   * in the index and the worktree: a path HEAD does not hold is removed.
+   */
+  async restore(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const tracked = new Set(
+      (await this.git.raw(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD", "--", ...paths])).split("\0").filter(Boolean),
+    );
+    await this.git.raw(["reset", "-q", "--", ...paths]);
+    const kept = paths.filter((file) => tracked.has(file));
+    if (kept.length > 0) await this.git.raw(["checkout", "-q", "HEAD", "--", ...kept]);
+    for (const file of paths) if (!tracked.has(file)) fs.rmSync(path.join(this.root, file), { force: true });
   }
 
   /**

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { SluiceError } from "../errors.js";
+import { isSluiceError, SluiceError } from "../errors.js";
 import { checkBranchName } from "../git/branch-name.js";
 import { GitRepo } from "../git/git.js";
 import { formatDuration } from "./duration.js";
@@ -55,7 +55,19 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
   const written = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
   const outFiles = [...new Set([...written, ...(await repo.dirty(relative(path.relative(root, outDir)))).map((file) => file.path)])].sort();
   const start = (await repo.branch()) ?? (await repo.head())!;
-  const commit = await repo.commitOnNewBranch(branch, [relative(promotion.file), ...outFiles], `${title}\n\n${body}`);
+  const paths = [relative(promotion.file), ...outFiles];
+  let commit: string;
+  try {
+    commit = await repo.commitOnNewBranch(branch, paths, `${title}\n\n${body}`);
+  } catch (error) {
+    // The guard made sure these paths matched HEAD before the edit: back to HEAD is back as they were.
+    await repo.restore(paths);
+    if (isSluiceError(error)) throw error;
+    const reason = (error as Error).message.trim();
+    throw new SluiceError(`git refused the promotion's commit; nothing was changed.`, [
+      { code: "promote/commit-failed", message: `git commit on ${branch} failed: ${reason}`, hint: "fix what git says (a hook, signing, the identity), then run the command again" },
+    ]);
+  }
   // Back where it started, with the promotion on its branch only: `--commit` and
   // `--all-ready` leave the checkout alike, and the branch is pushed by name.
   await repo.switchTo(start);
@@ -92,7 +104,7 @@ export function commitGuard(root: string, dirs: { readonly stacks: string; reado
       ]);
     }
     const identity = await repo.identityProblem();
-    if (identity) throw identity;
+    if (identity) throw new SluiceError(`${identity.message.split("\n")[0]!.replace(/\.$/, "")}; nothing was changed.`, identity.diagnostics);
     if (await repo.hasBranch(branch)) {
       throw new SluiceError(`Branch ${branch} exists already; nothing was changed.`, [
         { code: "promote/branch-exists", message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`, hint: "merge or close it, and delete the branch, before promoting again" },

@@ -90,7 +90,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
   try {
     const git = (...args: string[]) => gitIn(work, args);
-    await git("clone", "--quiet", "--no-checkout", envRepo, ".").catch((error: Error) => {
+    await git("clone", "--quiet", "--no-checkout", "--end-of-options", envRepo, ".").catch((error: Error) => {
       throw failure(`cannot clone the env repo ${envRepo}`, "publish/clone", error.message);
     });
     const attempts = into !== undefined ? 1 : (options.attempts ?? 5);
