@@ -38,7 +38,7 @@ export async function gates(
   // a missing ref that would make every release look new.
   const base = await (await GitRepo.at(root)).commit(options.base);
   const model = await loadModel({ ...options, root, skipTypecheck: true });
-  const history = await ReleaseHistory.open(root, base);
+  const history = await ReleaseHistory.open(root, base, options.base);
   await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();
   const waves = model.platform.waves;
