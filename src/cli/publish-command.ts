@@ -21,7 +21,7 @@ export async function publishCommand(options: PublishFlags, io: Io): Promise<num
     stacks: options.stacks,
     skipTypecheck: Boolean(options.skipTypecheck),
     push: Boolean(options.push),
-    ...(options.branch ? { branch: options.branch } : {}),
+    ...(options.branch !== undefined ? { branch: options.branch } : {}),
     ...(pullRequestBranch ? { pullRequestBranch } : {}),
   });
   if (options.format === "json") {

@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import type { SimpleGit } from "simple-git";
 import { SluiceError } from "../errors.js";
+import { branchName } from "./branch-name.js";
 
 /** A commit of a first-parent history: its committer time, and its first parent (none for a root commit or the edge of a shallow clone). */
 export interface FirstParentChange {
@@ -29,14 +32,14 @@ export class GitRepo {
     try {
       root = (await simpleGit({ baseDir: dir }).revparse(["--show-toplevel"])).trim();
     } catch {
-      throw failure(`${dir} is not inside a git repository`, "git/no-repository", "sluice diff compares with the env repo as committed: run it in a git checkout, or pass --env-repo <clone>");
+      throw failure(`${dir} is not inside a git repository`, "git/no-repository", "sluice reads the project's git history: run it in a git checkout (sluice diff also takes --env-repo <clone>)");
     }
     return new GitRepo(root, simpleGit({ baseDir: root, binary: "git", maxConcurrentProcesses: 2 }));
   }
 
   /** The commit a ref names (a branch, a tag, HEAD~2, a sha). */
   async commit(ref: string): Promise<string> {
-    if (ref.startsWith("-")) throw failure(`${ref} is not a git ref`, "git/unknown-ref", "name a branch, a tag or a commit");
+    if (ref.startsWith("-")) throw failure(`${JSON.stringify(ref)} is not a git ref: it starts with "-", which git would read as an option`, "git/unknown-ref", "name a branch, a tag or a commit");
     let commit = "";
     try {
       commit = (await this.git.revparse(["--verify", "--end-of-options", `${ref}^{commit}`])).trim();
@@ -74,12 +77,27 @@ export class GitRepo {
 
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
   async trailers(base: string, key: string): Promise<string[]> {
-    const output = await this.git.raw(["log", `--format=%(trailers:key=${key},valueonly,separator=%x00)%x01`, `${base}..HEAD`]);
+    const output = await this.git.raw(["log", `--format=%(trailers:key=${key},valueonly,separator=%x00)%x01`, "--end-of-options", `${base}..HEAD`]);
     return output
       .split("\u0001")
       .flatMap((commit) => commit.split("\0"))
       .map((value) => value.trim())
       .filter(Boolean);
+  }
+
+  /**
+   * Whether commits can be made here: git knows who makes them (user.name
+   * and user.email, or what git can tell by itself). Undefined when they can;
+   * else a SluiceError to throw before anything is changed.
+   */
+  async identityProblem(): Promise<SluiceError | undefined> {
+    try {
+      await this.git.raw(["var", "GIT_AUTHOR_IDENT"]);
+      await this.git.raw(["var", "GIT_COMMITTER_IDENT"]);
+      return undefined;
+    } catch {
+      return failure(`git does not know who commits in ${this.root}`, "git/no-identity", 'set it: git config user.name "Your Name" and git config user.email you@example.com (in CI, the bot\'s name and email)');
+    }
   }
 
   /** The branch checked out, or undefined on a detached HEAD. */
@@ -90,7 +108,7 @@ export class GitRepo {
 
   /** Checks out a branch or commit that exists (keeping uncommitted changes, as git switch does). */
   async switchTo(ref: string): Promise<void> {
-    await this.git.raw(["switch", "--quiet", ...(/^[0-9a-f]{40,64}$/.test(ref) ? ["--detach"] : []), ref]);
+    await this.git.raw(["switch", "--quiet", ...(/^[0-9a-f]{40,64}$/.test(ref) ? ["--detach"] : []), "--end-of-options", ref]);
   }
 
   /** Whether a local branch of that name exists. */
@@ -132,12 +150,37 @@ export class GitRepo {
    * worktree or index holds. Refuses a branch that exists: never overwritten.
    */
   async commitOnNewBranch(branch: string, paths: readonly string[], message: string): Promise<string> {
-    const exists = (await this.git.raw(["branch", "--list", branch])).trim() !== "";
-    if (exists) throw failure(`branch ${branch} exists already`, "git/branch-exists", "delete it or merge it first; sluice never overwrites a branch");
+    branchName(branch, "the branch");
+    if (await this.hasBranch(branch)) throw failure(`branch ${branch} exists already`, "git/branch-exists", "delete it or merge it first; sluice never overwrites a branch");
+    const start = (await this.branch()) ?? (await this.head());
+    // A valid branch name never starts with "-": `switch -c` cannot take it for an option.
     await this.git.raw(["switch", "-c", branch]);
-    await this.git.raw(["add", "-A", "--", ...paths]);
-    await this.git.raw(["commit", "-q", "-m", message, "--", ...paths]);
+    try {
+      await this.git.raw(["add", "-A", "--", ...paths]);
+      await this.git.raw(["commit", "-q", "-m", message, "--", ...paths]);
+    } catch (error) {
+      // Back as it was: the paths unstaged, the branch it started on, no new branch.
+      await this.git.raw(["reset", "-q", "--", ...paths]).catch(() => undefined);
+      if (start !== undefined) await this.switchTo(start).catch(() => undefined);
+      await this.git.raw(["branch", "-D", "--end-of-options", branch]).catch(() => undefined);
+      throw error;
+    }
     return (await this.git.revparse(["HEAD"])).trim();
+  }
+
+  /**
+   * Puts `paths` (relative to the repository's root) back as HEAD has them,
+   * in the index and the worktree: a path HEAD does not hold is removed.
+   */
+  async restore(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const tracked = new Set(
+      (await this.git.raw(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD", "--", ...paths])).split("\0").filter(Boolean),
+    );
+    await this.git.raw(["reset", "-q", "--", ...paths]);
+    const kept = paths.filter((file) => tracked.has(file));
+    if (kept.length > 0) await this.git.raw(["checkout", "-q", "HEAD", "--", ...kept]);
+    for (const file of paths) if (!tracked.has(file)) fs.rmSync(path.join(this.root, file), { force: true });
   }
 
   /**
@@ -154,7 +197,7 @@ export class GitRepo {
   async changes(dir: string, from = "HEAD"): Promise<(FirstParentChange & { files: string[] })[]> {
     let output: string;
     try {
-      output = await this.git.raw(["log", "--first-parent", "--format=%x01%H %ct %P", "--name-only", "--no-renames", from, "--", dir || "."]);
+      output = await this.git.raw(["log", "--first-parent", "--format=%x01%H %ct %P", "--name-only", "--no-renames", "--end-of-options", from, "--", dir || "."]);
     } catch {
       return []; // No commits yet.
     }

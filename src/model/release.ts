@@ -4,7 +4,9 @@
  * readable and immutable), or — where the platform allows it — a plain tag
  * ("1.10", "2024-06-01").
  */
-const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?$/;
+// A pre-release is dot-separated identifiers, none empty (semver.org, item 9): "1.8.0-rc..1" and
+// "1.8.0-rc." are not semver, so not taken for immutable; they are plain tags. No "+build": image tags cannot hold "+".
+const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 

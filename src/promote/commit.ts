@@ -1,5 +1,6 @@
 import path from "node:path";
-import { SluiceError } from "../errors.js";
+import { isSluiceError, SluiceError } from "../errors.js";
+import { checkBranchName } from "../git/branch-name.js";
 import { GitRepo } from "../git/git.js";
 import { formatDuration } from "./duration.js";
 import type { Promotion } from "./promote.js";
@@ -54,7 +55,19 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
   const written = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
   const outFiles = [...new Set([...written, ...(await repo.dirty(relative(path.relative(root, outDir)))).map((file) => file.path)])].sort();
   const start = (await repo.branch()) ?? (await repo.head())!;
-  const commit = await repo.commitOnNewBranch(branch, [relative(promotion.file), ...outFiles], `${title}\n\n${body}`);
+  const paths = [relative(promotion.file), ...outFiles];
+  let commit: string;
+  try {
+    commit = await repo.commitOnNewBranch(branch, paths, `${title}\n\n${body}`);
+  } catch (error) {
+    // The guard made sure these paths matched HEAD before the edit: back to HEAD is back as they were.
+    await repo.restore(paths);
+    if (isSluiceError(error)) throw error;
+    const reason = (error as Error).message.trim();
+    throw new SluiceError(`git refused the promotion's commit; nothing was changed.`, [
+      { code: "promote/commit-failed", message: `git commit on ${branch} failed: ${reason}`, hint: "fix what git says (a hook, signing, the identity), then run the command again" },
+    ]);
+  }
   // Back where it started, with the promotion on its branch only: `--commit` and
   // `--all-ready` leave the checkout alike, and the branch is pushed by name.
   await repo.switchTo(start);
@@ -69,7 +82,8 @@ export function promotionBranch(change: { readonly app: string; readonly wave: s
 /**
  * What `--commit` checks before the stack is edited, so that a refusal leaves
  * the worktree and the branch exactly as they were: the promotion's branch
- * must not exist (an open promotion is never overwritten), and nothing the
+ * must be a valid branch name and must not exist (an open promotion is never
+ * overwritten), git must know who commits, and nothing the
  * synth reads or writes may differ from HEAD — a tracked file anywhere in the
  * project (a stack may import any of them), or an untracked file among the
  * stacks or in out/ — or the commit would carry output of changes nobody
@@ -79,6 +93,18 @@ export function commitGuard(root: string, dirs: { readonly stacks: string; reado
   return async (change: { readonly app: string; readonly wave: string; readonly version: string }): Promise<void> => {
     const repo = await GitRepo.at(root);
     const branch = promotionBranch(change, rollback);
+    const problem = checkBranchName(branch);
+    if (problem !== undefined) {
+      throw new SluiceError(`${branch} is not a valid git branch name; nothing was changed.`, [
+        {
+          code: "promote/bad-branch-name",
+          message: `${change.app} ${change.version} to ${change.wave} would be committed on branch ${branch}, which is not a valid git branch name: ${problem}`,
+          hint: "promote without --commit and commit the change by hand, or release a version whose tag git accepts in a branch name (no \"..\", no trailing \".\", no part ending in \".lock\")",
+        },
+      ]);
+    }
+    const identity = await repo.identityProblem();
+    if (identity) throw new SluiceError(`${identity.message.split("\n")[0]!.replace(/\.$/, "")}; nothing was changed.`, identity.diagnostics);
     if (await repo.hasBranch(branch)) {
       throw new SluiceError(`Branch ${branch} exists already; nothing was changed.`, [
         { code: "promote/branch-exists", message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`, hint: "merge or close it, and delete the branch, before promoting again" },

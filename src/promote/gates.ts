@@ -34,8 +34,11 @@ export async function gates(
   options: Pick<PlanOptions, "root" | "stacks"> & { readonly base: string; readonly now?: Date; readonly force?: { readonly reason: string } },
 ): Promise<GatesResult> {
   const root = path.resolve(options.root ?? ".");
+  // The base is a commit that exists, resolved before anything else: never an option to git, never
+  // a missing ref that would make every release look new.
+  const base = await (await GitRepo.at(root)).commit(options.base);
   const model = await loadModel({ ...options, root, skipTypecheck: true });
-  const history = await ReleaseHistory.open(root, options.base);
+  const history = await ReleaseHistory.open(root, base, options.base);
   await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();
   const waves = model.platform.waves;
@@ -81,7 +84,7 @@ export async function gates(
       changes.push({ app: app.name, wave: wave.name, ...(from !== undefined ? { from } : {}), to, allowed });
     }
   }
-  const forced = options.force?.reason ?? (await forcedInHistory(root, options.base));
+  const forced = options.force?.reason ?? (await forcedInHistory(root, base));
   return { base: options.base, changes, findings, ...(forced ? { forced } : {}) };
 }
 

@@ -37,17 +37,22 @@ export class ReleaseHistory {
     private readonly repo: GitRepo | undefined,
     private readonly root: string,
     private readonly from: string,
+    private readonly name: string,
   ) {}
 
-  /** The history of the project at `root` up to `from` (default HEAD); empty outside a git repository. */
-  static async open(root: string, from = "HEAD"): Promise<ReleaseHistory> {
+  /**
+   * The history of the project at `root` up to `from` (default HEAD; a commit
+   * resolved already, for a ref a person gave), named `name` in messages;
+   * empty outside a git repository.
+   */
+  static async open(root: string, from = "HEAD", name = from): Promise<ReleaseHistory> {
     let repo: GitRepo | undefined;
     try {
       repo = await GitRepo.at(root);
     } catch {
       repo = undefined;
     }
-    return new ReleaseHistory(repo, root, from);
+    return new ReleaseHistory(repo, root, from, name);
   }
 
   get available(): boolean {
@@ -56,7 +61,7 @@ export class ReleaseHistory {
 
   /** The branch whose first-parent history this is (for messages). */
   get ref(): string {
-    return this.from;
+    return this.name;
   }
 
   /**

@@ -4,6 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SluiceError } from "../errors.js";
+import { branchName } from "../git/branch-name.js";
+import { childOrigin } from "../model/origin.js";
+import { pinpoint } from "../pipeline/locate.js";
 import { LOCK_PATH, type PlannedFile } from "../model/plan.js";
 import { readOwned } from "../pipeline/out-dir.js";
 import { plan, type PlanOptions } from "../synth.js";
@@ -70,21 +73,24 @@ export interface PublishResult {
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const root = path.resolve(options.root ?? ".");
+  // Branch names are checked before anything else, and reach git only as names, never as options.
+  const asked = options.branch !== undefined ? branchName(options.branch, "--branch") : undefined;
+  const pullRequestBranch = options.pullRequestBranch !== undefined ? branchName(options.pullRequestBranch, "--pull-request") : undefined;
   const source = await sourceInfo(root);
   await refuseUncommitted(root, source.commit);
   const envRepo = envRepoLocation(options.envRepo, root);
   const { model, plan: files } = await plan({ ...options, root });
-  const target = options.branch ?? model.platform.envRepo.revision;
-  const into = options.pullRequestBranch !== undefined ? target : undefined;
-  const branch = options.pullRequestBranch ?? target;
-  if (options.pullRequestBranch === target) {
-    throw failure(`--pull-request ${target} is the branch the pull request would go into`, "publish/pull-request-branch", "name a branch of its own, or pass --pull-request alone for sluice/publish-<source commit>");
+  const target = asked ?? branchName(model.platform.envRepo.revision, "the platform's envRepo.revision", pinpoint(root, childOrigin(model.platform.origin, "envRepo", "revision")));
+  const into = pullRequestBranch !== undefined ? target : undefined;
+  const branch = pullRequestBranch ?? target;
+  if (pullRequestBranch === target) {
+    throw failure(`--pull-request ${options.pullRequestBranch} is the branch the pull request would go into`, "publish/pull-request-branch", "name a branch of its own, or pass --pull-request alone for sluice/publish-<source commit>");
   }
   const hydrator = target.endsWith("-next");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
   try {
     const git = (...args: string[]) => gitIn(work, args);
-    await git("clone", "--quiet", "--no-checkout", envRepo, ".").catch((error: Error) => {
+    await git("clone", "--quiet", "--no-checkout", "--end-of-options", envRepo, ".").catch((error: Error) => {
       throw failure(`cannot clone the env repo ${envRepo}`, "publish/clone", error.message);
     });
     const attempts = into !== undefined ? 1 : (options.attempts ?? 5);
