@@ -25,7 +25,7 @@ export const immutableReleaseInProduction = {
   production: "error",
   on: "container",
   check:
-    "container.image.contains('@sha256:') || container.image.substring(container.image.lastIndexOf('/') + 1).matches(':v?[0-9]+[.][0-9]+[.][0-9]+(-[0-9A-Za-z.-]+)?$')",
+    "container.image.contains('@sha256:') || container.image.substring(container.image.lastIndexOf('/') + 1).matches(':v?[0-9]+[.][0-9]+[.][0-9]+(-[0-9A-Za-z-]+([.][0-9A-Za-z-]+)*)?$')",
   message: "production runs a floating tag: pin a full version (x.y.z) or a digest",
   field: ".image",
   hint: "promote an exact release (sluice promote <app>) rather than a tag that moves",
