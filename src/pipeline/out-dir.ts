@@ -32,18 +32,18 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
     return { files, others };
   }
   if (!top.isDirectory()) throw notADirectory(outDir);
-  const walk = (dir: string, prefix: string, mtimeNs: bigint) => {
-    // A directory whose mtime has not moved still holds the entries it held.
+  const walk = (dir: string, prefix: string, at: fs.BigIntStats) => {
+    // A directory whose mtime and ctime have not moved still holds the entries it held.
     // .sluice/ changes on every run (the run lock comes and goes), so its
     // listing is never cached: caching it would rewrite the cache each run.
     const cache = prefix === SLUICE_DIR ? undefined : stats;
-    let entries = cache?.listing(prefix, mtimeNs);
+    let entries = cache?.listing(prefix, at);
     if (!entries) {
       entries = fs.readdirSync(dir, { withFileTypes: true }).map((entry) => ({
         name: entry.name,
         type: entry.isDirectory() ? "d" : entry.isFile() ? "f" : "o",
       }));
-      cache?.recordListing(prefix, mtimeNs, entries);
+      cache?.recordListing(prefix, at, entries);
     }
     for (const { name, type } of entries) {
       const relative = prefix ? `${prefix}/${name}` : name;
@@ -52,14 +52,14 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
         const child = `${dir}/${name}`;
         const stat = fs.lstatSync(child, { bigint: true, throwIfNoEntry: false });
         // Changed between listing and looking: list it as what it is now.
-        if (stat?.isDirectory()) walk(child, relative, stat.mtimeNs);
+        if (stat?.isDirectory()) walk(child, relative, stat);
         else if (stat?.isFile()) files.push(relative);
         else if (stat) others.push(relative);
       } else if (type === "f") files.push(relative);
       else others.push(relative);
     }
   };
-  walk(outDir, "", top.mtimeNs);
+  walk(outDir, "", top);
   return { files: files.sort(), others: others.sort() };
 }
 

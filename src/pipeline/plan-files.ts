@@ -79,7 +79,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const stale = new Set<string>();
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
-    if (hit) {
+    // An entry naming a file that is not this instance's (a damaged or forged cache) is a miss.
+    if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
       cached.push(...hit.files.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
       findings.push(...decodeFindings(hit.findings, anchors(instance.app, instance.cluster)));
     } else stale.add(ref(instance.app.name, instance.cluster.name));
@@ -171,6 +172,11 @@ function ref(app: string, cluster: string): string {
 }
 
 /** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */
+function isInstanceFile(path: string, instance: string): boolean {
+  const parts = path.split("/");
+  return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part) && part !== ".." && part !== ".") && instanceOf(path) === instance;
+}
+
 function instanceOf(path: string): string {
   const parts = path.split("/");
   return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts[3]!.replace(/\.yaml$/, ""), parts[1]!);
