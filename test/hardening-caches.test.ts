@@ -42,7 +42,7 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     await synth({ root: base.root });
   });
 
-  it("item 5: two projects sharing one node_modules/.cache each get their own bytes, although an input has the same name, size and mtime", async () => {
+  for (const sharing of ["linked", "copied"] as const) it(`item 5: two projects whose node_modules/.cache is ${sharing} each get their own bytes, although an input has the same name, size and mtime`, async () => {
     // GIVEN two projects whose payments stack reads its dev replicas from a package,
     // 1 in the first and 7 in the second: same path, same size, same mtime
     const [first, second] = [1, 7].map((replicas) => {
@@ -57,11 +57,12 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       }
       return p;
     }) as [Project, Project];
-    // ... and the second's cache folder is the first's (a shared cache, a restored CI cache)
+    // ... and the second's cache folder is the first's (a shared cache), or a copy of it (a restored CI cache)
     fs.mkdirSync(path.join(first.root, "node_modules/.cache"));
-    fs.symlinkSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), "dir");
+    if (sharing === "linked") fs.symlinkSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), "dir");
     // WHEN both synthesize, one after the other
     expect(sluice(first, "synth").status).toBe(0);
+    if (sharing === "copied") fs.cpSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), { recursive: true, preserveTimestamps: true });
     const second1 = sluice(second, "synth");
     expect(second1.status, second1.stderr).toBe(0);
     expect(sluice(first, "synth").status).toBe(0);

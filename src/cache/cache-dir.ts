@@ -47,21 +47,6 @@ export function cacheDir(root: string): string | undefined {
 }
 
 /**
- * The engine fingerprint of a project's cache files: sluice's code and the
- * project's real path. A cache file that reached another project (a copied or
- * shared cache folder) is then foreign there, and ignored.
- */
-export function projectEngine(engine: string, root: string): string {
-  let real = path.resolve(root);
-  try {
-    real = fs.realpathSync(root);
-  } catch {
-    // Not there yet: its path as given.
-  }
-  return `${engine}:${createHash("sha256").update(real).digest("hex").slice(0, 16)}`;
-}
-
-/**
  * A directory of this process's own for the files a run needs on disk (the
  * stack bundle, the compiler's configuration) when there is no cache dir:
  * made in the system temp dir on first use and removed when the process exits.

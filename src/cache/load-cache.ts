@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { LoadedStacks } from "../pipeline/load.js";
-import { cacheDir, projectEngine } from "./cache-dir.js";
+import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 import { engineFingerprint } from "./engine.js";
 import { reachesOthers } from "../pipeline/global-scope.js";
@@ -63,14 +63,13 @@ export class LoadCache {
     private readonly root: string,
     private payload: Payload,
     private readonly stampNs: bigint,
-    private readonly engine = projectEngine(engineFingerprint(), root),
   ) {}
 
   static open(root: string, enabled: boolean): LoadCache {
     const dir = enabled ? cacheDir(root) : undefined;
     if (dir === undefined) return new LoadCache(undefined, root, {}, 0n);
     const file = path.join(dir, "load.json");
-    const read = readCacheFile(file, projectEngine(engineFingerprint(), root), (value): value is Payload => isRecord(value));
+    const read = readCacheFile(file, engineFingerprint(), (value): value is Payload => isRecord(value));
     return new LoadCache(file, root, read?.value ?? {}, read?.mtimeNs ?? 0n);
   }
 
@@ -155,7 +154,7 @@ export class LoadCache {
     const next: Payload = { ...(holdsFunction(loaded.platform.spec) ? {} : { load }), ...(entry ? { typecheck: entry } : {}) };
     if (next.load?.key === this.payload.load?.key && entry === this.payload.typecheck) return;
     this.payload = next;
-    writeCacheFile(this.file, this.engine, this.payload);
+    writeCacheFile(this.file, engineFingerprint(), this.payload);
   }
 
   private readonly texts = new Map<string, Buffer>();
@@ -197,17 +196,20 @@ export class LoadCache {
   }
 
   /**
-   * A file's digest: the sha256 of its content inside the project, its size
-   * and mtime in node_modules and outside the project, "missing" when it is
-   * gone, and "recent" for a file by mtime whose mtime is not older than the
-   * cache file (it could have changed again unnoticed in the same clock tick).
+   * A file's digest: the sha256 of its content inside the project; in
+   * node_modules and outside the project, its real path, inode, size, mtime
+   * and ctime (the same name in another checkout is another file, and an
+   * mtime put back moves the ctime); "missing" when it is gone, and "recent"
+   * for a file by stat whose mtime or ctime is not older than the cache file
+   * (it could have changed again unnoticed in the same clock tick).
    */
   private digest(file: string, distrustRecent = true): string {
     if (!file.startsWith("../") && !file.split("/").includes("node_modules")) return this.sha(file) ?? "missing";
     try {
-      const stat = fs.statSync(path.resolve(this.root, file), { bigint: true });
-      if (distrustRecent && stat.mtimeNs >= this.stampNs) return "recent";
-      return `${stat.size}:${stat.mtimeNs}`;
+      const real = fs.realpathSync(path.resolve(this.root, file));
+      const stat = fs.statSync(real, { bigint: true });
+      if (distrustRecent && (stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs)) return "recent";
+      return `${real}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
     } catch {
       return "missing";
     }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { cacheDir, projectEngine } from "./cache-dir.js";
+import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 import { engineFingerprint } from "./engine.js";
 import type { CachedFinding } from "../policy/cached-findings.js";
@@ -59,17 +59,14 @@ export class RenderCache {
   private constructor(
     private readonly file: string | undefined,
     private readonly entries: Map<string, string>,
-    private readonly engine = "",
   ) {}
 
   static load(root: string | undefined): RenderCache {
     const dir = root === undefined ? undefined : cacheDir(root);
     if (root === undefined || dir === undefined) return new RenderCache(undefined, new Map());
     const file = path.join(dir, "render.json");
-    // Keyed by the project too: its entries name files in this project's out/.
-    const engine = projectEngine(engineFingerprint(), root);
-    const read = readCacheFile(file, engine, isEntries);
-    return new RenderCache(file, new Map(Object.entries(read?.value ?? {})), engine);
+    const read = readCacheFile(file, engineFingerprint(), isEntries);
+    return new RenderCache(file, new Map(Object.entries(read?.value ?? {})));
   }
 
   get(key: string): { readonly files: readonly CachedFile[]; readonly findings: readonly CachedFinding[] } | undefined {
@@ -114,7 +111,7 @@ export class RenderCache {
    */
   save(): void {
     if (!this.file || (!this.added && this.used.size === this.entries.size)) return;
-    writeCacheFile(this.file, this.engine, Object.fromEntries(this.used));
+    writeCacheFile(this.file, engineFingerprint(), Object.fromEntries(this.used));
   }
 
   private added = false;
