@@ -171,12 +171,13 @@ function ref(app: string, cluster: string): string {
   return `${app}\0${cluster}`;
 }
 
-/** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */
+/** Whether a path from the render cache is one of this instance's files: plain names (no "..", no empty part), placed where instanceOf finds it. */
 function isInstanceFile(path: string, instance: string): boolean {
   const parts = path.split("/");
-  return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part) && part !== ".." && part !== ".") && instanceOf(path) === instance;
+  return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part)) && instanceOf(path) === instance;
 }
 
+/** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */
 function instanceOf(path: string): string {
   const parts = path.split("/");
   return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts[3]!.replace(/\.yaml$/, ""), parts[1]!);
