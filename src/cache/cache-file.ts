@@ -24,9 +24,12 @@ export function readCacheFile<T>(file: string, engine: string, isValid: (value: 
   let text: string;
   let mtimeNs: bigint;
   try {
-    const fd = fs.openSync(file, "r");
+    // Non-blocking, and only a regular file is read: a FIFO in its place would wait forever for a writer.
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     try {
-      mtimeNs = fs.fstatSync(fd, { bigint: true }).mtimeNs;
+      const stat = fs.fstatSync(fd, { bigint: true });
+      if (!stat.isFile()) return undefined;
+      mtimeNs = stat.mtimeNs;
       text = fs.readFileSync(fd, "utf8");
     } finally {
       fs.closeSync(fd);

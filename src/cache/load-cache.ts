@@ -5,6 +5,7 @@ import type { LoadedStacks } from "../pipeline/load.js";
 import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 import { engineFingerprint } from "./engine.js";
+import { reachesOthers } from "../pipeline/global-scope.js";
 
 interface Entry {
   /** The key the entry is valid for. */
@@ -16,6 +17,8 @@ interface Entry {
 interface TypecheckEntry extends Entry {
   /** The stack files that passed, by the sha256 of the content that passed. */
   readonly checked: Readonly<Record<string, string>>;
+  /** The stack files that, as they passed, could affect the types of other files (see reachesOthers). */
+  readonly globals: readonly string[];
 }
 
 interface LoadEntry extends Entry {
@@ -63,8 +66,9 @@ export class LoadCache {
   ) {}
 
   static open(root: string, enabled: boolean): LoadCache {
-    if (!enabled) return new LoadCache(undefined, root, {}, 0n);
-    const file = path.join(cacheDir(root), "load.json");
+    const dir = enabled ? cacheDir(root) : undefined;
+    if (dir === undefined) return new LoadCache(undefined, root, {}, 0n);
+    const file = path.join(dir, "load.json");
     const read = readCacheFile(file, engineFingerprint(), (value): value is Payload => isRecord(value));
     return new LoadCache(file, root, read?.value ?? {}, read?.mtimeNs ?? 0n);
   }
@@ -104,7 +108,9 @@ export class LoadCache {
    * was when it last passed and nothing else the compiler read has changed.
    * Only the changed files, when no other file can see them: each is imported
    * by no other stack (esbuild's import graph of the last load, and a text
-   * search for type-only imports, which esbuild erases). Otherwise all.
+   * search for type-only imports, which esbuild erases), and neither as it
+   * is nor as it passed does it declare anything global (see reachesOthers).
+   * Otherwise all.
    * Checking one app's stack takes ~0.2 s; all 2,000 of a fleet, ~1 s.
    */
   typecheckScope(stackFiles: readonly string[]): TypecheckScope {
@@ -115,6 +121,7 @@ export class LoadCache {
     if (changed.length === 0) return { kind: "none" };
     const imported = new Set(this.payload.load?.loaded.imported ?? []);
     if (!this.payload.load || changed.some((file) => imported.has(file))) return { kind: "all" };
+    if (!Array.isArray(entry.globals) || changed.some((file) => entry.globals.includes(file) || reachesOthers(this.text(file)))) return { kind: "all" };
     const others = stackFiles.filter((file) => !changed.includes(file)).map((file) => this.text(file));
     for (const file of changed) {
       const name = path.posix.basename(file).replace(/\.[cm]?ts$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -144,7 +151,8 @@ export class LoadCache {
         const sha = now.has(file) ? this.sha(file) : entry?.checked[file];
         if (sha !== undefined) checked[file] = sha;
       }
-      entry = { key: this.key([], files, "", false), files, checked };
+      const globals = Object.keys(checked).filter((file) => reachesOthers(this.text(file)));
+      entry = { key: this.key([], files, "", false), files, checked, globals };
     }
     // Rules written as functions cannot be stored: such a platform's stacks run on every synth.
     const next: Payload = { ...(holdsFunction(loaded.platform.spec) ? {} : { load }), ...(entry ? { typecheck: entry } : {}) };
@@ -192,17 +200,20 @@ export class LoadCache {
   }
 
   /**
-   * A file's digest: the sha256 of its content inside the project, its size
-   * and mtime in node_modules and outside the project, "missing" when it is
-   * gone, and "recent" for a file by mtime whose mtime is not older than the
-   * cache file (it could have changed again unnoticed in the same clock tick).
+   * A file's digest: the sha256 of its content inside the project; in
+   * node_modules and outside the project, its real path, inode, size, mtime
+   * and ctime (the same name in another checkout is another file, and an
+   * mtime put back moves the ctime); "missing" when it is gone, and "recent"
+   * for a file by stat whose mtime or ctime is not older than the cache file
+   * (it could have changed again unnoticed in the same clock tick).
    */
   private digest(file: string, distrustRecent = true): string {
     if (!file.startsWith("../") && !file.split("/").includes("node_modules")) return this.sha(file) ?? "missing";
     try {
-      const stat = fs.statSync(path.resolve(this.root, file), { bigint: true });
-      if (distrustRecent && stat.mtimeNs >= this.stampNs) return "recent";
-      return `${stat.size}:${stat.mtimeNs}`;
+      const real = fs.realpathSync(path.resolve(this.root, file));
+      const stat = fs.statSync(real, { bigint: true });
+      if (distrustRecent && (stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs)) return "recent";
+      return `${real}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
     } catch {
       return "missing";
     }

@@ -62,8 +62,9 @@ export class RenderCache {
   ) {}
 
   static load(root: string | undefined): RenderCache {
-    if (root === undefined) return new RenderCache(undefined, new Map());
-    const file = path.join(cacheDir(root), "render.json");
+    const dir = root === undefined ? undefined : cacheDir(root);
+    if (root === undefined || dir === undefined) return new RenderCache(undefined, new Map());
+    const file = path.join(dir, "render.json");
     const read = readCacheFile(file, engineFingerprint(), isEntries);
     return new RenderCache(file, new Map(Object.entries(read?.value ?? {})));
   }

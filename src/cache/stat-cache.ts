@@ -5,11 +5,11 @@ import { cacheDir } from "./cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "./cache-file.js";
 
 // What out/'s files hold does not depend on sluice's code, so entries survive an upgrade.
-const FORMAT = "stat-2";
+const FORMAT = "stat-3";
 
-/** [size, mtime in ns, inode, sha256 of the content]. */
+/** [size, mtime and ctime in ns as "mtime:ctime", inode, sha256 of the content]. */
 type Entry = readonly [string, string, string, string];
-/** [mtime in ns, the directory's entries as "name/type" with type f (file), d (directory) or o (other)]. */
+/** ["mtime:ctime:inode" (ns), the directory's entries as "name/type" with type f (file), d (directory) or o (other)]. */
 type DirEntry = readonly [string, readonly string[]];
 interface Payload {
   readonly files: Record<string, Entry>;
@@ -29,14 +29,16 @@ export interface DirListing {
 
 /**
  * What sluice last saw of each file in out/, the way git's index remembers its
- * worktree: if a file's size, mtime and inode are what they were when sluice
- * wrote or read it, its bytes are taken to be the same and it is not read
- * again. Local and uncommitted; a fresh clone has none, so `synth --check` in
+ * worktree: if a file's size, mtime, ctime and inode are what they were when
+ * sluice wrote or read it, its bytes are taken to be the same and it is not
+ * read again. The ctime is what catches an edit whose mtime was put back
+ * (`touch -r`, tar, `rsync -t`): setting a time sets the ctime to now. Local and uncommitted; a fresh clone has none, so `synth --check` in
  * CI reads every file.
  *
  * Like git, it distrusts "racily clean" entries: a file whose mtime is not
  * older than the cache file itself could have been changed again within the
- * same clock tick after sluice looked at it, so it is read again.
+ * same clock tick after sluice looked at it, so it is read again (and so is
+ * one whose ctime is not older: its mtime may have been put back since).
  */
 export class StatCache {
   private readonly entries: Map<string, Entry>;
@@ -54,25 +56,27 @@ export class StatCache {
 
   /**
    * A directory's listing as sluice last read it, if the directory's mtime
-   * (which changes whenever an entry is added, removed or renamed) says it is
-   * still the same, and is older than the cache itself.
+   * and ctime (which change whenever an entry is added, removed or renamed;
+   * the ctime also when the mtime is put back) say it is still the same, and
+   * are older than the cache itself.
    */
-  listing(dir: string, mtimeNs: bigint): DirListing[] | undefined {
+  listing(dir: string, stat: BigIntStats): DirListing[] | undefined {
     const entry = this.dirs.get(dir);
-    if (!entry || mtimeNs >= this.stampNs || entry[0] !== String(mtimeNs)) return undefined;
+    if (!entry || stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs || entry[0] !== dirStamp(stat)) return undefined;
     this.seenDirs.set(dir, entry);
     return entry[1].map((item) => ({ name: item.slice(0, -2), type: item.slice(-1) as DirListing["type"] }));
   }
 
-  /** Remembers a directory's listing, read when its mtime was `mtimeNs`. */
-  recordListing(dir: string, mtimeNs: bigint, listing: readonly DirListing[]): void {
-    this.seenDirs.set(dir, [String(mtimeNs), listing.map(({ name, type }) => `${name}/${type}`)]);
+  /** Remembers a directory's listing, read when `stat` described it. */
+  recordListing(dir: string, stat: BigIntStats, listing: readonly DirListing[]): void {
+    this.seenDirs.set(dir, [dirStamp(stat), listing.map(({ name, type }) => `${name}/${type}`)]);
   }
 
   /** The cache for `outDir` (a real path), or an empty one that is never saved when `root` is undefined. */
   static load(root: string | undefined, outDir: string): StatCache {
-    if (root === undefined) return new StatCache(undefined, { files: {}, dirs: {} }, 0n);
-    const file = path.join(cacheDir(root), `out-${createHash("sha256").update(outDir).digest("hex").slice(0, 16)}.stat.json`);
+    const dir = root === undefined ? undefined : cacheDir(root);
+    if (root === undefined || dir === undefined) return new StatCache(undefined, { files: {}, dirs: {} }, 0n);
+    const file = path.join(dir, `out-${createHash("sha256").update(outDir).digest("hex").slice(0, 16)}.stat.json`);
     const read = readCacheFile(file, FORMAT, isPayload);
     return new StatCache(file, read?.value ?? { files: {}, dirs: {} }, read?.mtimeNs ?? 0n);
   }
@@ -80,14 +84,14 @@ export class StatCache {
   /** The sha256 of `file`'s content if its stat says it has not changed since sluice last saw it. */
   sha256(file: string, stat: BigIntStats): string | undefined {
     const entry = this.fresh.get(file) ?? this.entries.get(file);
-    if (!entry || stat.mtimeNs >= this.stampNs) return undefined;
-    const [size, mtime, ino, sha] = entry;
-    return size === String(stat.size) && mtime === String(stat.mtimeNs) && ino === String(stat.ino) ? sha : undefined;
+    if (!entry || stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs) return undefined;
+    const [size, times, ino, sha] = entry;
+    return size === String(stat.size) && times === fileTimes(stat) && ino === String(stat.ino) ? sha : undefined;
   }
 
   /** Remembers that `file`, as `stat` describes it, holds bytes with this sha256. */
   record(file: string, stat: BigIntStats, sha256: string): void {
-    this.fresh.set(file, [String(stat.size), String(stat.mtimeNs), String(stat.ino), sha256]);
+    this.fresh.set(file, [String(stat.size), fileTimes(stat), String(stat.ino), sha256]);
   }
 
   /**
@@ -112,3 +116,6 @@ export class StatCache {
     writeCacheFile(this.file, FORMAT, { files: out, dirs: Object.fromEntries(this.seenDirs) });
   }
 }
+
+const fileTimes = (stat: BigIntStats) => `${stat.mtimeNs}:${stat.ctimeNs}`;
+const dirStamp = (stat: BigIntStats) => `${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;

@@ -55,7 +55,7 @@ function contentSha(outDir: string, file: string, stats: StatCache): string {
   const sha = createHash("sha256").update(fs.readFileSync(target)).digest("hex");
   // Recorded only if the file did not change while it was read.
   const after = fs.lstatSync(target, { bigint: true });
-  if (after.mtimeNs === before.mtimeNs && after.size === before.size && after.ino === before.ino) stats.record(file, after, sha);
+  if (after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size && after.ino === before.ino) stats.record(file, after, sha);
   return sha;
 }
 

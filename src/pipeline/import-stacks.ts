@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Message, type Plugin } from "esbuild";
-import { cacheDir } from "../cache/cache-dir.js";
+import { scratchDir } from "../cache/cache-dir.js";
 import { stackFrames } from "../dsl/call-site.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -43,12 +43,12 @@ let tsxRegistered = false;
  * Bundles every stack file into one ES module with esbuild and imports it
  * once, in the stack sandbox. Importing 500 stack files one by one through a
  * loader took 1.5 s; one bundle takes 0.3 s. The bundle is written under the
- * cache dir for the import and removed right after.
+ * cache dir (a temp dir without one) for the import and removed right after.
  */
 export async function importStacks(root: string, files: readonly string[]): Promise<ImportedStacks> {
   // The real path: Node imports a module by its real path, and call sites
   // are matched against this name (node_modules may be a symlink).
-  const bundleFile = path.join(fs.realpathSync(cacheDir(root)), `stacks-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
+  const bundleFile = path.join(fs.realpathSync(scratchDir(root)), `stacks-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const entry = files.map((file, i) => `export * as s${i} from ${JSON.stringify(`./${file}`)};`).join("\n");
   let code: string;
   let map: string;

@@ -40,18 +40,18 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
   }
   if (!top.isDirectory()) throw notADirectory(outDir);
   /** Lists one directory; true when it holds anything but empty directories. */
-  const walk = (dir: string, prefix: string, mtimeNs: bigint): boolean => {
-    // A directory whose mtime has not moved still holds the entries it held.
+  const walk = (dir: string, prefix: string, at: fs.BigIntStats): boolean => {
+    // A directory whose mtime and ctime have not moved still holds the entries it held.
     // .sluice/ changes on every run (the run lock comes and goes), so its
     // listing is never cached: caching it would rewrite the cache each run.
     const cache = prefix === SLUICE_DIR ? undefined : stats;
-    let entries = cache?.listing(prefix, mtimeNs);
+    let entries = cache?.listing(prefix, at);
     if (!entries) {
       entries = fs.readdirSync(dir, { withFileTypes: true }).map((entry) => ({
         name: entry.name,
         type: entry.isDirectory() ? "d" : entry.isFile() ? "f" : "o",
       }));
-      cache?.recordListing(prefix, mtimeNs, entries);
+      cache?.recordListing(prefix, at, entries);
     }
     // .sluice/ always counts as holding something: its lock is written last.
     let holds = prefix === SLUICE_DIR;
@@ -67,7 +67,7 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
         const stat = fs.lstatSync(child, { bigint: true, throwIfNoEntry: false });
         // Changed between listing and looking: list it as what it is now.
         if (stat?.isDirectory()) {
-          if (walk(child, relative, stat.mtimeNs)) holds = true;
+          if (walk(child, relative, stat)) holds = true;
           else emptyDirs.push(relative);
         } else if (stat) {
           holds = true;
@@ -80,7 +80,7 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
     }
     return holds;
   };
-  walk(outDir, "", top.mtimeNs);
+  walk(outDir, "", top);
   return { files: files.sort(), others: others.sort(), emptyDirs };
 }
 

@@ -93,7 +93,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const stale = new Set<string>();
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
-    if (hit) {
+    // An entry naming a file that is not this instance's (a damaged or forged cache) is a miss.
+    if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
       cached.push(...hit.files.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
       findings.push(...decodeFindings(hit.findings, anchors(instance.app, instance.cluster)));
     } else stale.add(ref(instance.app.name, instance.cluster.name));
@@ -203,6 +204,12 @@ function refusePlaintext(root: string, diagnostics: Diagnostic[]): void {
 
 function ref(app: string, cluster: string): string {
   return `${app}\0${cluster}`;
+}
+
+/** Whether a path from the render cache is one of this instance's files: plain names (no "..", no empty part), placed where instanceOf finds it. */
+function isInstanceFile(path: string, instance: string): boolean {
+  const parts = path.split("/");
+  return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part)) && instanceOf(path) === instance;
 }
 
 /** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */

@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { cacheDir } from "../cache/cache-dir.js";
+import { scratchDir } from "../cache/cache-dir.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
+import { reachesOthers } from "./global-scope.js";
 
 /**
  * Compiler options for stacks: ESM as bundlers and tsx resolve it (imports
@@ -115,7 +117,7 @@ function nativeTsc(): Tsc | undefined {
  * twice the CPU time (measured on 2 cores, 500 stacks).
  */
 function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset = false) {
-  const dir = cacheDir(root);
+  const dir = scratchDir(root);
   const tsconfig = path.join(dir, subset ? "tsconfig.changed-stacks.json" : "tsconfig.stacks.json");
   const config = {
     compilerOptions: {
@@ -126,9 +128,41 @@ function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset 
     files: files.map((file) => path.resolve(root, file)),
   };
   const text = JSON.stringify(config);
+  // Anything but a regular file in their place (a FIFO would hang a read, a link lead a write elsewhere) is removed first.
+  for (const file of [tsconfig, path.join(dir, "stacks.tsbuildinfo")]) {
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (stat && !stat.isFile()) fs.rmSync(file, { recursive: true, force: true });
+  }
+  if (!subset) forgetOnGlobalChange(dir, root, files);
   // Rewritten only when it changes, so the compiler's incremental state stays valid.
   if (!fs.existsSync(tsconfig) || fs.readFileSync(tsconfig, "utf8") !== text) fs.writeFileSync(tsconfig, text);
   return { command: tsc.command, args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles", "--singleThreaded"], options: { cwd: root } };
+}
+
+/**
+ * tsc 7's incremental state misses a change to what a file declares globally
+ * (a stack adding `declare global { var x: number }` where another declares
+ * `x: string` passes): when the files that declare anything globally, or
+ * their content, differ from the last full check's, its build info is removed.
+ */
+function forgetOnGlobalChange(dir: string, root: string, files: readonly string[]): void {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(root, file), "utf8");
+    } catch {
+      continue;
+    }
+    if (reachesOthers(text)) hash.update(file).update("\0").update(text).update("\0");
+  }
+  const signature = hash.digest("hex");
+  const record = path.join(dir, "stacks.globals");
+  const stat = fs.lstatSync(record, { throwIfNoEntry: false });
+  if (stat?.isFile() && fs.readFileSync(record, "utf8") === signature) return;
+  fs.rmSync(path.join(dir, "stacks.tsbuildinfo"), { force: true });
+  if (stat) fs.rmSync(record, { recursive: true, force: true });
+  fs.writeFileSync(record, signature);
 }
 
 function tscResult(root: string, status: number | null, stdout: string, stderr: string): TypecheckResult {

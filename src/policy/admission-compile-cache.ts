@@ -20,8 +20,9 @@ export class AdmissionCompileCache {
   ) {}
 
   static load(root: string | undefined): AdmissionCompileCache {
-    if (root === undefined) return new AdmissionCompileCache(undefined, new Set());
-    const file = path.join(cacheDir(root), "admission-compiled.json");
+    const dir = root === undefined ? undefined : cacheDir(root);
+    if (root === undefined || dir === undefined) return new AdmissionCompileCache(undefined, new Set());
+    const file = path.join(dir, "admission-compiled.json");
     const read = readCacheFile(file, engineFingerprint(), (value): value is string[] => Array.isArray(value) && value.every((key) => typeof key === "string"));
     return new AdmissionCompileCache(file, new Set(read?.value ?? []));
   }
