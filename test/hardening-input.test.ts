@@ -7,9 +7,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { simpleGit } from "simple-git";
 import { synth } from "sluice";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
-import { edit, expectAt, lineOf, only, rejection, show } from "./helpers/stack-edit.js";
+import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { edit, expectAt, failsAt, lineOf, only, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
 
@@ -161,5 +162,140 @@ describe("objects the API server would refuse for their size are refused at the 
       expectAt(diagnostic, "stacks/payments.ts", lineOf(text, "blob:"));
       expect(p.tree()).toEqual(before);
     }
+  }, 120_000);
+});
+
+/** GIVEN the synthesized example project committed on main, with `files` of out/ replaced in that commit (the base). */
+async function committedWith(files: Record<string, string | Buffer>): Promise<Project> {
+  const { p } = synthesized();
+  p.write(".gitignore", "node_modules/\n");
+  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(p.root, file), content);
+  const git = simpleGit(p.root);
+  await git.init(["--initial-branch=main"]);
+  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+  await git.add(".").commit("env repo");
+  return p;
+}
+
+/** `sluice diff` through the CLI, with its exit status, output and how long it took. */
+function diffCli(p: Project, ...args: string[]) {
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ["--max-old-space-size=1024", CLI, "diff", "--skip-typecheck", ...args], {
+    cwd: p.root,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+const MANIFEST = "out/apps/payments/dev-1/manifest.yaml";
+/** The same file as diff names it: relative to the env repo (out/). */
+const IN_ENV_REPO = "apps/payments/dev-1/manifest.yaml";
+
+/** Every output format of one diff: each must end normally and name the file it could not compare, and why. */
+function expectSkipped(p: Project, file: string, why: RegExp): void {
+  for (const format of ["text", "markdown", "json"]) {
+    const run = diffCli(p, "--format", format);
+    expect(run.stderr, format).not.toMatch(/internal error/i);
+    expect(run.status, `${format}: ${run.stderr}`).toBe(0);
+    expect(run.seconds, format).toBeLessThan(60);
+    if (format === "json") {
+      const result = JSON.parse(run.stdout) as { files: { file: string; skipped?: string }[] };
+      expect(result.files.find((f) => f.file === file)?.skipped, run.stdout.slice(0, 2000)).toMatch(why);
+    } else {
+      expect(run.stdout).toContain(file);
+      expect(run.stdout).toMatch(why);
+    }
+    if (format === "markdown") expect(run.stdout.length).toBeLessThanOrEqual(65_536);
+  }
+}
+
+describe("sluice diff over a hostile base stays bounded and says what it skipped (item 10)", () => {
+  it("a binary blob committed where a manifest was", async () => {
+    const bytes = Buffer.alloc(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
+    const p = await committedWith({ [MANIFEST]: bytes });
+    expectSkipped(p, IN_ENV_REPO, /binary/);
+  }, 120_000);
+
+  it("a YAML alias bomb committed as a manifest", async () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let i = 1; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: payments\n  namespace: payments\ndata:\n  ${levels.join("\n  ")}\n`;
+    const p = await committedWith({ [MANIFEST]: bomb });
+    expectSkipped(p, IN_ENV_REPO, /YAML alias/);
+  }, 120_000);
+
+  it("a 60 MB manifest committed at the base", async () => {
+    const lines = Array.from({ length: 300_000 }, (_, i) => `  k${String(i).padStart(8, "0")}: "${"y".repeat(190)}"\n`);
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: payments\n  namespace: payments\ndata:\n${lines.join("")}`;
+    const p = await committedWith({ [MANIFEST]: big });
+    expectSkipped(p, IN_ENV_REPO, /at HEAD it is 6\d,\d{3},\d{3} bytes, more than the 16,777,216 sluice diff reads/);
+  }, 180_000);
+
+  it("20,000 changed env vars: a bounded result in seconds that counts the fields it does not list", async () => {
+    const { p } = synthesized();
+    const many = (value: string) => `...Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [\`VAR_\${i}\`, "${value}"])),`;
+    withEnv(p, many("a"));
+    await synth({ root: p.root });
+    p.write(".gitignore", "node_modules/\n");
+    const git = simpleGit(p.root);
+    await git.init(["--initial-branch=main"]);
+    await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+    await git.add(".").commit("env repo");
+    edit(p, "stacks/payments.ts", many("a"), many("b"));
+
+    const text = diffCli(p);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.seconds).toBeLessThan(60);
+    expect(text.stdout).toMatch(/~ ConfigMap payments\/payments[^\n]*\n(.*\n){20}\s+… and 19,980 more fields\n\s+\(YAML diff left out: more than 2,000 changed lines/);
+
+    const markdown = diffCli(p, "--format", "markdown");
+    expect(markdown.status, markdown.stderr).toBe(0);
+    expect(markdown.stdout.length).toBeLessThanOrEqual(65_536);
+    expect(markdown.stdout).toContain("- … and 19,985 more fields");
+
+    const json = diffCli(p, "--format", "json");
+    expect(json.status, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout) as { clusters: { objects: { kind: string; fields: unknown[]; moreFields?: number; patchSkipped?: string }[] }[] };
+    const configMaps = result.clusters.flatMap((c) => c.objects).filter((o) => o.kind === "ConfigMap");
+    expect(configMaps.length).toBeGreaterThan(0);
+    for (const object of configMaps) {
+      expect(object.fields.length + object.moreFields!).toBe(20_000);
+      expect(object.patchSkipped).toMatch(/more than 2,000 changed lines/);
+    }
+  }, 300_000);
+});
+
+/** A billion laughs in YAML: twelve levels of nine aliases each, a few hundred bytes that expand to 9^12 strings. */
+function aliasBomb(under: string): string {
+  const name = (i: number) => `l${i}`;
+  const levels = [`${name(0)}: &${name(0)} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
+  for (let i = 1; i < 12; i++) levels.push(`${name(i)}: &${name(i)} [${Array(9).fill(`*${name(i - 1)}`).join(", ")}]`);
+  return `${under}:\n  ${levels.join("\n  ")}\n`;
+}
+
+describe("a SOPS file with an alias bomb is refused naming the file (item 11)", () => {
+  it("synth exits with a diagnostic at the stack line that names the file, and writes nothing", async () => {
+    const { p, before } = synthesized();
+    edit(p, "stacks/price-sync.ts", 'import { sealedSecret, secret } from "sluice";', 'import { sealedSecret, secret, sopsSecret } from "sluice";');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client") },',
+      '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client"), "/etc/price-sync/tls": secret("feed-tls") },\n  secrets: { "feed-tls": sopsSecret("secrets/feed-tls.enc.yaml") },',
+    );
+    p.write("secrets/feed-tls.enc.yaml", `apiVersion: v1\nkind: Secret\nmetadata:\n  name: feed-tls\n${aliasBomb("data")}sops:\n  mac: x\n`);
+    const d = await failsAt(p, "validate/not-sops", "stacks/price-sync.ts", "sopsSecret(");
+    expect(d.message).toMatch(/^secrets\/feed-tls\.enc\.yaml expands YAML aliases past the limit of 100 \(an alias bomb; sops writes no aliases\)$/);
+    expect(p.tree()).toEqual(before);
+
+    // The CLI says the same, with exit 2 and no internal error.
+    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/internal error/i);
+    expect(run.stderr).toContain("secrets/feed-tls.enc.yaml expands YAML aliases");
+    expect(run.status).toBe(2);
   }, 120_000);
 });
