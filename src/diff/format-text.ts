@@ -45,7 +45,8 @@ export function formatDiffText(result: DiffResult, color: boolean): string {
     lines.push("", c.bold("Env repo files:"));
     for (const file of compared) lines.push(`  ${MARK[file.change]} ${file.file}${file.patchSkipped ? c.dim(`  (diff left out: ${file.patchSkipped})`) : ""}`);
   }
-  lines.push(...notCompared(result).map((line, i) => (i === 0 ? `\n${c.bold(line)}` : line)));
+  const skipped = notCompared(result);
+  if (skipped.length > 0) lines.push(...(lines.at(-1) === "" ? [] : [""]), c.bold(skipped[0]!), ...skipped.slice(1));
   return `${lines.join("\n")}\n`;
 }
 
