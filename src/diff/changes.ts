@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { toYaml } from "../k8s/yaml.js";
 import type { Origin } from "../model/origin.js";
+import { MAX_FIELDS, MAX_PATCH_EDITS } from "./bounds.js";
 import { fieldChanges, type FieldChange } from "./fields.js";
 import type { TreeObject } from "./objects.js";
 
@@ -16,9 +17,14 @@ export interface ObjectChange {
   readonly file: string;
   /** Set when the object is in another file than before: a move alone is no change. */
   readonly movedFrom?: string;
+  /** The changed fields, at most MAX_FIELDS of them (see `moreFields`). */
   readonly fields: readonly FieldChange[];
-  /** Unified diff of the object's YAML, hunks only. */
+  /** How many changed fields there are beyond `fields`: counted, not listed. */
+  readonly moreFields?: number;
+  /** Unified diff of the object's YAML, hunks only; "" when left out (see `patchSkipped`). */
   readonly patch: string;
+  /** Why the YAML diff was left out (too many changed lines to compute it in reasonable time). */
+  readonly patchSkipped?: string;
   readonly before?: TreeObject["object"];
   readonly after?: TreeObject["object"];
   /** The stack line that produced it, when it still comes from the stacks. */
@@ -30,6 +36,10 @@ export interface FileChange {
   readonly change: "added" | "changed" | "removed";
   readonly file: string;
   readonly patch: string;
+  /** Why the file was not compared (binary, too large, not YAML, an alias bomb): then `patch` is "". */
+  readonly skipped?: string;
+  /** Why `patch` is "" although the file was compared (too many changed lines). */
+  readonly patchSkipped?: string;
 }
 
 /**
@@ -50,17 +60,18 @@ export function compareObjects(
     const origin = originOf(current);
     const common = { cluster: current.cluster, apiVersion: current.apiVersion, kind: current.kind, ...(current.namespace !== undefined ? { namespace: current.namespace } : {}), name: current.name, file: current.file, ...(origin ? { origin } : {}) };
     if (!previous) {
-      changes.push({ change: "added", ...common, fields: [], patch: patch(undefined, current.object), after: current.object });
+      changes.push({ change: "added", ...common, fields: [], ...patch(undefined, current.object), after: current.object });
       continue;
     }
-    const fields = fieldChanges(previous.object, current.object);
-    if (fields.length === 0) continue;
+    const { fields, total } = fieldChanges(previous.object, current.object, MAX_FIELDS);
+    if (total === 0) continue;
     changes.push({
       change: "changed",
       ...common,
       ...(previous.file !== current.file ? { movedFrom: previous.file } : {}),
       fields,
-      patch: patch(previous.object, current.object),
+      ...(total > fields.length ? { moreFields: total - fields.length } : {}),
+      ...patch(previous.object, current.object),
       before: previous.object,
       after: current.object,
     });
@@ -76,20 +87,25 @@ export function compareObjects(
       name: previous.name,
       file: previous.file,
       fields: [],
-      patch: patch(previous.object, undefined),
+      ...patch(previous.object, undefined),
       before: previous.object,
     });
   }
   return changes.sort(byIdentity);
 }
 
-/** The hunks of a unified diff between two texts, without file headers. */
-export function textPatch(before: string, after: string): string {
-  const { hunks } = differ().structuredPatch("before", "after", before, after, "", "", { context: 3 });
-  return hunks.map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n")).join("\n");
+/**
+ * The hunks of a unified diff between two texts, without file headers; "" and
+ * `skipped` when they differ in more than MAX_PATCH_EDITS lines, where the
+ * line diff would take minutes.
+ */
+export function textPatch(before: string, after: string): { patch: string; patchSkipped?: string } {
+  const result = differ().structuredPatch("before", "after", before, after, "", "", { context: 3, maxEditLength: MAX_PATCH_EDITS });
+  if (result === undefined) return { patch: "", patchSkipped: `more than ${MAX_PATCH_EDITS.toLocaleString("en")} changed lines` };
+  return { patch: result.hunks.map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n")).join("\n") };
 }
 
-function patch(before: TreeObject["object"] | undefined, after: TreeObject["object"] | undefined): string {
+function patch(before: TreeObject["object"] | undefined, after: TreeObject["object"] | undefined): { patch: string; patchSkipped?: string } {
   return textPatch(before ? toYaml(before) : "", after ? toYaml(after) : "");
 }
 

@@ -9,7 +9,8 @@ import { pinpointAll } from "../pipeline/locate.js";
 import type { LazyPlan } from "../pipeline/plan-files.js";
 import { attention, type Attention, type ClusterInfo } from "./attention.js";
 import { compareObjects, textPatch, type FileChange, type ObjectChange } from "./changes.js";
-import { clusterOf, objectId, objectsIn, type TreeObject } from "./objects.js";
+import { MAX_FILE_BYTES, unreadable } from "./bounds.js";
+import { clusterOf, isUnreadable, objectId, objectsIn, type TreeObject, type Unreadable } from "./objects.js";
 
 export interface DiffBase {
   /** The ref as given, e.g. "HEAD" or "origin/main". */
@@ -73,20 +74,35 @@ export async function diffPlan(
   const owned = await ownedAt(repo, tree);
   const gone = [...tree.keys()].filter((file) => !planned.has(file) && (owned === undefined || owned.has(file) || file === LOCK_PATH)).sort();
   const now = new Map(lazy.materialize(differing).map((file) => [file.path, file]));
-  const was = await repo.blobs([...differing, ...gone].flatMap((file) => (tree.has(file) ? [tree.get(file)!] : [])));
-  const baseText = (file: string) => (tree.has(file) ? was.get(tree.get(file)!) : undefined);
+  // Sizes first: a file past MAX_FILE_BYTES at the base is never read, however large.
+  const baseBlobs = [...differing, ...gone].flatMap((file) => (tree.has(file) ? [tree.get(file)!] : []));
+  const sizes = await repo.sizes(baseBlobs);
+  const was = await repo.blobs(baseBlobs.filter((blob) => (sizes.get(blob) ?? 0) <= MAX_FILE_BYTES));
 
   const before: TreeObject[] = [];
   const after: TreeObject[] = [];
   const files: FileChange[] = [];
   const objectFiles: string[] = [];
   for (const file of [...differing, ...gone].sort()) {
-    const old = baseText(file);
+    const blob = tree.get(file);
+    const old = blob === undefined ? undefined : (was.get(blob) ?? "");
     const current = now.get(file)?.content;
+    const change = old === undefined ? "added" : current === undefined ? "removed" : "changed";
+    const skip = (reason: string) => files.push({ change, file, patch: "", skipped: reason });
+    const baseProblem = old === undefined ? undefined : unreadable(old, sizes.get(blob!) ?? Buffer.byteLength(old));
+    const nowProblem = current === undefined ? undefined : unreadable(current, Buffer.byteLength(current));
+    if (baseProblem || nowProblem) {
+      skip(baseProblem ? `at ${ref} it ${baseProblem}` : `as the stacks compile it, it ${nowProblem}`);
+      continue;
+    }
     const oldObjects = old === undefined ? [] : objectsIn(file, old);
     const newObjects = current === undefined ? [] : objectsIn(file, current);
+    if (isUnreadable(oldObjects) || isUnreadable(newObjects)) {
+      skip(isUnreadable(oldObjects) ? `at ${ref} it ${oldObjects.unreadable}` : `as the stacks compile it, it ${(newObjects as Unreadable).unreadable}`);
+      continue;
+    }
     if (oldObjects === undefined || newObjects === undefined) {
-      files.push({ change: old === undefined ? "added" : current === undefined ? "removed" : "changed", file, patch: textPatch(old ?? "", current ?? "") });
+      files.push({ change, file, ...textPatch(old ?? "", current ?? "") });
       continue;
     }
     before.push(...oldObjects);
@@ -120,7 +136,7 @@ export async function diffPlan(
 /** The files the lock in a committed env repo names, or undefined without a readable lock (then every file counts). */
 async function ownedAt(repo: GitRepo, tree: ReadonlyMap<string, string>): Promise<ReadonlySet<string> | undefined> {
   const blob = tree.get(LOCK_PATH);
-  if (blob === undefined) return undefined;
+  if (blob === undefined || ((await repo.sizes([blob])).get(blob) ?? 0) > MAX_FILE_BYTES) return undefined;
   try {
     const lock = JSON.parse((await repo.blobs([blob])).get(blob) ?? "") as { files?: Record<string, unknown> };
     return lock.files && typeof lock.files === "object" ? new Set(Object.keys(lock.files)) : undefined;

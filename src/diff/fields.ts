@@ -11,9 +11,12 @@ export interface FieldChange {
  * The leaves that differ between two versions of an object. Lists whose items
  * all have a name (containers, env, ports, volumes) are matched by name, so
  * inserting one item is one change rather than a shift of every later one.
+ * Keeps the first `max` and counts the rest: 20,000 changed env vars are a
+ * count, not 20,000 entries for every format to carry.
  */
-export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
+export function fieldChanges(before: unknown, after: unknown, max = Infinity): { fields: FieldChange[]; total: number } {
   const changes: FieldChange[] = [];
+  let total = 0;
   const walk = (a: unknown, b: unknown, segments: (string | number)[], path: string) => {
     if (Object.is(a, b)) return;
     if (isRecord(a) && isRecord(b)) {
@@ -37,10 +40,11 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
     }
     if (a === undefined && b === undefined) return;
     if (JSON.stringify(a) === JSON.stringify(b)) return;
-    changes.push({ path, segments, ...(a !== undefined ? { old: a } : {}), ...(b !== undefined ? { new: b } : {}) });
+    total++;
+    if (changes.length < max) changes.push({ path, segments, ...(a !== undefined ? { old: a } : {}), ...(b !== undefined ? { new: b } : {}) });
   };
   walk(before, after, [], "");
-  return changes;
+  return { fields: changes, total };
 }
 
 /** A value as a reviewer reads it on one line. */

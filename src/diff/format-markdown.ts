@@ -3,7 +3,7 @@ import { groupedNotes } from "./attention.js";
 import type { ObjectChange } from "./changes.js";
 import type { ClusterDiff, DiffResult } from "./diff.js";
 import { showValue } from "./fields.js";
-import { counts, relaid } from "./format-text.js";
+import { counts, fieldCount, notCompared, relaid } from "./format-text.js";
 
 /** GitHub's limit for one comment. */
 export const COMMENT_LIMIT = 65_536;
@@ -45,7 +45,11 @@ export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): s
     if (notes.length > shown.length) head.push(`- … and ${notes.length - shown.length} more (see \`sluice diff\`)`);
     head.push("");
   }
-  if (result.files.length > 0) head.push(`Env repo files: ${result.files.map((f) => `${MARK[f.change]} \`${f.file}\``).join(", ")}`, "");
+  const compared = result.files.filter((f) => f.skipped === undefined);
+  if (compared.length > 0) head.push(`Env repo files: ${compared.map((f) => `${MARK[f.change]} \`${f.file}\``).join(", ")}`, "");
+  // Kept with the summary: a reviewer must know what the comment could not show.
+  const skipped = notCompared(result, 20);
+  if (skipped.length > 0) head.push(`**${skipped[0]}**`, "", ...skipped.slice(1).map((line) => `- ${escape(line.trim())}`), "");
 
   const levels: Level[] = ["full", "prod-patches", "no-patches", "no-fields", "names"];
   for (const level of levels) {
@@ -73,9 +77,11 @@ function objectSection(change: ObjectChange, level: Level, patches: boolean): st
   const lines = [`**${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}**${where}`];
   if (level !== "no-fields" && level !== "names") {
     for (const field of change.fields.slice(0, 15)) lines.push(`- \`${field.path}\`: ${code(showValue(field.old))} → ${code(showValue(field.new))}`);
-    if (change.fields.length > 15) lines.push(`- … and ${change.fields.length - 15} more fields`);
+    const more = fieldCount(change) - Math.min(change.fields.length, 15);
+    if (more > 0) lines.push(`- … and ${more.toLocaleString("en")} more fields`);
   }
   if (patches && change.patch) lines.push("", "```diff", change.patch.replace(/```/g, "ʼʼʼ"), "```");
+  else if (patches && change.patchSkipped) lines.push("", `_YAML diff left out: ${change.patchSkipped}._`);
   lines.push("");
   return level === "names" ? [lines[0]!, ""] : lines;
 }

@@ -40,10 +40,13 @@ export function formatDiffText(result: DiffResult, color: boolean): string {
     lines.push("", c.bold(`${cluster.name}  (wave ${cluster.wave ?? "—"}${cluster.production ? ", production" : ""}${cluster.prune ? "" : ", prune off"})`));
     for (const change of cluster.objects) lines.push(...objectLines(change, c));
   }
-  if (result.files.length > 0) {
+  const compared = result.files.filter((file) => file.skipped === undefined);
+  if (compared.length > 0) {
     lines.push("", c.bold("Env repo files:"));
-    for (const file of result.files) lines.push(`  ${MARK[file.change]} ${file.file}`);
+    for (const file of compared) lines.push(`  ${MARK[file.change]} ${file.file}${file.patchSkipped ? c.dim(`  (diff left out: ${file.patchSkipped})`) : ""}`);
   }
+  const skipped = notCompared(result);
+  if (skipped.length > 0) lines.push(...(lines.at(-1) === "" ? [] : [""]), c.bold(skipped[0]!), ...skipped.slice(1));
   return `${lines.join("\n")}\n`;
 }
 
@@ -53,11 +56,32 @@ function objectLines(change: ObjectChange, c: Colors): string[] {
   const lines = [`  ${color(`${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`)}${where}`];
   if (change.movedFrom) lines.push(c.dim(`      moved from ${change.movedFrom}`));
   for (const field of change.fields.slice(0, 20)) lines.push(`      ${field.path}: ${showValue(field.old)} → ${showValue(field.new)}`);
-  if (change.fields.length > 20) lines.push(c.dim(`      … and ${change.fields.length - 20} more fields`));
+  const more = fieldCount(change) - Math.min(change.fields.length, 20);
+  if (more > 0) lines.push(c.dim(`      … and ${more.toLocaleString("en")} more fields`));
+  if (change.patchSkipped) lines.push(c.dim(`      (YAML diff left out: ${change.patchSkipped}; the fields above say what changed)`));
   for (const line of change.patch.split("\n")) {
     if (!line) continue;
     lines.push(`    ${line.startsWith("+") ? c.green(line) : line.startsWith("-") ? c.red(line) : line.startsWith("@@") ? c.cyan(line) : c.dim(line)}`);
   }
+  return lines;
+}
+
+/** How many fields of the object changed, listed or only counted. */
+export function fieldCount(change: ObjectChange): number {
+  return change.fields.length + (change.moreFields ?? 0);
+}
+
+/**
+ * The files diff could not compare (binary, too large, not YAML, an alias
+ * bomb), each with why: a heading line, then one line per file. Every format
+ * says so, so that a reviewer knows the diff is not the whole story.
+ */
+export function notCompared(result: DiffResult, max = Infinity): string[] {
+  const skipped = result.files.filter((file) => file.skipped !== undefined);
+  if (skipped.length === 0) return [];
+  const lines = [`Not compared (${skipped.length} file${skipped.length === 1 ? "" : "s"}; check ${skipped.length === 1 ? "it" : "them"} with git diff):`];
+  for (const file of skipped.slice(0, max)) lines.push(`  ${MARK[file.change]} ${file.file}: ${file.skipped}`);
+  if (skipped.length > max) lines.push(`  … and ${skipped.length - max} more`);
   return lines;
 }
 

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import type { KubernetesObject } from "../k8s/object.js";
+import { MAX_ALIASES } from "./bounds.js";
 
 /** One object of the env repo, as diff matches it: by where it runs and what it is, not by file. */
 export interface TreeObject {
@@ -27,18 +28,41 @@ export function clusterOf(file: string): string | undefined {
   return undefined;
 }
 
+/** A file diff could not read as YAML: why, in words for the reader. */
+export interface Unreadable {
+  readonly unreadable: string;
+}
+
 /**
  * The Kubernetes objects a file holds, or undefined when it holds none that
  * a cluster receives: a document, or a kustomization.yaml, which only lists
- * files (a change of layout, never of what runs).
+ * files (a change of layout, never of what runs). A file that is not YAML,
+ * or one whose aliases would expand without bound, is Unreadable: diff
+ * reports it and goes on.
  */
-export function objectsIn(file: string, content: string): TreeObject[] | undefined {
+export function objectsIn(file: string, content: string): TreeObject[] | Unreadable | undefined {
   const cluster = clusterOf(file);
   if (cluster === undefined || !/\.ya?ml$/.test(file) || /(^|\/)kustomization\.ya?ml$/.test(file)) return undefined;
   const objects: TreeObject[] = [];
-  for (const document of parseAllDocuments(content)) {
+  let documents: ReturnType<typeof parseAllDocuments>;
+  try {
+    // uniqueKeys off: the yaml library compares each key with every other (quadratic: 20,000 env vars
+    // in a ConfigMap took 20 s a file). sluice writes no duplicate keys; in a hand-edited base the last wins.
+    documents = parseAllDocuments(content, { uniqueKeys: false });
+  } catch (error) {
+    return { unreadable: `could not be read as YAML (${firstLine(error)})` };
+  }
+  for (const document of documents) {
     if (!("toJS" in document)) continue;
-    const value: unknown = document.toJS();
+    if (document.errors.length > 0) return { unreadable: `is not valid YAML: ${firstLine(document.errors[0])}` };
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (error) {
+      // yaml's guard against an alias bomb throws a ReferenceError ("Excessive alias count …").
+      if (error instanceof ReferenceError) return { unreadable: `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sluice writes no aliases)` };
+      return { unreadable: `could not be read as YAML (${firstLine(error)})` };
+    }
     if (!isObject(value)) continue;
     const { apiVersion, kind, metadata } = value as Partial<KubernetesObject>;
     if (typeof apiVersion !== "string" || typeof kind !== "string" || !isObject(metadata) || typeof metadata.name !== "string") continue;
@@ -55,6 +79,14 @@ export function objectsIn(file: string, content: string): TreeObject[] | undefin
     });
   }
   return objects;
+}
+
+export function isUnreadable(value: unknown): value is Unreadable {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as Unreadable).unreadable === "string";
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200);
 }
 
 export function objectId(cluster: string, apiVersion: string, kind: string, namespace: string | undefined, name: string): string {

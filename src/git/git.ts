@@ -259,6 +259,27 @@ export class GitRepo {
     });
   }
 
+  /** The size in bytes of each of these blobs, by id, without reading them (`git cat-file --batch-check`). */
+  async sizes(ids: readonly string[]): Promise<Map<string, number>> {
+    const unique = [...new Set(ids)];
+    const sizes = new Map<string, number>();
+    if (unique.length === 0) return sizes;
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn("git", ["cat-file", "--batch-check"], { cwd: this.root, stdio: ["pipe", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve(text) : reject(new Error(`git cat-file exited with ${code}`))));
+      child.stdin.end(`${unique.join("\n")}\n`);
+    });
+    const lines = output.split("\n");
+    unique.forEach((id, i) => {
+      const size = Number(lines[i]?.split(" ")[2]);
+      if (Number.isFinite(size)) sizes.set(id, size);
+    });
+    return sizes;
+  }
+
   /** The contents of these blobs, by id, read in one `git cat-file --batch`. */
   async blobs(ids: readonly string[]): Promise<Map<string, string>> {
     const found = await this.objects(ids);

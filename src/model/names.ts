@@ -24,6 +24,14 @@ export const dnsLabel = z.string().superRefine((name, ctx) => {
 
 /** Environment variable names as Kubernetes accepts them in a container's env. */
 export const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/**
+ * A plain env var becomes a key of the app's ConfigMap, which the API server
+ * limits to 253 characters (IsConfigMapKey in k8s.io/apimachinery's
+ * util/validation: DNS1123SubdomainMaxLength). The env var name itself has
+ * no length limit there, but one rule for every env var keeps a value free to
+ * move between a literal and a secret.
+ */
+export const ENV_VAR_NAME_MAX = 253;
 
 /**
  * The AppProject of each cluster's root app-of-apps; no team may be named so.

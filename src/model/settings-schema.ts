@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, dnsLabelProblem, envVarName } from "./names.js";
+import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
 import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
 /**
@@ -77,7 +77,10 @@ export const settingsShape = {
    */
   env: z
     .record(
-      z.string().regex(envVarName, { message: "may hold only letters, digits, \"_\", \"-\" and \".\", and must not start with a digit" }),
+      z
+        .string()
+        .regex(envVarName, { message: "may hold only letters, digits, \"_\", \"-\" and \".\", and must not start with a digit" })
+        .max(ENV_VAR_NAME_MAX, { message: `is longer than ${ENV_VAR_NAME_MAX} characters, the most a key of the app's ConfigMap may have` }),
       z.union([z.string(), secretKeySchema], {
         error: 'must be a string, or secret("<name>", "<key>") for a value that is a secret',
       }),

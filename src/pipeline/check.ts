@@ -6,6 +6,7 @@ import type { Diagnostic } from "../model/diagnostic.js";
 import { childOrigin } from "../model/origin.js";
 import type { Rendered, RenderedObject } from "../model/rendered.js";
 import { pinpointAll } from "./locate.js";
+import { sizeProblem } from "./object-size.js";
 
 /** Objects that passed on an earlier run, by a digest of their content (the render cache keeps them). */
 export interface SchemaMemory {
@@ -18,7 +19,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /**
  * Validates every rendered object against the strict schema of its real
  * consumer (src/k8s/schemas.ts) and checks the label values the API server
- * would refuse, before anything is written. A problem in an object the stack
+ * would refuse, and objects too large for the API server to store, before
+ * anything is written. A problem in an object the stack
  * wrote points at the line of the offending field; one in a generated object
  * points at the app. With a memory, those of its objects that passed on an
  * earlier run with the same content are not checked again.
@@ -54,6 +56,17 @@ export function checkObjects(objects: readonly RenderedObject[], memory?: { read
           hint: "label values are at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
         });
       }
+    }
+    const tooLarge = sizeProblem(object);
+    if (tooLarge) {
+      // A generated ConfigMap holds the app's plain env vars: point at the one written in the stack.
+      const generated = !origin.path?.length && object.kind === "ConfigMap" && tooLarge.segments[0] === "data";
+      diagnostics.push({
+        code: "check/too-large",
+        message: `${where} ${tooLarge.message}`,
+        origin: childOrigin(origin, ...(generated ? ["env", ...tooLarge.segments.slice(1)] : tooLarge.segments)),
+        hint: tooLarge.hint,
+      });
     }
     for (const problem of schemaProblems(object) ?? []) {
       const segments = problem.instancePath

@@ -9,6 +9,8 @@ import type { Settings } from "../model/settings-schema.js";
 /** sops writes every encrypted leaf as ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]. */
 const ENCRYPTED = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/;
 const MAX_BYTES = 1024 * 1024;
+/** yaml's default; the file is only read once this guard has passed (see recipientProblem, resolve-secrets). */
+const MAX_ALIASES = 100;
 
 /**
  * Every SOPS file a stack declares must be what it claims: a Secret manifest
@@ -65,7 +67,14 @@ export function sopsProblem(root: string, file: string): string | undefined {
   if (stat.size > MAX_BYTES) return `is ${stat.size} bytes; a Secret manifest is far smaller`;
   const document = parseDocument(fs.readFileSync(real, "utf8"), { uniqueKeys: true });
   if (document.errors.length > 0) return `is not valid YAML or JSON: ${document.errors[0]!.message.split("\n")[0]}`;
-  const value: unknown = document.toJS();
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // yaml's guard against an alias bomb (a few lines expanding to billions of nodes) throws a ReferenceError.
+    if (error instanceof ReferenceError) return `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sops writes no aliases)`;
+    return `could not be read as YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+  }
   if (!isRecord(value)) return "is not a Kubernetes manifest";
   const sops = value.sops;
   if (!isRecord(sops)) return "has no sops metadata block: it is not encrypted with sops";
