@@ -46,12 +46,24 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
   let running: Promise<void> | undefined;
   let stopped = false;
   const drain = async () => {
-    while (pending.size > 0 && !stopped) {
-      const changed = [...pending].sort();
-      pending.clear();
-      await once(changed);
+    // Nothing below may run before the caller has stored this promise in `running`: a drain
+    // that found nothing to do would clear `running` first, and the stored, settled promise
+    // would then keep every later change from starting one.
+    await Promise.resolve();
+    try {
+      while (pending.size > 0 && !stopped) {
+        const changed = [...pending].sort();
+        pending.clear();
+        try {
+          await once(changed);
+        } catch (error) {
+          // A bug must not end the watch in silence: say it, and keep watching.
+          io.stdout(`sluice: internal error — this is a bug in sluice, not in your stacks; the watch goes on.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        }
+      }
+    } finally {
+      running = undefined;
     }
-    running = undefined;
   };
   const changedFile = (file: string) => {
     if (/\.(ts|mts|json|ya?ml)$/.test(file)) schedule(path.relative(root, file).split(path.sep).join("/"));
@@ -60,7 +72,7 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
     pending.add(what);
     clearTimeout(timer);
     timer = setTimeout(() => {
-      running ??= drain();
+      if (running === undefined && pending.size > 0) running = drain();
     }, 50);
   };
   // One watch per directory, not per file (nor Node's recursive watch, which on
