@@ -8,6 +8,9 @@ import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth, type KubernetesObject } from "sluice";
 import { checkRule } from "sluice/testing";
+import { compilePolicy } from "../src/policy/admission-cel.js";
+import { admission } from "../src/policy/admission-eval.js";
+import { emitted } from "./helpers/policies.js";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, failsAt, policyFailure } from "./helpers/stack-edit.js";
 
@@ -116,5 +119,29 @@ describe("14. regular expressions before merge are RE2's, as at admission", () =
 }`);
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
     expect(findings.filter((f) => f.rule === "custom-rule").map((f) => f.app)).toEqual(["payments"]);
+  });
+});
+
+describe("17. a waiver is matched at admission by namespace and name, never by a label the team sets", () => {
+  it("a storefront pod labelled instance=payments does not inherit payments' waiver; payments' own objects do", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/payments.ts", "  ports: { http: 8080, metrics: 9090 },", '  ports: { http: 8080, metrics: 9090 },\n  waivers: { "approved-registries": { reason: "the vendor sidecar comes from its own registry" } },');
+    await synth({ root: p.root, skipTypecheck: true });
+    const policy = emitted(p, "prod-eu-1").get("approved-registries")!;
+    const vap = policy.find((o) => o.kind === "ValidatingAdmissionPolicy") as unknown as { spec: { matchConditions: { expression: string }[] } };
+    expect(() => compilePolicy({ variables: [], conditions: vap.spec.matchConditions.map((c) => c.expression) })).not.toThrow();
+    expect(vap.spec.matchConditions.map((c) => c.expression).join(" ")).not.toMatch(/labels/);
+    const vendor = { containers: [{ name: "sidecar", image: "quay.io/vendor/sidecar:2.0.0" }] };
+    const labels = { "app.kubernetes.io/instance": "payments", "app.kubernetes.io/name": "payments" };
+    const deployment = (name: string, namespace: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace, labels }, spec: { template: { spec: vendor } } }) as KubernetesObject;
+    const pod = (name: string, namespace: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels }, spec: vendor }) as KubernetesObject;
+    // Another team, borrowing the label (and even the name): judged.
+    expect(admission(policy, deployment("storefront-cache", "storefront"))).toBe("denied");
+    expect(admission(policy, deployment("payments", "storefront"))).toBe("denied");
+    expect(admission(policy, pod("payments-7d9f8b-x2x4q", "storefront"))).toBe("warned");
+    expect(admission(policy, deployment("payments", "storefront"), { namespace: "storefront" })).toBe("denied");
+    // The app that waives the rule, in its namespace: its workload and the pods it creates.
+    expect(admission(policy, deployment("payments", "payments"))).toBe("ignored");
+    expect(admission(policy, pod("payments-7d9f8b-x2x4q", "payments"))).toBe("ignored");
   });
 });

@@ -21,6 +21,8 @@ interface ResourceRuleSpec {
 /** The request being admitted: a CREATE unless said otherwise; `subResource` for `kubectl debug` ("ephemeralcontainers"). */
 export interface AdmissionRequest {
   readonly operation?: "CREATE" | "UPDATE";
+  /** The namespace in the request's URL; default: the object's, else "default". */
+  readonly namespace?: string;
   readonly subResource?: string;
 }
 
@@ -73,9 +75,10 @@ function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: rea
       ...(request.subResource ? { subResource: request.subResource } : {}),
       kind: { group, version: object.apiVersion.split("/").at(-1), kind: object.kind },
       name: object.metadata.name,
+      namespace: request.namespace ?? object.metadata.namespace ?? "default",
       userInfo: { username: "sluice-check" },
     }),
-    namespaceObject: { metadata: { name: object.metadata.namespace ?? "default" } },
+    namespaceObject: { metadata: { name: request.namespace ?? object.metadata.namespace ?? "default" } },
   };
   for (const condition of spec.matchConditions ?? []) {
     const result = evaluateAdmission(condition.expression, bindings);
