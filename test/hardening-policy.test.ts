@@ -6,13 +6,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synth, type KubernetesObject } from "sluice";
+import { synth, type KubernetesObject, type Rule } from "sluice";
 import { checkRule } from "sluice/testing";
+import { builtInRules } from "../lib/rules/index.js";
 import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
+import { oddPodSpecs } from "./helpers/odd-pods.js";
 import { emitted } from "./helpers/policies.js";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, failsAt, policyFailure } from "./helpers/stack-edit.js";
+
+type CelRule = Extract<Rule, { on: "object" | "pod" | "container" }>;
 
 let base: Project;
 beforeAll(async () => {
@@ -143,5 +147,34 @@ describe("17. a waiver is matched at admission by namespace and name, never by a
     // The app that waives the rule, in its namespace: its workload and the pods it creates.
     expect(admission(policy, deployment("payments", "payments"))).toBe("ignored");
     expect(admission(policy, pod("payments-7d9f8b-x2x4q", "payments"))).toBe("ignored");
+  });
+});
+
+describe("18. pre-merge and admission agree on odd pod specs (absent, empty and null fields, init and ephemeral containers)", () => {
+  const context = { registries: ["registry.example.com/"] };
+  const celRules = builtInRules.filter((rule): rule is CelRule => rule.on === "object" || rule.on === "pod" || rule.on === "container");
+  const corpus = oddPodSpecs();
+
+  it.each(celRules.map((rule) => [rule.id, rule] as const))("%s: checkRule finds no disagreement on any of them", (_id, rule) => {
+    const verdicts = corpus.map(([what, object]) => {
+      try {
+        return { what, ...checkRule(rule, object, context) };
+      } catch (error) {
+        return { what, error: error instanceof Error ? error.message : String(error) };
+      }
+    });
+    expect(verdicts.filter((v) => "error" in v)).toEqual([]);
+  });
+
+  it("the corpus is not trivial: each rule refuses some of it, and null reads as absent, as the API server decodes it", () => {
+    for (const rule of celRules) expect(corpus.some(([, object]) => checkRule(rule, object, context).violations.length > 0), rule.id).toBe(true);
+    const byName = new Map(corpus);
+    const noHost = celRules.find((rule) => rule.id === "no-host-access")!;
+    expect(checkRule(noHost, byName.get("Deployment hostNetwork null")!, context)).toEqual({ violations: [], admission: "admitted" });
+    expect(checkRule(noHost, byName.get("Deployment null volumes")!, context)).toEqual({ violations: [], admission: "admitted" });
+    const resources = celRules.find((rule) => rule.id === "resources-required")!;
+    const noContainers = checkRule(resources, byName.get("Deployment no containers key")!, context);
+    expect(noContainers.admission).toBe("denied");
+    expect(noContainers.violations.map((v) => v.message)).toEqual([expect.stringMatching(/the pod spec has no containers list/)]);
   });
 });

@@ -1,6 +1,7 @@
 import { pluralOf } from "../k8s/kinds.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { celInput, evaluateAdmission } from "./admission-cel.js";
+import { decoded } from "./decoded.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
 export interface AdmissionSpec {
@@ -68,7 +69,7 @@ function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: rea
   if (!matches(spec.matchConstraints.resourceRules) || (narrowed && !matches(narrowed))) return "ignored";
   const failed = actions.includes("Deny") ? "denied" : actions.includes("Warn") ? "warned" : "admitted";
   const bindings: Record<string, unknown> = {
-    object: celInput(object),
+    object: celInput(decoded(object)),
     oldObject: null,
     request: celInput({
       operation,

@@ -8,6 +8,7 @@ import { fieldOrigin, settingOrigin } from "./field-origin.js";
 import type { RawFinding } from "./finding.js";
 import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type FleetRule, type FleetViolation, type PolicyContext, type Violation } from "./rule.js";
+import { decoded } from "./decoded.js";
 import { MAX_VIOLATIONS, runRule } from "./run-rule.js";
 import { POD_SPEC_PATHS, at, fieldSegments, kindId } from "./workloads.js";
 
@@ -111,7 +112,8 @@ interface CelFailure {
  * its kind; once per failing container for container rules. The same
  * expressions, with the same variables, as the exported admission policy.
  */
-export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
+export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
+  const object = decoded(given);
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
   if (rule.on !== "object" && !Object.hasOwn(POD_SPEC_PATHS, kind)) return [];
@@ -131,6 +133,8 @@ export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pic
     const result = passes(rule.check, { object, variables: withPod });
     return result.ok ? [] : [{ message: explain(result.error), field: [...podPath, ...field] }];
   }
+  // Admission reads the containers list (CONTAINERS_CEL): a pod spec without one fails there, so here too.
+  if (!Array.isArray(at(pod, ["containers"]))) return [{ message: explain("the pod spec has no containers list"), field: [...podPath, "containers"] }];
   const failures: CelFailure[] = [];
   for (const list of ["containers", "initContainers"] as const) {
     const containers = at(pod, [list]);
