@@ -38,8 +38,23 @@ function celEnvironment(): InstanceType<CelModule["Environment"]> {
 const RE2_MATCHES = "sluice_re2_matches";
 const patterns = new Map<string, { test(text: string): boolean }>();
 
+// RE2 in JavaScript takes microseconds a match where RegExp takes nanoseconds; a fleet matches
+// the same image on every cluster, so answers are remembered (a bounded number).
+const answers = new Map<string, boolean>();
+const MAX_ANSWERS = 50_000;
+
 /** Whether RE2 finds `pattern` in `text` (linear in the text, whatever the pattern). */
 function re2Matches(text: string, pattern: string): boolean {
+  const key = `${pattern}\0${text}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    if (answers.size >= MAX_ANSWERS) answers.clear();
+    answers.set(key, (answer = re2Find(text, pattern)));
+  }
+  return answer;
+}
+
+function re2Find(text: string, pattern: string): boolean {
   let compiled = patterns.get(pattern);
   if (!compiled) {
     const { RE2JS } = require("@bufbuild/re2") as Re2Module;
