@@ -31,6 +31,10 @@ function celEnvironment(): InstanceType<CelModule["Environment"]> {
     environment = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false })
       .registerFunction(`string.${RE2_MATCHES}(string): bool`, (text: string, pattern: string) => re2Matches(text, pattern))
       .registerFunction(`${RE2_MATCHES}(string, string): bool`, (text: string, pattern: string) => re2Matches(text, pattern));
+    // `(?i)` is RE2 syntax JavaScript's RegExp refuses: this holds only if the calls were repointed.
+    const probe = environment.parse("'A'.matches('(?i)a')");
+    useRe2((probe as unknown as { ast: unknown }).ast);
+    if (probe({}) !== true) throw new Error("@marcbachmann/cel-js changed its syntax tree: sluice cannot point matches() at RE2");
   }
   return environment;
 }
