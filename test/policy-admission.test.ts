@@ -37,18 +37,18 @@ describe("pre-merge and admission agree", () => {
     edit(p, "stacks/payments.ts", "  ports: { http: 8080, metrics: 9090 },", '  ports: { http: 8080, metrics: 9090 },\n  waivers: { "approved-registries": { reason: "the vendor sidecar comes from its own registry" } },');
     await synth({ root: p.root, skipTypecheck: true });
     const policy = emitted(p, "prod-eu-1").get("approved-registries")!;
-    const foreign = (app: string): KubernetesObject => ({
+    const foreign = (app: string, namespace: string): KubernetesObject => ({
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: app, labels: { "app.kubernetes.io/instance": app } },
+      metadata: { name: app, namespace, labels: { "app.kubernetes.io/instance": app } },
       spec: { template: { spec: { containers: [{ name: app, image: "quay.io/vendor/sidecar:2.0.0" }] } } },
     });
     // The match condition compiles as the API server compiles it.
     const vap = policy.find((o) => o.kind === "ValidatingAdmissionPolicy") as unknown as { spec: { matchConditions: { expression: string }[] } };
     expect(vap.spec.matchConditions).toHaveLength(1);
     expect(() => compilePolicy({ variables: [], conditions: vap.spec.matchConditions.map((c) => c.expression) })).not.toThrow();
-    expect(admission(policy, foreign("payments"))).toBe("ignored");
-    expect(admission(policy, foreign("search"))).toBe("denied");
+    expect(admission(policy, foreign("payments", "payments"))).toBe("ignored");
+    expect(admission(policy, foreign("search", "storefront"))).toBe("denied");
   });
 
   it("the platform's custom rules are exported and agree too", async () => {
@@ -121,7 +121,7 @@ export const broken = defineRule({
     const before = p.read("out/README.md");
     const result = sluice(p.root, "synth", "--skip-typecheck");
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/error: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/);
+    expect(result.stderr).toMatch(/stacks\/platform\.ts:\d+:\d+: error: policy\.rules\[0\]\.check: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/);
     expect(result.stderr).not.toContain("internal error");
     expect(p.read("out/README.md")).toBe(before);
   });

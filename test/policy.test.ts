@@ -255,7 +255,7 @@ describe("waivers", () => {
       "| checkout-web | `liveness-probe` | all | 2999-12-31 | the Next.js server has no health route until 3.3 (WEB-88) |",
     );
     expect(p.read("out/clusters/prod-eu-1/policies/liveness-probe.yaml")).toContain(
-      "object.metadata.labels['app.kubernetes.io/instance'] in [\\\"checkout-web\\\"]",
+      'request.namespace == \\"storefront\\" && (request.name in [\\"checkout-web\\"] || request.name.startsWith(\\"checkout-web-\\"))',
     );
   });
 

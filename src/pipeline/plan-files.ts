@@ -4,7 +4,7 @@ import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
-import { SluiceError } from "../errors.js";
+import { isSluiceError, SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { checkError, checkObjects } from "./check.js";
 import { checkSecretObjects, scanRenderedFiles } from "./check-plaintext.js";
@@ -130,7 +130,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     });
     if (problems.check.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
-      rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint)),
+      atRuleLines(root, () => rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint))),
     );
     findings.push(...instanceFindings.flat());
     const files = time("emit", () =>
@@ -162,7 +162,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, options.builtInBlueprint));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
-    findings.push(...evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name))));
+    findings.push(...atRuleLines(root, () => evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name)))));
     const { findings: kept, waived } = applyWaivers(model, findings, options.today);
     return { findings: mergeFindings(pinpointFindings(root, kept)), waived };
   });
@@ -253,4 +253,14 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
       return objects;
     },
   };
+}
+
+/** A rule's own error (a function rule that threw, returned nonsense or ran out of time), pointed at its line. */
+function atRuleLines<T>(root: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isSluiceError(error)) throw new SluiceError(error.message.split("\n")[0]!, pinpointAll(root, error.diagnostics));
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { pluralOf } from "../k8s/kinds.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { celInput, evaluateAdmission } from "./admission-cel.js";
+import { decoded } from "./decoded.js";
 
 /** The parts of an emitted ValidatingAdmissionPolicy (or Kyverno ValidatingPolicy) spec that decide an admission. */
 export interface AdmissionSpec {
@@ -21,6 +22,8 @@ interface ResourceRuleSpec {
 /** The request being admitted: a CREATE unless said otherwise; `subResource` for `kubectl debug` ("ephemeralcontainers"). */
 export interface AdmissionRequest {
   readonly operation?: "CREATE" | "UPDATE";
+  /** The namespace in the request's URL; default: the object's, else "default". */
+  readonly namespace?: string;
   readonly subResource?: string;
 }
 
@@ -66,16 +69,17 @@ function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: rea
   if (!matches(spec.matchConstraints.resourceRules) || (narrowed && !matches(narrowed))) return "ignored";
   const failed = actions.includes("Deny") ? "denied" : actions.includes("Warn") ? "warned" : "admitted";
   const bindings: Record<string, unknown> = {
-    object: celInput(object),
+    object: celInput(decoded(object)),
     oldObject: null,
     request: celInput({
       operation,
       ...(request.subResource ? { subResource: request.subResource } : {}),
       kind: { group, version: object.apiVersion.split("/").at(-1), kind: object.kind },
       name: object.metadata.name,
+      namespace: request.namespace ?? object.metadata.namespace ?? "default",
       userInfo: { username: "sluice-check" },
     }),
-    namespaceObject: { metadata: { name: object.metadata.namespace ?? "default" } },
+    namespaceObject: { metadata: { name: request.namespace ?? object.metadata.namespace ?? "default" } },
   };
   for (const condition of spec.matchConditions ?? []) {
     const result = evaluateAdmission(condition.expression, bindings);

@@ -69,7 +69,7 @@ const EPHEMERAL_CONTAINERS: ResourceRule = { apiGroups: [""], apiVersions: ["*"]
  * ValidatingAdmissionPolicy and its bindings or Kyverno ValidatingPolicies,
  * scoped to the teams' namespaces. error → Deny; warn → Warn and Audit.
  * Apps that waive a rule on this cluster are left out by a match condition
- * on their instance label.
+ * on the namespace and name of the request (see waivedObjects).
  *
  * Bare Pods get Warn and Audit whatever the severity: a Pod reaches
  * validating admission after the mutating webhooks, carrying containers
@@ -92,7 +92,7 @@ export function renderAdmission(
     if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
     const severity = severityOf(rule, environment, policy.override(rule.id));
     if (severity === "off") continue;
-    const waived = apps.filter((app) => waives(app, rule.id, cluster)).map((app) => app.name);
+    const waived = apps.filter((app) => waives(app, rule.id, cluster)).map(waivedObjects);
     for (const object of admissionObjects(admissionRule(rule, policy, platform.customResources), policy.admission, severity, waived, beforeApps)) {
       rendered.push({ path: `clusters/${cluster.name}/policies/${rule.id}.yaml`, object, origin: platform.origin, sources: [platform.origin.file] });
     }
@@ -105,10 +105,33 @@ export function admissionObjects(
   rule: AdmissionRule,
   engine: "kubernetes" | "kyverno",
   severity: Severity,
-  waived: readonly string[] = [],
+  waived: readonly WaivedObjects[] = [],
   beforeApps: Readonly<Record<string, string>> = {},
 ): KubernetesObject[] {
   return engine === "kyverno" ? kyvernoPolicies(rule, severity, waived, beforeApps) : validatingAdmissionPolicy(rule, severity, waived, beforeApps);
+}
+
+/**
+ * What an app's waiver covers at admission: requests in the app's namespace
+ * (the API server sets request.namespace from the URL; a team can only write
+ * in its own) for objects named as the app, `<app>-…` (what the blueprint
+ * renders and the pods its workloads create) or as one of its raw objects.
+ * Never a label: a team sets its labels, and `app.kubernetes.io/instance:
+ * payments` on another team's pod would borrow payments' waivers.
+ */
+export interface WaivedObjects {
+  readonly namespace: string;
+  readonly names: readonly string[];
+  readonly prefix: string;
+}
+
+function waivedObjects(app: AppModel): WaivedObjects {
+  const names = new Set([app.name]);
+  for (const raw of app.objects) {
+    const namespace = raw.object.metadata.namespace;
+    if (namespace === undefined || namespace === app.namespace) names.add(raw.object.metadata.name);
+  }
+  return { namespace: app.namespace, names: [...names].sort(), prefix: `${app.name}-` };
 }
 
 function waives(app: AppModel, rule: string, cluster: ClusterModel): boolean {
@@ -121,23 +144,23 @@ function actions(severity: Severity): string[] {
   return severity === "error" ? ["Deny"] : ["Warn", "Audit"];
 }
 
-/** Objects of apps that waive the rule are not judged by it (by their app.kubernetes.io/instance label). */
-function matchConditions(waived: readonly string[]) {
+/** Objects of apps that waive the rule are not judged by it: by the request's namespace and name (see WaivedObjects). */
+function matchConditions(waived: readonly WaivedObjects[]) {
   if (waived.length === 0) return [];
-  const list = `[${[...waived].sort().map((app) => celLiteral(app)).join(", ")}]`;
-  return [
-    {
-      name: "not-waived",
-      expression: `!(has(object.metadata.labels) && 'app.kubernetes.io/instance' in object.metadata.labels && object.metadata.labels['app.kubernetes.io/instance'] in ${list})`,
-    },
-  ];
+  const byApp = [...waived]
+    .sort((a, b) => (a.namespace + a.prefix < b.namespace + b.prefix ? -1 : 1))
+    .map(
+      (app) =>
+        `(request.namespace == ${celLiteral(app.namespace)} && (request.name in ${celLiteral(app.names)} || request.name.startsWith(${celLiteral(app.prefix)})))`,
+    );
+  return [{ name: "not-waived", expression: `!(${byApp.join(" || ")})` }];
 }
 
 function metadata(name: string, beforeApps: Readonly<Record<string, string>>) {
   return { name, labels: platformLabels(name, PLATFORM_PROJECT), ...(Object.keys(beforeApps).length > 0 ? { annotations: { ...beforeApps } } : {}) };
 }
 
-function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
+function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
   const conditions = matchConditions(waived);
   return [
     {
@@ -174,14 +197,14 @@ function binding(name: string, policyName: string, validationActions: string[], 
 }
 
 /** Kyverno has no bindings: Pods, judged with Warn and Audit, get a policy of their own. */
-function kyvernoPolicies(rule: AdmissionRule, severity: Severity, waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
+function kyvernoPolicies(rule: AdmissionRule, severity: Severity, waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
   return [
     kyvernoPolicy(rule.name, rule, rule.judged ?? rule.resourceRules, actions(severity), waived, beforeApps),
     ...(rule.pods ? [kyvernoPolicy(`${rule.name}-pods`, rule, rule.pods, actions("warn"), waived, beforeApps)] : []),
   ];
 }
 
-function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: ResourceRule[], validationActions: string[], waived: readonly string[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
+function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: ResourceRule[], validationActions: string[], waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
   const conditions = matchConditions(waived);
   return {
     apiVersion: KYVERNO_API,

@@ -143,9 +143,8 @@ function homogeneous(types: readonly CelType[], what: string): CelType {
 
 /**
  * The Kubernetes environment validates regular-expression literals with RE2
- * when it compiles. And sluice's pre-merge evaluator matches with JavaScript's
- * RegExp: a pattern the two read differently would make review and admission
- * disagree, so it is refused here too.
+ * when it compiles. sluice's pre-merge evaluator matches with the same RE2
+ * (cel.ts), so a pattern that compiles here reads the same before merge.
  */
 function checkRegex(pattern: string): void {
   try {
@@ -154,29 +153,6 @@ function checkRegex(pattern: string): void {
   } catch (error) {
     fail(`invalid regular expression '${pattern}' for RE2: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const divergence = preMergeRegexProblem(pattern);
-  if (divergence) fail(`the regular expression '${pattern}' ${divergence}`);
-}
-
-// RE2 syntax JavaScript's RegExp (no flags, as the pre-merge evaluator builds it) lacks or reads otherwise.
-const RE2_ONLY: readonly [RegExp, string][] = [
-  [/\\[pP]/, "uses a Unicode class (\\p): RE2 matches letters with it, JavaScript's RegExp without the u flag reads a literal 'p'"],
-  [/\(\?[a-zA-Z-]+[:)]/, "sets flags inline ((?i), (?s)…): RE2 has them, JavaScript's RegExp does not"],
-  [/\(\?P</, "names a group RE2's way ((?P<name>…)), which JavaScript's RegExp does not read"],
-  [/\[\[:[a-z]+:\]\]/, "uses a POSIX class ([[:alpha:]]), which JavaScript's RegExp does not have"],
-  [/\\[AzQE]/, "uses \\A, \\z or \\Q…\\E, which JavaScript's RegExp does not have"],
-  [/[^\x00-\x7f]/, "contains a non-ASCII character: RE2 matches code points, JavaScript's RegExp UTF-16 units"],
-];
-
-/** Why sluice's pre-merge evaluator would read an RE2 pattern differently, or undefined. */
-export function preMergeRegexProblem(pattern: string): string | undefined {
-  for (const [syntax, problem] of RE2_ONLY) if (syntax.test(pattern)) return `${problem}, so \`sluice check\` and admission would disagree`;
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    return `does not compile as a JavaScript RegExp, which \`sluice check\` evaluates it with (${error instanceof Error ? error.message : String(error)})`;
-  }
-  return undefined;
 }
 
 function select(operand: CelType, field: string): CelType {

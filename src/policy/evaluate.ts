@@ -3,12 +3,13 @@ import type { ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
-import { SluiceError } from "../errors.js";
 import { passes } from "./cel.js";
 import { fieldOrigin, settingOrigin } from "./field-origin.js";
 import type { RawFinding } from "./finding.js";
 import type { Policy } from "./policy.js";
-import { severityOf, type CelRule, type FleetRule, type PolicyContext } from "./rule.js";
+import { severityOf, type CelRule, type FleetRule, type FleetViolation, type PolicyContext, type Violation } from "./rule.js";
+import { decoded } from "./decoded.js";
+import { MAX_VIOLATIONS, runRule } from "./run-rule.js";
 import { POD_SPEC_PATHS, at, fieldSegments, kindId } from "./workloads.js";
 
 /**
@@ -27,7 +28,17 @@ export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: rea
     if (severity === "off") continue;
     const base = { rule: rule.id, severity, app: app.name, cluster: app.cluster.name, ...(rule.hint ? { hint: rule.hint } : {}) };
     if (rule.on === "instance") {
-      for (const violation of runRule(rule, `app ${app.name} on cluster ${app.cluster.name}`, () => rule.check({ app, objects, context: policy.context }))) {
+      const violations = runRule<Violation>(
+        {
+          id: rule.id,
+          origin: policy.platformRuleOrigin(rule),
+          check: () => rule.check({ app, objects, context: policy.context }),
+          invalid: (v) => violationProblem(v) ?? (v.setting !== undefined && typeof v.setting !== "string" ? "has a setting that is not a string" : undefined),
+          more: (_first, count) => ({ message: `and ${count} more violations of this rule on this instance (only the first ${MAX_VIOLATIONS} are reported)` }),
+        },
+        `app ${app.name} on cluster ${app.cluster.name}`,
+      );
+      for (const violation of violations) {
         const index = violation.object ? objects.indexOf(violation.object) : -1;
         const source = index >= 0 ? rendered[index]! : undefined;
         const origin = violation.setting
@@ -60,7 +71,17 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
     for (const rule of fleetRules) {
       const severity = severityOf(rule, environment, policy.override(rule.id));
       if (severity === "off") continue;
-      for (const violation of runRule(rule, `cluster ${cluster.name}`, () => rule.check({ cluster, apps: here, platformObjects: model.platform.objects }))) {
+      const violations = runRule<FleetViolation>(
+        {
+          id: rule.id,
+          origin: policy.platformRuleOrigin(rule),
+          check: () => rule.check({ cluster, apps: here, platformObjects: model.platform.objects }),
+          invalid: (v) => violationProblem(v) ?? (typeof v.app !== "string" ? "has no app (the app's name)" : v.object !== undefined && !Number.isInteger(v.object) ? "has an object that is not an index into the app's objects" : undefined),
+          more: (first, count) => ({ app: first.app, message: `and ${count} more violations of this rule on cluster ${cluster.name} (only the first ${MAX_VIOLATIONS} are reported)` }),
+        },
+        `cluster ${cluster.name}`,
+      );
+      for (const violation of violations) {
         const app = apps.get(violation.app);
         if (!app) continue;
         const raw = violation.object !== undefined ? app.objects[violation.object] : undefined;
@@ -91,7 +112,8 @@ interface CelFailure {
  * its kind; once per failing container for container rules. The same
  * expressions, with the same variables, as the exported admission policy.
  */
-export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
+export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
+  const object = decoded(given);
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
   if (rule.on !== "object" && !Object.hasOwn(POD_SPEC_PATHS, kind)) return [];
@@ -111,6 +133,8 @@ export function celFailures(rule: CelRule, object: KubernetesObject, policy: Pic
     const result = passes(rule.check, { object, variables: withPod });
     return result.ok ? [] : [{ message: explain(result.error), field: [...podPath, ...field] }];
   }
+  // Admission reads the containers list (CONTAINERS_CEL): a pod spec without one fails there, so here too.
+  if (!Array.isArray(at(pod, ["containers"]))) return [{ message: explain("the pod spec has no containers list"), field: [...podPath, "containers"] }];
   const failures: CelFailure[] = [];
   for (const list of ["containers", "initContainers"] as const) {
     const containers = at(pod, [list]);
@@ -141,23 +165,10 @@ function objectRef(object: KubernetesObject): { kind: string; name: string } {
   return { kind: object.kind, name: object.metadata.name };
 }
 
-
-/**
- * Runs a rule written as a function. One that throws is the rule's author's
- * to fix, not a bug in sluice: it is reported naming the rule and where it
- * ran, and nothing is written.
- */
-function runRule<T>(rule: { readonly id: string }, where: string, check: () => readonly T[]): readonly T[] {
-  try {
-    return check();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SluiceError(`Policy rule ${rule.id} failed; nothing was written.`, [
-      {
-        code: "policy/rule-failed",
-        message: `rule ${rule.id} threw on ${where}: ${reason}`,
-        hint: "fix the rule's check function; `checkRule` from sluice/testing runs it on the same input",
-      },
-    ]);
-  }
+/** Why a returned violation cannot be reported (no message, a field that is not a path), or undefined. */
+function violationProblem(violation: Record<string, unknown>): string | undefined {
+  if (typeof violation.message !== "string") return "has no message (a string)";
+  const field = violation.field;
+  if (field !== undefined && !(Array.isArray(field) && field.every((segment) => typeof segment === "string" || typeof segment === "number"))) return "has a field that is not a list of path segments";
+  return undefined;
 }

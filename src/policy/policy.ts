@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PlatformModel } from "../model/model.js";
+import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
 import type { PolicyContext, Rule, RuleOverride } from "./rule.js";
 
@@ -27,6 +28,12 @@ export interface Policy {
   readonly admission: AdmissionEngine;
   override(id: string): RuleOverride | undefined;
   /**
+   * Where one of the platform's rules is defined (its `policy.rules` entry);
+   * undefined for a built-in rule. A platform rule written as a function
+   * runs under a time budget, and is reported there when it fails.
+   */
+  platformRuleOrigin(rule: Rule): Origin | undefined;
+  /**
    * A hash of everything that decides the findings on an instance: rule
    * definitions (a function rule by its source text), settings and
    * severities. Part of each instance's render key, since a cached instance
@@ -51,7 +58,11 @@ export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], s
     .update(settings.rules.some(hasCode) ? sharedCode() : "")
     .digest("hex")
     .slice(0, 32);
-  return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), fingerprint };
+  const platformRuleOrigin = (rule: Rule) => {
+    const index = settings.rules.indexOf(rule);
+    return index < 0 ? undefined : childOrigin(platform.origin, "policy", "rules", index, "check");
+  };
+  return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), platformRuleOrigin, fingerprint };
 }
 
 /** What the platform's CEL rules read: its registries, required labels and each team's cluster-scoped grants. */
