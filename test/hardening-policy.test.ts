@@ -167,7 +167,9 @@ describe("18. pre-merge and admission agree on odd pod specs (absent, empty and 
   });
 
   it("the corpus is not trivial: each rule refuses some of it, and null reads as absent, as the API server decodes it", () => {
-    for (const rule of celRules) expect(corpus.some(([, object]) => checkRule(rule, object, context).violations.length > 0), rule.id).toBe(true);
+    // The corpus is of workloads: the rules about Services and Ingresses are broken elsewhere (policy-agreement.test.ts).
+    const podRules = celRules.filter((rule) => rule.on !== "object" || corpus.some(([, object]) => rule.kinds?.some((kind) => kind.split("/").pop() === object.kind) ?? true));
+    for (const rule of podRules) expect(corpus.some(([, object]) => checkRule(rule, object, context).violations.length > 0), rule.id).toBe(true);
     const byName = new Map(corpus);
     const noHost = celRules.find((rule) => rule.id === "no-host-access")!;
     expect(checkRule(noHost, byName.get("Deployment hostNetwork null")!, context)).toEqual({ violations: [], admission: "admitted" });

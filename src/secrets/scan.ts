@@ -63,6 +63,8 @@ const CANDIDATE =
   /PRIVATE KEY|PuTTY-User-Key|MII|MHcCAQEEI|MC4CAQAw|AKIA|ASIA|AccountKey=|AIza|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|_live_|sk-|SG\.|npm_|pypi-|do[opr]_v1_|shp(?:at|ss|ca|pa)_|hf_|SK[0-9a-f]{32}|eyJ|:\/\/[^\s/@]*:[^\s/@]*@/;
 
 /** A run of base64 long enough to hide a key or a token: decoded and looked at again. */
+/** How much of one value the base64 search reads. */
+const SCANNED = 1 << 20;
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}|[A-Za-z0-9_-]{40,}={0,2}/g;
 const HAS_BASE64_RUN = /[A-Za-z0-9+/_-]{40}/;
 
@@ -151,7 +153,9 @@ function directMatch(value: string): ScanFinding | undefined {
  */
 function encodedMatch(value: string): ScanFinding | undefined {
   if (value.length < 40) return undefined;
-  for (const [run] of value.matchAll(BASE64_RUN)) {
+  // Past a few MB the regular expression engine runs out of stack; no value that large reaches
+  // out/ anyway (the size check refuses it), so its first MiB stands for it.
+  for (const [run] of (value.length > SCANNED ? value.slice(0, SCANNED) : value).matchAll(BASE64_RUN)) {
     const decoded = Buffer.from(run.slice(0, 65536), run.includes("-") || run.includes("_") ? "base64url" : "base64").toString("latin1");
     if (!isText(decoded)) continue;
     const found = directMatch(decoded);
