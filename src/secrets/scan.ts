@@ -66,7 +66,21 @@ const CANDIDATE =
 /** How much of one value the base64 search reads. */
 const SCANNED = 1 << 20;
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}|[A-Za-z0-9_-]{40,}={0,2}/g;
-const HAS_BASE64_RUN = /[A-Za-z0-9+/_-]{40}/;
+/**
+ * Whether a text holds 40 base64 characters in a row: one pass over it. The
+ * regular expression /[A-Za-z0-9+/_-]{40}/ does the same, but starts over at
+ * every character of a shorter run, which cost a fleet's synth 0.15 s.
+ */
+function hasBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const base64 = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 95 || c === 45;
+    run = base64 ? run + 1 : 0;
+    if (run >= 40) return true;
+  }
+  return false;
+}
 
 /** Names under which a value is a credential: matched on the name's words (split on _, -, . and case changes). */
 const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pw", "pword", "passcode", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
@@ -121,12 +135,12 @@ function isWellKnownPassword(value: string): boolean {
 
 /** The strong patterns over a whole file, with the 1-based line of each finding. */
 export function scanText(text: string): (ScanFinding & { readonly line: number })[] {
-  if (!CANDIDATE.test(text) && !HAS_BASE64_RUN.test(text)) return [];
+  if (!CANDIDATE.test(text) && !hasBase64Run(text)) return [];
   const findings: (ScanFinding & { line: number })[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!CANDIDATE.test(line) && !HAS_BASE64_RUN.test(line)) continue;
+    if (!CANDIDATE.test(line) && !hasBase64Run(line)) continue;
     const found = strongMatch(line);
     if (found) findings.push({ ...found, line: i + 1 });
   }
