@@ -5,12 +5,13 @@
  * synthesizes the last edit and survives the stacks directory being
  * replaced; the stack sandbox refuses the process's machine-dependent values.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { waitFor, watching } from "./helpers/watch.js";
 import { expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
 /** Every path below the project (links not followed), with a file's content or a link's target. */
@@ -134,28 +135,7 @@ describe("init checks every answer before it writes (item 25)", () => {
   }, 60_000);
 });
 
-function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      const match = pattern.exec(output.text);
-      if (match) return resolve(match);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output.text}`));
-      setTimeout(poll, 25);
-    };
-    poll();
-  });
-}
 
-/** `sluice synth --watch` running in a project, with everything it prints so far and its exit code once it ends. */
-function watching(p: Project) {
-  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
-  const output = { text: "", exit: undefined as number | null | undefined };
-  child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-  child.on("exit", (code) => (output.exit = code));
-  return { child, output };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,33 +3,13 @@
  * changed stack and files printed; a broken edit prints its error and the
  * watch goes on.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { exampleStacks, makeProject } from "./helpers/project.js";
+import { waitFor, watching } from "./helpers/watch.js";
 
-function waitFor(output: { text: string }, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      const match = pattern.exec(output.text);
-      if (match) return resolve(match);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output.text}`));
-      setTimeout(poll, 25);
-    };
-    poll();
-  });
-}
 
-/** `sluice synth --watch` running in a project, with everything it prints so far. */
-function watching(p: Project) {
-  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
-  const output = { text: "" };
-  child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
-  return { child, output };
-}
 
 describe("sluice synth --watch", () => {
   it("synthesizes, then again on each stack change, printing the stack and the files it wrote", async () => {
