@@ -118,8 +118,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const renderedRefs: InstanceRef[] = [];
   const pending = instances.filter(({ app, cluster }) => stale.has(ref(app.name, cluster.name)));
   for (let start = 0; start < pending.length; start += PART) {
-    const part = new Set(pending.slice(start, start + PART).map(({ app, cluster }) => ref(app.name, cluster.name)));
-    const { resolved, diagnostics } = time("resolve", () => resolveSome(root, model, (app, cluster) => part.has(ref(app.name, cluster.name))));
+    const { resolved, diagnostics } = time("resolve", () => resolveSome(root, model, pending.slice(start, start + PART)));
     problems.resolve.push(...diagnostics);
     // Past a stage that failed, the later stages only find more of what will not be reported.
     if (problems.resolve.length > 0) continue;

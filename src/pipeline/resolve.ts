@@ -18,25 +18,32 @@ const DEFAULT_TARGET_CPU = 80;
  * `include` narrows it to the instances synth must render.
  */
 export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
-  const { resolved, diagnostics } = resolveSome(root, model, include);
+  const instances = model.apps.flatMap((app) => model.platform.clusters.filter((cluster) => include(app, cluster)).map((cluster) => ({ app, cluster })));
+  const { resolved, diagnostics } = resolveSome(root, model, instances);
   if (diagnostics.length > 0) throw resolveError(root, diagnostics);
   return resolved;
 }
 
-/** As resolve, returning what is wrong instead of throwing: for a caller that resolves the fleet a part at a time. */
-export function resolveSome(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean): { resolved: ResolvedApp[]; diagnostics: Diagnostic[] } {
+/**
+ * As resolve, for these instances (those whose wave has no release of the
+ * app are skipped), returning what is wrong instead of throwing: for a caller
+ * that resolves the fleet a part at a time.
+ */
+export function resolveSome(
+  root: string,
+  model: Model,
+  instances: readonly { readonly app: AppModel; readonly cluster: ClusterModel }[],
+): { resolved: ResolvedApp[]; diagnostics: Diagnostic[] } {
   const resolved: ResolvedApp[] = [];
   const diagnostics: Diagnostic[] = [];
   // Looked up per instance for its callers and dependencies: once, not a scan of the fleet each time.
   const apps = (indexes.get(model) ?? indexes.set(model, new Map(model.apps.map((app) => [app.name, app]))).get(model))!;
-  for (const app of model.apps) {
-    for (const cluster of model.platform.clusters) {
-      const release = own(app.release, cluster.wave);
-      if (release === undefined || !include(app, cluster)) continue;
-      const result = resolveOne(root, model, apps, app, cluster, release);
-      if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
-      else resolved.push(result.app);
-    }
+  for (const { app, cluster } of instances) {
+    const release = own(app.release, cluster.wave);
+    if (release === undefined) continue;
+    const result = resolveOne(root, model, apps, app, cluster, release);
+    if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
+    else resolved.push(result.app);
   }
   return { resolved, diagnostics };
 }
