@@ -226,7 +226,22 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       const stale = [`stacks-${dead}-0a1b2c3d.mjs`, `.render.json.${dead}-0a1b2c3d.tmp`, `stacks-${dead}-0a1b2c3d.mjs.map`];
       const kept = [`stacks-${process.pid}-0a1b2c3d.mjs`, "notes.txt", `stacks-${dead}.mjs`];
       for (const name of [...stale, ...kept]) fs.writeFileSync(path.join(dir, name), "export {};\n");
+      // A run's bundles are a directory of their own; a dead run's goes, a live one's and a link stay.
+      const staleDir = `stacks-${dead}-1a2b3c4d`;
+      fs.mkdirSync(path.join(dir, staleDir, "shared"), { recursive: true });
+      fs.writeFileSync(path.join(dir, staleDir, "shared/platform.mjs"), "export {};\n");
+      const liveDir = `stacks-${process.pid}-1a2b3c4d`;
+      fs.mkdirSync(path.join(dir, liveDir));
+      const outsideDir = path.join(p.sentinel, "kept");
+      fs.mkdirSync(outsideDir);
+      fs.writeFileSync(path.join(outsideDir, "x.mjs"), "export {};\n");
+      const linkDir = `stacks-${dead}-2a2b3c4d`;
+      fs.symlinkSync(outsideDir, path.join(dir, linkDir));
+      stale.push(staleDir);
+      kept.push(liveDir, linkDir);
       expect(sluice(p, "synth").status).toBe(0);
+      expect(fs.readdirSync(outsideDir)).toEqual(["x.mjs"]);
+      fs.rmSync(outsideDir, { recursive: true });
       const left = fs.readdirSync(dir);
       for (const name of stale) expect(left, name).not.toContain(name);
       for (const name of kept) expect(left, name).toContain(name);

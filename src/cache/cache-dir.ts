@@ -64,25 +64,27 @@ export function scratchDir(root: string): string {
 
 let scratch: string | undefined;
 
-// What a run puts in the cache dir for a moment (see import-stacks.ts and cache-file.ts), with the pid of its process.
-const LEFTOVER = /^(?:stacks-(\d+)-[0-9a-f]{8}\.mjs(?:\.map)?|\..+\.(\d+)-[0-9a-f]{8}\.tmp)$/;
+// What a run puts in the cache dir for a moment (see import-stacks.ts and cache-file.ts), with the pid of its process:
+// a directory of stack bundles (or, from older versions, a bundle file), or a temp file.
+const LEFTOVER = /^(?:stacks-(\d+)-[0-9a-f]{8}(\.mjs(?:\.map)?)?|\..+\.(\d+)-[0-9a-f]{8}\.tmp)$/;
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Removes the bundles and temp files of runs that were killed before they
- * could: only sluice's own names, only regular files, and only those whose
+ * could: only sluice's own names, only real directories and regular files (never a link), and only those whose
  * process is gone (or, a pid being reused in time, older than an hour).
  */
 function removeLeftovers(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const match = LEFTOVER.exec(name);
     if (!match) continue;
-    const pid = Number(match[1] ?? match[2]);
+    const pid = Number(match[1] ?? match[3]);
     const file = path.join(dir, name);
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile() || pid === process.pid) continue;
-    if (alive(pid) && Date.now() - stat.mtimeMs < HOUR_MS) continue;
-    fs.rmSync(file, { force: true });
+    const bundleDir = match[1] !== undefined && match[2] === undefined;
+    if (!(bundleDir ? stat?.isDirectory() : stat?.isFile()) || pid === process.pid) continue;
+    if (alive(pid) && Date.now() - stat!.mtimeMs < HOUR_MS) continue;
+    fs.rmSync(file, { recursive: bundleDir, force: true });
   }
 }
 

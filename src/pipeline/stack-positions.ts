@@ -11,28 +11,33 @@ export interface UserSite {
 }
 
 /**
- * Maps positions in the bundle that load imports back to the files the user
- * wrote, with the bundle's source map, decoded once per load. Frames outside
- * the bundle (sluice, Node's own loader) are never the user's.
+ * Maps positions in the bundles that load imports back to the files the user
+ * wrote, with each bundle's source map, decoded the first time a frame in it
+ * is looked up. Frames outside the bundles (sluice, Node's own loader) are
+ * never the user's.
  */
 export class BundlePositions {
-  private readonly map: TraceMap;
-  private readonly bundleUrl: string;
+  private readonly bundles = new Map<string, { readonly file: string; map: string; decoded?: TraceMap }>();
 
-  constructor(
-    private readonly bundleFile: string,
-    sourceMap: string,
-  ) {
-    this.map = new TraceMap(sourceMap);
-    this.bundleUrl = pathToFileURL(bundleFile).href;
+  constructor(bundles: readonly { readonly file: string; readonly map: string }[]) {
+    for (const { file, map } of bundles) {
+      const entry = { file, map };
+      this.bundles.set(file, entry);
+      this.bundles.set(pathToFileURL(file).href, entry);
+    }
   }
 
-  /** The frame's position in the file the user wrote; undefined for generated code and for code outside the bundle. */
+  /** The frame's position in the file the user wrote; undefined for generated code and for code outside the bundles. */
   original(site: CallSite): UserSite | undefined {
-    if (site.file !== this.bundleUrl && site.file !== this.bundleFile) return undefined;
-    const found = originalPositionFor(this.map, { line: site.line, column: site.column - 1 });
+    const bundle = this.bundles.get(site.file);
+    if (!bundle) return undefined;
+    if (!bundle.decoded) {
+      bundle.decoded = new TraceMap(bundle.map);
+      bundle.map = "";
+    }
+    const found = originalPositionFor(bundle.decoded, { line: site.line, column: site.column - 1 });
     if (found.source === null || found.line === null || found.column === null) return undefined;
-    return { absoluteFile: path.resolve(path.dirname(this.bundleFile), found.source), line: found.line, column: found.column + 1 };
+    return { absoluteFile: path.resolve(path.dirname(bundle.file), found.source), line: found.line, column: found.column + 1 };
   }
 
   /** The innermost of these frames that lies in the user's own code: not in a bundled package. */
