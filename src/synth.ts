@@ -29,6 +29,8 @@ import { resolve } from "./pipeline/resolve.js";
 import { checkOutLocation } from "./pipeline/out-location.js";
 import { stacksCodeowners, writeStacksCodeowners } from "./pipeline/stacks-codeowners.js";
 import { writePlan, type WriteResult } from "./pipeline/write.js";
+import { Spill } from "./pipeline/spill.js";
+import { scratchDir } from "./cache/cache-dir.js";
 
 export interface PlanOptions {
   /** Project root: stack paths in messages and the lock are relative to it. Default: the current directory. */
@@ -128,6 +130,7 @@ export async function plan(options: PlanOptions = {}): Promise<Planned> {
     // Resolved again here, for the callers that read the merged specs: synth keeps none of them.
     resolved: resolve(realRoot(options.root), model),
     instances: lazy.instances,
+    // Every file's bytes, asked for: kept in memory, not spilled.
     plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },
     findings: lazy.findings,
     waived: lazy.waived,
@@ -174,7 +177,22 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
   const renderCache = RenderCache.load(cacheRoot);
   const loadCache = LoadCache.open(root, cacheRoot !== undefined);
   // --check compares digests only: the instances' bytes need not be kept.
-  const { model, lazy, timings, remember, reuse } = await run({ ...options, root, keepContent: !options.check }, { renderCache, loadCache });
+  // Otherwise they wait for the write on disk, not in memory (see spill.ts).
+  const spill = options.check ? undefined : new Spill(scratchDir(root));
+  try {
+    return await synthWith(root, options, { renderCache, loadCache, cacheRoot }, spill);
+  } finally {
+    spill?.close();
+  }
+}
+
+async function synthWith(
+  root: string,
+  options: SynthOptions,
+  { renderCache, loadCache, cacheRoot }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly cacheRoot: string | undefined },
+  spill: Spill | undefined,
+): Promise<SynthResult> {
+  const { model, lazy, timings, remember, reuse } = await run({ ...options, root, keepContent: !options.check, ...(spill ? { spill } : {}) }, { renderCache, loadCache });
   if (lazy.findings.some((finding) => finding.severity === "error")) {
     // What was rendered is sound: keep it for the run after the fix.
     renderCache.save();
@@ -272,7 +290,10 @@ interface Ran {
   readonly policy: Policy;
 }
 
-async function run(options: PlanOptions & { readonly cache?: boolean; readonly keepContent?: boolean }, { renderCache, loadCache }: Caches): Promise<Ran> {
+async function run(
+  options: PlanOptions & { readonly cache?: boolean; readonly keepContent?: boolean; readonly spill?: Spill },
+  { renderCache, loadCache }: Caches,
+): Promise<Ran> {
   const root = realRoot(options.root);
   const timings: Timings = {};
   const time = <T>(stage: Stage, work: () => T): T => {
@@ -310,6 +331,7 @@ async function run(options: PlanOptions & { readonly cache?: boolean; readonly k
       today: options.today ?? utcToday(),
       time,
       ...(options.keepContent === false ? { keepContent: false } : {}),
+      ...(options.spill ? { spill: options.spill } : {}),
     });
   } catch (error) {
     // A type error explains whatever went wrong after it: report it instead.

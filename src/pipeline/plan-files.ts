@@ -19,6 +19,7 @@ import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
 import type { Policy } from "../policy/policy.js";
 import { applyWaivers } from "../policy/waivers.js";
+import type { Spill, Spilled } from "./spill.js";
 
 /** The file plan as synth uses it: files from the render cache carry no bytes until `materialize` renders them. */
 export interface LazyPlan {
@@ -52,6 +53,8 @@ export interface PlanFilesOptions {
    * fleet's text is never in memory at once.
    */
   readonly keepContent?: boolean;
+  /** Where kept bytes wait for the write, instead of memory (see spill.ts). */
+  readonly spill?: Spill;
 }
 
 /**
@@ -115,6 +118,12 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   // the order the stages run, as if each stage had seen every instance before the next.
   const problems = { resolve: [] as Diagnostic[], check: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
   const fresh: PlanEntry[] = [];
+  const spilled = new Map<string, Spilled>();
+  const keep = (files: readonly PlannedFile[]): readonly PlanEntry[] => {
+    if (options.keepContent !== false && !options.spill) return files;
+    if (options.keepContent !== false) options.spill!.put(files.map((file) => file.content)).forEach((at, i) => spilled.set(files[i]!.path, at));
+    return files.map(({ content: _content, ...entry }): PlanEntry => entry);
+  };
   const renderedRefs: InstanceRef[] = [];
   const pending = instances.filter(({ app, cluster }) => stale.has(ref(app.name, cluster.name)));
   for (let start = 0; start < pending.length; start += PART) {
@@ -144,7 +153,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       }),
     );
     time("check", () => problems.text.push(...scanRenderedFiles(files, literals.waived)));
-    fresh.push(...(options.keepContent === false ? files.map(({ content: _content, ...entry }): PlanEntry => entry) : files));
+    fresh.push(...keep(files));
     renderedRefs.push(...resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
   }
   if (problems.resolve.length > 0) throw resolveError(root, problems.resolve);
@@ -179,7 +188,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       const missing = new Set(
         paths.flatMap((path) => {
           const file = byPath.get(path);
-          return file && file.content === undefined ? [instanceOf(path)] : [];
+          return file && file.content === undefined && !spilled.has(path) ? [instanceOf(path)] : [];
         }),
       );
       const again = missing.size > 0 ? render((app, cluster) => missing.has(ref(app.name, cluster.name))).rendered : [];
@@ -187,9 +196,10 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       return [...wanted].flatMap((path) => {
         const file = byPath.get(path);
         if (!file) return [];
-        const content = file.content ?? renderedNow.get(path)?.content;
+        const at = spilled.get(path);
+        const content = file.content ?? (at ? options.spill!.get(at) : renderedNow.get(path)?.content);
         if (content === undefined) throw new Error(`sluice could not render ${path} again`);
-        const now = file.content === undefined ? renderedNow.get(path)! : file;
+        const now = file.content === undefined && !at ? renderedNow.get(path)! : file;
         return [{ ...file, content, sha256: now.sha256, blob: now.blob }];
       });
     },

@@ -52,7 +52,7 @@ export async function writePlan(outDir: string, plan: WritablePlan, stats?: Stat
   try {
     const drift = await compare(outDir, plan, { onDisk: listing.files, ...(stats ? { stats } : {}) });
     const differing = new Set([...drift.stale, ...drift.missing]);
-    const changed = plan.materialize(plan.files.filter((f) => f.path !== LOCK_PATH && differing.has(f.path)).map((f) => f.path));
+    const changed = plan.files.filter((f) => f.path !== LOCK_PATH && differing.has(f.path));
     const deleted = drift.extra.filter((file) => owned.has(file));
     const [lockFile] = plan.materialize([LOCK_PATH]);
     const lockChanged = differing.has(LOCK_PATH);
@@ -63,9 +63,12 @@ export async function writePlan(outDir: string, plan: WritablePlan, stats?: Stat
       // A killed run must leave nothing a later run would call foreign: the
       // lock names new files before they exist.
       if (fresh.length > 0) commit.replace(LOCK_PATH, pendingLock(lockFile!.content, owned, fresh));
-      for (const file of changed) {
-        if (present.has(file.path)) commit.replace(file.path, file.content);
-        else commit.create(file.path, file.content);
+      // The bytes a slice at a time: a fleet's rendered text is never in memory at once.
+      for (let start = 0; start < changed.length; start += WRITE_SLICE) {
+        for (const file of plan.materialize(changed.slice(start, start + WRITE_SLICE).map((f) => f.path))) {
+          if (present.has(file.path)) commit.replace(file.path, file.content);
+          else commit.create(file.path, file.content);
+        }
       }
       for (const file of deleted) commit.remove(file);
       if (lockChanged || fresh.length > 0) commit.replace(LOCK_PATH, lockFile!.content);
@@ -87,8 +90,10 @@ export async function writePlan(outDir: string, plan: WritablePlan, stats?: Stat
   }
 }
 
+const WRITE_SLICE = 256;
+
 /** The old lock plus the files about to be created: what out/ may hold at any moment of the commit. */
-function pendingLock(finalLock: string, owned: ReadonlyMap<string, readonly string[]>, fresh: readonly PlannedFile[]): string {
+function pendingLock(finalLock: string, owned: ReadonlyMap<string, readonly string[]>, fresh: readonly PlanEntry[]): string {
   const final = JSON.parse(finalLock) as Lock;
   const files: Record<string, { sources: readonly string[] }> = {};
   for (const [file, sources] of owned) files[file] = { sources };
