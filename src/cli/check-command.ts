@@ -4,6 +4,7 @@ import { findingJson, formatFindingsGithub, formatFindingsSarif, formatFindingsT
 import type { CheckFlags } from "./main.js";
 import { EXIT } from "./main.js";
 import { colors, progressLine, type Io } from "./output.js";
+import { tightenHeapWhenLarge } from "./heap.js";
 
 /** `sluice check`: every finding, in the format asked for; exit 1 when one is an error. */
 export async function checkCommand(flags: CheckFlags & { readonly format: "text" | "json" | "github" | "sarif" }, io: Io): Promise<number> {
@@ -15,7 +16,10 @@ export async function checkCommand(flags: CheckFlags & { readonly format: "text"
       stacks: flags.stacks,
       skipTypecheck: Boolean(flags.skipTypecheck),
       cache: flags.cache,
-      onStage: (stage) => progress.update(`sluice check: ${stage}…`),
+      onStage: (stage) => {
+        tightenHeapWhenLarge();
+        progress.update(`sluice check: ${stage}…`);
+      },
     });
   } finally {
     progress.done();

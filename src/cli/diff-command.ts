@@ -4,6 +4,7 @@ import { formatDiffText } from "../diff/format-text.js";
 import type { DiffFlags } from "./main.js";
 import { EXIT } from "./main.js";
 import { progressLine, type Io } from "./output.js";
+import { tightenHeapWhenLarge } from "./heap.js";
 
 /** `sluice diff [--base <ref>] [--env-repo <path>] [--format text|markdown|json] [--exit-code]`. */
 export async function diffCommand(flags: DiffFlags, io: Io): Promise<number> {
@@ -17,7 +18,10 @@ export async function diffCommand(flags: DiffFlags, io: Io): Promise<number> {
       ...(flags.base !== undefined ? { base: flags.base } : {}),
       ...(flags.envRepo !== undefined ? { envRepo: flags.envRepo } : {}),
       skipTypecheck: Boolean(flags.skipTypecheck),
-      onStage: (stage) => progress.update(`sluice diff: ${stage}…`),
+      onStage: (stage) => {
+        tightenHeapWhenLarge();
+        progress.update(`sluice diff: ${stage}…`);
+      },
     });
   } finally {
     progress.done();

@@ -3,6 +3,7 @@ import type { SynthFlags } from "./main.js";
 import { EXIT } from "./main.js";
 import { colors, progressLine, type Io } from "./output.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
+import { tightenHeapWhenLarge } from "./heap.js";
 
 /** `sluice synth [--check]`. */
 export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
@@ -16,7 +17,10 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
       out: flags.out,
       check: Boolean(flags.check),
       skipTypecheck: Boolean(flags.skipTypecheck),
-      onStage: (stage) => progress.update(`sluice synth: ${stage}…`),
+      onStage: (stage) => {
+        tightenHeapWhenLarge();
+        progress.update(`sluice synth: ${stage}…`);
+      },
     });
   } finally {
     progress.done();
