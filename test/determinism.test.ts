@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plan, type FilePlan } from "sluice";
-import { discoverStacks } from "../src/pipeline/discover.js";
+import { discoverStacks } from "../src/pipeline/load/discover.js";
 import { exampleStacks, makeProject } from "./helpers/project.js";
 
 const bytes = (filePlan: FilePlan) => Object.fromEntries(filePlan.files.map((f) => [f.path, f.content]));

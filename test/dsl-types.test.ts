@@ -13,7 +13,7 @@ import path from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { ConfigMap } from "kubernetes-types/core/v1";
 import { definePlatform, externalSecret, plan, secret, type Platform } from "sluice";
-import { typecheckStacks } from "../src/pipeline/typecheck.js";
+import { typecheckStacks } from "../src/pipeline/load/typecheck.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, lineOf, only, rejection } from "./helpers/stack-edit.js";
 

@@ -17,7 +17,7 @@ import { admission, type AdmissionRequest } from "../src/policy/admission-eval.j
 import { disagreement } from "../src/policy/agreement.js";
 import { celFailures } from "../src/policy/evaluate.js";
 import { objectTypes } from "../src/policy/kind-schemas.js";
-import { validate } from "../src/pipeline/validate.js";
+import { validate } from "../src/pipeline/validate/validate.js";
 import { compileBuiltIns } from "../src/policy/built-in-compiled.js";
 import { builtInRuleOrigin } from "../src/policy/rule-origin.js";
 import { policyContext } from "../src/testing.js";

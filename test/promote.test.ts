@@ -9,7 +9,7 @@ import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
-import { findReleases, withRelease } from "../src/pipeline/release-source.js";
+import { findReleases, withRelease } from "../src/pipeline/load/release-source.js";
 import { CLI, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";

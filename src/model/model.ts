@@ -18,7 +18,7 @@ export interface Model {
   readonly files: readonly string[];
   /** The stacks directory, relative to the project root ("stacks"): release files are under its releases/. */
   readonly stacks: string;
-  /** What runs before what on each cluster (see src/pipeline/order.ts). */
+  /** What runs before what on each cluster (see src/pipeline/validate/order.ts). */
   readonly order: Ordering;
 }
 

@@ -7,7 +7,7 @@
  * object and every diagnostic, so that any later stage (validation, secret
  * scanning, policy checks, diff review) can point back at the line to change.
  * The `path` is resolved to its own line lazily, by `pinpoint()` in
- * `src/pipeline/locate.ts`, only when something is reported.
+ * `src/locate/locate.ts`, only when something is reported.
  */
 export interface Origin {
   readonly file: string;

@@ -30,7 +30,7 @@ export interface ResolvedApp {
    */
   readonly provenance: Readonly<Record<string, Origin>>;
   readonly objects: readonly RawObject[];
-  /** What the app waits for on this cluster (see src/pipeline/order.ts), with an app's team. */
+  /** What the app waits for on this cluster (see src/pipeline/validate/order.ts), with an app's team. */
   readonly dependsOn: readonly { readonly kind: "app" | "component"; readonly name: string; readonly team?: string }[];
   /** Its place in the cluster's sync order: 0 when it waits for nothing. */
   readonly syncWave: number;

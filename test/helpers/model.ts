@@ -1,4 +1,4 @@
-import type { LoadedStacks } from "../../src/pipeline/load.js";
+import type { LoadedStacks } from "../../src/pipeline/load/load.js";
 
 /** A small valid platform, as a stack would declare it, for stage tests that need no files. */
 export function platformSpec(): Record<string, unknown> {

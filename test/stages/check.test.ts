@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "sluice";
 import { webService } from "../../lib/blueprints/web-service.js";
-import { check } from "../../src/pipeline/check.js";
-import { render } from "../../src/pipeline/render.js";
-import { resolve } from "../../src/pipeline/resolve.js";
-import { validate } from "../../src/pipeline/validate.js";
+import { check } from "../../src/pipeline/check/check.js";
+import { render } from "../../src/pipeline/render/render.js";
+import { resolve } from "../../src/pipeline/resolve/resolve.js";
+import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 function checkApp(spec: Record<string, unknown>) {

@@ -9,8 +9,8 @@
  */
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { mergeLayers } from "../../src/pipeline/merge.js";
-import { pinpointAll } from "../../src/pipeline/locate.js";
+import { mergeLayers } from "../../src/pipeline/resolve/merge.js";
+import { pinpointAll } from "../../src/locate/locate.js";
 import type { Diagnostic } from "sluice";
 import { makeProject } from "../helpers/project.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pinpoint } from "sluice";
-import { discoverStacks } from "../../src/pipeline/discover.js";
-import { loadStacks } from "../../src/pipeline/load.js";
+import { discoverStacks } from "../../src/pipeline/load/discover.js";
+import { loadStacks } from "../../src/pipeline/load/load.js";
 import { makeProject } from "../helpers/project.js";
 
 const PLATFORM = `import { definePlatform } from "sluice";

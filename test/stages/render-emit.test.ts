@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { Blueprint, KubernetesObject } from "sluice";
 import { webService } from "../../lib/blueprints/web-service.js";
-import { emit } from "../../src/pipeline/emit.js";
-import { render } from "../../src/pipeline/render.js";
-import { resolve } from "../../src/pipeline/resolve.js";
-import { validate } from "../../src/pipeline/validate.js";
+import { emit } from "../../src/pipeline/emit/emit.js";
+import { render } from "../../src/pipeline/render/render.js";
+import { resolve } from "../../src/pipeline/resolve/resolve.js";
+import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 function build(apps: Record<string, unknown>, blueprint: Blueprint = webService) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "sluice";
-import { resolve } from "../../src/pipeline/resolve.js";
-import { validate } from "../../src/pipeline/validate.js";
+import { resolve } from "../../src/pipeline/resolve/resolve.js";
+import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 const resolveApps = (apps: Record<string, unknown>) => resolve("/nowhere", validate("/nowhere", loaded(platformSpec(), apps)));

@@ -10,10 +10,10 @@ import { webService } from "../../lib/blueprints/web-service.js";
 import { BUILTIN_KINDS, KUBERNETES_VERSION } from "../../src/k8s/builtin-kinds.js";
 import { pluralOf, scopeInGroup } from "../../src/k8s/kinds.js";
 import { schemaCheck } from "../../src/k8s/schemas.js";
-import { check } from "../../src/pipeline/check.js";
-import { render } from "../../src/pipeline/render.js";
-import { resolve } from "../../src/pipeline/resolve.js";
-import { validate } from "../../src/pipeline/validate.js";
+import { check } from "../../src/pipeline/check/check.js";
+import { render } from "../../src/pipeline/render/render.js";
+import { resolve } from "../../src/pipeline/resolve/resolve.js";
+import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 const problems = (object: { apiVersion: string; kind: string; [field: string]: unknown }) => schemaCheck(object.apiVersion, object.kind)!(object);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSluiceError, type Diagnostic } from "sluice";
-import { validate } from "../../src/pipeline/validate.js";
+import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 
 // No files exist for these origins, so diagnostics keep their property paths

@@ -1,0 +1,88 @@
+import type { NetworkPolicy, NetworkPolicyPeer } from "kubernetes-types/networking/v1";
+import { recommendedLabels, selectorLabels } from "../../k8s/labels.js";
+import { childOrigin } from "../../model/origin.js";
+import { parse } from "yaml";
+import type { KubernetesObject } from "../../k8s/object.js";
+import { scopeOf } from "../validate/objects.js";
+import type { PlatformModel } from "../../model/model.js";
+import type { Blueprint, RenderedObject } from "../../model/rendered.js";
+import type { ResolvedApp } from "../../model/resolved.js";
+import { renderSecret } from "../../../lib/secrets/index.js";
+import { engineOf } from "../../engines/index.js";
+
+/** Where the manifests of one app on one cluster live: every object in one file. */
+export function manifestPath(app: string, cluster: string): string {
+  return `apps/${app}/${cluster}/manifest.yaml`;
+}
+
+/**
+ * Everything one app instance (one app on one cluster) contributes to the env
+ * repo, and nothing else: its manifests — the blueprint's objects, the
+ * objects that bring in its secrets, then the app's raw objects in the order
+ * written, each in the app's namespace with the recommended labels — in
+ * apps/<app>/<cluster>/manifest.yaml, and its GitOps
+ * object in clusters/<cluster>/apps/<app>.yaml. An instance renders from its
+ * resolved spec alone, which is what lets synth skip instances that did not
+ * change.
+ */
+export function renderInstance(platform: PlatformModel, app: ResolvedApp, blueprint: Blueprint, sources: readonly string[]): RenderedObject[] {
+  const path = manifestPath(app.name, app.cluster.name);
+  const labels = recommendedLabels(app);
+  const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
+  const secrets = app.secrets.flatMap((secret) => renderSecret(app, secret).map((object) => ({ object, origin: secret.origin })));
+  const raw = app.objects.map(({ object, origin }) => ({ object: structuredClone(object), origin }));
+  const callers = callerPolicy(app);
+  const guard = callers ? [{ object: callers, origin: app.callers.length > 0 ? childOrigin(app.origin, "callers") : app.origin }] : [];
+  const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({ path, object: finish(object, app, labels, platform), origin, sources }));
+  // A SOPS file, on an engine that decrypts it, beside the manifest and as it is.
+  const sops = app.secrets.flatMap((secret) =>
+    secret.source.provider === "sops"
+      ? [{ path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`, object: parse(secret.source.content) as KubernetesObject, origin: secret.origin, sources, verbatim: secret.source.content }]
+      : [],
+  );
+  return [...workload, ...sops, engineOf(app.cluster).renderApp(platform, app, sources)];
+}
+
+/**
+ * What lets the app's declared callers through its namespace's default-deny
+ * NetworkPolicy: ingress to the app's pods, from the pods of each calling app
+ * (in that app's namespace) and from every pod of each calling namespace, on
+ * the ports each caller may use (all the app's by default). Callers with the
+ * same ports share one rule; a rule's peers may use its ports only. None when
+ * the app declares no ports or no callers: then nothing may connect to it.
+ */
+function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
+  const declared = Object.keys(app.spec.ports);
+  if (declared.length === 0 || app.callers.length === 0) return undefined;
+  const rules = new Map<string, { ports: string[]; from: NetworkPolicyPeer[] }>();
+  for (const caller of app.callers) {
+    // In the app's own port order, so the same set always reads the same.
+    const ports = declared.filter((port) => caller.ports.includes(port));
+    const key = ports.join(",");
+    const rule = rules.get(key) ?? { ports, from: [] };
+    rule.from.push({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller.namespace } },
+      ...(caller.app ? { podSelector: { matchLabels: { "app.kubernetes.io/name": caller.app } } } : {}),
+    });
+    rules.set(key, rule);
+  }
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: `${app.name}-callers` },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(app) },
+      policyTypes: ["Ingress"],
+      ingress: [...rules.values()].map(({ ports, from }) => ({ from, ports: ports.map((port) => ({ protocol: "TCP", port })) })),
+    },
+  } satisfies NetworkPolicy;
+}
+
+function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>, platform: PlatformModel): KubernetesObject {
+  const metadata = {
+    ...object.metadata,
+    ...(scopeOf(platform, object.apiVersion, object.kind) === "Cluster" ? {} : { namespace: object.metadata.namespace ?? app.namespace }),
+    labels: { ...object.metadata.labels, ...labels },
+  };
+  return { ...object, metadata };
+}

@@ -1,0 +1,144 @@
+import { engineOf } from "../../engines/index.js";
+import { BUILTIN_KINDS } from "../../k8s/builtin-kinds.js";
+import { apiGroup } from "../../k8s/object.js";
+import type { Capability } from "../../model/capabilities.js";
+import type { AppModel, ClusterModel, Model } from "../../model/model.js";
+import type { Prerequisite } from "../../model/prerequisite.js";
+import type { RenderedObject } from "../../model/rendered.js";
+import { own } from "../../model/own.js";
+import { instanceNeeds } from "../resolve/instance-needs.js";
+import type { InstanceRef } from "./render.js";
+
+// Looked up for every instance of every cluster: once per model, not a scan of the apps each time.
+const appIndex = new WeakMap<Model, ReadonlyMap<string, AppModel>>();
+function appsByName(model: Model): ReadonlyMap<string, AppModel> {
+  let index = appIndex.get(model);
+  if (!index) appIndex.set(model, (index = new Map(model.apps.map((app) => [app.name, app]))));
+  return index;
+}
+
+/** An API group whose CRDs sluice knows, with the controller behind them. */
+interface Provider {
+  readonly controller: string;
+  readonly capability?: Capability;
+  readonly why: string;
+}
+
+const PROVIDERS: Readonly<Record<string, Provider>> = {
+  "argoproj.io": { controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" },
+  "source.toolkit.fluxcd.io": { controller: "Flux source-controller", why: "the env repo (GitRepository) and the components' chart sources are read by it" },
+  "kustomize.toolkit.fluxcd.io": { controller: "Flux kustomize-controller", why: "the root, every app and every component is a Kustomization it applies" },
+  "helm.toolkit.fluxcd.io": { controller: "Flux helm-controller", why: "the platform components are HelmReleases it installs" },
+  "external-secrets.io": {
+    controller: "External Secrets Operator",
+    capability: "external-secrets",
+    why: "the apps' ExternalSecrets become the Secrets their pods read; without it the pods wait for Secrets that never come",
+  },
+  "bitnami.com": {
+    controller: "Sealed Secrets controller",
+    capability: "sealed-secrets",
+    why: "it opens the apps' SealedSecrets into Secrets; the ciphertexts were sealed with its key (kubeseal asks `kube-system/sealed-secrets-controller` unless given --controller-namespace and --controller-name), for the Secret's name and namespace",
+  },
+  "policies.kyverno.io": {
+    controller: "Kyverno 1.17 or later",
+    capability: "kyverno",
+    why: "the policy rules are Kyverno ValidatingPolicies (`policies.kyverno.io/v1`, served from Kyverno 1.17); without Kyverno nothing is enforced at admission and the root cannot apply them",
+  },
+};
+
+/**
+ * What one cluster needs besides what the env repo installs, derived from
+ * what the env repo holds for it: the cluster's own objects (root, projects
+ * or tenants, components, namespaces, policies) and, for its app instances,
+ * what their settings make them emit (instance-needs.ts) and the objects
+ * they add. A store is listed where an app reads it, a controller where one
+ * of its kinds is emitted; nothing is listed for a kind that is not there.
+ */
+export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetObjects: readonly RenderedObject[], instances: readonly InstanceRef[]): Prerequisite[] {
+  const { platform } = model;
+  const engine = engineOf(cluster);
+  const onCluster = instances.filter((i) => i.cluster === cluster.name);
+  const byName = appsByName(model);
+  const apps = onCluster.map((i) => byName.get(i.app)!);
+  const needs = apps.map((app) => ({ app, needs: instanceNeeds(platform, app, cluster) }));
+
+  // apiVersion → kinds emitted for the cluster.
+  const kinds = new Map<string, Set<string>>();
+  const add = (apiVersion: string, kind: string) => kinds.set(apiVersion, (kinds.get(apiVersion) ?? new Set()).add(kind));
+  const mine = (path: string) => path.startsWith(`clusters/${cluster.name}/`) || path.endsWith(`/${cluster.name}/manifest.yaml`);
+  for (const { path, object } of fleetObjects) if (mine(path)) add(object.apiVersion, object.kind);
+  for (const app of apps) for (const { object } of app.objects) add(object.apiVersion, object.kind);
+  for (const { needs: n } of needs) {
+    if (n.providers.has("external-secrets")) add("external-secrets.io/v1", "ExternalSecret");
+    if (n.providers.has("sealed-secrets")) add("bitnami.com/v1alpha1", "SealedSecret");
+    if (n.autoscaled) add("autoscaling/v2", "HorizontalPodAutoscaler");
+  }
+
+  const providerOf = (capability: Capability | undefined) =>
+    capability ? platform.components.find((c) => c.provides.includes(capability) && c.clusters.includes(cluster.name)) : undefined;
+  const providedBy = (capability: Capability | undefined) => providerOf(capability)?.name;
+  const list: Prerequisite[] = [];
+  const push = (item: Prerequisite) => list.push(item);
+
+  const minimum = kinds.get("admissionregistration.k8s.io/v1")?.has("ValidatingAdmissionPolicy")
+    ? { version: "1.30", why: "the policy rules are ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in 1.30); the team namespaces rely on Pod Security admission (1.25)" }
+    : { version: "1.25", why: "the team namespaces rely on Pod Security admission labels (GA in 1.25)" };
+  push({ what: "Kubernetes", name: `${minimum.version} or later`, why: minimum.why });
+
+  // Custom kinds by group: known ones name their controller; others need their CRDs from whoever serves them.
+  const groups = new Map<string, string[]>();
+  for (const [apiVersion, names] of [...kinds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const builtIn = own(BUILTIN_KINDS, apiVersion);
+    const custom = [...names].filter((kind) => !(builtIn && Object.hasOwn(builtIn, kind))).sort();
+    if (custom.length > 0) groups.set(apiVersion, custom);
+  }
+  const controllers = new Set<string>();
+  for (const [apiVersion, names] of groups) {
+    const group = apiGroup(apiVersion);
+    const provider = own(PROVIDERS, group);
+    const component = providedBy(provider?.capability);
+    if (provider && !controllers.has(provider.controller)) {
+      controllers.add(provider.controller);
+      // The engine's own controllers run in its namespace; the others wherever their install puts them.
+      const engineGroup = group === "argoproj.io" ? engine.name === "argocd" : group.endsWith(".toolkit.fluxcd.io") && engine.name === "flux";
+      const namespace = engineGroup ? engine.namespace(platform) : providerOf(provider.capability)?.namespace;
+      push({ what: "controller", name: provider.controller, ...(namespace ? { namespace } : {}), why: provider.why, ...(component ? { component } : {}) });
+    }
+    push({
+      what: "CRDs",
+      name: `\`${apiVersion}\`: ${names.join(", ")}`,
+      why: provider ? `without them the API server refuses these objects` : `the env repo holds these objects (the platform's customResources or objects); the API server refuses them without their CRDs`,
+      ...(component ? { component } : {}),
+    });
+  }
+  if (kinds.get("autoscaling/v2")?.has("HorizontalPodAutoscaler")) {
+    const component = providedBy("metrics-server");
+    const namespace = providerOf("metrics-server")?.namespace;
+    push({
+      what: "controller",
+      name: "metrics-server (the `metrics.k8s.io` API)",
+      ...(namespace ? { namespace } : {}),
+      why: "the apps' HorizontalPodAutoscalers scale on CPU; without metrics they never scale",
+      ...(component ? { component } : {}),
+    });
+  }
+
+  // The stores the apps on the cluster read.
+  const stores = new Map<string, { kind: string; namespaces: Set<string> }>();
+  for (const { app, needs: n } of needs) {
+    for (const store of n.stores) {
+      const entry = stores.get(store.name) ?? { kind: store.kind, namespaces: new Set<string>() };
+      if (store.kind === "SecretStore") entry.namespaces.add(app.namespace);
+      stores.set(store.name, entry);
+    }
+  }
+  for (const [name, { kind, namespaces }] of [...stores].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const why = "the apps' ExternalSecrets read it by name (`secretStoreRef`); without it no Secret is written";
+    if (kind === "ClusterSecretStore") push({ what: "store", name: `ClusterSecretStore \`${name}\``, why });
+    else for (const namespace of [...namespaces].sort()) push({ what: "store", name: `SecretStore \`${name}\``, namespace, why });
+  }
+
+  const sops = needs.filter((n) => n.needs.providers.has("sops")).map((n) => n.app);
+  list.push(...engine.prerequisites({ model, platform, cluster, fleetObjects: fleetObjects.filter((o) => mine(o.path)), apps, sops }));
+  return list;
+}

@@ -1,0 +1,84 @@
+import type { Capability } from "../../model/capabilities.js";
+import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
+import { own } from "../../model/own.js";
+import type { Settings } from "../../model/settings-schema.js";
+import { mergeValues } from "./merge.js";
+import { storeNameOf, usedSecretNames } from "./secrets.js";
+
+/** What one app instance needs from its cluster besides Kubernetes itself. */
+export interface InstanceNeeds {
+  /** The secret providers its used secrets come from. */
+  readonly providers: ReadonlySet<"external-secrets" | "sealed-secrets" | "sops">;
+  /** The External Secrets stores it reads, by name, with their kind. */
+  readonly stores: readonly { readonly name: string; readonly kind: "ClusterSecretStore" | "SecretStore" }[];
+  /** Whether autoscaling is on (a HorizontalPodAutoscaler). */
+  readonly autoscaled: boolean;
+}
+
+// Only these settings decide what an instance needs: merging them alone keeps
+// this cheap enough to run for every instance on every run, render cache or not.
+const KEYS = ["env", "envFrom", "secretFiles", "secrets", "secretStore", "autoscaling"] as const satisfies readonly (keyof Settings)[];
+
+/**
+ * What an app instance needs, from its merged settings, without resolving
+ * or rendering it: the ordering (an app with an ExternalSecret waits for the
+ * component that installs the operator) and the env repo's Prerequisites are
+ * known before any instance is rendered, and for instances the render cache
+ * skips. It reads the layers resolve merges, in the same order; the
+ * prerequisites test checks it against what the instances really hold.
+ */
+export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
+  // Asked twice per instance and run (the ordering, the README): the models are not changed once validated.
+  const byApp = memo.get(platform) ?? new WeakMap<AppModel, Map<string, InstanceNeeds>>();
+  memo.set(platform, byApp);
+  const byCluster = byApp.get(app) ?? new Map<string, InstanceNeeds>();
+  byApp.set(app, byCluster);
+  const known = byCluster.get(cluster.name);
+  if (known) return known;
+  const needs = computeNeeds(platform, app, cluster);
+  byCluster.set(cluster.name, needs);
+  return needs;
+}
+
+const memo = new WeakMap<PlatformModel, WeakMap<AppModel, Map<string, InstanceNeeds>>>();
+
+function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
+  const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+  const layers = [environment.settings, cluster.settings, app.settings, own(app.environmentOverrides, environment.name) ?? {}, own(app.clusterOverrides, cluster.name) ?? {}];
+  const merged = mergeValues(layers.map(pick)) as Settings;
+  const providers = new Set<"external-secrets" | "sealed-secrets" | "sops">();
+  const stores = new Map<string, "ClusterSecretStore" | "SecretStore">();
+  for (const name of usedSecretNames(merged)) {
+    const declared = own(merged.secrets ?? {}, name);
+    if (!declared) continue; // resolve reports it
+    providers.add(declared.provider);
+    if (declared.provider !== "external-secrets") continue;
+    const store = storeNameOf(declared, merged, platform);
+    const kind = store === undefined ? undefined : own(platform.secrets.stores, store)?.kind;
+    if (store !== undefined && kind) stores.set(store, kind);
+  }
+  return {
+    providers,
+    stores: [...stores].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, kind]) => ({ name, kind })),
+    autoscaled: merged.autoscaling !== undefined && merged.autoscaling !== false,
+  };
+}
+
+/**
+ * The capabilities an instance waits for a component for: the operator that
+ * turns its ExternalSecrets into Secrets, the controller that opens its
+ * SealedSecrets. Not metrics-server: an autoscaler without metrics applies
+ * and the workload runs; it only does not scale yet.
+ */
+export function neededCapabilities(needs: InstanceNeeds): Capability[] {
+  const wanted: Capability[] = [];
+  if (needs.providers.has("external-secrets")) wanted.push("external-secrets");
+  if (needs.providers.has("sealed-secrets")) wanted.push("sealed-secrets");
+  return wanted;
+}
+
+function pick(settings: Settings): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of KEYS) if (settings[key] !== undefined) picked[key] = settings[key];
+  return picked;
+}

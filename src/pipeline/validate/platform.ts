@@ -1,0 +1,417 @@
+import type { Diagnostic } from "../../model/diagnostic.js";
+import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../../model/model.js";
+import { COMPONENTS_PROJECT, PLATFORM_PROJECT, reservedNamespace } from "../../model/names.js";
+import { childOrigin, type Origin } from "../../model/origin.js";
+import { platformSchema, type PlatformInput } from "../../model/platform-schema.js";
+import type { Settings } from "../../model/settings-schema.js";
+import { zodDiagnostics } from "./zod-issues.js";
+import { chartCapabilities } from "../../model/capabilities.js";
+import { gitOpsKind, scopeOf } from "./objects.js";
+import type { KubernetesObject } from "../../k8s/object.js";
+import { KUBERNETES_VERSION } from "../../k8s/builtin-kinds.js";
+import { pluralOf, scopeInGroup, type CustomResources } from "../../k8s/kinds.js";
+import { groupKind } from "../../k8s/object.js";
+import { DEFAULT_REQUIRED_LABELS } from "../../policy/policy.js";
+import { DEFAULT_STORE_KEYS } from "../../secrets/store-keys.js";
+import { ungrantableReason } from "../../model/ungrantable.js";
+
+const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
+
+/**
+ * Checks the platform against its schema and its own cross-references:
+ * every cluster names a declared environment and sits in exactly one wave,
+ * wave names are unique, no namespace belongs to two teams.
+ */
+export function validatePlatform(spec: unknown, origin: Origin): { platform?: PlatformModel; diagnostics: Diagnostic[] } {
+  const parsed = platformSchema.safeParse(spec);
+  if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, origin) };
+  const input: PlatformInput = parsed.data;
+  const diagnostics: Diagnostic[] = [];
+  const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
+
+  const environmentNames = new Set(Object.keys(input.environments));
+  const clusterNames = Object.keys(input.clusters);
+
+  for (const [name, cluster] of Object.entries(input.clusters)) {
+    if (!environmentNames.has(cluster.environment)) {
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `cluster ${name} names environment ${JSON.stringify(cluster.environment)}, which is not declared`,
+        origin: at("clusters", name, "environment"),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    }
+  }
+
+  const waveOf = new Map<string, string>();
+  const waveNames = new Set<string>();
+  input.waves.forEach((wave, index) => {
+    if (waveNames.has(wave.name)) {
+      diagnostics.push({
+        code: "validate/duplicate-wave",
+        message: `wave ${JSON.stringify(wave.name)} is declared twice`,
+        origin: at("waves", index, "name"),
+        hint: "give every wave its own name",
+      });
+    }
+    waveNames.add(wave.name);
+    wave.clusters.forEach((cluster, position) => {
+      if (!Object.hasOwn(input.clusters, cluster)) {
+        diagnostics.push({
+          code: "validate/unknown-cluster",
+          message: `wave ${wave.name} names cluster ${JSON.stringify(cluster)}, which is not declared`,
+          origin: at("waves", index, "clusters", position),
+          hint: `declare it under clusters, or use one of: ${clusterNames.sort().join(", ")}`,
+        });
+      } else if (waveOf.has(cluster)) {
+        diagnostics.push({
+          code: "validate/cluster-in-two-waves",
+          message: `cluster ${cluster} is in wave ${waveOf.get(cluster)} and again in wave ${wave.name}`,
+          origin: at("waves", index, "clusters", position),
+          hint: "every cluster belongs to exactly one wave; remove it from one of them",
+        });
+      } else {
+        waveOf.set(cluster, wave.name);
+      }
+    });
+  });
+  for (const cluster of clusterNames) {
+    if (!waveOf.has(cluster)) {
+      diagnostics.push({
+        code: "validate/cluster-in-no-wave",
+        message: `cluster ${cluster} is in no wave, so no release would ever reach it`,
+        origin: at("clusters", cluster),
+        hint: "add it to the clusters of one wave",
+      });
+    }
+  }
+
+  if (Object.hasOwn(input.teams, COMPONENTS_PROJECT)) {
+    diagnostics.push({
+      code: "validate/reserved-team",
+      message: `team name ${COMPONENTS_PROJECT} is reserved for the AppProject of the platform components`,
+      origin: at("teams", COMPONENTS_PROJECT),
+      hint: "give the team another name",
+    });
+  }
+  if (Object.hasOwn(input.teams, PLATFORM_PROJECT)) {
+    diagnostics.push({
+      code: "validate/reserved-team",
+      message: `team name ${PLATFORM_PROJECT} is reserved for the AppProject of each cluster's root app-of-apps`,
+      origin: at("teams", PLATFORM_PROJECT),
+      hint: "give the team another name",
+    });
+  }
+  const engines = new Set([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
+  const engineNamespaces = [
+    ...(engines.has("argocd") ? [input.argocd?.namespace ?? "argocd"] : []),
+    ...(engines.has("flux") ? [input.flux?.namespace ?? "flux-system"] : []),
+  ];
+  const namespaceOwner = new Map<string, string>();
+  for (const [team, { namespaces }] of Object.entries(input.teams)) {
+    namespaces.forEach((namespace, position) => {
+      const reserved = engineNamespaces.map((engineNamespace) => reservedNamespace(namespace, engineNamespace)).find(Boolean);
+      if (reserved) {
+        diagnostics.push({
+          code: "validate/reserved-namespace",
+          message: `team ${team} lists namespace ${namespace}, which ${reserved}`,
+          origin: at("teams", team, "namespaces", position),
+          hint: "give the team a namespace of its own; the platform owns the engine's and the system namespaces",
+        });
+      }
+      const owner = namespaceOwner.get(namespace);
+      if (owner !== undefined && owner !== team) {
+        diagnostics.push({
+          code: "validate/shared-namespace",
+          message: `namespace ${namespace} belongs to team ${owner} and to team ${team}`,
+          origin: at("teams", team, "namespaces", position),
+          hint: "a namespace has one owning team; give each team its own",
+        });
+      }
+      namespaceOwner.set(namespace, team);
+    });
+  }
+  (input.releases?.allowTags ?? []).forEach((rule, index) => {
+    (rule.environments ?? []).forEach((environment, position) => {
+      if (environmentNames.has(environment)) return;
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `releases.allowTags[${index}] names environment ${JSON.stringify(environment)}, which is not declared`,
+        origin: at("releases", "allowTags", index, "environments", position),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    });
+  });
+  diagnostics.push(...fluxRevisions(input, at));
+  const objectScopes: ("Namespaced" | "Cluster")[] = [];
+  (input.objects ?? []).forEach((object, index) => {
+    const where = `${object.kind} ${object.metadata.name}`;
+    const gitOps = gitOpsKind(object.apiVersion, object.kind);
+    const scope = scopeOf({ customResources: customResourcesOf(input) }, object.apiVersion, object.kind);
+    objectScopes.push(scope ?? "Cluster");
+    if (gitOps) {
+      diagnostics.push({ code: "validate/gitops-object", message: `${where} is ${gitOps}; sluice generates the GitOps objects`, origin: at("objects", index, "kind"), hint: "declare apps, components and clusters instead" });
+    } else if (!scope) {
+      diagnostics.push({
+        code: "validate/unknown-kind",
+        message: `${where}: ${object.apiVersion} ${object.kind} is neither a Kubernetes kind nor a declared custom resource`,
+        origin: at("objects", index, "kind"),
+        hint: `declare it in customResources: { ${JSON.stringify(object.apiVersion)}: { ${object.kind}: "Cluster" } }`,
+      });
+    } else if (scope === "Namespaced" && object.metadata.namespace === undefined) {
+      diagnostics.push({ code: "validate/object-namespace", message: `${where} is namespaced but names no namespace`, origin: at("objects", index, "metadata"), hint: "give it metadata.namespace: one that no team owns" });
+    } else if (scope === "Cluster" && object.metadata.namespace !== undefined) {
+      diagnostics.push({ code: "validate/object-namespace", message: `${where} is cluster-scoped, so it has no namespace`, origin: at("objects", index, "metadata", "namespace"), hint: "remove metadata.namespace" });
+    } else if (object.metadata.namespace !== undefined && namespaceOwner.has(object.metadata.namespace)) {
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${where} is in namespace ${object.metadata.namespace}, which belongs to team ${namespaceOwner.get(object.metadata.namespace)}`,
+        origin: at("objects", index, "metadata", "namespace"),
+        hint: "a team's namespace is the team's: add the object to one of its apps, or put it in a namespace of the platform's",
+      });
+    }
+  });
+  for (const [name, component] of Object.entries(input.components ?? {})) {
+    // The admission policies are applied with the cluster's root, before any component: in
+    // Kyverno form their kind comes from Kyverno's CRDs, so the root would wait forever for a
+    // component that only it can create.
+    if (input.policy?.admission === "kyverno" && (component.provides ?? chartCapabilities(component.chart)).includes("kyverno")) {
+      diagnostics.push({
+        code: "validate/component-bootstrap",
+        message: `component ${name} installs Kyverno, but with policy.admission "kyverno" the clusters' admission policies are Kyverno objects that the root applies before any component, so the root could never apply them`,
+        origin: at("components", name),
+        hint: 'install Kyverno with the cluster (before pointing it at the env repo) and remove this component, or keep it and use policy.admission: "kubernetes"',
+      });
+    }
+    const owner = namespaceOwner.get(component.namespace);
+    if (owner !== undefined) {
+      diagnostics.push({
+        code: "validate/component-namespace",
+        message: `component ${name} installs into namespace ${component.namespace}, which belongs to team ${owner}`,
+        origin: at("components", name, "namespace"),
+        hint: "install cluster add-ons into a namespace of their own; a team's namespace is the team's",
+      });
+    }
+    (component.clusters ?? []).forEach((cluster, position) => {
+      if (Object.hasOwn(input.clusters, cluster)) return;
+      diagnostics.push({
+        code: "validate/unknown-cluster",
+        message: `component ${name} names cluster ${JSON.stringify(cluster)}, which is not declared`,
+        origin: at("components", name, "clusters", position),
+        hint: `use one of: ${clusterNames.sort().join(", ")}`,
+      });
+    });
+    for (const environment of Object.keys(component.environments ?? {})) {
+      if (environmentNames.has(environment)) continue;
+      diagnostics.push({
+        code: "validate/unknown-environment",
+        message: `component ${name} has values for environment ${JSON.stringify(environment)}, which is not declared`,
+        origin: at("components", name, "environments", environment),
+        hint: `use one of: ${[...environmentNames].sort().join(", ")}`,
+      });
+    }
+  }
+  // Flux grants a kind through an RBAC rule, which names its plural; Argo CD's project names group and kind.
+  const rbacGrants = input.engine === "flux" || Object.values(input.clusters).some((cluster) => cluster.engine === "flux");
+  for (const [team, { clusterResources }] of Object.entries(input.teams)) {
+    (clusterResources ?? []).forEach((written, index) => {
+      const problem = grantProblem(written, customResourcesOf(input), rbacGrants);
+      if (problem) diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
+    });
+  }
+  // One key per team: a key two teams list would let each decrypt the other's SOPS files.
+  const recipientOwner = new Map<string, string>();
+  for (const [team, { sopsRecipients }] of Object.entries(input.teams)) {
+    (sopsRecipients ?? []).forEach((key, index) => {
+      const owner = recipientOwner.get(key);
+      if (owner !== undefined && owner !== team) {
+        diagnostics.push({
+          code: "validate/shared-sops-key",
+          message: `team ${team} lists the SOPS key of team ${owner}: each could decrypt the other's files`,
+          origin: at("teams", team, "sopsRecipients", index),
+          hint: "give each team an age key of its own (age-keygen), in its own decryption Secret",
+        });
+      }
+      recipientOwner.set(key, team);
+    });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
+}
+
+function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>, objectScopes: readonly ("Namespaced" | "Cluster")[]): PlatformModel {
+  const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, engine: _engine, ...settings }: Record<string, unknown>) =>
+    settings as Settings;
+
+  const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
+    name,
+    environment: cluster.environment,
+    engine: cluster.engine ?? input.engine,
+    server: cluster.server,
+    labels: { ...(cluster.labels ?? {}) },
+    wave: waveOf.get(name)!,
+    settings: settingsOf(cluster),
+    origin: at("clusters", name),
+  }));
+  const waves: WaveModel[] = input.waves.map((wave, index) => ({
+    name: wave.name,
+    index,
+    clusters: [...wave.clusters].sort(),
+    gate: { ...(wave.gate?.soak ? { soak: wave.gate.soak } : {}), approvers: [...(wave.gate?.approvers ?? [])] },
+    origin: at("waves", index),
+  }));
+  const teams: TeamModel[] = Object.entries(input.teams).map(([name, team]) => ({
+    name,
+    owners: [...team.owners],
+    namespaces: [...team.namespaces],
+    ...(team.quota ? { quota: team.quota } : {}),
+    ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
+    clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
+    sopsRecipients: [...new Set(team.sopsRecipients ?? [])].sort(),
+    origin: at("teams", name),
+  }));
+  return {
+    origin,
+    envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
+    engine: input.engine,
+    argocdNamespace: input.argocd?.namespace ?? "argocd",
+    flux: {
+      namespace: input.flux?.namespace ?? "flux-system",
+      ...(input.flux?.gitSecret ? { gitSecret: input.flux.gitSecret } : {}),
+      decryptionSecret: input.flux?.decryptionSecret ?? "sops-age",
+    },
+    components: Object.entries(input.components ?? {})
+      .map(([name, component]) => ({
+        name,
+        chart: component.chart,
+        namespace: component.namespace,
+        values: component.values ?? {},
+        environmentValues: Object.fromEntries(Object.entries(component.environments ?? {}).map(([env, { values }]) => [env, values])),
+        clusters: [...(component.clusters ?? Object.keys(input.clusters))].sort(),
+        dependsOn: [...(component.dependsOn ?? [])],
+        provides: [...new Set(component.provides ?? chartCapabilities(component.chart))].sort(),
+        origin: at("components", name),
+      }))
+      .sort(byName),
+    owners: [...input.owners],
+    ...(input.stacksCodeowners !== undefined ? { stacksCodeowners: input.stacksCodeowners } : {}),
+    environments: Object.entries(input.environments)
+      .map(([name, environment]) => {
+        const production = environment.production ?? /^prod/.test(name);
+        return {
+          name,
+          settings: settingsOf(environment),
+          sync: { ...SYNC_DEFAULTS, ...environment.sync },
+          revision: environment.revision ?? input.envRepo.revision ?? "main",
+          production,
+          podSecurity: environment.podSecurity ?? (production ? "restricted" : "baseline"),
+          ...(environment.quota ? { quota: environment.quota } : {}),
+          origin: at("environments", name),
+        };
+      })
+      .sort(byName),
+    clusters: clusters.sort(byName),
+    waves,
+    teams: teams.sort(byName),
+    stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
+    customResources: customResourcesOf(input),
+    secrets: {
+      stores: Object.fromEntries(
+        Object.entries(input.secretStores ?? {}).map(([name, store]) => [
+          name,
+          { kind: store.kind, keys: store.keys === undefined ? [...DEFAULT_STORE_KEYS] : typeof store.keys === "string" ? [store.keys] : [...store.keys] },
+        ]),
+      ),
+      refreshInterval: input.secretRefreshInterval ?? "1h",
+      allowSecrets: input.allowSecrets ?? {},
+      allowLiterals: input.allowLiterals ?? {},
+    },
+    allowTags: (input.releases?.allowTags ?? []).map((rule) => ({ ...rule })),
+    objects: (input.objects ?? []).map((object, index) => ({ object: object as KubernetesObject, origin: at("objects", index), scope: objectScopes[index]! })),
+    policy: {
+      admission: input.policy?.admission ?? "kubernetes",
+      registries: [...(input.policy?.registries ?? [])],
+      requiredLabels: [...(input.policy?.requiredLabels ?? DEFAULT_REQUIRED_LABELS)],
+      override: input.policy?.severity ?? {},
+      rules: [...(input.policy?.rules ?? [])],
+    },
+  };
+}
+
+/** The declared custom resources, each as { scope, plural? } whichever way it was written. */
+function customResourcesOf(input: Pick<PlatformInput, "customResources">): CustomResources {
+  return Object.fromEntries(
+    Object.entries(input.customResources ?? {}).map(([apiVersion, kinds]) => [
+      apiVersion,
+      Object.fromEntries(Object.entries(kinds).map(([kind, declared]) => [kind, typeof declared === "string" ? { scope: declared } : declared])),
+    ]),
+  );
+}
+
+/**
+ * Why a team's grant of a cluster-scoped kind cannot be given, or undefined:
+ * the kind must exist, be cluster-scoped (a namespaced kind needs no grant,
+ * and granting it would only add a useless rule), not be one that gives the
+ * team the cluster (RBAC, admission, API and CRD kinds: see ungrantable.ts), and, where a Flux cluster
+ * grants it by an RBAC rule, have a known plural.
+ */
+function grantProblem(written: string, custom: CustomResources, rbac: boolean): { message: string; hint: string } | undefined {
+  const { group, kind } = groupKind(written);
+  const scope = scopeInGroup(group, kind, custom);
+  if (scope === undefined) {
+    return {
+      message: `${JSON.stringify(written)} is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
+      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "scheduling.k8s.io/PriorityClass"' : "declare it in customResources with its scope and plural",
+    };
+  }
+  if (scope === "Namespaced") return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
+  const escalates = ungrantableReason(group, kind);
+  if (escalates) {
+    return {
+      message: `${written} cannot be granted to a team: the kind ${escalates}`,
+      hint: "add what the team needs to the platform's own objects, which the platform owners review (platform objects), and remove it from clusterResources",
+    };
+  }
+  if (rbac && pluralOf(group, kind, custom) === undefined) {
+    return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
+  }
+  return undefined;
+}
+
+/**
+ * Flux must be told whether a revision is a branch or a tag (GitRepository
+ * `ref.branch`, `ref.tag`, `ref.name`), Argo CD resolves either by name. The
+ * platform's envRepo.revision is the branch sluice publishes to; an
+ * environment's own plain name (the usual "prod-2026-11-20" is a tag) would
+ * become `ref.branch`, which does not exist: the source fails to fetch and the
+ * cluster stays at what it last applied. So on a Flux cluster an
+ * environment's own revision is a commit or a full reference.
+ */
+function fluxRevisions(input: PlatformInput, at: (...path: (string | number)[]) => Origin): Diagnostic[] {
+  const branch = input.envRepo.revision ?? "main";
+  return Object.entries(input.environments).flatMap(([name, environment]) => {
+    const { revision } = environment;
+    if (revision === undefined || revision === branch || isFullRevision(revision)) return [];
+    const fluxClusters = Object.entries(input.clusters)
+      .filter(([, cluster]) => cluster.environment === name && (cluster.engine ?? input.engine) === "flux")
+      .map(([cluster]) => cluster)
+      .sort();
+    if (fluxClusters.length === 0) return [];
+    return [
+      {
+        code: "validate/flux-revision",
+        message: `environment ${name} follows revision ${JSON.stringify(revision)}, which Flux (on ${fluxClusters.join(", ")}) cannot tell a branch from a tag by`,
+        origin: at("environments", name, "revision"),
+        hint: `write the full reference: "refs/tags/${revision}" for a tag, "refs/heads/${revision}" for a branch (Argo CD accepts both), or a 40-hex commit`,
+      },
+    ];
+  });
+}
+
+/** A 40-hex commit or a full reference ("refs/tags/v1"): what Flux's GitRepository takes without guessing. */
+function isFullRevision(revision: string): boolean {
+  return /^[0-9a-f]{40}$/.test(revision) || revision.startsWith("refs/");
+}

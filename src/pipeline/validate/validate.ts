@@ -1,0 +1,60 @@
+import { SluiceError } from "../../errors.js";
+import type { Model } from "../../model/model.js";
+import type { LoadedStacks } from "../load/load.js";
+import { pinpointAll } from "../../locate/locate.js";
+import type { AdmissionCompileCache } from "../../policy/admission-compile-cache.js";
+import type { Rule } from "../../policy/rule.js";
+import { validateRules } from "../../policy/validate-rules.js";
+import { validateApps } from "./apps.js";
+import { gatherReleases, type GatherOptions } from "./releases.js";
+import { instanceNeeds, neededCapabilities } from "../resolve/instance-needs.js";
+import { orderFleet } from "./order.js";
+import { validatePlatform } from "./platform.js";
+import { validateSopsFiles } from "./sops.js";
+import { validateValues } from "./values.js";
+
+/**
+ * Validates what the stacks declared. Collects every problem before failing,
+ * each pointing at the line of the property to change.
+ */
+export function validate(
+  root: string,
+  loaded: LoadedStacks,
+  builtInRules: readonly Rule[] = [],
+  compiled?: AdmissionCompileCache,
+  releases: GatherOptions = { stacks: "stacks" },
+): Model {
+  const values = [
+    ...validateValues(withoutRules(loaded.platform.spec), loaded.platform.origin),
+    ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
+    ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
+  ];
+  if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
+  const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
+  if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
+  const rules = validateRules(platform, builtInRules, compiled);
+  if (rules.diagnostics.length > 0) throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
+  const gathered = gatherReleases(loaded.apps, loaded.releases, platform, releases);
+  if (gathered.diagnostics.length > 0) throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", pinpointAll(root, gathered.diagnostics));
+  const apps = validateApps(gathered.apps, platform, rules.rules);
+  if (apps.diagnostics.length > 0) {
+    throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
+  }
+  const sops = validateSopsFiles(root, { platform, apps: apps.apps });
+  if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
+  const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
+  if (ordered.diagnostics.length > 0) throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", pinpointAll(root, ordered.diagnostics));
+  return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
+}
+
+/**
+ * The platform's spec without its own policy rules: they are code, not data
+ * (a rule's check may be a function), and validateRules checks them.
+ */
+function withoutRules(spec: unknown): unknown {
+  if (typeof spec !== "object" || spec === null || !Object.hasOwn(spec, "policy")) return spec;
+  const { policy } = spec as { policy?: unknown };
+  if (typeof policy !== "object" || policy === null || !Object.hasOwn(policy, "rules")) return spec;
+  const { rules: _rules, ...rest } = policy as Record<string, unknown>;
+  return { ...spec, policy: rest };
+}
