@@ -35,7 +35,7 @@ export { formatOrigin, formatPath } from "./model/origin.js";
 export type { Diagnostic } from "./model/diagnostic.js";
 export { formatDiagnostic } from "./model/diagnostic.js";
 export { SluiceError, InternalError, isSluiceError, PolicyViolation, isPolicyViolation } from "./errors.js";
-export { pinpoint } from "./locate/locate.js";
+export { pinpoint } from "./locate/index.js";
 
 // The programmatic API
 export { checkPolicy, diff, plan, synth } from "./synth.js";
@@ -53,8 +53,7 @@ export type { PublishOptions, PublishResult } from "./publish/publish.js";
 export type { GatesResult } from "./promote/gates.js";
 export type { PromoteOptions, Promotion, Refusal } from "./promote/promote.js";
 export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";
-export type { Drift } from "./env-repo/compare.js";
-export type { WriteResult } from "./env-repo/write.js";
+export type { Drift, WriteResult } from "./env-repo/index.js";
 
 // Policy
 export { defineRule } from "./policy/rule.js";

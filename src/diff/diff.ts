@@ -5,7 +5,7 @@ import { releaseOriginOf, type AppModel, type Model } from "../model/model.js";
 import { LOCK_PATH } from "../model/plan.js";
 import { childOrigin, formatOrigin, type Origin } from "../model/origin.js";
 import type { PlanEntry } from "../model/plan.js";
-import { pinpointAll } from "../locate/locate.js";
+import { pinpointAll } from "../locate/index.js";
 import type { LazyPlan } from "../pipeline/plan-files.js";
 import { attention, type Attention, type ClusterInfo } from "./attention.js";
 import { compareObjects, textPatch, type FileChange, type ObjectChange } from "./changes.js";

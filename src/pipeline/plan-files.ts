@@ -1,25 +1,20 @@
-import type { CachedFile, CachedObject, RenderCache } from "./render/render-cache.js";
-import { instanceKeys } from "./render/instance-keys.js";
+import { type CachedFile, type CachedObject, instanceKeys, type InstanceRef, instanceSources, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import { isSluiceError, SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { checkError, checkObjects } from "./check/check.js";
-import { checkSecretObjects, scanRenderedFiles } from "./check/plaintext.js";
-import { pinpointAll } from "../locate/locate.js";
-import { scanLiterals } from "./check/scan-literals.js";
-import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/emit.js";
-import { instanceSources, renderFleet, type InstanceRef } from "./render/render.js";
-import { renderInstance } from "./render/instance.js";
-import { resolve, resolveError, resolveSome } from "./resolve/resolve.js";
+import { checkError, checkObjects, checkSecretObjects, scanLiterals, scanRenderedFiles } from "./check/index.js";
+import { pinpointAll } from "../locate/index.js";
+import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
+import { resolve, resolveError, resolveSome } from "./resolve/index.js";
 import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
 import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
 import type { Policy } from "../policy/policy.js";
 import { applyWaivers } from "../policy/waivers.js";
-import type { Spill, Spilled } from "../env-repo/spill.js";
+import type { Spill, Spilled } from "../env-repo/index.js";
 
 /** The file plan as synth uses it: files from the render cache carry no bytes until `materialize` renders them. */
 export interface LazyPlan {

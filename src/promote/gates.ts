@@ -6,7 +6,7 @@ import { loadModel, type PlanOptions } from "../synth.js";
 import { GitRepo } from "../git/git.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
-import { findReleaseCall, findReleases } from "../pipeline/load/release-source.js";
+import { findReleaseCall, findReleases } from "../pipeline/load/index.js";
 import { releaseFileOf } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 

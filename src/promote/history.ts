@@ -1,7 +1,7 @@
 import path from "node:path";
 import { GitRepo, type FirstParentChange } from "../git/git.js";
 import { releaseFileOf, type AppModel } from "../model/model.js";
-import { releasesIn } from "../pipeline/load/release-source.js";
+import { releasesIn } from "../pipeline/load/index.js";
 
 interface Revision {
   readonly commit: string;

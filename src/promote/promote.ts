@@ -6,11 +6,11 @@ import { imageReference } from "../model/release.js";
 import { releaseFileOf, type AppModel, type Model, type WaveModel } from "../model/model.js";
 import { own } from "../model/own.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
-import type { WriteResult } from "../env-repo/write.js";
+import type { WriteResult } from "../env-repo/index.js";
 import { placesOf, ReleaseHistory } from "./history.js";
 import { formatDuration } from "./duration.js";
-import { findReleaseCall, findReleases, withRelease } from "../pipeline/load/release-source.js";
-import { isApproved, releaseFile } from "../pipeline/validate/releases.js";
+import { findReleaseCall, findReleases, withRelease } from "../pipeline/load/index.js";
+import { isApproved, releaseFile } from "../pipeline/validate/index.js";
 import { createFile, releaseFileText } from "./release-file.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 

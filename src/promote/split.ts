@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { own } from "../model/own.js";
-import { findReleases, withoutRelease } from "../pipeline/load/release-source.js";
-import { isApproved, releaseFile } from "../pipeline/validate/releases.js";
-import type { WriteResult } from "../env-repo/write.js";
+import { findReleases, withoutRelease } from "../pipeline/load/index.js";
+import { isApproved, releaseFile } from "../pipeline/validate/index.js";
+import type { WriteResult } from "../env-repo/index.js";
 import { loadModel, synth, type PlanOptions } from "../synth.js";
 import { createFile, releaseFileText } from "./release-file.js";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { isSluiceError } from "../errors.js";
 import type { Model } from "../model/model.js";
-import { resolve } from "../pipeline/resolve/resolve.js";
+import { resolve } from "../pipeline/resolve/index.js";
 import { own } from "../model/own.js";
 import { loadModel, type PlanOptions } from "../synth.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";

@@ -5,7 +5,7 @@ import { schemaCheck, type SchemaProblem } from "../../k8s/schemas.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { childOrigin } from "../../model/origin.js";
 import type { Rendered, RenderedObject } from "../../model/rendered.js";
-import { pinpointAll } from "../../locate/locate.js";
+import { pinpointAll } from "../../locate/index.js";
 import { sizeProblem } from "./object-size.js";
 
 /** Objects that passed on an earlier run, by a digest of their content (the render cache keeps them). */

@@ -8,7 +8,7 @@ import { stackFrames } from "../../dsl/call-site.js";
 import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
-import { BundlePositions, type UserSite } from "../../locate/stack-positions.js";
+import { BundlePositions, type UserSite } from "../../locate/index.js";
 import { BUNDLE_BYTES, bundleStacks, RUNNING_AS_SOURCE, type BundledStacks } from "./stack-bundles.js";
 import { inStackSandbox, SANDBOX_REASON, type SandboxEvent } from "./stack-sandbox.js";
 

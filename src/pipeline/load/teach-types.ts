@@ -3,8 +3,7 @@ import type { Diagnostic } from "../../model/diagnostic.js";
 import { formatPath } from "../../model/origin.js";
 import { platformSchema } from "../../model/platform-schema.js";
 import { closestName, editDistance } from "../../model/spelling.js";
-import { propertyPathAt } from "../../locate/locate.js";
-import { allowedKeys, requiredKeys } from "../../locate/schema-keys.js";
+import { allowedKeys, propertyPathAt, requiredKeys } from "../../locate/index.js";
 
 /** TypeScript's "Object literal may only specify known properties" errors, with and without a suggestion. */
 const UNKNOWN_PROPERTY = new Set(["typecheck/TS2353", "typecheck/TS2561"]);

@@ -3,7 +3,7 @@ import { recommendedLabels, selectorLabels } from "../../k8s/labels.js";
 import { childOrigin } from "../../model/origin.js";
 import { parse } from "yaml";
 import type { KubernetesObject } from "../../k8s/object.js";
-import { scopeOf } from "../validate/objects.js";
+import { scopeOf } from "../validate/index.js";
 import type { PlatformModel } from "../../model/model.js";
 import type { Blueprint, RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";

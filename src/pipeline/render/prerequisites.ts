@@ -6,7 +6,7 @@ import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import type { Prerequisite } from "../../model/prerequisite.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { own } from "../../model/own.js";
-import { instanceNeeds } from "../resolve/instance-needs.js";
+import { instanceNeeds } from "../resolve/index.js";
 import type { InstanceRef } from "./render.js";
 
 // Looked up for every instance of every cluster: once per model, not a scan of the apps each time.

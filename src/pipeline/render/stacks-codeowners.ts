@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { SluiceError } from "../../errors.js";
 import type { Model } from "../../model/model.js";
-import { toPosix } from "../load/discover.js";
+import { toPosix } from "../load/index.js";
 import { envRepoOwners } from "./docs.js";
-import { isApproved, releaseDirectory } from "../validate/releases.js";
+import { isApproved, releaseDirectory } from "../validate/index.js";
 
 export const BEGIN = "# BEGIN sluice";
 export const END = "# END sluice";

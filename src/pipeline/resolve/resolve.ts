@@ -6,7 +6,7 @@ import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../../model/r
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
-import { pinpointAll } from "../../locate/locate.js";
+import { pinpointAll } from "../../locate/index.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveSecrets } from "./secrets.js";
 

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../../model/diagnostic.js";
 import type { PlatformModel, WaveModel } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { nameHint } from "../../model/spelling.js";
-import type { LoadedApp, LoadedRelease } from "../load/load.js";
+import type { LoadedApp, LoadedRelease } from "../load/index.js";
 
 /** An app as declared, with the releases its release files give it merged into its spec. */
 export interface GatheredApp {

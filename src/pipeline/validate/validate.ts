@@ -1,13 +1,13 @@
 import { SluiceError } from "../../errors.js";
 import type { Model } from "../../model/model.js";
-import type { LoadedStacks } from "../load/load.js";
-import { pinpointAll } from "../../locate/locate.js";
+import type { LoadedStacks } from "../load/index.js";
+import { pinpointAll } from "../../locate/index.js";
 import type { AdmissionCompileCache } from "../../policy/admission-compile-cache.js";
 import type { Rule } from "../../policy/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
 import { validateApps } from "./apps.js";
 import { gatherReleases, type GatherOptions } from "./releases.js";
-import { instanceNeeds, neededCapabilities } from "../resolve/instance-needs.js";
+import { instanceNeeds, neededCapabilities } from "../resolve/index.js";
 import { orderFleet } from "./order.js";
 import { validatePlatform } from "./platform.js";
 import { validateSopsFiles } from "./sops.js";

@@ -1,0 +1,10 @@
+/**
+ * render: each app instance's objects (blueprint, engine and raw objects) and
+ * the fleet's own (cluster roots, projects, namespaces, README, CODEOWNERS).
+ * Its cache keeps the files of instances whose inputs did not change.
+ */
+export { instanceSources, renderFleet, type InstanceRef } from "./render.js";
+export { renderInstance } from "./instance.js";
+export { RenderCache, type CachedFile, type CachedObject } from "./render-cache.js";
+export { instanceKeys } from "./instance-keys.js";
+export { stacksCodeowners, writeStacksCodeowners } from "./stacks-codeowners.js";
