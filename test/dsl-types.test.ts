@@ -13,7 +13,7 @@ import path from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { ConfigMap } from "kubernetes-types/core/v1";
 import { definePlatform, externalSecret, plan, secret, type Platform } from "sluice";
-import { typecheckStacks } from "../src/pipeline/load/typecheck.js";
+import { typecheckStacksAsync } from "../src/pipeline/load/typecheck.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, lineOf, only, rejection } from "./helpers/stack-edit.js";
 
@@ -105,13 +105,13 @@ describe("the type-check rejects a misspelt name at its line", () => {
     expectAt(d, m.file, line);
   });
 
-  it("the ts-morph engine reports the prod-us1 override at the same file:line as the native one", () => {
+  it("the ts-morph engine reports the prod-us1 override at the same file:line as the native one", async () => {
     const m = misspellings[0]!;
     const { p, line } = misspelt(m);
     const files = stackFiles(p);
 
-    const native = typecheckStacks(p.root, files, "native");
-    const morph = typecheckStacks(p.root, files, "ts-morph");
+    const native = (await typecheckStacksAsync(p.root, files, "native")).diagnostics;
+    const morph = (await typecheckStacksAsync(p.root, files, "ts-morph")).diagnostics;
 
     const where = (d: (typeof native)[number]) => ({ code: d.code, file: d.origin?.file, line: d.origin?.line });
     expect(native.map(where)).toEqual([{ code: expect.stringMatching(/^typecheck\/TS/), file: m.file, line }]);

@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "sluice";
-import { webService } from "../../lib/blueprints/web-service.js";
-import { check } from "../../src/pipeline/check/check.js";
-import { render } from "../../src/pipeline/render/render.js";
-import { resolve } from "../../src/pipeline/resolve/resolve.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+import { planModel } from "../helpers/pipeline.js";
 
 function checkApp(spec: Record<string, unknown>) {
   try {
     const platform = { ...platformSpec(), customResources: { "example.com/v1": { Widget: "Namespaced" } } };
     const model = validate("/nowhere", loaded(platform, { web: spec }));
-    check("/nowhere", render(model, resolve("/nowhere", model), webService));
+    planModel(model);
     return [];
   } catch (error) {
     if (!isSluiceError(error)) throw error;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pinpoint } from "sluice";
 import { discoverStacks } from "../../src/pipeline/load/discover.js";
-import { loadStacks } from "../../src/pipeline/load/load.js";
+import { startLoad, type LoadOptions } from "../../src/pipeline/load/load.js";
 import { makeProject } from "../helpers/project.js";
 
 const PLATFORM = `import { definePlatform } from "sluice";
@@ -16,6 +16,13 @@ export const platform = definePlatform({
   teams: { shop: { owners: ["@acme/shop"], namespaces: ["shop"] } },
 });
 `;
+
+/** Loads the stacks as synth does: the import and, unless skipped, the type-check it waits for. */
+async function load(root: string, files: readonly string[], options: LoadOptions = {}) {
+  const started = await startLoad(root, files, options);
+  await started.typechecked;
+  return started.loaded;
+}
 
 const WEB = `import type { ConfigMap } from "kubernetes-types/core/v1";
 import { platform } from "./platform";
@@ -58,7 +65,7 @@ describe("discover", () => {
 describe("load", () => {
   it("imports the stacks and records where each app was declared, exported or not", async () => {
     const project = makeProject({ "stacks/platform.ts": PLATFORM, "stacks/web.ts": WEB });
-    const loaded = await loadStacks(project.root, discoverStacks(project.root, "stacks"));
+    const loaded = await load(project.root, discoverStacks(project.root, "stacks"));
     expect(loaded.platform.origin).toMatchObject({ file: "stacks/platform.ts", line: 3 });
     expect(loaded.apps.map((a) => [a.name, a.origin.file, a.origin.line])).toEqual([
       ["web", "stacks/web.ts", 10],
@@ -69,9 +76,9 @@ describe("load", () => {
   it("sees a stack's new content when loaded again in the same process", async () => {
     const project = makeProject({ "stacks/platform.ts": PLATFORM, "stacks/web.ts": WEB });
     const files = discoverStacks(project.root, "stacks");
-    await loadStacks(project.root, files, { skipTypecheck: true });
+    await load(project.root, files, { skipTypecheck: true });
     project.write("stacks/web.ts", WEB.replace('release: { dev: "1.0.0" },\n  environments', 'release: { dev: "2.0.0" },\n  environments'));
-    const again = await loadStacks(project.root, files, { skipTypecheck: true });
+    const again = await load(project.root, files, { skipTypecheck: true });
     expect((again.apps[0]!.spec as { release: unknown }).release).toEqual({ dev: "2.0.0" });
   });
 });

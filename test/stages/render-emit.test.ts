@@ -2,15 +2,16 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { Blueprint, KubernetesObject } from "sluice";
 import { webService } from "../../lib/blueprints/web-service.js";
-import { emit } from "../../src/pipeline/emit/emit.js";
-import { render } from "../../src/pipeline/render/render.js";
-import { resolve } from "../../src/pipeline/resolve/resolve.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+import { planModel, renderedOf } from "../helpers/pipeline.js";
+
+function planOf(apps: Record<string, unknown>, blueprint: Blueprint = webService) {
+  return planModel(validate("/nowhere", loaded(platformSpec(), apps)), blueprint);
+}
 
 function build(apps: Record<string, unknown>, blueprint: Blueprint = webService) {
-  const model = validate("/nowhere", loaded(platformSpec(), apps));
-  return render(model, resolve("/nowhere", model), blueprint);
+  return renderedOf(planOf(apps, blueprint));
 }
 
 describe("render", () => {
@@ -80,7 +81,7 @@ describe("render", () => {
   it("points Argo CD and CODEOWNERS below envRepo.path when out/ lives in a subdirectory of the env repo", () => {
     const spec = { ...platformSpec(), envRepo: { url: "https://git.example.com/env.git", revision: "release", path: "deploy/k8s" } };
     const model = validate("/nowhere", loaded(spec, { web: appSpec({ release: { dev: "1.0.0" } }) }));
-    const rendered = render(model, resolve("/nowhere", model), webService);
+    const rendered = renderedOf(planModel(model));
     const source = (path: string) =>
       (rendered.objects.find((o) => o.path === path)!.object as KubernetesObject & { spec: { source: unknown } }).spec.source;
     expect(source("clusters/dev-1/root.yaml")).toEqual({ repoURL: "https://git.example.com/env.git", targetRevision: "release", path: "deploy/k8s/clusters/dev-1" });
@@ -93,7 +94,14 @@ describe("render", () => {
   it("uses whatever blueprint it is given for the workload", () => {
     const cron: Blueprint = {
       name: "cron",
-      render: (app) => [{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: app.name }, spec: { schedule: "0 * * * *" } }],
+      render: (app) => [
+        {
+          apiVersion: "batch/v1",
+          kind: "CronJob",
+          metadata: { name: app.name },
+          spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "job", image: app.imageRef }] } } } } },
+        },
+      ],
     };
     const rendered = build({ web: appSpec({ release: { dev: "1.0.0" } }) }, cron);
     expect(rendered.objects.filter((o) => o.path.startsWith("apps/")).map((o) => `${o.path} ${o.object.kind}`)).toEqual([
@@ -104,7 +112,7 @@ describe("render", () => {
 
 describe("emit", () => {
   it("writes each app instance as one YAML stream, one document per object, and nothing else under apps/", () => {
-    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }), "stacks/platform.ts");
+    const plan = planOf({ web: appSpec({ release: { dev: "1.0.0" } }) });
     expect(plan.files.map((f) => f.path).filter((p) => p.startsWith("apps/"))).toEqual(["apps/web/dev-1/manifest.yaml"]);
     const manifest = plan.files.find((f) => f.path === "apps/web/dev-1/manifest.yaml")!;
     const documents = parseAllDocuments(manifest.content).map((d) => d.toJS() as KubernetesObject);
@@ -113,7 +121,7 @@ describe("emit", () => {
   });
 
   it("adds a kustomization to every directory under clusters/, listing its files and object subdirectories", () => {
-    const plan = emit(build({ web: appSpec({ release: { dev: "1.0.0" } }) }), "stacks/platform.ts");
+    const plan = planOf({ web: appSpec({ release: { dev: "1.0.0" } }) });
     const kustomization = (path: string) => parse(plan.files.find((f) => f.path === path)!.content) as { resources: string[] };
     expect(plan.files.filter((f) => f.path.endsWith("kustomization.yaml") && !f.path.startsWith("clusters/"))).toEqual([]);
     expect(kustomization("clusters/dev-1/kustomization.yaml").resources).toEqual(["apps", "namespaces", "projects", "root.yaml"]);
@@ -124,7 +132,7 @@ describe("emit", () => {
   });
 
   it("writes a sorted plan and a lock naming every other file and its stacks, without hashes", () => {
-    const plan = emit(build({ web: appSpec() }), "stacks/platform.ts");
+    const plan = planOf({ web: appSpec() });
     const paths = plan.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());
     const lockFile = plan.files.find((f) => f.path === ".sluice/lock.json")!;
@@ -149,6 +157,6 @@ describe("emit", () => {
       release: { dev: "1.0.0" },
       objects: [{ apiVersion: "v1", kind: "Service", metadata: { name: "web" } }],
     });
-    expect(() => emit(build({ web: clash }), "stacks/platform.ts")).toThrow(/Service shop\/web is rendered twice on cluster dev-1[\s\S]*stacks\/web\.ts/);
+    expect(() => planOf({ web: clash })).toThrow(/Service shop\/web is rendered twice on cluster dev-1[\s\S]*stacks\/web\.ts/);
   });
 });

@@ -6,15 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { isSluiceError } from "sluice";
-import { webService } from "../../lib/blueprints/web-service.js";
 import { BUILTIN_KINDS, KUBERNETES_VERSION } from "../../src/k8s/builtin-kinds.js";
 import { pluralOf, scopeInGroup } from "../../src/k8s/kinds.js";
 import { schemaCheck } from "../../src/k8s/schemas.js";
-import { check } from "../../src/pipeline/check/check.js";
-import { render } from "../../src/pipeline/render/render.js";
-import { resolve } from "../../src/pipeline/resolve/resolve.js";
+import { checkObjects as checkRendered } from "../../src/pipeline/check/check.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+import { planModel } from "../helpers/pipeline.js";
 
 const problems = (object: { apiVersion: string; kind: string; [field: string]: unknown }) => schemaCheck(object.apiVersion, object.kind)!(object);
 
@@ -31,7 +29,7 @@ function diagnosticsOf(run: () => void) {
 function checkObjects(objects: readonly object[]) {
   return diagnosticsOf(() => {
     const model = validate("/nowhere", loaded(platformSpec(), { web: appSpec({ objects }) }));
-    check("/nowhere", render(model, resolve("/nowhere", model), webService));
+    planModel(model);
   });
 }
 
@@ -193,13 +191,13 @@ describe("the schema memory of the cluster-wide objects", () => {
   it("skips an object that passed with the same content, and checks a changed one again", () => {
     const known = memory();
     const good = configMap({ data: { a: "b" } });
-    check("/nowhere", { objects: [good], documents: [] }, { known, of: new Set([good]) });
+    checkRendered([good], { known, of: new Set([good]) });
     expect(known.passed.size).toBe(1);
     const again = configMap({ data: { a: "b" } });
-    check("/nowhere", { objects: [again], documents: [] }, { known, of: new Set([again]) });
+    checkRendered([again], { known, of: new Set([again]) });
     expect(known.passed.size).toBe(1);
     const bad = configMap({ data: { a: "b" }, spec: {} });
-    const found = diagnosticsOf(() => check("/nowhere", { objects: [bad], documents: [] }, { known, of: new Set([bad]) }));
+    const found = checkRendered([bad], { known, of: new Set([bad]) });
     expect(found.map((d) => d.message)).toEqual([expect.stringContaining('has unknown field "spec"')]);
     expect(known.passed.size).toBe(1);
   });

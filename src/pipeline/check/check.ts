@@ -4,7 +4,7 @@ import type { KubernetesObject } from "../../k8s/object.js";
 import { schemaCheck, type SchemaProblem } from "../../k8s/schemas.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { childOrigin } from "../../model/origin.js";
-import type { Rendered, RenderedObject } from "../../model/rendered.js";
+import type { RenderedObject } from "../../model/rendered.js";
 import { pinpointAll } from "../../locate/index.js";
 import { sizeProblem } from "./object-size.js";
 
@@ -16,26 +16,21 @@ export interface SchemaMemory {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** The error for what the check found: each problem once, pointed at its line. */
+export function checkError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
+  return new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
+}
+
 /**
  * Validates every rendered object against the strict schema of its real
  * consumer (src/k8s/schemas.ts) and checks the label values the API server
  * would refuse, and objects too large for the API server to store, before
  * anything is written. A problem in an object the stack
  * wrote points at the line of the offending field; one in a generated object
- * points at the app. With a memory, those of its objects that passed on an
+ * points at the app. Returns the problems (not yet pointed at lines: see
+ * checkError) so that a caller can check the fleet a part at a time. With a memory, those of its objects that passed on an
  * earlier run with the same content are not checked again.
  */
-export function check(root: string, rendered: Rendered, memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): void {
-  const diagnostics = checkObjects(rendered.objects, memory);
-  if (diagnostics.length > 0) throw checkError(root, diagnostics);
-}
-
-/** The error for what the check found: each problem once, pointed at its line. */
-export function checkError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
-  return new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
-}
-
-/** As check, returning the problems (not yet pointed at lines) instead of throwing: for a caller that checks the fleet a part at a time. */
 export function checkObjects(objects: readonly RenderedObject[], memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const item of objects) {

@@ -3,21 +3,10 @@ import { SluiceError } from "../../errors.js";
 import { blobId } from "../../git/blob-id.js";
 import { toYaml, toYamlDocuments } from "../../k8s/yaml.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
-import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type FilePlan, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../../model/plan.js";
+import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../../model/plan.js";
 
 export type { PlanEntry };
 import type { Rendered, RenderedObject } from "../../model/rendered.js";
-
-/**
- * Turns rendered objects into the file plan: the objects of each file as one
- * YAML stream (one document per object, in render order), a
- * kustomization.yaml in every directory under clusters/ that holds objects,
- * the documents, and the lock. Pure and deterministic.
- */
-export function emit(rendered: Rendered, platformFile: string): FilePlan {
-  // Every file here was just rendered, so every one has its bytes.
-  return assemble([...emitObjects(rendered.objects), ...emitDocuments(rendered)], platformFile) as FilePlan;
-}
 
 /** Groups objects by file and writes each file. */
 export function emitObjects(objects: readonly RenderedObject[]): PlannedFile[] {

@@ -154,13 +154,6 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
   };
 }
 
-/** Type-checks, then imports: for callers that want the loaded stacks only once they are known to compile. */
-export async function loadStacks(root: string, files: readonly string[], options: LoadOptions = {}): Promise<LoadedStacks> {
-  const started = await startLoad(root, files, options);
-  await started.typechecked;
-  return started.loaded;
-}
-
 async function typecheck(
   root: string,
   files: readonly string[],

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -34,29 +34,12 @@ export interface TypecheckResult {
 }
 
 /**
- * Type-checks the stack files. "native" runs TypeScript 7's `tsc` (a Go
- * binary, several times faster) in its own process, incrementally, with its
- * build info in sluice's cache dir; "ts-morph" uses the compiler bundled with
- * ts-morph and is the fallback where no native binary exists for the platform.
- * Returns every error, each with the file, line and column it points at.
- */
-export function typecheckStacks(root: string, files: readonly string[], engine: TypecheckEngine = "native"): Diagnostic[] {
-  if (files.length === 0) return [];
-  if (engine === "native") {
-    const tsc = nativeTsc();
-    if (tsc) {
-      const { command, args, options } = tscInvocation(tsc, root, files);
-      const result = spawnSync(command, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      if (result.error) throw result.error;
-      return tscResult(root, result.status, result.stdout, result.stderr).diagnostics;
-    }
-  }
-  return runTsMorph(root, files);
-}
-
-/**
- * The same, in the background: the native compiler runs in its own process
- * while sluice loads and renders the stacks on the other core.
+ * Type-checks the stack files in the background. "native" runs TypeScript 7's
+ * `tsc` (a Go binary, several times faster) in its own process, incrementally,
+ * with its build info in sluice's cache dir, while sluice loads and renders the
+ * stacks on the other core; "ts-morph" uses the compiler bundled with ts-morph
+ * and is the fallback where no native binary exists for the platform. Returns
+ * every error, each with the file, line and column it points at.
  */
 export async function typecheckStacksAsync(
   root: string,

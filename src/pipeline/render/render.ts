@@ -1,6 +1,5 @@
 import type { Model } from "../../model/model.js";
-import type { Blueprint, Rendered, RenderedObject } from "../../model/rendered.js";
-import type { ResolvedApp } from "../../model/resolved.js";
+import type { Rendered } from "../../model/rendered.js";
 import { engineOf } from "../../engines/index.js";
 import { renderAdmission } from "../../policy/admission.js";
 import type { Policy } from "../../policy/policy.js";
@@ -8,7 +7,6 @@ import { renderTeamNamespace } from "./namespaces.js";
 import { platformLabels } from "../../k8s/labels.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import { renderCodeowners, renderReadme } from "./docs.js";
-import { renderInstance } from "./instance.js";
 
 /** Where an app instance is: the app and the cluster it runs on. */
 export interface InstanceRef {
@@ -20,18 +18,6 @@ export interface InstanceRef {
 export function instanceSources(model: Model): (app: string) => string[] {
   const sources = new Map(model.apps.map((app) => [app.name, [...new Set([model.platform.origin.file, app.origin.file])].sort()]));
   return (app) => sources.get(app)!;
-}
-
-/**
- * Every object and document of the env repo: each app instance's files
- * (renderInstance) and the fleet's (renderFleet).
- */
-export function render(model: Model, resolved: readonly ResolvedApp[], blueprint: Blueprint, policy?: Policy): Rendered {
-  const sourcesOf = instanceSources(model);
-  const objects: RenderedObject[] = [];
-  for (const app of resolved) objects.push(...renderInstance(model.platform, app, blueprint, sourcesOf(app.name)));
-  const fleet = renderFleet(model, resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })), policy);
-  return { objects: [...objects, ...fleet.objects], documents: fleet.documents };
 }
 
 /**
