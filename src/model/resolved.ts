@@ -69,7 +69,7 @@ export type ResolvedSecretSource =
     })
   | Extract<SecretSourceInput, { provider: "sealed-secrets" }>
   | (Extract<SecretSourceInput, { provider: "sops" }> & {
-      /** The encrypted file's exact text, delivered as it is (see resolve-secrets.ts). */
+      /** The encrypted file's exact text, delivered as it is (see src/pipeline/resolve/secrets.ts). */
       readonly content: string;
     });
 

@@ -29,7 +29,7 @@ const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 // deleted together with its last Application leaves that Application stuck
 // on its finalizer (Argo CD cannot delete resources in a project that is
 // gone). Removing them is a person's decision (namespaces: see
-// render-namespaces.ts).
+// src/pipeline/render/namespaces.ts).
 const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
 
 /**
@@ -39,7 +39,7 @@ const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
  * team on every cluster, whether or not the team runs an app there yet, so
  * they change only when the teams do and outlive the apps that use them.
  * Like every fleet-wide file they name the platform's stack as their only
- * source (see render-docs.ts).
+ * source (see src/pipeline/render/docs.ts).
  */
 function renderCluster({ platform, cluster, environment, admission, order }: ClusterInput): RenderedObject[] {
   const dir = `clusters/${cluster.name}`;

@@ -17,7 +17,7 @@ export function checkSecretObjects(platform: PlatformModel, objects: readonly Re
   // The platform's own objects are judged once, not per cluster, and allowed as "platform/<name>".
   const own = platform.objects.map(({ object, origin }) => ({ object, origin, path: `platform/${object.metadata.name}`, verbatim: undefined }));
   for (const { object, origin, path, verbatim } of [...own, ...objects.filter((o) => !o.path.endsWith("/platform/objects.yaml"))]) {
-    // A SOPS file delivered as it is: every value in it is encrypted (validate-sops.ts).
+    // A SOPS file delivered as it is: every value in it is encrypted (validate/sops.ts).
     if (object.apiVersion !== "v1" || object.kind !== "Secret" || verbatim !== undefined) continue;
     const field = (["data", "stringData"] as const).find((key) => hasEntries(object[key]));
     if (!field) continue;

@@ -84,7 +84,7 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
   return { diagnostics, waived };
 }
 
-/** Strings that are not secrets whatever their name (ciphertext), or that the Secret rule judges whole (see check-plaintext.ts). */
+/** Strings that are not secrets whatever their name (ciphertext), or that the Secret rule judges whole (see plaintext.ts). */
 function isExempt(kind: string, path: readonly (string | number)[]): boolean {
   if (kind === "SealedSecret") return path[0] === "spec" && path[1] === "encryptedData";
   if (kind === "Secret") return path[0] === "data" || path[0] === "stringData";

@@ -16,7 +16,7 @@ interface DeclaredApp {
   readonly name: string;
   readonly spec: unknown;
   readonly origin: Origin;
-  /** Wave → where a release file sets its release (see validate-releases.ts). */
+  /** Wave → where a release file sets its release (see releases.ts). */
   readonly releaseOrigins?: Readonly<Record<string, Origin>>;
 }
 
