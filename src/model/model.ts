@@ -74,8 +74,8 @@ export interface PlatformModel {
   readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
 
-export type { EngineName } from "../engines/index.js";
-import type { EngineName } from "../engines/index.js";
+export type { EngineName } from "./engine-names.js";
+import type { EngineName } from "./engine-names.js";
 
 export type Chart =
   | { readonly repository: string; readonly name: string; readonly version: string }
