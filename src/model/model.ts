@@ -2,7 +2,7 @@ import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Capability } from "./capabilities.js";
 import type { Origin } from "./origin.js";
-import type { PolicySettings } from "../policy/policy.js";
+import type { PolicySettings } from "./rule.js";
 import type { Settings } from "./settings-schema.js";
 
 /**

@@ -4,7 +4,7 @@ import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
 import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
-import type { Rule } from "../policy/rule.js";
+import type { Rule } from "./rule.js";
 import { ENGINE_NAMES } from "./engine-names.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
