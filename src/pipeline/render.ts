@@ -1,3 +1,4 @@
+import type { InstanceRef } from "../model/instance-ref.js";
 import type { Model } from "../model/model.js";
 import type { Blueprint, Rendered, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -10,11 +11,7 @@ import { PLATFORM_PROJECT } from "../model/names.js";
 import { renderCodeowners, renderReadme } from "./render-docs.js";
 import { renderInstance } from "./render-instance.js";
 
-/** Where an app instance is: the app and the cluster it runs on. */
-export interface InstanceRef {
-  readonly app: string;
-  readonly cluster: string;
-}
+export type { InstanceRef };
 
 /** The stack files an app instance's files come from: the platform's and the app's. */
 export function instanceSources(model: Model): (app: string) => string[] {
