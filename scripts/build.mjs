@@ -21,9 +21,9 @@ for (const data of ["crd-schemas", "openapi"]) fs.cpSync(path.join(root, "src/k8
 const compiled = spawnSync(process.execPath, [path.join(root, "scripts/compile-schemas.mjs")], { cwd: root, stdio: "inherit" });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 // The built-in rules' admission forms, compiled once here by the second CEL
-// implementation (src/policy/built-in-compiled.ts), so that a run does not
+// implementation (src/policy/compile-built-ins.ts), so that a run does not
 // load it for them; a built-in rule the API server would not compile fails the build.
-const { compileBuiltIns } = await import(new URL("../dist/src/policy/built-in-compiled.js", import.meta.url).href);
+const { compileBuiltIns } = await import(new URL("../dist/src/policy/compile-built-ins.js", import.meta.url).href);
 const { builtInRules } = await import(new URL("../dist/lib/rules/index.js", import.meta.url).href);
 try {
   fs.writeFileSync(path.join(root, "dist/src/policy/built-in-compiled.json"), `${JSON.stringify(compileBuiltIns(builtInRules))}\n`);

@@ -1,33 +1,12 @@
 /**
- * sluice's public surface. Stacks, blueprints in lib/ and programs that
- * drive sluice import from here and from nowhere else.
+ * sluice's public surface: the SDK (src/sdk.ts) and the programmatic API.
+ * Stacks and programs that drive sluice import from here and from nowhere
+ * else; the blueprints, rules and secret providers in lib/ import the SDK
+ * only, so that the API, which loads them, is not loaded by them.
  */
 
-// The DSL
-export { definePlatform } from "./dsl/platform.js";
-export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";
-export type { ExternalSecretSource, SealedSecretSource, SecretKey, SecretSource, SopsSecretSource, WholeSecret } from "./dsl/secrets.js";
-export type { App, Platform, Release } from "./dsl/platform.js";
-export type { AppSpec, ClusterSpec, Override, PlatformNames, PlatformSpec, Waiver, WaveSpec } from "./dsl/types.js";
-export type { KubernetesObject } from "./k8s/object.js";
-export type { Settings } from "./model/settings-schema.js";
-
-// Building blueprints
-export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
-export type { ResolvedApp, ResolvedProbe, ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "./model/resolved.js";
-export type {
-  AppModel,
-  ClusterModel,
-  EnvironmentModel,
-  Model,
-  PlatformModel,
-  RawObject,
-  SyncPolicy,
-  TeamModel,
-  WaveModel,
-} from "./model/model.js";
-export { podLabels, recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
-export { toYaml, toYamlDocuments } from "./k8s/yaml.js";
+// The DSL, building blueprints, and rules (src/sdk.ts, also `sluice/sdk`)
+export * from "./sdk.js";
 
 // Reporting
 export type { Origin } from "./model/origin.js";
@@ -55,21 +34,5 @@ export type { PromoteOptions, Promotion, Refusal } from "./promote/promote.js";
 export type { FilePlan, Lock, PlannedFile, PlannedObject } from "./model/plan.js";
 export type { Drift, WriteResult } from "./env-repo/index.js";
 
-// Policy
-export { defineRule } from "./policy/rule.js";
-export type {
-  CelRule,
-  FleetInput,
-  FleetRule,
-  FleetViolation,
-  InstanceInput,
-  InstanceRule,
-  JsonValue,
-  PolicyContext,
-  Rule,
-  RuleOverride,
-  Severity,
-  SeveritySetting,
-  Violation,
-} from "./policy/rule.js";
+// Policy findings
 export type { Finding } from "./policy/finding.js";

@@ -69,6 +69,20 @@ describe("the packed package", () => {
     expect(again.stderr).toContain("stacks/platform.ts exists");
   });
 
+  it("sluice/sdk gives a program the DSL and the rule contract without loading the engine; sluice loads it", () => {
+    // A resolve hook that refuses the engine's heavy dependencies: importing
+    // the SDK must not ask for them, importing "sluice" (the API) does.
+    const refuse = `export async function resolve(specifier, context, next) { if (["esbuild", "ts-morph"].includes(specifier)) throw new Error("loaded " + specifier); return next(specifier, context); }`;
+    const program = (entry: string) =>
+      `import { register } from "node:module"; register("data:text/javascript,${encodeURIComponent(refuse)}"); const m = await import("${entry}"); console.log(Object.keys(m).sort().join(" "));`;
+    const sdk = ok(run(project, "node", "--input-type=module", "-e", program("sluice/sdk"))).trim().split(" ");
+    expect(sdk).toEqual(expect.arrayContaining(["definePlatform", "defineRule", "podLabels", "secret", "toYaml"]));
+    expect(sdk).not.toContain("synth");
+    const full = run(project, "node", "--input-type=module", "-e", program("sluice"));
+    expect(full.status).not.toBe(0);
+    expect(full.stderr).toMatch(/loaded (esbuild|ts-morph)/);
+  });
+
   it("type-checks a stack that types its raw objects with satisfies NetworkPolicy, from kubernetes-types or sluice/k8s", () => {
     fs.writeFileSync(
       path.join(project, "stacks/hello.ts"),

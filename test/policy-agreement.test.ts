@@ -18,7 +18,7 @@ import { disagreement } from "../src/policy/agreement.js";
 import { celFailures } from "../src/policy/evaluate.js";
 import { objectTypes } from "../src/policy/kind-schemas.js";
 import { validate } from "../src/pipeline/validate/validate.js";
-import { compileBuiltIns } from "../src/policy/built-in-compiled.js";
+import { compileBuiltIns } from "../src/policy/compile-built-ins.js";
 import { builtInRuleOrigin } from "../src/policy/rule-origin.js";
 import { policyContext } from "../src/testing.js";
 import { loaded, platformSpec } from "./helpers/model.js";

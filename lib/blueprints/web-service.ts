@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Container, EnvFromSource, EnvVar, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
-// sluice's public surface (what `import ... from "sluice"` gives a user's own
-// blueprint), imported by path so that it is the very module the engine runs,
-// compiled or not.
-import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/index.js";
+// sluice's SDK (what `import ... from "sluice"` or "sluice/sdk" gives a user's
+// own blueprint), imported by path so that it is the very module the engine
+// runs, compiled or not.
+import { podLabels, selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
 
 /**
  * The default workload: a Deployment with a ServiceAccount, a ConfigMap for

@@ -1,4 +1,4 @@
-import type { InstanceRule, Violation } from "../../src/index.js";
+import type { InstanceRule, Violation } from "../../src/sdk.js";
 
 /**
  * A cluster-scoped object (a ClusterRole, a CRD, a StorageClass) reaches

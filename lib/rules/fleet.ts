@@ -1,4 +1,4 @@
-import type { FleetRule, FleetViolation } from "../../src/index.js";
+import type { FleetRule, FleetViolation } from "../../src/sdk.js";
 
 /**
  * Two apps serving one host on one cluster is a routing accident waiting to

@@ -1,4 +1,4 @@
-import type { CelRule } from "../../src/index.js";
+import type { CelRule } from "../../src/sdk.js";
 
 // An image reference: [registry[:port]/]path[:tag][@sha256:digest]. The tag is
 // what follows the last ':' after the last '/'; a digest makes it immutable.

@@ -1,4 +1,4 @@
-import type { Rule } from "../../src/index.js";
+import type { Rule } from "../../src/sdk.js";
 import { noClusterScopedObjects } from "./cluster-scoped.js";
 import { noPlatformHosts, uniqueHosts } from "./fleet.js";
 import { approvedRegistries, immutableReleaseInProduction, noMutableImage } from "./images.js";

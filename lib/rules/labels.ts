@@ -1,4 +1,4 @@
-import type { CelRule } from "../../src/index.js";
+import type { CelRule } from "../../src/sdk.js";
 
 /** Labels people and tools find workloads by: the platform lists them in `policy.requiredLabels`. */
 export const requiredLabels = {

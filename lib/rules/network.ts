@@ -1,4 +1,4 @@
-import type { CelRule } from "../../src/index.js";
+import type { CelRule } from "../../src/sdk.js";
 
 /**
  * `spec.externalIPs` makes every node answer for an address the team picks —

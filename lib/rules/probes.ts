@@ -1,4 +1,4 @@
-import type { CelRule } from "../../src/index.js";
+import type { CelRule } from "../../src/sdk.js";
 
 // Long-running workloads; a Job's container serves nobody once it is done.
 const SERVING_KINDS = ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet"];

@@ -1,4 +1,4 @@
-import type { InstanceRule, KubernetesObject, Violation } from "../../src/index.js";
+import type { InstanceRule, KubernetesObject, Violation } from "../../src/sdk.js";
 
 /**
  * In production one pod is one node drain away from an outage: run at least

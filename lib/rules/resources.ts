@@ -1,4 +1,4 @@
-import type { CelRule, InstanceRule, KubernetesObject, Violation } from "../../src/index.js";
+import type { CelRule, InstanceRule, KubernetesObject, Violation } from "../../src/sdk.js";
 
 /** Requests let the scheduler place pods; a memory limit keeps one pod from starving a node. */
 export const resourcesRequired = {

@@ -1,4 +1,4 @@
-import type { CelRule } from "../../src/index.js";
+import type { CelRule } from "../../src/sdk.js";
 
 /** A privileged container, or one that may gain privileges, owns the node. */
 export const noPrivileged = {

@@ -1,4 +1,4 @@
-import type { KubernetesObject, ResolvedSecret } from "../../src/index.js";
+import type { KubernetesObject, ResolvedSecret } from "../../src/sdk.js";
 
 /** The fields of `external-secrets.io/v1` ExternalSecret that sluice writes (see the operator's CRD). */
 export interface ExternalSecret extends KubernetesObject {

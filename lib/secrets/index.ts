@@ -1,4 +1,4 @@
-import type { KubernetesObject, ResolvedApp, ResolvedSecret } from "../../src/index.js";
+import type { KubernetesObject, ResolvedApp, ResolvedSecret } from "../../src/sdk.js";
 import { externalSecret } from "./external-secrets.js";
 import { sealedSecret } from "./sealed-secrets.js";
 

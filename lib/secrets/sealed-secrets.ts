@@ -1,4 +1,4 @@
-import { recommendedLabels, type KubernetesObject, type ResolvedApp, type ResolvedSecret } from "../../src/index.js";
+import { recommendedLabels, type KubernetesObject, type ResolvedApp, type ResolvedSecret } from "../../src/sdk.js";
 
 /** The fields of `bitnami.com/v1alpha1` SealedSecret that sluice writes (see the controller's CRD). */
 export interface SealedSecret extends KubernetesObject {

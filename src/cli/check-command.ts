@@ -1,8 +1,8 @@
 import { checkPolicy } from "../index.js";
 import { VERSION } from "../package-root.js";
 import { findingJson, formatFindingsGithub, formatFindingsSarif, formatFindingsText } from "../policy/format-findings.js";
-import type { CheckFlags } from "./main.js";
-import { EXIT } from "./main.js";
+import type { CheckFlags } from "./flags.js";
+import { EXIT } from "./flags.js";
 import { colors, progressLine, type Io } from "./output.js";
 import { tightenHeapWhenLarge } from "./heap.js";
 

@@ -1,8 +1,8 @@
 import { diff, type DiffResult } from "../index.js";
 import { formatDiffMarkdown } from "../diff/format-markdown.js";
 import { formatDiffText } from "../diff/format-text.js";
-import type { DiffFlags } from "./main.js";
-import { EXIT } from "./main.js";
+import type { DiffFlags } from "./flags.js";
+import { EXIT } from "./flags.js";
 import { progressLine, type Io } from "./output.js";
 import { tightenHeapWhenLarge } from "./heap.js";
 

@@ -1,5 +1,5 @@
 import { gates, SluiceError } from "../index.js";
-import { EXIT } from "./main.js";
+import { EXIT } from "./flags.js";
 import { colors, diagnosticJson, formatDiagnosticLine, type Format, type Io } from "./output.js";
 
 /**

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { init } from "../init/init.js";
 import { synth } from "../synth.js";
-import { EXIT } from "./main.js";
+import { EXIT } from "./flags.js";
 import type { Io } from "./output.js";
 
 /** Asks one question on a terminal; answers the default when the answer is empty. */

@@ -3,11 +3,8 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { isPolicyViolation, isSluiceError } from "../errors.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { VERSION } from "../package-root.js";
+import { EXIT, type CheckFlags, type DiffFlags, type PromotionFlags, type PublishFlags, type SynthFlags } from "./flags.js";
 import { colors, diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
-
-/** Exit codes, as `git diff --exit-code` and friends use them. */
-export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
-
 
 /**
  * The flags every command that reads the stacks shares: where they are, the
@@ -247,64 +244,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (error) {
     return handleError(error, format, io);
   }
-}
-
-export interface SynthFlags {
-  readonly check?: boolean;
-  readonly watch?: boolean;
-  readonly stacks: string;
-  readonly out: string;
-  readonly root: string;
-  readonly skipTypecheck?: boolean;
-  readonly format: Format;
-}
-
-export interface CheckFlags {
-  readonly stacks: string;
-  readonly root: string;
-  readonly skipTypecheck?: boolean;
-  readonly cache: boolean;
-  readonly format?: "text" | "json" | "github" | "sarif";
-}
-
-export interface PromotionFlags {
-  readonly app: string;
-  readonly version?: string;
-  readonly to?: string;
-  readonly force?: boolean;
-  readonly reason?: string;
-  /** `sluice release`: set the first wave. */
-  readonly first?: boolean;
-  /** `sluice rollback --wave`. */
-  readonly rollbackWave?: string;
-  readonly commit?: boolean;
-  readonly stacks: string;
-  readonly out: string;
-  readonly root: string;
-  readonly skipTypecheck?: boolean;
-  readonly format: Format;
-}
-
-export interface PublishFlags {
-  readonly envRepo: string;
-  readonly branch?: string;
-  readonly pullRequest?: string | boolean;
-  readonly push?: boolean;
-  readonly stacks: string;
-  readonly root: string;
-  readonly skipTypecheck?: boolean;
-  readonly format: Format;
-}
-
-export interface DiffFlags {
-  readonly base?: string;
-  readonly envRepo?: string;
-  readonly exitCode?: boolean;
-  readonly stacks: string;
-  readonly out: string;
-  readonly root: string;
-  readonly skipTypecheck?: boolean;
-  readonly format: Format;
 }
 
 function handleError(error: unknown, format: Format, io: Io): number {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { promote, release, rollback, SluiceError, type Promotion, type Refusal } from "../index.js";
 import type { PromotionCommit } from "../promote/commit.js";
-import { EXIT, type PromotionFlags } from "./main.js";
+import { EXIT, type PromotionFlags } from "./flags.js";
 import { colors, type Io } from "./output.js";
 
 /** `sluice release <app> <version>` and `sluice promote <app> [--to] [--version] [--force --reason]`. */

@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { publish } from "../publish/publish.js";
-import type { PublishFlags } from "./main.js";
-import { EXIT } from "./main.js";
+import type { PublishFlags } from "./flags.js";
+import { EXIT } from "./flags.js";
 import type { Io } from "./output.js";
 
 /**

@@ -1,4 +1,4 @@
-import { EXIT } from "./main.js";
+import { EXIT } from "./flags.js";
 import type { Format, Io } from "./output.js";
 
 export interface SplitFlags {

@@ -1,6 +1,6 @@
 import { synth, type Drift } from "../index.js";
-import type { SynthFlags } from "./main.js";
-import { EXIT } from "./main.js";
+import type { SynthFlags } from "./flags.js";
+import { EXIT } from "./flags.js";
 import { colors, progressLine, type Io } from "./output.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { tightenHeapWhenLarge } from "./heap.js";

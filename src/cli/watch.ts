@@ -3,7 +3,7 @@ import path from "node:path";
 import { isPolicyViolation, isSluiceError } from "../errors.js";
 import { formatFindingsText } from "../policy/format-findings.js";
 import { synth } from "../synth.js";
-import type { SynthFlags } from "./main.js";
+import type { SynthFlags } from "./flags.js";
 import { colors, formatDiagnosticLine, type Io } from "./output.js";
 
 /**

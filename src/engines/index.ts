@@ -1,20 +1,20 @@
+import type { EngineName } from "../model/engine-names.js";
 import type { ClusterModel } from "../model/model.js";
 import { argoCd } from "./argocd/argocd.js";
 import type { Engine } from "./engine.js";
 import { flux } from "./flux/flux.js";
 
 /**
- * Every engine sluice renders for, by the name platforms and clusters use:
- * the one place an engine is registered. The schema's `engine` values and
- * their type come from these keys.
+ * Every engine sluice renders for, keyed by its name in the model
+ * (src/model/engine-names.ts): the one place an engine is registered. The
+ * record type requires an engine for every name and refuses a key that is
+ * not a name, so a name without an engine, or an engine without a name,
+ * does not compile.
  */
-const ENGINES = {
+const ENGINES: { readonly [name in EngineName]: Engine } = {
   argocd: argoCd,
   flux,
-} as const satisfies Record<string, Engine>;
-
-export type EngineName = keyof typeof ENGINES;
-export const ENGINE_NAMES = Object.keys(ENGINES) as [EngineName, ...EngineName[]];
+};
 
 export function engineNamed(name: EngineName): Engine {
   return ENGINES[name];

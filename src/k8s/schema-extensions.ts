@@ -1,8 +1,13 @@
 import { createRequire } from "node:module";
-import type { SchemaProblem } from "./schemas.js";
 
 type CelModule = typeof import("@marcbachmann/cel-js");
 type Compiled = (context: Record<string, unknown>) => unknown;
+
+/** A field that breaks the schema: where, and what is wrong. */
+export interface SchemaProblem {
+  readonly instancePath: string;
+  readonly message?: string;
+}
 
 /** A schema node as the generators write it (JSON Schema plus Kubernetes' x- extensions). */
 export interface SchemaNode {

@@ -4,12 +4,9 @@ import type { ErrorObject } from "ajv";
 import { own } from "../model/own.js";
 import { BUILTIN_KINDS } from "./builtin-kinds.js";
 import { CRD_KINDS } from "./crd-kinds.js";
-import { extensionProblems, type SchemaNode } from "./schema-extensions.js";
+import { extensionProblems, type SchemaNode, type SchemaProblem } from "./schema-extensions.js";
 
-export interface SchemaProblem {
-  readonly instancePath: string;
-  readonly message?: string;
-}
+export type { SchemaProblem };
 
 export type SchemaCheck = (object: object) => SchemaProblem[];
 

@@ -2,7 +2,7 @@ import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Capability } from "./capabilities.js";
 import type { Origin } from "./origin.js";
-import type { PolicySettings } from "../policy/policy.js";
+import type { PolicySettings } from "./rule.js";
 import type { Settings } from "./settings-schema.js";
 
 /**
@@ -74,8 +74,8 @@ export interface PlatformModel {
   readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
 
-export type { EngineName } from "../engines/index.js";
-import type { EngineName } from "../engines/index.js";
+export type { EngineName } from "./engine-names.js";
+import type { EngineName } from "./engine-names.js";
 
 export type Chart =
   | { readonly repository: string; readonly name: string; readonly version: string }

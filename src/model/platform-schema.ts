@@ -4,8 +4,8 @@ import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
 import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
-import type { Rule } from "../policy/rule.js";
-import { ENGINE_NAMES } from "../engines/index.js";
+import type { Rule } from "./rule.js";
+import { ENGINE_NAMES } from "./engine-names.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });

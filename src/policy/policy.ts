@@ -1,22 +1,11 @@
 import { createHash } from "node:crypto";
 import type { PlatformModel } from "../model/model.js";
+import type { AdmissionEngine } from "../model/rule.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
 import type { PolicyContext, Rule, RuleOverride } from "./rule.js";
 
-/** Kubernetes ValidatingAdmissionPolicy, Kyverno ValidatingPolicy, or no admission policy. */
-export type AdmissionEngine = "kubernetes" | "kyverno" | "none";
-
-/** What the platform says about policy (platform `policy`), validated. */
-export interface PolicySettings {
-  readonly admission: AdmissionEngine;
-  readonly registries: readonly string[];
-  readonly requiredLabels: readonly string[];
-  /** Rule id → the platform's severity for it. */
-  readonly override: Readonly<Record<string, RuleOverride>>;
-  /** The platform's own rules, after the built-in ones. */
-  readonly rules: readonly Rule[];
-}
+export type { AdmissionEngine, PolicySettings } from "../model/rule.js";
 
 export const DEFAULT_REQUIRED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/part-of"];
 

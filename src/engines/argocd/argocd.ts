@@ -1,6 +1,6 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
-import type { ClusterModel, EnvironmentModel, PlatformModel, SyncPolicy, TeamModel } from "../../model/model.js";
+import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
@@ -8,6 +8,7 @@ import type { AdmissionEngine } from "../../policy/policy.js";
 import type { ClusterInput, Engine } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
+import { syncPolicy } from "./sync-policy.js";
 
 /**
  * Each cluster runs its own Argo CD, which deploys into the cluster it runs
@@ -100,24 +101,6 @@ export const argoCd: Engine = {
 
 export function sourcePath(platform: PlatformModel, path: string): string {
   return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
-}
-
-/**
- * A failed sync is tried again, backing off from 30s to 5m between tries,
- * about 40 minutes in all. Without `retry` Argo CD does not try an automated
- * sync again on the commit it failed on: a dependency that was not ready yet,
- * a webhook that timed out, and the app stays failed until the next commit.
- * (`retry.refresh`, retrying on the newest revision, exists only from Argo CD
- * 3.2; an older Application CRD would refuse the field, and with it the app.)
- */
-const RETRY = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } } as const;
-
-export function syncPolicy(sync: SyncPolicy, options: string[]) {
-  return {
-    ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
-    ...(options.length > 0 ? { syncOptions: options } : {}),
-    retry: structuredClone(RETRY),
-  };
 }
 
 function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel): KubernetesObject {

@@ -4,7 +4,7 @@ import type { ClusterModel, ComponentModel, EnvironmentModel, Ordering, Platform
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { componentValues, ociParts } from "../components.js";
-import { syncPolicy } from "./argocd.js";
+import { syncPolicy } from "./sync-policy.js";
 
 const IN_CLUSTER = "https://kubernetes.default.svc";
 

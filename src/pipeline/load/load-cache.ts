@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { LoadedStacks } from "./load.js";
+import type { LoadedStacks, LoadReuse, Reusable, TypecheckScope } from "./load.js";
 import { cacheDir } from "../../cache/cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "../../cache/cache-file.js";
 import { engineFingerprint } from "../../cache/engine.js";
@@ -29,22 +29,10 @@ interface LoadEntry extends Entry {
   readonly loaded: LoadedStacks;
 }
 
-/** What load can reuse: the last load, and the stack files to run again (none for a full hit). */
-export interface Reusable {
-  readonly loaded: LoadedStacks;
-  /** Stack files that changed or are new; each is imported by no other stack. */
-  readonly changed: readonly string[];
-  /** Stack files that are gone. */
-  readonly removed: readonly string[];
-}
-
 interface Payload {
   readonly load?: LoadEntry;
   readonly typecheck?: TypecheckEntry;
 }
-
-/** Which stack files a type-check must cover: none, some (those changed, when nothing else can see them), or all. */
-export type TypecheckScope = { readonly kind: "none" } | { readonly kind: "some"; readonly files: readonly string[] } | { readonly kind: "all" };
 
 /**
  * Lets an unchanged project skip the two steps that cost most when nothing
@@ -57,7 +45,7 @@ export type TypecheckScope = { readonly kind: "none" } | { readonly kind: "some"
  * nothing else: the stack sandbox refuses clocks, random numbers, other
  * environment variables and I/O modules.
  */
-export class LoadCache {
+export class LoadCache implements LoadReuse {
   private constructor(
     private readonly file: string | undefined,
     private readonly root: string,

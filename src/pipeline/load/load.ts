@@ -9,7 +9,6 @@ import { relativeTo } from "./discover.js";
 import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
 import { releaseCallLiterals } from "./release-source.js";
-import type { LoadCache, Reusable } from "./load-cache.js";
 import { declaredNames, teachTypeErrors, type DeclaredNames } from "./teach-types.js";
 import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
 
@@ -56,8 +55,29 @@ export interface LoadOptions {
   /** Told how long the type-check took, in milliseconds. */
   readonly onTypecheck?: (ms: number) => void;
   /** Lets an unchanged project skip the import and the type-check (see load-cache.ts). */
-  readonly cache?: LoadCache;
+  readonly cache?: LoadReuse;
 }
+
+/**
+ * What load asks of its cache. src/cache/load-cache.ts implements it; the
+ * interface lives here so that the arrow goes one way, cache to load.
+ */
+export interface LoadReuse {
+  reusable(stackFiles: readonly string[]): Reusable | undefined;
+  typecheckScope(stackFiles: readonly string[]): TypecheckScope;
+}
+
+/** What load can reuse: the last load, and the stack files to run again (none for a full hit). */
+export interface Reusable {
+  readonly loaded: LoadedStacks;
+  /** Stack files that changed or are new; each is imported by no other stack. */
+  readonly changed: readonly string[];
+  /** Stack files that are gone. */
+  readonly removed: readonly string[];
+}
+
+/** Which stack files a type-check must cover: none, some (those changed, when nothing else can see them), or all. */
+export type TypecheckScope = { readonly kind: "none" } | { readonly kind: "some"; readonly files: readonly string[] } | { readonly kind: "all" };
 
 export interface Typechecked {
   readonly checked: readonly string[];

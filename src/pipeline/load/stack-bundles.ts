@@ -12,6 +12,7 @@ import { IMPORT_META } from "./stack-sandbox.js";
 // CLI — not a second copy.
 export const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
 const SLUICE_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../index.ts" : "../../index.js", import.meta.url).href;
+const SDK_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../sdk.ts" : "../../sdk.js", import.meta.url).href;
 
 // Modules that reach outside the stacks: the file system, the network, other
 // processes, the machine. Stacks declare; what they need comes in through
@@ -260,6 +261,7 @@ const stackImports: Plugin = {
   name: "sluice-stack-imports",
   setup(b) {
     b.onResolve({ filter: /^sluice$/ }, () => ({ path: SLUICE_ENTRY, external: true }));
+    b.onResolve({ filter: /^sluice\/sdk$/ }, () => ({ path: SDK_ENTRY, external: true }));
     b.onResolve({ filter: IO_MODULES }, (args) => ({
       errors: [
         {

@@ -1,7 +1,7 @@
 import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import { prerequisitesSection } from "./prerequisites-section.js";
-import type { InstanceRef } from "./render.js";
+import type { InstanceRef } from "../../model/instance-ref.js";
 import { engineNamed } from "../../engines/index.js";
 
 // Fleet-wide files name the platform's stack as their source, not every stack

@@ -3,7 +3,7 @@ import type { Model } from "../../model/model.js";
 import type { Prerequisite } from "../../model/prerequisite.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { clusterPrerequisites } from "./prerequisites.js";
-import type { InstanceRef } from "./render.js";
+import type { InstanceRef } from "../../model/instance-ref.js";
 
 /**
  * out/README.md's Prerequisites: per engine, what each cluster needs that the

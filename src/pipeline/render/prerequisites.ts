@@ -7,7 +7,7 @@ import type { Prerequisite } from "../../model/prerequisite.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { own } from "../../model/own.js";
 import { instanceNeeds } from "../resolve/index.js";
-import type { InstanceRef } from "./render.js";
+import type { InstanceRef } from "../../model/instance-ref.js";
 
 // Looked up for every instance of every cluster: once per model, not a scan of the apps each time.
 const appIndex = new WeakMap<Model, ReadonlyMap<string, AppModel>>();

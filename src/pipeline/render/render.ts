@@ -1,3 +1,4 @@
+import type { InstanceRef } from "../../model/instance-ref.js";
 import type { Model } from "../../model/model.js";
 import type { Rendered } from "../../model/rendered.js";
 import { engineOf } from "../../engines/index.js";
@@ -8,11 +9,7 @@ import { platformLabels } from "../../k8s/labels.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import { renderCodeowners, renderReadme } from "./docs.js";
 
-/** Where an app instance is: the app and the cluster it runs on. */
-export interface InstanceRef {
-  readonly app: string;
-  readonly cluster: string;
-}
+export type { InstanceRef };
 
 /** The stack files an app instance's files come from: the platform's and the app's. */
 export function instanceSources(model: Model): (app: string) => string[] {

@@ -1,0 +1,70 @@
+// The layer check (`npm run lint:deps`, run by .ci/run): the import rules of
+// "Pipeline and layers" in DESIGN.md, for src/ and lib/. Patterns are paths
+// from the repository root; folders are matched whole (src/pipeline/ and
+// anything below it), so moving files inside a folder needs no change here.
+//
+// TypeScript 7 has no JavaScript API, so the sources are parsed with swc.
+// swc does not tell `import type` from `import`: every rule below counts
+// type imports too.
+
+/** Files whose types refer to each other: a platform holds its rules
+ *  (model.ts → rule.ts), and a rule reads apps and clusters (rule.ts →
+ *  model.ts, resolved.ts). The imports among them are `import type`, gone
+ *  at run time, so a circle of these three alone is allowed; a circle
+ *  through any other file is not. */
+const MODEL_TYPES = "^src/model/(model|rule|resolved)[.]ts$";
+
+/** The layers above the model and k8s: the engines, the stages, the caches,
+ *  the API and the CLI. */
+const ABOVE_MODEL = "^src/(engines|pipeline|cache|cli|diff|promote|publish|init|ci|docs)/|^src/(synth|index|sdk|testing)[.]ts$";
+
+/** What the SDK (src/sdk.ts and the DSL in src/dsl/) must not load: the
+ *  engine, the stages, the API and the CLI, and esbuild, which loading
+ *  stacks needs. */
+const NOT_IN_SDK = "^src/(engines|pipeline|cache|cli|diff|promote|publish|init|ci|docs)/|^src/(synth|index|testing)[.]ts$|node_modules/esbuild/";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "No import circles: a circle loads every file in it whenever one of them is loaded, and hides which layer depends on which.",
+      severity: "error",
+      from: { pathNot: MODEL_TYPES },
+      to: { circular: true },
+    },
+    {
+      name: "lib-builds-on-the-sdk",
+      comment: "lib/ (the built-in blueprint, rules and secret providers) imports only the SDK and the layers below it, as a team's own blueprint would; never src/index.ts, whose API loads lib/.",
+      severity: "error",
+      from: { path: "^lib/" },
+      to: { path: "^src/", pathNot: "^src/(sdk[.]ts|errors[.]ts)$|^src/(dsl|model|k8s)/" },
+    },
+    {
+      name: "model-and-k8s-stay-below",
+      comment: "The model and the Kubernetes layer import neither the engines, the stages, the caches, the API nor the CLI: loading a schema must not load a renderer.",
+      severity: "error",
+      from: { path: "^src/(model|k8s)/" },
+      to: { path: ABOVE_MODEL },
+    },
+    {
+      name: "sdk-stays-light",
+      comment: "The SDK (what `sluice/sdk` loads) reaches no engine, stage, API, CLI or esbuild, directly or through other files.",
+      severity: "error",
+      from: { path: "^src/sdk[.]ts$|^src/dsl/" },
+      to: { path: NOT_IN_SDK, reachable: true },
+    },
+    {
+      name: "cli-is-the-top",
+      comment: "Only the CLI imports the CLI: the API it calls knows nothing of flags, exit codes or output.",
+      severity: "error",
+      from: { pathNot: "^src/cli/" },
+      to: { path: "^src/cli/" },
+    },
+  ],
+  options: {
+    parser: "swc",
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "node_modules" },
+  },
+};

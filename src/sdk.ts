@@ -1,0 +1,53 @@
+/**
+ * The SDK: what a stack, a blueprint or a rule imports — the DSL, the
+ * authoring types, the labels and YAML helpers a blueprint builds with,
+ * `defineRule` and the rule types. lib/ (the built-in blueprint, rules and
+ * secret providers) builds on this module only, exactly as a team's own
+ * would. It loads no part of the engine (no esbuild, no pipeline, no
+ * renderer), so `import … from "sluice/sdk"` is light; src/index.ts
+ * re-exports it with the programmatic API.
+ */
+
+// The DSL
+export { definePlatform } from "./dsl/platform.js";
+export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";
+export type { ExternalSecretSource, SealedSecretSource, SecretKey, SecretSource, SopsSecretSource, WholeSecret } from "./dsl/secrets.js";
+export type { App, Platform, Release } from "./dsl/platform.js";
+export type { AppSpec, ClusterSpec, Override, PlatformNames, PlatformSpec, Waiver, WaveSpec } from "./dsl/types.js";
+export type { KubernetesObject } from "./k8s/object.js";
+export type { Settings } from "./model/settings-schema.js";
+
+// Building blueprints
+export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
+export type { ResolvedApp, ResolvedProbe, ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "./model/resolved.js";
+export type {
+  AppModel,
+  ClusterModel,
+  EnvironmentModel,
+  Model,
+  PlatformModel,
+  RawObject,
+  SyncPolicy,
+  TeamModel,
+  WaveModel,
+} from "./model/model.js";
+export { podLabels, recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
+export { toYaml, toYamlDocuments } from "./k8s/yaml.js";
+
+// Policy
+export { defineRule } from "./model/rule.js";
+export type {
+  CelRule,
+  FleetInput,
+  FleetRule,
+  FleetViolation,
+  InstanceInput,
+  InstanceRule,
+  JsonValue,
+  PolicyContext,
+  Rule,
+  RuleOverride,
+  Severity,
+  SeveritySetting,
+  Violation,
+} from "./model/rule.js";
