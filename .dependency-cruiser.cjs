@@ -54,6 +54,20 @@ module.exports = {
       to: { path: NOT_IN_SDK, reachable: true },
     },
     {
+      name: "stages-through-their-entry",
+      comment: "A stage folder (src/pipeline/load/, validate/, …) is entered through its index.ts only: another stage, the orchestrator and the API never reach into its files.",
+      severity: "error",
+      from: { path: "^src/pipeline/([^/]+)/" },
+      to: { path: "^src/pipeline/[^/]+/", pathNot: ["^src/pipeline/$1/", "^src/pipeline/[^/]+/index[.]ts$"] },
+    },
+    {
+      name: "stages-through-their-entry-from-outside",
+      comment: "The same for everything outside src/pipeline/ (plan-files.ts, synth, promote, publish, policy, the CLI).",
+      severity: "error",
+      from: { pathNot: "^src/pipeline/[^/]+/" },
+      to: { path: "^src/pipeline/[^/]+/", pathNot: "^src/pipeline/[^/]+/index[.]ts$" },
+    },
+    {
       name: "cli-is-the-top",
       comment: "Only the CLI imports the CLI: the API it calls knows nothing of flags, exit codes or output.",
       severity: "error",
