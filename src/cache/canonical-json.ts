@@ -11,31 +11,40 @@
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case "string":
-    case "boolean":
       return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
     case "number":
       return Number.isFinite(value) ? JSON.stringify(value) : `"${String(value)}"`;
     case "undefined":
       return "null";
     case "object": {
       if (value === null) return "null";
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+      // Loops and one string, not map and join: a fleet's inputs are serialised on every run.
+      if (Array.isArray(value)) {
+        let text = "[";
+        for (let i = 0; i < value.length; i++) text += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+        return `${text}]`;
+      }
       const prototype: unknown = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) throw new Error(`sluice cannot hash a ${describe(value)} in an instance's input`);
       const record = value as Record<string, unknown>;
-      const origin = isOrigin(record);
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== undefined && !(origin && (key === "line" || key === "column")))
-        .sort();
-      return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(",")}}`;
+      const keys = Object.keys(record).sort();
+      const origin = isOrigin(record, keys);
+      let text = "{";
+      for (const key of keys) {
+        const item = record[key];
+        if (item === undefined || (origin && (key === "line" || key === "column"))) continue;
+        text += (text.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(item);
+      }
+      return `${text}}`;
     }
     default:
       throw new Error(`sluice cannot hash a ${typeof value} in an instance's input`);
   }
 }
 
-function isOrigin(record: Record<string, unknown>): boolean {
-  const keys = Object.keys(record);
+function isOrigin(record: Record<string, unknown>, keys: readonly string[]): boolean {
   return (
     typeof record["file"] === "string" &&
     typeof record["line"] === "number" &&

@@ -31,22 +31,26 @@ export function instanceKeys(context: InstanceKeyContext): ((input: InstanceInpu
   const { blueprint } = context;
   if (!context.builtInBlueprint && blueprint.cacheKey === undefined) return undefined;
   const run = canonicalJson([engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", context.policyFingerprint, [...context.waivedLiterals].sort()]);
-  // The input's parts are shared between instances (the platform, an app's view, a cluster):
-  // each is serialised and hashed once per run, and an instance's key hashes their digests.
-  const digests = new WeakMap<object, string>();
-  const digestOf = (value: unknown): string => {
-    if (typeof value !== "object" || value === null) return canonicalJson(value);
-    let digest = digests.get(value);
-    if (digest === undefined) digests.set(value, (digest = sha256(canonicalJson(value))));
-    return digest;
+  // Most of the input's parts are shared between instances (the platform, an app's view, a
+  // cluster): each is serialised once per run, and a long one hashed once, so that an
+  // instance's key hashes digests and its own few small parts.
+  const parts = new Map<object, string>();
+  const partOf = (value: unknown): string => {
+    if (typeof value !== "object" || value === null) return `=${canonicalJson(value)}`;
+    let part = parts.get(value);
+    if (part === undefined) {
+      const json = canonicalJson(value);
+      parts.set(value, (part = json.length > 256 ? `#${sha256(json)}` : `=${json}`));
+    }
+    return part;
   };
   return (input) => {
-    const hash = createHash("sha256").update(run).update("\0");
+    let text = run;
     for (const field of Object.keys(input).sort()) {
       const value: unknown = input[field as keyof InstanceInput];
-      if (value !== undefined) hash.update(`${field}\0${digestOf(value)}\0`);
+      if (value !== undefined) text += `\0${field}\0${partOf(value)}`;
     }
-    return hash.digest("hex").slice(0, 40);
+    return sha256(text).slice(0, 40);
   };
 }
 
