@@ -36,7 +36,7 @@ describe("the render-cache key", () => {
   beforeAll(async () => {
     const project = makeProject(exampleStacks());
     root = project.root;
-    model = await loadModel({ root, skipTypecheck: true });
+    model = enrich(await loadModel({ root, skipTypecheck: true }));
     base = outcome(model);
     baseBytes = base.keys.map((_, index) => base.bytes(index));
   });
@@ -93,7 +93,7 @@ describe("the render-cache key", () => {
     // The walk reached the whole model: platform, environments, clusters, waves, teams, apps and their objects.
     expect(leaves.length).toBeGreaterThan(400);
     expect(refused).toBeLessThan(leaves.length / 10);
-    for (const part of ["platform.environments.", "platform.clusters.", "platform.waves.", "platform.teams.", "platform.secrets.", "platform.flux.", ".settings.", ".environmentOverrides.", ".clusterOverrides.", ".objects.", ".callers."]) {
+    for (const part of ["platform.environments.", "platform.clusters.", "platform.waves.", "platform.teams.", "platform.secrets.", "platform.flux.", "platform.customResources.", "platform.objects.", ".settings.", ".environmentOverrides.", ".clusterOverrides.", ".objects.", ".callers."]) {
       expect(leaves.some((leaf) => `${leaf.path.join(".")}`.includes(part)), part).toBe(true);
     }
   });
@@ -104,6 +104,30 @@ describe("the render-cache key", () => {
     for (const leaf of moved) expect(outcome(editAt(model, leaf.path, (leaf.value as number) + 1)).keys, leaf.path.join(".")).toEqual(base.keys);
   });
 });
+
+/**
+ * The example's model with the platform fields it leaves empty filled in, so the walk reaches
+ * them too: a custom resource an app adds (its scope decides whether it gets a namespace),
+ * the platform's own objects, stack environment variables, tags allowed as releases.
+ */
+function enrich(model: Model): Model {
+  const [first, ...rest] = model.apps;
+  const widget = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "widget" }, spec: { size: 1 } };
+  const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fleet", namespace: "kube-system" }, data: { region: "eu" } };
+  const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "observability" } };
+  return {
+    ...model,
+    platform: {
+      ...model.platform,
+      customResources: { "example.com/v1": { Widget: { scope: "Namespaced", plural: "widgets" } } },
+      // Two scopes, so that a scope changes to the other one.
+      objects: [...model.platform.objects, { object: configMap, origin: model.platform.origin, scope: "Namespaced" }, { object: namespace, origin: model.platform.origin, scope: "Cluster" }],
+      stackEnv: [...model.platform.stackEnv, "REGION"],
+      allowTags: [...model.platform.allowTags, { registry: "registry.example.com", environments: ["dev"], reason: "nightly builds" }],
+    },
+    apps: [{ ...first!, objects: [...first!.objects, { object: widget, origin: { ...first!.origin, path: ["objects", first!.objects.length] } }] }, ...rest],
+  };
+}
 
 /** Every primitive in the model's data, by path; functions (the ordering) are derived, not data. */
 function leavesOf(value: unknown, path: Path = []): Leaf[] {
