@@ -98,6 +98,13 @@ describe("the render-cache key", () => {
     }
   });
 
+  it("does not depend on the order properties were written in", () => {
+    const inputOf = instanceInputs(root, model);
+    const keyOf = instanceKeys({ blueprint: webService, builtInBlueprint: true, policyFingerprint: "policy", waivedLiterals: scanLiterals(model).waived })!;
+    const inputs = model.apps.flatMap((app) => model.platform.clusters.flatMap((cluster) => inputOf(app, cluster) ?? []));
+    expect(inputs.map((input) => keyOf(reversed(input)))).toEqual(inputs.map((input) => keyOf(input)));
+  });
+
   it("stays the same when only lines move (a comment added to a stack)", () => {
     const moved = leavesOf({ platform: model.platform, apps: model.apps }).filter((leaf) => leaf.path.at(-1) === "line");
     expect(moved.length).toBeGreaterThan(10);
@@ -164,6 +171,13 @@ function alternativesOf(leaves: readonly Leaf[]): (leaf: Leaf) => Leaf["value"][
     const siblings = [...(byName.get(String(path.at(-1))) ?? [])].filter((sibling) => sibling !== value);
     return [...siblings.slice(0, 1), `${value}x`];
   };
+}
+
+/** The same value with every object's properties in the opposite order. */
+function reversed<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reversed) as T;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversed(item)])) as T;
 }
 
 function safely(run: () => string | undefined): string | undefined {

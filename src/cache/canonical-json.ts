@@ -1,6 +1,8 @@
 /**
  * One text per value, whatever order its keys were written in: object keys
- * sorted, properties that are undefined left out (as JSON leaves them out).
+ * sorted, properties that are undefined left out (as JSON leaves them out),
+ * and two values that differ in anything a renderer can see never the same
+ * text (NaN is not null, an undefined array item not null).
  * Only plain data is accepted — a function, Map, Set or class instance would
  * be hashed as something it is not, so it throws instead.
  *
@@ -15,9 +17,11 @@ export function canonicalJson(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      return Number.isFinite(value) ? JSON.stringify(value) : `"${String(value)}"`;
+      // NaN and the infinities bare, as no JSON text is: not as null or a string, which are other values.
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
     case "undefined":
-      return "null";
+      // Only in an array (a property that is undefined is left out), and not null, which renders otherwise.
+      return "undefined";
     case "object": {
       if (value === null) return "null";
       // Loops and one string, not map and join: a fleet's inputs are serialised on every run.
@@ -35,7 +39,12 @@ export function canonicalJson(value: unknown): string {
       for (const key of keys) {
         const item = record[key];
         if (item === undefined || (origin && (key === "line" || key === "column"))) continue;
-        text += (text.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + canonicalJson(item);
+        let quoted = QUOTED.get(key);
+        if (quoted === undefined) {
+          quoted = `${JSON.stringify(key)}:`;
+          if (QUOTED.size < 10_000) QUOTED.set(key, quoted);
+        }
+        text += (text.length === 1 ? "" : ",") + quoted + canonicalJson(item);
       }
       return `${text}}`;
     }
@@ -43,6 +52,10 @@ export function canonicalJson(value: unknown): string {
       throw new Error(`sluice cannot hash a ${typeof value} in an instance's input`);
   }
 }
+
+// A fleet's inputs use a few hundred property names, each quoted many thousand times
+// (bounded: names that are user data, environment variables say, may be many).
+const QUOTED = new Map<string, string>();
 
 function isOrigin(record: Record<string, unknown>, keys: readonly string[]): boolean {
   return (
