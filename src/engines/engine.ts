@@ -3,6 +3,7 @@ import type { Prerequisite, PrerequisiteInput } from "../model/prerequisite.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import type { AdmissionEngine } from "../policy/policy.js";
+import type { InstancePlatform } from "../model/instance-input.js";
 
 /** What an engine renders one cluster's own GitOps objects from. */
 export interface ClusterInput {
@@ -38,7 +39,8 @@ export interface Engine {
    */
   renderCluster(input: ClusterInput): RenderedObject[];
   /** The object that deploys one app instance: clusters/<cluster>/apps/<app>.yaml. */
-  renderApp(platform: PlatformModel, app: ResolvedApp, sources: readonly string[]): RenderedObject;
+  /** It reads only the platform parts an instance's input holds (see model/instance-input.ts): they are in its render key. */
+  renderApp(platform: InstancePlatform, app: ResolvedApp, sources: readonly string[]): RenderedObject;
   /** Whether it decrypts SOPS files in an app's directory (they are then delivered as they are). */
   readonly decryptsSops: boolean;
   /** On the objects under clusters/ that apps need first (namespaces, their guards, admission policies). */

@@ -1,14 +1,18 @@
-import { type CachedFile, type CachedObject, instanceKeys, type InstanceRef, instanceSources, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
+import { type CachedFile, type CachedObject, instanceKeys, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
+import type { InstanceRef } from "../model/instance-ref.js";
+import { instanceInputs } from "./resolve/index.js";
+import type { InstanceInput } from "../model/instance-input.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
+import type { ResolvedApp } from "../model/resolved.js";
 import { isSluiceError, SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { checkError, checkObjects, checkSecretObjects, scanLiterals, scanRenderedFiles } from "./check/index.js";
 import { pinpointAll } from "../locate/index.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
-import { resolve, resolveError, resolveSome } from "./resolve/index.js";
+import { resolveError, resolveSome } from "./resolve/index.js";
 import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
 import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
@@ -63,6 +67,8 @@ const PART = 64;
 interface Instance {
   readonly app: AppModel;
   readonly cluster: ClusterModel;
+  /** All that resolves, renders and checks it (see instance-input.ts). */
+  readonly input: InstanceInput;
   readonly key: string | undefined;
 }
 
@@ -75,12 +81,16 @@ interface Instance {
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
   const { blueprint, renderCache, time, policy } = options;
-  const keyOf = renderCache ? instanceKeys(model, blueprint, options.builtInBlueprint, options.policy.fingerprint, root) : undefined;
-  const sourcesOf = instanceSources(model);
+  const literals = time("check", () => scanLiterals(model));
+  const inputOf = instanceInputs(root, model);
+  const keyOf = renderCache
+    ? instanceKeys({ blueprint, builtInBlueprint: options.builtInBlueprint, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
+    : undefined;
   const instances: Instance[] = [];
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
-      if (Object.hasOwn(app.release, cluster.wave)) instances.push({ app, cluster, key: keyOf?.(app, cluster) });
+      const input = inputOf(app, cluster);
+      if (input) instances.push({ app, cluster, input, key: keyOf?.(input) });
     }
   }
 
@@ -93,19 +103,25 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
     // An entry naming a file that is not this instance's (a damaged or forged cache) is a miss.
     if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
-      cached.push(...hit.files.map((file) => fromCache(file, instance.app, sourcesOf(instance.app.name))));
+      cached.push(...hit.files.map((file) => fromCache(file, instance.app, instance.input.sources)));
       findings.push(...decodeFindings(hit.findings, anchors(instance.app, instance.cluster)));
     } else stale.add(ref(instance.app.name, instance.cluster.name));
   }
 
+  const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
+  // Each instance resolves and renders from its input alone.
+  const renderResolved = (resolved: readonly ResolvedApp[]) =>
+    resolved.map((app) => {
+      const { input } = keys.get(ref(app.name, app.cluster.name))!;
+      return renderInstance(input.platform, app, blueprint, input.sources);
+    });
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
-    const resolved = time("resolve", () => resolve(root, model, include));
-    const rendered = time("render", () => resolved.map((app) => renderInstance(model.platform, app, blueprint, sourcesOf(app.name))));
+    const { resolved, diagnostics } = time("resolve", () => resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)));
+    if (diagnostics.length > 0) throw resolveError(root, diagnostics);
+    const rendered = time("render", () => renderResolved(resolved));
     return { resolved, rendered };
   };
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
-  const literals = time("check", () => scanLiterals(model));
-  const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
 
   // The instances to render go through resolve → render → check → policy → emit a part at a
   // time, and only their files are kept: a fleet's resolved specs and objects never sit in
@@ -122,11 +138,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const renderedRefs: InstanceRef[] = [];
   const pending = instances.filter(({ app, cluster }) => stale.has(ref(app.name, cluster.name)));
   for (let start = 0; start < pending.length; start += PART) {
-    const { resolved, diagnostics } = time("resolve", () => resolveSome(root, model, pending.slice(start, start + PART)));
+    const { resolved, diagnostics } = time("resolve", () => resolveSome(pending.slice(start, start + PART).map(({ input }) => input)));
     problems.resolve.push(...diagnostics);
     // Past a stage that failed, the later stages only find more of what will not be reported.
     if (problems.resolve.length > 0) continue;
-    const rendered = time("render", () => resolved.map((app) => renderInstance(model.platform, app, blueprint, sourcesOf(app.name))));
+    const rendered = time("render", () => renderResolved(resolved));
     time("check", () => {
       problems.check.push(...checkObjects(rendered.flat()));
       problems.secrets.push(...checkSecretObjects(model.platform, rendered.flat()));

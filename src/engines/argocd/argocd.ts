@@ -1,6 +1,7 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
+import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
@@ -99,7 +100,7 @@ export const argoCd: Engine = {
   ],
 };
 
-export function sourcePath(platform: PlatformModel, path: string): string {
+export function sourcePath(platform: Pick<PlatformModel, "envRepo">, path: string): string {
   return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
 }
 
@@ -133,7 +134,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
   };
 }
 
-function application(platform: PlatformModel, app: ResolvedApp): KubernetesObject {
+function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;
   const autoscaled = app.spec.autoscaling !== undefined;
   return {

@@ -1,6 +1,6 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import type { KubernetesObject } from "../../k8s/object.js";
-import type { PlatformModel } from "../../model/model.js";
+import type { InstancePlatform } from "../../model/instance-input.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
@@ -50,7 +50,7 @@ function renderCluster({ platform, cluster, environment, order, apps }: ClusterI
  * namespace, pruned as the environment says, waiting for the workload to be
  * ready, after what it depends on.
  */
-function kustomization(platform: PlatformModel, app: ResolvedApp): KubernetesObject {
+function kustomization(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const team = platform.teams.find((t) => t.name === app.team)!;
   const { sync } = app.environment;
   const decrypts = app.secrets.some((secret) => secret.source.provider === "sops");

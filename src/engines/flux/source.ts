@@ -47,7 +47,7 @@ export function envRepoSource(platform: PlatformModel, namespace: string, revisi
   };
 }
 
-export function repoPath(platform: PlatformModel, path: string): string {
+export function repoPath(platform: Pick<PlatformModel, "envRepo">, path: string): string {
   return `./${platform.envRepo.path ? `${platform.envRepo.path}/` : ""}${path}`;
 }
 

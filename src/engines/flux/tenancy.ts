@@ -9,12 +9,12 @@ import type { RenderedObject } from "../../model/rendered.js";
 import { envRepoSource, onlyPaths, repoPath } from "./source.js";
 
 /** Where a team's Kustomizations, account and env repo source live: its first namespace. */
-export function homeNamespace(team: TeamModel): string {
+export function homeNamespace(team: Pick<TeamModel, "namespaces">): string {
   return team.namespaces[0]!;
 }
 
 /** The account Flux impersonates to apply a team's apps. */
-export function tenantAccount(team: TeamModel): string {
+export function tenantAccount(team: Pick<TeamModel, "name">): string {
   return `flux-${team.name}`;
 }
 

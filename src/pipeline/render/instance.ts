@@ -4,7 +4,7 @@ import { childOrigin } from "../../model/origin.js";
 import { parse } from "yaml";
 import type { KubernetesObject } from "../../k8s/object.js";
 import { scopeOf } from "../validate/index.js";
-import type { PlatformModel } from "../../model/model.js";
+import type { InstancePlatform } from "../../model/instance-input.js";
 import type { Blueprint, RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import { renderSecret } from "../../../lib/secrets/index.js";
@@ -25,7 +25,7 @@ export function manifestPath(app: string, cluster: string): string {
  * resolved spec alone, which is what lets synth skip instances that did not
  * change.
  */
-export function renderInstance(platform: PlatformModel, app: ResolvedApp, blueprint: Blueprint, sources: readonly string[]): RenderedObject[] {
+export function renderInstance(platform: InstancePlatform, app: ResolvedApp, blueprint: Blueprint, sources: readonly string[]): RenderedObject[] {
   const path = manifestPath(app.name, app.cluster.name);
   const labels = recommendedLabels(app);
   const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
@@ -78,7 +78,7 @@ function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
   } satisfies NetworkPolicy;
 }
 
-function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>, platform: PlatformModel): KubernetesObject {
+function finish(object: KubernetesObject, app: ResolvedApp, labels: Record<string, string>, platform: InstancePlatform): KubernetesObject {
   const metadata = {
     ...object.metadata,
     ...(scopeOf(platform, object.apiVersion, object.kind) === "Cluster" ? {} : { namespace: object.metadata.namespace ?? app.namespace }),

@@ -49,7 +49,7 @@ const isEntries = (value: unknown): value is Record<string, string> =>
 
 /**
  * What each app instance rendered to last time, by a key over everything that
- * renders it (see instance-keys.ts): the path, hashes and objects of its files
+ * renders it (see instance-key.ts): the path, hashes and objects of its files
  * — not their bytes, which are in out/ already. An instance whose key is here
  * is not resolved, rendered, checked or serialised again; if out/ turns out
  * not to hold those bytes, synth renders it after all.

@@ -5,3 +5,4 @@
  */
 export { resolve, resolveError, resolveSome } from "./resolve.js";
 export { instanceNeeds, neededCapabilities } from "./instance-needs.js";
+export { instanceInputs } from "./input.js";

@@ -1,6 +1,6 @@
 import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
-import { releaseOriginOf, type AppModel, type ClusterModel, type Model } from "../../model/model.js";
+import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../../model/resolved.js";
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
@@ -9,6 +9,8 @@ import { imageReference } from "../../model/release.js";
 import { pinpointAll } from "../../locate/index.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveSecrets } from "./secrets.js";
+import { instanceInputs } from "./input.js";
+import type { InstanceInput } from "../../model/instance-input.js";
 
 const DEFAULT_TARGET_CPU = 80;
 
@@ -18,30 +20,23 @@ const DEFAULT_TARGET_CPU = 80;
  * `include` narrows it to the instances synth must render.
  */
 export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
-  const instances = model.apps.flatMap((app) => model.platform.clusters.filter((cluster) => include(app, cluster)).map((cluster) => ({ app, cluster })));
-  const { resolved, diagnostics } = resolveSome(root, model, instances);
+  const inputOf = instanceInputs(root, model);
+  const inputs = model.apps.flatMap((app) => model.platform.clusters.flatMap((cluster) => (include(app, cluster) ? [inputOf(app, cluster)] : [])));
+  const { resolved, diagnostics } = resolveSome(inputs.filter((input) => input !== undefined));
   if (diagnostics.length > 0) throw resolveError(root, diagnostics);
   return resolved;
 }
 
 /**
- * As resolve, for these instances (those whose wave has no release of the
- * app are skipped), returning what is wrong instead of throwing: for a caller
- * that resolves the fleet a part at a time.
+ * As resolve, for these instances, from their inputs alone (see
+ * instance-input.ts), returning what is wrong instead of throwing: for a
+ * caller that resolves the fleet a part at a time.
  */
-export function resolveSome(
-  root: string,
-  model: Model,
-  instances: readonly { readonly app: AppModel; readonly cluster: ClusterModel }[],
-): { resolved: ResolvedApp[]; diagnostics: Diagnostic[] } {
+export function resolveSome(inputs: readonly InstanceInput[]): { resolved: ResolvedApp[]; diagnostics: Diagnostic[] } {
   const resolved: ResolvedApp[] = [];
   const diagnostics: Diagnostic[] = [];
-  // Looked up per instance for its callers and dependencies: once, not a scan of the fleet each time.
-  const apps = (indexes.get(model) ?? indexes.set(model, new Map(model.apps.map((app) => [app.name, app]))).get(model))!;
-  for (const { app, cluster } of instances) {
-    const release = own(app.release, cluster.wave);
-    if (release === undefined) continue;
-    const result = resolveOne(root, model, apps, app, cluster, release);
+  for (const input of inputs) {
+    const result = resolveOne(input);
     if ("diagnostics" in result) diagnostics.push(...result.diagnostics);
     else resolved.push(result.app);
   }
@@ -53,19 +48,8 @@ export function resolveError(root: string, diagnostics: readonly Diagnostic[]): 
   return new SluiceError("The stacks are invalid once merged; nothing was written.", dedupe(pinpointAll(root, diagnostics)));
 }
 
-const indexes = new WeakMap<Model, ReadonlyMap<string, AppModel>>();
-
-function resolveOne(
-  root: string,
-  model: Model,
-  apps: ReadonlyMap<string, AppModel>,
-  app: AppModel,
-  cluster: ClusterModel,
-  release: string,
-): { app: ResolvedApp } | { diagnostics: Diagnostic[] } {
-  const { platform } = model;
-  const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-  const wave = platform.waves.find((w) => w.name === cluster.wave)!;
+function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics: Diagnostic[] } {
+  const { app, cluster, environment, wave, platform, release, fleet } = input;
   const layers: Layer[] = [
     { values: { replicas: 1 }, origin: platform.origin },
     { values: environment.settings, origin: environment.origin },
@@ -159,7 +143,7 @@ function resolveOne(
       });
     }
   });
-  const secrets = resolveSecrets(merged, { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, root }, where);
+  const secrets = resolveSecrets(merged, { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, sopsFiles: input.sopsFiles }, where);
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;
@@ -193,21 +177,17 @@ function resolveOne(
         return (record ??= provenanceRecord(layers, provenance));
       },
       objects: app.objects,
-      dependsOn: model.order.dependencies(cluster.name, { kind: "app", name: app.name }).map((dependency) => {
-        const team = dependency.kind === "app" ? apps.get(dependency.name)?.team : undefined;
-        return team === undefined ? dependency : { ...dependency, team };
-      }),
-      syncWave: model.order.wave(cluster.name, { kind: "app", name: app.name }),
+      dependsOn: fleet.dependsOn,
+      syncWave: fleet.syncWave,
       callers: app.callers.flatMap((caller) => {
         const ports = caller.ports ?? Object.keys(spec.ports);
         if (!("app" in caller)) return [{ namespace: caller.namespace, ports }];
-        // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
-        const namespace = apps.get(caller.app)?.namespace;
+        const namespace = own(fleet.callerNamespaces, caller.app);
         return namespace === undefined ? [] : [{ namespace, app: caller.app, ports }];
       }),
       secrets: usedSecrets,
       origin: app.origin,
-      releaseOrigin: releaseOriginOf(app, wave.name),
+      releaseOrigin: input.releaseOrigin,
     },
   };
 }

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { parse } from "yaml";
 import { engineOf } from "../../engines/index.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
@@ -10,6 +8,7 @@ import type { ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeyS
 import type { SecretSourceInput } from "../../model/secret-schema.js";
 import type { Settings } from "../../model/settings-schema.js";
 import { storeKeyProblem } from "../../secrets/store-keys.js";
+import type { InstancePlatform } from "../../model/instance-input.js";
 
 /** What resolve takes from the merged settings for environment variables and secrets. */
 export type ResolvedSecretSettings = Pick<ResolvedSettings, "env" | "secretEnv" | "envFrom" | "secretFiles"> & {
@@ -32,10 +31,10 @@ interface Use {
  */
 export function resolveSecrets(
   merged: Settings,
-  context: { readonly app: string; readonly team: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: PlatformModel; readonly root: string },
+  context: { readonly app: string; readonly team: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: InstancePlatform; readonly sopsFiles: Readonly<Record<string, string | null>> },
   where: (path: string) => Origin,
 ): { value: ResolvedSecretSettings } | { diagnostics: Diagnostic[] } {
-  const { app, team, cluster, platform, root, namespace } = context;
+  const { app, team, cluster, platform, sopsFiles, namespace } = context;
   const onCluster = ` on cluster ${cluster.name}`;
   const diagnostics: Diagnostic[] = [];
   const uses = new Map<string, Use>();
@@ -80,7 +79,7 @@ export function resolveSecrets(
       continue;
     }
     const at = where(`secrets.${name}`);
-    const source = resolveSource(declared, { name, team, keys, platform, cluster, merged, at, onCluster, diagnostics, root, secretName: secretName(name), namespace });
+    const source = resolveSource(declared, { name, team, keys, platform, cluster, merged, at, onCluster, diagnostics, sopsFiles, secretName: secretName(name), namespace });
     if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -104,7 +103,7 @@ export function usedSecretNames(merged: Pick<Settings, "env" | "envFrom" | "secr
 export function storeNameOf(
   declared: Extract<SecretSourceInput, { provider: "external-secrets" }>,
   merged: Pick<Settings, "secretStore">,
-  platform: PlatformModel,
+  platform: Pick<PlatformModel, "secrets">,
 ): string | undefined {
   const stores = Object.keys(platform.secrets.stores);
   return declared.store ?? merged.secretStore ?? (stores.length === 1 ? stores[0] : undefined);
@@ -115,13 +114,14 @@ interface SourceContext {
   /** The team of the app that reads it: a store's keys are confined per team. */
   readonly team: string;
   readonly keys: ReadonlySet<string>;
-  readonly platform: PlatformModel;
+  readonly platform: InstancePlatform;
   readonly cluster: ClusterModel;
   readonly merged: Settings;
   readonly at: Origin;
   readonly onCluster: string;
   readonly diagnostics: Diagnostic[];
-  readonly root: string;
+  /** The bytes of the SOPS files the instance's settings name (see instance-input.ts). */
+  readonly sopsFiles: Readonly<Record<string, string | null>>;
   /** The Kubernetes Secret it becomes, and the app's namespace. */
   readonly secretName: string;
   readonly namespace: string;
@@ -188,7 +188,7 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
  * `<app>-<name>` in the app's namespace. Engines that cannot decrypt it (Argo CD) refuse it.
  */
 function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, context: SourceContext): ResolvedSecretSource | undefined {
-  const { name, cluster, at, onCluster, diagnostics, root, secretName, namespace } = context;
+  const { name, cluster, at, onCluster, diagnostics, sopsFiles, secretName, namespace } = context;
   const engine = engineOf(cluster);
   if (!engine.decryptsSops) {
     diagnostics.push({
@@ -200,7 +200,8 @@ function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, 
     return undefined;
   }
   // validate-sops has checked the file is an encrypted Secret inside the project.
-  const content = fs.readFileSync(path.resolve(root, declared.file), "utf8");
+  const content = own(sopsFiles, declared.file);
+  if (content === undefined || content === null) throw new Error(`sluice could not read ${declared.file}`);
   const metadata = (parse(content) as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
   if (metadata.name !== secretName || metadata.namespace !== namespace) {
     diagnostics.push({
