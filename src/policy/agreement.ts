@@ -1,5 +1,6 @@
 import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
+import { workloadTable } from "../k8s/workloads.js";
 import { admission, type AdmissionRequest } from "./admission-eval.js";
 import { AdmissionCompileError, compilePolicy } from "./admission-cel.js";
 import { AdmissionCompileCache } from "./admission-compile-cache.js";
@@ -65,9 +66,15 @@ function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: Schema
  * API server would do). Returns the disagreement, or undefined when both
  * refuse the object or both let it pass.
  */
-export function disagreement(rule: CelRule, object: KubernetesObject, context: PolicyContext, request?: AdmissionRequest): string | undefined {
-  const preMerge = celFailures(rule, object, { context });
-  const verdict = admission(admissionObjects(admissionRule(rule, { context }), "kubernetes", "error"), object, request);
+export function disagreement(
+  rule: CelRule,
+  object: KubernetesObject,
+  context: PolicyContext,
+  request?: AdmissionRequest,
+  customResources: CustomResources = {},
+): string | undefined {
+  const preMerge = celFailures(rule, object, { context, workloads: workloadTable(customResources) });
+  const verdict = admission(admissionObjects(admissionRule(rule, { context }, customResources), "kubernetes", "error"), object, request, customResources);
   const refused = verdict === "denied" || verdict === "warned";
   if (refused === preMerge.length > 0) return undefined;
   const what = `${object.kind} ${object.metadata.name}`;
