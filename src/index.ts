@@ -3,6 +3,14 @@
  * drive sluice import from here and from nowhere else.
  */
 
+// Reading objects, for rules and blueprints. Before the programmatic API:
+// lib/ imports this module while the engine that loads lib/ is still loading,
+// and the built-in rules read SERVING_WORKLOADS as they are defined.
+export { isKind } from "./k8s/is-kind.js";
+export type { KnownKinds, ObjectOfKind } from "./k8s/is-kind.js";
+export { SERVING_WORKLOADS, podSpecOf, workloadOf } from "./k8s/workloads.js";
+export type { Workload } from "./k8s/workloads.js";
+
 // The DSL
 export { definePlatform } from "./dsl/platform.js";
 export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";

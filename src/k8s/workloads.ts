@@ -56,8 +56,11 @@ export const KNOWN_CUSTOM_WORKLOADS: WorkloadTable = {
   "argoproj.io/Rollout": { podSpec: TEMPLATE, replicas: REPLICAS, serves: true, plural: "rollouts", podSpecOptional: true },
 };
 
-/** The kinds of both tables that serve, for the probe rules. */
-export const SERVING_WORKLOADS: readonly string[] = Object.entries({ ...WORKLOADS, ...KNOWN_CUSTOM_WORKLOADS })
+/** Every workload kind sluice knows: what a rule's own test or a diff judges by, without a platform. */
+export const KNOWN_WORKLOADS: WorkloadTable = { ...WORKLOADS, ...KNOWN_CUSTOM_WORKLOADS };
+
+/** The kinds that serve, for the probe rules. */
+export const SERVING_WORKLOADS: readonly string[] = Object.entries(KNOWN_WORKLOADS)
   .filter(([, workload]) => workload.serves)
   .map(([kind]) => kind);
 
@@ -111,6 +114,11 @@ export function pathSegments(path: string): string[] {
   return path.split(".");
 }
 
+/** ["spec", "replicas"] → "/spec/replicas" (RFC 6901, as Argo CD's ignoreDifferences reads it). */
+export function jsonPointer(path: readonly string[]): string {
+  return path.map((segment) => `/${segment.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+}
+
 /** "apps/Deployment" for an apps/v1 Deployment, "Service" for a v1 Service. */
 export function kindId(object: Pick<KubernetesObject, "apiVersion" | "kind">): string {
   const group = apiGroup(object.apiVersion);
@@ -118,7 +126,7 @@ export function kindId(object: Pick<KubernetesObject, "apiVersion" | "kind">): s
 }
 
 /** An object's entry in a table, or undefined when its kind makes no pods. */
-export function workloadOf(object: Pick<KubernetesObject, "apiVersion" | "kind">, table: WorkloadTable = WORKLOADS): Workload | undefined {
+export function workloadOf(object: Pick<KubernetesObject, "apiVersion" | "kind">, table: WorkloadTable = KNOWN_WORKLOADS): Workload | undefined {
   const id = kindId(object);
   return Object.hasOwn(table, id) ? table[id] : undefined;
 }
@@ -138,7 +146,7 @@ export function at(value: unknown, path: readonly (string | number)[]): unknown 
  * an Argo Rollout; `table` adds a platform's own), or undefined for an object
  * that makes no pods or has no pod spec there.
  */
-export function podSpecOf(object: KubernetesObject, table: WorkloadTable = { ...WORKLOADS, ...KNOWN_CUSTOM_WORKLOADS }): PodSpec | undefined {
+export function podSpecOf(object: KubernetesObject, table: WorkloadTable = KNOWN_WORKLOADS): PodSpec | undefined {
   const workload = workloadOf(object, table);
   const spec = workload ? at(object, workload.podSpec) : undefined;
   return spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as PodSpec) : undefined;

@@ -1,5 +1,5 @@
 import { pluralOf, type CustomResources } from "../k8s/kinds.js";
-import { KNOWN_CUSTOM_WORKLOADS, workloadOf } from "../k8s/workloads.js";
+import { workloadOf } from "../k8s/workloads.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { celInput, evaluateAdmission } from "./admission-cel.js";
 import { decoded } from "./decoded.js";
@@ -74,7 +74,7 @@ function judgeOne(
 ) {
   const operation = request.operation ?? "CREATE";
   const group = apiGroup(object.apiVersion);
-  const plural = pluralOf(group, object.kind, customResources) ?? workloadOf(object, KNOWN_CUSTOM_WORKLOADS)?.plural;
+  const plural = pluralOf(group, object.kind, customResources) ?? workloadOf(object)?.plural;
   if (plural === undefined) return "ignored";
   const resource = `${plural}${request.subResource ? `/${request.subResource}` : ""}`;
   const matches = (rules: readonly ResourceRuleSpec[]) =>

@@ -10,7 +10,7 @@ import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type FleetRule, type FleetViolation, type PolicyContext, type Violation } from "./rule.js";
 import { decoded } from "./decoded.js";
 import { MAX_VIOLATIONS, runRule } from "./run-rule.js";
-import { KNOWN_CUSTOM_WORKLOADS, WORKLOADS, type WorkloadTable } from "../k8s/workloads.js";
+import { KNOWN_WORKLOADS, type WorkloadTable } from "../k8s/workloads.js";
 import { at, fieldSegments, kindId } from "./workloads.js";
 
 /**
@@ -118,7 +118,7 @@ export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
   // Without a platform's table (a rule's own test): every kind sluice knows makes pods.
-  const workloads = policy.workloads ?? ALL_KNOWN;
+  const workloads = policy.workloads ?? KNOWN_WORKLOADS;
   const workload = Object.hasOwn(workloads, kind) ? workloads[kind]! : undefined;
   if (rule.on !== "object" && !workload) return [];
   const variables = variablesOf(rule, policy.context);
@@ -154,8 +154,6 @@ export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick
   }
   return failures;
 }
-
-const ALL_KNOWN: WorkloadTable = { ...WORKLOADS, ...KNOWN_CUSTOM_WORKLOADS };
 
 const computed = new WeakMap<CelRule, WeakMap<PolicyContext, Readonly<Record<string, unknown>>>>();
 
