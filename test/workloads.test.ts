@@ -10,6 +10,8 @@ import type { Deployment } from "kubernetes-types/apps/v1";
 import type { PodSpec } from "kubernetes-types/core/v1";
 import { checkPolicy, diff, isKind, podSpecOf, synth, type Finding, type KubernetesObject } from "sluice";
 import type { CustomResources } from "../src/k8s/kinds.js";
+import { checkRule } from "sluice/testing";
+import { builtInRules } from "../lib/rules/index.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { documents, emitted } from "./helpers/policies.js";
@@ -122,6 +124,16 @@ describe("a custom resource that declares its pod spec", () => {
     const found = await failsAt(p, "validate/invalid", "stacks/platform.ts", "podSpec:");
     expect(found.message).toMatch(/must be a path of field names joined by dots, such as "spec\.template\.spec"/);
     expect(found.hint).toMatch(/without a leading dot, brackets or indexes/);
+  });
+});
+
+describe("a rule's own test (sluice/testing)", () => {
+  it("judges an Argo Rollout before merge and as admission, and the two agree", () => {
+    const noPrivileged = builtInRules.find((rule) => rule.id === "no-privileged")!;
+    if (noPrivileged.on !== "container") throw new Error("no-privileged is a container rule");
+    const result = checkRule(noPrivileged, asObject(rollout("canary", BAD_POD)));
+    expect(result.admission).toBe("denied");
+    expect(result.violations.map((v) => v.field)).toEqual(["spec.template.spec.containers[0].securityContext"]);
   });
 });
 

@@ -64,46 +64,28 @@ export const SERVING_WORKLOADS: readonly string[] = Object.entries(KNOWN_WORKLOA
   .filter(([, workload]) => workload.serves)
   .map(([kind]) => kind);
 
-/** A custom resource's workload declaration, as the platform writes it. */
-export interface DeclaredWorkload {
-  readonly podSpec?: string;
-  readonly replicas?: string;
-  readonly serves?: boolean;
-}
-
 /**
  * A platform's workloads: the built-in ones, the known custom ones it
- * declares, and the custom resources it declares with a `podSpec` path.
+ * declares, and the custom resources it declares with a `podSpec` path. A
+ * declared kind serves if it scales (the probe rules still name their kinds
+ * themselves).
  */
-export function workloadTable(customResources: CustomResources, declared: Readonly<Record<string, DeclaredWorkload>> = declaredWorkloads(customResources)): WorkloadTable {
+export function workloadTable(customResources: CustomResources): WorkloadTable {
   const table: Record<string, Workload> = { ...WORKLOADS };
   for (const [apiVersion, kinds] of Object.entries(customResources)) {
-    for (const kind of Object.keys(kinds)) {
+    for (const [kind, resource] of Object.entries(kinds)) {
       const id = `${apiGroup(apiVersion)}/${kind}`;
-      if (Object.hasOwn(KNOWN_CUSTOM_WORKLOADS, id)) table[id] = KNOWN_CUSTOM_WORKLOADS[id]!;
+      if (resource.podSpec) {
+        table[id] = {
+          podSpec: pathSegments(resource.podSpec),
+          ...(resource.replicas ? { replicas: pathSegments(resource.replicas) } : {}),
+          serves: resource.replicas !== undefined,
+          declared: true,
+        };
+      } else if (Object.hasOwn(KNOWN_CUSTOM_WORKLOADS, id)) table[id] = KNOWN_CUSTOM_WORKLOADS[id]!;
     }
-  }
-  for (const [id, workload] of Object.entries(declared)) {
-    if (!workload.podSpec) continue;
-    table[id] = {
-      podSpec: pathSegments(workload.podSpec),
-      ...(workload.replicas ? { replicas: pathSegments(workload.replicas) } : {}),
-      serves: workload.serves ?? workload.replicas !== undefined,
-      declared: true,
-    };
   }
   return table;
-}
-
-/** The declarations in `customResources` that carry a `podSpec`, by kind id. */
-function declaredWorkloads(customResources: CustomResources): Record<string, DeclaredWorkload> {
-  const declared: Record<string, DeclaredWorkload> = {};
-  for (const [apiVersion, kinds] of Object.entries(customResources)) {
-    for (const [kind, resource] of Object.entries(kinds)) {
-      if (resource.podSpec) declared[`${apiGroup(apiVersion)}/${kind}`] = resource;
-    }
-  }
-  return declared;
 }
 
 /** A dotted path as written in `customResources` ("spec.template.spec"): field names, no indexes. */
