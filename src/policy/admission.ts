@@ -80,7 +80,8 @@ function podSpecConditions(kinds: readonly string[], workloads: WorkloadTable): 
   const clauses = optional.map((id) => {
     const slash = id.lastIndexOf("/");
     const path = workloads[id]!.podSpec;
-    const present = path.map((_, end) => `has(object.${path.slice(0, end + 1).join(".")})`).join(" && ");
+    // dyn(): the API server type-checks the condition against every kind the policy matches, and a Pod has no spec.template.
+    const present = path.map((_, end) => `has(dyn(object).${path.slice(0, end + 1).join(".")})`).join(" && ");
     return `!(object.apiVersion.startsWith('${id.slice(0, slash)}/') && object.kind == '${id.slice(slash + 1)}') || (${present})`;
   });
   return [{ name: "has-pod-spec", expression: clauses.join(" && ") }];

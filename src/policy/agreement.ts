@@ -46,12 +46,12 @@ export function admissionFormKey(rule: CelRule, context: PolicyContext, customRe
     return undefined;
   }
   const exported = admissionRule(rule, { context }, customResources);
-  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? []]);
+  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? [], ...(exported.conditions ? [exported.conditions] : [])]);
 }
 
 function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: SchemaResolver): string | undefined {
   try {
-    compilePolicy({ variables: exported.variables, conditions: [exported.expression] }, objectTypes(rule.kinds ?? [], resolve));
+    compilePolicy({ variables: exported.variables, conditions: [exported.expression, ...(exported.conditions ?? []).map((c) => c.expression)] }, objectTypes(rule.kinds ?? [], resolve));
     return undefined;
   } catch (error) {
     if (error instanceof AdmissionCompileError) return error.message;
