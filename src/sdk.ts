@@ -34,6 +34,12 @@ export type {
 export { podLabels, recommendedLabels, selectorLabels, versionLabel } from "./k8s/labels.js";
 export { toYaml, toYamlDocuments } from "./k8s/yaml.js";
 
+// Reading objects, for rules and blueprints: which kinds are workloads and where their pod spec is.
+export { isKind } from "./k8s/is-kind.js";
+export type { KnownKinds, ObjectOfKind } from "./k8s/is-kind.js";
+export { SERVING_WORKLOADS, podSpecOf, workloadOf } from "./k8s/workloads.js";
+export type { Workload } from "./k8s/workloads.js";
+
 // Policy
 export { defineRule } from "./model/rule.js";
 export type {

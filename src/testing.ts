@@ -10,7 +10,9 @@
  * would — so a test also proves the cluster would refuse exactly what
  * review refused. When the two disagree, checkRule throws.
  */
-import type { KubernetesObject } from "./k8s/object.js";
+import type { CustomResources } from "./k8s/kinds.js";
+import { groupKind, type KubernetesObject } from "./k8s/object.js";
+import { KNOWN_CUSTOM_WORKLOADS, workloadTable } from "./k8s/workloads.js";
 import { SluiceError } from "./errors.js";
 import { admission } from "./policy/admission-eval.js";
 import { admissionObjects, admissionRule } from "./policy/admission.js";
@@ -57,15 +59,26 @@ export function checkRule(
   }
   if (rule.on === "fleet") return rule.check(target as FleetInput);
   const object = target as KubernetesObject;
-  const policy = { context: policyContext(context) };
+  const policy = { context: policyContext(context), workloads: workloadTable(KNOWN_CUSTOM_RESOURCES) };
   const violations = celFailures(rule, object, policy).map((failure) => ({ message: failure.message, field: formatPath(failure.field) }));
-  const problem = admissionCompileProblem(rule, policy.context);
+  const problem = admissionCompileProblem(rule, policy.context, { customResources: KNOWN_CUSTOM_RESOURCES });
   if (problem) throw new SluiceError(`Rule ${rule.id} does not compile for admission.`, [{ code: "policy/admission-compile", message: `rule ${rule.id}: ${problem}` }]);
-  const disagree = disagreement(rule, object, policy.context);
+  const disagree = disagreement(rule, object, policy.context, undefined, KNOWN_CUSTOM_RESOURCES);
   if (disagree) {
     throw new SluiceError(`Rule ${rule.id}: the pre-merge check and admission disagree.`, [
       { code: "policy/disagreement", message: `rule ${rule.id}: ${disagree}`, hint: "write the check so that both CEL evaluators agree (see the README's Policies: what each supports)" },
     ]);
   }
-  return { violations, admission: admission(admissionObjects(admissionRule(rule, policy), "kubernetes", "error"), object) };
+  return {
+    violations,
+    admission: admission(admissionObjects(admissionRule(rule, policy, KNOWN_CUSTOM_RESOURCES), "kubernetes", "error"), object, {}, KNOWN_CUSTOM_RESOURCES),
+  };
 }
+
+/** A rule's test judges every workload sluice knows, as on a platform that declares them: an Argo Rollout too. */
+const KNOWN_CUSTOM_RESOURCES: CustomResources = Object.fromEntries(
+  Object.entries(KNOWN_CUSTOM_WORKLOADS).map(([id, workload]) => {
+    const { group, kind } = groupKind(id);
+    return [`${group}/v1`, { [kind]: { scope: "Namespaced" as const, ...(workload.plural ? { plural: workload.plural } : {}) } }];
+  }),
+);

@@ -123,6 +123,13 @@ async function corpus(): Promise<KubernetesObject[]> {
     { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "named" }, spec: { rules: [{ host: "shop.example.com" }] } } as KubernetesObject,
     { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "rc-host", labels }, spec: { template: { spec: podSpec({ hostNetwork: true }) } } } as KubernetesObject,
     { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "template-privileged", labels }, template: { spec: podSpec({ containers: [good("c", { securityContext: { privileged: true } })] }) } } as KubernetesObject,
+    // Issue 19: an Argo Rollout (declared by the platform) is a workload like a Deployment; one with a workloadRef has no pod spec of its own.
+    workload("argoproj.io/v1alpha1", "Rollout", "rollout-privileged", { containers: [good("app", { securityContext: { privileged: true } })] }),
+    workload("argoproj.io/v1alpha1", "Rollout", "rollout-host", { hostNetwork: true }),
+    workload("argoproj.io/v1alpha1", "Rollout", "rollout-latest", { containers: [good("app", { image: "registry.example.com/app:latest" })] }),
+    workload("argoproj.io/v1alpha1", "Rollout", "rollout-ports-no-probes", { containers: [good("web", { ports: [{ containerPort: 8080 }] })] }),
+    workload("argoproj.io/v1alpha1", "Rollout", "rollout-good", {}),
+    { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "rollout-by-ref", labels }, spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "payments" } } } as KubernetesObject,
     meshInjected(),
     // After `kubectl debug`, as an UPDATE of the Pod itself shows it: ephemeral containers are judged on their own subresource only.
     { ...meshInjected(), metadata: { name: "debugged" }, spec: { ...(meshInjected() as unknown as { spec: object }).spec, ephemeralContainers: [{ name: "debugger", image: "busybox" }] } } as KubernetesObject,
@@ -148,6 +155,7 @@ describe("pre-merge and admission agree (two CEL implementations)", () => {
   it.each(["kubernetes", "kyverno"] as const)("every built-in CEL rule, as %s admission evaluated by @bufbuild/cel with RE2, refuses exactly what sluice check refuses", async (engine) => {
     const p = copyProject(base);
     if (engine === "kyverno") edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "kyverno",');
+    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n');
     await synth({ root: p.root, skipTypecheck: true });
     const policies = emitted(p, "prod-eu-1");
     expect([...policies.keys()].sort()).toEqual(celRules.map((r) => r.id).sort());

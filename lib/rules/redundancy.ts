@@ -1,4 +1,4 @@
-import type { InstanceRule, KubernetesObject, Violation } from "../../src/sdk.js";
+import { isKind, type InstanceRule, type KubernetesObject, type Violation } from "../../src/sdk.js";
 
 /**
  * In production one pod is one node drain away from an outage: run at least
@@ -12,7 +12,7 @@ export const productionRedundancy = {
   on: "instance",
   hint: "set replicas: 2 (or autoscaling min: 2) for production; the built-in blueprint then adds a PodDisruptionBudget",
   check({ app, objects }) {
-    const workload = objects.find((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
+    const workload = objects.find((o) => isKind(o, "apps/v1", "Deployment") || isKind(o, "apps/v1", "StatefulSet"));
     if (!workload) return [];
     const violations: Violation[] = [];
     const { autoscaling, replicas = 1 } = app.spec;
@@ -24,18 +24,18 @@ export const productionRedundancy = {
       );
     }
     const podLabels = labelsOf(workload);
-    const guarded = objects.some((o) => o.kind === "PodDisruptionBudget" && selects(o, podLabels));
+    const guarded = objects.some((o) => isKind(o, "policy/v1", "PodDisruptionBudget") && selects(o.spec?.selector?.matchLabels, podLabels));
     if (!guarded) violations.push({ message: `no PodDisruptionBudget selects the pods of ${workload.kind} ${workload.metadata.name}`, object: workload });
     return violations;
   },
 } satisfies InstanceRule;
 
 function labelsOf(workload: KubernetesObject): Readonly<Record<string, string>> {
-  return (workload as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template?.metadata?.labels ?? {};
+  const template = isKind(workload, "apps/v1", "Deployment") || isKind(workload, "apps/v1", "StatefulSet") ? workload.spec?.template : undefined;
+  return template?.metadata?.labels ?? {};
 }
 
-function selects(pdb: KubernetesObject, labels: Readonly<Record<string, string>>): boolean {
-  const matchLabels = (pdb as { spec?: { selector?: { matchLabels?: Record<string, string> } } }).spec?.selector?.matchLabels;
+function selects(matchLabels: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!matchLabels || Object.keys(matchLabels).length === 0) return false;
   return Object.entries(matchLabels).every(([key, value]) => Object.hasOwn(labels, key) && labels[key] === value);
 }

@@ -1,4 +1,4 @@
-import type { CelRule, InstanceRule, KubernetesObject, Violation } from "../../src/sdk.js";
+import { isKind, podSpecOf, workloadOf, type CelRule, type InstanceRule, type Violation } from "../../src/sdk.js";
 
 /** Requests let the scheduler place pods; a memory limit keeps one pod from starving a node. */
 export const resourcesRequired = {
@@ -13,8 +13,6 @@ export const resourcesRequired = {
   hint: 'set resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } } for the app or its environment',
 } satisfies CelRule;
 
-const POD_TEMPLATE_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
-
 /**
  * An autoscaler that targets CPU utilisation measures it as a share of the
  * CPU request: without one it has nothing to measure and never scales.
@@ -28,31 +26,24 @@ export const hpaNeedsCpuRequest = {
   check({ objects }) {
     const violations: Violation[] = [];
     for (const hpa of objects) {
-      if (hpa.kind !== "HorizontalPodAutoscaler") continue;
-      const spec = (hpa as { spec?: { scaleTargetRef?: { kind?: string; name?: string }; metrics?: { resource?: { name?: string; target?: { type?: string } } }[] } }).spec;
+      if (!isKind(hpa, "autoscaling/v2", "HorizontalPodAutoscaler")) continue;
+      const spec = hpa.spec;
       const cpu = spec?.metrics?.some((m) => m.resource?.name === "cpu" && m.resource.target?.type === "Utilization");
-      if (!cpu) continue;
-      const target = objects.find((o) => o.kind === spec?.scaleTargetRef?.kind && o.metadata.name === spec?.scaleTargetRef?.name && POD_TEMPLATE_KINDS.has(o.kind));
+      if (!cpu || !spec) continue;
+      // What it scales: a workload with a replica count (a Deployment, a StatefulSet, an Argo Rollout…).
+      const target = objects.find((o) => o.kind === spec.scaleTargetRef.kind && o.metadata.name === spec.scaleTargetRef.name && workloadOf(o)?.replicas !== undefined);
       if (!target) continue;
-      containersOf(target).forEach((container, index) => {
+      const podSpec = workloadOf(target)!.podSpec;
+      (podSpecOf(target)?.containers ?? []).forEach((container, index) => {
         const resources = container.resources ?? {};
         if (resources.requests?.cpu !== undefined || resources.limits?.cpu !== undefined) return;
         violations.push({
           message: `${hpa.kind} ${hpa.metadata.name} targets CPU utilisation, but container ${container.name} of ${target.kind} ${target.metadata.name} has no CPU request, so the autoscaler has nothing to measure against`,
           object: target,
-          field: ["spec", "template", "spec", "containers", index, "resources"],
+          field: [...podSpec, "containers", index, "resources"],
         });
       });
     }
     return violations;
   },
 } satisfies InstanceRule;
-
-interface ContainerLike {
-  readonly name: string;
-  readonly resources?: { readonly requests?: Record<string, unknown>; readonly limits?: Record<string, unknown> };
-}
-
-function containersOf(object: KubernetesObject): readonly ContainerLike[] {
-  return (object as { spec?: { template?: { spec?: { containers?: ContainerLike[] } } } }).spec?.template?.spec?.containers ?? [];
-}

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from "../k8s/object.js";
+import { KNOWN_WORKLOADS, at, workloadOf, type Workload, type WorkloadTable } from "../k8s/workloads.js";
 import type { ObjectChange } from "./changes.js";
 import { showValue } from "./fields.js";
 
@@ -23,7 +24,6 @@ export interface Attention {
   readonly message: string;
 }
 
-const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"]);
 const ACCESS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "AppProject", "Namespace", "NetworkPolicy"]);
 const SECRETS = new Set(["Secret", "ExternalSecret", "SealedSecret", "SecretStore", "ClusterSecretStore"]);
 const GITOPS = new Set(["Application", "ApplicationSet", "Kustomization", "GitRepository", "HelmRelease"]);
@@ -35,7 +35,11 @@ const GITOPS = new Set(["Application", "ApplicationSet", "Kustomization", "GitRe
  * projects, namespaces, network policies), secret references, and the GitOps
  * objects themselves.
  */
-export function attention(changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>): Attention[] {
+export function attention(
+  changes: readonly ObjectChange[],
+  clusters: ReadonlyMap<string, ClusterInfo>,
+  workloads: WorkloadTable = KNOWN_WORKLOADS,
+): Attention[] {
   const notes: Attention[] = [];
   const byCluster = new Map<string, ObjectChange[]>();
   for (const change of changes) byCluster.set(change.cluster, [...(byCluster.get(change.cluster) ?? []), change]);
@@ -55,10 +59,13 @@ export function attention(changes: readonly ObjectChange[], clusters: ReadonlyMa
     }
     for (const change of list) {
       const label = `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
-      if (WORKLOADS.has(change.kind)) {
-        for (const release of releases(change)) note("release", `${release} on ${cluster}`);
-        const scale = change.fields.filter((f) => /^spec\.replicas$|^spec\.template\.spec\.containers\[[^\]]+\]\.resources/.test(f.path));
-        for (const field of scale) note(field.path === "spec.replicas" ? "scale" : "resources", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+      const workload = workloadOf(change, workloads);
+      if (workload) {
+        for (const release of releases(change, workload)) note("release", `${release} on ${cluster}`);
+        const replicas = workload.replicas?.join(".");
+        const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.containers\\[[^\\]]+\\]\\.resources`);
+        const scale = change.fields.filter((f) => f.path === replicas || resources.test(f.path));
+        for (const field of scale) note(field.path === replicas ? "scale" : "resources", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
         if (change.change === "changed" && change.fields.some((f) => /(secretKeyRef|secretRef|\.secret\b|\.secret\.)/.test(f.path))) {
           note("secrets", `${label} reads other secrets on ${cluster}`);
         }
@@ -78,10 +85,9 @@ export function attention(changes: readonly ObjectChange[], clusters: ReadonlyMa
 }
 
 /** "payments 1.6.3 → 1.7.0" for each container whose image changed. */
-function releases(change: ObjectChange): string[] {
+function releases(change: ObjectChange, workload: Workload): string[] {
   const images = (object: KubernetesObject | undefined) => {
-    const pod = (object?.spec as { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } | undefined) ?? {};
-    const spec = pod.template?.spec ?? pod.jobTemplate?.spec?.template?.spec;
+    const spec = object ? (at(object, workload.podSpec) as PodSpec | undefined) : undefined;
     return new Map([...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map((c) => [c.name, c.image]));
   };
   const before = images(change.before);
@@ -98,6 +104,10 @@ function releases(change: ObjectChange): string[] {
 interface PodSpec {
   containers?: { name: string; image?: string }[];
   initContainers?: { name: string; image?: string }[];
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function tagOf(image: string): string {

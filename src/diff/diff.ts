@@ -1,3 +1,4 @@
+import { KNOWN_WORKLOADS, workloadTable } from "../k8s/workloads.js";
 import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
@@ -113,7 +114,7 @@ export async function diffPlan(
   const origins = originIndex(now);
   const info = clusterInfo(model, before, after);
   const changes = pinpointChanges(root, compareObjects(before, after, (object) => origins.get(object.id)), info, model.apps);
-  const notes = attention(changes, info);
+  const notes = attention(changes, info, { ...KNOWN_WORKLOADS, ...workloadTable(model.platform.customResources) });
   const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
     const objects = changes.filter((c) => c.cluster === cluster.name);
     if (objects.length === 0) return [];

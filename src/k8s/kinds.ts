@@ -7,6 +7,10 @@ import { apiGroup } from "./object.js";
 export interface CustomResource {
   readonly scope: "Namespaced" | "Cluster";
   readonly plural?: string;
+  /** Where its pod spec is ("spec.template.spec"), for a kind that makes pods: the pod rules then judge it (see workloads.ts). */
+  readonly podSpec?: string;
+  /** Where its replica count is ("spec.replicas"), for one that scales. */
+  readonly replicas?: string;
 }
 
 /** apiVersion → kind → the custom resources the platform declares. */

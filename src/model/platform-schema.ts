@@ -6,6 +6,7 @@ import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "./rule.js";
 import { ENGINE_NAMES } from "./engine-names.js";
+import { WORKLOAD_PATH } from "../k8s/workloads.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -239,6 +240,18 @@ export const envRepoSchema = z.strictObject({
     .optional(),
 });
 
+/** A field path in a custom resource, as dotted field names. */
+function workloadPath(example: string) {
+  return z.string().superRefine((path, context) => {
+    if (WORKLOAD_PATH.test(path)) return;
+    context.addIssue({
+      code: "custom",
+      message: `must be a path of field names joined by dots, such as "${example}", not ${JSON.stringify(path)}`,
+      params: { hint: `write the path from the object's root without a leading dot, brackets or indexes, e.g. "${example}"` },
+    });
+  });
+}
+
 export const platformSchema = z.strictObject({
   /** The env repo: `{ url, revision = "main", path = "" }` — the repo the clusters pull, the branch they follow, and where `out/` lives in it. */
   envRepo: envRepoSchema,
@@ -308,7 +321,11 @@ export const platformSchema = z.strictObject({
    * sluice cannot otherwise know whether a kind is namespaced, nor what RBAC
    * and admission rules call it. The plural may be left out (writing only the
    * scope) unless a team grant or a policy rule names the kind.
-   * Cluster-scoped ones stay the platform's.
+   * Cluster-scoped ones stay the platform's. A kind that makes pods declares
+   * where its pod spec is (`podSpec: "spec.template.spec"`) and, if it
+   * scales, its replica count (`replicas: "spec.replicas"`): the pod rules
+   * then judge it before merge and at admission, and diff flags its image and
+   * replica changes. An Argo Rollout (argoproj.io) needs no `podSpec`.
    */
   customResources: z
     .record(
@@ -320,6 +337,8 @@ export const platformSchema = z.strictObject({
           z.strictObject({
             scope: z.enum(["Namespaced", "Cluster"]),
             plural: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be the CRD's spec.names.plural, lower case, e.g. certificates" }),
+            podSpec: workloadPath("spec.template.spec").optional(),
+            replicas: workloadPath("spec.replicas").optional(),
           }),
         ]),
       ),

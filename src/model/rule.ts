@@ -58,7 +58,9 @@ export interface PolicyContext {
  * - "object": the whole object, as `object`, for the kinds in `kinds`;
  * - "pod": the pod spec of any kind with one (Pod, Deployment, StatefulSet,
  *   DaemonSet, ReplicaSet, ReplicationController, Job, CronJob,
- *   PodTemplate), as `pod`, with `object` too;
+ *   PodTemplate, and an Argo Rollout or a custom resource with a `podSpec`
+ *   where the platform declares them: see k8s/workloads.ts), as `pod`, with
+ *   `object` too;
  * - "container": each container and init container of that pod spec, as
  *   `container`: a finding names the container, and admission checks that
  *   every container passes.

@@ -1,4 +1,5 @@
-import { pluralOf } from "../k8s/kinds.js";
+import { pluralOf, type CustomResources } from "../k8s/kinds.js";
+import { workloadOf } from "../k8s/workloads.js";
 import { apiGroup, type KubernetesObject } from "../k8s/object.js";
 import { celInput, evaluateAdmission } from "./admission-cel.js";
 import { decoded } from "./decoded.js";
@@ -37,7 +38,12 @@ export interface AdmissionRequest {
  * action of what matched: "denied" (Deny) or "warned" (Warn). An expression
  * that fails to evaluate fails, as failurePolicy Fail does.
  */
-export function admission(policyObjects: readonly KubernetesObject[], object: KubernetesObject, request: AdmissionRequest = {}): "ignored" | "admitted" | "warned" | "denied" {
+export function admission(
+  policyObjects: readonly KubernetesObject[],
+  object: KubernetesObject,
+  request: AdmissionRequest = {},
+  customResources: CustomResources = {},
+): "ignored" | "admitted" | "warned" | "denied" {
   const judges: { spec: AdmissionSpec; actions: readonly string[]; narrowed?: readonly ResourceRuleSpec[] }[] = [];
   for (const policy of policyObjects) {
     const spec = (policy as unknown as { spec: AdmissionSpec }).spec;
@@ -52,16 +58,23 @@ export function admission(policyObjects: readonly KubernetesObject[], object: Ku
   let verdict: "ignored" | "admitted" | "warned" | "denied" = "ignored";
   const rank = { ignored: 0, admitted: 1, warned: 2, denied: 3 } as const;
   for (const judge of judges) {
-    const result = judgeOne(judge.spec, judge.actions, judge.narrowed, object, request);
+    const result = judgeOne(judge.spec, judge.actions, judge.narrowed, object, request, customResources);
     if (rank[result] > rank[verdict]) verdict = result;
   }
   return verdict;
 }
 
-function judgeOne(spec: AdmissionSpec, actions: readonly string[], narrowed: readonly ResourceRuleSpec[] | undefined, object: KubernetesObject, request: AdmissionRequest) {
+function judgeOne(
+  spec: AdmissionSpec,
+  actions: readonly string[],
+  narrowed: readonly ResourceRuleSpec[] | undefined,
+  object: KubernetesObject,
+  request: AdmissionRequest,
+  customResources: CustomResources,
+) {
   const operation = request.operation ?? "CREATE";
   const group = apiGroup(object.apiVersion);
-  const plural = pluralOf(group, object.kind, {});
+  const plural = pluralOf(group, object.kind, customResources) ?? workloadOf(object)?.plural;
   if (plural === undefined) return "ignored";
   const resource = `${plural}${request.subResource ? `/${request.subResource}` : ""}`;
   const matches = (rules: readonly ResourceRuleSpec[]) =>

@@ -7,7 +7,8 @@ import type { RenderedObject } from "../model/rendered.js";
 import { celLiteral } from "./cel.js";
 import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type Severity } from "./rule.js";
-import { CONTAINERS_CEL, POD_CONTAINERS_CEL, POD_SPEC_CEL, POD_SPEC_PATHS } from "./workloads.js";
+import { podSpecCel, workloadTable, type WorkloadTable } from "../k8s/workloads.js";
+import { CONTAINERS_CEL, POD_CONTAINERS_CEL } from "./workloads.js";
 
 const VAP_API = "admissionregistration.k8s.io/v1";
 const KYVERNO_API = "policies.kyverno.io/v1";
@@ -30,6 +31,8 @@ export interface AdmissionRule {
   /** Bare Pods, judged with Warn and Audit only (see renderAdmission); undefined when the rule does not match Pods. */
   readonly pods?: ResourceRule[];
   readonly variables: { name: string; expression: string }[];
+  /** Requests it leaves alone whatever the waivers: workloads without a pod spec of their own (a Rollout with a workloadRef). */
+  readonly conditions?: { name: string; expression: string }[];
   readonly expression: string;
   readonly message: string;
 }
@@ -43,13 +46,18 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, cu
   const literals = Object.entries(rule.variables?.(policy.context) ?? {})
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => ({ name, expression: celLiteral(value) }));
-  const kinds = rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(POD_SPEC_PATHS)).filter((kind) => Object.hasOwn(POD_SPEC_PATHS, kind));
+  const workloads = workloadTable(customResources);
+  const kinds = rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(workloads)).filter((kind) => Object.hasOwn(workloads, kind));
   const containers = kinds.includes("Pod") ? POD_CONTAINERS_CEL : CONTAINERS_CEL;
   const podVariables =
-    rule.on === "object" ? [] : [{ name: "pod", expression: POD_SPEC_CEL }, ...(rule.on === "container" ? [{ name: "containers", expression: containers }] : [])];
+    rule.on === "object" ? [] : [{ name: "pod", expression: podSpecCel(workloads) }, ...(rule.on === "container" ? [{ name: "containers", expression: containers }] : [])];
+  const conditions = rule.on === "object" ? [] : podSpecConditions(kinds, workloads);
+  const plural = (kind: string) => (Object.hasOwn(workloads, kind) ? workloads[kind]!.plural : undefined);
+  const resourceRules = (matched: readonly string[], custom: CustomResources) => resourceRulesOf(matched, custom, plural);
   const base = {
     name: `sluice-${rule.id}`,
     variables: [...literals, ...podVariables],
+    ...(conditions.length > 0 ? { conditions } : {}),
     expression: rule.on === "container" ? `variables.containers.all(container, ${rule.check})` : rule.check,
     message: rule.message,
   };
@@ -58,6 +66,25 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, cu
   const judged = [...resourceRules(kinds.filter((kind) => kind !== "Pod"), customResources), ...ephemeral];
   const pods = resourceRules(["Pod"], customResources);
   return { ...base, resourceRules: [...resourceRules(kinds, customResources), ...ephemeral], judged, pods };
+}
+
+/**
+ * A workload whose pod spec may be absent (a Rollout that points at a
+ * Deployment) is matched only when it has one: otherwise `variables.pod`
+ * fails to evaluate and failurePolicy Fail refuses it, though the pod rules
+ * judge the Deployment it points at.
+ */
+function podSpecConditions(kinds: readonly string[], workloads: WorkloadTable): { name: string; expression: string }[] {
+  const optional = kinds.filter((kind) => Object.hasOwn(workloads, kind) && workloads[kind]!.podSpecOptional).sort();
+  if (optional.length === 0) return [];
+  const clauses = optional.map((id) => {
+    const slash = id.lastIndexOf("/");
+    const path = workloads[id]!.podSpec;
+    // dyn(): the API server type-checks the condition against every kind the policy matches, and a Pod has no spec.template.
+    const present = path.map((_, end) => `has(dyn(object).${path.slice(0, end + 1).join(".")})`).join(" && ");
+    return `!(object.apiVersion.startsWith('${id.slice(0, slash)}/') && object.kind == '${id.slice(slash + 1)}') || (${present})`;
+  });
+  return [{ name: "has-pod-spec", expression: clauses.join(" && ") }];
 }
 
 /** `kubectl debug` adds a container by updating this subresource of the Pod. */
@@ -161,7 +188,7 @@ function metadata(name: string, beforeApps: Readonly<Record<string, string>>) {
 }
 
 function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
-  const conditions = matchConditions(waived);
+  const conditions = [...(rule.conditions ?? []), ...matchConditions(waived)];
   return [
     {
       apiVersion: VAP_API,
@@ -205,7 +232,7 @@ function kyvernoPolicies(rule: AdmissionRule, severity: Severity, waived: readon
 }
 
 function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: ResourceRule[], validationActions: string[], waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
-  const conditions = matchConditions(waived);
+  const conditions = [...(rule.conditions ?? []), ...matchConditions(waived)];
   return {
     apiVersion: KYVERNO_API,
     kind: "ValidatingPolicy",
@@ -223,13 +250,14 @@ function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: Resourc
 
 /**
  * "apps/Deployment", "Service" → resource rules by API group, with the kinds'
- * plural resource names (validate-rules refused kinds without a known plural).
+ * plural resource names (validate-rules refused kinds without a known plural;
+ * a workload sluice knows, such as an Argo Rollout, brings its own).
  */
-function resourceRules(kinds: readonly string[], customResources: CustomResources): ResourceRule[] {
+function resourceRulesOf(kinds: readonly string[], customResources: CustomResources, workloadPlural: (kind: string) => string | undefined): ResourceRule[] {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
-    const plural = pluralOf(group, kind, customResources);
+    const plural = pluralOf(group, kind, customResources) ?? workloadPlural(written);
     if (plural === undefined) throw new Error(`no plural for ${written}: validate-rules should have refused it`);
     byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   }

@@ -1,5 +1,6 @@
 import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
+import { workloadTable } from "../k8s/workloads.js";
 import { admission, type AdmissionRequest } from "./admission-eval.js";
 import { AdmissionCompileError, compilePolicy } from "./admission-cel.js";
 import { AdmissionCompileCache } from "./admission-compile-cache.js";
@@ -45,12 +46,12 @@ export function admissionFormKey(rule: CelRule, context: PolicyContext, customRe
     return undefined;
   }
   const exported = admissionRule(rule, { context }, customResources);
-  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? []]);
+  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? [], ...(exported.conditions ? [exported.conditions] : [])]);
 }
 
 function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: SchemaResolver): string | undefined {
   try {
-    compilePolicy({ variables: exported.variables, conditions: [exported.expression] }, objectTypes(rule.kinds ?? [], resolve));
+    compilePolicy({ variables: exported.variables, conditions: [exported.expression, ...(exported.conditions ?? []).map((c) => c.expression)] }, objectTypes(rule.kinds ?? [], resolve));
     return undefined;
   } catch (error) {
     if (error instanceof AdmissionCompileError) return error.message;
@@ -65,9 +66,15 @@ function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: Schema
  * API server would do). Returns the disagreement, or undefined when both
  * refuse the object or both let it pass.
  */
-export function disagreement(rule: CelRule, object: KubernetesObject, context: PolicyContext, request?: AdmissionRequest): string | undefined {
-  const preMerge = celFailures(rule, object, { context });
-  const verdict = admission(admissionObjects(admissionRule(rule, { context }), "kubernetes", "error"), object, request);
+export function disagreement(
+  rule: CelRule,
+  object: KubernetesObject,
+  context: PolicyContext,
+  request?: AdmissionRequest,
+  customResources: CustomResources = {},
+): string | undefined {
+  const preMerge = celFailures(rule, object, { context, workloads: workloadTable(customResources) });
+  const verdict = admission(admissionObjects(admissionRule(rule, { context }, customResources), "kubernetes", "error"), object, request, customResources);
   const refused = verdict === "denied" || verdict === "warned";
   if (refused === preMerge.length > 0) return undefined;
   const what = `${object.kind} ${object.metadata.name}`;

@@ -10,7 +10,8 @@ import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type FleetRule, type FleetViolation, type PolicyContext, type Violation } from "./rule.js";
 import { decoded } from "./decoded.js";
 import { MAX_VIOLATIONS, runRule } from "./run-rule.js";
-import { POD_SPEC_PATHS, at, fieldSegments, kindId } from "./workloads.js";
+import { KNOWN_WORKLOADS, type WorkloadTable } from "../k8s/workloads.js";
+import { at, fieldSegments, kindId } from "./workloads.js";
 
 /**
  * Every rule on one app instance's rendered objects (its workload, not the
@@ -112,11 +113,14 @@ interface CelFailure {
  * its kind; once per failing container for container rules. The same
  * expressions, with the same variables, as the exported admission policy.
  */
-export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick<Policy, "context">): CelFailure[] {
+export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick<Policy, "context"> & { readonly workloads?: WorkloadTable }): CelFailure[] {
   const object = decoded(given);
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
-  if (rule.on !== "object" && !Object.hasOwn(POD_SPEC_PATHS, kind)) return [];
+  // Without a platform's table (a rule's own test): every kind sluice knows makes pods.
+  const workloads = policy.workloads ?? KNOWN_WORKLOADS;
+  const workload = Object.hasOwn(workloads, kind) ? workloads[kind]! : undefined;
+  if (rule.on !== "object" && !workload) return [];
   const variables = variablesOf(rule, policy.context);
   const field = fieldSegments(rule.field);
   const explain = (error: string | undefined) => (error ? `${rule.message} (the rule could not be evaluated: ${error})` : rule.message);
@@ -125,9 +129,11 @@ export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick
     const result = passes(rule.check, { object, variables });
     return result.ok ? [] : [{ message: explain(result.error), field }];
   }
-  const podPath = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind]! : undefined;
-  if (!podPath) return [];
+  if (!workload) return [];
+  const podPath = workload.podSpec;
   const pod = at(object, podPath);
+  // A Rollout that points at a Deployment has no pod spec of its own; admission does not match it either.
+  if (pod === undefined && workload.podSpecOptional) return [];
   const withPod = { ...variables, pod };
   if (rule.on === "pod") {
     const result = passes(rule.check, { object, variables: withPod });

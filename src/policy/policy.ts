@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { workloadTable, type WorkloadTable } from "../k8s/workloads.js";
 import type { PlatformModel } from "../model/model.js";
 import type { AdmissionEngine } from "../model/rule.js";
 import { childOrigin, type Origin } from "../model/origin.js";
@@ -14,6 +15,8 @@ export interface Policy {
   /** Built-in rules first, then the platform's, each id once. */
   readonly rules: readonly Rule[];
   readonly context: PolicyContext;
+  /** The kinds the pod rules judge on this platform: the built-in workloads and its custom ones (see k8s/workloads.ts). */
+  readonly workloads: WorkloadTable;
   readonly admission: AdmissionEngine;
   override(id: string): RuleOverride | undefined;
   /**
@@ -51,7 +54,7 @@ export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], s
     const index = settings.rules.indexOf(rule);
     return index < 0 ? undefined : childOrigin(platform.origin, "policy", "rules", index, "check");
   };
-  return { rules, context, admission: settings.admission, override: (id) => own(settings.override, id), platformRuleOrigin, fingerprint };
+  return { rules, context, workloads: workloadTable(platform.customResources), admission: settings.admission, override: (id) => own(settings.override, id), platformRuleOrigin, fingerprint };
 }
 
 /** What the platform's CEL rules read: its registries, required labels and each team's cluster-scoped grants. */

@@ -1,30 +1,15 @@
-import { apiGroup, type KubernetesObject } from "../k8s/object.js";
+import { WORKLOADS, podSpecCel } from "../k8s/workloads.js";
+
+export { at, kindId } from "../k8s/workloads.js";
 
 /**
- * The kinds that carry a pod spec, by "<group>/<Kind>", and where it is:
- * every kind the API server makes pods from (a ReplicationController and a
- * PodTemplate too — the pod rules must see every way to get a pod).
+ * The pod spec paths of the built-in workloads, by "<group>/<Kind>" (see
+ * k8s/workloads.ts, the one table): a platform's own are in its Policy.
  */
-export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: ["spec"],
-  PodTemplate: ["template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  "apps/Deployment": ["spec", "template", "spec"],
-  "apps/StatefulSet": ["spec", "template", "spec"],
-  "apps/DaemonSet": ["spec", "template", "spec"],
-  "apps/ReplicaSet": ["spec", "template", "spec"],
-  "batch/Job": ["spec", "template", "spec"],
-  "batch/CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-};
+export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.entries(WORKLOADS).map(([kind, workload]) => [kind, workload.podSpec]));
 
-/**
- * The same, as CEL over `object`: what admission policies bind as
- * `variables.pod`. `dyn()` because one policy matches several kinds and the
- * API server type-checks each expression against each: a Deployment has no
- * `jobTemplate`, and the branch that reads it never runs for one.
- */
-export const POD_SPEC_CEL =
-  "object.kind == 'Pod' ? dyn(object).spec : (object.kind == 'CronJob' ? dyn(object).spec.jobTemplate.spec.template.spec : (object.kind == 'PodTemplate' ? dyn(object).template.spec : dyn(object).spec.template.spec))";
+/** `variables.pod` for the built-in workloads (a platform's own: podSpecCel of its table). */
+export const POD_SPEC_CEL = podSpecCel(WORKLOADS);
 
 /** Every container of `variables.pod`, init containers included. */
 export const CONTAINERS_CEL = "variables.pod.containers + (has(variables.pod.initContainers) ? variables.pod.initContainers : [])";
@@ -36,22 +21,6 @@ export const CONTAINERS_CEL = "variables.pod.containers + (has(variables.pod.ini
  * judged when it was created.
  */
 export const POD_CONTAINERS_CEL = `has(request.subResource) && request.subResource == 'ephemeralcontainers' ? (has(variables.pod.ephemeralContainers) ? variables.pod.ephemeralContainers : []) : ${CONTAINERS_CEL}`;
-
-/** "apps/Deployment" for an apps/v1 Deployment, "Service" for a v1 Service. */
-export function kindId(object: Pick<KubernetesObject, "apiVersion" | "kind">): string {
-  const group = apiGroup(object.apiVersion);
-  return group ? `${group}/${object.kind}` : object.kind;
-}
-
-/** The value at a path in an object, or undefined. */
-export function at(value: unknown, path: readonly (string | number)[]): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
 
 /** ".spec.template.spec.containers" → ["spec", "template", "spec", "containers"]. */
 export function fieldSegments(field: string | undefined): (string | number)[] {

@@ -1,5 +1,6 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
+import { WORKLOADS, jsonPointer } from "../../k8s/workloads.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
@@ -166,11 +167,11 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       // An object another Application already tracks (the root's guards in the namespace, another
       // app's) fails the sync instead of being taken over and fought over forever.
       syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(autoscaled ? ["RespectIgnoreDifferences=true"] : [])]),
-      // The HPA owns spec.replicas; without this every sync would reset it.
+      // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
       ...(autoscaled
         ? {
             ignoreDifferences: [
-              { group: "apps", kind: "Deployment", name: app.name, namespace: app.namespace, jsonPointers: ["/spec/replicas"] },
+              { group: "apps", kind: "Deployment", name: app.name, namespace: app.namespace, jsonPointers: [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)] },
             ],
           }
         : {}),
