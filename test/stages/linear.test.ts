@@ -2,8 +2,10 @@
  * Work that grows with the input must grow linearly. These are not timed
  * tests with limits: each compares a run at 8n with a run at n, where a
  * linear algorithm takes about 8 times as long and a quadratic one about 64;
- * the bound (24) leaves room for a busy machine and the garbage collector,
- * and n is large enough that fixed costs do not dominate.
+ * the bound (32, half of quadratic) leaves room for a machine busy with other
+ * test processes and the garbage collector (24 was exceeded, at 24.5, on a
+ * 2-core machine with a load of 10), and n is large enough that fixed costs
+ * do not dominate.
  * Measured on the old code: resolve with 1,250 → 10,000 env vars went 0.24 s
  * → 21 s; reporting 250 → 2,000 broken apps in one file 1.7 s → 49.5 s.
  */
@@ -14,10 +16,10 @@ import { pinpointAll } from "../../src/locate/locate.js";
 import type { Diagnostic } from "sluice";
 import { makeProject } from "../helpers/project.js";
 
-/** The fastest of three runs, in ms. */
+/** The fastest of five runs, in ms. */
 function fastest(run: () => void): number {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const start = performance.now();
     run();
     best = Math.min(best, performance.now() - start);
@@ -43,7 +45,7 @@ describe("linear work", () => {
       ];
     };
     const ratio = growth([2_500, 20_000], (n) => void mergeLayers(layers(n)));
-    expect(ratio).toBeLessThan(24);
+    expect(ratio).toBeLessThan(32);
   });
 
   it("pointing thousands of diagnostics in one stack file at their lines", () => {
@@ -62,7 +64,7 @@ describe("linear work", () => {
       const pinned = pinpointAll(project.root, diagnostics.get(n)!);
       expect(pinned[n - 1]!.origin!.line).toBe(2 + (n - 1) * 4 + 2);
     });
-    expect(ratio).toBeLessThan(24);
+    expect(ratio).toBeLessThan(32);
     expect(fs.existsSync(project.root)).toBe(true);
   });
 });
