@@ -5,9 +5,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { makeProject, type Project } from "./helpers/project.js";
 import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
@@ -19,9 +19,8 @@ async function sluice(root: string, ...args: string[]) {
 
 let base: Project;
 
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 /** GIVEN a project with the example stacks whose out/ was synthesized once. */

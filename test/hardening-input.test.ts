@@ -10,15 +10,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { simpleGit } from "simple-git";
 import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { CLI, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, failsAt, lineOf, only, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
 
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
-}, 120_000);
+beforeAll(() => {
+  base = synthesizedExample();
+});
 
 /** A copy of the synthesized example project, and its out/ as it was. */
 function synthesized(): { p: Project; before: Record<string, string> } {

@@ -12,6 +12,7 @@ import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publish, synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, rejection } from "./helpers/stack-edit.js";
 
@@ -105,9 +106,8 @@ describe("publish never writes or deletes outside the env repo (item 1, 22)", ()
 
 describe("synth's run lock and staging area (items 2, 22)", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample();
   });
 
   const change = (p: Project) => edit(p, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');

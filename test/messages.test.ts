@@ -6,14 +6,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, formatDiagnostic, synth, type Diagnostic } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, only, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 describe("messages that teach", () => {

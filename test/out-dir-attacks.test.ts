@@ -5,6 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSluiceError, synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, copyProject, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
 
 /**
@@ -32,9 +33,8 @@ function claim(project: Project, file: string): void {
 
 describe("out/ under attack", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample();
   });
 
   it.each(["apps/ledger", "apps"])("R1: never writes through a symlink at out/%s to a directory outside out/", async (link) => {

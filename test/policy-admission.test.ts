@@ -15,15 +15,15 @@ import { schemaCheck as crdValidator } from "../src/k8s/schemas.js";
 import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, REPO, type Project } from "./helpers/project.js";
 import { documents, emitted } from "./helpers/policies.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 function sluice(cwd: string, ...args: string[]) {
