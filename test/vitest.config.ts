@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -20,10 +19,6 @@ export default defineConfig({
     // Synth spawns tsc and registers module loaders: separate processes keep
     // test files from sharing loader state.
     pool: "forks",
-    // One worker per core, not vitest's default of one fewer: a test file
-    // spends much of its time waiting for the processes it starts (tsc, git,
-    // esbuild, kubectl), so on 2 cores two files at a time finish sooner.
-    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
