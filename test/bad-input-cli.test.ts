@@ -2,29 +2,25 @@
  * The `sluice` command end to end, as a user or CI runs it: a separate node
  * process, exit codes, and where each diagnostic points.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { synth } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { makeProject, type Project } from "./helpers/project.js";
 import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 
-function sluice(root: string, ...args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env.FORCE_COLOR;
-  const result = spawnSync(process.execPath, [CLI, ...args, "--root", root], { encoding: "utf8", env, timeout: 60_000 });
-  if (result.error) throw result.error;
+async function sluice(root: string, ...args: string[]) {
+  const result = await runCli([...args, "--root", root], { env: { NO_COLOR: "1", FORCE_COLOR: undefined } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, all: `${result.stdout}\n${result.stderr}` };
 }
 
 let base: Project;
 
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 /** GIVEN a project with the example stacks whose out/ was synthesized once. */
@@ -35,12 +31,12 @@ function synthesizedProject(): Project {
 }
 
 describe("sluice synth on a bad stack", () => {
-  it("exits 2 and prints stacks/<file>.ts:<line>: with the message, leaving out/ alone", () => {
+  it("exits 2 and prints stacks/<file>.ts:<line>: with the message, leaving out/ alone", async () => {
     const p = synthesizedProject();
     const before = p.tree();
     const text = edit(p, "stacks/payments.ts", "replicas: 4,", "replicas: -1,");
 
-    const run = sluice(p.root, "synth");
+    const run = await sluice(p.root, "synth");
 
     expect(run.status, run.all).toBe(2);
     expect(run.stderr).toContain(`stacks/payments.ts:${lineOf(text, "replicas: -1")}:`);
@@ -48,14 +44,14 @@ describe("sluice synth on a bad stack", () => {
     expect(p.tree()).toEqual(before);
   });
 
-  it("with --format json prints { ok: false, diagnostics } with file and line on stdout", () => {
+  it("with --format json prints { ok: false, diagnostics } with file and line on stdout", async () => {
     const p = synthesizedProject();
     // GIVEN two mistakes in two stacks, both found by validation
     const payments = edit(p, "stacks/payments.ts", "replicas: 4,", "replicas: -1,");
     const search = edit(p, "stacks/search.ts", 'app("search"', 'app("Search"');
     renameInReleaseFiles(p, "search", "Search");
 
-    const run = sluice(p.root, "synth", "--format", "json");
+    const run = await sluice(p.root, "synth", "--format", "json");
 
     expect(run.status, run.all).toBe(2);
     const report = JSON.parse(run.stdout) as { ok: boolean; diagnostics: { code: string; file?: string; line?: number }[] };
@@ -72,24 +68,24 @@ describe("sluice synth on a bad stack", () => {
 });
 
 describe("sluice synth on a good project", () => {
-  it("--check exits 1 listing the stale files after a release change; synth exits 0; --check then exits 0", () => {
+  it("--check exits 1 listing the stale files after a release change; synth exits 0; --check then exits 0", async () => {
     const p = synthesizedProject();
 
     // WHEN a release changes: --check reports the stale files and writes nothing
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const before = p.tree();
-    const stale = sluice(p.root, "synth", "--check");
+    const stale = await sluice(p.root, "synth", "--check");
     expect(stale.status, stale.all).toBe(1);
     expect(stale.stdout).toMatch(/^stale\s+out\/apps\/payments\/prod-us-1\/manifest\.yaml$/m);
     expect(stale.stdout).not.toMatch(/out\/apps\/payments\/prod-eu-1\//);
     expect(p.tree()).toEqual(before);
 
     // WHEN synthesized again: out/ follows the stacks and --check is clean
-    const resynth = sluice(p.root, "synth");
+    const resynth = await sluice(p.root, "synth");
     expect(resynth.status, resynth.all).toBe(0);
     expect(resynth.stdout).toMatch(/\b[1-9]\d* written\b/);
     expect(p.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("1.6.4");
-    const clean = sluice(p.root, "synth", "--check");
+    const clean = await sluice(p.root, "synth", "--check");
     expect(clean.status, clean.all).toBe(0);
     expect(clean.stdout).toMatch(/up to date/);
   });

@@ -10,15 +10,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { plan, synth, type Diagnostic, type SynthOptions } from "sluice";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { makeProject, type Project } from "./helpers/project.js";
 import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, expectAt, lineOf, only, rejection, show, withCode } from "./helpers/stack-edit.js";
 
 let base: Project;
 
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 interface Given {

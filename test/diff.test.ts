@@ -2,7 +2,6 @@
  * `sluice diff` against real git repositories: what each wave and cluster
  * would get, object by object, compared with the env repo as committed.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit } from "simple-git";
@@ -10,7 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { diff, synth, type DiffResult } from "sluice";
 import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
 import { formatDiffText } from "../src/diff/format-text.js";
-import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 const fresh = () => committed(base);
 const changesOf = (result: DiffResult) =>
   result.clusters.flatMap((c) => c.objects.map((o) => `${o.change} ${o.cluster} ${o.kind} ${o.name}`));
-const sluice = (p: Project, ...args: string[]) => spawnSync(process.execPath, [CLI, "diff", ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const sluice = (p: Project, ...args: string[]) => runCli(["diff", ...args], { cwd: p.root, env: { NO_COLOR: "1" } });
 
 describe("sluice diff", () => {
   it("shows exactly the changed objects of a release bump, with the release on its cluster", async () => {
@@ -156,31 +156,31 @@ describe("sluice diff", () => {
 describe("the sluice diff command", () => {
   it("exits 0 with a clear line when nothing changes, and 1 with --exit-code when something does", async () => {
     const p = await fresh();
-    const same = sluice(p, "--skip-typecheck");
+    const same = await sluice(p, "--skip-typecheck");
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toMatch(/^No changes: the stacks compile to what HEAD \([0-9a-f]{7}\) holds\.\n$/);
-    expect(sluice(p, "--skip-typecheck", "--exit-code").status).toBe(0);
+    expect((await sluice(p, "--skip-typecheck", "--exit-code")).status).toBe(0);
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
-    const changed = sluice(p, "--skip-typecheck", "--exit-code");
+    const changed = await sluice(p, "--skip-typecheck", "--exit-code");
     expect(changed.status).toBe(1);
     expect(changed.stdout).toContain("payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1");
-    expect(sluice(p, "--skip-typecheck").status).toBe(0);
+    expect((await sluice(p, "--skip-typecheck")).status).toBe(0);
   });
 
   it("exits 2 on an unknown ref, a ref without the env repo, and stacks that do not compile", async () => {
     const p = await fresh();
-    const unknown = sluice(p, "--skip-typecheck", "--base", "no-such-branch");
+    const unknown = await sluice(p, "--skip-typecheck", "--base", "no-such-branch");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown git ref "no-such-branch"/);
     const git = simpleGit(p.root);
     await git.checkout(["--orphan", "empty"]);
     await git.rm(["-r", "--cached", "-q", "."]);
     await git.add("stacks").commit("stacks only");
-    const none = sluice(p, "--skip-typecheck", "--base", "empty");
+    const none = await sluice(p, "--skip-typecheck", "--base", "empty");
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/no env repo at empty/i);
     p.write("stacks/broken.ts", 'import { platform } from "./platform.js";\nplatform.app("broken", { team: "nobody" });\n');
-    const broken = sluice(p);
+    const broken = await sluice(p);
     expect(broken.status).toBe(2);
     expect(broken.stderr).toMatch(/stacks\/broken\.ts:\d+:\d+/);
   });
@@ -188,7 +188,7 @@ describe("the sluice diff command", () => {
   it("prints JSON for machines", async () => {
     const p = await fresh();
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
-    const run = sluice(p, "--skip-typecheck", "--format", "json");
+    const run = await sluice(p, "--skip-typecheck", "--format", "json");
     const json = JSON.parse(run.stdout);
     expect(json.same).toBe(false);
     expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/releases/prod/payments.ts" } });

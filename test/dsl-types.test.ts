@@ -4,7 +4,8 @@
  *
  * Part one runs the real type-check on a temp project (as `sluice synth`
  * does), part two is type-level: its `@ts-expect-error` lines are checked by
- * `tsc -p tsconfig.json`, which covers test/ and runs in CI. Each directive
+ * `tsc -p tsconfig.json`, which covers test/ and runs in CI, and under
+ * `npm test` by test/type-tests.test.ts. Each directive
  * sits directly above the property that is wrong, so it also proves that the
  * error is reported on that line and not somewhere else in the call.
  */

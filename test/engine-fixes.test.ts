@@ -15,13 +15,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { synth } from "sluice";
 import { onlyPaths } from "../src/engines/flux/source.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, type Project } from "./helpers/project.js";
 import { edit, failsAt } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const copy = () => copyProject(base);

@@ -8,14 +8,14 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { synth, type KubernetesObject } from "sluice";
-import { copyProject, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, readTree, type Project } from "./helpers/project.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const copy = () => copyProject(base);

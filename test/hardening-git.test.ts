@@ -11,18 +11,18 @@ import { simpleGit } from "simple-git";
 import { afterAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { checkBranchName } from "../src/git/branch-name.js";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
 const IDENTITY = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
 /** The environment without any git identity: no user.name anywhere (HOME is an empty directory). */
-function noIdentity(): NodeJS.ProcessEnv {
+function noIdentity(): Record<string, string | undefined> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-home-"));
   temporary.push(home);
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
-  for (const key of Object.keys(IDENTITY)) delete env[key];
-  return env;
+  const unset = Object.fromEntries(Object.keys(IDENTITY).map((key) => [key, undefined]));
+  return { ...unset, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
 }
 const temporary: string[] = [];
 afterAll(() => {
@@ -43,8 +43,9 @@ async function catalogMidRollout(): Promise<Project> {
   return p;
 }
 
-function sluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env });
+/** `env`: the variables set (or unset) for this run. */
+async function sluice(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}) {
+  const run = await runCli(args, { cwd, env });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -75,7 +76,7 @@ describe("gates --base: a ref, never an option", () => {
   it.each(HOSTILE_REFS)("refuses --base %s with exit 2, creating no file", async (base) => {
     const p = await catalogMidRollout();
     const before = await snapshot(p);
-    const run = sluice(p.root, ["gates", "--base", base]);
+    const run = await sluice(p.root, ["gates", "--base", base]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain(`${JSON.stringify(base)} is not a git ref: it starts with "-", which git would read as an option`);
     expect(run.output).not.toContain("internal error");
@@ -85,7 +86,7 @@ describe("gates --base: a ref, never an option", () => {
 
   it.each(MISSING_REFS)("refuses a base that does not exist (%s): unknown ref, exit 2, no gate table", async (base) => {
     const p = await catalogMidRollout();
-    const run = sluice(p.root, ["gates", "--base", base]);
+    const run = await sluice(p.root, ["gates", "--base", base]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain(`unknown git ref "${base}"`);
     expect(run.output).not.toMatch(/^(ok|closed) /m);
@@ -93,7 +94,7 @@ describe("gates --base: a ref, never an option", () => {
 
   it("still holds a change to the gates against a base that exists", async () => {
     const p = await catalogMidRollout();
-    const run = sluice(p.root, ["gates", "--base", "main"]);
+    const run = await sluice(p.root, ["gates", "--base", "main"]);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toContain("No release changes since main.");
   });
@@ -102,7 +103,7 @@ describe("gates --base: a ref, never an option", () => {
 describe("diff --base: a ref, never an option", () => {
   it.each([...HOSTILE_REFS, ...MISSING_REFS])("refuses --base %s with exit 2, creating no file", async (base) => {
     const p = await catalogMidRollout();
-    const run = sluice(p.root, ["diff", "--skip-typecheck", "--base", base]);
+    const run = await sluice(p.root, ["diff", "--skip-typecheck", "--base", base]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toMatch(/is not a git ref|unknown git ref/);
     expect(p.exists("pwned.txt")).toBe(false);
@@ -125,7 +126,7 @@ describe("release and promote --commit with a version that cannot be a branch na
   it.each(["1.8.0-rc..1", "1.8.0-x.lock", "1.8.0-rc."])("refuses release %s --commit before anything is edited", async (version) => {
     const p = await catalogMidRollout();
     const before = await snapshot(p);
-    const run = sluice(p.root, ["release", "catalog-api", version, "--skip-typecheck", "--commit"]);
+    const run = await sluice(p.root, ["release", "catalog-api", version, "--skip-typecheck", "--commit"]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).not.toContain("internal error");
     expect(run.output).toContain(`promote/catalog-api/dev/${version}`);
@@ -141,7 +142,7 @@ describe("release and promote --commit with a version that cannot be a branch na
     const date = T0.toISOString();
     await simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }).add(".").commit("dev on 1.8.0-x.lock");
     const before = await snapshot(p);
-    const run = sluice(p.root, ["promote", "catalog-api", "--skip-typecheck", "--commit"]);
+    const run = await sluice(p.root, ["promote", "catalog-api", "--skip-typecheck", "--commit"]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain("promote/catalog-api/staging/1.8.0-x.lock");
     expect(await snapshot(p)).toEqual(before);
@@ -149,7 +150,7 @@ describe("release and promote --commit with a version that cannot be a branch na
 
   it("a semver tag that is no branch name is still released without --commit", async () => {
     const p = await catalogMidRollout();
-    const run = sluice(p.root, ["release", "catalog-api", "1.8.0-x.lock", "--skip-typecheck"]);
+    const run = await sluice(p.root, ["release", "catalog-api", "1.8.0-x.lock", "--skip-typecheck"]);
     expect(run.status, run.output).toBe(0);
     expect(p.read("stacks/catalog-api.ts")).toContain('dev: "1.8.0-x.lock"');
   });
@@ -157,7 +158,7 @@ describe("release and promote --commit with a version that cannot be a branch na
   it("is not a semver release when a pre-release identifier is empty (1.8.0-rc..1, 1.8.0-rc.): a plain tag, which can move", async () => {
     const p = await catalogMidRollout();
     setReleases(p, "catalog-api", { dev: "1.8.0-rc..1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
-    const run = sluice(p.root, ["synth", "--skip-typecheck"]);
+    const run = await sluice(p.root, ["synth", "--skip-typecheck"]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toMatch(/stacks\/catalog-api\.ts:\d+/);
     expect(run.output).toContain("1.8.0-rc..1");
@@ -170,7 +171,7 @@ describe("promote --commit refusals leave the checkout exactly as it was", () =>
     await simpleGit(p.root).raw(["config", "--unset", "user.name"]);
     await simpleGit(p.root).raw(["config", "--unset", "user.email"]);
     const before = await snapshot(p);
-    const run = sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"], noIdentity());
+    const run = await sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"], noIdentity());
     expect(run.status, run.output).toBe(2);
     expect(run.output).not.toContain("internal error");
     expect(run.output).toContain("git does not know who commits");
@@ -184,7 +185,7 @@ describe("promote --commit refusals leave the checkout exactly as it was", () =>
     p.write(".git/hooks/pre-commit", "#!/bin/sh\necho 'no commits on Fridays' >&2\nexit 1\n");
     fs.chmodSync(path.join(p.root, ".git/hooks/pre-commit"), 0o755);
     const before = await snapshot(p);
-    const run = sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"]);
+    const run = await sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).not.toContain("internal error");
     expect(run.output).toContain("no commits on Fridays");
@@ -197,7 +198,7 @@ describe("promote --commit refusals leave the checkout exactly as it was", () =>
     await simpleGit(p.root).raw(["branch", "release/catalog-api/dev/2.3.2"]);
     await simpleGit(p.root).raw(["branch", "promote/catalog-api/dev/2.3.2"]);
     const before = await snapshot(p);
-    const run = sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"]);
+    const run = await sluice(p.root, ["release", "catalog-api", "2.3.2", "--skip-typecheck", "--commit"]);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain("exists already");
     expect(await snapshot(p)).toEqual(before);
@@ -229,12 +230,12 @@ async function committedStacks(): Promise<Project> {
 const heads = async (bare: string) => (await simpleGit(bare).raw(["for-each-ref", "--format=%(refname)", "refs/"])).trim().split("\n").sort();
 
 describe("publish --branch and --pull-request: branch names, never options", () => {
-  const env = { ...process.env, ...IDENTITY };
+  const env = IDENTITY;
 
   it("publishes --branch refs/heads/main to main", async () => {
     const bare = await remote();
     const p = await committedStacks();
-    const run = sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, "--branch", "refs/heads/main", "--push"], env);
+    const run = await sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, "--branch", "refs/heads/main", "--push"], env);
     expect(run.status, run.output).toBe(0);
     expect(run.output).toContain("to main:");
     expect(await heads(bare)).toEqual(["refs/heads/main"]);
@@ -254,7 +255,7 @@ describe("publish --branch and --pull-request: branch names, never options", () 
     const bare = await remote();
     const p = await committedStacks();
     const before = await heads(bare);
-    const run = sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, `${flag}=${name}`, "--push"], env);
+    const run = await sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, `${flag}=${name}`, "--push"], env);
     expect(run.status, run.output).toBe(2);
     expect(run.output).not.toContain("internal error");
     expect(run.output).toContain(name);
@@ -265,7 +266,7 @@ describe("publish --branch and --pull-request: branch names, never options", () 
   it("clones an --env-repo that looks like an option as a repository, never as an option", async () => {
     const p = await committedStacks();
     const hostile = "--upload-pack=cd $SENTINEL;touch pwned.txt;true:";
-    const run = sluice(p.root, ["publish", "--skip-typecheck", `--env-repo=${hostile}`, "--push"], { ...env, SENTINEL: p.sentinel });
+    const run = await sluice(p.root, ["publish", "--skip-typecheck", `--env-repo=${hostile}`, "--push"], { ...env, SENTINEL: p.sentinel });
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain(`cannot clone the env repo ${hostile}`);
     // git was asked to clone that address (an ssh host it blocks), not given an option and "." to clone.
@@ -280,7 +281,7 @@ describe("publish --branch and --pull-request: branch names, never options", () 
     expect(platform).toContain('revision: "main" }');
     p.write("stacks/platform.ts", platform.replace('revision: "main" }', 'revision: "--all" }'));
     await simpleGit(p.root).env(env).add(".").commit("revision");
-    const run = sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, "--push"], env);
+    const run = await sluice(p.root, ["publish", "--skip-typecheck", "--env-repo", bare, "--push"], env);
     expect(run.status, run.output).toBe(2);
     expect(run.output).toContain("envRepo.revision");
     expect(await heads(bare)).toEqual(["refs/heads/main"]);

@@ -10,7 +10,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { waitFor, watching } from "./helpers/watch.js";
 import { expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
@@ -33,15 +34,15 @@ function snapshot(p: Project): Record<string, string> {
   return out;
 }
 
-function sluice(p: Project, args: readonly string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+async function sluice(p: Project, args: readonly string[]) {
+  const run = await runCli(args, { cwd: p.root, env: { NO_COLOR: "1" } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** `sluice init` refused: exit 2, a message matching `pattern`, no internal error, and the project exactly as it was. */
-function refusesInit(p: Project, args: readonly string[], pattern: RegExp): string {
+async function refusesInit(p: Project, args: readonly string[], pattern: RegExp): Promise<string> {
   const before = snapshot(p);
-  const run = sluice(p, ["init", ...args, "--yes", "--no-synth"]);
+  const run = await sluice(p, ["init", ...args, "--yes", "--no-synth"]);
   expect(run.stderr).not.toContain("internal error");
   expect(run.stderr).toMatch(pattern);
   expect(run.status).toBe(2);
@@ -50,29 +51,29 @@ function refusesInit(p: Project, args: readonly string[], pattern: RegExp): stri
 }
 
 describe("init writes nothing through a symbolic link (item 4)", () => {
-  it("package.json linked to a file outside the project", () => {
+  it("package.json linked to a file outside the project", async () => {
     const p = makeProject();
     p.remove("package.json");
     fs.symlinkSync(path.join(p.sentinel, "victim.txt"), path.join(p.root, "package.json"));
-    refusesInit(p, ["."], /package\.json is a symbolic link .*outside the project/);
+    await refusesInit(p, ["."], /package\.json is a symbolic link .*outside the project/);
   });
 
-  it("stacks linked to a directory outside the project", () => {
+  it("stacks linked to a directory outside the project", async () => {
     const p = makeProject();
     fs.symlinkSync(p.sentinel, path.join(p.root, "stacks"), "dir");
-    refusesInit(p, ["."], /stacks is a symbolic link/);
+    await refusesInit(p, ["."], /stacks is a symbolic link/);
   });
 
-  it("a dangling tsconfig.json link", () => {
+  it("a dangling tsconfig.json link", async () => {
     const p = makeProject();
     fs.symlinkSync(path.join(p.sentinel, "tsconfig.json"), path.join(p.root, "tsconfig.json"));
-    refusesInit(p, ["."], /tsconfig\.json is a symbolic link/);
+    await refusesInit(p, ["."], /tsconfig\.json is a symbolic link/);
   });
 
-  it("the project directory itself a link to outside, even with --force", () => {
+  it("the project directory itself a link to outside, even with --force", async () => {
     const p = makeProject();
     fs.symlinkSync(p.sentinel, path.join(p.root, "elsewhere"), "dir");
-    refusesInit(p, ["elsewhere", "--force"], /elsewhere is a symbolic link/);
+    await refusesInit(p, ["elsewhere", "--force"], /elsewhere is a symbolic link/);
   });
 });
 
@@ -84,13 +85,13 @@ describe("init refuses what it cannot write into, naming it (item 15)", () => {
     ['{ "name": "x", "scripts": "x" }', /package\.json has "scripts": the string "x"; it must be an object/],
     ['{ "name": "x", "devDependencies": { "a": 1 } }', /package\.json has "devDependencies"\."a": the number 1; it must be a string/],
     ["{ not json", /package\.json is not valid JSON/],
-  ])("package.json %s", (manifest, pattern) => {
+  ])("package.json %s", async (manifest, pattern) => {
     const p = makeProject();
     p.write("package.json", manifest);
-    refusesInit(p, ["."], pattern);
+    await refusesInit(p, ["."], pattern);
   });
 
-  it("a directory nobody may write in (immutable, or read-only for a user)", () => {
+  it("a directory nobody may write in (immutable, or read-only for a user)", async () => {
     const p = makeProject();
     const locked = path.join(p.root, "locked");
     fs.mkdirSync(locked);
@@ -98,20 +99,20 @@ describe("init refuses what it cannot write into, naming it (item 15)", () => {
     const lock = (on: boolean) => (root ? spawnSync("chattr", [on ? "+i" : "-i", locked]).status : (fs.chmodSync(locked, on ? 0o555 : 0o755), 0));
     if (lock(true) !== 0) return; // No chattr here, and root writes anywhere: nothing to test.
     try {
-      refusesInit(p, ["locked"], /locked is not writable/);
+      await refusesInit(p, ["locked"], /locked is not writable/);
     } finally {
       lock(false);
     }
   });
 
-  it("a directory argument that is a regular file", () => {
+  it("a directory argument that is a regular file", async () => {
     const p = makeProject({ "notes.txt": "mine\n" });
-    refusesInit(p, ["notes.txt"], /notes\.txt is a file, not a directory/);
+    await refusesInit(p, ["notes.txt"], /notes\.txt is a file, not a directory/);
   });
 
-  it("a file where init makes a directory", () => {
+  it("a file where init makes a directory", async () => {
     const p = makeProject({ stacks: "not a directory\n" });
-    refusesInit(p, ["."], /stacks is a file, but init writes stacks\/\S+ inside it/);
+    await refusesInit(p, ["."], /stacks is a file, but init writes stacks\/\S+ inside it/);
   });
 });
 
@@ -121,14 +122,14 @@ describe("init checks every answer before it writes (item 25)", () => {
     [["--owner", "acme-platform"], /owner "acme-platform" must be a CODEOWNERS owner/],
     [["--team", "kube-system"], /team "kube-system" is also its namespace, which is a Kubernetes system namespace/],
     [["--environments", `dev,${"p".repeat(62)}`], /its cluster "p+-1" is 64 characters long/],
-  ])("%s", (flags, pattern) => {
+  ])("%s", async (flags, pattern) => {
     const p = makeProject();
-    refusesInit(p, [".", ...flags], pattern);
+    await refusesInit(p, [".", ...flags], pattern);
   });
 
-  it("answers that pass give a project synth accepts", () => {
+  it("answers that pass give a project synth accepts", async () => {
     const p = makeProject();
-    const run = sluice(p, ["init", ".", "--yes", "--owner", "platform@example.com", "--env-repo", "ssh://git@example.com/platform/env.git", "--team", "shop"]);
+    const run = await sluice(p, ["init", ".", "--yes", "--owner", "platform@example.com", "--env-repo", "ssh://git@example.com/platform/env.git", "--team", "shop"]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("repoURL: ssh://git@example.com/platform/env.git");

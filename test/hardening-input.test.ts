@@ -9,15 +9,16 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { simpleGit } from "simple-git";
 import { synth } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { CLI, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, failsAt, lineOf, only, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
 
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
-}, 120_000);
+beforeAll(() => {
+  base = synthesizedExample();
+});
 
 /** A copy of the synthesized example project, and its out/ as it was. */
 function synthesized(): { p: Project; before: Record<string, string> } {
@@ -293,7 +294,7 @@ describe("a SOPS file with an alias bomb is refused naming the file (item 11)", 
     expect(p.tree()).toEqual(before);
 
     // The CLI says the same, with exit 2 and no internal error.
-    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", timeout: 60_000 });
+    const run = await runCli(["synth", "--skip-typecheck"], { cwd: p.root });
     expect(run.stderr).not.toMatch(/internal error/i);
     expect(run.stderr).toContain("secrets/feed-tls.enc.yaml expands YAML aliases");
     expect(run.status).toBe(2);

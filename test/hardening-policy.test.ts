@@ -13,15 +13,15 @@ import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
 import { oddPodSpecs } from "./helpers/odd-pods.js";
 import { emitted } from "./helpers/policies.js";
-import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { CLI, copyProject, type Project } from "./helpers/project.js";
 import { edit, failsAt, policyFailure } from "./helpers/stack-edit.js";
 
 type CelRule = Extract<Rule, { on: "object" | "pod" | "container" }>;
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 /** A copy of the example whose platform has one more rule, written in stacks/rules.ts as `custom`. */

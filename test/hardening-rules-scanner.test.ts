@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, synth, type Finding } from "sluice";
 import { scanArguments, scanLiteral } from "../src/secrets/scan.js";
 import { emitted } from "./helpers/policies.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, type Project } from "./helpers/project.js";
 import { edit, lineOf, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const copy = () => copyProject(base);

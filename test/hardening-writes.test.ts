@@ -11,6 +11,8 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publish, synth } from "sluice";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, rejection } from "./helpers/stack-edit.js";
 
@@ -94,7 +96,7 @@ describe("publish never writes or deletes outside the env repo (item 1, 22)", ()
     fs.symlinkSync(target(p), path.join(seed, link));
     await pushSeed(seed);
 
-    const run = spawnSync(process.execPath, [CLI, "publish", "--skip-typecheck", "--env-repo", bare], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["publish", "--skip-typecheck", "--env-repo", bare], { cwd: p.root });
     expect(run.status, run.stdout + run.stderr).toBe(2);
     expect(run.stderr).toContain(`${link} in the env repo is a symlink`);
     expect(run.stdout).not.toMatch(/nothing to publish/);
@@ -104,9 +106,8 @@ describe("publish never writes or deletes outside the env repo (item 1, 22)", ()
 
 describe("synth's run lock and staging area (items 2, 22)", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample();
   });
 
   const change = (p: Project) => edit(p, "stacks/payments.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
@@ -171,7 +172,7 @@ describe("empty directories left by a killed synth (item 26)", () => {
     await synth({ root: p.root });
     fs.mkdirSync(path.join(p.root, "out/apps/price-sync/dev-1"), { recursive: true });
 
-    const check = spawnSync(process.execPath, [CLI, "synth", "--check", "--skip-typecheck"], { cwd: p.root, encoding: "utf8" });
+    const check = await runCli(["synth", "--check", "--skip-typecheck"], { cwd: p.root });
     expect(check.status, check.stdout).toBe(1);
     expect(check.stdout).toMatch(/extra\s+out\/apps\/price-sync\/$/m);
 
@@ -193,30 +194,30 @@ describe("synth --out somewhere sluice cannot own (item 25)", () => {
     [".", "the project root"],
     ["..", "the project root"],
     ["../..", "the project root"],
-  ])("--out %s is a clear exit 2 naming it, not an internal error", (out, what) => {
-    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck", "--out", out], { cwd: p.root, encoding: "utf8", timeout: 60_000 });
+  ])("--out %s is a clear exit 2 naming it, not an internal error", async (out, what) => {
+    const run = await runCli(["synth", "--skip-typecheck", "--out", out], { cwd: p.root });
     expect(run.status, run.stderr).toBe(2);
     expect(run.stderr).not.toMatch(/internal error/i);
     expect(run.stderr).toContain(`--out ${out}`);
     expect(run.stderr).toContain(what);
   });
 
-  it("refuses an out/ that holds the stacks, and one reached through a symlink", () => {
+  it("refuses an out/ that holds the stacks, and one reached through a symlink", async () => {
     const q = makeProject(Object.fromEntries(Object.entries(exampleStacks()).map(([file, text]) => [`deploy/${file}`, text])));
-    const parent = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck", "--stacks", "deploy/stacks", "--out", "deploy"], { cwd: q.root, encoding: "utf8" });
+    const parent = await runCli(["synth", "--skip-typecheck", "--stacks", "deploy/stacks", "--out", "deploy"], { cwd: q.root });
     expect(parent.status, parent.stderr).toBe(2);
     expect(parent.stderr).toMatch(/holds the stacks/);
 
     fs.symlinkSync(q.sentinel, path.join(q.root, "linked"));
-    const linked = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck", "--stacks", "deploy/stacks", "--out", "linked/out"], { cwd: q.root, encoding: "utf8" });
+    const linked = await runCli(["synth", "--skip-typecheck", "--stacks", "deploy/stacks", "--out", "linked/out"], { cwd: q.root });
     expect(linked.status, linked.stderr).toBe(2);
     expect(linked.stderr).toMatch(/linked is a symlink/);
     expect(linked.stderr).not.toMatch(/internal error/i);
   });
 
-  it("writes to a directory elsewhere on the machine, named by an absolute path (a clone of the env repo, say)", () => {
+  it("writes to a directory elsewhere on the machine, named by an absolute path (a clone of the env repo, say)", async () => {
     const clone = makeProject();
-    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck", "--out", path.join(clone.root, "env")], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["synth", "--skip-typecheck", "--out", path.join(clone.root, "env")], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
     expect(clone.exists("env/apps/payments/dev-1/manifest.yaml")).toBe(true);
   });

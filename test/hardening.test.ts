@@ -6,14 +6,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, makeProject, type Project } from "./helpers/project.js";
 import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, expectAt, failsAt, findingOf, lineOf, policyFailure, rejection, show } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const copy = () => copyProject(base);

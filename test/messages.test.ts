@@ -3,17 +3,17 @@
  * met are gone; each replacement names the file, the line, the property and
  * a fix that exists. Exact text, as a snapshot would hold it.
  */
-import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, formatDiagnostic, synth, type Diagnostic } from "sluice";
-import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, only, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 describe("messages that teach", () => {
@@ -154,17 +154,16 @@ describe("messages that teach", () => {
 
 describe("one mistake, one message, however many clusters it is on", () => {
   /** `sluice synth` as a user runs it: its exit status and what it printed. */
-  function cli(p: Project): { status: number | null; stderr: string } {
-    const result = spawnSync(process.execPath, [CLI, "synth", "--root", p.root], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
-    if (result.error) throw result.error;
+  async function cli(p: Project): Promise<{ status: number; stderr: string }> {
+    const result = await runCli(["synth", "--root", p.root], { env: { NO_COLOR: "1" } });
     return { status: result.status, stderr: result.stderr };
   }
 
-  it("a dependency that runs on none of four of the app's clusters is one error naming the four", () => {
+  it("a dependency that runs on none of four of the app's clusters is one error naming the four", async () => {
     const p = copyProject(base);
     setReleases(p, "payments", { dev: "1.7.0" });
     const before = p.tree();
-    const { status, stderr } = cli(p);
+    const { status, stderr } = await cli(p);
     expect(status).toBe(2);
     const line = lineOf(p.read("stacks/checkout-web.ts"), "dependsOn:");
     expect(stderr).toBe(
@@ -175,11 +174,11 @@ describe("one mistake, one message, however many clusters it is on", () => {
     expect(p.tree()).toEqual(before);
   });
 
-  it("an app on five clusters with autoscaling min above max is told once, naming the five clusters", () => {
+  it("an app on five clusters with autoscaling min above max is told once, naming the five clusters", async () => {
     const p = copyProject(base);
     const text = edit(p, "stacks/catalog-api.ts", "  ports: { http: 8080 },", "  ports: { http: 8080 },\n  autoscaling: { min: 5, max: 2 },");
     const before = p.tree();
-    const { status, stderr } = cli(p);
+    const { status, stderr } = await cli(p);
     expect(status).toBe(2);
     const at = `stacks/catalog-api.ts:${lineOf(text, "autoscaling:")}:`;
     // Once: the text before it and the text after it.
@@ -188,11 +187,11 @@ describe("one mistake, one message, however many clusters it is on", () => {
     expect(p.tree()).toEqual(before);
   });
 
-  it("a bad environment variable name and a bad quantity in an app on five clusters are each told once", () => {
+  it("a bad environment variable name and a bad quantity in an app on five clusters are each told once", async () => {
     const p = copyProject(base);
     const text = edit(p, "stacks/catalog-api.ts", '  env: { CACHE_TTL_SECONDS: "300" },', '  env: { "CACHE TTL": "300" },\n  resources: { requests: { cpu: "lots" } },');
     const before = p.tree();
-    const { status, stderr } = cli(p);
+    const { status, stderr } = await cli(p);
     expect(status).toBe(2);
     const errors = stderr.split("\n").filter((line) => line.includes(": error: "));
     expect(errors).toEqual([

@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSluiceError, synth } from "sluice";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, copyProject, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
 
 /**
@@ -31,9 +33,8 @@ function claim(project: Project, file: string): void {
 
 describe("out/ under attack", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample();
   });
 
   it.each(["apps/ledger", "apps"])("R1: never writes through a symlink at out/%s to a directory outside out/", async (link) => {
@@ -112,11 +113,11 @@ describe("out/ under attack", () => {
     fs.symlinkSync(project.root, link, "dir");
     project.write("stacks/payments.ts", project.read("stacks/payments.ts").replace('dev: "1.7.0"', 'dev: "1.7.1"'));
     const lockBefore = project.read("out/.sluice/lock.json");
-    const run = spawnSync(process.execPath, [CLI, "synth", "--root", link], { encoding: "utf8" });
+    const run = await runCli(["synth", "--root", link]);
     expect(run.status, run.stderr).toBe(0);
     expect(project.read("out/.sluice/lock.json")).toBe(lockBefore);
     project.write("stacks/payments.ts", project.read("stacks/payments.ts").replace("team: ", "replicas: -1, team: "));
-    const bad = spawnSync(process.execPath, [CLI, "synth", "--root", link], { encoding: "utf8" });
+    const bad = await runCli(["synth", "--root", link]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^stacks\/payments\.ts:\d+:\d+: error/m);
     expect(bad.stderr).not.toContain("../");
@@ -136,9 +137,9 @@ describe("out/ under attack", () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("--out naming a file is a clear error, exit 2", () => {
+  it("--out naming a file is a clear error, exit 2", async () => {
     const project = copyProject(base);
-    const run = spawnSync(process.execPath, [CLI, "synth", "--out", "package.json"], { cwd: project.root, encoding: "utf8" });
+    const run = await runCli(["synth", "--out", "package.json"], { cwd: project.root });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/package\.json is not a directory/);
     expect(run.stderr).not.toMatch(/internal error/);

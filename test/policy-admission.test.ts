@@ -14,20 +14,20 @@ import { builtInRules } from "../lib/rules/index.js";
 import { schemaCheck as crdValidator } from "../src/k8s/schemas.js";
 import { compilePolicy } from "../src/policy/admission-cel.js";
 import { admission } from "../src/policy/admission-eval.js";
-import { CLI, copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, REPO, type Project } from "./helpers/project.js";
 import { documents, emitted } from "./helpers/policies.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 function sluice(cwd: string, ...args: string[]) {
-  const env = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "" };
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env, timeout: 60_000 });
+  return runCli(args, { cwd, env: { NO_COLOR: "1", GITHUB_ACTIONS: "" } });
 }
 
 // The agreement of pre-merge and admission on every rule is test/policy-agreement.test.ts.
@@ -119,7 +119,7 @@ export const broken = defineRule({
     edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { broken } from "./rules.js";');
     edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [broken],');
     const before = p.read("out/README.md");
-    const result = sluice(p.root, "synth", "--skip-typecheck");
+    const result = await sluice(p.root, "synth", "--skip-typecheck");
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/stacks\/platform\.ts:\d+:\d+: error: policy\.rules\[0\]\.check: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/);
     expect(result.stderr).not.toContain("internal error");
@@ -176,25 +176,25 @@ describe("emitted admission policies", () => {
 });
 
 describe("sluice check, as CI runs it", () => {
-  it("the classic gate: :latest exits 1 naming file and line; the fix exits 0", () => {
+  it("the classic gate: :latest exits 1 naming file and line; the fix exits 0", async () => {
     const p = copyProject(base);
     edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: "debug", image: "registry.example.com/debug:latest", resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "8Mi" } } }] } } as never,\n');
-    const failed = sluice(p.root, "check");
+    const failed = await sluice(p.root, "check");
     expect(failed.status, failed.stderr).toBe(1);
     const line = lineOf(p.read("stacks/price-sync.ts"), "debug:latest");
     expect(failed.stdout).toContain(`stacks/price-sync.ts\n  ${line}:`);
     expect(failed.stdout).toMatch(/error {2}no-mutable-image {2}objects\[0\]\.spec\.containers\[0\]\.image: container debug: /);
     edit(p, "stacks/price-sync.ts", "debug:latest", "debug:1.0.0");
-    const fixed = sluice(p.root, "check");
+    const fixed = await sluice(p.root, "check");
     expect(fixed.status, fixed.stdout + fixed.stderr).toBe(0);
     expect(fixed.stdout).toBe("0 errors, 0 warnings.\n");
   });
 
-  it("the classic gate: removing resource limits exits 1 at the platform's line; restoring them exits 0", () => {
+  it("the classic gate: removing resource limits exits 1 at the platform's line; restoring them exits 0", async () => {
     const p = copyProject(base);
     const original = 'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }';
     edit(p, "stacks/platform.ts", original, 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }');
-    const failed = sluice(p.root, "check", "--format", "json");
+    const failed = await sluice(p.root, "check", "--format", "json");
     expect(failed.status).toBe(1);
     const report = JSON.parse(failed.stdout) as { ok: boolean; findings: { rule: string; file: string; line: number; path: string }[] };
     expect(report.ok).toBe(false);
@@ -202,38 +202,37 @@ describe("sluice check, as CI runs it", () => {
       new Set([`resources-required stacks/platform.ts:${lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')} environments.prod.resources`]),
     );
     edit(p, "stacks/platform.ts", 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }', original);
-    expect(sluice(p.root, "check").status).toBe(0);
+    expect((await sluice(p.root, "check")).status).toBe(0);
   });
 
-  it("synth refuses with exit 1 and writes nothing; a broken stack is exit 2", () => {
+  it("synth refuses with exit 1 and writes nothing; a broken stack is exit 2", async () => {
     const p = copyProject(base);
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
-    const result = sluice(p.root, "synth");
+    const result = await sluice(p.root, "synth");
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/liveness-probe[\s\S]*policy errors?; nothing was written/);
     edit(p, "stacks/checkout-web.ts", "team:", "team: nonsense team:");
-    expect(sluice(p.root, "check").status).toBe(2);
+    expect((await sluice(p.root, "check")).status).toBe(2);
   });
 
-  it("findings are stable in order and text (golden), in every format", () => {
+  it("findings are stable in order and text (golden), in every format", async () => {
     const p = copyProject(base);
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     edit(p, "stacks/payments.ts", "      replicas: 4,", "      replicas: 1,");
     edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { containers: [{ name: "debug", image: "docker.io/busybox", securityContext: { privileged: true } }] } } as never,\n');
-    const text = sluice(p.root, "check");
+    const text = await sluice(p.root, "check");
     const golden = path.join(REPO, "test/golden/check-findings.txt");
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, text.stdout);
     expect(text.stdout).toBe(fs.readFileSync(golden, "utf8"));
-    expect(sluice(p.root, "check").stdout).toBe(text.stdout);
+    expect((await sluice(p.root, "check")).stdout).toBe(text.stdout);
 
-    const github = sluice(p.root, "check", "--format", "github").stdout.trim().split("\n");
+    const github = (await sluice(p.root, "check", "--format", "github")).stdout.trim().split("\n");
     expect(github.at(-1)).toBe(text.stdout.trim().split("\n").at(-1));
     expect(github[0]).toMatch(/^::error file=stacks\/checkout-web\.ts,line=\d+,col=\d+,title=sluice liveness-probe::/);
     // Chosen by itself inside GitHub Actions.
-    const env = { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "true" };
-    expect(spawnSync(process.execPath, [CLI, "check"], { cwd: p.root, encoding: "utf8", env }).stdout.split("\n")[0]).toBe(github[0]);
+    expect((await runCli(["check"], { cwd: p.root, env: { NO_COLOR: "1", GITHUB_ACTIONS: "true" } })).stdout.split("\n")[0]).toBe(github[0]);
 
-    const sarif = JSON.parse(sluice(p.root, "check", "--format", "sarif").stdout);
+    const sarif = JSON.parse((await sluice(p.root, "check", "--format", "sarif")).stdout);
     expect(sarif.version).toBe("2.1.0");
     const [run] = sarif.runs;
     expect(run.tool.driver.name).toBe("sluice");

@@ -22,7 +22,8 @@ import { compileBuiltIns } from "../src/policy/compile-built-ins.js";
 import { builtInRuleOrigin } from "../src/policy/rule-origin.js";
 import { policyContext } from "../src/testing.js";
 import { loaded, platformSpec } from "./helpers/model.js";
-import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, REPO, type Project } from "./helpers/project.js";
 import { documents, emitted } from "./helpers/policies.js";
 import { edit, failsAt, lineOf } from "./helpers/stack-edit.js";
 
@@ -31,9 +32,8 @@ const celRules = builtInRules.filter((rule): rule is CelRule => rule.on === "obj
 const context = policyContext({ registries: ["registry.example.com/"] });
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const REGISTRY = "registry.example.com/payments/api";

@@ -3,14 +3,14 @@
  * commit dates set, as a release manager uses them: one wave at a time, each
  * step one edited literal and the regenerated manifests of that wave.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/pipeline/load/release-source.js";
-import { CLI, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
@@ -83,20 +83,20 @@ describe("sluice promote", () => {
 
   it("lets a person force the soak with a reason, which is reported", async () => {
     const p = await catalogMidRollout();
-    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--force", "--reason", "fix for incident 42", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["promote", "catalog-api", "--skip-typecheck", "--force", "--reason", "fix for incident 42", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, to: "staging", forced: "fix for incident 42" });
-    const noReason = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--force"], { cwd: p.root, encoding: "utf8" });
+    const noReason = await runCli(["promote", "catalog-api", "--skip-typecheck", "--force"], { cwd: p.root });
     expect(noReason.status).toBe(2);
     expect(noReason.stderr).toContain("--force needs --reason");
   });
 
   it("exits 1 with the reason when a gate is closed", async () => {
     const p = await catalogMidRollout();
-    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const run = await runCli(["promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, env: { NO_COLOR: "1" } });
     // Now is long after T0: staging is ready; prod-canary is not (24h after staging's commit, which is uncommitted).
     expect(run.status, run.stderr).toBe(0);
-    const next = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const next = await runCli(["promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, env: { NO_COLOR: "1" } });
     expect(next.status).toBe(1);
     expect(next.stdout).toMatch(/^refused: catalog-api 2\.3\.1 has run in staging for 0m \(not committed yet\); prod-canary requires 24h/);
   });
@@ -129,7 +129,7 @@ describe("sluice promote --commit", () => {
   it("puts the stack edit and the regenerated files on a branch of their own, one commit, with the deployment record", async () => {
     const p = await catalogMidRollout();
     p.write("notes.txt", "a file the user is still editing\n");
-    const run = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
     const { pullRequest } = JSON.parse(run.stdout) as { pullRequest: { branch: string; commit: string; title: string; body: string } };
     expect(pullRequest.branch).toBe("promote/catalog-api/staging/2.3.1");
@@ -152,14 +152,14 @@ describe("sluice promote --commit", () => {
 });
 
 describe("sluice promote --commit, refused", () => {
-  const promoteCommit = (p: Project) => spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+  const promoteCommit = (p: Project) => runCli(["promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root });
 
   it("leaves the worktree and the branch as they were when the promotion's branch exists", async () => {
     const p = await catalogMidRollout();
     const git = simpleGit(p.root);
     await git.raw(["branch", "promote/catalog-api/staging/2.3.1"]);
     const before = p.read("stacks/catalog-api.ts");
-    const run = promoteCommit(p);
+    const run = await promoteCommit(p);
     expect(run.status, run.stdout).toBe(2);
     expect(`${run.stdout}${run.stderr}`).toContain("promote/catalog-api/staging/2.3.1 exists already");
     expect(p.read("stacks/catalog-api.ts")).toBe(before);
@@ -171,7 +171,7 @@ describe("sluice promote --commit, refused", () => {
     const p = await catalogMidRollout();
     edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],', '  owners: ["@acme/platform", "@acme/sre"],');
     const before = p.read("stacks/catalog-api.ts");
-    const run = promoteCommit(p);
+    const run = await promoteCommit(p);
     expect(run.status, run.stdout).toBe(2);
     expect(`${run.stdout}${run.stderr}`).toContain("stacks/platform.ts");
     expect(p.read("stacks/catalog-api.ts")).toBe(before);
@@ -200,7 +200,7 @@ describe("sluice promote --all-ready, with a promotion open already", () => {
     const p = await catalogMidRollout();
     const git = simpleGit(p.root);
     await git.raw(["branch", "promote/catalog-api/staging/2.3.1"]);
-    const run = spawnSync(process.execPath, [CLI, "promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
     const { promoted, failed, skipped } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: unknown[]; skipped: { app: string; branch: string }[] };
     expect(skipped).toEqual([{ app: "catalog-api", branch: "promote/catalog-api/staging/2.3.1" }]);
@@ -214,7 +214,7 @@ describe("sluice promote --all-ready, with a promotion open already", () => {
 describe("sluice promote --all-ready", () => {
   it("promotes every app whose gate is open, each on a branch and commit of its own, and returns to the branch it started on", async () => {
     const p = await catalogMidRollout();
-    const run = spawnSync(process.execPath, [CLI, "promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     // price-sync's gate is open too, but its sealed secret has no ciphertext for prod-eu-1 yet: not ready, not tried.
     expect(run.status, run.stderr).toBe(0);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
@@ -237,7 +237,7 @@ describe("sluice promote --all-ready, when one promotion cannot be made", () => 
     edit(p, "stacks/payments.ts", 'staging: "1.6.3"', "staging: STAGING");
     edit(p, "stacks/payments.ts", 'import { platform } from "./platform.js";', 'import { platform } from "./platform.js";\nconst STAGING = "1.6.3";');
     await at(p, T0).add(".").commit("payments' staging release from a constant");
-    const run = spawnSync(process.execPath, [CLI, "promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(1);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
     expect(failed).toEqual([{ app: "payments", refused: expect.stringMatching(/the staging release of payments is computed, not a string literal/) }]);
@@ -307,13 +307,13 @@ describe("sluice gates (in CI)", () => {
       // At the release that must wait: prod-canary's, in its release file.
       expect.objectContaining({ code: "gates/closed", message: "catalog-api 2.3.1 enters staging and prod-canary in one change", origin: expect.objectContaining({ file: "stacks/releases/prod-canary/catalog-api.ts", line: lineOf(p.read("stacks/releases/prod-canary/catalog-api.ts"), '"prod-canary": "2.3.1"') }) }),
     ]);
-    const run = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["gates", "--base", "HEAD"], { cwd: p.root });
     expect(run.status).toBe(1);
-    const forced = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const forced = await runCli(["gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root });
     // A force is recorded, never a green check: the gate stays closed (exit 1); merging past it is a person's call at the forge.
     expect(forced.status).toBe(1);
     expect(JSON.parse(forced.stdout)).toMatchObject({ ok: false, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
-    const forcedText = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--force", "--reason", "release train 12"], { cwd: p.root, encoding: "utf8" });
+    const forcedText = await runCli(["gates", "--base", "HEAD", "--force", "--reason", "release train 12"], { cwd: p.root });
     expect(forcedText.stdout).toMatch(/^closed {2}catalog-api prod-canary/m);
     expect(forcedText.status).toBe(1);
     // In CI, a person's override travels in the change itself, as a trailer.
@@ -374,7 +374,7 @@ describe("sluice status", () => {
       to: "prod-canary",
       reason: 'secret "feed-client" is used but not declared on cluster prod-eu-1',
     });
-    const run = spawnSync(process.execPath, [CLI, "status", "--format", "markdown"], { cwd: p.root, encoding: "utf8" });
+    const run = await runCli(["status", "--format", "markdown"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^\| app \| dev \| staging \| prod-canary \| prod \| next \|$/m);
     expect(run.stdout).toMatch(/^\| checkout-web \| 3\.2\.0 \(\d+d(\d+h)?\) .* \| 3\.2\.0 → prod: ready \(approval: @acme\/release\) \|$/m);

@@ -2,14 +2,14 @@
  * `sluice publish` to a bare remote in a temp dir, as a team with a separate
  * env repo runs it from CI after a merge.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { publish } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { envRepoLocation } from "../src/publish/env-repo-location.js";
 import { edit } from "./helpers/stack-edit.js";
 
@@ -59,7 +59,7 @@ async function handCommit(bare: string, file: string, content: string): Promise<
 const head = async (dir: string, ref = "HEAD") => (await simpleGit(dir).revparse([ref])).trim();
 
 function cli(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, [CLI, "publish", "--skip-typecheck", ...args], { cwd, encoding: "utf8" });
+  return runCli(["publish", "--skip-typecheck", ...args], { cwd });
 }
 
 async function filesAt(bare: string, branch = "main"): Promise<string[]> {
@@ -180,7 +180,7 @@ describe("sluice publish", () => {
     expect(late.commit).toBeUndefined();
     expect(await head(bare, "main")).toBe(tip);
     expect(await simpleGit(bare).show(["main:apps/payments/prod-us-1/manifest.yaml"])).toContain("payments/api:1.6.4");
-    const said = cli(old.root, "--env-repo", bare, "--push");
+    const said = await cli(old.root, "--env-repo", bare, "--push");
     expect(said.stdout).toContain(`Not published: superseded by ${second}.`);
     expect(said.stdout).not.toContain("already holds");
     expect(said.status).toBe(0);
@@ -190,7 +190,7 @@ describe("sluice publish", () => {
     edit(side, "stacks/search.ts", 'release: { dev: "0.9.2"', 'release: { dev: "0.9.3"');
     await simpleGit(side.root).add(".").commit("search 0.9.3 to dev, from an old branch");
     await expect(publish({ root: side.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(`main was published from ${second}, which is not in the history of`);
-    const refused = cli(side.root, "--env-repo", bare, "--push");
+    const refused = await cli(side.root, "--env-repo", bare, "--push");
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("publishing would undo it");
     expect(await head(bare, "main")).toBe(tip);
@@ -202,7 +202,7 @@ describe("sluice publish", () => {
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "9.9.9"');
     p.write("stacks/notes.md", "draft\n");
     await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/notes\.md, stacks\/releases\/prod\/payments\.ts\)/);
-    const run = cli(p.root, "--env-repo", bare, "--push");
+    const run = await cli(p.root, "--env-repo", bare, "--push");
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("stacks/releases/prod/payments.ts");
     expect(run.stderr).toContain("sluice publishes only what a commit holds");
@@ -245,7 +245,7 @@ describe("sluice publish", () => {
     // The clone happens in a temporary directory elsewhere (CI runners have their own TMPDIR), where the relative path names nothing.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-tmp-"));
     fs.mkdirSync(path.join(tmp, "runner", "temp"), { recursive: true });
-    const run = spawnSync(process.execPath, [CLI, "publish", "--skip-typecheck", "--env-repo", relative, "--push"], { cwd: p.root, encoding: "utf8", env: { ...process.env, TMPDIR: path.join(tmp, "runner", "temp") } });
+    const run = await runCli(["publish", "--skip-typecheck", "--env-repo", relative, "--push"], { cwd: p.root, env: { TMPDIR: path.join(tmp, "runner", "temp") } });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Pushed [0-9a-f]{7} to main: \d+ files\.$/m);
@@ -282,7 +282,7 @@ describe("sluice publish", () => {
     const main = await head(bare, "main");
     const source = await head(p.root);
     const branch = `sluice/publish-${source.slice(0, 12)}`;
-    const run = cli(p.root, "--env-repo", bare, "--pull-request", "--push");
+    const run = await cli(p.root, "--env-repo", bare, "--pull-request", "--push");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`to ${branch}:`);
     expect(run.stdout).toContain(`Open a pull request from ${branch} into main`);

@@ -5,11 +5,11 @@
  * split-releases moves old inline ones there without changing what runs, and
  * the soak of a moved release still counts from when it reached the branch.
  */
-import { spawnSync } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, status, synth, type Promotion } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { releaseFileText, setReleases } from "./helpers/releases.js";
 import { edit, expectAt, lineOf, only, rejection, withCode } from "./helpers/stack-edit.js";
 
@@ -29,8 +29,8 @@ async function committed(p: Project, when = T0): Promise<SimpleGit> {
   return git;
 }
 
-function cli(p: Project, ...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+async function cli(p: Project, ...args: string[]) {
+  const run = await runCli(args, { cwd: p.root, env: { NO_COLOR: "1" } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -143,7 +143,7 @@ describe("promote and release files", () => {
     expect(result.line).toBe(lineOf(text, "platform.release("));
     expect(p.read("stacks/search.ts")).toContain('release: { dev: "0.9.3", staging: "0.9.3" }');
     // The new file type-checks and the env repo agrees with it.
-    expect(cli(p, "synth", "--check").code).toBe(0);
+    expect((await cli(p, "synth", "--check")).code).toBe(0);
   });
 
   it("--commit puts the new release file in the promotion's commit", async () => {
@@ -152,7 +152,7 @@ describe("promote and release files", () => {
     p.write(".gitignore", "node_modules/\n");
     await synth({ root: p.root, skipTypecheck: true });
     await committed(p, new Date(Date.now() - 72 * 3_600_000));
-    const run = cli(p, "promote", "search", "--commit", "--skip-typecheck", "--format", "json");
+    const run = await cli(p, "promote", "search", "--commit", "--skip-typecheck", "--format", "json");
     expect(run.code, run.stderr).toBe(0);
     const { branch } = (JSON.parse(run.stdout) as { pullRequest: { branch: string } }).pullRequest;
     const files = (await simpleGit(p.root).raw(["show", "--name-only", "--format=", branch])).trim().split("\n");
@@ -205,7 +205,7 @@ describe("split-releases", () => {
     const p = inlineProject();
     await synth({ root: p.root, skipTypecheck: true, inlineGatedReleases: "allow" });
     const out = p.tree();
-    const run = cli(p, "split-releases", "--format", "json");
+    const run = await cli(p, "split-releases", "--format", "json");
     expect(run.code, run.stderr).toBe(0);
     const moved = (JSON.parse(run.stdout) as { moved: { app: string; wave: string; file: string }[] }).moved;
     expect(moved.map((m) => `${m.app} ${m.wave} ${m.file}`)).toContain("checkout-web prod stacks/releases/prod/checkout-web.ts");
@@ -213,15 +213,15 @@ describe("split-releases", () => {
     expect(p.read("stacks/checkout-web.ts")).toContain('release: { dev: "3.2.0", staging: "3.2.0" },');
     expect(p.read("stacks/releases/prod/checkout-web.ts")).toContain('platform.release("checkout-web", { prod: "3.1.4" })');
     expect(p.tree()).toEqual(out);
-    expect(cli(p, "synth", "--check").code).toBe(0);
-    expect(cli(p, "split-releases").stdout).toContain("nothing to move");
+    expect((await cli(p, "synth", "--check")).code).toBe(0);
+    expect((await cli(p, "split-releases")).stdout).toContain("nothing to move");
   });
 
   it("keeps a moved release's soak: it counts from the merge that brought it, not from the move", async () => {
     const p = inlineProject();
     setReleases(p, "payments", { dev: "1.7.0", staging: "1.7.0", "prod-canary": "1.7.0", prod: "1.6.3" }, { gated: [] });
     await committed(p, T0);
-    expect(cli(p, "split-releases", "--skip-typecheck").code).toBe(0);
+    expect((await cli(p, "split-releases", "--skip-typecheck")).code).toBe(0);
     await at(p, hours(23)).add(".").commit("gated releases into release files");
     // prod-canary has run 1.7.0 since T0, not since the move an hour ago: prod's 24h soak is met at T0 + 24h.
     const now = hours(24.5);
@@ -235,7 +235,7 @@ describe("split-releases", () => {
   it("is no promotion to the gates: moving releases changes no wave's release", async () => {
     const p = inlineProject();
     await committed(p, T0);
-    expect(cli(p, "split-releases", "--skip-typecheck").code).toBe(0);
+    expect((await cli(p, "split-releases", "--skip-typecheck")).code).toBe(0);
     const result = await gates({ root: p.root, base: "HEAD", now: hours(1) });
     expect(result.changes).toEqual([]);
     expect(result.findings).toEqual([]);

@@ -4,11 +4,11 @@
  * soaked; a date git itself disproves (in the future, or before the commit it
  * follows) is refused as forged; `status`, `gates` and `promote` agree.
  */
-import { spawnSync } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, status, type Promotion, type Refusal } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit } from "./helpers/stack-edit.js";
 
@@ -132,20 +132,20 @@ describe("soak from merge time", () => {
     const commit = (await head(p)).slice(0, 12);
     const problem = `commit ${commit} (which brought catalog-api 2.3.2 into dev on HEAD) is dated ${future.toISOString()}, `;
 
-    const shown = spawnSync(process.execPath, [CLI, "status", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const shown = await runCli(["status", "--format", "json"], { cwd: p.root });
     expect(shown.status, shown.stderr).toBe(0);
     const catalog = (JSON.parse(shown.stdout) as Awaited<ReturnType<typeof status>>).apps.find((a) => a.app === "catalog-api")!;
     expect(catalog.waves[0]!.forged).toMatch(new RegExp(`^${escape(problem)}2[56]h\\d*m? in the future: its date is refused as forged$`));
     expect(catalog.next).toMatchObject({ state: "blocked", to: "staging", reason: expect.stringContaining("its date is refused as forged") });
-    const text = spawnSync(process.execPath, [CLI, "status"], { cwd: p.root, encoding: "utf8" });
+    const text = await runCli(["status"], { cwd: p.root });
     expect(text.stdout).toMatch(/^catalog-api +2\.3\.2 \(forged date\) /m);
 
-    const promoted = spawnSync(process.execPath, [CLI, "promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const promoted = await runCli(["promote", "catalog-api", "--skip-typecheck"], { cwd: p.root, env: { NO_COLOR: "1" } });
     expect(promoted.status, promoted.stderr).toBe(1);
     expect(promoted.stdout).toContain(`refused: catalog-api 2.3.2's soak in dev cannot be measured: ${problem}`);
 
     edit(p, FILE, 'staging: "2.3.0"', 'staging: "2.3.2"');
-    const gated = spawnSync(process.execPath, [CLI, "gates", "--base", "HEAD", "--format", "json"], { cwd: p.root, encoding: "utf8" });
+    const gated = await runCli(["gates", "--base", "HEAD", "--format", "json"], { cwd: p.root });
     expect(gated.status, gated.stderr).toBe(1);
     expect(JSON.parse(gated.stdout)).toMatchObject({ ok: false, findings: [expect.objectContaining({ code: "gates/forged-date", message: expect.stringContaining(problem) })] });
   });

@@ -11,11 +11,12 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { CLI, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, only, rejection } from "./helpers/stack-edit.js";
 
-function cli(p: Project, ...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: p.root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+async function cli(p: Project, ...args: string[]) {
+  const run = await runCli(args, { cwd: p.root, env: { NO_COLOR: "1" } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -64,7 +65,7 @@ describe("the stacks repository's CODEOWNERS", () => {
     await repository(p);
     const codeowners = p.read("CODEOWNERS");
 
-    const prod = cli(p, "promote", "checkout-web", "--commit", "--skip-typecheck", "--format", "json");
+    const prod = await cli(p, "promote", "checkout-web", "--commit", "--skip-typecheck", "--format", "json");
     expect(prod.code, prod.stderr).toBe(0);
     const prodBranch = (JSON.parse(prod.stdout) as { pullRequest: { branch: string } }).pullRequest.branch;
     const prodFiles = await changedFiles(p.root, prodBranch);
@@ -75,7 +76,7 @@ describe("the stacks repository's CODEOWNERS", () => {
       expect(prodOwners[file], file).toBe("@acme/release");
     }
 
-    const dev = cli(p, "release", "payments", "1.8.0", "--commit", "--skip-typecheck", "--format", "json");
+    const dev = await cli(p, "release", "payments", "1.8.0", "--commit", "--skip-typecheck", "--format", "json");
     expect(dev.code, dev.stderr).toBe(0);
     const devBranch = (JSON.parse(dev.stdout) as { pullRequest: { branch: string } }).pullRequest.branch;
     const devFiles = await changedFiles(p.root, devBranch);
@@ -129,13 +130,13 @@ describe("the stacks repository's CODEOWNERS", () => {
     const p = makeProject(exampleStacks());
     await synth({ root: p.root, skipTypecheck: true });
     edit(p, "stacks/platform.ts", 'gate: { soak: "24h", approvers: ["@acme/release"] } },\n    { name: "prod"', 'gate: { soak: "24h", approvers: ["@acme/canary"] } },\n    { name: "prod"');
-    const stale = cli(p, "synth", "--check", "--skip-typecheck", "--format", "json");
+    const stale = await cli(p, "synth", "--check", "--skip-typecheck", "--format", "json");
     expect(stale.code).toBe(1);
     expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, outside: ["CODEOWNERS"] });
-    expect(cli(p, "synth", "--check", "--skip-typecheck").stdout).toContain("stale    CODEOWNERS (the section between");
-    expect(cli(p, "synth", "--skip-typecheck").code).toBe(0);
+    expect((await cli(p, "synth", "--check", "--skip-typecheck")).stdout).toContain("stale    CODEOWNERS (the section between");
+    expect((await cli(p, "synth", "--skip-typecheck")).code).toBe(0);
     expect(p.read("CODEOWNERS")).toContain("/stacks/releases/prod-canary/ @acme/canary\n");
-    expect(cli(p, "synth", "--check", "--skip-typecheck").code).toBe(0);
+    expect((await cli(p, "synth", "--check", "--skip-typecheck")).code).toBe(0);
   });
 
   it("refuses a file whose markers it cannot trust, writing nothing at all", async () => {

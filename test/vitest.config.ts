@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],
+    // Synthesizes the example project once for the run (synthesizedExample()).
+    globalSetup: ["test/helpers/example-setup.ts"],
     // Synth spawns tsc and registers module loaders: separate processes keep
     // test files from sharing loader state.
     pool: "forks",

@@ -5,6 +5,7 @@ import path from "node:path";
 import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
 
@@ -25,9 +26,8 @@ const bump = (project: Project, file: string, from: string, to: string) => proje
 
 describe("writing out/", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample();
   });
 
   it("rewrites nothing when the stacks have not changed", async () => {
