@@ -82,6 +82,16 @@ export const argoCd: Engine = {
   name: "argocd",
   title: "Argo CD",
   namespace: (platform) => platform.argocdNamespace,
+  reservedNamespace: (input) => input.argocd?.namespace ?? "argocd",
+  defaultNamespace: "argocd",
+  controllers: [{ group: "argoproj.io", controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" }],
+  objectNoun: "an Argo CD object",
+  // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
+  ownsKind: (group, kind) => group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind),
+  deliveryKinds: ["Application", "ApplicationSet"],
+  grantsByRbac: false,
+  // Argo CD resolves a revision by name, branch or tag alike: nothing it cannot deliver.
+  platformProblems: () => [],
   renderCluster,
   renderApp: (platform, app, sources) => ({
     path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
