@@ -129,3 +129,27 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
     expect(keyOf(fleet(name, (spec) => Object.assign(spec, elsewhere)))).not.toBe(keyOf(fleet(name)));
   });
 });
+
+describe("the env repo README's component notes come from the engines the fleet runs", () => {
+  const ingress = { chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0", digest: `sha256:${"ab".repeat(32)}` }, namespace: "ingress" };
+  const readme = (engine: string, prod2?: string) => {
+    const model = fleet(engine, (spec) => {
+      spec.components = { ingress };
+      if (prod2) (spec.clusters as Record<string, Record<string, unknown>>)["prod-2"]!.engine = prod2;
+    });
+    return planModel(model).files.find((file) => file.path === "README.md")!.content;
+  };
+
+  it.each([
+    ["argocd", undefined, "whether or not what it waits for is ready.\n", "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced)."],
+    ["flux", undefined, undefined, "An OCI chart is pulled by its digest."],
+    ["argocd", "flux", "whether or not what it waits for is ready. Flux checks `dependsOn` on every reconcile.", "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux."],
+    ["plain", undefined, undefined, "An OCI chart is pulled by its digest."],
+  ])("%s (prod-2 on %s)", (engine, prod2, waiting, oci) => {
+    const text = readme(engine, prod2);
+    if (waiting) expect(text).toContain(waiting);
+    else expect(text).not.toContain("waited for by\" holds");
+    if (!prod2) expect(text).not.toContain("Flux checks `dependsOn`");
+    expect(text).toContain(`${oci}\n`);
+  });
+});

@@ -29,6 +29,12 @@ export interface ClusterInput {
   readonly apps: readonly { readonly name: string; readonly team: string }[];
 }
 
+/** A remark in the env repo README: said when a cluster runs the engine (caveat), or after another engine's caveat in a fleet that runs both (aside). */
+export interface EngineNote {
+  readonly caveat?: string;
+  readonly aside?: string;
+}
+
 /**
  * A GitOps engine: how a cluster pulls its part of the env repo. The rest of
  * sluice — the workload manifests, the namespaces and their guards, the
@@ -87,6 +93,8 @@ export interface Engine {
   readonly keepNamespace: Readonly<Record<string, string>>;
   /** The env repo README's lines about this engine's files. */
   layout(platform: PlatformModel): string[];
+  /** What the README's platform components section says of it: when "waited for by" holds, how it pulls an OCI chart ("An OCI chart is pulled …"). */
+  readonly componentNotes: { readonly waiting: EngineNote; readonly ociChart: EngineNote };
   /** What its objects on a cluster rely on that the env repo does not install: settings, flags, accounts, Secrets (see prerequisites.ts). */
   prerequisites(input: PrerequisiteInput): Prerequisite[];
 }

@@ -104,6 +104,12 @@ export const argoCd: Engine = {
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
   keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
+  componentNotes: {
+    waiting: {
+      caveat: `On Argo CD, "waited for by" holds when the root syncs the Applications in their sync waves: at the first install, or when an app or component is added. A later release bump changes only the app's manifest, which its Application syncs at once, whether or not what it waits for is ready.`,
+    },
+    ociChart: { caveat: "by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced)" },
+  },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.argocdNamespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",

@@ -114,6 +114,10 @@ export const flux: Engine = {
   // The root applies Namespaces before what is in them by itself.
   beforeApps: {},
   keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },
+  componentNotes: {
+    waiting: { aside: "Flux checks `dependsOn` on every reconcile." },
+    ociChart: { aside: "by its digest on Flux" },
+  },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.flux.namespace}\`.`,
     "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
