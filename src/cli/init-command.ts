@@ -24,7 +24,7 @@ export interface InitFlags {
 /** The answers init may ask for, in order, with how to put them. */
 const QUESTIONS = [
   ["environments", "Environments, in rollout order (comma-separated)"],
-  ["engine", "GitOps engine (argocd or flux)"],
+  ["engine", `GitOps engine (${ENGINE_NAMES.join(" or ")})`],
   ["envRepo", "Env repo git URL"],
   ["owner", "Platform team (CODEOWNERS owner)"],
   ["team", "First team (and its namespace)"],
