@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ENGINE_NAMES, type EngineName } from "../model/engine-names.js";
 import { init } from "../init/init.js";
 import { synth } from "../synth.js";
 import { EXIT } from "./flags.js";
@@ -10,7 +11,7 @@ export type Ask = (question: string, fallback: string) => Promise<string>;
 
 export interface InitFlags {
   readonly environments: string;
-  readonly engine: "argocd" | "flux";
+  readonly engine: EngineName;
   readonly envRepo?: string;
   readonly owner?: string;
   readonly team?: string;
@@ -23,7 +24,7 @@ export interface InitFlags {
 /** The answers init may ask for, in order, with how to put them. */
 const QUESTIONS = [
   ["environments", "Environments, in rollout order (comma-separated)"],
-  ["engine", "GitOps engine (argocd or flux)"],
+  ["engine", `GitOps engine (${ENGINE_NAMES.join(" or ")})`],
   ["envRepo", "Env repo git URL"],
   ["owner", "Platform team (CODEOWNERS owner)"],
   ["team", "First team (and its namespace)"],
@@ -42,7 +43,7 @@ export async function askForAnswers(flags: InitFlags, explicit: ReadonlySet<stri
     const answer = (await ask(question, fallback)).trim();
     if (answer !== "") answers[name] = answer;
   }
-  if (answers.engine !== "argocd" && answers.engine !== "flux") answers.engine = flags.engine;
+  if (!(ENGINE_NAMES as readonly unknown[]).includes(answers.engine)) answers.engine = flags.engine;
   return answers as unknown as InitFlags;
 }
 

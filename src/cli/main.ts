@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
 import { isPolicyViolation, isSluiceError } from "../errors.js";
+import { ENGINE_NAMES } from "../model/engine-names.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { VERSION } from "../package-root.js";
 import { EXIT, type CheckFlags, type DiffFlags, type PromotionFlags, type PublishFlags, type SynthFlags } from "./flags.js";
@@ -64,7 +65,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("start a project: package.json scripts, tsconfig.json, a platform and an app in stacks/, .gitignore, a CI pipeline if asked, and the first out/")
     .argument("[dir]", "where", ".")
     .option("--environments <list>", "environments in rollout order, comma-separated; each gets a cluster <env>-1 and a wave", "dev,prod")
-    .addOption(new Option("--engine <engine>", "the GitOps engine on the clusters").choices(["argocd", "flux"]).default("argocd"))
+    .addOption(new Option("--engine <engine>", "the GitOps engine on the clusters").choices(ENGINE_NAMES).default("argocd"))
     .option("--env-repo <url>", "the env repo's git URL", "https://git.example.com/platform/env-repo.git")
     .option("--owner <owner>", "the platform team: a CODEOWNERS owner such as @org/platform", "@acme/platform")
     .option("--team <name>", "the first team, and its namespace", "web")

@@ -1,3 +1,4 @@
+import { ENGINE_LIST } from "../engines/index.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import { KNOWN_WORKLOADS, at, workloadOf, type Workload, type WorkloadTable } from "../k8s/workloads.js";
 import type { ObjectChange } from "./changes.js";
@@ -26,7 +27,7 @@ export interface Attention {
 
 const ACCESS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "AppProject", "Namespace", "NetworkPolicy"]);
 const SECRETS = new Set(["Secret", "ExternalSecret", "SealedSecret", "SecretStore", "ClusterSecretStore"]);
-const GITOPS = new Set(["Application", "ApplicationSet", "Kustomization", "GitRepository", "HelmRelease"]);
+const GITOPS = new Set(ENGINE_LIST.flatMap((engine) => engine.deliveryKinds));
 
 /**
  * What deserves a reviewer's eye, per cluster: deletions with their count

@@ -4,6 +4,18 @@ import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import type { AdmissionEngine } from "../policy/policy.js";
 import type { InstancePlatform } from "../model/instance-input.js";
+import type { Diagnostic } from "../model/diagnostic.js";
+import type { Origin } from "../model/origin.js";
+import type { PlatformInput } from "../model/platform-schema.js";
+
+/** One of an engine's controllers, and the API group whose kinds it serves. */
+export interface EngineController {
+  readonly group: string;
+  /** How prerequisites name it: "Argo CD", "Flux kustomize-controller". */
+  readonly controller: string;
+  /** Why a cluster needs it: what of the engine's objects it reads. */
+  readonly why: string;
+}
 
 /** What an engine renders one cluster's own GitOps objects from. */
 export interface ClusterInput {
@@ -17,12 +29,21 @@ export interface ClusterInput {
   readonly apps: readonly { readonly name: string; readonly team: string }[];
 }
 
+/** A remark in the env repo README: said when a cluster runs the engine (caveat), or after another engine's caveat in a fleet that runs both (aside). */
+export interface EngineNote {
+  readonly caveat?: string;
+  readonly aside?: string;
+}
+
 /**
  * A GitOps engine: how a cluster pulls its part of the env repo. The rest of
  * sluice — the workload manifests, the namespaces and their guards, the
  * admission policies, the docs — is the same whatever the engine; everything
- * that differs is here. Adding an engine is a folder next to argocd/ and flux/
- * and one line in index.ts.
+ * that differs is here: the stages, the prerequisites, diff and the CLI ask
+ * the registry (index.ts) rather than naming an engine. Adding an engine is a
+ * folder next to argocd/ and flux/, one line in index.ts and its name in
+ * model/engine-names.ts (test/engine-conformance.test.ts holds every engine to
+ * this contract, and adds a third one of its own).
  */
 export interface Engine {
   /** Its name in the registry (index.ts) and in stacks. */
@@ -31,6 +52,29 @@ export interface Engine {
   readonly title: string;
   /** The namespace it runs in on a cluster; no team may own it. */
   namespace(platform: PlatformModel): string;
+  /** The same namespace, read from its settings in the platform as declared (before the model is built): refused for teams. */
+  reservedNamespace(input: PlatformInput): string;
+  /** The namespace it runs in when its settings name none (what `sluice init` keeps free of teams). */
+  readonly defaultNamespace: string;
+  /** Its controllers and their API groups: the prerequisites of its objects, which run in its namespace. */
+  readonly controllers: readonly EngineController[];
+  /** "an Argo CD object": how a message names one of the kinds it owns. */
+  readonly objectNoun: string;
+  /**
+   * Whether a kind is one of its GitOps objects, which decide what is deployed
+   * where: the platform's alone, refused in an app's manifests.
+   */
+  ownsKind(group: string, kind: string): boolean;
+  /**
+   * Whether it grants a team a cluster-scoped kind through an RBAC rule, which
+   * names the kind's plural (so a custom resource's plural must be declared),
+   * rather than by group and kind as an Argo CD project does.
+   */
+  readonly grantsByRbac: boolean;
+  /** What it cannot deliver in a platform as declared (checked with the rest of the platform, whatever engine the clusters run). */
+  platformProblems(input: PlatformInput, at: (...path: (string | number)[]) => Origin): Diagnostic[];
+  /** The kinds whose change diff flags for a reviewer as a change to delivery itself. */
+  readonly deliveryKinds: readonly string[];
   /**
    * The cluster's own objects: its root (what `kubectl apply -k
    * clusters/<cluster>` bootstraps), the teams' tenancy, the platform
@@ -49,6 +93,8 @@ export interface Engine {
   readonly keepNamespace: Readonly<Record<string, string>>;
   /** The env repo README's lines about this engine's files. */
   layout(platform: PlatformModel): string[];
+  /** What the README's platform components section says of it: when "waited for by" holds, how it pulls an OCI chart ("An OCI chart is pulled …"). */
+  readonly componentNotes: { readonly waiting: EngineNote; readonly ociChart: EngineNote };
   /** What its objects on a cluster rely on that the env repo does not install: settings, flags, accounts, Secrets (see prerequisites.ts). */
   prerequisites(input: PrerequisiteInput): Prerequisite[];
 }

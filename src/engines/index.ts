@@ -1,20 +1,10 @@
 import type { EngineName } from "../model/engine-names.js";
 import type { ClusterModel } from "../model/model.js";
-import { argoCd } from "./argocd/argocd.js";
 import type { Engine } from "./engine.js";
-import { flux } from "./flux/flux.js";
+import { ENGINES } from "./registry.js";
 
-/**
- * Every engine sluice renders for, keyed by its name in the model
- * (src/model/engine-names.ts): the one place an engine is registered. The
- * record type requires an engine for every name and refuses a key that is
- * not a name, so a name without an engine, or an engine without a name,
- * does not compile.
- */
-const ENGINES: { readonly [name in EngineName]: Engine } = {
-  argocd: argoCd,
-  flux,
-};
+/** Every registered engine (registry.ts), in registration order: what the stages, prerequisites and diff iterate. */
+export const ENGINE_LIST: readonly Engine[] = Object.values(ENGINES);
 
 export function engineNamed(name: EngineName): Engine {
   return ENGINES[name];
@@ -25,4 +15,4 @@ export function engineOf(cluster: Pick<ClusterModel, "engine">): Engine {
   return ENGINES[cluster.engine];
 }
 
-export type { ClusterInput, Engine } from "./engine.js";
+export type { ClusterInput, Engine, EngineController } from "./engine.js";

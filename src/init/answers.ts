@@ -1,3 +1,4 @@
+import { engineNamed } from "../engines/index.js";
 import { dnsLabelProblem, COMPONENTS_PROJECT, PLATFORM_PROJECT, reservedNamespace } from "../model/names.js";
 import { envRepoSchema, owner } from "../model/platform-schema.js";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -23,7 +24,7 @@ export function answerProblems(answers: InitAnswers): Diagnostic[] {
   const teamProblem = dnsLabelProblem(answers.team);
   if (teamProblem) add(`team ${JSON.stringify(answers.team)} is not a DNS label${teamProblem.startsWith("must") ? "" : `: it ${teamProblem}`}`, "use lower-case letters, digits and '-', e.g. --team web");
   else {
-    const engineNamespace = answers.engine === "flux" ? "flux-system" : "argocd";
+    const engineNamespace = engineNamed(answers.engine).defaultNamespace;
     const reserved = reservedNamespace(answers.team, engineNamespace) ?? ([PLATFORM_PROJECT, COMPONENTS_PROJECT].includes(answers.team) ? "is reserved for sluice's own projects" : undefined);
     if (reserved) add(`team ${JSON.stringify(answers.team)} is also its namespace, which ${reserved}`, "give the team a name of its own, e.g. --team web");
   }

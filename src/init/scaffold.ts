@@ -1,3 +1,4 @@
+import type { EngineName } from "../model/engine-names.js";
 import { ciTemplate } from "../ci/templates.js";
 import { VERSION } from "../package-root.js";
 
@@ -5,7 +6,7 @@ import { VERSION } from "../package-root.js";
 export interface InitAnswers {
   /** Environments in rollout order; each gets one cluster `<env>-1` and one wave. */
   readonly environments: readonly string[];
-  readonly engine: "argocd" | "flux";
+  readonly engine: EngineName;
   readonly envRepo: string;
   /** The platform team, owners of the env repo (CODEOWNERS). */
   readonly owner: string;

@@ -82,6 +82,16 @@ export const argoCd: Engine = {
   name: "argocd",
   title: "Argo CD",
   namespace: (platform) => platform.argocdNamespace,
+  reservedNamespace: (input) => input.argocd?.namespace ?? "argocd",
+  defaultNamespace: "argocd",
+  controllers: [{ group: "argoproj.io", controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" }],
+  objectNoun: "an Argo CD object",
+  // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
+  ownsKind: (group, kind) => group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind),
+  deliveryKinds: ["Application", "ApplicationSet"],
+  grantsByRbac: false,
+  // Argo CD resolves a revision by name, branch or tag alike: nothing it cannot deliver.
+  platformProblems: () => [],
   renderCluster,
   renderApp: (platform, app, sources) => ({
     path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
@@ -94,6 +104,12 @@ export const argoCd: Engine = {
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
   keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
+  componentNotes: {
+    waiting: {
+      caveat: `On Argo CD, "waited for by" holds when the root syncs the Applications in their sync waves: at the first install, or when an app or component is added. A later release bump changes only the app's manifest, which its Application syncs at once, whether or not what it waits for is ready.`,
+    },
+    ociChart: { caveat: "by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced)" },
+  },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.argocdNamespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",

@@ -8,6 +8,7 @@ import type { ClusterInput, Engine } from "../engine.js";
 import { renderFluxComponents } from "./components.js";
 import { fluxPrerequisites } from "./prerequisites.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
+import { fluxRevisions } from "./revisions.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
 
 /**
@@ -94,6 +95,18 @@ export const flux: Engine = {
   name: "flux",
   title: "Flux",
   namespace: (platform) => platform.flux.namespace,
+  reservedNamespace: (input) => input.flux?.namespace ?? "flux-system",
+  defaultNamespace: "flux-system",
+  controllers: [
+    { group: "source.toolkit.fluxcd.io", controller: "Flux source-controller", why: "the env repo (GitRepository) and the components' chart sources are read by it" },
+    { group: "kustomize.toolkit.fluxcd.io", controller: "Flux kustomize-controller", why: "the root, every app and every component is a Kustomization it applies" },
+    { group: "helm.toolkit.fluxcd.io", controller: "Flux helm-controller", why: "the platform components are HelmReleases it installs" },
+  ],
+  objectNoun: "a Flux object",
+  ownsKind: (group) => group.endsWith(".toolkit.fluxcd.io"),
+  deliveryKinds: ["Kustomization", "GitRepository", "HelmRelease"],
+  grantsByRbac: true,
+  platformProblems: fluxRevisions,
   renderCluster,
   renderApp: (platform, app, sources) => ({ path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`, object: kustomization(platform, app), origin: app.origin, sources }),
   decryptsSops: true,
@@ -101,6 +114,10 @@ export const flux: Engine = {
   // The root applies Namespaces before what is in them by itself.
   beforeApps: {},
   keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },
+  componentNotes: {
+    waiting: { aside: "Flux checks `dependsOn` on every reconcile." },
+    ociChart: { aside: "by its digest on Flux" },
+  },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.flux.namespace}\`.`,
     "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",

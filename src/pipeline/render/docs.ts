@@ -2,7 +2,7 @@ import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import { prerequisitesSection } from "./prerequisites-section.js";
 import type { InstanceRef } from "../../model/instance-ref.js";
-import { engineNamed } from "../../engines/index.js";
+import { ENGINE_LIST, engineNamed, engineOf } from "../../engines/index.js";
 
 // Fleet-wide files name the platform's stack as their source, not every stack
 // that adds a row to them: a list of every stack would be one lock line that
@@ -153,21 +153,16 @@ function componentsSection({ platform, order }: Model, instances: readonly Insta
     lines.push(`| ${component.name} | ${cell(source)} | ${chart.version} | ${component.namespace} | ${clusters} | ${waiting.join(", ") || "—"} |`);
   }
   lines.push("");
-  const argo = platform.clusters.some((c) => c.engine === "argocd");
-  const flux = platform.clusters.some((c) => c.engine === "flux");
-  if (argo) {
-    lines.push(
-      `On Argo CD, "waited for by" holds when the root syncs the Applications in their sync waves: at the first install, or when an app or component is added. A later release bump changes only the app's manifest, which its Application syncs at once, whether or not what it waits for is ready.${flux ? " Flux checks `dependsOn` on every reconcile." : ""}`,
-      "",
-    );
+  const running = ENGINE_LIST.filter((engine) => platform.clusters.some((cluster) => engineOf(cluster) === engine));
+  const notes = running.map((engine) => engine.componentNotes);
+  for (const { waiting } of notes) {
+    if (waiting.caveat) lines.push([waiting.caveat, ...notes.flatMap((note) => (note.waiting.caveat || !note.waiting.aside ? [] : [note.waiting.aside]))].join(" "), "");
   }
   if (platform.components.some((c) => "oci" in c.chart)) {
-    lines.push(
-      argo
-        ? `An OCI chart is pulled by its tag on Argo CD (the digest is recorded as \`sluice.dev/chart-digest\`, not enforced)${flux ? ", by its digest on Flux" : ""}.`
-        : "An OCI chart is pulled by its digest.",
-      "",
-    );
+    const caveats = notes.flatMap(({ ociChart }) => (ociChart.caveat ? [ociChart.caveat] : []));
+    const asides = notes.flatMap(({ ociChart }) => (!ociChart.caveat && ociChart.aside ? [ociChart.aside] : []));
+    // An engine that pulls by digest needs no word of it, unless another does not.
+    lines.push(caveats.length > 0 ? `An OCI chart is pulled ${[...caveats, ...asides].join(", ")}.` : "An OCI chart is pulled by its digest.", "");
   }
   return lines;
 }

@@ -1,4 +1,4 @@
-import { engineOf } from "../../engines/index.js";
+import { ENGINE_LIST, engineOf } from "../../engines/index.js";
 import { BUILTIN_KINDS } from "../../k8s/builtin-kinds.js";
 import { apiGroup } from "../../k8s/object.js";
 import type { Capability } from "../../model/capabilities.js";
@@ -24,11 +24,9 @@ interface Provider {
   readonly why: string;
 }
 
+/** The engines' controllers (each engine names its own), then the secret providers and other operators sluice knows. */
 const PROVIDERS: Readonly<Record<string, Provider>> = {
-  "argoproj.io": { controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" },
-  "source.toolkit.fluxcd.io": { controller: "Flux source-controller", why: "the env repo (GitRepository) and the components' chart sources are read by it" },
-  "kustomize.toolkit.fluxcd.io": { controller: "Flux kustomize-controller", why: "the root, every app and every component is a Kustomization it applies" },
-  "helm.toolkit.fluxcd.io": { controller: "Flux helm-controller", why: "the platform components are HelmReleases it installs" },
+  ...Object.fromEntries(ENGINE_LIST.flatMap((engine) => engine.controllers.map(({ group, controller, why }) => [group, { controller, why }]))),
   "external-secrets.io": {
     controller: "External Secrets Operator",
     capability: "external-secrets",
@@ -100,7 +98,7 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
     if (provider && !controllers.has(provider.controller)) {
       controllers.add(provider.controller);
       // The engine's own controllers run in its namespace; the others wherever their install puts them.
-      const engineGroup = group === "argoproj.io" ? engine.name === "argocd" : group.endsWith(".toolkit.fluxcd.io") && engine.name === "flux";
+      const engineGroup = engine.controllers.some((own) => own.group === group);
       const namespace = engineGroup ? engine.namespace(platform) : providerOf(provider.capability)?.namespace;
       push({ what: "controller", name: provider.controller, ...(namespace ? { namespace } : {}), why: provider.why, ...(component ? { component } : {}) });
     }

@@ -1,3 +1,4 @@
+import { ENGINE_LIST } from "../../engines/index.js";
 import { BUILTIN_KINDS, KUBERNETES_VERSION } from "../../k8s/builtin-kinds.js";
 import { CRD_KINDS } from "../../k8s/crd-kinds.js";
 import { apiGroup, type KubernetesObject } from "../../k8s/object.js";
@@ -23,9 +24,8 @@ for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
  */
 export function gitOpsKind(apiVersion: string, kind: string): string | undefined {
   const group = apiGroup(apiVersion);
-  // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
-  if (group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind)) return "an Argo CD object";
-  if (group.endsWith(".toolkit.fluxcd.io")) return "a Flux object";
+  const owner = ENGINE_LIST.find((engine) => engine.ownsKind(group, kind));
+  if (owner) return owner.objectNoun;
   if (group === "kustomize.config.k8s.io" || group === "config.kubernetes.io") return "a kustomize file";
   return undefined;
 }

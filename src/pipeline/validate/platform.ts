@@ -6,6 +6,7 @@ import { platformSchema, type PlatformInput } from "../../model/platform-schema.
 import type { Settings } from "../../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import { chartCapabilities } from "../../model/capabilities.js";
+import { ENGINE_LIST } from "../../engines/index.js";
 import { gitOpsKind, scopeOf } from "./objects.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import { KUBERNETES_VERSION } from "../../k8s/builtin-kinds.js";
@@ -102,11 +103,8 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       hint: "give the team another name",
     });
   }
-  const engines = new Set([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
-  const engineNamespaces = [
-    ...(engines.has("argocd") ? [input.argocd?.namespace ?? "argocd"] : []),
-    ...(engines.has("flux") ? [input.flux?.namespace ?? "flux-system"] : []),
-  ];
+  const engines = new Set<string | undefined>([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
+  const engineNamespaces = ENGINE_LIST.filter((engine) => engines.has(engine.name)).map((engine) => engine.reservedNamespace(input));
   const namespaceOwner = new Map<string, string>();
   for (const [team, { namespaces }] of Object.entries(input.teams)) {
     namespaces.forEach((namespace, position) => {
@@ -142,7 +140,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       });
     });
   });
-  diagnostics.push(...fluxRevisions(input, at));
+  for (const engine of ENGINE_LIST) diagnostics.push(...engine.platformProblems(input, at));
   const objectScopes: ("Namespaced" | "Cluster")[] = [];
   (input.objects ?? []).forEach((object, index) => {
     const where = `${object.kind} ${object.metadata.name}`;
@@ -212,7 +210,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     }
   }
   // Flux grants a kind through an RBAC rule, which names its plural; Argo CD's project names group and kind.
-  const rbacGrants = input.engine === "flux" || Object.values(input.clusters).some((cluster) => cluster.engine === "flux");
+  const rbacGrants = ENGINE_LIST.some((engine) => engine.grantsByRbac && engines.has(engine.name));
   for (const [team, { clusterResources }] of Object.entries(input.teams)) {
     (clusterResources ?? []).forEach((written, index) => {
       const problem = grantProblem(written, customResourcesOf(input), rbacGrants);
@@ -379,39 +377,4 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
     return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
   }
   return undefined;
-}
-
-/**
- * Flux must be told whether a revision is a branch or a tag (GitRepository
- * `ref.branch`, `ref.tag`, `ref.name`), Argo CD resolves either by name. The
- * platform's envRepo.revision is the branch sluice publishes to; an
- * environment's own plain name (the usual "prod-2026-11-20" is a tag) would
- * become `ref.branch`, which does not exist: the source fails to fetch and the
- * cluster stays at what it last applied. So on a Flux cluster an
- * environment's own revision is a commit or a full reference.
- */
-function fluxRevisions(input: PlatformInput, at: (...path: (string | number)[]) => Origin): Diagnostic[] {
-  const branch = input.envRepo.revision ?? "main";
-  return Object.entries(input.environments).flatMap(([name, environment]) => {
-    const { revision } = environment;
-    if (revision === undefined || revision === branch || isFullRevision(revision)) return [];
-    const fluxClusters = Object.entries(input.clusters)
-      .filter(([, cluster]) => cluster.environment === name && (cluster.engine ?? input.engine) === "flux")
-      .map(([cluster]) => cluster)
-      .sort();
-    if (fluxClusters.length === 0) return [];
-    return [
-      {
-        code: "validate/flux-revision",
-        message: `environment ${name} follows revision ${JSON.stringify(revision)}, which Flux (on ${fluxClusters.join(", ")}) cannot tell a branch from a tag by`,
-        origin: at("environments", name, "revision"),
-        hint: `write the full reference: "refs/tags/${revision}" for a tag, "refs/heads/${revision}" for a branch (Argo CD accepts both), or a 40-hex commit`,
-      },
-    ];
-  });
-}
-
-/** A 40-hex commit or a full reference ("refs/tags/v1"): what Flux's GitRepository takes without guessing. */
-function isFullRevision(revision: string): boolean {
-  return /^[0-9a-f]{40}$/.test(revision) || revision.startsWith("refs/");
 }
