@@ -67,6 +67,9 @@ const isRuleLike = (value: unknown): value is Rule =>
 const isBlueprintLike = (value: unknown): value is Blueprint =>
   typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && typeof (value as { render?: unknown }).render === "function";
 
+/** A platform's own blueprint (see rendered.ts): code, so only its shape is checked. */
+export const blueprintSchema = z.custom<Blueprint>(isBlueprintLike, { message: "must be a blueprint: { name, render(app), settingOf?, cacheKey? } (see sluice/blueprints)" });
+
 export const policySchema = z.strictObject({
   /**
    * How the clusters enforce the CEL rules at admission: "kubernetes"
@@ -400,7 +403,7 @@ export const platformSchema = z.strictObject({
    * with `name`, `render(app)` and optionally `settingOf` and `cacheKey` (see
    * `sluice/blueprints`, whose built-in ones a blueprint may wrap).
    */
-  blueprints: z.record(dnsLabel, z.custom<Blueprint>(isBlueprintLike, { message: "must be a blueprint: { name, render(app), settingOf?, cacheKey? } (see sluice/blueprints)" })).optional(),
+  blueprints: z.record(dnsLabel, blueprintSchema).optional(),
   /**
    * Environment variables stacks may read while synth runs them. Any other
    * read is an error: output that depends on the environment differs between
