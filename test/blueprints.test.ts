@@ -61,6 +61,21 @@ describe("blueprints chosen per app", () => {
     expect(others(after)).toEqual(others(before));
   });
 
+  it("renders the apps of a blueprint again when its cacheKey changes, and on every synth without one", async () => {
+    const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
+    withWorker(p);
+    chooseWorker(p);
+    await synth({ root: p.root });
+    expect((await synth({ root: p.root })).rendered).toEqual([]);
+
+    edit(p, "stacks/blueprints/worker.ts", 'cacheKey: "worker-1"', 'cacheKey: "worker-2"');
+    expect(new Set((await synth({ root: p.root })).rendered.map((r) => r.app))).toEqual(new Set(["catalog-api"]));
+
+    edit(p, "stacks/blueprints/worker.ts", '  cacheKey: "worker-2",\n', "");
+    await synth({ root: p.root });
+    expect(new Set((await synth({ root: p.root })).rendered.map((r) => r.app))).toEqual(new Set(["catalog-api"]));
+  });
+
   it("a platform that registers blueprints changes nothing for apps that choose none", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS"]);
     withWorker(p);
