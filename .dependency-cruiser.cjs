@@ -7,12 +7,12 @@
 // swc does not tell `import type` from `import`: every rule below counts
 // type imports too.
 
-/** Files whose types refer to each other: a platform holds its rules
- *  (model.ts → rule.ts), and a rule reads apps and clusters (rule.ts →
- *  model.ts, resolved.ts). The imports among them are `import type`, gone
- *  at run time, so a circle of these three alone is allowed; a circle
- *  through any other file is not. */
-const MODEL_TYPES = "^src/model/(model|rule|resolved)[.]ts$";
+/** Files whose types refer to each other: a platform holds its rules and
+ *  blueprints (model.ts → rule.ts, rendered.ts), and a rule or a blueprint
+ *  reads apps and clusters (rule.ts, rendered.ts → model.ts, resolved.ts).
+ *  The imports among them are `import type`, gone at run time, so a circle
+ *  of these four alone is allowed; a circle through any other file is not. */
+const MODEL_TYPES = "^src/model/(model|rule|resolved|rendered)[.]ts$";
 
 /** The layers above the model and k8s: the engines, the stages, the caches,
  *  the API and the CLI. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { webService } from "../lib/blueprints/web-service.js";
+import { builtInBlueprints } from "../lib/blueprints/index.js";
 import { builtInRules } from "../lib/rules/index.js";
 import { AdmissionCompileCache } from "./policy/admission-compile-cache.js";
 import { PolicyViolation } from "./errors.js";
@@ -9,7 +9,7 @@ import type { Finding } from "./policy/finding.js";
 import type { Rule } from "./policy/rule.js";
 import { buildPolicy, type Policy } from "./policy/policy.js";
 import { utcToday } from "./policy/waivers.js";
-import { type InstanceRef, RenderCache, stacksCodeowners, writeStacksCodeowners } from "./pipeline/render/index.js";
+import { blueprintRegistry, type InstanceRef, RenderCache, stacksCodeowners, writeStacksCodeowners } from "./pipeline/render/index.js";
 import { checkOutLocation, compare, type Drift, Spill, StatCache, writePlan, type WriteResult } from "./env-repo/index.js";
 import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
@@ -32,7 +32,11 @@ export interface PlanOptions {
   /** Skip the type-check, e.g. when CI already runs tsc. Default false. */
   readonly skipTypecheck?: boolean;
   readonly typecheckEngine?: TypecheckEngine;
-  /** Renders each app's workload. Default: the web-service blueprint. */
+  /**
+   * Renders the workload of each app that chooses no `blueprint`. Default:
+   * the built-in web-service blueprint. Apps that choose one by name get it
+   * from the built-in ones and the platform's `blueprints`.
+   */
   readonly blueprint?: Blueprint;
   /** Called as each stage starts, for progress output. */
   readonly onStage?: (stage: Stage) => void;
@@ -314,8 +318,7 @@ async function run(
       validate(root, started.loaded, builtInRules, AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined), releaseOptions(root, options)),
     );
     lazy = planFiles(root, model, {
-      blueprint: options.blueprint ?? webService,
-      builtInBlueprint: options.blueprint === undefined || options.blueprint === webService,
+      blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, options.blueprint),
       ...(renderCache ? { renderCache } : {}),
       policy: (policy = buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported))),
       today: options.today ?? utcToday(),

@@ -83,6 +83,34 @@ describe("the packed package", () => {
     expect(full.stderr).toMatch(/loaded (esbuild|ts-morph)/);
   });
 
+  it("sluice/blueprints gives a team the built-in blueprints and their type, to wrap and register", () => {
+    // One file for the blueprint, one line to register it (and its import), one to choose it.
+    fs.mkdirSync(path.join(project, "stacks/blueprints"), { recursive: true });
+    fs.writeFileSync(
+      path.join(project, "stacks/blueprints/quiet.ts"),
+      `import { webService, type Blueprint } from "sluice/blueprints";
+
+export const quiet: Blueprint = { ...webService, name: "quiet", cacheKey: "1", render: (app) => webService.render(app).filter((o) => o.kind !== "Service") };
+`,
+    );
+    const platformFile = path.join(project, "stacks/platform.ts");
+    const platform = fs.readFileSync(platformFile, "utf8");
+    expect(platform).toContain("export const platform = definePlatform({\n");
+    fs.writeFileSync(
+      platformFile,
+      `import { quiet } from "./blueprints/quiet.js";\n${platform.replace("export const platform = definePlatform({\n", "export const platform = definePlatform({\n  blueprints: { quiet },\n")}`,
+    );
+    const hello = path.join(project, "stacks/hello.ts");
+    expect(fs.readFileSync(hello, "utf8")).toContain('  team: "web",\n');
+    fs.writeFileSync(hello, fs.readFileSync(hello, "utf8").replace('  team: "web",\n', '  team: "web",\n  blueprint: "quiet",\n'));
+    const manifestFile = path.join(project, "out/apps/hello/dev-1/manifest.yaml");
+    expect(fs.readFileSync(manifestFile, "utf8")).toMatch(/^kind: Service$/m);
+    ok(run(project, "npx", "sluice", "synth"));
+    const manifest = fs.readFileSync(manifestFile, "utf8");
+    expect(manifest).toMatch(/^kind: Deployment$/m);
+    expect(manifest).not.toMatch(/^kind: Service$/m);
+  });
+
   it("type-checks a stack that types its raw objects with satisfies NetworkPolicy, from kubernetes-types or sluice/k8s", () => {
     fs.writeFileSync(
       path.join(project, "stacks/hello.ts"),

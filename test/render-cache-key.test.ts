@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { webService } from "../lib/blueprints/web-service.js";
+import { builtInBlueprints } from "../lib/blueprints/index.js";
 import { instanceKeys } from "../src/pipeline/render/instance-key.js";
+import { blueprintRegistry } from "../src/pipeline/render/blueprints.js";
 import type { Model } from "../src/model/model.js";
 import { emitObjects } from "../src/pipeline/emit/index.js";
 import { instanceInputs } from "../src/pipeline/resolve/input.js";
@@ -44,10 +46,10 @@ describe("the render-cache key", () => {
   // Instances are compared by position: the model's apps and clusters keep their places under an edit.
   const outcome = (of: Model): Outcome => {
     const inputOf = instanceInputs(root, of);
-    const keyOf = instanceKeys({ blueprint: webService, builtInBlueprint: true, policyFingerprint: "policy", waivedLiterals: scanLiterals(of).waived })!;
+    const keyOf = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, of.platform.blueprints), policyFingerprint: "policy", waivedLiterals: scanLiterals(of).waived });
     const inputs = of.apps.flatMap((app) => of.platform.clusters.map((cluster) => inputOf(app, cluster)));
     return {
-      keys: inputs.map((input) => (input ? keyOf(input) : "")),
+      keys: inputs.map((input) => (input ? keyOf(input)! : "")),
       bytes(index) {
         const input = inputs[index];
         if (!input) return undefined;
@@ -100,7 +102,7 @@ describe("the render-cache key", () => {
 
   it("does not depend on the order properties were written in", () => {
     const inputOf = instanceInputs(root, model);
-    const keyOf = instanceKeys({ blueprint: webService, builtInBlueprint: true, policyFingerprint: "policy", waivedLiterals: scanLiterals(model).waived })!;
+    const keyOf = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints), policyFingerprint: "policy", waivedLiterals: scanLiterals(model).waived });
     const inputs = model.apps.flatMap((app) => model.platform.clusters.flatMap((cluster) => inputOf(app, cluster) ?? []));
     expect(inputs.map((input) => keyOf(reversed(input)))).toEqual(inputs.map((input) => keyOf(input)));
   });

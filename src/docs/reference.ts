@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { appSchema } from "../model/app-schema.js";
 import { PACKAGE_ROOT } from "../package-root.js";
-import { clusterSchema, componentSchema, environmentSchema, gateSchema, platformSchema, policySchema, teamSchema, waveSchema } from "../model/platform-schema.js";
+import { blueprintSchema, clusterSchema, componentSchema, environmentSchema, gateSchema, platformSchema, policySchema, teamSchema, waveSchema } from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -128,7 +128,7 @@ function typeOf(def: Def, depth = 0): string {
       return `{ ${keys.join(", ")} }`;
     }
     case "custom":
-      return "rule";
+      return inner === blueprintSchema._zod.def ? "Blueprint" : "rule";
     default:
       return inner.type;
   }

@@ -1,5 +1,5 @@
 import { callSites, type CallSite } from "./call-site.js";
-import type { AppSpec, PlatformNames, PlatformSpec } from "./types.js";
+import type { AppSpec, BlueprintNames, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
 
 /**
  * A platform value, as exported from a stack. Brands are plain string
@@ -8,7 +8,7 @@ import type { AppSpec, PlatformNames, PlatformSpec } from "./types.js";
  */
 export interface Platform<N extends PlatformNames = PlatformNames> {
   readonly $sluice: "platform";
-  readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"]>;
+  readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"], BlueprintNames<N>>;
   /** Where `definePlatform` was called: the frames outside sluice, innermost first, as they ran (load maps them). */
   readonly callSites: readonly CallSite[];
   /** Declares an app on this platform. Names are checked against the platform's. */
@@ -45,13 +45,13 @@ export interface App<N extends PlatformNames = PlatformNames> {
 
 /**
  * Declares the platform: environments, clusters, waves, teams, the env repo
- * and the GitOps engine. Export the result from a stack file and build apps
+ * the GitOps engine and the platform's own blueprints. Export the result from a stack file and build apps
  * with its `app()` method.
  */
-export function definePlatform<E extends string, C extends string, W extends string, T extends string>(
-  spec: PlatformSpec<E, C, W, T>,
-): Platform<{ environment: E; cluster: C; wave: W; team: T }> {
-  type N = { environment: E; cluster: C; wave: W; team: T };
+export function definePlatform<E extends string, C extends string, W extends string, T extends string, B extends string = never>(
+  spec: PlatformSpec<E, C, W, T, B>,
+): Platform<NamesOf<E, C, W, T, B>> {
+  type N = NamesOf<E, C, W, T, B>;
   // Apps are collected on the platform that declares them, so an app counts
   // wherever it is declared in stacks/, whether or not its module exports it.
   const declared: App<N>[] = [];

@@ -2,6 +2,8 @@ import type { KubernetesObject } from "../k8s/object.js";
 import type { AppInput } from "../model/app-schema.js";
 import type { ClusterInput, PlatformInput, WaveInput } from "../model/platform-schema.js";
 import type { Settings } from "../model/settings-schema.js";
+import type { Blueprint } from "../model/rendered.js";
+import type { BuiltInBlueprintName } from "../model/blueprint-names.js";
 
 /**
  * The authoring types. Their shapes come from the zod schemas in src/model;
@@ -13,14 +15,16 @@ import type { Settings } from "../model/settings-schema.js";
  * `environments`, `clusters` and `teams`, the `name` of each wave): a typo in a
  * cluster's `environment` or a wave's `clusters` must not widen the union.
  */
-export type PlatformSpec<E extends string, C extends string, W extends string, T extends string> = Omit<
+export type PlatformSpec<E extends string, C extends string, W extends string, T extends string, B extends string = never> = Omit<
   PlatformInput,
-  "environments" | "clusters" | "waves" | "teams"
+  "environments" | "clusters" | "waves" | "teams" | "blueprints"
 > & {
   environments: { readonly [K in E]: PlatformInput["environments"][string] };
   clusters: { readonly [K in C]: ClusterSpec<NoInfer<E>> };
   waves: readonly WaveSpec<W, NoInfer<C>>[];
   teams: { readonly [K in T]: PlatformInput["teams"][string] };
+  /** The platform's own blueprints, by the name apps choose them with (`blueprint: "batch-job"`); "web-service" is built in. */
+  blueprints?: { readonly [K in B]: Blueprint };
 };
 
 export type ClusterSpec<E extends string> = Omit<ClusterInput, "environment"> & { environment: E };
@@ -36,7 +40,17 @@ export interface PlatformNames {
   cluster: string;
   wave: string;
   team: string;
+  /** The platform's own blueprints (a platform that registers none has no such name). */
+  blueprint?: string;
 }
+
+/** The names of a platform's own blueprints: never for a platform that registers none. */
+export type BlueprintNames<N extends PlatformNames> = N extends { blueprint: infer B extends string } ? B : never;
+
+/** The names of a platform, with `blueprint` only when it registers blueprints. */
+export type NamesOf<E extends string, C extends string, W extends string, T extends string, B extends string> = [B] extends [never]
+  ? { environment: E; cluster: C; wave: W; team: T }
+  : { environment: E; cluster: C; wave: W; team: T; blueprint: B };
 
 /**
  * Settings written as an override: every field optional at every depth.
@@ -47,8 +61,10 @@ export interface Override extends Settings {}
 
 export type AppSpec<N extends PlatformNames> = Omit<
   AppInput,
-  "team" | "release" | "environments" | "clusters" | "objects" | "waivers"
+  "team" | "blueprint" | "release" | "environments" | "clusters" | "objects" | "waivers"
 > & {
+  /** The blueprint that renders the app's workload: "web-service" (the default) or one the platform registers in `blueprints`. */
+  blueprint?: BlueprintNames<N> | BuiltInBlueprintName;
   /** The owning team, from the platform's `teams`. */
   team: N["team"];
   /**

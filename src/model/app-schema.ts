@@ -57,6 +57,8 @@ export const appSchema = z.strictObject({
   image: imageRepository,
   /** Wave → release: a semver tag ("1.6.3"), a digest ("sha256:<64 hex>") or a tag pinned by digest ("1.10@sha256:…"); a plain tag only where the platform's `releases.allowTags` allows it. A wave without a release does not run the app; releases cover a prefix of the waves. */
   release: z.record(z.string(), release),
+  /** The blueprint that renders the app's workload: "web-service" (the default) or one the platform registers in `blueprints`. */
+  blueprint: dnsLabel.optional(),
   /** One of the team's namespaces. Default: the team's first namespace. */
   namespace: dnsLabel.optional(),
   /**

@@ -3,6 +3,7 @@ import type { KubernetesObject } from "../k8s/object.js";
 import type { Capability } from "./capabilities.js";
 import type { Origin } from "./origin.js";
 import type { PolicySettings } from "./rule.js";
+import type { Blueprint } from "./rendered.js";
 import type { Settings } from "./settings-schema.js";
 
 /**
@@ -70,6 +71,8 @@ export interface PlatformModel {
   /** Environment variables stacks may read (see platform-schema.ts). */
   readonly stackEnv: readonly string[];
   readonly policy: PolicySettings;
+  /** The platform's own blueprints, by the name apps choose them with (the built-in ones are not listed). */
+  readonly blueprints: Readonly<Record<string, Blueprint>>;
   /** Where plain, non-semver tags are allowed as releases (see platform-schema.ts). */
   readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
@@ -181,6 +184,8 @@ export interface AppModel {
   readonly image: string;
   readonly namespace: string;
   readonly partOf: string;
+  /** The blueprint it chose, by name; none renders with the default (see blueprint-names.ts). */
+  readonly blueprint?: string;
   /** Wave name → release, only for the waves the app runs in. */
   readonly release: Readonly<Record<string, string>>;
   readonly settings: Settings;

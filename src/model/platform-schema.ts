@@ -5,6 +5,7 @@ import { refreshInterval } from "./secret-schema.js";
 import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "./rule.js";
+import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
 import { WORKLOAD_PATH } from "../k8s/workloads.js";
 
@@ -62,6 +63,12 @@ export const quotaSchema = z.record(
 
 const isRuleLike = (value: unknown): value is Rule =>
   typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" && typeof (value as { on?: unknown }).on === "string";
+
+const isBlueprintLike = (value: unknown): value is Blueprint =>
+  typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && typeof (value as { render?: unknown }).render === "function";
+
+/** A platform's own blueprint (see rendered.ts): code, so only its shape is checked. */
+export const blueprintSchema = z.custom<Blueprint>(isBlueprintLike, { message: "must be a blueprint: { name, render(app), settingOf?, cacheKey? } (see sluice/blueprints)" });
 
 export const policySchema = z.strictObject({
   /**
@@ -390,6 +397,13 @@ export const platformSchema = z.strictObject({
     .optional(),
   /** Policy: admission enforcement, approved registries, required labels, severities, the platform's own rules. */
   policy: policySchema.optional(),
+  /**
+   * The platform's own blueprints, by the name an app chooses them with
+   * (`blueprint: "batch-job"`), next to the built-in "web-service": objects
+   * with `name`, `render(app)` and optionally `settingOf` and `cacheKey` (see
+   * `sluice/blueprints`, whose built-in ones a blueprint may wrap).
+   */
+  blueprints: z.record(dnsLabel, blueprintSchema).optional(),
   /**
    * Environment variables stacks may read while synth runs them. Any other
    * read is an error: output that depends on the environment differs between

@@ -1,11 +1,11 @@
-import { type CachedFile, type CachedObject, instanceKeys, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
+import { type Blueprints, type CachedFile, type CachedObject, instanceKeys, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
 import type { InstanceRef } from "../model/instance-ref.js";
 import { instanceInputs } from "./resolve/index.js";
 import type { InstanceInput } from "../model/instance-input.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
-import type { Blueprint, RenderedObject } from "../model/rendered.js";
+import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import { isSluiceError, SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -37,9 +37,8 @@ export interface LazyPlan {
 }
 
 export interface PlanFilesOptions {
-  readonly blueprint: Blueprint;
-  /** True for sluice's own blueprint, which is hashed with sluice's code. */
-  readonly builtInBlueprint: boolean;
+  /** Which blueprint renders each app (see render/blueprints.ts). */
+  readonly blueprints: Blueprints;
   readonly renderCache?: RenderCache;
   readonly policy: Policy;
   /** "YYYY-MM-DD" (UTC): waivers that expire on or before it are errors. */
@@ -80,11 +79,11 @@ interface Instance {
  * the full pipeline, and every file has its bytes.
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
-  const { blueprint, renderCache, time, policy } = options;
+  const { blueprints, renderCache, time, policy } = options;
   const literals = time("check", () => scanLiterals(model));
   const inputOf = instanceInputs(root, model);
   const keyOf = renderCache
-    ? instanceKeys({ blueprint, builtInBlueprint: options.builtInBlueprint, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
+    ? instanceKeys({ blueprints, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
     : undefined;
   const instances: Instance[] = [];
   for (const app of model.apps) {
@@ -110,10 +109,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
 
   const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
   // Each instance resolves and renders from its input alone.
+  const blueprintOf = (app: ResolvedApp) => blueprints.of(keys.get(ref(app.name, app.cluster.name))!.input.app.blueprint);
   const renderResolved = (resolved: readonly ResolvedApp[]) =>
     resolved.map((app) => {
       const { input } = keys.get(ref(app.name, app.cluster.name))!;
-      return renderInstance(input.platform, app, blueprint, input.sources);
+      return renderInstance(input.platform, app, blueprints.of(input.app.blueprint), input.sources);
     });
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
     const { resolved, diagnostics } = time("resolve", () => resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)));
@@ -149,7 +149,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     });
     if (problems.check.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
-      atRuleLines(root, () => rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprint))),
+      atRuleLines(root, () => rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprintOf(resolved[index]!)))),
     );
     findings.push(...instanceFindings.flat());
     const files = time("emit", () =>
@@ -176,9 +176,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   if (problems.check.length > 0) throw checkError(root, problems.check);
   refusePlaintext(root, [...literals.diagnostics, ...problems.secrets]);
 
+  // The built-in blueprints name every object after its app: only raw objects can clash.
+  const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app.blueprint)));
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
   time("check", () => refusePlaintext(root, [...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
-  const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, options.builtInBlueprint));
+  const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
     findings.push(...atRuleLines(root, () => evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name)))));

@@ -1,5 +1,7 @@
 import type { Blueprint, KubernetesObject } from "sluice";
 import { webService } from "../../lib/blueprints/web-service.js";
+import { builtInBlueprints } from "../../lib/blueprints/index.js";
+import { blueprintRegistry } from "../../src/pipeline/render/index.js";
 import type { Model } from "../../src/model/model.js";
 import type { Lock, PlannedFile } from "../../src/model/plan.js";
 import type { Origin } from "../../src/model/origin.js";
@@ -13,8 +15,7 @@ import { documents } from "./policies.js";
  */
 export function planModel(model: Model, blueprint: Blueprint = webService): { files: PlannedFile[]; lock: Lock } {
   const lazy = planFiles("/nowhere", model, {
-    blueprint,
-    builtInBlueprint: blueprint === webService,
+    blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, blueprint),
     policy: { ...buildPolicy(model.platform, []), admission: "none" },
     today: "2026-01-01",
     time: (_stage, run) => run(),

@@ -13,6 +13,8 @@ import { IMPORT_META } from "./stack-sandbox.js";
 export const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
 const SLUICE_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../index.ts" : "../../index.js", import.meta.url).href;
 const SDK_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../sdk.ts" : "../../sdk.js", import.meta.url).href;
+// The built-in blueprints a platform's own may wrap: sluice's code, like the SDK, not the stacks'.
+const BLUEPRINTS_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../../lib/blueprints/index.ts" : "../../../lib/blueprints/index.js", import.meta.url).href;
 
 // Modules that reach outside the stacks: the file system, the network, other
 // processes, the machine. Stacks declare; what they need comes in through
@@ -262,6 +264,7 @@ const stackImports: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^sluice$/ }, () => ({ path: SLUICE_ENTRY, external: true }));
     b.onResolve({ filter: /^sluice\/sdk$/ }, () => ({ path: SDK_ENTRY, external: true }));
+    b.onResolve({ filter: /^sluice\/blueprints$/ }, () => ({ path: BLUEPRINTS_ENTRY, external: true }));
     b.onResolve({ filter: IO_MODULES }, (args) => ({
       errors: [
         {

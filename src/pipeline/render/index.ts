@@ -7,4 +7,5 @@ export { instanceSources, renderFleet, type InstanceRef } from "./render.js";
 export { renderInstance } from "./instance.js";
 export { RenderCache, type CachedFile, type CachedObject } from "./render-cache.js";
 export { instanceKeys } from "./instance-key.js";
+export { blueprintRegistry, type Blueprints } from "./blueprints.js";
 export { stacksCodeowners, writeStacksCodeowners } from "./stacks-codeowners.js";

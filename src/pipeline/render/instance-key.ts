@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import type { InstanceInput } from "../../model/instance-input.js";
-import type { Blueprint } from "../../model/rendered.js";
+import type { Blueprints } from "./blueprints.js";
 import { canonicalJson } from "../../cache/canonical-json.js";
 import { engineFingerprint } from "../../cache/engine.js";
 
 /** What the stages do with an instance's input, besides sluice's code: the same for every instance of a run. */
 export interface InstanceKeyContext {
-  readonly blueprint: Blueprint;
-  /** True for sluice's own blueprint, which is hashed with sluice's code. */
-  readonly builtInBlueprint: boolean;
+  /** The blueprint each instance's app chose (its name is in the input; its code is not). */
+  readonly blueprints: Blueprints;
   /** The policy's: a cached instance's findings are not evaluated again. */
   readonly policyFingerprint: string;
   /** The literal values waived anywhere, which the scan of the rendered files lets through: a cached instance is not scanned again. */
@@ -18,19 +17,19 @@ export interface InstanceKeyContext {
 /**
  * The render key of each app instance: a hash of its whole input (see
  * model/instance-input.ts), which is all that resolves, renders and
- * checks it, together with sluice's code, the blueprint and the policy. Lines
+ * checks it, together with sluice's code, its app's blueprint and the policy. Lines
  * in origins are left out (canonical-json.ts): a comment added to a stack
  * renders the same bytes, and a cached file's origins are rebuilt on the
  * app's current line.
  *
- * Undefined when the blueprint is not known to be pure: a blueprint given
- * through the API may change without its name changing, so only one that
- * declares a `cacheKey` (or the built-in one, hashed with sluice's code) is cached.
+ * Undefined for an instance whose blueprint is not known to be pure: a
+ * platform's or the API's blueprint may change without its name changing, so
+ * only one that declares a `cacheKey` (or a built-in one, hashed with sluice's
+ * code) is cached. The blueprint's name and `cacheKey` are part of the key:
+ * changing an app's blueprint, or a blueprint's `cacheKey`, renders its apps again.
  */
-export function instanceKeys(context: InstanceKeyContext): ((input: InstanceInput) => string) | undefined {
-  const { blueprint } = context;
-  if (!context.builtInBlueprint && blueprint.cacheKey === undefined) return undefined;
-  const run = canonicalJson([engineFingerprint(), blueprint.name, blueprint.cacheKey ?? "", context.policyFingerprint, [...context.waivedLiterals].sort()]);
+export function instanceKeys(context: InstanceKeyContext): (input: InstanceInput) => string | undefined {
+  const run = canonicalJson([engineFingerprint(), context.policyFingerprint, [...context.waivedLiterals].sort()]);
   // Most of the input's parts are shared between instances (the platform, an app's view, a
   // cluster): each is serialised once per run, and a long one hashed once, so that an
   // instance's key hashes digests and its own few small parts.
@@ -45,7 +44,9 @@ export function instanceKeys(context: InstanceKeyContext): ((input: InstanceInpu
     return part;
   };
   return (input) => {
-    let text = run;
+    const blueprint = context.blueprints.of(input.app.blueprint);
+    if (!context.blueprints.builtIn(blueprint) && blueprint.cacheKey === undefined) return undefined;
+    let text = `${run}\0blueprint\0${canonicalJson([blueprint.name, blueprint.cacheKey ?? ""])}`;
     for (const field of Object.keys(input).sort()) {
       const value: unknown = input[field as keyof InstanceInput];
       if (value !== undefined) text += `\0${field}\0${partOf(value)}`;

@@ -11,6 +11,7 @@ import type { Rule } from "../../policy/rule.js";
 import { own } from "../../model/own.js";
 import { isPinned } from "../../model/release.js";
 import { nameHint } from "../../model/spelling.js";
+import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
 
 interface DeclaredApp {
   readonly name: string;
@@ -117,6 +118,15 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       hint: `use one of: ${names(platform.teams)}`,
     });
   }
+  if (spec.blueprint !== undefined && !(BUILT_IN_BLUEPRINTS as readonly string[]).includes(spec.blueprint) && !Object.hasOwn(platform.blueprints, spec.blueprint)) {
+    const known = [...BUILT_IN_BLUEPRINTS, ...Object.keys(platform.blueprints)];
+    diagnostics.push({
+      code: "validate/unknown-blueprint",
+      message: `blueprint ${JSON.stringify(spec.blueprint)} is not registered`,
+      origin: at("blueprint"),
+      hint: nameHint(spec.blueprint, known, "register it in the platform's blueprints"),
+    });
+  }
   const namespace = spec.namespace ?? team?.namespaces[0] ?? "";
   if (team && !team.namespaces.includes(namespace)) {
     diagnostics.push({
@@ -219,7 +229,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
   diagnostics.push(...validateExternalSecrets(objects, spec.team, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const { team: _team, image, release, namespace: _ns, partOf, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;
+  const { team: _team, image, release, namespace: _ns, partOf, blueprint, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;
   return {
     app: {
       name: app.name,
@@ -227,6 +237,7 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       image,
       namespace,
       partOf: partOf ?? spec.team,
+      ...(blueprint !== undefined ? { blueprint } : {}),
       release: Object.fromEntries(platform.waves.filter((w) => Object.hasOwn(release, w.name)).map((w) => [w.name, release[w.name]!])),
       settings,
       environmentOverrides: environments ?? {},

@@ -15,6 +15,7 @@ import { groupKind } from "../../k8s/object.js";
 import { DEFAULT_REQUIRED_LABELS } from "../../policy/policy.js";
 import { DEFAULT_STORE_KEYS } from "../../secrets/store-keys.js";
 import { ungrantableReason } from "../../model/ungrantable.js";
+import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -233,6 +234,16 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       recipientOwner.set(key, team);
     });
   }
+  for (const name of Object.keys(input.blueprints ?? {})) {
+    if ((BUILT_IN_BLUEPRINTS as readonly string[]).includes(name)) {
+      diagnostics.push({
+        code: "validate/built-in-blueprint",
+        message: `blueprint ${JSON.stringify(name)} is built into sluice`,
+        origin: at("blueprints", name),
+        hint: "register yours under a name of its own (it may wrap the built-in one, from sluice/blueprints)",
+      });
+    }
+  }
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
@@ -336,6 +347,7 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       override: input.policy?.severity ?? {},
       rules: [...(input.policy?.rules ?? [])],
     },
+    blueprints: { ...input.blueprints },
   };
 }
 

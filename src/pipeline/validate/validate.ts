@@ -25,7 +25,7 @@ export function validate(
   releases: GatherOptions = { stacks: "stacks" },
 ): Model {
   const values = [
-    ...validateValues(withoutRules(loaded.platform.spec), loaded.platform.origin),
+    ...validateValues(withoutCode(loaded.platform.spec), loaded.platform.origin),
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
     ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
   ];
@@ -48,13 +48,19 @@ export function validate(
 }
 
 /**
- * The platform's spec without its own policy rules: they are code, not data
- * (a rule's check may be a function), and validateRules checks them.
+ * The platform's spec without its own policy rules and blueprints: they are
+ * code, not data (a rule's check may be a function, a blueprint renders), and
+ * validateRules and the platform's schema check them.
  */
-function withoutRules(spec: unknown): unknown {
-  if (typeof spec !== "object" || spec === null || !Object.hasOwn(spec, "policy")) return spec;
-  const { policy } = spec as { policy?: unknown };
-  if (typeof policy !== "object" || policy === null || !Object.hasOwn(policy, "rules")) return spec;
-  const { rules: _rules, ...rest } = policy as Record<string, unknown>;
-  return { ...spec, policy: rest };
+function withoutCode(spec: unknown): unknown {
+  if (typeof spec !== "object" || spec === null) return spec;
+  let data = spec as Record<string, unknown>;
+  if (Object.hasOwn(data, "blueprints")) {
+    const { blueprints: _blueprints, ...rest } = data;
+    data = rest;
+  }
+  const { policy } = data as { policy?: unknown };
+  if (!Object.hasOwn(data, "policy") || typeof policy !== "object" || policy === null || !Object.hasOwn(policy, "rules")) return data;
+  const { rules: _rules, ...others } = policy as Record<string, unknown>;
+  return { ...data, policy: others };
 }
