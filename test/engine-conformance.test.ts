@@ -13,6 +13,8 @@ import { apiGroup, type KubernetesObject } from "../src/k8s/object.js";
 import type { Diagnostic } from "../src/model/diagnostic.js";
 import type { PlatformInput } from "../src/model/platform-schema.js";
 import { instanceKeys } from "../src/pipeline/render/index.js";
+import { blueprintRegistry } from "../src/pipeline/render/blueprints.js";
+import { builtInBlueprints } from "../lib/blueprints/index.js";
 import { instanceInputs } from "../src/pipeline/resolve/index.js";
 import { validate } from "../src/pipeline/validate/validate.js";
 import { gitOpsKind } from "../src/pipeline/validate/objects.js";
@@ -123,7 +125,7 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
       return;
     }
     const keyOf = (model: ReturnType<typeof fleet>) => {
-      const key = instanceKeys({ blueprint: { name: "test", cacheKey: "1", render: () => [] } as never, builtInBlueprint: false, policyFingerprint: "", waivedLiterals: new Set() })!;
+      const key = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints), policyFingerprint: "", waivedLiterals: new Set() })!;
       return key(instanceInputs("/nowhere", model)(model.apps[0]!, model.platform.clusters[0]!)!);
     };
     expect(keyOf(fleet(name, (spec) => Object.assign(spec, elsewhere)))).not.toBe(keyOf(fleet(name)));
