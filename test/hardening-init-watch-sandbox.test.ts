@@ -96,7 +96,11 @@ describe("init refuses what it cannot write into, naming it (item 15)", () => {
     const locked = path.join(p.root, "locked");
     fs.mkdirSync(locked);
     const root = process.getuid?.() === 0;
-    const lock = (on: boolean) => (root ? spawnSync("chattr", [on ? "+i" : "-i", locked]).status : (fs.chmodSync(locked, on ? 0o555 : 0o755), 0));
+    const lock = (on: boolean) => {
+      if (root) return spawnSync("chattr", [on ? "+i" : "-i", locked]).status;
+      fs.chmodSync(locked, on ? 0o555 : 0o755);
+      return 0;
+    };
     if (lock(true) !== 0) return; // No chattr here, and root writes anywhere: nothing to test.
     try {
       await refusesInit(p, ["locked"], /locked is not writable/);

@@ -55,7 +55,7 @@ function kustomize(p: Project, dir: string): string {
 const hasKubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
 
 describe("characters and keys Go YAML refuses are refused at the stack line (item 23)", () => {
-  for (const [name, escape] of [
+  for (const [name, odd] of [
     ["DEL", "\\u007f"],
     ["U+0080", "\\u0080"],
     ["U+009F", "\\u009f"],
@@ -64,7 +64,7 @@ describe("characters and keys Go YAML refuses are refused at the stack line (ite
   ] as const) {
     it(`an env value holding ${name}`, async () => {
       const { p, before } = synthesized();
-      const text = withEnv(p, `ODD_VALUE: "a${escape}b",`);
+      const text = withEnv(p, `ODD_VALUE: "a${odd}b",`);
       const diagnostic = only(await rejection(synth({ root: p.root })));
       expect(diagnostic.code).toBe("validate/not-data");
       expect(diagnostic.message).toMatch(/contains U\+(007F|0080|009F|FFFE|FFFF) at index 1/);

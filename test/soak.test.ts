@@ -135,7 +135,7 @@ describe("soak from merge time", () => {
     const shown = await runCli(["status", "--format", "json"], { cwd: p.root });
     expect(shown.status, shown.stderr).toBe(0);
     const catalog = (JSON.parse(shown.stdout) as Awaited<ReturnType<typeof status>>).apps.find((a) => a.app === "catalog-api")!;
-    expect(catalog.waves[0]!.forged).toMatch(new RegExp(`^${escape(problem)}2[56]h\\d*m? in the future: its date is refused as forged$`));
+    expect(catalog.waves[0]!.forged).toMatch(new RegExp(`^${escapeRegExp(problem)}2[56]h\\d*m? in the future: its date is refused as forged$`));
     expect(catalog.next).toMatchObject({ state: "blocked", to: "staging", reason: expect.stringContaining("its date is refused as forged") });
     const text = await runCli(["status"], { cwd: p.root });
     expect(text.stdout).toMatch(/^catalog-api +2\.3\.2 \(forged date\) /m);
@@ -191,6 +191,6 @@ describe("soak from merge time", () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

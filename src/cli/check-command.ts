@@ -9,7 +9,7 @@ import { tightenHeapWhenLarge } from "./heap.js";
 /** `sluice check`: every finding, in the format asked for; exit 1 when one is an error. */
 export async function checkCommand(flags: CheckFlags & { readonly format: "text" | "json" | "github" | "sarif" }, io: Io): Promise<number> {
   const progress = progressLine(io);
-  let result;
+  let result: Awaited<ReturnType<typeof checkPolicy>>;
   try {
     result = await checkPolicy({
       root: flags.root,

@@ -9,7 +9,7 @@ import { tightenHeapWhenLarge } from "./heap.js";
 export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
   const progress = progressLine(io);
   const c = colors(io);
-  let result;
+  let result: Awaited<ReturnType<typeof synth>>;
   try {
     result = await synth({
       root: flags.root,

@@ -41,7 +41,7 @@ export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): s
   if (result.attention.length > 0) {
     const notes = groupedNotes(result.attention);
     const shown = notes.slice(0, 40);
-    head.push("**Needs attention**", "", ...shown.map((n) => `- ${n.production ? "**production** " : ""}${n.kind}: ${escape(n.message)}`));
+    head.push("**Needs attention**", "", ...shown.map((n) => `- ${n.production ? "**production** " : ""}${n.kind}: ${escapeMarkdown(n.message)}`));
     if (notes.length > shown.length) head.push(`- … and ${notes.length - shown.length} more (see \`sluice diff\`)`);
     head.push("");
   }
@@ -49,7 +49,7 @@ export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): s
   if (compared.length > 0) head.push(`Env repo files: ${compared.map((f) => `${MARK[f.change]} \`${f.file}\``).join(", ")}`, "");
   // Kept with the summary: a reviewer must know what the comment could not show.
   const skipped = notCompared(result, 20);
-  if (skipped.length > 0) head.push(`**${skipped[0]}**`, "", ...skipped.slice(1).map((line) => `- ${escape(line.trim())}`), "");
+  if (skipped.length > 0) head.push(`**${skipped[0]}**`, "", ...skipped.slice(1).map((line) => `- ${escapeMarkdown(line.trim())}`), "");
 
   const levels: Level[] = ["full", "prod-patches", "no-patches", "no-fields", "names"];
   for (const level of levels) {
@@ -113,6 +113,6 @@ function code(value: string): string {
   return `\`${value.replace(/`/g, "ʼ")}\``;
 }
 
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[<>|]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -76,7 +76,7 @@ export function doubleQuoted(text: string): string {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    let escape: string;
+    let sequence: string;
     if (code >= 0xd800 && code <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
@@ -88,15 +88,15 @@ export function doubleQuoted(text: string): string {
       );
     }
     if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0x7f && code <= 0x9f)) {
-      escape = NAMED_ESCAPES.get(code) ?? `\\x${hex(code, 2)}`;
+      sequence = NAMED_ESCAPES.get(code) ?? `\\x${hex(code, 2)}`;
     } else if (code === 0x2028 || code === 0x2029) {
-      escape = NAMED_ESCAPES.get(code)!;
+      sequence = NAMED_ESCAPES.get(code)!;
     } else if (code === 0xfeff || code === 0xfffe || code === 0xffff) {
-      escape = `\\u${hex(code, 4)}`;
+      sequence = `\\u${hex(code, 4)}`;
     } else {
       continue;
     }
-    out += text.slice(start, i) + escape;
+    out += text.slice(start, i) + sequence;
     start = i + 1;
   }
   return `${out}${text.slice(start)}"`;

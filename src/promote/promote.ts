@@ -157,7 +157,12 @@ async function setRelease(
   await options.beforeEdit?.({ app: app.name, wave: wave.name, version });
   const full = path.join(root, edit.file);
   const before = edit.before;
-  const undo = before === undefined ? createFile(full, edit.after) : (fs.writeFileSync(full, edit.after), () => fs.writeFileSync(full, before));
+  let undo: () => void;
+  if (before === undefined) undo = createFile(full, edit.after);
+  else {
+    fs.writeFileSync(full, edit.after);
+    undo = () => fs.writeFileSync(full, before);
+  }
   let write: WriteResult;
   try {
     write = (await synth({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.out ? { out: options.out } : {}), skipTypecheck: Boolean(options.skipTypecheck) })).write!;

@@ -185,7 +185,10 @@ describe("the schema memory of the cluster-wide objects", () => {
   function memory() {
     const passed = new Set<string>();
     let asked = 0;
-    return { passed, asked: () => asked, schemaChecked: (digest: string) => (asked++, passed.has(digest)), passedSchema: (digest: string) => void passed.add(digest) };
+    return { passed, asked: () => asked, schemaChecked: (digest: string) => {
+        asked++;
+        return passed.has(digest);
+      }, passedSchema: (digest: string) => void passed.add(digest) };
   }
 
   it("skips an object that passed with the same content, and checks a changed one again", () => {
