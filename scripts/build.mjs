@@ -17,7 +17,8 @@ fs.rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
 // Data the code reads at run time, next to it (tsc copies no JSON it does not import).
 if (run.status !== 0) process.exit(run.status ?? 1);
-for (const data of ["crd-schemas", "openapi"]) fs.cpSync(path.join(root, "src/k8s", data), path.join(root, "dist/src/k8s", data), { recursive: true });
+for (const data of ["crd-schemas", "openapi"])
+  fs.cpSync(path.join(root, "src/k8s", data), path.join(root, "dist/src/k8s", data), { recursive: true });
 const compiled = spawnSync(process.execPath, [path.join(root, "scripts/compile-schemas.mjs")], { cwd: root, stdio: "inherit" });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 // The built-in rules' admission forms, compiled once here by the second CEL

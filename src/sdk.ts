@@ -19,7 +19,14 @@ export type { Settings } from "./model/settings-schema.js";
 
 // Building blueprints
 export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
-export type { ResolvedApp, ResolvedProbe, ResolvedSecret, ResolvedSecretSource, ResolvedSettings, SecretKeySelector } from "./model/resolved.js";
+export type {
+  ResolvedApp,
+  ResolvedProbe,
+  ResolvedSecret,
+  ResolvedSecretSource,
+  ResolvedSettings,
+  SecretKeySelector,
+} from "./model/resolved.js";
 export type {
   AppModel,
   ClusterModel,

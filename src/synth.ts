@@ -183,10 +183,17 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
 async function synthWith(
   root: string,
   options: SynthOptions,
-  { renderCache, loadCache, cacheRoot }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly cacheRoot: string | undefined },
+  {
+    renderCache,
+    loadCache,
+    cacheRoot,
+  }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly cacheRoot: string | undefined },
   spill: Spill | undefined,
 ): Promise<SynthResult> {
-  const { model, lazy, timings, remember, reuse } = await run({ ...options, root, keepContent: !options.check, ...(spill ? { spill } : {}) }, { renderCache, loadCache });
+  const { model, lazy, timings, remember, reuse } = await run(
+    { ...options, root, keepContent: !options.check, ...(spill ? { spill } : {}) },
+    { renderCache, loadCache },
+  );
   if (lazy.findings.some((finding) => finding.severity === "error")) {
     // What was rendered is sound: keep it for the run after the fix.
     renderCache.save();
@@ -198,7 +205,16 @@ async function synthWith(
   const owners = stacksCodeowners(root, model, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
-  const result = { model, rendered: lazy.rendered, instances: lazy.instances, plan: { files: lazy.files, lock: lazy.lock }, findings: lazy.findings, waived: lazy.waived, timings, reuse };
+  const result = {
+    model,
+    rendered: lazy.rendered,
+    instances: lazy.instances,
+    plan: { files: lazy.files, lock: lazy.lock },
+    findings: lazy.findings,
+    waived: lazy.waived,
+    timings,
+    reuse,
+  };
   if (options.check) {
     options.onStage?.("compare");
     const compared = await compare(outDir, lazy, { stats });
@@ -315,7 +331,13 @@ async function run(
   let policy: Policy;
   try {
     model = time("validate", () =>
-      validate(root, started.loaded, builtInRules, AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined), releaseOptions(root, options)),
+      validate(
+        root,
+        started.loaded,
+        builtInRules,
+        AdmissionCompileCache.load(renderCache && options.cache !== false ? root : undefined),
+        releaseOptions(root, options),
+      ),
     );
     lazy = planFiles(root, model, {
       blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, options.blueprint),

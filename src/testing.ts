@@ -19,7 +19,16 @@ import { admissionObjects, admissionRule } from "./policy/admission.js";
 import { admissionCompileProblem, disagreement } from "./policy/agreement.js";
 import { celFailures } from "./policy/evaluate.js";
 import { formatPath } from "./model/origin.js";
-import type { CelRule, FleetInput, FleetRule, FleetViolation, InstanceInput, InstanceRule, PolicyContext, Violation } from "./policy/rule.js";
+import type {
+  CelRule,
+  FleetInput,
+  FleetRule,
+  FleetViolation,
+  InstanceInput,
+  InstanceRule,
+  PolicyContext,
+  Violation,
+} from "./policy/rule.js";
 import { DEFAULT_REQUIRED_LABELS } from "./policy/policy.js";
 
 export interface CelRuleResult {
@@ -45,7 +54,10 @@ export function policyContext(context: Partial<PolicyContext> = {}): PolicyConte
  */
 export function checkRule(rule: CelRule, object: KubernetesObject, context?: Partial<PolicyContext>): CelRuleResult;
 /** Runs an instance rule on an app instance (its resolved settings and objects). */
-export function checkRule(rule: InstanceRule, input: Omit<InstanceInput, "context"> & { readonly context?: Partial<PolicyContext> }): readonly Violation[];
+export function checkRule(
+  rule: InstanceRule,
+  input: Omit<InstanceInput, "context"> & { readonly context?: Partial<PolicyContext> },
+): readonly Violation[];
 /** Runs a fleet rule on the apps of one cluster. */
 export function checkRule(rule: FleetRule, input: FleetInput): readonly FleetViolation[];
 export function checkRule(
@@ -62,16 +74,28 @@ export function checkRule(
   const policy = { context: policyContext(context), workloads: workloadTable(KNOWN_CUSTOM_RESOURCES) };
   const violations = celFailures(rule, object, policy).map((failure) => ({ message: failure.message, field: formatPath(failure.field) }));
   const problem = admissionCompileProblem(rule, policy.context, { customResources: KNOWN_CUSTOM_RESOURCES });
-  if (problem) throw new SluiceError(`Rule ${rule.id} does not compile for admission.`, [{ code: "policy/admission-compile", message: `rule ${rule.id}: ${problem}` }]);
+  if (problem)
+    throw new SluiceError(`Rule ${rule.id} does not compile for admission.`, [
+      { code: "policy/admission-compile", message: `rule ${rule.id}: ${problem}` },
+    ]);
   const disagree = disagreement(rule, object, policy.context, undefined, KNOWN_CUSTOM_RESOURCES);
   if (disagree) {
     throw new SluiceError(`Rule ${rule.id}: the pre-merge check and admission disagree.`, [
-      { code: "policy/disagreement", message: `rule ${rule.id}: ${disagree}`, hint: "write the check so that both CEL evaluators agree (see the README's Policies: what each supports)" },
+      {
+        code: "policy/disagreement",
+        message: `rule ${rule.id}: ${disagree}`,
+        hint: "write the check so that both CEL evaluators agree (see the README's Policies: what each supports)",
+      },
     ]);
   }
   return {
     violations,
-    admission: admission(admissionObjects(admissionRule(rule, policy, KNOWN_CUSTOM_RESOURCES), "kubernetes", "error"), object, {}, KNOWN_CUSTOM_RESOURCES),
+    admission: admission(
+      admissionObjects(admissionRule(rule, policy, KNOWN_CUSTOM_RESOURCES), "kubernetes", "error"),
+      object,
+      {},
+      KNOWN_CUSTOM_RESOURCES,
+    ),
   };
 }
 

@@ -14,7 +14,14 @@ describe("the admission compile cache", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-compile-cache-"));
     const context = policyContext({ registries: ["registry.example.com/"] });
     const good = builtInRules.find((rule) => rule.id === "approved-registries") as CelRule;
-    const bad: CelRule = { id: "bad", description: "d", severity: "error", on: "container", check: "container.image.matches('(?<=x)y')", message: "m" };
+    const bad: CelRule = {
+      id: "bad",
+      description: "d",
+      severity: "error",
+      on: "container",
+      check: "container.image.matches('(?<=x)y')",
+      message: "m",
+    };
     const first = AdmissionCompileCache.load(root);
     expect(admissionCompileProblem(good, context, { cache: first })).toBeUndefined();
     expect(admissionCompileProblem(bad, context, { cache: first })).toMatch(/for RE2/);
@@ -23,7 +30,10 @@ describe("the admission compile cache", () => {
     expect(admissionCompileProblem(good, context, { cache: second })).toBeUndefined();
     // Still reported: a failure is compiled (and reported) again on every run.
     expect(admissionCompileProblem(bad, context, { cache: second })).toMatch(/for RE2/);
-    const file = fs.readdirSync(root, { recursive: true }).map(String).find((f) => f.endsWith("admission-compiled.json"))!;
+    const file = fs
+      .readdirSync(root, { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith("admission-compiled.json"))!;
     expect(fs.readFileSync(path.join(root, file), "utf8").split("\n")[1]!).toMatch(/^\["[0-9a-f]{32}"\]$/);
   });
 });

@@ -11,7 +11,6 @@ import { makeProject, type Project } from "./helpers/project.js";
 import { renameInReleaseFiles } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
-
 async function sluice(root: string, ...args: string[]) {
   const result = await runCli([...args, "--root", root], { env: { NO_COLOR: "1", FORCE_COLOR: undefined } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, all: `${result.stdout}\n${result.stderr}` };

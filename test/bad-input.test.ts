@@ -73,7 +73,10 @@ describe("a stack that does not compile", () => {
     const diagnostics = await synthFails(given);
 
     // THEN the first error is the missing comma; any follow-on errors stay in the same file
-    expect(diagnostics.map((d) => d.origin?.file), show(diagnostics)).toEqual(diagnostics.map(() => "stacks/payments.ts"));
+    expect(
+      diagnostics.map((d) => d.origin?.file),
+      show(diagnostics),
+    ).toEqual(diagnostics.map(() => "stacks/payments.ts"));
     const [first] = diagnostics;
     expect(first!.code).toMatch(/^typecheck\/TS1\d{3}$/);
     expect(first!.message).toMatch(/',' expected/);
@@ -92,7 +95,7 @@ describe("a stack that does not compile", () => {
     expect(d.hint).toBeTruthy();
   });
 
-  it("a type error (replicas: \"three\") is reported at its line", async () => {
+  it('a type error (replicas: "three") is reported at its line', async () => {
     const given = synthesizedProject();
     const text = edit(given.p, "stacks/payments.ts", "replicas: 4,", 'replicas: "three",');
 
@@ -207,7 +210,12 @@ describe("names that cannot become directories and object names", () => {
 describe("waves", () => {
   it("a wave naming an unknown cluster is a type error at that line, and a runtime error without the type-check", async () => {
     const given = synthesizedProject();
-    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1", "prod-ap-1"]', 'clusters: ["prod-us-1", "prod-ap-1", "prod-sa-1"]');
+    const text = edit(
+      given.p,
+      "stacks/platform.ts",
+      'clusters: ["prod-us-1", "prod-ap-1"]',
+      'clusters: ["prod-us-1", "prod-ap-1", "prod-sa-1"]',
+    );
     const line = lineOf(text, '"prod-sa-1"');
 
     // WHEN type-checked: the typed DSL only accepts declared cluster names
@@ -226,7 +234,12 @@ describe("waves", () => {
 
   it("a cluster in two waves is rejected at its second mention", async () => {
     const given = synthesizedProject();
-    const text = edit(given.p, "stacks/platform.ts", 'clusters: ["prod-us-1", "prod-ap-1"]', 'clusters: ["prod-us-1", "prod-ap-1", "prod-eu-1"]');
+    const text = edit(
+      given.p,
+      "stacks/platform.ts",
+      'clusters: ["prod-us-1", "prod-ap-1"]',
+      'clusters: ["prod-us-1", "prod-ap-1", "prod-eu-1"]',
+    );
 
     const d = only(await synthFails(given));
 

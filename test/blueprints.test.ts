@@ -25,11 +25,17 @@ export const worker: Blueprint = {
 /** GIVEN the worker in its own file, registered by the platform in one line (and imported). */
 function withWorker(p: Project, file = WORKER): void {
   p.write("stacks/blueprints/worker.ts", file);
-  edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { worker } from "./blueprints/worker.js";');
+  edit(
+    p,
+    "stacks/platform.ts",
+    'import { definePlatform } from "sluice";',
+    'import { definePlatform } from "sluice";\nimport { worker } from "./blueprints/worker.js";',
+  );
   edit(p, "stacks/platform.ts", "  teams: {\n", "  blueprints: { worker },\n\n  teams: {\n");
 }
 
-const chooseWorker = (p: Project, name = "worker") => edit(p, "stacks/catalog-api.ts", '  team: "storefront",', `  team: "storefront",\n  blueprint: "${name}",`);
+const chooseWorker = (p: Project, name = "worker") =>
+  edit(p, "stacks/catalog-api.ts", '  team: "storefront",', `  team: "storefront",\n  blueprint: "${name}",`);
 
 describe("blueprints chosen per app", () => {
   let base: Project;
@@ -57,7 +63,8 @@ describe("blueprints chosen per app", () => {
       expect(after[file]).not.toMatch(/^kind: Service$/m);
       expect(after[file]).toMatch(/^kind: Deployment$/m);
     }
-    const others = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).filter(([file]) => !ours(file) && !file.startsWith(".sluice/")));
+    const others = (tree: Record<string, string>) =>
+      Object.fromEntries(Object.entries(tree).filter(([file]) => !ours(file) && !file.startsWith(".sluice/")));
     expect(others(after)).toEqual(others(before));
   });
 
@@ -111,7 +118,13 @@ describe("blueprints chosen per app", () => {
 
   it("checks a platform blueprint's objects as strictly as every emitted object", async () => {
     const p = makeProject(exampleStacks());
-    withWorker(p, WORKER.replace("render: (app) => webService.render(app)", 'render: (app) => webService.render(app).map((o) => (o.kind === "Deployment" ? { ...o, spec: { ...o.spec as object, replica: 2 } } : o))'));
+    withWorker(
+      p,
+      WORKER.replace(
+        "render: (app) => webService.render(app)",
+        'render: (app) => webService.render(app).map((o) => (o.kind === "Deployment" ? { ...o, spec: { ...o.spec as object, replica: 2 } } : o))',
+      ),
+    );
     chooseWorker(p);
     const d = only(await rejection(plan({ root: p.root })));
     expect(d.code).toMatch(/^check\//);

@@ -23,20 +23,39 @@ const bump = (project: Project, file: string, from: string, to: string) => {
 const EDITS: [string, (p: Project) => void][] = [
   ["a comment that moves every line", (p) => p.write("stacks/payments.ts", `// moved\n\n${p.read("stacks/payments.ts")}`)],
   ["a removed app", (p) => removeApp(p, "search")],
-  ["a new app", (p) => p.write("stacks/ledger.ts", `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`)],
+  [
+    "a new app",
+    (p) =>
+      p.write(
+        "stacks/ledger.ts",
+        `import { platform } from "./platform.js";\nexport default platform.app("ledger", { team: "payments", image: "registry.example.com/ledger", release: { dev: "1.0.0" } });\n`,
+      ),
+  ],
   [
     "apps declared through a shared helper",
     (p) => {
-      p.write("stacks/shared/worker.ts", `import { platform } from "../platform.js";\nexport const worker = (name: string, release: string) =>\n  platform.app(name, { team: "payments", image: \`registry.example.com/\${name}\`, release: { dev: release } });\n`);
-      p.write("stacks/workers.ts", `import { worker } from "./shared/worker.js";\nexport const a = worker("worker-a", "1.0.0");\nexport const b = worker("worker-b", "1.0.0");\n`);
+      p.write(
+        "stacks/shared/worker.ts",
+        `import { platform } from "../platform.js";\nexport const worker = (name: string, release: string) =>\n  platform.app(name, { team: "payments", image: \`registry.example.com/\${name}\`, release: { dev: release } });\n`,
+      );
+      p.write(
+        "stacks/workers.ts",
+        `import { worker } from "./shared/worker.js";\nexport const a = worker("worker-a", "1.0.0");\nexport const b = worker("worker-b", "1.0.0");\n`,
+      );
     },
   ],
-  ["a release bump in a stack that uses the helper", (p) => bump(p, "stacks/workers.ts", 'worker("worker-b", "1.0.0")', 'worker("worker-b", "1.0.1")')],
-  ["the helper itself", (p) => bump(p, "stacks/shared/worker.ts", "team: \"payments\"", "team: \"payments\", replicas: 2")],
-  ["a removed stack that used the helper, and a bump elsewhere", (p) => {
-    p.remove("stacks/workers.ts");
-    bump(p, "stacks/price-sync.ts", "--interval=5m", "--interval=6m");
-  }],
+  [
+    "a release bump in a stack that uses the helper",
+    (p) => bump(p, "stacks/workers.ts", 'worker("worker-b", "1.0.0")', 'worker("worker-b", "1.0.1")'),
+  ],
+  ["the helper itself", (p) => bump(p, "stacks/shared/worker.ts", 'team: "payments"', 'team: "payments", replicas: 2')],
+  [
+    "a removed stack that used the helper, and a bump elsewhere",
+    (p) => {
+      p.remove("stacks/workers.ts");
+      bump(p, "stacks/price-sync.ts", "--interval=5m", "--interval=6m");
+    },
+  ],
 ];
 
 describe("local caches", () => {
@@ -75,7 +94,11 @@ describe("local caches", () => {
       await synth({ root: cached.root });
       await synth({ root: uncached.root, cache: false });
       expect(cached.tree(), `after ${name}, cache ${damage}`).toEqual(uncached.tree());
-      expect((await synth({ root: cached.root, check: true })).drift, `after ${name}, cache ${damage}`).toEqual({ stale: [], missing: [], extra: [] });
+      expect((await synth({ root: cached.root, check: true })).drift, `after ${name}, cache ${damage}`).toEqual({
+        stale: [],
+        missing: [],
+        extra: [],
+      });
     }
   });
 
@@ -99,14 +122,19 @@ describe("local caches", () => {
     fs.rmSync(path.join(second.root, "node_modules"), { recursive: true, force: true });
     fs.symlinkSync(path.join(first.root, "node_modules"), path.join(second.root, "node_modules"), "dir");
     fs.cpSync(path.join(first.root, "stacks"), path.join(second.root, "stacks"), { recursive: true });
-    second.write("stacks/releases/prod/payments.ts", second.read("stacks/releases/prod/payments.ts").replace('prod: "1.6.3"', 'prod: "1.6.4"'));
+    second.write(
+      "stacks/releases/prod/payments.ts",
+      second.read("stacks/releases/prod/payments.ts").replace('prod: "1.6.3"', 'prod: "1.6.4"'),
+    );
     // WHEN both synthesize, one after the other
     await synth({ root: first.root });
     await synth({ root: second.root });
     await synth({ root: first.root });
     // THEN each has its own output: the bytes a run without caches gives
     expect(first.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("payments/api:1.6.3");
-    const fresh = makeProject(Object.fromEntries(Object.entries(second.tree("stacks")).map(([file, content]) => [`stacks/${file}`, content])));
+    const fresh = makeProject(
+      Object.fromEntries(Object.entries(second.tree("stacks")).map(([file, content]) => [`stacks/${file}`, content])),
+    );
     await synth({ root: fresh.root, cache: false });
     expect(second.tree()).toEqual(fresh.tree());
     expect(second.read("out/apps/payments/prod-us-1/manifest.yaml")).toContain("payments/api:1.6.4");

@@ -42,7 +42,8 @@ describe("sluice ci github", () => {
   });
 
   it("verifies the env repo on every run, and posts the diff on pull requests from this repository only", () => {
-    const steps = (parse(workflow) as { jobs: { sluice: { steps: { run?: string; if?: string; with?: { script?: string } }[] } } }).jobs.sluice.steps;
+    const steps = (parse(workflow) as { jobs: { sluice: { steps: { run?: string; if?: string; with?: { script?: string } }[] } } }).jobs
+      .sluice.steps;
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       "npm ci",
       "npx sluice check",
@@ -112,12 +113,17 @@ describe("sluice ci --conformance", () => {
       const log = path.join(home, "kubectl.log");
       const real = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" }).stdout.trim();
       // A kubectl that builds with the real kustomize and records every other call, reading what is piped in.
-      fs.writeFileSync(path.join(tools, "kubectl"), `#!/bin/sh\nif [ "$1" = kustomize ]; then exec ${real} "$@"; fi\nlines=0\nif [ "$*" != "\${*%-f -}" ]; then lines=$(grep -c '^kind:' || true); fi\necho "$* [$lines]" >> ${log}\nif [ "$1" = create ]; then echo "kind: Namespace"; fi\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(tools, "kubectl"),
+        `#!/bin/sh\nif [ "$1" = kustomize ]; then exec ${real} "$@"; fi\nlines=0\nif [ "$*" != "\${*%-f -}" ]; then lines=$(grep -c '^kind:' || true); fi\necho "$* [$lines]" >> ${log}\nif [ "$1" = create ]; then echo "kind: Namespace"; fi\n`,
+        { mode: 0o755 },
+      );
       // One Argo CD and one Flux cluster of the example: kustomize builds take a while.
       const out = path.join(home, "out");
       fs.cpSync(path.join(REPO, "out"), out, { recursive: true });
       const clusters = ["dev-1", "prod-ap-1"];
-      for (const cluster of fs.readdirSync(path.join(out, "clusters"))) if (!clusters.includes(cluster)) fs.rmSync(path.join(out, "clusters", cluster), { recursive: true });
+      for (const cluster of fs.readdirSync(path.join(out, "clusters")))
+        if (!clusters.includes(cluster)) fs.rmSync(path.join(out, "clusters", cluster), { recursive: true });
       const run = spawnSync("bash", ["-c", APPLY_SCRIPT], { cwd: home, env: { ...process.env, HOME: home }, encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
       const calls = fs.readFileSync(log, "utf8").trim().split("\n");
@@ -125,7 +131,8 @@ describe("sluice ci --conformance", () => {
         expect(calls).toContain(`apply -k out/clusters/${cluster}//namespaces [0]`);
         expect(calls.some((c) => c.startsWith("apply --dry-run=server -f - [") && !c.endsWith("[0]"))).toBe(true);
         for (const app of fs.readdirSync(path.join(REPO, "out/apps"))) {
-          if (fs.existsSync(path.join(REPO, "out/apps", app, cluster))) expect(calls).toContain(`apply --dry-run=server -f out/apps/${app}/${cluster}/manifest.yaml [0]`);
+          if (fs.existsSync(path.join(REPO, "out/apps", app, cluster)))
+            expect(calls).toContain(`apply --dry-run=server -f out/apps/${app}/${cluster}/manifest.yaml [0]`);
         }
       }
       expect(calls).toContain("create namespace argocd --dry-run=client -o yaml [0]");

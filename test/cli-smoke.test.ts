@@ -14,7 +14,12 @@ import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, makeProject, type Project } from "./helpers/project.js";
 
 function sluice(cwd: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    timeout: 60_000,
+  });
   if (run.error) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -49,9 +49,17 @@ describe("sluice diff", () => {
       "spec.template.spec.containers[payments].image",
     ]);
     // The stack line that caused it: the release of the cluster's wave.
-    expect(change!.origin).toMatchObject({ file: "stacks/releases/prod/payments.ts", line: lineOf(p.read("stacks/releases/prod/payments.ts"), 'prod: "1.6.4"') });
+    expect(change!.origin).toMatchObject({
+      file: "stacks/releases/prod/payments.ts",
+      line: lineOf(p.read("stacks/releases/prod/payments.ts"), 'prod: "1.6.4"'),
+    });
     expect(result.attention).toEqual(
-      ["prod-ap-1", "prod-us-1"].map((cluster) => ({ kind: "release", cluster, production: true, message: `payments 1.6.3 → 1.6.4 on ${cluster}` })),
+      ["prod-ap-1", "prod-us-1"].map((cluster) => ({
+        kind: "release",
+        cluster,
+        production: true,
+        message: `payments 1.6.3 → 1.6.4 on ${cluster}`,
+      })),
     );
     // People read one line for the same change on several clusters (JSON keeps one note per cluster).
     expect(formatDiffText(result, false)).toContain("release   payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
@@ -63,13 +71,20 @@ describe("sluice diff", () => {
 
   it("flags what an environment declares as production, whatever its name", async () => {
     const p = await fresh();
-    edit(p, "stacks/platform.ts", '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n    },\n    prod:', '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n      production: true,\n    },\n    prod:');
+    edit(
+      p,
+      "stacks/platform.ts",
+      '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n    },\n    prod:',
+      '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n      production: true,\n    },\n    prod:',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     await simpleGit(p.root).add(".").commit("staging serves production traffic");
     edit(p, "stacks/payments.ts", 'staging: "1.6.3"', 'staging: "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
     expect(result.clusters.map((c) => [c.name, c.production])).toEqual([["staging-1", true]]);
-    expect(result.attention).toEqual([{ kind: "release", cluster: "staging-1", production: true, message: "payments 1.6.3 → 1.6.4 on staging-1" }]);
+    expect(result.attention).toEqual([
+      { kind: "release", cluster: "staging-1", production: true, message: "payments 1.6.3 → 1.6.4 on staging-1" },
+    ]);
   });
 
   it("matches objects by identity: a moved object is not a delete plus an add", async () => {
@@ -99,14 +114,22 @@ describe("sluice diff", () => {
     expect(prodUs.production).toBe(true);
     expect(prodUs.removed).toBeGreaterThan(0);
     expect(result.attention.filter((n) => n.cluster === "prod-us-1" && n.production).map((n) => n.message)).toContainEqual(
-      expect.stringMatching(new RegExp(`^${prodUs.removed} objects leave the env repo on prod-us-1, where prune is off: .*1 Deployment.* will keep running, orphaned`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${prodUs.removed} objects leave the env repo on prod-us-1, where prune is off: .*1 Deployment.* will keep running, orphaned`,
+        ),
+      ),
     );
     const dev = result.attention.find((n) => n.cluster === "dev-1" && n.kind === "deletions")!;
     expect(dev.message).toMatch(/^deletes \d+ objects on dev-1: .*1 Application.*1 Deployment/);
     expect(dev.production).toBe(false);
     // The terminal's text puts production first too, in what needs attention and in the changes.
     const text = formatDiffText(result, false);
-    const notes = text.slice(text.indexOf("Needs attention:")).split("\n").slice(1).filter((line) => line.startsWith("  !"));
+    const notes = text
+      .slice(text.indexOf("Needs attention:"))
+      .split("\n")
+      .slice(1)
+      .filter((line) => line.startsWith("  !"));
     const firstOther = notes.findIndex((line) => !/prod-(eu|us|ap)-1/.test(line));
     expect(notes.slice(firstOther).some((line) => /prod-(eu|us|ap)-1/.test(line))).toBe(false);
     const sections = text.split("\n").filter((line) => /^\S+ {2}\(wave /.test(line));
@@ -125,11 +148,15 @@ describe("sluice diff", () => {
     edit(p, "stacks/search.ts", extra, "");
     const result = await diff({ root: p.root, skipTypecheck: true });
     // THEN dev and staging (prune on) delete it; production (prune off) keeps it running, orphaned
-    expect(changesOf(result).sort()).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`));
+    expect(changesOf(result).sort()).toEqual(
+      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`),
+    );
     expect(result.attention.filter((n) => n.kind === "deletions").map((n) => n.cluster)).toEqual(["dev-1", "staging-1"]);
     const orphaned = result.attention.filter((n) => n.kind === "orphaned");
     expect(orphaned.map((n) => n.cluster)).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
-    expect(orphaned[0]!.message).toBe("1 object leaves the env repo on prod-ap-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it");
+    expect(orphaned[0]!.message).toBe(
+      "1 object leaves the env repo on prod-ap-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it",
+    );
   });
 
   it("compares with a separate clone of the env repo (--env-repo)", async () => {
@@ -147,7 +174,9 @@ describe("sluice diff", () => {
     edit(p, "stacks/search.ts", "max: 20", "max: 30");
     const result = await diff({ root: p.root, skipTypecheck: true, envRepo });
     expect(changesOf(result)).toEqual(["prod-eu-1", "prod-ap-1", "prod-us-1"].map((c) => `changed ${c} HorizontalPodAutoscaler search`));
-    expect(result.attention.map((n) => n.message)).toContain("HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1");
+    expect(result.attention.map((n) => n.message)).toContain(
+      "HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1",
+    );
     expect(result.files).toEqual([]);
     fs.rmSync(envRepo, { recursive: true, force: true });
   });
@@ -191,7 +220,11 @@ describe("the sluice diff command", () => {
     const run = await sluice(p, "--skip-typecheck", "--format", "json");
     const json = JSON.parse(run.stdout);
     expect(json.same).toBe(false);
-    expect(json.clusters[0].objects[0]).toMatchObject({ change: "changed", kind: "Deployment", origin: { file: "stacks/releases/prod/payments.ts" } });
+    expect(json.clusters[0].objects[0]).toMatchObject({
+      change: "changed",
+      kind: "Deployment",
+      origin: { file: "stacks/releases/prod/payments.ts" },
+    });
     expect(json.clusters[0].objects[0].before).toBeUndefined();
   });
 });

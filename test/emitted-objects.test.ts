@@ -70,7 +70,8 @@ describe("schemas", () => {
     );
     for (const object of held) {
       const validate = schemaFor(object.apiVersion, object.kind);
-      if (!validate) throw new Error(`out/${file}: no schema for ${object.apiVersion} ${object.kind}; add its model to test/helpers/schemas.ts`);
+      if (!validate)
+        throw new Error(`out/${file}: no schema for ${object.apiVersion} ${object.kind}; add its model to test/helpers/schemas.ts`);
       try {
         validate(object);
       } catch (error) {
@@ -123,7 +124,8 @@ const written = project.tree();
 
 /** What `kubectl kustomize out/<dir>` must print: the objects of its listed files, through listed directories. */
 function expectedBuild(dir: string): string[] {
-  if (written[`${dir}/manifest.yaml`] !== undefined) return parseObjects(`out/${dir}/manifest.yaml`, written[`${dir}/manifest.yaml`]!).map(idOf);
+  if (written[`${dir}/manifest.yaml`] !== undefined)
+    return parseObjects(`out/${dir}/manifest.yaml`, written[`${dir}/manifest.yaml`]!).map(idOf);
   const kustomization = parse(written[`${dir}/kustomization.yaml`] ?? "") as { resources?: string[] } | null;
   return (kustomization?.resources ?? []).flatMap((entry) => {
     const content = written[`${dir}/${entry}`];
@@ -211,7 +213,11 @@ describe("invariants", () => {
       expect(selector, `out/${file}: a selector is immutable, so it must not hold the version`).not.toHaveProperty([VERSION]);
       for (const other of inDir(dirname(file))) {
         const otherSelector =
-          other.kind === "Service" ? other.spec.selector : other.kind === "PodDisruptionBudget" ? other.spec.selector.matchLabels : undefined;
+          other.kind === "Service"
+            ? other.spec.selector
+            : other.kind === "PodDisruptionBudget"
+              ? other.spec.selector.matchLabels
+              : undefined;
         if (otherSelector) expect(podLabels, `out/${file}: the ${other.kind} selects other pods`).toMatchObject(otherSelector);
       }
     }
@@ -254,7 +260,12 @@ describe("invariants", () => {
     const clusters = ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"];
     expect(appDirs.filter((d) => d.startsWith("apps/search/"))).toEqual(clusters.map((c) => `apps/search/${c}`));
     const cpu70 = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }];
-    for (const [cluster, min, max] of [["staging-1", 2, 10], ["prod-eu-1", 4, 20], ["prod-us-1", 4, 20], ["prod-ap-1", 4, 20]] as const) {
+    for (const [cluster, min, max] of [
+      ["staging-1", 2, 10],
+      ["prod-eu-1", 4, 20],
+      ["prod-us-1", 4, 20],
+      ["prod-ap-1", 4, 20],
+    ] as const) {
       const hpa = only(`apps/search/${cluster}`, "HorizontalPodAutoscaler");
       expect(hpa.spec, cluster).toMatchObject({ minReplicas: min, maxReplicas: max, metrics: cpu70 });
       expect(only(`apps/search/${cluster}`, "Deployment").spec, cluster).not.toHaveProperty("replicas");
@@ -320,7 +331,9 @@ describe("invariants", () => {
       }
       expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
       if (file === `clusters/${cluster}/root.yaml`) {
-        expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(true);
+        expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(
+          true,
+        );
         // The app-of-apps manages Namespaces and AppProjects, so it runs in the platform's own project, emitted beside it.
         expect([project, source.path], `out/${file}`).toEqual(["sluice-platform", `clusters/${cluster}`]);
         expect(files.has(`clusters/${cluster}/projects/sluice-platform.yaml`), `out/${file}`).toBe(true);
@@ -333,10 +346,14 @@ describe("invariants", () => {
         (o) => o.file.startsWith(`clusters/${cluster}/projects/`) && o.object.kind === "AppProject" && o.object.metadata.name === project,
       );
       expect(appProject, `out/${file}: project ${project} is not emitted for ${cluster}`).toBeDefined();
-      expect(appProject!.object.spec.destinations, `out/${file}: destination not allowed by project ${project}`).toContainEqual(destination);
+      expect(appProject!.object.spec.destinations, `out/${file}: destination not allowed by project ${project}`).toContainEqual(
+        destination,
+      );
       expect(inDir(`clusters/${cluster}/namespaces`).map(idOf), `out/${file}`).toContain(`v1 Namespace -/${destination.namespace}`);
       for (const manifest of inDir(source.path)) {
-        expect(manifest.metadata.namespace, `out/${file} deploys ${idOf(manifest)} outside ${destination.namespace}`).toBe(destination.namespace);
+        expect(manifest.metadata.namespace, `out/${file} deploys ${idOf(manifest)} outside ${destination.namespace}`).toBe(
+          destination.namespace,
+        );
       }
     }
     // On Flux clusters, a Kustomization in the team's home namespace, applied as the team's account.
@@ -357,16 +374,37 @@ describe("invariants", () => {
     for (const cluster of clusters) {
       if (FLUX_CLUSTERS.has(cluster)) {
         // Flux: a tenant per team instead of an AppProject.
-        expect(inDir(`clusters/${cluster}/tenants`).filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name).sort()).toEqual(["flux-payments", "flux-storefront"]);
+        expect(
+          inDir(`clusters/${cluster}/tenants`)
+            .filter((o) => o.kind === "ServiceAccount")
+            .map((o) => o.metadata.name)
+            .sort(),
+        ).toEqual(["flux-payments", "flux-storefront"]);
       } else {
-        expect(inDir(`clusters/${cluster}/projects`).map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "sluice-components", "sluice-platform", "storefront"]);
+        expect(
+          inDir(`clusters/${cluster}/projects`)
+            .map((o) => o.metadata.name)
+            .sort(),
+          cluster,
+        ).toEqual(["payments", "sluice-components", "sluice-platform", "storefront"]);
       }
       const namespaces = inDir(`clusters/${cluster}/namespaces`);
-      expect(namespaces.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name).sort(), cluster).toEqual(["payments", "storefront", "storefront-jobs"]);
+      expect(
+        namespaces
+          .filter((o) => o.kind === "Namespace")
+          .map((o) => o.metadata.name)
+          .sort(),
+        cluster,
+      ).toEqual(["payments", "storefront", "storefront-jobs"]);
       // Guarded: each namespace's file holds its default requests and limits and its default-deny policy.
       for (const name of ["payments", "storefront", "storefront-jobs"]) {
-        const guard = namespaces.filter((o) => o.metadata.namespace === name).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-        expect(guard, `${cluster}/${name}`).toEqual(expect.arrayContaining(["LimitRange/sluice-defaults", "NetworkPolicy/sluice-default-deny"]));
+        const guard = namespaces
+          .filter((o) => o.metadata.namespace === name)
+          .map((o) => `${o.kind}/${o.metadata.name}`)
+          .sort();
+        expect(guard, `${cluster}/${name}`).toEqual(
+          expect.arrayContaining(["LimitRange/sluice-defaults", "NetworkPolicy/sluice-default-deny"]),
+        );
       }
     }
     for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")]) {
@@ -386,7 +424,10 @@ describe("invariants", () => {
     for (const { file, object } of ofKind("AppProject")) {
       if (object.metadata.name === "sluice-components") {
         // The platform's add-ons: their chart repositories and namespaces, any kind.
-        expect(object.spec.sourceRepos, `out/${file}`).toEqual(["https://charts.external-secrets.io", "https://kubernetes.github.io/ingress-nginx"]);
+        expect(object.spec.sourceRepos, `out/${file}`).toEqual([
+          "https://charts.external-secrets.io",
+          "https://kubernetes.github.io/ingress-nginx",
+        ]);
         expect(object.spec.clusterResourceWhitelist).toEqual([{ group: "*", kind: "*" }]);
         continue;
       }
@@ -406,10 +447,15 @@ describe("invariants", () => {
           { group: "", kind: "ResourceQuota" },
           { group: "networking.k8s.io", kind: "NetworkPolicy" },
         ]);
-        expect(object.spec.destinations.map((d: { namespace: string }) => d.namespace), `out/${file}`).toEqual(["argocd", "payments", "storefront", "storefront-jobs"]);
+        expect(
+          object.spec.destinations.map((d: { namespace: string }) => d.namespace),
+          `out/${file}`,
+        ).toEqual(["argocd", "payments", "storefront", "storefront-jobs"]);
         // Everything the root deploys is a kind its project allows.
         const cluster = file.split("/")[1]!;
-        const allowed = [...object.spec.clusterResourceWhitelist, ...object.spec.namespaceResourceWhitelist].map((g: { group: string; kind: string }) => `${g.group}/${g.kind}`);
+        const allowed = [...object.spec.clusterResourceWhitelist, ...object.spec.namespaceResourceWhitelist].map(
+          (g: { group: string; kind: string }) => `${g.group}/${g.kind}`,
+        );
         const deployed = objects
           .filter((o) => o.file.startsWith(`clusters/${cluster}/`))
           .map(({ object: o }) => `${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}/${o.kind}`);

@@ -33,7 +33,10 @@ vi.mock("../src/model/engine-names.js", async (original) => {
   return { ...names, ENGINE_NAMES: [...names.ENGINE_NAMES, "plain"] };
 });
 vi.mock("../src/engines/registry.js", async (original) => ({
-  ENGINES: { ...(await original<typeof import("../src/engines/registry.js")>()).ENGINES, plain: (await import("./fixtures/engines/plain/plain.js")).plain },
+  ENGINES: {
+    ...(await original<typeof import("../src/engines/registry.js")>()).ENGINES,
+    plain: (await import("./fixtures/engines/plain/plain.js")).plain,
+  },
 }));
 
 const BUILTIN_GROUPS = new Set(Object.keys(BUILTIN_KINDS).map(apiGroup));
@@ -102,7 +105,9 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
 
   it("owns every custom kind it emits: the kinds are the platform's, refused in an app's objects, flagged by diff", () => {
     const { objects } = renderedOf(planModel(fleet(name)));
-    const custom = objects.map(({ object }) => object).filter((object) => !BUILTIN_GROUPS.has(apiGroup(object.apiVersion)) && engine.ownsKind(apiGroup(object.apiVersion), object.kind));
+    const custom = objects
+      .map(({ object }) => object)
+      .filter((object) => !BUILTIN_GROUPS.has(apiGroup(object.apiVersion)) && engine.ownsKind(apiGroup(object.apiVersion), object.kind));
     const appObjects = objects.filter(({ path }) => /^clusters\/[^/]+\/apps\//.test(path)).map(({ object }) => object);
     for (const object of appObjects) {
       if (BUILTIN_GROUPS.has(apiGroup(object.apiVersion))) continue;
@@ -112,7 +117,9 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
     for (const object of custom) {
       expect(gitOpsKind(object.apiVersion, object.kind)).toBe(engine.objectNoun);
       const shipped: KubernetesObject = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: "escape" } };
-      const found = diagnostics(() => validate("/nowhere", loaded({ ...platformSpec(), engine: name }, { web: appSpec({ objects: [shipped] }) })));
+      const found = diagnostics(() =>
+        validate("/nowhere", loaded({ ...platformSpec(), engine: name }, { web: appSpec({ objects: [shipped] }) })),
+      );
       expect(found.map((d) => [d.code, d.message.includes(engine.objectNoun)])).toContainEqual(["validate/gitops-object", true]);
     }
   });
@@ -125,7 +132,11 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
       return;
     }
     const keyOf = (model: ReturnType<typeof fleet>) => {
-      const key = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints), policyFingerprint: "", waivedLiterals: new Set() })!;
+      const key = instanceKeys({
+        blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints),
+        policyFingerprint: "",
+        waivedLiterals: new Set(),
+      })!;
       return key(instanceInputs("/nowhere", model)(model.apps[0]!, model.platform.clusters[0]!)!);
     };
     expect(keyOf(fleet(name, (spec) => Object.assign(spec, elsewhere)))).not.toBe(keyOf(fleet(name)));
@@ -133,7 +144,10 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
 });
 
 describe("the env repo README's component notes come from the engines the fleet runs", () => {
-  const ingress = { chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0", digest: `sha256:${"ab".repeat(32)}` }, namespace: "ingress" };
+  const ingress = {
+    chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0", digest: `sha256:${"ab".repeat(32)}` },
+    namespace: "ingress",
+  };
   const readme = (engine: string, prod2?: string) => {
     const model = fleet(engine, (spec) => {
       spec.components = { ingress };
@@ -143,14 +157,24 @@ describe("the env repo README's component notes come from the engines the fleet 
   };
 
   it.each([
-    ["argocd", undefined, "whether or not what it waits for is ready.\n", "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced)."],
+    [
+      "argocd",
+      undefined,
+      "whether or not what it waits for is ready.\n",
+      "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced).",
+    ],
     ["flux", undefined, undefined, "An OCI chart is pulled by its digest."],
-    ["argocd", "flux", "whether or not what it waits for is ready. Flux checks `dependsOn` on every reconcile.", "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux."],
+    [
+      "argocd",
+      "flux",
+      "whether or not what it waits for is ready. Flux checks `dependsOn` on every reconcile.",
+      "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux.",
+    ],
     ["plain", undefined, undefined, "An OCI chart is pulled by its digest."],
   ])("%s (prod-2 on %s)", (engine, prod2, waiting, oci) => {
     const text = readme(engine, prod2);
     if (waiting) expect(text).toContain(waiting);
-    else expect(text).not.toContain("waited for by\" holds");
+    else expect(text).not.toContain('waited for by" holds');
     if (!prod2) expect(text).not.toContain("Flux checks `dependsOn`");
     expect(text).toContain(`${oci}\n`);
   });

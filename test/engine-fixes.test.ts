@@ -53,7 +53,12 @@ describe("Flux HelmReleases", () => {
 
 describe("an environment's revision on Flux", () => {
   const pin = (p: Project, revision: string) =>
-    edit(p, "stacks/platform.ts", "      // Nothing is deleted in production", `      revision: "${revision}",\n      // Nothing is deleted in production`);
+    edit(
+      p,
+      "stacks/platform.ts",
+      "      // Nothing is deleted in production",
+      `      revision: "${revision}",\n      // Nothing is deleted in production`,
+    );
 
   it("a plain name (a tag or a branch?) is refused at its line on a fleet with a Flux cluster in that environment", async () => {
     const p = copy();
@@ -71,7 +76,9 @@ describe("an environment's revision on Flux", () => {
     const [source] = objects(p, "out/clusters/prod-ap-1/root.yaml");
     expect(source.spec.ref).toEqual({ name: "refs/tags/prod-2026-11-20" });
     for (const tenant of ["payments", "storefront"]) {
-      expect(objects(p, `out/clusters/prod-ap-1/tenants/${tenant}.yaml`).find((o) => o.kind === "GitRepository").spec.ref).toEqual({ name: "refs/tags/prod-2026-11-20" });
+      expect(objects(p, `out/clusters/prod-ap-1/tenants/${tenant}.yaml`).find((o) => o.kind === "GitRepository").spec.ref).toEqual({
+        name: "refs/tags/prod-2026-11-20",
+      });
     }
     expect(objects(p, "out/clusters/prod-us-1/apps/payments.yaml")[0].spec.source.targetRevision).toBe("refs/tags/prod-2026-11-20");
   });
@@ -103,7 +110,10 @@ describe("Argo CD Applications", () => {
     const all = [...applications(), objects(base, "out/clusters/dev-1/root.yaml")[0]];
     expect(all.length).toBeGreaterThan(20);
     for (const app of all) {
-      expect(app.spec.syncPolicy.retry, app.metadata.name).toEqual({ limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } });
+      expect(app.spec.syncPolicy.retry, app.metadata.name).toEqual({
+        limit: 10,
+        backoff: { duration: "30s", factor: 2, maxDuration: "5m" },
+      });
     }
   });
 
@@ -128,7 +138,9 @@ describe("Argo CD Applications", () => {
       `chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0", digest: "sha256:${"ab".repeat(32)}" },`,
     );
     await synth({ root: p.root, skipTypecheck: true });
-    expect(p.read("out/README.md")).toContain("An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux.");
+    expect(p.read("out/README.md")).toContain(
+      "An OCI chart is pulled by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced), by its digest on Flux.",
+    );
   });
 
   it("no object anywhere carries an empty annotations map", () => {
@@ -171,7 +183,9 @@ describe("a Flux tenant's source", () => {
 
   it("keeps deeper directories, below envRepo.path, and nothing beside them", () => {
     const tree = ["README.md", "deploy/README.md", "deploy/k8s/clusters/c1/root.yaml", "deploy/other/x.yaml"];
-    for (const app of ["a", "b", "x"]) for (const cluster of ["c1", "c2"]) tree.push(`deploy/k8s/apps/${app}/${cluster}/manifest.yaml`, `deploy/k8s/apps/${app}/${cluster}/s.sops.yaml`);
+    for (const app of ["a", "b", "x"])
+      for (const cluster of ["c1", "c2"])
+        tree.push(`deploy/k8s/apps/${app}/${cluster}/manifest.yaml`, `deploy/k8s/apps/${app}/${cluster}/s.sops.yaml`);
     expect(kept(onlyPaths(["./deploy/k8s/apps/b/c1", "./deploy/k8s/apps/a/c1"]), tree)).toEqual([
       "deploy/k8s/apps/a/c1/manifest.yaml",
       "deploy/k8s/apps/a/c1/s.sops.yaml",
@@ -188,7 +202,10 @@ describe("a Flux tenant's source", () => {
     for (const app of ["catalog-api", "checkout-web", "search"]) {
       const [kustomization] = objects(base, `out/clusters/prod-ap-1/apps/${app}.yaml`);
       const dir = kustomization.spec.path.replace(/^\.\//, "");
-      expect(files.some((file) => file.startsWith(`${dir}/`)), dir).toBe(true);
+      expect(
+        files.some((file) => file.startsWith(`${dir}/`)),
+        dir,
+      ).toBe(true);
     }
   });
 });
@@ -208,7 +225,11 @@ describe("sealed ciphertext", () => {
 
   it.each([
     // The example's value before issue 16: 131 characters, not padded base64, far too short.
-    ["the old example's value", "AgBqbZmeOS3M7HfTVgUIKbB33DlvY3/lKsZ2CudllbnCLXWqg62VZE5svT18cg48l9ZtU9d+0TTtlC4qJB546ByeD+ncPY6EqxEWa7kCWof3ypMS4SumNzKvskBKwXX1ts9", /not padded base64/],
+    [
+      "the old example's value",
+      "AgBqbZmeOS3M7HfTVgUIKbB33DlvY3/lKsZ2CudllbnCLXWqg62VZE5svT18cg48l9ZtU9d+0TTtlC4qJB546ByeD+ncPY6EqxEWa7kCWof3ypMS4SumNzKvskBKwXX1ts9",
+      /not padded base64/,
+    ],
     ["base64 too short for any RSA-wrapped key", sealed(randomBytes(200)), /decodes to 200 bytes/],
     ["a wrapped key of an impossible length", sealed(layout(100, 400)), /wrapped key of 100 bytes/],
     ["a value cut short after its wrapped key", sealed(layout(512, 4)), /cut short/],
@@ -252,19 +273,33 @@ describe("labels", () => {
     const p = copy();
     edit(p, "stacks/catalog-api.ts", '  team: "storefront",', '  team: "storefront",\n  partOf: "shop",');
     await synth({ root: p.root, skipTypecheck: true });
-    expect(objects(p, "out/apps/catalog-api/dev-1/manifest.yaml").find((o) => o.kind === "Deployment").metadata.labels["app.kubernetes.io/part-of"]).toBe("shop");
+    expect(
+      objects(p, "out/apps/catalog-api/dev-1/manifest.yaml").find((o) => o.kind === "Deployment").metadata.labels[
+        "app.kubernetes.io/part-of"
+      ],
+    ).toBe("shop");
   });
 });
 
 describe("caller ports", () => {
   it("each caller reaches only the ports it names: payments' API from the storefront, its metrics from monitoring", () => {
-    const policy = objects(base, "out/apps/payments/dev-1/manifest.yaml").find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers");
+    const policy = objects(base, "out/apps/payments/dev-1/manifest.yaml").find(
+      (o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers",
+    );
     expect(policy.spec.ingress).toEqual([
       {
-        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "storefront" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout-web" } } }],
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "storefront" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout-web" } },
+          },
+        ],
         ports: [{ protocol: "TCP", port: "http" }],
       },
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: "metrics" }] },
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        ports: [{ protocol: "TCP", port: "metrics" }],
+      },
     ]);
   });
 
@@ -272,7 +307,9 @@ describe("caller ports", () => {
     const p = copy();
     edit(p, "stacks/payments.ts", '{ app: "checkout-web", ports: ["http"] }', '"checkout-web"');
     await synth({ root: p.root, skipTypecheck: true });
-    const policy = objects(p, "out/apps/payments/dev-1/manifest.yaml").find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers");
+    const policy = objects(p, "out/apps/payments/dev-1/manifest.yaml").find(
+      (o) => o.kind === "NetworkPolicy" && o.metadata.name === "payments-callers",
+    );
     expect(policy.spec.ingress[0].ports).toEqual([
       { protocol: "TCP", port: "http" },
       { protocol: "TCP", port: "metrics" },

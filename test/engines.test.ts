@@ -32,7 +32,8 @@ describe("one app, two engines", () => {
     edit(fluxed, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
     await synth({ root: argo.root, skipTypecheck: true });
     await synth({ root: fluxed.root, skipTypecheck: true });
-    const apps = (p: Project) => Object.fromEntries(Object.entries(readTree(path.join(p.root, "out"))).filter(([file]) => file.startsWith("apps/")));
+    const apps = (p: Project) =>
+      Object.fromEntries(Object.entries(readTree(path.join(p.root, "out"))).filter(([file]) => file.startsWith("apps/")));
     const argoApps = apps(argo);
     expect(Object.keys(argoApps).length).toBeGreaterThan(20);
     expect(apps(fluxed)).toEqual(argoApps);
@@ -42,8 +43,14 @@ describe("one app, two engines", () => {
   });
 
   it("a mixed fleet: prod-ap-1 runs Flux, prod-us-1 Argo CD, the README says which", () => {
-    expect(objects(base, "out/clusters/prod-ap-1/apps/payments.yaml")[0]).toMatchObject({ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization" });
-    expect(objects(base, "out/clusters/prod-us-1/apps/payments.yaml")[0]).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Application" });
+    expect(objects(base, "out/clusters/prod-ap-1/apps/payments.yaml")[0]).toMatchObject({
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+    });
+    expect(objects(base, "out/clusters/prod-us-1/apps/payments.yaml")[0]).toMatchObject({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+    });
     expect(base.read("out/README.md")).toContain("| `prod-ap-1` | prod | prod | https://prod-ap-1.k8s.example.com | Flux |");
   });
 });
@@ -51,7 +58,9 @@ describe("one app, two engines", () => {
 describe("Flux", () => {
   it("every object on the Flux cluster validates against its schema, and kubectl kustomize builds the cluster", () => {
     const tree = readTree(path.join(base.root, "out"));
-    const files = Object.keys(tree).filter((f) => (f.startsWith("clusters/prod-ap-1/") || f.includes("/prod-ap-1/")) && !f.endsWith("kustomization.yaml"));
+    const files = Object.keys(tree).filter(
+      (f) => (f.startsWith("clusters/prod-ap-1/") || f.includes("/prod-ap-1/")) && !f.endsWith("kustomization.yaml"),
+    );
     const kinds = new Set<string>();
     for (const file of files) {
       for (const object of objects(base, `out/${file}`) as KubernetesObject[]) {
@@ -61,7 +70,12 @@ describe("Flux", () => {
         kinds.add(`${object.apiVersion} ${object.kind}`);
       }
     }
-    for (const kind of ["source.toolkit.fluxcd.io/v1 GitRepository", "kustomize.toolkit.fluxcd.io/v1 Kustomization", "helm.toolkit.fluxcd.io/v2 HelmRelease", "source.toolkit.fluxcd.io/v1 HelmRepository"]) {
+    for (const kind of [
+      "source.toolkit.fluxcd.io/v1 GitRepository",
+      "kustomize.toolkit.fluxcd.io/v1 Kustomization",
+      "helm.toolkit.fluxcd.io/v2 HelmRelease",
+      "source.toolkit.fluxcd.io/v1 HelmRepository",
+    ]) {
       expect(kinds).toContain(kind);
     }
     const built = spawnSync("kubectl", ["kustomize", path.join(base.root, "out/clusters/prod-ap-1")], { encoding: "utf8" });
@@ -70,8 +84,17 @@ describe("Flux", () => {
 
   it("the root: the env repo and a pruned Kustomization of the cluster's directory, as the controller's account", () => {
     const [source, root] = objects(base, "out/clusters/prod-ap-1/root.yaml");
-    expect(source).toMatchObject({ kind: "GitRepository", metadata: { name: "env-repo", namespace: "flux-system" }, spec: { url: "https://git.example.com/platform/env-repo.git", ref: { branch: "main" } } });
-    expect(root.spec).toMatchObject({ path: "./clusters/prod-ap-1", prune: true, sourceRef: { kind: "GitRepository", name: "env-repo" }, serviceAccountName: "kustomize-controller" });
+    expect(source).toMatchObject({
+      kind: "GitRepository",
+      metadata: { name: "env-repo", namespace: "flux-system" },
+      spec: { url: "https://git.example.com/platform/env-repo.git", ref: { branch: "main" } },
+    });
+    expect(root.spec).toMatchObject({
+      path: "./clusters/prod-ap-1",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "env-repo" },
+      serviceAccountName: "kustomize-controller",
+    });
   });
 
   it("an app's Kustomization: its rendered directory, its team's account and namespace, prune from the environment, waiting", () => {
@@ -96,7 +119,11 @@ describe("Flux", () => {
     const apps = { payments: "payments", "catalog-api": "storefront", "checkout-web": "storefront", search: "storefront" } as const;
     for (const [app, team] of Object.entries(apps)) {
       const [k] = objects(base, `out/clusters/prod-ap-1/apps/${app}.yaml`);
-      expect([k.metadata.namespace, k.spec.serviceAccountName, k.spec.sourceRef], app).toEqual([teams[team][0], `flux-${team}`, { kind: "GitRepository", name: "env-repo" }]);
+      expect([k.metadata.namespace, k.spec.serviceAccountName, k.spec.sourceRef], app).toEqual([
+        teams[team][0],
+        `flux-${team}`,
+        { kind: "GitRepository", name: "env-repo" },
+      ]);
     }
     for (const [team, namespaces] of Object.entries(teams)) {
       const tenant = objects(base, `out/clusters/prod-ap-1/tenants/${team}.yaml`);
@@ -113,10 +140,17 @@ describe("Flux", () => {
 
   it("a granted cluster-scoped kind gets a ClusterRole for that kind alone", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'payments: { owners: ["@acme/payments"],',
+      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     const tenant = objects(p, "out/clusters/prod-ap-1/tenants/payments.yaml");
-    expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([{ apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: ["*"] }]);
+    expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([
+      { apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: ["*"] },
+    ]);
     expect(tenant.find((o) => o.kind === "ClusterRoleBinding").roleRef.name).toBe("flux-payments");
   });
 
@@ -139,7 +173,10 @@ describe("the platform's own objects", () => {
     await synth({ root: p.root, skipTypecheck: true });
     for (const cluster of ["dev-1", "prod-ap-1"]) {
       const [priority, config] = objects(p, `out/clusters/${cluster}/platform/objects.yaml`);
-      expect(priority).toMatchObject({ kind: "PriorityClass", metadata: { name: "critical-apps", labels: { "app.kubernetes.io/part-of": "sluice-platform" } } });
+      expect(priority).toMatchObject({
+        kind: "PriorityClass",
+        metadata: { name: "critical-apps", labels: { "app.kubernetes.io/part-of": "sluice-platform" } },
+      });
       expect(config.metadata.namespace).toBe("platform-info");
     }
     const [project] = objects(p, "out/clusters/dev-1/projects/sluice-platform.yaml");
@@ -156,12 +193,38 @@ describe("the platform's own objects", () => {
 describe("SOPS on Flux", () => {
   /** A Secret as sops writes it: metadata readable, every value ENC[…], a MAC. */
   const sopsFile = (name: string, namespace: string) => {
-    const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-    return ["apiVersion: v1", "kind: Secret", "metadata:", `  name: ${name}`, `  namespace: ${namespace}`, "data:", `  username: ${enc(2)}`, `  password: ${enc(3)}`, "sops:", "  age:", "    - recipient: age1examplerecipient", `  mac: ${enc(8)}`, "  version: 3.9.0", ""].join("\n");
+    const enc = (n: number) =>
+      `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+    return [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      `  name: ${name}`,
+      `  namespace: ${namespace}`,
+      "data:",
+      `  username: ${enc(2)}`,
+      `  password: ${enc(3)}`,
+      "sops:",
+      "  age:",
+      "    - recipient: age1examplerecipient",
+      `  mac: ${enc(8)}`,
+      "  version: 3.9.0",
+      "",
+    ].join("\n");
   };
   const useSops = (p: Project) => {
-    edit(p, 'stacks/payments.ts', 'import { externalSecret, secret } from "sluice";', 'import { externalSecret, secret, sopsSecret } from "sluice";');
-    edit(p, "stacks/payments.ts", "  environments: {\n    dev:", '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:');
+    edit(
+      p,
+      "stacks/payments.ts",
+      'import { externalSecret, secret } from "sluice";',
+      'import { externalSecret, secret, sopsSecret } from "sluice";',
+    );
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  environments: {\n    dev:",
+      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
+    );
   };
 
   it("delivers the file byte for byte beside the manifest, and the Kustomization decrypts it", async () => {
@@ -172,7 +235,10 @@ describe("SOPS on Flux", () => {
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toBe(file);
     expect(p.read("out/apps/payments/prod-ap-1/manifest.yaml")).not.toContain("kind: ExternalSecret");
-    expect(objects(p, "out/clusters/prod-ap-1/apps/payments.yaml")[0].spec.decryption).toEqual({ provider: "sops", secretRef: { name: "sops-age" } });
+    expect(objects(p, "out/clusters/prod-ap-1/apps/payments.yaml")[0].spec.decryption).toEqual({
+      provider: "sops",
+      secretRef: { name: "sops-age" },
+    });
     // A new ciphertext is a new file, through the caches.
     const rotated = file.replace("QUJDQUJD", "WFlaWFla");
     p.write("secrets/payments-db.enc.yaml", rotated);
@@ -205,10 +271,17 @@ describe("platform components", () => {
     const [app] = objects(base, "out/clusters/prod-eu-1/components/external-secrets.yaml");
     expect(app.spec).toMatchObject({
       project: "sluice-components",
-      source: { repoURL: "https://charts.external-secrets.io", chart: "external-secrets", targetRevision: "0.19.2", helm: { releaseName: "external-secrets", valuesObject: { installCRDs: true, replicaCount: 2 } } },
+      source: {
+        repoURL: "https://charts.external-secrets.io",
+        chart: "external-secrets",
+        targetRevision: "0.19.2",
+        helm: { releaseName: "external-secrets", valuesObject: { installCRDs: true, replicaCount: 2 } },
+      },
       destination: { namespace: "external-secrets" },
     });
-    expect(objects(base, "out/clusters/dev-1/components/external-secrets.yaml")[0].spec.source.helm.valuesObject).toEqual({ installCRDs: true });
+    expect(objects(base, "out/clusters/dev-1/components/external-secrets.yaml")[0].spec.source.helm.valuesObject).toEqual({
+      installCRDs: true,
+    });
   });
 
   it("Flux: a HelmRepository and HelmRelease applied by a Kustomization that waits for them", () => {
@@ -252,7 +325,12 @@ describe("platform components", () => {
 
   it("an OCI chart without a digest is refused", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },', 'chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0" },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },',
+      'chart: { oci: "oci://ghcr.io/acme/charts/ingress-nginx", version: "4.13.0" },',
+    );
     await rejection(synth({ root: p.root, skipTypecheck: true }));
   });
 });
@@ -292,7 +370,9 @@ describe("ordering", () => {
     const p = copy();
     edit(p, "stacks/platform.ts", '      namespace: "ingress-nginx",\n', '      namespace: "ingress-nginx",\n      clusters: ["dev-1"],\n');
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect(found.map((d) => d.message)).toContain("app checkout-web depends on component ingress-nginx, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, staging-1");
+    expect(found.map((d) => d.message)).toContain(
+      "app checkout-web depends on component ingress-nginx, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, staging-1",
+    );
     expect(found[0]!.origin?.file).toBe("stacks/checkout-web.ts");
     const q = copy();
     edit(q, "stacks/payments.ts", 'dependsOn: ["external-secrets"]', 'dependsOn: ["external-secret"]');

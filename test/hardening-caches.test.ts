@@ -42,36 +42,45 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     await synth({ root: base.root });
   });
 
-  for (const sharing of ["linked", "copied"] as const) it(`item 5: two projects whose node_modules/.cache is ${sharing} each get their own bytes, although an input has the same name, size and mtime`, async () => {
-    // GIVEN two projects whose payments stack reads its dev replicas from a package,
-    // 1 in the first and 7 in the second: same path, same size, same mtime
-    const [first, second] = [1, 7].map((replicas) => {
-      const p = copyProject(base, ["stacks", "CODEOWNERS"]);
-      p.write("node_modules/replicas-data/package.json", JSON.stringify({ name: "replicas-data", type: "module", main: "index.js", types: "index.d.ts" }));
-      p.write("node_modules/replicas-data/index.d.ts", "declare const replicas: number;\nexport default replicas;\n");
-      p.write("node_modules/replicas-data/index.js", `export default ${replicas};\n`);
-      edit(p, "stacks/payments.ts", "dev: { replicas: 1 }", "dev: { replicas: devReplicas }");
-      p.write("stacks/payments.ts", `import devReplicas from "replicas-data";\n${p.read("stacks/payments.ts")}`);
-      for (const file of ["node_modules/replicas-data/index.js", "stacks/payments.ts"]) {
-        fs.utimesSync(path.join(p.root, file), 1_700_000_000, 1_700_000_000);
-      }
-      return p;
-    }) as [Project, Project];
-    // ... and the second's cache folder is the first's (a shared cache), or a copy of it (a restored CI cache)
-    fs.mkdirSync(path.join(first.root, "node_modules/.cache"));
-    if (sharing === "linked") fs.symlinkSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), "dir");
-    // WHEN both synthesize, one after the other
-    expect(sluice(first, "synth").status).toBe(0);
-    if (sharing === "copied") fs.cpSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), { recursive: true, preserveTimestamps: true });
-    const second1 = sluice(second, "synth");
-    expect(second1.status, second1.stderr).toBe(0);
-    expect(sluice(first, "synth").status).toBe(0);
-    // THEN each has the bytes a run without caches gives
-    expect(second.read(DEV)).toContain("replicas: 7");
-    expect(first.read(DEV)).toContain("replicas: 1");
-    expect(second.tree()).toEqual(await freshTree(second, ["node_modules/replicas-data"]));
-    expect(sluice(second, "synth", "--check").status).toBe(0);
-  });
+  for (const sharing of ["linked", "copied"] as const)
+    it(`item 5: two projects whose node_modules/.cache is ${sharing} each get their own bytes, although an input has the same name, size and mtime`, async () => {
+      // GIVEN two projects whose payments stack reads its dev replicas from a package,
+      // 1 in the first and 7 in the second: same path, same size, same mtime
+      const [first, second] = [1, 7].map((replicas) => {
+        const p = copyProject(base, ["stacks", "CODEOWNERS"]);
+        p.write(
+          "node_modules/replicas-data/package.json",
+          JSON.stringify({ name: "replicas-data", type: "module", main: "index.js", types: "index.d.ts" }),
+        );
+        p.write("node_modules/replicas-data/index.d.ts", "declare const replicas: number;\nexport default replicas;\n");
+        p.write("node_modules/replicas-data/index.js", `export default ${replicas};\n`);
+        edit(p, "stacks/payments.ts", "dev: { replicas: 1 }", "dev: { replicas: devReplicas }");
+        p.write("stacks/payments.ts", `import devReplicas from "replicas-data";\n${p.read("stacks/payments.ts")}`);
+        for (const file of ["node_modules/replicas-data/index.js", "stacks/payments.ts"]) {
+          fs.utimesSync(path.join(p.root, file), 1_700_000_000, 1_700_000_000);
+        }
+        return p;
+      }) as [Project, Project];
+      // ... and the second's cache folder is the first's (a shared cache), or a copy of it (a restored CI cache)
+      fs.mkdirSync(path.join(first.root, "node_modules/.cache"));
+      if (sharing === "linked")
+        fs.symlinkSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), "dir");
+      // WHEN both synthesize, one after the other
+      expect(sluice(first, "synth").status).toBe(0);
+      if (sharing === "copied")
+        fs.cpSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), {
+          recursive: true,
+          preserveTimestamps: true,
+        });
+      const second1 = sluice(second, "synth");
+      expect(second1.status, second1.stderr).toBe(0);
+      expect(sluice(first, "synth").status).toBe(0);
+      // THEN each has the bytes a run without caches gives
+      expect(second.read(DEV)).toContain("replicas: 7");
+      expect(first.read(DEV)).toContain("replicas: 1");
+      expect(second.tree()).toEqual(await freshTree(second, ["node_modules/replicas-data"]));
+      expect(sluice(second, "synth", "--check").status).toBe(0);
+    });
 
   it("item 6: an edit that keeps a stack's size and mtime reaches out/, and --check calls out/ stale before", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
@@ -152,7 +161,10 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     it("a global another stack uses, removed from the stack that declared it", async () => {
       const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
       globalIn(p, "stacks/search.ts", "sluiceFlag", "string");
-      p.write("stacks/payments.ts", `${p.read("stacks/payments.ts")}\nexport const flagLength = (): number => globalThis.sluiceFlag.length;\n`);
+      p.write(
+        "stacks/payments.ts",
+        `${p.read("stacks/payments.ts")}\nexport const flagLength = (): number => globalThis.sluiceFlag.length;\n`,
+      );
       expect(sluice(p, "synth").status).toBe(0);
       p.write("stacks/search.ts", p.read("stacks/search.ts").replace(/\ndeclare global \{[^}]*\}\n/, "\n"));
       const cached = sluice(p, "synth");
@@ -168,7 +180,10 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       for (const name of ["load.json", "render.json", "admission-compiled.json", "tsconfig.stacks.json", "stacks.tsbuildinfo"]) {
         execFileSync("mkfifo", [path.join(p.root, CACHE, name)]);
       }
-      const statName = `out-${createHash("sha256").update(fs.realpathSync(path.join(p.root, "out"))).digest("hex").slice(0, 16)}.stat.json`;
+      const statName = `out-${createHash("sha256")
+        .update(fs.realpathSync(path.join(p.root, "out")))
+        .digest("hex")
+        .slice(0, 16)}.stat.json`;
       execFileSync("mkfifo", [path.join(p.root, CACHE, statName)]);
       const run = sluice(p, "synth");
       expect(run.signal, "synth hung on a FIFO").toBeNull();

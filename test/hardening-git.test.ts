@@ -16,7 +16,12 @@ import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
-const IDENTITY = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: "CI",
+  GIT_AUTHOR_EMAIL: "ci@example.com",
+  GIT_COMMITTER_NAME: "CI",
+  GIT_COMMITTER_EMAIL: "ci@example.com",
+};
 /** The environment without any git identity: no user.name anywhere (HOME is an empty directory). */
 function noIdentity(): Record<string, string | undefined> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-home-"));
@@ -112,7 +117,37 @@ describe("diff --base: a ref, never an option", () => {
 
 describe("branch names", () => {
   it("agrees with git check-ref-format --branch", () => {
-    const names = ["main", "release/1.8", "promote/a/b/1.8.0-rc.1", "1.8.0-rc..1", "x.lock", "a/x.lock/b", "1.8.0-rc.", "a/.b", "-p", "--all", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[", "a\\b", "a//b", "/a", "a/", "a@{1}", "@", "HEAD", "a\u0001b", "a\u007fb", ".a", "a.", "é"];
+    const names = [
+      "main",
+      "release/1.8",
+      "promote/a/b/1.8.0-rc.1",
+      "1.8.0-rc..1",
+      "x.lock",
+      "a/x.lock/b",
+      "1.8.0-rc.",
+      "a/.b",
+      "-p",
+      "--all",
+      "a b",
+      "a~1",
+      "a^",
+      "a:b",
+      "a?",
+      "a*",
+      "a[",
+      "a\\b",
+      "a//b",
+      "/a",
+      "a/",
+      "a@{1}",
+      "@",
+      "HEAD",
+      "a\u0001b",
+      "a\u007fb",
+      ".a",
+      "a.",
+      "é",
+    ];
     for (const name of names) {
       const git = spawnSync("git", ["check-ref-format", "--branch", name], { encoding: "utf8" });
       // git accepts "HEAD" and "@" here (it resolves them to the branch checked out); as a branch to create they are refused, and so are they here.
@@ -140,7 +175,10 @@ describe("release and promote --commit with a version that cannot be a branch na
     setReleases(p, "catalog-api", { dev: "1.8.0-x.lock", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
     await synth({ root: p.root, skipTypecheck: true });
     const date = T0.toISOString();
-    await simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }).add(".").commit("dev on 1.8.0-x.lock");
+    await simpleGit(p.root)
+      .env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date })
+      .add(".")
+      .commit("dev on 1.8.0-x.lock");
     const before = await snapshot(p);
     const run = await sluice(p.root, ["promote", "catalog-api", "--skip-typecheck", "--commit"]);
     expect(run.status, run.output).toBe(2);
@@ -214,7 +252,11 @@ async function remote(): Promise<string> {
   const seed = path.join(dir, "seed");
   await simpleGit().clone(bare, seed);
   fs.writeFileSync(path.join(seed, "RUNBOOK.md"), "# Written by people\n");
-  await simpleGit(seed).env({ ...process.env, ...IDENTITY }).add(".").commit("runbook").push("origin", "main");
+  await simpleGit(seed)
+    .env({ ...process.env, ...IDENTITY })
+    .add(".")
+    .commit("runbook")
+    .push("origin", "main");
   return bare;
 }
 
@@ -227,7 +269,8 @@ async function committedStacks(): Promise<Project> {
   return p;
 }
 
-const heads = async (bare: string) => (await simpleGit(bare).raw(["for-each-ref", "--format=%(refname)", "refs/"])).trim().split("\n").sort();
+const heads = async (bare: string) =>
+  (await simpleGit(bare).raw(["for-each-ref", "--format=%(refname)", "refs/"])).trim().split("\n").sort();
 
 describe("publish --branch and --pull-request: branch names, never options", () => {
   const env = IDENTITY;
@@ -239,7 +282,7 @@ describe("publish --branch and --pull-request: branch names, never options", () 
     expect(run.status, run.output).toBe(0);
     expect(run.output).toContain("to main:");
     expect(await heads(bare)).toEqual(["refs/heads/main"]);
-    expect((await simpleGit(bare).raw(["ls-tree", "-r", "--name-only", "main"]))).toContain(".sluice/lock.json");
+    expect(await simpleGit(bare).raw(["ls-tree", "-r", "--name-only", "main"])).toContain(".sluice/lock.json");
   });
 
   it.each([

@@ -122,7 +122,10 @@ describe("init refuses what it cannot write into, naming it (item 15)", () => {
 
 describe("init checks every answer before it writes (item 25)", () => {
   it.each([
-    [["--env-repo", "git@example.com: platform/env repo.git"], /env repo "git@example\.com: platform\/env repo\.git" must be a git URL without spaces/],
+    [
+      ["--env-repo", "git@example.com: platform/env repo.git"],
+      /env repo "git@example\.com: platform\/env repo\.git" must be a git URL without spaces/,
+    ],
     [["--owner", "acme-platform"], /owner "acme-platform" must be a CODEOWNERS owner/],
     [["--team", "kube-system"], /team "kube-system" is also its namespace, which is a Kubernetes system namespace/],
     [["--environments", `dev,${"p".repeat(62)}`], /its cluster "p+-1" is 64 characters long/],
@@ -133,14 +136,22 @@ describe("init checks every answer before it writes (item 25)", () => {
 
   it("answers that pass give a project synth accepts", async () => {
     const p = makeProject();
-    const run = await sluice(p, ["init", ".", "--yes", "--owner", "platform@example.com", "--env-repo", "ssh://git@example.com/platform/env.git", "--team", "shop"]);
+    const run = await sluice(p, [
+      "init",
+      ".",
+      "--yes",
+      "--owner",
+      "platform@example.com",
+      "--env-repo",
+      "ssh://git@example.com/platform/env.git",
+      "--team",
+      "shop",
+    ]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("repoURL: ssh://git@example.com/platform/env.git");
   }, 60_000);
 });
-
-
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -156,32 +167,41 @@ async function eventually(check: () => boolean, what: () => string, timeoutMs = 
 describe("synth --watch (item 16)", () => {
   const manifest = "out/apps/catalog-api/dev-1/manifest.yaml";
   // A stack that takes a while to load (a loop, no clock) and says when it starts: the edits land during synths.
-  const slow = (stack: string, spins: number) => `process.stdout.write("loading catalog-api\\n");\n{ let n = 0; for (let i = 0; i < ${spins}; i++) n ^= i; if (n === -1) throw new Error("never"); }\n${stack}`;
+  const slow = (stack: string, spins: number) =>
+    `process.stdout.write("loading catalog-api\\n");\n{ let n = 0; for (let i = 0; i < ${spins}; i++) n ^= i; if (n === -1) throw new Error("never"); }\n${stack}`;
 
   it.each([
     ["5 ms apart during the first synth", 5, 2e9],
     ["150 ms apart, each synth slower than that", 150, 3e8],
-  ])("100 edits %s: out/ ends with the last one", async (_what, gap, spins) => {
-    const p = makeProject(exampleStacks());
-    const original = p.read("stacks/catalog-api.ts");
-    expect(original).toContain('CACHE_TTL_SECONDS: "300"');
-    p.write("stacks/catalog-api.ts", slow(original, 2e9));
-    const { child, output } = watching(p);
-    const stack = slow(original, spins);
-    try {
-      await waitFor(output, /loading catalog-api/);
-      for (let i = 1; i <= 100; i++) {
-        p.write("stacks/catalog-api.ts", stack.replace('CACHE_TTL_SECONDS: "300"', `CACHE_TTL_SECONDS: "${1000 + i}"`));
-        await sleep(gap);
+  ])(
+    "100 edits %s: out/ ends with the last one",
+    async (_what, gap, spins) => {
+      const p = makeProject(exampleStacks());
+      const original = p.read("stacks/catalog-api.ts");
+      expect(original).toContain('CACHE_TTL_SECONDS: "300"');
+      p.write("stacks/catalog-api.ts", slow(original, 2e9));
+      const { child, output } = watching(p);
+      const stack = slow(original, spins);
+      try {
+        await waitFor(output, /loading catalog-api/);
+        for (let i = 1; i <= 100; i++) {
+          p.write("stacks/catalog-api.ts", stack.replace('CACHE_TTL_SECONDS: "300"', `CACHE_TTL_SECONDS: "${1000 + i}"`));
+          await sleep(gap);
+        }
+        await eventually(
+          () => p.exists(manifest) && p.read(manifest).includes('CACHE_TTL_SECONDS: "1100"'),
+          () =>
+            `out/ has ${p.exists(manifest) ? /CACHE_TTL_SECONDS: "\d+"/.exec(p.read(manifest))?.[0] : "nothing"}; the watch printed:\n${output.text
+              .split("\n")
+              .filter((l) => !l.startsWith("  ~"))
+              .join("\n")}`,
+        );
+      } finally {
+        child.kill("SIGINT");
       }
-      await eventually(
-        () => p.exists(manifest) && p.read(manifest).includes('CACHE_TTL_SECONDS: "1100"'),
-        () => `out/ has ${p.exists(manifest) ? /CACHE_TTL_SECONDS: "\d+"/.exec(p.read(manifest))?.[0] : "nothing"}; the watch printed:\n${output.text.split("\n").filter((l) => !l.startsWith("  ~")).join("\n")}`,
-      );
-    } finally {
-      child.kill("SIGINT");
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 
   it("the stacks directory replaced by another: the watch follows the new one", async () => {
     const p = makeProject(exampleStacks());
@@ -192,10 +212,16 @@ describe("synth --watch (item 16)", () => {
       p.write("stacks2/catalog-api.ts", p.read("stacks2/catalog-api.ts").replace('CACHE_TTL_SECONDS: "300"', 'CACHE_TTL_SECONDS: "777"'));
       fs.rmSync(path.join(p.root, "stacks"), { recursive: true });
       fs.renameSync(path.join(p.root, "stacks2"), path.join(p.root, "stacks"));
-      await eventually(() => p.read(manifest).includes('CACHE_TTL_SECONDS: "777"'), () => `exit ${output.exit}; the watch printed:\n${output.text}`);
+      await eventually(
+        () => p.read(manifest).includes('CACHE_TTL_SECONDS: "777"'),
+        () => `exit ${output.exit}; the watch printed:\n${output.text}`,
+      );
       // And it goes on watching the new directory.
       p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('CACHE_TTL_SECONDS: "777"', 'CACHE_TTL_SECONDS: "888"'));
-      await eventually(() => p.read(manifest).includes('CACHE_TTL_SECONDS: "888"'), () => `exit ${output.exit}; the watch printed:\n${output.text}`);
+      await eventually(
+        () => p.read(manifest).includes('CACHE_TTL_SECONDS: "888"'),
+        () => `exit ${output.exit}; the watch printed:\n${output.text}`,
+      );
       expect(output.exit).toBeUndefined();
     } finally {
       child.kill("SIGINT");
@@ -208,7 +234,10 @@ describe("synth --watch (item 16)", () => {
     try {
       await waitFor(output, /Watching stacks\/ for changes/);
       fs.rmSync(path.join(p.root, "stacks"), { recursive: true });
-      await eventually(() => output.exit !== undefined, () => `still running; printed:\n${output.text}`);
+      await eventually(
+        () => output.exit !== undefined,
+        () => `still running; printed:\n${output.text}`,
+      );
       expect(output.text).toMatch(/stacks\/ is gone/);
       expect(output.exit).toBe(2);
     } finally {
@@ -227,12 +256,15 @@ describe("the stack sandbox refuses the process's own values (item 21)", () => {
     ["process.argv", 'ARGS: process.argv.join(" "),', "load/host"],
     ["performance.timeOrigin", "ORIGIN: String(performance.timeOrigin),", "load/clock"],
     ["process.memoryUsage()", "MEM: String(process.memoryUsage().rss),", "load/host"],
-    ["process.getBuiltinModule(\"fs\")", 'FILE: String(process.getBuiltinModule("fs").readFileSync("/etc/hostname", "utf8")),', "load/io"],
+    ['process.getBuiltinModule("fs")', 'FILE: String(process.getBuiltinModule("fs").readFileSync("/etc/hostname", "utf8")),', "load/io"],
   ])("%s is an error at its line, and nothing is written", async (_what, line, code) => {
     const stacks = exampleStacks();
     const anchor = '  env: {\n    DB_HOST: "payments-db.payments.svc",';
     expect(stacks["stacks/payments.ts"]!.split(anchor)).toHaveLength(2);
-    stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(anchor, `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`);
+    stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(
+      anchor,
+      `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`,
+    );
     const p = makeProject(stacks);
     const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
     const d = diagnostics.find((x) => x.code === code);

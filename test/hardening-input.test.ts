@@ -29,7 +29,12 @@ function synthesized(): { p: Project; before: Record<string, string> } {
 
 /** Lets raw objects of kind Odd (example.com/v1) through, as a platform declaring its CRD does. */
 function declareOddKind(p: Project): void {
-  edit(p, "stacks/platform.ts", '  engine: "argocd",', '  engine: "argocd",\n  customResources: { "example.com/v1": { Odd: { scope: "Namespaced", plural: "odds" } } },');
+  edit(
+    p,
+    "stacks/platform.ts",
+    '  engine: "argocd",',
+    '  engine: "argocd",\n  customResources: { "example.com/v1": { Odd: { scope: "Namespaced", plural: "odds" } } },',
+  );
 }
 
 /** Adds env vars to payments (written as the TypeScript source text `entries`); returns the stack's text. */
@@ -98,7 +103,9 @@ describe("characters and keys Go YAML refuses are refused at the stack line (ite
       const text = withEnv(p, `${name}: "x",`);
       const diagnostic = only(await rejection(synth({ root: p.root })));
       // A key Go YAML cannot read is refused first, as any key; one it can, for the API server's limit.
-      expect(diagnostic.message).toMatch(length === 1100 ? /is a key of 1100 characters; kubectl and kustomize read keys of at most 1022/ : /longer than 253 characters/);
+      expect(diagnostic.message).toMatch(
+        length === 1100 ? /is a key of 1100 characters; kubectl and kustomize read keys of at most 1022/ : /longer than 253 characters/,
+      );
       expectAt(diagnostic, "stacks/payments.ts", lineOf(text, name));
       expect(p.tree()).toEqual(before);
     }
@@ -111,7 +118,12 @@ describe("characters and keys Go YAML refuses are refused at the stack line (ite
     const key = "k".repeat(1022);
     withEnv(p, `${name}: "a\\u0085b\\u0001c\\u00a0d\\ufeffe\\ufffdf\\u{1fffe}g",`);
     declareOddKind(p);
-    edit(p, "stacks/payments.ts", "  probes: {", `  objects: [{ apiVersion: "example.com/v1", kind: "Odd", metadata: { name: "odd" }, spec: { "${key}": "y" } }],\n  probes: {`);
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  probes: {",
+      `  objects: [{ apiVersion: "example.com/v1", kind: "Odd", metadata: { name: "odd" }, spec: { "${key}": "y" } }],\n  probes: {`,
+    );
     await synth({ root: p.root });
     for (const cluster of fs.readdirSync(path.join(p.root, "out/apps/payments"))) {
       expect(kustomize(p, `out/apps/payments/${cluster}`), cluster).toBe("");
@@ -127,7 +139,9 @@ describe("objects the API server would refuse for their size are refused at the 
     const text = withEnv(p, `HUGE: "x".repeat(100_000_000),`);
     const diagnostic = only(await rejection(synth({ root: p.root })));
     expect(diagnostic.code).toBe("check/too-large");
-    expect(diagnostic.message).toMatch(/ConfigMap payments .* holds more than the 1,048,576 bytes \(1 MiB\) of data the API server accepts in a ConfigMap; data\.HUGE alone is 100,000,000 bytes \(and the same in 4 more files\)/);
+    expect(diagnostic.message).toMatch(
+      /ConfigMap payments .* holds more than the 1,048,576 bytes \(1 MiB\) of data the API server accepts in a ConfigMap; data\.HUGE alone is 100,000,000 bytes \(and the same in 4 more files\)/,
+    );
     expectAt(diagnostic, "stacks/payments.ts", lineOf(text, "HUGE"));
     expect(p.tree()).toEqual(before);
   }, 120_000);
@@ -159,7 +173,9 @@ describe("objects the API server would refuse for their size are refused at the 
         `  objects: [{ apiVersion: "example.com/v1", kind: "Odd", metadata: { name: "big" }, spec: {\n    blob: "x".repeat(1.5 * 1024 * 1024),\n  } }],\n  probes: {`,
       );
       const diagnostic = only(await rejection(synth({ root: p.root })));
-      expect(diagnostic.message).toMatch(/Odd big .* is larger as JSON than the 1,572,864 bytes \(1\.5 MiB\) etcd stores \(its default --max-request-bytes\), so the API server would refuse it; spec\.blob alone is 1,572,864 characters/);
+      expect(diagnostic.message).toMatch(
+        /Odd big .* is larger as JSON than the 1,572,864 bytes \(1\.5 MiB\) etcd stores \(its default --max-request-bytes\), so the API server would refuse it; spec\.blob alone is 1,572,864 characters/,
+      );
       expectAt(diagnostic, "stacks/payments.ts", lineOf(text, "blob:"));
       expect(p.tree()).toEqual(before);
     }
@@ -223,7 +239,12 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
 
   it("a YAML alias bomb committed as a manifest", async () => {
     const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
-    for (let i = 1; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
     const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: payments\n  namespace: payments\ndata:\n  ${levels.join("\n  ")}\n`;
     const p = await committedWith({ [MANIFEST]: bomb });
     expectSkipped(p, IN_ENV_REPO, /YAML alias/);
@@ -251,7 +272,9 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
     const text = diffCli(p);
     expect(text.status, text.stderr).toBe(0);
     expect(text.seconds).toBeLessThan(60);
-    expect(text.stdout).toMatch(/~ ConfigMap payments\/payments[^\n]*\n(.*\n){20}\s+… and 19,980 more fields\n\s+\(YAML diff left out: more than 2,000 changed lines/);
+    expect(text.stdout).toMatch(
+      /~ ConfigMap payments\/payments[^\n]*\n(.*\n){20}\s+… and 19,980 more fields\n\s+\(YAML diff left out: more than 2,000 changed lines/,
+    );
 
     const markdown = diffCli(p, "--format", "markdown");
     expect(markdown.status, markdown.stderr).toBe(0);
@@ -260,7 +283,9 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
 
     const json = diffCli(p, "--format", "json");
     expect(json.status, json.stderr).toBe(0);
-    const result = JSON.parse(json.stdout) as { clusters: { objects: { kind: string; fields: unknown[]; moreFields?: number; patchSkipped?: string }[] }[] };
+    const result = JSON.parse(json.stdout) as {
+      clusters: { objects: { kind: string; fields: unknown[]; moreFields?: number; patchSkipped?: string }[] }[];
+    };
     const configMaps = result.clusters.flatMap((c) => c.objects).filter((o) => o.kind === "ConfigMap");
     expect(configMaps.length).toBeGreaterThan(0);
     for (const object of configMaps) {
@@ -274,23 +299,38 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
 function aliasBomb(under: string): string {
   const name = (i: number) => `l${i}`;
   const levels = [`${name(0)}: &${name(0)} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < 12; i++) levels.push(`${name(i)}: &${name(i)} [${Array(9).fill(`*${name(i - 1)}`).join(", ")}]`);
+  for (let i = 1; i < 12; i++)
+    levels.push(
+      `${name(i)}: &${name(i)} [${Array(9)
+        .fill(`*${name(i - 1)}`)
+        .join(", ")}]`,
+    );
   return `${under}:\n  ${levels.join("\n  ")}\n`;
 }
 
 describe("a SOPS file with an alias bomb is refused naming the file (item 11)", () => {
   it("synth exits with a diagnostic at the stack line that names the file, and writes nothing", async () => {
     const { p, before } = synthesized();
-    edit(p, "stacks/price-sync.ts", 'import { sealedSecret, secret } from "sluice";', 'import { sealedSecret, secret, sopsSecret } from "sluice";');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      'import { sealedSecret, secret } from "sluice";',
+      'import { sealedSecret, secret, sopsSecret } from "sluice";',
+    );
     edit(
       p,
       "stacks/price-sync.ts",
       '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client") },',
       '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client"), "/etc/price-sync/tls": secret("feed-tls") },\n  secrets: { "feed-tls": sopsSecret("secrets/feed-tls.enc.yaml") },',
     );
-    p.write("secrets/feed-tls.enc.yaml", `apiVersion: v1\nkind: Secret\nmetadata:\n  name: feed-tls\n${aliasBomb("data")}sops:\n  mac: x\n`);
+    p.write(
+      "secrets/feed-tls.enc.yaml",
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: feed-tls\n${aliasBomb("data")}sops:\n  mac: x\n`,
+    );
     const d = await failsAt(p, "validate/not-sops", "stacks/price-sync.ts", "sopsSecret(");
-    expect(d.message).toMatch(/^secrets\/feed-tls\.enc\.yaml expands YAML aliases past the limit of 100 \(an alias bomb; sops writes no aliases\)$/);
+    expect(d.message).toMatch(
+      /^secrets\/feed-tls\.enc\.yaml expands YAML aliases past the limit of 100 \(an alias bomb; sops writes no aliases\)$/,
+    );
     expect(p.tree()).toEqual(before);
 
     // The CLI says the same, with exit 2 and no internal error.

@@ -137,16 +137,34 @@ describe("item 19: team objects that passed every rule", () => {
       withObject(p, "price-sync", source);
       const findings = (await check(p)).findings;
       expect(rules(findings), source).toEqual(["no-host-access", "no-privileged"]);
-      expect(findings.find((f) => f.rule === "no-host-access")!.origin.line).toBe(lineOf(p.read("stacks/price-sync.ts"), "hostNetwork: true"));
+      expect(findings.find((f) => f.rule === "no-host-access")!.origin.line).toBe(
+        lineOf(p.read("stacks/price-sync.ts"), "hostNetwork: true"),
+      );
     }
   });
 
   it("admission matches every kind with a pod template, and enforces the new object rules", async () => {
     const policies = emitted(base, "prod-eu-1");
     const resources = (rule: string) =>
-      (policies.get(rule) ?? []).flatMap((o) => ((o as { spec?: { matchConstraints?: { resourceRules?: { resources: string[] }[] } } }).spec?.matchConstraints?.resourceRules ?? []).flatMap((r) => r.resources));
+      (policies.get(rule) ?? []).flatMap((o) =>
+        (
+          (o as { spec?: { matchConstraints?: { resourceRules?: { resources: string[] }[] } } }).spec?.matchConstraints?.resourceRules ?? []
+        ).flatMap((r) => r.resources),
+      );
     for (const rule of ["no-host-access", "no-privileged"]) {
-      expect(resources(rule)).toEqual(expect.arrayContaining(["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "replicationcontrollers", "jobs", "cronjobs", "podtemplates"]));
+      expect(resources(rule)).toEqual(
+        expect.arrayContaining([
+          "pods",
+          "deployments",
+          "statefulsets",
+          "daemonsets",
+          "replicasets",
+          "replicationcontrollers",
+          "jobs",
+          "cronjobs",
+          "podtemplates",
+        ]),
+      );
     }
     expect(resources("no-external-ips")).toEqual(["services"]);
     expect(resources("no-fixed-load-balancer-ip")).toEqual(["services"]);
@@ -159,17 +177,25 @@ describe("item 19: team objects that passed every rule", () => {
 // Every one is fake: the right shape, made-up characters.
 const join = (...parts: string[]) => parts.join("");
 const b64 = (text: string) => Buffer.from(text).toString("base64");
-const chars = (n: number, alphabet = "aZ3kQ9xW7mB2vN5tR8yL4pC6") => Array.from({ length: n }, (_, i) => alphabet[(i * 7 + 3) % alphabet.length]).join("");
+const chars = (n: number, alphabet = "aZ3kQ9xW7mB2vN5tR8yL4pC6") =>
+  Array.from({ length: n }, (_, i) => alphabet[(i * 7 + 3) % alphabet.length]).join("");
 const hex = (n: number) => Array.from({ length: n }, (_, i) => "0123456789abcdef"[(i * 5 + 1) % 16]).join("");
 const UUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 const PEM = join("-----BEGIN ", "RSA PRIVATE", " KEY-----\n", "MIIEowIBAAKCAQEA", chars(64), "\n-----END RSA ", "PRIVATE KEY-----\n");
 
-type Case = readonly [label: string, kind: "literal", name: string, value: string] | readonly [label: string, kind: "args", args: readonly string[]];
+type Case =
+  | readonly [label: string, kind: "literal", name: string, value: string]
+  | readonly [label: string, kind: "args", args: readonly string[]];
 
 /** Realistic credentials, each in the form it was missed in: all must be caught. */
 const CREDENTIALS: readonly Case[] = [
   ["a base64-encoded PEM RSA private key in a ConfigMap", "literal", "bundle", b64(PEM)],
-  ["a private key's DER, base64, without its PEM lines", "literal", "tls.key", join("MIIEvQIBADAN", "BgkqhkiG9w0BAQEFAASC", "BKcwggSjAgEAAoIBAQC", chars(40))],
+  [
+    "a private key's DER, base64, without its PEM lines",
+    "literal",
+    "tls.key",
+    join("MIIEvQIBADAN", "BgkqhkiG9w0BAQEFAASC", "BKcwggSjAgEAAoIBAQC", chars(40)),
+  ],
   ["a PuTTY private key", "literal", "id.ppk", join("PuTTY-User-", "Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\n")],
   ["a Stripe live secret key under a neutral name", "literal", "PAYMENTS_CONFIG", join("sk_", "live_", chars(24))],
   ["a Stripe restricted key", "literal", "STRIPE", join("rk_", "live_", chars(24))],
@@ -180,7 +206,12 @@ const CREDENTIALS: readonly Case[] = [
   ["a SendGrid key", "literal", "MAILER", join("SG", ".", chars(22), ".", chars(43))],
   ["an npm token", "literal", "NPMRC", join("//npm.example.com/:_authToken=", "npm", "_", chars(36))],
   ["an OpenAI project key", "literal", "LLM", join("sk-", "proj-", chars(48))],
-  ["an Azure storage connection string", "literal", "STORAGE", join("DefaultEndpointsProtocol=https;AccountName=shop;Account", "Key=", chars(86), "==;EndpointSuffix=core.windows.net")],
+  [
+    "an Azure storage connection string",
+    "literal",
+    "STORAGE",
+    join("DefaultEndpointsProtocol=https;AccountName=shop;Account", "Key=", chars(86), "==;EndpointSuffix=core.windows.net"),
+  ],
   ["a base64-encoded GitHub token in a values file", "literal", "config", b64(join("token: gh", "p_", chars(36), "\n"))],
   ["an AWS access key id", "literal", "S3", join("AK", "IA", "Q7ZX".repeat(4))],
   ["--db-password=… in args", "args", ["--port=8080", join("--db-password=", "Xk9mP2", "vQ8z")]],
@@ -209,9 +240,19 @@ const ORDINARY: readonly Case[] = [
   ["a password policy number", "literal", "PASSWORD_MIN_LENGTH", "12"],
   ["a Secret's name", "literal", "SECRET_NAME", "payments-db"],
   ["a Stripe publishable key (public by design)", "literal", "STRIPE_PUBLISHABLE_KEY", join("pk_", "live_", chars(24))],
-  ["a base64 CA certificate", "literal", "CA_BUNDLE", b64(join("-----BEGIN CERTIFICATE-----\nMIIDxzCCAq+gAwIBAgIU", chars(40), "\n-----END CERTIFICATE-----\n"))],
+  [
+    "a base64 CA certificate",
+    "literal",
+    "CA_BUNDLE",
+    b64(join("-----BEGIN CERTIFICATE-----\nMIIDxzCCAq+gAwIBAgIU", chars(40), "\n-----END CERTIFICATE-----\n")),
+  ],
   ["base64 text that is no secret", "literal", "GREETING_B64", b64("hello from the payments team, have a nice day")],
-  ["ciphertext (a sealed value)", "literal", "client.pem", Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 151 + 7) % 256)).toString("base64")],
+  [
+    "ciphertext (a sealed value)",
+    "literal",
+    "client.pem",
+    Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 151 + 7) % 256)).toString("base64"),
+  ],
   ["JVM options", "literal", "JAVA_OPTS", "-Xmx512m -XX:+UseG1GC -Dfile.encoding=UTF-8"],
   ["a Slack channel", "literal", "SLACK_CHANNEL", "#payments-alerts"],
   ["a cron schedule", "literal", "SCHEDULE", "0 */6 * * *"],
@@ -266,9 +307,18 @@ describe("item 20: every string that reaches out/ is scanned", () => {
         "  teams: {",
       ].join("\n"),
     );
-    edit(p, "stacks/platform.ts", "values: { controller: { replicaCount: 2 } },", `values: { controller: { replicaCount: 2 }, auth: { password: "${join("R3dis", "-Pa55-x")}" } },`);
+    edit(
+      p,
+      "stacks/platform.ts",
+      "values: { controller: { replicaCount: 2 } },",
+      `values: { controller: { replicaCount: 2 }, auth: { password: "${join("R3dis", "-Pa55-x")}" } },`,
+    );
     edit(p, "stacks/payments.ts", "  env: {\n", `  env: {\n    DATABASE_PW: "${join("Tr0ub4", "dor-x9")}",\n`);
-    withObject(p, "price-sync", `{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "keys" }, data: { bundle: "${b64(PEM)}" } } as never`);
+    withObject(
+      p,
+      "price-sync",
+      `{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "keys" }, data: { bundle: "${b64(PEM)}" } } as never`,
+    );
     withObject(
       p,
       "price-sync",

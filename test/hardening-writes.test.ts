@@ -19,7 +19,8 @@ import { edit, rejection } from "./helpers/stack-edit.js";
 const env = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
 Object.assign(process.env, env);
 
-const messages = async (run: Promise<unknown>): Promise<string> => (await rejection(run)).map((d) => `${d.message}\n${d.hint ?? ""}`).join("\n");
+const messages = async (run: Promise<unknown>): Promise<string> =>
+  (await rejection(run)).map((d) => `${d.message}\n${d.hint ?? ""}`).join("\n");
 
 /** A bare env repository, and a clone of it to commit hostile content through. */
 async function envRepo(p: Project): Promise<{ bare: string; seed: string }> {
@@ -88,20 +89,23 @@ describe("publish never writes or deletes outside the env repo (item 1, 22)", ()
     ["a dangling symlink", "deploy/prod", "deploy", (p: Project) => path.join(p.sentinel, "deploy")],
     ["a symlink to a directory outside", "deploy/prod", "deploy", (p: Project) => p.sentinel],
     ["a symlink at envRepo.path itself", "deploy", "deploy", (p: Project) => p.sentinel],
-  ])("refuses %s on the way to envRepo.path instead of writing through it and reporting nothing to publish", async (_, dir, link, target) => {
-    const p = await stacksRepo();
-    edit(p, "stacks/platform.ts", 'revision: "main" }', `revision: "main", path: "${dir}" }`);
-    await simpleGit(p.root).add(".").commit(`publish into ${dir}/`);
-    const { bare, seed } = await envRepo(p);
-    fs.symlinkSync(target(p), path.join(seed, link));
-    await pushSeed(seed);
+  ])(
+    "refuses %s on the way to envRepo.path instead of writing through it and reporting nothing to publish",
+    async (_, dir, link, target) => {
+      const p = await stacksRepo();
+      edit(p, "stacks/platform.ts", 'revision: "main" }', `revision: "main", path: "${dir}" }`);
+      await simpleGit(p.root).add(".").commit(`publish into ${dir}/`);
+      const { bare, seed } = await envRepo(p);
+      fs.symlinkSync(target(p), path.join(seed, link));
+      await pushSeed(seed);
 
-    const run = await runCli(["publish", "--skip-typecheck", "--env-repo", bare], { cwd: p.root });
-    expect(run.status, run.stdout + run.stderr).toBe(2);
-    expect(run.stderr).toContain(`${link} in the env repo is a symlink`);
-    expect(run.stdout).not.toMatch(/nothing to publish/);
-    expect(run.stderr).not.toMatch(/internal error/i);
-  });
+      const run = await runCli(["publish", "--skip-typecheck", "--env-repo", bare], { cwd: p.root });
+      expect(run.status, run.stdout + run.stderr).toBe(2);
+      expect(run.stderr).toContain(`${link} in the env repo is a symlink`);
+      expect(run.stdout).not.toMatch(/nothing to publish/);
+      expect(run.stderr).not.toMatch(/internal error/i);
+    },
+  );
 });
 
 describe("synth's run lock and staging area (items 2, 22)", () => {
@@ -117,7 +121,16 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
     // A pid that is gone: the lock looks like a killed run's, whose staging area synth removes.
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
     const runId = `../../../../${path.basename(p.sentinel)}`;
-    p.write("out/.sluice/synth.lock", JSON.stringify({ pid: Number(dead.stdout), hostname: os.hostname(), since: "2026-01-01T00:00:00.000Z", runId, command: "sluice synth" }));
+    p.write(
+      "out/.sluice/synth.lock",
+      JSON.stringify({
+        pid: Number(dead.stdout),
+        hostname: os.hostname(),
+        since: "2026-01-01T00:00:00.000Z",
+        runId,
+        command: "sluice synth",
+      }),
+    );
     expect(path.resolve(p.root, "out/.sluice/staging", runId)).toBe(p.sentinel);
     change(p);
     const before = p.tree();
@@ -150,7 +163,16 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
     const p = copyProject(base);
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
-      p.write("holder.json", JSON.stringify({ pid: holder.pid, hostname: os.hostname(), since: "2026-01-01T00:00:00.000Z", runId: `${holder.pid}-live`, command: "sluice synth" }));
+      p.write(
+        "holder.json",
+        JSON.stringify({
+          pid: holder.pid,
+          hostname: os.hostname(),
+          since: "2026-01-01T00:00:00.000Z",
+          runId: `${holder.pid}-live`,
+          command: "sluice synth",
+        }),
+      );
       fs.symlinkSync(path.join(p.root, "holder.json"), path.join(p.root, "out/.sluice/synth.lock"));
       change(p);
       const run = spawnSync(process.execPath, [CLI, "synth"], { cwd: p.root, encoding: "utf8" });

@@ -42,7 +42,10 @@ describe("security boundaries", () => {
   });
 
   it.each([
-    ["a kustomize Kustomization", `{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", metadata: { name: "k" } } as never`],
+    [
+      "a kustomize Kustomization",
+      `{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", metadata: { name: "k" } } as never`,
+    ],
     ["a Flux Kustomization", `{ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", metadata: { name: "k" } } as never`],
     ["an Argo CD AppProject", `{ apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name: "p" } } as never`],
   ])("an app cannot ship %s", async (_name, source) => {
@@ -68,7 +71,8 @@ describe("security boundaries", () => {
   it("CODEOWNERS gives clusters/ (Applications, projects, roots) and the lock to the platform only", () => {
     const codeowners = base.read("out/CODEOWNERS");
     const rules = codeowners.split("\n").filter((line) => line && !line.startsWith("#"));
-    for (const rule of rules.filter((r) => r.startsWith("/clusters") || r.startsWith("/.sluice"))) expect(rule).toMatch(/ @acme\/platform$/);
+    for (const rule of rules.filter((r) => r.startsWith("/clusters") || r.startsWith("/.sluice")))
+      expect(rule).toMatch(/ @acme\/platform$/);
     expect(rules.filter((r) => r.includes("clusters") && !r.startsWith("/clusters/ "))).toEqual([]);
   });
 
@@ -101,7 +105,12 @@ describe("values that are not data", () => {
 
   it("a cycle is refused, not an internal error", async () => {
     const p = copy();
-    edit(p, "stacks/price-sync.ts", "export default platform.app(", 'const loop: Record<string, unknown> = { name: "loop" };\nloop.self = loop;\nexport default platform.app(');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "export default platform.app(",
+      'const loop: Record<string, unknown> = { name: "loop" };\nloop.self = loop;\nexport default platform.app(',
+    );
     withObject(p, `{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cyclic" }, data: loop as never }`);
     await failsAt(p, "validate/not-data", "stacks/price-sync.ts", 'name: "cyclic"');
   });
@@ -121,7 +130,12 @@ describe("values that are not data", () => {
 
   it("an env key __proto__ written as a literal silently vanished; now it is refused at its line", async () => {
     const p = copy();
-    edit(p, "stacks/payments.ts", '  env: {\n    DB_HOST: "payments-db.payments.svc",', '  env: {\n    __proto__: "x",\n    DB_HOST: "payments-db.payments.svc",');
+    edit(
+      p,
+      "stacks/payments.ts",
+      '  env: {\n    DB_HOST: "payments-db.payments.svc",',
+      '  env: {\n    __proto__: "x",\n    DB_HOST: "payments-db.payments.svc",',
+    );
     await failsAt(p, "load/proto-key", "stacks/payments.ts", '__proto__: "x"');
   });
 
@@ -138,7 +152,11 @@ describe("kinds", () => {
     ["a ConfigMap under v2", `{ apiVersion: "v2", kind: "ConfigMap", metadata: { name: "c" } }`, /serves ConfigMap as v1/],
     ["a Service under apps/v1", `{ apiVersion: "apps/v1", kind: "Service", metadata: { name: "s" } }`, /serves Service as v1/],
     ["kind ConfigMapp", `{ apiVersion: "v1", kind: "ConfigMapp", metadata: { name: "c" } }`, /did you mean ConfigMap/],
-    ["an undeclared custom resource", `{ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "c" } }`, /does not declare/],
+    [
+      "an undeclared custom resource",
+      `{ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "c" } }`,
+      /does not declare/,
+    ],
   ])("%s is refused with a hint", async (_name, source, hint) => {
     const p = copy();
     withObject(p, `${source} as never`);
@@ -151,11 +169,21 @@ describe("kinds", () => {
 
   it("a declared custom resource renders in the app's namespace; a cluster-scoped one with a namespace is refused, and without one needs a grant", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced", ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } } },\n');
+    edit(
+      p,
+      "stacks/platform.ts",
+      '  owners: ["@acme/platform"],\n',
+      '  owners: ["@acme/platform"],\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced", ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } } },\n',
+    );
     withObject(p, `{ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "tls" } } as never`);
     await synth({ root: p.root, skipTypecheck: true });
-    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(/kind: Certificate\nmetadata:\n  name: tls\n  namespace: storefront-jobs/);
-    withObject(p, `{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca", namespace: "storefront-jobs" } } as never`);
+    expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(
+      /kind: Certificate\nmetadata:\n  name: tls\n  namespace: storefront-jobs/,
+    );
+    withObject(
+      p,
+      `{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca", namespace: "storefront-jobs" } } as never`,
+    );
     await failsAt(p, "validate/object-namespace", "stacks/price-sync.ts", "ClusterIssuer");
     edit(p, "stacks/price-sync.ts", 'metadata: { name: "ca", namespace: "storefront-jobs" }', 'metadata: { name: "ca" }');
     const finding = findingOf(await policyFailure(synth({ root: p.root, skipTypecheck: true })), "no-cluster-scoped-objects");
@@ -163,15 +191,27 @@ describe("kinds", () => {
     expect(finding.origin.file).toBe("stacks/price-sync.ts");
     expect(finding.origin.line).toBe(lineOf(p.read("stacks/price-sync.ts"), "ClusterIssuer"));
     // The platform grants the kind: the object renders without a namespace, and the team's project may apply it.
-    edit(p, "stacks/platform.ts", 'storefront: { owners: ["@acme/storefront"],', 'storefront: { clusterResources: ["cert-manager.io/ClusterIssuer"], owners: ["@acme/storefront"],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'storefront: { owners: ["@acme/storefront"],',
+      'storefront: { clusterResources: ["cert-manager.io/ClusterIssuer"], owners: ["@acme/storefront"],',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toMatch(/kind: ClusterIssuer\nmetadata:\n  name: ca\n  labels:/);
-    expect(p.read("out/clusters/dev-1/projects/storefront.yaml")).toContain("clusterResourceWhitelist:\n    - group: cert-manager.io\n      kind: ClusterIssuer");
+    expect(p.read("out/clusters/dev-1/projects/storefront.yaml")).toContain(
+      "clusterResourceWhitelist:\n    - group: cert-manager.io\n      kind: ClusterIssuer",
+    );
   });
 
   it("an Argo Rollout (argoproj.io, like Argo CD) is an ordinary custom resource once declared; a CronJob name over 52 characters is refused", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", '  owners: ["@acme/platform"],\n', '  owners: ["@acme/platform"],\n  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n');
+    edit(
+      p,
+      "stacks/platform.ts",
+      '  owners: ["@acme/platform"],\n',
+      '  owners: ["@acme/platform"],\n  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n',
+    );
     withObject(p, `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "canary" } } as never`);
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("kind: Rollout");
@@ -222,19 +262,39 @@ export default platform.app("web", { team: "constructor", image: "registry.examp
 describe("autoscaling", () => {
   it("an HPA on CPU utilisation without a CPU request is refused at the autoscaling line", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },',
+      'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },',
+    );
     const finding = findingOf(await policyFailure(synth({ root: p.root, skipTypecheck: true })), "hpa-cpu-request");
-    expect(finding.message).toMatch(/^HorizontalPodAutoscaler search targets CPU utilisation, but container search of Deployment search has no CPU request/);
+    expect(finding.message).toMatch(
+      /^HorizontalPodAutoscaler search targets CPU utilisation, but container search of Deployment search has no CPU request/,
+    );
     // The place to add it: the resources the platform's staging environment sets.
-    expect([finding.origin.file, finding.origin.line]).toEqual(["stacks/platform.ts", lineOf(p.read("stacks/platform.ts"), 'resources: { requests: { memory: "128Mi" }')]);
+    expect([finding.origin.file, finding.origin.line]).toEqual([
+      "stacks/platform.ts",
+      lineOf(p.read("stacks/platform.ts"), 'resources: { requests: { memory: "128Mi" }'),
+    ]);
     expect(finding.clusters).toEqual(["staging-1"]);
   });
 
   it("a CPU limit alone is enough: Kubernetes sets the request to the limit", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },',
+      'resources: { requests: { memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },',
+    );
     // resources-required still asks for the request itself, which the platform turns off for staging.
-    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    severity: { "resources-required": { environments: { staging: "off" } } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'registries: ["registry.example.com/"],',
+      'registries: ["registry.example.com/"],\n    severity: { "resources-required": { environments: { staging: "off" } } },',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/search/staging-1/manifest.yaml")).toContain("kind: HorizontalPodAutoscaler");
   });

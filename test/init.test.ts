@@ -21,7 +21,9 @@ describe("sluice init", () => {
     expect(result.instances).toEqual(["dev-1", "prod-1", "staging-1"].map((cluster) => ({ app: "hello", cluster })));
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("kind: Kustomization");
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("serviceAccountName: flux-shop");
-    expect(p.read("stacks/platform.ts")).toContain('{ name: "prod", clusters: ["prod-1"], gate: { soak: "24h", approvers: ["@shop/platform"] } }');
+    expect(p.read("stacks/platform.ts")).toContain(
+      '{ name: "prod", clusters: ["prod-1"], gate: { soak: "24h", approvers: ["@shop/platform"] } }',
+    );
     expect((await checkPolicy({ root: p.root, skipTypecheck: true })).findings).toEqual([]);
   });
 
@@ -29,17 +31,31 @@ describe("sluice init", () => {
     const p = makeProject();
     p.write("package.json", JSON.stringify({ name: "ours", version: "2.0.0", scripts: { test: "vitest", lint: "eslint ." } }));
     const result = init(p.root, {});
-    const manifest = JSON.parse(p.read("package.json")) as { name: string; version: string; scripts: Record<string, string>; devDependencies: Record<string, string> };
-    expect(manifest).toMatchObject({ name: "ours", version: "2.0.0", scripts: { test: "vitest", lint: "eslint .", synth: "sluice synth", check: "sluice check" } });
+    const manifest = JSON.parse(p.read("package.json")) as {
+      name: string;
+      version: string;
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(manifest).toMatchObject({
+      name: "ours",
+      version: "2.0.0",
+      scripts: { test: "vitest", lint: "eslint .", synth: "sluice synth", check: "sluice check" },
+    });
     expect(manifest.devDependencies.sluice).toMatch(/^\^\d+\.\d+\.\d+/);
     expect(result.keptScripts).toEqual(["test"]);
   });
 
   it("replaces the failing test script npm init -y writes, so npm test passes right after init", () => {
     const p = makeProject();
-    p.write("package.json", JSON.stringify({ name: "fresh", version: "1.0.0", scripts: { test: 'echo "Error: no test specified" && exit 1' } }));
+    p.write(
+      "package.json",
+      JSON.stringify({ name: "fresh", version: "1.0.0", scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+    );
     const result = init(p.root, {});
-    expect((JSON.parse(p.read("package.json")) as { scripts: Record<string, string> }).scripts.test).toBe("sluice synth --check && sluice check");
+    expect((JSON.parse(p.read("package.json")) as { scripts: Record<string, string> }).scripts.test).toBe(
+      "sluice synth --check && sluice check",
+    );
     expect(result.keptScripts).toEqual([]);
   });
 
@@ -61,9 +77,20 @@ describe("sluice init", () => {
   });
 
   it("on a terminal, asks for each answer not given as a flag; an empty answer keeps the default", async () => {
-    const flags: InitFlags = { environments: "dev,prod", engine: "argocd", envRepo: "https://git.example.com/platform/env-repo.git", owner: "@acme/platform", team: "web", synth: true };
+    const flags: InitFlags = {
+      environments: "dev,prod",
+      engine: "argocd",
+      envRepo: "https://git.example.com/platform/env-repo.git",
+      owner: "@acme/platform",
+      team: "web",
+      synth: true,
+    };
     const asked: string[] = [];
-    const replies: Record<string, string> = { "Environments, in rollout order (comma-separated)": "dev,staging,prod", "GitOps engine (argocd or flux)": "flux", "Env repo git URL": "" };
+    const replies: Record<string, string> = {
+      "Environments, in rollout order (comma-separated)": "dev,staging,prod",
+      "GitOps engine (argocd or flux)": "flux",
+      "Env repo git URL": "",
+    };
     const answers = await askForAnswers(flags, new Set(["team"]), async (question, fallback) => {
       asked.push(`${question} [${fallback}]`);
       return replies[question] ?? "";
@@ -74,6 +101,12 @@ describe("sluice init", () => {
       "Env repo git URL [https://git.example.com/platform/env-repo.git]",
       "Platform team (CODEOWNERS owner) [@acme/platform]",
     ]);
-    expect(answers).toMatchObject({ environments: "dev,staging,prod", engine: "flux", envRepo: "https://git.example.com/platform/env-repo.git", owner: "@acme/platform", team: "web" });
+    expect(answers).toMatchObject({
+      environments: "dev,staging,prod",
+      engine: "flux",
+      envRepo: "https://git.example.com/platform/env-repo.git",
+      owner: "@acme/platform",
+      team: "web",
+    });
   });
 });

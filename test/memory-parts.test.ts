@@ -74,7 +74,8 @@ describe("stacks bundled in parts", () => {
 
   it("a module two later parts both import is evaluated once: the stacks are bundled whole instead", async () => {
     // A helper outside the stacks that declares an app when it is evaluated, imported by stacks in the second and last parts.
-    const helper = 'import { platform } from "../stacks/platform.js";\n\nplatform.app("audit-log", { team: "payments", image: "registry.example.com/payments/audit", release: { dev: "1.0.0" } });\n\nexport const auditPort = 8081;\n';
+    const helper =
+      'import { platform } from "../stacks/platform.js";\n\nplatform.app("audit-log", { team: "payments", image: "registry.example.com/payments/audit", release: { dev: "1.0.0" } });\n\nexport const auditPort = 8081;\n';
     const p = paddedProject({ "lib/audit.ts": helper });
     p.write("stacks/payments.ts", `import { auditPort } from "../lib/audit.js";\nvoid auditPort;\n${p.read("stacks/payments.ts")}`);
     p.write("stacks/search.ts", `import { auditPort } from "../lib/audit.js";\nvoid auditPort;\n${p.read("stacks/search.ts")}`);
@@ -87,7 +88,10 @@ describe("stacks bundled in parts", () => {
     const text = p.read("stacks/search.ts").replace('image: "', 'image: String(Date.now()) + "');
     p.write("stacks/search.ts", text);
     const clock = await failure(() => synth({ root: p.root, skipTypecheck: true, cache: false }));
-    expect(withCode(clock.diagnostics, "load/clock")[0]?.origin).toMatchObject({ file: "stacks/search.ts", line: lineOf(text, "Date.now()") });
+    expect(withCode(clock.diagnostics, "load/clock")[0]?.origin).toMatchObject({
+      file: "stacks/search.ts",
+      line: lineOf(text, "Date.now()"),
+    });
 
     const wrong = p.read("stacks/price-sync.ts").replace('team: "', 'team: "no-such-team-');
     p.write("stacks/search.ts", text.replace('String(Date.now()) + "', '"'));

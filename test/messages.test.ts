@@ -38,7 +38,12 @@ describe("messages that teach", () => {
 
   it("an unknown property in a platform environment names the property and what is allowed there, not a 369-character type", async () => {
     const p = copyProject(base);
-    const text = edit(p, "stacks/platform.ts", '      env: { LOG_LEVEL: "debug" },', '      env: { LOG_LEVEL: "debug" },\n      replica: 2,');
+    const text = edit(
+      p,
+      "stacks/platform.ts",
+      '      env: { LOG_LEVEL: "debug" },',
+      '      env: { LOG_LEVEL: "debug" },\n      replica: 2,',
+    );
     const [d] = await rejection(synth({ root: p.root }));
     expect(d!.code).toMatch(/^typecheck\/TS(2353|2561)$/);
     expect(formatDiagnostic(d!)).toBe(
@@ -50,7 +55,12 @@ describe("messages that teach", () => {
 
   it("an unknown property in an app's probe says where, with a suggestion of its own", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/payments.ts", 'liveness: { http: "/healthz", port: "http", initialDelaySeconds: 10 }', 'liveness: { http: "/healthz", port: "http", initialDelay: 10 }');
+    edit(
+      p,
+      "stacks/payments.ts",
+      'liveness: { http: "/healthz", port: "http", initialDelaySeconds: 10 }',
+      'liveness: { http: "/healthz", port: "http", initialDelay: 10 }',
+    );
     const [d] = await rejection(synth({ root: p.root }));
     expect(d!.message).toBe('unknown property "initialDelay" in probes.liveness; did you mean "initialDelaySeconds"?');
     expect(d!.hint).toBe("allowed here: http, tcp, port, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold");
@@ -58,7 +68,12 @@ describe("messages that teach", () => {
 
   it("a cluster-scoped object points at a feature that exists: the platform's grant to the team", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" }, rules: [] } as never,\n');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      '  objects: [\n    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" }, rules: [] } as never,\n',
+    );
     const [finding] = (await checkPolicy({ root: p.root, skipTypecheck: true })).findings;
     expect(finding!.rule).toBe("no-cluster-scoped-objects");
     expect(finding!.hint).toBe(
@@ -81,7 +96,8 @@ describe("messages that teach", () => {
     const d = await theOneError(p);
     expect(d.code).toMatch(/^typecheck\/TS(2345|2741)$/);
     expect(formatDiagnostic(d)).toBe(
-      `stacks/payments.ts:${lineOf(text, 'platform.app("payments"')}:41 missing required property "image" in the app\n` + "  hint: required here: team, image, release",
+      `stacks/payments.ts:${lineOf(text, 'platform.app("payments"')}:41 missing required property "image" in the app\n` +
+        "  hint: required here: team, image, release",
     );
   });
 
@@ -95,7 +111,8 @@ describe("messages that teach", () => {
     const q = copyProject(base);
     const cluster = edit(q, "stacks/platform.ts", 'server: "https://dev-1.k8s.example.com", ', "");
     expect(formatDiagnostic(await theOneError(q))).toBe(
-      `stacks/platform.ts:${lineOf(cluster, '"dev-1": {')}:5 clusters["dev-1"]: missing required property "server" in clusters["dev-1"]\n` + "  hint: required here: environment, server",
+      `stacks/platform.ts:${lineOf(cluster, '"dev-1": {')}:5 clusters["dev-1"]: missing required property "server" in clusters["dev-1"]\n` +
+        "  hint: required here: environment, server",
     );
   });
 
@@ -135,7 +152,12 @@ describe("messages that teach", () => {
       "  clusters: {\n",
       `  clusters: {\n${extra.map((name) => `    "${name}": { environment: "dev", server: "https://${name}.k8s.example.com" },\n`).join("")}`,
     );
-    edit(p, "stacks/platform.ts", '{ name: "dev", clusters: ["dev-1"] }', `{ name: "dev", clusters: ["dev-1", ${extra.map((name) => `"${name}"`).join(", ")}] }`);
+    edit(
+      p,
+      "stacks/platform.ts",
+      '{ name: "dev", clusters: ["dev-1"] }',
+      `{ name: "dev", clusters: ["dev-1", ${extra.map((name) => `"${name}"`).join(", ")}] }`,
+    );
     edit(p, "stacks/checkout-web.ts", '"prod-us-1": { env:', '"prod-us-2": { env:');
     const d = await theOneError(p);
     expect(d.message).toBe('unknown cluster "prod-us-2" in clusters; did you mean "prod-us-1"?');
@@ -176,20 +198,32 @@ describe("one mistake, one message, however many clusters it is on", () => {
 
   it("an app on five clusters with autoscaling min above max is told once, naming the five clusters", async () => {
     const p = copyProject(base);
-    const text = edit(p, "stacks/catalog-api.ts", "  ports: { http: 8080 },", "  ports: { http: 8080 },\n  autoscaling: { min: 5, max: 2 },");
+    const text = edit(
+      p,
+      "stacks/catalog-api.ts",
+      "  ports: { http: 8080 },",
+      "  ports: { http: 8080 },\n  autoscaling: { min: 5, max: 2 },",
+    );
     const before = p.tree();
     const { status, stderr } = await cli(p);
     expect(status).toBe(2);
     const at = `stacks/catalog-api.ts:${lineOf(text, "autoscaling:")}:`;
     // Once: the text before it and the text after it.
     expect(stderr.split(at)).toHaveLength(2);
-    expect(stderr).toContain("autoscaling.min: autoscaling min (5) is above max (2) on clusters dev-1, prod-ap-1, prod-eu-1, prod-us-1, staging-1\n");
+    expect(stderr).toContain(
+      "autoscaling.min: autoscaling min (5) is above max (2) on clusters dev-1, prod-ap-1, prod-eu-1, prod-us-1, staging-1\n",
+    );
     expect(p.tree()).toEqual(before);
   });
 
   it("a bad environment variable name and a bad quantity in an app on five clusters are each told once", async () => {
     const p = copyProject(base);
-    const text = edit(p, "stacks/catalog-api.ts", '  env: { CACHE_TTL_SECONDS: "300" },', '  env: { "CACHE TTL": "300" },\n  resources: { requests: { cpu: "lots" } },');
+    const text = edit(
+      p,
+      "stacks/catalog-api.ts",
+      '  env: { CACHE_TTL_SECONDS: "300" },',
+      '  env: { "CACHE TTL": "300" },\n  resources: { requests: { cpu: "lots" } },',
+    );
     const before = p.tree();
     const { status, stderr } = await cli(p);
     expect(status).toBe(2);

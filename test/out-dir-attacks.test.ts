@@ -85,7 +85,9 @@ describe("out/ under attack", () => {
 
   const chattr = spawnSync("chattr", ["--help"], { encoding: "utf8" }).error === undefined && process.getuid?.() === 0;
   it.skipIf(!chattr)(
-    chattr ? "R4: a rename that fails part-way (an immutable file) rolls everything back, the lock included" : "R4 skipped: chattr or root unavailable",
+    chattr
+      ? "R4: a rename that fails part-way (an immutable file) rolls everything back, the lock included"
+      : "R4 skipped: chattr or root unavailable",
     async () => {
       // GIVEN a change to two apps, one of whose manifests cannot be replaced
       const project = copyProject(base);
@@ -133,7 +135,11 @@ describe("out/ under attack", () => {
     expect(spawnSync(process.execPath, [CLI, "synth"], { cwd: project.root, env, encoding: "utf8" }).status).toBe(2);
     expect(fs.readdirSync(tmp)).toEqual([]);
     // The bundle lives in the cache dir only while it is imported.
-    expect(fs.readdirSync(path.join(project.root, "node_modules/.cache/sluice")).filter((f) => f.endsWith(".mjs") || f.startsWith("stacks-") || f.startsWith(".spill."))).toEqual([]);
+    expect(
+      fs
+        .readdirSync(path.join(project.root, "node_modules/.cache/sluice"))
+        .filter((f) => f.endsWith(".mjs") || f.startsWith("stacks-") || f.startsWith(".spill.")),
+    ).toEqual([]);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -153,7 +159,13 @@ describe("one writer at a time", () => {
     // GIVEN a live process holding out/'s run lock, as a running synth does
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
-      const lock = { pid: holder.pid, hostname: os.hostname(), since: "2026-11-22T10:00:00.000Z", runId: `${holder.pid}-live`, command: "sluice synth" };
+      const lock = {
+        pid: holder.pid,
+        hostname: os.hostname(),
+        since: "2026-11-22T10:00:00.000Z",
+        runId: `${holder.pid}-live`,
+        command: "sluice synth",
+      };
       project.write("out/.sluice/synth.lock", JSON.stringify(lock));
       project.write("stacks/payments.ts", project.read("stacks/payments.ts").replace('dev: "1.7.0"', 'dev: "1.7.1"'));
       const before = project.tree();
@@ -191,7 +203,10 @@ describe("one writer at a time", () => {
   it("a lock held on another machine is never taken over; the message says how to remove it", async () => {
     const project = makeProject(exampleStacks());
     await synth({ root: project.root });
-    project.write("out/.sluice/synth.lock", JSON.stringify({ pid: 1, hostname: "ci-runner-7", since: "2026-11-22T10:00:00.000Z", runId: "1-x", command: "sluice synth" }));
+    project.write(
+      "out/.sluice/synth.lock",
+      JSON.stringify({ pid: 1, hostname: "ci-runner-7", since: "2026-11-22T10:00:00.000Z", runId: "1-x", command: "sluice synth" }),
+    );
     const message = await refusal(synth({ root: project.root }));
     expect(message).toContain("pid 1 on ci-runner-7");
     expect(message).toContain("if no synth is running on ci-runner-7, delete out/.sluice/synth.lock");

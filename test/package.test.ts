@@ -46,17 +46,30 @@ describe("the packed package", () => {
     expect(listing).toContain("package/dist/src/testing.d.ts");
     // The README links to the field reference: it ships beside it.
     expect(listing).toContain("package/docs/reference.md");
-    expect(listing.some((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || f.startsWith("package/stacks/"))).toBe(false);
+    expect(listing.some((f) => f.startsWith("package/src/") || f.startsWith("package/test/") || f.startsWith("package/stacks/"))).toBe(
+      false,
+    );
   });
 
   it("npx sluice init scaffolds a project whose first synth, synth --check and check pass", () => {
     const initialised = ok(run(project, "npx", "sluice", "init", "--ci", "github"));
     expect(initialised).toMatch(/Created a sluice project in \.\//);
     expect(initialised).toMatch(/Wrote the first env repo: out\//);
-    for (const file of ["tsconfig.json", ".gitignore", "stacks/platform.ts", "stacks/hello.ts", ".github/workflows/sluice.yml", "out/README.md", "out/apps/hello/prod-1/manifest.yaml"]) {
+    for (const file of [
+      "tsconfig.json",
+      ".gitignore",
+      "stacks/platform.ts",
+      "stacks/hello.ts",
+      ".github/workflows/sluice.yml",
+      "out/README.md",
+      "out/apps/hello/prod-1/manifest.yaml",
+    ]) {
       expect(fs.existsSync(path.join(project, file)), file).toBe(true);
     }
-    const manifest = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8")) as { name: string; scripts: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8")) as {
+      name: string;
+      scripts: Record<string, string>;
+    };
     expect(manifest.name).toBe("adopter");
     expect(Object.keys(manifest.scripts).sort()).toEqual(["check", "synth", "test"]);
     ok(run(project, "npx", "sluice", "synth"));
@@ -75,7 +88,9 @@ describe("the packed package", () => {
     const refuse = `export async function resolve(specifier, context, next) { if (["esbuild", "ts-morph"].includes(specifier)) throw new Error("loaded " + specifier); return next(specifier, context); }`;
     const program = (entry: string) =>
       `import { register } from "node:module"; register("data:text/javascript,${encodeURIComponent(refuse)}"); const m = await import("${entry}"); console.log(Object.keys(m).sort().join(" "));`;
-    const sdk = ok(run(project, "node", "--input-type=module", "-e", program("sluice/sdk"))).trim().split(" ");
+    const sdk = ok(run(project, "node", "--input-type=module", "-e", program("sluice/sdk")))
+      .trim()
+      .split(" ");
     expect(sdk).toEqual(expect.arrayContaining(["definePlatform", "defineRule", "podLabels", "secret", "toYaml"]));
     expect(sdk).not.toContain("synth");
     const full = run(project, "node", "--input-type=module", "-e", program("sluice"));
@@ -132,11 +147,18 @@ export default platform.app("hello", {
 });
 `,
     );
-    expect(fs.readFileSync(path.join(project, "stacks/releases/prod/hello.ts"), "utf8")).toContain('platform.release("hello", { prod: "1.0.0" })');
+    expect(fs.readFileSync(path.join(project, "stacks/releases/prod/hello.ts"), "utf8")).toContain(
+      'platform.release("hello", { prod: "1.0.0" })',
+    );
     ok(run(project, "npx", "sluice", "synth"));
     expect(fs.readFileSync(path.join(project, "out/apps/hello/dev-1/manifest.yaml"), "utf8")).toContain("name: hello-egress");
     // …and a type error in such an object is reported at its line.
-    fs.writeFileSync(path.join(project, "stacks/hello.ts"), fs.readFileSync(path.join(project, "stacks/hello.ts"), "utf8").replace('spec: { podSelector: {}, policyTypes', 'spec: { podSelector: "all", policyTypes'));
+    fs.writeFileSync(
+      path.join(project, "stacks/hello.ts"),
+      fs
+        .readFileSync(path.join(project, "stacks/hello.ts"), "utf8")
+        .replace("spec: { podSelector: {}, policyTypes", 'spec: { podSelector: "all", policyTypes'),
+    );
     const failed = run(project, "npx", "sluice", "synth");
     expect(failed.status).toBe(2);
     expect(failed.stderr).toMatch(/stacks\/hello\.ts:13:\d+: error/);

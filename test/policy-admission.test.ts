@@ -34,7 +34,12 @@ function sluice(cwd: string, ...args: string[]) {
 describe("pre-merge and admission agree", () => {
   it("an app's waiver is a match condition: admission ignores its objects, and others still get denied", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/payments.ts", "  ports: { http: 8080, metrics: 9090 },", '  ports: { http: 8080, metrics: 9090 },\n  waivers: { "approved-registries": { reason: "the vendor sidecar comes from its own registry" } },');
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  ports: { http: 8080, metrics: 9090 },",
+      '  ports: { http: 8080, metrics: 9090 },\n  waivers: { "approved-registries": { reason: "the vendor sidecar comes from its own registry" } },',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     const policy = emitted(p, "prod-eu-1").get("approved-registries")!;
     const foreign = (app: string, namespace: string): KubernetesObject => ({
@@ -44,7 +49,9 @@ describe("pre-merge and admission agree", () => {
       spec: { template: { spec: { containers: [{ name: app, image: "quay.io/vendor/sidecar:2.0.0" }] } } },
     });
     // The match condition compiles as the API server compiles it.
-    const vap = policy.find((o) => o.kind === "ValidatingAdmissionPolicy") as unknown as { spec: { matchConditions: { expression: string }[] } };
+    const vap = policy.find((o) => o.kind === "ValidatingAdmissionPolicy") as unknown as {
+      spec: { matchConditions: { expression: string }[] };
+    };
     expect(vap.spec.matchConditions).toHaveLength(1);
     expect(() => compilePolicy({ variables: [], conditions: vap.spec.matchConditions.map((c) => c.expression) })).not.toThrow();
     expect(admission(policy, foreign("payments", "payments"))).toBe("ignored");
@@ -54,10 +61,24 @@ describe("pre-merge and admission agree", () => {
   it("the platform's custom rules are exported and agree too", async () => {
     const p = copyProject(base);
     fs.writeFileSync(path.join(p.root, "stacks/rules.ts"), COST_CENTER);
-    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { costCenter } from "./rules.js";');
-    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [costCenter],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'import { definePlatform } from "sluice";',
+      'import { definePlatform } from "sluice";\nimport { costCenter } from "./rules.js";',
+    );
+    edit(
+      p,
+      "stacks/platform.ts",
+      'registries: ["registry.example.com/"],',
+      'registries: ["registry.example.com/"],\n    rules: [costCenter],',
+    );
     const result = await synth({ root: p.root, skipTypecheck: true }).catch((e: { findings?: unknown }) => e);
-    expect((result as { findings: { rule: string; clusters: string[]; app: string }[] }).findings.map((f) => `${f.rule} ${f.app} ${f.clusters.join(",")}`)).toEqual([
+    expect(
+      (result as { findings: { rule: string; clusters: string[]; app: string }[] }).findings.map(
+        (f) => `${f.rule} ${f.app} ${f.clusters.join(",")}`,
+      ),
+    ).toEqual([
       "cost-center-label catalog-api prod-ap-1,prod-eu-1,prod-us-1",
       "cost-center-label checkout-web prod-ap-1,prod-eu-1,prod-us-1",
       "cost-center-label payments prod-ap-1,prod-eu-1,prod-us-1",
@@ -87,8 +108,18 @@ export const replicaCap = defineRule({
 });
 `,
     );
-    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { replicaCap } from "./rules.js";');
-    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [replicaCap],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'import { definePlatform } from "sluice";',
+      'import { definePlatform } from "sluice";\nimport { replicaCap } from "./rules.js";',
+    );
+    edit(
+      p,
+      "stacks/platform.ts",
+      'registries: ["registry.example.com/"],',
+      'registries: ["registry.example.com/"],\n    rules: [replicaCap],',
+    );
     expect((await checkPolicy({ root: p.root, skipTypecheck: true })).findings).toEqual([]);
     p.write("stacks/limits.ts", "export const MAX_REPLICAS = 3;\n");
     const findings = (await checkPolicy({ root: p.root, skipTypecheck: true })).findings;
@@ -116,12 +147,19 @@ export const broken = defineRule({
 });
 `,
     );
-    edit(p, "stacks/platform.ts", 'import { definePlatform } from "sluice";', 'import { definePlatform } from "sluice";\nimport { broken } from "./rules.js";');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'import { definePlatform } from "sluice";',
+      'import { definePlatform } from "sluice";\nimport { broken } from "./rules.js";',
+    );
     edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    rules: [broken],');
     const before = p.read("out/README.md");
     const result = await sluice(p.root, "synth", "--skip-typecheck");
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/stacks\/platform\.ts:\d+:\d+: error: policy\.rules\[0\]\.check: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/);
+    expect(result.stderr).toMatch(
+      /stacks\/platform\.ts:\d+:\d+: error: policy\.rules\[0\]\.check: rule broken-rule threw on app catalog-api on cluster dev-1: .*deep/,
+    );
     expect(result.stderr).not.toContain("internal error");
     expect(p.read("out/README.md")).toBe(before);
   });
@@ -178,7 +216,12 @@ describe("emitted admission policies", () => {
 describe("sluice check, as CI runs it", () => {
   it("the classic gate: :latest exits 1 naming file and line; the fix exits 0", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: "debug", image: "registry.example.com/debug:latest", resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "8Mi" } } }] } } as never,\n');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { securityContext: { runAsNonRoot: true }, containers: [{ name: "debug", image: "registry.example.com/debug:latest", resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { memory: "8Mi" } } }] } } as never,\n',
+    );
     const failed = await sluice(p.root, "check");
     expect(failed.status, failed.stderr).toBe(1);
     const line = lineOf(p.read("stacks/price-sync.ts"), "debug:latest");
@@ -199,7 +242,9 @@ describe("sluice check, as CI runs it", () => {
     const report = JSON.parse(failed.stdout) as { ok: boolean; findings: { rule: string; file: string; line: number; path: string }[] };
     expect(report.ok).toBe(false);
     expect(new Set(report.findings.map((f) => `${f.rule} ${f.file}:${f.line} ${f.path}`))).toEqual(
-      new Set([`resources-required stacks/platform.ts:${lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')} environments.prod.resources`]),
+      new Set([
+        `resources-required stacks/platform.ts:${lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')} environments.prod.resources`,
+      ]),
     );
     edit(p, "stacks/platform.ts", 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }', original);
     expect((await sluice(p.root, "check")).status).toBe(0);
@@ -219,7 +264,12 @@ describe("sluice check, as CI runs it", () => {
     const p = copyProject(base);
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     edit(p, "stacks/payments.ts", "      replicas: 4,", "      replicas: 1,");
-    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { containers: [{ name: "debug", image: "docker.io/busybox", securityContext: { privileged: true } }] } } as never,\n');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      '  objects: [\n    { apiVersion: "v1", kind: "Pod", metadata: { name: "debug" }, spec: { containers: [{ name: "debug", image: "docker.io/busybox", securityContext: { privileged: true } }] } } as never,\n',
+    );
     const text = await sluice(p.root, "check");
     const golden = path.join(REPO, "test/golden/check-findings.txt");
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(golden, text.stdout);
@@ -230,7 +280,9 @@ describe("sluice check, as CI runs it", () => {
     expect(github.at(-1)).toBe(text.stdout.trim().split("\n").at(-1));
     expect(github[0]).toMatch(/^::error file=stacks\/checkout-web\.ts,line=\d+,col=\d+,title=sluice liveness-probe::/);
     // Chosen by itself inside GitHub Actions.
-    expect((await runCli(["check"], { cwd: p.root, env: { NO_COLOR: "1", GITHUB_ACTIONS: "true" } })).stdout.split("\n")[0]).toBe(github[0]);
+    expect((await runCli(["check"], { cwd: p.root, env: { NO_COLOR: "1", GITHUB_ACTIONS: "true" } })).stdout.split("\n")[0]).toBe(
+      github[0],
+    );
 
     const sarif = JSON.parse((await sluice(p.root, "check", "--format", "sarif")).stdout);
     expect(sarif.version).toBe("2.1.0");
@@ -259,10 +311,15 @@ describe("sluice/testing", () => {
     expect(checkRule(cel, pod({ runAsNonRoot: true }))).toEqual({ violations: [], admission: "admitted" });
     // A bare Pod is only warned about at admission (it may carry injected sidecars); its workload would be denied.
     expect(checkRule(cel, pod({}))).toEqual({
-      violations: [{ message: "container app: the container may run as root: set runAsNonRoot: true", field: "spec.containers[0].securityContext" }],
+      violations: [
+        { message: "container app: the container may run as root: set runAsNonRoot: true", field: "spec.containers[0].securityContext" },
+      ],
       admission: "warned",
     });
-    expect(checkRule(cel, { apiVersion: "v1", kind: "Service", metadata: { name: "s" } })).toEqual({ violations: [], admission: "ignored" });
+    expect(checkRule(cel, { apiVersion: "v1", kind: "Service", metadata: { name: "s" } })).toEqual({
+      violations: [],
+      admission: "ignored",
+    });
   });
 
   it("runs instance and fleet rules on the input they see", async () => {
@@ -272,7 +329,12 @@ describe("sluice/testing", () => {
     const objects = planned.plan.files.find((f) => f.path === "apps/payments/prod-eu-1/manifest.yaml")!;
     expect(checkRule(redundancy as Extract<Rule, { on: "instance" }>, { app, objects: documents(objects.content) })).toEqual([]);
     const deploymentOnly = documents(objects.content).filter((o) => o.kind === "Deployment");
-    expect(checkRule(redundancy as Extract<Rule, { on: "instance" }>, { app: { ...app, spec: { ...app.spec, replicas: 1 } }, objects: deploymentOnly })).toEqual([
+    expect(
+      checkRule(redundancy as Extract<Rule, { on: "instance" }>, {
+        app: { ...app, spec: { ...app.spec, replicas: 1 } },
+        objects: deploymentOnly,
+      }),
+    ).toEqual([
       { message: "1 replica; production needs at least 2", setting: "replicas" },
       { message: "no PodDisruptionBudget selects the pods of Deployment payments", object: deploymentOnly[0] },
     ]);

@@ -38,7 +38,9 @@ function withObject(p: Project, app: string, source: string): void {
 
 /** Findings as "rule file:line path (clusters)": what a person reads first. */
 function summary(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `${f.rule} ${f.origin.file}:${f.origin.line} ${JSON.stringify(f.origin.path ?? [])} (${f.clusters.join(",")})`);
+  return findings.map(
+    (f) => `${f.rule} ${f.origin.file}:${f.origin.line} ${JSON.stringify(f.origin.path ?? [])} (${f.clusters.join(",")})`,
+  );
 }
 
 function only(findings: readonly Finding[], rule: string): Finding {
@@ -97,12 +99,20 @@ describe("each built-in rule, broken", () => {
 
   it("resources-required: limits removed from the prod environment point at the platform's prod resources", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }', 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }',
+      'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }',
+    );
     const findings = (await check(p)).findings.filter((f) => f.rule === "resources-required");
     // catalog-api and payments set their own prod resources; checkout-web and search take the environment's.
     expect(findings.map((f) => f.app)).toEqual(["checkout-web", "search"]);
     for (const f of findings) {
-      expect([f.origin.file, f.origin.line]).toEqual(["stacks/platform.ts", lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }')]);
+      expect([f.origin.file, f.origin.line]).toEqual([
+        "stacks/platform.ts",
+        lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }'),
+      ]);
       expect(f.origin.path).toEqual(["environments", "prod", "resources"]);
       expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
     }
@@ -110,18 +120,34 @@ describe("each built-in rule, broken", () => {
 
   it("readiness-probe and liveness-probe: a serving app without them, at the app's probes", async () => {
     const p = copy();
-    edit(p, "stacks/checkout-web.ts", 'probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },', 'probes: { readiness: { http: "/api/health" } },');
+    edit(
+      p,
+      "stacks/checkout-web.ts",
+      'probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },',
+      'probes: { readiness: { http: "/api/health" } },',
+    );
     const findings = (await check(p)).findings;
     const f = only(findings, "liveness-probe");
-    expect(f.message).toBe("container checkout-web: the container serves on a port but has no liveness probe, so a hung process is never restarted");
-    expect([f.origin.file, f.origin.line, f.origin.path]).toEqual(["stacks/checkout-web.ts", lineOf(p.read("stacks/checkout-web.ts"), "probes:"), ["probes"]]);
+    expect(f.message).toBe(
+      "container checkout-web: the container serves on a port but has no liveness probe, so a hung process is never restarted",
+    );
+    expect([f.origin.file, f.origin.line, f.origin.path]).toEqual([
+      "stacks/checkout-web.ts",
+      lineOf(p.read("stacks/checkout-web.ts"), "probes:"),
+      ["probes"],
+    ]);
     expect(f.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);
     expect(findings.filter((x) => x.rule === "readiness-probe")).toEqual([]);
   });
 
   it("hpa-cpu-request: an autoscaled app whose environment requests no CPU", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },', 'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },',
+      'resources: { requests: { memory: "128Mi" }, limits: { memory: "256Mi" } },',
+    );
     const findings = (await check(p)).findings;
     const f = only(findings, "hpa-cpu-request");
     expect(f.app).toBe("search");
@@ -130,7 +156,11 @@ describe("each built-in rule, broken", () => {
 
   it("no-privileged: a privileged container", async () => {
     const p = copy();
-    withObject(p, "price-sync", CRONJOB.replace('name: "reindex",\n', 'name: "reindex",\n        securityContext: { privileged: true },\n'));
+    withObject(
+      p,
+      "price-sync",
+      CRONJOB.replace('name: "reindex",\n', 'name: "reindex",\n        securityContext: { privileged: true },\n'),
+    );
     const f = only((await check(p)).findings, "no-privileged");
     expect(f.origin.line).toBe(lineOf(p.read("stacks/price-sync.ts"), "privileged: true"));
     expect(f.origin.path?.slice(-3)).toEqual(["containers", 0, "securityContext"]);
@@ -146,7 +176,14 @@ describe("each built-in rule, broken", () => {
 
   it("no-host-access: a hostPath volume", async () => {
     const p = copy();
-    withObject(p, "price-sync", CRONJOB.replace('restartPolicy: "OnFailure",', 'restartPolicy: "OnFailure",\n      volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }],'));
+    withObject(
+      p,
+      "price-sync",
+      CRONJOB.replace(
+        'restartPolicy: "OnFailure",',
+        'restartPolicy: "OnFailure",\n      volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }],',
+      ),
+    );
     only((await check(p)).findings, "no-host-access");
   });
 
@@ -159,7 +196,12 @@ describe("each built-in rule, broken", () => {
 
   it("required-labels: a label the platform requires and no app sets, at each app", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    requiredLabels: ["app.kubernetes.io/name", "cost-center"],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'registries: ["registry.example.com/"],',
+      'registries: ["registry.example.com/"],\n    requiredLabels: ["app.kubernetes.io/name", "cost-center"],',
+    );
     const findings = (await check(p)).findings.filter((f) => f.rule === "required-labels" && f.app === "payments");
     expect(findings.map((f) => f.object?.kind).sort()).toEqual(["Deployment", "Service"]);
     expect(findings[0]!.origin.line).toBe(lineOf(p.read("stacks/payments.ts"), 'platform.app("payments"'));
@@ -170,17 +212,29 @@ describe("each built-in rule, broken", () => {
     edit(p, "stacks/payments.ts", "      replicas: 4,", "      replicas: 1,");
     const findings = (await check(p)).findings.filter((f) => f.rule === "production-redundancy");
     // In line order: the missing PodDisruptionBudget at the app, then the replicas at the prod override.
-    expect(findings.map((f) => f.message)).toEqual(["no PodDisruptionBudget selects the pods of Deployment payments", "1 replica; production needs at least 2"]);
+    expect(findings.map((f) => f.message)).toEqual([
+      "no PodDisruptionBudget selects the pods of Deployment payments",
+      "1 replica; production needs at least 2",
+    ]);
     expect(findings[0]!.origin.line).toBe(lineOf(p.read("stacks/payments.ts"), 'platform.app("payments"'));
-    expect([findings[1]!.origin.line, findings[1]!.origin.path]).toEqual([lineOf(p.read("stacks/payments.ts"), "replicas: 1,"), ["environments", "prod", "replicas"]]);
+    expect([findings[1]!.origin.line, findings[1]!.origin.path]).toEqual([
+      lineOf(p.read("stacks/payments.ts"), "replicas: 1,"),
+      ["environments", "prod", "replicas"],
+    ]);
     expect(findings[1]!.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
   });
 
   it("no-cluster-scoped-objects: a ClusterRole without a grant", async () => {
     const p = copy();
-    withObject(p, "price-sync", `{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" }, rules: [] } as never`);
+    withObject(
+      p,
+      "price-sync",
+      `{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "reader" }, rules: [] } as never`,
+    );
     const f = only((await check(p)).findings, "no-cluster-scoped-objects");
-    expect(f.message).toBe("ClusterRole reader is cluster-scoped, and team storefront is not granted rbac.authorization.k8s.io/ClusterRole");
+    expect(f.message).toBe(
+      "ClusterRole reader is cluster-scoped, and team storefront is not granted rbac.authorization.k8s.io/ClusterRole",
+    );
     expect(f.origin.path).toEqual(["objects", 0]);
   });
 
@@ -204,7 +258,12 @@ describe("synth with findings", () => {
   it("an error finding stops synth: nothing is written, and the next fix writes", async () => {
     const p = copy();
     const before = p.read("out/apps/checkout-web/prod-eu-1/manifest.yaml");
-    edit(p, "stacks/platform.ts", 'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }', 'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'limits: { cpu: "1", memory: "512Mi" } },\n      env: { LOG_LEVEL: "warn" }',
+      'limits: { cpu: "1" } },\n      env: { LOG_LEVEL: "warn" }',
+    );
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
     expect(findings.every((f) => f.rule === "resources-required")).toBe(true);
     expect(p.read("out/apps/checkout-web/prod-eu-1/manifest.yaml")).toBe(before);
@@ -212,13 +271,20 @@ describe("synth with findings", () => {
 
   it("a warning does not stop synth, and the platform's severity applies per environment", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/"],\n    severity: { "liveness-probe": { severity: "warn", production: "error" } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'registries: ["registry.example.com/"],',
+      'registries: ["registry.example.com/"],\n    severity: { "liveness-probe": { severity: "warn", production: "error" } },',
+    );
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
-    expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => `${f.severity} ${f.clusters.join(",")}`).sort()).toEqual([
-      "error prod-ap-1,prod-eu-1,prod-us-1",
-      "warn dev-1,staging-1",
-    ]);
+    expect(
+      findings
+        .filter((f) => f.rule === "liveness-probe")
+        .map((f) => `${f.severity} ${f.clusters.join(",")}`)
+        .sort(),
+    ).toEqual(["error prod-ap-1,prod-eu-1,prod-us-1", "warn dev-1,staging-1"]);
     edit(p, "stacks/platform.ts", 'production: "error" } },', 'production: "warn" } },');
     const result = await synth({ root: p.root, skipTypecheck: true });
     expect(result.findings.map((f) => f.severity)).toEqual(["warn"]);
@@ -239,15 +305,18 @@ describe("synth with findings", () => {
 });
 
 describe("waivers", () => {
-  const waive = (p: Project, waiver: string) => edit(p, "stacks/checkout-web.ts", "  ports: { http: 3000 },", `  ports: { http: 3000 },\n  waivers: { ${waiver} },`);
+  const waive = (p: Project, waiver: string) =>
+    edit(p, "stacks/checkout-web.ts", "  ports: { http: 3000 },", `  ports: { http: 3000 },\n  waivers: { ${waiver} },`);
 
   it("a waiver with a reason drops the finding, is listed in out/README.md and leaves the app out at admission", async () => {
     const p = copy();
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     waive(p, `"liveness-probe": { reason: "the Next.js server has no health route until 3.3 (WEB-88)", clusters: ["dev-1"] }`);
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
-    expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => f.clusters.join(","))).toEqual(["prod-ap-1,prod-eu-1,prod-us-1,staging-1"]);
-    edit(p, "stacks/checkout-web.ts", 'clusters: ["dev-1"] }', "expires: \"2999-12-31\" }");
+    expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => f.clusters.join(","))).toEqual([
+      "prod-ap-1,prod-eu-1,prod-us-1,staging-1",
+    ]);
+    edit(p, "stacks/checkout-web.ts", 'clusters: ["dev-1"] }', 'expires: "2999-12-31" }');
     const result = await synth({ root: p.root, skipTypecheck: true });
     expect(result.findings).toEqual([]);
     expect(result.waived).toBe(5);
@@ -261,7 +330,10 @@ describe("waivers", () => {
 
   it("an expired waiver is an error at its expiry date", async () => {
     const p = copy();
-    waive(p, `"liveness-probe": {\n    reason: "the Next.js server has no health route until 3.3 (WEB-88)",\n    expires: "2020-01-31",\n  }`);
+    waive(
+      p,
+      `"liveness-probe": {\n    reason: "the Next.js server has no health route until 3.3 (WEB-88)",\n    expires: "2020-01-31",\n  }`,
+    );
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
     const f = only(findings, "waiver-expired");
     expect(f.message).toBe("the waiver of liveness-probe expired on 2020-01-31");
@@ -290,7 +362,12 @@ describe("waivers", () => {
 describe("guarded namespaces", () => {
   it("Pod Security per environment (restricted in production), quota from the environment or the team, default deny", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"], namespaces: ["payments"] },', 'payments: { owners: ["@acme/payments"], namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'payments: { owners: ["@acme/payments"], namespaces: ["payments"] },',
+      'payments: { owners: ["@acme/payments"], namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 } },',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     const dev = p.read("out/clusters/dev-1/namespaces/storefront.yaml");
     const prod = p.read("out/clusters/prod-eu-1/namespaces/storefront.yaml");
@@ -310,7 +387,9 @@ describe("guarded namespaces", () => {
     const policy = payments.slice(payments.indexOf("kind: NetworkPolicy"));
     expect(policy).toContain("name: payments-callers");
     // checkout-web on http only, the monitoring namespace on metrics only (per-caller ports: see engine-fixes.test.ts).
-    expect(policy).toMatch(/kubernetes.io\/metadata.name: storefront\n {10}podSelector:\n {12}matchLabels:\n {14}app.kubernetes.io\/name: checkout-web\n {6}ports:\n {8}- protocol: TCP\n {10}port: http\n/);
+    expect(policy).toMatch(
+      /kubernetes.io\/metadata.name: storefront\n {10}podSelector:\n {12}matchLabels:\n {14}app.kubernetes.io\/name: checkout-web\n {6}ports:\n {8}- protocol: TCP\n {10}port: http\n/,
+    );
     expect(policy).toMatch(/kubernetes.io\/metadata.name: monitoring\n {6}ports:\n {8}- protocol: TCP\n {10}port: metrics\n?$/);
     const catalog = base.read("out/apps/catalog-api/prod-eu-1/manifest.yaml");
     expect(catalog.slice(catalog.indexOf("kind: NetworkPolicy"))).toMatch(/ports:\n {8}- protocol: TCP\n {10}port: http/);
@@ -321,7 +400,10 @@ describe("guarded namespaces", () => {
     const p = copy();
     edit(p, "stacks/catalog-api.ts", 'callers: ["checkout-web"],', 'callers: ["checkout"],');
     const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect([d!.code, d!.origin?.line]).toEqual(["validate/unknown-caller", lineOf(p.read("stacks/catalog-api.ts"), 'callers: ["checkout"]')]);
+    expect([d!.code, d!.origin?.line]).toEqual([
+      "validate/unknown-caller",
+      lineOf(p.read("stacks/catalog-api.ts"), 'callers: ["checkout"]'),
+    ]);
     expect(d!.hint).toBe('did you mean "checkout-web"?');
   });
 });

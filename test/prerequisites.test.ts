@@ -28,7 +28,12 @@ const rows = (section: string) => section.split("\n").filter((line) => line.star
 /** The objects of one cluster: its directory, its components' and its app instances' manifests. */
 function clusterObjects(files: ReadonlyMap<string, string>, cluster: string): Obj[] {
   return [...files]
-    .filter(([file]) => file.endsWith(".yaml") && !file.endsWith("kustomization.yaml") && (file.startsWith(`clusters/${cluster}/`) || file.split("/")[2] === cluster))
+    .filter(
+      ([file]) =>
+        file.endsWith(".yaml") &&
+        !file.endsWith("kustomization.yaml") &&
+        (file.startsWith(`clusters/${cluster}/`) || file.split("/")[2] === cluster),
+    )
     .flatMap(([, content]) => parseAllDocuments(content).map((doc) => doc.toJS() as Obj))
     .filter((object) => object && typeof object.kind === "string");
 }
@@ -42,14 +47,18 @@ async function expectCovered(p: Project): Promise<Map<string, string>> {
     const section = bySection.get(cluster);
     expect(section, `no Prerequisites section for ${cluster}`).toBeDefined();
     const lines = rows(section!);
-    const has = (what: string, ...parts: string[]) => lines.some((line) => line.startsWith(`| ${what} |`) && parts.every((part) => line.includes(part)));
+    const has = (what: string, ...parts: string[]) =>
+      lines.some((line) => line.startsWith(`| ${what} |`) && parts.every((part) => line.includes(part)));
     for (const object of clusterObjects(files, cluster)) {
       const where = `${cluster}: ${object.kind} ${object.metadata.name}`;
       if (!Object.hasOwn(BUILTIN_KINDS[object.apiVersion] ?? {}, object.kind)) {
         expect(has("CRDs", `\`${object.apiVersion}\``, object.kind), `${where}: its CRD is not listed`).toBe(true);
       }
       if (object.kind === "ExternalSecret") {
-        expect(has("store", `${object.spec.secretStoreRef.kind} \`${object.spec.secretStoreRef.name}\``), `${where}: its store is not listed`).toBe(true);
+        expect(
+          has("store", `${object.spec.secretStoreRef.kind} \`${object.spec.secretStoreRef.name}\``),
+          `${where}: its store is not listed`,
+        ).toBe(true);
         expect(has("controller", "External Secrets Operator"), where).toBe(true);
       }
       if (object.kind === "SealedSecret") expect(has("controller", "Sealed Secrets controller"), where).toBe(true);
@@ -57,10 +66,16 @@ async function expectCovered(p: Project): Promise<Map<string, string>> {
       if (object.kind === "ValidatingAdmissionPolicy") expect(has("Kubernetes", "1.30"), where).toBe(true);
       if (object.kind === "ValidatingPolicy") expect(has("controller", "Kyverno"), where).toBe(true);
       if (object.kind === "GitRepository" && object.spec.secretRef) {
-        expect(has("Secret", `\`${object.spec.secretRef.name}\``, `\`${object.metadata.namespace}\``), `${where}: its git Secret is not listed in its namespace`).toBe(true);
+        expect(
+          has("Secret", `\`${object.spec.secretRef.name}\``, `\`${object.metadata.namespace}\``),
+          `${where}: its git Secret is not listed in its namespace`,
+        ).toBe(true);
       }
       if (object.kind === "Kustomization" && object.spec.decryption) {
-        expect(has("Secret", `\`${object.spec.decryption.secretRef.name}\``, `\`${object.metadata.namespace}\``), `${where}: its SOPS Secret is not listed in its namespace`).toBe(true);
+        expect(
+          has("Secret", `\`${object.spec.decryption.secretRef.name}\``, `\`${object.metadata.namespace}\``),
+          `${where}: its SOPS Secret is not listed in its namespace`,
+        ).toBe(true);
       }
       if (object.kind === "Kustomization" && object.spec.serviceAccountName === "kustomize-controller") {
         expect(has("ServiceAccount", "`kustomize-controller`", `\`${object.metadata.namespace}\``), where).toBe(true);
@@ -74,8 +89,24 @@ async function expectCovered(p: Project): Promise<Map<string, string>> {
 }
 
 const sopsFile = (name: string, namespace: string) => {
-  const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-  return ["apiVersion: v1", "kind: Secret", "metadata:", `  name: ${name}`, `  namespace: ${namespace}`, "data:", `  username: ${enc(2)}`, `  password: ${enc(3)}`, "sops:", "  age:", "    - recipient: age1examplerecipient", `  mac: ${enc(8)}`, "  version: 3.9.0", ""].join("\n");
+  const enc = (n: number) =>
+    `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+  return [
+    "apiVersion: v1",
+    "kind: Secret",
+    "metadata:",
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    "data:",
+    `  username: ${enc(2)}`,
+    `  password: ${enc(3)}`,
+    "sops:",
+    "  age:",
+    "    - recipient: age1examplerecipient",
+    `  mac: ${enc(8)}`,
+    "  version: 3.9.0",
+    "",
+  ].join("\n");
 };
 
 describe("the Prerequisites section names what each cluster's objects rely on", () => {
@@ -92,12 +123,32 @@ describe("the Prerequisites section names what each cluster's objects rely on", 
 
   it("a Flux fleet in Kyverno mode, with git credentials, a SOPS file and a custom resource", async () => {
     const p = makeProject(exampleStacks());
-    edit(p, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",\n  flux: { gitSecret: "env-repo-auth" },\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced" } },');
+    edit(
+      p,
+      "stacks/platform.ts",
+      '  engine: "argocd",',
+      '  engine: "flux",\n  flux: { gitSecret: "env-repo-auth" },\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced" } },',
+    );
     edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "kyverno",');
     p.write("secrets/payments-db.enc.yaml", sopsFile("payments-db", "payments"));
-    edit(p, "stacks/payments.ts", 'import { externalSecret, secret } from "sluice";', 'import { externalSecret, secret, sopsSecret } from "sluice";');
-    edit(p, "stacks/payments.ts", "  environments: {\n    dev:", '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:');
-    edit(p, "stacks/price-sync.ts", "  objects: [\n", '  objects: [\n    { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "feed" }, spec: { secretName: "feed-cert", dnsNames: ["feed.example.com"], issuerRef: { name: "acme", kind: "ClusterIssuer" } } },\n');
+    edit(
+      p,
+      "stacks/payments.ts",
+      'import { externalSecret, secret } from "sluice";',
+      'import { externalSecret, secret, sopsSecret } from "sluice";',
+    );
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  environments: {\n    dev:",
+      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
+    );
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      '  objects: [\n    { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "feed" }, spec: { secretName: "feed-cert", dnsNames: ["feed.example.com"], issuerRef: { name: "acme", kind: "ClusterIssuer" } } },\n',
+    );
     const bySection = await expectCovered(p);
     const prodAp = bySection.get("prod-ap-1")!;
     expect(prodAp).toContain("| Secret | `sops-age` (the team's own SOPS key) | `payments` |");
@@ -111,8 +162,15 @@ describe("the Prerequisites section names what each cluster's objects rely on", 
 });
 
 describe("apps wait for the component that provides what their secrets need", () => {
-  const sealedComponent = '    "sealed-secrets": {\n      chart: { repository: "https://bitnami-labs.github.io/sealed-secrets", name: "sealed-secrets", version: "2.18.5" },\n      namespace: "kube-system",\n    },\n';
-  const withSealedComponent = (p: Project, extra = "") => edit(p, "stacks/platform.ts", "  components: {\n", `  components: {\n${sealedComponent.replace('namespace: "kube-system",\n', `namespace: "kube-system",\n${extra}`)}`);
+  const sealedComponent =
+    '    "sealed-secrets": {\n      chart: { repository: "https://bitnami-labs.github.io/sealed-secrets", name: "sealed-secrets", version: "2.18.5" },\n      namespace: "kube-system",\n    },\n';
+  const withSealedComponent = (p: Project, extra = "") =>
+    edit(
+      p,
+      "stacks/platform.ts",
+      "  components: {\n",
+      `  components: {\n${sealedComponent.replace('namespace: "kube-system",\n', `namespace: "kube-system",\n${extra}`)}`,
+    );
 
   it("on Argo CD: the app with a SealedSecret syncs in a wave after the component, which the README names", async () => {
     const p = makeProject(exampleStacks());
@@ -133,23 +191,34 @@ describe("apps wait for the component that provides what their secrets need", ()
     edit(p, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
     withSealedComponent(p);
     const planned = await plan({ root: p.root, skipTypecheck: true });
-    const app = parseAllDocuments(planned.plan.files.find((f) => f.path === "clusters/dev-1/apps/price-sync.yaml")!.content)[0]!.toJS() as Obj;
+    const app = parseAllDocuments(
+      planned.plan.files.find((f) => f.path === "clusters/dev-1/apps/price-sync.yaml")!.content,
+    )[0]!.toJS() as Obj;
     expect(app.spec.dependsOn).toEqual([{ name: "component-sealed-secrets", namespace: "flux-system" }]);
 
     const off = makeProject(exampleStacks());
     edit(off, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
     withSealedComponent(off, "      provides: [],\n");
     const without = await plan({ root: off.root, skipTypecheck: true });
-    const plain = parseAllDocuments(without.plan.files.find((f) => f.path === "clusters/dev-1/apps/price-sync.yaml")!.content)[0]!.toJS() as Obj;
+    const plain = parseAllDocuments(
+      without.plan.files.find((f) => f.path === "clusters/dev-1/apps/price-sync.yaml")!.content,
+    )[0]!.toJS() as Obj;
     expect(plain.spec.dependsOn).toBeUndefined();
   });
 
   it("a component whose chart has another name provides what it declares; an app without external secrets does not wait for it", async () => {
     const p = makeProject(exampleStacks());
     edit(p, "stacks/payments.ts", '  dependsOn: ["external-secrets"],\n', "");
-    edit(p, "stacks/platform.ts", 'name: "external-secrets", version: "0.19.2" },', 'name: "eso-fork", version: "0.19.2" },\n      provides: ["external-secrets"],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'name: "external-secrets", version: "0.19.2" },',
+      'name: "eso-fork", version: "0.19.2" },\n      provides: ["external-secrets"],',
+    );
     const planned = await plan({ root: p.root, skipTypecheck: true });
-    const wave = (app: string) => (parseAllDocuments(planned.plan.files.find((f) => f.path === `clusters/prod-us-1/apps/${app}.yaml`)!.content)[0]!.toJS() as Obj).metadata.annotations?.["argocd.argoproj.io/sync-wave"];
+    const wave = (app: string) =>
+      (parseAllDocuments(planned.plan.files.find((f) => f.path === `clusters/prod-us-1/apps/${app}.yaml`)!.content)[0]!.toJS() as Obj)
+        .metadata.annotations?.["argocd.argoproj.io/sync-wave"];
     expect(wave("payments")).toBe("1");
     expect(wave("catalog-api")).toBeUndefined();
   });
@@ -159,7 +228,10 @@ describe("out/README.md's layout", () => {
   it("names each path once, in a fleet that mixes engines: root.yaml says what it holds on each", async () => {
     const planned = await plan({ root: makeProject(exampleStacks()).root, skipTypecheck: true });
     const readme = planned.plan.files.find((f) => f.path === "README.md")!.content;
-    const layout = readme.slice(readme.indexOf("## Layout")).split("\n").filter((line) => line.startsWith("- `"));
+    const layout = readme
+      .slice(readme.indexOf("## Layout"))
+      .split("\n")
+      .filter((line) => line.startsWith("- `"));
     const paths = layout.map((line) => line.slice(0, line.indexOf(" — ")));
     expect(paths).toEqual([...new Set(paths)]);
     const root = layout.find((line) => line.startsWith("- `clusters/<cluster>/root.yaml`"))!;

@@ -55,7 +55,14 @@ describe("sluice promote", () => {
     expect(p.read("stacks/catalog-api.ts")).toBe(before);
 
     const result = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
-    expect(result).toMatchObject({ app: "catalog-api", version: "2.3.1", from: "dev", to: "staging", file: "stacks/catalog-api.ts", gate: { soak: "2h", soakedMs: 3 * 3_600_000, since: T0.toISOString() } });
+    expect(result).toMatchObject({
+      app: "catalog-api",
+      version: "2.3.1",
+      from: "dev",
+      to: "staging",
+      file: "stacks/catalog-api.ts",
+      gate: { soak: "2h", soakedMs: 3 * 3_600_000, since: T0.toISOString() },
+    });
   });
 
   it("changes the staging literal and the staging cluster's files only; production stays at 2.3.0", async () => {
@@ -76,14 +83,26 @@ describe("sluice promote", () => {
 
   it("refuses to skip a wave, even when forced", async () => {
     const p = await catalogMidRollout();
-    const skip = refused(await promote({ root: p.root, app: "catalog-api", to: "prod", skipTypecheck: true, now: hours(100), force: { reason: "in a hurry" } }));
+    const skip = refused(
+      await promote({
+        root: p.root,
+        app: "catalog-api",
+        to: "prod",
+        skipTypecheck: true,
+        now: hours(100),
+        force: { reason: "in a hurry" },
+      }),
+    );
     expect(skip.refused).toBe("promoting catalog-api 2.3.1 to prod would skip staging, prod-canary");
     expect(skip.hint).toContain("promote to staging first");
   });
 
   it("lets a person force the soak with a reason, which is reported", async () => {
     const p = await catalogMidRollout();
-    const run = await runCli(["promote", "catalog-api", "--skip-typecheck", "--force", "--reason", "fix for incident 42", "--format", "json"], { cwd: p.root });
+    const run = await runCli(
+      ["promote", "catalog-api", "--skip-typecheck", "--force", "--reason", "fix for incident 42", "--format", "json"],
+      { cwd: p.root },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, to: "staging", forced: "fix for incident 42" });
     const noReason = await runCli(["promote", "catalog-api", "--skip-typecheck", "--force"], { cwd: p.root });
@@ -114,14 +133,24 @@ describe("sluice promote", () => {
   it("refuses a release that is computed rather than written, pointing at it", async () => {
     const p = await catalogMidRollout();
     edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', "staging: STAGING");
-    edit(p, "stacks/catalog-api.ts", 'import { platform } from "./platform.js";', 'import { platform } from "./platform.js";\nconst STAGING = "2.3.0";');
+    edit(
+      p,
+      "stacks/catalog-api.ts",
+      'import { platform } from "./platform.js";',
+      'import { platform } from "./platform.js";\nconst STAGING = "2.3.0";',
+    );
     const diagnostics = await rejection(promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
-    expect(diagnostics[0]).toMatchObject({ code: "promote/not-a-literal", origin: { file: "stacks/catalog-api.ts", line: lineOf(p.read("stacks/catalog-api.ts"), "staging: STAGING") } });
+    expect(diagnostics[0]).toMatchObject({
+      code: "promote/not-a-literal",
+      origin: { file: "stacks/catalog-api.ts", line: lineOf(p.read("stacks/catalog-api.ts"), "staging: STAGING") },
+    });
   });
 
   it("never promotes a moving tag", async () => {
     const p = await catalogMidRollout();
-    expect(refused(await promote({ root: p.root, app: "catalog-api", version: "latest", skipTypecheck: true })).refused).toBe('"latest" is not an immutable release');
+    expect(refused(await promote({ root: p.root, app: "catalog-api", version: "latest", skipTypecheck: true })).refused).toBe(
+      '"latest" is not an immutable release',
+    );
   });
 });
 
@@ -140,7 +169,10 @@ describe("sluice promote --commit", () => {
     const git = simpleGit(p.root);
     // The checkout is back on the branch it started from, as after --all-ready; the promotion is on its own branch.
     expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
-    expect((await git.raw(["show", "--name-only", "--format=", pullRequest.branch])).trim().split("\n").sort()).toEqual(["out/apps/catalog-api/staging-1/manifest.yaml", "stacks/catalog-api.ts"]);
+    expect((await git.raw(["show", "--name-only", "--format=", pullRequest.branch])).trim().split("\n").sort()).toEqual([
+      "out/apps/catalog-api/staging-1/manifest.yaml",
+      "stacks/catalog-api.ts",
+    ]);
     expect((await git.raw(["log", "-1", "--format=%B", pullRequest.branch])).trim()).toContain("Sluice-Wave: staging");
     expect((await git.status()).not_added).toEqual(["notes.txt"]);
     expect((await git.status()).modified).toEqual([]);
@@ -152,7 +184,8 @@ describe("sluice promote --commit", () => {
 });
 
 describe("sluice promote --commit, refused", () => {
-  const promoteCommit = (p: Project) => runCli(["promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root });
+  const promoteCommit = (p: Project) =>
+    runCli(["promote", "catalog-api", "--skip-typecheck", "--commit", "--format", "json"], { cwd: p.root });
 
   it("leaves the worktree and the branch as they were when the promotion's branch exists", async () => {
     const p = await catalogMidRollout();
@@ -185,7 +218,14 @@ describe("sluice promote --commit while another synth runs", () => {
   it("commits the out/ files even when a watching synth wrote them first", async () => {
     const p = await catalogMidRollout();
     const { commitGuard, commitPromotion } = await import("../src/promote/commit.js");
-    const done = promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, beforeEdit: commitGuard(p.root, { stacks: "stacks", out: "out" }, false) }));
+    const done = promoted(
+      await promote({
+        root: p.root,
+        app: "catalog-api",
+        skipTypecheck: true,
+        beforeEdit: commitGuard(p.root, { stacks: "stacks", out: "out" }, false),
+      }),
+    );
     // As if `synth --watch` had seen the stack edit and written the files before promote's own synth.
     const raced = { ...done, write: { ...done.write, written: [], deleted: [] } };
     const { branch } = await commitPromotion(p.root, path.join(p.root, "out"), raced);
@@ -202,7 +242,11 @@ describe("sluice promote --all-ready, with a promotion open already", () => {
     await git.raw(["branch", "promote/catalog-api/staging/2.3.1"]);
     const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(0);
-    const { promoted, failed, skipped } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: unknown[]; skipped: { app: string; branch: string }[] };
+    const { promoted, failed, skipped } = JSON.parse(run.stdout) as {
+      promoted: { branch: string }[];
+      failed: unknown[];
+      skipped: { app: string; branch: string }[];
+    };
     expect(skipped).toEqual([{ app: "catalog-api", branch: "promote/catalog-api/staging/2.3.1" }]);
     expect(failed).toEqual([]);
     expect(promoted.map((c) => c.branch).sort()).toEqual(["promote/checkout-web/prod/3.2.0", "promote/payments/staging/1.7.0"]);
@@ -218,15 +262,25 @@ describe("sluice promote --all-ready", () => {
     // price-sync's gate is open too, but its sealed secret has no ciphertext for prod-eu-1 yet: not ready, not tried.
     expect(run.status, run.stderr).toBe(0);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
-    expect(promoted.map((c) => c.branch).sort()).toEqual(["promote/catalog-api/staging/2.3.1", "promote/checkout-web/prod/3.2.0", "promote/payments/staging/1.7.0"]);
+    expect(promoted.map((c) => c.branch).sort()).toEqual([
+      "promote/catalog-api/staging/2.3.1",
+      "promote/checkout-web/prod/3.2.0",
+      "promote/payments/staging/1.7.0",
+    ]);
     expect(failed).toEqual([]);
     const git = simpleGit(p.root);
     expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
     expect((await git.status()).isClean()).toBe(true);
     const files = (branch: string) => git.raw(["show", "--name-only", "--format=", branch]).then((out) => out.trim().split("\n").sort());
     // prod's gate names approvers: the promotion edits checkout-web's prod release file, not its stack.
-    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual(["out/apps/checkout-web/prod-ap-1/manifest.yaml", "out/apps/checkout-web/prod-us-1/manifest.yaml", "stacks/releases/prod/checkout-web.ts"]);
-    expect(await git.raw(["show", "promote/checkout-web/prod/3.2.0:stacks/releases/prod/checkout-web.ts"])).toContain('platform.release("checkout-web", { prod: "3.2.0" })');
+    expect(await files("promote/checkout-web/prod/3.2.0")).toEqual([
+      "out/apps/checkout-web/prod-ap-1/manifest.yaml",
+      "out/apps/checkout-web/prod-us-1/manifest.yaml",
+      "stacks/releases/prod/checkout-web.ts",
+    ]);
+    expect(await git.raw(["show", "promote/checkout-web/prod/3.2.0:stacks/releases/prod/checkout-web.ts"])).toContain(
+      'platform.release("checkout-web", { prod: "3.2.0" })',
+    );
   });
 });
 
@@ -235,12 +289,19 @@ describe("sluice promote --all-ready, when one promotion cannot be made", () => 
     const p = await catalogMidRollout();
     // payments' staging release is computed, so promote cannot edit it.
     edit(p, "stacks/payments.ts", 'staging: "1.6.3"', "staging: STAGING");
-    edit(p, "stacks/payments.ts", 'import { platform } from "./platform.js";', 'import { platform } from "./platform.js";\nconst STAGING = "1.6.3";');
+    edit(
+      p,
+      "stacks/payments.ts",
+      'import { platform } from "./platform.js";',
+      'import { platform } from "./platform.js";\nconst STAGING = "1.6.3";',
+    );
     await at(p, T0).add(".").commit("payments' staging release from a constant");
     const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(1);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
-    expect(failed).toEqual([{ app: "payments", refused: expect.stringMatching(/the staging release of payments is computed, not a string literal/) }]);
+    expect(failed).toEqual([
+      { app: "payments", refused: expect.stringMatching(/the staging release of payments is computed, not a string literal/) },
+    ]);
     expect(promoted.map((c) => c.branch)).toContain("promote/catalog-api/staging/2.3.1");
     expect((await simpleGit(p.root).status()).isClean()).toBe(true);
   });
@@ -258,14 +319,21 @@ describe("sluice release", () => {
 describe("per-environment env repo revision", () => {
   it("lets production follow a tag while the other environments follow the branch", async () => {
     const p = makeProject(exampleStacks());
-    edit(p, "stacks/platform.ts", '      secretStore: "vault-prod",', '      secretStore: "vault-prod",\n      revision: "refs/tags/prod-2026-11-20",');
+    edit(
+      p,
+      "stacks/platform.ts",
+      '      secretStore: "vault-prod",',
+      '      secretStore: "vault-prod",\n      revision: "refs/tags/prod-2026-11-20",',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     const revision = (file: string) => /targetRevision: (\S+)/.exec(p.read(`out/${file}`))![1];
     expect(revision("clusters/prod-us-1/root.yaml")).toBe("refs/tags/prod-2026-11-20");
     expect(revision("clusters/prod-us-1/apps/payments.yaml")).toBe("refs/tags/prod-2026-11-20");
     expect(revision("clusters/staging-1/root.yaml")).toBe("main");
     expect(revision("clusters/dev-1/apps/payments.yaml")).toBe("main");
-    expect(p.read("out/README.md")).toContain("| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | Argo CD | `refs/tags/prod-2026-11-20` |");
+    expect(p.read("out/README.md")).toContain(
+      "| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | Argo CD | `refs/tags/prod-2026-11-20` |",
+    );
     // On the Flux cluster, the GitRepository follows the same tag (a plain name is refused there: see engine-fixes.test.ts).
     expect(p.read("out/clusters/prod-ap-1/root.yaml")).toContain("ref:\n    name: refs/tags/prod-2026-11-20");
   });
@@ -292,7 +360,9 @@ describe("release literals in the source", () => {
     const inline = 'platform.app("x", { release: { dev: "1.0.0" } });\n';
     const one = findReleases(inline, "x");
     if (!one || !("source" in one)) throw new Error("not found");
-    expect(withRelease(inline, one.source, "staging", "1.0.0", ["dev", "staging"])).toBe('platform.app("x", { release: { dev: "1.0.0", staging: "1.0.0" } });\n');
+    expect(withRelease(inline, one.source, "staging", "1.0.0", ["dev", "staging"])).toBe(
+      'platform.app("x", { release: { dev: "1.0.0", staging: "1.0.0" } });\n',
+    );
   });
 });
 
@@ -302,22 +372,40 @@ describe("sluice gates (in CI)", () => {
     edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', 'staging: "2.3.1"');
     edit(p, "stacks/releases/prod-canary/catalog-api.ts", '"prod-canary": "2.3.0"', '"prod-canary": "2.3.1"');
     const result = await gates({ root: p.root, base: "HEAD", now: hours(100) });
-    expect(result.changes.map((c) => `${c.wave} ${c.from} → ${c.to} ${c.allowed ? "ok" : "closed"}`)).toEqual(["staging 2.3.0 → 2.3.1 ok", "prod-canary 2.3.0 → 2.3.1 closed"]);
+    expect(result.changes.map((c) => `${c.wave} ${c.from} → ${c.to} ${c.allowed ? "ok" : "closed"}`)).toEqual([
+      "staging 2.3.0 → 2.3.1 ok",
+      "prod-canary 2.3.0 → 2.3.1 closed",
+    ]);
     expect(result.findings).toEqual([
       // At the release that must wait: prod-canary's, in its release file.
-      expect.objectContaining({ code: "gates/closed", message: "catalog-api 2.3.1 enters staging and prod-canary in one change", origin: expect.objectContaining({ file: "stacks/releases/prod-canary/catalog-api.ts", line: lineOf(p.read("stacks/releases/prod-canary/catalog-api.ts"), '"prod-canary": "2.3.1"') }) }),
+      expect.objectContaining({
+        code: "gates/closed",
+        message: "catalog-api 2.3.1 enters staging and prod-canary in one change",
+        origin: expect.objectContaining({
+          file: "stacks/releases/prod-canary/catalog-api.ts",
+          line: lineOf(p.read("stacks/releases/prod-canary/catalog-api.ts"), '"prod-canary": "2.3.1"'),
+        }),
+      }),
     ]);
     const run = await runCli(["gates", "--base", "HEAD"], { cwd: p.root });
     expect(run.status).toBe(1);
-    const forced = await runCli(["gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], { cwd: p.root });
+    const forced = await runCli(["gates", "--base", "HEAD", "--force", "--reason", "release train 12", "--format", "json"], {
+      cwd: p.root,
+    });
     // A force is recorded, never a green check: the gate stays closed (exit 1); merging past it is a person's call at the forge.
     expect(forced.status).toBe(1);
-    expect(JSON.parse(forced.stdout)).toMatchObject({ ok: false, forced: "release train 12", findings: [expect.objectContaining({ code: "gates/closed" })] });
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      ok: false,
+      forced: "release train 12",
+      findings: [expect.objectContaining({ code: "gates/closed" })],
+    });
     const forcedText = await runCli(["gates", "--base", "HEAD", "--force", "--reason", "release train 12"], { cwd: p.root });
     expect(forcedText.stdout).toMatch(/^closed {2}catalog-api prod-canary/m);
     expect(forcedText.status).toBe(1);
     // In CI, a person's override travels in the change itself, as a trailer.
-    await at(p, hours(100)).add(".").commit("catalog-api to staging and prod-canary\n\nSluice-Forced: release train 12, approved by @acme/release");
+    await at(p, hours(100))
+      .add(".")
+      .commit("catalog-api to staging and prod-canary\n\nSluice-Forced: release train 12, approved by @acme/release");
     const fromTrailer = await gates({ root: p.root, base: "HEAD~1", now: hours(100) });
     expect(fromTrailer.forced).toBe("release train 12, approved by @acme/release");
     expect(fromTrailer.findings).toHaveLength(1);
@@ -326,14 +414,18 @@ describe("sluice gates (in CI)", () => {
   it("holds a one-wave step to the soak, measured from the base's history", async () => {
     const p = await catalogMidRollout();
     edit(p, "stacks/catalog-api.ts", 'staging: "2.3.0"', 'staging: "2.3.1"');
-    expect((await gates({ root: p.root, base: "HEAD", now: hours(1) })).findings.map((f) => f.message)).toEqual(["catalog-api 2.3.1 has run in dev for 1h; staging requires 2h"]);
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(1) })).findings.map((f) => f.message)).toEqual([
+      "catalog-api 2.3.1 has run in dev for 1h; staging requires 2h",
+    ]);
     expect((await gates({ root: p.root, base: "HEAD", now: hours(2) })).findings).toEqual([]);
   });
 
   it("refuses a skipped wave and allows going back to an earlier release", async () => {
     const p = await catalogMidRollout();
     edit(p, "stacks/releases/prod/catalog-api.ts", 'prod: "2.3.0"', 'prod: "2.3.1"');
-    expect((await gates({ root: p.root, base: "HEAD", now: hours(100) })).findings.map((f) => f.message)).toEqual(["catalog-api 2.3.1 enters prod, but prod-canary does not run it"]);
+    expect((await gates({ root: p.root, base: "HEAD", now: hours(100) })).findings.map((f) => f.message)).toEqual([
+      "catalog-api 2.3.1 enters prod, but prod-canary does not run it",
+    ]);
     edit(p, "stacks/releases/prod/catalog-api.ts", 'prod: "2.3.1"', 'prod: "2.3.0"');
     // dev goes back to a release it ran before: a rollback.
     edit(p, "stacks/catalog-api.ts", 'dev: "2.3.1"', 'dev: "2.3.0"');
@@ -363,7 +455,13 @@ describe("sluice status", () => {
     const early = await status({ root: p.root, now: hours(1) });
     const catalog = early.apps.find((a) => a.app === "catalog-api")!;
     expect(catalog.waves[0]).toEqual({ wave: "dev", release: "2.3.1", since: T0.toISOString() });
-    expect(catalog.next).toEqual({ state: "blocked", version: "2.3.1", to: "staging", reason: "soak: 1h left of 2h", readyAt: hours(2).toISOString() });
+    expect(catalog.next).toEqual({
+      state: "blocked",
+      version: "2.3.1",
+      to: "staging",
+      reason: "soak: 1h left of 2h",
+      readyAt: hours(2).toISOString(),
+    });
     const later = await status({ root: p.root, now: hours(3) });
     expect(later.apps.find((a) => a.app === "catalog-api")!.next).toEqual({ state: "ready", version: "2.3.1", to: "staging" });
     expect(later.apps.find((a) => a.app === "search")!.next).toEqual({ state: "done", version: "0.9.2" });
@@ -380,4 +478,3 @@ describe("sluice status", () => {
     expect(run.stdout).toMatch(/^\| checkout-web \| 3\.2\.0 \(\d+d(\d+h)?\) .* \| 3\.2\.0 → prod: ready \(approval: @acme\/release\) \|$/m);
   });
 });
-

@@ -126,7 +126,10 @@ describe("sluice publish", () => {
       beforePush: async () => {
         if (raced) return;
         raced = true;
-        expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: true, attempts: 1 });
+        expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({
+          pushed: true,
+          attempts: 1,
+        });
       },
     });
     expect(newer).toMatchObject({ pushed: true, attempts: 2 });
@@ -136,7 +139,10 @@ describe("sluice publish", () => {
     expect(await show("apps/payments/prod-us-1/manifest.yaml")).toContain("payments/api:1.6.4");
     expect(await show("apps/search/dev-1/manifest.yaml")).toContain("search:0.9.3");
     // The older source, published again late, changes nothing: the branch already has it.
-    expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: false, supersededBy: (await git.revparse(["HEAD"])).trim() });
+    expect(await publish({ root: b.root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({
+      pushed: false,
+      supersededBy: (await git.revparse(["HEAD"])).trim(),
+    });
   });
 
   it("writes a root hydrator.metadata on a -next branch, for GitOps Promoter", async () => {
@@ -145,7 +151,11 @@ describe("sluice publish", () => {
     const result = await publish({ root: p.root, envRepo: bare, push: true, branch: "env/main-next", skipTypecheck: true });
     expect(result.branch).toBe("env/main-next");
     const metadata = JSON.parse(await simpleGit(bare).show(["env/main-next:hydrator.metadata"]));
-    expect(metadata).toMatchObject({ drySha: (await simpleGit(p.root).revparse(["HEAD"])).trim(), author: "CI <ci@example.com>", subject: "stacks: the example platform" });
+    expect(metadata).toMatchObject({
+      drySha: (await simpleGit(p.root).revparse(["HEAD"])).trim(),
+      author: "CI <ci@example.com>",
+      subject: "stacks: the example platform",
+    });
     expect(await filesAt(bare, "env/main-next")).toContain("clusters/prod-us-1/root.yaml");
   });
 
@@ -155,7 +165,9 @@ describe("sluice publish", () => {
     fs.writeFileSync(path.join(seed, "CODEOWNERS"), "* @someone\n");
     await simpleGit(seed).add(".").commit("hand-written CODEOWNERS").push("origin", "main");
     const p = await stacks();
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/CODEOWNERS in the env repo is not sluice's/);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(
+      /CODEOWNERS in the env repo is not sluice's/,
+    );
     expect(await filesAt(bare)).toEqual(["CODEOWNERS", "RUNBOOK.md"]);
   });
 
@@ -189,7 +201,9 @@ describe("sluice publish", () => {
     const side = await checkout(p, first);
     edit(side, "stacks/search.ts", 'release: { dev: "0.9.2"', 'release: { dev: "0.9.3"');
     await simpleGit(side.root).add(".").commit("search 0.9.3 to dev, from an old branch");
-    await expect(publish({ root: side.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(`main was published from ${second}, which is not in the history of`);
+    await expect(publish({ root: side.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(
+      `main was published from ${second}, which is not in the history of`,
+    );
     const refused = await cli(side.root, "--env-repo", bare, "--push");
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("publishing would undo it");
@@ -201,7 +215,9 @@ describe("sluice publish", () => {
     const p = await stacks();
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "9.9.9"');
     p.write("stacks/notes.md", "draft\n");
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/notes\.md, stacks\/releases\/prod\/payments\.ts\)/);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(
+      /not committed \(stacks\/notes\.md, stacks\/releases\/prod\/payments\.ts\)/,
+    );
     const run = await cli(p.root, "--env-repo", bare, "--push");
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("stacks/releases/prod/payments.ts");
@@ -209,7 +225,9 @@ describe("sluice publish", () => {
     // Staged is not committed either.
     p.remove("stacks/notes.md");
     await simpleGit(p.root).add(".");
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(/not committed \(stacks\/releases\/prod\/payments\.ts\)/);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(
+      /not committed \(stacks\/releases\/prod\/payments\.ts\)/,
+    );
     expect(await filesAt(bare)).toEqual(["RUNBOOK.md"]);
   });
 
@@ -230,10 +248,14 @@ describe("sluice publish", () => {
     expect(reverted.pushed).toBe(true);
     expect(await head(bare, "main^{tree}")).toBe(before);
     // Someone adds a file by hand; then the reverted commit's job runs late: superseded by the revert, nothing changes.
-    const listing = async () => (await simpleGit(bare).raw(["ls-tree", "-r", "main"])).split("\n").filter((line) => line && !line.endsWith("\tNOTES.md"));
+    const listing = async () =>
+      (await simpleGit(bare).raw(["ls-tree", "-r", "main"])).split("\n").filter((line) => line && !line.endsWith("\tNOTES.md"));
     const restored = await listing();
     await handCommit(bare, "NOTES.md", "by hand\n");
-    expect(await publish({ root: (await checkout(p, changed)).root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({ pushed: false, supersededBy: await head(p.root) });
+    expect(await publish({ root: (await checkout(p, changed)).root, envRepo: bare, push: true, skipTypecheck: true })).toMatchObject({
+      pushed: false,
+      supersededBy: await head(p.root),
+    });
     expect(await listing()).toEqual(restored);
   });
 
@@ -245,7 +267,10 @@ describe("sluice publish", () => {
     // The clone happens in a temporary directory elsewhere (CI runners have their own TMPDIR), where the relative path names nothing.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-tmp-"));
     fs.mkdirSync(path.join(tmp, "runner", "temp"), { recursive: true });
-    const run = await runCli(["publish", "--skip-typecheck", "--env-repo", relative, "--push"], { cwd: p.root, env: { TMPDIR: path.join(tmp, "runner", "temp") } });
+    const run = await runCli(["publish", "--skip-typecheck", "--env-repo", relative, "--push"], {
+      cwd: p.root,
+      env: { TMPDIR: path.join(tmp, "runner", "temp") },
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Pushed [0-9a-f]{7} to main: \d+ files\.$/m);
@@ -255,7 +280,10 @@ describe("sluice publish", () => {
   it("counts only the sources published into its own directory: two stacks repositories share one env repo", async () => {
     const bare = await remote();
     const [a, b] = [await stacks(), await stacks()];
-    for (const [p, dir] of [[a, "team-a"], [b, "team-b"]] as const) {
+    for (const [p, dir] of [
+      [a, "team-a"],
+      [b, "team-b"],
+    ] as const) {
       edit(p, "stacks/platform.ts", 'revision: "main" }', `revision: "main", path: "${dir}" }`);
       await simpleGit(p.root).add(".").commit(`publish into ${dir}/`);
     }
@@ -268,7 +296,13 @@ describe("sluice publish", () => {
   });
 
   it("leaves URLs and scp-like addresses as they are", () => {
-    for (const url of ["https://git.example.com/platform/env.git", "ssh://git@host:22/env.git", "file:///srv/env.git", "git@git.example.com:platform/env.git", "host:env.git"]) {
+    for (const url of [
+      "https://git.example.com/platform/env.git",
+      "ssh://git@host:22/env.git",
+      "file:///srv/env.git",
+      "git@git.example.com:platform/env.git",
+      "host:env.git",
+    ]) {
       expect(envRepoLocation(url, "/work/stacks")).toBe(url);
     }
     expect(envRepoLocation("../env.git", "/work/stacks")).toBe(path.resolve("/work/env.git"));
@@ -294,10 +328,18 @@ describe("sluice publish", () => {
     expect(again).toMatchObject({ branch, into: "main", pushed: false, commit: await head(bare, branch) });
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     await simpleGit(p.root).add(".").commit("payments 1.6.4 to prod");
-    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch })).rejects.toThrow(`branch ${branch} exists in the env repo with other content`);
+    await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: branch })).rejects.toThrow(
+      `branch ${branch} exists in the env repo with other content`,
+    );
     // Merged, its trailers count: a later publish from an older source is superseded.
     await simpleGit(bare).raw(["update-ref", "refs/heads/main", branch]);
-    const newer = await publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true, pullRequestBranch: `sluice/publish-${(await head(p.root)).slice(0, 12)}` });
+    const newer = await publish({
+      root: p.root,
+      envRepo: bare,
+      push: true,
+      skipTypecheck: true,
+      pullRequestBranch: `sluice/publish-${(await head(p.root)).slice(0, 12)}`,
+    });
     expect(newer).toMatchObject({ pushed: true, into: "main" });
   });
 });

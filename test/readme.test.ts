@@ -28,7 +28,11 @@ describe("the README", () => {
     const error = await synth({ root: project.root }).catch((e: unknown) => e);
     expect(isSluiceError(error)).toBe(true);
     const [diagnostic] = isSluiceError(error) ? error.diagnostics : [];
-    expect([diagnostic!.origin!.file, diagnostic!.origin!.line, diagnostic!.origin!.column]).toEqual([shown![1], Number(shown![2]), Number(shown![3])]);
+    expect([diagnostic!.origin!.file, diagnostic!.origin!.line, diagnostic!.origin!.column]).toEqual([
+      shown![1],
+      Number(shown![2]),
+      Number(shown![3]),
+    ]);
     expect(formatDiagnostic(diagnostic!)).toBe(`${shown![1]}:${shown![2]}:${shown![3]} ${shown![4]}\n  hint: ${shown![5]}`);
   });
 

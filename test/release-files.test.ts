@@ -45,13 +45,22 @@ describe("synth holds a gated wave's releases to its release files", () => {
   it("refuses a gated wave's release written in the app's stack, at its line, and writes nothing", async () => {
     const p = await synthesized();
     const before = p.tree();
-    const text = edit(p, "stacks/payments.ts", 'release: { dev: "1.7.0", staging: "1.6.3" }', 'release: { dev: "1.7.0", staging: "1.6.3", prod: "9.9.9" }');
+    const text = edit(
+      p,
+      "stacks/payments.ts",
+      'release: { dev: "1.7.0", staging: "1.6.3" }',
+      'release: { dev: "1.7.0", staging: "1.6.3", prod: "9.9.9" }',
+    );
     p.remove("stacks/releases/prod/payments.ts");
     const problem = only(await rejection(synth({ root: p.root, skipTypecheck: true })));
     expect(problem.code).toBe("validate/gated-release-outside");
     expectAt(problem, "stacks/payments.ts", lineOf(text, 'prod: "9.9.9"'));
-    expect(problem.message).toContain("prod's gate names approvers (@acme/release), and only stacks/releases/prod/ is theirs in CODEOWNERS");
-    expect(problem.hint).toContain('keep it in stacks/releases/prod/payments.ts: export default platform.release("payments", { prod: "9.9.9" })');
+    expect(problem.message).toContain(
+      "prod's gate names approvers (@acme/release), and only stacks/releases/prod/ is theirs in CODEOWNERS",
+    );
+    expect(problem.hint).toContain(
+      'keep it in stacks/releases/prod/payments.ts: export default platform.release("payments", { prod: "9.9.9" })',
+    );
     expect(p.tree()).toEqual(before);
   });
 
@@ -123,7 +132,10 @@ describe("synth holds a gated wave's releases to its release files", () => {
 
   it("type-checks a release file against the platform's waves", async () => {
     const p = makeProject(exampleStacks());
-    p.write("stacks/releases/prod/payments.ts", 'import { platform } from "../../platform.js";\n\nexport default platform.release("payments", { prdo: "1.6.3" });\n');
+    p.write(
+      "stacks/releases/prod/payments.ts",
+      'import { platform } from "../../platform.js";\n\nexport default platform.release("payments", { prdo: "1.6.3" });\n',
+    );
     const problem = (await rejection(synth({ root: p.root })))[0]!;
     expectAt(problem, "stacks/releases/prod/payments.ts", 3);
   });

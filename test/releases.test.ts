@@ -25,7 +25,12 @@ const DIGEST = `sha256:${"4f1c9a7e".repeat(8)}`;
 function echoserver(p: Project, release: string): void {
   edit(p, "stacks/catalog-api.ts", 'image: "registry.example.com/storefront/catalog-api"', 'image: "registry.k8s.io/echoserver"');
   edit(p, "stacks/platform.ts", 'registries: ["registry.example.com/"],', 'registries: ["registry.example.com/", "registry.k8s.io/"],');
-  edit(p, "stacks/catalog-api.ts", 'release: { dev: "2.4.1", staging: "2.4.1" },', `release: {\n    dev: "${release}",\n    staging: "${release}",\n  },`);
+  edit(
+    p,
+    "stacks/catalog-api.ts",
+    'release: { dev: "2.4.1", staging: "2.4.1" },',
+    `release: {\n    dev: "${release}",\n    staging: "${release}",\n  },`,
+  );
   for (const wave of GATED_WAVES) p.write(`stacks/releases/${wave}/catalog-api.ts`, releaseFileText("catalog-api", wave, release));
 }
 
@@ -54,7 +59,9 @@ describe("releases", () => {
     expect(found.map((d) => ({ code: d.code, file: d.origin?.file, line: d.origin?.line }))).toEqual(
       ["dev", "staging", "prod-canary", "prod"].map((wave) => ({ code: "validate/moving-tag", ...written(p, wave, "1.10") })),
     );
-    expect(found[3]!.message).toBe('release "1.10" is a plain tag, which can move, and no platform rule (releases.allowTags) allows plain tags for registry.k8s.io/echoserver in prod');
+    expect(found[3]!.message).toBe(
+      'release "1.10" is a plain tag, which can move, and no platform rule (releases.allowTags) allows plain tags for registry.k8s.io/echoserver in prod',
+    );
     expect(found[3]!.hint).toBe(
       'pin it by digest, readable and immutable: "1.10@sha256:<digest>"; or let the platform allow plain tags there: releases: { allowTags: [{ registry: "registry.k8s.io/", environments: ["prod"], reason: "<why>" }] }',
     );
@@ -62,21 +69,34 @@ describe("releases", () => {
 
   it("plain 1.10 is allowed where the platform allows it (dev), and still refused in prod", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/platform.ts", "  policy: {\n", '  releases: { allowTags: [{ registry: "registry.k8s.io/", environments: ["dev"], reason: "upstream test images are tagged 1.10, not semver" }] },\n  policy: {\n');
+    edit(
+      p,
+      "stacks/platform.ts",
+      "  policy: {\n",
+      '  releases: { allowTags: [{ registry: "registry.k8s.io/", environments: ["dev"], reason: "upstream test images are tagged 1.10, not semver" }] },\n  policy: {\n',
+    );
     echoserver(p, "1.10");
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
-    expect(found.map((d) => ({ file: d.origin?.file, line: d.origin?.line }))).toEqual(["staging", "prod-canary", "prod"].map((wave) => written(p, wave, "1.10")));
+    expect(found.map((d) => ({ file: d.origin?.file, line: d.origin?.line }))).toEqual(
+      ["staging", "prod-canary", "prod"].map((wave) => written(p, wave, "1.10")),
+    );
     expect(found[2]!.message).toContain("(releases.allowTags[0] allows plain tags from registry.k8s.io/ in dev only)");
     // Only dev runs the plain tag.
     edit(p, "stacks/catalog-api.ts", '    staging: "1.10",\n', `    staging: "1.10@${DIGEST}",\n`);
-    for (const wave of GATED_WAVES) p.write(`stacks/releases/${wave}/catalog-api.ts`, releaseFileText("catalog-api", wave, `1.10@${DIGEST}`));
+    for (const wave of GATED_WAVES)
+      p.write(`stacks/releases/${wave}/catalog-api.ts`, releaseFileText("catalog-api", wave, `1.10@${DIGEST}`));
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/catalog-api/dev-1/manifest.yaml")).toMatch(/image: "?registry\.k8s\.io\/echoserver:1\.10"?\n/);
   });
 
   it("latest is never a release, whatever the platform allows", async () => {
     const p = copyProject(base);
-    edit(p, "stacks/platform.ts", "  policy: {\n", '  releases: { allowTags: [{ reason: "anything goes, on purpose, for this test" }] },\n  policy: {\n');
+    edit(
+      p,
+      "stacks/platform.ts",
+      "  policy: {\n",
+      '  releases: { allowTags: [{ reason: "anything goes, on purpose, for this test" }] },\n  policy: {\n',
+    );
     echoserver(p, "latest");
     const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect(d!.message).toMatch(/must be a release/);

@@ -46,7 +46,11 @@ describe("the render-cache key", () => {
   // Instances are compared by position: the model's apps and clusters keep their places under an edit.
   const outcome = (of: Model): Outcome => {
     const inputOf = instanceInputs(root, of);
-    const keyOf = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, of.platform.blueprints), policyFingerprint: "policy", waivedLiterals: scanLiterals(of).waived });
+    const keyOf = instanceKeys({
+      blueprints: blueprintRegistry(builtInBlueprints, of.platform.blueprints),
+      policyFingerprint: "policy",
+      waivedLiterals: scanLiterals(of).waived,
+    });
     const inputs = of.apps.flatMap((app) => of.platform.clusters.map((cluster) => inputOf(app, cluster)));
     return {
       keys: inputs.map((input) => (input ? keyOf(input)! : "")),
@@ -87,22 +91,46 @@ describe("the render-cache key", () => {
       now.keys.forEach((key, index) => {
         if (key !== base.keys[index]) return void changedKeys++;
         const bytes = safely(() => now.bytes(index));
-        if (bytes !== baseBytes[index]) misses.push(`${leaf.path.join(".")} = ${JSON.stringify(value)}: instance ${index} kept its key but renders other bytes`);
+        if (bytes !== baseBytes[index])
+          misses.push(`${leaf.path.join(".")} = ${JSON.stringify(value)}: instance ${index} kept its key but renders other bytes`);
       });
     }
-    console.info(`render-cache key: ${leaves.length} model fields changed one at a time, ${refused} refused, ${changedKeys} instance keys changed`);
+    console.info(
+      `render-cache key: ${leaves.length} model fields changed one at a time, ${refused} refused, ${changedKeys} instance keys changed`,
+    );
     expect(misses).toEqual([]);
     // The walk reached the whole model: platform, environments, clusters, waves, teams, apps and their objects.
     expect(leaves.length).toBeGreaterThan(400);
     expect(refused).toBeLessThan(leaves.length / 10);
-    for (const part of ["platform.environments.", "platform.clusters.", "platform.waves.", "platform.teams.", "platform.secrets.", "platform.flux.", "platform.customResources.", "platform.objects.", ".settings.", ".environmentOverrides.", ".clusterOverrides.", ".objects.", ".callers."]) {
-      expect(leaves.some((leaf) => `${leaf.path.join(".")}`.includes(part)), part).toBe(true);
+    for (const part of [
+      "platform.environments.",
+      "platform.clusters.",
+      "platform.waves.",
+      "platform.teams.",
+      "platform.secrets.",
+      "platform.flux.",
+      "platform.customResources.",
+      "platform.objects.",
+      ".settings.",
+      ".environmentOverrides.",
+      ".clusterOverrides.",
+      ".objects.",
+      ".callers.",
+    ]) {
+      expect(
+        leaves.some((leaf) => `${leaf.path.join(".")}`.includes(part)),
+        part,
+      ).toBe(true);
     }
   });
 
   it("does not depend on the order properties were written in", () => {
     const inputOf = instanceInputs(root, model);
-    const keyOf = instanceKeys({ blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints), policyFingerprint: "policy", waivedLiterals: scanLiterals(model).waived });
+    const keyOf = instanceKeys({
+      blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints),
+      policyFingerprint: "policy",
+      waivedLiterals: scanLiterals(model).waived,
+    });
     const inputs = model.apps.flatMap((app) => model.platform.clusters.flatMap((cluster) => inputOf(app, cluster) ?? []));
     expect(inputs.map((input) => keyOf(reversed(input)))).toEqual(inputs.map((input) => keyOf(input)));
   });
@@ -110,7 +138,8 @@ describe("the render-cache key", () => {
   it("stays the same when only lines move (a comment added to a stack)", () => {
     const moved = leavesOf({ platform: model.platform, apps: model.apps }).filter((leaf) => leaf.path.at(-1) === "line");
     expect(moved.length).toBeGreaterThan(10);
-    for (const leaf of moved) expect(outcome(editAt(model, leaf.path, (leaf.value as number) + 1)).keys, leaf.path.join(".")).toEqual(base.keys);
+    for (const leaf of moved)
+      expect(outcome(editAt(model, leaf.path, (leaf.value as number) + 1)).keys, leaf.path.join(".")).toEqual(base.keys);
   });
 });
 
@@ -130,11 +159,21 @@ function enrich(model: Model): Model {
       ...model.platform,
       customResources: { "example.com/v1": { Widget: { scope: "Namespaced", plural: "widgets" } } },
       // Two scopes, so that a scope changes to the other one.
-      objects: [...model.platform.objects, { object: configMap, origin: model.platform.origin, scope: "Namespaced" }, { object: namespace, origin: model.platform.origin, scope: "Cluster" }],
+      objects: [
+        ...model.platform.objects,
+        { object: configMap, origin: model.platform.origin, scope: "Namespaced" },
+        { object: namespace, origin: model.platform.origin, scope: "Cluster" },
+      ],
       stackEnv: [...model.platform.stackEnv, "REGION"],
       allowTags: [...model.platform.allowTags, { registry: "registry.example.com", environments: ["dev"], reason: "nightly builds" }],
     },
-    apps: [{ ...first!, objects: [...first!.objects, { object: widget, origin: { ...first!.origin, path: ["objects", first!.objects.length] } }] }, ...rest],
+    apps: [
+      {
+        ...first!,
+        objects: [...first!.objects, { object: widget, origin: { ...first!.origin, path: ["objects", first!.objects.length] } }],
+      },
+      ...rest,
+    ],
   };
 }
 
@@ -155,7 +194,10 @@ function editAt(model: Model, at: Path, value: Leaf["value"]): Model {
     const record = node as Record<string, unknown>;
     return { ...record, [head!]: set(record[head!], rest) };
   };
-  const data = set({ platform: model.platform, apps: model.apps, files: model.files, stacks: model.stacks }, at) as Pick<Model, "platform" | "apps" | "files" | "stacks">;
+  const data = set({ platform: model.platform, apps: model.apps, files: model.files, stacks: model.stacks }, at) as Pick<
+    Model,
+    "platform" | "apps" | "files" | "stacks"
+  >;
   return { ...model, ...data };
 }
 
@@ -179,7 +221,11 @@ function alternativesOf(leaves: readonly Leaf[]): (leaf: Leaf) => Leaf["value"][
 function reversed<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversed) as T;
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversed(item)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, item]) => [key, reversed(item)]),
+  ) as T;
 }
 
 function safely(run: () => string | undefined): string | undefined {

@@ -60,7 +60,12 @@ describe("references render as External Secrets and Sealed Secrets", () => {
   it("each environment reads its own store: staging's store in dev and staging, production's in production", () => {
     const store = (cluster: string) =>
       find(objectsIn(base, `out/apps/payments/${cluster}/manifest.yaml`), "ExternalSecret").spec.secretStoreRef.name;
-    expect(["dev-1", "staging-1", "prod-eu-1", "prod-us-1"].map(store)).toEqual(["vault-staging", "vault-staging", "vault-prod", "vault-prod"]);
+    expect(["dev-1", "staging-1", "prod-eu-1", "prod-us-1"].map(store)).toEqual([
+      "vault-staging",
+      "vault-staging",
+      "vault-prod",
+      "vault-prod",
+    ]);
   });
 
   it("a sealed secret declared per cluster is mounted as files from the Secret its SealedSecret unseals to", () => {
@@ -69,7 +74,9 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     const pod = find(objects, "Deployment").spec.template.spec;
     expect(sealed.spec.template.metadata).toMatchObject({ name: "price-sync-feed-client", namespace: "storefront-jobs" });
     expect(pod.volumes).toEqual([{ name: "price-sync-feed-client", secret: { secretName: sealed.spec.template.metadata.name } }]);
-    expect(pod.containers[0].volumeMounts).toEqual([{ name: "price-sync-feed-client", mountPath: "/etc/price-sync/feed-client", readOnly: true }]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: "price-sync-feed-client", mountPath: "/etc/price-sync/feed-client", readOnly: true },
+    ]);
     // Each cluster has its own ciphertext.
     const staging = find(objectsIn(base, "out/apps/price-sync/staging-1/manifest.yaml"), "SealedSecret");
     expect(staging.spec.encryptedData["client.pem"]).not.toBe(sealed.spec.encryptedData["client.pem"]);
@@ -96,7 +103,9 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     edit(p, "stacks/search.ts", 'key: "storefront/search/index-api"', 'key: "storefront/search/index-api-v2"');
     const result = await synth({ root: p.root, skipTypecheck: true });
     // search runs on five clusters; the key is the same on each.
-    expect(result.write?.written).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `apps/search/${c}/manifest.yaml`));
+    expect(result.write?.written).toEqual(
+      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `apps/search/${c}/manifest.yaml`),
+    );
     const after = objectsIn(p, "out/apps/search/prod-us-1/manifest.yaml");
     const changed = after.filter((object, i) => JSON.stringify(object) !== JSON.stringify(before[i]));
     expect(changed.map((o) => o.kind)).toEqual(["ExternalSecret"]);
@@ -113,7 +122,11 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     await synth({ root: p.root, skipTypecheck: true });
     edit(p, "stacks/payments.ts", '"payments/db-prod"', '"payments/db-prod-2"');
     const result = await synth({ root: p.root, skipTypecheck: true });
-    expect(result.write?.written).toEqual(["apps/payments/prod-ap-1/manifest.yaml", "apps/payments/prod-eu-1/manifest.yaml", "apps/payments/prod-us-1/manifest.yaml"]);
+    expect(result.write?.written).toEqual([
+      "apps/payments/prod-ap-1/manifest.yaml",
+      "apps/payments/prod-eu-1/manifest.yaml",
+      "apps/payments/prod-us-1/manifest.yaml",
+    ]);
   });
 });
 
@@ -171,12 +184,24 @@ describe("plaintext never reaches the env repo", () => {
     const p = copy();
     edit(p, "stacks/payments.ts", '    FEATURE_3DS: "true",', `    FEATURE_3DS: "true",\n    DB_PASSWORD_DEFAULT: "${weak}",`);
     const d = await failsAt(p, "secrets/plaintext", "stacks/payments.ts", "DB_PASSWORD_DEFAULT");
-    expect(d.message).toBe("env.DB_PASSWORD_DEFAULT looks like a credential written in plain text: a well-known default or weak password under \"DB_PASSWORD_DEFAULT\" (8 characters) (weak-secret)");
-    edit(p, "stacks/payments.ts", '  team: "payments",', '  team: "payments",\n  allowLiterals: { "env.DB_PASSWORD_DEFAULT": "the local emulator\'s fixed password, never a real one" },');
+    expect(d.message).toBe(
+      'env.DB_PASSWORD_DEFAULT looks like a credential written in plain text: a well-known default or weak password under "DB_PASSWORD_DEFAULT" (8 characters) (weak-secret)',
+    );
+    edit(
+      p,
+      "stacks/payments.ts",
+      '  team: "payments",',
+      '  team: "payments",\n  allowLiterals: { "env.DB_PASSWORD_DEFAULT": "the local emulator\'s fixed password, never a real one" },',
+    );
     await synth({ root: p.root, skipTypecheck: true });
 
     const q = copy();
-    edit(q, "stacks/price-sync.ts", "  objects: [\n", `  objects: [\n    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "feed" }, data: { "feed.password": "${["hunter", "2"].join("")}" } },\n`);
+    edit(
+      q,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      `  objects: [\n    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "feed" }, data: { "feed.password": "${["hunter", "2"].join("")}" } },\n`,
+    );
     const found = await failsAt(q, "secrets/plaintext", "stacks/price-sync.ts", '"feed.password"');
     expect(found.message).toContain("(named-secret)");
   });
@@ -191,9 +216,16 @@ describe("plaintext never reaches the env repo", () => {
   it("a waiver with a reason lets one literal through, and the env repo's README lists it", async () => {
     const p = copy();
     edit(p, "stacks/payments.ts", '    FEATURE_3DS: "true",', `    FEATURE_3DS: "true",\n    ADMIN_PASSWORD: "${PASSWORD}",`);
-    edit(p, "stacks/payments.ts", '  team: "payments",', '  team: "payments",\n  allowLiterals: { "env.ADMIN_PASSWORD": "a throwaway default that the service rotates on first start" },');
+    edit(
+      p,
+      "stacks/payments.ts",
+      '  team: "payments",',
+      '  team: "payments",\n  allowLiterals: { "env.ADMIN_PASSWORD": "a throwaway default that the service rotates on first start" },',
+    );
     await synth({ root: p.root, skipTypecheck: true });
-    expect(p.read("out/README.md")).toContain("| app payments | `env.ADMIN_PASSWORD` | a throwaway default that the service rotates on first start |");
+    expect(p.read("out/README.md")).toContain(
+      "| app payments | `env.ADMIN_PASSWORD` | a throwaway default that the service rotates on first start |",
+    );
   });
 
   it("a raw Secret with data in objects fails at its data", async () => {
@@ -217,14 +249,24 @@ describe("plaintext never reaches the env repo", () => {
       "  objects: [\n",
       '  objects: [\n    { apiVersion: "v1", kind: "Secret", metadata: { name: "public-ca" }, data: { "ca.crt": "LS0tLQ==" } },\n',
     );
-    edit(p, "stacks/platform.ts", "  secretStores: {", '  allowSecrets: { "price-sync/public-ca": "the public CA bundle of the price feed; nothing secret" },\n  secretStores: {');
+    edit(
+      p,
+      "stacks/platform.ts",
+      "  secretStores: {",
+      '  allowSecrets: { "price-sync/public-ca": "the public CA bundle of the price feed; nothing secret" },\n  secretStores: {',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("kind: Secret");
   });
 
   it("a credential in a custom resource (an escape hatch) is found in the stacks", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", "  secretStores: {", '  customResources: { "example.com/v1": { Feed: "Namespaced" } },\n  secretStores: {');
+    edit(
+      p,
+      "stacks/platform.ts",
+      "  secretStores: {",
+      '  customResources: { "example.com/v1": { Feed: "Namespaced" } },\n  secretStores: {',
+    );
     edit(
       p,
       "stacks/price-sync.ts",
@@ -279,7 +321,12 @@ describe("bad references are errors at their line", () => {
 
   it("a sealed secret without the key the app reads", async () => {
     const p = copy();
-    edit(p, "stacks/price-sync.ts", '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client") },', '  env: { FEED_KEY: secret("feed-client", "key.pem") },');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client") },',
+      '  env: { FEED_KEY: secret("feed-client", "key.pem") },',
+    );
     const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect(show(diagnostics)).toMatch(/sealed secret "feed-client" has no "key\.pem" on cluster dev-1/);
   });
@@ -296,7 +343,8 @@ describe("bad references are errors at their line", () => {
 
 /** A file shaped as sops writes one: metadata readable, every value ENC[…], a MAC. */
 function sopsFile(values: Record<string, string>): string {
-  const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+  const enc = (n: number) =>
+    `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
   return [
     "apiVersion: v1",
     "kind: Secret",
@@ -317,7 +365,12 @@ function sopsFile(values: Record<string, string>): string {
 describe("the type-check", () => {
   it("stops a secret reference where a literal goes, at its line", async () => {
     const p = copy();
-    edit(p, "stacks/payments.ts", "  ports: { http: 8080, metrics: 9090 },", '  ports: { http: 8080, metrics: 9090 },\n  args: ["--password", secret("db", "password")],');
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  ports: { http: 8080, metrics: 9090 },",
+      '  ports: { http: 8080, metrics: 9090 },\n  args: ["--password", secret("db", "password")],',
+    );
     const diagnostics = await rejection(plan({ root: p.root }));
     expect(diagnostics.map((d) => d.code)).toEqual([expect.stringMatching(/^typecheck\/TS\d+$/)]);
     expectAt(diagnostics[0]!, "stacks/payments.ts", lineOf(p.read("stacks/payments.ts"), "--password"));
@@ -340,7 +393,13 @@ describe("SOPS files", () => {
       '  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client") },',
       `  secretFiles: { "/etc/price-sync/feed-client": secret("feed-client"), "/etc/price-sync/tls": secret("feed-tls") },\n  secrets: { "feed-tls": sopsSecret("${file}") },`,
     );
-  const importSops = (p: Project) => edit(p, "stacks/price-sync.ts", 'import { sealedSecret, secret } from "sluice";', 'import { sealedSecret, secret, sopsSecret } from "sluice";');
+  const importSops = (p: Project) =>
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      'import { sealedSecret, secret } from "sluice";',
+      'import { sealedSecret, secret, sopsSecret } from "sluice";',
+    );
 
   it("a file that is not SOPS ciphertext is refused, naming the file", async () => {
     const p = copy();

@@ -80,7 +80,13 @@ describe("soak from merge time", () => {
 
     const early = await verdicts(p, hours(10.5));
     expect(early.status.waves[0]).toEqual({ wave: "dev", release: "2.3.2", since: hours(10).toISOString() });
-    expect(early.status.next).toEqual({ state: "blocked", version: "2.3.2", to: "staging", reason: "soak: 1h30m left of 2h", readyAt: hours(12).toISOString() });
+    expect(early.status.next).toEqual({
+      state: "blocked",
+      version: "2.3.2",
+      to: "staging",
+      reason: "soak: 1h30m left of 2h",
+      readyAt: hours(12).toISOString(),
+    });
     expect(early.gates.map((f) => f.message)).toEqual(["catalog-api 2.3.2 has run in dev for 30m; staging requires 2h"]);
     expect(refusal(early.promote).refused).toBe("catalog-api 2.3.2 has run in dev for 30m; staging requires 2h");
 
@@ -88,7 +94,10 @@ describe("soak from merge time", () => {
     const later = await verdicts(p, hours(12));
     expect(later.status.next).toEqual({ state: "ready", version: "2.3.2", to: "staging" });
     expect(later.gates).toEqual([]);
-    expect(later.promote).toMatchObject({ to: "staging", gate: { soak: "2h", soakedMs: 2 * 3_600_000, since: hours(10).toISOString(), commit: merge } });
+    expect(later.promote).toMatchObject({
+      to: "staging",
+      gate: { soak: "2h", soakedMs: 2 * 3_600_000, since: hours(10).toISOString(), commit: merge },
+    });
     expect((await simpleGit(p.root).raw(["log", "-1", "--format=%ct", merge])).trim()).toBe(String(hours(10).getTime() / 1000));
   });
 
@@ -121,7 +130,11 @@ describe("soak from merge time", () => {
     await releaseInDev(q, "2.3.2", hours(1));
     await at(q, hours(10)).raw(["switch", "main"]);
     await at(q, hours(10)).raw(["merge", "--ff-only", "release/2.3.2"]);
-    expect((await status({ root: q.root, now: hours(10) })).apps.find((a) => a.app === "catalog-api")!.waves[0]).toEqual({ wave: "dev", release: "2.3.2", since: hours(1).toISOString() });
+    expect((await status({ root: q.root, now: hours(10) })).apps.find((a) => a.app === "catalog-api")!.waves[0]).toEqual({
+      wave: "dev",
+      release: "2.3.2",
+      since: hours(1).toISOString(),
+    });
   });
 
   it("(c) a commit dated in the future is refused as forged, by status, gates and promote (the CLI, on the real clock)", async () => {
@@ -135,8 +148,14 @@ describe("soak from merge time", () => {
     const shown = await runCli(["status", "--format", "json"], { cwd: p.root });
     expect(shown.status, shown.stderr).toBe(0);
     const catalog = (JSON.parse(shown.stdout) as Awaited<ReturnType<typeof status>>).apps.find((a) => a.app === "catalog-api")!;
-    expect(catalog.waves[0]!.forged).toMatch(new RegExp(`^${escapeRegExp(problem)}2[56]h\\d*m? in the future: its date is refused as forged$`));
-    expect(catalog.next).toMatchObject({ state: "blocked", to: "staging", reason: expect.stringContaining("its date is refused as forged") });
+    expect(catalog.waves[0]!.forged).toMatch(
+      new RegExp(`^${escapeRegExp(problem)}2[56]h\\d*m? in the future: its date is refused as forged$`),
+    );
+    expect(catalog.next).toMatchObject({
+      state: "blocked",
+      to: "staging",
+      reason: expect.stringContaining("its date is refused as forged"),
+    });
     const text = await runCli(["status"], { cwd: p.root });
     expect(text.stdout).toMatch(/^catalog-api +2\.3\.2 \(forged date\) /m);
 
@@ -147,7 +166,10 @@ describe("soak from merge time", () => {
     edit(p, FILE, 'staging: "2.3.0"', 'staging: "2.3.2"');
     const gated = await runCli(["gates", "--base", "HEAD", "--format", "json"], { cwd: p.root });
     expect(gated.status, gated.stderr).toBe(1);
-    expect(JSON.parse(gated.stdout)).toMatchObject({ ok: false, findings: [expect.objectContaining({ code: "gates/forged-date", message: expect.stringContaining(problem) })] });
+    expect(JSON.parse(gated.stdout)).toMatchObject({
+      ok: false,
+      findings: [expect.objectContaining({ code: "gates/forged-date", message: expect.stringContaining(problem) })],
+    });
   });
 
   it("(d) a commit dated before the commit it follows on the branch is refused as forged; a few minutes of clock skew are not", async () => {
@@ -160,9 +182,18 @@ describe("soak from merge time", () => {
     const problem = `commit ${commit} (which brought catalog-api 2.3.2 into dev on HEAD) is dated ${hours(1).toISOString()}, before the commit it follows (${parent}, ${hours(5).toISOString()}): its date is refused as forged`;
     expect(result.status.next).toMatchObject({ state: "blocked", reason: `soak cannot be measured: ${problem}` });
     expect(result.gates.map((f) => f.message)).toEqual([`catalog-api 2.3.2's soak in dev cannot be measured: ${problem}`]);
-    expect(refusal(result.promote)).toMatchObject({ refused: `catalog-api 2.3.2's soak in dev cannot be measured: ${problem}`, hint: expect.stringContaining("--force --reason") });
+    expect(refusal(result.promote)).toMatchObject({
+      refused: `catalog-api 2.3.2's soak in dev cannot be measured: ${problem}`,
+      hint: expect.stringContaining("--force --reason"),
+    });
     // A person may still force it, as any soak; the reason is recorded.
-    const forced = await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(6), force: { reason: "the release host's clock was wrong" } });
+    const forced = await promote({
+      root: p.root,
+      app: "catalog-api",
+      skipTypecheck: true,
+      now: hours(6),
+      force: { reason: "the release host's clock was wrong" },
+    });
     expect(forced).toMatchObject({ to: "staging", forced: "the release host's clock was wrong", gate: { soak: "2h", soakedMs: 0 } });
 
     // A laptop a few minutes behind the commit before it is clock skew, not forgery.
@@ -170,7 +201,11 @@ describe("soak from merge time", () => {
     await otherChange(q, hours(5));
     const skewed = new Date(hours(5).getTime() - 4 * 60_000);
     await releaseInDev(q, "2.3.2", skewed);
-    expect((await status({ root: q.root, now: hours(6) })).apps.find((a) => a.app === "catalog-api")!.waves[0]).toEqual({ wave: "dev", release: "2.3.2", since: skewed.toISOString() });
+    expect((await status({ root: q.root, now: hours(6) })).apps.find((a) => a.app === "catalog-api")!.waves[0]).toEqual({
+      wave: "dev",
+      release: "2.3.2",
+      since: skewed.toISOString(),
+    });
   });
 
   it("a release only a merged branch's inner commit ever set is not a rollback: gates read the base's first-parent history", async () => {

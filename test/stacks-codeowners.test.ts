@@ -49,7 +49,11 @@ function ownersOf(repo: string, codeowners: string, files: readonly string[]): R
   const excludes = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "owners-")), "pattern");
   for (const rule of rules) {
     fs.writeFileSync(excludes, `${rule.pattern}\n`);
-    const run = spawnSync("git", ["-c", `core.excludesFile=${excludes}`, "check-ignore", "--no-index", "--stdin"], { cwd: repo, input: files.join("\n"), encoding: "utf8" });
+    const run = spawnSync("git", ["-c", `core.excludesFile=${excludes}`, "check-ignore", "--no-index", "--stdin"], {
+      cwd: repo,
+      input: files.join("\n"),
+      encoding: "utf8",
+    });
     for (const file of run.stdout.split("\n").filter(Boolean)) owners[file] = rule.owners;
   }
   return owners;
@@ -84,7 +88,13 @@ describe("the stacks repository's CODEOWNERS", () => {
     for (const [file, owners] of Object.entries(ownersOf(p.root, codeowners, devFiles))) expect(owners, file).toBe("@acme/payments");
 
     // The platform, the file itself, a new stack file and out/'s GitOps objects stay the platform's.
-    const platformFiles = ["stacks/platform.ts", "CODEOWNERS", "stacks/new-helper.ts", "out/clusters/prod-eu-1/kustomization.yaml", "out/README.md"];
+    const platformFiles = [
+      "stacks/platform.ts",
+      "CODEOWNERS",
+      "stacks/new-helper.ts",
+      "out/clusters/prod-eu-1/kustomization.yaml",
+      "out/README.md",
+    ];
     for (const [file, owners] of Object.entries(ownersOf(p.root, codeowners, platformFiles))) expect(owners, file).toBe("@acme/platform");
     expect(Object.keys(ownersOf(p.root, codeowners, platformFiles)).sort()).toEqual([...platformFiles].sort());
     // A promotion changes neither CODEOWNERS file.
@@ -129,7 +139,12 @@ describe("the stacks repository's CODEOWNERS", () => {
   it("synth --check names a stale section and exits 1; synth writes it and --check passes", async () => {
     const p = makeProject(exampleStacks());
     await synth({ root: p.root, skipTypecheck: true });
-    edit(p, "stacks/platform.ts", 'gate: { soak: "24h", approvers: ["@acme/release"] } },\n    { name: "prod"', 'gate: { soak: "24h", approvers: ["@acme/canary"] } },\n    { name: "prod"');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'gate: { soak: "24h", approvers: ["@acme/release"] } },\n    { name: "prod"',
+      'gate: { soak: "24h", approvers: ["@acme/canary"] } },\n    { name: "prod"',
+    );
     const stale = await cli(p, "synth", "--check", "--skip-typecheck", "--format", "json");
     expect(stale.code).toBe(1);
     expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, outside: ["CODEOWNERS"] });

@@ -13,12 +13,18 @@ import { expectAt, lineOf, rejection, show } from "./helpers/stack-edit.js";
 function projectWith(line: string, { stackEnv }: { stackEnv?: string[] } = {}) {
   const stacks = exampleStacks();
   if (stackEnv) {
-    stacks["stacks/platform.ts"] = stacks["stacks/platform.ts"]!.replace('  owners: ["@acme/platform"],\n', `  owners: ["@acme/platform"],\n  stackEnv: ${JSON.stringify(stackEnv)},\n`);
+    stacks["stacks/platform.ts"] = stacks["stacks/platform.ts"]!.replace(
+      '  owners: ["@acme/platform"],\n',
+      `  owners: ["@acme/platform"],\n  stackEnv: ${JSON.stringify(stackEnv)},\n`,
+    );
   }
   const anchor = '  env: {\n    DB_HOST: "payments-db.payments.svc",';
   // Fails loudly if the example stack drifts, rather than testing nothing.
   expect(stacks["stacks/payments.ts"]!.split(anchor)).toHaveLength(2);
-  stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(anchor, `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`);
+  stacks["stacks/payments.ts"] = stacks["stacks/payments.ts"]!.replace(
+    anchor,
+    `  env: {\n    ${line}\n    DB_HOST: "payments-db.payments.svc",`,
+  );
   return makeProject(stacks);
 }
 
@@ -46,7 +52,11 @@ describe("the stack sandbox", () => {
     const stacks = exampleStacks();
     stacks["stacks/payments.ts"] = `console.log("loading payments");\nconsole.error("to stderr");\n${stacks["stacks/payments.ts"]}`;
     const p = makeProject(stacks);
-    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck"], { cwd: p.root, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "1" } });
+    const run = spawnSync(process.execPath, [CLI, "synth", "--skip-typecheck"], {
+      cwd: p.root,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "1" },
+    });
     expect(run.stderr + run.stdout).toContain("loading payments");
     expect(run.status, run.stderr).toBe(0);
   });

@@ -32,7 +32,10 @@ describe("a team namespace's guards are the platform's", () => {
 
   it("names starting sluice- are reserved: a NetworkPolicy sluice-default-deny that allows everything is refused at its name", async () => {
     const p = copy();
-    withObject(p, `{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "sluice-default-deny" }, spec: { podSelector: {}, ingress: [{}] } } as never`);
+    withObject(
+      p,
+      `{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "sluice-default-deny" }, spec: { podSelector: {}, ingress: [{}] } } as never`,
+    );
     const found = await failsAt(p, "validate/reserved-object-name", "stacks/price-sync.ts", '"sluice-default-deny"');
     expect(found.message).toContain('names starting "sluice-" are sluice\'s');
   });
@@ -76,7 +79,12 @@ describe("a team is never granted a kind that gives it the cluster", () => {
     ["PersistentVolume", "host path"],
   ])("granting %s is refused at the grant's line", async (kind, why) => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', `payments: {\n      clusterResources: ["${kind}"],\n      owners: ["@acme/payments"],`);
+    edit(
+      p,
+      "stacks/platform.ts",
+      'payments: { owners: ["@acme/payments"],',
+      `payments: {\n      clusterResources: ["${kind}"],\n      owners: ["@acme/payments"],`,
+    );
     const found = await failsAt(p, "validate/cluster-resource", "stacks/platform.ts", `clusterResources: ["${kind}"]`);
     expect(found.message).toContain(`${kind} cannot be granted to a team`);
     expect(found.message).toContain(why);
@@ -84,41 +92,79 @@ describe("a team is never granted a kind that gives it the cluster", () => {
 
   it("a kind whose objects the team may own is still granted: a PriorityClass", async () => {
     const p = copy();
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', 'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],');
+    edit(
+      p,
+      "stacks/platform.ts",
+      'payments: { owners: ["@acme/payments"],',
+      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
+    );
     await synth({ root: p.root, skipTypecheck: true });
-    expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([{ group: "scheduling.k8s.io", kind: "PriorityClass" }]);
+    expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([
+      { group: "scheduling.k8s.io", kind: "PriorityClass" },
+    ]);
   });
 });
 
 describe("a team's own ExternalSecret in objects reads only the team's keys", () => {
-  const externalSecret = (spec: string) => `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "extra" },\n      spec: ${spec} } as never`;
+  const externalSecret = (spec: string) =>
+    `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "extra" },\n      spec: ${spec} } as never`;
 
   it("another team's key, through data or dataFrom, is an error at the key", async () => {
     const p = copy();
-    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "payments/db", property: "password" } }] }`));
+    withObject(
+      p,
+      externalSecret(
+        `{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "payments/db", property: "password" } }] }`,
+      ),
+    );
     const found = await failsAt(p, "validate/external-secret-key", "stacks/price-sync.ts", 'key: "payments/db"');
-    expect(found.message).toBe('ExternalSecret extra reads key "payments/db" of store vault-prod, which team storefront may not read: the platform lets it read "storefront/*"');
+    expect(found.message).toBe(
+      'ExternalSecret extra reads key "payments/db" of store vault-prod, which team storefront may not read: the platform lets it read "storefront/*"',
+    );
 
     const q = copy();
-    withObject(q, externalSecret(`{ secretStoreRef: { name: "vault-staging", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "payments/db" } }] }`));
+    withObject(
+      q,
+      externalSecret(
+        `{ secretStoreRef: { name: "vault-staging", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "payments/db" } }] }`,
+      ),
+    );
     await failsAt(q, "validate/external-secret-key", "stacks/price-sync.ts", 'key: "payments/db"');
   });
 
   it("a search of the whole store, or a ClusterSecretStore the platform does not declare, is refused", async () => {
     const p = copy();
-    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ find: { name: { regexp: ".*" } } }] }`));
+    withObject(
+      p,
+      externalSecret(
+        `{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ find: { name: { regexp: ".*" } } }] }`,
+      ),
+    );
     await failsAt(p, "validate/external-secret-key", "stacks/price-sync.ts", "find:");
 
     const q = copy();
-    withObject(q, externalSecret(`{ secretStoreRef: { name: "vault-everything", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "storefront/x" } }] }`));
+    withObject(
+      q,
+      externalSecret(
+        `{ secretStoreRef: { name: "vault-everything", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        dataFrom: [{ extract: { key: "storefront/x" } }] }`,
+      ),
+    );
     const found = await failsAt(q, "validate/external-secret-store", "stacks/price-sync.ts", '"vault-everything"');
     expect(found.message).toContain("a ClusterSecretStore serves every namespace");
   });
 
   it("the team's own keys, and a SecretStore of its own, are read", async () => {
     const p = copy();
-    withObject(p, externalSecret(`{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "storefront/price-sync/feed" } }] }`));
-    withObject(p, `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "own" }, spec: { secretStoreRef: { name: "team-vault" }, target: { name: "own" }, dataFrom: [{ extract: { key: "anything" } }] } } as never`);
+    withObject(
+      p,
+      externalSecret(
+        `{ secretStoreRef: { name: "vault-prod", kind: "ClusterSecretStore" }, target: { name: "extra" },\n        data: [{ secretKey: "pw", remoteRef: { key: "storefront/price-sync/feed" } }] }`,
+      ),
+    );
+    withObject(
+      p,
+      `{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "own" }, spec: { secretStoreRef: { name: "team-vault" }, target: { name: "own" }, dataFrom: [{ extract: { key: "anything" } }] } } as never`,
+    );
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("key: storefront/price-sync/feed");
   });
@@ -130,16 +176,51 @@ describe("SOPS on Flux: one key per team", () => {
   const PAYMENTS = key("q");
   const STOREFRONT = key("p");
   const sopsFile = (recipients: string[]) => {
-    const enc = (n: number) => `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-    return ["apiVersion: v1", "kind: Secret", "metadata:", "  name: payments-db", "  namespace: payments", "data:", `  password: ${enc(3)}`, "sops:", "  age:", ...recipients.map((r) => `    - recipient: ${r}`), `  mac: ${enc(8)}`, "  version: 3.9.0", ""].join("\n");
+    const enc = (n: number) =>
+      `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
+    return [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      "  name: payments-db",
+      "  namespace: payments",
+      "data:",
+      `  password: ${enc(3)}`,
+      "sops:",
+      "  age:",
+      ...recipients.map((r) => `    - recipient: ${r}`),
+      `  mac: ${enc(8)}`,
+      "  version: 3.9.0",
+      "",
+    ].join("\n");
   };
   const setUp = (recipients: string[]) => {
     const p = copy();
     p.write("secrets/payments-db.enc.yaml", sopsFile(recipients));
-    edit(p, "stacks/payments.ts", 'import { externalSecret, secret } from "sluice";', 'import { externalSecret, secret, sopsSecret } from "sluice";');
-    edit(p, "stacks/payments.ts", "  environments: {\n    dev:", '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:');
-    edit(p, "stacks/platform.ts", 'payments: { owners: ["@acme/payments"],', `payments: { sopsRecipients: ["${PAYMENTS}"], owners: ["@acme/payments"],`);
-    edit(p, "stacks/platform.ts", 'storefront: { owners: ["@acme/storefront"],', `storefront: { sopsRecipients: ["${STOREFRONT}"], owners: ["@acme/storefront"],`);
+    edit(
+      p,
+      "stacks/payments.ts",
+      'import { externalSecret, secret } from "sluice";',
+      'import { externalSecret, secret, sopsSecret } from "sluice";',
+    );
+    edit(
+      p,
+      "stacks/payments.ts",
+      "  environments: {\n    dev:",
+      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
+    );
+    edit(
+      p,
+      "stacks/platform.ts",
+      'payments: { owners: ["@acme/payments"],',
+      `payments: { sopsRecipients: ["${PAYMENTS}"], owners: ["@acme/payments"],`,
+    );
+    edit(
+      p,
+      "stacks/platform.ts",
+      'storefront: { owners: ["@acme/storefront"],',
+      `storefront: { sopsRecipients: ["${STOREFRONT}"], owners: ["@acme/storefront"],`,
+    );
     return p;
   };
 
@@ -152,7 +233,9 @@ describe("SOPS on Flux: one key per team", () => {
   it("a file another team's key can open is refused at the reference", async () => {
     const p = setUp([PAYMENTS, STOREFRONT]);
     const found = await failsAt(p, "validate/sops-recipient", "stacks/payments.ts", "sopsSecret(");
-    expect(found.message).toBe("secrets/payments-db.enc.yaml is read by an app of team payments but encrypted to the key of team storefront too, which could decrypt it");
+    expect(found.message).toBe(
+      "secrets/payments-db.enc.yaml is read by an app of team payments but encrypted to the key of team storefront too, which could decrypt it",
+    );
   });
 
   it("a file the team's key cannot open is refused, and two teams may not share a key", async () => {

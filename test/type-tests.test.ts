@@ -38,7 +38,14 @@ describe("type-level tests", () => {
     const dir = fs.mkdtempSync(path.join(cache, "type-tests-"));
     try {
       const config = path.join(dir, "tsconfig.json");
-      fs.writeFileSync(config, JSON.stringify({ extends: path.join(REPO, "tsconfig.json"), include: [], files: typeTestFiles().map((file) => path.join(REPO, file)) }));
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          extends: path.join(REPO, "tsconfig.json"),
+          include: [],
+          files: typeTestFiles().map((file) => path.join(REPO, file)),
+        }),
+      );
       const tsc = path.join(REPO, "node_modules/.bin/tsc");
       const run = spawnSync(tsc, ["--noEmit", "--pretty", "false", "-p", config], { cwd: REPO, encoding: "utf8", timeout: 120_000 });
       if (run.error) throw run.error;

@@ -9,8 +9,6 @@ import { describe, expect, it } from "vitest";
 import { exampleStacks, makeProject } from "./helpers/project.js";
 import { waitFor, watching } from "./helpers/watch.js";
 
-
-
 describe("sluice synth --watch", () => {
   it("synthesizes, then again on each stack change, printing the stack and the files it wrote", async () => {
     const p = makeProject(exampleStacks());
@@ -30,7 +28,14 @@ describe("sluice synth --watch", () => {
       p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('team: "storefront"', 'team: "storefrnt"'));
       await waitFor(output, /stacks\/catalog-api\.ts:\d+:\d+: error: .*storefrnt/);
       p.write("stacks/catalog-api.ts", p.read("stacks/catalog-api.ts").replace('team: "storefrnt"', 'team: "storefront"'));
-      await waitFor({ get text() { return output.text.slice(before); } }, /stacks\/catalog-api\.ts changed: out\/: 0 written/);
+      await waitFor(
+        {
+          get text() {
+            return output.text.slice(before);
+          },
+        },
+        /stacks\/catalog-api\.ts changed: out\/: 0 written/,
+      );
     } finally {
       child.kill("SIGINT");
     }
@@ -50,7 +55,14 @@ describe("sluice synth --watch", () => {
         const before = output.text.length;
         const current = /CACHE_TTL_SECONDS: "(\d+)"/.exec(p.read("stacks/catalog-api.ts"))![1]!;
         saveByRename("stacks/catalog-api.ts", `CACHE_TTL_SECONDS: "${current}"`, `CACHE_TTL_SECONDS: "${ttl}"`);
-        await waitFor({ get text() { return output.text.slice(before); } }, /stacks\/catalog-api\.ts changed: out\/: \d+ written/);
+        await waitFor(
+          {
+            get text() {
+              return output.text.slice(before);
+            },
+          },
+          /stacks\/catalog-api\.ts changed: out\/: \d+ written/,
+        );
         expect(p.read("out/apps/catalog-api/dev-1/manifest.yaml")).toContain(`CACHE_TTL_SECONDS: "${ttl}"`);
       }
     } finally {

@@ -24,7 +24,8 @@ beforeAll(async () => {
 });
 
 const ROLLOUTS = '  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n';
-const RUNNERS = '  customResources: { "ci.example.com/v1": { Runner: { scope: "Namespaced", plural: "runners", podSpec: "spec.runner.pod" } } },\n';
+const RUNNERS =
+  '  customResources: { "ci.example.com/v1": { Runner: { scope: "Namespaced", plural: "runners", podSpec: "spec.runner.pod" } } },\n';
 
 /** A project whose platform declares `customResources` (as written). */
 function declaring(customResources: string): Project {
@@ -58,9 +59,20 @@ function rulesOn(findings: readonly Finding[], file: string, line: number): stri
  * policies in out/; `plurals` are the resource names the API server knows
  * from the cluster's CRDs.
  */
-function verdicts(p: Project, cluster: string, object: KubernetesObject, rules: readonly string[], plurals: CustomResources = {}): Record<string, string> {
+function verdicts(
+  p: Project,
+  cluster: string,
+  object: KubernetesObject,
+  rules: readonly string[],
+  plurals: CustomResources = {},
+): Record<string, string> {
   const policies = emitted(p, cluster);
-  return Object.fromEntries(rules.map((rule) => [rule, admission(policies.get(rule)!, { ...object, metadata: { ...object.metadata, namespace: "storefront-jobs" } }, {}, plurals)]));
+  return Object.fromEntries(
+    rules.map((rule) => [
+      rule,
+      admission(policies.get(rule)!, { ...object, metadata: { ...object.metadata, namespace: "storefront-jobs" } }, {}, plurals),
+    ]),
+  );
 }
 
 describe("an Argo Rollout", () => {
@@ -70,12 +82,22 @@ describe("an Argo Rollout", () => {
     const bad = asObject(rollout("canary", BAD_POD));
     expect(verdicts(p, "dev-1", bad, POD_RULES)).toEqual(Object.fromEntries(POD_RULES.map((rule) => [rule, "denied"])));
     // One that follows the rules is admitted; one that points at a Deployment (workloadRef) has no pod spec to judge.
-    expect(verdicts(p, "dev-1", asObject(rollout("canary", GOOD_POD)), POD_RULES)).toEqual(Object.fromEntries(POD_RULES.map((rule) => [rule, "admitted"])));
-    const referring = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "canary" }, spec: { replicas: 2, workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" } } };
+    expect(verdicts(p, "dev-1", asObject(rollout("canary", GOOD_POD)), POD_RULES)).toEqual(
+      Object.fromEntries(POD_RULES.map((rule) => [rule, "admitted"])),
+    );
+    const referring = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "canary" },
+      spec: { replicas: 2, workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" } },
+    };
     expect(verdicts(p, "dev-1", referring, POD_RULES)).toEqual(Object.fromEntries(POD_RULES.map((rule) => [rule, "ignored"])));
 
     withObject(p, rollout("canary", BAD_POD));
-    withObject(p, `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "by-ref" }, spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" } } } as never`);
+    withObject(
+      p,
+      `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "by-ref" }, spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" } } } as never`,
+    );
     const { findings } = await checkPolicy({ root: p.root, skipTypecheck: true });
     const file = "stacks/price-sync.ts";
     expect(rulesOn(findings, file, lineOf(p.read(file), 'name: "canary" }'))).toEqual(expect.arrayContaining(POD_RULES));
@@ -95,7 +117,10 @@ describe("an Argo Rollout", () => {
     edit(p, "stacks/price-sync.ts", "storefront/canary:1.0.0", "storefront/canary:1.1.0");
     const result = await diff({ root: p.root, skipTypecheck: true });
     const notes = result.attention.filter((n) => n.cluster === "dev-1").map((n) => `${n.kind}: ${n.message}`);
-    expect(notes).toEqual(["release: canary 1.0.0 → 1.1.0 on dev-1", "scale: Rollout storefront-jobs/canary: spec.replicas 2 → 3 on dev-1"]);
+    expect(notes).toEqual([
+      "release: canary 1.0.0 → 1.1.0 on dev-1",
+      "scale: Rollout storefront-jobs/canary: spec.replicas 2 → 3 on dev-1",
+    ]);
   });
 });
 
@@ -103,13 +128,20 @@ describe("a custom resource that declares its pod spec", () => {
   it("is held to the pod rules before merge and at admission", async () => {
     const p = declaring(RUNNERS);
     await synth({ root: p.root, skipTypecheck: true });
-    const runner = (pod: string) => `{ apiVersion: "ci.example.com/v1", kind: "Runner", metadata: { name: "builder" }, spec: { runner: { pod: ${pod} } } } as never`;
+    const runner = (pod: string) =>
+      `{ apiVersion: "ci.example.com/v1", kind: "Runner", metadata: { name: "builder" }, spec: { runner: { pod: ${pod} } } } as never`;
     const crd = { "ci.example.com/v1": { Runner: { scope: "Namespaced", plural: "runners" } } } as const;
-    expect(verdicts(p, "dev-1", asObject(runner(BAD_POD)), POD_RULES, crd)).toEqual(Object.fromEntries(POD_RULES.map((rule) => [rule, "denied"])));
-    expect(verdicts(p, "dev-1", asObject(runner(GOOD_POD)), POD_RULES, crd)).toEqual(Object.fromEntries(POD_RULES.map((rule) => [rule, "admitted"])));
+    expect(verdicts(p, "dev-1", asObject(runner(BAD_POD)), POD_RULES, crd)).toEqual(
+      Object.fromEntries(POD_RULES.map((rule) => [rule, "denied"])),
+    );
+    expect(verdicts(p, "dev-1", asObject(runner(GOOD_POD)), POD_RULES, crd)).toEqual(
+      Object.fromEntries(POD_RULES.map((rule) => [rule, "admitted"])),
+    );
     // The policy matches the declared resource by its plural.
     const policy = documents(p.read("out/clusters/dev-1/policies/no-privileged.yaml"))[0]!;
-    expect(JSON.stringify(policy)).toContain('{"apiGroups":["ci.example.com"],"apiVersions":["*"],"operations":["CREATE","UPDATE"],"resources":["runners"]}');
+    expect(JSON.stringify(policy)).toContain(
+      '{"apiGroups":["ci.example.com"],"apiVersions":["*"],"operations":["CREATE","UPDATE"],"resources":["runners"]}',
+    );
 
     withObject(p, runner(BAD_POD));
     const { findings } = await checkPolicy({ root: p.root, skipTypecheck: true });
@@ -120,7 +152,9 @@ describe("a custom resource that declares its pod spec", () => {
   });
 
   it("a pod-spec path that is not dotted field names is an error at its line", async () => {
-    const p = declaring('  customResources: { "ci.example.com/v1": { Runner: { scope: "Namespaced", plural: "runners", podSpec: "spec.template[0].spec" } } },\n');
+    const p = declaring(
+      '  customResources: { "ci.example.com/v1": { Runner: { scope: "Namespaced", plural: "runners", podSpec: "spec.template[0].spec" } } },\n',
+    );
     const found = await failsAt(p, "validate/invalid", "stacks/platform.ts", "podSpec:");
     expect(found.message).toMatch(/must be a path of field names joined by dots, such as "spec\.template\.spec"/);
     expect(found.hint).toMatch(/without a leading dot, brackets or indexes/);
@@ -139,7 +173,12 @@ describe("a rule's own test (sluice/testing)", () => {
 
 describe("isKind and podSpecOf", () => {
   it("narrow an object to its kubernetes-types interface and read the pod spec where the kind keeps it", () => {
-    const object: KubernetesObject = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { selector: {}, template: { spec: { containers: [{ name: "web" }] } } } };
+    const object: KubernetesObject = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: { selector: {}, template: { spec: { containers: [{ name: "web" }] } } },
+    };
     if (isKind(object, "apps/v1", "Deployment")) {
       expectTypeOf(object.spec).toEqualTypeOf<Deployment["spec"]>();
       expect(object.spec?.template.spec?.containers[0]?.name).toBe("web");
@@ -148,9 +187,19 @@ describe("isKind and podSpecOf", () => {
     expect(isKind(object, "extensions/v1beta1", "Deployment")).toBe(false);
     expectTypeOf(podSpecOf).returns.toEqualTypeOf<PodSpec | undefined>();
     expect(podSpecOf(object)?.containers.map((c) => c.name)).toEqual(["web"]);
-    const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "job" }] } } } } } };
+    const cron = {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: { name: "c" },
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "job" }] } } } } },
+    };
     expect(podSpecOf(cron)?.containers[0]?.name).toBe("job");
-    const argo = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "r" }, spec: { template: { spec: { containers: [{ name: "r" }] } } } };
+    const argo = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "r" },
+      spec: { template: { spec: { containers: [{ name: "r" }] } } },
+    };
     expect(podSpecOf(argo)?.containers[0]?.name).toBe("r");
     expect(podSpecOf({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: {} })).toBeUndefined();
   });

@@ -51,13 +51,17 @@ describe("writing out/", () => {
     const after = project.tree();
 
     // THEN the written files are exactly those whose content differs…
-    const differing = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    const differing = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
     expect(result.write!.written).toEqual(differing);
     // …which is payments' manifest on dev-1 and nothing else: not its Application,
     // not the README, not the lock, so bumps of two apps never conflict.
     expect(differing).toEqual(["apps/payments/dev-1/manifest.yaml"]);
     // AND no other file was touched on disk.
-    const touched = Object.keys(after).filter((f) => mtimes(project)[f] !== stamps[f]).sort();
+    const touched = Object.keys(after)
+      .filter((f) => mtimes(project)[f] !== stamps[f])
+      .sort();
     expect(touched).toEqual(differing);
   });
 
@@ -97,7 +101,13 @@ describe("writing out/", () => {
     // GIVEN the lock and staging area of a synth killed part-way (its pid is gone)
     const project = copyProject(base);
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-    const holder = { pid: Number(dead.stdout), hostname: os.hostname(), since: "2026-01-01T00:00:00.000Z", runId: "4242-dead", command: "sluice synth" };
+    const holder = {
+      pid: Number(dead.stdout),
+      hostname: os.hostname(),
+      since: "2026-01-01T00:00:00.000Z",
+      runId: "4242-dead",
+      command: "sluice synth",
+    };
     project.write("out/.sluice/synth.lock", JSON.stringify(holder));
     project.write("out/.sluice/staging/4242-dead/0", "half a manifest");
     // WHEN synth runs THEN it goes ahead, and leaves no lock and no staging area behind
@@ -118,12 +128,17 @@ describe("writing out/", () => {
     await synth({ root: project.root });
     expect((await git.status()).isClean()).toBe(true);
 
-    project.write("stacks/releases/prod/catalog-api.ts", project.read("stacks/releases/prod/catalog-api.ts").replace('prod: "2.4.1"', 'prod: "2.4.2"'));
+    project.write(
+      "stacks/releases/prod/catalog-api.ts",
+      project.read("stacks/releases/prod/catalog-api.ts").replace('prod: "2.4.1"', 'prod: "2.4.2"'),
+    );
     await synth({ root: project.root });
     const status = await git.status();
-    expect(status.modified.sort()).toEqual(
-      ["out/apps/catalog-api/prod-ap-1/manifest.yaml", "out/apps/catalog-api/prod-us-1/manifest.yaml", "stacks/releases/prod/catalog-api.ts"],
-    );
+    expect(status.modified.sort()).toEqual([
+      "out/apps/catalog-api/prod-ap-1/manifest.yaml",
+      "out/apps/catalog-api/prod-us-1/manifest.yaml",
+      "stacks/releases/prod/catalog-api.ts",
+    ]);
     expect(status.not_added).toEqual([]);
     expect(status.deleted).toEqual([]);
   });

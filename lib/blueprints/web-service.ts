@@ -202,6 +202,10 @@ function horizontalPodAutoscaler(app: ResolvedApp): KubernetesObject {
 }
 
 function configHash(env: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(env).sort().map((key) => [key, env[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(env)
+      .sort()
+      .map((key) => [key, env[key]]),
+  );
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }

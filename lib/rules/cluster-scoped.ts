@@ -12,7 +12,7 @@ export const noClusterScopedObjects = {
   severity: "error",
   waivable: false,
   on: "instance",
-  hint: "ask the platform team to grant the kind to your team in teams.<team>.clusterResources (\"<group>/<Kind>\"), or to add the object to the platform's own objects (platform objects); or use a namespaced kind",
+  hint: 'ask the platform team to grant the kind to your team in teams.<team>.clusterResources ("<group>/<Kind>"), or to add the object to the platform\'s own objects (platform objects); or use a namespaced kind',
   check({ app, objects, context }) {
     const granted = new Set(Object.hasOwn(context.clusterResources, app.team) ? context.clusterResources[app.team] : []);
     const violations: Violation[] = [];
@@ -21,7 +21,10 @@ export const noClusterScopedObjects = {
       const slash = object.apiVersion.lastIndexOf("/");
       const kind = slash === -1 ? object.kind : `${object.apiVersion.slice(0, slash)}/${object.kind}`;
       if (granted.has(kind)) continue;
-      violations.push({ message: `${object.kind} ${object.metadata.name} is cluster-scoped, and team ${app.team} is not granted ${kind}`, object });
+      violations.push({
+        message: `${object.kind} ${object.metadata.name} is cluster-scoped, and team ${app.team} is not granted ${kind}`,
+        object,
+      });
     }
     return violations;
   },

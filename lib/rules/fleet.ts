@@ -27,7 +27,12 @@ export const uniqueHosts = {
       if (owners.length < 2) continue;
       for (const claim of list) {
         const others = owners.filter((owner) => owner !== claim.app);
-        violations.push({ app: claim.app, object: claim.object, field: claim.field, message: `host ${host} is also claimed by ${others.join(", ")}` });
+        violations.push({
+          app: claim.app,
+          object: claim.object,
+          field: claim.field,
+          message: `host ${host} is also claimed by ${others.join(", ")}`,
+        });
       }
     }
     return violations;
@@ -49,7 +54,8 @@ export const noPlatformHosts = {
   check({ apps, platformObjects = [] }) {
     const platformHosts = new Map<string, string>();
     for (const { object } of platformObjects) {
-      for (const { host } of hostsOf(object)) platformHosts.set(host, `${object.kind} ${(object as { metadata?: { name?: string } }).metadata?.name ?? ""}`);
+      for (const { host } of hostsOf(object))
+        platformHosts.set(host, `${object.kind} ${(object as { metadata?: { name?: string } }).metadata?.name ?? ""}`);
     }
     const violations: FleetViolation[] = [];
     if (platformHosts.size === 0) return violations;
@@ -57,7 +63,8 @@ export const noPlatformHosts = {
       objects.forEach(({ object }, index) => {
         for (const { host, field } of hostsOf(object)) {
           const owner = platformHosts.get(host);
-          if (owner !== undefined) violations.push({ app: app.name, object: index, field, message: `host ${host} is the platform's (${owner})` });
+          if (owner !== undefined)
+            violations.push({ app: app.name, object: index, field, message: `host ${host} is the platform's (${owner})` });
         }
       });
     }

@@ -13,13 +13,14 @@ export const noMutableImage = {
     "container.image.contains('@sha256:') || (container.image.substring(container.image.lastIndexOf('/') + 1).contains(':') && !container.image.endsWith(':latest'))",
   message: "the image has no tag or uses `latest`, which moves: pin a version or a digest",
   field: ".image",
-  hint: "set a release such as \"1.6.3\" (or \"sha256:<digest>\") for the wave; in a raw object, write image: <repository>:<version>",
+  hint: 'set a release such as "1.6.3" (or "sha256:<digest>") for the wave; in a raw object, write image: <repository>:<version>',
 } satisfies CelRule;
 
 /** In production, exactly the version that was tested elsewhere: a full semver tag or a digest. */
 export const immutableReleaseInProduction = {
   id: "immutable-release-in-production",
-  description: "In production, every container image is pinned to a full version tag (1.6.3) or a digest, never a floating tag such as `1.6` or `stable`.",
+  description:
+    "In production, every container image is pinned to a full version tag (1.6.3) or a digest, never a floating tag such as `1.6` or `stable`.",
   // Off outside production: a dev cluster may follow a moving tag.
   severity: "off",
   production: "error",
@@ -34,7 +35,8 @@ export const immutableReleaseInProduction = {
 /** Only images from the registries the platform trusts (`policy.registries`). */
 export const approvedRegistries = {
   id: "approved-registries",
-  description: "Every container image comes from one of the platform's approved registries (`policy.registries`); with none listed, any registry is allowed.",
+  description:
+    "Every container image comes from one of the platform's approved registries (`policy.registries`); with none listed, any registry is allowed.",
   severity: "error",
   on: "container",
   variables: (context) => ({ registries: [...context.registries] }),

@@ -40,7 +40,8 @@ const FIXED_IP_ANNOTATIONS = [
  */
 export const noFixedLoadBalancerIp = {
   id: "no-fixed-load-balancer-ip",
-  description: "No Service asks for a fixed load-balancer address (`spec.loadBalancerIP` or an annotation such as `metallb.io/loadBalancerIPs`).",
+  description:
+    "No Service asks for a fixed load-balancer address (`spec.loadBalancerIP` or an annotation such as `metallb.io/loadBalancerIPs`).",
   severity: "error",
   on: "object",
   kinds: ["Service"],

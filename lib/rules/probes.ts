@@ -6,7 +6,8 @@ const SERVING_KINDS = [...SERVING_WORKLOADS];
 /** A container that serves (declares a port) gets traffic only when it says it can take it. */
 export const readinessProbe = {
   id: "readiness-probe",
-  description: "Every serving container (one with ports) of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicationController, Argo Rollout) has a readiness probe.",
+  description:
+    "Every serving container (one with ports) of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicationController, Argo Rollout) has a readiness probe.",
   severity: "error",
   on: "container",
   kinds: SERVING_KINDS,
@@ -19,7 +20,8 @@ export const readinessProbe = {
 /** A hung process that still holds its port is restarted only if something asks whether it lives. */
 export const livenessProbe = {
   id: "liveness-probe",
-  description: "Every serving container (one with ports) of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicationController, Argo Rollout) has a liveness probe.",
+  description:
+    "Every serving container (one with ports) of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicationController, Argo Rollout) has a liveness probe.",
   severity: "error",
   on: "container",
   kinds: SERVING_KINDS,

@@ -25,13 +25,18 @@ export const productionRedundancy = {
     }
     const podLabels = labelsOf(workload);
     const guarded = objects.some((o) => isKind(o, "policy/v1", "PodDisruptionBudget") && selects(o.spec?.selector?.matchLabels, podLabels));
-    if (!guarded) violations.push({ message: `no PodDisruptionBudget selects the pods of ${workload.kind} ${workload.metadata.name}`, object: workload });
+    if (!guarded)
+      violations.push({
+        message: `no PodDisruptionBudget selects the pods of ${workload.kind} ${workload.metadata.name}`,
+        object: workload,
+      });
     return violations;
   },
 } satisfies InstanceRule;
 
 function labelsOf(workload: KubernetesObject): Readonly<Record<string, string>> {
-  const template = isKind(workload, "apps/v1", "Deployment") || isKind(workload, "apps/v1", "StatefulSet") ? workload.spec?.template : undefined;
+  const template =
+    isKind(workload, "apps/v1", "Deployment") || isKind(workload, "apps/v1", "StatefulSet") ? workload.spec?.template : undefined;
   return template?.metadata?.labels ?? {};
 }
 

@@ -19,7 +19,8 @@ export const resourcesRequired = {
  */
 export const hpaNeedsCpuRequest = {
   id: "hpa-cpu-request",
-  description: "A HorizontalPodAutoscaler with a CPU utilisation target scales a workload whose containers request CPU (or set a CPU limit, which Kubernetes then requests).",
+  description:
+    "A HorizontalPodAutoscaler with a CPU utilisation target scales a workload whose containers request CPU (or set a CPU limit, which Kubernetes then requests).",
   severity: "error",
   on: "instance",
   hint: 'set resources: { requests: { cpu: "100m" } } for the app or its environment',
@@ -31,7 +32,9 @@ export const hpaNeedsCpuRequest = {
       const cpu = spec?.metrics?.some((m) => m.resource?.name === "cpu" && m.resource.target?.type === "Utilization");
       if (!cpu || !spec) continue;
       // What it scales: a workload with a replica count (a Deployment, a StatefulSet, an Argo Rollout…).
-      const target = objects.find((o) => o.kind === spec.scaleTargetRef.kind && o.metadata.name === spec.scaleTargetRef.name && workloadOf(o)?.replicas !== undefined);
+      const target = objects.find(
+        (o) => o.kind === spec.scaleTargetRef.kind && o.metadata.name === spec.scaleTargetRef.name && workloadOf(o)?.replicas !== undefined,
+      );
       if (!target) continue;
       const podSpec = workloadOf(target)!.podSpec;
       (podSpecOf(target)?.containers ?? []).forEach((container, index) => {

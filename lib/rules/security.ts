@@ -28,7 +28,8 @@ export const noHostAccess = {
 /** Root in a container is one kernel bug away from root on the node. */
 export const runAsNonRoot = {
   id: "run-as-non-root",
-  description: "Every container runs as a non-root user: runAsNonRoot is true for the pod or the container, and no container sets it false or runs as UID 0.",
+  description:
+    "Every container runs as a non-root user: runAsNonRoot is true for the pod or the container, and no container sets it false or runs as UID 0.",
   severity: "error",
   on: "container",
   check:

@@ -22,7 +22,11 @@ export interface SealedSecret extends KubernetesObject {
 export function sealedSecret(app: ResolvedApp, secret: ResolvedSecret): SealedSecret | undefined {
   const { source } = secret;
   if (source.provider !== "sealed-secrets") return undefined;
-  const encryptedData = Object.fromEntries(Object.keys(source.encryptedData).sort().map((key) => [key, source.encryptedData[key]!]));
+  const encryptedData = Object.fromEntries(
+    Object.keys(source.encryptedData)
+      .sort()
+      .map((key) => [key, source.encryptedData[key]!]),
+  );
   return {
     apiVersion: "bitnami.com/v1alpha1",
     kind: "SealedSecret",

@@ -40,7 +40,9 @@ export function cacheDir(root: string): string | undefined {
     if (!warned.has(root)) {
       warned.add(root);
       const reason = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`sluice: warning: cannot keep caches in ${path.join(root, "node_modules", ".cache", "sluice")} (${reason}); every run is cold\n`);
+      process.stderr.write(
+        `sluice: warning: cannot keep caches in ${path.join(root, "node_modules", ".cache", "sluice")} (${reason}); every run is cold\n`,
+      );
     }
     return undefined;
   }

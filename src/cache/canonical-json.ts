@@ -31,7 +31,8 @@ export function canonicalJson(value: unknown): string {
         return `${text}]`;
       }
       const prototype: unknown = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) throw new Error(`sluice cannot hash a ${describe(value)} in an instance's input`);
+      if (prototype !== Object.prototype && prototype !== null)
+        throw new Error(`sluice cannot hash a ${describe(value)} in an instance's input`);
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
       const origin = isOrigin(record, keys);

@@ -18,7 +18,10 @@ export function engineFingerprint(): string {
   const hash = createHash("sha256");
   for (const dir of ["src", "lib"]) {
     for (const file of codeFiles(path.join(codeRoot, dir))) {
-      hash.update(`${path.relative(codeRoot, file)}\0`).update(fs.readFileSync(file)).update("\0");
+      hash
+        .update(`${path.relative(codeRoot, file)}\0`)
+        .update(fs.readFileSync(file))
+        .update("\0");
     }
   }
   fingerprint = hash.digest("hex").slice(0, 32);

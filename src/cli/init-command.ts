@@ -50,7 +50,10 @@ export async function askForAnswers(flags: InitFlags, explicit: ReadonlySet<stri
 /** `sluice init [dir]`: scaffolds the project, then its first out/ when sluice is installed there. */
 export async function initCommand(dir: string, flags: InitFlags, io: Io): Promise<number> {
   const result = init(dir, {
-    environments: flags.environments.split(",").map((env) => env.trim()).filter(Boolean),
+    environments: flags.environments
+      .split(",")
+      .map((env) => env.trim())
+      .filter(Boolean),
     engine: flags.engine,
     ...(flags.envRepo ? { envRepo: flags.envRepo } : {}),
     ...(flags.owner ? { owner: flags.owner } : {}),
@@ -64,7 +67,9 @@ export async function initCommand(dir: string, flags: InitFlags, io: Io): Promis
   const installed = fs.existsSync(path.join(dir, "node_modules", "sluice", "package.json"));
   if (flags.synth && installed) {
     const { write } = await synth({ root: dir });
-    io.stdout(`Wrote the first env repo: out/ (${write?.written.length ?? 0} files). Next: edit stacks/, run \`npm run synth\`, review out/ and commit both.\n`);
+    io.stdout(
+      `Wrote the first env repo: out/ (${write?.written.length ?? 0} files). Next: edit stacks/, run \`npm run synth\`, review out/ and commit both.\n`,
+    );
   } else {
     io.stdout(`Next: ${where === "." ? "" : `cd ${where} && `}npm install && npm run synth\n`);
   }

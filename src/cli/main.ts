@@ -62,7 +62,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command("init")
-    .description("start a project: package.json scripts, tsconfig.json, a platform and an app in stacks/, .gitignore, a CI pipeline if asked, and the first out/")
+    .description(
+      "start a project: package.json scripts, tsconfig.json, a platform and an app in stacks/, .gitignore, a CI pipeline if asked, and the first out/",
+    )
     .argument("[dir]", "where", ".")
     .option("--environments <list>", "environments in rollout order, comma-separated; each gets a cluster <env>-1 and a wave", "dev,prod")
     .addOption(new Option("--engine <engine>", "the GitOps engine on the clusters").choices(ENGINE_NAMES).default("argocd"))
@@ -77,7 +79,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const { askForAnswers, initCommand } = await import("./init-command.js");
       let answers = options;
       if (!options.yes && process.stdin.isTTY && process.stdout.isTTY && io === processIo) {
-        const explicit = new Set(["environments", "engine", "envRepo", "owner", "team"].filter((name) => command.getOptionValueSource(name) !== "default"));
+        const explicit = new Set(
+          ["environments", "engine", "envRepo", "owner", "team"].filter((name) => command.getOptionValueSource(name) !== "default"),
+        );
         const { createInterface } = await import("node:readline/promises");
         const terminal = createInterface({ input: process.stdin, output: process.stdout });
         try {
@@ -96,7 +100,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option("--no-cache", "do not use the local caches"),
   )
     .addOption(
-      new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices(["text", "json", "github", "sarif"]),
+      new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices([
+        "text",
+        "json",
+        "github",
+        "sarif",
+      ]),
     )
     .action(async (options: CheckFlags) => {
       const chosen = options.format ?? (process.env.GITHUB_ACTIONS === "true" ? "github" : "text");
@@ -108,7 +117,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   projectOptions(
     program
       .command("diff")
-      .description("compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref")
+      .description(
+        "compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref",
+      )
       .option("--base <ref>", "the git ref to compare with", "HEAD")
       .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
       .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does"),
@@ -123,7 +134,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   const promotionFlags = (command: Command) =>
     projectOptions(command, "env repo directory to write")
-      .option("--commit", "put the change on a new branch (promote|rollback/<app>/<wave>/<version>) as one commit, and print the pull request")
+      .option(
+        "--commit",
+        "put the change on a new branch (promote|rollback/<app>/<wave>/<version>) as one commit, and print the pull request",
+      )
       .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
 
   promotionFlags(
@@ -171,7 +185,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   projectOptions(
     program
       .command("split-releases")
-      .description("move the releases of waves whose gate names approvers out of the app stacks, into stacks/releases/<wave>/<app>.ts (which CODEOWNERS gives the approvers), then synthesize"),
+      .description(
+        "move the releases of waves whose gate names approvers out of the app stacks, into stacks/releases/<wave>/<app>.ts (which CODEOWNERS gives the approvers), then synthesize",
+      ),
     "env repo directory to write",
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
@@ -216,10 +232,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   projectOptions(
     program
       .command("publish")
-      .description("write the committed stacks' output into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced, never undoing a published change")
+      .description(
+        "write the committed stacks' output into a separate env repository: owned files only, one commit with the source's trailers, pushed with retries, never forced, never undoing a published change",
+      )
       .requiredOption("--env-repo <path-or-url>", "the env repository to publish to (a relative path is relative to --root)")
-      .option("--branch <name>", "the branch (default: the platform's envRepo.revision); <name>-next also writes a root hydrator.metadata, for GitOps Promoter")
-      .option("--pull-request [branch]", "push to a branch of its own (default: sluice/publish-<source commit>) for a pull request into --branch, instead of to --branch")
+      .option(
+        "--branch <name>",
+        "the branch (default: the platform's envRepo.revision); <name>-next also writes a root hydrator.metadata, for GitOps Promoter",
+      )
+      .option(
+        "--pull-request [branch]",
+        "push to a branch of its own (default: sluice/publish-<source commit>) for a pull request into --branch, instead of to --branch",
+      )
       .option("--push", "push the commit (without it, sluice commits in a temporary clone and reports what would change)"),
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
@@ -254,7 +278,9 @@ function handleError(error: unknown, format: Format, io: Io): number {
   }
   if (isPolicyViolation(error)) {
     if (format === "json") {
-      io.stdout(`${JSON.stringify({ ok: false, error: error.message, findings: error.findings.map(findingJson), waived: error.waived }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ ok: false, error: error.message, findings: error.findings.map(findingJson), waived: error.waived }, null, 2)}\n`,
+      );
     } else {
       io.stderr(formatFindingsText(error.findings, error.waived, colors(io)));
       io.stderr(`sluice: ${error.message} Fix the errors above, or waive a rule for an app with a reason (see README, "Policies").\n`);

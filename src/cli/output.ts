@@ -49,9 +49,7 @@ export function diagnosticJson(diagnostic: Diagnostic) {
   return {
     code: diagnostic.code,
     message: diagnostic.message,
-    ...(diagnostic.origin
-      ? { file: diagnostic.origin.file, line: diagnostic.origin.line, column: diagnostic.origin.column }
-      : {}),
+    ...(diagnostic.origin ? { file: diagnostic.origin.file, line: diagnostic.origin.line, column: diagnostic.origin.column } : {}),
     ...(diagnostic.origin?.path?.length ? { path: diagnostic.origin.path } : {}),
     ...(diagnostic.hint ? { hint: diagnostic.hint } : {}),
   };

@@ -40,14 +40,18 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
       io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files).\n`);
     } else {
       io.stdout(formatDrift(drift, out, c));
-      io.stdout(`\n${count} file${count === 1 ? "" : "s"} differ. Run \`sluice synth\` and commit ${[`${out}/`, ...outside].join(" and ")}.\n`);
+      io.stdout(
+        `\n${count} file${count === 1 ? "" : "s"} differ. Run \`sluice synth\` and commit ${[`${out}/`, ...outside].join(" and ")}.\n`,
+      );
     }
     return count === 0 ? EXIT.ok : EXIT.found;
   }
 
   const write = result.write!;
   if (flags.format === "json") {
-    io.stdout(`${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, outside: write.outside ?? [], reuse: result.reuse, findings }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, outside: write.outside ?? [], reuse: result.reuse, findings }, null, 2)}\n`,
+    );
   } else if (write.written.length + write.deleted.length === 0) {
     for (const file of write.outside ?? []) io.stdout(`${file}: sluice's section written.\n`);
     io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);

@@ -58,7 +58,9 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
           await once(changed);
         } catch (error) {
           // A bug must not end the watch in silence: say it, and keep watching.
-          io.stdout(`sluice: internal error — this is a bug in sluice, not in your stacks; the watch goes on.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+          io.stdout(
+            `sluice: internal error — this is a bug in sluice, not in your stacks; the watch goes on.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          );
         }
       }
     } finally {
@@ -120,7 +122,9 @@ export async function watchSynth(flags: SynthFlags, io: Io, signal?: AbortSignal
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
       if (inode === undefined) {
-        io.stdout(`sluice: ${path.relative(process.cwd(), stacksDir) || "."}/ is gone, so the watch stopped; out/ keeps what the last synth wrote.\n`);
+        io.stdout(
+          `sluice: ${path.relative(process.cwd(), stacksDir) || "."}/ is gone, so the watch stopped; out/ keeps what the last synth wrote.\n`,
+        );
         finish(2);
         return;
       }

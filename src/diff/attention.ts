@@ -25,7 +25,16 @@ export interface Attention {
   readonly message: string;
 }
 
-const ACCESS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "AppProject", "Namespace", "NetworkPolicy"]);
+const ACCESS = new Set([
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "ServiceAccount",
+  "AppProject",
+  "Namespace",
+  "NetworkPolicy",
+]);
 const SECRETS = new Set(["Secret", "ExternalSecret", "SealedSecret", "SecretStore", "ClusterSecretStore"]);
 const GITOPS = new Set(ENGINE_LIST.flatMap((engine) => engine.deliveryKinds));
 
@@ -66,13 +75,18 @@ export function attention(
         const replicas = workload.replicas?.join(".");
         const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.containers\\[[^\\]]+\\]\\.resources`);
         const scale = change.fields.filter((f) => f.path === replicas || resources.test(f.path));
-        for (const field of scale) note(field.path === replicas ? "scale" : "resources", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+        for (const field of scale)
+          note(
+            field.path === replicas ? "scale" : "resources",
+            `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`,
+          );
         if (change.change === "changed" && change.fields.some((f) => /(secretKeyRef|secretRef|\.secret\b|\.secret\.)/.test(f.path))) {
           note("secrets", `${label} reads other secrets on ${cluster}`);
         }
       }
       if (change.kind === "HorizontalPodAutoscaler") {
-        if (change.change !== "changed") note("scale", `${label} ${change.change === "added" ? "starts" : "stops"} autoscaling on ${cluster}`);
+        if (change.change !== "changed")
+          note("scale", `${label} ${change.change === "added" ? "starts" : "stops"} autoscaling on ${cluster}`);
         for (const field of change.fields.filter((f) => /^spec\.(minReplicas|maxReplicas|metrics)/.test(f.path))) {
           note("scale", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
         }
@@ -125,7 +139,12 @@ function secretDetail(change: ObjectChange): string {
 
 function gitopsDetail(change: ObjectChange): string {
   const fields = change.fields.filter((f) => /^spec\.(syncPolicy|project|destination|source)/.test(f.path));
-  return fields.length > 0 ? `: ${fields.slice(0, 3).map((f) => `${f.path} ${showValue(f.old, 30)} → ${showValue(f.new, 30)}`).join("; ")}` : "";
+  return fields.length > 0
+    ? `: ${fields
+        .slice(0, 3)
+        .map((f) => `${f.path} ${showValue(f.old, 30)} → ${showValue(f.new, 30)}`)
+        .join("; ")}`
+    : "";
 }
 
 function countKinds(changes: readonly ObjectChange[]): string {
@@ -144,7 +163,9 @@ function countKinds(changes: readonly ObjectChange[]): string {
  * lines first; otherwise in the order the notes came. The notes themselves
  * (`--format json`) stay one per cluster.
  */
-export function groupedNotes(notes: readonly Attention[]): { readonly kind: AttentionKind; readonly production: boolean; readonly message: string }[] {
+export function groupedNotes(
+  notes: readonly Attention[],
+): { readonly kind: AttentionKind; readonly production: boolean; readonly message: string }[] {
   const groups = new Map<string, { kind: AttentionKind; production: boolean; clusters: string[]; message: string; grouped: boolean }>();
   for (const note of notes) {
     const suffix = ` on ${note.cluster}`;
@@ -157,6 +178,10 @@ export function groupedNotes(notes: readonly Attention[]): { readonly kind: Atte
     else if (!group) groups.set(key, { kind: note.kind, production: note.production, clusters: [note.cluster], message: stem, grouped });
   }
   return [...groups.values()]
-    .map((group) => ({ kind: group.kind, production: group.production, message: group.grouped ? `${group.message} on ${group.clusters.join(", ")}` : group.message }))
+    .map((group) => ({
+      kind: group.kind,
+      production: group.production,
+      message: group.grouped ? `${group.message} on ${group.clusters.join(", ")}` : group.message,
+    }))
     .sort((a, b) => Number(b.production) - Number(a.production));
 }

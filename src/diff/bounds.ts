@@ -28,7 +28,8 @@ export const MAX_ALIASES = 100;
 
 /** Why a file of this size and content is not compared object by object, or undefined when it can be. */
 export function unreadable(text: string, bytes: number): string | undefined {
-  if (bytes > MAX_FILE_BYTES) return `is ${bytes.toLocaleString("en")} bytes, more than the ${MAX_FILE_BYTES.toLocaleString("en")} sluice diff reads`;
+  if (bytes > MAX_FILE_BYTES)
+    return `is ${bytes.toLocaleString("en")} bytes, more than the ${MAX_FILE_BYTES.toLocaleString("en")} sluice diff reads`;
   // A NUL never appears in YAML; bytes that are not UTF-8 decode to U+FFFD and change the length.
   if (text.includes("\u0000") || (text.includes("\uFFFD") && Buffer.byteLength(text) !== bytes)) return "is binary, not YAML";
   return undefined;

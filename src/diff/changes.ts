@@ -58,7 +58,15 @@ export function compareObjects(
   for (const [id, current] of now) {
     const previous = old.get(id);
     const origin = originOf(current);
-    const common = { cluster: current.cluster, apiVersion: current.apiVersion, kind: current.kind, ...(current.namespace !== undefined ? { namespace: current.namespace } : {}), name: current.name, file: current.file, ...(origin ? { origin } : {}) };
+    const common = {
+      cluster: current.cluster,
+      apiVersion: current.apiVersion,
+      kind: current.kind,
+      ...(current.namespace !== undefined ? { namespace: current.namespace } : {}),
+      name: current.name,
+      file: current.file,
+      ...(origin ? { origin } : {}),
+    };
     if (!previous) {
       changes.push({ change: "added", ...common, fields: [], ...patch(undefined, current.object), after: current.object });
       continue;
@@ -102,10 +110,17 @@ export function compareObjects(
 export function textPatch(before: string, after: string): { patch: string; patchSkipped?: string } {
   const result = differ().structuredPatch("before", "after", before, after, "", "", { context: 3, maxEditLength: MAX_PATCH_EDITS });
   if (result === undefined) return { patch: "", patchSkipped: `more than ${MAX_PATCH_EDITS.toLocaleString("en")} changed lines` };
-  return { patch: result.hunks.map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n")).join("\n") };
+  return {
+    patch: result.hunks
+      .map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n"))
+      .join("\n"),
+  };
 }
 
-function patch(before: TreeObject["object"] | undefined, after: TreeObject["object"] | undefined): { patch: string; patchSkipped?: string } {
+function patch(
+  before: TreeObject["object"] | undefined,
+  after: TreeObject["object"] | undefined,
+): { patch: string; patchSkipped?: string } {
   return textPatch(before ? toYaml(before) : "", after ? toYaml(after) : "");
 }
 

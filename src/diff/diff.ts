@@ -73,7 +73,9 @@ export async function diffPlan(
   const differing = lazy.files.filter((file) => tree.get(file.path) !== file.blob).map((file) => file.path);
   // Only files the base's lock says sluice generated can leave: synth never deletes another's file.
   const owned = await ownedAt(repo, tree);
-  const gone = [...tree.keys()].filter((file) => !planned.has(file) && (owned === undefined || owned.has(file) || file === LOCK_PATH)).sort();
+  const gone = [...tree.keys()]
+    .filter((file) => !planned.has(file) && (owned === undefined || owned.has(file) || file === LOCK_PATH))
+    .sort();
   const now = new Map(lazy.materialize(differing).map((file) => [file.path, file]));
   // Sizes first: a file past MAX_FILE_BYTES at the base is never read, however large.
   const baseBlobs = [...differing, ...gone].flatMap((file) => (tree.has(file) ? [tree.get(file)!] : []));
@@ -99,7 +101,11 @@ export async function diffPlan(
     const oldObjects = old === undefined ? [] : objectsIn(file, old);
     const newObjects = current === undefined ? [] : objectsIn(file, current);
     if (isUnreadable(oldObjects) || isUnreadable(newObjects)) {
-      skip(isUnreadable(oldObjects) ? `at ${ref} it ${oldObjects.unreadable}` : `as the stacks compile it, it ${(newObjects as Unreadable).unreadable}`);
+      skip(
+        isUnreadable(oldObjects)
+          ? `at ${ref} it ${oldObjects.unreadable}`
+          : `as the stacks compile it, it ${(newObjects as Unreadable).unreadable}`,
+      );
       continue;
     }
     if (oldObjects === undefined || newObjects === undefined) {
@@ -113,7 +119,12 @@ export async function diffPlan(
 
   const origins = originIndex(now);
   const info = clusterInfo(model, before, after);
-  const changes = pinpointChanges(root, compareObjects(before, after, (object) => origins.get(object.id)), info, model.apps);
+  const changes = pinpointChanges(
+    root,
+    compareObjects(before, after, (object) => origins.get(object.id)),
+    info,
+    model.apps,
+  );
   const notes = attention(changes, info, { ...KNOWN_WORKLOADS, ...workloadTable(model.platform.customResources) });
   const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
     const objects = changes.filter((c) => c.cluster === cluster.name);
@@ -152,7 +163,8 @@ function originIndex(files: ReadonlyMap<string, PlanEntry>): Map<string, Origin>
   for (const file of files.values()) {
     const cluster = clusterOf(file.path);
     if (cluster === undefined) continue;
-    for (const object of file.objects) origins.set(objectId(cluster, object.apiVersion, object.kind, object.namespace, object.name), object.origin);
+    for (const object of file.objects)
+      origins.set(objectId(cluster, object.apiVersion, object.kind, object.namespace, object.name), object.origin);
   }
   return origins;
 }
@@ -163,7 +175,12 @@ function originIndex(files: ReadonlyMap<string, PlanEntry>): Map<string, Origin>
  * comes from the app's release for the cluster's wave. Each stack file is
  * parsed once, however many changes point into it.
  */
-function pinpointChanges(root: string, changes: readonly ObjectChange[], clusters: ReadonlyMap<string, ClusterInfo>, apps: readonly AppModel[]): ObjectChange[] {
+function pinpointChanges(
+  root: string,
+  changes: readonly ObjectChange[],
+  clusters: ReadonlyMap<string, ClusterInfo>,
+  apps: readonly AppModel[],
+): ObjectChange[] {
   const declaredAt = new Map(apps.map((app) => [formatOrigin(app.origin), app]));
   const refined = changes.map((change) => {
     const wave = clusters.get(change.cluster)?.wave;
@@ -194,7 +211,13 @@ function clusterInfo(model: Model, ...objects: (readonly TreeObject[])[]): Map<s
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
       const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-      info.set(name, { name, wave: wave.name, environment: environment.name, production: environment.production, prune: environment.sync.prune });
+      info.set(name, {
+        name,
+        wave: wave.name,
+        environment: environment.name,
+        production: environment.production,
+        prune: environment.sync.prune,
+      });
     }
   }
   for (const object of objects.flat()) {

@@ -22,7 +22,12 @@ export function fieldChanges(before: unknown, after: unknown, max = Infinity): {
     if (isRecord(a) && isRecord(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
       for (const key of keys) {
-        walk(Object.hasOwn(a, key) ? a[key] : undefined, Object.hasOwn(b, key) ? b[key] : undefined, [...segments, key], `${path}${propertyPath(key, path === "")}`);
+        walk(
+          Object.hasOwn(a, key) ? a[key] : undefined,
+          Object.hasOwn(b, key) ? b[key] : undefined,
+          [...segments, key],
+          `${path}${propertyPath(key, path === "")}`,
+        );
       }
       return;
     }
@@ -41,7 +46,8 @@ export function fieldChanges(before: unknown, after: unknown, max = Infinity): {
     if (a === undefined && b === undefined) return;
     if (JSON.stringify(a) === JSON.stringify(b)) return;
     total++;
-    if (changes.length < max) changes.push({ path, segments, ...(a !== undefined ? { old: a } : {}), ...(b !== undefined ? { new: b } : {}) });
+    if (changes.length < max)
+      changes.push({ path, segments, ...(a !== undefined ? { old: a } : {}), ...(b !== undefined ? { new: b } : {}) });
   };
   walk(before, after, [], "");
   return { fields: changes, total };

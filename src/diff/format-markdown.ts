@@ -41,7 +41,11 @@ export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): s
   if (result.attention.length > 0) {
     const notes = groupedNotes(result.attention);
     const shown = notes.slice(0, 40);
-    head.push("**Needs attention**", "", ...shown.map((n) => `- ${n.production ? "**production** " : ""}${n.kind}: ${escapeMarkdown(n.message)}`));
+    head.push(
+      "**Needs attention**",
+      "",
+      ...shown.map((n) => `- ${n.production ? "**production** " : ""}${n.kind}: ${escapeMarkdown(n.message)}`),
+    );
     if (notes.length > shown.length) head.push(`- … and ${notes.length - shown.length} more (see \`sluice diff\`)`);
     head.push("");
   }
@@ -76,7 +80,8 @@ function objectSection(change: ObjectChange, level: Level, patches: boolean): st
   const where = change.origin ? ` — \`${formatOrigin(change.origin)}\`` : change.change === "removed" ? " — no longer in the stacks" : "";
   const lines = [`**${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}**${where}`];
   if (level !== "no-fields" && level !== "names") {
-    for (const field of change.fields.slice(0, 15)) lines.push(`- \`${field.path}\`: ${code(showValue(field.old))} → ${code(showValue(field.new))}`);
+    for (const field of change.fields.slice(0, 15))
+      lines.push(`- \`${field.path}\`: ${code(showValue(field.old))} → ${code(showValue(field.new))}`);
     const more = fieldCount(change) - Math.min(change.fields.length, 15);
     if (more > 0) lines.push(`- … and ${more.toLocaleString("en")} more fields`);
   }

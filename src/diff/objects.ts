@@ -60,7 +60,8 @@ export function objectsIn(file: string, content: string): TreeObject[] | Unreada
       value = document.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (error) {
       // yaml's guard against an alias bomb throws a ReferenceError ("Excessive alias count …").
-      if (error instanceof ReferenceError) return { unreadable: `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sluice writes no aliases)` };
+      if (error instanceof ReferenceError)
+        return { unreadable: `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sluice writes no aliases)` };
       return { unreadable: `could not be read as YAML (${firstLine(error)})` };
     }
     if (!isObject(value)) continue;

@@ -3,7 +3,17 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { appSchema } from "../model/app-schema.js";
 import { PACKAGE_ROOT } from "../package-root.js";
-import { blueprintSchema, clusterSchema, componentSchema, environmentSchema, gateSchema, platformSchema, policySchema, teamSchema, waveSchema } from "../model/platform-schema.js";
+import {
+  blueprintSchema,
+  clusterSchema,
+  componentSchema,
+  environmentSchema,
+  gateSchema,
+  platformSchema,
+  policySchema,
+  teamSchema,
+  waveSchema,
+} from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -29,20 +39,56 @@ interface Section {
 }
 
 const SECTIONS: readonly Section[] = [
-  { title: "Platform (`definePlatform`)", intro: "The fleet, declared once by the platform team.", schema: platformSchema, sources: ["platformSchema"] },
-  { title: "Environment (`environments.<name>`)", intro: "A class of clusters: every workload setting (below) as a default, and these.", schema: environmentSchema, sources: ["environmentSchema", "settingsShape"] },
-  { title: "Cluster (`clusters.<name>`)", intro: "One destination: every workload setting as a default for its apps, and these.", schema: clusterSchema, sources: ["clusterSchema", "settingsShape"] },
+  {
+    title: "Platform (`definePlatform`)",
+    intro: "The fleet, declared once by the platform team.",
+    schema: platformSchema,
+    sources: ["platformSchema"],
+  },
+  {
+    title: "Environment (`environments.<name>`)",
+    intro: "A class of clusters: every workload setting (below) as a default, and these.",
+    schema: environmentSchema,
+    sources: ["environmentSchema", "settingsShape"],
+  },
+  {
+    title: "Cluster (`clusters.<name>`)",
+    intro: "One destination: every workload setting as a default for its apps, and these.",
+    schema: clusterSchema,
+    sources: ["clusterSchema", "settingsShape"],
+  },
   { title: "Wave (`waves[]`)", intro: "One step of a rollout.", schema: waveSchema, sources: ["waveSchema"] },
   { title: "Gate (`waves[].gate`)", intro: "What a release needs before it enters the wave.", schema: gateSchema, sources: ["gateSchema"] },
   { title: "Team (`teams.<name>`)", intro: "Owners and namespaces.", schema: teamSchema, sources: ["teamSchema"] },
-  { title: "Component (`components.<name>`)", intro: "A cluster add-on from a pinned Helm chart.", schema: componentSchema, sources: ["componentSchema"] },
-  { title: "Policy (`policy`)", intro: "Admission, approved registries, required labels, severities and the platform's own rules.", schema: policySchema, sources: ["policySchema"] },
-  { title: "App (`platform.app(name, spec)`)", intro: "One app: these, and every workload setting.", schema: appSchema, sources: ["appSchema", "settingsShape"] },
-  { title: "Workload settings", intro: "What every layer may set: environment, cluster, app, and the app's `environments` and `clusters` overrides.", schema: settingsSchema, sources: ["settingsShape"] },
+  {
+    title: "Component (`components.<name>`)",
+    intro: "A cluster add-on from a pinned Helm chart.",
+    schema: componentSchema,
+    sources: ["componentSchema"],
+  },
+  {
+    title: "Policy (`policy`)",
+    intro: "Admission, approved registries, required labels, severities and the platform's own rules.",
+    schema: policySchema,
+    sources: ["policySchema"],
+  },
+  {
+    title: "App (`platform.app(name, spec)`)",
+    intro: "One app: these, and every workload setting.",
+    schema: appSchema,
+    sources: ["appSchema", "settingsShape"],
+  },
+  {
+    title: "Workload settings",
+    intro: "What every layer may set: environment, cluster, app, and the app's `environments` and `clusters` overrides.",
+    schema: settingsSchema,
+    sources: ["settingsShape"],
+  },
   { title: "Probe (`probes.readiness`, `.liveness`, `.startup`)", intro: "", schema: probeSchema, sources: ["probeSchema"] },
   {
     title: "Autoscaling (`autoscaling`)",
-    intro: "A HorizontalPodAutoscaler on CPU; the Deployment then has no `replicas`. Checked after merging the layers: `min` and `max` are needed then.",
+    intro:
+      "A HorizontalPodAutoscaler on CPU; the Deployment then has no `replicas`. Checked after merging the layers: `min` and `max` are needed then.",
     schema: autoscalingSchema,
     sources: ["autoscalingSchema"],
   },
@@ -71,7 +117,10 @@ export function referenceMarkdown(): string {
     if (section.intro) lines.push(section.intro, "");
     lines.push("| field | type | meaning |", "|---|---|---|");
     const shape = objectShape(section.schema._zod.def as Def);
-    const inherited = section.sources.includes("settingsShape") && section.schema !== settingsSchema ? new Set(Object.keys(objectShape(settingsSchema._zod.def as Def))) : new Set<string>();
+    const inherited =
+      section.sources.includes("settingsShape") && section.schema !== settingsSchema
+        ? new Set(Object.keys(objectShape(settingsSchema._zod.def as Def)))
+        : new Set<string>();
     for (const [key, field] of Object.entries(shape)) {
       if (inherited.has(key)) continue;
       const description = section.sources.map((source) => descriptions.get(source)?.get(key)).find(Boolean);
@@ -82,7 +131,8 @@ export function referenceMarkdown(): string {
     if (inherited.size > 0) lines.push("", "…and every field of [Workload settings](#workload-settings).");
     lines.push("");
   }
-  if (missing.length > 0) throw new Error(`fields without a description (write a /** JSDoc */ on them in src/model/): ${missing.join("; ")}`);
+  if (missing.length > 0)
+    throw new Error(`fields without a description (write a /** JSDoc */ on them in src/model/): ${missing.join("; ")}`);
   return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
 
@@ -92,7 +142,8 @@ function objectShape(def: Def): Readonly<Record<string, { _zod: { def: Def } }>>
 }
 
 function unwrap(def: Def): Def {
-  if ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType) return unwrap(def.innerType._zod.def);
+  if ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType)
+    return unwrap(def.innerType._zod.def);
   if (def.type === "pipe" && def.in) return unwrap(def.in._zod.def);
   return def;
 }
@@ -112,7 +163,9 @@ function typeOf(def: Def, depth = 0): string {
     case "boolean":
       return "boolean";
     case "enum":
-      return Object.values(inner.entries ?? {}).map((value) => JSON.stringify(value)).join(" | ");
+      return Object.values(inner.entries ?? {})
+        .map((value) => JSON.stringify(value))
+        .join(" | ");
     case "literal":
       return (inner.values ?? []).map((value) => JSON.stringify(value)).join(" | ");
     case "array":
@@ -120,7 +173,10 @@ function typeOf(def: Def, depth = 0): string {
     case "record":
       return `{ [name]: ${typeOf(inner.valueType!._zod.def, depth + 1)} }`;
     case "union":
-      return (inner.options ?? []).map((option) => typeOf(option._zod.def, depth + 1)).filter((t, i, all) => all.indexOf(t) === i).join(" | ");
+      return (inner.options ?? [])
+        .map((option) => typeOf(option._zod.def, depth + 1))
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .join(" | ");
     case "object": {
       // Nested objects name their fields (the table of their own, where there is one, says more).
       const keys = Object.keys(inner.shape ?? {});

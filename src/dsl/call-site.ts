@@ -55,7 +55,8 @@ export function callSites(): CallSite[] {
       if (file?.startsWith("node:internal/modules/")) complete = true;
       const line = frame.getLineNumber();
       const column = frame.getColumnNumber();
-      if (!file || line === null || column === null || file.startsWith(SLUICE_CODE_URL) || file.startsWith(SLUICE_CODE + path.sep)) continue;
+      if (!file || line === null || column === null || file.startsWith(SLUICE_CODE_URL) || file.startsWith(SLUICE_CODE + path.sep))
+        continue;
       sites.push({ file, line, column });
     }
     if (!complete && frames.length >= FRAME_LIMIT) sites.push(TRUNCATED);

@@ -66,7 +66,9 @@ export type SecretSource = ExternalSecretSource | SealedSecretSource | SopsSecre
 export function secret(name: string, key: string): SecretKey;
 export function secret(name: string): WholeSecret;
 export function secret(name: string, key?: string): SecretKey | WholeSecret {
-  return key === undefined ? Object.freeze({ $sluice: "secret-whole", secret: name }) : Object.freeze({ $sluice: "secret-key", secret: name, key });
+  return key === undefined
+    ? Object.freeze({ $sluice: "secret-whole", secret: name })
+    : Object.freeze({ $sluice: "secret-key", secret: name, key });
 }
 
 /** Declares a secret kept in an external store (External Secrets Operator, `external-secrets.io/v1`). */

@@ -32,7 +32,11 @@ export interface CompareOptions {
  * is read only when the stat cache cannot vouch for it; what is read is
  * recorded there.
  */
-export async function compare(outDir: string, plan: { readonly files: readonly PlanEntry[] }, options: CompareOptions = {}): Promise<Drift> {
+export async function compare(
+  outDir: string,
+  plan: { readonly files: readonly PlanEntry[] },
+  options: CompareOptions = {},
+): Promise<Drift> {
   const listing = options.onDisk ? { files: options.onDisk, others: [], emptyDirs: [] } : listOut(outDir, options.stats);
   const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
@@ -55,7 +59,8 @@ function contentSha(outDir: string, file: string, stats: StatCache): string {
   const sha = createHash("sha256").update(fs.readFileSync(target)).digest("hex");
   // Recorded only if the file did not change while it was read.
   const after = fs.lstatSync(target, { bigint: true });
-  if (after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size && after.ino === before.ino) stats.record(file, after, sha);
+  if (after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size && after.ino === before.ino)
+    stats.record(file, after, sha);
   return sha;
 }
 

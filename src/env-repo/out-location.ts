@@ -27,7 +27,8 @@ export function checkOutLocation(root: string, stacksDir: string, given: string)
   if (!within(base, outDir)) {
     // Elsewhere on the machine (a clone of the env repo, say): the path the person typed, which
     // nothing in the project can redirect; only the directory itself must not be a link.
-    if (fs.lstatSync(outDir, { throwIfNoEntry: false })?.isSymbolicLink()) refuse("is a symlink, and sluice never writes through one", "point --out at a real directory");
+    if (fs.lstatSync(outDir, { throwIfNoEntry: false })?.isSymbolicLink())
+      refuse("is a symlink, and sluice never writes through one", "point --out at a real directory");
     if (outDir.split(path.sep).includes(".git")) refuse("is inside a .git directory", elsewhere);
     return;
   }
@@ -39,7 +40,11 @@ export function checkOutLocation(root: string, stacksDir: string, given: string)
     const stat = fs.lstatSync(current, { throwIfNoEntry: false });
     if (!stat) return;
     const shown = path.relative(root, current);
-    if (stat.isSymbolicLink()) refuse(`is reached through a symlink (${shown} is a symlink, and sluice never writes through one)`, "point --out at a real directory, or replace the symlink with a directory");
+    if (stat.isSymbolicLink())
+      refuse(
+        `is reached through a symlink (${shown} is a symlink, and sluice never writes through one)`,
+        "point --out at a real directory, or replace the symlink with a directory",
+      );
     // out/ itself as a file: listOut says so.
     if (!stat.isDirectory() && current !== outDir) refuse(`is reached through ${shown}, which is not a directory`, elsewhere);
   }

@@ -44,7 +44,10 @@ export function acquireRunLock(outDir: string): RunLock {
     ...(processStart(process.pid) ? { started: processStart(process.pid)! } : {}),
     since: new Date().toISOString(),
     runId,
-    command: process.argv.slice(1).map((arg) => path.basename(arg)).join(" "),
+    command: process.argv
+      .slice(1)
+      .map((arg) => path.basename(arg))
+      .join(" "),
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -90,13 +93,16 @@ function readHolder(file: string): Holder | undefined {
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function badRunId(runId: string): SluiceError {
-  return new SluiceError(`out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which sluice never writes; nothing was written.`, [
-    {
-      code: "write/bad-run-lock",
-      message: `out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which is not the name of a directory in out/${STAGING_DIR}`,
-      hint: `if no synth is running, delete out/${RUN_LOCK_PATH} and run again`,
-    },
-  ]);
+  return new SluiceError(
+    `out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which sluice never writes; nothing was written.`,
+    [
+      {
+        code: "write/bad-run-lock",
+        message: `out/${RUN_LOCK_PATH} names the run id ${JSON.stringify(runId)}, which is not the name of a directory in out/${STAGING_DIR}`,
+        hint: `if no synth is running, delete out/${RUN_LOCK_PATH} and run again`,
+      },
+    ],
+  );
 }
 
 function symlinked(entry: string): SluiceError {
@@ -133,13 +139,16 @@ function processStart(pid: number): string | undefined {
 
 function held(holder: Holder): SluiceError {
   const local = holder.hostname === os.hostname();
-  return new SluiceError(`Another synth is writing out/ (pid ${holder.pid} on ${holder.hostname}, since ${holder.since}); nothing was written.`, [
-    {
-      code: "write/locked",
-      message: `out/${RUN_LOCK_PATH} is held by \`${holder.command}\` (pid ${holder.pid} on ${holder.hostname})`,
-      hint: local
-        ? "wait for it to finish and run again"
-        : `if no synth is running on ${holder.hostname}, delete out/${RUN_LOCK_PATH} and run again`,
-    },
-  ]);
+  return new SluiceError(
+    `Another synth is writing out/ (pid ${holder.pid} on ${holder.hostname}, since ${holder.since}); nothing was written.`,
+    [
+      {
+        code: "write/locked",
+        message: `out/${RUN_LOCK_PATH} is held by \`${holder.command}\` (pid ${holder.pid} on ${holder.hostname})`,
+        hint: local
+          ? "wait for it to finish and run again"
+          : `if no synth is running on ${holder.hostname}, delete out/${RUN_LOCK_PATH} and run again`,
+      },
+    ],
+  );
 }

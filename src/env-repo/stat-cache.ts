@@ -19,7 +19,9 @@ const isPayload = (value: unknown): value is Payload =>
   isRecord(value) &&
   isRecord(value.files) &&
   isRecord(value.dirs) &&
-  Object.values(value.files).every((entry) => Array.isArray(entry) && entry.length === 4 && entry.every((part) => typeof part === "string"));
+  Object.values(value.files).every(
+    (entry) => Array.isArray(entry) && entry.length === 4 && entry.every((part) => typeof part === "string"),
+  );
 
 /** A directory's entries as listOut needs them. */
 export interface DirListing {

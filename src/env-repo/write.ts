@@ -76,7 +76,11 @@ export async function writePlan(outDir: string, plan: WritablePlan, stats?: Stat
       commit.rollBack();
       const reason = error instanceof Error ? error.message : String(error);
       throw new SluiceError("Writing out/ failed; it was left as it was.", [
-        { code: "write/failed", message: reason, hint: "check that out/ is writable and that nothing else is writing to it, then synth again" },
+        {
+          code: "write/failed",
+          message: reason,
+          hint: "check that out/ is writable and that nothing else is writing to it, then synth again",
+        },
       ]);
     }
     commit.finish();

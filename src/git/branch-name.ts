@@ -33,13 +33,23 @@ export function branchName(name: string, what: string, origin?: Origin): string 
   const short = name.startsWith("refs/heads/") ? name.slice("refs/heads/".length) : name;
   if (short.startsWith("refs/")) {
     throw new SluiceError(`${what} ${JSON.stringify(name)} is not a branch.`, [
-      { code: "git/not-a-branch", message: `${what} ${JSON.stringify(name)} is a ref outside refs/heads/`, hint: 'name a branch: "main", or "refs/heads/main"', ...where },
+      {
+        code: "git/not-a-branch",
+        message: `${what} ${JSON.stringify(name)} is a ref outside refs/heads/`,
+        hint: 'name a branch: "main", or "refs/heads/main"',
+        ...where,
+      },
     ]);
   }
   const problem = checkBranchName(short);
   if (problem !== undefined) {
     throw new SluiceError(`${what} ${JSON.stringify(name)} is not a valid git branch name.`, [
-      { code: "git/bad-branch-name", message: `${what} ${JSON.stringify(name)} is not a valid git branch name: ${problem}`, hint: "name a branch git accepts (see git check-ref-format), e.g. main or release/1.8", ...where },
+      {
+        code: "git/bad-branch-name",
+        message: `${what} ${JSON.stringify(name)} is not a valid git branch name: ${problem}`,
+        hint: "name a branch git accepts (see git check-ref-format), e.g. main or release/1.8",
+        ...where,
+      },
     ]);
   }
   return short;

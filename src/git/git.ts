@@ -32,14 +32,23 @@ export class GitRepo {
     try {
       root = (await simpleGit({ baseDir: dir }).revparse(["--show-toplevel"])).trim();
     } catch {
-      throw failure(`${dir} is not inside a git repository`, "git/no-repository", "sluice reads the project's git history: run it in a git checkout (sluice diff also takes --env-repo <clone>)");
+      throw failure(
+        `${dir} is not inside a git repository`,
+        "git/no-repository",
+        "sluice reads the project's git history: run it in a git checkout (sluice diff also takes --env-repo <clone>)",
+      );
     }
     return new GitRepo(root, simpleGit({ baseDir: root, binary: "git", maxConcurrentProcesses: 2 }));
   }
 
   /** The commit a ref names (a branch, a tag, HEAD~2, a sha). */
   async commit(ref: string): Promise<string> {
-    if (ref.startsWith("-")) throw failure(`${JSON.stringify(ref)} is not a git ref: it starts with "-", which git would read as an option`, "git/unknown-ref", "name a branch, a tag or a commit");
+    if (ref.startsWith("-"))
+      throw failure(
+        `${JSON.stringify(ref)} is not a git ref: it starts with "-", which git would read as an option`,
+        "git/unknown-ref",
+        "name a branch, a tag or a commit",
+      );
     let commit = "";
     try {
       commit = (await this.git.revparse(["--verify", "--end-of-options", `${ref}^{commit}`])).trim();
@@ -47,7 +56,11 @@ export class GitRepo {
       // Reported below.
     }
     if (/^[0-9a-f]{40,64}$/.test(commit)) return commit;
-    throw failure(`unknown git ref ${JSON.stringify(ref)} in ${this.root}`, "git/unknown-ref", "name a branch, a tag or a commit that exists here (git fetch first in CI: origin/<branch>)");
+    throw failure(
+      `unknown git ref ${JSON.stringify(ref)} in ${this.root}`,
+      "git/unknown-ref",
+      "name a branch, a tag or a commit that exists here (git fetch first in CI: origin/<branch>)",
+    );
   }
 
   /** Every file below `prefix` ("" for the whole tree) at `commit`: path relative to the prefix → blob id. */
@@ -77,7 +90,12 @@ export class GitRepo {
 
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
   async trailers(base: string, key: string): Promise<string[]> {
-    const output = await this.git.raw(["log", `--format=%(trailers:key=${key},valueonly,separator=%x00)%x01`, "--end-of-options", `${base}..HEAD`]);
+    const output = await this.git.raw([
+      "log",
+      `--format=%(trailers:key=${key},valueonly,separator=%x00)%x01`,
+      "--end-of-options",
+      `${base}..HEAD`,
+    ]);
     return output
       .split("\u0001")
       .flatMap((commit) => commit.split("\0"))
@@ -96,7 +114,11 @@ export class GitRepo {
       await this.git.raw(["var", "GIT_COMMITTER_IDENT"]);
       return undefined;
     } catch {
-      return failure(`git does not know who commits in ${this.root}`, "git/no-identity", 'set it: git config user.name "Your Name" and git config user.email you@example.com (in CI, the bot\'s name and email)');
+      return failure(
+        `git does not know who commits in ${this.root}`,
+        "git/no-identity",
+        'set it: git config user.name "Your Name" and git config user.email you@example.com (in CI, the bot\'s name and email)',
+      );
     }
   }
 
@@ -122,7 +144,15 @@ export class GitRepo {
    * whether git tracks it. Ignored files are not listed.
    */
   async dirty(dir = "."): Promise<{ readonly path: string; readonly untracked: boolean }[]> {
-    const output = await this.git.raw(["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=normal", "--", dir || "."]);
+    const output = await this.git.raw([
+      "--no-optional-locks",
+      "status",
+      "--porcelain=v1",
+      "-z",
+      "--untracked-files=normal",
+      "--",
+      dir || ".",
+    ]);
     const found: { path: string; untracked: boolean }[] = [];
     const records = output.split("\0");
     for (let i = 0; i < records.length; i++) {
@@ -151,7 +181,12 @@ export class GitRepo {
    */
   async commitOnNewBranch(branch: string, paths: readonly string[], message: string): Promise<string> {
     branchName(branch, "the branch");
-    if (await this.hasBranch(branch)) throw failure(`branch ${branch} exists already`, "git/branch-exists", "delete it or merge it first; sluice never overwrites a branch");
+    if (await this.hasBranch(branch))
+      throw failure(
+        `branch ${branch} exists already`,
+        "git/branch-exists",
+        "delete it or merge it first; sluice never overwrites a branch",
+      );
     const start = (await this.branch()) ?? (await this.head());
     // A valid branch name never starts with "-": `switch -c` cannot take it for an option.
     await this.git.raw(["switch", "-c", branch]);
@@ -197,7 +232,17 @@ export class GitRepo {
   async changes(dir: string, from = "HEAD"): Promise<(FirstParentChange & { files: string[] })[]> {
     let output: string;
     try {
-      output = await this.git.raw(["log", "--first-parent", "--format=%x01%H %ct %P", "--name-only", "--no-renames", "--end-of-options", from, "--", dir || "."]);
+      output = await this.git.raw([
+        "log",
+        "--first-parent",
+        "--format=%x01%H %ct %P",
+        "--name-only",
+        "--no-renames",
+        "--end-of-options",
+        from,
+        "--",
+        dir || ".",
+      ]);
     } catch {
       return []; // No commits yet.
     }
@@ -291,7 +336,6 @@ export class GitRepo {
     );
   }
 }
-
 
 function failure(message: string, code: string, hint: string): SluiceError {
   return new SluiceError(`${message}.`, [{ code, message, hint }]);

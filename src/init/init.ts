@@ -29,7 +29,10 @@ const NPM_PLACEHOLDER_TEST = 'echo "Error: no test specified" && exit 1';
  * writing nothing, when any of those files exists, unless forced.
  */
 export function init(dir: string, options: InitOptions = {}): InitResult {
-  const answers: InitAnswers = { ...DEFAULT_ANSWERS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as InitAnswers;
+  const answers: InitAnswers = {
+    ...DEFAULT_ANSWERS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as InitAnswers;
   const problems = answerProblems(answers);
   if (problems.length > 0) throw new SluiceError("The answers to init are invalid; nothing was written.", problems);
   const files = scaffoldFiles(answers);
@@ -39,11 +42,17 @@ export function init(dir: string, options: InitOptions = {}): InitResult {
   if (existing.length > 0 && !options.force) {
     throw new SluiceError(
       "The project already has some of the files init writes; nothing was written.",
-      existing.map((file) => ({ code: "init/exists", message: `${file} exists`, hint: "run init in an empty directory, or pass --force to replace these files" })),
+      existing.map((file) => ({
+        code: "init/exists",
+        message: `${file} exists`,
+        hint: "run init in an empty directory, or pass --force to replace these files",
+      })),
     );
   }
   const manifestPath = path.join(dir, "package.json");
-  const read = fs.existsSync(manifestPath) ? readManifest(manifestPath) : { manifest: { name: projectName(dir), private: true, type: "module" } };
+  const read = fs.existsSync(manifestPath)
+    ? readManifest(manifestPath)
+    : { manifest: { name: projectName(dir), private: true, type: "module" } };
   if ("problem" in read) throw new SluiceError("init cannot add its scripts to package.json; nothing was written.", [read.problem]);
   const manifest = read.manifest;
   const scripts = { ...((manifest.scripts as Record<string, string> | undefined) ?? {}) };
@@ -82,6 +91,10 @@ function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 function projectName(dir: string): string {
-  const base = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const base = path
+    .basename(path.resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return base || "gitops";
 }

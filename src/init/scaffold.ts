@@ -99,7 +99,10 @@ function platformStack({ environments, engine, envRepo, owner, team }: InitAnswe
     "  },",
     "",
     "  clusters: {",
-    ...environments.map((env) => `    ${key(`${env}-1`)}: { environment: ${JSON.stringify(env)}, server: ${JSON.stringify(`https://${env}-1.k8s.example.com`)} },`),
+    ...environments.map(
+      (env) =>
+        `    ${key(`${env}-1`)}: { environment: ${JSON.stringify(env)}, server: ${JSON.stringify(`https://${env}-1.k8s.example.com`)} },`,
+    ),
     "  },",
     "",
     "  // A release reaches a wave only after the waves before it.",
@@ -121,7 +124,10 @@ function platformStack({ environments, engine, envRepo, owner, team }: InitAnswe
 }
 
 function helloStack({ environments, team }: InitAnswers): string {
-  const release = environments.filter((env, index) => !isGated(env, index)).map((env) => `${key(env)}: "1.0.0"`).join(", ");
+  const release = environments
+    .filter((env, index) => !isGated(env, index))
+    .map((env) => `${key(env)}: "1.0.0"`)
+    .join(", ");
   return [
     "// An app: one immutable release per wave, settings merged over the environment's.",
     ...(environments.some(isGated) ? ["// The gated waves' releases are in stacks/releases/<wave>/hello.ts."] : []),

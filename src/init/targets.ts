@@ -17,14 +17,24 @@ export function targetProblems(dir: string, files: readonly string[]): Diagnosti
   };
   const shown = (target: string) => path.relative(process.cwd(), target) || ".";
   const link = (target: string) =>
-    add(target, `${shown(target)} is a symbolic link (to ${fs.readlinkSync(target)}): init would write through it, outside the project`, "remove the link, or run init in the directory it points to");
+    add(
+      target,
+      `${shown(target)} is a symbolic link (to ${fs.readlinkSync(target)}): init would write through it, outside the project`,
+      "remove the link, or run init in the directory it points to",
+    );
   const rootStat = lstat(dir);
   if (rootStat?.isSymbolicLink()) link(dir);
-  else if (rootStat && !rootStat.isDirectory()) add(dir, `${shown(dir)} is a file, not a directory`, "name a directory (a new one is created) for the project");
+  else if (rootStat && !rootStat.isDirectory())
+    add(dir, `${shown(dir)} is a file, not a directory`, "name a directory (a new one is created) for the project");
   else if (!rootStat) {
     const parent = nearestExisting(path.dirname(path.resolve(dir)));
     if (!fs.statSync(parent).isDirectory()) add(parent, `${shown(parent)} is a file, not a directory`, "name a directory for the project");
-    else if (!writable(parent)) add(parent, `${shown(parent)} is not writable, so the project directory cannot be created there`, "choose a directory you can write in");
+    else if (!writable(parent))
+      add(
+        parent,
+        `${shown(parent)} is not writable, so the project directory cannot be created there`,
+        "choose a directory you can write in",
+      );
   }
   if (problems.size > 0) return [...problems.values()];
   for (const file of files) {
@@ -36,13 +46,25 @@ export function targetProblems(dir: string, files: readonly string[]): Diagnosti
       current = path.join(current, part);
       const stat = lstat(current);
       if (!stat) {
-        if (!writable(parentDir)) add(parentDir, `${shown(parentDir)} is not writable, so init cannot create ${file} there`, "make the directory writable, or run init in another one");
+        if (!writable(parentDir))
+          add(
+            parentDir,
+            `${shown(parentDir)} is not writable, so init cannot create ${file} there`,
+            "make the directory writable, or run init in another one",
+          );
         break;
       }
       if (stat.isSymbolicLink()) link(current);
-      else if (!last && !stat.isDirectory()) add(current, `${shown(current)} is a file, but init writes ${file} inside it`, "move the file away, or run init in another directory");
-      else if (last && !stat.isFile()) add(current, `${shown(current)} is not a regular file, so init cannot write it`, "move it away, or run init in another directory");
-      else if (last && !writable(current)) add(current, `${shown(current)} is not writable`, "make it writable, or run init in another directory");
+      else if (!last && !stat.isDirectory())
+        add(
+          current,
+          `${shown(current)} is a file, but init writes ${file} inside it`,
+          "move the file away, or run init in another directory",
+        );
+      else if (last && !stat.isFile())
+        add(current, `${shown(current)} is not a regular file, so init cannot write it`, "move it away, or run init in another directory");
+      else if (last && !writable(current))
+        add(current, `${shown(current)} is not writable`, "make it writable, or run init in another directory");
       else continue;
       break;
     }
@@ -81,22 +103,31 @@ export type Manifest = { [key: string]: Json };
  * be a JSON object whose scripts and dependency maps are objects of strings.
  */
 export function readManifest(file: string): { manifest: Manifest } | { problem: Diagnostic } {
-  const problem = (message: string) => ({ problem: { code: "init/package-json", message: `package.json ${message}`, hint: "fix package.json (or remove it to have init write a new one), then run init again" } });
+  const problem = (message: string) => ({
+    problem: {
+      code: "init/package-json",
+      message: `package.json ${message}`,
+      hint: "fix package.json (or remove it to have init write a new one), then run init again",
+    },
+  });
   let parsed: Json;
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Json;
   } catch (error) {
     return problem(`is not valid JSON: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return problem(`must hold a JSON object, not ${describe(parsed)}`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    return problem(`must hold a JSON object, not ${describe(parsed)}`);
   for (const key of ["scripts", "dependencies", "devDependencies"]) {
     if (!Object.hasOwn(parsed, key)) continue;
     const value = parsed[key]!;
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return problem(`has "${key}": ${describe(value)}; it must be an object of names to strings`);
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      return problem(`has "${key}": ${describe(value)}; it must be an object of names to strings`);
     const bad = Object.entries(value).find(([, entry]) => typeof entry !== "string");
     if (bad) return problem(`has "${key}"."${bad[0]}": ${describe(bad[1])}; it must be a string`);
   }
-  if (Object.hasOwn(parsed, "type") && typeof parsed.type !== "string") return problem(`has "type": ${describe(parsed.type!)}; it must be "module" or "commonjs"`);
+  if (Object.hasOwn(parsed, "type") && typeof parsed.type !== "string")
+    return problem(`has "type": ${describe(parsed.type!)}; it must be "module" or "commonjs"`);
   return { manifest: parsed };
 }
 

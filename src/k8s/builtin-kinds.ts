@@ -15,58 +15,138 @@ export const KUBERNETES_VERSION = "1.34";
 /** Every apiVersion of Kubernetes' own API groups, and the kinds that can be created there. */
 export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, BuiltinKind>>>> = {
   "admissionregistration.k8s.io/v1": {
-    MutatingWebhookConfiguration: { plural: "mutatingwebhookconfigurations", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration" },
-    ValidatingAdmissionPolicy: { plural: "validatingadmissionpolicies", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy", subresources: ["status"] },
-    ValidatingAdmissionPolicyBinding: { plural: "validatingadmissionpolicybindings", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding" },
-    ValidatingWebhookConfiguration: { plural: "validatingwebhookconfigurations", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration" },
+    MutatingWebhookConfiguration: {
+      plural: "mutatingwebhookconfigurations",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
+    },
+    ValidatingAdmissionPolicy: {
+      plural: "validatingadmissionpolicies",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy",
+      subresources: ["status"],
+    },
+    ValidatingAdmissionPolicyBinding: {
+      plural: "validatingadmissionpolicybindings",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding",
+    },
+    ValidatingWebhookConfiguration: {
+      plural: "validatingwebhookconfigurations",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
+    },
   },
   "admissionregistration.k8s.io/v1alpha1": {
-    MutatingAdmissionPolicy: { plural: "mutatingadmissionpolicies", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy" },
-    MutatingAdmissionPolicyBinding: { plural: "mutatingadmissionpolicybindings", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding" },
+    MutatingAdmissionPolicy: {
+      plural: "mutatingadmissionpolicies",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy",
+    },
+    MutatingAdmissionPolicyBinding: {
+      plural: "mutatingadmissionpolicybindings",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding",
+    },
   },
   "admissionregistration.k8s.io/v1beta1": {
-    MutatingAdmissionPolicy: { plural: "mutatingadmissionpolicies", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy" },
-    MutatingAdmissionPolicyBinding: { plural: "mutatingadmissionpolicybindings", scope: "Cluster", schema: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding" },
+    MutatingAdmissionPolicy: {
+      plural: "mutatingadmissionpolicies",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy",
+    },
+    MutatingAdmissionPolicyBinding: {
+      plural: "mutatingadmissionpolicybindings",
+      scope: "Cluster",
+      schema: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding",
+    },
   },
   "apiextensions.k8s.io/v1": {
-    CustomResourceDefinition: { plural: "customresourcedefinitions", scope: "Cluster", schema: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", subresources: ["status"] },
+    CustomResourceDefinition: {
+      plural: "customresourcedefinitions",
+      scope: "Cluster",
+      schema: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
+      subresources: ["status"],
+    },
   },
   "apiregistration.k8s.io/v1": {
-    APIService: { plural: "apiservices", scope: "Cluster", schema: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", subresources: ["status"] },
+    APIService: {
+      plural: "apiservices",
+      scope: "Cluster",
+      schema: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService",
+      subresources: ["status"],
+    },
   },
   "apps/v1": {
     ControllerRevision: { plural: "controllerrevisions", scope: "Namespaced", schema: "io.k8s.api.apps.v1.ControllerRevision" },
     DaemonSet: { plural: "daemonsets", scope: "Namespaced", schema: "io.k8s.api.apps.v1.DaemonSet", subresources: ["status"] },
     Deployment: { plural: "deployments", scope: "Namespaced", schema: "io.k8s.api.apps.v1.Deployment", subresources: ["scale", "status"] },
     ReplicaSet: { plural: "replicasets", scope: "Namespaced", schema: "io.k8s.api.apps.v1.ReplicaSet", subresources: ["scale", "status"] },
-    StatefulSet: { plural: "statefulsets", scope: "Namespaced", schema: "io.k8s.api.apps.v1.StatefulSet", subresources: ["scale", "status"] },
+    StatefulSet: {
+      plural: "statefulsets",
+      scope: "Namespaced",
+      schema: "io.k8s.api.apps.v1.StatefulSet",
+      subresources: ["scale", "status"],
+    },
   },
   "authentication.k8s.io/v1": {
     SelfSubjectReview: { plural: "selfsubjectreviews", scope: "Cluster", schema: "io.k8s.api.authentication.v1.SelfSubjectReview" },
     TokenReview: { plural: "tokenreviews", scope: "Cluster", schema: "io.k8s.api.authentication.v1.TokenReview" },
   },
   "authorization.k8s.io/v1": {
-    LocalSubjectAccessReview: { plural: "localsubjectaccessreviews", scope: "Namespaced", schema: "io.k8s.api.authorization.v1.LocalSubjectAccessReview" },
-    SelfSubjectAccessReview: { plural: "selfsubjectaccessreviews", scope: "Cluster", schema: "io.k8s.api.authorization.v1.SelfSubjectAccessReview" },
-    SelfSubjectRulesReview: { plural: "selfsubjectrulesreviews", scope: "Cluster", schema: "io.k8s.api.authorization.v1.SelfSubjectRulesReview" },
+    LocalSubjectAccessReview: {
+      plural: "localsubjectaccessreviews",
+      scope: "Namespaced",
+      schema: "io.k8s.api.authorization.v1.LocalSubjectAccessReview",
+    },
+    SelfSubjectAccessReview: {
+      plural: "selfsubjectaccessreviews",
+      scope: "Cluster",
+      schema: "io.k8s.api.authorization.v1.SelfSubjectAccessReview",
+    },
+    SelfSubjectRulesReview: {
+      plural: "selfsubjectrulesreviews",
+      scope: "Cluster",
+      schema: "io.k8s.api.authorization.v1.SelfSubjectRulesReview",
+    },
     SubjectAccessReview: { plural: "subjectaccessreviews", scope: "Cluster", schema: "io.k8s.api.authorization.v1.SubjectAccessReview" },
   },
   "autoscaling/v1": {
-    HorizontalPodAutoscaler: { plural: "horizontalpodautoscalers", scope: "Namespaced", schema: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler", subresources: ["status"] },
+    HorizontalPodAutoscaler: {
+      plural: "horizontalpodautoscalers",
+      scope: "Namespaced",
+      schema: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler",
+      subresources: ["status"],
+    },
   },
   "autoscaling/v2": {
-    HorizontalPodAutoscaler: { plural: "horizontalpodautoscalers", scope: "Namespaced", schema: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", subresources: ["status"] },
+    HorizontalPodAutoscaler: {
+      plural: "horizontalpodautoscalers",
+      scope: "Namespaced",
+      schema: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
+      subresources: ["status"],
+    },
   },
   "batch/v1": {
     CronJob: { plural: "cronjobs", scope: "Namespaced", schema: "io.k8s.api.batch.v1.CronJob", subresources: ["status"] },
     Job: { plural: "jobs", scope: "Namespaced", schema: "io.k8s.api.batch.v1.Job", subresources: ["status"] },
   },
   "certificates.k8s.io/v1": {
-    CertificateSigningRequest: { plural: "certificatesigningrequests", scope: "Cluster", schema: "io.k8s.api.certificates.v1.CertificateSigningRequest", subresources: ["approval", "status"] },
+    CertificateSigningRequest: {
+      plural: "certificatesigningrequests",
+      scope: "Cluster",
+      schema: "io.k8s.api.certificates.v1.CertificateSigningRequest",
+      subresources: ["approval", "status"],
+    },
   },
   "certificates.k8s.io/v1alpha1": {
     ClusterTrustBundle: { plural: "clustertrustbundles", scope: "Cluster", schema: "io.k8s.api.certificates.v1alpha1.ClusterTrustBundle" },
-    PodCertificateRequest: { plural: "podcertificaterequests", scope: "Namespaced", schema: "io.k8s.api.certificates.v1alpha1.PodCertificateRequest", subresources: ["status"] },
+    PodCertificateRequest: {
+      plural: "podcertificaterequests",
+      scope: "Namespaced",
+      schema: "io.k8s.api.certificates.v1alpha1.PodCertificateRequest",
+      subresources: ["status"],
+    },
   },
   "certificates.k8s.io/v1beta1": {
     ClusterTrustBundle: { plural: "clustertrustbundles", scope: "Cluster", schema: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle" },
@@ -88,10 +168,20 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
   },
   "flowcontrol.apiserver.k8s.io/v1": {
     FlowSchema: { plural: "flowschemas", scope: "Cluster", schema: "io.k8s.api.flowcontrol.v1.FlowSchema", subresources: ["status"] },
-    PriorityLevelConfiguration: { plural: "prioritylevelconfigurations", scope: "Cluster", schema: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration", subresources: ["status"] },
+    PriorityLevelConfiguration: {
+      plural: "prioritylevelconfigurations",
+      scope: "Cluster",
+      schema: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration",
+      subresources: ["status"],
+    },
   },
   "internal.apiserver.k8s.io/v1alpha1": {
-    StorageVersion: { plural: "storageversions", scope: "Cluster", schema: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion", subresources: ["status"] },
+    StorageVersion: {
+      plural: "storageversions",
+      scope: "Cluster",
+      schema: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion",
+      subresources: ["status"],
+    },
   },
   "networking.k8s.io/v1": {
     IPAddress: { plural: "ipaddresses", scope: "Cluster", schema: "io.k8s.api.networking.v1.IPAddress" },
@@ -102,13 +192,23 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
   },
   "networking.k8s.io/v1beta1": {
     IPAddress: { plural: "ipaddresses", scope: "Cluster", schema: "io.k8s.api.networking.v1beta1.IPAddress" },
-    ServiceCIDR: { plural: "servicecidrs", scope: "Cluster", schema: "io.k8s.api.networking.v1beta1.ServiceCIDR", subresources: ["status"] },
+    ServiceCIDR: {
+      plural: "servicecidrs",
+      scope: "Cluster",
+      schema: "io.k8s.api.networking.v1beta1.ServiceCIDR",
+      subresources: ["status"],
+    },
   },
   "node.k8s.io/v1": {
     RuntimeClass: { plural: "runtimeclasses", scope: "Cluster", schema: "io.k8s.api.node.v1.RuntimeClass" },
   },
   "policy/v1": {
-    PodDisruptionBudget: { plural: "poddisruptionbudgets", scope: "Namespaced", schema: "io.k8s.api.policy.v1.PodDisruptionBudget", subresources: ["status"] },
+    PodDisruptionBudget: {
+      plural: "poddisruptionbudgets",
+      scope: "Namespaced",
+      schema: "io.k8s.api.policy.v1.PodDisruptionBudget",
+      subresources: ["status"],
+    },
   },
   "rbac.authorization.k8s.io/v1": {
     ClusterRole: { plural: "clusterroles", scope: "Cluster", schema: "io.k8s.api.rbac.v1.ClusterRole" },
@@ -118,8 +218,17 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
   },
   "resource.k8s.io/v1": {
     DeviceClass: { plural: "deviceclasses", scope: "Cluster", schema: "io.k8s.api.resource.v1.DeviceClass" },
-    ResourceClaim: { plural: "resourceclaims", scope: "Namespaced", schema: "io.k8s.api.resource.v1.ResourceClaim", subresources: ["status"] },
-    ResourceClaimTemplate: { plural: "resourceclaimtemplates", scope: "Namespaced", schema: "io.k8s.api.resource.v1.ResourceClaimTemplate" },
+    ResourceClaim: {
+      plural: "resourceclaims",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1.ResourceClaim",
+      subresources: ["status"],
+    },
+    ResourceClaimTemplate: {
+      plural: "resourceclaimtemplates",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1.ResourceClaimTemplate",
+    },
     ResourceSlice: { plural: "resourceslices", scope: "Cluster", schema: "io.k8s.api.resource.v1.ResourceSlice" },
   },
   "resource.k8s.io/v1alpha3": {
@@ -127,14 +236,32 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
   },
   "resource.k8s.io/v1beta1": {
     DeviceClass: { plural: "deviceclasses", scope: "Cluster", schema: "io.k8s.api.resource.v1beta1.DeviceClass" },
-    ResourceClaim: { plural: "resourceclaims", scope: "Namespaced", schema: "io.k8s.api.resource.v1beta1.ResourceClaim", subresources: ["status"] },
-    ResourceClaimTemplate: { plural: "resourceclaimtemplates", scope: "Namespaced", schema: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate" },
+    ResourceClaim: {
+      plural: "resourceclaims",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1beta1.ResourceClaim",
+      subresources: ["status"],
+    },
+    ResourceClaimTemplate: {
+      plural: "resourceclaimtemplates",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate",
+    },
     ResourceSlice: { plural: "resourceslices", scope: "Cluster", schema: "io.k8s.api.resource.v1beta1.ResourceSlice" },
   },
   "resource.k8s.io/v1beta2": {
     DeviceClass: { plural: "deviceclasses", scope: "Cluster", schema: "io.k8s.api.resource.v1beta2.DeviceClass" },
-    ResourceClaim: { plural: "resourceclaims", scope: "Namespaced", schema: "io.k8s.api.resource.v1beta2.ResourceClaim", subresources: ["status"] },
-    ResourceClaimTemplate: { plural: "resourceclaimtemplates", scope: "Namespaced", schema: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate" },
+    ResourceClaim: {
+      plural: "resourceclaims",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1beta2.ResourceClaim",
+      subresources: ["status"],
+    },
+    ResourceClaimTemplate: {
+      plural: "resourceclaimtemplates",
+      scope: "Namespaced",
+      schema: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate",
+    },
     ResourceSlice: { plural: "resourceslices", scope: "Cluster", schema: "io.k8s.api.resource.v1beta2.ResourceSlice" },
   },
   "scheduling.k8s.io/v1": {
@@ -145,19 +272,37 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
     CSINode: { plural: "csinodes", scope: "Cluster", schema: "io.k8s.api.storage.v1.CSINode" },
     CSIStorageCapacity: { plural: "csistoragecapacities", scope: "Namespaced", schema: "io.k8s.api.storage.v1.CSIStorageCapacity" },
     StorageClass: { plural: "storageclasses", scope: "Cluster", schema: "io.k8s.api.storage.v1.StorageClass" },
-    VolumeAttachment: { plural: "volumeattachments", scope: "Cluster", schema: "io.k8s.api.storage.v1.VolumeAttachment", subresources: ["status"] },
+    VolumeAttachment: {
+      plural: "volumeattachments",
+      scope: "Cluster",
+      schema: "io.k8s.api.storage.v1.VolumeAttachment",
+      subresources: ["status"],
+    },
     VolumeAttributesClass: { plural: "volumeattributesclasses", scope: "Cluster", schema: "io.k8s.api.storage.v1.VolumeAttributesClass" },
   },
   "storage.k8s.io/v1alpha1": {
-    VolumeAttributesClass: { plural: "volumeattributesclasses", scope: "Cluster", schema: "io.k8s.api.storage.v1alpha1.VolumeAttributesClass" },
+    VolumeAttributesClass: {
+      plural: "volumeattributesclasses",
+      scope: "Cluster",
+      schema: "io.k8s.api.storage.v1alpha1.VolumeAttributesClass",
+    },
   },
   "storage.k8s.io/v1beta1": {
-    VolumeAttributesClass: { plural: "volumeattributesclasses", scope: "Cluster", schema: "io.k8s.api.storage.v1beta1.VolumeAttributesClass" },
+    VolumeAttributesClass: {
+      plural: "volumeattributesclasses",
+      scope: "Cluster",
+      schema: "io.k8s.api.storage.v1beta1.VolumeAttributesClass",
+    },
   },
   "storagemigration.k8s.io/v1alpha1": {
-    StorageVersionMigration: { plural: "storageversionmigrations", scope: "Cluster", schema: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration", subresources: ["status"] },
+    StorageVersionMigration: {
+      plural: "storageversionmigrations",
+      scope: "Cluster",
+      schema: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration",
+      subresources: ["status"],
+    },
   },
-  "v1": {
+  v1: {
     Binding: { plural: "bindings", scope: "Namespaced", schema: "io.k8s.api.core.v1.Binding" },
     ConfigMap: { plural: "configmaps", scope: "Namespaced", schema: "io.k8s.api.core.v1.ConfigMap" },
     Endpoints: { plural: "endpoints", scope: "Namespaced", schema: "io.k8s.api.core.v1.Endpoints" },
@@ -165,14 +310,56 @@ export const BUILTIN_KINDS: Readonly<Record<string, Readonly<Record<string, Buil
     LimitRange: { plural: "limitranges", scope: "Namespaced", schema: "io.k8s.api.core.v1.LimitRange" },
     Namespace: { plural: "namespaces", scope: "Cluster", schema: "io.k8s.api.core.v1.Namespace", subresources: ["finalize", "status"] },
     Node: { plural: "nodes", scope: "Cluster", schema: "io.k8s.api.core.v1.Node", subresources: ["proxy", "proxy/{path}", "status"] },
-    PersistentVolume: { plural: "persistentvolumes", scope: "Cluster", schema: "io.k8s.api.core.v1.PersistentVolume", subresources: ["status"] },
-    PersistentVolumeClaim: { plural: "persistentvolumeclaims", scope: "Namespaced", schema: "io.k8s.api.core.v1.PersistentVolumeClaim", subresources: ["status"] },
-    Pod: { plural: "pods", scope: "Namespaced", schema: "io.k8s.api.core.v1.Pod", subresources: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "proxy/{path}", "resize", "status"] },
+    PersistentVolume: {
+      plural: "persistentvolumes",
+      scope: "Cluster",
+      schema: "io.k8s.api.core.v1.PersistentVolume",
+      subresources: ["status"],
+    },
+    PersistentVolumeClaim: {
+      plural: "persistentvolumeclaims",
+      scope: "Namespaced",
+      schema: "io.k8s.api.core.v1.PersistentVolumeClaim",
+      subresources: ["status"],
+    },
+    Pod: {
+      plural: "pods",
+      scope: "Namespaced",
+      schema: "io.k8s.api.core.v1.Pod",
+      subresources: [
+        "attach",
+        "binding",
+        "ephemeralcontainers",
+        "eviction",
+        "exec",
+        "log",
+        "portforward",
+        "proxy",
+        "proxy/{path}",
+        "resize",
+        "status",
+      ],
+    },
     PodTemplate: { plural: "podtemplates", scope: "Namespaced", schema: "io.k8s.api.core.v1.PodTemplate" },
-    ReplicationController: { plural: "replicationcontrollers", scope: "Namespaced", schema: "io.k8s.api.core.v1.ReplicationController", subresources: ["scale", "status"] },
+    ReplicationController: {
+      plural: "replicationcontrollers",
+      scope: "Namespaced",
+      schema: "io.k8s.api.core.v1.ReplicationController",
+      subresources: ["scale", "status"],
+    },
     ResourceQuota: { plural: "resourcequotas", scope: "Namespaced", schema: "io.k8s.api.core.v1.ResourceQuota", subresources: ["status"] },
     Secret: { plural: "secrets", scope: "Namespaced", schema: "io.k8s.api.core.v1.Secret" },
-    Service: { plural: "services", scope: "Namespaced", schema: "io.k8s.api.core.v1.Service", subresources: ["proxy", "proxy/{path}", "status"] },
-    ServiceAccount: { plural: "serviceaccounts", scope: "Namespaced", schema: "io.k8s.api.core.v1.ServiceAccount", subresources: ["token"] },
+    Service: {
+      plural: "services",
+      scope: "Namespaced",
+      schema: "io.k8s.api.core.v1.Service",
+      subresources: ["proxy", "proxy/{path}", "status"],
+    },
+    ServiceAccount: {
+      plural: "serviceaccounts",
+      scope: "Namespaced",
+      schema: "io.k8s.api.core.v1.ServiceAccount",
+      subresources: ["token"],
+    },
   },
 };

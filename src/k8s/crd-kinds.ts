@@ -3,7 +3,9 @@
  * ships (src/k8s/crd-schemas/, generated from the projects' CRDs by
  * scripts/gen-crd-schemas.mjs), with their scope and plural as their CRDs declare them.
  */
-export const CRD_KINDS: Readonly<Record<string, Readonly<Record<string, { readonly scope: "Namespaced" | "Cluster"; readonly plural: string }>>>> = {
+export const CRD_KINDS: Readonly<
+  Record<string, Readonly<Record<string, { readonly scope: "Namespaced" | "Cluster"; readonly plural: string }>>>
+> = {
   "argoproj.io/v1alpha1": {
     Application: { scope: "Namespaced", plural: "applications" },
     AppProject: { scope: "Namespaced", plural: "appprojects" },

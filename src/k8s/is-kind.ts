@@ -2,7 +2,16 @@ import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from "kubernetes-
 import type { HorizontalPodAutoscaler as HorizontalPodAutoscalerV1 } from "kubernetes-types/autoscaling/v1";
 import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { CronJob, Job } from "kubernetes-types/batch/v1";
-import type { ConfigMap, Namespace, Pod, PodTemplate, ReplicationController, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1";
+import type {
+  ConfigMap,
+  Namespace,
+  Pod,
+  PodTemplate,
+  ReplicationController,
+  Secret,
+  Service,
+  ServiceAccount,
+} from "kubernetes-types/core/v1";
 import type { Ingress, NetworkPolicy } from "kubernetes-types/networking/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-types/rbac/v1";
@@ -26,7 +35,12 @@ export interface KnownKinds {
   "autoscaling/v2": { HorizontalPodAutoscaler: HorizontalPodAutoscaler };
   "policy/v1": { PodDisruptionBudget: PodDisruptionBudget };
   "networking.k8s.io/v1": { Ingress: Ingress; NetworkPolicy: NetworkPolicy };
-  "rbac.authorization.k8s.io/v1": { ClusterRole: ClusterRole; ClusterRoleBinding: ClusterRoleBinding; Role: Role; RoleBinding: RoleBinding };
+  "rbac.authorization.k8s.io/v1": {
+    ClusterRole: ClusterRole;
+    ClusterRoleBinding: ClusterRoleBinding;
+    Role: Role;
+    RoleBinding: RoleBinding;
+  };
 }
 
 /**
@@ -47,6 +61,10 @@ export type ObjectOfKind<V extends string, K extends string> = KubernetesObject 
  * The apiVersion must match exactly: versions of a group differ in shape
  * (an autoscaling/v1 HorizontalPodAutoscaler has no `metrics`).
  */
-export function isKind<const V extends string, const K extends string>(object: KubernetesObject, apiVersion: V, kind: K): object is ObjectOfKind<V, K> {
+export function isKind<const V extends string, const K extends string>(
+  object: KubernetesObject,
+  apiVersion: V,
+  kind: K,
+): object is ObjectOfKind<V, K> {
   return object.apiVersion === apiVersion && object.kind === kind;
 }

@@ -65,7 +65,9 @@ export function podLabels(app: Pick<ResolvedApp, "name" | "partOf" | "release">)
  * Application, a Flux Kustomization): what it is, and where it stands — app,
  * cluster, environment, team and wave — for selectors and dashboards.
  */
-export function instanceLabels(app: Pick<ResolvedApp, "name" | "partOf" | "team" | "cluster" | "environment" | "wave">): Record<string, string> {
+export function instanceLabels(
+  app: Pick<ResolvedApp, "name" | "partOf" | "team" | "cluster" | "environment" | "wave">,
+): Record<string, string> {
   return {
     ...platformLabels(app.name, app.partOf),
     "sluice.dev/app": app.name,

@@ -125,7 +125,8 @@ export function extensionProblems(root: SchemaNode, data: unknown, resolve: (ref
       const record = value as Record<string, unknown>;
       for (const [key, schema] of properties) if (Object.hasOwn(record, key)) visit(key, schema, record[key]);
       if (rest) {
-        for (const key of Object.keys(record)) if (!(target.properties && Object.hasOwn(target.properties, key))) visit(key, rest, record[key]);
+        for (const key of Object.keys(record))
+          if (!(target.properties && Object.hasOwn(target.properties, key))) visit(key, rest, record[key]);
       }
     }
     for (const part of allOf) walk(part, value);
@@ -150,7 +151,8 @@ function listProblem(node: SchemaNode, list: readonly unknown[]): string | undef
       // An absent key counts as its default, which is the same for both entries.
       const values = keys.map((key) => (Object.hasOwn(record, key) ? record[key] : null));
       const id = JSON.stringify(values);
-      if (seen.has(id)) return `has two entries with ${keys.map((key, i) => `${key}=${values[i] === null ? "(default)" : JSON.stringify(values[i])}`).join(", ")}; each entry needs keys of its own`;
+      if (seen.has(id))
+        return `has two entries with ${keys.map((key, i) => `${key}=${values[i] === null ? "(default)" : JSON.stringify(values[i])}`).join(", ")}; each entry needs keys of its own`;
       seen.add(id);
     }
   } else if (type === "set") {

@@ -99,7 +99,12 @@ export function schemaFiles(): Map<string, { kind: string; definition?: string }
 
 function schemaId(apiVersion: string, kind: string): SchemaId | undefined {
   const builtin = own(own(BUILTIN_KINDS, apiVersion) ?? {}, kind);
-  if (builtin) return { file: `openapi/${apiVersion.includes("/") ? apiVersion.replace("/", "_") : `core_${apiVersion}`}`, definition: builtin.schema, kind };
+  if (builtin)
+    return {
+      file: `openapi/${apiVersion.includes("/") ? apiVersion.replace("/", "_") : `core_${apiVersion}`}`,
+      definition: builtin.schema,
+      kind,
+    };
   if (!own(own(CRD_KINDS, apiVersion) ?? {}, kind)) return undefined;
   return { file: `crd-schemas/${apiVersion.replace("/", "_")}_${kind}`, kind };
 }
@@ -107,7 +112,9 @@ function schemaId(apiVersion: string, kind: string): SchemaId | undefined {
 function documentOf(file: string) {
   let document = documents.get(file);
   if (!document) {
-    document = JSON.parse(fs.readFileSync(new URL(`./${file}.json`, import.meta.url), "utf8")) as { definitions?: Record<string, SchemaNode> } & SchemaNode;
+    document = JSON.parse(fs.readFileSync(new URL(`./${file}.json`, import.meta.url), "utf8")) as {
+      definitions?: Record<string, SchemaNode>;
+    } & SchemaNode;
     documents.set(file, document);
   }
   return document;
@@ -133,8 +140,14 @@ function validatorOf(id: SchemaId): Validate {
 }
 
 function explain({ instancePath, keyword, message, params }: ErrorObject): SchemaProblem {
-  if (keyword === "additionalProperties") return { instancePath, message: `has unknown field ${JSON.stringify((params as { additionalProperty: string }).additionalProperty)}` };
-  if (keyword === "required") return { instancePath, message: `is missing the required field ${JSON.stringify((params as { missingProperty: string }).missingProperty)}` };
-  if (keyword === "enum") return { instancePath, message: `must be one of: ${(params as { allowedValues: unknown[] }).allowedValues.join(", ")}` };
+  if (keyword === "additionalProperties")
+    return { instancePath, message: `has unknown field ${JSON.stringify((params as { additionalProperty: string }).additionalProperty)}` };
+  if (keyword === "required")
+    return {
+      instancePath,
+      message: `is missing the required field ${JSON.stringify((params as { missingProperty: string }).missingProperty)}`,
+    };
+  if (keyword === "enum")
+    return { instancePath, message: `must be one of: ${(params as { allowedValues: unknown[] }).allowedValues.join(", ")}` };
   return { instancePath, ...(message ? { message } : {}) };
 }

@@ -3,7 +3,17 @@
  * (`satisfies NetworkPolicy`), from kubernetes-types, so that a project
  * needs nothing besides sluice. Types only; importing this loads nothing.
  */
-export type { ConfigMap, LimitRange, Namespace, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-types/core/v1";
+export type {
+  ConfigMap,
+  LimitRange,
+  Namespace,
+  PersistentVolumeClaim,
+  Pod,
+  ResourceQuota,
+  Secret,
+  Service,
+  ServiceAccount,
+} from "kubernetes-types/core/v1";
 export type { DaemonSet, Deployment, StatefulSet } from "kubernetes-types/apps/v1";
 export type { CronJob, Job } from "kubernetes-types/batch/v1";
 export type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";

@@ -110,7 +110,10 @@ export function kindId(object: Pick<KubernetesObject, "apiVersion" | "kind">): s
 }
 
 /** An object's entry in a table, or undefined when its kind makes no pods. */
-export function workloadOf(object: Pick<KubernetesObject, "apiVersion" | "kind">, table: WorkloadTable = KNOWN_WORKLOADS): Workload | undefined {
+export function workloadOf(
+  object: Pick<KubernetesObject, "apiVersion" | "kind">,
+  table: WorkloadTable = KNOWN_WORKLOADS,
+): Workload | undefined {
   const id = kindId(object);
   return Object.hasOwn(table, id) ? table[id] : undefined;
 }

@@ -91,7 +91,9 @@ function pinpointIn(parsed: Map<string, ParsedStack | undefined>, root: string, 
     anchor = next.anchor;
     node = unwrap(ts, stack, next.value);
     // A value built by a call, e.g. externalSecret({ key: … }): its fields are in the call's argument.
-    const helperArgument = ts.isCallExpression(node) ? [...node.arguments].reverse().find((arg) => ts.isObjectLiteralExpression(unwrap(ts, stack, arg))) : undefined;
+    const helperArgument = ts.isCallExpression(node)
+      ? [...node.arguments].reverse().find((arg) => ts.isObjectLiteralExpression(unwrap(ts, stack, arg)))
+      : undefined;
     inHelper = helperArgument !== undefined;
     if (helperArgument) node = unwrap(ts, stack, helperArgument);
   }

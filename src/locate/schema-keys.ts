@@ -21,7 +21,8 @@ function objectsAt(schema: Schema, path: readonly (string | number)[]): Def[] {
   let defs: Def[] = [schema._zod.def as Def];
   for (const segment of path) {
     defs = defs.flatMap(unwrap).flatMap((def): Def[] => {
-      if (def.type === "object" && def.shape && typeof segment === "string" && Object.hasOwn(def.shape, segment)) return [def.shape[segment]!._zod.def];
+      if (def.type === "object" && def.shape && typeof segment === "string" && Object.hasOwn(def.shape, segment))
+        return [def.shape[segment]!._zod.def];
       if (def.type === "record" && def.valueType) return [def.valueType._zod.def];
       if (def.type === "array" && def.element && typeof segment === "number") return [def.element._zod.def];
       return [];

@@ -16,8 +16,7 @@ export const imageRepository = z
   .regex(
     /^(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
     {
-      message:
-        'must be an image repository without tag or digest, e.g. "registry.example.com/payments"; the tag comes from `release`',
+      message: 'must be an image repository without tag or digest, e.g. "registry.example.com/payments"; the tag comes from `release`',
     },
   );
 
@@ -28,9 +27,12 @@ export const imageRepository = z
  * it passes here, and validation allows it only where the platform's
  * `releases.allowTags` does. `latest` always moves and is refused.
  */
-export const release = z.string().refine((value) => value !== "latest" && !value.startsWith("latest@") && parseRelease(value) !== undefined, {
-  message: 'must be a release: a semver tag such as "1.6.3", a digest "sha256:<64 hex>", or a tag pinned by digest such as "1.10@sha256:<64 hex>"',
-});
+export const release = z
+  .string()
+  .refine((value) => value !== "latest" && !value.startsWith("latest@") && parseRelease(value) !== undefined, {
+    message:
+      'must be a release: a semver tag such as "1.6.3", a digest "sha256:<64 hex>", or a tag pinned by digest such as "1.10@sha256:<64 hex>"',
+  });
 
 /** DNS-1123 subdomain, the rule for most Kubernetes object names. */
 const objectName = z

@@ -210,7 +210,9 @@ export interface AppModel {
 
 /** Where an app's release for a wave is written: in its release file, or in the app's own `release`. */
 export function releaseOriginOf(app: Pick<AppModel, "releaseOrigins" | "origin">, wave: string): Origin {
-  return Object.hasOwn(app.releaseOrigins, wave) ? app.releaseOrigins[wave]! : { ...app.origin, path: [...(app.origin.path ?? []), "release", wave] };
+  return Object.hasOwn(app.releaseOrigins, wave)
+    ? app.releaseOrigins[wave]!
+    : { ...app.origin, path: [...(app.origin.path ?? []), "release", wave] };
 }
 
 /** The stack file that holds an app's release for a wave: its release file, or the app's own stack. */

@@ -50,7 +50,8 @@ const SYSTEM_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kub
 
 /** Why a namespace is reserved, or undefined when a team may own it. */
 export function reservedNamespace(name: string, engineNamespace: string): string | undefined {
-  if (name === engineNamespace) return `is the GitOps engine's namespace: a team deploying there could ship Applications that escape its project`;
+  if (name === engineNamespace)
+    return `is the GitOps engine's namespace: a team deploying there could ship Applications that escape its project`;
   if (SYSTEM_NAMESPACES.has(name) || name.startsWith("kube-")) return "is a Kubernetes system namespace";
   return undefined;
 }

@@ -20,11 +20,9 @@ export const waiverReason = z.string().trim().min(10, { message: "say why, in a 
 export const allowLiteralsSchema = z.record(z.string().min(1), waiverReason);
 
 /** A CODEOWNERS owner: @user, @org/team, or an e-mail address. */
-export const owner = z
-  .string()
-  .regex(/^(@[A-Za-z0-9][-A-Za-z0-9_.]*(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/, {
-    message: 'must be a CODEOWNERS owner: "@user", "@org/team" or an e-mail address',
-  });
+export const owner = z.string().regex(/^(@[A-Za-z0-9][-A-Za-z0-9_.]*(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/, {
+  message: 'must be a CODEOWNERS owner: "@user", "@org/team" or an e-mail address',
+});
 
 export const syncSchema = z.strictObject({
   /** Argo CD syncs on its own when the env repo changes. Default true. */
@@ -55,20 +53,33 @@ export const podSecurityLevel = z.enum(["privileged", "baseline", "restricted"])
  * "limits.memory", "pods", ...). Values are quantities or counts.
  */
 export const quotaSchema = z.record(
-  z.string().regex(/^((requests|limits)\.(cpu|memory|ephemeral-storage)|requests\.storage|pods|services|configmaps|secrets|persistentvolumeclaims|services\.loadbalancers|services\.nodeports)$/, {
-    message: 'must be a ResourceQuota key such as "requests.cpu", "limits.memory" or "pods"',
-  }),
+  z
+    .string()
+    .regex(
+      /^((requests|limits)\.(cpu|memory|ephemeral-storage)|requests\.storage|pods|services|configmaps|secrets|persistentvolumeclaims|services\.loadbalancers|services\.nodeports)$/,
+      {
+        message: 'must be a ResourceQuota key such as "requests.cpu", "limits.memory" or "pods"',
+      },
+    ),
   z.union([quantity, z.number().int().min(0)]),
 );
 
 const isRuleLike = (value: unknown): value is Rule =>
-  typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "string" && typeof (value as { on?: unknown }).on === "string";
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as { id?: unknown }).id === "string" &&
+  typeof (value as { on?: unknown }).on === "string";
 
 const isBlueprintLike = (value: unknown): value is Blueprint =>
-  typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && typeof (value as { render?: unknown }).render === "function";
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as { name?: unknown }).name === "string" &&
+  typeof (value as { render?: unknown }).render === "function";
 
 /** A platform's own blueprint (see rendered.ts): code, so only its shape is checked. */
-export const blueprintSchema = z.custom<Blueprint>(isBlueprintLike, { message: "must be a blueprint: { name, render(app), settingOf?, cacheKey? } (see sluice/blueprints)" });
+export const blueprintSchema = z.custom<Blueprint>(isBlueprintLike, {
+  message: "must be a blueprint: { name, render(app), settingOf?, cacheKey? } (see sluice/blueprints)",
+});
 
 export const policySchema = z.strictObject({
   /**
@@ -84,7 +95,9 @@ export const policySchema = z.strictObject({
   /** Rule id → its severity on this platform, overriding the rule's own. */
   severity: z.record(ruleId, ruleOverrideSchema).optional(),
   /** The platform's own rules, next to the built-in ones (see `defineRule`). */
-  rules: z.array(z.custom<Rule>(isRuleLike, { message: "must be a rule made with defineRule({ id, description, severity, on, check, ... })" })).optional(),
+  rules: z
+    .array(z.custom<Rule>(isRuleLike, { message: "must be a rule made with defineRule({ id, description, severity, on, check, ... })" }))
+    .optional(),
 });
 
 export const environmentSchema = z.strictObject({
@@ -100,7 +113,10 @@ export const environmentSchema = z.strictObject({
    * tag, a commit). Default: the platform's envRepo.revision. Pin production
    * to a tag and it moves only when the tag does, whatever merges to main.
    */
-  revision: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a git branch, tag or commit" }).optional(),
+  revision: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { message: "must be a git branch, tag or commit" })
+    .optional(),
   /** Whether this environment serves production: reviews flag its changes first. Default: its name starts with "prod". */
   production: z.boolean().optional(),
 });
@@ -209,13 +225,22 @@ export const teamSchema = z.strictObject({
    * services, CRDs, External Secrets' cluster kinds, Namespace, Node,
    * PersistentVolume) are refused.
    */
-  clusterResources: z.array(z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' })).optional(),
+  clusterResources: z
+    .array(
+      z
+        .string()
+        .regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, { message: 'must be "<group>/<Kind>", e.g. "scheduling.k8s.io/PriorityClass"' }),
+    )
+    .optional(),
   /**
    * The age public keys ("age1…") of the team's own SOPS key (see
    * flux.decryptionSecret): each SOPS file its apps read must be encrypted to
    * one of them, and no file of another team may be. Default: unchecked.
    */
-  sopsRecipients: z.array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, { message: 'must be an age public key, "age1…", as age-keygen prints it' })).min(1).optional(),
+  sopsRecipients: z
+    .array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, { message: 'must be an age public key, "age1…", as age-keygen prints it' }))
+    .min(1)
+    .optional(),
 });
 
 const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {
@@ -300,7 +325,9 @@ export const platformSchema = z.strictObject({
    * an Application's project is what confines a team, so someone must own it.
    */
   owners: z
-    .array(owner, { message: 'the platform needs owners, e.g. owners: ["@acme/platform"]: the GitOps objects in the env repo must be reviewed by someone' })
+    .array(owner, {
+      message: 'the platform needs owners, e.g. owners: ["@acme/platform"]: the GitOps objects in the env repo must be reviewed by someone',
+    })
     .min(1, { message: "the platform needs at least one owner: the GitOps objects in the env repo must be reviewed by someone" }),
   /**
    * Where sluice keeps its section of the stacks repository's code owners
@@ -313,7 +340,9 @@ export const platformSchema = z.strictObject({
    * sluice leaves the stacks repository's code owners alone, and approvals
    * are then only as good as the file you keep.
    */
-  stacksCodeowners: z.union([z.enum([".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"]), z.literal(false)]).optional(),
+  stacksCodeowners: z
+    .union([z.enum([".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"]), z.literal(false)])
+    .optional(),
   /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
   /** The destinations (see Cluster). */
@@ -343,7 +372,9 @@ export const platformSchema = z.strictObject({
           z.enum(["Namespaced", "Cluster"]),
           z.strictObject({
             scope: z.enum(["Namespaced", "Cluster"]),
-            plural: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be the CRD's spec.names.plural, lower case, e.g. certificates" }),
+            plural: z
+              .string()
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: "must be the CRD's spec.names.plural, lower case, e.g. certificates" }),
             podSpec: workloadPath("spec.template.spec").optional(),
             replicas: workloadPath("spec.replicas").optional(),
           }),
@@ -371,7 +402,10 @@ export const platformSchema = z.strictObject({
    * `data` or `stringData` fails synth: base64 is not encryption.
    */
   allowSecrets: z
-    .record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be "<app>/<Secret name>"' }), waiverReason)
+    .record(
+      z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be "<app>/<Secret name>"' }),
+      waiverReason,
+    )
     .optional(),
   /** Waivers of plaintext findings in the platform's own settings (see allowLiteralsSchema). */
   allowLiterals: allowLiteralsSchema.optional(),

@@ -48,7 +48,9 @@ const sealedCiphertext = z.string().superRefine((text, context) => {
   context.addIssue({
     code: "custom",
     message: `must be ciphertext as \`kubeseal --raw\` prints it, never the plaintext value: this ${problem}`,
-    params: { hint: "seal the value again for this cluster and paste the whole output: kubeseal --raw --namespace <namespace> --name <app>-<name> --from-file=<file>" },
+    params: {
+      hint: "seal the value again for this cluster and paste the whole output: kubeseal --raw --namespace <namespace> --name <app>-<name> --from-file=<file>",
+    },
   });
 });
 
@@ -64,7 +66,8 @@ const sopsSecretSchema = z.strictObject({
   $sluice: z.literal("secret-source"),
   provider: z.literal("sops"),
   file: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+\.(ya?ml|json)$/, {
-    message: 'must be a path inside the project, relative to its root, of a .yaml, .yml or .json file, e.g. "secrets/checkout-tls.enc.yaml"',
+    message:
+      'must be a path inside the project, relative to its root, of a .yaml, .yml or .json file, e.g. "secrets/checkout-tls.enc.yaml"',
   }),
 });
 

@@ -11,11 +11,9 @@ import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret
  * in resolve.
  */
 
-export const quantity = z
-  .string()
-  .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
-    message: 'must be a Kubernetes quantity such as "250m", "1", "128Mi" or "2Gi"',
-  });
+export const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
+  message: 'must be a Kubernetes quantity such as "250m", "1", "128Mi" or "2Gi"',
+});
 
 const resourceList = z.strictObject({
   cpu: quantity.optional(),
@@ -79,8 +77,10 @@ export const settingsShape = {
     .record(
       z
         .string()
-        .regex(envVarName, { message: "may hold only letters, digits, \"_\", \"-\" and \".\", and must not start with a digit" })
-        .max(ENV_VAR_NAME_MAX, { message: `is longer than ${ENV_VAR_NAME_MAX} characters, the most a key of the app's ConfigMap may have` }),
+        .regex(envVarName, { message: 'may hold only letters, digits, "_", "-" and ".", and must not start with a digit' })
+        .max(ENV_VAR_NAME_MAX, {
+          message: `is longer than ${ENV_VAR_NAME_MAX} characters, the most a key of the app's ConfigMap may have`,
+        }),
       z.union([z.string(), secretKeySchema], {
         error: 'must be a string, or secret("<name>", "<key>") for a value that is a secret',
       }),

@@ -1,4 +1,12 @@
-import { type Blueprints, type CachedFile, type CachedObject, instanceKeys, type RenderCache, renderFleet, renderInstance } from "./render/index.js";
+import {
+  type Blueprints,
+  type CachedFile,
+  type CachedObject,
+  instanceKeys,
+  type RenderCache,
+  renderFleet,
+  renderInstance,
+} from "./render/index.js";
 import type { InstanceRef } from "../model/instance-ref.js";
 import { instanceInputs } from "./resolve/index.js";
 import type { InstanceInput } from "../model/instance-input.js";
@@ -94,7 +102,12 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   }
 
   const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
-  const anchors = (app: AppModel, cluster: ClusterModel) => ({ app, cluster, environment: environments.get(cluster.environment)!, platform: model.platform });
+  const anchors = (app: AppModel, cluster: ClusterModel) => ({
+    app,
+    cluster,
+    environment: environments.get(cluster.environment)!,
+    platform: model.platform,
+  });
   const cached: PlanEntry[] = [];
   const findings: RawFinding[] = [];
   const stale = new Set<string>();
@@ -116,7 +129,9 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
       return renderInstance(input.platform, app, blueprints.of(input.app.blueprint), input.sources);
     });
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
-    const { resolved, diagnostics } = time("resolve", () => resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)));
+    const { resolved, diagnostics } = time("resolve", () =>
+      resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)),
+    );
     if (diagnostics.length > 0) throw resolveError(root, diagnostics);
     const rendered = time("render", () => renderResolved(resolved));
     return { resolved, rendered };
@@ -132,7 +147,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const spilled = new Map<string, Spilled>();
   const keep = (files: readonly PlannedFile[]): readonly PlanEntry[] => {
     if (options.keepContent !== false && !options.spill) return files;
-    if (options.keepContent !== false) options.spill!.put(files.map((file) => file.content)).forEach((at, i) => spilled.set(files[i]!.path, at));
+    if (options.keepContent !== false)
+      options.spill!.put(files.map((file) => file.content)).forEach((at, i) => spilled.set(files[i]!.path, at));
     return files.map(({ content: _content, ...entry }): PlanEntry => entry);
   };
   const renderedRefs: InstanceRef[] = [];
@@ -149,7 +165,16 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     });
     if (problems.check.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
-      atRuleLines(root, () => rendered.map((objects, index) => evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprintOf(resolved[index]!)))),
+      atRuleLines(root, () =>
+        rendered.map((objects, index) =>
+          evaluateInstance(
+            policy,
+            resolved[index]!,
+            objects.filter((o) => o.path.startsWith("apps/")),
+            blueprintOf(resolved[index]!),
+          ),
+        ),
+      ),
     );
     findings.push(...instanceFindings.flat());
     const files = time("emit", () =>
@@ -158,7 +183,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
         const instance = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name))!;
         if (instance.key !== undefined) {
           const cachedFindings = encodeFindings(instanceFindings[index]!, anchors(instance.app, instance.cluster));
-          renderCache!.set(instance.key, emitted.map((file) => toCache(file, objects)), cachedFindings);
+          renderCache!.set(
+            instance.key,
+            emitted.map((file) => toCache(file, objects)),
+            cachedFindings,
+          );
         }
         return emitted;
       }),
@@ -172,7 +201,9 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const fleet = time("render", () => renderFleet(model, refs, policy));
   // The fleet's objects are rendered on every run, so those that passed before (same content,
   // same sluice) are not checked again.
-  time("check", () => problems.check.push(...checkObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })));
+  time("check", () =>
+    problems.check.push(...checkObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })),
+  );
   if (problems.check.length > 0) throw checkError(root, problems.check);
   refusePlaintext(root, [...literals.diagnostics, ...problems.secrets]);
 
@@ -247,7 +278,15 @@ function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {
     sha256: file.sha256,
     blob: file.blob,
     namespaces: [...new Set(file.objects.map((object) => object.namespace ?? ""))],
-    objects: file.objects.map(({ apiVersion, kind, namespace, name }, index): CachedObject => [apiVersion, kind, namespace ?? "", name, ...(inFile[index]!.origin.path ?? [])]),
+    objects: file.objects.map(
+      ({ apiVersion, kind, namespace, name }, index): CachedObject => [
+        apiVersion,
+        kind,
+        namespace ?? "",
+        name,
+        ...(inFile[index]!.origin.path ?? []),
+      ],
+    ),
   };
 }
 

@@ -29,7 +29,10 @@ function bufbuild(): NonNullable<typeof loaded> {
   if (!loaded) {
     const cel = require("@bufbuild/cel") as CelModule;
     const { strings } = require("@bufbuild/cel/ext") as typeof import("@bufbuild/cel/ext");
-    loaded = { cel, environment: cel.celEnv({ funcs: strings, variables: Object.fromEntries(DECLARED.map((name) => [name, cel.CelScalar.DYN])) }) };
+    loaded = {
+      cel,
+      environment: cel.celEnv({ funcs: strings, variables: Object.fromEntries(DECLARED.map((name) => [name, cel.CelScalar.DYN])) }),
+    };
   }
   return loaded;
 }
@@ -50,7 +53,12 @@ const REQUEST = objectOf("kubernetes.AdmissionRequest", {
   name: STRING,
   namespace: STRING,
   operation: STRING,
-  userInfo: objectOf("kubernetes.UserInfo", { username: STRING, uid: STRING, groups: listOf(STRING), extra: mapOf(STRING, listOf(STRING)) }),
+  userInfo: objectOf("kubernetes.UserInfo", {
+    username: STRING,
+    uid: STRING,
+    groups: listOf(STRING),
+    extra: mapOf(STRING, listOf(STRING)),
+  }),
   dryRun: BOOL,
   options: DYN,
 });
@@ -102,7 +110,8 @@ export function compilePolicy(policy: PolicyExpressions, objectTypes: readonly C
     }
     for (const condition of policy.conditions) {
       const type = typeOf(condition, object, variables, "expression");
-      if (type.kind !== "bool" && type.kind !== "dyn") throw new AdmissionCompileError(`${condition}: must evaluate to bool, not ${typeName(type)}`);
+      if (type.kind !== "bool" && type.kind !== "dyn")
+        throw new AdmissionCompileError(`${condition}: must evaluate to bool, not ${typeName(type)}`);
     }
   }
 }
@@ -122,7 +131,8 @@ function typeOf(expression: string, object: CelType, variables: readonly [string
       ]);
       result = checkExpr(parsed(expression), declared);
     } catch (error) {
-      result = error instanceof CelCheckError || error instanceof AdmissionCompileError ? error.message : `does not parse: ${firstLine(error)}`;
+      result =
+        error instanceof CelCheckError || error instanceof AdmissionCompileError ? error.message : `does not parse: ${firstLine(error)}`;
     }
     checked.set(key, result);
   }
@@ -138,13 +148,19 @@ function parsed(expression: string): ReturnType<typeof parse>["expr"] {
     return bufbuild().cel.parse(expression).expr;
   } catch (error) {
     // Kubernetes has optional field selection (`a.?b`); @bufbuild/cel 0.6 does not parse it.
-    if (/\.\?|\[\?/.test(expression)) throw new AdmissionCompileError("optional field selection (`.?`) is Kubernetes CEL that sluice's second evaluator cannot parse, so sluice cannot check it; use has()");
+    if (/\.\?|\[\?/.test(expression))
+      throw new AdmissionCompileError(
+        "optional field selection (`.?`) is Kubernetes CEL that sluice's second evaluator cannot parse, so sluice cannot check it; use has()",
+      );
     throw new AdmissionCompileError(`does not parse: ${firstLine(error)}`);
   }
 }
 
 /** Evaluates an expression with the second implementation: its value, or the error that stopped it. */
-export function evaluateAdmission(expression: string, bindings: Record<string, unknown>): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } {
+export function evaluateAdmission(
+  expression: string,
+  bindings: Record<string, unknown>,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string } {
   const { cel, environment } = bufbuild();
   let program = programs.get(expression);
   if (!program) {
@@ -167,7 +183,8 @@ export function evaluateAdmission(expression: string, bindings: Record<string, u
 export function celInput(value: unknown): unknown {
   if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(celInput);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, celInput(item)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, celInput(item)]));
   return value;
 }
 

@@ -23,7 +23,11 @@ export class AdmissionCompileCache {
     const dir = root === undefined ? undefined : cacheDir(root);
     if (root === undefined || dir === undefined) return new AdmissionCompileCache(undefined, new Set());
     const file = path.join(dir, "admission-compiled.json");
-    const read = readCacheFile(file, engineFingerprint(), (value): value is string[] => Array.isArray(value) && value.every((key) => typeof key === "string"));
+    const read = readCacheFile(
+      file,
+      engineFingerprint(),
+      (value): value is string[] => Array.isArray(value) && value.every((key) => typeof key === "string"),
+    );
     return new AdmissionCompileCache(file, new Set(read?.value ?? []));
   }
 

@@ -50,9 +50,17 @@ export function admission(
     if (policy.kind === "ValidatingPolicy") judges.push({ spec, actions: spec.validationActions ?? [] });
     if (policy.kind !== "ValidatingAdmissionPolicy") continue;
     for (const binding of policyObjects) {
-      const bound = (binding as unknown as { spec: { policyName: string; validationActions: string[]; matchResources?: { resourceRules?: ResourceRuleSpec[] } } }).spec;
+      const bound = (
+        binding as unknown as {
+          spec: { policyName: string; validationActions: string[]; matchResources?: { resourceRules?: ResourceRuleSpec[] } };
+        }
+      ).spec;
       if (binding.kind !== "ValidatingAdmissionPolicyBinding" || bound.policyName !== policy.metadata.name) continue;
-      judges.push({ spec, actions: bound.validationActions, ...(bound.matchResources?.resourceRules ? { narrowed: bound.matchResources.resourceRules } : {}) });
+      judges.push({
+        spec,
+        actions: bound.validationActions,
+        ...(bound.matchResources?.resourceRules ? { narrowed: bound.matchResources.resourceRules } : {}),
+      });
     }
   }
   let verdict: "ignored" | "admitted" | "warned" | "denied" = "ignored";
@@ -78,7 +86,12 @@ function judgeOne(
   if (plural === undefined) return "ignored";
   const resource = `${plural}${request.subResource ? `/${request.subResource}` : ""}`;
   const matches = (rules: readonly ResourceRuleSpec[]) =>
-    rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && (rule.operations ?? ["*"]).some((op) => op === "*" || op === operation));
+    rules.some(
+      (rule) =>
+        rule.apiGroups.includes(group) &&
+        rule.resources.includes(resource) &&
+        (rule.operations ?? ["*"]).some((op) => op === "*" || op === operation),
+    );
   if (!matches(spec.matchConstraints.resourceRules) || (narrowed && !matches(narrowed))) return "ignored";
   const failed = actions.includes("Deny") ? "denied" : actions.includes("Warn") ? "warned" : "admitted";
   const bindings: Record<string, unknown> = {

@@ -47,10 +47,16 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, cu
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, value]) => ({ name, expression: celLiteral(value) }));
   const workloads = workloadTable(customResources);
-  const kinds = rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(workloads)).filter((kind) => Object.hasOwn(workloads, kind));
+  const kinds =
+    rule.on === "object" ? (rule.kinds ?? []) : (rule.kinds ?? Object.keys(workloads)).filter((kind) => Object.hasOwn(workloads, kind));
   const containers = kinds.includes("Pod") ? POD_CONTAINERS_CEL : CONTAINERS_CEL;
   const podVariables =
-    rule.on === "object" ? [] : [{ name: "pod", expression: podSpecCel(workloads) }, ...(rule.on === "container" ? [{ name: "containers", expression: containers }] : [])];
+    rule.on === "object"
+      ? []
+      : [
+          { name: "pod", expression: podSpecCel(workloads) },
+          ...(rule.on === "container" ? [{ name: "containers", expression: containers }] : []),
+        ];
   const conditions = rule.on === "object" ? [] : podSpecConditions(kinds, workloads);
   const plural = (kind: string) => (Object.hasOwn(workloads, kind) ? workloads[kind]!.plural : undefined);
   const resourceRules = (matched: readonly string[], custom: CustomResources) => resourceRulesOf(matched, custom, plural);
@@ -63,7 +69,13 @@ export function admissionRule(rule: CelRule, policy: Pick<Policy, "context">, cu
   };
   if (rule.on === "object" || !kinds.includes("Pod")) return { ...base, resourceRules: resourceRules(kinds, customResources) };
   const ephemeral = rule.on === "container" ? [EPHEMERAL_CONTAINERS] : [];
-  const judged = [...resourceRules(kinds.filter((kind) => kind !== "Pod"), customResources), ...ephemeral];
+  const judged = [
+    ...resourceRules(
+      kinds.filter((kind) => kind !== "Pod"),
+      customResources,
+    ),
+    ...ephemeral,
+  ];
   const pods = resourceRules(["Pod"], customResources);
   return { ...base, resourceRules: [...resourceRules(kinds, customResources), ...ephemeral], judged, pods };
 }
@@ -88,7 +100,12 @@ function podSpecConditions(kinds: readonly string[], workloads: WorkloadTable): 
 }
 
 /** `kubectl debug` adds a container by updating this subresource of the Pod. */
-const EPHEMERAL_CONTAINERS: ResourceRule = { apiGroups: [""], apiVersions: ["*"], operations: ["UPDATE"], resources: ["pods/ephemeralcontainers"] };
+const EPHEMERAL_CONTAINERS: ResourceRule = {
+  apiGroups: [""],
+  apiVersions: ["*"],
+  operations: ["UPDATE"],
+  resources: ["pods/ephemeralcontainers"],
+};
 
 /**
  * A cluster's admission policies, under clusters/<cluster>/policies/: one
@@ -120,8 +137,19 @@ export function renderAdmission(
     const severity = severityOf(rule, environment, policy.override(rule.id));
     if (severity === "off") continue;
     const waived = apps.filter((app) => waives(app, rule.id, cluster)).map(waivedObjects);
-    for (const object of admissionObjects(admissionRule(rule, policy, platform.customResources), policy.admission, severity, waived, beforeApps)) {
-      rendered.push({ path: `clusters/${cluster.name}/policies/${rule.id}.yaml`, object, origin: platform.origin, sources: [platform.origin.file] });
+    for (const object of admissionObjects(
+      admissionRule(rule, policy, platform.customResources),
+      policy.admission,
+      severity,
+      waived,
+      beforeApps,
+    )) {
+      rendered.push({
+        path: `clusters/${cluster.name}/policies/${rule.id}.yaml`,
+        object,
+        origin: platform.origin,
+        sources: [platform.origin.file],
+      });
     }
   }
   return rendered;
@@ -135,7 +163,9 @@ export function admissionObjects(
   waived: readonly WaivedObjects[] = [],
   beforeApps: Readonly<Record<string, string>> = {},
 ): KubernetesObject[] {
-  return engine === "kyverno" ? kyvernoPolicies(rule, severity, waived, beforeApps) : validatingAdmissionPolicy(rule, severity, waived, beforeApps);
+  return engine === "kyverno"
+    ? kyvernoPolicies(rule, severity, waived, beforeApps)
+    : validatingAdmissionPolicy(rule, severity, waived, beforeApps);
 }
 
 /**
@@ -184,10 +214,19 @@ function matchConditions(waived: readonly WaivedObjects[]) {
 }
 
 function metadata(name: string, beforeApps: Readonly<Record<string, string>>) {
-  return { name, labels: platformLabels(name, PLATFORM_PROJECT), ...(Object.keys(beforeApps).length > 0 ? { annotations: { ...beforeApps } } : {}) };
+  return {
+    name,
+    labels: platformLabels(name, PLATFORM_PROJECT),
+    ...(Object.keys(beforeApps).length > 0 ? { annotations: { ...beforeApps } } : {}),
+  };
 }
 
-function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
+function validatingAdmissionPolicy(
+  rule: AdmissionRule,
+  severity: Severity,
+  waived: readonly WaivedObjects[],
+  beforeApps: Readonly<Record<string, string>>,
+): KubernetesObject[] {
   const conditions = [...(rule.conditions ?? []), ...matchConditions(waived)];
   return [
     {
@@ -210,7 +249,13 @@ function validatingAdmissionPolicy(rule: AdmissionRule, severity: Severity, waiv
 }
 
 /** A binding narrows what the policy matches (the API server intersects the two) and says what a failure does. */
-function binding(name: string, policyName: string, validationActions: string[], resourceRules: ResourceRule[] | undefined, beforeApps: Readonly<Record<string, string>>): KubernetesObject {
+function binding(
+  name: string,
+  policyName: string,
+  validationActions: string[],
+  resourceRules: ResourceRule[] | undefined,
+  beforeApps: Readonly<Record<string, string>>,
+): KubernetesObject {
   return {
     apiVersion: VAP_API,
     kind: "ValidatingAdmissionPolicyBinding",
@@ -224,14 +269,26 @@ function binding(name: string, policyName: string, validationActions: string[], 
 }
 
 /** Kyverno has no bindings: Pods, judged with Warn and Audit, get a policy of their own. */
-function kyvernoPolicies(rule: AdmissionRule, severity: Severity, waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject[] {
+function kyvernoPolicies(
+  rule: AdmissionRule,
+  severity: Severity,
+  waived: readonly WaivedObjects[],
+  beforeApps: Readonly<Record<string, string>>,
+): KubernetesObject[] {
   return [
     kyvernoPolicy(rule.name, rule, rule.judged ?? rule.resourceRules, actions(severity), waived, beforeApps),
     ...(rule.pods ? [kyvernoPolicy(`${rule.name}-pods`, rule, rule.pods, actions("warn"), waived, beforeApps)] : []),
   ];
 }
 
-function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: ResourceRule[], validationActions: string[], waived: readonly WaivedObjects[], beforeApps: Readonly<Record<string, string>>): KubernetesObject {
+function kyvernoPolicy(
+  name: string,
+  rule: AdmissionRule,
+  resourceRules: ResourceRule[],
+  validationActions: string[],
+  waived: readonly WaivedObjects[],
+  beforeApps: Readonly<Record<string, string>>,
+): KubernetesObject {
   const conditions = [...(rule.conditions ?? []), ...matchConditions(waived)];
   return {
     apiVersion: KYVERNO_API,
@@ -253,7 +310,11 @@ function kyvernoPolicy(name: string, rule: AdmissionRule, resourceRules: Resourc
  * plural resource names (validate-rules refused kinds without a known plural;
  * a workload sluice knows, such as an Argo Rollout, brings its own).
  */
-function resourceRulesOf(kinds: readonly string[], customResources: CustomResources, workloadPlural: (kind: string) => string | undefined): ResourceRule[] {
+function resourceRulesOf(
+  kinds: readonly string[],
+  customResources: CustomResources,
+  workloadPlural: (kind: string) => string | undefined,
+): ResourceRule[] {
   const byGroup = new Map<string, Set<string>>();
   for (const written of kinds) {
     const { group, kind } = groupKind(written);
@@ -263,7 +324,10 @@ function resourceRulesOf(kinds: readonly string[], customResources: CustomResour
   }
   return [...byGroup]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([group, resources]) => ({ apiGroups: [group], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: [...resources].sort() }));
+    .map(([group, resources]) => ({
+      apiGroups: [group],
+      apiVersions: ["*"],
+      operations: ["CREATE", "UPDATE"],
+      resources: [...resources].sort(),
+    }));
 }
-
-

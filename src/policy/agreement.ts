@@ -20,7 +20,12 @@ import type { CelRule, PolicyContext } from "./rule.js";
 export function admissionCompileProblem(
   rule: CelRule,
   context: PolicyContext,
-  options: { readonly resolve?: SchemaResolver; readonly cache?: AdmissionCompileCache; readonly builtIn?: boolean; readonly customResources?: CustomResources } = {},
+  options: {
+    readonly resolve?: SchemaResolver;
+    readonly cache?: AdmissionCompileCache;
+    readonly builtIn?: boolean;
+    readonly customResources?: CustomResources;
+  } = {},
 ): string | undefined {
   const key = options.resolve ? undefined : admissionFormKey(rule, context, options.customResources);
   if (key && ((options.builtIn !== false && builtInCompiled().has(key)) || options.cache?.has(key))) return undefined;
@@ -46,12 +51,21 @@ export function admissionFormKey(rule: CelRule, context: PolicyContext, customRe
     return undefined;
   }
   const exported = admissionRule(rule, { context }, customResources);
-  return AdmissionCompileCache.key([literals, exported.variables.slice(literals.length), exported.expression, rule.kinds ?? [], ...(exported.conditions ? [exported.conditions] : [])]);
+  return AdmissionCompileCache.key([
+    literals,
+    exported.variables.slice(literals.length),
+    exported.expression,
+    rule.kinds ?? [],
+    ...(exported.conditions ? [exported.conditions] : []),
+  ]);
 }
 
 function compileProblem(exported: AdmissionRule, rule: CelRule, resolve?: SchemaResolver): string | undefined {
   try {
-    compilePolicy({ variables: exported.variables, conditions: [exported.expression, ...(exported.conditions ?? []).map((c) => c.expression)] }, objectTypes(rule.kinds ?? [], resolve));
+    compilePolicy(
+      { variables: exported.variables, conditions: [exported.expression, ...(exported.conditions ?? []).map((c) => c.expression)] },
+      objectTypes(rule.kinds ?? [], resolve),
+    );
     return undefined;
   } catch (error) {
     if (error instanceof AdmissionCompileError) return error.message;
@@ -74,7 +88,12 @@ export function disagreement(
   customResources: CustomResources = {},
 ): string | undefined {
   const preMerge = celFailures(rule, object, { context, workloads: workloadTable(customResources) });
-  const verdict = admission(admissionObjects(admissionRule(rule, { context }, customResources), "kubernetes", "error"), object, request, customResources);
+  const verdict = admission(
+    admissionObjects(admissionRule(rule, { context }, customResources), "kubernetes", "error"),
+    object,
+    request,
+    customResources,
+  );
   const refused = verdict === "denied" || verdict === "warned";
   if (refused === preMerge.length > 0) return undefined;
   const what = `${object.kind} ${object.metadata.name}`;

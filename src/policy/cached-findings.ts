@@ -8,7 +8,16 @@ import type { RawFinding } from "./finding.js";
  * since lines move without changing what renders — a comment added above an
  * app must not leave a cached finding pointing at the old line.
  */
-export type CachedFinding = readonly [rule: string, severity: string, message: string, hint: string, kind: string, name: string, anchor: string, ...path: (string | number)[]];
+export type CachedFinding = readonly [
+  rule: string,
+  severity: string,
+  message: string,
+  hint: string,
+  kind: string,
+  name: string,
+  anchor: string,
+  ...path: (string | number)[],
+];
 
 interface Anchors {
   readonly app: AppModel;
@@ -39,7 +48,16 @@ export function encodeFindings(findings: readonly RawFinding[], anchors: Anchors
     );
     const anchor = match ? match[0] : `@${origin.file}:${origin.line}:${origin.column}`;
     const path = match ? (origin.path ?? []).slice(match[1].path?.length ?? 0) : [...(origin.path ?? [])];
-    return [finding.rule, finding.severity, finding.message, finding.hint ?? "", finding.object?.kind ?? "", finding.object?.name ?? "", anchor, ...path];
+    return [
+      finding.rule,
+      finding.severity,
+      finding.message,
+      finding.hint ?? "",
+      finding.object?.kind ?? "",
+      finding.object?.name ?? "",
+      anchor,
+      ...path,
+    ];
   });
 }
 

@@ -1,6 +1,22 @@
 import { createRequire } from "node:module";
 import type { parse } from "@bufbuild/cel";
-import { BOOL, BYTES, DOUBLE, DURATION, DYN, INT, NULL, STRING, TIMESTAMP, TYPE, UINT, listOf, sameType, typeName, type CelType } from "./cel-types.js";
+import {
+  BOOL,
+  BYTES,
+  DOUBLE,
+  DURATION,
+  DYN,
+  INT,
+  NULL,
+  STRING,
+  TIMESTAMP,
+  TYPE,
+  UINT,
+  listOf,
+  sameType,
+  typeName,
+  type CelType,
+} from "./cel-types.js";
 
 /**
  * A CEL type checker for the expressions sluice exports to admission, over
@@ -16,12 +32,73 @@ export class CelCheckError extends Error {}
 
 /** Kubernetes CEL functions sluice's second evaluator does not implement: a rule using one cannot be cross-checked. */
 const NOT_CROSS_CHECKED = new Set([
-  "find", "findAll", "quantity", "isQuantity", "url", "isURL", "ip", "isIP", "cidr", "isCIDR", "format", "semver", "isSemver",
-  "isSorted", "sum", "min", "max", "distinct", "flatten", "range", "reverse", "slice", "sort", "sortBy", "first", "last",
-  "sets.contains", "sets.equivalent", "sets.intersects", "strings.quote", "optional.of", "optional.none", "optional.ofNonZeroValue",
-  "orValue", "hasValue", "value", "or", "all", "exists", "existsOne", "transformList", "transformMap", "transformMapEntry",
-  "getHours", "getMinutes", "getSeconds", "getMilliseconds", "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
-  "group", "serviceAccount", "resource", "subresource", "namespace", "name", "check", "allowed", "reason", "errored", "error", "path", "fieldSelector", "labelSelector",
+  "find",
+  "findAll",
+  "quantity",
+  "isQuantity",
+  "url",
+  "isURL",
+  "ip",
+  "isIP",
+  "cidr",
+  "isCIDR",
+  "format",
+  "semver",
+  "isSemver",
+  "isSorted",
+  "sum",
+  "min",
+  "max",
+  "distinct",
+  "flatten",
+  "range",
+  "reverse",
+  "slice",
+  "sort",
+  "sortBy",
+  "first",
+  "last",
+  "sets.contains",
+  "sets.equivalent",
+  "sets.intersects",
+  "strings.quote",
+  "optional.of",
+  "optional.none",
+  "optional.ofNonZeroValue",
+  "orValue",
+  "hasValue",
+  "value",
+  "or",
+  "all",
+  "exists",
+  "existsOne",
+  "transformList",
+  "transformMap",
+  "transformMapEntry",
+  "getHours",
+  "getMinutes",
+  "getSeconds",
+  "getMilliseconds",
+  "getFullYear",
+  "getMonth",
+  "getDate",
+  "getDayOfMonth",
+  "getDayOfWeek",
+  "getDayOfYear",
+  "group",
+  "serviceAccount",
+  "resource",
+  "subresource",
+  "namespace",
+  "name",
+  "check",
+  "allowed",
+  "reason",
+  "errored",
+  "error",
+  "path",
+  "fieldSelector",
+  "labelSelector",
 ]);
 
 type Scope = ReadonlyMap<string, CelType>;
@@ -86,7 +163,13 @@ class Checker {
         const range = this.check(c.iterRange!, scope);
         const inner = new Map(scope);
         const [first, second] =
-          range.kind === "list" ? [c.iterVar2 ? INT : range.element, range.element] : range.kind === "map" ? [range.key, range.value] : isDyn(range) ? [DYN, DYN] : fail(`expression of type '${typeName(range)}' cannot be the range of a comprehension (must be list, map, or dynamic)`);
+          range.kind === "list"
+            ? [c.iterVar2 ? INT : range.element, range.element]
+            : range.kind === "map"
+              ? [range.key, range.value]
+              : isDyn(range)
+                ? [DYN, DYN]
+                : fail(`expression of type '${typeName(range)}' cannot be the range of a comprehension (must be list, map, or dynamic)`);
         inner.set(c.iterVar, first);
         if (c.iterVar2) inner.set(c.iterVar2, second);
         const init = this.check(c.accuInit!, scope);
@@ -100,9 +183,13 @@ class Checker {
         const target = kind.value.target ? this.check(kind.value.target, scope) : undefined;
         const args = kind.value.args.map((arg) => this.check(arg, scope));
         const result = call(kind.value.function, target, args);
-        if ((kind.value.function === "matches" || kind.value.function === "find" || kind.value.function === "findAll") && kind.value.args.length > 0) {
+        if (
+          (kind.value.function === "matches" || kind.value.function === "find" || kind.value.function === "findAll") &&
+          kind.value.args.length > 0
+        ) {
           const pattern = kind.value.args[kind.value.target ? 0 : 1];
-          if (pattern?.exprKind.case === "constExpr" && pattern.exprKind.value.constantKind.case === "stringValue") checkRegex(pattern.exprKind.value.constantKind.value);
+          if (pattern?.exprKind.case === "constExpr" && pattern.exprKind.value.constantKind.case === "stringValue")
+            checkRegex(pattern.exprKind.value.constantKind.value);
         }
         return result;
       }
@@ -137,7 +224,11 @@ function constantType(kind: string | undefined): CelType {
 function homogeneous(types: readonly CelType[], what: string): CelType {
   if (types.length === 0) return DYN;
   const first = types[0]!;
-  for (const type of types.slice(1)) if (!sameType(first, type)) fail(`expected type '${typeName(first)}' but found '${typeName(type)}' in a ${what} literal (Kubernetes requires literals of one type)`);
+  for (const type of types.slice(1))
+    if (!sameType(first, type))
+      fail(
+        `expected type '${typeName(first)}' but found '${typeName(type)}' in a ${what} literal (Kubernetes requires literals of one type)`,
+      );
   return first;
 }
 
@@ -169,10 +260,23 @@ function select(operand: CelType, field: string): CelType {
 }
 
 const ORDERED = new Set(["int", "uint", "double", "string", "bytes", "bool", "timestamp", "duration"]);
-const CONVERSIONS: Readonly<Record<string, CelType>> = { int: INT, uint: UINT, double: DOUBLE, string: STRING, bool: BOOL, bytes: BYTES, timestamp: TIMESTAMP, duration: DURATION, type: TYPE, dyn: DYN };
+const CONVERSIONS: Readonly<Record<string, CelType>> = {
+  int: INT,
+  uint: UINT,
+  double: DOUBLE,
+  string: STRING,
+  bool: BOOL,
+  bytes: BYTES,
+  timestamp: TIMESTAMP,
+  duration: DURATION,
+  type: TYPE,
+  dyn: DYN,
+};
 
 function requireArgs(name: string, types: readonly CelType[], ...wanted: readonly CelType[][]): void {
-  const ok = wanted.some((option) => option.length === types.length && option.every((want, i) => isDyn(want) || isDyn(types[i]!) || sameType(want, types[i]!)));
+  const ok = wanted.some(
+    (option) => option.length === types.length && option.every((want, i) => isDyn(want) || isDyn(types[i]!) || sameType(want, types[i]!)),
+  );
   if (!ok) noOverload(name, types);
 }
 
@@ -184,7 +288,10 @@ function requireArgs(name: string, types: readonly CelType[], ...wanted: readonl
  */
 function numericDivergence(name: string, a: CelType, b: CelType): void {
   const mixed = (isDyn(a) && numeric(b)) || (numeric(a) && isDyn(b)) || ((name === "_/_" || name === "_%_") && isDyn(a) && isDyn(b));
-  if (mixed) fail(`arithmetic ('${name.replace(/_/g, "")}') on a number read from the object: the API server reads whole JSON numbers as int, \`sluice check\` as double, so the two would disagree; convert it first, e.g. int(object.spec.replicas) + 1`);
+  if (mixed)
+    fail(
+      `arithmetic ('${name.replace(/_/g, "")}') on a number read from the object: the API server reads whole JSON numbers as int, \`sluice check\` as double, so the two would disagree; convert it first, e.g. int(object.spec.replicas) + 1`,
+    );
 }
 
 /** A function call's result type, or CelCheckError when no overload fits (or sluice cannot cross-check it). */
@@ -212,7 +319,19 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "_==_":
     case "_!=_": {
       const [a, b] = all as [CelType, CelType];
-      if (!(isDyn(a) || isDyn(b) || a.kind === "null" || b.kind === "null" || sameType(a, b) || (numeric(a) && numeric(b)) || (a.kind === "list" && b.kind === "list") || (a.kind === "map" && b.kind === "map"))) noOverload(name, all);
+      if (
+        !(
+          isDyn(a) ||
+          isDyn(b) ||
+          a.kind === "null" ||
+          b.kind === "null" ||
+          sameType(a, b) ||
+          (numeric(a) && numeric(b)) ||
+          (a.kind === "list" && b.kind === "list") ||
+          (a.kind === "map" && b.kind === "map")
+        )
+      )
+        noOverload(name, all);
       return BOOL;
     }
     case "_<_":
@@ -220,7 +339,10 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "_>_":
     case "_>=_": {
       const [a, b] = all as [CelType, CelType];
-      const ok = isDyn(a) || isDyn(b) ? ORDERED.has(isDyn(a) ? b.kind : a.kind) || (isDyn(a) && isDyn(b)) : (numeric(a) && numeric(b)) || (a.kind === b.kind && ORDERED.has(a.kind));
+      const ok =
+        isDyn(a) || isDyn(b)
+          ? ORDERED.has(isDyn(a) ? b.kind : a.kind) || (isDyn(a) && isDyn(b))
+          : (numeric(a) && numeric(b)) || (a.kind === b.kind && ORDERED.has(a.kind));
       if (!ok) noOverload(name, all);
       return BOOL;
     }
@@ -234,7 +356,13 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
       }
       const known = isDyn(a) ? b : a;
       if (!["int", "uint", "double", "string", "bytes", "timestamp", "duration"].includes(known.kind)) noOverload(name, all);
-      if (!isDyn(a) && !isDyn(b) && !sameType(a, b) && !((a.kind === "timestamp" && b.kind === "duration") || (a.kind === "duration" && b.kind === "timestamp"))) noOverload(name, all);
+      if (
+        !isDyn(a) &&
+        !isDyn(b) &&
+        !sameType(a, b) &&
+        !((a.kind === "timestamp" && b.kind === "duration") || (a.kind === "duration" && b.kind === "timestamp"))
+      )
+        noOverload(name, all);
       return isDyn(a) || isDyn(b) ? DYN : a.kind === "duration" && b.kind === "timestamp" ? b : a;
     }
     case "_-_":
@@ -243,8 +371,12 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     case "_%_": {
       const [a, b] = all as [CelType, CelType];
       numericDivergence(name, a, b);
-      if (isDyn(a) || isDyn(b)) return isDyn(a) ? b.kind === "dyn" ? DYN : b : a;
-      if (!(numeric(a) && sameType(a, b)) && !(name === "_-_" && (a.kind === "timestamp" || a.kind === "duration") && (b.kind === "duration" || b.kind === "timestamp"))) noOverload(name, all);
+      if (isDyn(a) || isDyn(b)) return isDyn(a) ? (b.kind === "dyn" ? DYN : b) : a;
+      if (
+        !(numeric(a) && sameType(a, b)) &&
+        !(name === "_-_" && (a.kind === "timestamp" || a.kind === "duration") && (b.kind === "duration" || b.kind === "timestamp"))
+      )
+        noOverload(name, all);
       return name === "_-_" && a.kind === "timestamp" && b.kind === "timestamp" ? DURATION : a;
     }
     case "-_":
@@ -316,6 +448,9 @@ function call(name: string, target: CelType | undefined, args: readonly CelType[
     if (all.length !== 1) noOverload(name, all);
     return CONVERSIONS[name]!;
   }
-  if (NOT_CROSS_CHECKED.has(name)) fail(`'${name}' is a Kubernetes CEL function that sluice's second evaluator does not implement, so sluice cannot check the rule; write it without '${name}'`);
+  if (NOT_CROSS_CHECKED.has(name))
+    fail(
+      `'${name}' is a Kubernetes CEL function that sluice's second evaluator does not implement, so sluice cannot check the rule; write it without '${name}'`,
+    );
   return fail(`undeclared reference to '${name}'`);
 }

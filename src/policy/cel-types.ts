@@ -87,7 +87,12 @@ export function sameType(a: CelType, b: CelType): boolean {
  * an object, additionalProperties a map, items a list; int-or-string and
  * preserve-unknown-fields are dyn. `$ref`s resolve against `root`.
  */
-export function schemaType(schema: JsonSchema, name: string, root: JsonSchema = schema, seen: Map<JsonSchema, CelType> = new Map()): CelType {
+export function schemaType(
+  schema: JsonSchema,
+  name: string,
+  root: JsonSchema = schema,
+  seen: Map<JsonSchema, CelType> = new Map(),
+): CelType {
   const resolved = deref(schema, root);
   const known = seen.get(resolved);
   if (known) return known;
@@ -101,7 +106,13 @@ export function schemaType(schema: JsonSchema, name: string, root: JsonSchema = 
     case "number":
       return DOUBLE;
     case "string":
-      return resolved.format === "date-time" ? TIMESTAMP : resolved.format === "duration" ? DURATION : resolved.format === "byte" ? BYTES : STRING;
+      return resolved.format === "date-time"
+        ? TIMESTAMP
+        : resolved.format === "duration"
+          ? DURATION
+          : resolved.format === "byte"
+            ? BYTES
+            : STRING;
     case "array":
       return resolved.items ? listOf(schemaType(resolved.items, `${name}.@items`, root, seen)) : listOf(DYN);
     case "object":
@@ -139,7 +150,10 @@ function deref(schema: JsonSchema, root: JsonSchema): JsonSchema {
       let target: unknown = root;
       for (const part of current.$ref.slice(2).split("/")) {
         const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-        target = target !== null && typeof target === "object" && Object.hasOwn(target, key) ? (target as Record<string, unknown>)[key] : undefined;
+        target =
+          target !== null && typeof target === "object" && Object.hasOwn(target, key)
+            ? (target as Record<string, unknown>)[key]
+            : undefined;
       }
       if (target === undefined || typeof target !== "object") return {};
       current = target as JsonSchema;

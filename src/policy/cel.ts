@@ -113,12 +113,18 @@ export function celProblem(expression: string): string | undefined {
  * that fails to evaluate (a field it reads without `has()`) does not comply:
  * at admission, with failurePolicy Fail, the API server refuses the object too.
  */
-export function passes(expression: string, context: Record<string, unknown>): { readonly ok: true } | { readonly ok: false; readonly error?: string } {
+export function passes(
+  expression: string,
+  context: Record<string, unknown>,
+): { readonly ok: true } | { readonly ok: false; readonly error?: string } {
   try {
     const result = compileCel(expression)(context);
     return result === true ? { ok: true } : { ok: false };
   } catch (error) {
-    return { ok: false, error: (error instanceof Error ? error.message : String(error)).split("\n")[0]!.replaceAll(RE2_MATCHES, "matches") };
+    return {
+      ok: false,
+      error: (error instanceof Error ? error.message : String(error)).split("\n")[0]!.replaceAll(RE2_MATCHES, "matches"),
+    };
   }
 }
 
@@ -126,7 +132,8 @@ export function passes(expression: string, context: Record<string, unknown>): { 
 export function celLiteral(value: JsonValue): string {
   if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value).includes(".") ? String(value) : `${value}.0`;
+  if (typeof value === "number")
+    return Number.isInteger(value) ? String(value) : String(value).includes(".") ? String(value) : `${value}.0`;
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map((item) => celLiteral(item as JsonValue)).join(", ")}]`;
   const record = value as { readonly [key: string]: JsonValue };

@@ -20,7 +20,12 @@ import { at, fieldSegments, kindId } from "./workloads.js";
  * findings with the severity of the instance's environment; rules "off" there
  * are not run. Origins are not pinpointed yet.
  */
-export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: readonly RenderedObject[], blueprint: Blueprint): RawFinding[] {
+export function evaluateInstance(
+  policy: Policy,
+  app: ResolvedApp,
+  rendered: readonly RenderedObject[],
+  blueprint: Blueprint,
+): RawFinding[] {
   const findings: RawFinding[] = [];
   const objects = rendered.map((r) => r.object);
   for (const rule of policy.rules) {
@@ -34,8 +39,12 @@ export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: rea
           id: rule.id,
           origin: policy.platformRuleOrigin(rule),
           check: () => rule.check({ app, objects, context: policy.context }),
-          invalid: (v) => violationProblem(v) ?? (v.setting !== undefined && typeof v.setting !== "string" ? "has a setting that is not a string" : undefined),
-          more: (_first, count) => ({ message: `and ${count} more violations of this rule on this instance (only the first ${MAX_VIOLATIONS} are reported)` }),
+          invalid: (v) =>
+            violationProblem(v) ??
+            (v.setting !== undefined && typeof v.setting !== "string" ? "has a setting that is not a string" : undefined),
+          more: (_first, count) => ({
+            message: `and ${count} more violations of this rule on this instance (only the first ${MAX_VIOLATIONS} are reported)`,
+          }),
         },
         `app ${app.name} on cluster ${app.cluster.name}`,
       );
@@ -53,7 +62,12 @@ export function evaluateInstance(policy: Policy, app: ResolvedApp, rendered: rea
     }
     for (const source of rendered) {
       for (const failure of celFailures(rule, source.object, policy)) {
-        findings.push({ ...base, message: failure.message, object: objectRef(source.object), origin: fieldOrigin(app, source, failure.field, blueprint) });
+        findings.push({
+          ...base,
+          message: failure.message,
+          object: objectRef(source.object),
+          origin: fieldOrigin(app, source, failure.field, blueprint),
+        });
       }
     }
   }
@@ -77,8 +91,17 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
           id: rule.id,
           origin: policy.platformRuleOrigin(rule),
           check: () => rule.check({ cluster, apps: here, platformObjects: model.platform.objects }),
-          invalid: (v) => violationProblem(v) ?? (typeof v.app !== "string" ? "has no app (the app's name)" : v.object !== undefined && !Number.isInteger(v.object) ? "has an object that is not an index into the app's objects" : undefined),
-          more: (first, count) => ({ app: first.app, message: `and ${count} more violations of this rule on cluster ${cluster.name} (only the first ${MAX_VIOLATIONS} are reported)` }),
+          invalid: (v) =>
+            violationProblem(v) ??
+            (typeof v.app !== "string"
+              ? "has no app (the app's name)"
+              : v.object !== undefined && !Number.isInteger(v.object)
+                ? "has an object that is not an index into the app's objects"
+                : undefined),
+          more: (first, count) => ({
+            app: first.app,
+            message: `and ${count} more violations of this rule on cluster ${cluster.name} (only the first ${MAX_VIOLATIONS} are reported)`,
+          }),
         },
         `cluster ${cluster.name}`,
       );
@@ -113,7 +136,11 @@ interface CelFailure {
  * its kind; once per failing container for container rules. The same
  * expressions, with the same variables, as the exported admission policy.
  */
-export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick<Policy, "context"> & { readonly workloads?: WorkloadTable }): CelFailure[] {
+export function celFailures(
+  rule: CelRule,
+  given: KubernetesObject,
+  policy: Pick<Policy, "context"> & { readonly workloads?: WorkloadTable },
+): CelFailure[] {
   const object = decoded(given);
   const kind = kindId(object);
   if (rule.kinds && !rule.kinds.includes(kind)) return [];
@@ -140,7 +167,8 @@ export function celFailures(rule: CelRule, given: KubernetesObject, policy: Pick
     return result.ok ? [] : [{ message: explain(result.error), field: [...podPath, ...field] }];
   }
   // Admission reads the containers list (CONTAINERS_CEL): a pod spec without one fails there, so here too.
-  if (!Array.isArray(at(pod, ["containers"]))) return [{ message: explain("the pod spec has no containers list"), field: [...podPath, "containers"] }];
+  if (!Array.isArray(at(pod, ["containers"])))
+    return [{ message: explain("the pod spec has no containers list"), field: [...podPath, "containers"] }];
   const failures: CelFailure[] = [];
   for (const list of ["containers", "initContainers"] as const) {
     const containers = at(pod, [list]);
@@ -175,6 +203,10 @@ function objectRef(object: KubernetesObject): { kind: string; name: string } {
 function violationProblem(violation: Record<string, unknown>): string | undefined {
   if (typeof violation.message !== "string") return "has no message (a string)";
   const field = violation.field;
-  if (field !== undefined && !(Array.isArray(field) && field.every((segment) => typeof segment === "string" || typeof segment === "number"))) return "has a field that is not a list of path segments";
+  if (
+    field !== undefined &&
+    !(Array.isArray(field) && field.every((segment) => typeof segment === "string" || typeof segment === "number"))
+  )
+    return "has a field that is not a list of path segments";
   return undefined;
 }

@@ -33,7 +33,18 @@ export function mergeFindings(raw: readonly RawFinding[]): Finding[] {
   const merged = new Map<string, { finding: RawFinding; clusters: Set<string> }>();
   for (const finding of raw) {
     const { origin } = finding;
-    const key = [finding.rule, finding.severity, origin.file, origin.line, origin.column, JSON.stringify(origin.path ?? []), finding.app ?? "", finding.object?.kind ?? "", finding.object?.name ?? "", finding.message].join("\0");
+    const key = [
+      finding.rule,
+      finding.severity,
+      origin.file,
+      origin.line,
+      origin.column,
+      JSON.stringify(origin.path ?? []),
+      finding.app ?? "",
+      finding.object?.kind ?? "",
+      finding.object?.name ?? "",
+      finding.message,
+    ].join("\0");
     const entry = merged.get(key);
     if (entry) {
       if (finding.cluster) entry.clusters.add(finding.cluster);
@@ -41,12 +52,27 @@ export function mergeFindings(raw: readonly RawFinding[]): Finding[] {
       merged.set(key, { finding, clusters: new Set(finding.cluster ? [finding.cluster] : []) });
     }
   }
-  const findings = [...merged.values()].map(({ finding: { cluster: _cluster, ...finding }, clusters }) => ({ ...finding, clusters: [...clusters].sort() }));
+  const findings = [...merged.values()].map(({ finding: { cluster: _cluster, ...finding }, clusters }) => ({
+    ...finding,
+    clusters: [...clusters].sort(),
+  }));
   return findings.sort(compareFindings);
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  const keys = (f: Finding) => [f.origin.file, f.origin.line, f.origin.column, f.severity, f.rule, f.app ?? "", f.object?.kind ?? "", f.object?.name ?? "", f.message, f.clusters.join(",")] as const;
+  const keys = (f: Finding) =>
+    [
+      f.origin.file,
+      f.origin.line,
+      f.origin.column,
+      f.severity,
+      f.rule,
+      f.app ?? "",
+      f.object?.kind ?? "",
+      f.object?.name ?? "",
+      f.message,
+      f.clusters.join(","),
+    ] as const;
   const ka = keys(a);
   const kb = keys(b);
   for (let i = 0; i < ka.length; i++) {
@@ -65,6 +91,9 @@ export function countBySeverity(findings: readonly Finding[]): { readonly errors
 
 /** Moves each finding's origin to the line of the property its path names (see locate.ts), parsing each stack once. */
 export function pinpointFindings(root: string, findings: readonly RawFinding[]): RawFinding[] {
-  const located = pinpointAll(root, findings.map((finding) => ({ code: finding.rule, message: "", origin: finding.origin })));
+  const located = pinpointAll(
+    root,
+    findings.map((finding) => ({ code: finding.rule, message: "", origin: finding.origin })),
+  );
   return findings.map((finding, index) => ({ ...finding, origin: located[index]!.origin! }));
 }

@@ -39,7 +39,9 @@ export function formatFindingsText(findings: readonly Finding[], waived: number,
     const severity = finding.severity === "error" ? paint.red("error") : paint.yellow("warn ");
     const path = finding.origin.path?.length ? `${paint.cyan(formatPath(finding.origin.path))}: ` : "";
     const where = subject(finding);
-    lines.push(`  ${finding.origin.line}:${finding.origin.column}  ${severity}  ${finding.rule}  ${path}${finding.message}${where ? ` (${where})` : ""}`);
+    lines.push(
+      `  ${finding.origin.line}:${finding.origin.column}  ${severity}  ${finding.rule}  ${path}${finding.message}${where ? ` (${where})` : ""}`,
+    );
     if (finding.hint) lines.push(`      ${paint.dim(`hint: ${finding.hint}`)}`);
   }
   if (lines.length > 0) lines.push("");
@@ -103,7 +105,9 @@ export function formatFindingsSarif(findings: readonly Finding[], rules: readonl
                 id,
                 shortDescription: { text },
                 ...(rule?.hint ? { help: { text: rule.hint } } : {}),
-                defaultConfiguration: { level: rule && rule.severity !== "error" ? (rule.severity === "off" ? "none" : "warning") : "error" },
+                defaultConfiguration: {
+                  level: rule && rule.severity !== "error" ? (rule.severity === "off" ? "none" : "warning") : "error",
+                },
               };
             }),
           },
@@ -112,14 +116,18 @@ export function formatFindingsSarif(findings: readonly Finding[], rules: readonl
           ruleId: finding.rule,
           ruleIndex: Math.max(0, ids.indexOf(finding.rule)),
           level: finding.severity === "error" ? "error" : "warning",
-          message: { text: `${finding.message}${subject(finding) ? ` (${subject(finding)})` : ""}${finding.hint ? `. Hint: ${finding.hint}` : ""}` },
+          message: {
+            text: `${finding.message}${subject(finding) ? ` (${subject(finding)})` : ""}${finding.hint ? `. Hint: ${finding.hint}` : ""}`,
+          },
           locations: [
             {
               physicalLocation: {
                 artifactLocation: { uri: finding.origin.file, uriBaseId: "%SRCROOT%" },
                 region: { startLine: finding.origin.line, startColumn: finding.origin.column },
               },
-              ...(finding.origin.path?.length ? { logicalLocations: [{ fullyQualifiedName: formatPath(finding.origin.path), kind: "member" }] } : {}),
+              ...(finding.origin.path?.length
+                ? { logicalLocations: [{ fullyQualifiedName: formatPath(finding.origin.path), kind: "member" }] }
+                : {}),
             },
           ],
         })),

@@ -54,7 +54,15 @@ export function buildPolicy(platform: PlatformModel, builtIn: readonly Rule[], s
     const index = settings.rules.indexOf(rule);
     return index < 0 ? undefined : childOrigin(platform.origin, "policy", "rules", index, "check");
   };
-  return { rules, context, workloads: workloadTable(platform.customResources), admission: settings.admission, override: (id) => own(settings.override, id), platformRuleOrigin, fingerprint };
+  return {
+    rules,
+    context,
+    workloads: workloadTable(platform.customResources),
+    admission: settings.admission,
+    override: (id) => own(settings.override, id),
+    platformRuleOrigin,
+    fingerprint,
+  };
 }
 
 /** What the platform's CEL rules read: its registries, required labels and each team's cluster-scoped grants. */

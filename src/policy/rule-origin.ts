@@ -18,7 +18,10 @@ export function builtInRuleOrigin(id: string): Origin {
   for (const dir of CANDIDATES) {
     let files: string[];
     try {
-      files = fs.readdirSync(dir).filter((file) => /\.(ts|js)$/.test(file) && !file.endsWith(".d.ts")).sort((a, b) => Number(b.endsWith(".ts")) - Number(a.endsWith(".ts")) || (a < b ? -1 : 1));
+      files = fs
+        .readdirSync(dir)
+        .filter((file) => /\.(ts|js)$/.test(file) && !file.endsWith(".d.ts"))
+        .sort((a, b) => Number(b.endsWith(".ts")) - Number(a.endsWith(".ts")) || (a < b ? -1 : 1));
     } catch {
       continue;
     }

@@ -20,8 +20,13 @@ export type {
 } from "../model/rule.js";
 
 /** The severity of a rule on a cluster of `environment`. */
-export function severityOf(rule: Rule, environment: { readonly name: string; readonly production: boolean }, overrides?: RuleOverride): SeveritySetting {
-  const fromEnvironments = (map: Readonly<Record<string, SeveritySetting>> | undefined) => (map && Object.hasOwn(map, environment.name) ? map[environment.name] : undefined);
+export function severityOf(
+  rule: Rule,
+  environment: { readonly name: string; readonly production: boolean },
+  overrides?: RuleOverride,
+): SeveritySetting {
+  const fromEnvironments = (map: Readonly<Record<string, SeveritySetting>> | undefined) =>
+    map && Object.hasOwn(map, environment.name) ? map[environment.name] : undefined;
   return (
     fromEnvironments(overrides?.environments) ??
     (environment.production ? overrides?.production : undefined) ??

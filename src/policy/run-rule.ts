@@ -46,16 +46,26 @@ export function runRule<T>(rule: FunctionRule<T>, where: string): readonly T[] {
         "a check function must return: look for a loop that never ends, or work that grows with the fleet (a rule gets one instance, or one cluster's apps, per call)",
       );
     }
-    refuse(`threw on ${where}: ${error instanceof Error ? error.message : String(error)}`, "fix the rule's check function; `checkRule` from sluice/testing runs it on the same input");
+    refuse(
+      `threw on ${where}: ${error instanceof Error ? error.message : String(error)}`,
+      "fix the rule's check function; `checkRule` from sluice/testing runs it on the same input",
+    );
   }
   if (!Array.isArray(returned)) {
-    refuse(`returned ${describe(returned)} on ${where}, not a list of violations`, "return an array: [] when nothing is wrong, else one { message, ... } per violation");
+    refuse(
+      `returned ${describe(returned)} on ${where}, not a list of violations`,
+      "return an array: [] when nothing is wrong, else one { message, ... } per violation",
+    );
   }
   const violations = returned as readonly unknown[];
   const kept = violations.slice(0, MAX_VIOLATIONS);
   kept.forEach((violation, index) => {
-    const problem = violation === null || typeof violation !== "object" || Array.isArray(violation) ? `is ${describe(violation)}` : rule.invalid(violation as Record<string, unknown>);
-    if (problem) refuse(`returned a list on ${where} whose element ${index} ${problem}`, "each violation is an object with a message (a string)");
+    const problem =
+      violation === null || typeof violation !== "object" || Array.isArray(violation)
+        ? `is ${describe(violation)}`
+        : rule.invalid(violation as Record<string, unknown>);
+    if (problem)
+      refuse(`returned a list on ${where} whose element ${index} ${problem}`, "each violation is an object with a message (a string)");
   });
   const reported = kept as readonly T[];
   return violations.length > MAX_VIOLATIONS ? [...reported, rule.more(reported[0]!, violations.length - MAX_VIOLATIONS)] : reported;

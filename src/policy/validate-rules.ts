@@ -11,7 +11,8 @@ import { policyContextOf } from "./policy.js";
 import { builtInRuleOrigin } from "./rule-origin.js";
 import type { Rule } from "./rule.js";
 
-const COMPILE_HINT = "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";
+const COMPILE_HINT =
+  "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";
 
 const RULE_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SEVERITIES = new Set(["error", "warn", "off"]);
@@ -26,7 +27,11 @@ const KIND = /^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/;
  * stack line, or the built-in rule's line in lib/rules. Returns the rule
  * index (built-in and the platform's) by id.
  */
-export function validateRules(platform: PlatformModel, builtIn: readonly Rule[], compiled?: AdmissionCompileCache): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
+export function validateRules(
+  platform: PlatformModel,
+  builtIn: readonly Rule[],
+  compiled?: AdmissionCompileCache,
+): { rules: Map<string, Rule>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const rules = new Map(builtIn.map((rule) => [rule.id, rule]));
   const context = policyContextOf(platform);
@@ -34,28 +39,51 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[],
     if (rule.on !== "object" && rule.on !== "pod" && rule.on !== "container") continue;
     const compileError = admissionCompileProblem(rule, context, { ...(compiled ? { cache: compiled } : {}) });
     if (compileError) {
-      diagnostics.push({ code: "validate/rule", message: `built-in rule ${rule.id} cannot be exported to admission as written: ${compileError}`, origin: builtInRuleOrigin(rule.id), hint: COMPILE_HINT });
+      diagnostics.push({
+        code: "validate/rule",
+        message: `built-in rule ${rule.id} cannot be exported to admission as written: ${compileError}`,
+        origin: builtInRuleOrigin(rule.id),
+        hint: COMPILE_HINT,
+      });
     }
   }
   platform.policy.rules.forEach((rule, index) => {
     const at = (...path: (string | number)[]) => childOrigin(platform.origin, "policy", "rules", index, ...path);
     const problem = (field: string, message: string, hint?: string) =>
-      diagnostics.push({ code: "validate/rule", message: `rule ${JSON.stringify(rule.id)}: ${message}`, origin: at(field), ...(hint ? { hint } : {}) });
+      diagnostics.push({
+        code: "validate/rule",
+        message: `rule ${JSON.stringify(rule.id)}: ${message}`,
+        origin: at(field),
+        ...(hint ? { hint } : {}),
+      });
     if (!RULE_ID.test(rule.id)) problem("id", "the id must be lower-case letters, digits and '-'", 'e.g. id: "cost-center-label"');
-    else if (rules.has(rule.id)) problem("id", builtIn.some((r) => r.id === rule.id) ? "a built-in rule has this id" : "another rule has this id", "give the rule an id of its own");
-    if (typeof rule.description !== "string" || rule.description.trim() === "") problem("description", "needs a description", "say in a sentence what the rule asks for and why");
+    else if (rules.has(rule.id))
+      problem(
+        "id",
+        builtIn.some((r) => r.id === rule.id) ? "a built-in rule has this id" : "another rule has this id",
+        "give the rule an id of its own",
+      );
+    if (typeof rule.description !== "string" || rule.description.trim() === "")
+      problem("description", "needs a description", "say in a sentence what the rule asks for and why");
     if (!SEVERITIES.has(rule.severity)) problem("severity", 'severity must be "error", "warn" or "off"');
     if (rule.on === "object" || rule.on === "pod" || rule.on === "container") {
       const before = diagnostics.length;
-      if (typeof rule.check !== "string") problem("check", "check must be a CEL expression (a string)", "or make it an instance rule: on: \"instance\" with check(input) { ... }");
+      if (typeof rule.check !== "string")
+        problem(
+          "check",
+          "check must be a CEL expression (a string)",
+          'or make it an instance rule: on: "instance" with check(input) { ... }',
+        );
       else {
         const parseError = celProblem(rule.check);
         if (parseError) problem("check", `the CEL expression does not parse: ${parseError}`);
       }
       if (typeof rule.message !== "string" || rule.message === "") problem("message", "needs a message saying what to change");
-      if (rule.on === "object" && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) problem("kinds", 'an object rule needs the kinds it applies to, e.g. kinds: ["apps/Deployment"]');
+      if (rule.on === "object" && (!Array.isArray(rule.kinds) || rule.kinds.length === 0))
+        problem("kinds", 'an object rule needs the kinds it applies to, e.g. kinds: ["apps/Deployment"]');
       (rule.kinds ?? []).forEach((kind, position) => {
-        if (typeof kind !== "string" || !KIND.test(kind)) problem("kinds", `kinds[${position}] must be "<group>/<Kind>" or a core "<Kind>", e.g. "apps/Deployment" or "Service"`);
+        if (typeof kind !== "string" || !KIND.test(kind))
+          problem("kinds", `kinds[${position}] must be "<group>/<Kind>" or a core "<Kind>", e.g. "apps/Deployment" or "Service"`);
         else if (pluralOf(groupKind(kind).group, groupKind(kind).kind, platform.customResources) === undefined) {
           problem(
             "kinds",
@@ -66,7 +94,10 @@ export function validateRules(platform: PlatformModel, builtIn: readonly Rule[],
       });
       // Only a rule that is otherwise sound has an admission policy to compile.
       if (diagnostics.length === before && typeof rule.check === "string") {
-        const compileError = admissionCompileProblem(rule, context, { customResources: platform.customResources, ...(compiled ? { cache: compiled } : {}) });
+        const compileError = admissionCompileProblem(rule, context, {
+          customResources: platform.customResources,
+          ...(compiled ? { cache: compiled } : {}),
+        });
         if (compileError) problem("check", `the rule cannot be exported to admission as written: ${compileError}`, COMPILE_HINT);
       }
     } else if (rule.on === "instance" || rule.on === "fleet") {

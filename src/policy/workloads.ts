@@ -6,7 +6,9 @@ export { at, kindId } from "../k8s/workloads.js";
  * The pod spec paths of the built-in workloads, by "<group>/<Kind>" (see
  * k8s/workloads.ts, the one table): a platform's own are in its Policy.
  */
-export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.entries(WORKLOADS).map(([kind, workload]) => [kind, workload.podSpec]));
+export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(WORKLOADS).map(([kind, workload]) => [kind, workload.podSpec]),
+);
 
 /** `variables.pod` for the built-in workloads (a platform's own: podSpecCel of its table). */
 export const POD_SPEC_CEL = podSpecCel(WORKLOADS);

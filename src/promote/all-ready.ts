@@ -26,7 +26,9 @@ export async function promoteAllReady(options: Omit<PromoteOptions, "app" | "to"
   const repo = await GitRepo.at(root);
   const start = (await repo.branch()) ?? (await repo.head())!;
   const guard = commitGuard(root, { stacks: options.stacks ?? "stacks", out: options.out ?? "out" }, false);
-  const ready = (await status({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.now ? { now: options.now } : {}) })).apps.filter((a) => a.next.state === "ready");
+  const ready = (
+    await status({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.now ? { now: options.now } : {}) })
+  ).apps.filter((a) => a.next.state === "ready");
   const promoted: PromotionCommit[] = [];
   const failed: { app: string; refused: string }[] = [];
   const skipped: { app: string; branch: string }[] = [];
@@ -65,4 +67,5 @@ export async function promoteAllReady(options: Omit<PromoteOptions, "app" | "to"
   return { promoted, failed, skipped };
 }
 
-const promotionBranchOf = (change: { readonly app: string; readonly wave: string; readonly version: string }) => promotionBranch(change, false);
+const promotionBranchOf = (change: { readonly app: string; readonly wave: string; readonly version: string }) =>
+  promotionBranch(change, false);

@@ -52,7 +52,9 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
   // What this synth wrote, and whatever else in out/ now differs from HEAD: another synth (a
   // `synth --watch` seeing the stack edit) may have written the same files first. The guard
   // made sure out/ matched HEAD before the edit, so all of it is this promotion's output.
-  const written = [...promotion.write.written, ...promotion.write.deleted].map((file) => relative(path.join(path.relative(root, outDir), file)));
+  const written = [...promotion.write.written, ...promotion.write.deleted].map((file) =>
+    relative(path.join(path.relative(root, outDir), file)),
+  );
   const outFiles = [...new Set([...written, ...(await repo.dirty(relative(path.relative(root, outDir)))).map((file) => file.path)])].sort();
   const start = (await repo.branch()) ?? (await repo.head())!;
   const paths = [relative(promotion.file), ...outFiles];
@@ -65,7 +67,11 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
     if (isSluiceError(error)) throw error;
     const reason = (error as Error).message.trim();
     throw new SluiceError(`git refused the promotion's commit; nothing was changed.`, [
-      { code: "promote/commit-failed", message: `git commit on ${branch} failed: ${reason}`, hint: "fix what git says (a hook, signing, the identity), then run the command again" },
+      {
+        code: "promote/commit-failed",
+        message: `git commit on ${branch} failed: ${reason}`,
+        hint: "fix what git says (a hook, signing, the identity), then run the command again",
+      },
     ]);
   }
   // Back where it started, with the promotion on its branch only: `--commit` and
@@ -75,7 +81,10 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
 }
 
 /** The branch a promotion is committed on: promote/<app>/<wave>/<version>, or rollback/… */
-export function promotionBranch(change: { readonly app: string; readonly wave: string; readonly version: string }, rollback: boolean): string {
+export function promotionBranch(
+  change: { readonly app: string; readonly wave: string; readonly version: string },
+  rollback: boolean,
+): string {
   return `${rollback ? "rollback" : "promote"}/${change.app}/${change.wave}/${change.version.replace(/[^A-Za-z0-9._-]/g, "-")}`;
 }
 
@@ -99,27 +108,37 @@ export function commitGuard(root: string, dirs: { readonly stacks: string; reado
         {
           code: "promote/bad-branch-name",
           message: `${change.app} ${change.version} to ${change.wave} would be committed on branch ${branch}, which is not a valid git branch name: ${problem}`,
-          hint: "promote without --commit and commit the change by hand, or release a version whose tag git accepts in a branch name (no \"..\", no trailing \".\", no part ending in \".lock\")",
+          hint: 'promote without --commit and commit the change by hand, or release a version whose tag git accepts in a branch name (no "..", no trailing ".", no part ending in ".lock")',
         },
       ]);
     }
     const identity = await repo.identityProblem();
-    if (identity) throw new SluiceError(`${identity.message.split("\n")[0]!.replace(/\.$/, "")}; nothing was changed.`, identity.diagnostics);
+    if (identity)
+      throw new SluiceError(`${identity.message.split("\n")[0]!.replace(/\.$/, "")}; nothing was changed.`, identity.diagnostics);
     if (await repo.hasBranch(branch)) {
       throw new SluiceError(`Branch ${branch} exists already; nothing was changed.`, [
-        { code: "promote/branch-exists", message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`, hint: "merge or close it, and delete the branch, before promoting again" },
+        {
+          code: "promote/branch-exists",
+          message: `${change.app} ${change.version} to ${change.wave} is on branch ${branch} already (an open promotion?)`,
+          hint: "merge or close it, and delete the branch, before promoting again",
+        },
       ]);
     }
     const inside = (file: string, dir: string) => {
       const relative = path.relative(path.resolve(root, dir), path.resolve(repo.root, file));
       return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
     };
-    const dirty = (await repo.dirty(path.relative(repo.root, root) || ".")).filter((file) => !file.untracked || inside(file.path, dirs.stacks) || inside(file.path, dirs.out));
+    const dirty = (await repo.dirty(path.relative(repo.root, root) || ".")).filter(
+      (file) => !file.untracked || inside(file.path, dirs.stacks) || inside(file.path, dirs.out),
+    );
     if (dirty.length > 0) {
       throw new SluiceError("The worktree has uncommitted changes that a promotion commit would carry; nothing was changed.", [
         {
           code: "promote/dirty-worktree",
-          message: `uncommitted: ${dirty.slice(0, 10).map((file) => file.path).join(", ")}${dirty.length > 10 ? ` and ${dirty.length - 10} more` : ""}`,
+          message: `uncommitted: ${dirty
+            .slice(0, 10)
+            .map((file) => file.path)
+            .join(", ")}${dirty.length > 10 ? ` and ${dirty.length - 10} more` : ""}`,
           hint: "commit or stash them first: --commit commits the release edit and its output only, and they must come from committed stacks",
         },
       ]);

@@ -11,5 +11,7 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours}h${minutes % 60 ? `${minutes % 60}m` : ""}` : `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`;
+  return hours < 48
+    ? `${hours}h${minutes % 60 ? `${minutes % 60}m` : ""}`
+    : `${Math.floor(hours / 24)}d${hours % 24 ? `${hours % 24}h` : ""}`;
 }

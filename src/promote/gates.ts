@@ -13,7 +13,13 @@ import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 export interface GatesResult {
   readonly base: string;
   /** Every release that changes between the base and the working tree, and whether its gate allows it. */
-  readonly changes: readonly { readonly app: string; readonly wave: string; readonly from?: string; readonly to: string; readonly allowed: boolean }[];
+  readonly changes: readonly {
+    readonly app: string;
+    readonly wave: string;
+    readonly from?: string;
+    readonly to: string;
+    readonly allowed: boolean;
+  }[];
   readonly findings: readonly Diagnostic[];
   /** Set when a person forced the gates: the findings stand, recorded with the reason. */
   readonly forced?: string;
@@ -31,7 +37,11 @@ export interface GatesResult {
  * allowed.
  */
 export async function gates(
-  options: Pick<PlanOptions, "root" | "stacks"> & { readonly base: string; readonly now?: Date; readonly force?: { readonly reason: string } },
+  options: Pick<PlanOptions, "root" | "stacks"> & {
+    readonly base: string;
+    readonly now?: Date;
+    readonly force?: { readonly reason: string };
+  },
 ): Promise<GatesResult> {
   const root = path.resolve(options.root ?? ".");
   // The base is a commit that exists, resolved before anything else: never an option to git, never
@@ -62,16 +72,30 @@ export async function gates(
       if (previous && !rollback) {
         if (own(app.release, previous.name) !== to) {
           allowed = false;
-          refuse(`${app.name} ${to} enters ${wave.name}, but ${previous.name} does not run it`, `promote through ${previous.name} first: a release reaches a wave only after the waves before it`);
+          refuse(
+            `${app.name} ${to} enters ${wave.name}, but ${previous.name} does not run it`,
+            `promote through ${previous.name} first: a release reaches a wave only after the waves before it`,
+          );
         } else if ((await before(previous.name)) !== to) {
           allowed = false;
-          refuse(`${app.name} ${to} enters ${previous.name} and ${wave.name} in one change`, `advance one wave per change: move ${wave.name} in a later pull request, once ${previous.name} has run it`);
+          refuse(
+            `${app.name} ${to} enters ${previous.name} and ${wave.name} in one change`,
+            `advance one wave per change: move ${wave.name} in a later pull request, once ${previous.name} has run it`,
+          );
         } else if (wave.gate.soak) {
-          const check = checkSoak(await releaseAge(history, placesOf(app, previous.name), app.name, previous.name, to, now), wave.gate.soak);
+          const check = checkSoak(
+            await releaseAge(history, placesOf(app, previous.name), app.name, previous.name, to, now),
+            wave.gate.soak,
+          );
           if (!check.open) {
             allowed = false;
             if (check.age.state === "forged") {
-              findings.push({ code: "gates/forged-date", message: `${app.name} ${to}'s soak in ${previous.name} cannot be measured: ${check.age.problem}`, origin, hint: FORGED_HINT });
+              findings.push({
+                code: "gates/forged-date",
+                message: `${app.name} ${to}'s soak in ${previous.name} cannot be measured: ${check.age.problem}`,
+                origin,
+                hint: FORGED_HINT,
+              });
             } else {
               refuse(
                 `${app.name} ${to} has run in ${previous.name} for ${formatDuration(check.soakedMs)}; ${wave.name} requires ${wave.gate.soak}`,

@@ -139,7 +139,11 @@ export class ReleaseHistory {
       repo.objects([...byFile].flatMap(([file, commits]) => commits.map(({ commit }) => `${commit}:${file}`))),
       repo.committerTimes([...byFile.values()].flatMap((commits) => commits.flatMap(({ parent }) => (parent ? [parent] : [])))),
     ]);
-    for (const [file, commits] of byFile) this.files.set(relative.get(file)!, Promise.resolve(commits.map((change) => revision(change, contents.get(`${change.commit}:${file}`), parents))));
+    for (const [file, commits] of byFile)
+      this.files.set(
+        relative.get(file)!,
+        Promise.resolve(commits.map((change) => revision(change, contents.get(`${change.commit}:${file}`), parents))),
+      );
     for (const file of files) if (!this.files.has(file)) this.files.set(file, Promise.resolve([]));
   }
 

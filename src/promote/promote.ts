@@ -76,7 +76,11 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
   const app = findApp(model, options.app);
   const waves = model.platform.waves;
   const version = options.version ?? own(app.release, waves[0]!.name);
-  if (version === undefined) return { refused: `app ${app.name} has no release in its first wave, ${waves[0]!.name}`, hint: `sluice release ${app.name} <version> sets it` };
+  if (version === undefined)
+    return {
+      refused: `app ${app.name} has no release in its first wave, ${waves[0]!.name}`,
+      hint: `sluice release ${app.name} <version> sets it`,
+    };
   const immutable = immutableProblem(version);
   if (immutable) return immutable;
   // The furthest wave, in rollout order, that runs this version.
@@ -84,24 +88,49 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
   waves.forEach((wave, i) => {
     if (own(app.release, wave.name) === version) furthest = i;
   });
-  if (furthest === -1) return { refused: `no wave runs ${app.name} ${version}`, hint: `promote a release a wave runs, or \`sluice release ${app.name} ${version}\` to start it in ${waves[0]!.name}` };
+  if (furthest === -1)
+    return {
+      refused: `no wave runs ${app.name} ${version}`,
+      hint: `promote a release a wave runs, or \`sluice release ${app.name} ${version}\` to start it in ${waves[0]!.name}`,
+    };
   const next = waves[furthest + 1];
   if (!next) return { refused: `${app.name} ${version} already runs in every wave`, hint: "nothing to promote" };
   if (options.to !== undefined && options.to !== next.name) {
     const index = waves.findIndex((w) => w.name === options.to);
     if (index === -1) return { refused: `there is no wave ${options.to}`, hint: `the waves are: ${waves.map((w) => w.name).join(", ")}` };
     return index <= furthest
-      ? { refused: `${options.to} already has ${app.name} ${version} or a later step of it`, hint: `the next wave for ${version} is ${next.name}` }
-      : { refused: `promoting ${app.name} ${version} to ${options.to} would skip ${waves.slice(furthest + 1, index).map((w) => w.name).join(", ")}`, hint: `promote to ${next.name} first: a release reaches a wave only after the waves before it` };
+      ? {
+          refused: `${options.to} already has ${app.name} ${version} or a later step of it`,
+          hint: `the next wave for ${version} is ${next.name}`,
+        }
+      : {
+          refused: `promoting ${app.name} ${version} to ${options.to} would skip ${waves
+            .slice(furthest + 1, index)
+            .map((w) => w.name)
+            .join(", ")}`,
+          hint: `promote to ${next.name} first: a release reaches a wave only after the waves before it`,
+        };
   }
   const previous = waves[furthest]!;
   let gate: Promotion["gate"];
   if (next.gate.soak) {
-    const age = await releaseAge(await ReleaseHistory.open(root), placesOf(app, previous.name), app.name, previous.name, version, options.now ?? new Date());
+    const age = await releaseAge(
+      await ReleaseHistory.open(root),
+      placesOf(app, previous.name),
+      app.name,
+      previous.name,
+      version,
+      options.now ?? new Date(),
+    );
     const check = checkSoak(age, next.gate.soak);
-    gate = { soak: next.gate.soak, soakedMs: check.soakedMs, ...(age.state === "committed" ? { since: age.since.toISOString(), commit: age.commit } : {}) };
+    gate = {
+      soak: next.gate.soak,
+      soakedMs: check.soakedMs,
+      ...(age.state === "committed" ? { since: age.since.toISOString(), commit: age.commit } : {}),
+    };
     if (!check.open && !options.force) {
-      if (age.state === "forged") return { refused: `${app.name} ${version}'s soak in ${previous.name} cannot be measured: ${age.problem}`, hint: FORGED_HINT };
+      if (age.state === "forged")
+        return { refused: `${app.name} ${version}'s soak in ${previous.name} cannot be measured: ${age.problem}`, hint: FORGED_HINT };
       return {
         refused: `${app.name} ${version} has run in ${previous.name} for ${formatDuration(check.soakedMs)}${age.state === "uncommitted" ? " (not committed yet)" : ""}; ${next.name} requires ${next.gate.soak}`,
         hint: check.readyAt
@@ -115,7 +144,9 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
 }
 
 /** `sluice release <app> <version>`: what CI calls after building an image — sets the first wave's release. */
-export async function release(options: Omit<PromoteOptions, "to" | "force" | "now"> & { readonly version: string }): Promise<Promotion | Refusal> {
+export async function release(
+  options: Omit<PromoteOptions, "to" | "force" | "now"> & { readonly version: string },
+): Promise<Promotion | Refusal> {
   const root = path.resolve(options.root ?? ".");
   const immutable = immutableProblem(options.version);
   if (immutable) return immutable;
@@ -129,18 +160,26 @@ export async function release(options: Omit<PromoteOptions, "to" | "force" | "no
  * before its current one (from git history), through the same edit and synth
  * as a promotion. Reverting the promotion's commit does the same.
  */
-export async function rollback(options: Omit<PromoteOptions, "to" | "version" | "force" | "now"> & { readonly wave: string }): Promise<Promotion | Refusal> {
+export async function rollback(
+  options: Omit<PromoteOptions, "to" | "version" | "force" | "now"> & { readonly wave: string },
+): Promise<Promotion | Refusal> {
   const root = path.resolve(options.root ?? ".");
   const model = await loadModel({ ...options, root, skipTypecheck: true });
   const app = findApp(model, options.app);
   const wave = model.platform.waves.find((w) => w.name === options.wave);
-  if (!wave) return { refused: `there is no wave ${options.wave}`, hint: `the waves are: ${model.platform.waves.map((w) => w.name).join(", ")}` };
+  if (!wave)
+    return { refused: `there is no wave ${options.wave}`, hint: `the waves are: ${model.platform.waves.map((w) => w.name).join(", ")}` };
   const current = own(app.release, wave.name);
   if (current === undefined) return { refused: `${app.name} does not run in ${wave.name}`, hint: "nothing to roll back" };
   const history = await ReleaseHistory.open(root);
-  if (!history.available) return { refused: "rollback reads the previous release from git history, and there is no git repository here", hint: "set the release by hand" };
+  if (!history.available)
+    return {
+      refused: "rollback reads the previous release from git history, and there is no git repository here",
+      hint: "set the release by hand",
+    };
   const previous = await history.previous(placesOf(app, wave.name), app.name, wave.name, current);
-  if (!previous) return { refused: `git history has no release of ${app.name} in ${wave.name} before ${current}`, hint: "set the release by hand" };
+  if (!previous)
+    return { refused: `git history has no release of ${app.name} in ${wave.name} before ${current}`, hint: "set the release by hand" };
   const done = await setRelease(root, options, model, app, wave, previous.version);
   return { ...done, rolledBackFrom: current };
 }
@@ -165,7 +204,14 @@ async function setRelease(
   }
   let write: WriteResult;
   try {
-    write = (await synth({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.out ? { out: options.out } : {}), skipTypecheck: Boolean(options.skipTypecheck) })).write!;
+    write = (
+      await synth({
+        root,
+        ...(options.stacks ? { stacks: options.stacks } : {}),
+        ...(options.out ? { out: options.out } : {}),
+        skipTypecheck: Boolean(options.skipTypecheck),
+      })
+    ).write!;
   } catch (error) {
     undo();
     throw error;
@@ -174,7 +220,18 @@ async function setRelease(
   const found = edit.inReleaseFile ? findReleaseCall(written, app.name) : findReleases(written, app.name);
   const line = (found && "source" in found ? found.source.literals.get(wave.name)?.line : undefined) ?? 1;
   const image = imageReference(app.image, version);
-  return { app: app.name, version, to: wave.name, image, team: app.team, clusters: wave.clusters, approvers: wave.gate.approvers, file: edit.file, line, write };
+  return {
+    app: app.name,
+    version,
+    to: wave.name,
+    image,
+    team: app.team,
+    clusters: wave.clusters,
+    approvers: wave.gate.approvers,
+    file: edit.file,
+    line,
+    write,
+  };
 }
 
 /** One stack file's text before (undefined: a new file) and after a release is set. */
@@ -198,19 +255,27 @@ function planEdit(root: string, model: Model, app: AppModel, wave: WaveModel, ve
   const full = path.join(root, file);
   const where = (line: number, column: number) => ({ file, line, column });
   if (!fs.existsSync(full)) {
-    return { file, before: undefined, after: releaseFileText(fs.readFileSync(path.join(root, app.origin.file), "utf8"), app, file, wave.name, version), inReleaseFile };
+    return {
+      file,
+      before: undefined,
+      after: releaseFileText(fs.readFileSync(path.join(root, app.origin.file), "utf8"), app, file, wave.name, version),
+      inReleaseFile,
+    };
   }
   const text = fs.readFileSync(full, "utf8");
   const found = inReleaseFile ? findReleaseCall(text, app.name) : findReleases(text, app.name);
   if (!found) {
     throw notEditable(
-      inReleaseFile ? `${file} exists but sets no release of ${app.name} as platform.release("${app.name}", { … })` : `the declaration of app ${app.name} is not in ${file} as platform.app("${app.name}", …)`,
+      inReleaseFile
+        ? `${file} exists but sets no release of ${app.name} as platform.release("${app.name}", { … })`
+        : `the declaration of app ${app.name} is not in ${file} as platform.app("${app.name}", …)`,
       inReleaseFile ? where(1, 1) : where(app.origin.line, app.origin.column),
     );
   }
   if ("problem" in found) throw notEditable(found.problem, where(found.line, found.column));
   const computed = found.source.computed.get(wave.name);
-  if (computed) throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
+  if (computed)
+    throw notEditable(`the ${wave.name} release of ${app.name} is computed, not a string literal`, where(computed.line, computed.column));
   return { file, before: text, after: withRelease(text, found.source, wave.name, version, order), inReleaseFile };
 }
 
@@ -218,7 +283,11 @@ function findApp(model: Model, name: string): AppModel {
   const app = model.apps.find((a) => a.name === name);
   if (!app) {
     throw new SluiceError(`There is no app ${name}.`, [
-      { code: "promote/unknown-app", message: `no stack declares app ${JSON.stringify(name)}`, hint: `the apps are: ${model.apps.map((a) => a.name).join(", ")}` },
+      {
+        code: "promote/unknown-app",
+        message: `no stack declares app ${JSON.stringify(name)}`,
+        hint: `the apps are: ${model.apps.map((a) => a.name).join(", ")}`,
+      },
     ]);
   }
   return app;
@@ -227,11 +296,19 @@ function findApp(model: Model, name: string): AppModel {
 function immutableProblem(version: string): Refusal | undefined {
   return releaseSchema.safeParse(version).success
     ? undefined
-    : { refused: `${JSON.stringify(version)} is not an immutable release`, hint: 'use a semver tag such as "1.6.3", a digest "sha256:<64 hex>" or a tag pinned by digest "1.10@sha256:<64 hex>"; latest is never promoted' };
+    : {
+        refused: `${JSON.stringify(version)} is not an immutable release`,
+        hint: 'use a semver tag such as "1.6.3", a digest "sha256:<64 hex>" or a tag pinned by digest "1.10@sha256:<64 hex>"; latest is never promoted',
+      };
 }
 
 function notEditable(message: string, origin: { file: string; line: number; column: number }): SluiceError {
   return new SluiceError(`${message}; nothing was changed.`, [
-    { code: "promote/not-a-literal", message, origin, hint: "write the release as a string literal in the app's release object, so that promote can edit it" },
+    {
+      code: "promote/not-a-literal",
+      message,
+      origin,
+      hint: "write the release as a string literal in the app's release object, so that promote can edit it",
+    },
   ]);
 }

@@ -12,7 +12,13 @@ type TS = typeof import("ts-morph").ts;
  * own stack does (the same binding, the path rewritten from the new file), so
  * the release is typed against the same waves.
  */
-export function releaseFileText(appText: string, app: Pick<AppModel, "name" | "origin">, file: string, wave: string, version: string): string {
+export function releaseFileText(
+  appText: string,
+  app: Pick<AppModel, "name" | "origin">,
+  file: string,
+  wave: string,
+  version: string,
+): string {
   const binding = platformBinding(appText, app);
   const specifier = binding.from.startsWith(".") ? relativeSpecifier(app.origin.file, binding.from, file) : binding.from;
   const key = /^[A-Za-z_$][\w$]*$/.test(wave) ? wave : JSON.stringify(wave);
@@ -46,7 +52,12 @@ function platformBinding(text: string, app: Pick<AppModel, "name" | "origin">): 
   let local: string | undefined;
   const visit = (node: import("ts-morph").ts.Node): void => {
     if (local !== undefined) return;
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "app" && ts.isIdentifier(node.expression.expression)) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === "app" &&
+      ts.isIdentifier(node.expression.expression)
+    ) {
       const [first] = node.arguments;
       if (first && ts.isStringLiteralLike(first) && first.text === app.name) {
         local = node.expression.expression.text;
@@ -58,16 +69,31 @@ function platformBinding(text: string, app: Pick<AppModel, "name" | "origin">): 
   visit(source);
   if (local === undefined) throw cannotWrite(app, `${app.origin.file} does not declare ${app.name} as <platform>.app("${app.name}", …)`);
   for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement) && statement.importClause && !statement.importClause.isTypeOnly && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      ts.isImportDeclaration(statement) &&
+      statement.importClause &&
+      !statement.importClause.isTypeOnly &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       const from = statement.moduleSpecifier.text;
       const clause = statement.importClause;
       if (clause.name?.text === local) return { local, clause: local, from };
-      const named = clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.find((element) => element.name.text === local) : undefined;
+      const named =
+        clause.namedBindings && ts.isNamedImports(clause.namedBindings)
+          ? clause.namedBindings.elements.find((element) => element.name.text === local)
+          : undefined;
       if (named) return { local, clause: named.propertyName ? `{ ${named.propertyName.text} as ${local} }` : `{ ${local} }`, from };
     }
-    if (ts.isVariableStatement(statement) && statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)) {
+    if (
+      ts.isVariableStatement(statement) &&
+      statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)
+    ) {
       const exported = statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
-      if (!exported) throw cannotWrite(app, `the platform ${local} is declared in ${app.origin.file} but not exported, so a release file cannot import it`);
+      if (!exported)
+        throw cannotWrite(
+          app,
+          `the platform ${local} is declared in ${app.origin.file} but not exported, so a release file cannot import it`,
+        );
       return { local, clause: `{ ${local} }`, from: `./${path.posix.basename(app.origin.file).replace(/\.(m?)ts$/, ".$1js")}` };
     }
   }

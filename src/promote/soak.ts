@@ -25,14 +25,25 @@ export type ReleaseAge =
  * beyond CLOCK_SKEW_MS): git lets anyone write any date, and these are the
  * two lies the history itself can disprove.
  */
-export async function releaseAge(history: ReleaseHistory, file: Places, app: string, wave: string, version: string, now: Date): Promise<ReleaseAge> {
+export async function releaseAge(
+  history: ReleaseHistory,
+  file: Places,
+  app: string,
+  wave: string,
+  version: string,
+  now: Date,
+): Promise<ReleaseAge> {
   const arrival = await history.since(file, app, wave, version);
   if (!arrival) return { state: "uncommitted" };
   const short = arrival.commit.slice(0, 12);
   const dated = `commit ${short} (which brought ${app} ${version} into ${wave} on ${history.ref}) is dated ${arrival.time.toISOString()}`;
   const ahead = arrival.time.getTime() - now.getTime();
   if (ahead > CLOCK_SKEW_MS) {
-    return { state: "forged", commit: arrival.commit, problem: `${dated}, ${formatDuration(ahead)} in the future: its date is refused as forged` };
+    return {
+      state: "forged",
+      commit: arrival.commit,
+      problem: `${dated}, ${formatDuration(ahead)} in the future: its date is refused as forged`,
+    };
   }
   const parent = arrival.parent;
   if (parent?.time && parent.time.getTime() - arrival.time.getTime() > CLOCK_SKEW_MS) {

@@ -21,12 +21,15 @@ export interface SplitResult {
  * CODEOWNERS section. The releases' values, and what the clusters run, stay
  * as they were; a failed synth puts every file back.
  */
-export async function splitReleases(options: Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> & { readonly out?: string }): Promise<SplitResult> {
+export async function splitReleases(
+  options: Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> & { readonly out?: string },
+): Promise<SplitResult> {
   const root = path.resolve(options.root ?? ".");
   const model = await loadModel({ ...options, root, skipTypecheck: true, inlineGatedReleases: "allow" });
   const texts = new Map<string, string | undefined>();
   const read = (file: string) => {
-    if (!texts.has(file)) texts.set(file, fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : undefined);
+    if (!texts.has(file))
+      texts.set(file, fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), "utf8") : undefined);
     return texts.get(file);
   };
   const edited = new Map<string, string>();
@@ -38,14 +41,24 @@ export async function splitReleases(options: Pick<PlanOptions, "root" | "stacks"
       const file = releaseFile(model.stacks, wave.name, app.name);
       if (read(file) !== undefined || edited.has(file)) {
         throw new SluiceError(`${file} exists already; nothing was changed.`, [
-          { code: "split/exists", message: `${app.name}'s ${wave.name} release would move to ${file}, which exists`, origin: { file, line: 1, column: 1 }, hint: "merge the two by hand, then run split-releases again" },
+          {
+            code: "split/exists",
+            message: `${app.name}'s ${wave.name} release would move to ${file}, which exists`,
+            origin: { file, line: 1, column: 1 },
+            hint: "merge the two by hand, then run split-releases again",
+          },
         ]);
       }
       const appText = edited.get(app.origin.file) ?? read(app.origin.file)!;
       const found = findReleases(appText, app.name);
       if (!found || !("source" in found) || !found.source.literals.has(wave.name)) {
         throw new SluiceError(`${app.name}'s ${wave.name} release is not a string literal in its stack; nothing was changed.`, [
-          { code: "split/not-a-literal", message: `cannot move ${app.name}'s ${wave.name} release`, origin: app.origin, hint: `write it in ${file} by hand: export default platform.release("${app.name}", { "${wave.name}": "${version}" })` },
+          {
+            code: "split/not-a-literal",
+            message: `cannot move ${app.name}'s ${wave.name} release`,
+            origin: app.origin,
+            hint: `write it in ${file} by hand: export default platform.release("${app.name}", { "${wave.name}": "${version}" })`,
+          },
         ]);
       }
       edited.set(app.origin.file, withoutRelease(appText, found.source, wave.name));
@@ -64,7 +77,12 @@ export async function splitReleases(options: Pick<PlanOptions, "root" | "stacks"
     }
   }
   try {
-    const result = await synth({ root, ...(options.stacks ? { stacks: options.stacks } : {}), ...(options.out ? { out: options.out } : {}), skipTypecheck: Boolean(options.skipTypecheck) });
+    const result = await synth({
+      root,
+      ...(options.stacks ? { stacks: options.stacks } : {}),
+      ...(options.out ? { out: options.out } : {}),
+      skipTypecheck: Boolean(options.skipTypecheck),
+    });
     return { moved, write: result.write! };
   } catch (error) {
     for (const step of undo.reverse()) step();

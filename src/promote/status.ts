@@ -67,7 +67,11 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
     const release = own(app.release, wave.name);
     const age = ages[i];
     if (release === undefined) return { wave: wave.name };
-    return { wave: wave.name, release, ...(age?.state === "committed" ? { since: age.since.toISOString() } : age?.state === "forged" ? { forged: age.problem } : {}) };
+    return {
+      wave: wave.name,
+      release,
+      ...(age?.state === "committed" ? { since: age.since.toISOString() } : age?.state === "forged" ? { forged: age.problem } : {}),
+    };
   });
   const version = own(app.release, waves[0]!.name);
   let furthest = -1;
@@ -75,7 +79,8 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
     if (version !== undefined && own(app.release, wave.name) === version) furthest = i;
   });
   const next = waves[furthest + 1];
-  if (version === undefined || furthest === -1) return { app: app.name, waves: statuses, next: { state: "blocked", reason: "no release in the first wave" } };
+  if (version === undefined || furthest === -1)
+    return { app: app.name, waves: statuses, next: { state: "blocked", reason: "no release in the first wave" } };
   if (!next) return { app: app.name, waves: statuses, next: { state: "done", version } };
   const approvers = next.gate.approvers.length > 0 ? { approvers: next.gate.approvers } : {};
   if (next.gate.soak) {
@@ -87,7 +92,8 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
     });
     if (check.age.state === "uncommitted") return blocked(`${waves[furthest]!.name}'s release is not committed yet`);
     if (check.age.state === "forged") return blocked(`soak cannot be measured: ${check.age.problem}`);
-    if (!check.open) return blocked(`soak: ${formatDuration(check.readyAt!.getTime() - now.getTime())} left of ${next.gate.soak}`, check.readyAt);
+    if (!check.open)
+      return blocked(`soak: ${formatDuration(check.readyAt!.getTime() - now.getTime())} left of ${next.gate.soak}`, check.readyAt);
   }
   const unready = wouldNotResolve(root, model, app, next.name, version);
   if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
@@ -117,7 +123,9 @@ export function formatStatus(result: StatusResult, markdown: boolean): string {
   // A digest is recognised by its first hex digits; the JSON format keeps it whole.
   const short = (release: string | undefined) => (release?.startsWith("sha256:") ? `${release.slice(0, 15)}…` : release);
   const cell = (w: WaveStatus) =>
-    w.release === undefined ? "—" : `${short(w.release)}${w.since ? ` (${formatDuration(Math.max(0, now - Date.parse(w.since)))})` : w.forged ? " (forged date)" : " (uncommitted)"}`;
+    w.release === undefined
+      ? "—"
+      : `${short(w.release)}${w.since ? ` (${formatDuration(Math.max(0, now - Date.parse(w.since)))})` : w.forged ? " (forged date)" : " (uncommitted)"}`;
   const next = (n: NextStep) =>
     n.state === "done"
       ? "done"
@@ -126,7 +134,8 @@ export function formatStatus(result: StatusResult, markdown: boolean): string {
         : `${n.to ? `${short(n.version)} → ${n.to}: ` : ""}blocked, ${n.reason}`;
   const header = ["app", ...result.waves, "next"];
   const rows = result.apps.map((a) => [a.app, ...a.waves.map(cell), next(a.next)]);
-  if (markdown) return `${[`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n")}\n`;
+  if (markdown)
+    return `${[`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n")}\n`;
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
   return `${[header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n")}\n`;
 }

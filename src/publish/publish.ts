@@ -80,11 +80,21 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   await refuseUncommitted(root, source.commit);
   const envRepo = envRepoLocation(options.envRepo, root);
   const { model, plan: files } = await plan({ ...options, root });
-  const target = asked ?? branchName(model.platform.envRepo.revision, "the platform's envRepo.revision", pinpoint(root, childOrigin(model.platform.origin, "envRepo", "revision")));
+  const target =
+    asked ??
+    branchName(
+      model.platform.envRepo.revision,
+      "the platform's envRepo.revision",
+      pinpoint(root, childOrigin(model.platform.origin, "envRepo", "revision")),
+    );
   const into = pullRequestBranch !== undefined ? target : undefined;
   const branch = pullRequestBranch ?? target;
   if (pullRequestBranch === target) {
-    throw failure(`--pull-request ${options.pullRequestBranch} is the branch the pull request would go into`, "publish/pull-request-branch", "name a branch of its own, or pass --pull-request alone for sluice/publish-<source commit>");
+    throw failure(
+      `--pull-request ${options.pullRequestBranch} is the branch the pull request would go into`,
+      "publish/pull-request-branch",
+      "name a branch of its own, or pass --pull-request alone for sluice/publish-<source commit>",
+    );
   }
   const hydrator = target.endsWith("-next");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-publish-"));
@@ -96,8 +106,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     const attempts = into !== undefined ? 1 : (options.attempts ?? 5);
     for (let attempt = 1; ; attempt++) {
       await checkoutBranch(git, target);
-      const found = await standing(root, source.commit, await publishedSources(work, [model.platform.envRepo.path, ...(hydrator ? ["hydrator.metadata"] : [])]));
-      if (found.kind === "superseded") return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1, supersededBy: found.by };
+      const found = await standing(
+        root,
+        source.commit,
+        await publishedSources(work, [model.platform.envRepo.path, ...(hydrator ? ["hydrator.metadata"] : [])]),
+      );
+      if (found.kind === "superseded")
+        return { branch, ...(into ? { into } : {}), changed: [], pushed: false, attempts: attempt - 1, supersededBy: found.by };
       if (found.kind === "diverged") {
         throw failure(
           `${target} was published from ${found.published}, which is not in the history of ${source.commit}: publishing would undo it`,
@@ -128,7 +143,12 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
         await git("push", "--quiet", "origin", `HEAD:refs/heads/${branch}`);
         return { branch, ...(into ? { into } : {}), commit, changed: staged, pushed: true, attempts: attempt };
       } catch (error) {
-        if (attempt >= attempts) throw failure(`the push to ${branch} was rejected${attempts > 1 ? ` ${attempts} times` : ""}`, "publish/push-rejected", (error as Error).message);
+        if (attempt >= attempts)
+          throw failure(
+            `the push to ${branch} was rejected${attempts > 1 ? ` ${attempts} times` : ""}`,
+            "publish/push-rejected",
+            (error as Error).message,
+          );
         // The branch moved: start again from where it is now.
         await git("fetch", "--quiet", "origin");
       }
@@ -159,7 +179,11 @@ async function pullRequestBranchHolds(git: (...args: string[]) => Promise<string
   if (!(await git("branch", "-r", "--list", `origin/${branch}`)).trim()) return undefined;
   const [theirs, ours] = await Promise.all([git("rev-parse", `origin/${branch}^{tree}`), git("rev-parse", "HEAD^{tree}")]);
   if (theirs.trim() === ours.trim()) return (await git("rev-parse", `origin/${branch}`)).trim();
-  throw failure(`branch ${branch} exists in the env repo with other content`, "publish/branch-exists", "a pull request from it may be open: merge or close it and delete the branch, or name another with --pull-request <branch>; sluice never overwrites a branch");
+  throw failure(
+    `branch ${branch} exists in the env repo with other content`,
+    "publish/branch-exists",
+    "a pull request from it may be open: merge or close it and delete the branch, or name another with --pull-request <branch>; sluice never overwrites a branch",
+  );
 }
 
 /** The clone's branch as the remote has it, or a new one (from the default branch, or empty). */
@@ -196,7 +220,11 @@ function apply(work: string, dir: string, files: readonly PlannedFile[], hydrato
     const exists = target.stat !== undefined;
     // The lock does not list itself; readOwned has already refused one that is not sluice's.
     if (exists && !owned.has(file.path) && file.path !== LOCK_PATH) {
-      throw failure(`${inRepo(file.path)} in the env repo is not sluice's`, "publish/foreign-file", "it is not in the env repo's .sluice/lock.json; move it, or remove it, and publish again");
+      throw failure(
+        `${inRepo(file.path)} in the env repo is not sluice's`,
+        "publish/foreign-file",
+        "it is not in the env repo's .sluice/lock.json; move it, or remove it, and publish again",
+      );
     }
     if (exists && fs.readFileSync(target.full, "utf8") === file.content) continue;
     fs.mkdirSync(path.dirname(target.full), { recursive: true });
@@ -209,7 +237,14 @@ function apply(work: string, dir: string, files: readonly PlannedFile[], hydrato
   }
   if (hydrator) {
     const source = hydrator;
-    const metadata = { repoURL: source.repo, drySha: source.commit, author: source.author, date: source.date, subject: source.subject, body: source.body };
+    const metadata = {
+      repoURL: source.repo,
+      drySha: source.commit,
+      author: source.author,
+      date: source.date,
+      subject: source.subject,
+      body: source.body,
+    };
     fs.writeFileSync(reach("hydrator.metadata").full, `${JSON.stringify(metadata, null, 2)}\n`);
   }
 }
@@ -232,13 +267,28 @@ function reacher(work: string): (file: string) => { full: string; stat: fs.Stats
       if (!last && directories.has(current)) continue;
       const stat = fs.lstatSync(current, { throwIfNoEntry: false });
       const shown = segments.slice(0, index + 1).join("/");
-      if (stat?.isSymbolicLink()) throw failure(`${shown} in the env repo is a symlink`, "publish/symlink", "sluice never writes through a symlink: replace it with a directory or file, or remove it, and publish again");
+      if (stat?.isSymbolicLink())
+        throw failure(
+          `${shown} in the env repo is a symlink`,
+          "publish/symlink",
+          "sluice never writes through a symlink: replace it with a directory or file, or remove it, and publish again",
+        );
       if (!stat) return { full: path.join(work, ...segments), stat: undefined };
       if (last) {
-        if (!stat.isFile()) throw failure(`${shown} in the env repo is not a regular file`, "publish/foreign-file", "sluice writes files there: move it, or remove it, and publish again");
+        if (!stat.isFile())
+          throw failure(
+            `${shown} in the env repo is not a regular file`,
+            "publish/foreign-file",
+            "sluice writes files there: move it, or remove it, and publish again",
+          );
         return { full: current, stat };
       }
-      if (!stat.isDirectory()) throw failure(`${shown} in the env repo is not a directory`, "publish/foreign-file", "sluice writes files below it: move it, or remove it, and publish again");
+      if (!stat.isDirectory())
+        throw failure(
+          `${shown} in the env repo is not a directory`,
+          "publish/foreign-file",
+          "sluice writes files below it: move it, or remove it, and publish again",
+        );
       directories.add(current);
     }
     return { full: current, stat: undefined };
@@ -261,7 +311,11 @@ async function sourceInfo(root: string): Promise<SourceInfo> {
     const repo = (await git("remote", "get-url", "origin").catch(() => root)).trim();
     return { repo, commit: commit!.trim(), author: author!, date: date!, subject: subject!, body: (body ?? "").trim() };
   } catch {
-    throw failure("the stacks are not in a git repository with a commit", "publish/no-source-commit", "publish runs on a commit of the stacks, so that every env repo commit leads back to one; commit first");
+    throw failure(
+      "the stacks are not in a git repository with a commit",
+      "publish/no-source-commit",
+      "publish runs on a commit of the stacks, so that every env repo commit leads back to one; commit first",
+    );
   }
 }
 

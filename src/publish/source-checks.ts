@@ -30,7 +30,13 @@ export async function uncommittedFiles(root: string): Promise<string[]> {
 export async function publishedSources(work: string, paths: readonly string[]): Promise<string[]> {
   let stdout: string;
   try {
-    const args = ["log", "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)%x01", "HEAD", "--", ...paths.map((p) => p || ".")];
+    const args = [
+      "log",
+      "--format=%(trailers:key=Source-Commit,valueonly,separator=%x00)%x01",
+      "HEAD",
+      "--",
+      ...paths.map((p) => p || "."),
+    ];
     ({ stdout } = await run("git", args, { cwd: work, maxBuffer: 256 * 1024 * 1024 }));
   } catch {
     return []; // A new branch without commits.
@@ -61,7 +67,11 @@ export type Standing =
  */
 export async function standing(root: string, source: string, published: readonly string[]): Promise<Standing> {
   if (published.length === 0) return { kind: "contains" };
-  const check = await withInput(root, ["cat-file", "--batch-check"], published.map((commit) => `${commit}^{commit}`));
+  const check = await withInput(
+    root,
+    ["cat-file", "--batch-check"],
+    published.map((commit) => `${commit}^{commit}`),
+  );
   const missing = check
     .split("\n")
     .filter((line) => line.endsWith(" missing"))
@@ -89,7 +99,9 @@ function withInput(cwd: string, args: readonly string[], lines: readonly string[
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolve(Buffer.concat(out).toString("utf8")) : reject(new Error(`git ${args.join(" ")} exited with ${code}: ${Buffer.concat(err).toString("utf8").trim()}`)),
+      code === 0
+        ? resolve(Buffer.concat(out).toString("utf8"))
+        : reject(new Error(`git ${args.join(" ")} exited with ${code}: ${Buffer.concat(err).toString("utf8").trim()}`)),
     );
     child.stdin.end(`${lines.join("\n")}\n`);
   });

@@ -28,18 +28,36 @@ const STRONG: readonly StrongRule[] = [
   { rule: "private-key", what: "a private key block", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
   { rule: "private-key", what: "a PuTTY private key", pattern: /PuTTY-User-Key-File-[0-9]+:/ },
   // The DER of an RSA (PKCS #1), PKCS #8 RSA, EC or Ed25519 private key, base64-encoded without its PEM lines.
-  { rule: "private-key", what: "a private key (DER, base64)", pattern: /MII[A-Za-z0-9+/]{3}IBAAKC[A-Za-z0-9+/]{20}|MII[A-Za-z0-9+/]{3}IBADANBgkqhkiG9w0BAQEFAASC|MHcCAQEEI[A-Za-z0-9+/]{20}|MC4CAQAw[B]QYDK2VwBCIEI/ },
+  {
+    rule: "private-key",
+    what: "a private key (DER, base64)",
+    pattern:
+      /MII[A-Za-z0-9+/]{3}IBAAKC[A-Za-z0-9+/]{20}|MII[A-Za-z0-9+/]{3}IBADANBgkqhkiG9w0BAQEFAASC|MHcCAQEEI[A-Za-z0-9+/]{20}|MC4CAQAw[B]QYDK2VwBCIEI/,
+  },
   { rule: "aws-access-key", what: "an AWS access key id", pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
   { rule: "azure-storage-key", what: "an Azure storage account key", pattern: /AccountKey=[A-Za-z0-9+/]{80,}={0,2}/ },
   { rule: "google-api-key", what: "a Google API key", pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/ },
   { rule: "github-token", what: "a GitHub token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
   { rule: "gitlab-token", what: "a GitLab token", pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/ },
   { rule: "slack-token", what: "a Slack token", pattern: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]{6,}(?:-[0-9A-Za-z]+)+/ },
-  { rule: "slack-webhook", what: "a Slack webhook URL", pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/ },
+  {
+    rule: "slack-webhook",
+    what: "a Slack webhook URL",
+    pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/,
+  },
   // Stripe's secret and restricted keys; its publishable keys (pk_) are meant to be public.
   { rule: "stripe-key", what: "a Stripe secret key", pattern: /(?<![A-Za-z0-9])(?:sk|rk)_live_[0-9A-Za-z]{16,}/ },
-  { rule: "openai-key", what: "an OpenAI or Anthropic API key", pattern: /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})/ },
-  { rule: "sendgrid-key", what: "a SendGrid API key", pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/ },
+  {
+    rule: "openai-key",
+    what: "an OpenAI or Anthropic API key",
+    pattern:
+      /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{40,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})/,
+  },
+  {
+    rule: "sendgrid-key",
+    what: "a SendGrid API key",
+    pattern: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/,
+  },
   { rule: "npm-token", what: "an npm token", pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
   { rule: "pypi-token", what: "a PyPI token", pattern: /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}/ },
   { rule: "digitalocean-token", what: "a DigitalOcean token", pattern: /(?<![A-Za-z0-9_])do[opr]_v1_[a-f0-9]{64}(?![a-f0-9])/ },
@@ -83,12 +101,85 @@ function hasBase64Run(text: string): boolean {
 }
 
 /** Names under which a value is a credential: matched on the name's words (split on _, -, . and case changes). */
-const SECRET_WORDS = new Set(["password", "passwd", "pwd", "pw", "pword", "passcode", "pass", "passphrase", "token", "secret", "credential", "credentials", "apikey", "auth", "privatekey", "accesskey", "secretkey", "signingkey"]);
-const SECRET_PAIRS = new Set(["api key", "private key", "access key", "secret key", "signing key", "encryption key", "master key", "client secret", "auth token", "access token"]);
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "pw",
+  "pword",
+  "passcode",
+  "pass",
+  "passphrase",
+  "token",
+  "secret",
+  "credential",
+  "credentials",
+  "apikey",
+  "auth",
+  "privatekey",
+  "accesskey",
+  "secretkey",
+  "signingkey",
+]);
+const SECRET_PAIRS = new Set([
+  "api key",
+  "private key",
+  "access key",
+  "secret key",
+  "signing key",
+  "encryption key",
+  "master key",
+  "client secret",
+  "auth token",
+  "access token",
+]);
 /** A word that ends in one: PGPASSWORD, MYSQL_ROOTPASSWD, GITHUBTOKEN. */
 const SECRET_SUFFIX = /^[a-z]+(?:password|passwd|token|secret)$/;
 /** …unless the name says it is about the secret rather than the secret itself. */
-const META_WORDS = new Set(["file", "path", "dir", "name", "ref", "url", "uri", "length", "len", "min", "max", "ttl", "expiry", "expires", "timeout", "seconds", "minutes", "hours", "enabled", "required", "policy", "header", "type", "mode", "id", "secretname", "endpoint", "store", "role", "scope", "scopes", "audience", "issuer", "provider", "backend", "algorithm", "version", "realm", "format", "stdin", "hash", "prefix"]);
+const META_WORDS = new Set([
+  "file",
+  "path",
+  "dir",
+  "name",
+  "ref",
+  "url",
+  "uri",
+  "length",
+  "len",
+  "min",
+  "max",
+  "ttl",
+  "expiry",
+  "expires",
+  "timeout",
+  "seconds",
+  "minutes",
+  "hours",
+  "enabled",
+  "required",
+  "policy",
+  "header",
+  "type",
+  "mode",
+  "id",
+  "secretname",
+  "endpoint",
+  "store",
+  "role",
+  "scope",
+  "scopes",
+  "audience",
+  "issuer",
+  "provider",
+  "backend",
+  "algorithm",
+  "version",
+  "realm",
+  "format",
+  "stdin",
+  "hash",
+  "prefix",
+]);
 
 /** Judges one literal value written under a name (an env var, a ConfigMap key, an annotation, a field). */
 export function scanLiteral(name: string, value: string): ScanFinding | undefined {
@@ -99,9 +190,16 @@ export function scanLiteral(name: string, value: string): ScanFinding | undefine
 function scanNamed(name: string, value: string): ScanFinding | undefined {
   if (!isSecretName(name)) return undefined;
   const strictly = isSecretName(name, true);
-  if (strictly && !namesAKey(name) && isWellKnownPassword(value)) return { rule: "weak-secret", what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)` };
+  if (strictly && !namesAKey(name) && isWellKnownPassword(value))
+    return {
+      rule: "weak-secret",
+      what: `a well-known default or weak password under ${JSON.stringify(name)} (${value.length} characters)`,
+    };
   if (looksChosen(value) || (strictly && looksLikePassword(value))) {
-    return { rule: "named-secret", what: `a value under ${JSON.stringify(name)} that looks like a real secret (${value.length} characters, ${describe(value)})` };
+    return {
+      rule: "named-secret",
+      what: `a value under ${JSON.stringify(name)} that looks like a real secret (${value.length} characters, ${describe(value)})`,
+    };
   }
   return undefined;
 }
@@ -113,9 +211,36 @@ function scanNamed(name: string, value: string): ScanFinding | undefined {
  * the digits or "!" people append to them ("admin123", "Password1!").
  */
 const WELL_KNOWN = new Set([
-  "changeme", "changeit", "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "passwd", "admin", "administrator", "secret", "s3cret", "s3cr3t",
-  "letmein", "welcome", "qwerty", "qwertyuiop", "iloveyou", "trustno1", "monkey", "dragon", "master", "guest",
-  "test", "root", "toor", "postgres", "mysql", "sa", "superuser",
+  "changeme",
+  "changeit",
+  "password",
+  "passw0rd",
+  "p@ssw0rd",
+  "p@ssword",
+  "pass",
+  "passwd",
+  "admin",
+  "administrator",
+  "secret",
+  "s3cret",
+  "s3cr3t",
+  "letmein",
+  "welcome",
+  "qwerty",
+  "qwertyuiop",
+  "iloveyou",
+  "trustno1",
+  "monkey",
+  "dragon",
+  "master",
+  "guest",
+  "test",
+  "root",
+  "toor",
+  "postgres",
+  "mysql",
+  "sa",
+  "superuser",
 ]);
 
 /**
@@ -203,7 +328,9 @@ export function scanArguments(args: readonly string[]): { readonly index: number
       .filter((token) => token.length > 0)
       .map((token) => ({ index, text: unquote(token) })),
   );
-  const mysql = tokens.some(({ text }) => /^(?:.*\/)?(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump)$/.test(text));
+  const mysql = tokens.some(({ text }) =>
+    /^(?:.*\/)?(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb|mariadb-dump)$/.test(text),
+  );
   const found: { index: number; finding: ScanFinding }[] = [];
   tokens.forEach(({ index, text }, position) => {
     const assigned = /^(?:--?)?([A-Za-z_][A-Za-z0-9_.-]*)=(.+)$/s.exec(text);
@@ -243,7 +370,9 @@ function isSecretName(name: string, strict = false): boolean {
   if (META_WORDS.has(last)) return false;
   const joined = words.join(" ");
   return (
-    words.some((word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word)) || [...SECRET_PAIRS].some((pair) => joined.includes(pair)) || SECRET_WORDS.has(words.join(""))
+    words.some((word) => SECRET_WORDS.has(word) || SECRET_SUFFIX.test(word)) ||
+    [...SECRET_PAIRS].some((pair) => joined.includes(pair)) ||
+    SECRET_WORDS.has(words.join(""))
   );
 }
 
@@ -275,7 +404,11 @@ function looksChosen(value: string): boolean {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return true; // under a secret's name, a UUID is an API key
   if (isConfiguration(value)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
-  return (classes >= 3 && value.length >= 10) || (classes >= 2 && entropy(value) >= 3.5) || (value.length >= 8 && classes >= 3 && entropy(value) >= 3);
+  return (
+    (classes >= 3 && value.length >= 10) ||
+    (classes >= 2 && entropy(value) >= 3.5) ||
+    (value.length >= 8 && classes >= 3 && entropy(value) >= 3)
+  );
 }
 
 /**

@@ -45,9 +45,16 @@ export function storeKeysFor(patterns: readonly string[], team: string): string[
  * match one of the patterns the platform gives the store (default
  * "{team}/*"), and have no segment the backend could resolve elsewhere.
  */
-export function storeKeyProblem(key: string, store: string, patterns: readonly string[], team: string): { message: string; hint: string } | undefined {
+export function storeKeyProblem(
+  key: string,
+  store: string,
+  patterns: readonly string[],
+  team: string,
+): { message: string; hint: string } | undefined {
   if (patterns.includes("*")) return undefined;
-  const allowed = storeKeysFor(patterns, team).map((pattern) => JSON.stringify(pattern)).join(", ");
+  const allowed = storeKeysFor(patterns, team)
+    .map((pattern) => JSON.stringify(pattern))
+    .join(", ");
   const shape = storeKeyShapeProblem(key);
   if (shape) return { message: shape, hint: `write the key as a plain path the store's patterns can judge, one of: ${allowed}` };
   if (patterns.some((pattern) => storeKeyMatches(pattern, team, key))) return undefined;

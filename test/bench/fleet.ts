@@ -39,7 +39,14 @@ ${used.map(([name, env]) => `    "${name}": { environment: "${env}", server: "ht
   waves: [
     { name: "dev", clusters: ["dev-1"] },
     { name: "staging", clusters: ["staging-1"], gate: { soak: "2h" } },
-    { name: "prod-canary", clusters: ["${prod[0]}"], gate: { soak: "24h", approvers: ["@acme/release"] } },${prod.length > 1 ? `\n    { name: "prod", clusters: [${prod.slice(1).map((c) => `"${c}"`).join(", ")}], gate: { soak: "24h" } },` : ""}
+    { name: "prod-canary", clusters: ["${prod[0]}"], gate: { soak: "24h", approvers: ["@acme/release"] } },${
+      prod.length > 1
+        ? `\n    { name: "prod", clusters: [${prod
+            .slice(1)
+            .map((c) => `"${c}"`)
+            .join(", ")}], gate: { soak: "24h" } },`
+        : ""
+    }
   ],
   teams: {
 ${teams.map((t) => `    "${t}": { owners: ["@acme/${t}"], namespaces: ["${t}"] },`).join("\n")}
@@ -53,7 +60,9 @@ ${teams.map((t) => `    "${t}": { owners: ["@acme/${t}"], namespaces: ["${t}"] }
     const next = `1.${i % 7}.${i % 5}`;
     const current = i % 4 === 0 ? `1.${i % 7}.${(i % 5) + 1}` : next;
     // prod-canary's gate names approvers: its release is in a release file, which CODEOWNERS gives them.
-    const release = waves.flatMap((wave, w) => (wave === "prod-canary" ? [] : [`${JSON.stringify(wave)}: "${w < 2 ? current : next}"`])).join(", ");
+    const release = waves
+      .flatMap((wave, w) => (wave === "prod-canary" ? [] : [`${JSON.stringify(wave)}: "${w < 2 ? current : next}"`]))
+      .join(", ");
     files[`stacks/releases/prod-canary/${name}.ts`] = `import { platform } from "../../platform.js";
 
 export default platform.release("${name}", { "prod-canary": "${next}" });

@@ -44,15 +44,23 @@ interface Run {
 /** One `sluice synth` (or another command) as a user runs it, timed from outside the process. */
 function sluice(project: Project, ...extra: string[]): Run {
   const command =
-    extra[0] === "diff" || extra[0] === "check" ? [process.execPath, CLI, ...extra, "--format", "json"] : [process.execPath, CLI, "synth", "--format", "json", ...extra];
+    extra[0] === "diff" || extra[0] === "check"
+      ? [process.execPath, CLI, ...extra, "--format", "json"]
+      : [process.execPath, CLI, "synth", "--format", "json", ...extra];
   const argv = HAS_TIME ? ["/usr/bin/time", "-f", "sluice-bench-rss %M", ...command] : command;
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
-  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1)) throw new Error(`sluice ${extra.join(" ") || "synth"} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1))
+    throw new Error(`sluice ${extra.join(" ") || "synth"} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
   const summary = JSON.parse(run.stdout) as { written?: string[]; timings?: { policy?: number } };
-  return { seconds, peakMb: rss ? Math.round(Number(rss) / 1024) : undefined, written: summary.written?.length ?? 0, policyMs: summary.timings?.policy ?? 0 };
+  return {
+    seconds,
+    peakMb: rss ? Math.round(Number(rss) / 1024) : undefined,
+    written: summary.written?.length ?? 0,
+    policyMs: summary.timings?.policy ?? 0,
+  };
 }
 
 /** The project as a git repository with everything committed, as diff compares with HEAD. */
@@ -125,7 +133,8 @@ function benchFleet(spec: string): Record<string, unknown> {
     check_fresh_s: seconds((s) => s.check),
     check_s: seconds((s) => s.rules),
     policy_s: Math.round(median(samples.map((s) => s.rules.policyMs)) / 10) / 100,
-    policy_share: Math.round((median(samples.map((s) => s.rules.policyMs)) / 1000 / median(samples.map((s) => s.cold.seconds))) * 100) / 100,
+    policy_share:
+      Math.round((median(samples.map((s) => s.rules.policyMs)) / 1000 / median(samples.map((s) => s.cold.seconds))) * 100) / 100,
     written_cold: samples[0]!.cold.written,
     written_noop: samples[0]!.noop.written,
     written_one_app: samples[0]!.oneApp.written,

@@ -3,7 +3,15 @@ import type { KubernetesObject } from "sluice";
 const image = "registry.example.com/team/app:1.0.0";
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
 const probe = { httpGet: { path: "/", port: 8080 } };
-const good = { name: "app", image, resources, securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false }, ports: [{ containerPort: 8080 }], readinessProbe: probe, livenessProbe: probe };
+const good = {
+  name: "app",
+  image,
+  resources,
+  securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false },
+  ports: [{ containerPort: 8080 }],
+  readinessProbe: probe,
+  livenessProbe: probe,
+};
 const labels = { "app.kubernetes.io/name": "x", "app.kubernetes.io/part-of": "x" };
 
 /**
@@ -21,16 +29,25 @@ export function oddPodSpecs(): [string, KubernetesObject][] {
     ["null containers", { containers: null }],
     ["empty initContainers", { containers: [good], initContainers: [] }],
     ["null initContainers", { containers: [good], initContainers: null }],
-    ["bad initContainer", { containers: [good], initContainers: [{ name: "init", image: "docker.io/busybox:latest", securityContext: { privileged: true } }] }],
+    [
+      "bad initContainer",
+      { containers: [good], initContainers: [{ name: "init", image: "docker.io/busybox:latest", securityContext: { privileged: true } }] },
+    ],
     ["good initContainer", { containers: [good], initContainers: [{ ...good, name: "init", ports: undefined }] }],
     ["ephemeral container", { containers: [good], ephemeralContainers: [{ name: "debug", image: "docker.io/busybox:latest" }] }],
     ["pod securityContext only", { securityContext: { runAsNonRoot: true }, containers: [{ ...good, securityContext: undefined }] }],
     ["container securityContext empty", { containers: [{ ...good, securityContext: {} }] }],
     ["pod securityContext empty", { securityContext: {}, containers: [{ ...good, securityContext: undefined }] }],
     ["null securityContext", { securityContext: null, containers: [{ ...good, securityContext: null }] }],
-    ["container runAsNonRoot false over pod true", { securityContext: { runAsNonRoot: true }, containers: [{ ...good, securityContext: { runAsNonRoot: false } }] }],
+    [
+      "container runAsNonRoot false over pod true",
+      { securityContext: { runAsNonRoot: true }, containers: [{ ...good, securityContext: { runAsNonRoot: false } }] },
+    ],
     ["runAsUser 0", { containers: [{ ...good, securityContext: { runAsNonRoot: true, runAsUser: 0 } }] }],
-    ["null privileged", { containers: [{ ...good, securityContext: { runAsNonRoot: true, privileged: null, allowPrivilegeEscalation: null } }] }],
+    [
+      "null privileged",
+      { containers: [{ ...good, securityContext: { runAsNonRoot: true, privileged: null, allowPrivilegeEscalation: null } }] },
+    ],
     ["empty requests and limits", { containers: [{ ...good, resources: { requests: {}, limits: {} } }] }],
     ["empty pod labels and annotations", { containers: [good], nodeSelector: {} }],
     ["empty resources", { containers: [{ ...good, resources: {} }] }],
@@ -57,16 +74,76 @@ export function oddPodSpecs(): [string, KubernetesObject][] {
     const pod = clean(spec);
     const meta = (kind: string) => ({ name: `${kind.toLowerCase()}-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, labels });
     objects.push([`Pod ${name}`, { apiVersion: "v1", kind: "Pod", metadata: meta("Pod"), spec: pod } as KubernetesObject]);
-    for (const [apiVersion, kind] of [["apps/v1", "Deployment"], ["apps/v1", "StatefulSet"], ["apps/v1", "DaemonSet"], ["apps/v1", "ReplicaSet"], ["batch/v1", "Job"]] as const) {
-      objects.push([`${kind} ${name}`, { apiVersion, kind, metadata: meta(kind), spec: { replicas: 2, template: { metadata: { labels }, spec: pod } } } as KubernetesObject]);
+    for (const [apiVersion, kind] of [
+      ["apps/v1", "Deployment"],
+      ["apps/v1", "StatefulSet"],
+      ["apps/v1", "DaemonSet"],
+      ["apps/v1", "ReplicaSet"],
+      ["batch/v1", "Job"],
+    ] as const) {
+      objects.push([
+        `${kind} ${name}`,
+        {
+          apiVersion,
+          kind,
+          metadata: meta(kind),
+          spec: { replicas: 2, template: { metadata: { labels }, spec: pod } },
+        } as KubernetesObject,
+      ]);
     }
-    objects.push([`CronJob ${name}`, { apiVersion: "batch/v1", kind: "CronJob", metadata: meta("CronJob"), spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: pod } } } } } as KubernetesObject]);
+    objects.push([
+      `CronJob ${name}`,
+      {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: meta("CronJob"),
+        spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: pod } } } },
+      } as KubernetesObject,
+    ]);
   }
-  objects.push(["Deployment with a null template", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nulltemplate", labels }, spec: { template: null } } as unknown as KubernetesObject]);
-  objects.push(["Deployment with a template without spec", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nopodspec", labels }, spec: { template: {} } } as KubernetesObject]);
-  objects.push(["Deployment without spec", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nospec", labels } } as KubernetesObject]);
-  objects.push(["Deployment without labels", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nolabels" }, spec: { template: { spec: { containers: [good] } } } } as KubernetesObject]);
-  objects.push(["Deployment with empty labels", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "emptylabels", labels: {}, annotations: {} }, spec: { template: { spec: { containers: [good] } } } } as KubernetesObject]);
-  objects.push(["Deployment with null labels", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nulllabels", labels: null }, spec: { template: { spec: { containers: [good] } } } } as unknown as KubernetesObject]);
+  objects.push([
+    "Deployment with a null template",
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "nulltemplate", labels },
+      spec: { template: null },
+    } as unknown as KubernetesObject,
+  ]);
+  objects.push([
+    "Deployment with a template without spec",
+    { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nopodspec", labels }, spec: { template: {} } } as KubernetesObject,
+  ]);
+  objects.push([
+    "Deployment without spec",
+    { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "nospec", labels } } as KubernetesObject,
+  ]);
+  objects.push([
+    "Deployment without labels",
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "nolabels" },
+      spec: { template: { spec: { containers: [good] } } },
+    } as KubernetesObject,
+  ]);
+  objects.push([
+    "Deployment with empty labels",
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "emptylabels", labels: {}, annotations: {} },
+      spec: { template: { spec: { containers: [good] } } },
+    } as KubernetesObject,
+  ]);
+  objects.push([
+    "Deployment with null labels",
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "nulllabels", labels: null },
+      spec: { template: { spec: { containers: [good] } } },
+    } as unknown as KubernetesObject,
+  ]);
   return objects;
 }

@@ -39,8 +39,17 @@ export function renderedOf(plan: { readonly files: readonly PlannedFile[] }): {
   documents: { path: string; content: string }[];
 } {
   const objects = plan.files.flatMap((file) =>
-    file.objects.length === 0 ? [] : documents(file.content).map((object, index) => ({ path: file.path, object, origin: file.objects[index]!.origin, sources: file.sources })),
+    file.objects.length === 0
+      ? []
+      : documents(file.content).map((object, index) => ({
+          path: file.path,
+          object,
+          origin: file.objects[index]!.origin,
+          sources: file.sources,
+        })),
   );
-  const docs = plan.files.filter((file) => file.path === "README.md" || file.path === "CODEOWNERS").map(({ path, content }) => ({ path, content }));
+  const docs = plan.files
+    .filter((file) => file.path === "README.md" || file.path === "CODEOWNERS")
+    .map(({ path, content }) => ({ path, content }));
   return { objects, documents: docs };
 }

@@ -13,6 +13,7 @@ export function documents(text: string): KubernetesObject[] {
 export function emitted(project: Project, cluster: string): Map<string, KubernetesObject[]> {
   const dir = path.join(project.root, "out/clusters", cluster, "policies");
   const policies = new Map<string, KubernetesObject[]>();
-  for (const file of fs.readdirSync(dir).filter((f) => f !== "kustomization.yaml")) policies.set(file.replace(/\.yaml$/, ""), documents(fs.readFileSync(path.join(dir, file), "utf8")));
+  for (const file of fs.readdirSync(dir).filter((f) => f !== "kustomization.yaml"))
+    policies.set(file.replace(/\.yaml$/, ""), documents(fs.readFileSync(path.join(dir, file), "utf8")));
   return policies;
 }

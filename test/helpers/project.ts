@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** The `sluice` command exactly as npm installs it: the package's bin, running the compiled dist/ (`npm test` builds it first). */
-export const CLI = path.join(REPO, (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: { sluice: string } }).bin.sluice);
+export const CLI = path.join(
+  REPO,
+  (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { bin: { sluice: string } }).bin.sluice,
+);
 
 export interface Project {
   /** Absolute path of the project root (a fresh temp dir). */
@@ -133,7 +136,11 @@ export function writesOutsideProjects(): string[] {
     const sentinel = path.join(container, "sentinel");
     const inside = fs.existsSync(sentinel) ? fs.readdirSync(sentinel) : [];
     if (inside.join(",") !== SENTINEL_FILE) problems.push(`${sentinel} holds ${inside.join(", ") || "nothing"}`);
-    else if (fs.lstatSync(path.join(sentinel, SENTINEL_FILE)).isSymbolicLink() || fs.readFileSync(path.join(sentinel, SENTINEL_FILE), "utf8") !== SENTINEL_TEXT) problems.push(`${sentinel}/${SENTINEL_FILE} changed`);
+    else if (
+      fs.lstatSync(path.join(sentinel, SENTINEL_FILE)).isSymbolicLink() ||
+      fs.readFileSync(path.join(sentinel, SENTINEL_FILE), "utf8") !== SENTINEL_TEXT
+    )
+      problems.push(`${sentinel}/${SENTINEL_FILE} changed`);
   }
   return problems;
 }

@@ -23,7 +23,10 @@ export function setReleases(
   const text = project.read(file);
   const pattern = /release: \{[^}]*\}/;
   if (!pattern.test(text)) throw new Error(`no one-line release object in ${file}`);
-  project.write(file, text.replace(pattern, () => `release: { ${inline.map(([wave, version]) => `${key(wave)}: ${JSON.stringify(version)}`).join(", ")} }`));
+  project.write(
+    file,
+    text.replace(pattern, () => `release: { ${inline.map(([wave, version]) => `${key(wave)}: ${JSON.stringify(version)}`).join(", ")} }`),
+  );
   for (const wave of gated) {
     const releaseFile = `stacks/releases/${wave}/${app}.ts`;
     if (!Object.hasOwn(releases, wave)) {
@@ -62,6 +65,9 @@ export function renameInReleaseFiles(project: Project, app: string, name: string
     const text = project.read(file);
     const from = `platform.release(${JSON.stringify(app)}`;
     if (!text.includes(from)) throw new Error(`no ${from} in ${file}`);
-    project.write(file, text.replace(from, () => `platform.release(${JSON.stringify(name)}`));
+    project.write(
+      file,
+      text.replace(from, () => `platform.release(${JSON.stringify(name)}`),
+    );
   }
 }

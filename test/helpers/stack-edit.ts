@@ -60,7 +60,9 @@ export function expectAt(diagnostic: Diagnostic, file: string, line: number): vo
 }
 
 export function show(diagnostics: readonly Diagnostic[]): string {
-  return diagnostics.map((d) => `  ${d.code} ${d.origin ? `${d.origin.file}:${d.origin.line}:${d.origin.column} ` : ""}${d.message}`).join("\n");
+  return diagnostics
+    .map((d) => `  ${d.code} ${d.origin ? `${d.origin.file}:${d.origin.line}:${d.origin.column} ` : ""}${d.message}`)
+    .join("\n");
 }
 
 /**

@@ -3,7 +3,10 @@ import { CLI, type Project } from "./project.js";
 
 /** `sluice synth --watch` running in a project, with everything it prints so far and its exit code once it ends. */
 export function watching(p: Project) {
-  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], { cwd: p.root, env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [CLI, "synth", "--watch", "--skip-typecheck"], {
+    cwd: p.root,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const output = { text: "", exit: undefined as number | null | undefined };
   child.stdout.on("data", (chunk: Buffer) => (output.text += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output.text += chunk.toString()));

@@ -18,7 +18,11 @@ function checkApp(spec: Record<string, unknown>) {
 
 describe("check", () => {
   it("passes everything sluice renders for a valid app", () => {
-    expect(checkApp(appSpec({ autoscaling: { min: 2, max: 4 }, resources: { requests: { cpu: "100m" } }, probes: { readiness: { http: "/r" } } }))).toEqual([]);
+    expect(
+      checkApp(
+        appSpec({ autoscaling: { min: 2, max: 4 }, resources: { requests: { cpu: "100m" } }, probes: { readiness: { http: "/r" } } }),
+      ),
+    ).toEqual([]);
   });
 
   it("validates raw objects against the published schema, pointing at the offending field, once per line", () => {
@@ -26,7 +30,12 @@ describe("check", () => {
       appSpec({
         release: { dev: "1.0.0", canary: "1.0.0" },
         objects: [
-          { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny" }, spec: { podSelector: {}, policyTypes: "Ingress" } },
+          {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "deny" },
+            spec: { podSelector: {}, policyTypes: "Ingress" },
+          },
           { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec: { anything: true } },
         ],
       }),
@@ -39,7 +48,9 @@ describe("check", () => {
 
   it("refuses label keys and values the API server would refuse, before rendering", () => {
     const problems = checkApp(
-      appSpec({ objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { tier: "front end!", "bad key!": "x" } } }] }),
+      appSpec({
+        objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { tier: "front end!", "bad key!": "x" } } }],
+      }),
     );
     expect(problems.map((p) => [p.code, p.origin!.path])).toEqual([
       ["validate/label-value", ["objects", 0, "metadata", "labels", "tier"]],

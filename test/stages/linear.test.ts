@@ -29,7 +29,13 @@ function fastest(run: () => void): number {
 
 function growth(sizes: [number, number], run: (n: number) => void): number {
   run(sizes[0]); // warm up
-  return fastest(() => run(sizes[1])) / Math.max(fastest(() => run(sizes[0])), 0.5);
+  return (
+    fastest(() => run(sizes[1])) /
+    Math.max(
+      fastest(() => run(sizes[0])),
+      0.5,
+    )
+  );
 }
 
 const origin = { file: "stacks/app.ts", line: 1, column: 1 };
@@ -56,7 +62,11 @@ describe("linear work", () => {
       project.write(file, `import { platform } from "./platform.js";\n${apps.join("\n")}\n`);
       return Array.from(
         { length: n },
-        (_, i): Diagnostic => ({ code: "validate/invalid", message: "moving tag", origin: { file, line: 2 + i * 4, column: 10, path: ["release", "dev"] } }),
+        (_, i): Diagnostic => ({
+          code: "validate/invalid",
+          message: "moving tag",
+          origin: { file, line: 2 + i * 4, column: 10, path: ["release", "dev"] },
+        }),
       );
     };
     const diagnostics = new Map([1_000, 8_000].map((n) => [n, write(n)]));

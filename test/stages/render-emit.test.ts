@@ -40,7 +40,8 @@ describe("render", () => {
 
   it("renders each cluster's Argo CD root, Applications, AppProjects and Namespaces", () => {
     const rendered = build({ web: appSpec(), jobs: appSpec({ namespace: "shop-jobs", release: { dev: "1.0.0" } }) });
-    const onCluster = (cluster: string) => [...new Set(rendered.objects.filter((o) => o.path.startsWith(`clusters/${cluster}/`)).map((o) => o.path))].sort();
+    const onCluster = (cluster: string) =>
+      [...new Set(rendered.objects.filter((o) => o.path.startsWith(`clusters/${cluster}/`)).map((o) => o.path))].sort();
     expect(onCluster("dev-1")).toEqual([
       "clusters/dev-1/apps/jobs.yaml",
       "clusters/dev-1/apps/web.yaml",
@@ -84,7 +85,11 @@ describe("render", () => {
     const rendered = renderedOf(planModel(model));
     const source = (path: string) =>
       (rendered.objects.find((o) => o.path === path)!.object as KubernetesObject & { spec: { source: unknown } }).spec.source;
-    expect(source("clusters/dev-1/root.yaml")).toEqual({ repoURL: "https://git.example.com/env.git", targetRevision: "release", path: "deploy/k8s/clusters/dev-1" });
+    expect(source("clusters/dev-1/root.yaml")).toEqual({
+      repoURL: "https://git.example.com/env.git",
+      targetRevision: "release",
+      path: "deploy/k8s/clusters/dev-1",
+    });
     expect(source("clusters/dev-1/apps/web.yaml")).toMatchObject({ path: "deploy/k8s/apps/web/dev-1" });
     const codeowners = rendered.documents.find((d) => d.path === "CODEOWNERS")!.content;
     expect(codeowners).toContain("/deploy/k8s/apps/web/ @acme/shop");
@@ -99,7 +104,10 @@ describe("render", () => {
           apiVersion: "batch/v1",
           kind: "CronJob",
           metadata: { name: app.name },
-          spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "job", image: app.imageRef }] } } } } },
+          spec: {
+            schedule: "0 * * * *",
+            jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "job", image: app.imageRef }] } } } },
+          },
         },
       ],
     };
@@ -116,7 +124,12 @@ describe("emit", () => {
     expect(plan.files.map((f) => f.path).filter((p) => p.startsWith("apps/"))).toEqual(["apps/web/dev-1/manifest.yaml"]);
     const manifest = plan.files.find((f) => f.path === "apps/web/dev-1/manifest.yaml")!;
     const documents = parseAllDocuments(manifest.content).map((d) => d.toJS() as KubernetesObject);
-    expect(documents.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(["ServiceAccount/web", "ConfigMap/web", "Deployment/web", "Service/web"]);
+    expect(documents.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      "ServiceAccount/web",
+      "ConfigMap/web",
+      "Deployment/web",
+      "Service/web",
+    ]);
     expect(manifest.objects.map((o) => o.kind)).toEqual(documents.map((d) => d.kind));
   });
 

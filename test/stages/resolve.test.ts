@@ -75,8 +75,16 @@ describe("resolve", () => {
 });
 
 describe("secret store keys are confined per team", () => {
-  const withStores = (stores: Record<string, unknown>) => ({ ...platformSpec(), secretStores: stores, teams: { shop: { owners: ["@acme/shop"], namespaces: ["shop"] }, pay: { owners: ["@acme/pay"], namespaces: ["pay"] } } });
-  const reading = (key: string) => appSpec({ env: { DB_PASSWORD: { $sluice: "secret-key", secret: "db", key: "password" } }, secrets: { db: { $sluice: "secret-source", provider: "external-secrets", key } } });
+  const withStores = (stores: Record<string, unknown>) => ({
+    ...platformSpec(),
+    secretStores: stores,
+    teams: { shop: { owners: ["@acme/shop"], namespaces: ["shop"] }, pay: { owners: ["@acme/pay"], namespaces: ["pay"] } },
+  });
+  const reading = (key: string) =>
+    appSpec({
+      env: { DB_PASSWORD: { $sluice: "secret-key", secret: "db", key: "password" } },
+      secrets: { db: { $sluice: "secret-source", provider: "external-secrets", key } },
+    });
   const failures = (platform: Record<string, unknown>, apps: Record<string, unknown>) => {
     try {
       resolve("/nowhere", validate("/nowhere", loaded(platform, apps)));
@@ -91,7 +99,9 @@ describe("secret store keys are confined per team", () => {
     const platform = withStores({ vault: { kind: "ClusterSecretStore" } });
     expect(failures(platform, { web: reading("shop/web/db") })).toEqual([]);
     const found = failures(platform, { web: reading("pay/db") });
-    expect(found[0]).toBe('stacks/web.ts resolve/secret-store-key ["secrets","db"]: secret "db" reads key "pay/db" of store vault on clusters dev-1, prod-1, prod-2, which team shop may not read: the platform lets it read "shop/*"');
+    expect(found[0]).toBe(
+      'stacks/web.ts resolve/secret-store-key ["secrets","db"]: secret "db" reads key "pay/db" of store vault on clusters dev-1, prod-1, prod-2, which team shop may not read: the platform lets it read "shop/*"',
+    );
   });
 
   it("refuses keys whose segments a backend could resolve outside the prefix", () => {
@@ -104,7 +114,9 @@ describe("secret store keys are confined per team", () => {
   it("reads the platform's patterns: several, shared prefixes, and '*' for every key", () => {
     const shared = withStores({ vault: { kind: "ClusterSecretStore", keys: ["{team}/*", "shared/*", "teams/{team}-*"] } });
     expect(failures(shared, { web: reading("shared/stripe-public"), api: reading("teams/shop-api") })).toEqual([]);
-    expect(failures(shared, { web: reading("teams/pay-api") })[0]).toContain('may not read: the platform lets it read "shop/*", "shared/*", "teams/shop-*"');
+    expect(failures(shared, { web: reading("teams/pay-api") })[0]).toContain(
+      'may not read: the platform lets it read "shop/*", "shared/*", "teams/shop-*"',
+    );
     expect(failures(withStores({ vault: { kind: "SecretStore", keys: "*" } }), { web: reading("pay/db") })).toEqual([]);
   });
 

@@ -14,7 +14,8 @@ import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 import { planModel } from "../helpers/pipeline.js";
 
-const problems = (object: { apiVersion: string; kind: string; [field: string]: unknown }) => schemaCheck(object.apiVersion, object.kind)!(object);
+const problems = (object: { apiVersion: string; kind: string; [field: string]: unknown }) =>
+  schemaCheck(object.apiVersion, object.kind)!(object);
 
 function diagnosticsOf(run: () => void) {
   try {
@@ -87,12 +88,35 @@ describe(`Kubernetes ${KUBERNETES_VERSION} kinds, strictly`, () => {
       metadata: { name: "web" },
       spec: { selector: {}, template: { spec: { containers: [{ name: "web", image: "x", env, ports }] } } },
     });
-    expect(problems(deployment([{ name: "A", value: "1" }, { name: "B", value: "2" }], [{ containerPort: 80 }, { containerPort: 80, protocol: "UDP" }]))).toEqual([]);
-    expect(problems(deployment([{ name: "A", value: "1" }, { name: "A", value: "2" }], []))).toEqual([
+    expect(
+      problems(
+        deployment(
+          [
+            { name: "A", value: "1" },
+            { name: "B", value: "2" },
+          ],
+          [{ containerPort: 80 }, { containerPort: 80, protocol: "UDP" }],
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      problems(
+        deployment(
+          [
+            { name: "A", value: "1" },
+            { name: "A", value: "2" },
+          ],
+          [],
+        ),
+      ),
+    ).toEqual([
       { instancePath: "/spec/template/spec/containers/0/env", message: 'has two entries with name="A"; each entry needs keys of its own' },
     ]);
     expect(problems(deployment([], [{ containerPort: 80 }, { containerPort: 80 }]))).toEqual([
-      { instancePath: "/spec/template/spec/containers/0/ports", message: "has two entries with containerPort=80, protocol=(default); each entry needs keys of its own" },
+      {
+        instancePath: "/spec/template/spec/containers/0/ports",
+        message: "has two entries with containerPort=80, protocol=(default); each entry needs keys of its own",
+      },
     ]);
   });
 
@@ -104,12 +128,21 @@ describe(`Kubernetes ${KUBERNETES_VERSION} kinds, strictly`, () => {
     expect(scopeInGroup("networking.k8s.io", "ServiceCIDR", {})).toBe("Cluster");
     expect(BUILTIN_KINDS["v1"]!["Pod"]!.subresources).toContain("ephemeralcontainers");
     expect(pluralOf("cert-manager.io", "ClusterIssuer", { "cert-manager.io/v1": { ClusterIssuer: { scope: "Cluster" } } })).toBeUndefined();
-    expect(pluralOf("cert-manager.io", "ClusterIssuer", { "cert-manager.io/v1": { ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } } })).toBe("clusterissuers");
+    expect(
+      pluralOf("cert-manager.io", "ClusterIssuer", {
+        "cert-manager.io/v1": { ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } },
+      }),
+    ).toBe("clusterissuers");
   });
 
   it("refuse apiVersions the pinned Kubernetes no longer serves, naming the one it does", () => {
     const [problem] = diagnosticsOf(() =>
-      validate("/nowhere", loaded(platformSpec(), { web: appSpec({ objects: [{ apiVersion: "extensions/v1beta1", kind: "Ingress", metadata: { name: "i" } }] }) })),
+      validate(
+        "/nowhere",
+        loaded(platformSpec(), {
+          web: appSpec({ objects: [{ apiVersion: "extensions/v1beta1", kind: "Ingress", metadata: { name: "i" } }] }),
+        }),
+      ),
     );
     expect(problem?.message).toBe(`Kubernetes ${KUBERNETES_VERSION} serves Ingress as networking.k8s.io/v1, not extensions/v1beta1`);
     expect(problem?.hint).toBe('write apiVersion: "networking.k8s.io/v1"');
@@ -120,14 +153,28 @@ describe("the check stage", () => {
   it("points a wrong field of a raw object at its stack field", () => {
     const found = checkObjects([
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } },
-      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { selector: {}, template: { spec: { containers: [{ name: "c", image: "x", imagePullPolicy: "Always", envv: [] }] } } } },
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "d" },
+        spec: { selector: {}, template: { spec: { containers: [{ name: "c", image: "x", imagePullPolicy: "Always", envv: [] }] } } },
+      },
     ]);
-    expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["check/schema", ["objects", 1, "spec", "template", "spec", "containers", 0]]]);
-    expect(found[0]!.message).toMatch(/Deployment d \(apps\/web\/.*\/manifest\.yaml\): \/spec\/template\/spec\/containers\/0 has unknown field "envv"/);
+    expect(found.map((d) => [d.code, d.origin?.path])).toEqual([
+      ["check/schema", ["objects", 1, "spec", "template", "spec", "containers", 0]],
+    ]);
+    expect(found[0]!.message).toMatch(
+      /Deployment d \(apps\/web\/.*\/manifest\.yaml\): \/spec\/template\/spec\/containers\/0 has unknown field "envv"/,
+    );
   });
 
   it("runs a CRD's CEL validation rules on what a team writes", () => {
-    const store = (provider: object) => ({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "s" }, spec: { provider } });
+    const store = (provider: object) => ({
+      apiVersion: "external-secrets.io/v1",
+      kind: "SecretStore",
+      metadata: { name: "s" },
+      spec: { provider },
+    });
     const openBao = { server: "https://bao.example.com", auth: { tokenSecretRef: { name: "t", key: "k" } }, caBundle: "Y2E=" };
     expect(problems(store({ openBao }))).toEqual([]);
     expect(problems(store({ openBao: { ...openBao, caProvider: { type: "Secret", name: "ca" } } }))).toEqual([
@@ -138,9 +185,16 @@ describe("the check stage", () => {
   });
 
   it("checks Argo CD's objects against its CRDs strictly", () => {
-    const application = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "a" }, spec: { project: "p", destination: {}, source: { repoURL: "r", path: "p" } } };
+    const application = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: { name: "a" },
+      spec: { project: "p", destination: {}, source: { repoURL: "r", path: "p" } },
+    };
     expect(problems(application)).toEqual([]);
-    expect(problems({ ...application, spec: { ...application.spec, syncPolicy: { automatic: { prune: true } } } })).toEqual([{ instancePath: "/spec/syncPolicy", message: 'has unknown field "automatic"' }]);
+    expect(problems({ ...application, spec: { ...application.spec, syncPolicy: { automatic: { prune: true } } } })).toEqual([
+      { instancePath: "/spec/syncPolicy", message: 'has unknown field "automatic"' },
+    ]);
   });
 });
 
@@ -150,30 +204,66 @@ describe("kinds named by the platform", () => {
 
   it("a grant of a namespaced kind, an unknown kind, or (with Flux) a custom kind without its plural is refused at its line", () => {
     const teams = (clusterResources: string[]) => ({ teams: { shop: { owners: ["@acme/shop"], namespaces: ["shop"], clusterResources } } });
-    const found = invalid(platformWith({ ...teams(["networking.k8s.io/NetworkPolicy", "rbac.authorization.k8s.io/ClusterRol", "networking.k8s.io/IPAddress"]) }));
+    const found = invalid(
+      platformWith({
+        ...teams(["networking.k8s.io/NetworkPolicy", "rbac.authorization.k8s.io/ClusterRol", "networking.k8s.io/IPAddress"]),
+      }),
+    );
     expect(found.map((d) => [d.code, d.origin?.path, d.message])).toEqual([
-      ["validate/cluster-resource", ["teams", "shop", "clusterResources", 0], "networking.k8s.io/NetworkPolicy is namespaced: a team may add it to its apps without a grant"],
-      ["validate/cluster-resource", ["teams", "shop", "clusterResources", 1], `"rbac.authorization.k8s.io/ClusterRol" is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`],
+      [
+        "validate/cluster-resource",
+        ["teams", "shop", "clusterResources", 0],
+        "networking.k8s.io/NetworkPolicy is namespaced: a team may add it to its apps without a grant",
+      ],
+      [
+        "validate/cluster-resource",
+        ["teams", "shop", "clusterResources", 1],
+        `"rbac.authorization.k8s.io/ClusterRol" is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
+      ],
     ]);
     const custom = { customResources: { "cert-manager.io/v1": { ClusterIssuer: "Cluster" } } };
     expect(invalid(platformWith({ ...custom, ...teams(["cert-manager.io/ClusterIssuer"]) }))).toEqual([]);
     const flux = invalid(platformWith({ ...custom, ...teams(["cert-manager.io/ClusterIssuer"]), engine: "flux" }));
-    expect(flux.map((d) => d.message)).toEqual(["cert-manager.io/ClusterIssuer is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it"]);
+    expect(flux.map((d) => d.message)).toEqual([
+      "cert-manager.io/ClusterIssuer is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it",
+    ]);
     const declared = { customResources: { "cert-manager.io/v1": { ClusterIssuer: { scope: "Cluster", plural: "clusterissuers" } } } };
     expect(invalid(platformWith({ ...declared, ...teams(["cert-manager.io/ClusterIssuer"]), engine: "flux" }))).toEqual([]);
   });
 
   it("a policy rule on a custom kind needs its plural, or admission would match nothing", () => {
-    const rule = { id: "issuer-labels", description: "d", severity: "error", on: "object", kinds: ["cert-manager.io/Certificate"], check: "true", message: "m" };
-    const found = invalid(platformWith({ customResources: { "cert-manager.io/v1": { Certificate: "Namespaced" } }, policy: { rules: [rule] } }));
+    const rule = {
+      id: "issuer-labels",
+      description: "d",
+      severity: "error",
+      on: "object",
+      kinds: ["cert-manager.io/Certificate"],
+      check: "true",
+      message: "m",
+    };
+    const found = invalid(
+      platformWith({ customResources: { "cert-manager.io/v1": { Certificate: "Namespaced" } }, policy: { rules: [rule] } }),
+    );
     expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["validate/rule", ["policy", "rules", 0, "kinds"]]]);
     expect(found[0]!.message).toMatch(/does not serve and customResources does not declare with its plural/);
-    expect(invalid(platformWith({ customResources: { "cert-manager.io/v1": { Certificate: { scope: "Namespaced", plural: "certificates" } } }, policy: { rules: [rule] } }))).toEqual([]);
+    expect(
+      invalid(
+        platformWith({
+          customResources: { "cert-manager.io/v1": { Certificate: { scope: "Namespaced", plural: "certificates" } } },
+          policy: { rules: [rule] },
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("a custom resource's hint asks for the scope and plural its CRD declares, not always Namespaced", () => {
     const [problem] = diagnosticsOf(() =>
-      validate("/nowhere", loaded(platformSpec(), { web: appSpec({ objects: [{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca" } }] }) })),
+      validate(
+        "/nowhere",
+        loaded(platformSpec(), {
+          web: appSpec({ objects: [{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "ca" } }] }),
+        }),
+      ),
     );
     expect(problem?.hint).toContain('ClusterIssuer: { scope: "Namespaced" or "Cluster", plural: "<its spec.names.plural>" }');
   });
@@ -181,14 +271,24 @@ describe("kinds named by the platform", () => {
 
 describe("the schema memory of the cluster-wide objects", () => {
   const origin = { file: "stacks/platform.ts", line: 1, column: 1 };
-  const configMap = (data: Record<string, unknown>) => ({ path: "clusters/c/platform/objects.yaml", origin, sources: [], object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, ...data } });
+  const configMap = (data: Record<string, unknown>) => ({
+    path: "clusters/c/platform/objects.yaml",
+    origin,
+    sources: [],
+    object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, ...data },
+  });
   function memory() {
     const passed = new Set<string>();
     let asked = 0;
-    return { passed, asked: () => asked, schemaChecked: (digest: string) => {
+    return {
+      passed,
+      asked: () => asked,
+      schemaChecked: (digest: string) => {
         asked++;
         return passed.has(digest);
-      }, passedSchema: (digest: string) => void passed.add(digest) };
+      },
+      passedSchema: (digest: string) => void passed.add(digest),
+    };
   }
 
   it("skips an object that passed with the same content, and checks a changed one again", () => {

@@ -21,7 +21,11 @@ describe("validate", () => {
     expect(model.platform.envRepo).toEqual({ url: "https://git.example.com/env.git", revision: "main", path: "" });
     expect(model.platform.argocdNamespace).toBe("argocd");
     expect(model.platform.environments.find((e) => e.name === "prod")!.sync).toEqual({ automated: true, prune: false, selfHeal: true });
-    expect(model.platform.clusters.map((c) => [c.name, c.wave])).toEqual([["dev-1", "dev"], ["prod-1", "canary"], ["prod-2", "prod"]]);
+    expect(model.platform.clusters.map((c) => [c.name, c.wave])).toEqual([
+      ["dev-1", "dev"],
+      ["prod-1", "canary"],
+      ["prod-2", "prod"],
+    ]);
     expect(model.apps.map((a) => a.name)).toEqual(["alpha", "zeta"]);
     expect(model.apps[0]!.namespace).toBe("shop");
     expect(model.apps[0]!.release).toEqual({ dev: "1.1.0", canary: "1.0.0", prod: "1.0.0" });
@@ -119,14 +123,21 @@ describe("validate", () => {
 describe("a platform component that installs Kyverno", () => {
   const kyverno = { chart: { repository: "https://kyverno.github.io/kyverno", name: "kyverno", version: "3.5.0" }, namespace: "kyverno" };
   it("is refused when the admission policies are Kyverno's own objects, which the root applies before any component", () => {
-    const found = diagnostics(() => validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno } })));
+    const found = diagnostics(() =>
+      validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno } })),
+    );
     expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["validate/component-bootstrap", ["components", "kyverno"]]]);
     expect(found[0]!.hint).toMatch(/install Kyverno with the cluster/);
   });
 
   it("is fine with Kubernetes' own admission policies, or when it says it provides something else", () => {
     expect(() => validate("/nowhere", loaded({ ...platformSpec(), components: { kyverno } }))).not.toThrow();
-    expect(() => validate("/nowhere", loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno: { ...kyverno, provides: [] } } }))).not.toThrow();
+    expect(() =>
+      validate(
+        "/nowhere",
+        loaded({ ...platformSpec(), policy: { admission: "kyverno" }, components: { kyverno: { ...kyverno, provides: [] } } }),
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -137,6 +148,12 @@ describe("did you mean", () => {
     expect(closestName("checkout", ["checkout-web", "catalog-api"])).toBe("checkout-web");
     expect(closestName("checkout", ["checkout-web", "checkout-api"])).toBeUndefined();
     expect(nameHint("zzz", ["a", "b"], "otherwise")).toBe("use one of: a, b");
-    expect(nameHint("zzz", Array.from({ length: 20 }, (_, i) => `app-${i}`), "otherwise")).toBe("otherwise");
+    expect(
+      nameHint(
+        "zzz",
+        Array.from({ length: 20 }, (_, i) => `app-${i}`),
+        "otherwise",
+      ),
+    ).toBe("otherwise");
   });
 });

@@ -21,17 +21,76 @@ const piece = fc.oneof(
   { arbitrary: codePoint(0x20, 0x7e), weight: 6 },
   { arbitrary: codePoint(0x00, 0x1f), weight: 2 },
   { arbitrary: codePoint(0x7f, 0x9f), weight: 2 },
-  { arbitrary: fc.constantFrom("\u0085", "\u00a0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\ufffd", "\ue000", "\ud7ff"), weight: 2 },
+  {
+    arbitrary: fc.constantFrom("\u0085", "\u00a0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\ufffd", "\ue000", "\ud7ff"),
+    weight: 2,
+  },
   { arbitrary: codePoint(0xa0, 0xd7ff), weight: 1 },
   { arbitrary: codePoint(0xe000, 0xffff), weight: 1 },
   { arbitrary: codePoint(0x10000, 0x10ffff), weight: 1 },
   { arbitrary: fc.constantFrom("\u{1f680}", "\u{1fffe}", "\u{10ffff}", "\u{10000}"), weight: 1 },
   {
     arbitrary: fc.constantFrom(
-      "e", "E", "e2", "1", "0", "1e+21", ".", "-", "+", "_", ":", "0x", "0o", "0b", "0777", "1:20", ".inf", ".nan", "~",
-      "y", "n", "yes", "No", "on", "OFF", "true", "null", "<<", "=", "2001-12-14", "T10:00:00Z", "#", " #", ": ", "- ",
-      "? ", "&", "*", "!", "|", ">", "%", "@", "`", "'", '"', "\\", "{", "}", "[", "]", ",", " ", "\t", "\n", "\r\n",
-      "---", "...", "__proto__", "constructor",
+      "e",
+      "E",
+      "e2",
+      "1",
+      "0",
+      "1e+21",
+      ".",
+      "-",
+      "+",
+      "_",
+      ":",
+      "0x",
+      "0o",
+      "0b",
+      "0777",
+      "1:20",
+      ".inf",
+      ".nan",
+      "~",
+      "y",
+      "n",
+      "yes",
+      "No",
+      "on",
+      "OFF",
+      "true",
+      "null",
+      "<<",
+      "=",
+      "2001-12-14",
+      "T10:00:00Z",
+      "#",
+      " #",
+      ": ",
+      "- ",
+      "? ",
+      "&",
+      "*",
+      "!",
+      "|",
+      ">",
+      "%",
+      "@",
+      "`",
+      "'",
+      '"',
+      "\\",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      " ",
+      "\t",
+      "\n",
+      "\r\n",
+      "---",
+      "...",
+      "__proto__",
+      "constructor",
     ),
     weight: 4,
   },
@@ -119,12 +178,10 @@ describe("toYaml, property-based", () => {
   it("refuses a string with a lone surrogate anywhere with a TypeError", () => {
     // Inserting one surrogate into a well-formed string always leaves one
     // unpaired: well-formed strings hold as many high as low surrogates.
-    const withLoneSurrogate = fc
-      .tuple(text, fc.nat(), fc.integer({ min: 0xd800, max: 0xdfff }))
-      .map(([s, at, code]) => {
-        const i = at % (s.length + 1);
-        return `${s.slice(0, i)}${String.fromCharCode(code)}${s.slice(i)}`;
-      });
+    const withLoneSurrogate = fc.tuple(text, fc.nat(), fc.integer({ min: 0xd800, max: 0xdfff })).map(([s, at, code]) => {
+      const i = at % (s.length + 1);
+      return `${s.slice(0, i)}${String.fromCharCode(code)}${s.slice(i)}`;
+    });
     fc.assert(
       fc.property(withLoneSurrogate, fc.boolean(), (bad, asKey) => {
         expect(() => toYaml(asKey ? { [bad]: 1 } : { a: [{ b: bad }] })).toThrow(/lone surrogate/);
@@ -178,7 +235,15 @@ function kustomize(resources: string): unknown[] {
  * talks to no server and prints the object as JSON.
  */
 function kubectlRead(resources: string): unknown {
-  const run = kubectl(resources, (dir) => ["annotate", "--local", "-o", "json", "-f", path.join(dir, "resources.yaml"), "sluice.dev/unused-"]);
+  const run = kubectl(resources, (dir) => [
+    "annotate",
+    "--local",
+    "-o",
+    "json",
+    "-f",
+    path.join(dir, "resources.yaml"),
+    "sluice.dev/unused-",
+  ]);
   expect(run.status, `kubectl could not read the file:\n${run.stderr}`).toBe(0);
   const object = JSON.parse(run.stdout) as { metadata: { annotations?: object } };
   if (object.metadata.annotations && Object.keys(object.metadata.annotations).length === 0) delete object.metadata.annotations;
@@ -212,7 +277,28 @@ const controls = {
 function generatedConfigMaps(value: fc.Arbitrary<string>) {
   const dataKey = fc.string({
     unit: fc.oneof(
-      fc.constantFrom("e", "E", "e2", "1", "0", "0x", "0o", "0b", "0777", ".", "-", "_", ".inf", ".nan", "y", "n", "No", "on", "null", "2001-12-14"),
+      fc.constantFrom(
+        "e",
+        "E",
+        "e2",
+        "1",
+        "0",
+        "0x",
+        "0o",
+        "0b",
+        "0777",
+        ".",
+        "-",
+        "_",
+        ".inf",
+        ".nan",
+        "y",
+        "n",
+        "No",
+        "on",
+        "null",
+        "2001-12-14",
+      ),
       fc.constantFrom(..."abcxyzABCXYZ0123456789-._"),
     ),
     minLength: 1,

@@ -5,12 +5,71 @@ import { REPO } from "../helpers/project.js";
 
 // Strings that a careless emitter would let a YAML parser read as something else.
 const TRICKY = [
-  "", " ", "true", "False", "yes", "No", "on", "OFF", "y", "n", "null", "Null", "~",
-  "1", "0", "-1", "1.5", "1e3", ".5", "0x1F", "0o17", "017", "1_000", "1:20", "12:30:45",
-  "2026-11-22", "2026-11-22T10:00:00Z", ".inf", "-.inf", ".nan", "-", "- a", "a: b", "a:", ":a",
-  "#comment", "a #b", "a#b", "&anchor", "*alias", "!tag", "|", ">", "'q'", '"q"', "%x", "@at", "`tick`",
-  "{a}", "[a]", "a, b", "?", "? a", "line\nbreak", "tab\there", "trailing ", " leading", "ünïcode", "emoji 🚀",
-  "https://example.com/a?b=c#d", "registry.example.com/app:1.2.3", "sha256:abc", "250m", "128Mi", "v1.2.3",
+  "",
+  " ",
+  "true",
+  "False",
+  "yes",
+  "No",
+  "on",
+  "OFF",
+  "y",
+  "n",
+  "null",
+  "Null",
+  "~",
+  "1",
+  "0",
+  "-1",
+  "1.5",
+  "1e3",
+  ".5",
+  "0x1F",
+  "0o17",
+  "017",
+  "1_000",
+  "1:20",
+  "12:30:45",
+  "2026-11-22",
+  "2026-11-22T10:00:00Z",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "-",
+  "- a",
+  "a: b",
+  "a:",
+  ":a",
+  "#comment",
+  "a #b",
+  "a#b",
+  "&anchor",
+  "*alias",
+  "!tag",
+  "|",
+  ">",
+  "'q'",
+  '"q"',
+  "%x",
+  "@at",
+  "`tick`",
+  "{a}",
+  "[a]",
+  "a, b",
+  "?",
+  "? a",
+  "line\nbreak",
+  "tab\there",
+  "trailing ",
+  " leading",
+  "ünïcode",
+  "emoji 🚀",
+  "https://example.com/a?b=c#d",
+  "registry.example.com/app:1.2.3",
+  "sha256:abc",
+  "250m",
+  "128Mi",
+  "v1.2.3",
 ];
 
 describe("toYaml", () => {
@@ -87,15 +146,32 @@ describe("toYaml writes exactly what it was given, for YAML 1.1 and 1.2 parsers"
     expect(written("\ud83d\ude80")).toBe('"\ud83d\ude80"');
   });
 
-  it.each(["e2", "E3", "e-5", "E_1", "e", "1e+21", "1e21", "1.0e+21", "0x1F", "0777", "1:20", "2001-12-14", ".inf", "<<", "=", "~", "y", "N", "Off"])(
-    "quotes %j, which some YAML 1.1 or 1.2 parser reads as something other than a string",
-    (value) => {
-      for (const version of ["1.1", "1.2"] as const) {
-        expect(roundTrip({ value, [value]: value }, version)).toEqual({ value, [value]: value });
-      }
-      expect(written(value)).toBe(`"${value}"`);
-    },
-  );
+  it.each([
+    "e2",
+    "E3",
+    "e-5",
+    "E_1",
+    "e",
+    "1e+21",
+    "1e21",
+    "1.0e+21",
+    "0x1F",
+    "0777",
+    "1:20",
+    "2001-12-14",
+    ".inf",
+    "<<",
+    "=",
+    "~",
+    "y",
+    "N",
+    "Off",
+  ])("quotes %j, which some YAML 1.1 or 1.2 parser reads as something other than a string", (value) => {
+    for (const version of ["1.1", "1.2"] as const) {
+      expect(roundTrip({ value, [value]: value }, version)).toEqual({ value, [value]: value });
+    }
+    expect(written(value)).toBe(`"${value}"`);
+  });
 
   it("still writes ordinary words, paths and image references plain", () => {
     for (const value of ["nginx", "e2e-tests", "eu-west-1", "registry.example.com/app:1.2.3", "/healthz", "RollingUpdate"]) {

@@ -71,7 +71,12 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
   }
   const components = platform.components.filter((component) => component.clusters.includes(cluster.name));
   if (components.length > 0) {
-    rendered.push({ path: `${dir}/projects/${COMPONENTS_PROJECT}.yaml`, object: componentsProject(platform, components), origin: platform.origin, sources: [platformFile] });
+    rendered.push({
+      path: `${dir}/projects/${COMPONENTS_PROJECT}.yaml`,
+      object: componentsProject(platform, components),
+      origin: platform.origin,
+      sources: [platformFile],
+    });
     rendered.push(...renderComponents(platform, cluster, environment, components, order));
   }
   return rendered;
@@ -84,7 +89,9 @@ export const argoCd: Engine = {
   namespace: (platform) => platform.argocdNamespace,
   reservedNamespace: (input) => input.argocd?.namespace ?? "argocd",
   defaultNamespace: "argocd",
-  controllers: [{ group: "argoproj.io", controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" }],
+  controllers: [
+    { group: "argoproj.io", controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" },
+  ],
   objectNoun: "an Argo CD object",
   // argoproj.io is also Argo Rollouts' and Workflows' group: only Argo CD's own kinds are GitOps objects.
   ownsKind: (group, kind) => group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind),
@@ -187,7 +194,13 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       ...(autoscaled
         ? {
             ignoreDifferences: [
-              { group: "apps", kind: "Deployment", name: app.name, namespace: app.namespace, jsonPointers: [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)] },
+              {
+                group: "apps",
+                kind: "Deployment",
+                name: app.name,
+                namespace: app.namespace,
+                jsonPointers: [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)],
+              },
             ],
           }
         : {}),
@@ -256,7 +269,9 @@ function platformProject(platform: PlatformModel, admission: AdmissionEngine): K
       destinations: [
         { server: IN_CLUSTER, namespace: platform.argocdNamespace },
         ...platform.teams.flatMap((team) => team.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace }))),
-        ...unique(platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : []))).map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        ...unique(platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : []))).map(
+          (namespace) => ({ server: IN_CLUSTER, namespace }),
+        ),
       ],
       clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, ...ADMISSION_KINDS[admission], ...platformKinds(platform, "Cluster")],
       namespaceResourceWhitelist: [
@@ -270,4 +285,3 @@ function platformProject(platform: PlatformModel, admission: AdmissionEngine): K
     },
   };
 }
-

@@ -33,7 +33,11 @@ export function renderComponents(
       metadata: {
         name: component.name,
         namespace: platform.argocdNamespace,
-        labels: { ...platformLabels(component.name, COMPONENTS_PROJECT), "sluice.dev/component": component.name, "sluice.dev/cluster": cluster.name },
+        labels: {
+          ...platformLabels(component.name, COMPONENTS_PROJECT),
+          "sluice.dev/component": component.name,
+          "sluice.dev/cluster": cluster.name,
+        },
         ...(wave !== 0 || "oci" in chart
           ? {
               annotations: {
@@ -48,10 +52,18 @@ export function renderComponents(
         project: COMPONENTS_PROJECT,
         source: { ...source, helm: { releaseName: component.name, valuesObject: componentValues(component, environment.name) } },
         destination: { server: IN_CLUSTER, namespace: component.namespace },
-        syncPolicy: syncPolicy({ automated: true, prune: environment.sync.prune, selfHeal: true }, ["CreateNamespace=true", "ServerSideApply=true"]),
+        syncPolicy: syncPolicy({ automated: true, prune: environment.sync.prune, selfHeal: true }, [
+          "CreateNamespace=true",
+          "ServerSideApply=true",
+        ]),
       },
     };
-    return { path: `clusters/${cluster.name}/components/${component.name}.yaml`, object, origin: component.origin, sources: [platform.origin.file] };
+    return {
+      path: `clusters/${cluster.name}/components/${component.name}.yaml`,
+      object,
+      origin: component.origin,
+      sources: [platform.origin.file],
+    };
   });
 }
 
@@ -61,7 +73,9 @@ export function renderComponents(
  * roles and webhooks. It is the platform's: teams never use it.
  */
 export function componentsProject(platform: PlatformModel, components: readonly ComponentModel[]): KubernetesObject {
-  const repositories = [...new Set(components.map(({ chart }) => ("oci" in chart ? ociParts(chart.oci).repository : chart.repository)))].sort();
+  const repositories = [
+    ...new Set(components.map(({ chart }) => ("oci" in chart ? ociParts(chart.oci).repository : chart.repository))),
+  ].sort();
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",

@@ -4,7 +4,19 @@ import type { ClusterModel, EnvironmentModel, Ordering, PlatformModel } from "..
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { componentValues } from "../components.js";
-import { CONTROLLER_ACCOUNT, ENV_REPO, HELM_API, HELM_CONTROLLER_ACCOUNT, HELM_RETRIES, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, SOURCE_API, TIMEOUT, repoPath } from "./source.js";
+import {
+  CONTROLLER_ACCOUNT,
+  ENV_REPO,
+  HELM_API,
+  HELM_CONTROLLER_ACCOUNT,
+  HELM_RETRIES,
+  INTERVAL,
+  KUSTOMIZE_API,
+  RETRY_INTERVAL,
+  SOURCE_API,
+  TIMEOUT,
+  repoPath,
+} from "./source.js";
 
 /**
  * Each platform component on a Flux cluster, in two files. Its chart source
@@ -15,7 +27,12 @@ import { CONTROLLER_ACCOUNT, ENV_REPO, HELM_API, HELM_CONTROLLER_ACCOUNT, HELM_R
  * release is ready. Flux orders Kustomizations, not HelmReleases, by
  * dependsOn: apps and other components wait for that Kustomization.
  */
-export function renderFluxComponents(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel, order: Ordering): RenderedObject[] {
+export function renderFluxComponents(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  environment: EnvironmentModel,
+  order: Ordering,
+): RenderedObject[] {
   const namespace = platform.flux.namespace;
   const sources = [platform.origin.file];
   const rendered: RenderedObject[] = [];
@@ -29,13 +46,28 @@ export function renderFluxComponents(platform: PlatformModel, cluster: ClusterMo
             apiVersion: SOURCE_API,
             kind: "OCIRepository",
             metadata: { name: component.name, namespace, labels },
-            spec: { interval: INTERVAL, url: chart.oci, ref: { digest: chart.digest }, layerSelector: { mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", operation: "copy" } },
+            spec: {
+              interval: INTERVAL,
+              url: chart.oci,
+              ref: { digest: chart.digest },
+              layerSelector: { mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", operation: "copy" },
+            },
           }
-        : { apiVersion: SOURCE_API, kind: "HelmRepository", metadata: { name: component.name, namespace, labels }, spec: { interval: "1h", url: chart.repository } };
+        : {
+            apiVersion: SOURCE_API,
+            kind: "HelmRepository",
+            metadata: { name: component.name, namespace, labels },
+            spec: { interval: "1h", url: chart.repository },
+          };
     const release: KubernetesObject = {
       apiVersion: HELM_API,
       kind: "HelmRelease",
-      metadata: { name: component.name, namespace, labels, ...("oci" in chart ? { annotations: { "sluice.dev/chart-version": chart.version } } : {}) },
+      metadata: {
+        name: component.name,
+        namespace,
+        labels,
+        ...("oci" in chart ? { annotations: { "sluice.dev/chart-version": chart.version } } : {}),
+      },
       spec: {
         interval: INTERVAL,
         releaseName: component.name,
@@ -47,13 +79,17 @@ export function renderFluxComponents(platform: PlatformModel, cluster: ClusterMo
         upgrade: { remediation: { retries: HELM_RETRIES } },
         ...("oci" in chart
           ? { chartRef: { kind: "OCIRepository", name: component.name } }
-          : { chart: { spec: { chart: chart.name, version: chart.version, sourceRef: { kind: "HelmRepository", name: component.name } } } }),
+          : {
+              chart: { spec: { chart: chart.name, version: chart.version, sourceRef: { kind: "HelmRepository", name: component.name } } },
+            }),
         values: componentValues(component, environment.name),
       },
     };
     const dir = `components/${component.name}/${cluster.name}`;
     for (const object of [source, release]) rendered.push({ path: `${dir}/manifest.yaml`, object, origin: component.origin, sources });
-    const dependsOn = order.dependencies(cluster.name, { kind: "component", name: component.name }).map((d) => ({ name: `component-${d.name}`, namespace }));
+    const dependsOn = order
+      .dependencies(cluster.name, { kind: "component", name: component.name })
+      .map((d) => ({ name: `component-${d.name}`, namespace }));
     rendered.push({
       path: `clusters/${cluster.name}/components/${component.name}.yaml`,
       object: {

@@ -17,14 +17,23 @@ import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
  * own account), each team's tenancy, and the platform components.
  */
 function renderCluster({ platform, cluster, environment, order, apps }: ClusterInput): RenderedObject[] {
-  const labels = { ...platformLabels("root", PLATFORM_PROJECT), "sluice.dev/cluster": cluster.name, "sluice.dev/environment": cluster.environment };
+  const labels = {
+    ...platformLabels("root", PLATFORM_PROJECT),
+    "sluice.dev/cluster": cluster.name,
+    "sluice.dev/environment": cluster.environment,
+  };
   const namespace = platform.flux.namespace;
   const root: KubernetesObject[] = [
     envRepoSource(platform, namespace, environment.revision, labels),
     {
       apiVersion: KUSTOMIZE_API,
       kind: "Kustomization",
-      metadata: { name: "root", namespace, labels: { ...cluster.labels, ...labels }, annotations: { "sluice.dev/cluster-server": cluster.server } },
+      metadata: {
+        name: "root",
+        namespace,
+        labels: { ...cluster.labels, ...labels },
+        annotations: { "sluice.dev/cluster-server": cluster.server },
+      },
       spec: {
         interval: INTERVAL,
         retryInterval: RETRY_INTERVAL,
@@ -98,8 +107,16 @@ export const flux: Engine = {
   reservedNamespace: (input) => input.flux?.namespace ?? "flux-system",
   defaultNamespace: "flux-system",
   controllers: [
-    { group: "source.toolkit.fluxcd.io", controller: "Flux source-controller", why: "the env repo (GitRepository) and the components' chart sources are read by it" },
-    { group: "kustomize.toolkit.fluxcd.io", controller: "Flux kustomize-controller", why: "the root, every app and every component is a Kustomization it applies" },
+    {
+      group: "source.toolkit.fluxcd.io",
+      controller: "Flux source-controller",
+      why: "the env repo (GitRepository) and the components' chart sources are read by it",
+    },
+    {
+      group: "kustomize.toolkit.fluxcd.io",
+      controller: "Flux kustomize-controller",
+      why: "the root, every app and every component is a Kustomization it applies",
+    },
     { group: "helm.toolkit.fluxcd.io", controller: "Flux helm-controller", why: "the platform components are HelmReleases it installs" },
   ],
   objectNoun: "a Flux object",
@@ -108,7 +125,12 @@ export const flux: Engine = {
   grantsByRbac: true,
   platformProblems: fluxRevisions,
   renderCluster,
-  renderApp: (platform, app, sources) => ({ path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`, object: kustomization(platform, app), origin: app.origin, sources }),
+  renderApp: (platform, app, sources) => ({
+    path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
+    object: kustomization(platform, app),
+    origin: app.origin,
+    sources,
+  }),
   decryptsSops: true,
   prerequisites: fluxPrerequisites,
   // The root applies Namespaces before what is in them by itself.
@@ -122,7 +144,9 @@ export const flux: Engine = {
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.flux.namespace}\`.`,
     "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
     ...(platform.components.length > 0
-      ? ["- `components/<name>/<cluster>/manifest.yaml` — on a Flux cluster: a component's chart source and HelmRelease, applied by its Kustomization under `clusters/<cluster>/components/`."]
+      ? [
+          "- `components/<name>/<cluster>/manifest.yaml` — on a Flux cluster: a component's chart source and HelmRelease, applied by its Kustomization under `clusters/<cluster>/components/`.",
+        ]
       : []),
   ],
 };

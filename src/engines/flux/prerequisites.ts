@@ -45,12 +45,18 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
   // Every Secret a GitRepository names, in its own namespace.
   const git = new Set<string>();
   for (const { object } of fleetObjects) {
-    const secret = object.kind === "GitRepository" ? (object.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name : undefined;
+    const secret =
+      object.kind === "GitRepository" ? (object.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name : undefined;
     if (secret && object.metadata.namespace) git.add(`${object.metadata.namespace}\0${secret}`);
   }
   for (const entry of [...git].sort()) {
     const [at, name] = entry.split("\0") as [string, string];
-    list.push({ what: "Secret", name: `\`${name}\` (git credentials)`, namespace: at, why: "the env repo's GitRepository here reads it (`secretRef`); without it the repo cannot be cloned and nothing in the namespace syncs" });
+    list.push({
+      what: "Secret",
+      name: `\`${name}\` (git credentials)`,
+      namespace: at,
+      why: "the env repo's GitRepository here reads it (`secretRef`); without it the repo cannot be cloned and nothing in the namespace syncs",
+    });
   }
   // Flux reads decryption.secretRef from the Kustomization's namespace: the team's home.
   const homes = new Set(sops.map((app) => homeNamespace(platform.teams.find((t) => t.name === app.team)!)));

@@ -31,8 +31,18 @@ export const HELM_RETRIES = 3;
  * revision: a commit when it is one, a full reference ("refs/tags/v1") as
  * written, otherwise a branch.
  */
-export function envRepoSource(platform: PlatformModel, namespace: string, revision: string, labels: Record<string, string>, only: { ignore?: string } = {}) {
-  const ref = /^[0-9a-f]{40}$/.test(revision) ? { commit: revision } : revision.startsWith("refs/") ? { name: revision } : { branch: revision };
+export function envRepoSource(
+  platform: PlatformModel,
+  namespace: string,
+  revision: string,
+  labels: Record<string, string>,
+  only: { ignore?: string } = {},
+) {
+  const ref = /^[0-9a-f]{40}$/.test(revision)
+    ? { commit: revision }
+    : revision.startsWith("refs/")
+      ? { name: revision }
+      : { branch: revision };
   return {
     apiVersion: SOURCE_API,
     kind: "GitRepository",

@@ -56,13 +56,20 @@ export function renderTenants(
           }) satisfies RoleBinding,
       ),
       envRepoSource(platform, home, environment.revision, labels, {
-        ignore: onlyPaths(apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, `apps/${app.name}/${cluster.name}`))),
+        ignore: onlyPaths(
+          apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, `apps/${app.name}/${cluster.name}`)),
+        ),
       }),
     ];
     if (team.clusterResources.length > 0) {
       const granted = grantedRules(team.clusterResources, platform.customResources);
       objects.push(
-        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: account, labels }, rules: granted } satisfies ClusterRole,
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: account, labels },
+          rules: granted,
+        } satisfies ClusterRole,
         {
           apiVersion: "rbac.authorization.k8s.io/v1",
           kind: "ClusterRoleBinding",
@@ -72,7 +79,13 @@ export function renderTenants(
         } satisfies ClusterRoleBinding,
       );
     }
-    for (const object of objects) rendered.push({ path: `clusters/${cluster.name}/tenants/${team.name}.yaml`, object, origin: team.origin, sources: [platform.origin.file] });
+    for (const object of objects)
+      rendered.push({
+        path: `clusters/${cluster.name}/tenants/${team.name}.yaml`,
+        object,
+        origin: team.origin,
+        sources: [platform.origin.file],
+      });
   }
   return rendered;
 }
@@ -87,6 +100,7 @@ function grantedRules(kinds: readonly string[], customResources: CustomResources
     if (plural === undefined) throw new Error(`no plural for ${written}: validate-platform should have refused it`);
     byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   }
-  return [...byGroup].sort(([a], [b]) => (a < b ? -1 : 1)).map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ["*"] }));
+  return [...byGroup]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ["*"] }));
 }
-

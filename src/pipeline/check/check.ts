@@ -18,7 +18,10 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** The error for what the check found: each problem once, pointed at its line. */
 export function checkError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
-  return new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", collapse(pinpointAll(root, diagnostics)));
+  return new SluiceError(
+    "Some objects would be refused by Kubernetes or their controller; nothing was written.",
+    collapse(pinpointAll(root, diagnostics)),
+  );
 }
 
 /**
@@ -31,7 +34,10 @@ export function checkError(root: string, diagnostics: readonly Diagnostic[]): Sl
  * checkError) so that a caller can check the fleet a part at a time. With a memory, those of its objects that passed on an
  * earlier run with the same content are not checked again.
  */
-export function checkObjects(objects: readonly RenderedObject[], memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> }): Diagnostic[] {
+export function checkObjects(
+  objects: readonly RenderedObject[],
+  memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> },
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const item of objects) {
     const { object, origin, path, verbatim } = item;
@@ -100,6 +106,8 @@ function collapse(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     else groups.set(key, [d]);
   }
   return [...groups.values()].map(([first, ...rest]) =>
-    rest.length === 0 ? first! : { ...first!, message: `${first!.message} (and the same in ${rest.length} more file${rest.length === 1 ? "" : "s"})` },
+    rest.length === 0
+      ? first!
+      : { ...first!, message: `${first!.message} (and the same in ${rest.length} more file${rest.length === 1 ? "" : "s"})` },
   );
 }

@@ -15,7 +15,12 @@ import { scanText } from "../../secrets/scan.js";
 export function checkSecretObjects(platform: PlatformModel, objects: readonly RenderedObject[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // The platform's own objects are judged once, not per cluster, and allowed as "platform/<name>".
-  const own = platform.objects.map(({ object, origin }) => ({ object, origin, path: `platform/${object.metadata.name}`, verbatim: undefined }));
+  const own = platform.objects.map(({ object, origin }) => ({
+    object,
+    origin,
+    path: `platform/${object.metadata.name}`,
+    verbatim: undefined,
+  }));
   for (const { object, origin, path, verbatim } of [...own, ...objects.filter((o) => !o.path.endsWith("/platform/objects.yaml"))]) {
     // A SOPS file delivered as it is: every value in it is encrypted (validate/sops.ts).
     if (object.apiVersion !== "v1" || object.kind !== "Secret" || verbatim !== undefined) continue;

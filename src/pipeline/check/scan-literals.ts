@@ -20,7 +20,15 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
   const diagnostics: Diagnostic[] = [];
   const waived = new Set<string>();
   const seen = new Set<string>();
-  const report = (owner: Origin, path: (string | number)[], name: string, value: string, waivers: Readonly<Record<string, string>>, where: string, found?: ScanFinding) => {
+  const report = (
+    owner: Origin,
+    path: (string | number)[],
+    name: string,
+    value: string,
+    waivers: Readonly<Record<string, string>>,
+    where: string,
+    found?: ScanFinding,
+  ) => {
     const finding = found ?? scanLiteral(name, value);
     if (!finding) return;
     const key = formatPath(path);
@@ -39,7 +47,13 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
       hint: `keep the value in a secret store and read it with secret("<name>", "<key>") from a declared secret; if it is not a secret, waive it on ${where}: allowLiterals: { ${JSON.stringify(key)}: "<why it is not a secret>" }`,
     });
   };
-  const scanEnv = (owner: Origin, prefix: (string | number)[], settings: Settings | undefined, waivers: Readonly<Record<string, string>>, where: string) => {
+  const scanEnv = (
+    owner: Origin,
+    prefix: (string | number)[],
+    settings: Settings | undefined,
+    waivers: Readonly<Record<string, string>>,
+    where: string,
+  ) => {
     for (const [name, value] of Object.entries(settings?.env ?? {})) {
       if (typeof value === "string") report(owner, [...prefix, "env", name], name, value, waivers, where);
     }
@@ -47,38 +61,60 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
       const list = settings?.[field];
       if (!list) continue;
       list.forEach((value, index) => report(owner, [...prefix, field, index], field, value, waivers, where));
-      for (const { index, finding } of scanArguments(list)) report(owner, [...prefix, field, index], field, list[index]!, waivers, where, finding);
+      for (const { index, finding } of scanArguments(list))
+        report(owner, [...prefix, field, index], field, list[index]!, waivers, where, finding);
     }
   };
   /** Every string of an object or a values tree, and the command lines in it. */
-  const scanTree = (owner: Origin, base: (string | number)[], tree: unknown, kind: string | undefined, waivers: Readonly<Record<string, string>>, where: string) => {
+  const scanTree = (
+    owner: Origin,
+    base: (string | number)[],
+    tree: unknown,
+    kind: string | undefined,
+    waivers: Readonly<Record<string, string>>,
+    where: string,
+  ) => {
     walkStrings(tree, base, (path, name, value) => {
       if (kind !== undefined && isExempt(kind, path.slice(base.length))) return;
       report(owner, path, name, value, waivers, where);
     });
     walkArgumentLists(tree, base, (path, list) => {
-      for (const { index, finding } of scanArguments(list)) report(owner, [...path, index], path.at(-1) as string, list[index]!, waivers, where, finding);
+      for (const { index, finding } of scanArguments(list))
+        report(owner, [...path, index], path.at(-1) as string, list[index]!, waivers, where, finding);
     });
   };
 
   const { platform } = model;
   const platformWaivers = platform.secrets.allowLiterals;
-  for (const environment of platform.environments) scanEnv(platform.origin, ["environments", environment.name], environment.settings, platformWaivers, "the platform");
-  for (const cluster of platform.clusters) scanEnv(platform.origin, ["clusters", cluster.name], cluster.settings, platformWaivers, "the platform");
+  for (const environment of platform.environments)
+    scanEnv(platform.origin, ["environments", environment.name], environment.settings, platformWaivers, "the platform");
+  for (const cluster of platform.clusters)
+    scanEnv(platform.origin, ["clusters", cluster.name], cluster.settings, platformWaivers, "the platform");
   // The platform's own objects and its components' Helm values reach out/ too.
-  platform.objects.forEach(({ object }, index) => scanTree(platform.origin, ["objects", index], object, object.kind, platformWaivers, "the platform"));
+  platform.objects.forEach(({ object }, index) =>
+    scanTree(platform.origin, ["objects", index], object, object.kind, platformWaivers, "the platform"),
+  );
   for (const component of platform.components) {
     scanTree(platform.origin, ["components", component.name, "values"], component.values, undefined, platformWaivers, "the platform");
     for (const [environment, values] of Object.entries(component.environmentValues)) {
-      scanTree(platform.origin, ["components", component.name, "environments", environment, "values"], values, undefined, platformWaivers, "the platform");
+      scanTree(
+        platform.origin,
+        ["components", component.name, "environments", environment, "values"],
+        values,
+        undefined,
+        platformWaivers,
+        "the platform",
+      );
     }
   }
 
   for (const app of model.apps) {
     const where = `app ${app.name}`;
     scanEnv(app.origin, [], app.settings, app.allowLiterals, where);
-    for (const [name, settings] of Object.entries(app.environmentOverrides)) scanEnv(app.origin, ["environments", name], settings, app.allowLiterals, where);
-    for (const [name, settings] of Object.entries(app.clusterOverrides)) scanEnv(app.origin, ["clusters", name], settings, app.allowLiterals, where);
+    for (const [name, settings] of Object.entries(app.environmentOverrides))
+      scanEnv(app.origin, ["environments", name], settings, app.allowLiterals, where);
+    for (const [name, settings] of Object.entries(app.clusterOverrides))
+      scanEnv(app.origin, ["clusters", name], settings, app.allowLiterals, where);
     app.objects.forEach(({ object }, index) => scanTree(app.origin, ["objects", index], object, object.kind, app.allowLiterals, where));
   }
   return { diagnostics, waived };
@@ -96,7 +132,11 @@ function isExempt(kind: string, path: readonly (string | number)[]): boolean {
  * property name; for an array item, its array's). Iterative, so no input can
  * exhaust the stack; validate-values has already refused cycles and depth.
  */
-function walkStrings(value: unknown, base: (string | number)[], visit: (path: (string | number)[], name: string, value: string) => void): void {
+function walkStrings(
+  value: unknown,
+  base: (string | number)[],
+  visit: (path: (string | number)[], name: string, value: string) => void,
+): void {
   const stack: { value: unknown; path: (string | number)[]; name: string }[] = [{ value, path: base, name: "" }];
   while (stack.length > 0) {
     const { value: current, path, name } = stack.pop()!;
@@ -109,14 +149,19 @@ function walkStrings(value: unknown, base: (string | number)[], visit: (path: (s
 }
 
 /** Every list of strings under a key "command" or "args" (a container's command line) below `value`, with its path. */
-function walkArgumentLists(value: unknown, base: (string | number)[], visit: (path: (string | number)[], list: readonly string[]) => void): void {
+function walkArgumentLists(
+  value: unknown,
+  base: (string | number)[],
+  visit: (path: (string | number)[], list: readonly string[]) => void,
+): void {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: base }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
     if (Array.isArray(current)) current.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
     else if (typeof current === "object" && current !== null) {
       for (const [key, child] of Object.entries(current)) {
-        if ((key === "command" || key === "args") && Array.isArray(child) && child.every((item) => typeof item === "string")) visit([...path, key], child as string[]);
+        if ((key === "command" || key === "args") && Array.isArray(child) && child.every((item) => typeof item === "string"))
+          visit([...path, key], child as string[]);
         else stack.push({ value: child, path: [...path, key] });
       }
     }

@@ -3,7 +3,16 @@ import { SluiceError } from "../../errors.js";
 import { blobId } from "../../git/blob-id.js";
 import { toYaml, toYamlDocuments } from "../../k8s/yaml.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
-import { GITIGNORE, GITIGNORE_PATH, LOCK_PATH, lockText, type Lock, type PlanEntry, type PlannedFile, type PlannedObject } from "../../model/plan.js";
+import {
+  GITIGNORE,
+  GITIGNORE_PATH,
+  LOCK_PATH,
+  lockText,
+  type Lock,
+  type PlanEntry,
+  type PlannedFile,
+  type PlannedObject,
+} from "../../model/plan.js";
 
 export type { PlanEntry };
 import type { Rendered, RenderedObject } from "../../model/rendered.js";
@@ -31,9 +40,14 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
  * The whole plan from its files: adds the kustomizations of clusters/ and the
  * lock, refuses two objects with one identity on one cluster, and sorts.
  */
-export function assemble(files: readonly PlanEntry[], platformFile: string, generatedNamesUnique = false): { files: PlanEntry[]; lock: Lock } {
+export function assemble(
+  files: readonly PlanEntry[],
+  platformFile: string,
+  generatedNamesUnique = false,
+): { files: PlanEntry[]; lock: Lock } {
   const duplicates = duplicateObjects(files, generatedNamesUnique);
-  if (duplicates.length > 0) throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
+  if (duplicates.length > 0)
+    throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
   const all = [...files, ...kustomizations(files, platformFile), plannedFile(GITIGNORE_PATH, GITIGNORE, [platformFile], [])].sort(byPath);
   const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
   return { files: [...all, plannedFile(LOCK_PATH, lockText(lock), [], [])].sort(byPath), lock };
@@ -76,7 +90,9 @@ function duplicateObjects(files: readonly PlanEntry[], generatedNamesUnique: boo
   // when its instance was rendered now. Only namespaces it touches can clash.
   const namespacesOf = (file: PlanEntry) => file.namespaces ?? file.objects.map((object) => object.namespace ?? "");
   const touched = new Set(
-    files.flatMap((file) => (file.content !== undefined && file.path.startsWith("apps/") ? namespacesOf(file).map((ns) => `${clusterOf(file.path)}|${ns}`) : [])),
+    files.flatMap((file) =>
+      file.content !== undefined && file.path.startsWith("apps/") ? namespacesOf(file).map((ns) => `${clusterOf(file.path)}|${ns}`) : [],
+    ),
   );
   const candidates = files.filter((file) => {
     const cluster = clusterOf(file.path);

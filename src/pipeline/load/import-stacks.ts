@@ -75,11 +75,19 @@ async function importBundles(bundled: BundledStacks) {
   return Object.assign(outcome, { positions });
 }
 
-function imported(root: string, files: readonly string[], bundled: BundledStacks, outcome: Awaited<ReturnType<typeof importBundles>>): ImportedStacks {
+function imported(
+  root: string,
+  files: readonly string[],
+  bundled: BundledStacks,
+  outcome: Awaited<ReturnType<typeof importBundles>>,
+): ImportedStacks {
   const { positions } = outcome;
   const refused = outcome.events.filter((event) => event.kind !== "env");
   if (refused.length > 0) {
-    throw new SluiceError("A stack is not reproducible; nothing was written.", refused.map((event) => sandboxProblem(root, event, positions)));
+    throw new SluiceError(
+      "A stack is not reproducible; nothing was written.",
+      refused.map((event) => sandboxProblem(root, event, positions)),
+    );
   }
   if ("error" in outcome) {
     throw new SluiceError("A stack failed to load; nothing was written.", [importProblem(root, outcome.error, positions)]);
@@ -91,7 +99,13 @@ function imported(root: string, files: readonly string[], bundled: BundledStacks
       .sort()
       .map((name) => exports[name]);
   });
-  return { exported, inputs: bundled.inputs, imported: bundled.imported, positions, envReads: outcome.events.filter((event) => event.kind === "env") };
+  return {
+    exported,
+    inputs: bundled.inputs,
+    imported: bundled.imported,
+    positions,
+    envReads: outcome.events.filter((event) => event.kind === "env"),
+  };
 }
 
 // esbuild's service is a process of its own that keeps the memory of its

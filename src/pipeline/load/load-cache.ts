@@ -87,7 +87,11 @@ export class LoadCache implements LoadReuse {
       else if (Object.hasOwn(entry.digests, file) && entry.loaded.files.includes(file)) removed.push(file);
       else return undefined;
     }
-    if (changed.length + removed.length > 0 && [...entry.loaded.apps, ...entry.loaded.releases].some((declared) => declared.declaredBy === undefined)) return undefined;
+    if (
+      changed.length + removed.length > 0 &&
+      [...entry.loaded.apps, ...entry.loaded.releases].some((declared) => declared.declaredBy === undefined)
+    )
+      return undefined;
     return { loaded: entry.loaded, changed, removed };
   }
 
@@ -109,10 +113,14 @@ export class LoadCache implements LoadReuse {
     if (changed.length === 0) return { kind: "none" };
     const imported = new Set(this.payload.load?.loaded.imported ?? []);
     if (!this.payload.load || changed.some((file) => imported.has(file))) return { kind: "all" };
-    if (!Array.isArray(entry.globals) || changed.some((file) => entry.globals.includes(file) || reachesOthers(this.text(file)))) return { kind: "all" };
+    if (!Array.isArray(entry.globals) || changed.some((file) => entry.globals.includes(file) || reachesOthers(this.text(file))))
+      return { kind: "all" };
     const others = stackFiles.filter((file) => !changed.includes(file)).map((file) => this.text(file));
     for (const file of changed) {
-      const name = path.posix.basename(file).replace(/\.[cm]?ts$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const name = path.posix
+        .basename(file)
+        .replace(/\.[cm]?ts$/, "")
+        .replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       const importOf = new RegExp(`(?:from|import)\\s*\\(?\\s*["'][^"'\\n]*\\b${name}(?:\\.[cm]?[jt]s)?["']`);
       if (others.some((text) => importOf.test(text))) return { kind: "all" };
     }
@@ -123,15 +131,27 @@ export class LoadCache implements LoadReuse {
    * Remembers a successful run: what the stacks loaded to and, when the
    * type-check ran, the files it passed and what else it read.
    */
-  save(stackFiles: readonly string[], loaded: LoadedStacks, typecheck: { readonly checked: readonly string[]; readonly read: readonly string[] } | undefined): void {
+  save(
+    stackFiles: readonly string[],
+    loaded: LoadedStacks,
+    typecheck: { readonly checked: readonly string[]; readonly read: readonly string[] } | undefined,
+  ): void {
     if (!this.file) return;
     const files = [...new Set([...stackFiles, ...loaded.inputs])].sort();
     const digests = Object.fromEntries(files.map((file) => [file, this.digest(file, false)]));
-    const load: LoadEntry = { key: this.key(stackFiles, loaded.inputs, stackEnvValues(loaded.platform.spec), false), files, digests, env: stackEnvValues(loaded.platform.spec), loaded };
+    const load: LoadEntry = {
+      key: this.key(stackFiles, loaded.inputs, stackEnvValues(loaded.platform.spec), false),
+      files,
+      digests,
+      env: stackEnvValues(loaded.platform.spec),
+      loaded,
+    };
     let entry = this.payload.typecheck;
     if (typecheck) {
       const stacks = new Set(stackFiles);
-      const read = typecheck.read.map((file) => path.relative(this.root, file).split(path.sep).join("/")).filter((file) => !stacks.has(file));
+      const read = typecheck.read
+        .map((file) => path.relative(this.root, file).split(path.sep).join("/"))
+        .filter((file) => !stacks.has(file));
       const files = [...new Set([...(entry?.files ?? []), ...read])].sort();
       const checked: Record<string, string> = {};
       const now = new Set(typecheck.checked);

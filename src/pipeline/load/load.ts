@@ -77,7 +77,10 @@ export interface Reusable {
 }
 
 /** Which stack files a type-check must cover: none, some (those changed, when nothing else can see them), or all. */
-export type TypecheckScope = { readonly kind: "none" } | { readonly kind: "some"; readonly files: readonly string[] } | { readonly kind: "all" };
+export type TypecheckScope =
+  | { readonly kind: "none" }
+  | { readonly kind: "some"; readonly files: readonly string[] }
+  | { readonly kind: "all" };
 
 export interface Typechecked {
   readonly checked: readonly string[];
@@ -108,14 +111,21 @@ export interface StartedLoad {
 export async function startLoad(root: string, files: readonly string[], options: LoadOptions = {}): Promise<StartedLoad> {
   if (files.length === 0) {
     throw new SluiceError("No stack files found.", [
-      { code: "load/no-stacks", message: "there is nothing to synthesize", hint: "write stacks/platform.ts with definePlatform() and one stack per app" },
+      {
+        code: "load/no-stacks",
+        message: "there is nothing to synthesize",
+        hint: "write stacks/platform.ts with definePlatform() and one stack per app",
+      },
     ]);
   }
   const scope = options.skipTypecheck ? ({ kind: "none" } as const) : (options.cache?.typecheckScope(files) ?? ({ kind: "all" } as const));
   // Type errors are taught with the names the loaded platform declares (see teach-types.ts), known once the import is done.
   let declare!: (names: DeclaredNames | undefined) => void;
   const names = new Promise<DeclaredNames | undefined>((resolve) => (declare = resolve));
-  const typechecked = scope.kind === "none" ? Promise.resolve(undefined) : typecheck(root, files, scope.kind === "some" ? scope.files : undefined, options, names);
+  const typechecked =
+    scope.kind === "none"
+      ? Promise.resolve(undefined)
+      : typecheck(root, files, scope.kind === "some" ? scope.files : undefined, options, names);
   // Keeps an unawaited rejection from being reported before the caller awaits it.
   typechecked.catch(() => {});
   try {
@@ -185,7 +195,10 @@ async function typecheck(
   const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typecheckEngine, only !== undefined);
   options.onTypecheck?.(performance.now() - start);
   if (diagnostics.length > 0) {
-    throw new SluiceError(`The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`, teachTypeErrors(root, diagnostics, await names));
+    throw new SluiceError(
+      `The stacks do not compile (${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}); nothing was written.`,
+      teachTypeErrors(root, diagnostics, await names),
+    );
   }
   return { checked: only ?? files, read };
 }
@@ -198,7 +211,9 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   }
   const origin = (sites: readonly CallSite[], fallback: string): Origin => {
     const site = imported.positions.userFrame(sites);
-    return site ? { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column } : { file: fallback, line: 1, column: 1 };
+    return site
+      ? { file: relativeTo(root, site.absoluteFile), line: site.line, column: site.column }
+      : { file: fallback, line: 1, column: 1 };
   };
 
   if (platforms.size === 0) {
@@ -234,10 +249,21 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   return {
     files,
     platform: { spec: platform.spec, origin: platformOrigin },
-    apps: platform.apps.map((app: App) => ({ name: app.name, spec: app.spec, origin: origin(app.callSites, platformOrigin.file), ...declaredBy(app.callSites) })),
+    apps: platform.apps.map((app: App) => ({
+      name: app.name,
+      spec: app.spec,
+      origin: origin(app.callSites, platformOrigin.file),
+      ...declaredBy(app.callSites),
+    })),
     releases: platform.releases.map((release) => {
       const at = origin(release.callSites, platformOrigin.file);
-      return { app: release.app, releases: release.releases, origin: at, ...declaredBy(release.callSites), literal: literalWaves(root, at, release.app, release.releases) };
+      return {
+        app: release.app,
+        releases: release.releases,
+        origin: at,
+        ...declaredBy(release.callSites),
+        literal: literalWaves(root, at, release.app, release.releases),
+      };
     }),
     inputs: imported.inputs,
     imported: imported.imported,

@@ -46,8 +46,11 @@ export function findReleases(text: string, name: string): FindResult | undefined
   const call = findCall(ts, parsed, "app", name);
   if (!call) return undefined;
   const spec = unwrap(ts, call.arguments[1]);
-  if (!spec || !ts.isObjectLiteralExpression(spec)) return { problem: `app ${name}'s spec is not written as an object literal here`, ...parsed.at(call) };
-  const property = spec.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(ts, p.name) === "release") as import("ts-morph").ts.PropertyAssignment | undefined;
+  if (!spec || !ts.isObjectLiteralExpression(spec))
+    return { problem: `app ${name}'s spec is not written as an object literal here`, ...parsed.at(call) };
+  const property = spec.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(ts, p.name) === "release") as
+    | import("ts-morph").ts.PropertyAssignment
+    | undefined;
   if (!property) return { problem: `app ${name} has no release written here`, ...parsed.at(spec) };
   return releaseObject(ts, parsed, property.initializer, `app ${name}'s release is not an object literal`);
 }
@@ -105,7 +108,8 @@ function simpleReleaseCall(text: string, name: string, line: number): ReadonlyMa
 export function releasesIn(text: string, name: string): ReadonlyMap<string, string> {
   const found = new Map<string, string>();
   for (const result of [findReleases(text, name), findReleaseCall(text, name)]) {
-    if (result && "source" in result) for (const [wave, literal] of result.source.literals) if (!found.has(wave)) found.set(wave, literal.value);
+    if (result && "source" in result)
+      for (const [wave, literal] of result.source.literals) if (!found.has(wave)) found.set(wave, literal.value);
   }
   return found;
 }
@@ -133,7 +137,12 @@ function findCall(ts: TS, parsed: Parsed, method: string, name: string, line?: n
     if (call) return;
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method) {
       const [first] = node.arguments;
-      if (first && ts.isStringLiteralLike(first) && first.text === name && (line === undefined || parsed.at(node).line === line || parsed.at(node.expression.name).line === line)) {
+      if (
+        first &&
+        ts.isStringLiteralLike(first) &&
+        first.text === name &&
+        (line === undefined || parsed.at(node).line === line || parsed.at(node.expression.name).line === line)
+      ) {
         call = node;
         return;
       }
@@ -146,7 +155,8 @@ function findCall(ts: TS, parsed: Parsed, method: string, name: string, line?: n
 
 function releaseObject(ts: TS, parsed: Parsed, written: Node | undefined, notObject: string): FindResult {
   const object = unwrap(ts, written);
-  if (!object || !ts.isObjectLiteralExpression(object)) return { problem: notObject, ...(written ? parsed.at(written) : { line: 1, column: 1 }) };
+  if (!object || !ts.isObjectLiteralExpression(object))
+    return { problem: notObject, ...(written ? parsed.at(written) : { line: 1, column: 1 }) };
   const literals = new Map<string, ReleaseLiteral>();
   const computed = new Map<string, { line: number; column: number }>();
   for (const entry of object.properties) {
@@ -176,7 +186,10 @@ export function withRelease(text: string, source: ReleaseSource, wave: string, v
   const literal = source.literals.get(wave);
   if (literal) return `${text.slice(0, literal.start)}${version}${text.slice(literal.end)}`;
   const key = /^[A-Za-z_$][\w$]*$/.test(wave) ? wave : JSON.stringify(wave);
-  const earlier = order.slice(0, order.indexOf(wave)).reverse().find((w) => source.literals.has(w));
+  const earlier = order
+    .slice(0, order.indexOf(wave))
+    .reverse()
+    .find((w) => source.literals.has(w));
   const body = text.slice(source.object.start, source.object.end);
   const multiline = body.includes("\n");
   if (!earlier) {

@@ -14,7 +14,10 @@ export const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
 const SLUICE_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../index.ts" : "../../index.js", import.meta.url).href;
 const SDK_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../sdk.ts" : "../../sdk.js", import.meta.url).href;
 // The built-in blueprints a platform's own may wrap: sluice's code, like the SDK, not the stacks'.
-const BLUEPRINTS_ENTRY = new URL(RUNNING_AS_SOURCE ? "../../../lib/blueprints/index.ts" : "../../../lib/blueprints/index.js", import.meta.url).href;
+const BLUEPRINTS_ENTRY = new URL(
+  RUNNING_AS_SOURCE ? "../../../lib/blueprints/index.ts" : "../../../lib/blueprints/index.js",
+  import.meta.url,
+).href;
 
 // Modules that reach outside the stacks: the file system, the network, other
 // processes, the machine. Stacks declare; what they need comes in through
@@ -75,7 +78,12 @@ export async function bundleStacks(root: string, files: readonly string[], dir: 
     const inParts = await bundleInParts(root, files, parts, dir);
     if (inParts) return inParts;
   }
-  const whole = await bundle(root, files, files.map((_, i) => i), path.join(dir, "stacks.mjs"));
+  const whole = await bundle(
+    root,
+    files,
+    files.map((_, i) => i),
+    path.join(dir, "stacks.mjs"),
+  );
   writeBundle(whole);
   return { bundles: [whole], written: [whole], inputs: whole.inputs, imported: whole.imported };
 }
@@ -99,11 +107,20 @@ function partsOf(root: string, files: readonly string[], limit: number): number[
   return parts;
 }
 
-async function bundleInParts(root: string, files: readonly string[], parts: readonly number[][], dir: string): Promise<BundledStacks | undefined> {
+async function bundleInParts(
+  root: string,
+  files: readonly string[],
+  parts: readonly number[][],
+  dir: string,
+): Promise<BundledStacks | undefined> {
   // What the stacks share is learnt from the first part: bundled whole, its
   // inputs that another input imports are the platform and the helpers.
   const probe = await bundle(root, files, parts[0]!, path.join(dir, "probe.mjs"));
-  const shared = await bundleShared(root, probe.imported.filter((file) => !inPackage(file)), path.join(dir, "shared"));
+  const shared = await bundleShared(
+    root,
+    probe.imported.filter((file) => !inPackage(file)),
+    path.join(dir, "shared"),
+  );
   if (!shared) return undefined;
   const bundles: Built[] = [];
   for (const [n, part] of parts.entries()) bundles.push(await bundle(root, files, part, path.join(dir, `stacks-${n}.mjs`), shared.urls));
@@ -131,7 +148,13 @@ interface Built extends StackBundle {
 }
 
 /** One bundle of the given stacks; modules in `shared` (absolute path to URL) are imported from there, not bundled. */
-async function bundle(root: string, files: readonly string[], stacks: readonly number[], outfile: string, shared?: ReadonlyMap<string, string>): Promise<Built> {
+async function bundle(
+  root: string,
+  files: readonly string[],
+  stacks: readonly number[],
+  outfile: string,
+  shared?: ReadonlyMap<string, string>,
+): Promise<Built> {
   const entry = stacks.map((i) => `export * as s${i} from ${JSON.stringify(`./${files[i]}`)};`).join("\n");
   const result = await run(root, {
     ...options(root),
@@ -163,7 +186,9 @@ function relink(code: string, outdir: string, shared: ReadonlyMap<string, string
   }
   return code.replace(/^(?:import|export)\b[^\n]*?("(?:[^"\\\n]|\\.)*");?$/gm, (line, specifier: string) => {
     const url = bySpecifier.get(specifier);
-    return url === undefined ? line : line.slice(0, line.length - (line.endsWith(";") ? 1 : 0) - specifier.length) + url + (line.endsWith(";") ? ";" : "");
+    return url === undefined
+      ? line
+      : line.slice(0, line.length - (line.endsWith(";") ? 1 : 0) - specifier.length) + url + (line.endsWith(";") ? ";" : "");
   });
 }
 
@@ -241,7 +266,10 @@ async function run(root: string, buildOptions: BuildOptions & { write: false; me
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!messages) throw error;
-    throw new SluiceError("A stack does not parse or imports what it may not; nothing was written.", messages.map((m) => buildProblem(root, m)));
+    throw new SluiceError(
+      "A stack does not parse or imports what it may not; nothing was written.",
+      messages.map((m) => buildProblem(root, m)),
+    );
   }
 }
 

@@ -41,5 +41,6 @@ export function lintStacks(root: string, files: readonly string[]): void {
     };
     visit(source);
   }
-  if (diagnostics.length > 0) throw new SluiceError("A stack declares something that would silently vanish; nothing was written.", diagnostics);
+  if (diagnostics.length > 0)
+    throw new SluiceError("A stack declares something that would silently vanish; nothing was written.", diagnostics);
 }

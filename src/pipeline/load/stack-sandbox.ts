@@ -88,13 +88,20 @@ export async function inStackSandbox<T>(
     const own = Object.getOwnPropertyDescriptor(target, key);
     const real = () => Reflect.get(target, key, target) as unknown;
     const current = real();
-    Object.defineProperty(target, key, { get: () => refuse(kind, what, () => current), configurable: true, enumerable: own?.enumerable ?? true });
+    Object.defineProperty(target, key, {
+      get: () => refuse(kind, what, () => current),
+      configurable: true,
+      enumerable: own?.enumerable ?? true,
+    });
     restore.push(() => (own ? Object.defineProperty(target, key, own) : delete (target as Record<string, unknown>)[key]));
   };
   const refuseCall = <O extends object>(target: O, key: keyof O & string, what: string, kind: SandboxEvent["kind"] = "host") => {
     const real = target[key];
     if (typeof real !== "function") return;
-    const wrapped = Object.assign((...args: unknown[]) => refuse(kind, what, () => (real as (...a: unknown[]) => unknown).apply(target, args)), real);
+    const wrapped = Object.assign(
+      (...args: unknown[]) => refuse(kind, what, () => (real as (...a: unknown[]) => unknown).apply(target, args)),
+      real,
+    );
     patch(target, key, wrapped);
   };
   refuseCall(process, "cwd", "process.cwd()");
@@ -122,14 +129,17 @@ export async function inStackSandbox<T>(
       ...format,
       get(this: Intl.DateTimeFormat) {
         const bound = get.call(this) as (date?: Date | number) => string;
-        return (date?: Date | number) => (date === undefined ? refuse("clock", "Intl.DateTimeFormat().format()", () => bound()) : bound(date));
+        return (date?: Date | number) =>
+          date === undefined ? refuse("clock", "Intl.DateTimeFormat().format()", () => bound()) : bound(date);
       },
     });
     restore.push(() => Object.defineProperty(formatter, "format", format));
   }
   const { formatToParts } = formatter;
   patch(formatter, "formatToParts", function (this: Intl.DateTimeFormat, date?: Date | number) {
-    return date === undefined ? refuse("clock", "Intl.DateTimeFormat().formatToParts()", () => formatToParts.call(this)) : formatToParts.call(this, date);
+    return date === undefined
+      ? refuse("clock", "Intl.DateTimeFormat().formatToParts()", () => formatToParts.call(this))
+      : formatToParts.call(this, date);
   });
 
   const realEnv = process.env;

@@ -63,7 +63,9 @@ export function teachTypeErrors(root: string, diagnostics: readonly Diagnostic[]
 export function declaredNames(spec: unknown): DeclaredNames | undefined {
   if (!isRecord(spec)) return undefined;
   const keys = (value: unknown) => (isRecord(value) ? Object.keys(value) : []);
-  const waves = Array.isArray(spec.waves) ? spec.waves.flatMap((wave: unknown) => (isRecord(wave) && typeof wave.name === "string" ? [wave.name] : [])) : [];
+  const waves = Array.isArray(spec.waves)
+    ? spec.waves.flatMap((wave: unknown) => (isRecord(wave) && typeof wave.name === "string" ? [wave.name] : []))
+    : [];
   return { environment: keys(spec.environments), cluster: keys(spec.clusters), wave: waves };
 }
 

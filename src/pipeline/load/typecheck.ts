@@ -58,7 +58,9 @@ export async function typecheckStacksAsync(
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", reject);
-    child.on("close", (status) => resolve(tscResult(root, status, Buffer.concat(out).toString("utf8"), Buffer.concat(err).toString("utf8"))));
+    child.on("close", (status) =>
+      resolve(tscResult(root, status, Buffer.concat(out).toString("utf8"), Buffer.concat(err).toString("utf8"))),
+    );
   });
 }
 
@@ -119,7 +121,11 @@ function tscInvocation(tsc: Tsc, root: string, files: readonly string[], subset 
   if (!subset) forgetOnGlobalChange(dir, root, files);
   // Rewritten only when it changes, so the compiler's incremental state stays valid.
   if (!fs.existsSync(tsconfig) || fs.readFileSync(tsconfig, "utf8") !== text) fs.writeFileSync(tsconfig, text);
-  return { command: tsc.command, args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles", "--singleThreaded"], options: { cwd: root } };
+  return {
+    command: tsc.command,
+    args: [...tsc.prefix, "-p", tsconfig, "--pretty", "false", "--listFiles", "--singleThreaded"],
+    options: { cwd: root },
+  };
 }
 
 /**

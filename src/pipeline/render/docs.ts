@@ -30,7 +30,10 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     lines.push(`  ${nodeId(wave.name)}["${wave.name}<br/>${wave.clusters.join(", ")}"]`);
   }
   platform.waves.slice(1).forEach((wave, i) => {
-    const gate = [wave.gate.soak ? `soak ${wave.gate.soak}` : "", ...(wave.gate.approvers.length ? [`approval ${wave.gate.approvers.join(" ")}`] : [])]
+    const gate = [
+      wave.gate.soak ? `soak ${wave.gate.soak}` : "",
+      ...(wave.gate.approvers.length ? [`approval ${wave.gate.approvers.join(" ")}`] : []),
+    ]
       .filter(Boolean)
       .join(", ");
     const from = nodeId(platform.waves[i]!.name);
@@ -91,9 +94,15 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     ...mergeLayout(engines.flatMap((engine) => engine.layout(platform))),
     "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by the engine.",
     ...(platform.components.length > 0
-      ? ["- `clusters/<cluster>/components/<name>.yaml` — each platform component on the cluster: a pinned Helm chart, in the order its dependencies set."]
+      ? [
+          "- `clusters/<cluster>/components/<name>.yaml` — each platform component on the cluster: a pinned Helm chart, in the order its dependencies set.",
+        ]
       : []),
-    ...(platform.objects.length > 0 ? ["- `clusters/<cluster>/platform/objects.yaml` — the platform's own objects (cluster-wide, or in namespaces no team owns), on every cluster."] : []),
+    ...(platform.objects.length > 0
+      ? [
+          "- `clusters/<cluster>/platform/objects.yaml` — the platform's own objects (cluster-wide, or in namespaces no team owns), on every cluster.",
+        ]
+      : []),
     ...(admissionLine(model) ? [admissionLine(model)!] : []),
     "- `apps/<app>/<cluster>/manifest.yaml` — every object of one app on one cluster, one document each.",
     "- `.sluice/lock.json` — which files sluice generated, and the stacks each came from.",
@@ -127,10 +136,14 @@ function secretsSection({ platform, apps }: Model): string[] {
       }),
     );
   }
-  lines.push("", "Each secret an app uses becomes the Secret `<app>-<name>` in the app's namespace; a sealed secret must be sealed for that name and namespace.");
+  lines.push(
+    "",
+    "Each secret an app uses becomes the Secret `<app>-<name>` in the app's namespace; a sealed secret must be sealed for that name and namespace.",
+  );
   if (waivers.length > 0) {
     lines.push("", "Plaintext findings waived, with the reason given:", "", "| where | what | reason |", "|---|---|---|");
-    for (const [where, what, reason] of waivers) lines.push(`| ${where} | ${what} | ${reason!.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
+    for (const [where, what, reason] of waivers)
+      lines.push(`| ${where} | ${what} | ${reason!.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`);
   }
   lines.push("");
   return lines;
@@ -139,30 +152,47 @@ function secretsSection({ platform, apps }: Model): string[] {
 /** The platform components: what each installs, pinned to what, where, and what waits for it. */
 function componentsSection({ platform, order }: Model, instances: readonly InstanceRef[]): string[] {
   if (platform.components.length === 0) return [];
-  const lines = ["## Platform components", "", "Cluster add-ons from Helm charts pinned to an exact version.", "", "| component | chart | version | namespace | clusters | waited for by |", "|---|---|---|---|---|---|"];
+  const lines = [
+    "## Platform components",
+    "",
+    "Cluster add-ons from Helm charts pinned to an exact version.",
+    "",
+    "| component | chart | version | namespace | clusters | waited for by |",
+    "|---|---|---|---|---|---|",
+  ];
   for (const component of platform.components) {
     const { chart } = component;
     const source = "oci" in chart ? `${chart.oci} (${chart.digest.slice(0, 19)}…)` : `${chart.repository} ${chart.name}`;
     // Declared or needed (an app with an ExternalSecret waits for the operator): what the ordering says, on any cluster.
-    const waitsFor = (kind: "app" | "component", name: string, cluster: string) => order.dependencies(cluster, { kind, name }).some((d) => d.kind === "component" && d.name === component.name);
+    const waitsFor = (kind: "app" | "component", name: string, cluster: string) =>
+      order.dependencies(cluster, { kind, name }).some((d) => d.kind === "component" && d.name === component.name);
     const waiting = [
       ...platform.components.filter((c) => c.clusters.some((cluster) => waitsFor("component", c.name, cluster))).map((c) => c.name),
       ...new Set(instances.filter(({ app, cluster }) => waitsFor("app", app, cluster)).map(({ app }) => app)),
     ].sort();
     const clusters = component.clusters.length === platform.clusters.length ? "all" : component.clusters.map((c) => `\`${c}\``).join(", ");
-    lines.push(`| ${component.name} | ${cell(source)} | ${chart.version} | ${component.namespace} | ${clusters} | ${waiting.join(", ") || "—"} |`);
+    lines.push(
+      `| ${component.name} | ${cell(source)} | ${chart.version} | ${component.namespace} | ${clusters} | ${waiting.join(", ") || "—"} |`,
+    );
   }
   lines.push("");
   const running = ENGINE_LIST.filter((engine) => platform.clusters.some((cluster) => engineOf(cluster) === engine));
   const notes = running.map((engine) => engine.componentNotes);
   for (const { waiting } of notes) {
-    if (waiting.caveat) lines.push([waiting.caveat, ...notes.flatMap((note) => (note.waiting.caveat || !note.waiting.aside ? [] : [note.waiting.aside]))].join(" "), "");
+    if (waiting.caveat)
+      lines.push(
+        [waiting.caveat, ...notes.flatMap((note) => (note.waiting.caveat || !note.waiting.aside ? [] : [note.waiting.aside]))].join(" "),
+        "",
+      );
   }
   if (platform.components.some((c) => "oci" in c.chart)) {
     const caveats = notes.flatMap(({ ociChart }) => (ociChart.caveat ? [ociChart.caveat] : []));
     const asides = notes.flatMap(({ ociChart }) => (!ociChart.caveat && ociChart.aside ? [ociChart.aside] : []));
     // An engine that pulls by digest needs no word of it, unless another does not.
-    lines.push(caveats.length > 0 ? `An OCI chart is pulled ${[...caveats, ...asides].join(", ")}.` : "An OCI chart is pulled by its digest.", "");
+    lines.push(
+      caveats.length > 0 ? `An OCI chart is pulled ${[...caveats, ...asides].join(", ")}.` : "An OCI chart is pulled by its digest.",
+      "",
+    );
   }
   return lines;
 }
@@ -262,7 +292,8 @@ export function envRepoOwners(model: Model, prefix: string, everything: string):
   const gated = platform.waves.filter((wave) => wave.gate.approvers.length > 0);
   if (gated.length > 0) {
     lines.push("# A gated wave's clusters: every app's manifests there belong to the wave's approvers alone.");
-    for (const wave of gated) for (const cluster of wave.clusters) lines.push(`${prefix}/apps/*/${cluster}/ ${wave.gate.approvers.join(" ")}`);
+    for (const wave of gated)
+      for (const cluster of wave.clusters) lines.push(`${prefix}/apps/*/${cluster}/ ${wave.gate.approvers.join(" ")}`);
     lines.push("");
   }
   return lines;

@@ -25,7 +25,12 @@ export function manifestPath(app: string, cluster: string): string {
  * resolved spec alone, which is what lets synth skip instances that did not
  * change.
  */
-export function renderInstance(platform: InstancePlatform, app: ResolvedApp, blueprint: Blueprint, sources: readonly string[]): RenderedObject[] {
+export function renderInstance(
+  platform: InstancePlatform,
+  app: ResolvedApp,
+  blueprint: Blueprint,
+  sources: readonly string[],
+): RenderedObject[] {
   const path = manifestPath(app.name, app.cluster.name);
   const labels = recommendedLabels(app);
   const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
@@ -33,11 +38,24 @@ export function renderInstance(platform: InstancePlatform, app: ResolvedApp, blu
   const raw = app.objects.map(({ object, origin }) => ({ object: structuredClone(object), origin }));
   const callers = callerPolicy(app);
   const guard = callers ? [{ object: callers, origin: app.callers.length > 0 ? childOrigin(app.origin, "callers") : app.origin }] : [];
-  const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({ path, object: finish(object, app, labels, platform), origin, sources }));
+  const workload = [...generated, ...secrets, ...raw, ...guard].map(({ object, origin }) => ({
+    path,
+    object: finish(object, app, labels, platform),
+    origin,
+    sources,
+  }));
   // A SOPS file, on an engine that decrypts it, beside the manifest and as it is.
   const sops = app.secrets.flatMap((secret) =>
     secret.source.provider === "sops"
-      ? [{ path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`, object: parse(secret.source.content) as KubernetesObject, origin: secret.origin, sources, verbatim: secret.source.content }]
+      ? [
+          {
+            path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`,
+            object: parse(secret.source.content) as KubernetesObject,
+            origin: secret.origin,
+            sources,
+            verbatim: secret.source.content,
+          },
+        ]
       : [],
   );
   return [...workload, ...sops, engineOf(app.cluster).renderApp(platform, app, sources)];

@@ -20,7 +20,12 @@ export interface NamespaceAnnotations {
  * when the team or environment sets one, and a NetworkPolicy that refuses
  * all ingress the apps do not allow (see renderCallerPolicy).
  */
-export function renderTeamNamespace(name: string, team: TeamModel, environment: EnvironmentModel, engine: NamespaceAnnotations): KubernetesObject[] {
+export function renderTeamNamespace(
+  name: string,
+  team: TeamModel,
+  environment: EnvironmentModel,
+  engine: NamespaceAnnotations,
+): KubernetesObject[] {
   const BEFORE_APPS = engine.beforeApps;
   const before = Object.keys(BEFORE_APPS).length > 0 ? { annotations: { ...BEFORE_APPS } } : {};
   const labels = (objectName: string) => ({ ...platformLabels(objectName, PLATFORM_PROJECT), "sluice.dev/team": team.name });
@@ -63,7 +68,13 @@ export function renderTeamNamespace(name: string, team: TeamModel, environment: 
       apiVersion: "v1",
       kind: "ResourceQuota",
       metadata: { name: "sluice-quota", namespace: name, labels: labels("sluice-quota"), ...before },
-      spec: { hard: Object.fromEntries(Object.keys(quota).sort().map((key) => [key, String(quota[key])])) },
+      spec: {
+        hard: Object.fromEntries(
+          Object.keys(quota)
+            .sort()
+            .map((key) => [key, String(quota[key])]),
+        ),
+      },
     } satisfies ResourceQuota);
   }
   objects.push({
@@ -75,4 +86,3 @@ export function renderTeamNamespace(name: string, team: TeamModel, environment: 
   } satisfies NetworkPolicyV1);
   return objects;
 }
-

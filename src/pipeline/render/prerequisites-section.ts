@@ -27,13 +27,20 @@ export function prerequisitesSection(model: Model, fleetObjects: readonly Render
   const lines = [
     "## Prerequisites",
     "",
-    "What each cluster needs that this repo does not install, from what the repo holds for it; \"installed by\" names the platform component that provides it there.",
+    'What each cluster needs that this repo does not install, from what the repo holds for it; "installed by" names the platform component that provides it there.',
     "",
   ];
   for (const { engine, clusters, list } of [...groups.values()].sort((a, b) => (a.engine < b.engine ? -1 : a.engine > b.engine ? 1 : 0))) {
-    lines.push(`### ${engine}: ${clusters.map((c) => `\`${c}\``).join(", ")}`, "", "| what | name | namespace | why | installed by |", "|---|---|---|---|---|");
+    lines.push(
+      `### ${engine}: ${clusters.map((c) => `\`${c}\``).join(", ")}`,
+      "",
+      "| what | name | namespace | why | installed by |",
+      "|---|---|---|---|---|",
+    );
     for (const item of list) {
-      lines.push(`| ${item.what} | ${cell(item.name)} | ${item.namespace ? `\`${item.namespace}\`` : "—"} | ${cell(item.why)} | ${item.component ?? "—"} |`);
+      lines.push(
+        `| ${item.what} | ${cell(item.name)} | ${item.namespace ? `\`${item.namespace}\`` : "—"} | ${cell(item.why)} | ${item.component ?? "—"} |`,
+      );
     }
     lines.push("");
   }

@@ -26,7 +26,9 @@ interface Provider {
 
 /** The engines' controllers (each engine names its own), then the secret providers and other operators sluice knows. */
 const PROVIDERS: Readonly<Record<string, Provider>> = {
-  ...Object.fromEntries(ENGINE_LIST.flatMap((engine) => engine.controllers.map(({ group, controller, why }) => [group, { controller, why }]))),
+  ...Object.fromEntries(
+    ENGINE_LIST.flatMap((engine) => engine.controllers.map(({ group, controller, why }) => [group, { controller, why }])),
+  ),
   "external-secrets.io": {
     controller: "External Secrets Operator",
     capability: "external-secrets",
@@ -52,7 +54,12 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
  * they add. A store is listed where an app reads it, a controller where one
  * of its kinds is emitted; nothing is listed for a kind that is not there.
  */
-export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetObjects: readonly RenderedObject[], instances: readonly InstanceRef[]): Prerequisite[] {
+export function clusterPrerequisites(
+  model: Model,
+  cluster: ClusterModel,
+  fleetObjects: readonly RenderedObject[],
+  instances: readonly InstanceRef[],
+): Prerequisite[] {
   const { platform } = model;
   const engine = engineOf(cluster);
   const onCluster = instances.filter((i) => i.cluster === cluster.name);
@@ -79,7 +86,10 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
   const push = (item: Prerequisite) => list.push(item);
 
   const minimum = kinds.get("admissionregistration.k8s.io/v1")?.has("ValidatingAdmissionPolicy")
-    ? { version: "1.30", why: "the policy rules are ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in 1.30); the team namespaces rely on Pod Security admission (1.25)" }
+    ? {
+        version: "1.30",
+        why: "the policy rules are ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in 1.30); the team namespaces rely on Pod Security admission (1.25)",
+      }
     : { version: "1.25", why: "the team namespaces rely on Pod Security admission labels (GA in 1.25)" };
   push({ what: "Kubernetes", name: `${minimum.version} or later`, why: minimum.why });
 
@@ -100,12 +110,20 @@ export function clusterPrerequisites(model: Model, cluster: ClusterModel, fleetO
       // The engine's own controllers run in its namespace; the others wherever their install puts them.
       const engineGroup = engine.controllers.some((own) => own.group === group);
       const namespace = engineGroup ? engine.namespace(platform) : providerOf(provider.capability)?.namespace;
-      push({ what: "controller", name: provider.controller, ...(namespace ? { namespace } : {}), why: provider.why, ...(component ? { component } : {}) });
+      push({
+        what: "controller",
+        name: provider.controller,
+        ...(namespace ? { namespace } : {}),
+        why: provider.why,
+        ...(component ? { component } : {}),
+      });
     }
     push({
       what: "CRDs",
       name: `\`${apiVersion}\`: ${names.join(", ")}`,
-      why: provider ? `without them the API server refuses these objects` : `the env repo holds these objects (the platform's customResources or objects); the API server refuses them without their CRDs`,
+      why: provider
+        ? `without them the API server refuses these objects`
+        : `the env repo holds these objects (the platform's customResources or objects); the API server refuses them without their CRDs`,
       ...(component ? { component } : {}),
     });
   }

@@ -28,7 +28,9 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
   const admission = policy?.admission ?? "none";
   const teamOf = new Map(model.apps.map((app) => [app.name, app.team]));
   const appsOn = (cluster: string) =>
-    instances.filter((instance) => instance.cluster === cluster && teamOf.has(instance.app)).map((instance) => ({ name: instance.app, team: teamOf.get(instance.app)! }));
+    instances
+      .filter((instance) => instance.cluster === cluster && teamOf.has(instance.app))
+      .map((instance) => ({ name: instance.app, team: teamOf.get(instance.app)! }));
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
     const environment = platform.environments.find((e) => e.name === cluster.environment)!;
@@ -50,7 +52,9 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
         metadata: {
           ...object.metadata,
           labels: { ...object.metadata.labels, ...platformLabels(object.metadata.name, PLATFORM_PROJECT) },
-          ...(Object.keys(engine.beforeApps).length > 0 || object.metadata.annotations ? { annotations: { ...object.metadata.annotations, ...engine.beforeApps } } : {}),
+          ...(Object.keys(engine.beforeApps).length > 0 || object.metadata.annotations
+            ? { annotations: { ...object.metadata.annotations, ...engine.beforeApps } }
+            : {}),
         },
       },
       origin,

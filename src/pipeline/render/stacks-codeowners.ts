@@ -61,7 +61,8 @@ export function stacksCodeowners(root: string, model: Model, out: string): Stack
       if (model_ && !isApproved(model_)) ungatedFiles.set(file, (ungatedFiles.get(file) ?? new Set()).add(app.team));
     }
   }
-  for (const [file, of] of [...ungatedFiles].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${inRepo(file)} ${of.size === 1 ? teams.get([...of][0]!)! : platformOwners}`);
+  for (const [file, of] of [...ungatedFiles].sort(([a], [b]) => (a < b ? -1 : 1)))
+    lines.push(`${inRepo(file)} ${of.size === 1 ? teams.get([...of][0]!)! : platformOwners}`);
   lines.push("");
 
   const gated = platform.waves.filter(isApproved);
@@ -80,12 +81,20 @@ export function stacksCodeowners(root: string, model: Model, out: string): Stack
 
   let current: string | undefined;
   try {
-    if (fs.lstatSync(absolute).isSymbolicLink()) throw refused(root, absolute, "it is a symbolic link; sluice writes its section into a regular file only");
+    if (fs.lstatSync(absolute).isSymbolicLink())
+      throw refused(root, absolute, "it is a symbolic link; sluice writes its section into a regular file only");
     current = fs.readFileSync(absolute, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  return { file: toPosix(path.relative(root, absolute)), absolute, current, wanted: withSection(current, section, () => refused(root, absolute, "it has a `# BEGIN sluice` line without one `# END sluice` after it, or more than one of them")) };
+  return {
+    file: toPosix(path.relative(root, absolute)),
+    absolute,
+    current,
+    wanted: withSection(current, section, () =>
+      refused(root, absolute, "it has a `# BEGIN sluice` line without one `# END sluice` after it, or more than one of them"),
+    ),
+  };
 }
 
 /** The file's text with sluice's section replaced, or added at the end (after the hand-written rules, so that it wins). */
@@ -120,6 +129,10 @@ function gitRoot(root: string): string | undefined {
 function refused(root: string, absolute: string, why: string): SluiceError {
   const file = toPosix(path.relative(root, absolute));
   return new SluiceError(`sluice cannot keep its section of ${file}; nothing was written.`, [
-    { code: "codeowners/broken", message: `${file}: ${why}`, hint: `fix ${file} by hand (one "${BEGIN}" line, then one "${END}" line), or set stacksCodeowners: false in the platform and keep the file yourself` },
+    {
+      code: "codeowners/broken",
+      message: `${file}: ${why}`,
+      hint: `fix ${file} by hand (one "${BEGIN}" line, then one "${END}" line), or set stacksCodeowners: false in the platform and keep the file yourself`,
+    },
   ]);
 }

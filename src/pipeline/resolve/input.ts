@@ -49,7 +49,13 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
         return "app" in caller && namespace !== undefined ? [[caller.app, namespace] as const] : [];
       }),
     );
-    const layers = [environment.settings, cluster.settings, app.settings, own(app.environmentOverrides, environment.name), own(app.clusterOverrides, cluster.name)];
+    const layers = [
+      environment.settings,
+      cluster.settings,
+      app.settings,
+      own(app.environmentOverrides, environment.name),
+      own(app.clusterOverrides, cluster.name),
+    ];
     const sopsFiles = Object.fromEntries(sopsFilesOf(layers).map((file) => [file, read(file)] as const));
     return {
       app: appView.app,
@@ -74,7 +80,9 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
 }
 
 function sopsFilesOf(layers: readonly (Settings | undefined)[]): string[] {
-  const files = layers.flatMap((settings) => Object.values(settings?.secrets ?? {})).flatMap((source) => (source.provider === "sops" ? [source.file] : []));
+  const files = layers
+    .flatMap((settings) => Object.values(settings?.secrets ?? {}))
+    .flatMap((source) => (source.provider === "sops" ? [source.file] : []));
   return [...new Set(files)].sort();
 }
 

@@ -44,7 +44,13 @@ const memo = new WeakMap<PlatformModel, WeakMap<AppModel, Map<string, InstanceNe
 
 function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
-  const layers = [environment.settings, cluster.settings, app.settings, own(app.environmentOverrides, environment.name) ?? {}, own(app.clusterOverrides, cluster.name) ?? {}];
+  const layers = [
+    environment.settings,
+    cluster.settings,
+    app.settings,
+    own(app.environmentOverrides, environment.name) ?? {},
+    own(app.clusterOverrides, cluster.name) ?? {},
+  ];
   const merged = mergeValues(layers.map(pick)) as Settings;
   const providers = new Set<"external-secrets" | "sealed-secrets" | "sops">();
   const stores = new Map<string, "ClusterSecretStore" | "SecretStore">();

@@ -33,7 +33,13 @@ export function mergeLayers(layers: readonly Layer[]): { value: Record<string, u
     provenance.delete(path);
     if (isPlainObject(value)) for (const [key, child] of Object.entries(value)) forget(child, `${path}.${key}`);
   };
-  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>, layer: number, path: string[], dottedPath: string) => {
+  const merge = (
+    target: Record<string, unknown>,
+    source: Readonly<Record<string, unknown>>,
+    layer: number,
+    path: string[],
+    dottedPath: string,
+  ) => {
     for (const [key, value] of Object.entries(source)) {
       if (value === undefined) continue;
       const dotted = dottedPath ? `${dottedPath}.${key}` : key;

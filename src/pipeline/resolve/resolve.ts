@@ -19,9 +19,15 @@ const DEFAULT_TARGET_CPU = 80;
  * release of the app, in a stable order (app name, then cluster name);
  * `include` narrows it to the instances synth must render.
  */
-export function resolve(root: string, model: Model, include: (app: AppModel, cluster: ClusterModel) => boolean = () => true): ResolvedApp[] {
+export function resolve(
+  root: string,
+  model: Model,
+  include: (app: AppModel, cluster: ClusterModel) => boolean = () => true,
+): ResolvedApp[] {
   const inputOf = instanceInputs(root, model);
-  const inputs = model.apps.flatMap((app) => model.platform.clusters.flatMap((cluster) => (include(app, cluster) ? [inputOf(app, cluster)] : [])));
+  const inputs = model.apps.flatMap((app) =>
+    model.platform.clusters.flatMap((cluster) => (include(app, cluster) ? [inputOf(app, cluster)] : [])),
+  );
   const { resolved, diagnostics } = resolveSome(inputs.filter((input) => input !== undefined));
   if (diagnostics.length > 0) throw resolveError(root, diagnostics);
   return resolved;
@@ -143,7 +149,11 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       });
     }
   });
-  const secrets = resolveSecrets(merged, { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, sopsFiles: input.sopsFiles }, where);
+  const secrets = resolveSecrets(
+    merged,
+    { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, sopsFiles: input.sopsFiles },
+    where,
+  );
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;

@@ -31,7 +31,14 @@ interface Use {
  */
 export function resolveSecrets(
   merged: Settings,
-  context: { readonly app: string; readonly team: string; readonly namespace: string; readonly cluster: ClusterModel; readonly platform: InstancePlatform; readonly sopsFiles: Readonly<Record<string, string | null>> },
+  context: {
+    readonly app: string;
+    readonly team: string;
+    readonly namespace: string;
+    readonly cluster: ClusterModel;
+    readonly platform: InstancePlatform;
+    readonly sopsFiles: Readonly<Record<string, string | null>>;
+  },
   where: (path: string) => Origin,
 ): { value: ResolvedSecretSettings } | { diagnostics: Diagnostic[] } {
   const { app, team, cluster, platform, sopsFiles, namespace } = context;
@@ -79,7 +86,20 @@ export function resolveSecrets(
       continue;
     }
     const at = where(`secrets.${name}`);
-    const source = resolveSource(declared, { name, team, keys, platform, cluster, merged, at, onCluster, diagnostics, sopsFiles, secretName: secretName(name), namespace });
+    const source = resolveSource(declared, {
+      name,
+      team,
+      keys,
+      platform,
+      cluster,
+      merged,
+      at,
+      onCluster,
+      diagnostics,
+      sopsFiles,
+      secretName: secretName(name),
+      namespace,
+    });
     if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
   }
   if (diagnostics.length > 0) return { diagnostics };
@@ -153,7 +173,12 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
       }
       const problem = storeKeyProblem(declared.key, storeName, store.keys, team);
       if (problem) {
-        diagnostics.push({ code: "resolve/secret-store-key", message: `secret ${JSON.stringify(name)} reads key ${JSON.stringify(declared.key)} of store ${storeName}${onCluster}, which ${problem.message}`, origin: at, hint: problem.hint });
+        diagnostics.push({
+          code: "resolve/secret-store-key",
+          message: `secret ${JSON.stringify(name)} reads key ${JSON.stringify(declared.key)} of store ${storeName}${onCluster}, which ${problem.message}`,
+          origin: at,
+          hint: problem.hint,
+        });
         return undefined;
       }
       return {
@@ -214,4 +239,3 @@ function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, 
   }
   return { ...declared, content };
 }
-

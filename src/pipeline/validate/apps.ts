@@ -27,7 +27,11 @@ interface DeclaredApp {
  * waves covering a prefix of the rollout, overrides for declared environments
  * and clusters, raw objects that stay in the app's namespace.
  */
-export function validateApps(apps: readonly DeclaredApp[], platform: PlatformModel, rules: ReadonlyMap<string, Rule> = new Map()): { apps: AppModel[]; diagnostics: Diagnostic[] } {
+export function validateApps(
+  apps: readonly DeclaredApp[],
+  platform: PlatformModel,
+  rules: ReadonlyMap<string, Rule> = new Map(),
+): { apps: AppModel[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const valid: AppModel[] = [];
   const firstDeclared = new Map<string, Origin>();
@@ -95,13 +99,18 @@ export function validateApps(apps: readonly DeclaredApp[], platform: PlatformMod
 /** A problem with a release set in a release file, pointed at that file rather than at the app. */
 function inReleaseFile(diagnostic: Diagnostic, app: DeclaredApp): Diagnostic {
   const path = diagnostic.origin?.path;
-  if (!app.releaseOrigins || !path || path[0] !== "release" || typeof path[1] !== "string" || diagnostic.origin!.file !== app.origin.file) return diagnostic;
+  if (!app.releaseOrigins || !path || path[0] !== "release" || typeof path[1] !== "string" || diagnostic.origin!.file !== app.origin.file)
+    return diagnostic;
   if (!Object.hasOwn(app.releaseOrigins, path[1])) return diagnostic;
   const origin = app.releaseOrigins[path[1]]!;
   return { ...diagnostic, origin: { ...origin, path: [...(origin.path ?? []), ...path.slice(2)] } };
 }
 
-function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyMap<string, Rule>): { app?: AppModel; diagnostics: Diagnostic[] } {
+function validateApp(
+  app: DeclaredApp,
+  platform: PlatformModel,
+  rules: ReadonlyMap<string, Rule>,
+): { app?: AppModel; diagnostics: Diagnostic[] } {
   const parsed = appSchema.safeParse(app.spec);
   if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, app.origin) };
   const spec = parsed.data;
@@ -118,7 +127,11 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
       hint: `use one of: ${names(platform.teams)}`,
     });
   }
-  if (spec.blueprint !== undefined && !(BUILT_IN_BLUEPRINTS as readonly string[]).includes(spec.blueprint) && !Object.hasOwn(platform.blueprints, spec.blueprint)) {
+  if (
+    spec.blueprint !== undefined &&
+    !(BUILT_IN_BLUEPRINTS as readonly string[]).includes(spec.blueprint) &&
+    !Object.hasOwn(platform.blueprints, spec.blueprint)
+  ) {
     const known = [...BUILT_IN_BLUEPRINTS, ...Object.keys(platform.blueprints)];
     diagnostics.push({
       code: "validate/unknown-blueprint",
@@ -229,7 +242,22 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
   diagnostics.push(...validateExternalSecrets(objects, spec.team, platform, app.origin));
   if (diagnostics.length > 0) return { diagnostics };
 
-  const { team: _team, image, release, namespace: _ns, partOf, blueprint, environments, clusters, objects: _objects, allowLiterals, waivers, callers, dependsOn, ...settings } = spec;
+  const {
+    team: _team,
+    image,
+    release,
+    namespace: _ns,
+    partOf,
+    blueprint,
+    environments,
+    clusters,
+    objects: _objects,
+    allowLiterals,
+    waivers,
+    callers,
+    dependsOn,
+    ...settings
+  } = spec;
   return {
     app: {
       name: app.name,
@@ -255,7 +283,9 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
           },
         ]),
       ),
-      callers: (callers ?? []).map((caller) => (typeof caller === "string" ? { app: caller } : { ...caller, ...(caller.ports ? { ports: [...caller.ports] } : {}) })),
+      callers: (callers ?? []).map((caller) =>
+        typeof caller === "string" ? { app: caller } : { ...caller, ...(caller.ports ? { ports: [...caller.ports] } : {}) },
+      ),
       dependsOn: [...(dependsOn ?? [])],
       releaseOrigins: app.releaseOrigins ?? {},
       origin: app.origin,
@@ -269,13 +299,25 @@ function validateApp(app: DeclaredApp, platform: PlatformModel, rules: ReadonlyM
  * release only where a platform rule (releases.allowTags) allows plain tags
  * for the image's registry in every environment the wave's clusters are in.
  */
-function movingTagProblem(platform: PlatformModel, image: string, tag: string, clusters: readonly string[]): { message: string; hint: string } | undefined {
+function movingTagProblem(
+  platform: PlatformModel,
+  image: string,
+  tag: string,
+  clusters: readonly string[],
+): { message: string; hint: string } | undefined {
   const environments = [...new Set(clusters.map((name) => platform.clusters.find((c) => c.name === name)!.environment))].sort();
-  const forImage = platform.allowTags.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.registry === undefined || image.startsWith(rule.registry));
-  const refused = environments.filter((environment) => !forImage.some(({ rule }) => rule.environments === undefined || rule.environments.includes(environment)));
+  const forImage = platform.allowTags
+    .map((rule, index) => ({ rule, index }))
+    .filter(({ rule }) => rule.registry === undefined || image.startsWith(rule.registry));
+  const refused = environments.filter(
+    (environment) => !forImage.some(({ rule }) => rule.environments === undefined || rule.environments.includes(environment)),
+  );
   if (refused.length === 0) return undefined;
   const registry = image.includes("/") ? `${image.slice(0, image.indexOf("/"))}/` : image;
-  const allowedElsewhere = forImage.map(({ rule, index }) => `releases.allowTags[${index}] allows plain tags from ${rule.registry ?? "any registry"} in ${rule.environments?.join(", ") ?? "every environment"} only`);
+  const allowedElsewhere = forImage.map(
+    ({ rule, index }) =>
+      `releases.allowTags[${index}] allows plain tags from ${rule.registry ?? "any registry"} in ${rule.environments?.join(", ") ?? "every environment"} only`,
+  );
   return {
     message:
       `release ${JSON.stringify(tag)} is a plain tag, which can move, and no platform rule (releases.allowTags) allows plain tags for ${image} in ${refused.join(", ")}` +

@@ -25,7 +25,12 @@ interface StoreRef {
  * A PushSecret writes to the stores it names, so its remote keys are judged
  * the same way: writing another team's key replaces that team's credential.
  */
-export function validateExternalSecrets(objects: readonly KubernetesObject[], team: string, platform: PlatformModel, origin: Origin): Diagnostic[] {
+export function validateExternalSecrets(
+  objects: readonly KubernetesObject[],
+  team: string,
+  platform: PlatformModel,
+  origin: Origin,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   objects.forEach((object, index) => {
     if (apiGroup(object.apiVersion) !== "external-secrets.io" || (object.kind !== "ExternalSecret" && object.kind !== "PushSecret")) return;
@@ -50,7 +55,13 @@ export function validateExternalSecrets(objects: readonly KubernetesObject[], te
     const checkKey = (store: { name: string; keys: readonly string[] }, key: unknown, path: Path) => {
       if (typeof key !== "string") return; // the ExternalSecret's schema check names a missing key
       const problem = storeKeyProblem(key, store.name, store.keys, team);
-      if (problem) diagnostics.push({ code: "validate/external-secret-key", message: `${what} ${object.kind === "PushSecret" ? "writes" : "reads"} key ${JSON.stringify(key)} of store ${store.name}, which ${problem.message}`, origin: at(...path), hint: problem.hint });
+      if (problem)
+        diagnostics.push({
+          code: "validate/external-secret-key",
+          message: `${what} ${object.kind === "PushSecret" ? "writes" : "reads"} key ${JSON.stringify(key)} of store ${store.name}, which ${problem.message}`,
+          origin: at(...path),
+          hint: problem.hint,
+        });
     };
     const entries = (field: string) => (Array.isArray(spec[field]) ? (spec[field] as Record<string, unknown>[]) : []);
     if (object.kind === "PushSecret") {

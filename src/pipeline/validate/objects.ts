@@ -52,7 +52,11 @@ function keyProblem(key: string): string | undefined {
  * Kubernetes, sluice (the custom resources it ships schemas for) nor the
  * platform knows it.
  */
-export function scopeOf(platform: Pick<PlatformModel, "customResources">, apiVersion: string, kind: string): "Namespaced" | "Cluster" | undefined {
+export function scopeOf(
+  platform: Pick<PlatformModel, "customResources">,
+  apiVersion: string,
+  kind: string,
+): "Namespaced" | "Cluster" | undefined {
   if (kubernetesGroup(apiGroup(apiVersion))) {
     return own(own(BUILTIN_KINDS, apiVersion) ?? {}, kind)?.scope;
   }
@@ -68,7 +72,12 @@ export function scopeOf(platform: Pick<PlatformModel, "customResources">, apiVer
  * cluster-scoped, nothing in another namespace, valid label and annotation
  * keys and label values, names valid for the kind, no object listed twice.
  */
-export function validateObjects(objects: readonly KubernetesObject[], namespace: string, platform: PlatformModel, origin: Origin): Diagnostic[] {
+export function validateObjects(
+  objects: readonly KubernetesObject[],
+  namespace: string,
+  platform: PlatformModel,
+  origin: Origin,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const seen = new Set<string>();
@@ -90,7 +99,10 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
         code: "validate/guard-kind",
         message: `${what} is a ${kind}, which guards the team's namespace; only the platform sets one`,
         origin: at("objects", index, "kind"),
-        hint: kind === "ResourceQuota" ? "ask the platform team to change the team's quota (teams.<team>.quota)" : "ask the platform team to change the environment's default resources, or set resources on the app",
+        hint:
+          kind === "ResourceQuota"
+            ? "ask the platform team to change the team's quota (teams.<team>.quota)"
+            : "ask the platform team to change the environment's default resources, or set resources on the app",
       });
       return;
     }
@@ -126,7 +138,11 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
     }
     const nameProblem = kindNameProblem(kind, metadata.name);
     if (nameProblem) {
-      diagnostics.push({ code: "validate/object-name", message: `${kind} name ${JSON.stringify(metadata.name)} ${nameProblem}`, origin: at("objects", index, "metadata", "name") });
+      diagnostics.push({
+        code: "validate/object-name",
+        message: `${kind} name ${JSON.stringify(metadata.name)} ${nameProblem}`,
+        origin: at("objects", index, "metadata", "name"),
+      });
     }
     for (const field of ["labels", "annotations"] as const) {
       const map = metadata[field];
@@ -153,7 +169,12 @@ export function validateObjects(objects: readonly KubernetesObject[], namespace:
     }
     const id = `${apiGroup(apiVersion)}/${kind}/${metadata.name}`;
     if (seen.has(id)) {
-      diagnostics.push({ code: "validate/duplicate-object", message: `${what} is listed twice`, origin: at("objects", index), hint: "give each object its own name" });
+      diagnostics.push({
+        code: "validate/duplicate-object",
+        message: `${what} is listed twice`,
+        origin: at("objects", index),
+        hint: "give each object its own name",
+      });
     }
     seen.add(id);
   });
@@ -197,4 +218,3 @@ function unknownKind(apiVersion: string, kind: string, origin: Origin): Diagnost
     hint: close ? `did you mean ${close}?` : `${apiVersion} serves: ${kinds.join(", ") || "nothing sluice knows"}`,
   };
 }
-

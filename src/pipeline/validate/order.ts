@@ -125,7 +125,9 @@ export function orderFleet(
     for (const cluster of platform.clusters) {
       if (!node.clusters.has(cluster.name)) continue;
       const wanted = needs(app, cluster);
-      const providers = components.filter((c) => c.clusters.has(cluster.name) && c.provides.some((capability) => wanted.includes(capability)));
+      const providers = components.filter(
+        (c) => c.clusters.has(cluster.name) && c.provides.some((capability) => wanted.includes(capability)),
+      );
       if (providers.length > 0) byCluster.set(cluster.name, providers);
     }
     if (byCluster.size > 0) implicit.set(key(node), byCluster);

@@ -149,7 +149,12 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     const scope = scopeOf({ customResources: customResourcesOf(input) }, object.apiVersion, object.kind);
     objectScopes.push(scope ?? "Cluster");
     if (gitOps) {
-      diagnostics.push({ code: "validate/gitops-object", message: `${where} is ${gitOps}; sluice generates the GitOps objects`, origin: at("objects", index, "kind"), hint: "declare apps, components and clusters instead" });
+      diagnostics.push({
+        code: "validate/gitops-object",
+        message: `${where} is ${gitOps}; sluice generates the GitOps objects`,
+        origin: at("objects", index, "kind"),
+        hint: "declare apps, components and clusters instead",
+      });
     } else if (!scope) {
       diagnostics.push({
         code: "validate/unknown-kind",
@@ -158,9 +163,19 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
         hint: `declare it in customResources: { ${JSON.stringify(object.apiVersion)}: { ${object.kind}: "Cluster" } }`,
       });
     } else if (scope === "Namespaced" && object.metadata.namespace === undefined) {
-      diagnostics.push({ code: "validate/object-namespace", message: `${where} is namespaced but names no namespace`, origin: at("objects", index, "metadata"), hint: "give it metadata.namespace: one that no team owns" });
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${where} is namespaced but names no namespace`,
+        origin: at("objects", index, "metadata"),
+        hint: "give it metadata.namespace: one that no team owns",
+      });
     } else if (scope === "Cluster" && object.metadata.namespace !== undefined) {
-      diagnostics.push({ code: "validate/object-namespace", message: `${where} is cluster-scoped, so it has no namespace`, origin: at("objects", index, "metadata", "namespace"), hint: "remove metadata.namespace" });
+      diagnostics.push({
+        code: "validate/object-namespace",
+        message: `${where} is cluster-scoped, so it has no namespace`,
+        origin: at("objects", index, "metadata", "namespace"),
+        hint: "remove metadata.namespace",
+      });
     } else if (object.metadata.namespace !== undefined && namespaceOwner.has(object.metadata.namespace)) {
       diagnostics.push({
         code: "validate/object-namespace",
@@ -215,7 +230,8 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   for (const [team, { clusterResources }] of Object.entries(input.teams)) {
     (clusterResources ?? []).forEach((written, index) => {
       const problem = grantProblem(written, customResourcesOf(input), rbacGrants);
-      if (problem) diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
+      if (problem)
+        diagnostics.push({ code: "validate/cluster-resource", origin: at("teams", team, "clusterResources", index), ...problem });
     });
   }
   // One key per team: a key two teams list would let each decrypt the other's SOPS files.
@@ -249,11 +265,26 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
 }
 
-function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, string>, objectScopes: readonly ("Namespaced" | "Cluster")[]): PlatformModel {
+function toModel(
+  input: PlatformInput,
+  origin: Origin,
+  waveOf: Map<string, string>,
+  objectScopes: readonly ("Namespaced" | "Cluster")[],
+): PlatformModel {
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const settingsOf = ({ sync: _sync, revision: _revision, production: _production, environment: _env, server: _server, labels: _labels, podSecurity: _podSecurity, quota: _quota, engine: _engine, ...settings }: Record<string, unknown>) =>
-    settings as Settings;
+  const settingsOf = ({
+    sync: _sync,
+    revision: _revision,
+    production: _production,
+    environment: _env,
+    server: _server,
+    labels: _labels,
+    podSecurity: _podSecurity,
+    quota: _quota,
+    engine: _engine,
+    ...settings
+  }: Record<string, unknown>) => settings as Settings;
 
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
     name,
@@ -331,7 +362,10 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       stores: Object.fromEntries(
         Object.entries(input.secretStores ?? {}).map(([name, store]) => [
           name,
-          { kind: store.kind, keys: store.keys === undefined ? [...DEFAULT_STORE_KEYS] : typeof store.keys === "string" ? [store.keys] : [...store.keys] },
+          {
+            kind: store.kind,
+            keys: store.keys === undefined ? [...DEFAULT_STORE_KEYS] : typeof store.keys === "string" ? [store.keys] : [...store.keys],
+          },
         ]),
       ),
       refreshInterval: input.secretRefreshInterval ?? "1h",
@@ -339,7 +373,11 @@ function toModel(input: PlatformInput, origin: Origin, waveOf: Map<string, strin
       allowLiterals: input.allowLiterals ?? {},
     },
     allowTags: (input.releases?.allowTags ?? []).map((rule) => ({ ...rule })),
-    objects: (input.objects ?? []).map((object, index) => ({ object: object as KubernetesObject, origin: at("objects", index), scope: objectScopes[index]! })),
+    objects: (input.objects ?? []).map((object, index) => ({
+      object: object as KubernetesObject,
+      origin: at("objects", index),
+      scope: objectScopes[index]!,
+    })),
     policy: {
       admission: input.policy?.admission ?? "kubernetes",
       registries: [...(input.policy?.registries ?? [])],
@@ -356,7 +394,9 @@ function customResourcesOf(input: Pick<PlatformInput, "customResources">): Custo
   return Object.fromEntries(
     Object.entries(input.customResources ?? {}).map(([apiVersion, kinds]) => [
       apiVersion,
-      Object.fromEntries(Object.entries(kinds).map(([kind, declared]) => [kind, typeof declared === "string" ? { scope: declared } : declared])),
+      Object.fromEntries(
+        Object.entries(kinds).map(([kind, declared]) => [kind, typeof declared === "string" ? { scope: declared } : declared]),
+      ),
     ]),
   );
 }
@@ -374,10 +414,14 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
   if (scope === undefined) {
     return {
       message: `${JSON.stringify(written)} is neither a Kubernetes ${KUBERNETES_VERSION} kind nor a declared custom resource`,
-      hint: group === "" || group.endsWith(".k8s.io") ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "scheduling.k8s.io/PriorityClass"' : "declare it in customResources with its scope and plural",
+      hint:
+        group === "" || group.endsWith(".k8s.io")
+          ? 'write "<group>/<Kind>" as Kubernetes serves it, e.g. "scheduling.k8s.io/PriorityClass"'
+          : "declare it in customResources with its scope and plural",
     };
   }
-  if (scope === "Namespaced") return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
+  if (scope === "Namespaced")
+    return { message: `${written} is namespaced: a team may add it to its apps without a grant`, hint: "remove it from clusterResources" };
   const escalates = ungrantableReason(group, kind);
   if (escalates) {
     return {
@@ -386,7 +430,10 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
     };
   }
   if (rbac && pluralOf(group, kind, custom) === undefined) {
-    return { message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`, hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources` };
+    return {
+      message: `${written} is a custom resource whose plural is not declared, so the Flux tenant's RBAC rule cannot name it`,
+      hint: `declare it as { scope: "Cluster", plural: "<its CRD's spec.names.plural>" } in customResources`,
+    };
   }
   return undefined;
 }

@@ -74,7 +74,12 @@ export function gatherReleases(
       continue;
     }
     if (typeof release.releases !== "object" || release.releases === null || Array.isArray(release.releases)) {
-      diagnostics.push({ code: "validate/release-shape", message: `the releases of ${release.app} must be an object of wave → release`, origin: release.origin, hint: `e.g. platform.release("${release.app}", { prod: "1.6.3" })` });
+      diagnostics.push({
+        code: "validate/release-shape",
+        message: `the releases of ${release.app} must be an object of wave → release`,
+        origin: release.origin,
+        hint: `e.g. platform.release("${release.app}", { prod: "1.6.3" })`,
+      });
       continue;
     }
     const directory = waveOfDirectory(release.origin.file, options.stacks);
@@ -82,7 +87,12 @@ export function gatherReleases(
       const origin = childOrigin(release.origin, wave);
       const known = waves.get(wave);
       if (!known) {
-        diagnostics.push({ code: "validate/unknown-wave", message: `release names wave ${JSON.stringify(wave)}, which is not declared`, origin, hint: nameHint(wave, [...waves.keys()], "use a declared wave") });
+        diagnostics.push({
+          code: "validate/unknown-wave",
+          message: `release names wave ${JSON.stringify(wave)}, which is not declared`,
+          origin,
+          hint: nameHint(wave, [...waves.keys()], "use a declared wave"),
+        });
         continue;
       }
       if (directory !== undefined && directory !== wave) {
@@ -104,7 +114,7 @@ export function gatherReleases(
             code: "validate/release-not-literal",
             message: `${wave}'s release of ${release.app} is not a string literal written in this call`,
             origin,
-            hint: "write the release itself here, e.g. \"1.6.3\": a value computed or imported from another file could change without the approvers' review",
+            hint: 'write the release itself here, e.g. "1.6.3": a value computed or imported from another file could change without the approvers\' review',
           });
           continue;
         }
@@ -118,11 +128,15 @@ export function gatherReleases(
   const gathered = apps.map((app): GatheredApp => {
     const spec = app.spec;
     const written = typeof spec === "object" && spec !== null && !Array.isArray(spec) ? (spec as { release?: unknown }).release : undefined;
-    const inline = typeof written === "object" && written !== null && !Array.isArray(written) ? (written as Record<string, unknown>) : undefined;
+    const inline =
+      typeof written === "object" && written !== null && !Array.isArray(written) ? (written as Record<string, unknown>) : undefined;
     if (inline && options.inlineGated !== "allow") {
       for (const [wave, value] of Object.entries(inline)) {
         const known = waves.get(wave);
-        if (known && isApproved(known)) diagnostics.push(gatedOutside(known, app.name, value, childOrigin(app.origin, "release", wave), options.stacks, "the app's stack"));
+        if (known && isApproved(known))
+          diagnostics.push(
+            gatedOutside(known, app.name, value, childOrigin(app.origin, "release", wave), options.stacks, "the app's stack"),
+          );
       }
     }
     const fromFiles = declared.get(app.name) ?? [];
@@ -130,7 +144,11 @@ export function gatherReleases(
     const release: Record<string, unknown> = { ...(inline ?? {}) };
     const releaseOrigins: Record<string, Origin> = {};
     for (const { wave, value, origin } of fromFiles) {
-      const first = Object.hasOwn(releaseOrigins, wave) ? releaseOrigins[wave] : inline && Object.hasOwn(inline, wave) ? childOrigin(app.origin, "release", wave) : undefined;
+      const first = Object.hasOwn(releaseOrigins, wave)
+        ? releaseOrigins[wave]
+        : inline && Object.hasOwn(inline, wave)
+          ? childOrigin(app.origin, "release", wave)
+          : undefined;
       if (first) {
         diagnostics.push({
           code: "validate/release-twice",

@@ -37,7 +37,13 @@ export function validateSopsFiles(root: string, model: Pick<Model, "platform" | 
         });
       } else if (team !== undefined) {
         const wrong = recipientProblem(root, source.file, team, model.platform.teams);
-        if (wrong) diagnostics.push({ code: "validate/sops-recipient", message: `${source.file} ${wrong.message}`, origin: childOrigin(origin, "secrets", name, "file"), hint: wrong.hint });
+        if (wrong)
+          diagnostics.push({
+            code: "validate/sops-recipient",
+            message: `${source.file} ${wrong.message}`,
+            origin: childOrigin(origin, "secrets", name, "file"),
+            hint: wrong.hint,
+          });
       }
     }
   };
@@ -45,8 +51,10 @@ export function validateSopsFiles(root: string, model: Pick<Model, "platform" | 
   for (const cluster of model.platform.clusters) visit(cluster.settings, cluster.origin);
   for (const app of model.apps) {
     visit(app.settings, app.origin, app.team);
-    for (const [name, settings] of Object.entries(app.environmentOverrides)) visit(settings, childOrigin(app.origin, "environments", name), app.team);
-    for (const [name, settings] of Object.entries(app.clusterOverrides)) visit(settings, childOrigin(app.origin, "clusters", name), app.team);
+    for (const [name, settings] of Object.entries(app.environmentOverrides))
+      visit(settings, childOrigin(app.origin, "environments", name), app.team);
+    for (const [name, settings] of Object.entries(app.clusterOverrides))
+      visit(settings, childOrigin(app.origin, "clusters", name), app.team);
   }
   return diagnostics;
 }
@@ -72,13 +80,15 @@ export function sopsProblem(root: string, file: string): string | undefined {
     value = document.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
     // yaml's guard against an alias bomb (a few lines expanding to billions of nodes) throws a ReferenceError.
-    if (error instanceof ReferenceError) return `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sops writes no aliases)`;
+    if (error instanceof ReferenceError)
+      return `expands YAML aliases past the limit of ${MAX_ALIASES} (an alias bomb; sops writes no aliases)`;
     return `could not be read as YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
   }
   if (!isRecord(value)) return "is not a Kubernetes manifest";
   const sops = value.sops;
   if (!isRecord(sops)) return "has no sops metadata block: it is not encrypted with sops";
-  if (typeof sops.mac !== "string" || !ENCRYPTED.test(sops.mac)) return "has a sops block without an encrypted MAC: it was not written by sops";
+  if (typeof sops.mac !== "string" || !ENCRYPTED.test(sops.mac))
+    return "has a sops block without an encrypted MAC: it was not written by sops";
   if (value.apiVersion !== "v1" || value.kind !== "Secret") return "is not a v1 Secret (or its apiVersion and kind are encrypted)";
   const metadata = value.metadata;
   if (!isRecord(metadata) || typeof metadata.name !== "string" || metadata.name.startsWith("ENC[")) {
@@ -103,11 +113,18 @@ export function sopsProblem(root: string, file: string): string | undefined {
  * (`teams.<team>.sopsRecipients`), and to no other team's, which could
  * otherwise decrypt it from the env repo with the key it can read.
  */
-function recipientProblem(root: string, file: string, team: string, teams: readonly TeamModel[]): { message: string; hint: string } | undefined {
+function recipientProblem(
+  root: string,
+  file: string,
+  team: string,
+  teams: readonly TeamModel[],
+): { message: string; hint: string } | undefined {
   const value: unknown = parseDocument(fs.readFileSync(path.resolve(root, file), "utf8")).toJS();
   const age = isRecord(value) && isRecord(value.sops) && Array.isArray(value.sops.age) ? value.sops.age : [];
   const recipients = new Set(age.flatMap((entry) => (isRecord(entry) && typeof entry.recipient === "string" ? [entry.recipient] : [])));
-  const others = teams.filter((other) => other.name !== team && other.sopsRecipients.some((key) => recipients.has(key))).map((other) => other.name);
+  const others = teams
+    .filter((other) => other.name !== team && other.sopsRecipients.some((key) => recipients.has(key)))
+    .map((other) => other.name);
   if (others.length > 0) {
     return {
       message: `is read by an app of team ${team} but encrypted to the key of team ${others.join(", team ")} too, which could decrypt it`,

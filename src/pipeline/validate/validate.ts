@@ -29,13 +29,19 @@ export function validate(
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
     ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
   ];
-  if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
+  if (values.length > 0)
+    throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
   if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
   const rules = validateRules(platform, builtInRules, compiled);
-  if (rules.diagnostics.length > 0) throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
+  if (rules.diagnostics.length > 0)
+    throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
   const gathered = gatherReleases(loaded.apps, loaded.releases, platform, releases);
-  if (gathered.diagnostics.length > 0) throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", pinpointAll(root, gathered.diagnostics));
+  if (gathered.diagnostics.length > 0)
+    throw new SluiceError(
+      "Some releases are not where their wave's approvers review them; nothing was written.",
+      pinpointAll(root, gathered.diagnostics),
+    );
   const apps = validateApps(gathered.apps, platform, rules.rules);
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
@@ -43,7 +49,11 @@ export function validate(
   const sops = validateSopsFiles(root, { platform, apps: apps.apps });
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
   const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
-  if (ordered.diagnostics.length > 0) throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", pinpointAll(root, ordered.diagnostics));
+  if (ordered.diagnostics.length > 0)
+    throw new SluiceError(
+      "The dependencies between apps and components are invalid; nothing was written.",
+      pinpointAll(root, ordered.diagnostics),
+    );
   return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
 }
 

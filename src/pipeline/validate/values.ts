@@ -47,11 +47,13 @@ export function validateValues(value: unknown, origin: Origin): Diagnostic[] {
     const { value: current, path } = frame;
     switch (typeof current) {
       case "string":
-        if (LONE_SURROGATE.test(current)) report(path, "contains a lone UTF-16 surrogate, which no YAML or JSON file can hold", "fix the string's escape sequences");
+        if (LONE_SURROGATE.test(current))
+          report(path, "contains a lone UTF-16 surrogate, which no YAML or JSON file can hold", "fix the string's escape sequences");
         else reportRefused(current, "", (message, hint) => report(path, message, hint));
         continue;
       case "number":
-        if (!Number.isFinite(current)) report(path, `is ${current}, which is not a number YAML or Kubernetes can hold`, "write a finite number");
+        if (!Number.isFinite(current))
+          report(path, `is ${current}, which is not a number YAML or Kubernetes can hold`, "write a finite number");
         continue;
       case "boolean":
       case "undefined":
@@ -79,7 +81,11 @@ export function validateValues(value: unknown, origin: Origin): Diagnostic[] {
     const proto = Object.getPrototypeOf(object) as unknown;
     if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) {
       const name = (object as { constructor?: { name?: string } }).constructor?.name ?? "object";
-      report(path, `is a ${name}, which would be written as {}`, name === "Date" ? "write the date as a string" : "write plain objects and arrays");
+      report(
+        path,
+        `is a ${name}, which would be written as {}`,
+        name === "Date" ? "write the date as a string" : "write plain objects and arrays",
+      );
       continue;
     }
     // A raw object is written out as it is: a reference there would land
@@ -88,7 +94,7 @@ export function validateValues(value: unknown, origin: Origin): Diagnostic[] {
       report(
         path,
         "is a secret reference inside a raw object, which would be written out as plain data",
-        "use the secret through the app's env, envFrom or secretFiles; for a custom resource, reference the Secret \"<app>-<name>\" by name",
+        'use the secret through the app\'s env, envFrom or secretFiles; for a custom resource, reference the Secret "<app>-<name>" by name',
       );
       continue;
     }

@@ -49,7 +49,11 @@ function keyRule(map: string): { code: string; what: string; hint: string } {
         hint: 'environment variable names are letters, digits, "_", "-" and ".", not starting with a digit, e.g. LOG_LEVEL or DB_HOST',
       };
     case "ports":
-      return { code: "validate/port-name", what: "port name", hint: 'port names are at most 15 lower-case letters, digits and "-", with a letter, e.g. http or metrics' };
+      return {
+        code: "validate/port-name",
+        what: "port name",
+        hint: 'port names are at most 15 lower-case letters, digits and "-", with a letter, e.g. http or metrics',
+      };
     case "labels":
     case "annotations":
       return {
@@ -58,9 +62,17 @@ function keyRule(map: string): { code: string; what: string; hint: string } {
         hint: 'a key is an optional DNS prefix and "/", then up to 63 letters, digits, "-", "_" and ".", e.g. app.kubernetes.io/name or team',
       };
     case "secretFiles":
-      return { code: "validate/mount-path", what: "mount directory", hint: 'write an absolute directory without "..", ":" or a trailing "/", e.g. /etc/app/tls' };
+      return {
+        code: "validate/mount-path",
+        what: "mount directory",
+        hint: 'write an absolute directory without "..", ":" or a trailing "/", e.g. /etc/app/tls',
+      };
     case "quota":
-      return { code: "validate/quota-key", what: "quota key", hint: 'use a ResourceQuota key such as "requests.cpu", "limits.memory" or "pods"' };
+      return {
+        code: "validate/quota-key",
+        what: "quota key",
+        hint: 'use a ResourceQuota key such as "requests.cpu", "limits.memory" or "pods"',
+      };
     default:
       return {
         code: "validate/invalid-name",
