@@ -1,5 +1,18 @@
 import { createHash } from "node:crypto";
-import type { Container, EnvFromSource, EnvVar, Probe, Volume, VolumeMount } from "kubernetes-types/core/v1";
+import type { Deployment } from "kubernetes-types/apps/v1";
+import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
+import type {
+  ConfigMap,
+  Container,
+  EnvFromSource,
+  EnvVar,
+  Probe,
+  Service,
+  ServiceAccount,
+  Volume,
+  VolumeMount,
+} from "kubernetes-types/core/v1";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 // sluice's SDK (what `import ... from "sluice"` or "sluice/sdk" gives a user's
 // own blueprint), imported by path so that it is the very module the engine
 // runs, compiled or not.
@@ -69,11 +82,11 @@ function serviceAccount(app: ResolvedApp): KubernetesObject {
     metadata: { name: app.name },
     // Pods get an API token only when they ask for one.
     automountServiceAccountToken: false,
-  };
+  } satisfies ServiceAccount;
 }
 
 function configMap(app: ResolvedApp): KubernetesObject {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } };
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } } satisfies ConfigMap;
 }
 
 function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
@@ -128,7 +141,7 @@ function deployment(app: ResolvedApp, hasEnv: boolean): KubernetesObject {
         },
       },
     },
-  };
+  } satisfies Deployment;
 }
 
 /**
@@ -169,7 +182,7 @@ function service(app: ResolvedApp): KubernetesObject {
       selector: selectorLabels(app),
       ports: Object.entries(app.spec.ports).map(([name, port]) => ({ name, port, targetPort: name, protocol: "TCP" })),
     },
-  };
+  } satisfies Service;
 }
 
 function podDisruptionBudget(app: ResolvedApp): KubernetesObject {
@@ -178,7 +191,7 @@ function podDisruptionBudget(app: ResolvedApp): KubernetesObject {
     kind: "PodDisruptionBudget",
     metadata: { name: app.name },
     spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app) } },
-  };
+  } satisfies PodDisruptionBudget;
 }
 
 function horizontalPodAutoscaler(app: ResolvedApp): KubernetesObject {
@@ -198,7 +211,7 @@ function horizontalPodAutoscaler(app: ResolvedApp): KubernetesObject {
         },
       ],
     },
-  };
+  } satisfies HorizontalPodAutoscaler;
 }
 
 function configHash(env: Readonly<Record<string, string>>): string {
