@@ -1,3 +1,4 @@
+import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "kubernetes-types/admissionregistration/v1";
 import { platformLabels } from "../k8s/labels.js";
 import { pluralOf, type CustomResources } from "../k8s/kinds.js";
 import { groupKind, type KubernetesObject } from "../k8s/object.js";
@@ -242,7 +243,7 @@ function validatingAdmissionPolicy(
         // x-kubernetes-validations do): strict field validation refuses the whole policy.
         validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid" }],
       },
-    },
+    } satisfies ValidatingAdmissionPolicy,
     binding(rule.name, rule.name, actions(severity), rule.judged, beforeApps),
     ...(rule.pods ? [binding(`${rule.name}-pods`, rule.name, actions("warn"), rule.pods, beforeApps)] : []),
   ];
@@ -265,7 +266,7 @@ function binding(
       validationActions,
       matchResources: { namespaceSelector: MANAGED_NAMESPACES, ...(resourceRules ? { resourceRules } : {}) },
     },
-  };
+  } satisfies ValidatingAdmissionPolicyBinding;
 }
 
 /** Kyverno has no bindings: Pods, judged with Warn and Audit, get a policy of their own. */
