@@ -11,6 +11,7 @@ import type { ClusterInput, Engine } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
+import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
 /**
  * Each cluster runs its own Argo CD, which deploys into the cluster it runs
@@ -155,7 +156,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
       destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
       syncPolicy: syncPolicy(sync, []),
     },
-  };
+  } satisfies ArgoApplication;
 }
 
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
@@ -205,7 +206,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
           }
         : {}),
     },
-  };
+  } satisfies ArgoApplication;
 }
 
 function appProject(platform: PlatformModel, { name: team, owners, namespaces, clusterResources }: TeamModel): KubernetesObject {
@@ -229,7 +230,7 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
       // team's objects, and Argo CD refuses them here too, whatever reaches the env repo.
       namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
     },
-  };
+  } satisfies ArgoAppProject;
 }
 
 /** The cluster-scoped kinds the root applies: Namespaces, and the admission policies of the platform's engine. */
@@ -283,5 +284,5 @@ function platformProject(platform: PlatformModel, admission: AdmissionEngine): K
         ...platformKinds(platform, "Namespaced"),
       ],
     },
-  };
+  } satisfies ArgoAppProject;
 }

@@ -5,6 +5,7 @@ import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { componentValues, ociParts } from "../components.js";
 import { syncPolicy } from "./sync-policy.js";
+import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
 const IN_CLUSTER = "https://kubernetes.default.svc";
 
@@ -27,7 +28,7 @@ export function renderComponents(
       "oci" in chart
         ? { repoURL: ociParts(chart.oci).repository, chart: ociParts(chart.oci).chart, targetRevision: chart.version }
         : { repoURL: chart.repository, chart: chart.name, targetRevision: chart.version };
-    const object: KubernetesObject = {
+    const object = {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Application",
       metadata: {
@@ -57,7 +58,7 @@ export function renderComponents(
           "ServerSideApply=true",
         ]),
       },
-    };
+    } satisfies ArgoApplication;
     return {
       path: `clusters/${cluster.name}/components/${component.name}.yaml`,
       object,
@@ -91,5 +92,5 @@ export function componentsProject(platform: PlatformModel, components: readonly 
       destinations: [...new Set(components.map((c) => c.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     },
-  };
+  } satisfies ArgoAppProject;
 }

@@ -1,4 +1,5 @@
 import type { SyncPolicy } from "../../model/model.js";
+import type { ArgoSyncPolicy } from "./types.js";
 
 /**
  * A failed sync is tried again, backing off from 30s to 5m between tries,
@@ -10,7 +11,7 @@ import type { SyncPolicy } from "../../model/model.js";
  */
 const RETRY = { limit: 10, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } } as const;
 
-export function syncPolicy(sync: SyncPolicy, options: string[]) {
+export function syncPolicy(sync: SyncPolicy, options: string[]): ArgoSyncPolicy {
   return {
     ...(sync.automated ? { automated: { prune: sync.prune, selfHeal: sync.selfHeal } } : {}),
     ...(options.length > 0 ? { syncOptions: options } : {}),

@@ -1,0 +1,69 @@
+import type { ObjectMeta } from "kubernetes-types/meta/v1";
+
+// The Argo CD objects sluice writes, as far as it writes them: only the fields
+// sluice sets, named and nested as in the vendored CRD schemas
+// (src/k8s/crd-schemas/argoproj.io_v1alpha1_*.json), required where the
+// schema requires them. test/crd-types.test.ts walks the schema for every
+// property named here, so a field the CRD does not have cannot creep in.
+
+/** A group and kind, as AppProject's resource lists take them. */
+export interface ArgoGroupKind {
+  group: string;
+  kind: string;
+}
+
+export interface ArgoDestination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export interface ArgoSyncPolicy {
+  automated?: { prune?: boolean; selfHeal?: boolean };
+  syncOptions?: string[];
+  retry?: { limit?: number; backoff?: { duration?: string; factor?: number; maxDuration?: string } };
+}
+
+export interface ArgoApplicationSource {
+  repoURL: string;
+  targetRevision?: string;
+  path?: string;
+  chart?: string;
+  helm?: { releaseName?: string; valuesObject?: Record<string, unknown> };
+}
+
+export interface ArgoResourceIgnoreDifferences {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+}
+
+export interface ArgoApplication {
+  apiVersion: "argoproj.io/v1alpha1";
+  kind: "Application";
+  metadata: ObjectMeta;
+  spec: {
+    project: string;
+    source?: ArgoApplicationSource;
+    destination: ArgoDestination;
+    syncPolicy?: ArgoSyncPolicy;
+    ignoreDifferences?: ArgoResourceIgnoreDifferences[];
+  };
+}
+
+export interface ArgoAppProject {
+  apiVersion: "argoproj.io/v1alpha1";
+  kind: "AppProject";
+  metadata: ObjectMeta;
+  spec: {
+    description?: string;
+    sourceRepos?: string[];
+    destinations?: ArgoDestination[];
+    clusterResourceWhitelist?: ArgoGroupKind[];
+    clusterResourceBlacklist?: ArgoGroupKind[];
+    namespaceResourceWhitelist?: ArgoGroupKind[];
+    namespaceResourceBlacklist?: ArgoGroupKind[];
+  };
+}
