@@ -17,6 +17,7 @@ import {
   TIMEOUT,
   repoPath,
 } from "./source.js";
+import type { FluxHelmRelease, FluxHelmRepository, FluxKustomization, FluxOCIRepository } from "./types.js";
 
 /**
  * Each platform component on a Flux cluster, in two files. Its chart source
@@ -42,7 +43,7 @@ export function renderFluxComponents(
     const { chart } = component;
     const source: KubernetesObject =
       "oci" in chart
-        ? {
+        ? ({
             apiVersion: SOURCE_API,
             kind: "OCIRepository",
             metadata: { name: component.name, namespace, labels },
@@ -52,13 +53,13 @@ export function renderFluxComponents(
               ref: { digest: chart.digest },
               layerSelector: { mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip", operation: "copy" },
             },
-          }
-        : {
+          } satisfies FluxOCIRepository)
+        : ({
             apiVersion: SOURCE_API,
             kind: "HelmRepository",
             metadata: { name: component.name, namespace, labels },
             spec: { interval: "1h", url: chart.repository },
-          };
+          } satisfies FluxHelmRepository);
     const release: KubernetesObject = {
       apiVersion: HELM_API,
       kind: "HelmRelease",
@@ -84,7 +85,7 @@ export function renderFluxComponents(
             }),
         values: componentValues(component, environment.name),
       },
-    };
+    } satisfies FluxHelmRelease;
     const dir = `components/${component.name}/${cluster.name}`;
     for (const object of [source, release]) rendered.push({ path: `${dir}/manifest.yaml`, object, origin: component.origin, sources });
     const dependsOn = order
@@ -108,7 +109,7 @@ export function renderFluxComponents(
           serviceAccountName: CONTROLLER_ACCOUNT,
           ...(dependsOn.length > 0 ? { dependsOn } : {}),
         },
-      },
+      } satisfies FluxKustomization,
       origin: component.origin,
       sources,
     });

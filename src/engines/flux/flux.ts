@@ -10,6 +10,7 @@ import { fluxPrerequisites } from "./prerequisites.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
 import { fluxRevisions } from "./revisions.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
+import type { FluxKustomization } from "./types.js";
 
 /**
  * A Flux cluster's own objects: the root (the env repo as a GitRepository
@@ -44,7 +45,7 @@ function renderCluster({ platform, cluster, environment, order, apps }: ClusterI
         serviceAccountName: CONTROLLER_ACCOUNT,
         ...(environment.sync.automated ? {} : { suspend: true }),
       },
-    },
+    } satisfies FluxKustomization,
   ];
   const sources = [platform.origin.file];
   return [
@@ -96,7 +97,7 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
       // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
       ...(sync.automated ? {} : { suspend: true }),
     },
-  };
+  } satisfies FluxKustomization;
 }
 
 /** Flux: a root Kustomization per cluster, a Kustomization per app instance, a tenant per team. */

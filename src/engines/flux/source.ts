@@ -1,4 +1,5 @@
 import type { PlatformModel } from "../../model/model.js";
+import type { FluxGitRepository } from "./types.js";
 
 export const SOURCE_API = "source.toolkit.fluxcd.io/v1";
 export const KUSTOMIZE_API = "kustomize.toolkit.fluxcd.io/v1";
@@ -54,7 +55,7 @@ export function envRepoSource(
       ...(platform.flux.gitSecret ? { secretRef: { name: platform.flux.gitSecret } } : {}),
       ...(only.ignore !== undefined ? { ignore: only.ignore } : {}),
     },
-  };
+  } satisfies FluxGitRepository;
 }
 
 export function repoPath(platform: Pick<PlatformModel, "envRepo">, path: string): string {
