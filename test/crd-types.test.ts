@@ -1,0 +1,159 @@
+/**
+ * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts) are written
+ * by hand, as no types package exists for them: this test keeps them true to
+ * the vendored CRD schemas. Each interface gets one sample holding every field
+ * it names (tsc refuses a sample that leaves one out or adds one), and every
+ * field of the sample is looked up in the CRD schema at the same path, with
+ * its enum where the schema has one. test/type-tests.test.ts runs tsc over
+ * this file, so a sample that no longer matches its interface fails too.
+ */
+import { describe, expect, it } from "vitest";
+import type { ArgoAppProject, ArgoApplication } from "../src/engines/argocd/types.js";
+import type {
+  FluxGitRepository,
+  FluxHelmRelease,
+  FluxHelmRepository,
+  FluxKustomization,
+  FluxOCIRepository,
+} from "../src/engines/flux/types.js";
+import { kindSchema } from "../src/k8s/schemas.js";
+
+/** Every field present, at every depth: a sample of this type names everything the interface does. */
+type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
+/** metadata is Kubernetes' ObjectMeta, typed by kubernetes-types; the sample checks the rest. */
+type Sample<T> = Complete<Omit<T, "metadata">>;
+
+const ref = { kind: "GitRepository", name: "n", namespace: "ns" } as const;
+const destination = { server: "s", name: "n", namespace: "ns" };
+const groupKinds = [{ group: "g", kind: "K" }];
+
+const SAMPLES = {
+  Application: {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    spec: {
+      project: "p",
+      source: { repoURL: "u", targetRevision: "main", path: "p", chart: "c", helm: { releaseName: "r", valuesObject: {} } },
+      destination,
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ["CreateNamespace=true"],
+        retry: { limit: 1, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } },
+      },
+      ignoreDifferences: [{ group: "apps", kind: "Deployment", name: "n", namespace: "ns", jsonPointers: ["/spec/replicas"] }],
+    },
+  } satisfies Sample<ArgoApplication>,
+  AppProject: {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    spec: {
+      description: "d",
+      sourceRepos: ["u"],
+      destinations: [destination],
+      clusterResourceWhitelist: groupKinds,
+      clusterResourceBlacklist: groupKinds,
+      namespaceResourceWhitelist: groupKinds,
+      namespaceResourceBlacklist: groupKinds,
+    },
+  } satisfies Sample<ArgoAppProject>,
+  Kustomization: {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    spec: {
+      interval: "10m",
+      retryInterval: "2m",
+      timeout: "5m",
+      path: "./p",
+      prune: true,
+      wait: true,
+      sourceRef: ref,
+      targetNamespace: "ns",
+      serviceAccountName: "sa",
+      dependsOn: [{ name: "n", namespace: "ns" }],
+      decryption: { provider: "sops", secretRef: { name: "s" } },
+      suspend: true,
+    },
+  } satisfies Sample<FluxKustomization>,
+  GitRepository: {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    spec: {
+      interval: "1m",
+      url: "u",
+      ref: { branch: "b", commit: "c", name: "refs/tags/v1", semver: "1.x", tag: "t" },
+      secretRef: { name: "s" },
+      ignore: "/*",
+    },
+  } satisfies Sample<FluxGitRepository>,
+  OCIRepository: {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "OCIRepository",
+    spec: {
+      interval: "10m",
+      url: "oci://r/c",
+      ref: { digest: "sha256:0", semver: "1.x", tag: "t" },
+      layerSelector: { mediaType: "m", operation: "copy" },
+    },
+  } satisfies Sample<FluxOCIRepository>,
+  HelmRepository: {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "HelmRepository",
+    spec: { interval: "1h", url: "https://charts" },
+  } satisfies Sample<FluxHelmRepository>,
+  HelmRelease: {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    spec: {
+      interval: "10m",
+      releaseName: "r",
+      targetNamespace: "ns",
+      storageNamespace: "ns",
+      serviceAccountName: "sa",
+      install: { createNamespace: true, remediation: { retries: 3 } },
+      upgrade: { remediation: { retries: 3 } },
+      chartRef: { kind: "OCIRepository", name: "n", namespace: "ns" },
+      chart: { spec: { chart: "c", version: "1", sourceRef: { kind: "HelmRepository", name: "n", namespace: "ns" } } },
+      values: {},
+    },
+  } satisfies Sample<FluxHelmRelease>,
+};
+
+interface Node {
+  properties?: Record<string, Node>;
+  items?: Node;
+  enum?: unknown[];
+}
+
+/** Every path in the sample the schema does not have, or whose value its enum refuses. */
+function strayFields(value: unknown, schema: Node, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => strayFields(item, schema.items ?? {}, `${path}[${index}]`));
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, field]) => {
+      const property = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+      return property ? strayFields(field, property, `${path}.${key}`) : [`${path}.${key}`];
+    });
+  }
+  return schema.enum && !schema.enum.includes(value) ? [`${path} = ${String(value)}`] : [];
+}
+
+describe("the Argo CD and Flux interfaces", () => {
+  for (const [kind, sample] of Object.entries(SAMPLES)) {
+    it(`${kind}: every field it names is in the CRD schema, at the same path`, () => {
+      const schema = kindSchema(sample.apiVersion, sample.kind) as Node | undefined;
+      expect(schema).toBeDefined();
+      expect(strayFields(sample.spec, schema!.properties!.spec!, "spec")).toEqual([]);
+    });
+  }
+
+  it("a field the schema does not have, or a value its enum refuses, is found", () => {
+    const schema = kindSchema("kustomize.toolkit.fluxcd.io/v1", "Kustomization") as Node;
+    const spec = { ...SAMPLES.Kustomization.spec, sourceRef: { kind: "HelmRepository", name: "n" }, dependsOn: [{ nme: "n" }] };
+    expect(strayFields(spec, schema.properties!.spec!, "spec")).toEqual(["spec.sourceRef.kind = HelmRepository", "spec.dependsOn[0].nme"]);
+  });
+
+  it("a sample must name every field of its interface", () => {
+    // @ts-expect-error -- suspend is missing: Complete<> makes every optional field required.
+    const partial: Sample<FluxKustomization> = { ...SAMPLES.Kustomization, spec: { ...SAMPLES.Kustomization.spec, suspend: undefined } };
+    expect(partial).toBeDefined();
+  });
+});
