@@ -1,6 +1,7 @@
 /**
- * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts) are written
- * by hand, as no types package exists for them: this test keeps them true to
+ * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts) and the
+ * secret providers' (lib/secrets/) are written by hand, as no types package
+ * exists for them: this test keeps them true to
  * the vendored CRD schemas. Each interface gets one sample holding every field
  * it names (tsc refuses a sample that leaves one out or adds one), and every
  * field of the sample is looked up in the CRD schema at the same path, with
@@ -16,12 +17,14 @@ import type {
   FluxKustomization,
   FluxOCIRepository,
 } from "../src/engines/flux/types.js";
+import type { ExternalSecret } from "../lib/secrets/external-secrets.js";
+import type { SealedSecret } from "../lib/secrets/sealed-secrets.js";
 import { kindSchema } from "../src/k8s/schemas.js";
 
 /** Every field present, at every depth: a sample of this type names everything the interface does. */
 type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
 /** metadata is Kubernetes' ObjectMeta, typed by kubernetes-types; the sample checks the rest. */
-type Sample<T> = Complete<Omit<T, "metadata">>;
+type Sample<T extends { apiVersion: string; kind: string; spec: unknown }> = Complete<Pick<T, "apiVersion" | "kind" | "spec">>;
 
 const ref = { kind: "GitRepository", name: "n", namespace: "ns" } as const;
 const destination = { server: "s", name: "n", namespace: "ns" };
@@ -116,10 +119,32 @@ const SAMPLES = {
       values: {},
     },
   } satisfies Sample<FluxHelmRelease>,
+  ExternalSecret: {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { name: "vault", kind: "ClusterSecretStore" },
+      target: { name: "s", creationPolicy: "Owner" },
+      data: [{ secretKey: "password", remoteRef: { key: "k", property: "p" } }],
+      dataFrom: [{ extract: { key: "k" } }],
+    },
+  } satisfies Sample<ExternalSecret>,
+  SealedSecret: {
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    spec: {
+      encryptedData: { password: "AgB=" },
+      template: { metadata: { name: "s", namespace: "ns", labels: { a: "b" } }, type: "Opaque" },
+    },
+  } satisfies Sample<SealedSecret>,
 };
 
 interface Node {
   properties?: Record<string, Node>;
+  /** A map's values (encryptedData), or true where any field goes (Helm values). */
+  additionalProperties?: Node | boolean;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
   items?: Node;
   enum?: unknown[];
 }
@@ -129,14 +154,20 @@ function strayFields(value: unknown, schema: Node, path: string): string[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => strayFields(item, schema.items ?? {}, `${path}[${index}]`));
   if (typeof value === "object" && value !== null) {
     return Object.entries(value).flatMap(([key, field]) => {
-      const property = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+      const property = fieldSchema(schema, key);
       return property ? strayFields(field, property, `${path}.${key}`) : [`${path}.${key}`];
     });
   }
   return schema.enum && !schema.enum.includes(value) ? [`${path} = ${String(value)}`] : [];
 }
 
-describe("the Argo CD and Flux interfaces", () => {
+function fieldSchema(schema: Node, key: string): Node | undefined {
+  if (schema.properties && Object.hasOwn(schema.properties, key)) return schema.properties[key];
+  if (typeof schema.additionalProperties === "object") return schema.additionalProperties;
+  return schema.additionalProperties === true || schema["x-kubernetes-preserve-unknown-fields"] ? {} : undefined;
+}
+
+describe("the hand-written custom resource interfaces", () => {
   for (const [kind, sample] of Object.entries(SAMPLES)) {
     it(`${kind}: every field it names is in the CRD schema, at the same path`, () => {
       const schema = kindSchema(sample.apiVersion, sample.kind) as Node | undefined;
