@@ -1,6 +1,7 @@
 /**
- * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts) and the
- * secret providers' (lib/secrets/) are written by hand, as no types package
+ * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts), the
+ * secret providers' (lib/secrets/) and Kyverno's ValidatingPolicy
+ * (src/policy/kyverno-policy.ts) are written by hand, as no types package
  * exists for them: this test keeps them true to
  * the vendored CRD schemas. Each interface gets one sample holding every field
  * it names (tsc refuses a sample that leaves one out or adds one), and every
@@ -20,6 +21,7 @@ import type {
 import type { ExternalSecret } from "../lib/secrets/external-secrets.js";
 import type { SealedSecret } from "../lib/secrets/sealed-secrets.js";
 import { kindSchema } from "../src/k8s/schemas.js";
+import type { KyvernoValidatingPolicy } from "../src/policy/kyverno-policy.js";
 
 /** Every field present, at every depth: a sample of this type names everything the interface does. */
 type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
@@ -138,6 +140,23 @@ const SAMPLES = {
       template: { metadata: { name: "s", namespace: "ns", labels: { a: "b" } }, type: "Opaque" },
     },
   } satisfies Sample<SealedSecret>,
+  ValidatingPolicy: {
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "ValidatingPolicy",
+    spec: {
+      failurePolicy: "Fail",
+      validationActions: ["Deny", "Audit", "Warn"],
+      matchConstraints: {
+        namespaceSelector: { matchExpressions: [{ key: "k", operator: "Exists", values: ["v"] }], matchLabels: { a: "b" } },
+        resourceRules: [
+          { apiGroups: ["apps"], apiVersions: ["*"], operations: ["CREATE"], resourceNames: ["n"], resources: ["deployments"], scope: "*" },
+        ],
+      },
+      matchConditions: [{ name: "n", expression: "true" }],
+      variables: [{ name: "n", expression: "object" }],
+      validations: [{ expression: "true", message: "m", messageExpression: "'m'", reason: "Invalid" }],
+    },
+  } satisfies Sample<KyvernoValidatingPolicy>,
 };
 
 interface Node {

@@ -6,6 +6,7 @@ import type { AppModel, ClusterModel, PlatformModel } from "../model/model.js";
 import { PLATFORM_PROJECT } from "../model/names.js";
 import type { RenderedObject } from "../model/rendered.js";
 import { celLiteral } from "./cel.js";
+import type { KyvernoValidatingPolicy } from "./kyverno-policy.js";
 import type { Policy } from "./policy.js";
 import { severityOf, type CelRule, type Severity } from "./rule.js";
 import { podSpecCel, workloadTable, type WorkloadTable } from "../k8s/workloads.js";
@@ -198,7 +199,9 @@ function waives(app: AppModel, rule: string, cluster: ClusterModel): boolean {
   return !clusters || clusters.includes(cluster.name);
 }
 
-function actions(severity: Severity): string[] {
+type ValidationAction = "Deny" | "Warn" | "Audit";
+
+function actions(severity: Severity): ValidationAction[] {
   return severity === "error" ? ["Deny"] : ["Warn", "Audit"];
 }
 
@@ -253,7 +256,7 @@ function validatingAdmissionPolicy(
 function binding(
   name: string,
   policyName: string,
-  validationActions: string[],
+  validationActions: ValidationAction[],
   resourceRules: ResourceRule[] | undefined,
   beforeApps: Readonly<Record<string, string>>,
 ): KubernetesObject {
@@ -286,7 +289,7 @@ function kyvernoPolicy(
   name: string,
   rule: AdmissionRule,
   resourceRules: ResourceRule[],
-  validationActions: string[],
+  validationActions: ValidationAction[],
   waived: readonly WaivedObjects[],
   beforeApps: Readonly<Record<string, string>>,
 ): KubernetesObject {
@@ -303,7 +306,7 @@ function kyvernoPolicy(
       ...(rule.variables.length > 0 ? { variables: rule.variables } : {}),
       validations: [{ expression: rule.expression, message: rule.message, reason: "Invalid" }],
     },
-  };
+  } satisfies KyvernoValidatingPolicy;
 }
 
 /**
