@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { checkBranchName } from "../src/git/branch-name.js";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 
 const T0 = new Date("2026-11-02T09:00:00Z");
@@ -34,8 +34,21 @@ afterAll(() => {
   for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed. */
+let midRollout: Promise<Project> | undefined;
+
+/**
+ * GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed:
+ * a copy (git history included) of one project the file builds once.
+ */
 async function catalogMidRollout(): Promise<Project> {
+  midRollout ??= buildCatalogMidRollout();
+  const p = copyProject(await midRollout, [".git", ".gitignore", "stacks", "out", "CODEOWNERS", "node_modules/.cache"]);
+  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
+  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
+  return p;
+}
+
+async function buildCatalogMidRollout(): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules\n");
   setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });

@@ -135,7 +135,7 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
     change(p);
     const before = p.tree();
 
-    const text = await messages(synth({ root: p.root }));
+    const text = await messages(synth({ root: p.root, skipTypecheck: true }));
     expect(text).toContain("out/.sluice/synth.lock");
     expect(text).toContain(runId);
     expect(fs.existsSync(path.join(p.sentinel, "victim.txt"))).toBe(true);
@@ -151,12 +151,12 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
     change(p);
     const before = p.tree();
 
-    const text = await messages(synth({ root: p.root }));
+    const text = await messages(synth({ root: p.root, skipTypecheck: true }));
     expect(text).toMatch(/out\/\.sluice\/staging is a symlink/);
     expect(p.tree()).toEqual(before);
     // --check reports it too, rather than calling out/ clean
     p.write("stacks/payments.ts", base.read("stacks/payments.ts"));
-    expect((await synth({ root: p.root, check: true })).drift!.extra).toEqual([".sluice/staging"]);
+    expect((await synth({ root: p.root, check: true, skipTypecheck: true })).drift!.extra).toEqual([".sluice/staging"]);
   });
 
   it("calls a symlinked synth.lock a symlink, not another synth at work", async () => {
@@ -188,10 +188,10 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
 describe("empty directories left by a killed synth (item 26)", () => {
   it("--check reports them, and the next synth removes them", async () => {
     const p = makeProject(exampleStacks());
-    await synth({ root: p.root });
+    await synth({ root: p.root, skipTypecheck: true });
     // GIVEN the state a kill -9 leaves while the directories of a removed app are being removed
     p.remove("stacks/price-sync.ts");
-    await synth({ root: p.root });
+    await synth({ root: p.root, skipTypecheck: true });
     fs.mkdirSync(path.join(p.root, "out/apps/price-sync/dev-1"), { recursive: true });
 
     const check = await runCli(["synth", "--check", "--skip-typecheck"], { cwd: p.root });

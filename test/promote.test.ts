@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/pipeline/load/release-source.js";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
@@ -23,8 +23,22 @@ function at(p: Project, when: Date): SimpleGit {
   return simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
 }
 
-/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0. */
+let midRollout: Promise<Project> | undefined;
+
+/**
+ * GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0:
+ * a copy (git history included) of one project the file builds once, since a
+ * synth and a commit per test cost more than the test itself.
+ */
 async function catalogMidRollout(): Promise<Project> {
+  midRollout ??= buildCatalogMidRollout();
+  const p = copyProject(await midRollout, [".git", ".gitignore", "stacks", "out", "CODEOWNERS", "node_modules/.cache"]);
+  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
+  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
+  return p;
+}
+
+async function buildCatalogMidRollout(): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules/\n");
   setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });

@@ -19,6 +19,10 @@ export default defineConfig({
     // Synth spawns tsc and registers module loaders: separate processes keep
     // test files from sharing loader state.
     pool: "forks",
+    // Two test files at a time: most of a test's time is spent waiting on git,
+    // tsc and kubectl child processes, so two workers on two cores roughly
+    // halve the run (the default is one worker, cores - 1).
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
