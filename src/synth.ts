@@ -16,7 +16,7 @@ import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
 import type { ResolvedApp } from "./model/resolved.js";
 import type { DiffResult } from "./diff/diff.js";
-import { discoverStacks, LoadCache, type LoadedStacks, relativeTo, startLoad, type TypecheckEngine } from "./pipeline/load/index.js";
+import { discoverStacks, LoadCache, type LoadedStacks, relativeTo, startLoad, type TypeChecker } from "./pipeline/load/index.js";
 import { type GatherOptions, validate } from "./pipeline/validate/index.js";
 import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
 import { resolve } from "./pipeline/resolve/index.js";
@@ -31,7 +31,7 @@ export interface PlanOptions {
   readonly stackFiles?: readonly string[];
   /** Skip the type-check, e.g. when CI already runs tsc. Default false. */
   readonly skipTypecheck?: boolean;
-  readonly typecheckEngine?: TypecheckEngine;
+  readonly typeChecker?: TypeChecker;
   /**
    * Renders the workload of each app that chooses no `blueprint`. Default:
    * the built-in web-service blueprint. Apps that choose one by name get it
@@ -49,7 +49,7 @@ export interface PlanOptions {
   readonly inlineGatedReleases?: "allow";
 }
 
-export type Stage = "load" | "validate" | "resolve" | "render" | "check" | "policy" | "emit" | "write" | "compare";
+export type Stage = "load" | "validate" | "resolve" | "render" | "inspect" | "policy" | "emit" | "write" | "compare";
 
 export interface SynthOptions extends PlanOptions {
   /** The env repo directory, relative to root. Default "out". */
@@ -149,7 +149,7 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
   const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
   const started = await startLoad(root, files, {
     ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
-    ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
+    ...(options.typeChecker ? { typeChecker: options.typeChecker } : {}),
   });
   try {
     return validate(root, started.loaded, builtInRules, undefined, releaseOptions(root, options));
@@ -321,7 +321,7 @@ async function run(
   const loadStart = performance.now();
   const started = await startLoad(root, files, {
     ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
-    ...(options.typecheckEngine ? { typecheckEngine: options.typecheckEngine } : {}),
+    ...(options.typeChecker ? { typeChecker: options.typeChecker } : {}),
     ...(loadCache ? { cache: loadCache } : {}),
     onTypecheck: (ms) => (timings.typecheck = ms),
   });

@@ -8,7 +8,7 @@ import { emitObjects } from "../src/pipeline/emit/index.js";
 import { instanceInputs } from "../src/pipeline/resolve/input.js";
 import { renderInstance } from "../src/pipeline/render/index.js";
 import { resolveSome } from "../src/pipeline/resolve/index.js";
-import { scanLiterals } from "../src/pipeline/check/index.js";
+import { scanLiterals } from "../src/pipeline/inspect/index.js";
 import { loadModel } from "../src/synth.js";
 import { exampleStacks, makeProject } from "./helpers/project.js";
 

@@ -3,12 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 /**
- * One cache file: a header line `{"format":…,"engine":…,"sha256":…}` and the
- * payload as JSON. The hash catches a truncated or damaged file and the engine
+ * One cache file: a header line `{"format":…,"code":…,"sha256":…}` and the
+ * payload as JSON. The hash catches a truncated or damaged file and the code
  * fingerprint a file written by another sluice; either way the cache is
  * treated as empty, which costs time and never changes a result.
  */
-const FORMAT = "sluice-cache-1";
+const FORMAT = "sluice-cache-2";
 
 export interface CacheRead<T> {
   readonly value: T;
@@ -20,7 +20,7 @@ export interface CacheRead<T> {
  * Reads a cache file written by this sluice. `isValid` is a cheap shape check:
  * the hash already proves the payload is what sluice wrote.
  */
-export function readCacheFile<T>(file: string, engine: string, isValid: (value: unknown) => value is T): CacheRead<T> | undefined {
+export function readCacheFile<T>(file: string, code: string, isValid: (value: unknown) => value is T): CacheRead<T> | undefined {
   let text: string;
   let mtimeNs: bigint;
   try {
@@ -40,9 +40,9 @@ export function readCacheFile<T>(file: string, engine: string, isValid: (value: 
   const newline = text.indexOf("\n");
   if (newline === -1) return undefined;
   try {
-    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; engine?: unknown; sha256?: unknown };
+    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; code?: unknown; sha256?: unknown };
     const payload = text.slice(newline + 1);
-    if (header.format !== FORMAT || header.engine !== engine || header.sha256 !== sha256(payload)) return undefined;
+    if (header.format !== FORMAT || header.code !== code || header.sha256 !== sha256(payload)) return undefined;
     const value: unknown = JSON.parse(payload);
     return isValid(value) ? { value, mtimeNs } : undefined;
   } catch {
@@ -51,9 +51,9 @@ export function readCacheFile<T>(file: string, engine: string, isValid: (value: 
 }
 
 /** Writes a cache file atomically (a reader sees the old file or the new one). Failures are ignored: a cache is optional. */
-export function writeCacheFile(file: string, engine: string, value: unknown): void {
+export function writeCacheFile(file: string, code: string, value: unknown): void {
   const payload = JSON.stringify(value);
-  const header = JSON.stringify({ format: FORMAT, engine, sha256: sha256(payload) });
+  const header = JSON.stringify({ format: FORMAT, code, sha256: sha256(payload) });
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   try {
     fs.writeFileSync(temp, `${header}\n${payload}`);

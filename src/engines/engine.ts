@@ -2,7 +2,7 @@ import type { ClusterModel, EnvironmentModel, Ordering, PlatformModel } from "..
 import type { Prerequisite, PrerequisiteInput } from "../model/prerequisite.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
-import type { AdmissionEngine } from "../policy/policy.js";
+import type { AdmissionBackend } from "../policy/policy.js";
 import type { InstancePlatform } from "../model/instance-input.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Origin } from "../model/origin.js";
@@ -23,7 +23,7 @@ export interface ClusterInput {
   readonly cluster: ClusterModel;
   readonly environment: EnvironmentModel;
   /** The admission policies the cluster gets (the root must be allowed to apply them). */
-  readonly admission: AdmissionEngine;
+  readonly admission: AdmissionBackend;
   readonly order: Ordering;
   /** The apps that run on the cluster, with their teams (what each team's tenant reads). */
   readonly apps: readonly { readonly name: string; readonly team: string }[];

@@ -43,7 +43,7 @@ export interface InstanceInput {
 
 export interface InstanceFleet {
   /** Its position in the cluster's sync order. */
-  readonly syncWave: number;
+  readonly orderDepth: number;
   /** What it waits for on the cluster, apps with their teams (Flux names their namespaces). */
   readonly dependsOn: readonly (Dependency & { readonly team?: string })[];
   /** Each calling app's namespace, which the app's NetworkPolicy names. */

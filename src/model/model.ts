@@ -32,7 +32,7 @@ export interface Dependency {
 /** The declared dependencies, checked and laid out per cluster. */
 export interface Ordering {
   /** The position in the cluster's sync order: 0 for what depends on nothing, else one more than its deepest dependency. */
-  wave(cluster: string, node: Dependency): number;
+  depth(cluster: string, node: Dependency): number;
   /** What it waits for on that cluster, in name order. */
   dependencies(cluster: string, node: Dependency): readonly Dependency[];
 }

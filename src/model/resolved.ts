@@ -33,7 +33,7 @@ export interface ResolvedApp {
   /** What the app waits for on this cluster (see src/pipeline/validate/order.ts), with an app's team. */
   readonly dependsOn: readonly { readonly kind: "app" | "component"; readonly name: string; readonly team?: string }[];
   /** Its place in the cluster's sync order: 0 when it waits for nothing. */
-  readonly syncWave: number;
+  readonly orderDepth: number;
   /** Who may call the app on which of its ports (names): pods of another app (in its namespace), or every pod of a namespace. */
   readonly callers: readonly { readonly namespace: string; readonly app?: string; readonly ports: readonly string[] }[];
   /** The secrets the app uses on this cluster, sorted by name; what secret providers render. */

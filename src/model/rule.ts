@@ -155,11 +155,11 @@ export interface RuleOverride {
 }
 
 /** Kubernetes ValidatingAdmissionPolicy, Kyverno ValidatingPolicy, or no admission policy. */
-export type AdmissionEngine = "kubernetes" | "kyverno" | "none";
+export type AdmissionBackend = "kubernetes" | "kyverno" | "none";
 
 /** What the platform says about policy (platform `policy`), validated. */
 export interface PolicySettings {
-  readonly admission: AdmissionEngine;
+  readonly admission: AdmissionBackend;
   readonly registries: readonly string[];
   readonly requiredLabels: readonly string[];
   /** Rule id → the platform's severity for it. */

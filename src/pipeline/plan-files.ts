@@ -17,7 +17,7 @@ import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import { isSluiceError, SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { checkError, checkObjects, checkSecretObjects, scanLiterals, scanRenderedFiles } from "./check/index.js";
+import { inspectionError, inspectObjects, inspectSecretObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
 import { pinpointAll } from "../locate/index.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
 import { resolveError, resolveSome } from "./resolve/index.js";
@@ -51,7 +51,7 @@ export interface PlanFilesOptions {
   readonly policy: Policy;
   /** "YYYY-MM-DD" (UTC): waivers that expire on or before it are errors. */
   readonly today: string;
-  readonly time: <T>(stage: "resolve" | "render" | "check" | "emit" | "policy", run: () => T) => T;
+  readonly time: <T>(stage: "resolve" | "render" | "inspect" | "emit" | "policy", run: () => T) => T;
   /**
    * Keep the bytes of the instances' files (default true). Without, a file
    * keeps its digests, and `materialize` renders its instance again: for
@@ -80,7 +80,7 @@ interface Instance {
 }
 
 /**
- * resolve → render → check → emit, for the app instances whose render key is
+ * resolve → render → inspect → emit, for the app instances whose render key is
  * not in the render cache, and for the fleet's own files (roots, projects,
  * namespaces, kustomizations, README, CODEOWNERS, the lock), which are cheap
  * and depend only on which instances exist. Without a cache it is exactly
@@ -88,7 +88,7 @@ interface Instance {
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
   const { blueprints, renderCache, time, policy } = options;
-  const literals = time("check", () => scanLiterals(model));
+  const literals = time("inspect", () => scanLiterals(model));
   const inputOf = instanceInputs(root, model);
   const keyOf = renderCache
     ? instanceKeys({ blueprints, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
@@ -138,11 +138,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   };
   const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
 
-  // The instances to render go through resolve → render → check → policy → emit a part at a
+  // The instances to render go through resolve → render → inspect → policy → emit a part at a
   // time, and only their files are kept: a fleet's resolved specs and objects never sit in
   // memory at once. Each stage's problems are collected over the whole fleet and reported in
   // the order the stages run, as if each stage had seen every instance before the next.
-  const problems = { resolve: [] as Diagnostic[], check: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
+  const problems = { resolve: [] as Diagnostic[], objects: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
   const fresh: PlanEntry[] = [];
   const spilled = new Map<string, Spilled>();
   const keep = (files: readonly PlannedFile[]): readonly PlanEntry[] => {
@@ -159,11 +159,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     // Past a stage that failed, the later stages only find more of what will not be reported.
     if (problems.resolve.length > 0) continue;
     const rendered = time("render", () => renderResolved(resolved));
-    time("check", () => {
-      problems.check.push(...checkObjects(rendered.flat()));
-      problems.secrets.push(...checkSecretObjects(model.platform, rendered.flat()));
+    time("inspect", () => {
+      problems.objects.push(...inspectObjects(rendered.flat()));
+      problems.secrets.push(...inspectSecretObjects(model.platform, rendered.flat()));
     });
-    if (problems.check.length + problems.secrets.length > 0) continue;
+    if (problems.objects.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
       atRuleLines(root, () =>
         rendered.map((objects, index) =>
@@ -192,7 +192,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
         return emitted;
       }),
     );
-    time("check", () => problems.text.push(...scanRenderedFiles(files, literals.waived)));
+    time("inspect", () => problems.text.push(...scanRenderedFiles(files, literals.waived)));
     fresh.push(...keep(files));
     renderedRefs.push(...resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
   }
@@ -201,16 +201,16 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const fleet = time("render", () => renderFleet(model, refs, policy));
   // The fleet's objects are rendered on every run, so those that passed before (same content,
   // same sluice) are not checked again.
-  time("check", () =>
-    problems.check.push(...checkObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })),
+  time("inspect", () =>
+    problems.objects.push(...inspectObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })),
   );
-  if (problems.check.length > 0) throw checkError(root, problems.check);
+  if (problems.objects.length > 0) throw inspectionError(root, problems.objects);
   refusePlaintext(root, [...literals.diagnostics, ...problems.secrets]);
 
   // The built-in blueprints name every object after its app: only raw objects can clash.
   const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app.blueprint)));
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
-  time("check", () => refusePlaintext(root, [...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
+  time("inspect", () => refusePlaintext(root, [...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));

@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { cacheDir } from "../cache/cache-dir.js";
 import { readCacheFile, writeCacheFile } from "../cache/cache-file.js";
-import { engineFingerprint } from "../cache/engine.js";
+import { codeFingerprint } from "../cache/code-fingerprint.js";
 
 /**
  * The admission forms that compiled before, by hash: compiling is quick, but
  * loading the second CEL implementation is not (a few hundred milliseconds),
  * and a run whose rules did not change must not pay it. Keyed by everything
- * the compile reads (the expressions and the kinds) under the engine
+ * the compile reads (the expressions and the kinds) under the code
  * fingerprint, which covers sluice's code and the schemas in it. Only
  * successes are kept: a rule that fails is compiled again, and reported.
  */
@@ -25,7 +25,7 @@ export class AdmissionCompileCache {
     const file = path.join(dir, "admission-compiled.json");
     const read = readCacheFile(
       file,
-      engineFingerprint(),
+      codeFingerprint(),
       (value): value is string[] => Array.isArray(value) && value.every((key) => typeof key === "string"),
     );
     return new AdmissionCompileCache(file, new Set(read?.value ?? []));
@@ -46,6 +46,6 @@ export class AdmissionCompileCache {
   }
 
   save(): void {
-    if (this.file && this.added) writeCacheFile(this.file, engineFingerprint(), [...this.keys].sort());
+    if (this.file && this.added) writeCacheFile(this.file, codeFingerprint(), [...this.keys].sort());
   }
 }

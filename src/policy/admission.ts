@@ -160,12 +160,12 @@ export function renderAdmission(
 /** The objects that enforce one rule: a ValidatingAdmissionPolicy and its bindings, or Kyverno ValidatingPolicies. */
 export function admissionObjects(
   rule: AdmissionRule,
-  engine: "kubernetes" | "kyverno",
+  backend: "kubernetes" | "kyverno",
   severity: Severity,
   waived: readonly WaivedObjects[] = [],
   beforeApps: Readonly<Record<string, string>> = {},
 ): KubernetesObject[] {
-  return engine === "kyverno"
+  return backend === "kyverno"
     ? kyvernoPolicies(rule, severity, waived, beforeApps)
     : validatingAdmissionPolicy(rule, severity, waived, beforeApps);
 }

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { workloadTable, type WorkloadTable } from "../k8s/workloads.js";
 import type { PlatformModel } from "../model/model.js";
-import type { AdmissionEngine } from "../model/rule.js";
+import type { AdmissionBackend } from "../model/rule.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
 import type { PolicyContext, Rule, RuleOverride } from "./rule.js";
 
-export type { AdmissionEngine, PolicySettings } from "../model/rule.js";
+export type { AdmissionBackend, PolicySettings } from "../model/rule.js";
 
 export const DEFAULT_REQUIRED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/part-of"];
 
@@ -17,7 +17,7 @@ export interface Policy {
   readonly context: PolicyContext;
   /** The kinds the pod rules judge on this platform: the built-in workloads and its custom ones (see k8s/workloads.ts). */
   readonly workloads: WorkloadTable;
-  readonly admission: AdmissionEngine;
+  readonly admission: AdmissionBackend;
   override(id: string): RuleOverride | undefined;
   /**
    * Where one of the platform's rules is defined (its `policy.rules` entry);

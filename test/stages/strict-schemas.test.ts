@@ -9,7 +9,7 @@ import { isSluiceError } from "sluice";
 import { BUILTIN_KINDS, KUBERNETES_VERSION } from "../../src/k8s/builtin-kinds.js";
 import { pluralOf, scopeInGroup } from "../../src/k8s/kinds.js";
 import { schemaCheck } from "../../src/k8s/schemas.js";
-import { checkObjects as checkRendered } from "../../src/pipeline/check/check.js";
+import { inspectObjects as checkRendered } from "../../src/pipeline/inspect/objects.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 import { planModel } from "../helpers/pipeline.js";
@@ -27,7 +27,7 @@ function diagnosticsOf(run: () => void) {
   }
 }
 
-function checkObjects(objects: readonly object[]) {
+function inspectObjects(objects: readonly object[]) {
   return diagnosticsOf(() => {
     const model = validate("/nowhere", loaded(platformSpec(), { web: appSpec({ objects }) }));
     planModel(model);
@@ -149,9 +149,9 @@ describe(`Kubernetes ${KUBERNETES_VERSION} kinds, strictly`, () => {
   });
 });
 
-describe("the check stage", () => {
+describe("the inspect stage", () => {
   it("points a wrong field of a raw object at its stack field", () => {
-    const found = checkObjects([
+    const found = inspectObjects([
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } },
       {
         apiVersion: "apps/v1",
@@ -180,7 +180,7 @@ describe("the check stage", () => {
     expect(problems(store({ openBao: { ...openBao, caProvider: { type: "Secret", name: "ca" } } }))).toEqual([
       { instancePath: "/spec/provider/openBao", message: "at most one of the fields in [caBundle caProvider] may be set" },
     ]);
-    const found = checkObjects([store({ openBao: { ...openBao, caProvider: { type: "Secret", name: "ca" } } })]);
+    const found = inspectObjects([store({ openBao: { ...openBao, caProvider: { type: "Secret", name: "ca" } } })]);
     expect(found.map((d) => [d.code, d.origin?.path])).toEqual([["check/schema", ["objects", 0, "spec", "provider", "openBao"]]]);
   });
 

@@ -6,7 +6,7 @@ import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
-import type { AdmissionEngine } from "../../policy/policy.js";
+import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, Engine } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
@@ -171,7 +171,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       labels: instanceLabels(app),
       annotations: {
         // After what it depends on: the root syncs its child Applications wave by wave (on the root's sync only).
-        ...(app.syncWave > 0 ? { "argocd.argoproj.io/sync-wave": String(app.syncWave) } : {}),
+        ...(app.orderDepth > 0 ? { "argocd.argoproj.io/sync-wave": String(app.orderDepth) } : {}),
         // Only a commit that changes the app's own directory makes Argo CD
         // generate its manifests again; any other commit keeps the cached ones.
         [GENERATE_PATHS]: ".",
@@ -234,7 +234,7 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
 }
 
 /** The cluster-scoped kinds the root applies: Namespaces, and the admission policies of the platform's engine. */
-const ADMISSION_KINDS: Readonly<Record<AdmissionEngine, readonly { group: string; kind: string }[]>> = {
+const ADMISSION_KINDS: Readonly<Record<AdmissionBackend, readonly { group: string; kind: string }[]>> = {
   none: [],
   kubernetes: [
     { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicy" },
@@ -253,7 +253,7 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
-function platformProject(platform: PlatformModel, admission: AdmissionEngine): KubernetesObject {
+function platformProject(platform: PlatformModel, admission: AdmissionBackend): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",

@@ -12,7 +12,7 @@ const IN_CLUSTER = "https://kubernetes.default.svc";
 /**
  * Each platform component on an Argo CD cluster: an Application with a Helm
  * source at the exact chart version, in the components' own project, synced
- * in the wave its dependencies put it in: clusters/<cluster>/components/<name>.yaml.
+ * in the sync wave of its depth in the cluster's order (what it waits for): clusters/<cluster>/components/<name>.yaml.
  */
 export function renderComponents(
   platform: PlatformModel,
@@ -23,7 +23,7 @@ export function renderComponents(
 ): RenderedObject[] {
   return components.map((component) => {
     const { chart } = component;
-    const wave = order.wave(cluster.name, { kind: "component", name: component.name });
+    const depth = order.depth(cluster.name, { kind: "component", name: component.name });
     const source =
       "oci" in chart
         ? { repoURL: ociParts(chart.oci).repository, chart: ociParts(chart.oci).chart, targetRevision: chart.version }
@@ -39,10 +39,10 @@ export function renderComponents(
           "sluice.dev/component": component.name,
           "sluice.dev/cluster": cluster.name,
         },
-        ...(wave !== 0 || "oci" in chart
+        ...(depth !== 0 || "oci" in chart
           ? {
               annotations: {
-                ...(wave !== 0 ? { "argocd.argoproj.io/sync-wave": String(wave) } : {}),
+                ...(depth !== 0 ? { "argocd.argoproj.io/sync-wave": String(depth) } : {}),
                 // Argo CD pulls an OCI chart by its tag; the digest is recorded for reviewers (Flux pins it).
                 ...("oci" in chart ? { "sluice.dev/chart-digest": chart.digest } : {}),
               },

@@ -13,7 +13,7 @@ const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, apps }: PrerequisiteInput): Prerequisite[] {
   const ordered =
     fleetObjects.some(({ object }) => object.kind === "Application" && Number(object.metadata.annotations?.[SYNC_WAVE] ?? 0) > 0) ||
-    apps.some((app) => model.order.wave(cluster.name, { kind: "app", name: app.name }) > 0);
+    apps.some((app) => model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0);
   if (!ordered) return [];
   return [
     {

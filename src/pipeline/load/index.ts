@@ -8,4 +8,4 @@ export { discoverStacks, relativeTo, toPosix } from "./discover.js";
 export { startLoad, type LoadedApp, type LoadedRelease, type LoadedStacks } from "./load.js";
 export { LoadCache } from "./load-cache.js";
 export { findReleaseCall, findReleases, releasesIn, withoutRelease, withRelease } from "./release-source.js";
-export type { TypecheckEngine } from "./typecheck.js";
+export type { TypeChecker } from "./typecheck.js";

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { LoadedStacks, LoadReuse, Reusable, TypecheckScope } from "./load.js";
 import { cacheDir } from "../../cache/cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "../../cache/cache-file.js";
-import { engineFingerprint } from "../../cache/engine.js";
+import { codeFingerprint } from "../../cache/code-fingerprint.js";
 import { reachesOthers } from "./global-scope.js";
 
 interface Entry {
@@ -57,7 +57,7 @@ export class LoadCache implements LoadReuse {
     const dir = enabled ? cacheDir(root) : undefined;
     if (dir === undefined) return new LoadCache(undefined, root, {}, 0n);
     const file = path.join(dir, "load.json");
-    const read = readCacheFile(file, engineFingerprint(), (value): value is Payload => isRecord(value));
+    const read = readCacheFile(file, codeFingerprint(), (value): value is Payload => isRecord(value));
     return new LoadCache(file, root, read?.value ?? {}, read?.mtimeNs ?? 0n);
   }
 
@@ -166,7 +166,7 @@ export class LoadCache implements LoadReuse {
     const next: Payload = { ...(holdsFunction(loaded.platform.spec) ? {} : { load }), ...(entry ? { typecheck: entry } : {}) };
     if (next.load?.key === this.payload.load?.key && entry === this.payload.typecheck) return;
     this.payload = next;
-    writeCacheFile(this.file, engineFingerprint(), this.payload);
+    writeCacheFile(this.file, codeFingerprint(), this.payload);
   }
 
   private readonly texts = new Map<string, Buffer>();
@@ -198,7 +198,7 @@ export class LoadCache implements LoadReuse {
    * makes the key unmatchable — the step simply runs.
    */
   private key(stackFiles: readonly string[], files: readonly string[], env: string, distrustRecent = true): string {
-    const hash = createHash("sha256").update(engineFingerprint()).update("\0").update(env).update("\0");
+    const hash = createHash("sha256").update(codeFingerprint()).update("\0").update(env).update("\0");
     for (const file of [...new Set([...stackFiles, ...files])].sort()) {
       const digest = this.digest(file, distrustRecent);
       if (digest === "recent") return "recently changed";

@@ -10,7 +10,7 @@ import { importStacks, type ImportedStacks } from "./import-stacks.js";
 import { lintStacks } from "./stack-lint.js";
 import { releaseCallLiterals } from "./release-source.js";
 import { declaredNames, teachTypeErrors, type DeclaredNames } from "./teach-types.js";
-import { typecheckStacksAsync, type TypecheckEngine } from "./typecheck.js";
+import { typecheckStacksAsync, type TypeChecker } from "./typecheck.js";
 
 export interface LoadedApp {
   readonly name: string;
@@ -51,7 +51,7 @@ export interface LoadedStacks {
 export interface LoadOptions {
   /** Skip the type-check (when CI already runs tsc). Default false. */
   readonly skipTypecheck?: boolean;
-  readonly typecheckEngine?: TypecheckEngine;
+  readonly typeChecker?: TypeChecker;
   /** Told how long the type-check took, in milliseconds. */
   readonly onTypecheck?: (ms: number) => void;
   /** Lets an unchanged project skip the import and the type-check (see load-cache.ts). */
@@ -192,7 +192,7 @@ async function typecheck(
   names: Promise<DeclaredNames | undefined>,
 ): Promise<Typechecked> {
   const start = performance.now();
-  const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typecheckEngine, only !== undefined);
+  const { diagnostics, files: read } = await typecheckStacksAsync(root, only ?? files, options.typeChecker, only !== undefined);
   options.onTypecheck?.(performance.now() - start);
   if (diagnostics.length > 0) {
     throw new SluiceError(

@@ -25,7 +25,7 @@ export const STACK_COMPILER_OPTIONS = {
   types: ["node"] as string[],
 } as const;
 
-export type TypecheckEngine = "native" | "ts-morph";
+export type TypeChecker = "native" | "ts-morph";
 
 export interface TypecheckResult {
   readonly diagnostics: Diagnostic[];
@@ -44,11 +44,11 @@ export interface TypecheckResult {
 export async function typecheckStacksAsync(
   root: string,
   files: readonly string[],
-  engine: TypecheckEngine = "native",
+  checker: TypeChecker = "native",
   subset = false,
 ): Promise<TypecheckResult> {
   if (files.length === 0) return { diagnostics: [], files: [] };
-  const tsc = engine === "native" ? nativeTsc() : undefined;
+  const tsc = checker === "native" ? nativeTsc() : undefined;
   if (!tsc) return { diagnostics: runTsMorph(root, files), files: [] };
   const { command, args, options } = tscInvocation(tsc, root, files, subset);
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { InstanceInput } from "../../model/instance-input.js";
 import type { Blueprints } from "./blueprints.js";
 import { canonicalJson } from "../../cache/canonical-json.js";
-import { engineFingerprint } from "../../cache/engine.js";
+import { codeFingerprint } from "../../cache/code-fingerprint.js";
 
 /** What the stages do with an instance's input, besides sluice's code: the same for every instance of a run. */
 export interface InstanceKeyContext {
@@ -29,7 +29,7 @@ export interface InstanceKeyContext {
  * changing an app's blueprint, or a blueprint's `cacheKey`, renders its apps again.
  */
 export function instanceKeys(context: InstanceKeyContext): (input: InstanceInput) => string | undefined {
-  const run = canonicalJson([engineFingerprint(), context.policyFingerprint, [...context.waivedLiterals].sort()]);
+  const run = canonicalJson([codeFingerprint(), context.policyFingerprint, [...context.waivedLiterals].sort()]);
   // Most of the input's parts are shared between instances (the platform, an app's view, a
   // cluster): each is serialised once per run, and a long one hashed once, so that an
   // instance's key hashes digests and its own few small parts.

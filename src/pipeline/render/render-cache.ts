@@ -1,7 +1,7 @@
 import path from "node:path";
 import { cacheDir } from "../../cache/cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "../../cache/cache-file.js";
-import { engineFingerprint } from "../../cache/engine.js";
+import { codeFingerprint } from "../../cache/code-fingerprint.js";
 import type { CachedFinding } from "../../policy/cached-findings.js";
 
 export interface CachedFile {
@@ -65,7 +65,7 @@ export class RenderCache {
     const dir = root === undefined ? undefined : cacheDir(root);
     if (root === undefined || dir === undefined) return new RenderCache(undefined, new Map());
     const file = path.join(dir, "render.json");
-    const read = readCacheFile(file, engineFingerprint(), isEntries);
+    const read = readCacheFile(file, codeFingerprint(), isEntries);
     return new RenderCache(file, new Map(Object.entries(read?.value ?? {})));
   }
 
@@ -111,7 +111,7 @@ export class RenderCache {
    */
   save(): void {
     if (!this.file || (!this.added && this.used.size === this.entries.size)) return;
-    writeCacheFile(this.file, engineFingerprint(), Object.fromEntries(this.used));
+    writeCacheFile(this.file, codeFingerprint(), Object.fromEntries(this.used));
   }
 
   private added = false;

@@ -66,7 +66,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       wave: waves.get(cluster.wave)!,
       platform: view,
       fleet: {
-        syncWave: model.order.wave(cluster.name, node),
+        orderDepth: model.order.depth(cluster.name, node),
         dependsOn: model.order.dependencies(cluster.name, node).map((dependency) => {
           const team = dependency.kind === "app" ? apps.get(dependency.name)?.team : undefined;
           return team === undefined ? dependency : { ...dependency, team };

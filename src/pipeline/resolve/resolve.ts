@@ -188,7 +188,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       },
       objects: app.objects,
       dependsOn: fleet.dependsOn,
-      syncWave: fleet.syncWave,
+      orderDepth: fleet.orderDepth,
       callers: app.callers.flatMap((caller) => {
         const ports = caller.ports ?? Object.keys(spec.ports);
         if (!("app" in caller)) return [{ namespace: caller.namespace, ports }];

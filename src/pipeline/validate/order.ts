@@ -162,21 +162,21 @@ export function orderFleet(
   };
   for (const node of [...nodes.values()].sort((a, b) => (key(a) < key(b) ? -1 : 1))) if (!state.has(key(node))) visit(node);
 
-  const waves = new Map<string, number>();
-  const waveOf = (cluster: string, node: Node, depth = 0): number => {
+  const depths = new Map<string, number>();
+  const depthOf = (cluster: string, node: Node, hops = 0): number => {
     const id = `${cluster}\0${key(node)}`;
-    const known = waves.get(id);
+    const known = depths.get(id);
     if (known !== undefined) return known;
-    if (depth > nodes.size) return 0; // a cycle, already reported
-    let wave = 0;
-    for (const target of targetsOn(cluster, node)) wave = Math.max(wave, waveOf(cluster, target, depth + 1) + 1);
-    waves.set(id, wave);
-    return wave;
+    if (hops > nodes.size) return 0; // a cycle, already reported
+    let depth = 0;
+    for (const target of targetsOn(cluster, node)) depth = Math.max(depth, depthOf(cluster, target, hops + 1) + 1);
+    depths.set(id, depth);
+    return depth;
   };
   const order: Ordering = {
-    wave: (cluster, dependency) => {
+    depth: (cluster, dependency) => {
       const node = nodes.get(key(dependency));
-      return node ? waveOf(cluster, node) : 0;
+      return node ? depthOf(cluster, node) : 0;
     },
     dependencies: (cluster, dependency) => {
       const node = nodes.get(key(dependency));

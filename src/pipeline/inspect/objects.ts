@@ -17,7 +17,7 @@ export interface SchemaMemory {
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** The error for what the check found: each problem once, pointed at its line. */
-export function checkError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
+export function inspectionError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
   return new SluiceError(
     "Some objects would be refused by Kubernetes or their controller; nothing was written.",
     collapse(pinpointAll(root, diagnostics)),
@@ -31,10 +31,10 @@ export function checkError(root: string, diagnostics: readonly Diagnostic[]): Sl
  * anything is written. A problem in an object the stack
  * wrote points at the line of the offending field; one in a generated object
  * points at the app. Returns the problems (not yet pointed at lines: see
- * checkError) so that a caller can check the fleet a part at a time. With a memory, those of its objects that passed on an
+ * inspectionError) so that a caller can check the fleet a part at a time. With a memory, those of its objects that passed on an
  * earlier run with the same content are not checked again.
  */
-export function checkObjects(
+export function inspectObjects(
   objects: readonly RenderedObject[],
   memory?: { readonly known: SchemaMemory; readonly of: ReadonlySet<RenderedObject> },
 ): Diagnostic[] {

@@ -12,7 +12,7 @@ import { scanText } from "../../secrets/scan.js";
  * unless the platform allows that one Secret by "<app>/<name>" (for its own
  * objects, "platform/<name>") with a reason.
  */
-export function checkSecretObjects(platform: PlatformModel, objects: readonly RenderedObject[]): Diagnostic[] {
+export function inspectSecretObjects(platform: PlatformModel, objects: readonly RenderedObject[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // The platform's own objects are judged once, not per cluster, and allowed as "platform/<name>".
   const own = platform.objects.map(({ object, origin }) => ({

@@ -16,7 +16,7 @@ function checkApp(spec: Record<string, unknown>) {
   }
 }
 
-describe("check", () => {
+describe("inspect", () => {
   it("passes everything sluice renders for a valid app", () => {
     expect(
       checkApp(

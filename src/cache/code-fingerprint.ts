@@ -11,9 +11,9 @@ let fingerprint: string | undefined;
  * blueprint or a developer's edit to the renderer never reuses output the old
  * code rendered.
  */
-export function engineFingerprint(): string {
+export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
-  // This file is <code root>/src/cache/engine.{ts,js}.
+  // This file is <code root>/src/cache/code-fingerprint.{ts,js}.
   const codeRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
   const hash = createHash("sha256");
   for (const dir of ["src", "lib"]) {
