@@ -1,6 +1,6 @@
 // Regenerates src/k8s/crd-schemas/*.json: the OpenAPI schemas of the custom
 // resources sluice renders, taken from the projects' own CRDs, so that the
-// check stage validates them as the API server would.
+// inspect stage validates them as the API server would.
 //
 //   node scripts/gen-crd-schemas.mjs <crd.yaml>... --source "<repo>@<commit>"
 //
@@ -13,7 +13,7 @@
 // turned into the JSON Schema they mean, and unknown fields are refused as
 // strict field validation refuses them. The CEL validation rules
 // (x-kubernetes-validations) and list semantics (x-kubernetes-list-type,
-// -list-map-keys) are kept: the check stage enforces them as the API server does.
+// -list-map-keys) are kept: the inspect stage enforces them as the API server does.
 //
 // Argo CD's CRDs come from the argo-cd Helm chart (argoproj/argo-helm,
 // charts/argo-cd/templates/crds/) with the template lines removed.
@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "yaml";
+import { SCHEMA_KEYWORDS } from "./schema-keywords.mjs";
 
 // Kind → the versions wanted (undefined: every served version).
 const WANTED = new Map([
@@ -40,34 +41,8 @@ const WANTED = new Map([
   ["Application", undefined],
   ["AppProject", undefined],
 ]);
-const KEEP = new Set([
-  "type",
-  "properties",
-  "required",
-  "enum",
-  "pattern",
-  "format",
-  "items",
-  "additionalProperties",
-  "oneOf",
-  "anyOf",
-  "allOf",
-  "not",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "minProperties",
-  "maxProperties",
-  "nullable",
-  "x-kubernetes-list-type",
-  "x-kubernetes-list-map-keys",
-]);
+// CRDs also use `format` (checked: date-time, int-or-string…) and `not`.
+const KEEP = new Set([...SCHEMA_KEYWORDS, "format", "not"]);
 
 /** The schema files one CRD gives: one per served version of a wanted kind. */
 export function generate(crdText, origin) {

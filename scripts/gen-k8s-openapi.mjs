@@ -10,38 +10,14 @@
 // - src/k8s/openapi/<group>_<version>.json: the schemas of that group version,
 //   strict as `kubectl apply --validate=strict` is: unknown fields refused,
 //   required fields enforced. Descriptions are dropped; Kubernetes' own
-//   extensions are kept where the check stage enforces them
+//   extensions are kept where the inspect stage enforces them
 //   (x-kubernetes-list-type/-list-map-keys: no duplicate keys in a map list).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SCHEMA_KEYWORDS } from "./schema-keywords.mjs";
 
-const KEEP = new Set([
-  "type",
-  "properties",
-  "required",
-  "enum",
-  "pattern",
-  "items",
-  "additionalProperties",
-  "oneOf",
-  "anyOf",
-  "allOf",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "minLength",
-  "maxLength",
-  "minItems",
-  "maxItems",
-  "uniqueItems",
-  "minProperties",
-  "maxProperties",
-  "nullable",
-  "x-kubernetes-list-type",
-  "x-kubernetes-list-map-keys",
-]);
+const KEEP = new Set(SCHEMA_KEYWORDS);
 
 const args = process.argv.slice(2);
 const option = (name) => {

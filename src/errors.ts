@@ -7,12 +7,27 @@ import type { Finding } from "./policy/finding.js";
  * The CLI prints them and exits 2; nothing has been written.
  */
 export class SluiceError extends Error {
+  /** The first line: what went wrong, without the diagnostics. */
+  readonly summary: string;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * How the diagnostics are grouped once they are at their lines (two that
+   * point at one line may become one): the stages throw diagnostics at
+   * property paths, and the API's entry points put them at lines
+   * (src/locate/located.ts), once, with the project root.
+   */
+  readonly regroup: ((located: readonly Diagnostic[]) => readonly Diagnostic[]) | undefined;
 
-  constructor(summary: string, diagnostics: readonly Diagnostic[] = []) {
+  constructor(
+    summary: string,
+    diagnostics: readonly Diagnostic[] = [],
+    regroup?: (located: readonly Diagnostic[]) => readonly Diagnostic[],
+  ) {
     super(diagnostics.length ? `${summary}\n${diagnostics.map(formatDiagnostic).join("\n")}` : summary);
     this.name = "SluiceError";
+    this.summary = summary;
     this.diagnostics = diagnostics;
+    this.regroup = regroup;
   }
 }
 

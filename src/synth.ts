@@ -1,3 +1,4 @@
+import { locatedErrors } from "./locate/index.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -115,22 +116,24 @@ export interface DiffOptions extends PlanOptions {
 /**
  * Compiles the stacks into a file plan with every file's bytes. Pure apart
  * from reading the stacks, and uses no cache:
- * load → validate → resolve → render → check → emit.
+ * load → validate → resolve → render → inspect → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
-  const { model, lazy, timings, reuse } = await run(options, {});
-  return {
-    model,
-    // Resolved again here, for the callers that read the merged specs: synth keeps none of them.
-    resolved: resolve(realRoot(options.root), model),
-    instances: lazy.instances,
-    // Every file's bytes, asked for: kept in memory, not spilled.
-    plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },
-    findings: lazy.findings,
-    waived: lazy.waived,
-    timings,
-    reuse,
-  };
+  return locatedErrors(realRoot(options.root), async () => {
+    const { model, lazy, timings, reuse } = await run(options, {});
+    return {
+      model,
+      // Resolved again here, for the callers that read the merged specs: synth keeps none of them.
+      resolved: resolve(realRoot(options.root), model),
+      instances: lazy.instances,
+      // Every file's bytes, asked for: kept in memory, not spilled.
+      plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },
+      findings: lazy.findings,
+      waived: lazy.waived,
+      timings,
+      reuse,
+    };
+  });
 }
 
 /** Where release files live, as validate reads it: the stacks directory relative to the root, with forward slashes. */
@@ -145,17 +148,19 @@ function releaseOptions(root: string, options: PlanOptions): GatherOptions {
  * each app is declared). Type-checks unless told not to.
  */
 export async function loadModel(options: PlanOptions = {}): Promise<Model> {
-  const root = realRoot(options.root);
-  const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
-  const started = await startLoad(root, files, {
-    ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
-    ...(options.typeChecker ? { typeChecker: options.typeChecker } : {}),
+  return locatedErrors(realRoot(options.root), async () => {
+    const root = realRoot(options.root);
+    const files = options.stackFiles ? [...options.stackFiles].sort() : discoverStacks(root, options.stacks ?? "stacks");
+    const started = await startLoad(root, files, {
+      ...(options.skipTypecheck !== undefined ? { skipTypecheck: options.skipTypecheck } : {}),
+      ...(options.typeChecker ? { typeChecker: options.typeChecker } : {}),
+    });
+    try {
+      return validate(root, started.loaded, builtInRules, undefined, releaseOptions(root, options));
+    } finally {
+      await started.typechecked;
+    }
   });
-  try {
-    return validate(root, started.loaded, builtInRules, undefined, releaseOptions(root, options));
-  } finally {
-    await started.typechecked;
-  }
 }
 
 /**
@@ -165,19 +170,21 @@ export async function loadModel(options: PlanOptions = {}): Promise<Model> {
  * PolicyViolation (nothing written) when a rule finds an error.
  */
 export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
-  const root = realRoot(options.root);
-  checkOutLocation(root, path.resolve(root, options.stacks ?? "stacks"), options.out ?? "out");
-  const cacheRoot = options.cache === false ? undefined : root;
-  const renderCache = RenderCache.load(cacheRoot);
-  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  // --check compares digests only: the instances' bytes need not be kept.
-  // Otherwise they wait for the write on disk, not in memory (see spill.ts).
-  const spill = options.check ? undefined : new Spill(scratchDir(root));
-  try {
-    return await synthWith(root, options, { renderCache, loadCache, cacheRoot }, spill);
-  } finally {
-    spill?.close();
-  }
+  return locatedErrors(realRoot(options.root), async () => {
+    const root = realRoot(options.root);
+    checkOutLocation(root, path.resolve(root, options.stacks ?? "stacks"), options.out ?? "out");
+    const cacheRoot = options.cache === false ? undefined : root;
+    const renderCache = RenderCache.load(cacheRoot);
+    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    // --check compares digests only: the instances' bytes need not be kept.
+    // Otherwise they wait for the write on disk, not in memory (see spill.ts).
+    const spill = options.check ? undefined : new Spill(scratchDir(root));
+    try {
+      return await synthWith(root, options, { renderCache, loadCache, cacheRoot }, spill);
+    } finally {
+      spill?.close();
+    }
+  });
 }
 
 async function synthWith(
@@ -252,14 +259,16 @@ export interface CheckResult {
  * otherwise, errors included.
  */
 export async function checkPolicy(options: PlanOptions & { readonly cache?: boolean } = {}): Promise<CheckResult> {
-  const root = realRoot(options.root);
-  const cacheRoot = options.cache === false ? undefined : root;
-  const renderCache = RenderCache.load(cacheRoot);
-  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
-  renderCache.save();
-  remember();
-  return { model, findings: lazy.findings, waived: lazy.waived, rules: policy.rules, timings };
+  return locatedErrors(realRoot(options.root), async () => {
+    const root = realRoot(options.root);
+    const cacheRoot = options.cache === false ? undefined : root;
+    const renderCache = RenderCache.load(cacheRoot);
+    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
+    renderCache.save();
+    remember();
+    return { model, findings: lazy.findings, waived: lazy.waived, rules: policy.rules, timings };
+  });
 }
 
 /**
@@ -268,20 +277,22 @@ export async function checkPolicy(options: PlanOptions & { readonly cache?: bool
  * objects only: never checks anything out, never writes out/.
  */
 export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
-  const root = realRoot(options.root);
-  const cacheRoot = options.cache === false ? undefined : root;
-  const renderCache = RenderCache.load(cacheRoot);
-  const loadCache = LoadCache.open(root, cacheRoot !== undefined);
-  const { model, lazy, remember } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
-  const { diffPlan } = await import("./diff/diff.js");
-  const result = await diffPlan(root, model, lazy, {
-    envDir: path.resolve(root, options.out ?? "out"),
-    ...(options.base !== undefined ? { base: options.base } : {}),
-    ...(options.envRepo !== undefined ? { envRepo: options.envRepo } : {}),
+  return locatedErrors(realRoot(options.root), async () => {
+    const root = realRoot(options.root);
+    const cacheRoot = options.cache === false ? undefined : root;
+    const renderCache = RenderCache.load(cacheRoot);
+    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    const { model, lazy, remember } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
+    const { diffPlan } = await import("./diff/diff.js");
+    const result = await diffPlan(root, model, lazy, {
+      envDir: path.resolve(root, options.out ?? "out"),
+      ...(options.base !== undefined ? { base: options.base } : {}),
+      ...(options.envRepo !== undefined ? { envRepo: options.envRepo } : {}),
+    });
+    renderCache.save();
+    remember();
+    return result;
   });
-  renderCache.save();
-  remember();
-  return result;
 }
 
 interface Caches {

@@ -3,5 +3,6 @@
  * line and column a user should look at.
  */
 export { pinpoint, pinpointAll, propertyPathAt } from "./locate.js";
+export { located, locatedErrors } from "./located.js";
 export { allowedKeys, requiredKeys } from "./schema-keys.js";
 export { BundlePositions, type UserSite } from "./stack-positions.js";

@@ -15,10 +15,9 @@ import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import type { RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
-import { isSluiceError, SluiceError } from "../errors.js";
+import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { inspectionError, inspectObjects, inspectSecretObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
-import { pinpointAll } from "../locate/index.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
 import { resolveError, resolveSome } from "./resolve/index.js";
 import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
@@ -132,7 +131,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     const { resolved, diagnostics } = time("resolve", () =>
       resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)),
     );
-    if (diagnostics.length > 0) throw resolveError(root, diagnostics);
+    if (diagnostics.length > 0) throw resolveError(diagnostics);
     const rendered = time("render", () => renderResolved(resolved));
     return { resolved, rendered };
   };
@@ -165,15 +164,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     });
     if (problems.objects.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
-      atRuleLines(root, () =>
-        rendered.map((objects, index) =>
-          evaluateInstance(
-            policy,
-            resolved[index]!,
-            objects.filter((o) => o.path.startsWith("apps/")),
-            blueprintOf(resolved[index]!),
-          ),
-        ),
+      rendered.map((objects, index) =>
+        evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprintOf(resolved[index]!)),
       ),
     );
     findings.push(...instanceFindings.flat());
@@ -196,7 +188,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     fresh.push(...keep(files));
     renderedRefs.push(...resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
   }
-  if (problems.resolve.length > 0) throw resolveError(root, problems.resolve);
+  if (problems.resolve.length > 0) throw resolveError(problems.resolve);
 
   const fleet = time("render", () => renderFleet(model, refs, policy));
   // The fleet's objects are rendered on every run, so those that passed before (same content,
@@ -204,17 +196,17 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   time("inspect", () =>
     problems.objects.push(...inspectObjects([...fleet.objects], renderCache && { known: renderCache, of: new Set(fleet.objects) })),
   );
-  if (problems.objects.length > 0) throw inspectionError(root, problems.objects);
-  refusePlaintext(root, [...literals.diagnostics, ...problems.secrets]);
+  if (problems.objects.length > 0) throw inspectionError(problems.objects);
+  refusePlaintext([...literals.diagnostics, ...problems.secrets]);
 
   // The built-in blueprints name every object after its app: only raw objects can clash.
   const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app.blueprint)));
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
-  time("inspect", () => refusePlaintext(root, [...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
+  time("inspect", () => refusePlaintext([...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
-    findings.push(...atRuleLines(root, () => evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name)))));
+    findings.push(...evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name))));
     const { findings: kept, waived } = applyWaivers(model, findings, options.today);
     return { findings: mergeFindings(pinpointFindings(root, kept)), waived };
   });
@@ -250,9 +242,9 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   };
 }
 
-function refusePlaintext(root: string, diagnostics: Diagnostic[]): void {
+function refusePlaintext(diagnostics: Diagnostic[]): void {
   if (diagnostics.length === 0) return;
-  throw new SluiceError("Secrets would reach the env repo in plain text; nothing was written.", pinpointAll(root, diagnostics));
+  throw new SluiceError("Secrets would reach the env repo in plain text; nothing was written.", diagnostics);
 }
 
 function ref(app: string, cluster: string): string {
@@ -316,12 +308,3 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
   };
 }
 
-/** A rule's own error (a function rule that threw, returned nonsense or ran out of time), pointed at its line. */
-function atRuleLines<T>(root: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (isSluiceError(error)) throw new SluiceError(error.message.split("\n")[0]!, pinpointAll(root, error.diagnostics));
-    throw error;
-  }
-}

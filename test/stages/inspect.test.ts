@@ -3,6 +3,7 @@ import { isSluiceError } from "sluice";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 import { planModel } from "../helpers/pipeline.js";
+import { located } from "../../src/locate/index.js";
 
 function checkApp(spec: Record<string, unknown>) {
   try {
@@ -12,7 +13,8 @@ function checkApp(spec: Record<string, unknown>) {
     return [];
   } catch (error) {
     if (!isSluiceError(error)) throw error;
-    return error.diagnostics;
+    // As the API reports it: at lines, one per line (src/locate/located.ts).
+    return located("/nowhere", error).diagnostics;
   }
 }
 

@@ -3,6 +3,7 @@ import { isSluiceError } from "sluice";
 import { resolve } from "../../src/pipeline/resolve/resolve.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
+import { located } from "../../src/locate/index.js";
 
 const resolveApps = (apps: Record<string, unknown>) => resolve("/nowhere", validate("/nowhere", loaded(platformSpec(), apps)));
 
@@ -59,7 +60,7 @@ describe("resolve", () => {
       expect.unreachable("resolve should fail");
     } catch (error) {
       if (!isSluiceError(error)) throw error;
-      expect(error.diagnostics.map((d) => `${d.origin?.file} ${d.code} ${JSON.stringify(d.origin?.path)}`)).toEqual([
+      expect(located("/nowhere", error).diagnostics.map((d) => `${d.origin?.file} ${d.code} ${JSON.stringify(d.origin?.path)}`)).toEqual([
         'stacks/a.ts resolve/replicas-and-autoscaling ["replicas"]',
         'stacks/b.ts resolve/autoscaling-incomplete ["environments","prod","autoscaling","max"]',
         'stacks/c.ts resolve/probe-port ["probes","readiness","port"]',
@@ -91,7 +92,9 @@ describe("secret store keys are confined per team", () => {
       return [];
     } catch (error) {
       if (!isSluiceError(error)) throw error;
-      return error.diagnostics.map((d) => `${d.origin?.file} ${d.code} ${JSON.stringify(d.origin?.path)}: ${d.message}`);
+      return located("/nowhere", error).diagnostics.map(
+        (d) => `${d.origin?.file} ${d.code} ${JSON.stringify(d.origin?.path)}: ${d.message}`,
+      );
     }
   };
 

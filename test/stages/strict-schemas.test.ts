@@ -13,6 +13,7 @@ import { inspectObjects as checkRendered } from "../../src/pipeline/inspect/obje
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 import { planModel } from "../helpers/pipeline.js";
+import { located } from "../../src/locate/index.js";
 
 const problems = (object: { apiVersion: string; kind: string; [field: string]: unknown }) =>
   schemaCheck(object.apiVersion, object.kind)!(object);
@@ -23,7 +24,8 @@ function diagnosticsOf(run: () => void) {
     return [];
   } catch (error) {
     if (!isSluiceError(error)) throw error;
-    return error.diagnostics;
+    // As the API reports it: at lines, one per line (src/locate/located.ts).
+    return located("/nowhere", error).diagnostics;
   }
 }
 

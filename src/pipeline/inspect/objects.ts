@@ -5,7 +5,6 @@ import { schemaCheck, type SchemaProblem } from "../../k8s/schemas.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { childOrigin } from "../../model/origin.js";
 import type { RenderedObject } from "../../model/rendered.js";
-import { pinpointAll } from "../../locate/index.js";
 import { sizeProblem } from "./object-size.js";
 
 /** Objects that passed on an earlier run, by a digest of their content (the render cache keeps them). */
@@ -16,12 +15,9 @@ export interface SchemaMemory {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-/** The error for what the check found: each problem once, pointed at its line. */
-export function inspectionError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
-  return new SluiceError(
-    "Some objects would be refused by Kubernetes or their controller; nothing was written.",
-    collapse(pinpointAll(root, diagnostics)),
-  );
+/** The error for what the inspection found: each problem once per line once they are at their lines. */
+export function inspectionError(diagnostics: readonly Diagnostic[]): SluiceError {
+  return new SluiceError("Some objects would be refused by Kubernetes or their controller; nothing was written.", diagnostics, collapse);
 }
 
 /**

@@ -6,7 +6,6 @@ import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../../model/r
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
-import { pinpointAll } from "../../locate/index.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
@@ -29,7 +28,7 @@ export function resolve(
     model.platform.clusters.flatMap((cluster) => (include(app, cluster) ? [inputOf(app, cluster)] : [])),
   );
   const { resolved, diagnostics } = resolveSome(inputs.filter((input) => input !== undefined));
-  if (diagnostics.length > 0) throw resolveError(root, diagnostics);
+  if (diagnostics.length > 0) throw resolveError(diagnostics);
   return resolved;
 }
 
@@ -50,8 +49,8 @@ export function resolveSome(inputs: readonly InstanceInput[]): { resolved: Resol
 }
 
 /** The error for what resolving found wrong: each mistake once, naming the clusters it was found on. */
-export function resolveError(root: string, diagnostics: readonly Diagnostic[]): SluiceError {
-  return new SluiceError("The stacks are invalid once merged; nothing was written.", dedupe(pinpointAll(root, diagnostics)));
+export function resolveError(diagnostics: readonly Diagnostic[]): SluiceError {
+  return new SluiceError("The stacks are invalid once merged; nothing was written.", diagnostics, dedupe);
 }
 
 function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics: Diagnostic[] } {

@@ -1,7 +1,6 @@
 import { SluiceError } from "../../errors.js";
 import type { Model } from "../../model/model.js";
 import type { LoadedStacks } from "../load/index.js";
-import { pinpointAll } from "../../locate/index.js";
 import type { AdmissionCompileCache } from "../../policy/admission-compile-cache.js";
 import type { Rule } from "../../policy/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
@@ -15,7 +14,8 @@ import { validateValues } from "./values.js";
 
 /**
  * Validates what the stacks declared. Collects every problem before failing,
- * each pointing at the line of the property to change.
+ * each pointing at the property to change (its line is found at the API's
+ * entry point: src/locate/located.ts).
  */
 export function validate(
   root: string,
@@ -30,29 +30,29 @@ export function validate(
     ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
   ];
   if (values.length > 0)
-    throw new SluiceError("The stacks declare values that are not data; nothing was written.", pinpointAll(root, values));
+    throw new SluiceError("The stacks declare values that are not data; nothing was written.", values);
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
-  if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", pinpointAll(root, diagnostics));
+  if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", diagnostics);
   const rules = validateRules(platform, builtInRules, compiled);
   if (rules.diagnostics.length > 0)
-    throw new SluiceError("The platform's policy is invalid; nothing was written.", pinpointAll(root, rules.diagnostics));
+    throw new SluiceError("The platform's policy is invalid; nothing was written.", rules.diagnostics);
   const gathered = gatherReleases(loaded.apps, loaded.releases, platform, releases);
   if (gathered.diagnostics.length > 0)
     throw new SluiceError(
       "Some releases are not where their wave's approvers review them; nothing was written.",
-      pinpointAll(root, gathered.diagnostics),
+      gathered.diagnostics,
     );
   const apps = validateApps(gathered.apps, platform, rules.rules);
   if (apps.diagnostics.length > 0) {
-    throw new SluiceError("The stacks are invalid; nothing was written.", pinpointAll(root, apps.diagnostics));
+    throw new SluiceError("The stacks are invalid; nothing was written.", apps.diagnostics);
   }
   const sops = validateSopsFiles(root, { platform, apps: apps.apps });
-  if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", pinpointAll(root, sops));
+  if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", sops);
   const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
   if (ordered.diagnostics.length > 0)
     throw new SluiceError(
       "The dependencies between apps and components are invalid; nothing was written.",
-      pinpointAll(root, ordered.diagnostics),
+      ordered.diagnostics,
     );
   return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
 }
