@@ -165,7 +165,12 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     if (problems.objects.length + problems.secrets.length > 0) continue;
     const instanceFindings = time("policy", () =>
       rendered.map((objects, index) =>
-        evaluateInstance(policy, resolved[index]!, objects.filter((o) => o.path.startsWith("apps/")), blueprintOf(resolved[index]!)),
+        evaluateInstance(
+          policy,
+          resolved[index]!,
+          objects.filter((o) => o.path.startsWith("apps/")),
+          blueprintOf(resolved[index]!),
+        ),
       ),
     );
     findings.push(...instanceFindings.flat());
@@ -307,4 +312,3 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
     },
   };
 }
-

@@ -1,5 +1,5 @@
 import type { Origin } from "../model/origin.js";
-import { pinpointAll } from "../locate/index.js";
+import { pinpointAll } from "../locate/locate.js";
 import type { Severity } from "./rule.js";
 
 /**

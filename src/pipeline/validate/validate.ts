@@ -29,19 +29,14 @@ export function validate(
     ...loaded.apps.flatMap((app) => validateValues(app.spec, app.origin)),
     ...loaded.releases.flatMap((release) => validateValues(release.releases, release.origin)),
   ];
-  if (values.length > 0)
-    throw new SluiceError("The stacks declare values that are not data; nothing was written.", values);
+  if (values.length > 0) throw new SluiceError("The stacks declare values that are not data; nothing was written.", values);
   const { platform, diagnostics } = validatePlatform(loaded.platform.spec, loaded.platform.origin);
   if (!platform) throw new SluiceError("The platform is invalid; nothing was written.", diagnostics);
   const rules = validateRules(platform, builtInRules, compiled);
-  if (rules.diagnostics.length > 0)
-    throw new SluiceError("The platform's policy is invalid; nothing was written.", rules.diagnostics);
+  if (rules.diagnostics.length > 0) throw new SluiceError("The platform's policy is invalid; nothing was written.", rules.diagnostics);
   const gathered = gatherReleases(loaded.apps, loaded.releases, platform, releases);
   if (gathered.diagnostics.length > 0)
-    throw new SluiceError(
-      "Some releases are not where their wave's approvers review them; nothing was written.",
-      gathered.diagnostics,
-    );
+    throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", gathered.diagnostics);
   const apps = validateApps(gathered.apps, platform, rules.rules);
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", apps.diagnostics);
@@ -50,10 +45,7 @@ export function validate(
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", sops);
   const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
   if (ordered.diagnostics.length > 0)
-    throw new SluiceError(
-      "The dependencies between apps and components are invalid; nothing was written.",
-      ordered.diagnostics,
-    );
+    throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", ordered.diagnostics);
   return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
 }
 
