@@ -254,6 +254,26 @@ describe("the DSL's types", () => {
       teams: { a: { owners: ["@acme/a"], namespaces: ["a"] } },
     });
     expect(engineTypo.spec.engine).toBe("argo");
+    // Each engine's settings are typed by its declaration (src/engines/<engine>/declaration.ts), under its name.
+    const settingsTypo = definePlatform({
+      envRepo: { url: "https://git.example.com/env.git" },
+      engine: "flux",
+      flux: {
+        gitSecret: "env-repo-auth",
+        // @ts-expect-error decryptionSecret names a Secret
+        decryptionSecret: 1,
+      },
+      argocd: {
+        // @ts-expect-error "nmespace" is not an Argo CD setting
+        nmespace: "argo",
+      },
+      owners: ["@acme/platform"],
+      environments: { dev: {} },
+      clusters: { "dev-1": { environment: "dev", server: "https://dev-1.example.com" } },
+      waves: [{ name: "only", clusters: ["dev-1"] }],
+      teams: { a: { owners: ["@acme/a"], namespaces: ["a"] } },
+    });
+    expect(settingsTypo.spec.flux?.gitSecret).toBe("env-repo-auth");
     const clusterTypo = definePlatform({
       envRepo: { url: "https://git.example.com/env.git" },
       engine: "argocd",

@@ -2,16 +2,15 @@
  * The engine contract (src/engines/engine.ts), held against every registered
  * engine: the suite iterates the registry, so an engine added there is
  * checked without a line here. A third engine, test-only
- * (test/fixtures/engines/plain/), is registered below the way a shipped one
- * is — its name in the model's list and one line in the registry table — and
- * passes the same suite, and a platform that selects it synthesizes.
+ * (test/fixtures/engines/plain/: its declaration and its renderer), is
+ * registered below the way a shipped one is — one line in the registry table —
+ * and passes the same suite; a platform selects it and sets its settings.
  */
 import { describe, expect, it, vi } from "vitest";
 import { isSluiceError } from "../src/errors.js";
 import { ENGINE_LIST, engineOf } from "../src/engines/index.js";
 import { apiGroup, type KubernetesObject } from "../src/k8s/object.js";
 import type { Diagnostic } from "../src/model/diagnostic.js";
-import type { PlatformInput } from "../src/model/platform-schema.js";
 import { instanceKeys } from "../src/pipeline/render/index.js";
 import { blueprintRegistry } from "../src/pipeline/render/blueprints.js";
 import { builtInBlueprints } from "../lib/blueprints/index.js";
@@ -24,18 +23,11 @@ import { planModel, renderedOf } from "./helpers/pipeline.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { documents } from "./helpers/policies.js";
 
-// The third engine's registration, as src/model/engine-names.ts and
-// src/engines/registry.ts would hold it for a shipped one. (The names live in
-// the model, below the engines, so that the schema knows them without
-// loading a renderer: they cannot be derived from the table.)
-vi.mock("../src/model/engine-names.js", async (original) => {
-  const names = await original<typeof import("../src/model/engine-names.js")>();
-  return { ...names, ENGINE_NAMES: [...names.ENGINE_NAMES, "plain"] };
-});
+// The third engine's registration: the line src/engines/registry.ts would hold for a shipped one.
 vi.mock("../src/engines/registry.js", async (original) => ({
   ENGINES: {
     ...(await original<typeof import("../src/engines/registry.js")>()).ENGINES,
-    plain: (await import("./fixtures/engines/plain/plain.js")).plain,
+    plain: (await import("./fixtures/engines/plain/declaration.js")).plain,
   },
 }));
 
@@ -94,7 +86,7 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
   });
 
   it("refuses a team that lists the namespace the engine runs in", () => {
-    const reserved = engine.reservedNamespace({ ...platformSpec(), engine } as unknown as PlatformInput);
+    const reserved = engine.namespace(fleet(name).platform);
     const found = diagnostics(() =>
       fleet(name, (spec) => {
         (spec.teams as Record<string, { namespaces: string[] }>).shop!.namespaces.push(reserved);
@@ -126,11 +118,6 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
 
   it("its settings are in each instance's render key", () => {
     const elsewhere = { [name]: { namespace: "elsewhere" } };
-    // An engine without settings (the test's third) has nothing to key.
-    if (engine.reservedNamespace({ ...platformSpec(), engine, ...elsewhere } as unknown as PlatformInput) !== "elsewhere") {
-      expect(name).toBe("plain");
-      return;
-    }
     const keyOf = (model: ReturnType<typeof fleet>) => {
       const key = instanceKeys({
         blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints),
@@ -140,6 +127,33 @@ describe.each(ENGINE_LIST.map((engine) => [engine.name, engine] as const))("engi
       return key(instanceInputs("/nowhere", model)(model.apps[0]!, model.platform.clusters[0]!)!);
     };
     expect(keyOf(fleet(name, (spec) => Object.assign(spec, elsewhere)))).not.toBe(keyOf(fleet(name)));
+  });
+});
+
+describe("the third engine's own settings", () => {
+  it("a platform sets them under the engine's name, and they reach its renderer", () => {
+    const model = fleet("plain", (spec) => Object.assign(spec, { plain: { namespace: "agents" } }));
+    const { objects } = renderedOf(planModel(model));
+    const mine = objects.filter(({ path }) => /^clusters\/[^/]+\/(root|apps\/web)\.yaml$/.test(path));
+    expect(mine.map(({ object }) => object.metadata.namespace)).toEqual(["agents", "agents", "agents", "agents", "agents", "agents"]);
+  });
+
+  it("they are refused at their line when the engine's schema refuses them", () => {
+    const found = diagnostics(() => fleet("plain", (spec) => Object.assign(spec, { plain: { namespace: "Not A Label", extra: 1 } })));
+    expect(found.map((d) => d.origin?.path?.join("."))).toEqual(["plain.namespace", "plain.extra"]);
+  });
+
+  it("the namespace they name is the one reserved for the platform", () => {
+    const found = diagnostics(() =>
+      fleet("plain", (spec) => {
+        Object.assign(spec, { plain: { namespace: "agents" } });
+        (spec.teams as Record<string, { namespaces: string[] }>).shop!.namespaces.push("agents");
+      }),
+    );
+    expect(found.map((d) => [d.code, d.message])).toContainEqual([
+      "validate/reserved-namespace",
+      expect.stringContaining("team shop lists namespace agents"),
+    ]);
   });
 });
 

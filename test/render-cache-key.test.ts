@@ -108,7 +108,7 @@ describe("the render-cache key", () => {
       "platform.waves.",
       "platform.teams.",
       "platform.secrets.",
-      "platform.flux.",
+      "platform.engineSettings.",
       "platform.customResources.",
       "platform.objects.",
       ".settings.",

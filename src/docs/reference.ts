@@ -15,12 +15,19 @@ import {
   waveSchema,
 } from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
+import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
 
+/** A field's schema: its definition, and its `.describe()` text (an engine's settings are described so, in their declaration). */
+interface Field {
+  readonly _zod: { def: Def };
+  readonly description?: string;
+}
+
 interface Def {
   readonly type: string;
-  readonly shape?: Readonly<Record<string, { _zod: { def: Def } }>>;
+  readonly shape?: Readonly<Record<string, Field>>;
   readonly innerType?: { _zod: { def: Def } };
   readonly valueType?: { _zod: { def: Def } };
   readonly element?: { _zod: { def: Def } };
@@ -94,12 +101,32 @@ const SECTIONS: readonly Section[] = [
   },
 ];
 
-const SCHEMA_FILES = ["platform-schema.ts", "app-schema.ts", "settings-schema.ts"];
+/**
+ * Each engine's settings (`argocd: {…}`, `flux: {…}`), after the platform's
+ * table: the fields of its declaration's `settings`, described by their JSDoc
+ * in src/engines/<engine>/declaration.ts.
+ */
+function engineSections(): Section[] {
+  return ENGINE_DECLARATIONS.map(({ name, title, settings }) => ({
+    title: `${title} (\`${name}\`)`,
+    intro: `${title}'s settings, under \`${name}\` in the platform, for the clusters that run it.`,
+    schema: settings,
+    sources: [`${name}.settings`],
+  }));
+}
+
+/** The files whose constants' JSDoc describes the fields, each with what its constants are prefixed with in `sources`. */
+function schemaFiles(): readonly { readonly file: string; readonly prefix: string }[] {
+  return [
+    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts"].map((file) => ({ file: `src/model/${file}`, prefix: "" })),
+    ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
+  ];
+}
 
 /**
  * docs/reference.md: every field of every stack object, generated from the
  * zod schemas (which fields exist, their types) and the JSDoc written on
- * each field in src/model/ (what it means). A test compares it with the
+ * each field in src/model/ and in each engine's declaration (what it means). A test compares it with the
  * committed file, and fails for a field without a description, so the
  * reference cannot drift from the code.
  */
@@ -112,7 +139,7 @@ export function referenceMarkdown(): string {
     "",
   ];
   const missing: string[] = [];
-  for (const section of SECTIONS) {
+  for (const section of [SECTIONS[0]!, ...engineSections(), ...SECTIONS.slice(1)]) {
     lines.push(`## ${section.title}`, "");
     if (section.intro) lines.push(section.intro, "");
     lines.push("| field | type | meaning |", "|---|---|---|");
@@ -123,7 +150,7 @@ export function referenceMarkdown(): string {
         : new Set<string>();
     for (const [key, field] of Object.entries(shape)) {
       if (inherited.has(key)) continue;
-      const description = section.sources.map((source) => descriptions.get(source)?.get(key)).find(Boolean);
+      const description = section.sources.map((source) => descriptions.get(source)?.get(key)).find(Boolean) ?? field.description;
       if (!description) missing.push(`${section.title}: ${key}`);
       const optional = isOptional(field._zod.def);
       lines.push(`| \`${key}\`${optional ? "" : " (required)"} | \`${cell(typeOf(field._zod.def))}\` | ${cell(description ?? "")} |`);
@@ -132,24 +159,26 @@ export function referenceMarkdown(): string {
     lines.push("");
   }
   if (missing.length > 0)
-    throw new Error(`fields without a description (write a /** JSDoc */ on them in src/model/): ${missing.join("; ")}`);
+    throw new Error(
+      `fields without a description (write a /** JSDoc */ on them in src/model/ or the engine's declaration.ts): ${missing.join("; ")}`,
+    );
   return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
 
-function objectShape(def: Def): Readonly<Record<string, { _zod: { def: Def } }>> {
+function objectShape(def: Def): Readonly<Record<string, Field>> {
   const inner = unwrap(def);
   return inner.type === "object" && inner.shape ? inner.shape : {};
 }
 
 function unwrap(def: Def): Def {
-  if ((def.type === "optional" || def.type === "nullable" || def.type === "default") && def.innerType)
+  if ((def.type === "optional" || def.type === "nullable" || def.type === "default" || def.type === "prefault") && def.innerType)
     return unwrap(def.innerType._zod.def);
   if (def.type === "pipe" && def.in) return unwrap(def.in._zod.def);
   return def;
 }
 
 function isOptional(def: Def): boolean {
-  return def.type === "optional" || def.type === "default";
+  return def.type === "optional" || def.type === "default" || def.type === "prefault";
 }
 
 /** A field's type in TypeScript terms, short. */
@@ -202,8 +231,8 @@ function cell(text: string): string {
 function jsdocByConstant(): Map<string, Map<string, string>> {
   const ts = (createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph")).ts;
   const found = new Map<string, Map<string, string>>();
-  for (const file of SCHEMA_FILES) {
-    const text = fs.readFileSync(path.join(PACKAGE_ROOT, "src/model", file), "utf8");
+  for (const { file, prefix } of schemaFiles()) {
+    const text = fs.readFileSync(path.join(PACKAGE_ROOT, file), "utf8");
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     for (const statement of source.statements) {
       if (!ts.isVariableStatement(statement)) continue;
@@ -211,7 +240,7 @@ function jsdocByConstant(): Map<string, Map<string, string>> {
         if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
         const properties = new Map<string, string>();
         collect(ts, declaration.initializer, properties, source);
-        if (properties.size > 0) found.set(declaration.name.text, properties);
+        if (properties.size > 0) found.set(`${prefix}${declaration.name.text}`, properties);
       }
     }
   }

@@ -36,26 +36,18 @@ export interface EngineNote {
 }
 
 /**
- * A GitOps engine: how a cluster pulls its part of the env repo. The rest of
- * sluice — the workload manifests, the namespaces and their guards, the
- * admission policies, the docs — is the same whatever the engine; everything
- * that differs is here: the stages, the prerequisites, diff and the CLI ask
- * the registry (index.ts) rather than naming an engine. Adding an engine is a
- * folder next to argocd/ and flux/, one line in index.ts and its name in
- * model/engine-names.ts (test/engine-conformance.test.ts holds every engine to
- * this contract, and adds a third one of its own).
+ * A GitOps engine's renderer: how a cluster pulls its part of the env repo.
+ * The rest of sluice — the workload manifests, the namespaces and their
+ * guards, the admission policies, the docs — is the same whatever the engine;
+ * everything that differs is here and in the engine's declaration
+ * (declaration.ts: its name, settings and namespace, which the model knows):
+ * the stages, the prerequisites, diff and the CLI ask the registry rather
+ * than naming an engine. Adding an engine is a folder next to argocd/ and
+ * flux/ (a declaration.ts whose `load` imports this renderer) and one line in
+ * registry.ts; test/engine-conformance.test.ts holds every engine to this
+ * contract, and adds a third one of its own that way.
  */
-export interface Engine {
-  /** Its name in the registry (index.ts) and in stacks. */
-  readonly name: string;
-  /** How people call it: "Argo CD", "Flux". */
-  readonly title: string;
-  /** The namespace it runs in on a cluster; no team may own it. */
-  namespace(platform: PlatformModel): string;
-  /** The same namespace, read from its settings in the platform as declared (before the model is built): refused for teams. */
-  reservedNamespace(input: PlatformInput): string;
-  /** The namespace it runs in when its settings name none (what `sluice init` keeps free of teams). */
-  readonly defaultNamespace: string;
+export interface EngineRenderer {
   /** Its controllers and their API groups: the prerequisites of its objects, which run in its namespace. */
   readonly controllers: readonly EngineController[];
   /** "an Argo CD object": how a message names one of the kinds it owns. */
@@ -97,4 +89,14 @@ export interface Engine {
   readonly componentNotes: { readonly waiting: EngineNote; readonly ociChart: EngineNote };
   /** What its objects on a cluster rely on that the env repo does not install: settings, flags, accounts, Secrets (see prerequisites.ts). */
   prerequisites(input: PrerequisiteInput): Prerequisite[];
+}
+
+/** A registered engine: its declaration's name and title, where it runs, and its renderer (see index.ts). */
+export interface Engine extends EngineRenderer {
+  /** Its name in the registry (registry.ts) and in stacks. */
+  readonly name: string;
+  /** How people call it: "Argo CD", "Flux". */
+  readonly title: string;
+  /** The namespace it runs in on a cluster of this platform; no team may own it. */
+  namespace(platform: Pick<PlatformModel, "engineSettings">): string;
 }

@@ -1,4 +1,5 @@
-import { engineNamed } from "../engines/index.js";
+import { defaultNamespace } from "../engines/declaration.js";
+import { ENGINES } from "../engines/registry.js";
 import { dnsLabelProblem, COMPONENTS_PROJECT, PLATFORM_PROJECT, reservedNamespace } from "../model/names.js";
 import { envRepoSchema, owner } from "../model/platform-schema.js";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -33,7 +34,7 @@ export function answerProblems(answers: InitAnswers): Diagnostic[] {
       "use lower-case letters, digits and '-', e.g. --team web",
     );
   else {
-    const engineNamespace = engineNamed(answers.engine).defaultNamespace;
+    const engineNamespace = defaultNamespace(ENGINES[answers.engine]);
     const reserved =
       reservedNamespace(answers.team, engineNamespace) ??
       ([PLATFORM_PROJECT, COMPONENTS_PROJECT].includes(answers.team) ? "is reserved for sluice's own projects" : undefined);

@@ -58,5 +58,5 @@ export function requiredKeys(schema: Schema, path: readonly (string | number)[],
 
 function isOptional(def: Def): boolean {
   if (def.type === "pipe" && def.in) return isOptional(def.in._zod.def);
-  return def.type === "optional" || def.type === "default";
+  return def.type === "optional" || def.type === "default" || def.type === "prefault";
 }

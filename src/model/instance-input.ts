@@ -6,7 +6,7 @@ import type { Origin } from "./origin.js";
  * checking an instance read. A renderer that needs another platform field
  * does not compile until it is added here — and then it is in the render key.
  */
-export type InstancePlatform = Pick<PlatformModel, "origin" | "envRepo" | "argocdNamespace" | "flux" | "secrets" | "customResources"> & {
+export type InstancePlatform = Pick<PlatformModel, "origin" | "envRepo" | "engineSettings" | "secrets" | "customResources"> & {
   /** A Flux Kustomization lives in its team's first namespace, and waits for other teams' apps in theirs. */
   readonly teams: readonly Pick<TeamModel, "name" | "namespaces">[];
 };

@@ -48,8 +48,8 @@ export interface PlatformModel {
   readonly envRepo: { readonly url: string; readonly revision: string; readonly path: string };
   /** The default engine; each cluster says which it runs. */
   readonly engine: EngineName;
-  readonly argocdNamespace: string;
-  readonly flux: { readonly namespace: string; readonly gitSecret?: string; readonly decryptionSecret: string };
+  /** Each registered engine's settings, defaults filled in, by the engine's name (see engine-names.ts). */
+  readonly engineSettings: EngineSettings;
   /** The platform's own objects, on every cluster, with their scope, in the order written. */
   readonly objects: readonly (RawObject & { readonly scope: "Namespaced" | "Cluster" })[];
   /** Cluster add-ons from pinned Helm charts, sorted by name. */
@@ -77,8 +77,8 @@ export interface PlatformModel {
   readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
 
-export type { EngineName } from "./engine-names.js";
-import type { EngineName } from "./engine-names.js";
+export type { EngineName, EngineSettings } from "./engine-names.js";
+import type { EngineName, EngineSettings } from "./engine-names.js";
 
 export type Chart =
   | { readonly repository: string; readonly name: string; readonly version: string }

@@ -7,6 +7,7 @@ import { quantity, settingsShape } from "./settings-schema.js";
 import type { Rule } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
+import { ENGINES } from "../engines/registry.js";
 import { WORKLOAD_PATH } from "../k8s/workloads.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
@@ -121,8 +122,18 @@ export const environmentSchema = z.strictObject({
   production: z.boolean().optional(),
 });
 
-/** The GitOps engines sluice renders for: those registered in src/engines/index.ts. */
+/** The GitOps engines sluice renders for: those registered in src/engines/registry.ts. */
 export const engineName = z.enum(ENGINE_NAMES);
+
+/**
+ * Each engine's settings, at the platform's top level under the engine's
+ * name (`argocd: { namespace }`, `flux: { gitSecret }`), as its declaration
+ * parses them: the fields, their defaults and their description are the
+ * engine's (src/engines/<engine>/declaration.ts).
+ */
+const engineSettingsShape = Object.fromEntries(Object.values(ENGINES).map(({ name, settings }) => [name, settings])) as {
+  readonly [Name in keyof typeof ENGINES]: (typeof ENGINES)[Name]["settings"];
+};
 
 /**
  * A Helm chart version that names exactly one release: "1.17.2" or
@@ -289,19 +300,7 @@ export const platformSchema = z.strictObject({
   envRepo: envRepoSchema,
   /** The GitOps engine that pulls the env repo on each cluster: "argocd" or "flux"; a cluster may say otherwise. */
   engine: engineName,
-  /** Argo CD's settings: `{ namespace = "argocd" }`. */
-  argocd: z.strictObject({ namespace: dnsLabel.optional() }).optional(),
-  /** Flux's settings: `{ namespace = "flux-system", gitSecret?, decryptionSecret = "sops-age" }`. */
-  flux: z
-    .strictObject({
-      /** Flux's own namespace, where each cluster's root and the components' objects live. Default "flux-system". */
-      namespace: dnsLabel.optional(),
-      /** A Secret in each team's namespace (and Flux's) with the env repo's git credentials. Default: none (a public repo). */
-      gitSecret: dnsLabel.optional(),
-      /** The Secret in each team's home namespace holding the key Flux decrypts the team's SOPS files with: that team's own age key, one per team (the team can read it). Default "sops-age". */
-      decryptionSecret: dnsLabel.optional(),
-    })
-    .optional(),
+  ...engineSettingsShape,
   /**
    * The platform's own Kubernetes objects, on every cluster: cluster-wide
    * ones (a ClusterIssuer, a StorageClass, a PriorityClass) and namespaced

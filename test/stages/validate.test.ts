@@ -19,7 +19,10 @@ describe("validate", () => {
   it("fills in defaults and sorts clusters, teams and apps by name", () => {
     const model = validate("/nowhere", loaded(platformSpec(), { zeta: appSpec(), alpha: appSpec() }));
     expect(model.platform.envRepo).toEqual({ url: "https://git.example.com/env.git", revision: "main", path: "" });
-    expect(model.platform.argocdNamespace).toBe("argocd");
+    expect(model.platform.engineSettings).toEqual({
+      argocd: { namespace: "argocd" },
+      flux: { namespace: "flux-system", decryptionSecret: "sops-age" },
+    });
     expect(model.platform.environments.find((e) => e.name === "prod")!.sync).toEqual({ automated: true, prune: false, selfHeal: true });
     expect(model.platform.clusters.map((c) => [c.name, c.wave])).toEqual([
       ["dev-1", "dev"],

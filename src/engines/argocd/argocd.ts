@@ -7,7 +7,7 @@ import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/n
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
-import type { ClusterInput, Engine } from "../engine.js";
+import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
@@ -84,12 +84,7 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
 }
 
 /** Argo CD: an app-of-apps per cluster, an Application per app instance, an AppProject per team. */
-export const argoCd: Engine = {
-  name: "argocd",
-  title: "Argo CD",
-  namespace: (platform) => platform.argocdNamespace,
-  reservedNamespace: (input) => input.argocd?.namespace ?? "argocd",
-  defaultNamespace: "argocd",
+export const argoCd: EngineRenderer = {
   controllers: [
     { group: "argoproj.io", controller: "Argo CD", why: "the cluster's root, its AppProjects and every Application are Argo CD's kinds" },
   ],
@@ -119,7 +114,7 @@ export const argoCd: Engine = {
     ociChart: { caveat: "by its tag on Argo CD (the digest is recorded as `sluice.dev/chart-digest`, not enforced)" },
   },
   layout: (platform) => [
-    `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.argocdNamespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
+    `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
     "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
   ],
@@ -136,7 +131,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
     kind: "Application",
     metadata: {
       name: "root",
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       labels: {
         ...cluster.labels,
         ...platformLabels("root", PLATFORM_PROJECT),
@@ -153,7 +148,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
         targetRevision: environment.revision,
         path: sourcePath(platform, `clusters/${cluster.name}`),
       },
-      destination: { server: IN_CLUSTER, namespace: platform.argocdNamespace },
+      destination: { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
       syncPolicy: syncPolicy(sync, []),
     },
   } satisfies ArgoApplication;
@@ -167,7 +162,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
     kind: "Application",
     metadata: {
       name: app.name,
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       labels: instanceLabels(app),
       annotations: {
         // After what it depends on: the root syncs its child Applications wave by wave (on the root's sync only).
@@ -215,7 +210,7 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
     kind: "AppProject",
     metadata: {
       name: team,
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       labels: { ...platformLabels(team, PLATFORM_PROJECT), "sluice.dev/team": team },
       annotations: { ...BEFORE_APPS, ...KEEP_PROJECT },
     },
@@ -259,7 +254,7 @@ function platformProject(platform: PlatformModel, admission: AdmissionBackend): 
     kind: "AppProject",
     metadata: {
       name: PLATFORM_PROJECT,
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       labels: platformLabels(PLATFORM_PROJECT, PLATFORM_PROJECT),
       annotations: { ...BEFORE_APPS, ...KEEP_PROJECT },
     },
@@ -268,7 +263,7 @@ function platformProject(platform: PlatformModel, admission: AdmissionBackend): 
         "The cluster's root app-of-apps: Applications and AppProjects, the teams' guarded Namespaces and admission policies from the env repo, nothing else.",
       sourceRepos: [platform.envRepo.url],
       destinations: [
-        { server: IN_CLUSTER, namespace: platform.argocdNamespace },
+        { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
         ...platform.teams.flatMap((team) => team.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace }))),
         ...unique(platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : []))).map(
           (namespace) => ({ server: IN_CLUSTER, namespace }),

@@ -33,7 +33,7 @@ export function renderComponents(
       kind: "Application",
       metadata: {
         name: component.name,
-        namespace: platform.argocdNamespace,
+        namespace: platform.engineSettings.argocd.namespace,
         labels: {
           ...platformLabels(component.name, COMPONENTS_PROJECT),
           "sluice.dev/component": component.name,
@@ -82,7 +82,7 @@ export function componentsProject(platform: PlatformModel, components: readonly 
     kind: "AppProject",
     metadata: {
       name: COMPONENTS_PROJECT,
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       labels: platformLabels(COMPONENTS_PROJECT, PLATFORM_PROJECT),
       annotations: { "argocd.argoproj.io/sync-wave": "-1", "argocd.argoproj.io/sync-options": "Prune=false" },
     },

@@ -19,7 +19,7 @@ export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, ap
     {
       what: "setting",
       name: '`resource.customizations.health.argoproj.io_Application` in ConfigMap `argocd-cm` (Argo CD\'s operator manual, health checks, "Argocd App")',
-      namespace: platform.argocdNamespace,
+      namespace: platform.engineSettings.argocd.namespace,
       why: "Applications here sync in waves (`dependsOn`); Argo CD has no health check for Applications since 1.8, so without it the root does not wait for one wave to be healthy before the next",
     },
   ];

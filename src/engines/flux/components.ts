@@ -34,7 +34,7 @@ export function renderFluxComponents(
   environment: EnvironmentModel,
   order: Ordering,
 ): RenderedObject[] {
-  const namespace = platform.flux.namespace;
+  const namespace = platform.engineSettings.flux.namespace;
   const sources = [platform.origin.file];
   const rendered: RenderedObject[] = [];
   for (const component of platform.components) {

@@ -4,7 +4,7 @@ import type { InstancePlatform } from "../../model/instance-input.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
-import type { ClusterInput, Engine } from "../engine.js";
+import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { renderFluxComponents } from "./components.js";
 import { fluxPrerequisites } from "./prerequisites.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
@@ -23,7 +23,7 @@ function renderCluster({ platform, cluster, environment, order, apps }: ClusterI
     "sluice.dev/cluster": cluster.name,
     "sluice.dev/environment": cluster.environment,
   };
-  const namespace = platform.flux.namespace;
+  const namespace = platform.engineSettings.flux.namespace;
   const root: KubernetesObject[] = [
     envRepoSource(platform, namespace, environment.revision, labels),
     {
@@ -87,13 +87,13 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
         ? {
             dependsOn: app.dependsOn.map((dependency) =>
               dependency.kind === "component"
-                ? { name: `component-${dependency.name}`, namespace: platform.flux.namespace }
+                ? { name: `component-${dependency.name}`, namespace: platform.engineSettings.flux.namespace }
                 : { name: dependency.name, namespace: homeNamespace(platform.teams.find((t) => t.name === dependency.team)!) },
             ),
           }
         : {}),
       // The app's SOPS files lie beside its manifest, encrypted; Flux decrypts them with the platform's key.
-      ...(decrypts ? { decryption: { provider: "sops", secretRef: { name: platform.flux.decryptionSecret } } } : {}),
+      ...(decrypts ? { decryption: { provider: "sops", secretRef: { name: platform.engineSettings.flux.decryptionSecret } } } : {}),
       // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
       ...(sync.automated ? {} : { suspend: true }),
     },
@@ -101,12 +101,7 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
 }
 
 /** Flux: a root Kustomization per cluster, a Kustomization per app instance, a tenant per team. */
-export const flux: Engine = {
-  name: "flux",
-  title: "Flux",
-  namespace: (platform) => platform.flux.namespace,
-  reservedNamespace: (input) => input.flux?.namespace ?? "flux-system",
-  defaultNamespace: "flux-system",
+export const flux: EngineRenderer = {
   controllers: [
     {
       group: "source.toolkit.fluxcd.io",
@@ -142,7 +137,7 @@ export const flux: Engine = {
     ociChart: { aside: "by its digest on Flux" },
   },
   layout: (platform) => [
-    `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.flux.namespace}\`.`,
+    `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.engineSettings.flux.namespace}\`.`,
     "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
     ...(platform.components.length > 0
       ? [

@@ -10,7 +10,7 @@ import { homeNamespace } from "./tenancy.js";
  * (a GitRepository's secretRef, a Kustomization's decryption.secretRef).
  */
 export function fluxPrerequisites({ platform, fleetObjects, sops }: PrerequisiteInput): Prerequisite[] {
-  const namespace = platform.flux.namespace;
+  const namespace = platform.engineSettings.flux.namespace;
   const helm = fleetObjects.some(({ object }) => object.kind === "HelmRelease");
   const list: Prerequisite[] = [
     {
@@ -63,7 +63,7 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
   for (const home of [...homes].sort()) {
     list.push({
       what: "Secret",
-      name: `\`${platform.flux.decryptionSecret}\` (the team's own SOPS key)`,
+      name: `\`${platform.engineSettings.flux.decryptionSecret}\` (the team's own SOPS key)`,
       namespace: home,
       why: "apps here deliver SOPS files; their Kustomizations (in this namespace) decrypt with it (`decryption.secretRef`), and fail without it. It holds this team's age key alone: the team can read it, so a key shared with another team would let each decrypt the other's files",
     });

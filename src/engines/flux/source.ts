@@ -52,7 +52,7 @@ export function envRepoSource(
       interval: "1m",
       url: platform.envRepo.url,
       ref,
-      ...(platform.flux.gitSecret ? { secretRef: { name: platform.flux.gitSecret } } : {}),
+      ...(platform.engineSettings.flux.gitSecret ? { secretRef: { name: platform.engineSettings.flux.gitSecret } } : {}),
       ...(only.ignore !== undefined ? { ignore: only.ignore } : {}),
     },
   } satisfies FluxGitRepository;

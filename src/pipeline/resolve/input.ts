@@ -16,8 +16,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   const view: InstancePlatform = {
     origin: platform.origin,
     envRepo: platform.envRepo,
-    argocdNamespace: platform.argocdNamespace,
-    flux: platform.flux,
+    engineSettings: platform.engineSettings,
     secrets: platform.secrets,
     customResources: platform.customResources,
     teams: platform.teams.map(({ name, namespaces }) => ({ name, namespaces })),

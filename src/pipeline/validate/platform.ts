@@ -7,6 +7,8 @@ import type { Settings } from "../../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import { chartCapabilities } from "../../model/capabilities.js";
 import { ENGINE_LIST } from "../../engines/index.js";
+import { settingsOf } from "../../engines/declaration.js";
+import { ENGINE_DECLARATIONS, engineSettingsIn, type EngineSettings } from "../../model/engine-names.js";
 import { gitOpsKind, scopeOf } from "./objects.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import { KUBERNETES_VERSION } from "../../k8s/builtin-kinds.js";
@@ -28,6 +30,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   const parsed = platformSchema.safeParse(spec);
   if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, origin) };
   const input: PlatformInput = parsed.data;
+  const engineSettings = engineSettingsIn(parsed.data);
   const diagnostics: Diagnostic[] = [];
   const at = (...path: (string | number)[]) => childOrigin(origin, ...path);
 
@@ -105,7 +108,9 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     });
   }
   const engines = new Set<string | undefined>([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
-  const engineNamespaces = ENGINE_LIST.filter((engine) => engines.has(engine.name)).map((engine) => engine.reservedNamespace(input));
+  const engineNamespaces = ENGINE_DECLARATIONS.filter((engine) => engines.has(engine.name)).map((engine) =>
+    engine.namespace(settingsOf(engine, { engineSettings })),
+  );
   const namespaceOwner = new Map<string, string>();
   for (const [team, { namespaces }] of Object.entries(input.teams)) {
     namespaces.forEach((namespace, position) => {
@@ -262,11 +267,12 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   }
   if (diagnostics.length > 0) return { diagnostics };
 
-  return { platform: toModel(input, origin, waveOf, objectScopes), diagnostics };
+  return { platform: toModel(input, engineSettings, origin, waveOf, objectScopes), diagnostics };
 }
 
 function toModel(
   input: PlatformInput,
+  engineSettings: EngineSettings,
   origin: Origin,
   waveOf: Map<string, string>,
   objectScopes: readonly ("Namespaced" | "Cluster")[],
@@ -317,12 +323,7 @@ function toModel(
     origin,
     envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
     engine: input.engine,
-    argocdNamespace: input.argocd?.namespace ?? "argocd",
-    flux: {
-      namespace: input.flux?.namespace ?? "flux-system",
-      ...(input.flux?.gitSecret ? { gitSecret: input.flux.gitSecret } : {}),
-      decryptionSecret: input.flux?.decryptionSecret ?? "sops-age",
-    },
+    engineSettings,
     components: Object.entries(input.components ?? {})
       .map(([name, component]) => ({
         name,
