@@ -3,7 +3,7 @@ import type { Model } from "../../model/model.js";
 import type { LoadedStacks } from "../load/index.js";
 import { pinpointAll } from "../../locate/index.js";
 import type { AdmissionCompileCache } from "../../policy/admission-compile-cache.js";
-import type { Rule } from "../../policy/rule.js";
+import type { Rule } from "../../model/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
 import { validateApps } from "./apps.js";
 import { gatherReleases, type GatherOptions } from "./releases.js";
