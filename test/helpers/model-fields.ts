@@ -87,8 +87,11 @@ function emptyNode(): FieldNode {
   return { leaf: false, opaque: false, properties: new Map() };
 }
 
-/** Adds what `type` may hold to `node`; `seen` holds the object types above it (a type inside itself is a cycle). */
-function add(node: FieldNode, type: Type, at: Node, seen: ReadonlySet<Type>): void {
+/**
+ * Adds what `type` may hold to `node`; `seen` holds the object types above it
+ * (a type inside itself is a cycle, whose inside counts as opaque).
+ */
+function add(node: FieldNode, type: Type, at: Node, seen: ReadonlySet<ts.Type>): void {
   if (type.isUndefined() || type.isNull() || type.isNever()) return;
   if (type.isBoolean() || type.isString() || type.isNumber() || type.isLiteral() || type.isBooleanLiteral()) {
     node.leaf = true;
@@ -98,25 +101,28 @@ function add(node: FieldNode, type: Type, at: Node, seen: ReadonlySet<Type>): vo
     for (const member of type.getUnionTypes()) add(node, member, at, seen);
     return;
   }
-  if (type.isUnknown() || type.isAny()) {
+  // The model has no `any`: one here is a type the checker could not resolve, which would hide its fields.
+  if (type.isAny()) throw new Error("model-fields: a field of type any (an import that does not resolve?)");
+  if (type.isUnknown()) {
     node.opaque = true;
     return;
   }
   // A function is code, not data (the ordering, a blueprint's render, a rule's check).
   if (type.getCallSignatures().length > 0) return;
-  const element = type.getArrayElementType() ?? (type.isTuple() ? undefined : readonlyArrayElement(type));
-  if (element) {
+  if (type.isArray() || type.isReadonlyArray()) {
     node.element ??= emptyNode();
-    add(node.element, element, at, seen);
+    add(node.element, type.getTypeArguments()[0]!, at, seen);
     return;
   }
   const name = (type.getAliasSymbol() ?? type.getSymbol())?.getName();
-  if ((name !== undefined && OPAQUE_TYPES.has(name)) || seen.has(type)) {
+  if ((name !== undefined && OPAQUE_TYPES.has(name)) || seen.has(type.compilerType)) {
     node.opaque = true;
     return;
   }
-  if (!type.isObject() && !type.isIntersection()) throw new Error(`model-fields: no rule for the type ${type.getText()}`);
-  const inside = new Set(seen).add(type);
+  // A tuple's properties are its positions and `length`: a model with one needs a rule here.
+  if (type.isTuple() || (!type.isObject() && !type.isIntersection()))
+    throw new Error(`model-fields: no rule for the type ${type.getText()}`);
+  const inside = new Set(seen).add(type.compilerType);
   const index = type.getStringIndexType();
   if (index) {
     node.index ??= emptyNode();
@@ -129,13 +135,8 @@ function add(node: FieldNode, type: Type, at: Node, seen: ReadonlySet<Type>): vo
   }
 }
 
+/** A property's type: where it is declared, or (a mapped type's, which has no declaration) as seen from the model's file. */
 function typeOf(property: TsSymbol, at: Node): Type {
   const declaration = property.getValueDeclaration();
   return property.getTypeAtLocation(declaration && Node.isPropertySignature(declaration) ? declaration : at);
-}
-
-function readonlyArrayElement(type: Type): Type | undefined {
-  const symbol = type.getSymbol();
-  if (symbol?.getName() !== "ReadonlyArray") return undefined;
-  return type.getTypeArguments()[0];
 }
