@@ -7,7 +7,7 @@ import { builtInRules } from "../lib/rules/index.js";
 import { AdmissionCompileCache } from "./policy/admission-compile-cache.js";
 import { PolicyViolation } from "./errors.js";
 import type { Finding } from "./policy/finding.js";
-import type { Rule } from "./policy/rule.js";
+import type { Rule } from "./model/rule.js";
 import { buildPolicy, type Policy } from "./policy/policy.js";
 import { utcToday } from "./policy/waivers.js";
 import { blueprintRegistry, type InstanceRef, RenderCache, stacksCodeowners, writeStacksCodeowners } from "./pipeline/render/index.js";

@@ -28,7 +28,7 @@ import type {
   InstanceRule,
   PolicyContext,
   Violation,
-} from "./policy/rule.js";
+} from "./model/rule.js";
 import { DEFAULT_REQUIRED_LABELS } from "./policy/policy.js";
 
 export interface CelRuleResult {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { builtInRules } from "../lib/rules/index.js";
 import { AdmissionCompileCache } from "../src/policy/admission-compile-cache.js";
 import { admissionCompileProblem } from "../src/policy/agreement.js";
-import type { CelRule } from "../src/policy/rule.js";
+import type { CelRule } from "../src/model/rule.js";
 import { policyContext } from "../src/testing.js";
 
 describe("the admission compile cache", () => {

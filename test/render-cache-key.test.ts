@@ -1,5 +1,5 @@
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { webService } from "../lib/blueprints/web-service.js";
 import { builtInBlueprints } from "../lib/blueprints/index.js";
 import { instanceKeys } from "../src/pipeline/render/instance-key.js";
 import { blueprintRegistry } from "../src/pipeline/render/blueprints.js";
@@ -10,35 +10,49 @@ import { renderInstance } from "../src/pipeline/render/index.js";
 import { resolveSome } from "../src/pipeline/resolve/index.js";
 import { scanLiterals } from "../src/pipeline/inspect/index.js";
 import { loadModel } from "../src/synth.js";
-import { exampleStacks, makeProject } from "./helpers/project.js";
+import { fieldPathOf, fieldPaths, modelFields, type FieldNode } from "./helpers/model-fields.js";
+import { makeProject, readTree, REPO } from "./helpers/project.js";
 
 /**
  * The render cache's key is correct by construction: whatever field of the
  * model changes, each app instance either gets another key (and is rendered
  * again) or renders exactly the bytes it rendered before (so the cached bytes
- * are right). The fields are found by walking the model, so a field added to
- * the model is covered without touching this test.
+ * are right). The fields changed are every value of a project that sets
+ * every field of the model (test/fixtures/every-field), and the test reads
+ * the fields the model declares from its types: a field added to the model
+ * fails here until the fixture sets it.
  */
 
 type Path = readonly (string | number)[];
 type Leaf = { readonly path: Path; readonly value: string | number | boolean };
 
+/**
+ * Declared fields no changed value needs to reach, each with the reason.
+ * Nothing else may be left out: a field a renderer reads is render input.
+ */
+const NOT_CHANGED: Readonly<Record<string, string>> = {
+  "platform.origin.path[]": "the platform's origin is its definePlatform call itself, with no property below it to point at",
+  "apps[].origin.path[]": "an app's origin is its platform.app call itself, with no property below it to point at",
+};
+
 /** One instance's key and its files' digests, under a model. */
 interface Outcome {
-  readonly keys: readonly string[];
+  readonly keys: readonly (string | undefined)[];
   bytes(index: number): string | undefined;
 }
 
 describe("the render-cache key", () => {
   let root: string;
   let model: Model;
+  let fields: FieldNode;
   let base: Outcome;
   let baseBytes: (string | undefined)[];
 
   beforeAll(async () => {
-    const project = makeProject(exampleStacks());
+    const project = makeProject(readTree(path.join(REPO, "test/fixtures/every-field")));
     root = project.root;
-    model = enrich(await loadModel({ root, skipTypecheck: true }));
+    model = await loadModel({ root, skipTypecheck: true });
+    fields = modelFields();
     base = outcome(model);
     baseBytes = base.keys.map((_, index) => base.bytes(index));
   });
@@ -46,82 +60,106 @@ describe("the render-cache key", () => {
   // Instances are compared by position: the model's apps and clusters keep their places under an edit.
   const outcome = (of: Model): Outcome => {
     const inputOf = instanceInputs(root, of);
-    const keyOf = instanceKeys({
-      blueprints: blueprintRegistry(builtInBlueprints, of.platform.blueprints),
-      policyFingerprint: "policy",
-      waivedLiterals: scanLiterals(of).waived,
-    });
+    const blueprints = blueprintRegistry(builtInBlueprints, of.platform.blueprints);
+    const keyOf = instanceKeys({ blueprints, policyFingerprint: "policy", waivedLiterals: scanLiterals(of).waived });
     const inputs = of.apps.flatMap((app) => of.platform.clusters.map((cluster) => inputOf(app, cluster)));
     return {
-      keys: inputs.map((input) => (input ? keyOf(input)! : "")),
+      keys: inputs.map((input) => (input ? keyOf(input) : "")),
       bytes(index) {
         const input = inputs[index];
         if (!input) return undefined;
         const { resolved, diagnostics } = resolveSome([input]);
         if (diagnostics.length > 0) return `invalid: ${diagnostics.map((d) => d.code).join(",")}`;
-        const files = emitObjects(renderInstance(input.platform, resolved[0]!, webService, input.sources));
+        const files = emitObjects(renderInstance(input.platform, resolved[0]!, blueprints.of(input.app.blueprint), input.sources));
         return JSON.stringify(files.map((file) => [file.path, file.sha256, file.objects.length]));
       },
     };
   };
 
-  it("changes for every model field that changes an instance's bytes", () => {
+  it("reads the model's fields from its types: optional ones, each member of a union, no code", () => {
+    const declared = fieldPaths(fields);
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        "apps[].blueprint",
+        "platform.clusters[].engine",
+        // A record's values, and each member of a union: a Helm or an OCI chart, `false` or an object.
+        "apps[].settings.secrets{}.file",
+        "platform.components[].chart.oci",
+        "platform.components[].chart.repository",
+        "apps[].settings.autoscaling",
+        "apps[].settings.autoscaling.min",
+        "platform.blueprints{}.cacheKey",
+      ]),
+    );
+    // The ordering's methods and a blueprint's render are code, not fields.
+    expect(declared.filter((field) => field.startsWith("order") || field.endsWith(".render"))).toEqual([]);
+  });
+
+  it("renders every instance of the fixture, each with a key", () => {
+    const rendered = baseBytes.filter((bytes) => bytes !== undefined);
+    expect(rendered.length).toBeGreaterThanOrEqual(6);
+    expect(
+      rendered.filter((bytes) => !bytes.startsWith("[")),
+      "instances that do not render",
+    ).toEqual([]);
+    expect(base.keys.filter((key, index) => baseBytes[index] !== undefined && key === undefined)).toEqual([]);
+  });
+
+  it("changes every field the model declares, and each either changes an instance's key or leaves its bytes as they were", () => {
     const leaves = leavesOf({ platform: model.platform, apps: model.apps, files: model.files, stacks: model.stacks });
     const misses: string[] = [];
+    const reached = new Set<string>();
     let changedKeys = 0;
     let refused = 0;
     const alternatives = alternativesOf(leaves);
     for (const leaf of leaves) {
-      // Another value the model holds under the same name (another environment's name), else a new one.
+      // Another value the model holds under the same name (another environment's name), else a new one;
+      // a name other fields refer to (an environment's) is renamed wherever it is used.
+      const edits: [string, () => Model][] = alternatives(leaf).map((value) => [
+        JSON.stringify(value),
+        () => editAt(model, leaf.path, value),
+      ]);
+      if (typeof leaf.value === "string") {
+        const [from, to] = [leaf.value, `${leaf.value}x`];
+        edits.push([`${JSON.stringify(to)} wherever ${JSON.stringify(from)} is`, () => renamed(model, from, to)]);
+      }
       let now: Outcome | undefined;
-      let value: Leaf["value"] | undefined;
-      for (const candidate of alternatives(leaf)) {
+      let change: string | undefined;
+      for (const [described, edit] of edits) {
         try {
-          now = outcome(editAt(model, leaf.path, candidate));
-          value = candidate;
+          now = outcome(edit());
+          change = described;
           break;
         } catch {
-          // not a model validation lets through (a name nothing declares): the next candidate
+          // not a model validation lets through (a name nothing declares): the next edit
         }
       }
       if (!now) {
         refused++;
         continue;
       }
+      reached.add(fieldPathOf(fields, leaf.path) ?? `(undeclared) ${leaf.path.join(".")}`);
       now.keys.forEach((key, index) => {
         if (key !== base.keys[index]) return void changedKeys++;
         const bytes = safely(() => now.bytes(index));
         if (bytes !== baseBytes[index])
-          misses.push(`${leaf.path.join(".")} = ${JSON.stringify(value)}: instance ${index} kept its key but renders other bytes`);
+          misses.push(`${leaf.path.join(".")} = ${change}: instance ${index} kept its key but renders other bytes`);
       });
     }
     console.info(
-      `render-cache key: ${leaves.length} model fields changed one at a time, ${refused} refused, ${changedKeys} instance keys changed`,
+      `render-cache key: ${leaves.length} model values changed one at a time, ${refused} refused, ${changedKeys} instance keys changed`,
     );
     expect(misses).toEqual([]);
-    // The walk reached the whole model: platform, environments, clusters, waves, teams, apps and their objects.
-    expect(leaves.length).toBeGreaterThan(400);
     expect(refused).toBeLessThan(leaves.length / 10);
-    for (const part of [
-      "platform.environments.",
-      "platform.clusters.",
-      "platform.waves.",
-      "platform.teams.",
-      "platform.secrets.",
-      "platform.engineSettings.",
-      "platform.customResources.",
-      "platform.objects.",
-      ".settings.",
-      ".environmentOverrides.",
-      ".clusterOverrides.",
-      ".objects.",
-      ".callers.",
-    ]) {
-      expect(
-        leaves.some((leaf) => `${leaf.path.join(".")}`.includes(part)),
-        part,
-      ).toBe(true);
-    }
+    // Every value changed is a field the types declare (else the walk of the types missed a shape)...
+    expect([...reached].filter((field) => field.startsWith("(undeclared)"))).toEqual([]);
+    // ...and every field the types declare had a value changed.
+    const declared = fieldPaths(fields);
+    expect(declared.filter((field) => !reached.has(field) && !Object.hasOwn(NOT_CHANGED, field))).toEqual([]);
+    expect(
+      Object.keys(NOT_CHANGED).filter((field) => !declared.includes(field) || reached.has(field)),
+      "stale exclusions",
+    ).toEqual([]);
   });
 
   it("does not depend on the order properties were written in", () => {
@@ -143,40 +181,6 @@ describe("the render-cache key", () => {
   });
 });
 
-/**
- * The example's model with the platform fields it leaves empty filled in, so the walk reaches
- * them too: a custom resource an app adds (its scope decides whether it gets a namespace),
- * the platform's own objects, stack environment variables, tags allowed as releases.
- */
-function enrich(model: Model): Model {
-  const [first, ...rest] = model.apps;
-  const widget = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "widget" }, spec: { size: 1 } };
-  const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fleet", namespace: "kube-system" }, data: { region: "eu" } };
-  const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "observability" } };
-  return {
-    ...model,
-    platform: {
-      ...model.platform,
-      customResources: { "example.com/v1": { Widget: { scope: "Namespaced", plural: "widgets" } } },
-      // Two scopes, so that a scope changes to the other one.
-      objects: [
-        ...model.platform.objects,
-        { object: configMap, origin: model.platform.origin, scope: "Namespaced" },
-        { object: namespace, origin: model.platform.origin, scope: "Cluster" },
-      ],
-      stackEnv: [...model.platform.stackEnv, "REGION"],
-      allowTags: [...model.platform.allowTags, { registry: "registry.example.com", environments: ["dev"], reason: "nightly builds" }],
-    },
-    apps: [
-      {
-        ...first!,
-        objects: [...first!.objects, { object: widget, origin: { ...first!.origin, path: ["objects", first!.objects.length] } }],
-      },
-      ...rest,
-    ],
-  };
-}
-
 /** Every primitive in the model's data, by path; functions (the ordering) are derived, not data. */
 function leavesOf(value: unknown, path: Path = []): Leaf[] {
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return [{ path, value }];
@@ -195,6 +199,21 @@ function editAt(model: Model, at: Path, value: Leaf["value"]): Model {
     return { ...record, [head!]: set(record[head!], rest) };
   };
   const data = set({ platform: model.platform, apps: model.apps, files: model.files, stacks: model.stacks }, at) as Pick<
+    Model,
+    "platform" | "apps" | "files" | "stacks"
+  >;
+  return { ...model, ...data };
+}
+
+/** The model with a name changed wherever it is written, values and keys: a rename that keeps every reference. */
+function renamed(model: Model, from: string, to: string): Model {
+  const rename = (node: unknown): unknown => {
+    if (node === from) return to;
+    if (Array.isArray(node)) return node.map(rename);
+    if (typeof node !== "object" || node === null) return node;
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key === from ? to : key, rename(item)]));
+  };
+  const data = rename({ platform: model.platform, apps: model.apps, files: model.files, stacks: model.stacks }) as Pick<
     Model,
     "platform" | "apps" | "files" | "stacks"
   >;

@@ -8,7 +8,8 @@ import type { RenderedObject } from "../model/rendered.js";
 import { celLiteral } from "./cel.js";
 import type { KyvernoValidatingPolicy } from "./kyverno-policy.js";
 import type { Policy } from "./policy.js";
-import { severityOf, type CelRule, type Severity } from "./rule.js";
+import type { CelRule, Severity } from "../model/rule.js";
+import { severityOf } from "./severity.js";
 import { podSpecCel, workloadTable, type WorkloadTable } from "../k8s/workloads.js";
 import { CONTAINERS_CEL, POD_CONTAINERS_CEL } from "./workloads.js";
 

@@ -9,7 +9,7 @@ import { builtInCompiled } from "./built-in-compiled.js";
 import { literalType, typeName, type SchemaResolver } from "./cel-types.js";
 import { celFailures } from "./evaluate.js";
 import { objectTypes } from "./kind-schemas.js";
-import type { CelRule, PolicyContext } from "./rule.js";
+import type { CelRule, PolicyContext } from "../model/rule.js";
 
 /**
  * Whether the API server can compile a rule's admission form: its variables

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { JsonValue } from "./rule.js";
+import type { JsonValue } from "../model/rule.js";
 
 type CelModule = typeof import("@marcbachmann/cel-js");
 type Compiled = (context: Record<string, unknown>) => unknown;

@@ -1,5 +1,5 @@
 import { admissionFormKey, admissionCompileProblem } from "./agreement.js";
-import type { PolicyContext, Rule } from "./rule.js";
+import type { PolicyContext, Rule } from "../model/rule.js";
 
 /**
  * Run by scripts/build.mjs, which writes the keys to built-in-compiled.json

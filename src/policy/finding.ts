@@ -1,6 +1,6 @@
 import type { Origin } from "../model/origin.js";
 import { pinpointAll } from "../locate/locate.js";
-import type { Severity } from "./rule.js";
+import type { Severity } from "../model/rule.js";
 
 /**
  * One thing a rule found: which rule, how bad, what to change, and where —

@@ -1,6 +1,6 @@
 import { formatPath } from "../model/origin.js";
 import { countBySeverity, type Finding } from "./finding.js";
-import type { Rule } from "./rule.js";
+import type { Rule } from "../model/rule.js";
 
 interface Paint {
   readonly bold: (text: string) => string;

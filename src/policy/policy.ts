@@ -4,7 +4,7 @@ import type { PlatformModel } from "../model/model.js";
 import type { AdmissionBackend } from "../model/rule.js";
 import { childOrigin, type Origin } from "../model/origin.js";
 import { own } from "../model/own.js";
-import type { PolicyContext, Rule, RuleOverride } from "./rule.js";
+import type { PolicyContext, Rule, RuleOverride } from "../model/rule.js";
 
 export type { AdmissionBackend, PolicySettings } from "../model/rule.js";
 

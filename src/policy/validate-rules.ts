@@ -9,7 +9,7 @@ import { admissionCompileProblem } from "./agreement.js";
 import { celProblem } from "./cel.js";
 import { policyContextOf } from "./policy.js";
 import { builtInRuleOrigin } from "./rule-origin.js";
-import type { Rule } from "./rule.js";
+import type { Rule } from "../model/rule.js";
 
 const COMPILE_HINT =
   "Kubernetes compiles CEL with RE2 regular expressions (no lookaround or backreferences), literals of one type, and only its declared variables and functions; see the README's Policies";

@@ -7,7 +7,7 @@ import { childOrigin, type Origin } from "../../model/origin.js";
 import { validateObjects } from "./objects.js";
 import { validateExternalSecrets } from "./external-secrets.js";
 import { zodDiagnostics } from "./zod-issues.js";
-import type { Rule } from "../../policy/rule.js";
+import type { Rule } from "../../model/rule.js";
 import { own } from "../../model/own.js";
 import { isPinned } from "../../model/release.js";
 import { nameHint } from "../../model/spelling.js";

@@ -2,7 +2,7 @@ import { SluiceError } from "../../errors.js";
 import type { Model } from "../../model/model.js";
 import type { LoadedStacks } from "../load/index.js";
 import type { AdmissionCompileCache } from "../../policy/admission-compile-cache.js";
-import type { Rule } from "../../policy/rule.js";
+import type { Rule } from "../../model/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
 import { validateApps } from "./apps.js";
 import { gatherReleases, type GatherOptions } from "./releases.js";

@@ -1,25 +1,10 @@
 import type { Rule, RuleOverride, SeveritySetting } from "../model/rule.js";
 
-// The rule contract is part of the model (src/model/rule.ts); re-exported
-// here for the policy code that evaluates it.
-export { defineRule } from "../model/rule.js";
-export type {
-  CelRule,
-  FleetInput,
-  FleetRule,
-  FleetViolation,
-  InstanceInput,
-  InstanceRule,
-  JsonValue,
-  PolicyContext,
-  Rule,
-  RuleOverride,
-  Severity,
-  SeveritySetting,
-  Violation,
-} from "../model/rule.js";
-
-/** The severity of a rule on a cluster of `environment`. */
+/**
+ * The severity of a rule on a cluster of `environment`: the platform's say
+ * (per environment, then in production, then everywhere) wins over the
+ * rule's own, in the same order.
+ */
 export function severityOf(
   rule: Rule,
   environment: { readonly name: string; readonly production: boolean },
