@@ -12,10 +12,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { checkBranchName } from "../src/git/branch-name.js";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { midRolloutProjects, T0 } from "./helpers/mid-rollout.js";
 import { setReleases } from "./helpers/releases.js";
 
-const T0 = new Date("2026-11-02T09:00:00Z");
 const IDENTITY = {
   GIT_AUTHOR_NAME: "CI",
   GIT_AUTHOR_EMAIL: "ci@example.com",
@@ -34,32 +34,8 @@ afterAll(() => {
   for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let midRollout: Promise<Project> | undefined;
-
-/**
- * GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed:
- * a copy (git history included) of one project the file builds once.
- */
-async function catalogMidRollout(): Promise<Project> {
-  midRollout ??= buildCatalogMidRollout();
-  const p = copyProject(await midRollout, [".git", ".gitignore", "stacks", "out", "CODEOWNERS", "node_modules/.cache"]);
-  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
-  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
-  return p;
-}
-
-async function buildCatalogMidRollout(): Promise<Project> {
-  const p = makeProject(exampleStacks());
-  p.write(".gitignore", "node_modules\n");
-  setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
-  await synth({ root: p.root, skipTypecheck: true });
-  const date = T0.toISOString();
-  const git = simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  await git.init(["--initial-branch=main"]);
-  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
-  await git.add(".").commit("catalog-api 2.3.1 in dev");
-  return p;
-}
+/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed (a copy, git history included). */
+const catalogMidRollout = midRolloutProjects();
 
 /** `env`: the variables set (or unset) for this run. */
 async function sluice(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}) {
