@@ -12,21 +12,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { checkBranchName } from "../src/git/branch-name.js";
 import { runCli } from "./helpers/cli.js";
+import { GIT_IDENTITY } from "./helpers/git-identity.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { midRolloutProjects, T0 } from "./helpers/mid-rollout.js";
 import { setReleases } from "./helpers/releases.js";
 
-const IDENTITY = {
-  GIT_AUTHOR_NAME: "CI",
-  GIT_AUTHOR_EMAIL: "ci@example.com",
-  GIT_COMMITTER_NAME: "CI",
-  GIT_COMMITTER_EMAIL: "ci@example.com",
-};
 /** The environment without any git identity: no user.name anywhere (HOME is an empty directory). */
 function noIdentity(): Record<string, string | undefined> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-home-"));
   temporary.push(home);
-  const unset = Object.fromEntries(Object.keys(IDENTITY).map((key) => [key, undefined]));
+  const unset = Object.fromEntries(Object.keys(GIT_IDENTITY).map((key) => [key, undefined]));
   return { ...unset, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
 }
 const temporary: string[] = [];
@@ -242,7 +237,7 @@ async function remote(): Promise<string> {
   await simpleGit().clone(bare, seed);
   fs.writeFileSync(path.join(seed, "RUNBOOK.md"), "# Written by people\n");
   await simpleGit(seed)
-    .env({ ...process.env, ...IDENTITY })
+    .env({ ...process.env, ...GIT_IDENTITY })
     .add(".")
     .commit("runbook")
     .push("origin", "main");
@@ -252,7 +247,7 @@ async function remote(): Promise<string> {
 async function committedStacks(): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules\n");
-  const git = simpleGit(p.root).env({ ...process.env, ...IDENTITY });
+  const git = simpleGit(p.root).env({ ...process.env, ...GIT_IDENTITY });
   await git.init(["--initial-branch=main"]);
   await git.add(".").commit("stacks");
   return p;
@@ -262,7 +257,7 @@ const heads = async (bare: string) =>
   (await simpleGit(bare).raw(["for-each-ref", "--format=%(refname)", "refs/"])).trim().split("\n").sort();
 
 describe("publish --branch and --pull-request: branch names, never options", () => {
-  const env = IDENTITY;
+  const env = GIT_IDENTITY;
 
   it("publishes --branch refs/heads/main to main", async () => {
     const bare = await remote();

@@ -9,12 +9,12 @@ import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { publish } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { withGitIdentity } from "./helpers/git-identity.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { envRepoLocation } from "../src/publish/env-repo-location.js";
 import { edit } from "./helpers/stack-edit.js";
 
-const env = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
-Object.assign(process.env, env);
+withGitIdentity();
 
 /** A bare env repository with one hand-written file on main. */
 async function remote(): Promise<string> {
