@@ -12,7 +12,7 @@ import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, readTree, type Project } from "./helpers/project.js";
 import { schemaFor } from "./helpers/schemas.js";
 import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
-import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
+import { edit, grantPaymentsPriorityClass, lineOf, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -141,12 +141,7 @@ describe("Flux", () => {
 
   it("a granted cluster-scoped kind gets a ClusterRole for that kind alone", async () => {
     const p = copy();
-    edit(
-      p,
-      "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"],',
-      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
-    );
+    grantPaymentsPriorityClass(p);
     await synth({ root: p.root, skipTypecheck: true });
     const tenant = objects(p, "out/clusters/prod-ap-1/tenants/payments.yaml");
     expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([

@@ -9,7 +9,7 @@ import { synth } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
-import { edit, failsAt } from "./helpers/stack-edit.js";
+import { edit, failsAt, grantPaymentsPriorityClass } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -93,12 +93,7 @@ describe("a team is never granted a kind that gives it the cluster", () => {
 
   it("a kind whose objects the team may own is still granted: a PriorityClass", async () => {
     const p = copy();
-    edit(
-      p,
-      "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"],',
-      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
-    );
+    grantPaymentsPriorityClass(p);
     await synth({ root: p.root, skipTypecheck: true });
     expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([
       { group: "scheduling.k8s.io", kind: "PriorityClass" },
