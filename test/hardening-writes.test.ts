@@ -12,12 +12,12 @@ import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publish, synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { withGitIdentity } from "./helpers/git-identity.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, rejection } from "./helpers/stack-edit.js";
 
-const env = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
-Object.assign(process.env, env);
+withGitIdentity();
 
 const messages = async (run: Promise<unknown>): Promise<string> =>
   (await rejection(run)).map((d) => `${d.message}\n${d.hint ?? ""}`).join("\n");

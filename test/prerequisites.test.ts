@@ -8,6 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { BUILTIN_KINDS } from "../src/k8s/builtin-kinds.js";
 import { plan, type KubernetesObject } from "sluice";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
 import { edit } from "./helpers/stack-edit.js";
 
 type Obj = KubernetesObject & { spec?: any };
@@ -88,27 +89,6 @@ async function expectCovered(p: Project): Promise<Map<string, string>> {
   return bySection;
 }
 
-const sopsFile = (name: string, namespace: string) => {
-  const enc = (n: number) =>
-    `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-  return [
-    "apiVersion: v1",
-    "kind: Secret",
-    "metadata:",
-    `  name: ${name}`,
-    `  namespace: ${namespace}`,
-    "data:",
-    `  username: ${enc(2)}`,
-    `  password: ${enc(3)}`,
-    "sops:",
-    "  age:",
-    "    - recipient: age1examplerecipient",
-    `  mac: ${enc(8)}`,
-    "  version: 3.9.0",
-    "",
-  ].join("\n");
-};
-
 describe("the Prerequisites section names what each cluster's objects rely on", () => {
   it("the example: Argo CD and Flux clusters, sealed and external secrets, autoscalers, ValidatingAdmissionPolicies", async () => {
     const bySection = await expectCovered(makeProject(exampleStacks()));
@@ -130,19 +110,8 @@ describe("the Prerequisites section names what each cluster's objects rely on", 
       '  engine: "flux",\n  flux: { gitSecret: "env-repo-auth" },\n  customResources: { "cert-manager.io/v1": { Certificate: "Namespaced" } },',
     );
     edit(p, "stacks/platform.ts", 'admission: "kubernetes",', 'admission: "kyverno",');
-    p.write("secrets/payments-db.enc.yaml", sopsFile("payments-db", "payments"));
-    edit(
-      p,
-      "stacks/payments.ts",
-      'import { externalSecret, secret } from "sluice";',
-      'import { externalSecret, secret, sopsSecret } from "sluice";',
-    );
-    edit(
-      p,
-      "stacks/payments.ts",
-      "  environments: {\n    dev:",
-      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
-    );
+    p.write("secrets/payments-db.enc.yaml", sopsFile({ name: "payments-db", namespace: "payments" }));
+    paymentsDbFromSops(p);
     edit(
       p,
       "stacks/price-sync.ts",

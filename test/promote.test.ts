@@ -5,50 +5,19 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { simpleGit, type SimpleGit } from "simple-git";
+import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/pipeline/load/release-source.js";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
-import { setReleases } from "./helpers/releases.js";
+import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { gitAt, midRolloutProjects, T0 } from "./helpers/mid-rollout.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
-const T0 = new Date("2026-11-02T09:00:00Z");
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 
-/** A git client whose commits carry the given time. */
-function at(p: Project, when: Date): SimpleGit {
-  const date = when.toISOString();
-  return simpleGit(p.root).env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
-}
-
-let midRollout: Promise<Project> | undefined;
-
-/**
- * GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0:
- * a copy (git history included) of one project the file builds once, since a
- * synth and a commit per test cost more than the test itself.
- */
-async function catalogMidRollout(): Promise<Project> {
-  midRollout ??= buildCatalogMidRollout();
-  const p = copyProject(await midRollout, [".git", ".gitignore", "stacks", "out", "CODEOWNERS", "node_modules/.cache"]);
-  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
-  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
-  return p;
-}
-
-async function buildCatalogMidRollout(): Promise<Project> {
-  const p = makeProject(exampleStacks());
-  p.write(".gitignore", "node_modules/\n");
-  setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
-  await synth({ root: p.root, skipTypecheck: true });
-  const git = at(p, T0);
-  await git.init(["--initial-branch=main"]);
-  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
-  await git.add(".").commit("catalog-api 2.3.1 in dev");
-  return p;
-}
+/** GIVEN catalog-api 2.3.1 in dev and 2.3.0 everywhere else, committed at T0 (a copy, git history included). */
+const catalogMidRollout = midRolloutProjects();
 
 const promoted = (result: Promotion | Refusal): Promotion => {
   expect(result, JSON.stringify(result)).not.toHaveProperty("refused");
@@ -137,7 +106,7 @@ describe("sluice promote", () => {
   it("a promotion commit undone with git revert leaves an env repo that passes synth --check", async () => {
     const p = await catalogMidRollout();
     promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
-    const git = at(p, hours(3));
+    const git = gitAt(p, hours(3));
     await git.add(".").commit("promote catalog-api 2.3.1 to staging");
     await git.revert("HEAD", ["--no-edit"]);
     expect((await synth({ root: p.root, skipTypecheck: true, check: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
@@ -309,7 +278,7 @@ describe("sluice promote --all-ready, when one promotion cannot be made", () => 
       'import { platform } from "./platform.js";',
       'import { platform } from "./platform.js";\nconst STAGING = "1.6.3";',
     );
-    await at(p, T0).add(".").commit("payments' staging release from a constant");
+    await gitAt(p, T0).add(".").commit("payments' staging release from a constant");
     const run = await runCli(["promote", "--all-ready", "--skip-typecheck", "--format", "json"], { cwd: p.root });
     expect(run.status, run.stderr).toBe(1);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
@@ -417,7 +386,7 @@ describe("sluice gates (in CI)", () => {
     expect(forcedText.stdout).toMatch(/^closed {2}catalog-api prod-canary/m);
     expect(forcedText.status).toBe(1);
     // In CI, a person's override travels in the change itself, as a trailer.
-    await at(p, hours(100))
+    await gitAt(p, hours(100))
       .add(".")
       .commit("catalog-api to staging and prod-canary\n\nSluice-Forced: release train 12, approved by @acme/release");
     const fromTrailer = await gates({ root: p.root, base: "HEAD~1", now: hours(100) });
@@ -443,7 +412,7 @@ describe("sluice gates (in CI)", () => {
     edit(p, "stacks/releases/prod/catalog-api.ts", 'prod: "2.3.1"', 'prod: "2.3.0"');
     // dev goes back to a release it ran before: a rollback.
     edit(p, "stacks/catalog-api.ts", 'dev: "2.3.1"', 'dev: "2.3.0"');
-    const git = at(p, hours(1));
+    const git = gitAt(p, hours(1));
     await git.add(".").commit("dev was on 2.3.0 before");
     edit(p, "stacks/catalog-api.ts", 'dev: "2.3.0"', 'dev: "2.3.1"');
     await git.add(".").commit("dev 2.3.1 again");
@@ -456,7 +425,7 @@ describe("sluice rollback", () => {
   it("puts a wave back on the release it ran before, from git history", async () => {
     const p = await catalogMidRollout();
     promoted(await promote({ root: p.root, app: "catalog-api", skipTypecheck: true, now: hours(3) }));
-    await at(p, hours(3)).add(".").commit("catalog-api 2.3.1 to staging");
+    await gitAt(p, hours(3)).add(".").commit("catalog-api 2.3.1 to staging");
     const result = promoted(await rollback({ root: p.root, app: "catalog-api", wave: "staging", skipTypecheck: true }));
     expect(result).toMatchObject({ to: "staging", version: "2.3.0", rolledBackFrom: "2.3.1" });
     expect(result.write.written).toEqual(["apps/catalog-api/staging-1/manifest.yaml"]);

@@ -9,15 +9,24 @@ import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { publish } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { withGitIdentity } from "./helpers/git-identity.js";
+import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { envRepoLocation } from "../src/publish/env-repo-location.js";
 import { edit } from "./helpers/stack-edit.js";
 
-const env = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com" };
-Object.assign(process.env, env);
+withGitIdentity();
 
-/** A bare env repository with one hand-written file on main. */
+/** A bare env repository with one hand-written file on main: a copy of one the file builds once. */
 async function remote(): Promise<string> {
+  builtRemote ??= buildRemote();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-env-"));
+  const bare = path.join(dir, "env.git");
+  fs.cpSync(await builtRemote, bare, { recursive: true });
+  return bare;
+}
+let builtRemote: Promise<string> | undefined;
+
+async function buildRemote(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-env-"));
   const bare = path.join(dir, "env.git");
   await simpleGit().init(true, [bare, "--initial-branch=main"]);
@@ -28,8 +37,17 @@ async function remote(): Promise<string> {
   return bare;
 }
 
-/** The stacks, committed in a source repository of their own. */
+/** The stacks, committed in a source repository of their own: a copy (git history included) of one the file builds once. */
 async function stacks(): Promise<Project> {
+  builtStacks ??= buildStacks();
+  const p = copyProject(await builtStacks, [".git", ".gitignore", "stacks"]);
+  // The copies' files have new inodes and times: refresh git's index so that it sees them as the committed ones.
+  await simpleGit(p.root).raw(["update-index", "-q", "--refresh"]);
+  return p;
+}
+let builtStacks: Promise<Project> | undefined;
+
+async function buildStacks(): Promise<Project> {
   const p = makeProject(exampleStacks());
   // Without a trailing slash: a second checkout's node_modules is a symlink, which "node_modules/" does not match.
   p.write(".gitignore", "node_modules\n");
@@ -161,9 +179,7 @@ describe("sluice publish", () => {
 
   it("refuses a planned path taken by a file sluice does not own", async () => {
     const bare = await remote();
-    const seed = path.join(path.dirname(bare), "seed");
-    fs.writeFileSync(path.join(seed, "CODEOWNERS"), "* @someone\n");
-    await simpleGit(seed).add(".").commit("hand-written CODEOWNERS").push("origin", "main");
+    await handCommit(bare, "CODEOWNERS", "* @someone\n");
     const p = await stacks();
     await expect(publish({ root: p.root, envRepo: bare, push: true, skipTypecheck: true })).rejects.toThrow(
       /CODEOWNERS in the env repo is not sluice's/,

@@ -4,7 +4,7 @@
  * the environment or files would give different output on another machine or
  * day; each is an error at the line that does it.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { synth } from "sluice";
 import { spawnSync } from "node:child_process";
 import { CLI, exampleStacks, makeProject } from "./helpers/project.js";
@@ -68,9 +68,9 @@ describe("the stack sandbox", () => {
   });
 
   it("an environment variable the platform lists in stackEnv may be read", async () => {
-    process.env.SLUICE_TEST_REGION = "eu-west";
+    vi.stubEnv("SLUICE_TEST_REGION", "eu-west");
     const p = projectWith('REGION_FROM_ENV: process.env.SLUICE_TEST_REGION ?? "",', { stackEnv: ["SLUICE_TEST_REGION"] });
-    await synth({ root: p.root, skipTypecheck: true });
+    await synth({ root: p.root, skipTypecheck: true }).finally(() => vi.unstubAllEnvs());
     expect(p.read("out/apps/payments/dev-1/manifest.yaml")).toContain("REGION_FROM_ENV: eu-west");
   });
 

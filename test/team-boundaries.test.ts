@@ -8,7 +8,8 @@ import { parseAllDocuments } from "yaml";
 import { synth } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
-import { edit, failsAt } from "./helpers/stack-edit.js";
+import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
+import { edit, failsAt, grantPaymentsPriorityClass } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -92,12 +93,7 @@ describe("a team is never granted a kind that gives it the cluster", () => {
 
   it("a kind whose objects the team may own is still granted: a PriorityClass", async () => {
     const p = copy();
-    edit(
-      p,
-      "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"],',
-      'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
-    );
+    grantPaymentsPriorityClass(p);
     await synth({ root: p.root, skipTypecheck: true });
     expect(objects(p, "out/clusters/dev-1/projects/payments.yaml")[0].spec.clusterResourceWhitelist).toEqual([
       { group: "scheduling.k8s.io", kind: "PriorityClass" },
@@ -175,40 +171,10 @@ describe("SOPS on Flux: one key per team", () => {
   const key = (letter: string) => `age1${letter.repeat(58)}`;
   const PAYMENTS = key("q");
   const STOREFRONT = key("p");
-  const sopsFile = (recipients: string[]) => {
-    const enc = (n: number) =>
-      `ENC[AES256_GCM,data:${"QUJD".repeat(n)},iv:${"SVZJVklWSVZJVklWSVZJVg=="},tag:${"VEFHVEFHVEFHVEFHVEFHVA=="},type:str]`;
-    return [
-      "apiVersion: v1",
-      "kind: Secret",
-      "metadata:",
-      "  name: payments-db",
-      "  namespace: payments",
-      "data:",
-      `  password: ${enc(3)}`,
-      "sops:",
-      "  age:",
-      ...recipients.map((r) => `    - recipient: ${r}`),
-      `  mac: ${enc(8)}`,
-      "  version: 3.9.0",
-      "",
-    ].join("\n");
-  };
   const setUp = (recipients: string[]) => {
     const p = copy();
-    p.write("secrets/payments-db.enc.yaml", sopsFile(recipients));
-    edit(
-      p,
-      "stacks/payments.ts",
-      'import { externalSecret, secret } from "sluice";',
-      'import { externalSecret, secret, sopsSecret } from "sluice";',
-    );
-    edit(
-      p,
-      "stacks/payments.ts",
-      "  environments: {\n    dev:",
-      '  clusters: { "prod-ap-1": { secrets: { db: sopsSecret("secrets/payments-db.enc.yaml") } } },\n  environments: {\n    dev:',
-    );
+    p.write("secrets/payments-db.enc.yaml", sopsFile({ name: "payments-db", namespace: "payments", data: { password: 3 }, recipients }));
+    paymentsDbFromSops(p);
     edit(
       p,
       "stacks/platform.ts",

@@ -1,6 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that replace modules with vi.mock: each runs with a module
+ * registry of its own. The others share their worker's modules (isolate off),
+ * which saves loading sluice, esbuild and the schemas once per file — a third
+ * of the run — and is safe because no test leaves process-wide state changed:
+ * the working directory and environment are put back (helpers/cli.ts), and
+ * module caches are keyed by content or project path.
+ */
+const MOCKING = ["test/engine-conformance.test.ts"];
+
 export default defineConfig({
   root: fileURLToPath(new URL("..", import.meta.url)),
   // Tests run sluice's TypeScript source; the package's own "sluice" export is
@@ -12,10 +22,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],
-    // Synthesizes the example project once for the run (synthesizedExample()).
-    globalSetup: ["test/helpers/example-setup.ts"],
     // Synth spawns tsc and registers module loaders: separate processes keep
     // test files from sharing loader state.
     pool: "forks",
@@ -25,5 +32,19 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: ["test/**/*.test.ts"],
+          exclude: MOCKING,
+          isolate: false,
+          // Synthesizes the example project once for the run (synthesizedExample()).
+          globalSetup: ["test/helpers/example-setup.ts"],
+        },
+      },
+      { extends: true, test: { name: "isolated", include: MOCKING, isolate: true } },
+    ],
   },
 });

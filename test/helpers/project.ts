@@ -103,8 +103,11 @@ export function readTree(dir: string): Record<string, string> {
 }
 
 const roots: string[] = [];
+let removedOnExit = false;
 function cleanupLater(root: string): void {
-  if (roots.length === 0) process.on("exit", removeProjects);
+  // Once per process: test files share a worker process (and this module).
+  if (!removedOnExit) process.on("exit", removeProjects);
+  removedOnExit = true;
   roots.push(root);
 }
 

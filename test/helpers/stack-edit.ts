@@ -16,6 +16,16 @@ export function edit(project: Project, file: string, from: string, to: string): 
   return next;
 }
 
+/** The platform grants team payments one cluster-scoped kind it may own: PriorityClass. */
+export function grantPaymentsPriorityClass(project: Project): void {
+  edit(
+    project,
+    "stacks/platform.ts",
+    'payments: { owners: ["@acme/payments"],',
+    'payments: { clusterResources: ["scheduling.k8s.io/PriorityClass"], owners: ["@acme/payments"],',
+  );
+}
+
 /** The 1-based line of the only line of `text` that contains `marker`. */
 export function lineOf(text: string, marker: string): number {
   const lines = text.split("\n");

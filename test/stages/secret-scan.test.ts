@@ -179,14 +179,19 @@ describe("the plaintext scanner", () => {
 
   it("is linear in the size of what it scans", () => {
     const line = "    app.kubernetes.io/name: payments-api-with-a-longer-name\n";
+    // The fastest of five scans, in ms: a machine busy with other test processes slows some of them.
     const time = (n: number) => {
       const text = line.repeat(n);
-      const start = performance.now();
-      for (let i = 0; i < 5; i++) scanText(`${text}x: ${i}\n`);
-      return performance.now() - start;
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        scanText(`${text}x: ${i}\n`);
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
     };
     time(1000);
-    // Generous bounds: only a quadratic path (or worse) fails them.
-    expect(time(40_000)).toBeLessThan(Math.max(50, time(10_000) * 12));
+    // Eight times the text: about 8 times as long when linear, 64 when quadratic; the bound is half of that.
+    expect(time(40_000)).toBeLessThan(Math.max(10, time(5_000) * 32));
   });
 });
