@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { plan, synth } from "sluice";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, lineOf, only, rejection, withCode } from "./helpers/stack-edit.js";
 
@@ -40,9 +41,8 @@ const chooseWorker = (p: Project, name = "worker") =>
 describe("blueprints chosen per app", () => {
   let base: Project;
   let before: Record<string, string>;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample({ caches: true });
     before = base.tree();
   });
 

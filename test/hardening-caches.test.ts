@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
-import { CLI, copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { CLI, copyProject, type Project } from "./helpers/project.js";
 import { runCli } from "./helpers/cli.js";
 import { edit } from "./helpers/stack-edit.js";
 import { removeApp } from "./helpers/releases.js";
@@ -33,10 +34,10 @@ function spawned(project: Project, ...args: string[]) {
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** What a run without caches writes for these stacks. */
+/** What a run without caches writes for these stacks (bytes only: the type-check, which writes none, is skipped). */
 async function freshTree(project: Project, also: readonly string[] = []): Promise<Record<string, string>> {
   const fresh = copyProject(project, ["stacks", "CODEOWNERS", ...also]);
-  await synth({ root: fresh.root, cache: false });
+  await synth({ root: fresh.root, cache: false, skipTypecheck: true });
   return fresh.tree();
 }
 
@@ -49,9 +50,8 @@ function backdate(file: string, like?: string): void {
 
 describe("caches never change a result (issue 18, items 5–9)", () => {
   let base: Project;
-  beforeAll(async () => {
-    base = makeProject(exampleStacks());
-    await synth({ root: base.root });
+  beforeAll(() => {
+    base = synthesizedExample({ caches: true });
   });
 
   for (const sharing of ["linked", "copied"] as const)

@@ -12,9 +12,11 @@ declare module "vitest" {
  * GIVEN the example stacks with their out/ synthesized (type-check included):
  * a fresh copy of the project the run's global setup synthesized once, so
  * that no test file pays for its own cold synth of the same stacks. The copy
- * holds the stacks, out/ and CODEOWNERS, none of the caches: a test about
- * caches builds its own project.
+ * holds the stacks, out/ and CODEOWNERS, and with `caches` also the local
+ * caches that synth left (node_modules/.cache/sluice): the state after one
+ * synth of these stacks in the copy, as tests about caches start from.
  */
-export function synthesizedExample(): Project {
-  return copyProject({ root: inject("exampleProject") } as Project);
+export function synthesizedExample(options: { readonly caches?: boolean } = {}): Project {
+  const dirs = ["stacks", "out", "CODEOWNERS", ...(options.caches ? ["node_modules/.cache/sluice"] : [])];
+  return copyProject({ root: inject("exampleProject") } as Project, dirs);
 }
