@@ -10,15 +10,15 @@ import { diff, synth, type DiffResult } from "sluice";
 import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
 import { formatDiffText } from "../src/diff/format-text.js";
 import { runCli } from "./helpers/cli.js";
-import { copyProject, exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, makeProject, REPO, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
 import { edit, lineOf } from "./helpers/stack-edit.js";
 
 /** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
 async function committed(from?: Project): Promise<Project> {
-  const p = from ? copyProject(from) : makeProject(exampleStacks());
+  const p = from ? copyProject(from) : synthesizedExample();
   p.write(".gitignore", "node_modules/\n");
-  if (!from) await synth({ root: p.root });
   const git = simpleGit(p.root);
   await git.init(["--initial-branch=main"]);
   await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
