@@ -13,14 +13,14 @@ import type { CustomResources } from "../src/k8s/kinds.js";
 import { checkRule } from "sluice/testing";
 import { builtInRules } from "../lib/rules/index.js";
 import { admission } from "../src/policy/admission-eval.js";
-import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { copyProject, type Project } from "./helpers/project.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { documents, emitted } from "./helpers/policies.js";
 import { edit, failsAt, lineOf } from "./helpers/stack-edit.js";
 
 let base: Project;
-beforeAll(async () => {
-  base = makeProject(exampleStacks());
-  await synth({ root: base.root });
+beforeAll(() => {
+  base = synthesizedExample();
 });
 
 const ROLLOUTS = '  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n';
