@@ -187,8 +187,7 @@ describe("synth's run lock and staging area (items 2, 22)", () => {
 
 describe("empty directories left by a killed synth (item 26)", () => {
   it("--check reports them, and the next synth removes them", async () => {
-    const p = makeProject(exampleStacks());
-    await synth({ root: p.root, skipTypecheck: true });
+    const p = synthesizedExample({ caches: true });
     // GIVEN the state a kill -9 leaves while the directories of a removed app are being removed
     p.remove("stacks/price-sync.ts");
     await synth({ root: p.root, skipTypecheck: true });

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { plan, PolicyViolation, synth } from "sluice";
 import { bundleStacks, BUNDLE_BYTES } from "../src/pipeline/load/stack-bundles.js";
 import { discoverStacks } from "../src/pipeline/load/discover.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { lineOf, withCode } from "./helpers/stack-edit.js";
 import { isSluiceError } from "../src/errors.js";
@@ -115,8 +116,7 @@ describe("a cold synth's rendered text", () => {
   });
 
   it("leaves no spill file when a rule stops the run, and out/ as it was", async () => {
-    const p = makeProject(exampleStacks());
-    await synth({ root: p.root, skipTypecheck: true });
+    const p = synthesizedExample({ caches: true });
     const before = p.tree();
     // A pod on the host network is an error under the built-in rules.
     const cronJob = `{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "reindex" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isSluiceError, synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
-import { CLI, copyProject, exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
+import { CLI, copyProject, readTree, type Project } from "./helpers/project.js";
 
 /**
  * Reproductions from a security review of the CLI: each tries to make sluice
@@ -158,8 +158,7 @@ describe("out/ under attack", () => {
 
 describe("one writer at a time", () => {
   it("a second synth on the same out/ exits 2 naming the first, which finishes normally", async () => {
-    const project = makeProject(exampleStacks());
-    await synth({ root: project.root, skipTypecheck: true });
+    const project = synthesizedExample({ caches: true });
     // GIVEN a live process holding out/'s run lock, as a running synth does
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
     try {
@@ -183,8 +182,7 @@ describe("one writer at a time", () => {
   });
 
   it("two synths started together: both finish, one after the other, and out/ is right", async () => {
-    const project = makeProject(exampleStacks());
-    await synth({ root: project.root, skipTypecheck: true });
+    const project = synthesizedExample({ caches: true });
     project.write("stacks/payments.ts", project.read("stacks/payments.ts").replace('dev: "1.7.0"', 'dev: "1.7.1"'));
     const run = () =>
       new Promise<{ status: number | null; stderr: string }>((resolve) => {
@@ -205,8 +203,7 @@ describe("one writer at a time", () => {
   });
 
   it("a lock held on another machine is never taken over; the message says how to remove it", async () => {
-    const project = makeProject(exampleStacks());
-    await synth({ root: project.root, skipTypecheck: true });
+    const project = synthesizedExample({ caches: true });
     project.write(
       "out/.sluice/synth.lock",
       JSON.stringify({ pid: 1, hostname: "ci-runner-7", since: "2026-11-22T10:00:00.000Z", runId: "1-x", command: "sluice synth" }),

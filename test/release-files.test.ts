@@ -9,6 +9,7 @@ import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, status, synth, type Promotion } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { releaseFileText, setReleases } from "./helpers/releases.js";
 import { edit, expectAt, lineOf, only, rejection, withCode } from "./helpers/stack-edit.js";
@@ -35,15 +36,13 @@ async function cli(p: Project, ...args: string[]) {
 }
 
 /** The example project, synthesized once, so that tests can check nothing of out/ changes. */
-async function synthesized(): Promise<Project> {
-  const p = makeProject(exampleStacks());
-  await synth({ root: p.root, skipTypecheck: true });
-  return p;
+function synthesized(): Project {
+  return synthesizedExample({ caches: true });
 }
 
 describe("synth holds a gated wave's releases to its release files", () => {
   it("refuses a gated wave's release written in the app's stack, at its line, and writes nothing", async () => {
-    const p = await synthesized();
+    const p = synthesized();
     const before = p.tree();
     const text = edit(
       p,

@@ -12,6 +12,7 @@ import { simpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { synthesizedExample } from "./helpers/example-fixture.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, only, rejection } from "./helpers/stack-edit.js";
 
@@ -137,8 +138,7 @@ describe("the stacks repository's CODEOWNERS", () => {
   });
 
   it("synth --check names a stale section and exits 1; synth writes it and --check passes", async () => {
-    const p = makeProject(exampleStacks());
-    await synth({ root: p.root, skipTypecheck: true });
+    const p = synthesizedExample({ caches: true });
     edit(
       p,
       "stacks/platform.ts",

@@ -6,7 +6,7 @@ import { simpleGit } from "simple-git";
 import { beforeAll, describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
-import { exampleStacks, makeProject, readTree, type Project } from "./helpers/project.js";
+import { makeProject, readTree, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
 
 /** mtime of every file below out/, to prove which files a synth touched. */
@@ -148,8 +148,7 @@ describe("writing out/", () => {
 
 describe("synth --check", () => {
   it("reports stale, missing and extra files and writes nothing", async () => {
-    const project = makeProject(exampleStacks());
-    await synth({ root: project.root, skipTypecheck: true });
+    const project = synthesizedExample({ caches: true });
     expect((await synth({ root: project.root, check: true, skipTypecheck: true })).drift).toEqual({ stale: [], missing: [], extra: [] });
 
     project.write("out/apps/payments/dev-1/manifest.yaml", "edited by hand\n");
