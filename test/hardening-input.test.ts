@@ -285,14 +285,14 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
     await git.init(["--initial-branch=main"]);
     await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
     await git.add(".").commit("env repo");
-    // Each listing would be past its bound: 2,500 fields (20 listed), 2,500 changed lines a cluster (2,000 at most).
+    // Each listing would be past its bound: 2,500 fields (20 listed), 5,000 lines removed and added a cluster (2,000 at most).
     edit(p, "stacks/payments.ts", many("a"), many("b"));
 
     const text = diffProcess(p);
     expect(text.status, text.stderr).toBe(0);
     expect(text.seconds).toBeLessThan(60);
     expect(text.stdout).toMatch(
-      /~ ConfigMap payments\/payments[^\n]*\n(.*\n){20}\s+… and 2,480 more fields\n\s+\(YAML diff left out: more than 2,000 changed lines/,
+      /~ ConfigMap payments\/payments[^\n]*\n(.*\n){20}\s+… and 2,480 more fields\n\s+\(YAML diff left out: more than 2,000 lines removed and added/,
     );
 
     const markdown = await diffInProcess(p, "--format", "markdown");
@@ -309,7 +309,7 @@ describe("sluice diff over a hostile base stays bounded and says what it skipped
     expect(configMaps.length).toBeGreaterThan(0);
     for (const object of configMaps) {
       expect(object.fields.length + object.moreFields!).toBe(2_500);
-      expect(object.patchSkipped).toMatch(/more than 2,000 changed lines/);
+      expect(object.patchSkipped).toMatch(/more than 2,000 lines removed and added/);
     }
   }, 300_000);
 });

@@ -14,9 +14,10 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Changed fields kept per object; the rest are counted (the formats show fewer still). */
 export const MAX_FIELDS = 200;
 /**
- * The most changed lines a YAML patch is computed for: the line diff costs
- * the number of lines times the number of changes, which for a fleet of
- * changed lines is minutes. Past it, the field list says what changed.
+ * The most lines removed and added (the line diff's edits: a changed line is
+ * one of each) a YAML patch is computed for: the line diff costs the number
+ * of lines times the number of edits, which for a fleet of changed lines is
+ * minutes. Past it, the field list says what changed.
  */
 export const MAX_PATCH_EDITS = 2000;
 /**

@@ -104,12 +104,12 @@ export function compareObjects(
 
 /**
  * The hunks of a unified diff between two texts, without file headers; "" and
- * `skipped` when they differ in more than MAX_PATCH_EDITS lines, where the
- * line diff would take minutes.
+ * `skipped` when more than MAX_PATCH_EDITS lines are removed and added (a
+ * changed line is one of each), where the line diff would take minutes.
  */
 export function textPatch(before: string, after: string): { patch: string; patchSkipped?: string } {
   const result = differ().structuredPatch("before", "after", before, after, "", "", { context: 3, maxEditLength: MAX_PATCH_EDITS });
-  if (result === undefined) return { patch: "", patchSkipped: `more than ${MAX_PATCH_EDITS.toLocaleString("en")} changed lines` };
+  if (result === undefined) return { patch: "", patchSkipped: `more than ${MAX_PATCH_EDITS.toLocaleString("en")} lines removed and added` };
   return {
     patch: result.hunks
       .map((hunk) => [`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines].join("\n"))
