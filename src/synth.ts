@@ -119,12 +119,13 @@ export interface DiffOptions extends PlanOptions {
  * load → validate → resolve → render → inspect → emit.
  */
 export async function plan(options: PlanOptions = {}): Promise<Planned> {
-  return locatedErrors(realRoot(options.root), async () => {
+  const root = realRoot(options.root);
+  return locatedErrors(root, async () => {
     const { model, lazy, timings, reuse } = await run(options, {});
     return {
       model,
       // Resolved again here, for the callers that read the merged specs: synth keeps none of them.
-      resolved: resolve(realRoot(options.root), model),
+      resolved: resolve(root, model),
       instances: lazy.instances,
       // Every file's bytes, asked for: kept in memory, not spilled.
       plan: { files: lazy.materialize(lazy.files.map((f) => f.path)), lock: lazy.lock },

@@ -20,7 +20,7 @@ export async function locatedErrors<T>(root: string, run: () => Promise<T>): Pro
 /** The same error with its diagnostics at their lines, grouped as the stage that threw it asked. */
 export function located(root: string, error: SluiceError): SluiceError {
   const diagnostics = pinpointAll(root, error.diagnostics);
-  const error2 = new SluiceError(error.summary, error.regroup ? error.regroup(diagnostics) : diagnostics);
-  error2.stack = error.stack;
-  return error2;
+  const atLines = new SluiceError(error.summary, error.regroup ? error.regroup(diagnostics) : diagnostics);
+  atLines.stack = error.stack;
+  return atLines;
 }
