@@ -32,3 +32,7 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
+// The hash of the compiled code, which every cache entry is keyed by, recorded
+// once here rather than computed on every run (src/cache/code-fingerprint.ts).
+const { writeBuildRecord } = await import(new URL("../dist/src/cache/code-fingerprint.js", import.meta.url).href);
+writeBuildRecord(path.join(root, "dist"));

@@ -59,11 +59,15 @@ export function canonicalJson(value: unknown): string {
 const QUOTED = new Map<string, string>();
 
 function isOrigin(record: Record<string, unknown>, keys: readonly string[]): boolean {
+  // Sorted, an origin's keys are column, file, line and perhaps path: most objects fail at the first test.
   return (
+    (keys.length === 3 || (keys.length === 4 && keys[3] === "path")) &&
+    keys[0] === "column" &&
+    keys[1] === "file" &&
+    keys[2] === "line" &&
     typeof record["file"] === "string" &&
     typeof record["line"] === "number" &&
-    typeof record["column"] === "number" &&
-    keys.every((key) => key === "file" || key === "line" || key === "column" || key === "path")
+    typeof record["column"] === "number"
   );
 }
 

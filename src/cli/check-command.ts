@@ -1,4 +1,4 @@
-import { checkPolicy } from "../index.js";
+import { checkPolicy } from "../synth.js";
 import { VERSION } from "../package-root.js";
 import { findingJson, formatFindingsGithub, formatFindingsSarif, formatFindingsText } from "../policy/format-findings.js";
 import type { CheckFlags } from "./flags.js";

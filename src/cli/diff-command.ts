@@ -1,4 +1,5 @@
-import { diff, type DiffResult } from "../index.js";
+import type { DiffResult } from "../diff/diff.js";
+import { diff } from "../synth.js";
 import { formatDiffMarkdown } from "../diff/format-markdown.js";
 import { formatDiffText } from "../diff/format-text.js";
 import type { DiffFlags } from "./flags.js";

@@ -1,4 +1,5 @@
-import { gates, SluiceError } from "../index.js";
+import { SluiceError } from "../errors.js";
+import { gates } from "../promote/gates.js";
 import { EXIT } from "./flags.js";
 import { colors, diagnosticJson, formatDiagnosticLine, type Format, type Io } from "./output.js";
 

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { promote, release, rollback, SluiceError, type Promotion, type Refusal } from "../index.js";
+import { SluiceError } from "../errors.js";
+import { promote, release, rollback, type Promotion, type Refusal } from "../promote/promote.js";
 import type { PromotionCommit } from "../promote/commit.js";
 import { EXIT, type PromotionFlags } from "./flags.js";
 import { colors, type Io } from "./output.js";

@@ -1,4 +1,5 @@
-import { synth, type Drift } from "../index.js";
+import type { Drift } from "../env-repo/index.js";
+import { synth } from "../synth.js";
 import type { SynthFlags } from "./flags.js";
 import { EXIT } from "./flags.js";
 import { colors, progressLine, type Io } from "./output.js";

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type BuildOptions, type Message, type Metafile, type Plugin } from "esbuild";
+import type { BuildOptions, Message, Metafile, Plugin } from "esbuild";
+import { esbuildLibrary } from "./esbuild-library.js";
 import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
@@ -262,7 +263,7 @@ function options(root: string) {
 /** Runs esbuild; a problem in the stacks (a syntax error, a forbidden import) becomes an error naming its line. */
 async function run(root: string, buildOptions: BuildOptions & { write: false; metafile: true }) {
   try {
-    return await build(buildOptions);
+    return await esbuildLibrary().build(buildOptions);
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!messages) throw error;

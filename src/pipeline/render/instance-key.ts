@@ -43,12 +43,21 @@ export function instanceKeys(context: InstanceKeyContext): (input: InstanceInput
     }
     return part;
   };
+  // The same few blueprints and the same fields, instance after instance: each written once.
+  const blueprintParts = new Map<object, string>();
+  let fields: { readonly unsorted: string; readonly sorted: readonly (keyof InstanceInput)[] } | undefined;
   return (input) => {
     const blueprint = context.blueprints.of(input.app.blueprint);
     if (!context.blueprints.builtIn(blueprint) && blueprint.cacheKey === undefined) return undefined;
-    let text = `${run}\0blueprint\0${canonicalJson([blueprint.name, blueprint.cacheKey ?? ""])}`;
-    for (const field of Object.keys(input).sort()) {
-      const value: unknown = input[field as keyof InstanceInput];
+    let blueprintPart = blueprintParts.get(blueprint);
+    if (blueprintPart === undefined)
+      blueprintParts.set(blueprint, (blueprintPart = `${run}\0blueprint\0${canonicalJson([blueprint.name, blueprint.cacheKey ?? ""])}`));
+    const keys = Object.keys(input) as (keyof InstanceInput)[];
+    const unsorted = keys.join("\0");
+    if (fields?.unsorted !== unsorted) fields = { unsorted, sorted: keys.sort() };
+    let text = blueprintPart;
+    for (const field of fields.sorted) {
+      const value: unknown = input[field];
       if (value !== undefined) text += `\0${field}\0${partOf(value)}`;
     }
     return sha256(text).slice(0, 40);

@@ -1,7 +1,7 @@
 import type { NetworkPolicy, NetworkPolicyPeer } from "kubernetes-types/networking/v1";
 import { recommendedLabels, selectorLabels } from "../../k8s/labels.js";
 import { childOrigin } from "../../model/origin.js";
-import { parse } from "yaml";
+import { yamlLibrary } from "../../k8s/yaml-library.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import { scopeOf } from "../validate/index.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
@@ -50,7 +50,7 @@ export function renderInstance(
       ? [
           {
             path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`,
-            object: parse(secret.source.content) as KubernetesObject,
+            object: yamlLibrary().parse(secret.source.content) as KubernetesObject,
             origin: secret.origin,
             sources,
             verbatim: secret.source.content,

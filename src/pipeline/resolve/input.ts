@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { releaseOriginOf, type AppModel, type ClusterModel, type Model } from "../../model/model.js";
+import type { Origin } from "../../model/origin.js";
 import type { InstanceApp, InstanceInput, InstancePlatform } from "../../model/instance-input.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
@@ -9,7 +10,10 @@ import type { Settings } from "../../model/settings-schema.js";
  * The builder of every instance's input for this model, or undefined for an
  * instance whose wave has no release of the app. Parts shared by instances
  * (the platform view, each app's view, a SOPS file's bytes) are built once
- * and shared, which the render key's hashing relies on for its speed.
+ * and shared, which the render key's hashing relies on for its speed: it
+ * serialises each distinct object once (render/instance-key.ts), so the
+ * per-instance parts that are most often alike — no dependencies, no SOPS
+ * file, an app's callers, the origin of a wave's release — are shared too.
  */
 export function instanceInputs(root: string, model: Model): (app: AppModel, cluster: ClusterModel) => InstanceInput | undefined {
   const { platform } = model;
@@ -26,6 +30,14 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   const apps = new Map(model.apps.map((app) => [app.name, app]));
   const views = new Map<AppModel, { readonly app: InstanceApp; readonly sources: readonly string[] }>();
   const contents = new Map<string, string | null>();
+  const perApp = new Map<
+    AppModel,
+    {
+      readonly callerNamespaces: Record<string, string>;
+      readonly releaseOrigins: Map<string, Origin>;
+      readonly fleets: Map<number, InstanceInput["fleet"]>;
+    }
+  >();
   const read = (file: string) => {
     if (!contents.has(file)) contents.set(file, readOrNull(path.resolve(root, file)));
     return contents.get(file)!;
@@ -39,15 +51,35 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       const { release: _release, releaseOrigins: _origins, ...rest } = app;
       views.set(app, (appView = { app: rest, sources: [...new Set([platform.origin.file, app.origin.file])].sort() }));
     }
+    let shared = perApp.get(app);
+    if (shared === undefined) {
+      // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
+      const callerNamespaces = Object.fromEntries(
+        app.callers.flatMap((caller) => {
+          const namespace = "app" in caller ? apps.get(caller.app)?.namespace : undefined;
+          return "app" in caller && namespace !== undefined ? [[caller.app, namespace] as const] : [];
+        }),
+      );
+      perApp.set(app, (shared = { callerNamespaces, releaseOrigins: new Map(), fleets: new Map() }));
+    }
+    let releaseOrigin = shared.releaseOrigins.get(cluster.wave);
+    if (releaseOrigin === undefined) shared.releaseOrigins.set(cluster.wave, (releaseOrigin = releaseOriginOf(app, cluster.wave)));
     const environment = environments.get(cluster.environment)!;
     const node = { kind: "app" as const, name: app.name };
-    // Validation saw every app; a caller is missing only from a model narrowed to some apps (status).
-    const callerNamespaces = Object.fromEntries(
-      app.callers.flatMap((caller) => {
-        const namespace = "app" in caller ? apps.get(caller.app)?.namespace : undefined;
-        return "app" in caller && namespace !== undefined ? [[caller.app, namespace] as const] : [];
-      }),
-    );
+    const orderDepth = model.order.depth(cluster.name, node);
+    const dependencies = model.order.dependencies(cluster.name, node);
+    let fleet = dependencies.length === 0 ? shared.fleets.get(orderDepth) : undefined;
+    if (fleet === undefined) {
+      fleet = {
+        orderDepth,
+        dependsOn: dependencies.map((dependency) => {
+          const team = dependency.kind === "app" ? apps.get(dependency.name)?.team : undefined;
+          return team === undefined ? dependency : { ...dependency, team };
+        }),
+        callerNamespaces: shared.callerNamespaces,
+      };
+      if (dependencies.length === 0) shared.fleets.set(orderDepth, fleet);
+    }
     const layers = [
       environment.settings,
       cluster.settings,
@@ -55,28 +87,24 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       own(app.environmentOverrides, environment.name),
       own(app.clusterOverrides, cluster.name),
     ];
-    const sopsFiles = Object.fromEntries(sopsFilesOf(layers).map((file) => [file, read(file)] as const));
+    const sopsFileNames = sopsFilesOf(layers);
+    const sopsFiles = sopsFileNames.length === 0 ? NO_FILES : Object.fromEntries(sopsFileNames.map((file) => [file, read(file)] as const));
     return {
       app: appView.app,
       release,
-      releaseOrigin: releaseOriginOf(app, cluster.wave),
+      releaseOrigin,
       cluster,
       environment,
       wave: waves.get(cluster.wave)!,
       platform: view,
-      fleet: {
-        orderDepth: model.order.depth(cluster.name, node),
-        dependsOn: model.order.dependencies(cluster.name, node).map((dependency) => {
-          const team = dependency.kind === "app" ? apps.get(dependency.name)?.team : undefined;
-          return team === undefined ? dependency : { ...dependency, team };
-        }),
-        callerNamespaces,
-      },
+      fleet,
       sources: appView.sources,
       sopsFiles,
     };
   };
 }
+
+const NO_FILES: Readonly<Record<string, string | null>> = Object.freeze({});
 
 function sopsFilesOf(layers: readonly (Settings | undefined)[]): string[] {
   const files = layers

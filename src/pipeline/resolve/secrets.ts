@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { yamlLibrary } from "../../k8s/yaml-library.js";
 import { engineOf } from "../../engines/index.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { ClusterModel, PlatformModel } from "../../model/model.js";
@@ -227,7 +227,7 @@ function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, 
   // validate-sops has checked the file is an encrypted Secret inside the project.
   const content = own(sopsFiles, declared.file);
   if (content === undefined || content === null) throw new Error(`sluice could not read ${declared.file}`);
-  const metadata = (parse(content) as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
+  const metadata = (yamlLibrary().parse(content) as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
   if (metadata.name !== secretName || metadata.namespace !== namespace) {
     diagnostics.push({
       code: "resolve/sops-identity",

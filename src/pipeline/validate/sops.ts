@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { parseDocument } from "yaml";
+import { yamlLibrary } from "../../k8s/yaml-library.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { Model, TeamModel } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
@@ -73,7 +73,7 @@ export function sopsProblem(root: string, file: string): string | undefined {
   const stat = fs.statSync(real);
   if (!stat.isFile()) return "is not a file";
   if (stat.size > MAX_BYTES) return `is ${stat.size} bytes; a Secret manifest is far smaller`;
-  const document = parseDocument(fs.readFileSync(real, "utf8"), { uniqueKeys: true });
+  const document = yamlLibrary().parseDocument(fs.readFileSync(real, "utf8"), { uniqueKeys: true });
   if (document.errors.length > 0) return `is not valid YAML or JSON: ${document.errors[0]!.message.split("\n")[0]}`;
   let value: unknown;
   try {
@@ -119,7 +119,9 @@ function recipientProblem(
   team: string,
   teams: readonly TeamModel[],
 ): { message: string; hint: string } | undefined {
-  const value: unknown = parseDocument(fs.readFileSync(path.resolve(root, file), "utf8")).toJS();
+  const value: unknown = yamlLibrary()
+    .parseDocument(fs.readFileSync(path.resolve(root, file), "utf8"))
+    .toJS();
   const age = isRecord(value) && isRecord(value.sops) && Array.isArray(value.sops.age) ? value.sops.age : [];
   const recipients = new Set(age.flatMap((entry) => (isRecord(entry) && typeof entry.recipient === "string" ? [entry.recipient] : [])));
   const others = teams
