@@ -83,9 +83,9 @@ describe("the packed package", () => {
   });
 
   it("sluice/sdk gives a program the DSL and the rule contract without loading the engine; sluice loads it", () => {
-    // A resolve hook that refuses the engine's heavy dependencies: importing
-    // the SDK must not ask for them, importing "sluice" (the API) does.
-    const refuse = `export async function resolve(specifier, context, next) { if (["esbuild", "ts-morph"].includes(specifier)) throw new Error("loaded " + specifier); return next(specifier, context); }`;
+    // A resolve hook that refuses the engine (its pipeline stages) and its heavy
+    // dependencies: importing the SDK must not ask for them, importing "sluice" (the API) does.
+    const refuse = `export async function resolve(specifier, context, next) { if (["esbuild", "ts-morph"].includes(specifier)) throw new Error("loaded " + specifier); const resolved = await next(specifier, context); if (/\\/dist\\/src\\/pipeline\\//.test(resolved.url)) throw new Error("loaded the pipeline: " + resolved.url); return resolved; }`;
     const program = (entry: string) =>
       `import { register } from "node:module"; register("data:text/javascript,${encodeURIComponent(refuse)}"); const m = await import("${entry}"); console.log(Object.keys(m).sort().join(" "));`;
     const sdk = ok(run(project, "node", "--input-type=module", "-e", program("sluice/sdk")))
@@ -95,7 +95,7 @@ describe("the packed package", () => {
     expect(sdk).not.toContain("synth");
     const full = run(project, "node", "--input-type=module", "-e", program("sluice"));
     expect(full.status).not.toBe(0);
-    expect(full.stderr).toMatch(/loaded (esbuild|ts-morph)/);
+    expect(full.stderr).toMatch(/loaded (esbuild|ts-morph|the pipeline: \S*\/dist\/src\/pipeline\/)/);
   });
 
   it("sluice/blueprints gives a team the built-in blueprints and their type, to wrap and register", () => {
