@@ -13,7 +13,19 @@ export { definePlatform } from "./dsl/platform.js";
 export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";
 export type { ExternalSecretSource, SealedSecretSource, SecretKey, SecretSource, SopsSecretSource, WholeSecret } from "./dsl/secrets.js";
 export type { App, Platform, Release } from "./dsl/platform.js";
-export type { AppSpec, ClusterSpec, Override, PlatformNames, PlatformSpec, Waiver, WaveSpec } from "./dsl/types.js";
+export type {
+  AppOfKind,
+  AppSpec,
+  ClusterSpec,
+  KindSettings,
+  Override,
+  PlatformNames,
+  PlatformSpec,
+  Waiver,
+  WaveSpec,
+} from "./dsl/types.js";
+export type { AppKind } from "./model/app-kinds.js";
+export { APP_KINDS } from "./model/app-kinds.js";
 export type { KubernetesObject } from "./k8s/object.js";
 export type { Settings } from "./model/settings-schema.js";
 

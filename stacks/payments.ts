@@ -9,8 +9,9 @@ export default platform.app("payments", {
   ports: { http: 8080, metrics: 9090 },
   // The storefront calls the API, the monitoring namespace scrapes the metrics, neither the other port.
   callers: [{ app: "checkout-web", ports: ["http"] }, { namespace: "monitoring", ports: ["metrics"] }],
-  // Its database credentials come through the External Secrets operator.
-  dependsOn: ["external-secrets"],
+  // Its database credentials come through the External Secrets operator, and
+  // its schema is migrated first (stacks/payments-migrate.ts).
+  dependsOn: ["external-secrets", "payments-migrate"],
   env: {
     DB_HOST: "payments-db.payments.svc",
     FEATURE_3DS: "true",

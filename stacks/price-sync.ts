@@ -1,5 +1,5 @@
-// Price sync worker: no ports, runs in the team's jobs namespace, not yet in
-// production. Shows raw Kubernetes objects as an escape hatch, and a Sealed
+// Price sync worker: a `worker` (no ports, no Service), runs in the team's
+// jobs namespace, not yet in production. Shows raw Kubernetes objects as an escape hatch, and a Sealed
 // Secret: the feed's client certificate, sealed with kubeseal for each
 // cluster's controller (as the Secret price-sync-feed-client in storefront-jobs).
 import type { NetworkPolicy } from "kubernetes-types/networking/v1";
@@ -7,6 +7,7 @@ import { sealedSecret, secret } from "sluice";
 import { platform } from "./platform.js";
 
 export default platform.app("price-sync", {
+  kind: "worker",
   team: "storefront",
   namespace: "storefront-jobs",
   image: "registry.example.com/storefront/price-sync",

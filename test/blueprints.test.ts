@@ -1,8 +1,8 @@
 /**
  * Blueprints are registered by the platform and chosen per app: a second
- * blueprint is one file (here stacks/blueprints/worker.ts, wrapping the
- * built-in web-service from `sluice/blueprints`) and one registration line in
- * the platform, and an app chooses it with `blueprint: "worker"`.
+ * blueprint is one file (here stacks/blueprints/quiet.ts, wrapping the
+ * built-in service from `sluice/blueprints`) and one registration line in
+ * the platform, and an app chooses it with `blueprint: "quiet"`.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { plan, synth } from "sluice";
@@ -12,30 +12,30 @@ import { edit, expectAt, lineOf, only, rejection, withCode } from "./helpers/sta
 
 const CACHE = "node_modules/.cache/sluice";
 
-/** The worker blueprint: the web service's objects without its Service. */
-const WORKER = `import { webService, type Blueprint } from "sluice/blueprints";
+/** The quiet blueprint: the service's objects without its Service. */
+const QUIET = `import { service, type Blueprint } from "sluice/blueprints";
 
-export const worker: Blueprint = {
-  ...webService,
-  name: "worker",
-  cacheKey: "worker-1",
-  render: (app) => webService.render(app).filter((object) => object.kind !== "Service"),
+export const quiet: Blueprint = {
+  ...service,
+  name: "quiet",
+  cacheKey: "quiet-1",
+  render: (app) => service.render(app).filter((object) => object.kind !== "Service"),
 };
 `;
 
-/** GIVEN the worker in its own file, registered by the platform in one line (and imported). */
-function withWorker(p: Project, file = WORKER): void {
-  p.write("stacks/blueprints/worker.ts", file);
+/** GIVEN the quiet in its own file, registered by the platform in one line (and imported). */
+function withQuiet(p: Project, file = QUIET): void {
+  p.write("stacks/blueprints/quiet.ts", file);
   edit(
     p,
     "stacks/platform.ts",
     'import { definePlatform } from "sluice";',
-    'import { definePlatform } from "sluice";\nimport { worker } from "./blueprints/worker.js";',
+    'import { definePlatform } from "sluice";\nimport { quiet } from "./blueprints/quiet.js";',
   );
-  edit(p, "stacks/platform.ts", "  teams: {\n", "  blueprints: { worker },\n\n  teams: {\n");
+  edit(p, "stacks/platform.ts", "  teams: {\n", "  blueprints: { quiet },\n\n  teams: {\n");
 }
 
-const chooseWorker = (p: Project, name = "worker") =>
+const chooseQuiet = (p: Project, name = "quiet") =>
   edit(p, "stacks/catalog-api.ts", '  team: "storefront",', `  team: "storefront",\n  blueprint: "${name}",`);
 
 describe("blueprints chosen per app", () => {
@@ -48,8 +48,8 @@ describe("blueprints chosen per app", () => {
 
   it("renders an app with the platform's blueprint, re-rendering only that app, and leaves the others' files as they were", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-    withWorker(p);
-    chooseWorker(p);
+    withQuiet(p);
+    chooseQuiet(p);
 
     const result = await synth({ root: p.root });
 
@@ -70,30 +70,30 @@ describe("blueprints chosen per app", () => {
 
   it("renders the apps of a blueprint again when its cacheKey changes, and on every synth without one", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS", CACHE]);
-    withWorker(p);
-    chooseWorker(p);
+    withQuiet(p);
+    chooseQuiet(p);
     await synth({ root: p.root });
     expect((await synth({ root: p.root })).rendered).toEqual([]);
 
-    edit(p, "stacks/blueprints/worker.ts", 'cacheKey: "worker-1"', 'cacheKey: "worker-2"');
+    edit(p, "stacks/blueprints/quiet.ts", 'cacheKey: "quiet-1"', 'cacheKey: "quiet-2"');
     expect(new Set((await synth({ root: p.root })).rendered.map((r) => r.app))).toEqual(new Set(["catalog-api"]));
 
-    edit(p, "stacks/blueprints/worker.ts", '  cacheKey: "worker-2",\n', "");
+    edit(p, "stacks/blueprints/quiet.ts", '  cacheKey: "quiet-2",\n', "");
     await synth({ root: p.root });
     expect(new Set((await synth({ root: p.root })).rendered.map((r) => r.app))).toEqual(new Set(["catalog-api"]));
   });
 
   it("a platform that registers blueprints changes nothing for apps that choose none", async () => {
     const p = copyProject(base, ["stacks", "out", "CODEOWNERS"]);
-    withWorker(p);
+    withQuiet(p);
     const result = await synth({ root: p.root, check: true });
     expect(result.drift).toMatchObject({ stale: [], missing: [], extra: [] });
   });
 
   it("an unregistered blueprint does not compile, at the line that names it", async () => {
     const p = makeProject(exampleStacks());
-    withWorker(p);
-    const line = lineOf(chooseWorker(p, "wroker"), '"wroker"');
+    withQuiet(p);
+    const line = lineOf(chooseQuiet(p, "qiuet"), '"qiuet"');
     const d = only(await rejection(plan({ root: p.root })));
     expect(d.code).toMatch(/^typecheck\/TS\d+$/);
     expectAt(d, "stacks/catalog-api.ts", line);
@@ -101,31 +101,31 @@ describe("blueprints chosen per app", () => {
 
   it("without the type-check, an unregistered blueprint is an error at its line that names the likely one", async () => {
     const p = makeProject(exampleStacks());
-    withWorker(p);
-    const line = lineOf(chooseWorker(p, "wroker"), '"wroker"');
+    withQuiet(p);
+    const line = lineOf(chooseQuiet(p, "qiuet"), '"qiuet"');
     const d = only(withCode(await rejection(plan({ root: p.root, skipTypecheck: true })), "validate/unknown-blueprint"));
     expectAt(d, "stacks/catalog-api.ts", line);
-    expect(d.hint).toBe('did you mean "worker"?');
+    expect(d.hint).toBe('did you mean "quiet"?');
   });
 
   it("refuses a platform blueprint named like a built-in one", async () => {
     const p = makeProject(exampleStacks());
-    withWorker(p);
-    edit(p, "stacks/platform.ts", "  blueprints: { worker },", '  blueprints: { "web-service": worker },');
+    withQuiet(p);
+    edit(p, "stacks/platform.ts", "  blueprints: { quiet },", '  blueprints: { "service": quiet },');
     const d = only(withCode(await rejection(plan({ root: p.root, skipTypecheck: true })), "validate/built-in-blueprint"));
     expect(d.origin?.file).toBe("stacks/platform.ts");
   });
 
   it("checks a platform blueprint's objects as strictly as every emitted object", async () => {
     const p = makeProject(exampleStacks());
-    withWorker(
+    withQuiet(
       p,
-      WORKER.replace(
-        "render: (app) => webService.render(app)",
-        'render: (app) => webService.render(app).map((o) => (o.kind === "Deployment" ? { ...o, spec: { ...o.spec as object, replica: 2 } } : o))',
+      QUIET.replace(
+        "render: (app) => service.render(app)",
+        'render: (app) => service.render(app).map((o) => (o.kind === "Deployment" ? { ...o, spec: { ...o.spec as object, replica: 2 } } : o))',
       ),
     );
-    chooseWorker(p);
+    chooseQuiet(p);
     const d = only(await rejection(plan({ root: p.root })));
     expect(d.code).toMatch(/^check\//);
     expect(d.message).toMatch(/replica\b/);

@@ -14,7 +14,7 @@ import path from "node:path";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { ConfigMap } from "kubernetes-types/core/v1";
 import { definePlatform, externalSecret, plan, secret, type Platform } from "sluice";
-import { webService, type Blueprint } from "sluice/blueprints";
+import { service, type Blueprint } from "sluice/blueprints";
 import { typecheckStacksAsync } from "../src/pipeline/load/typecheck.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { edit, expectAt, lineOf, only, rejection } from "./helpers/stack-edit.js";
@@ -301,8 +301,8 @@ describe("the DSL's types", () => {
 });
 
 describe("blueprints are chosen by the names the platform registers", () => {
-  const worker: Blueprint = { ...webService, name: "worker", render: (app) => webService.render(app).filter((o) => o.kind !== "Service") };
-  const withWorker = definePlatform({
+  const quiet: Blueprint = { ...service, name: "quiet", render: (app) => service.render(app).filter((o) => o.kind !== "Service") };
+  const withQuiet = definePlatform({
     envRepo: { url: "https://git.example.com/env.git" },
     engine: "argocd",
     owners: ["@acme/platform"],
@@ -310,28 +310,30 @@ describe("blueprints are chosen by the names the platform registers", () => {
     clusters: { "dev-1": { environment: "dev", server: "https://dev-1.example.com" } },
     waves: [{ name: "only", clusters: ["dev-1"] }],
     teams: { a: { owners: ["@acme/a"], namespaces: ["a"] } },
-    blueprints: { worker },
+    blueprints: { quiet },
   });
   const base = { team: "a" as const, image: "registry.example.com/a/x", release: { only: "1.0.0" } };
 
   it("offer the built-in and the registered names, and only the built-in without registrations", () => {
-    expectTypeOf<NonNullable<Parameters<typeof withWorker.app>[1]["blueprint"]>>().toEqualTypeOf<"worker" | "web-service">();
-    expectTypeOf<NonNullable<Spec["blueprint"]>>().toEqualTypeOf<"web-service">();
-    expect(withWorker.app("w", { ...base, blueprint: "worker" }).spec.blueprint).toBe("worker");
+    expectTypeOf<NonNullable<Parameters<typeof withQuiet.app>[1]["blueprint"]>>().toEqualTypeOf<
+      "quiet" | "service" | "worker" | "cronJob" | "job" | "statefulService"
+    >();
+    expectTypeOf<NonNullable<Spec["blueprint"]>>().toEqualTypeOf<"service" | "worker" | "cronJob" | "job" | "statefulService">();
+    expect(withQuiet.app("w", { ...base, blueprint: "quiet" }).spec.blueprint).toBe("quiet");
   });
 
   it("reject an unregistered blueprint, on its line", () => {
-    withWorker.app("blueprint-typo", {
+    withQuiet.app("blueprint-typo", {
       ...base,
-      // @ts-expect-error "wroker" is not a registered blueprint
-      blueprint: "wroker",
+      // @ts-expect-error "qiuet" is not a registered blueprint
+      blueprint: "qiuet",
     });
     platform.app("blueprint-elsewhere", {
       team: "a",
       image: "registry.example.com/a/x",
       release: { early: "1.0.0" },
-      // @ts-expect-error this platform registers no "worker"
-      blueprint: "worker",
+      // @ts-expect-error this platform registers no "quiet"
+      blueprint: "quiet",
     });
   });
 });

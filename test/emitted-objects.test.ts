@@ -41,6 +41,8 @@ const objects = objectFiles.flatMap((file) => parseObjects(`out/${file}`, files.
 /** apps/<app>/<cluster>: one app's manifests on one cluster. */
 const appDirs = [...new Set(objectFiles.filter((f) => f.startsWith("apps/")).map(dirname))].sort();
 const inDir = (dir: string) => objects.filter((o) => dirname(o.file) === dir).map((o) => o.object);
+/** The app directories that hold a workload of this kind (each app kind renders its own). */
+const withKind = (kind: string) => appDirs.filter((dir) => inDir(dir).some((o) => o.kind === kind));
 const ofKind = (kind: string) => objects.filter((o) => o.object.kind === kind);
 function only(dir: string, kind: string): Obj {
   const found = inDir(dir).filter((o) => o.kind === kind);
@@ -224,7 +226,7 @@ describe("invariants", () => {
   });
 
   it("wherever an HPA runs, the Deployment leaves replicas to it and Argo CD ignores them", () => {
-    for (const dir of appDirs) {
+    for (const dir of withKind("Deployment")) {
       const [, app, cluster] = dir.split("/");
       const deployment = only(dir, "Deployment");
       const hpa = inDir(dir).find((o) => o.kind === "HorizontalPodAutoscaler");
@@ -281,16 +283,24 @@ describe("invariants", () => {
     expect(at("clusters/dev-1/apps/search.yaml").spec).not.toHaveProperty("ignoreDifferences");
   });
 
-  it("a PodDisruptionBudget exists exactly where at least two pods run", () => {
+  it("a PodDisruptionBudget exists exactly where at least two pods run, and never beside a job", () => {
     const cases = new Set<boolean>();
-    for (const dir of appDirs) {
+    for (const dir of [...withKind("Deployment"), ...withKind("StatefulSet")]) {
       const hpa = inDir(dir).find((o) => o.kind === "HorizontalPodAutoscaler");
-      const minPods: number = hpa?.spec.minReplicas ?? only(dir, "Deployment").spec.replicas ?? 1;
+      const workload = inDir(dir).find((o) => o.kind === "Deployment" || o.kind === "StatefulSet")!;
+      const minPods: number = hpa?.spec.minReplicas ?? workload.spec.replicas ?? 1;
       const pdbs = inDir(dir).filter((o) => o.kind === "PodDisruptionBudget");
       expect(pdbs, `out/${dir} runs at least ${minPods} pods`).toHaveLength(minPods >= 2 ? 1 : 0);
       cases.add(minPods >= 2);
     }
     expect([...cases].sort(), "the examples should cover both cases").toEqual([false, true]);
+    const jobs = [...withKind("Job"), ...withKind("CronJob")];
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const dir of jobs)
+      expect(
+        inDir(dir).filter((o) => o.kind === "PodDisruptionBudget"),
+        `out/${dir}`,
+      ).toEqual([]);
   });
 
   it("payments runs 1 pod on dev-1, and 4 with limits in prod (stacks/payments.ts)", () => {

@@ -172,7 +172,7 @@ describe("a Flux tenant's source", () => {
   it("holds exactly the directories of the team's apps on that cluster", () => {
     for (const [team, apps] of [
       ["storefront", ["catalog-api", "checkout-web", "search"]],
-      ["payments", ["payments"]],
+      ["payments", ["payments", "payments-migrate"]],
     ] as const) {
       const source = objects(base, `out/clusters/prod-ap-1/tenants/${team}.yaml`).find((o) => o.kind === "GitRepository");
       const expected = Object.keys(base.tree()).filter((file) => apps.some((app) => file.startsWith(`apps/${app}/prod-ap-1/`)));

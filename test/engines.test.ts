@@ -111,7 +111,10 @@ describe("Flux", () => {
       sourceRef: { kind: "GitRepository", name: "env-repo" },
       targetNamespace: "payments",
       serviceAccountName: "flux-payments",
-      dependsOn: [{ name: "component-external-secrets", namespace: "flux-system" }],
+      dependsOn: [
+        { name: "payments-migrate", namespace: "payments" },
+        { name: "component-external-secrets", namespace: "flux-system" },
+      ],
     });
   });
 
@@ -297,14 +300,15 @@ describe("platform components", () => {
 
 describe("ordering", () => {
   it("Argo CD sync waves and Flux dependsOn follow the declared graph", () => {
-    // external-secrets, ingress-nginx: wave 0; payments → external-secrets: 1; search → external-secrets, catalog-api: 1;
-    // checkout-web → ingress-nginx, payments: 2.
+    // external-secrets, ingress-nginx: wave 0; payments-migrate → external-secrets: 1; payments → payments-migrate: 2;
+    // search → external-secrets, catalog-api: 1; checkout-web → ingress-nginx, payments: 3.
     const wave = (file: string) => objects(base, file)[0].metadata.annotations?.["argocd.argoproj.io/sync-wave"];
     expect(wave("out/clusters/prod-us-1/components/external-secrets.yaml")).toBeUndefined();
     expect(wave("out/clusters/prod-us-1/apps/catalog-api.yaml")).toBeUndefined();
-    expect(wave("out/clusters/prod-us-1/apps/payments.yaml")).toBe("1");
+    expect(wave("out/clusters/prod-us-1/apps/payments-migrate.yaml")).toBe("1");
+    expect(wave("out/clusters/prod-us-1/apps/payments.yaml")).toBe("2");
     expect(wave("out/clusters/prod-us-1/apps/search.yaml")).toBe("1");
-    expect(wave("out/clusters/prod-us-1/apps/checkout-web.yaml")).toBe("2");
+    expect(wave("out/clusters/prod-us-1/apps/checkout-web.yaml")).toBe("3");
     const dependsOn = (app: string) => objects(base, `out/clusters/prod-ap-1/apps/${app}.yaml`)[0].spec.dependsOn;
     expect(dependsOn("checkout-web")).toEqual([
       { name: "payments", namespace: "payments" },
@@ -335,7 +339,12 @@ describe("ordering", () => {
     );
     expect(found[0]!.origin?.file).toBe("stacks/checkout-web.ts");
     const q = copy();
-    edit(q, "stacks/payments.ts", 'dependsOn: ["external-secrets"]', 'dependsOn: ["external-secret"]');
+    edit(
+      q,
+      "stacks/payments.ts",
+      'dependsOn: ["external-secrets", "payments-migrate"]',
+      'dependsOn: ["external-secret", "payments-migrate"]',
+    );
     const [d] = await rejection(synth({ root: q.root, skipTypecheck: true }));
     expect([d!.code, d!.origin?.line]).toEqual(["validate/unknown-dependency", lineOf(q.read("stacks/payments.ts"), '"external-secret"')]);
     expect(d!.hint).toBe('did you mean "external-secrets"?');

@@ -103,9 +103,9 @@ describe("the packed package", () => {
     fs.mkdirSync(path.join(project, "stacks/blueprints"), { recursive: true });
     fs.writeFileSync(
       path.join(project, "stacks/blueprints/quiet.ts"),
-      `import { webService, type Blueprint } from "sluice/blueprints";
+      `import { service, type Blueprint } from "sluice/blueprints";
 
-export const quiet: Blueprint = { ...webService, name: "quiet", cacheKey: "1", render: (app) => webService.render(app).filter((o) => o.kind !== "Service") };
+export const quiet: Blueprint = { ...service, name: "quiet", cacheKey: "1", render: (app) => service.render(app).filter((o) => o.kind !== "Service") };
 `,
     );
     const platformFile = path.join(project, "stacks/platform.ts");

@@ -151,8 +151,8 @@ describe("apps wait for the component that provides what their secrets need", ()
     const readme = files.get("README.md")!;
     expect(readme).toMatch(/\| sealed-secrets \| .* \| price-sync \|/);
     expect(sections(readme).get("dev-1")).toMatch(/\| controller \| Sealed Secrets controller \| `kube-system` \|.*\| sealed-secrets \|/);
-    // payments declares its wait for external-secrets; search reads the store too and would wait anyway.
-    expect(readme).toMatch(/\| external-secrets \| .* \| payments, search \|/);
+    // payments and its migration declare their wait for external-secrets; search reads the store too and would wait anyway.
+    expect(readme).toMatch(/\| external-secrets \| .* \| payments, payments-migrate, search \|/);
   });
 
   it("on Flux: the app's Kustomization dependsOn the component's Kustomization; `provides: []` opts out", async () => {
@@ -177,7 +177,8 @@ describe("apps wait for the component that provides what their secrets need", ()
 
   it("a component whose chart has another name provides what it declares; an app without external secrets does not wait for it", async () => {
     const p = makeProject(exampleStacks());
-    edit(p, "stacks/payments.ts", '  dependsOn: ["external-secrets"],\n', "");
+    edit(p, "stacks/payments.ts", '  dependsOn: ["external-secrets", "payments-migrate"],\n', '  dependsOn: ["payments-migrate"],\n');
+    edit(p, "stacks/payments-migrate.ts", '  dependsOn: ["external-secrets"],\n', "");
     edit(
       p,
       "stacks/platform.ts",
@@ -188,7 +189,9 @@ describe("apps wait for the component that provides what their secrets need", ()
     const wave = (app: string) =>
       (parseAllDocuments(planned.plan.files.find((f) => f.path === `clusters/prod-us-1/apps/${app}.yaml`)!.content)[0]!.toJS() as Obj)
         .metadata.annotations?.["argocd.argoproj.io/sync-wave"];
-    expect(wave("payments")).toBe("1");
+    // Both read the store: the migration waits for the fork, and payments for the migration.
+    expect(wave("payments-migrate")).toBe("1");
+    expect(wave("payments")).toBe("2");
     expect(wave("catalog-api")).toBeUndefined();
   });
 });

@@ -232,7 +232,13 @@ describe("sluice promote --all-ready, with a promotion open already", () => {
     };
     expect(skipped).toEqual([{ app: "catalog-api", branch: "promote/catalog-api/staging/2.3.1" }]);
     expect(failed).toEqual([]);
-    expect(promoted.map((c) => c.branch).sort()).toEqual(["promote/checkout-web/prod/3.2.0", "promote/payments/staging/1.7.0"]);
+    expect(promoted.map((c) => c.branch).sort()).toEqual([
+      "promote/checkout-web/prod/3.2.0",
+      "promote/payments-migrate/staging/1.7.0",
+      "promote/payments/staging/1.7.0",
+      "promote/price-report/staging/2.4.0",
+      "promote/search-index/prod-canary/7.2.4",
+    ]);
     expect((await git.status()).isClean()).toBe(true);
     expect((await git.raw(["branch", "--show-current"])).trim()).toBe("main");
   });
@@ -245,10 +251,14 @@ describe("sluice promote --all-ready", () => {
     // price-sync's gate is open too, but its sealed secret has no ciphertext for prod-eu-1 yet: not ready, not tried.
     expect(run.status, run.stderr).toBe(0);
     const { promoted, failed } = JSON.parse(run.stdout) as { promoted: { branch: string }[]; failed: { app: string; refused: string }[] };
+    // Every kind moves the same way: the job, the cron job and the stateful service too.
     expect(promoted.map((c) => c.branch).sort()).toEqual([
       "promote/catalog-api/staging/2.3.1",
       "promote/checkout-web/prod/3.2.0",
+      "promote/payments-migrate/staging/1.7.0",
       "promote/payments/staging/1.7.0",
+      "promote/price-report/staging/2.4.0",
+      "promote/search-index/prod-canary/7.2.4",
     ]);
     expect(failed).toEqual([]);
     const git = simpleGit(p.root);

@@ -12,10 +12,19 @@ const examples = Object.fromEntries(
 
 describe("the README", () => {
   it("shows stacks that compile as written", async () => {
-    expect(Object.keys(examples).sort()).toEqual(["stacks/payments.ts", "stacks/platform.ts", "stacks/releases/prod/payments.ts"]);
+    expect(Object.keys(examples).sort()).toEqual([
+      "stacks/payments.ts",
+      "stacks/platform.ts",
+      "stacks/releases/prod/payments.ts",
+      "stacks/settlement-report.ts",
+    ]);
     const project = makeProject(examples);
     const result = await synth({ root: project.root });
-    expect(result.rendered.map((r) => `${r.app}@${r.cluster}`)).toEqual(["payments@dev-1", "payments@prod-us-1"]);
+    expect(result.rendered.map((r) => `${r.app}@${r.cluster}`)).toEqual([
+      "payments@dev-1",
+      "payments@prod-us-1",
+      "settlement-report@dev-1",
+    ]);
   });
 
   it("shows the error a misspelt cluster really gives", async () => {

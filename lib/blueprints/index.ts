@@ -1,14 +1,22 @@
 // The blueprints sluice ships, for `sluice/blueprints`: a team wraps one
-// (`{ ...webService, name: "…", render: (app) => … }`) and registers it with
+// (`{ ...service, name: "…", render: (app) => … }`) and registers it with
 // its platform's `blueprints`.
 import type { Blueprint } from "../../src/sdk.js";
 import type { BuiltInBlueprintName } from "../../src/model/blueprint-names.js";
-import { webService } from "./web-service.js";
+import { cronJob } from "./cron-job.js";
+import { job } from "./job.js";
+import { service } from "./service.js";
+import { statefulService } from "./stateful-service.js";
+import { worker } from "./worker.js";
 
 export type { Blueprint } from "../../src/sdk.js";
-export { webService };
+export { cronJob, job, service, statefulService, worker };
 
-/** Every built-in blueprint by the name an app chooses it with: one line each. */
+/** Every built-in blueprint by the name an app chooses it with, which is its kind's: one line each. */
 export const builtInBlueprints: { readonly [K in BuiltInBlueprintName]: Blueprint } = {
-  "web-service": webService,
+  service,
+  worker,
+  cronJob,
+  job,
+  statefulService,
 };

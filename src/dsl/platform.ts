@@ -1,5 +1,6 @@
 import { callSites, type CallSite } from "./call-site.js";
-import type { AppSpec, BlueprintNames, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
+import type { AppKind, DEFAULT_KIND } from "../model/app-kinds.js";
+import type { AppOfKind, AppSpec, BlueprintNames, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
 
 /**
  * A platform value, as exported from a stack. Brands are plain string
@@ -11,8 +12,13 @@ export interface Platform<N extends PlatformNames = PlatformNames> {
   readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"], BlueprintNames<N>>;
   /** Where `definePlatform` was called: the frames outside sluice, innermost first, as they ran (load maps them). */
   readonly callSites: readonly CallSite[];
-  /** Declares an app on this platform. Names are checked against the platform's. */
-  app(name: string, spec: AppSpec<N>): App<N>;
+  /**
+   * Declares an app on this platform. Names are checked against the
+   * platform's, and settings against the app's kind (`kind`, a service when
+   * it names none): one kind's spec at a time, so that a setting of another
+   * kind is an error at its own line.
+   */
+  app<const K extends AppKind = typeof DEFAULT_KIND>(name: string, spec: AppOfKind<N, K>): App<N>;
   /** Every app declared on this platform so far, in declaration order. */
   readonly apps: readonly App<N>[];
   /**
@@ -60,8 +66,8 @@ export function definePlatform<E extends string, C extends string, W extends str
     $sluice: "platform",
     spec,
     callSites: callSites(),
-    app(name: string, appSpec: AppSpec<N>): App<N> {
-      const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec, platform, callSites: callSites() });
+    app<K extends AppKind>(name: string, appSpec: AppOfKind<N, K>): App<N> {
+      const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec as AppSpec<N>, platform, callSites: callSites() });
       declared.push(app);
       return app;
     },

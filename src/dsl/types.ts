@@ -4,6 +4,7 @@ import type { ClusterInput, PlatformInput, WaveInput } from "../model/platform-s
 import type { Settings } from "../model/settings-schema.js";
 import type { Blueprint } from "../model/rendered.js";
 import type { BuiltInBlueprintName } from "../model/blueprint-names.js";
+import type { AppKind, KindSettingName, SettingName } from "../model/app-kinds.js";
 
 /**
  * The authoring types. Their shapes come from the zod schemas in src/model;
@@ -23,7 +24,7 @@ export type PlatformSpec<E extends string, C extends string, W extends string, T
   clusters: { readonly [K in C]: ClusterSpec<NoInfer<E>> };
   waves: readonly WaveSpec<W, NoInfer<C>>[];
   teams: { readonly [K in T]: PlatformInput["teams"][string] };
-  /** The platform's own blueprints, by the name apps choose them with (`blueprint: "batch-job"`); "web-service" is built in. */
+  /** The platform's own blueprints, by the name apps choose them with (`blueprint: "batch-job"`); each kind's blueprint is built in under the kind's name. */
   blueprints?: { readonly [K in B]: Blueprint };
 };
 
@@ -59,11 +60,21 @@ export type NamesOf<E extends string, C extends string, W extends string, T exte
  */
 export interface Override extends Settings {}
 
-export type AppSpec<N extends PlatformNames> = Omit<
+/**
+ * The settings an app of one kind writes: its kind's, with every other
+ * kind's refused (`?: never`), so that `ports` on a cron job or a `schedule`
+ * on a service is a type error at the line where it is written.
+ */
+export type KindSettings<K extends AppKind> = Pick<Settings, KindSettingName<K>> & {
+  readonly [S in Exclude<SettingName, KindSettingName<K>>]?: never;
+};
+
+/** What every app writes, whatever its kind. */
+type AppCommon<N extends PlatformNames> = Omit<
   AppInput,
-  "team" | "blueprint" | "release" | "environments" | "clusters" | "objects" | "waivers"
+  "kind" | "team" | "blueprint" | "release" | "environments" | "clusters" | "objects" | "waivers" | SettingName
 > & {
-  /** The blueprint that renders the app's workload: "web-service" (the default) or one the platform registers in `blueprints`. */
+  /** The blueprint that renders the app: its kind's built-in one (the default) or one the platform registers in `blueprints` for that kind. */
   blueprint?: BlueprintNames<N> | BuiltInBlueprintName;
   /** The owning team, from the platform's `teams`. */
   team: N["team"];
@@ -73,10 +84,6 @@ export type AppSpec<N extends PlatformNames> = Omit<
    * order, since a release reaches a wave only after the waves before it.
    */
   release: { readonly [K in N["wave"]]?: string };
-  /** Overrides for every cluster of an environment. */
-  environments?: { readonly [K in N["environment"]]?: Override };
-  /** Overrides for one cluster; they win over environment overrides. */
-  clusters?: { readonly [K in N["cluster"]]?: Override };
   /** Extra Kubernetes objects rendered as written, next to the app's own. */
   objects?: readonly KubernetesObject[];
   /**
@@ -85,6 +92,24 @@ export type AppSpec<N extends PlatformNames> = Omit<
    */
   waivers?: { readonly [rule: string]: Waiver<N["cluster"]> };
 };
+
+/** An app of one kind: its kind's settings, and overrides of them per environment and per cluster. */
+export type AppOfKind<N extends PlatformNames, K extends AppKind> = AppCommon<N> &
+  KindSettings<NoInfer<K>> &
+  (NoInfer<K> extends "cronJob" ? { readonly schedule: string } : unknown) & {
+    /** What the app is: "service" (the default), "worker", "cronJob", "job" or "statefulService". */
+    readonly kind?: K;
+    /** Overrides for every cluster of an environment. */
+    environments?: { readonly [E in N["environment"]]?: KindSettings<NoInfer<K>> };
+    /** Overrides for one cluster; they win over environment overrides. */
+    clusters?: { readonly [C in N["cluster"]]?: KindSettings<NoInfer<K>> };
+  };
+
+/**
+ * An app: one of the kinds (see app-kinds.ts) — a `service` unless `kind`
+ * says otherwise — with the settings of that kind.
+ */
+export type AppSpec<N extends PlatformNames> = { [K in AppKind]: AppOfKind<N, K> }[AppKind];
 
 /** A waiver of one policy rule (see AppSpec.waivers). */
 export interface Waiver<C extends string = string> {

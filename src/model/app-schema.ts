@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dnsLabel } from "./names.js";
 import { parseRelease } from "./release.js";
 import { allowLiteralsSchema, ruleId, waiverReason } from "./platform-schema.js";
+import { APP_KINDS } from "./app-kinds.js";
 import { portName, settingsSchema, settingsShape } from "./settings-schema.js";
 
 /** The ports a caller may use, by the app's port names. Default: every port of the app. */
@@ -53,13 +54,15 @@ export const rawObjectSchema = z.looseObject({
 
 export const appSchema = z.strictObject({
   ...settingsShape,
+  /** What the app is: "service" (the default), "worker", "cronJob", "job" or "statefulService". It decides the settings the app takes and the blueprint that renders it. */
+  kind: z.enum(APP_KINDS).optional(),
   /** The owning team, from the platform's `teams`. */
   team: z.string(),
   /** The image repository, without tag or digest: the tag comes from `release`. */
   image: imageRepository,
   /** Wave → release: a semver tag ("1.6.3"), a digest ("sha256:<64 hex>") or a tag pinned by digest ("1.10@sha256:…"); a plain tag only where the platform's `releases.allowTags` allows it. A wave without a release does not run the app; releases cover a prefix of the waves. */
   release: z.record(z.string(), release),
-  /** The blueprint that renders the app's workload: "web-service" (the default) or one the platform registers in `blueprints`. */
+  /** The blueprint that renders the app: the built-in one of its kind (the default) or one the platform registers in `blueprints` for that kind. */
   blueprint: dnsLabel.optional(),
   /** One of the team's namespaces. Default: the team's first namespace. */
   namespace: dnsLabel.optional(),

@@ -1,11 +1,11 @@
+import { APP_KINDS, type AppKind } from "./app-kinds.js";
+
 /**
- * The names of the blueprints sluice ships (lib/blueprints/index.ts registers
- * each under its name here). An app chooses one of these or one its platform
- * registers with `blueprints`; an app that chooses none gets the default.
+ * The blueprints sluice ships: one per app kind, named after it
+ * (lib/blueprints/index.ts must register each, or it does not compile). An
+ * app is rendered by the blueprint of its kind unless it chooses one its
+ * platform registers with `blueprints`.
  */
-export const BUILT_IN_BLUEPRINTS = ["web-service"] as const;
+export const BUILT_IN_BLUEPRINTS: readonly AppKind[] = APP_KINDS;
 
-export type BuiltInBlueprintName = (typeof BUILT_IN_BLUEPRINTS)[number];
-
-/** The blueprint of an app that names none (unless the API's `blueprint` option says otherwise). */
-export const DEFAULT_BLUEPRINT: BuiltInBlueprintName = "web-service";
+export type BuiltInBlueprintName = AppKind;

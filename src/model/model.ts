@@ -1,3 +1,4 @@
+import type { AppKind } from "./app-kinds.js";
 import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Capability } from "./capabilities.js";
@@ -184,7 +185,9 @@ export interface AppModel {
   readonly image: string;
   readonly namespace: string;
   readonly partOf: string;
-  /** The blueprint it chose, by name; none renders with the default (see blueprint-names.ts). */
+  /** What it is (see app-kinds.ts): which settings it takes, and the blueprint it renders with by default. */
+  readonly kind: AppKind;
+  /** The blueprint it chose, by name; none renders with its kind's built-in one (see blueprint-names.ts). */
   readonly blueprint?: string;
   /** Wave name → release, only for the waves the app runs in. */
   readonly release: Readonly<Record<string, string>>;

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from "../k8s/object.js";
 import type { Origin } from "./origin.js";
+import type { AppKind } from "./app-kinds.js";
 import type { ResolvedApp } from "./resolved.js";
 
 /** One Kubernetes object, where it goes in the env repo, and the stack line it came from. */
@@ -38,6 +39,11 @@ export interface Rendered {
  */
 export interface Blueprint {
   readonly name: string;
+  /**
+   * The kind of app it renders (default "service"): an app chooses it only if
+   * the app is of that kind, and gets that kind's settings resolved.
+   */
+  readonly kind?: AppKind;
   /**
    * Declares that `render` is a pure function of its input, and names this
    * version of it: synth then skips instances whose input did not change.

@@ -1,7 +1,8 @@
 import type { ClusterModel, EnvironmentModel, RawObject, WaveModel } from "./model.js";
 import type { SecretSourceInput } from "./secret-schema.js";
 import type { Origin } from "./origin.js";
-import type { ProbeSpec, ResourcesSpec } from "./settings-schema.js";
+import type { AppKind } from "./app-kinds.js";
+import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -11,6 +12,8 @@ import type { ProbeSpec, ResourcesSpec } from "./settings-schema.js";
  */
 export interface ResolvedApp {
   readonly name: string;
+  /** What the app is (see app-kinds.ts); `spec` holds only the settings of its kind. */
+  readonly kind: AppKind;
   readonly team: string;
   readonly namespace: string;
   readonly partOf: string;
@@ -80,7 +83,7 @@ export interface SecretKeySelector {
 }
 
 export interface ResolvedSettings {
-  /** Absent when autoscaling owns the replica count. */
+  /** Absent when autoscaling owns the replica count, and for a cronJob or job. */
   readonly replicas?: number;
   readonly autoscaling?: { readonly min: number; readonly max: number; readonly targetCPU: number };
   /** Port name → container port, in declaration order. */
@@ -101,6 +104,22 @@ export interface ResolvedSettings {
   };
   readonly command?: readonly string[];
   readonly args?: readonly string[];
+  /** cronJob: when, and in which time zone. */
+  readonly schedule?: string;
+  readonly timeZone?: string;
+  /** cronJob: "Forbid" unless set. */
+  readonly concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  readonly historyLimits?: { readonly successful?: number; readonly failed?: number };
+  readonly suspend?: boolean;
+  /** cronJob and job. */
+  readonly activeDeadlineSeconds?: number;
+  readonly backoffLimit?: number;
+  /** statefulService: its volume per pod, by name, each with its size and mount path. */
+  readonly volumeClaims?: Readonly<Record<string, ResolvedVolumeClaim>>;
+  readonly podManagementPolicy?: "OrderedReady" | "Parallel";
 }
 
-export type ResolvedProbe = Omit<ProbeSpec, "port"> & { readonly port: string | number };
+export type ResolvedVolumeClaim = Required<Pick<VolumeClaimSpec, "size" | "mountPath">> & Omit<VolumeClaimSpec, "size" | "mountPath">;
+
+/** A probe with its port resolved (a name of the app's ports, or a number); an `exec` probe has none. */
+export type ResolvedProbe = Omit<ProbeSpec, "port"> & { readonly port?: string | number };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scheduleProblem, timeZoneProblem } from "./cron.js";
 import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
 import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
@@ -33,6 +34,8 @@ export const portName = z.string().superRefine((name, ctx) => {
 });
 
 export const probeSchema = z.strictObject({
+  /** Run this command in the container: the probe passes when it exits 0 (for an app without ports). */
+  exec: z.array(z.string()).min(1, { message: "name the command to run" }).optional(),
   /** HTTP GET on this path. */
   http: z.string().startsWith("/", { message: 'must be a path starting with "/"' }).optional(),
   /** TCP connect instead of HTTP. */
@@ -60,6 +63,21 @@ export const autoscalingSchema = z.strictObject({
   max: z.number().int().min(1).optional(),
   /** Target average CPU utilisation, in percent of requests. */
   targetCPU: z.number().int().min(1).max(100).optional(),
+});
+
+/** A persistent volume per pod of a stateful service, mounted at `mountPath`. */
+export const volumeClaimSchema = z.strictObject({
+  /** Its size, a Kubernetes quantity such as "10Gi". */
+  size: quantity.optional(),
+  /** Where the container mounts it. */
+  mountPath: mountPath.optional(),
+  /** The StorageClass; default: the cluster's default class. */
+  storageClass: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { message: "must be a StorageClass name" })
+    .optional(),
+  /** How pods may mount it; default "ReadWriteOnce". */
+  accessMode: z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"]).optional(),
 });
 
 export const settingsShape = {
@@ -111,6 +129,41 @@ export const settingsShape = {
   command: z.array(z.string()).optional(),
   /** The container's arguments. */
   args: z.array(z.string()).optional(),
+  /** cronJob: when it runs, five cron fields ("30 2 * * *") or a descriptor ("@daily"), in `timeZone`. */
+  schedule: z
+    .string()
+    .superRefine((schedule, ctx) => {
+      const problem = scheduleProblem(schedule);
+      if (problem) ctx.addIssue({ code: "custom", message: `the schedule ${JSON.stringify(schedule)} ${problem}` });
+    })
+    .optional(),
+  /** cronJob: the time zone of `schedule`, from the tz database ("Europe/Berlin"); default: the kube-controller-manager's, usually UTC. */
+  timeZone: z
+    .string()
+    .superRefine((zone, ctx) => {
+      const problem = timeZoneProblem(zone);
+      if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(zone)} ${problem}` });
+    })
+    .optional(),
+  /** cronJob: what happens when a run is due while the last one still runs: "Forbid" (the default here: skip it), "Allow" or "Replace". */
+  concurrencyPolicy: z.enum(["Forbid", "Allow", "Replace"]).optional(),
+  /** cronJob: how many finished Jobs to keep: `{ successful: 3, failed: 1 }` (Kubernetes' defaults). */
+  historyLimits: z
+    .strictObject({
+      successful: z.number().int().min(0).optional(),
+      failed: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  /** cronJob: `true` stops new runs (per environment: `environments: { dev: { suspend: true } }`). */
+  suspend: z.boolean().optional(),
+  /** cronJob, job: seconds a run may take before it is stopped and counted failed. */
+  activeDeadlineSeconds: z.number().int().min(1).optional(),
+  /** cronJob, job: retries before a run counts as failed (Kubernetes' default 6). */
+  backoffLimit: z.number().int().min(0).optional(),
+  /** statefulService: a persistent volume per pod, by name: `{ data: { size: "10Gi", mountPath: "/var/lib/data" } }`. */
+  volumeClaims: z.record(dnsLabel, volumeClaimSchema).optional(),
+  /** statefulService: "OrderedReady" (the default: one pod at a time, in order) or "Parallel". */
+  podManagementPolicy: z.enum(["OrderedReady", "Parallel"]).optional(),
 };
 
 export const settingsSchema = z.strictObject(settingsShape);
@@ -119,3 +172,4 @@ export type Settings = z.input<typeof settingsSchema>;
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 export type ProbeSpec = z.infer<typeof probeSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;
+export type VolumeClaimSpec = z.infer<typeof volumeClaimSchema>;

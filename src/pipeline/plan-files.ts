@@ -121,11 +121,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
 
   const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
   // Each instance resolves and renders from its input alone.
-  const blueprintOf = (app: ResolvedApp) => blueprints.of(keys.get(ref(app.name, app.cluster.name))!.input.app.blueprint);
+  const blueprintOf = (app: ResolvedApp) => blueprints.of(keys.get(ref(app.name, app.cluster.name))!.input.app);
   const renderResolved = (resolved: readonly ResolvedApp[]) =>
     resolved.map((app) => {
       const { input } = keys.get(ref(app.name, app.cluster.name))!;
-      return renderInstance(input.platform, app, blueprints.of(input.app.blueprint), input.sources);
+      return renderInstance(input.platform, app, blueprints.of(input.app), input.sources);
     });
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
     const { resolved, diagnostics } = time("resolve", () =>
@@ -205,7 +205,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   refusePlaintext([...literals.diagnostics, ...problems.secrets]);
 
   // The built-in blueprints name every object after its app: only raw objects can clash.
-  const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app.blueprint)));
+  const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app)));
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
   time("inspect", () => refusePlaintext([...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));

@@ -1,5 +1,5 @@
 import type { Blueprint, KubernetesObject } from "sluice";
-import { webService } from "../../lib/blueprints/web-service.js";
+import { service } from "../../lib/blueprints/service.js";
 import { builtInBlueprints } from "../../lib/blueprints/index.js";
 import { blueprintRegistry } from "../../src/pipeline/render/index.js";
 import type { Model } from "../../src/model/model.js";
@@ -13,7 +13,7 @@ import { documents } from "./policies.js";
  * The file plan of a model, through the pipeline synth runs (resolve → render
  * → check → emit), without caches, policy rules or admission objects.
  */
-export function planModel(model: Model, blueprint: Blueprint = webService): { files: PlannedFile[]; lock: Lock } {
+export function planModel(model: Model, blueprint: Blueprint = service): { files: PlannedFile[]; lock: Lock } {
   const lazy = planFiles("/nowhere", model, {
     blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, blueprint),
     policy: { ...buildPolicy(model.platform, []), admission: "none" },

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { Blueprint, KubernetesObject } from "sluice";
-import { webService } from "../../lib/blueprints/web-service.js";
+import { service } from "../../lib/blueprints/service.js";
 import { validate } from "../../src/pipeline/validate/validate.js";
 import { appSpec, loaded, platformSpec } from "../helpers/model.js";
 import { planModel, renderedOf } from "../helpers/pipeline.js";
 
-function planOf(apps: Record<string, unknown>, blueprint: Blueprint = webService) {
+function planOf(apps: Record<string, unknown>, blueprint: Blueprint = service) {
   return planModel(validate("/nowhere", loaded(platformSpec(), apps)), blueprint);
 }
 
-function build(apps: Record<string, unknown>, blueprint: Blueprint = webService) {
+function build(apps: Record<string, unknown>, blueprint: Blueprint = service) {
   return renderedOf(planOf(apps, blueprint));
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { esbuildLibrary } from "./esbuild-library.js";
+import { stop } from "esbuild";
 import { scratchDir } from "../../cache/cache-dir.js";
 import { stackFrames } from "../../dsl/call-site.js";
 import { SluiceError } from "../../errors.js";
@@ -118,7 +118,7 @@ async function withEsbuild<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    if (--building === 0) await esbuildLibrary().stop();
+    if (--building === 0) await stop();
   }
 }
 

@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { BuildOptions, Message, Metafile, Plugin } from "esbuild";
-import { esbuildLibrary } from "./esbuild-library.js";
+// Imported when sluice loads, not on first use: esbuild starts its service in the working
+// directory it saw when it was loaded, which must outlive the process (a caller may chdir).
+import { build, type BuildOptions, type Message, type Metafile, type Plugin } from "esbuild";
 import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
@@ -263,7 +264,7 @@ function options(root: string) {
 /** Runs esbuild; a problem in the stacks (a syntax error, a forbidden import) becomes an error naming its line. */
 async function run(root: string, buildOptions: BuildOptions & { write: false; metafile: true }) {
   try {
-    return await esbuildLibrary().build(buildOptions);
+    return await build(buildOptions);
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!messages) throw error;

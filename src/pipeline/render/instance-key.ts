@@ -47,7 +47,7 @@ export function instanceKeys(context: InstanceKeyContext): (input: InstanceInput
   const blueprintParts = new Map<object, string>();
   let fields: { readonly unsorted: string; readonly sorted: readonly (keyof InstanceInput)[] } | undefined;
   return (input) => {
-    const blueprint = context.blueprints.of(input.app.blueprint);
+    const blueprint = context.blueprints.of(input.app);
     if (!context.blueprints.builtIn(blueprint) && blueprint.cacheKey === undefined) return undefined;
     let blueprintPart = blueprintParts.get(blueprint);
     if (blueprintPart === undefined)

@@ -2,11 +2,12 @@ import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
-import type { ResolvedApp, ResolvedProbe, ResolvedSettings } from "../../model/resolved.js";
+import { kindTakes } from "../../model/app-kinds.js";
+import type { ResolvedApp, ResolvedProbe, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
-import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
+import { mergeLayers, originOf, provenanceRecord, type Layer, type Provenance } from "./merge.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import type { InstanceInput } from "../../model/instance-input.js";
@@ -55,8 +56,9 @@ export function resolveError(diagnostics: readonly Diagnostic[]): SluiceError {
 
 function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics: Diagnostic[] } {
   const { app, cluster, environment, wave, platform, release, fleet } = input;
+  const kind = app.kind;
   const layers: Layer[] = [
-    { values: { replicas: 1 }, origin: platform.origin },
+    { values: kindTakes(kind, "replicas") ? { replicas: 1 } : {}, origin: platform.origin },
     { values: environment.settings, origin: environment.origin },
     { values: cluster.settings, origin: cluster.origin },
     { values: app.settings, origin: app.origin },
@@ -64,7 +66,9 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     { values: own(app.clusterOverrides, cluster.name) ?? {}, origin: childOrigin(app.origin, "clusters", cluster.name) },
   ];
   const { value, provenance } = mergeLayers(layers);
-  const merged = value as Settings;
+  // A platform's defaults apply to every kind: the settings of other kinds are not this app's.
+  const merged = Object.fromEntries(Object.entries(value).filter(([setting]) => kindTakes(kind, setting))) as Settings;
+  for (const setting of provenance.keys()) if (!kindTakes(kind, setting.split(".")[0]!)) provenance.delete(setting);
   const diagnostics: Diagnostic[] = [];
   const where = (path: string) => originOf(layers, provenance, path) ?? app.origin;
   const onCluster = ` on cluster ${cluster.name}`;
@@ -103,24 +107,28 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
 
   const ports = merged.ports ?? {};
   const probes: { -readonly [K in keyof ResolvedSettings["probes"]]: ResolvedProbe } = {};
-  for (const kind of ["readiness", "liveness", "startup"] as const) {
-    const probe: ProbeSpec | undefined = merged.probes?.[kind];
+  for (const probeKind of ["readiness", "liveness", "startup"] as const) {
+    const probe: ProbeSpec | undefined = topAction(merged.probes?.[probeKind], `probes.${probeKind}`, provenance);
     if (!probe) continue;
-    const at = where(`probes.${kind}`);
-    if ((probe.http === undefined) === (probe.tcp === undefined)) {
+    const at = where(`probes.${probeKind}`);
+    if ([probe.http, probe.tcp, probe.exec].filter((action) => action !== undefined).length !== 1) {
       diagnostics.push({
         code: "resolve/probe-kind",
-        message: `the ${kind} probe needs exactly one of http or tcp${onCluster}`,
+        message: `the ${kind === "service" ? "" : `${kind}'s `}${probeKind} probe needs exactly one of http, tcp or exec${onCluster}`,
         origin: at,
-        hint: 'write { http: "/healthz" } or { tcp: true }',
+        hint: 'write { http: "/healthz" }, { tcp: true } or { exec: ["/bin/check"] }',
       });
+      continue;
+    }
+    if (probe.exec) {
+      probes[probeKind] = probe;
       continue;
     }
     const port = probe.port ?? Object.keys(ports)[0];
     if (port === undefined) {
       diagnostics.push({
         code: "resolve/probe-port",
-        message: `the ${kind} probe has no port and the app declares none${onCluster}`,
+        message: `the ${probeKind} probe has no port and the app declares none${onCluster}`,
         origin: at,
         hint: "declare ports: { http: 8080 } or give the probe a port",
       });
@@ -129,13 +137,13 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     if (typeof port === "string" && !Object.hasOwn(ports, port)) {
       diagnostics.push({
         code: "resolve/probe-port",
-        message: `the ${kind} probe uses port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,
-        origin: where(`probes.${kind}.port`),
+        message: `the ${probeKind} probe uses port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,
+        origin: where(`probes.${probeKind}.port`),
         hint: `use one of: ${Object.keys(ports).join(", ") || "(none declared)"}`,
       });
       continue;
     }
-    probes[kind] = { ...probe, port };
+    probes[probeKind] = { ...probe, port };
   }
   app.callers.forEach((caller, index) => {
     for (const [position, port] of (caller.ports ?? []).entries()) {
@@ -148,6 +156,18 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       });
     }
   });
+  const volumeClaims: Record<string, ResolvedVolumeClaim> = {};
+  for (const [name, claim] of Object.entries(merged.volumeClaims ?? {})) {
+    const { size, mountPath, ...rest } = claim;
+    if (size === undefined || mountPath === undefined) {
+      diagnostics.push({
+        code: "resolve/volume-claim-incomplete",
+        message: `volume claim ${name} needs both size and mountPath${onCluster}`,
+        origin: where(`volumeClaims.${name}`),
+        hint: `write volumeClaims: { ${name}: { size: "10Gi", mountPath: "/var/lib/${name}" } }`,
+      });
+    } else volumeClaims[name] = { size, mountPath, ...rest };
+  }
   const secrets = resolveSecrets(
     merged,
     { app: app.name, team: app.team, namespace: app.namespace, cluster, platform, sopsFiles: input.sopsFiles },
@@ -158,19 +178,21 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;
 
   const spec: ResolvedSettings = {
-    ...(autoscaling ? { autoscaling } : { replicas: merged.replicas ?? 1 }),
+    ...(autoscaling ? { autoscaling } : kindTakes(kind, "replicas") ? { replicas: merged.replicas ?? 1 } : {}),
     ports,
     ...environmentVariables,
     resources: merged.resources ?? {},
     probes,
     ...(merged.command ? { command: merged.command } : {}),
     ...(merged.args ? { args: merged.args } : {}),
+    ...kindSettings(merged, volumeClaims),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;
   return {
     app: {
       name: app.name,
+      kind,
       team: app.team,
       namespace: app.namespace,
       partOf: app.partOf,
@@ -198,6 +220,49 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       origin: app.origin,
       releaseOrigin: input.releaseOrigin,
     },
+  };
+}
+
+const PROBE_ACTIONS = ["http", "tcp", "exec"] as const;
+
+/**
+ * A merged probe with the action of the highest layer that names one: a
+ * cluster override that probes over TCP replaces the environment's HTTP probe
+ * (its timings still merge key by key). Two actions in one layer are left for
+ * the caller to refuse.
+ */
+function topAction(probe: ProbeSpec | undefined, path: string, provenance: Provenance): ProbeSpec | undefined {
+  if (!probe) return undefined;
+  const layerOf = (action: (typeof PROBE_ACTIONS)[number]) =>
+    probe[action] === undefined ? -1 : (provenance.get(`${path}.${action}`)?.layer ?? -1);
+  const top = Math.max(...PROBE_ACTIONS.map(layerOf));
+  const below = PROBE_ACTIONS.filter((action) => probe[action] !== undefined && layerOf(action) < top);
+  if (below.length === 0) return probe;
+  const kept: Record<string, unknown> = { ...probe };
+  for (const action of below) {
+    delete kept[action];
+    for (const key of provenance.keys()) if (key === `${path}.${action}` || key.startsWith(`${path}.${action}.`)) provenance.delete(key);
+  }
+  return kept as ProbeSpec;
+}
+
+/** The settings of one kind or another beyond the container's, as written once merged (validation took out the other kinds'). */
+function kindSettings(merged: Settings, volumeClaims: Readonly<Record<string, ResolvedVolumeClaim>>): Partial<ResolvedSettings> {
+  const { schedule, timeZone, concurrencyPolicy, historyLimits, suspend, activeDeadlineSeconds, backoffLimit, podManagementPolicy } =
+    merged;
+  const written = {
+    schedule,
+    timeZone,
+    concurrencyPolicy,
+    historyLimits,
+    suspend,
+    activeDeadlineSeconds,
+    backoffLimit,
+    podManagementPolicy,
+  };
+  return {
+    ...Object.fromEntries(Object.entries(written).filter(([, value]) => value !== undefined)),
+    ...(merged.volumeClaims ? { volumeClaims } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { own } from "../../model/own.js";
 import { isPinned } from "../../model/release.js";
 import { nameHint } from "../../model/spelling.js";
 import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
+import { DEFAULT_KIND, kindsTaking, kindTakes, type AppKind } from "../../model/app-kinds.js";
+import type { Settings } from "../../model/settings-schema.js";
 
 interface DeclaredApp {
   readonly name: string;
@@ -127,19 +129,29 @@ function validateApp(
       hint: `use one of: ${names(platform.teams)}`,
     });
   }
-  if (
-    spec.blueprint !== undefined &&
-    !(BUILT_IN_BLUEPRINTS as readonly string[]).includes(spec.blueprint) &&
-    !Object.hasOwn(platform.blueprints, spec.blueprint)
-  ) {
+  const kind = spec.kind ?? DEFAULT_KIND;
+  if (spec.blueprint !== undefined) {
+    const builtIn = (BUILT_IN_BLUEPRINTS as readonly string[]).includes(spec.blueprint);
+    const registered = Object.hasOwn(platform.blueprints, spec.blueprint) ? platform.blueprints[spec.blueprint]! : undefined;
     const known = [...BUILT_IN_BLUEPRINTS, ...Object.keys(platform.blueprints)];
-    diagnostics.push({
-      code: "validate/unknown-blueprint",
-      message: `blueprint ${JSON.stringify(spec.blueprint)} is not registered`,
-      origin: at("blueprint"),
-      hint: nameHint(spec.blueprint, known, "register it in the platform's blueprints"),
-    });
+    const renders = builtIn ? spec.blueprint : (registered?.kind ?? DEFAULT_KIND);
+    if (!builtIn && !registered) {
+      diagnostics.push({
+        code: "validate/unknown-blueprint",
+        message: `blueprint ${JSON.stringify(spec.blueprint)} is not registered`,
+        origin: at("blueprint"),
+        hint: nameHint(spec.blueprint, known, "register it in the platform's blueprints"),
+      });
+    } else if (renders !== kind) {
+      diagnostics.push({
+        code: "validate/blueprint-kind",
+        message: `blueprint ${JSON.stringify(spec.blueprint)} renders ${renders} apps, and this app is a ${kind}`,
+        origin: at("blueprint"),
+        hint: `choose a blueprint for ${kind} apps, or set kind: ${JSON.stringify(renders)}`,
+      });
+    }
   }
+  diagnostics.push(...kindProblems(kind, spec, at));
   const namespace = spec.namespace ?? team?.namespaces[0] ?? "";
   if (team && !team.namespaces.includes(namespace)) {
     diagnostics.push({
@@ -248,6 +260,7 @@ function validateApp(
     release,
     namespace: _ns,
     partOf,
+    kind: _kind,
     blueprint,
     environments,
     clusters,
@@ -265,6 +278,7 @@ function validateApp(
       image,
       namespace,
       partOf: partOf ?? spec.team,
+      kind,
       ...(blueprint !== undefined ? { blueprint } : {}),
       release: Object.fromEntries(platform.waves.filter((w) => Object.hasOwn(release, w.name)).map((w) => [w.name, release[w.name]!])),
       settings,
@@ -324,4 +338,47 @@ function movingTagProblem(
       (allowedElsewhere.length > 0 ? ` (${allowedElsewhere.join("; ")})` : ""),
     hint: `pin it by digest, readable and immutable: "${tag}@sha256:<digest>"; or let the platform allow plain tags there: releases: { allowTags: [{ registry: "${registry}", environments: [${refused.map((e) => JSON.stringify(e)).join(", ")}], reason: "<why>" }] }`,
   };
+}
+
+/**
+ * The settings an app writes that its kind does not take, each at its line:
+ * in the app itself and in its environment and cluster overrides. (A
+ * platform's defaults apply to every kind, so there a setting of another kind
+ * is simply not used.) A cron job needs a schedule at the app's level, which
+ * an environment may change.
+ */
+function kindProblems(
+  kind: AppKind,
+  spec: Settings & { readonly environments?: Readonly<Record<string, Settings>>; readonly clusters?: Readonly<Record<string, Settings>> },
+  at: (...path: (string | number)[]) => Origin,
+): Diagnostic[] {
+  const layers: [Settings, (string | number)[]][] = [
+    [spec, []],
+    ...Object.entries(spec.environments ?? {}).map(([name, settings]): [Settings, (string | number)[]] => [
+      settings,
+      ["environments", name],
+    ]),
+    ...Object.entries(spec.clusters ?? {}).map(([name, settings]): [Settings, (string | number)[]] => [settings, ["clusters", name]]),
+  ];
+  const diagnostics: Diagnostic[] = [];
+  for (const [settings, path] of layers) {
+    for (const setting of Object.keys(settings)) {
+      if (kindTakes(kind, setting) || !kindsTaking(setting).length || settings[setting as keyof Settings] === undefined) continue;
+      diagnostics.push({
+        code: "validate/kind-setting",
+        message: `${setting} is not a setting of a ${kind} app`,
+        origin: at(...path, setting),
+        hint: `${setting} is for ${kindsTaking(setting).join(" and ")} apps: remove it, or set kind`,
+      });
+    }
+  }
+  if (kind === "cronJob" && spec.schedule === undefined) {
+    diagnostics.push({
+      code: "validate/schedule-missing",
+      message: "a cronJob app needs a schedule",
+      origin: at(),
+      hint: 'write schedule: "30 2 * * *" (minute hour day-of-month month day-of-week); environments may change it',
+    });
+  }
+  return diagnostics;
 }

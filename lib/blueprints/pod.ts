@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import type {
+  ConfigMap,
+  Container,
+  EnvFromSource,
+  EnvVar,
+  PodTemplateSpec,
+  Probe,
+  ServiceAccount,
+  Volume,
+  VolumeMount,
+} from "kubernetes-types/core/v1";
+// sluice's SDK, imported by path so that it is the very module the engine runs, compiled or not.
+import { podLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
+
+/**
+ * What every built-in blueprint's pod is made of: the app's ServiceAccount,
+ * a ConfigMap of its plain environment variables, and the pod template with
+ * its one container. Each kind puts the template into its own workload.
+ */
+
+export function serviceAccount(app: ResolvedApp): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: app.name },
+    // Pods get an API token only when they ask for one.
+    automountServiceAccountToken: false,
+  } satisfies ServiceAccount;
+}
+
+export function hasEnv(app: ResolvedApp): boolean {
+  return Object.keys(app.spec.env).length > 0;
+}
+
+export function configMap(app: ResolvedApp): KubernetesObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } } satisfies ConfigMap;
+}
+
+/** The ServiceAccount and, when the app has plain environment variables, their ConfigMap. */
+export function podObjects(app: ResolvedApp): KubernetesObject[] {
+  return hasEnv(app) ? [serviceAccount(app), configMap(app)] : [serviceAccount(app)];
+}
+
+export interface PodOptions {
+  /** Jobs end: their pods are not restarted in place ("Never"). Long-running workloads leave it unset (Always). */
+  readonly restartPolicy?: "Never" | "OnFailure";
+  /** Extra mounts of the container (a stateful service's volumes). */
+  readonly volumeMounts?: readonly VolumeMount[];
+}
+
+/** The pod template: the app's labels, its container, and what it mounts. */
+export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemplateSpec {
+  const { spec } = app;
+  const env = hasEnv(app);
+  const secretEnv: EnvVar[] = Object.keys(spec.secretEnv)
+    .sort()
+    .map((name) => ({ name, valueFrom: { secretKeyRef: { name: spec.secretEnv[name]!.secretName, key: spec.secretEnv[name]!.key } } }));
+  const envFrom: EnvFromSource[] = [
+    ...(env ? [{ configMapRef: { name: app.name } }] : []),
+    ...spec.envFrom.map((secretName) => ({ secretRef: { name: secretName } })),
+  ];
+  const { volumes, volumeMounts } = secretVolumes(spec.secretFiles);
+  const mounts = [...volumeMounts, ...(options.volumeMounts ?? [])];
+  const container: Container = {
+    name: app.name,
+    image: app.imageRef,
+    imagePullPolicy: "IfNotPresent",
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ...(spec.args ? { args: [...spec.args] } : {}),
+    ...(Object.keys(spec.ports).length > 0
+      ? { ports: Object.entries(spec.ports).map(([name, port]) => ({ name, containerPort: port, protocol: "TCP" })) }
+      : {}),
+    ...(secretEnv.length > 0 ? { env: secretEnv } : {}),
+    ...(envFrom.length > 0 ? { envFrom } : {}),
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+    ...(Object.keys(spec.resources).length > 0 ? { resources: structuredClone(spec.resources) } : {}),
+    ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
+    ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
+    ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+  };
+  return {
+    metadata: {
+      labels: podLabels(app),
+      // ConfigMap changes do not restart pods by themselves; a changed hash in the pod template does.
+      ...(env ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),
+    },
+    spec: {
+      serviceAccountName: app.name,
+      ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [container],
+      ...(volumes.length > 0 ? { volumes } : {}),
+    },
+  };
+}
+
+/** Which setting each field of the pod template's container comes from, under `template` (the path to the pod template). */
+export function podSettings(template: string): (readonly [string, string])[] {
+  const container = `${template}.spec.containers.0`;
+  return [
+    [`${container}.image`, "release"],
+    [`${container}.resources`, "resources"],
+    [`${container}.readinessProbe`, "probes.readiness"],
+    [`${container}.livenessProbe`, "probes.liveness"],
+    [`${container}.startupProbe`, "probes.startup"],
+    [`${container}.ports`, "ports"],
+    [`${container}.env`, "env"],
+    [`${container}.envFrom`, "envFrom"],
+    [`${container}.command`, "command"],
+    [`${container}.args`, "args"],
+    [`${template}.spec.volumes`, "secretFiles"],
+  ];
+}
+
+/** A blueprint's settingOf from a table of (field prefix, setting) by kind: the longest prefix first. */
+export function settingFrom(
+  table: Readonly<Record<string, readonly (readonly [string, string])[]>>,
+): (object: KubernetesObject, field: readonly (string | number)[]) => string | undefined {
+  return (object, field) => {
+    const path = field.join(".");
+    const rows = Object.hasOwn(table, object.kind) ? table[object.kind]! : [];
+    return rows.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+  };
+}
+
+/**
+ * One read-only volume per Secret mounted as files, named after the Secret
+ * (unique in the pod), and one mount per directory, in path order.
+ */
+function secretVolumes(files: Readonly<Record<string, string>>): { volumes: Volume[]; volumeMounts: VolumeMount[] } {
+  const directories = Object.keys(files).sort();
+  const secretNames = [...new Set(directories.map((directory) => files[directory]!))].sort();
+  return {
+    volumes: secretNames.map((secretName) => ({ name: volumeName(secretName), secret: { secretName } })),
+    volumeMounts: directories.map((mountPath) => ({ name: volumeName(files[mountPath]!), mountPath, readOnly: true })),
+  };
+}
+
+/** A volume name is a DNS label of at most 63 characters; a Secret name may be longer. */
+function volumeName(secretName: string): string {
+  if (secretName.length <= 63) return secretName;
+  const digest = createHash("sha256").update(secretName).digest("hex").slice(0, 8);
+  return `${secretName.slice(0, 54).replace(/-+$/, "")}-${digest}`;
+}
+
+function probe(spec: ResolvedProbe): Probe {
+  const action = spec.exec
+    ? { exec: { command: [...spec.exec] } }
+    : spec.tcp
+      ? { tcpSocket: { port: spec.port! } }
+      : { httpGet: { path: spec.http!, port: spec.port! } };
+  const timing = (["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const).filter(
+    (key) => spec[key] !== undefined,
+  );
+  return { ...action, ...Object.fromEntries(timing.map((key) => [key, spec[key]])) };
+}
+
+function configHash(env: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(
+    Object.keys(env)
+      .sort()
+      .map((key) => [key, env[key]]),
+  );
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
+}
