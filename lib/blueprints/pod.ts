@@ -11,7 +11,7 @@ import type {
   VolumeMount,
 } from "kubernetes-types/core/v1";
 // sluice's SDK, imported by path so that it is the very module the engine runs, compiled or not.
-import { podLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
+import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
 
 /**
  * What every built-in blueprint's pod is made of: the app's ServiceAccount,
@@ -20,10 +20,11 @@ import { podLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe 
  */
 
 export function serviceAccount(app: ResolvedApp): KubernetesObject {
+  const annotations = identityAnnotations(app.spec.identity);
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: app.name },
+    metadata: { name: app.name, ...(annotations ? { annotations } : {}) },
     // Pods get an API token only when they ask for one.
     automountServiceAccountToken: false,
   } satisfies ServiceAccount;
@@ -80,15 +81,30 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
   };
+  const placement = spec.placement ?? {};
   return {
     metadata: {
-      labels: podLabels(app),
+      // Azure's webhook gives a pod its identity only when the pod asks for it.
+      labels: spec.identity?.azure ? { ...podLabels(app), "azure.workload.identity/use": "true" } : podLabels(app),
       // ConfigMap changes do not restart pods by themselves; a changed hash in the pod template does.
       ...(env ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),
     },
     spec: {
       serviceAccountName: app.name,
       ...(options.restartPolicy ? { restartPolicy: options.restartPolicy } : {}),
+      ...(placement.priorityClass ? { priorityClassName: placement.priorityClass } : {}),
+      ...(placement.nodeSelector && Object.keys(placement.nodeSelector).length > 0 ? { nodeSelector: { ...placement.nodeSelector } } : {}),
+      ...(placement.tolerations?.length ? { tolerations: placement.tolerations.map((toleration) => ({ ...toleration })) } : {}),
+      ...(placement.spread?.length
+        ? {
+            topologySpreadConstraints: placement.spread.map((spread) => ({
+              topologyKey: spread.topologyKey,
+              maxSkew: spread.maxSkew ?? 1,
+              whenUnsatisfiable: spread.whenUnsatisfiable ?? "DoNotSchedule",
+              labelSelector: { matchLabels: selectorLabels(app) },
+            })),
+          }
+        : {}),
       securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       containers: [container],
       ...(volumes.length > 0 ? { volumes } : {}),
@@ -111,7 +127,23 @@ export function podSettings(template: string): (readonly [string, string])[] {
     [`${container}.command`, "command"],
     [`${container}.args`, "args"],
     [`${template}.spec.volumes`, "secretFiles"],
+    [`${template}.spec.nodeSelector`, "placement.nodeSelector"],
+    [`${template}.spec.tolerations`, "placement.tolerations"],
+    [`${template}.spec.topologySpreadConstraints`, "placement.spread"],
+    [`${template}.spec.priorityClassName`, "placement.priorityClass"],
   ];
+}
+
+/** The ServiceAccount annotations that give the pods their cloud identity, each cloud's own. */
+function identityAnnotations(identity: ResolvedApp["spec"]["identity"]): Record<string, string> | undefined {
+  if (identity?.aws) return { "eks.amazonaws.com/role-arn": identity.aws.roleArn };
+  if (identity?.gcp) return { "iam.gke.io/gcp-service-account": identity.gcp.serviceAccount };
+  if (identity?.azure)
+    return {
+      "azure.workload.identity/client-id": identity.azure.clientId,
+      ...(identity.azure.tenantId ? { "azure.workload.identity/tenant-id": identity.azure.tenantId } : {}),
+    };
+  return undefined;
 }
 
 /** A blueprint's settingOf from a table of (field prefix, setting) by kind: the longest prefix first. */

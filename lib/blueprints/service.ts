@@ -78,6 +78,7 @@ export function companionSettings(): Record<string, readonly (readonly [string, 
       ["spec.metrics", "autoscaling.targetCPU"],
     ],
     ConfigMap: [["data", "env"]],
+    ServiceAccount: [["metadata.annotations", "identity"]],
     Service: [["spec.ports", "ports"]],
     PodDisruptionBudget: [["spec", "replicas"]],
   };

@@ -15,8 +15,19 @@ export const DEFAULT_KIND = "service" satisfies AppKind;
 
 export type SettingName = keyof typeof settingsShape;
 
-/** Settings every kind takes: what runs in the container, and what it reads. */
-const CONTAINER = ["env", "envFrom", "secretFiles", "secrets", "secretStore", "resources", "command", "args"] as const;
+/** Settings every kind takes: what runs in the container, what it reads, where its pods run and who they are. */
+const CONTAINER = [
+  "env",
+  "envFrom",
+  "secretFiles",
+  "secrets",
+  "secretStore",
+  "resources",
+  "command",
+  "args",
+  "placement",
+  "identity",
+] as const;
 
 /** The settings each kind takes. A setting of another kind is an error at its line in an app, and ignored for it in a platform's defaults. */
 export const KIND_SETTINGS = {

@@ -2,6 +2,7 @@ import type { ClusterModel, EnvironmentModel, RawObject, WaveModel } from "./mod
 import type { SecretSourceInput } from "./secret-schema.js";
 import type { Origin } from "./origin.js";
 import type { AppKind } from "./app-kinds.js";
+import type { IdentitySpec, PlacementSpec } from "./placement-schema.js";
 import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
 
 /**
@@ -104,6 +105,10 @@ export interface ResolvedSettings {
   };
   readonly command?: readonly string[];
   readonly args?: readonly string[];
+  /** Where the pods run, as merged (nodeSelector key by key; tolerations and spread as the highest layer wrote them). */
+  readonly placement?: PlacementSpec;
+  /** The pods' cloud identity: one cloud's, the highest layer's that names one. */
+  readonly identity?: IdentitySpec;
   /** cronJob: when, and in which time zone. */
   readonly schedule?: string;
   readonly timeZone?: string;

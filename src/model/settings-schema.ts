@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron.js";
 import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
+import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
 /**
@@ -129,6 +130,10 @@ export const settingsShape = {
   command: z.array(z.string()).optional(),
   /** The container's arguments. */
   args: z.array(z.string()).optional(),
+  /** Where the pods run: `{ nodeSelector, tolerations, spread, priorityClass }`. */
+  placement: placementSchema.optional(),
+  /** The cloud identity of the pods: `{ aws: { roleArn } }`, `{ gcp: { serviceAccount } }` or `{ azure: { clientId } }`. */
+  identity: identitySchema.optional(),
   /** cronJob: when it runs, five cron fields ("30 2 * * *") or a descriptor ("@daily"), in `timeZone`. */
   schedule: z
     .string()

@@ -4,6 +4,7 @@ import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { kindTakes } from "../../model/app-kinds.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
+import type { IdentitySpec } from "../../model/placement-schema.js";
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
@@ -186,6 +187,8 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...(merged.command ? { command: merged.command } : {}),
     ...(merged.args ? { args: merged.args } : {}),
     ...kindSettings(merged, volumeClaims),
+    ...(merged.placement ? { placement: merged.placement } : {}),
+    ...(merged.identity ? { identity: topCloud(merged.identity, provenance) } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;
@@ -244,6 +247,18 @@ function topAction(probe: ProbeSpec | undefined, path: string, provenance: Prove
     for (const key of provenance.keys()) if (key === `${path}.${action}` || key.startsWith(`${path}.${action}.`)) provenance.delete(key);
   }
   return kept as ProbeSpec;
+}
+
+const CLOUDS = ["aws", "gcp", "azure"] as const;
+
+/** The identity of the one cloud that the highest layer naming a cloud names: a cluster in another cloud replaces the environment's. */
+function topCloud(identity: IdentitySpec, provenance: Provenance): IdentitySpec {
+  const layerOf = (cloud: (typeof CLOUDS)[number]) =>
+    identity[cloud] === undefined
+      ? -1
+      : Math.max(-1, ...[...provenance].filter(([key]) => key.startsWith(`identity.${cloud}.`)).map(([, at]) => at.layer));
+  const top = CLOUDS.reduce((best, cloud) => (layerOf(cloud) > layerOf(best) ? cloud : best));
+  return { [top]: identity[top] };
 }
 
 /** The settings of one kind or another beyond the container's, as written once merged (validation took out the other kinds'). */
