@@ -18,7 +18,12 @@ describe("sluice init", () => {
     const p = makeProject();
     init(p.root, { environments: ["dev", "staging", "prod"], engine: "flux", team: "shop", owner: "@shop/platform" });
     const result = await synth({ root: p.root, skipTypecheck: true });
-    expect(result.instances).toEqual(["dev-1", "prod-1", "staging-1"].map((cluster) => ({ app: "hello", cluster })));
+    // The service runs in every wave; the cron job beside it in the ungated ones, until it is promoted.
+    expect(result.instances).toEqual([
+      ...["dev-1", "prod-1", "staging-1"].map((cluster) => ({ app: "hello", cluster })),
+      ...["dev-1", "staging-1"].map((cluster) => ({ app: "hello-nightly", cluster })),
+    ]);
+    expect(p.read("out/apps/hello-nightly/dev-1/manifest.yaml")).toMatch(/^kind: CronJob$/m);
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("kind: Kustomization");
     expect(p.read("out/clusters/prod-1/apps/hello.yaml")).toContain("serviceAccountName: flux-shop");
     expect(p.read("stacks/platform.ts")).toContain(

@@ -60,9 +60,11 @@ describe("the packed package", () => {
       ".gitignore",
       "stacks/platform.ts",
       "stacks/hello.ts",
+      "stacks/hello-nightly.ts",
       ".github/workflows/sluice.yml",
       "out/README.md",
       "out/apps/hello/prod-1/manifest.yaml",
+      "out/apps/hello-nightly/dev-1/manifest.yaml",
     ]) {
       expect(fs.existsSync(path.join(project, file)), file).toBe(true);
     }

@@ -45,6 +45,7 @@ export function scaffoldFiles(answers: InitAnswers): Record<string, string> {
     ".gitignore": "node_modules/\n",
     "stacks/platform.ts": platformStack(answers),
     "stacks/hello.ts": helloStack(answers),
+    "stacks/hello-nightly.ts": nightlyStack(answers),
   };
   // A gated wave's release lives in a file of its own, which CODEOWNERS gives to the wave's approvers.
   for (const env of answers.environments.filter((env, index) => isGated(env, index))) {
@@ -140,6 +141,30 @@ function helloStack({ environments, team }: InitAnswers): string {
     "  ports: { http: 8080 },",
     '  env: { GREETING: "hello" },',
     '  probes: { readiness: { http: "/ready" }, liveness: { http: "/healthz" } },',
+    "});",
+    "",
+  ].join("\n");
+}
+
+/** A cron job beside the service: each kind of app is declared the same way, with `kind` and that kind's settings. */
+function nightlyStack({ environments, team }: InitAnswers): string {
+  const release = environments
+    .filter((env, index) => !isGated(env, index))
+    .map((env) => `${key(env)}: "1.0.0"`)
+    .join(", ");
+  return [
+    "// A cron job: the kind decides its settings (a schedule, no ports). It runs in the",
+    "// ungated waves until a release of it is promoted further.",
+    'import { platform } from "./platform.js";',
+    "",
+    'export default platform.app("hello-nightly", {',
+    '  kind: "cronJob",',
+    `  team: ${JSON.stringify(team)},`,
+    '  image: "registry.example.com/hello",',
+    `  release: { ${release} },`,
+    '  schedule: "30 2 * * *",',
+    '  timeZone: "Etc/UTC",',
+    '  args: ["--nightly-report"],',
     "});",
     "",
   ].join("\n");
