@@ -9,6 +9,8 @@
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { plan, promote, synth } from "sluice";
+import { instanceNeeds } from "../src/pipeline/resolve/instance-needs.js";
+import { loadModel } from "../src/synth.js";
 import { jobName } from "../lib/blueprints/job.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { gitAt, T0 } from "./helpers/mid-rollout.js";
@@ -148,6 +150,18 @@ describe("a setting of another kind", () => {
     await synth({ root: p.root, skipTypecheck: true });
     expect(one(manifest(p, "price-report", "dev-1"), "CronJob").spec.schedule).toBe("30 2 * * *");
     expect(p.read("out/apps/search/dev-1/manifest.yaml")).not.toMatch(/schedule|volumeClaimTemplates/);
+  });
+});
+
+describe("what an instance needs from its cluster", () => {
+  it("follows its kind: a cron job in an environment that autoscales by default needs no metrics-server", async () => {
+    const p = makeProject(exampleStacks());
+    edit(p, "stacks/platform.ts", "  environments: {\n    dev: {", "  environments: {\n    dev: {\n      autoscaling: { min: 2, max: 4 },");
+    const model = await loadModel({ root: p.root, skipTypecheck: true });
+    const app = (name: string) => model.apps.find((a) => a.name === name)!;
+    const dev = model.platform.clusters.find((c) => c.name === "dev-1")!;
+    expect(instanceNeeds(model.platform, app("price-report"), dev).autoscaled).toBe(false);
+    expect(instanceNeeds(model.platform, app("price-sync"), dev).autoscaled).toBe(true);
   });
 });
 

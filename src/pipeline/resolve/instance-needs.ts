@@ -1,3 +1,4 @@
+import { kindTakes, type AppKind } from "../../model/app-kinds.js";
 import type { Capability } from "../../model/capabilities.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
@@ -51,7 +52,8 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     own(app.environmentOverrides, environment.name) ?? {},
     own(app.clusterOverrides, cluster.name) ?? {},
   ];
-  const merged = mergeValues(layers.map(pick)) as Settings;
+  // A platform's defaults apply to every kind: a cron job in an autoscaled environment does not autoscale.
+  const merged = mergeValues(layers.map((settings) => pick(settings, app.kind))) as Settings;
   const providers = new Set<"external-secrets" | "sealed-secrets" | "sops">();
   const stores = new Map<string, "ClusterSecretStore" | "SecretStore">();
   for (const name of usedSecretNames(merged)) {
@@ -83,8 +85,8 @@ export function neededCapabilities(needs: InstanceNeeds): Capability[] {
   return wanted;
 }
 
-function pick(settings: Settings): Record<string, unknown> {
+function pick(settings: Settings, kind: AppKind): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const key of KEYS) if (settings[key] !== undefined) picked[key] = settings[key];
+  for (const key of KEYS) if (settings[key] !== undefined && kindTakes(kind, key)) picked[key] = settings[key];
   return picked;
 }
