@@ -260,3 +260,33 @@ describe("the markdown comment", () => {
     expect(formatDiffMarkdown(result)).not.toContain("Cut to fit");
   });
 });
+
+describe("sluice diff, for the kinds beyond services", () => {
+  it("calls out a cron job's new schedule and suspension, and fields an existing StatefulSet or Job cannot change", async () => {
+    const p = await fresh();
+    edit(p, "stacks/price-report.ts", '  schedule: "30 2 * * *",', '  schedule: "0 4 * * *",');
+    edit(p, "stacks/price-report.ts", "dev: { suspend: true }", "dev: { suspend: false }");
+    edit(p, "stacks/search-index.ts", 'size: "10Gi"', 'size: "20Gi"');
+    edit(p, "stacks/payments-migrate.ts", '  args: ["up"],', '  args: ["up", "--verbose"],');
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    const notes = (kind: string) => result.attention.filter((n) => n.kind === kind).map((n) => n.message);
+    expect(notes("schedule")).toEqual(
+      expect.arrayContaining([
+        "CronJob storefront-jobs/price-report: spec.schedule 30 2 * * * → 0 4 * * * on dev-1",
+        "CronJob storefront-jobs/price-report: spec.suspend true → false on dev-1",
+        "CronJob storefront-jobs/price-report: spec.schedule 30 2 * * * → 0 4 * * * on staging-1",
+      ]),
+    );
+    const immutable = notes("immutable");
+    expect(immutable).toContainEqual(
+      expect.stringMatching(/^StatefulSet storefront\/search-index: spec\.volumeClaimTemplates cannot change .* on staging-1/),
+    );
+    expect(immutable).toContainEqual(
+      expect.stringMatching(/^Job payments\/payments-migrate-1-7-0: spec\.template cannot change .* on dev-1/),
+    );
+    // A new release of a job is a new Job, nothing to refuse.
+    const q = await fresh();
+    edit(q, "stacks/payments-migrate.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
+    expect((await diff({ root: q.root, skipTypecheck: true })).attention.filter((n) => n.kind === "immutable")).toEqual([]);
+  });
+});

@@ -15,7 +15,17 @@ export interface ClusterInfo {
   readonly prune: boolean;
 }
 
-export type AttentionKind = "deletions" | "orphaned" | "release" | "scale" | "resources" | "access" | "secrets" | "gitops";
+export type AttentionKind =
+  | "deletions"
+  | "orphaned"
+  | "release"
+  | "scale"
+  | "resources"
+  | "schedule"
+  | "immutable"
+  | "access"
+  | "secrets"
+  | "gitops";
 
 /** One thing a reviewer of a production change should not miss. */
 export interface Attention {
@@ -36,6 +46,17 @@ const ACCESS = new Set([
   "NetworkPolicy",
 ]);
 const SECRETS = new Set(["Secret", "ExternalSecret", "SealedSecret", "SecretStore", "ClusterSecretStore"]);
+/**
+ * Fields the API server refuses to update on an existing object (apps/v1
+ * StatefulSet validation allows only replicas, template, updateStrategy,
+ * minReadySeconds, ordinals and the claim retention policy to change; a Job's
+ * selector and pod template are fixed once it exists).
+ */
+const IMMUTABLE: ReadonlyMap<string, readonly string[]> = new Map([
+  ["StatefulSet", ["spec.volumeClaimTemplates", "spec.podManagementPolicy", "spec.serviceName", "spec.selector"]],
+  ["Job", ["spec.template", "spec.selector"]],
+  ["Deployment", ["spec.selector"]],
+]);
 const GITOPS = new Set(ENGINE_LIST.flatMap((engine) => engine.deliveryKinds));
 
 /**
@@ -89,6 +110,26 @@ export function attention(
           note("scale", `${label} ${change.change === "added" ? "starts" : "stops"} autoscaling on ${cluster}`);
         for (const field of change.fields.filter((f) => /^spec\.(minReplicas|maxReplicas|metrics)/.test(f.path))) {
           note("scale", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+        }
+      }
+      if (change.kind === "CronJob" && change.change === "changed") {
+        for (const field of change.fields.filter((f) => /^spec\.(schedule|timeZone|suspend|concurrencyPolicy)$/.test(f.path))) {
+          note("schedule", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
+        }
+      }
+      if (change.change === "changed") {
+        const frozen = IMMUTABLE.get(change.kind);
+        const fields = frozen
+          ? change.fields.filter((f) =>
+              frozen.some((prefix) => f.path === prefix || f.path.startsWith(`${prefix}.`) || f.path.startsWith(`${prefix}[`)),
+            )
+          : [];
+        if (fields.length > 0) {
+          const paths = [...new Set(fields.map((f) => f.path.replace(/^(spec\.[A-Za-z]+).*$/, "$1")))].join(", ");
+          note(
+            "immutable",
+            `${label}: ${paths} cannot change on an existing ${change.kind}; the API server refuses the sync on ${cluster} until the object is deleted (for a StatefulSet, \`kubectl delete --cascade=orphan\` keeps its pods and volumes)`,
+          );
         }
       }
       if (ACCESS.has(change.kind)) note("access", `${label} ${change.change} on ${cluster}`);
