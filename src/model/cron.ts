@@ -31,7 +31,10 @@ export function scheduleProblem(schedule: string): string | undefined {
   if (/^(CRON_)?TZ=/.test(text)) return "names its time zone in the schedule; set timeZone instead (the API server refuses TZ= here)";
   if (text.startsWith("@")) {
     if (DESCRIPTORS.includes(text)) return undefined;
-    if (/^@every \S+$/.test(text)) return 'uses @every, which a CronJob does not take; write five fields such as "*/15 * * * *"';
+    // The API server's parser takes "@every <duration>", but Kubernetes does not document it, and it counts from when
+    // the controller last scheduled the job, not from the clock: a schedule a reviewer can read is asked for instead.
+    if (/^@every \S+$/.test(text))
+      return 'uses @every, which Kubernetes does not document for CronJobs; write five fields such as "*/15 * * * *"';
     return `is not a schedule descriptor; use one of ${DESCRIPTORS.join(", ")} or five fields`;
   }
   const parts = text.split(/\s+/);
