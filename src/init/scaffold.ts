@@ -125,10 +125,7 @@ function platformStack({ environments, engine, envRepo, owner, team }: InitAnswe
 }
 
 function helloStack({ environments, team }: InitAnswers): string {
-  const release = environments
-    .filter((env, index) => !isGated(env, index))
-    .map((env) => `${key(env)}: "1.0.0"`)
-    .join(", ");
+  const release = ungatedReleases(environments);
   return [
     "// An app: one immutable release per wave, settings merged over the environment's.",
     ...(environments.some(isGated) ? ["// The gated waves' releases are in stacks/releases/<wave>/hello.ts."] : []),
@@ -148,10 +145,7 @@ function helloStack({ environments, team }: InitAnswers): string {
 
 /** A cron job beside the service: each kind of app is declared the same way, with `kind` and that kind's settings. */
 function nightlyStack({ environments, team }: InitAnswers): string {
-  const release = environments
-    .filter((env, index) => !isGated(env, index))
-    .map((env) => `${key(env)}: "1.0.0"`)
-    .join(", ");
+  const release = ungatedReleases(environments);
   return [
     "// A cron job: the kind decides its settings (a schedule, no ports). It runs in the",
     "// ungated waves until a release of it is promoted further.",
@@ -168,6 +162,14 @@ function nightlyStack({ environments, team }: InitAnswers): string {
     "});",
     "",
   ].join("\n");
+}
+
+/** The first release in every wave without approvers, as written in a stack: `dev: "1.0.0", staging: "1.0.0"`. */
+function ungatedReleases(environments: readonly string[]): string {
+  return environments
+    .filter((env, index) => !isGated(env, index))
+    .map((env) => `${key(env)}: "1.0.0"`)
+    .join(", ");
 }
 
 /** A property name as written in an object literal. */
