@@ -148,3 +148,32 @@ describe("placement", () => {
     expect(d.message).toContain("kube-system");
   });
 });
+
+describe("the env repo's Prerequisites", () => {
+  const readmeOf = async (p: Project) =>
+    (await plan({ root: p.root, skipTypecheck: true })).plan.files.find((f) => f.path === "README.md")!.content;
+  /** The Prerequisites rows of one cluster's section. */
+  const section = (readme: string, cluster: string) =>
+    readme.split("\n### ").find((part) => part.split("\n")[0]!.includes(`\`${cluster}\``)) ?? "";
+
+  it("name each cloud's identity setup, the priority classes and the storage the apps ask for, where they ask", async () => {
+    const p = withIdentity();
+    const readme = await readmeOf(p);
+    expect(readme).toMatch(/\| setting \| EKS IAM roles for service accounts.*\| payments take a cloud identity/);
+    expect(readme).toMatch(/\| setting \| GKE Workload Identity.*\| payments take a cloud identity/);
+    expect(readme).toMatch(/\| PriorityClass \| `business-critical` \|.*payments/);
+    expect(readme).toMatch(/\| StorageClass \| a default StorageClass .*search-index/);
+    // Only where the apps are: dev-1 has no payments identity, prod-us-1 no search-index.
+    expect(section(readme, "prod-us-1")).toContain("EKS IAM roles");
+    expect(section(readme, "dev-1")).not.toContain("EKS IAM roles");
+    expect(section(readme, "prod-us-1")).not.toContain("StorageClass");
+  });
+
+  it("name a StorageClass a claim chooses instead of the default", async () => {
+    const p = makeProject(exampleStacks());
+    edit(p, "stacks/search-index.ts", 'size: "10Gi",', 'size: "10Gi", storageClass: "fast-ssd",');
+    const readme = await readmeOf(p);
+    expect(readme).toMatch(/\| StorageClass \| `fast-ssd` \|/);
+    expect(readme).not.toContain("a default StorageClass");
+  });
+});

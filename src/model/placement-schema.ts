@@ -92,3 +92,17 @@ export const identitySchema = z
 
 export type PlacementSpec = z.infer<typeof placementSchema>;
 export type IdentitySpec = z.infer<typeof identitySchema>;
+
+/**
+ * The identity of the highest layer that names one: an identity is never
+ * merged across layers (each names one cloud whole), so a cluster in another
+ * cloud replaces the environment's. What resolve renders and what the env
+ * repo's Prerequisites list both come from here.
+ */
+export function topIdentity(layers: readonly ({ readonly identity?: IdentitySpec | undefined } | undefined)[]): IdentitySpec | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const identity = layers[i]?.identity;
+    if (identity !== undefined) return identity;
+  }
+  return undefined;
+}

@@ -3,7 +3,17 @@ import type { RenderedObject } from "./rendered.js";
 
 /** One thing a cluster must have for the env repo to work there, and what breaks without it. */
 export interface Prerequisite {
-  readonly what: "Kubernetes" | "controller" | "CRDs" | "store" | "Secret" | "ServiceAccount" | "flag" | "setting";
+  readonly what:
+    | "Kubernetes"
+    | "controller"
+    | "CRDs"
+    | "store"
+    | "Secret"
+    | "ServiceAccount"
+    | "StorageClass"
+    | "PriorityClass"
+    | "flag"
+    | "setting";
   /** What to install or set, as the env repo's README shows it (Markdown). */
   readonly name: string;
   readonly namespace?: string;

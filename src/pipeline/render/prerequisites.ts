@@ -46,6 +46,22 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
   },
 };
 
+/** What each cloud's workload identity needs on the cluster. */
+const IDENTITY = {
+  aws: {
+    name: "EKS IAM roles for service accounts: the cluster's OIDC provider in IAM, and each role trusting the app's ServiceAccount",
+    why: "without them the pods get no credentials for the role",
+  },
+  gcp: {
+    name: "GKE Workload Identity on the cluster and its node pools, and each Google service account granting the app's ServiceAccount `roles/iam.workloadIdentityUser`",
+    why: "without them the pods get the node's identity, or none",
+  },
+  azure: {
+    name: "Azure Workload Identity: the cluster's OIDC issuer, the mutating webhook, and a federated credential for the app's ServiceAccount",
+    why: "without them the pods get no token for the identity",
+  },
+} as const;
+
 /**
  * What one cluster needs besides what the env repo installs, derived from
  * what the env repo holds for it: the cluster's own objects (root, projects
@@ -152,6 +168,40 @@ export function clusterPrerequisites(
     const why = "the apps' ExternalSecrets read it by name (`secretStoreRef`); without it no Secret is written";
     if (kind === "ClusterSecretStore") push({ what: "store", name: `ClusterSecretStore \`${name}\``, why });
     else for (const namespace of [...namespaces].sort()) push({ what: "store", name: `SecretStore \`${name}\``, namespace, why });
+  }
+
+  // What the apps' pods ask of the cluster by name: storage for stateful services' claims, a priority, a cloud identity.
+  const appsWith = (has: (n: (typeof needs)[number]["needs"]) => boolean) =>
+    needs
+      .filter((n) => has(n.needs))
+      .map((n) => n.app.name)
+      .join(", ");
+  for (const storageClass of [...new Set(needs.flatMap((n) => n.needs.storageClasses))].sort()) {
+    const users = appsWith((n) => n.storageClasses.includes(storageClass));
+    push(
+      storageClass === ""
+        ? {
+            what: "StorageClass",
+            name: "a default StorageClass (`storageclass.kubernetes.io/is-default-class`)",
+            why: `the volume claims of ${users} name no class; without a default they stay Pending and the pods never start`,
+          }
+        : {
+            what: "StorageClass",
+            name: `\`${storageClass}\``,
+            why: `the volume claims of ${users} name it; without it they stay Pending and the pods never start`,
+          },
+    );
+  }
+  for (const priorityClass of [...new Set(needs.flatMap((n) => (n.needs.priorityClass ? [n.needs.priorityClass] : [])))].sort()) {
+    push({
+      what: "PriorityClass",
+      name: `\`${priorityClass}\``,
+      why: `the pods of ${appsWith((n) => n.priorityClass === priorityClass)} name it; without it the API server refuses them`,
+    });
+  }
+  for (const cloud of ["aws", "gcp", "azure"] as const) {
+    const users = appsWith((n) => n.identity === cloud);
+    if (users) push({ what: "setting", name: IDENTITY[cloud].name, why: `${users} take a cloud identity; ${IDENTITY[cloud].why}` });
   }
 
   const sops = needs.filter((n) => n.needs.providers.has("sops")).map((n) => n.app);

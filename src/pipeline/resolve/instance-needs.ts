@@ -1,5 +1,6 @@
 import { kindTakes, type AppKind } from "../../model/app-kinds.js";
 import type { Capability } from "../../model/capabilities.js";
+import { topIdentity } from "../../model/placement-schema.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
@@ -14,11 +15,26 @@ export interface InstanceNeeds {
   readonly stores: readonly { readonly name: string; readonly kind: "ClusterSecretStore" | "SecretStore" }[];
   /** Whether autoscaling is on (a HorizontalPodAutoscaler). */
   readonly autoscaled: boolean;
+  /** The StorageClasses its volume claims name, sorted; "" for a claim that takes the cluster's default. */
+  readonly storageClasses: readonly string[];
+  /** The PriorityClass of its pods, if it names one. */
+  readonly priorityClass?: string;
+  /** The cloud whose workload identity its pods take, if any. */
+  readonly identity?: "aws" | "gcp" | "azure";
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
 // this cheap enough to run for every instance on every run, render cache or not.
-const KEYS = ["env", "envFrom", "secretFiles", "secrets", "secretStore", "autoscaling"] as const satisfies readonly (keyof Settings)[];
+const KEYS = [
+  "env",
+  "envFrom",
+  "secretFiles",
+  "secrets",
+  "secretStore",
+  "autoscaling",
+  "volumeClaims",
+  "placement",
+] as const satisfies readonly (keyof Settings)[];
 
 /**
  * What an app instance needs, from its merged settings, without resolving
@@ -65,10 +81,16 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     const kind = store === undefined ? undefined : own(platform.secrets.stores, store)?.kind;
     if (store !== undefined && kind) stores.set(store, kind);
   }
+  const identity = topIdentity(layers);
+  const cloud = identity && (["aws", "gcp", "azure"] as const).find((name) => identity[name] !== undefined);
+  const priorityClass = merged.placement?.priorityClass;
   return {
     providers,
     stores: [...stores].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, kind]) => ({ name, kind })),
     autoscaled: merged.autoscaling !== undefined && merged.autoscaling !== false,
+    storageClasses: [...new Set(Object.values(merged.volumeClaims ?? {}).map((claim) => claim.storageClass ?? ""))].sort(),
+    ...(priorityClass ? { priorityClass } : {}),
+    ...(cloud ? { identity: cloud } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { kindTakes } from "../../model/app-kinds.js";
 import type { ResolvedApp, ResolvedProbe, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
-import type { IdentitySpec } from "../../model/placement-schema.js";
+import { topIdentity } from "../../model/placement-schema.js";
 import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
@@ -68,8 +68,13 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   ];
   const { value, provenance } = mergeLayers(layers);
   // A platform's defaults apply to every kind: the settings of other kinds are not this app's.
-  const merged = Object.fromEntries(Object.entries(value).filter(([setting]) => kindTakes(kind, setting))) as Settings;
-  for (const setting of provenance.keys()) if (!kindTakes(kind, setting.split(".")[0]!)) provenance.delete(setting);
+  const foreign = Object.keys(value).filter((setting) => !kindTakes(kind, setting));
+  const merged = (
+    foreign.length === 0 ? value : Object.fromEntries(Object.entries(value).filter(([setting]) => kindTakes(kind, setting)))
+  ) as Settings;
+  if (foreign.length > 0)
+    for (const path of provenance.keys())
+      if (foreign.some((setting) => path === setting || path.startsWith(`${setting}.`))) provenance.delete(path);
   const diagnostics: Diagnostic[] = [];
   const where = (path: string) => originOf(layers, provenance, path) ?? app.origin;
   const onCluster = ` on cluster ${cluster.name}`;
@@ -188,7 +193,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...(merged.args ? { args: merged.args } : {}),
     ...kindSettings(merged, volumeClaims),
     ...(merged.placement ? { placement: merged.placement } : {}),
-    ...(merged.identity ? { identity: topCloud(merged.identity, provenance) } : {}),
+    ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;
@@ -247,18 +252,6 @@ function topAction(probe: ProbeSpec | undefined, path: string, provenance: Prove
     for (const key of provenance.keys()) if (key === `${path}.${action}` || key.startsWith(`${path}.${action}.`)) provenance.delete(key);
   }
   return kept as ProbeSpec;
-}
-
-const CLOUDS = ["aws", "gcp", "azure"] as const;
-
-/** The identity of the one cloud that the highest layer naming a cloud names: a cluster in another cloud replaces the environment's. */
-function topCloud(identity: IdentitySpec, provenance: Provenance): IdentitySpec {
-  const layerOf = (cloud: (typeof CLOUDS)[number]) =>
-    identity[cloud] === undefined
-      ? -1
-      : Math.max(-1, ...[...provenance].filter(([key]) => key.startsWith(`identity.${cloud}.`)).map(([, at]) => at.layer));
-  const top = CLOUDS.reduce((best, cloud) => (layerOf(cloud) > layerOf(best) ? cloud : best));
-  return { [top]: identity[top] };
 }
 
 /** The settings of one kind or another beyond the container's, as written once merged (validation took out the other kinds'). */
