@@ -9,11 +9,14 @@
 // Kyverno's config/crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml,
 // and Flux's config/crd/bases/*.yaml of source-, kustomize- and helm-controller.
 // Only structure is kept (types, properties, required, enums, patterns,
-// formats, bounds): descriptions are dropped, Kubernetes' x- extensions are
+// formats, bounds, defaults): descriptions are dropped, Kubernetes' x- extensions are
 // turned into the JSON Schema they mean, and unknown fields are refused as
 // strict field validation refuses them. The CEL validation rules
 // (x-kubernetes-validations) and list semantics (x-kubernetes-list-type,
 // -list-map-keys) are kept: the inspect stage enforces them as the API server does.
+//
+// Gateway API's HTTPRoute comes from kubernetes-sigs/gateway-api's standard
+// channel (config/crd/standard/gateway.networking.k8s.io_httproutes.yaml).
 //
 // Argo CD's CRDs come from the argo-cd Helm chart (argoproj/argo-helm,
 // charts/argo-cd/templates/crds/) with the template lines removed.
@@ -40,9 +43,13 @@ const WANTED = new Map([
   // Argo CD: the root, the app Applications and the projects (sluice emits no ApplicationSet).
   ["Application", undefined],
   ["AppProject", undefined],
+  // Gateway API (standard channel): the HTTPRoute an exposed app gets; v1 only (v1beta1 is its older spelling).
+  ["HTTPRoute", ["v1"]],
 ]);
-// CRDs also use `format` (checked: date-time, int-or-string…) and `not`.
-const KEEP = new Set([...SCHEMA_KEYWORDS, "format", "not"]);
+// CRDs also use `format` (checked: date-time, int-or-string…) and `not`, and
+// `default`: the API server fills defaults in before it runs the CEL rules,
+// which may read them (Gateway API's backendRefs read `group`).
+const KEEP = new Set([...SCHEMA_KEYWORDS, "format", "not", "default"]);
 
 /** The schema files one CRD gives: one per served version of a wanted kind. */
 export function generate(crdText, origin) {

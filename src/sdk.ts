@@ -28,11 +28,13 @@ export type { AppKind } from "./model/app-kinds.js";
 export { APP_KINDS } from "./model/app-kinds.js";
 export type { KubernetesObject } from "./k8s/object.js";
 export type { Settings } from "./model/settings-schema.js";
+export type { ExposeSpec, ExposureSpec } from "./model/exposure-schema.js";
 
 // Building blueprints
 export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
 export type {
   ResolvedApp,
+  ResolvedExpose,
   ResolvedProbe,
   ResolvedSecret,
   ResolvedSecretSource,

@@ -7,8 +7,13 @@ export default platform.app("checkout-web", {
   image: "registry.example.com/storefront/checkout-web",
   release: { dev: "3.2.0", staging: "3.2.0" },
   ports: { http: 3000 },
-  // The ingress controller serves it to the internet.
-  callers: [{ namespace: "ingress-nginx" }],
+  // Served to the internet by what the platform names on each cluster (ingress-nginx, or
+  // prod-ap-1's Gateway), which may then call it on this port.
+  expose: { host: "shop.example.com" },
+  environments: {
+    dev: { expose: { host: "shop.dev.example.com" } },
+    staging: { expose: { host: "shop.staging.example.com" } },
+  },
   dependsOn: ["ingress-nginx", "payments"],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },

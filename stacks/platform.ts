@@ -14,6 +14,8 @@ export const platform = definePlatform({
       env: { LOG_LEVEL: "debug" },
       secretStore: "vault-staging",
       sync: { automated: true, prune: true, selfHeal: true },
+      // Apps' `expose` is served by the ingress-nginx component, with a certificate from cert-manager.
+      exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },
     },
     staging: {
       replicas: 2,
@@ -21,6 +23,7 @@ export const platform = definePlatform({
       env: { LOG_LEVEL: "info" },
       secretStore: "vault-staging",
       sync: { automated: true, prune: true, selfHeal: true },
+      exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },
     },
     prod: {
       replicas: 3,
@@ -31,6 +34,7 @@ export const platform = definePlatform({
       sync: { automated: true, prune: false, selfHeal: true },
       // Each team namespace's ceiling in production (a team's own quota wins).
       quota: { "requests.cpu": "8", "requests.memory": "16Gi", "limits.memory": "32Gi", pods: 100 },
+      exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },
     },
   },
 
@@ -56,6 +60,8 @@ export const platform = definePlatform({
       server: "https://prod-ap-1.k8s.example.com",
       labels: { region: "ap-southeast" },
       env: { REGION: "ap-southeast" },
+      // Served by the region's shared Gateway (Gateway API) instead: TLS ends at its https listener.
+      exposure: { gateway: { name: "public", namespace: "gateway-system", listeners: { https: "https" } } },
     },
   },
 

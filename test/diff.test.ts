@@ -74,8 +74,8 @@ describe("sluice diff", () => {
     edit(
       p,
       "stacks/platform.ts",
-      '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n    },\n    prod:',
-      '      secretStore: "vault-staging",\n      sync: { automated: true, prune: true, selfHeal: true },\n      production: true,\n    },\n    prod:',
+      '      sync: { automated: true, prune: true, selfHeal: true },\n      exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },\n    },\n    prod:',
+      '      sync: { automated: true, prune: true, selfHeal: true },\n      exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },\n      production: true,\n    },\n    prod:',
     );
     await synth({ root: p.root, skipTypecheck: true });
     await simpleGit(p.root).add(".").commit("staging serves production traffic");

@@ -241,13 +241,13 @@ describe("each built-in rule, broken", () => {
   it("unique-hosts: two apps claim one host on a cluster", async () => {
     const p = copy();
     const ingress = (name: string) =>
-      `{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "${name}" }, spec: { rules: [{ host: "shop.example.com" }] } } as never`;
+      `{ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "${name}" }, spec: { rules: [{ host: "www.example.com" }] } } as never`;
     withObject(p, "catalog-api", ingress("catalog"));
     withObject(p, "checkout-web", ingress("checkout"));
     const findings = (await check(p)).findings.filter((f) => f.rule === "unique-hosts");
     expect(findings.map((f) => `${f.app}: ${f.message}`)).toEqual([
-      "catalog-api: host shop.example.com is also claimed by checkout-web",
-      "checkout-web: host shop.example.com is also claimed by catalog-api",
+      "catalog-api: host www.example.com is also claimed by checkout-web",
+      "checkout-web: host www.example.com is also claimed by catalog-api",
     ]);
     expect(findings[0]!.origin.path).toEqual(["objects", 0, "spec", "rules", 0, "host"]);
     expect(findings[0]!.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);

@@ -3,15 +3,17 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Service } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
+import { exposure, exposureSettings } from "./exposure.js";
 import { podObjects, podSettings, podTemplate, settingFrom } from "./pod.js";
 
 /**
  * A service (the default kind): a Deployment with a ServiceAccount, a
  * ConfigMap for plain environment variables (secrets are read from their own
  * Secrets, by reference), a Service for its ports, a PodDisruptionBudget
- * once it runs two or more pods, and a HorizontalPodAutoscaler when it
- * autoscales. Built only on sluice's public API, as a team's own blueprint
- * would be; the other kinds reuse its parts.
+ * once it runs two or more pods, a HorizontalPodAutoscaler when it
+ * autoscales, and an HTTPRoute or Ingress when it is exposed. Built only on
+ * sluice's public API, as a team's own blueprint would be; the other kinds
+ * reuse its parts.
  */
 export const service: Blueprint = {
   name: "service",
@@ -19,12 +21,13 @@ export const service: Blueprint = {
   render(app: ResolvedApp): KubernetesObject[] {
     const objects = [...podObjects(app), deployment(app)];
     if (Object.keys(app.spec.ports).length > 0) objects.push(clusterService(app));
-    objects.push(...replicaGuards(app, "Deployment"));
+    objects.push(...replicaGuards(app, "Deployment"), ...exposure(app));
     return objects;
   },
   settingOf: settingFrom({
     Deployment: [...podSettings("spec.template"), ["spec.replicas", "replicas"]],
     ...companionSettings(),
+    ...exposureSettings(),
   }),
 };
 

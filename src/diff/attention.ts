@@ -22,6 +22,7 @@ export type AttentionKind =
   | "scale"
   | "resources"
   | "schedule"
+  | "exposure"
   | "immutable"
   | "access"
   | "secrets"
@@ -117,6 +118,7 @@ export function attention(
           note("schedule", `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`);
         }
       }
+      for (const message of exposureNotes(change, label)) note("exposure", `${message} on ${cluster}`);
       if (change.change === "changed") {
         const frozen = IMMUTABLE.get(change.kind);
         const fields = frozen
@@ -137,6 +139,38 @@ export function attention(
       if (GITOPS.has(change.kind)) note("gitops", `${label} ${change.change} on ${cluster}${gitopsDetail(change)}`);
     }
   }
+  return notes;
+}
+
+/**
+ * What changes in what the world reaches: an HTTPRoute or Ingress that
+ * starts or stops serving hosts, serves other hosts, or changes its paths,
+ * backends, Gateway or TLS.
+ */
+function exposureNotes(change: ObjectChange, label: string): string[] {
+  const route = change.kind === "HTTPRoute" && change.apiVersion.startsWith("gateway.networking.k8s.io/");
+  const ingress = change.kind === "Ingress" && change.apiVersion.startsWith("networking.k8s.io/");
+  if (!route && !ingress) return [];
+  const hosts = (object: KubernetesObject | undefined): string[] => {
+    const spec = (object as { spec?: { hostnames?: unknown[]; rules?: { host?: unknown }[] } } | undefined)?.spec;
+    const found = route ? (spec?.hostnames ?? []) : (spec?.rules ?? []).map((rule) => rule.host);
+    return [...new Set(found.filter((host): host is string => typeof host === "string"))].sort();
+  };
+  const before = hosts(change.before);
+  const after = hosts(change.after);
+  const shown = (list: string[]) => (list.length > 0 ? list.join(", ") : "every host");
+  if (change.change === "added") return [`${label} starts serving ${shown(after)}`];
+  if (change.change === "removed") return [`${label} stops serving ${shown(before)}`];
+  const notes: string[] = [];
+  const gone = before.filter((host) => !after.includes(host));
+  const come = after.filter((host) => !before.includes(host));
+  if (come.length > 0) notes.push(`${label} starts serving ${come.join(", ")}`);
+  if (gone.length > 0) notes.push(`${label} stops serving ${gone.join(", ")}`);
+  const routing = change.fields.filter(
+    (f) => /^spec\.(rules|parentRefs|tls|defaultBackend|ingressClassName)/.test(f.path) && !/\.host$/.test(f.path),
+  );
+  for (const field of routing.slice(0, 3)) notes.push(`${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)}`);
+  if (routing.length > 3) notes.push(`${label}: ${routing.length - 3} more routing changes`);
   return notes;
 }
 

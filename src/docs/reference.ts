@@ -15,6 +15,7 @@ import {
   waveSchema,
 } from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
+import { exposeSchema, gatewayExposureSchema, ingressExposureSchema } from "../model/exposure-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -99,6 +100,25 @@ const SECTIONS: readonly Section[] = [
     schema: autoscalingSchema,
     sources: ["autoscalingSchema"],
   },
+  {
+    title: "Expose (`expose`)",
+    intro:
+      "How a service is served from outside on a cluster, through the cluster's `exposure`; every field is optional in each layer, and a host is needed once merged. `false` stops it.",
+    schema: exposeSchema,
+    sources: ["exposeSchema"],
+  },
+  {
+    title: "Gateway exposure (`exposure: { gateway }`)",
+    intro: "A Gateway API Gateway serves exposed apps: each gets an HTTPRoute attached to it.",
+    schema: gatewayExposureSchema,
+    sources: ["gatewayExposureSchema"],
+  },
+  {
+    title: "Ingress exposure (`exposure: { ingress }`)",
+    intro: "An ingress controller serves exposed apps: each gets an Ingress of its class.",
+    schema: ingressExposureSchema,
+    sources: ["ingressExposureSchema"],
+  },
 ];
 
 /**
@@ -118,7 +138,10 @@ function engineSections(): Section[] {
 /** The files whose constants' JSDoc describes the fields, each with what its constants are prefixed with in `sources`. */
 function schemaFiles(): readonly { readonly file: string; readonly prefix: string }[] {
   return [
-    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts"].map((file) => ({ file: `src/model/${file}`, prefix: "" })),
+    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "exposure-schema.ts"].map((file) => ({
+      file: `src/model/${file}`,
+      prefix: "",
+    })),
     ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
   ];
 }

@@ -24,4 +24,5 @@ export const CRD_KINDS: Readonly<
   },
   "kustomize.toolkit.fluxcd.io/v1": { Kustomization: { scope: "Namespaced", plural: "kustomizations" } },
   "helm.toolkit.fluxcd.io/v2": { HelmRelease: { scope: "Namespaced", plural: "helmreleases" } },
+  "gateway.networking.k8s.io/v1": { HTTPRoute: { scope: "Namespaced", plural: "httproutes" } },
 };

@@ -19,6 +19,8 @@ export interface SchemaNode {
   readonly "x-kubernetes-list-type"?: string;
   readonly "x-kubernetes-list-map-keys"?: readonly string[];
   readonly "x-kubernetes-validations"?: readonly { readonly rule: string; readonly message?: string }[];
+  /** A CRD's default for the field, which the API server fills in before it runs the CEL rules. */
+  readonly default?: unknown;
 }
 
 const EXTENSIONS = ["x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-validations"] as const;
@@ -38,6 +40,8 @@ interface Plan {
 const plans = new WeakMap<SchemaNode, Plan>();
 /** What a `$ref` node stands for (each schema document resolves its own references). */
 const targets = new WeakMap<SchemaNode, SchemaNode>();
+/** Whether a schema node or anything it reaches has a `default`; kept across objects. */
+const defaulting = new WeakMap<SchemaNode, boolean>();
 
 /**
  * What Kubernetes' extensions to OpenAPI refuse in `data`, which JSON Schema
@@ -72,13 +76,7 @@ export function extensionProblems(root: SchemaNode, data: unknown, resolve: (ref
     const known = relevant.get(target);
     if (known !== undefined) return known;
     relevant.set(target, true);
-    const children = [
-      ...Object.values(target.properties ?? {}),
-      ...(typeof target.additionalProperties === "object" ? [target.additionalProperties] : []),
-      ...(target.items ? [target.items] : []),
-      ...(target.allOf ?? []),
-    ];
-    const found = EXTENSIONS.some((key) => target[key] !== undefined) || children.some(hasExtensions);
+    const found = EXTENSIONS.some((key) => target[key] !== undefined) || childrenOf(target).some(hasExtensions);
     relevant.set(target, found);
     return found;
   }
@@ -130,14 +128,59 @@ export function extensionProblems(root: SchemaNode, data: unknown, resolve: (ref
       }
     }
     for (const part of allOf) walk(part, value);
-    for (const { rule, message } of target["x-kubernetes-validations"] ?? []) {
-      const problem = ruleProblem(rule, message, value);
-      if (problem) problems.push({ instancePath: here(), message: problem });
+    const validations = target["x-kubernetes-validations"];
+    if (validations) {
+      // The rules see the value as the API server stores it: with the schema's defaults filled in.
+      const self = withDefaults(target, value);
+      for (const { rule, message } of validations) {
+        const problem = ruleProblem(rule, message, self);
+        if (problem) problems.push({ instancePath: here(), message: problem });
+      }
     }
+  }
+
+  /** Whether a node or anything it reaches has a default (a cycle counts as no: it adds none of its own). */
+  function hasDefaults(node: SchemaNode): boolean {
+    const target = deref(node);
+    const known = defaulting.get(target);
+    if (known !== undefined) return known;
+    defaulting.set(target, false);
+    const found = childrenOf(target).some((child) => deref(child).default !== undefined || hasDefaults(child));
+    defaulting.set(target, found);
+    return found;
+  }
+
+  /** The value with every absent field that has a default set to it, at every depth; the value itself when nothing changes. */
+  function withDefaults(node: SchemaNode, value: unknown): unknown {
+    if (!hasDefaults(node)) return value;
+    const target = deref(node);
+    if (Array.isArray(value)) return target.items ? value.map((item) => withDefaults(target.items!, item)) : value;
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    const filled: Record<string, unknown> = { ...record };
+    for (const [key, child] of Object.entries(target.properties ?? {})) {
+      if (Object.hasOwn(record, key)) filled[key] = withDefaults(child, record[key]);
+      else if (deref(child).default !== undefined) filled[key] = withDefaults(child, structuredClone(deref(child).default));
+    }
+    const rest = target.additionalProperties;
+    if (typeof rest === "object")
+      for (const key of Object.keys(record))
+        if (!(target.properties && Object.hasOwn(target.properties, key))) filled[key] = withDefaults(rest, record[key]);
+    return (target.allOf ?? []).reduce<unknown>((sofar, part) => withDefaults(part, sofar), filled);
   }
 
   walk(root, data);
   return problems;
+}
+
+/** The schema nodes directly below a node: its properties, the rest of its keys, its items, its allOf parts. */
+function childrenOf(target: SchemaNode): SchemaNode[] {
+  return [
+    ...Object.values(target.properties ?? {}),
+    ...(typeof target.additionalProperties === "object" ? [target.additionalProperties] : []),
+    ...(target.items ? [target.items] : []),
+    ...(target.allOf ?? []),
+  ];
 }
 
 function listProblem(node: SchemaNode, list: readonly unknown[]): string | undefined {
@@ -174,9 +217,50 @@ function ruleProblem(rule: string, message: string | undefined, self: unknown): 
     result = run({ self });
   } catch (error) {
     result = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    // cel-js refuses has() on a field of anything but a variable's path (has(self.matches[0].path):
+    // marcbachmann/cel-js#104), which the API server's cel-go takes: a conformant second implementation decides.
+    if (secondOpinion(rule, self) === true) return undefined;
   }
   if (result === true) return undefined;
   return `${message ?? `breaks the rule ${rule}`}${typeof result === "string" ? ` (${result})` : ""}`;
+}
+
+type BufbuildModule = typeof import("@bufbuild/cel");
+let bufbuild: { readonly cel: BufbuildModule; readonly environment: ReturnType<BufbuildModule["celEnv"]> } | undefined;
+const secondRules = new Map<string, Compiled | undefined>();
+
+/** The rule's value by @bufbuild/cel (tested against the cel-spec conformance suite), or undefined when it has none. */
+function secondOpinion(rule: string, self: unknown): unknown {
+  if (!bufbuild) {
+    const cel = require("@bufbuild/cel") as BufbuildModule;
+    bufbuild = { cel, environment: cel.celEnv({ variables: { self: cel.CelScalar.DYN } }) };
+  }
+  const { cel, environment } = bufbuild;
+  if (!secondRules.has(rule)) {
+    try {
+      const planned = cel.plan(environment, cel.parse(rule));
+      secondRules.set(rule, (context) => planned(context as Parameters<typeof planned>[0]));
+    } catch {
+      secondRules.set(rule, undefined);
+    }
+  }
+  const run = secondRules.get(rule);
+  if (!run) return undefined;
+  try {
+    const value = run({ self: integers(self) });
+    return cel.isCelError(value) ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON value as the API server hands it to CEL: whole numbers are int, not double. */
+function integers(value: unknown): unknown {
+  if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(integers);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, integers(item)]));
+  return value;
 }
 
 function compiled(rule: string): Compiled | string {

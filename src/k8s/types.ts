@@ -21,3 +21,4 @@ export type { Ingress, NetworkPolicy } from "kubernetes-types/networking/v1";
 export type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 export type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-types/rbac/v1";
 export type { ObjectMeta } from "kubernetes-types/meta/v1";
+export type { HTTPRoute } from "./gateway-api.js";

@@ -5,7 +5,8 @@ import type { Capability } from "./capabilities.js";
 import type { Origin } from "./origin.js";
 import type { PolicySettings } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
-import type { Settings } from "./settings-schema.js";
+import type { PlatformSettings, Settings } from "./settings-schema.js";
+import type { ExposureSpec } from "./exposure-schema.js";
 
 /**
  * The validated model: the stacks' declarations after schema and
@@ -119,7 +120,7 @@ export interface SecretsPolicy {
 
 export interface EnvironmentModel {
   readonly name: string;
-  readonly settings: Settings;
+  readonly settings: PlatformSettings;
   readonly sync: SyncPolicy;
   /** The env repo revision its clusters' roots and Applications follow. */
   readonly revision: string;
@@ -128,8 +129,13 @@ export interface EnvironmentModel {
   /** The Pod Security Standard its team namespaces enforce. */
   readonly podSecurity: PodSecurityLevel;
   readonly quota?: Quota;
+  /** What serves apps' `expose` on its clusters, unless a cluster names its own. */
+  readonly exposure?: Exposure;
   readonly origin: Origin;
 }
+
+/** What serves apps' `expose` on a cluster, as declared, with where it was declared. */
+export type Exposure = ExposureSpec & { readonly origin: Origin };
 
 export interface ClusterModel {
   readonly name: string;
@@ -139,7 +145,9 @@ export interface ClusterModel {
   readonly server: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly wave: string;
-  readonly settings: Settings;
+  readonly settings: PlatformSettings;
+  /** What serves apps' `expose` here: the cluster's own `exposure`, or its environment's. */
+  readonly exposure?: Exposure;
   readonly origin: Origin;
 }
 

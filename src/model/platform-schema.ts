@@ -4,6 +4,7 @@ import { dnsLabel } from "./names.js";
 import { refreshInterval } from "./secret-schema.js";
 import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
+import { exposureSchema } from "./exposure-schema.js";
 import type { Rule } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
@@ -101,8 +102,15 @@ export const policySchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * The workload settings a platform's environment or cluster may default:
+ * all but `expose`, which is an app's own (the host it serves; a platform
+ * default would give every service one host).
+ */
+const { expose: _expose, ...platformSettingsShape } = settingsShape;
+
 export const environmentSchema = z.strictObject({
-  ...settingsShape,
+  ...platformSettingsShape,
   /** The Pod Security Standard its team namespaces enforce. Default: "restricted" in production, "baseline" elsewhere. */
   podSecurity: podSecurityLevel.optional(),
   /** Each team namespace's ResourceQuota on its clusters; a team's own `quota` wins. */
@@ -120,6 +128,8 @@ export const environmentSchema = z.strictObject({
     .optional(),
   /** Whether this environment serves production: reviews flag its changes first. Default: its name starts with "prod". */
   production: z.boolean().optional(),
+  /** What serves apps' `expose` on its clusters: `{ gateway: { name, namespace, listeners?, proxyNamespace? } }` or `{ ingress: { className, namespace, tlsIssuer? } }`; a cluster's own replaces it. */
+  exposure: exposureSchema.optional(),
 });
 
 /** The GitOps engines sluice renders for: those registered in src/engines/registry.ts. */
@@ -190,7 +200,7 @@ export const componentSchema = z.strictObject({
 });
 
 export const clusterSchema = z.strictObject({
-  ...settingsShape,
+  ...platformSettingsShape,
   /** The environment it belongs to, from the platform's `environments`. */
   environment: z.string(),
   /** The GitOps engine on this cluster. Default: the platform's `engine`. */
@@ -199,6 +209,8 @@ export const clusterSchema = z.strictObject({
   server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
   /** Labels for its root object, for people and tools (region, provider). */
   labels: z.record(z.string(), z.string()).optional(),
+  /** What serves apps' `expose` on it, replacing its environment's: `{ gateway: {…} }` or `{ ingress: {…} }`. */
+  exposure: exposureSchema.optional(),
 });
 
 export const gateSchema = z.strictObject({

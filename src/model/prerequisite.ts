@@ -12,6 +12,9 @@ export interface Prerequisite {
     | "ServiceAccount"
     | "StorageClass"
     | "PriorityClass"
+    | "Gateway"
+    | "IngressClass"
+    | "DNS"
     | "flag"
     | "setting";
   /** What to install or set, as the env repo's README shows it (Markdown). */

@@ -4,6 +4,7 @@ import type { Origin } from "./origin.js";
 import type { AppKind } from "./app-kinds.js";
 import type { IdentitySpec, PlacementSpec } from "./placement-schema.js";
 import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
+import type { ExposureSpec } from "./exposure-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -122,6 +123,22 @@ export interface ResolvedSettings {
   /** statefulService: its volume per pod, by name, each with its size and mount path. */
   readonly volumeClaims?: Readonly<Record<string, ResolvedVolumeClaim>>;
   readonly podManagementPolicy?: "OrderedReady" | "Parallel";
+  /** service: how it is served from outside on this cluster, when it is. */
+  readonly expose?: ResolvedExpose;
+}
+
+/**
+ * An app's `expose` on one cluster, complete: its host, path prefix, the
+ * name of the port traffic goes to, whether it is served over HTTPS, and
+ * what the platform serves it with there.
+ */
+export interface ResolvedExpose {
+  readonly host: string;
+  readonly path: string;
+  /** A name from the app's ports. */
+  readonly port: string;
+  readonly tls: boolean;
+  readonly via: ExposureSpec;
 }
 
 export type ResolvedVolumeClaim = Required<Pick<VolumeClaimSpec, "size" | "mountPath">> & Omit<VolumeClaimSpec, "size" | "mountPath">;

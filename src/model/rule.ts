@@ -118,6 +118,11 @@ export interface InstanceRule extends RuleBase {
 /** The apps on one cluster, as a fleet rule sees them. */
 export interface FleetInput {
   readonly cluster: ClusterModel;
+  /**
+   * Each app running there, with its raw objects followed by the route or
+   * Ingress its `expose` gives it there (host and path only; its origin is
+   * the line that sets the host).
+   */
   readonly apps: readonly { readonly app: AppModel; readonly objects: readonly RawObject[] }[];
   /** The platform's own objects, which are on every cluster (its Argo CD's Ingress, say). Default: none. */
   readonly platformObjects?: readonly RawObject[];

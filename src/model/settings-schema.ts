@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron.js";
 import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
+import { exposeSchema } from "./exposure-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
@@ -169,11 +170,19 @@ export const settingsShape = {
   volumeClaims: z.record(dnsLabel, volumeClaimSchema).optional(),
   /** statefulService: "OrderedReady" (the default: one pod at a time, in order) or "Parallel". */
   podManagementPolicy: z.enum(["OrderedReady", "Parallel"]).optional(),
+  /**
+   * service: serve it from outside, through what the platform's `exposure` names on the cluster:
+   * `{ host: "shop.example.com", path?: "/", port?: "http", tls?: true }`, per environment and cluster
+   * (an app's own setting, not the platform's); `false` stops it in a later layer.
+   */
+  expose: z.union([z.literal(false), exposeSchema]).optional(),
 };
 
 export const settingsSchema = z.strictObject(settingsShape);
 
 export type Settings = z.input<typeof settingsSchema>;
+/** The settings a platform's environment or cluster defaults: all but an app's own `expose`. */
+export type PlatformSettings = Omit<Settings, "expose">;
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 export type ProbeSpec = z.infer<typeof probeSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;

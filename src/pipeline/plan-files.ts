@@ -19,7 +19,7 @@ import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { inspectionError, inspectObjects, inspectSecretObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
-import { resolveError, resolveSome } from "./resolve/index.js";
+import { exposedObjects, resolveError, resolveSome } from "./resolve/index.js";
 import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
 import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
@@ -211,7 +211,14 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
-    findings.push(...evaluateFleet(policy, model, (app, cluster) => running.has(ref(app, cluster.name))));
+    findings.push(
+      ...evaluateFleet(
+        policy,
+        model,
+        (app, cluster) => running.has(ref(app, cluster.name)),
+        (app, cluster) => exposedObjects(model.platform, app, cluster),
+      ),
+    );
     const { findings: kept, waived } = applyWaivers(model, findings, options.today);
     return { findings: mergeFindings(pinpointFindings(root, kept)), waived };
   });

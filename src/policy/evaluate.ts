@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "../k8s/object.js";
-import type { ClusterModel, Model } from "../model/model.js";
+import type { AppModel, ClusterModel, Model, RawObject } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Blueprint, RenderedObject } from "../model/rendered.js";
 import type { ResolvedApp } from "../model/resolved.js";
@@ -75,15 +75,29 @@ export function evaluateInstance(
   return findings;
 }
 
-/** Fleet rules on each cluster: the apps running there and their raw objects. */
-export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string, cluster: ClusterModel) => boolean): RawFinding[] {
+/**
+ * Fleet rules on each cluster: the apps running there, their raw objects and
+ * what `exposed` says their `expose` adds there. A finding on an exposed
+ * object points at its own origin, the line that sets the host.
+ */
+export function evaluateFleet(
+  policy: Policy,
+  model: Model,
+  runsOn: (app: string, cluster: ClusterModel) => boolean,
+  exposed: (app: AppModel, cluster: ClusterModel) => readonly RawObject[] = () => [],
+): RawFinding[] {
   const findings: RawFinding[] = [];
   const fleetRules = policy.rules.filter((rule): rule is FleetRule => rule.on === "fleet");
   if (fleetRules.length === 0) return findings;
-  const apps = new Map(model.apps.map((app) => [app.name, app]));
   for (const cluster of model.platform.clusters) {
     const environment = model.platform.environments.find((e) => e.name === cluster.environment)!;
-    const here = model.apps.filter((app) => runsOn(app.name, cluster)).map((app) => ({ app, objects: app.objects }));
+    const here = model.apps
+      .filter((app) => runsOn(app.name, cluster))
+      .map((app) => {
+        const extra = exposed(app, cluster);
+        return { app, objects: extra.length === 0 ? app.objects : [...app.objects, ...extra] };
+      });
+    const apps = new Map(here.map((entry) => [entry.app.name, entry]));
     for (const rule of fleetRules) {
       const severity = severityOf(rule, environment, policy.override(rule.id));
       if (severity === "off") continue;
@@ -107,9 +121,11 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
         `cluster ${cluster.name}`,
       );
       for (const violation of violations) {
-        const app = apps.get(violation.app);
-        if (!app) continue;
-        const raw = violation.object !== undefined ? app.objects[violation.object] : undefined;
+        const entry = apps.get(violation.app);
+        if (!entry) continue;
+        const { app } = entry;
+        const raw = violation.object !== undefined ? entry.objects[violation.object] : undefined;
+        const written = raw !== undefined && (violation.object ?? 0) < app.objects.length;
         findings.push({
           rule: rule.id,
           severity,
@@ -118,7 +134,7 @@ export function evaluateFleet(policy: Policy, model: Model, runsOn: (app: string
           app: app.name,
           cluster: cluster.name,
           ...(raw ? { object: objectRef(raw.object) } : {}),
-          origin: raw ? childOrigin(raw.origin, ...(violation.field ?? [])) : app.origin,
+          origin: raw ? (written ? childOrigin(raw.origin, ...(violation.field ?? [])) : raw.origin) : app.origin,
         });
       }
     }

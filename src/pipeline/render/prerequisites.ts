@@ -39,6 +39,10 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
     capability: "sealed-secrets",
     why: "it opens the apps' SealedSecrets into Secrets; the ciphertexts were sealed with its key (kubeseal asks `kube-system/sealed-secrets-controller` unless given --controller-namespace and --controller-name), for the Secret's name and namespace",
   },
+  "gateway.networking.k8s.io": {
+    controller: "a Gateway API implementation (the controller of the Gateway's GatewayClass)",
+    why: "it serves the apps' HTTPRoutes through the platform's Gateway; sluice checks them against Gateway API v1.6.1's standard channel (HTTPRoute `v1` is served from v1.0)",
+  },
   "policies.kyverno.io": {
     controller: "Kyverno 1.17 or later",
     capability: "kyverno",
@@ -93,6 +97,7 @@ export function clusterPrerequisites(
     if (n.providers.has("external-secrets")) add("external-secrets.io/v1", "ExternalSecret");
     if (n.providers.has("sealed-secrets")) add("bitnami.com/v1alpha1", "SealedSecret");
     if (n.autoscaled) add("autoscaling/v2", "HorizontalPodAutoscaler");
+    if (n.exposed && cluster.exposure && "gateway" in cluster.exposure) add("gateway.networking.k8s.io/v1", "HTTPRoute");
   }
 
   const providerOf = (capability: Capability | undefined) =>
@@ -204,7 +209,74 @@ export function clusterPrerequisites(
     if (users) push({ what: "setting", name: IDENTITY[cloud].name, why: `${users} take a cloud identity; ${IDENTITY[cloud].why}` });
   }
 
+  list.push(...exposurePrerequisites(cluster, needs, platform.components));
+
   const sops = needs.filter((n) => n.needs.providers.has("sops")).map((n) => n.app);
   list.push(...engine.prerequisites({ model, platform, cluster, fleetObjects: fleetObjects.filter((o) => mine(o.path)), apps, sops }));
+  return list;
+}
+
+/**
+ * What serves the exposed apps of a cluster: the platform's Gateway (with
+ * listeners that take routes from the apps' namespaces) or its IngressClass,
+ * cert-manager's issuer for Ingress certificates, and DNS for the hosts.
+ */
+function exposurePrerequisites(
+  cluster: ClusterModel,
+  needs: readonly { readonly app: AppModel; readonly needs: ReturnType<typeof instanceNeeds> }[],
+  components: Model["platform"]["components"],
+): Prerequisite[] {
+  const exposed = needs.filter((n) => n.needs.exposed);
+  const via = cluster.exposure;
+  if (!via || exposed.length === 0) return [];
+  const hosts = [...new Set(exposed.map((n) => n.needs.exposed!.host))].sort();
+  const namespaces = [...new Set(exposed.map((n) => n.app.namespace))].sort();
+  const names = exposed.map((n) => n.app.name).join(", ");
+  const list: Prerequisite[] = [];
+  if ("gateway" in via) {
+    const { name, namespace, listeners } = via.gateway;
+    const wanted = [
+      ...(exposed.some((n) => n.needs.exposed!.tls) ? [listeners?.https] : []),
+      ...(exposed.some((n) => !n.needs.exposed!.tls) ? [listeners?.http] : []),
+    ].filter((listener): listener is string => listener !== undefined);
+    list.push({
+      what: "Gateway",
+      name: `\`${name}\`${wanted.length > 0 ? ` with listener${wanted.length === 1 ? "" : "s"} ${wanted.map((l) => `\`${l}\``).join(", ")}` : ""}, taking routes from namespace${namespaces.length === 1 ? "" : "s"} ${namespaces.map((ns) => `\`${ns}\``).join(", ")} (\`allowedRoutes.namespaces\`) for ${hosts.map((h) => `\`${h}\``).join(", ")}`,
+      namespace,
+      why: `the HTTPRoutes of ${names} attach to it; a listener that does not take their namespace or host leaves them unattached (\`Accepted: False\`), and a TLS listener needs a certificate for the hosts`,
+    });
+  } else {
+    const { className, namespace, tlsIssuer } = via.ingress;
+    // A component installed into the controller's namespace is taken for the controller.
+    const component = components.find((c) => c.namespace === namespace && c.clusters.includes(cluster.name))?.name;
+    list.push({
+      what: "IngressClass",
+      name: `\`${className}\`, with its controller's pods in namespace \`${namespace}\``,
+      why: `the Ingresses of ${names} name it; the apps' network policies let in only that namespace`,
+      ...(component ? { component } : {}),
+    });
+    // gitops-engine's Ingress health (pkg/health/health_ingress.go): Healthy once status.loadBalancer.ingress has an entry.
+    if (cluster.engine === "argocd")
+      list.push({
+        what: "setting",
+        name: "the ingress controller writes each Ingress's address to `status.loadBalancer` (ingress-nginx: `controller.publishService.enabled`, on by default)",
+        why: `Argo CD counts an Ingress healthy only once it has an address; without one ${names} stay${exposed.length === 1 ? "s" : ""} Progressing and the apps that depend on ${exposed.length === 1 ? "it" : "them"} never sync`,
+        ...(component ? { component } : {}),
+      });
+    if (tlsIssuer && exposed.some((n) => n.needs.exposed!.tls))
+      list.push({
+        what: "controller",
+        name: `cert-manager, with the ClusterIssuer \`${tlsIssuer}\``,
+        why: `it issues the certificates of ${exposed
+          .filter((n) => n.needs.exposed!.tls)
+          .map((n) => n.app.name)
+          .join(", ")} into their \`<app>-tls\` Secrets; without it the controller serves its default certificate`,
+      });
+  }
+  list.push({
+    what: "DNS",
+    name: hosts.map((h) => `\`${h}\``).join(", "),
+    why: `${hosts.length === 1 ? "resolves" : "resolve"} to the address of the ${"gateway" in via ? "Gateway" : "ingress controller"} on this cluster (e.g. with external-dns); sluice does not write DNS records`,
+  });
   return list;
 }

@@ -4,6 +4,7 @@ import { topIdentity } from "../../model/placement-schema.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
+import { childOrigin, type Origin } from "../../model/origin.js";
 import { mergeValues } from "./merge.js";
 import { storeNameOf, usedSecretNames } from "./secrets.js";
 
@@ -21,6 +22,8 @@ export interface InstanceNeeds {
   readonly priorityClass?: string;
   /** The cloud whose workload identity its pods take, if any. */
   readonly identity?: "aws" | "gcp" | "azure";
+  /** The host and path it is served on from outside, and the line that sets the host, when it is exposed on a cluster that serves traffic. */
+  readonly exposed?: { readonly host: string; readonly path: string; readonly tls: boolean; readonly origin: Origin };
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
@@ -34,6 +37,7 @@ const KEYS = [
   "autoscaling",
   "volumeClaims",
   "placement",
+  "expose",
 ] as const satisfies readonly (keyof Settings)[];
 
 /**
@@ -84,6 +88,7 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
   const identity = topIdentity(layers);
   const cloud = identity && (["aws", "gcp", "azure"] as const).find((name) => identity[name] !== undefined);
   const priorityClass = merged.placement?.priorityClass;
+  const exposed = cluster.exposure && merged.expose ? exposedAt(merged.expose, app, environment.name, cluster.name) : undefined;
   return {
     providers,
     stores: [...stores].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, kind]) => ({ name, kind })),
@@ -91,6 +96,29 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     storageClasses: [...new Set(Object.values(merged.volumeClaims ?? {}).map((claim) => claim.storageClass ?? ""))].sort(),
     ...(priorityClass ? { priorityClass } : {}),
     ...(cloud ? { identity: cloud } : {}),
+    ...(exposed ? { exposed } : {}),
+  };
+}
+
+/** The merged `expose` with the origin of its host: the app's own layers are the only ones that set it. */
+function exposedAt(
+  expose: Exclude<Settings["expose"], undefined | false>,
+  app: AppModel,
+  environment: string,
+  cluster: string,
+): InstanceNeeds["exposed"] {
+  if (expose.host === undefined) return undefined; // resolve reports it
+  const layers: [Settings | undefined, (string | number)[]][] = [
+    [own(app.clusterOverrides, cluster), ["clusters", cluster]],
+    [own(app.environmentOverrides, environment), ["environments", environment]],
+    [app.settings, []],
+  ];
+  const [, path] = layers.find(([settings]) => settings?.expose && settings.expose.host !== undefined) ?? [undefined, []];
+  return {
+    host: expose.host,
+    path: expose.path ?? "/",
+    tls: expose.tls ?? true,
+    origin: childOrigin(app.origin, ...path, "expose", "host"),
   };
 }
 

@@ -11,6 +11,7 @@ import { imageReference } from "../../model/release.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer, type Provenance } from "./merge.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
+import { resolveExpose, trafficNamespace } from "./expose.js";
 import type { InstanceInput } from "../../model/instance-input.js";
 
 const DEFAULT_TARGET_CPU = 80;
@@ -162,6 +163,8 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       });
     }
   });
+  const exposed = resolveExpose(merged.expose, ports, cluster, where);
+  diagnostics.push(...exposed.diagnostics);
   const volumeClaims: Record<string, ResolvedVolumeClaim> = {};
   for (const [name, claim] of Object.entries(merged.volumeClaims ?? {})) {
     const { size, mountPath, ...rest } = claim;
@@ -194,6 +197,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...kindSettings(merged, volumeClaims),
     ...(merged.placement ? { placement: merged.placement } : {}),
     ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
+    ...(exposed.expose ? { expose: exposed.expose } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;
@@ -218,12 +222,16 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       objects: app.objects,
       dependsOn: fleet.dependsOn,
       orderDepth: fleet.orderDepth,
-      callers: app.callers.flatMap((caller) => {
-        const ports = caller.ports ?? Object.keys(spec.ports);
-        if (!("app" in caller)) return [{ namespace: caller.namespace, ports }];
-        const namespace = own(fleet.callerNamespaces, caller.app);
-        return namespace === undefined ? [] : [{ namespace, app: caller.app, ports }];
-      }),
+      callers: [
+        ...app.callers.flatMap((caller) => {
+          const ports = caller.ports ?? Object.keys(spec.ports);
+          if (!("app" in caller)) return [{ namespace: caller.namespace, ports }];
+          const namespace = own(fleet.callerNamespaces, caller.app);
+          return namespace === undefined ? [] : [{ namespace, app: caller.app, ports }];
+        }),
+        // What serves it from outside calls it on the exposed port.
+        ...(spec.expose ? [{ namespace: trafficNamespace(spec.expose.via), ports: [spec.expose.port] }] : []),
+      ],
       secrets: usedSecrets,
       origin: app.origin,
       releaseOrigin: input.releaseOrigin,

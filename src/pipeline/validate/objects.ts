@@ -10,8 +10,14 @@ import { childOrigin, type Origin } from "../../model/origin.js";
 import { editDistance } from "../../model/spelling.js";
 
 const BUILTIN_GROUPS = new Set(Object.keys(BUILTIN_KINDS).map(apiGroup));
-/** Kubernetes' own groups, including those it no longer serves (extensions, *.k8s.io betas): never a custom resource. */
-const kubernetesGroup = (group: string) => BUILTIN_GROUPS.has(group) || group === "extensions" || group.endsWith(".k8s.io");
+/**
+ * Kubernetes' own groups, including one it no longer serves (extensions):
+ * never a custom resource. Other "*.k8s.io" groups are CRDs that SIGs
+ * publish (Gateway API's gateway.networking.k8s.io, the CSI snapshotter's
+ * snapshot.storage.k8s.io): sluice ships the schemas of some, and the
+ * platform declares the others.
+ */
+const kubernetesGroup = (group: string) => BUILTIN_GROUPS.has(group) || group === "extensions";
 const API_VERSIONS_OF = new Map<string, string[]>();
 for (const [apiVersion, kinds] of Object.entries(BUILTIN_KINDS)) {
   for (const kind of Object.keys(kinds)) API_VERSIONS_OF.set(kind, [...(API_VERSIONS_OF.get(kind) ?? []), apiVersion]);

@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../model/diagnostic.js";
-import type { ClusterModel, PlatformModel, TeamModel, WaveModel } from "../../model/model.js";
+import type { ClusterModel, Exposure, PlatformModel, TeamModel, WaveModel } from "../../model/model.js";
+import { own } from "../../model/own.js";
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT, reservedNamespace } from "../../model/names.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { platformSchema, type PlatformInput } from "../../model/platform-schema.js";
@@ -28,7 +29,7 @@ const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const
  */
 export function validatePlatform(spec: unknown, origin: Origin): { platform?: PlatformModel; diagnostics: Diagnostic[] } {
   const parsed = platformSchema.safeParse(spec);
-  if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, origin) };
+  if (!parsed.success) return { diagnostics: zodDiagnostics(parsed.error, origin).map((d) => exposeInPlatform(d) ?? d) };
   const input: PlatformInput = parsed.data;
   const engineSettings = engineSettingsIn(parsed.data);
   const diagnostics: Diagnostic[] = [];
@@ -289,19 +290,28 @@ function toModel(
     podSecurity: _podSecurity,
     quota: _quota,
     engine: _engine,
+    exposure: _exposure,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
+  const exposureAt = (spec: PlatformInput["clusters"][string]["exposure"], ...path: string[]): Exposure | undefined =>
+    spec && { ...spec, origin: at(...path, "exposure") };
 
-  const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => ({
-    name,
-    environment: cluster.environment,
-    engine: cluster.engine ?? input.engine,
-    server: cluster.server,
-    labels: { ...(cluster.labels ?? {}) },
-    wave: waveOf.get(name)!,
-    settings: settingsOf(cluster),
-    origin: at("clusters", name),
-  }));
+  const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => {
+    const exposure =
+      exposureAt(cluster.exposure, "clusters", name) ??
+      exposureAt(own(input.environments, cluster.environment)?.exposure, "environments", cluster.environment);
+    return {
+      name,
+      environment: cluster.environment,
+      engine: cluster.engine ?? input.engine,
+      server: cluster.server,
+      labels: { ...(cluster.labels ?? {}) },
+      wave: waveOf.get(name)!,
+      settings: settingsOf(cluster),
+      ...(exposure ? { exposure } : {}),
+      origin: at("clusters", name),
+    };
+  });
   const waves: WaveModel[] = input.waves.map((wave, index) => ({
     name: wave.name,
     index,
@@ -350,6 +360,7 @@ function toModel(
           production,
           podSecurity: environment.podSecurity ?? (production ? "restricted" : "baseline"),
           ...(environment.quota ? { quota: environment.quota } : {}),
+          ...(environment.exposure ? { exposure: exposureAt(environment.exposure, "environments", name)! } : {}),
           origin: at("environments", name),
         };
       })
@@ -437,4 +448,22 @@ function grantProblem(written: string, custom: CustomResources, rbac: boolean): 
     };
   }
   return undefined;
+}
+
+/**
+ * `expose` in an environment or cluster: not a misspelling but a setting in
+ * the wrong place. A host is one app's on a cluster, so a platform default
+ * would give every service the same one.
+ */
+function exposeInPlatform(diagnostic: Diagnostic): Diagnostic | undefined {
+  const path = diagnostic.origin?.path ?? [];
+  const [layer, name, key] = path.slice(-3);
+  if (diagnostic.code !== "validate/unknown-property" || key !== "expose" || path.length !== 3) return undefined;
+  if (layer !== "environments" && layer !== "clusters") return undefined;
+  return {
+    ...diagnostic,
+    code: "validate/expose-in-platform",
+    message: `${layer === "clusters" ? "cluster" : "environment"} ${String(name)} sets expose, which is an app's own setting: the host it serves`,
+    hint: `say what serves traffic there with ${layer}.${String(name)}.exposure, and let each app set expose (per environment with its own environments: { <env>: { expose: { host } } })`,
+  };
 }
