@@ -35,6 +35,8 @@ export const platform = definePlatform({
       // Each team namespace's ceiling in production (a team's own quota wins).
       quota: { "requests.cpu": "8", "requests.memory": "16Gi", "limits.memory": "32Gi", pods: 100 },
       exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },
+      // A rotated database password restarts the pods that read it as an environment variable.
+      secretRotation: "reloader",
     },
   },
 
@@ -80,6 +82,13 @@ export const platform = definePlatform({
       namespace: "external-secrets",
       values: { installCRDs: true },
       environments: { prod: { values: { replicaCount: 2 } } },
+    },
+    // Restarts pods whose env-var secrets change (secretRotation: "reloader" in prod).
+    reloader: {
+      chart: { repository: "https://stakater.github.io/stakater-charts", name: "reloader", version: "2.2.12" },
+      namespace: "reloader",
+      values: { reloader: { reloadStrategy: "annotations" } },
+      clusters: ["prod-eu-1", "prod-us-1", "prod-ap-1"],
     },
     "ingress-nginx": {
       chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },

@@ -15,5 +15,9 @@ export default platform.app("price-report", {
   backoffLimit: 2,
   args: ["--since=24h"],
   resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-  environments: { dev: { suspend: true } },
+  environments: {
+    dev: { suspend: true },
+    // Reads the price history from BigQuery as its own Google service account (GKE Workload Identity).
+    staging: { identity: { gcp: { serviceAccount: "price-report@acme-staging.iam.gserviceaccount.com" } } },
+  },
 });

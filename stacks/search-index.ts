@@ -12,5 +12,7 @@ export default platform.app("search-index", {
   probes: { readiness: { http: "/health" }, liveness: { exec: ["/bin/index-check", "--live"] } },
   volumeClaims: { data: { size: "10Gi", mountPath: "/var/lib/index" } },
   resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+  // One shard per zone, so that losing a zone loses one copy, not the index.
+  placement: { spread: [{ topologyKey: "topology.kubernetes.io/zone" }] },
   environments: { staging: { replicas: 3, podManagementPolicy: "Parallel" } },
 });

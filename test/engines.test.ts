@@ -202,12 +202,17 @@ describe("SOPS on Flux", () => {
       provider: "sops",
       secretRef: { name: "sops-age" },
     });
-    // A new ciphertext is a new file, through the caches.
+    // A new ciphertext is a new file, through the caches, and a new hash in the pod template of
+    // the Deployment that reads it as env vars, so its pods restart with the new value.
+    const hashOf = () => /sluice\.dev\/secrets-sha256: "?([0-9a-f]{16})/.exec(p.read("out/apps/payments/prod-ap-1/manifest.yaml"))?.[1];
+    const before = hashOf();
+    expect(before).toBeDefined();
     const rotated = file.replace("QUJDQUJD", "WFlaWFla");
     p.write("secrets/payments-db.enc.yaml", rotated);
     const result = await synth({ root: p.root, skipTypecheck: true });
-    expect(result.write?.written).toEqual(["apps/payments/prod-ap-1/payments-db.sops.yaml"]);
+    expect(result.write?.written).toEqual(["apps/payments/prod-ap-1/manifest.yaml", "apps/payments/prod-ap-1/payments-db.sops.yaml"]);
     expect(p.read("out/apps/payments/prod-ap-1/payments-db.sops.yaml")).toBe(rotated);
+    expect(hashOf()).not.toBe(before);
   });
 
   it("a file whose Secret is not the one the app reads is refused: sops signed it as written", async () => {

@@ -5,6 +5,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
 import { exposure, exposureSettings } from "./exposure.js";
 import { podObjects, podSettings, podTemplate, settingFrom } from "./pod.js";
+import { reloaderAnnotations, withSecretsHash } from "./rotation.js";
 
 /**
  * A service (the default kind): a Deployment with a ServiceAccount, a
@@ -33,16 +34,17 @@ export const service: Blueprint = {
 
 export function deployment(app: ResolvedApp): KubernetesObject {
   const { spec } = app;
+  const annotations = reloaderAnnotations(app);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: app.name },
+    metadata: { name: app.name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
     spec: {
       // With autoscaling the HPA owns the count; writing it here would make
       // every sync fight the autoscaler.
       ...(spec.autoscaling ? {} : { replicas: spec.replicas ?? 1 }),
       selector: { matchLabels: selectorLabels(app) },
-      template: podTemplate(app),
+      template: withSecretsHash(podTemplate(app), app),
     },
   } satisfies Deployment;
 }

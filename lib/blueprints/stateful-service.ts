@@ -2,6 +2,7 @@ import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim } from "kubernetes-types/core/v1";
 import { selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
 import { podObjects, podSettings, podTemplate, settingFrom } from "./pod.js";
+import { reloaderAnnotations, withSecretsHash } from "./rotation.js";
 import { clusterService, companionSettings, replicaGuards } from "./service.js";
 
 /**
@@ -18,16 +19,20 @@ export const statefulService: Blueprint = {
   render(app: ResolvedApp): KubernetesObject[] {
     const { spec } = app;
     const claims = Object.entries(spec.volumeClaims ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const annotations = reloaderAnnotations(app);
     const statefulSet = {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
-      metadata: { name: app.name },
+      metadata: { name: app.name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: {
         serviceName: app.name,
         replicas: spec.replicas ?? 1,
         ...(spec.podManagementPolicy ? { podManagementPolicy: spec.podManagementPolicy } : {}),
         selector: { matchLabels: selectorLabels(app) },
-        template: podTemplate(app, { volumeMounts: claims.map(([name, claim]) => ({ name, mountPath: claim.mountPath })) }),
+        template: withSecretsHash(
+          podTemplate(app, { volumeMounts: claims.map(([name, claim]) => ({ name, mountPath: claim.mountPath })) }),
+          app,
+        ),
         ...(claims.length > 0
           ? {
               volumeClaimTemplates: claims.map(

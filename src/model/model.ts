@@ -131,6 +131,8 @@ export interface EnvironmentModel {
   readonly quota?: Quota;
   /** What serves apps' `expose` on its clusters, unless a cluster names its own. */
   readonly exposure?: Exposure;
+  /** How a changed secret reaches pods that read it as environment variables (see platform-schema.ts). */
+  readonly secretRotation?: "reloader" | "files";
   readonly origin: Origin;
 }
 

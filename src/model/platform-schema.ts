@@ -130,6 +130,15 @@ export const environmentSchema = z.strictObject({
   production: z.boolean().optional(),
   /** What serves apps' `expose` on its clusters: `{ gateway: { name, namespace, listeners?, proxyNamespace? } }` or `{ ingress: { className, namespace, tlsIssuer? } }`; a cluster's own replaces it. */
   exposure: exposureSchema.optional(),
+  /**
+   * How a changed secret reaches the pods that read it as environment
+   * variables: "reloader" (Stakater Reloader restarts them; each workload
+   * names the Secrets it watches) or "files" (apps here read secrets only
+   * from files, which the kubelet updates in place: a secret in `env` or
+   * `envFrom` is an error at its line). Default: neither; secrets kept in
+   * the env repo (SOPS, Sealed Secrets) roll the pods by their hash anyway.
+   */
+  secretRotation: z.enum(["reloader", "files"]).optional(),
 });
 
 /** The GitOps engines sluice renders for: those registered in src/engines/registry.ts. */
@@ -192,7 +201,7 @@ export const componentSchema = z.strictObject({
   dependsOn: z.array(z.string()).optional(),
   /**
    * What it installs that sluice's output relies on: "external-secrets", "sealed-secrets",
-   * "metrics-server", "kyverno". Apps with an ExternalSecret (a SealedSecret) wait for the
+   * "metrics-server", "kyverno", "reloader". Apps with an ExternalSecret (a SealedSecret) wait for the
    * component that provides "external-secrets" ("sealed-secrets") on their cluster, and the env
    * repo's Prerequisites name it. Default: the one its chart is named after, if any; `[]` for none.
    */

@@ -6,6 +6,7 @@ import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
+import { RELOADER_POD_ANNOTATION, reloaderWatches } from "../../model/rotation.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
@@ -157,6 +158,13 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;
   const autoscaled = app.spec.autoscaling !== undefined;
+  const workload = app.kind === "statefulService" ? "StatefulSet" : "Deployment";
+  const ignored = [
+    // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
+    ...(autoscaled ? [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)] : []),
+    // Reloader restarts the pods by writing an annotation into the pod template, which the env repo does not hold.
+    ...(reloaderWatches(app).length > 0 ? [jsonPointer(["spec", "template", "metadata", "annotations", RELOADER_POD_ANNOTATION])] : []),
+  ];
   return {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -185,20 +193,9 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       destination: { server: IN_CLUSTER, namespace: app.namespace },
       // An object another Application already tracks (the root's guards in the namespace, another
       // app's) fails the sync instead of being taken over and fought over forever.
-      syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(autoscaled ? ["RespectIgnoreDifferences=true"] : [])]),
-      // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
-      ...(autoscaled
-        ? {
-            ignoreDifferences: [
-              {
-                group: "apps",
-                kind: "Deployment",
-                name: app.name,
-                namespace: app.namespace,
-                jsonPointers: [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)],
-              },
-            ],
-          }
+      syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(ignored.length > 0 ? ["RespectIgnoreDifferences=true"] : [])]),
+      ...(ignored.length > 0
+        ? { ignoreDifferences: [{ group: "apps", kind: workload, name: app.name, namespace: app.namespace, jsonPointers: ignored }] }
         : {}),
     },
   } satisfies ArgoApplication;

@@ -204,6 +204,18 @@ export function clusterPrerequisites(
       why: `the pods of ${appsWith((n) => n.priorityClass === priorityClass)} name it; without it the API server refuses them`,
     });
   }
+  const reloaded = appsWith((n) => n.reloader);
+  if (reloaded) {
+    const component = providedBy("reloader");
+    const namespace = providerOf("reloader")?.namespace;
+    push({
+      what: "controller",
+      name: "Stakater Reloader, with `--reload-strategy=annotations` (Helm value `reloader.reloadStrategy: annotations`)",
+      ...(namespace ? { namespace } : {}),
+      why: `it restarts the pods of ${reloaded} when a secret they read as environment variables changes in the cluster (\`secret.reloader.stakater.com/reload\`); its default strategy writes an env var into the pod template, which the engine reverts, so the restart never finishes`,
+      ...(component ? { component } : {}),
+    });
+  }
   for (const cloud of ["aws", "gcp", "azure"] as const) {
     const users = appsWith((n) => n.identity === cloud);
     if (users) push({ what: "setting", name: IDENTITY[cloud].name, why: `${users} take a cloud identity; ${IDENTITY[cloud].why}` });

@@ -6,6 +6,7 @@ import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { mergeValues } from "./merge.js";
+import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
 import { storeNameOf, usedSecretNames } from "./secrets.js";
 
 /** What one app instance needs from its cluster besides Kubernetes itself. */
@@ -22,6 +23,8 @@ export interface InstanceNeeds {
   readonly priorityClass?: string;
   /** The cloud whose workload identity its pods take, if any. */
   readonly identity?: "aws" | "gcp" | "azure";
+  /** Whether Stakater Reloader restarts its pods when a refreshed secret they read as environment variables changes. */
+  readonly reloader: boolean;
   /** The host and path it is served on from outside, and the line that sets the host, when it is exposed on a cluster that serves traffic. */
   readonly exposed?: { readonly host: string; readonly path: string; readonly tls: boolean; readonly origin: Origin };
 }
@@ -89,10 +92,20 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
   const cloud = identity && (["aws", "gcp", "azure"] as const).find((name) => identity[name] !== undefined);
   const priorityClass = merged.placement?.priorityClass;
   const exposed = cluster.exposure && merged.expose ? exposedAt(merged.expose, app, environment.name, cluster.name) : undefined;
+  // As reloaderWatches (src/model/rotation.ts) finds it on the resolved app: a long-running kind reading a refreshed secret as env vars.
+  const readAsEnv = [
+    ...Object.values(merged.env ?? {}).flatMap((value) => (typeof value === "string" ? [] : [value.secret])),
+    ...(merged.envFrom ?? []).map((whole) => whole.secret),
+  ];
+  const reloader =
+    environment.secretRotation === "reloader" &&
+    LONG_RUNNING_KINDS.has(app.kind) &&
+    readAsEnv.some((name) => own(merged.secrets ?? {}, name)?.provider === "external-secrets");
   return {
     providers,
     stores: [...stores].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, kind]) => ({ name, kind })),
     autoscaled: merged.autoscaling !== undefined && merged.autoscaling !== false,
+    reloader,
     storageClasses: [...new Set(Object.values(merged.volumeClaims ?? {}).map((claim) => claim.storageClass ?? ""))].sort(),
     ...(priorityClass ? { priorityClass } : {}),
     ...(cloud ? { identity: cloud } : {}),

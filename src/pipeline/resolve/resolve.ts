@@ -12,6 +12,7 @@ import { mergeLayers, originOf, provenanceRecord, type Layer, type Provenance } 
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import { resolveExpose, trafficNamespace } from "./expose.js";
+import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
 import type { InstanceInput } from "../../model/instance-input.js";
 
 const DEFAULT_TARGET_CPU = 80;
@@ -185,6 +186,21 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, ...environmentVariables } = secrets.value;
+  // A job's or cron job's next run reads the new value: only long-running pods keep an old one.
+  if (environment.secretRotation === "files" && LONG_RUNNING_KINDS.has(kind)) {
+    const asEnv = [
+      ...Object.keys(environmentVariables.secretEnv).map((name) => `env.${name}`),
+      ...(environmentVariables.envFrom.length > 0 ? ["envFrom"] : []),
+    ];
+    for (const path of asEnv)
+      diagnostics.push({
+        code: "resolve/secret-as-env",
+        message: `${path === "envFrom" ? "envFrom reads secrets as environment variables" : `${path.slice(4)} reads a secret as an environment variable`}, but environment ${environment.name} has secretRotation "files": a rotated secret never reaches a running process's environment${onCluster}`,
+        origin: where(path),
+        hint: 'mount the secret with secretFiles: { "/etc/<app>/<secret>": secret("<name>") } and read it from the file, which the kubelet updates when the secret changes',
+      });
+    if (diagnostics.length > 0) return { diagnostics };
+  }
 
   const spec: ResolvedSettings = {
     ...(autoscaling ? { autoscaling } : kindTakes(kind, "replicas") ? { replicas: merged.replicas ?? 1 } : {}),

@@ -291,6 +291,7 @@ function toModel(
     quota: _quota,
     engine: _engine,
     exposure: _exposure,
+    secretRotation: _secretRotation,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
   const exposureAt = (spec: PlatformInput["clusters"][string]["exposure"], ...path: string[]): Exposure | undefined =>
@@ -361,6 +362,7 @@ function toModel(
           podSecurity: environment.podSecurity ?? (production ? "restricted" : "baseline"),
           ...(environment.quota ? { quota: environment.quota } : {}),
           ...(environment.exposure ? { exposure: exposureAt(environment.exposure, "environments", name)! } : {}),
+          ...(environment.secretRotation ? { secretRotation: environment.secretRotation } : {}),
           origin: at("environments", name),
         };
       })
