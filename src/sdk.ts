@@ -33,6 +33,7 @@ export type { Settings } from "./model/settings-schema.js";
 export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";
 export type {
   ResolvedApp,
+  ResolvedContainer,
   ResolvedProbe,
   ResolvedSecret,
   ResolvedSecretSource,

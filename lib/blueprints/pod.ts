@@ -5,13 +5,13 @@ import type {
   EnvFromSource,
   EnvVar,
   PodTemplateSpec,
-  Probe,
   ServiceAccount,
   Volume,
   VolumeMount,
 } from "kubernetes-types/core/v1";
 // sluice's SDK, imported by path so that it is the very module the engine runs, compiled or not.
-import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
+import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
+import { containerSecurityContext, initContainerSetting, initContainers, probe } from "./containers.js";
 
 /**
  * What every built-in blueprint's pod is made of: the app's ServiceAccount,
@@ -79,8 +79,9 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
     ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    securityContext: containerSecurityContext(),
   };
+  const beside = initContainers(spec);
   const placement = spec.placement ?? {};
   return {
     metadata: {
@@ -107,13 +108,20 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
         : {}),
       securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       containers: [container],
+      ...(beside.length > 0 ? { initContainers: beside } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
     },
   };
 }
 
-/** Which setting each field of the pod template's container comes from, under `template` (the path to the pod template). */
-export function podSettings(template: string): (readonly [string, string])[] {
+/**
+ * A row of a settingOf table: a field prefix and its setting, or a function
+ * of the object and the rest of the field's path that names the setting.
+ */
+export type SettingRow = readonly [string, string | ((object: KubernetesObject, rest: readonly (string | number)[]) => string)];
+
+/** Which setting each field of the pod template's containers comes from, under `template` (the path to the pod template). */
+export function podSettings(template: string): SettingRow[] {
   const container = `${template}.spec.containers.0`;
   return [
     [`${container}.image`, "release"],
@@ -126,6 +134,7 @@ export function podSettings(template: string): (readonly [string, string])[] {
     [`${container}.envFrom`, "envFrom"],
     [`${container}.command`, "command"],
     [`${container}.args`, "args"],
+    [`${template}.spec.initContainers`, initContainerSetting(template)],
     [`${template}.spec.volumes`, "secretFiles"],
     [`${template}.spec.nodeSelector`, "placement.nodeSelector"],
     [`${template}.spec.tolerations`, "placement.tolerations"],
@@ -148,12 +157,15 @@ function identityAnnotations(identity: ResolvedApp["spec"]["identity"]): Record<
 
 /** A blueprint's settingOf from a table of (field prefix, setting) by kind: the longest prefix first. */
 export function settingFrom(
-  table: Readonly<Record<string, readonly (readonly [string, string])[]>>,
+  table: Readonly<Record<string, readonly SettingRow[]>>,
 ): (object: KubernetesObject, field: readonly (string | number)[]) => string | undefined {
   return (object, field) => {
     const path = field.join(".");
     const rows = Object.hasOwn(table, object.kind) ? table[object.kind]! : [];
-    return rows.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+    const row = rows.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`));
+    if (!row) return undefined;
+    const [prefix, setting] = row;
+    return typeof setting === "string" ? setting : setting(object, field.slice(prefix.split(".").length));
   };
 }
 
@@ -175,18 +187,6 @@ function volumeName(secretName: string): string {
   if (secretName.length <= 63) return secretName;
   const digest = createHash("sha256").update(secretName).digest("hex").slice(0, 8);
   return `${secretName.slice(0, 54).replace(/-+$/, "")}-${digest}`;
-}
-
-function probe(spec: ResolvedProbe): Probe {
-  const action = spec.exec
-    ? { exec: { command: [...spec.exec] } }
-    : spec.tcp
-      ? { tcpSocket: { port: spec.port! } }
-      : { httpGet: { path: spec.http!, port: spec.port! } };
-  const timing = (["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const).filter(
-    (key) => spec[key] !== undefined,
-  );
-  return { ...action, ...Object.fromEntries(timing.map((key) => [key, spec[key]])) };
 }
 
 function configHash(env: Readonly<Record<string, string>>): string {

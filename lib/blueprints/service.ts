@@ -3,7 +3,7 @@ import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2";
 import type { Service } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
-import { podObjects, podSettings, podTemplate, settingFrom } from "./pod.js";
+import { podObjects, podSettings, podTemplate, settingFrom, type SettingRow } from "./pod.js";
 
 /**
  * A service (the default kind): a Deployment with a ServiceAccount, a
@@ -70,7 +70,7 @@ export function replicaGuards(app: ResolvedApp, workload: "Deployment" | "Statef
 }
 
 /** The settings behind the objects beside the workload: ConfigMap, Service, PodDisruptionBudget, autoscaler. */
-export function companionSettings(): Record<string, readonly (readonly [string, string])[]> {
+export function companionSettings(): Record<string, readonly SettingRow[]> {
   return {
     HorizontalPodAutoscaler: [
       ["spec.minReplicas", "autoscaling.min"],

@@ -94,7 +94,7 @@ export function attention(
       if (workload) {
         for (const release of releases(change, workload)) note("release", `${release} on ${cluster}`);
         const replicas = workload.replicas?.join(".");
-        const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.containers\\[[^\\]]+\\]\\.resources`);
+        const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.(containers|initContainers)\\[[^\\]]+\\]\\.resources`);
         const scale = change.fields.filter((f) => f.path === replicas || resources.test(f.path));
         for (const field of scale)
           note(

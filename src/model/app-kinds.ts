@@ -25,6 +25,8 @@ const CONTAINER = [
   "resources",
   "command",
   "args",
+  "sidecars",
+  "initContainers",
   "placement",
   "identity",
 ] as const;

@@ -105,6 +105,10 @@ export interface ResolvedSettings {
   };
   readonly command?: readonly string[];
   readonly args?: readonly string[];
+  /** Native sidecars (init containers that keep running), in the order written: a platform layer's before the app's. */
+  readonly sidecars: readonly ResolvedContainer[];
+  /** Init containers, which run in this order after the sidecars have started. */
+  readonly initContainers: readonly ResolvedContainer[];
   /** Where the pods run, as merged (nodeSelector key by key; tolerations and spread as the highest layer wrote them). */
   readonly placement?: PlacementSpec;
   /** The pods' cloud identity: one cloud's, the highest layer's that names one. */
@@ -128,3 +132,23 @@ export type ResolvedVolumeClaim = Required<Pick<VolumeClaimSpec, "size" | "mount
 
 /** A probe with its port resolved (a name of the app's ports, or a number); an `exec` probe has none. */
 export type ResolvedProbe = Omit<ProbeSpec, "port"> & { readonly port?: string | number };
+
+/** A sidecar or init container, merged: its image resolved, its environment split like the app's. */
+export interface ResolvedContainer {
+  readonly name: string;
+  /** The full image reference: the app's at the wave's release (`appImage`), or the pinned one written. */
+  readonly image: string;
+  /** True when it runs the app's image, which the release moves. */
+  readonly appImage: boolean;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  /** Plain environment variables, as literal values of the container. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Environment variables read from a secret, by name. */
+  readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
+  readonly resources: ResourcesSpec;
+  /** Port name → container port. */
+  readonly ports: Readonly<Record<string, number>>;
+  /** A sidecar's probes, on its own ports; an init container has none. */
+  readonly probes: ResolvedSettings["probes"];
+}

@@ -6,7 +6,7 @@ import { scanArguments, scanLiteral, type ScanFinding } from "../../secrets/scan
 
 /**
  * Looks for credentials written as plain values where the stacks declare
- * them: environment variables and command lines of the platform's
+ * them: environment variables and command lines (the app's container's and its sidecars' and init containers') of the platform's
  * environments and clusters, of every app and its overrides, every string of
  * the apps' and the platform's raw objects (ConfigMap data, annotations,
  * container args, custom resources) and of the components' Helm values —
@@ -50,10 +50,14 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
   const scanEnv = (
     owner: Origin,
     prefix: (string | number)[],
-    settings: Settings | undefined,
+    settings: Pick<Settings, "env" | "command" | "args" | "sidecars" | "initContainers"> | undefined,
     waivers: Readonly<Record<string, string>>,
     where: string,
-  ) => {
+  ): void => {
+    // The containers beside the app's have env and command lines of their own.
+    for (const list of ["sidecars", "initContainers"] as const)
+      for (const [name, container] of Object.entries(settings?.[list] ?? {}))
+        scanEnv(owner, [...prefix, list, name], container, waivers, where);
     for (const [name, value] of Object.entries(settings?.env ?? {})) {
       if (typeof value === "string") report(owner, [...prefix, "env", name], name, value, waivers, where);
     }

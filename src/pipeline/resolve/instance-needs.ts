@@ -21,12 +21,16 @@ export interface InstanceNeeds {
   readonly priorityClass?: string;
   /** The cloud whose workload identity its pods take, if any. */
   readonly identity?: "aws" | "gcp" | "azure";
+  /** Whether its pods have sidecars, which are native sidecars (Kubernetes 1.29). */
+  readonly sidecars: boolean;
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
 // this cheap enough to run for every instance on every run, render cache or not.
 const KEYS = [
   "env",
+  "sidecars",
+  "initContainers",
   "envFrom",
   "secretFiles",
   "secrets",
@@ -91,6 +95,7 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     storageClasses: [...new Set(Object.values(merged.volumeClaims ?? {}).map((claim) => claim.storageClass ?? ""))].sort(),
     ...(priorityClass ? { priorityClass } : {}),
     ...(cloud ? { identity: cloud } : {}),
+    sidecars: Object.keys(merged.sidecars ?? {}).length > 0,
   };
 }
 
