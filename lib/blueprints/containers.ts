@@ -1,5 +1,6 @@
 import type { Container, EnvVar, Probe } from "kubernetes-types/core/v1";
 import type { KubernetesObject, ResolvedContainer, ResolvedProbe, ResolvedSettings } from "../../src/sdk.js";
+import { filesMounts } from "./files.js";
 
 /**
  * The containers of the app's pod beside its own: sidecars, rendered as
@@ -37,6 +38,7 @@ function container(spec: ResolvedContainer, sidecar: boolean): Container {
       ? { ports: Object.entries(spec.ports).map(([name, port]) => ({ name, containerPort: port, protocol: "TCP" })) }
       : {}),
     ...(env.length > 0 ? { env } : {}),
+    ...(spec.files.length > 0 ? { volumeMounts: filesMounts(spec.files) } : {}),
     ...(Object.keys(spec.resources).length > 0 ? { resources: structuredClone(spec.resources) } : {}),
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
@@ -60,6 +62,7 @@ export function probe(spec: ResolvedProbe): Probe {
 /** A container's field → its setting under `sidecars.<name>` or `initContainers.<name>`. */
 const FIELDS: Readonly<Record<string, string>> = {
   command: "command",
+  volumeMounts: "files",
   args: "args",
   ports: "ports",
   env: "env",

@@ -12,6 +12,7 @@ import type {
 // sluice's SDK, imported by path so that it is the very module the engine runs, compiled or not.
 import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
 import { containerSecurityContext, initContainerSetting, initContainers, probe } from "./containers.js";
+import { filesConfigMap, filesHash, filesMounts, filesVolumes, hasFiles } from "./files.js";
 
 /**
  * What every built-in blueprint's pod is made of: the app's ServiceAccount,
@@ -38,9 +39,9 @@ export function configMap(app: ResolvedApp): KubernetesObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } } satisfies ConfigMap;
 }
 
-/** The ServiceAccount and, when the app has plain environment variables, their ConfigMap. */
+/** The ServiceAccount and, when the app has them, the ConfigMaps of its plain environment variables and of its files. */
 export function podObjects(app: ResolvedApp): KubernetesObject[] {
-  return hasEnv(app) ? [serviceAccount(app), configMap(app)] : [serviceAccount(app)];
+  return [serviceAccount(app), ...(hasEnv(app) ? [configMap(app)] : []), ...(hasFiles(app) ? [filesConfigMap(app)] : [])];
 }
 
 export interface PodOptions {
@@ -61,8 +62,9 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(env ? [{ configMapRef: { name: app.name } }] : []),
     ...spec.envFrom.map((secretName) => ({ secretRef: { name: secretName } })),
   ];
-  const { volumes, volumeMounts } = secretVolumes(spec.secretFiles);
-  const mounts = [...volumeMounts, ...(options.volumeMounts ?? [])];
+  const secrets = secretVolumes(spec.secretFiles);
+  const volumes = [...secrets.volumes, ...filesVolumes(app)];
+  const mounts = [...secrets.volumeMounts, ...filesMounts(Object.keys(spec.files)), ...(options.volumeMounts ?? [])];
   const container: Container = {
     name: app.name,
     image: app.imageRef,
@@ -88,7 +90,14 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
       // Azure's webhook gives a pod its identity only when the pod asks for it.
       labels: spec.identity?.azure ? { ...podLabels(app), "azure.workload.identity/use": "true" } : podLabels(app),
       // ConfigMap changes do not restart pods by themselves; a changed hash in the pod template does.
-      ...(env ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),
+      ...(env || hasFiles(app)
+        ? {
+            annotations: {
+              ...(env ? { "sluice.dev/config-sha256": configHash(spec.env) } : {}),
+              ...(hasFiles(app) ? { "sluice.dev/files-sha256": filesHash(spec.files) } : {}),
+            },
+          }
+        : {}),
     },
     spec: {
       serviceAccountName: app.name,
@@ -135,12 +144,24 @@ export function podSettings(template: string): SettingRow[] {
     [`${container}.command`, "command"],
     [`${container}.args`, "args"],
     [`${template}.spec.initContainers`, initContainerSetting(template)],
-    [`${template}.spec.volumes`, "secretFiles"],
+    [`${template}.spec.volumes`, volumeSetting(template)],
     [`${template}.spec.nodeSelector`, "placement.nodeSelector"],
     [`${template}.spec.tolerations`, "placement.tolerations"],
     [`${template}.spec.topologySpreadConstraints`, "placement.spread"],
     [`${template}.spec.priorityClassName`, "placement.priorityClass"],
   ];
+}
+
+/** settingOf for the pod's volumes under `template`: a ConfigMap's are the files', a Secret's the secretFiles'. */
+function volumeSetting(template: string): (object: KubernetesObject, rest: readonly (string | number)[]) => string {
+  const volumes = [...template.split("."), "spec", "volumes"];
+  return (object, rest) => {
+    const volume = [...volumes, Number(rest[0])].reduce<unknown>(
+      (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+      object,
+    ) as Volume | undefined;
+    return volume?.configMap ? "files" : "secretFiles";
+  };
 }
 
 /** The ServiceAccount annotations that give the pods their cloud identity, each cloud's own. */

@@ -77,7 +77,8 @@ export function companionSettings(): Record<string, readonly SettingRow[]> {
       ["spec.maxReplicas", "autoscaling.max"],
       ["spec.metrics", "autoscaling.targetCPU"],
     ],
-    ConfigMap: [["data", "env"]],
+    // The files' ConfigMap is "<app>-files"; the environment's has the app's name.
+    ConfigMap: [["data", (object) => (object.metadata?.name?.endsWith("-files") ? "files" : "env")]],
     ServiceAccount: [["metadata.annotations", "identity"]],
     Service: [["spec.ports", "ports"]],
     PodDisruptionBudget: [["spec", "replicas"]],

@@ -19,6 +19,7 @@ export type SettingName = keyof typeof settingsShape;
 const CONTAINER = [
   "env",
   "envFrom",
+  "files",
   "secretFiles",
   "secrets",
   "secretStore",

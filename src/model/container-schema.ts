@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
+import { filePath } from "./files-schema.js";
 import { secretKeySchema } from "./secret-schema.js";
 
 /**
@@ -104,6 +105,8 @@ const containerShape = {
   env: envSchema.optional(),
   /** `{ requests, limits }` of `cpu`, `memory`, `ephemeral-storage`. */
   resources: resourcesSchema.optional(),
+  /** Files of the app's `files` it mounts too, by path, at the same paths (it sees every file of their directories). */
+  files: z.array(filePath).optional(),
 };
 
 /** A container that runs beside the app's for the pod's whole life (a native sidecar: it also ends with a Job's pod). */

@@ -95,6 +95,8 @@ export interface ResolvedSettings {
   readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
   /** Secrets whose every key becomes an environment variable: Secret names, in the order written. */
   readonly envFrom: readonly string[];
+  /** Config files: absolute path → text. */
+  readonly files: Readonly<Record<string, string>>;
   /** Secrets mounted read-only as files: directory → Secret name. */
   readonly secretFiles: Readonly<Record<string, string>>;
   readonly resources: ResourcesSpec;
@@ -151,4 +153,6 @@ export interface ResolvedContainer {
   readonly ports: Readonly<Record<string, number>>;
   /** A sidecar's probes, on its own ports; an init container has none. */
   readonly probes: ResolvedSettings["probes"];
+  /** Paths of the app's files it mounts too. */
+  readonly files: readonly string[];
 }

@@ -11,6 +11,7 @@ import {
   resourcesSchema,
   sidecarSchema,
 } from "./container-schema.js";
+import { filesSchema } from "./files-schema.js";
 import { dnsLabel } from "./names.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
@@ -64,6 +65,12 @@ export const settingsShape = {
   env: envSchema.optional(),
   /** Whole secrets whose every key becomes an environment variable: `[secret("checkout-api")]`. */
   envFrom: z.array(wholeSecretSchema).optional(),
+  /**
+   * Config files by absolute path → text: `{ "/etc/checkout/config.yaml": "…" }`.
+   * One ConfigMap `<app>-files`; each file's directory is mounted read-only
+   * (whole: put a file in a directory of its own), and a change rolls the pods.
+   */
+  files: filesSchema.optional(),
   /** Whole secrets mounted read-only as files, by directory: `{ "/etc/checkout/tls": secret("checkout-tls") }`. */
   secretFiles: z.record(mountPath, wholeSecretSchema).optional(),
   /**

@@ -74,6 +74,15 @@ export function resolveContainers(
         portNames.set(portName, `the ${what}`);
         portNumbers.set(port, `the ${what}'s port ${portName}`);
       }
+      const files = container.files ?? [];
+      const unknown = files.filter((file) => !Object.hasOwn(merged.files ?? {}, file));
+      if (unknown.length > 0)
+        diagnostics.push({
+          code: "resolve/unknown-file",
+          message: `the ${what} mounts ${unknown.join(", ")}, which the app's files do not hold${onCluster}`,
+          origin: where(`${path}.files`),
+          hint: `list paths of the app's files: ${Object.keys(merged.files ?? {}).join(", ") || "(none: declare them in files)"}`,
+        });
       const env = context.containerEnv.get(path) ?? { env: {}, secretEnv: {} };
       const probes =
         list === "sidecars"
@@ -97,6 +106,7 @@ export function resolveContainers(
         resources: container.resources ?? {},
         ports,
         probes,
+        files,
       });
     }
   }

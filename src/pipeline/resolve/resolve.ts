@@ -10,6 +10,7 @@ import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveContainers } from "./containers.js";
+import { appMounts, filesProblems, mountProblems } from "./mounts.js";
 import { resolveProbes } from "./probes.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
@@ -155,6 +156,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, containerEnv, ...environmentVariables } = secrets.value;
+  diagnostics.push(...mountProblems(appMounts(merged), where, onCluster), ...filesProblems(merged, where, onCluster));
   const containers = resolveContainers(merged, { app: app.name, imageRef, ports, containerEnv, provenance, where, onCluster }, diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -162,6 +164,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...(autoscaling ? { autoscaling } : kindTakes(kind, "replicas") ? { replicas: merged.replicas ?? 1 } : {}),
     ports,
     ...environmentVariables,
+    files: merged.files ?? {},
     resources: merged.resources ?? {},
     probes,
     ...(merged.command ? { command: merged.command } : {}),
