@@ -11,6 +11,8 @@ export default platform.app("search-index", {
   callers: [{ namespace: "storefront", ports: ["http"] }], // the storefront's apps
   probes: { readiness: { http: "/health" }, liveness: { exec: ["/bin/index-check", "--live"] } },
   volumeClaims: { data: { size: "10Gi", mountPath: "/var/lib/index" } },
+  // Scratch space for merging segments, gone with the pod.
+  volumes: { scratch: { emptyDir: { sizeLimit: "2Gi" }, mountPath: "/var/cache/index" } },
   // Its synonyms, as a file: a change rolls the pods, which read it at start.
   files: { "/etc/search-index/synonyms.txt": "tee, t-shirt, tshirt\nsneaker, trainer\n" },
   resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },

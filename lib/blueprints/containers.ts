@@ -1,4 +1,4 @@
-import type { Container, EnvVar, Probe } from "kubernetes-types/core/v1";
+import type { Container, EnvVar, Probe, VolumeMount } from "kubernetes-types/core/v1";
 import type { KubernetesObject, ResolvedContainer, ResolvedProbe, ResolvedSettings } from "../../src/sdk.js";
 import { filesMounts } from "./files.js";
 
@@ -16,11 +16,15 @@ export function containerSecurityContext(): NonNullable<Container["securityConte
 }
 
 /** The pod's `initContainers`: the sidecars first (they must run before the init containers that may need them), then the init containers. */
-export function initContainers(spec: ResolvedSettings): Container[] {
-  return [...spec.sidecars.map((sidecar) => container(sidecar, true)), ...spec.initContainers.map((init) => container(init, false))];
+export function initContainers(spec: ResolvedSettings, volumeMounts: (container: ResolvedContainer) => VolumeMount[]): Container[] {
+  return [
+    ...spec.sidecars.map((sidecar) => container(sidecar, true, volumeMounts(sidecar))),
+    ...spec.initContainers.map((init) => container(init, false, volumeMounts(init))),
+  ];
 }
 
-function container(spec: ResolvedContainer, sidecar: boolean): Container {
+function container(spec: ResolvedContainer, sidecar: boolean, volumeMounts: readonly VolumeMount[]): Container {
+  const mounts = [...filesMounts(spec.files), ...volumeMounts];
   const env: EnvVar[] = [
     ...Object.entries(spec.env).map(([name, value]): EnvVar => ({ name, value })),
     ...Object.entries(spec.secretEnv).map(
@@ -38,7 +42,7 @@ function container(spec: ResolvedContainer, sidecar: boolean): Container {
       ? { ports: Object.entries(spec.ports).map(([name, port]) => ({ name, containerPort: port, protocol: "TCP" })) }
       : {}),
     ...(env.length > 0 ? { env } : {}),
-    ...(spec.files.length > 0 ? { volumeMounts: filesMounts(spec.files) } : {}),
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
     ...(Object.keys(spec.resources).length > 0 ? { resources: structuredClone(spec.resources) } : {}),
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
@@ -62,7 +66,7 @@ export function probe(spec: ResolvedProbe): Probe {
 /** A container's field → its setting under `sidecars.<name>` or `initContainers.<name>`. */
 const FIELDS: Readonly<Record<string, string>> = {
   command: "command",
-  volumeMounts: "files",
+  volumeMounts: "volumeMounts",
   args: "args",
   ports: "ports",
   env: "env",

@@ -13,6 +13,7 @@ import type {
 import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
 import { containerSecurityContext, initContainerSetting, initContainers, probe } from "./containers.js";
 import { filesConfigMap, filesHash, filesMounts, filesVolumes, hasFiles } from "./files.js";
+import { appVolumeMounts, appVolumes, containerVolumeMounts } from "./volumes.js";
 
 /**
  * What every built-in blueprint's pod is made of: the app's ServiceAccount,
@@ -63,8 +64,13 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...spec.envFrom.map((secretName) => ({ secretRef: { name: secretName } })),
   ];
   const secrets = secretVolumes(spec.secretFiles);
-  const volumes = [...secrets.volumes, ...filesVolumes(app)];
-  const mounts = [...secrets.volumeMounts, ...filesMounts(Object.keys(spec.files)), ...(options.volumeMounts ?? [])];
+  const volumes = [...secrets.volumes, ...filesVolumes(app), ...appVolumes(app)];
+  const mounts = [
+    ...secrets.volumeMounts,
+    ...filesMounts(Object.keys(spec.files)),
+    ...appVolumeMounts(app),
+    ...(options.volumeMounts ?? []),
+  ];
   const container: Container = {
     name: app.name,
     image: app.imageRef,
@@ -83,7 +89,7 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
     securityContext: containerSecurityContext(),
   };
-  const beside = initContainers(spec);
+  const beside = initContainers(spec, (container) => containerVolumeMounts(container, spec.volumes));
   const placement = spec.placement ?? {};
   return {
     metadata: {
@@ -152,7 +158,7 @@ export function podSettings(template: string): SettingRow[] {
   ];
 }
 
-/** settingOf for the pod's volumes under `template`: a ConfigMap's are the files', a Secret's the secretFiles'. */
+/** settingOf for the pod's volumes under `template`: a ConfigMap's are the files', a Secret's the secretFiles', the others the app's volumes. */
 function volumeSetting(template: string): (object: KubernetesObject, rest: readonly (string | number)[]) => string {
   const volumes = [...template.split("."), "spec", "volumes"];
   return (object, rest) => {
@@ -160,7 +166,9 @@ function volumeSetting(template: string): (object: KubernetesObject, rest: reado
       (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
       object,
     ) as Volume | undefined;
-    return volume?.configMap ? "files" : "secretFiles";
+    if (volume?.configMap) return "files";
+    if (volume?.secret) return "secretFiles";
+    return volume ? `volumes.${volume.name}` : "volumes";
   };
 }
 

@@ -23,6 +23,7 @@ export type AttentionKind =
   | "resources"
   | "schedule"
   | "immutable"
+  | "volumes"
   | "access"
   | "secrets"
   | "gitops";
@@ -63,8 +64,8 @@ const GITOPS = new Set(ENGINE_LIST.flatMap((engine) => engine.deliveryKinds));
  * What deserves a reviewer's eye, per cluster: deletions with their count
  * (the prune blast radius), deletions where prune is off (the objects stay
  * running, orphaned), releases, scaling and resources, access (RBAC,
- * projects, namespaces, network policies), secret references, and the GitOps
- * objects themselves.
+ * projects, namespaces, network policies), secret references, data volumes
+ * removed or re-pointed, and the GitOps objects themselves.
  */
 export function attention(
   changes: readonly ObjectChange[],
@@ -101,6 +102,8 @@ export function attention(
             field.path === replicas ? "scale" : "resources",
             `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`,
           );
+        if (change.change === "changed")
+          for (const moved of volumeChanges(change, workload)) note("volumes", `${label}: ${moved} on ${cluster}`);
         if (change.change === "changed" && change.fields.some((f) => /(secretKeyRef|secretRef|\.secret\b|\.secret\.)/.test(f.path))) {
           note("secrets", `${label} reads other secrets on ${cluster}`);
         }
@@ -157,9 +160,41 @@ function releases(change: ObjectChange, workload: Workload): string[] {
   return out;
 }
 
+/**
+ * The pod's data volumes (an existing claim, a scratch directory) that are
+ * gone or point elsewhere: what the pods wrote there is no longer what they
+ * read. Files and secrets are not data: their changes show as fields.
+ */
+function volumeChanges(change: ObjectChange, workload: Workload): string[] {
+  const volumes = (object: KubernetesObject | undefined) => {
+    const spec = object ? (at(object, workload.podSpec) as PodSpec | undefined) : undefined;
+    return new Map((spec?.volumes ?? []).map((volume) => [volume.name, volume]));
+  };
+  const source = (volume: PodVolume) =>
+    volume.persistentVolumeClaim ? `claim ${volume.persistentVolumeClaim.claimName}` : volume.emptyDir ? "an emptyDir" : undefined;
+  const before = volumes(change.before);
+  const after = volumes(change.after);
+  const out: string[] = [];
+  for (const [name, volume] of before) {
+    const was = source(volume);
+    if (was === undefined) continue;
+    const now = after.get(name);
+    if (now === undefined) out.push(`volume ${name} (${was}) removed`);
+    else if (source(now) !== was) out.push(`volume ${name} re-pointed: ${was} → ${source(now) ?? "another source"}`);
+  }
+  return out;
+}
+
+interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string };
+  emptyDir?: object;
+}
+
 interface PodSpec {
   containers?: { name: string; image?: string }[];
   initContainers?: { name: string; image?: string }[];
+  volumes?: PodVolume[];
 }
 
 function escaped(text: string): string {

@@ -16,6 +16,7 @@ import {
 } from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 import { initContainerSchema, sidecarSchema } from "../model/container-schema.js";
+import { volumeSchema } from "../model/volume-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -101,6 +102,13 @@ const SECTIONS: readonly Section[] = [
     sources: ["containerShape", "sidecarSchema"],
   },
   {
+    title: "Volume (`volumes.<name>`)",
+    intro:
+      "One of the pod's volumes: `emptyDir` or `claim` (the highest layer that names one wins), mounted into the app's container at `mountPath`. No hostPath.",
+    schema: volumeSchema,
+    sources: ["volumeSchema"],
+  },
+  {
     title: "Init container (`initContainers.<name>`)",
     intro:
       "A container that runs to completion before the app's starts, after the sidecars have started; in the order written, a platform layer's first.",
@@ -133,7 +141,7 @@ function engineSections(): Section[] {
 /** The files whose constants' JSDoc describes the fields, each with what its constants are prefixed with in `sources`. */
 function schemaFiles(): readonly { readonly file: string; readonly prefix: string }[] {
   return [
-    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "container-schema.ts"].map((file) => ({
+    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "container-schema.ts", "volume-schema.ts"].map((file) => ({
       file: `src/model/${file}`,
       prefix: "",
     })),

@@ -20,6 +20,7 @@ const CONTAINER = [
   "env",
   "envFrom",
   "files",
+  "volumes",
   "secretFiles",
   "secrets",
   "secretStore",

@@ -105,6 +105,8 @@ const containerShape = {
   env: envSchema.optional(),
   /** `{ requests, limits }` of `cpu`, `memory`, `ephemeral-storage`. */
   resources: resourcesSchema.optional(),
+  /** The pod's volumes it mounts (its `volumes`, or a stateful service's `volumeClaims`), by name → directory: `{ cache: "/var/cache/app" }`. */
+  volumeMounts: z.record(dnsLabel, mountPath).optional(),
   /** Files of the app's `files` it mounts too, by path, at the same paths (it sees every file of their directories). */
   files: z.array(filePath).optional(),
 };

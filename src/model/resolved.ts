@@ -4,6 +4,7 @@ import type { Origin } from "./origin.js";
 import type { AppKind } from "./app-kinds.js";
 import type { IdentitySpec, PlacementSpec } from "./placement-schema.js";
 import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
+import type { VolumeSpec } from "./volume-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -95,6 +96,8 @@ export interface ResolvedSettings {
   readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
   /** Secrets whose every key becomes an environment variable: Secret names, in the order written. */
   readonly envFrom: readonly string[];
+  /** The pod's volumes by name, each with one source. */
+  readonly volumes: Readonly<Record<string, ResolvedVolume>>;
   /** Config files: absolute path → text. */
   readonly files: Readonly<Record<string, string>>;
   /** Secrets mounted read-only as files: directory → Secret name. */
@@ -155,4 +158,13 @@ export interface ResolvedContainer {
   readonly probes: ResolvedSettings["probes"];
   /** Paths of the app's files it mounts too. */
   readonly files: readonly string[];
+  /** Volume name → mount path. */
+  readonly volumeMounts: Readonly<Record<string, string>>;
 }
+
+/** One of the pod's volumes: a scratch directory or an existing claim; mounted into the app's container at `mountPath`, if it has one. */
+export type ResolvedVolume = Omit<VolumeSpec, "emptyDir" | "claim"> &
+  (
+    | { readonly emptyDir: NonNullable<VolumeSpec["emptyDir"]>; readonly claim?: never }
+    | { readonly claim: string; readonly emptyDir?: never }
+  );

@@ -13,6 +13,7 @@ import {
 } from "./container-schema.js";
 import { filesSchema } from "./files-schema.js";
 import { dnsLabel } from "./names.js";
+import { volumeSchema } from "./volume-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
@@ -137,6 +138,11 @@ export const settingsShape = {
   activeDeadlineSeconds: z.number().int().min(1).optional(),
   /** cronJob, job: retries before a run counts as failed (Kubernetes' default 6). */
   backoffLimit: z.number().int().min(0).optional(),
+  /**
+   * The pod's volumes, by name: a scratch directory or an existing claim, mounted at `mountPath`:
+   * `{ cache: { emptyDir: { sizeLimit: "1Gi" }, mountPath: "/var/cache/app" }, shared: { claim: "team-data", mountPath: "/data" } }`.
+   */
+  volumes: z.record(dnsLabel, volumeSchema).optional(),
   /** statefulService: a persistent volume per pod, by name: `{ data: { size: "10Gi", mountPath: "/var/lib/data" } }`. */
   volumeClaims: z.record(dnsLabel, volumeClaimSchema).optional(),
   /** statefulService: "OrderedReady" (the default: one pod at a time, in order) or "Parallel". */

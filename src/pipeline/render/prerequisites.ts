@@ -203,6 +203,21 @@ export function clusterPrerequisites(
           },
     );
   }
+  const claims = new Map<string, Set<string>>();
+  for (const { app, needs: n } of needs)
+    for (const claim of n.claims) {
+      const key = `${app.namespace}\0${claim}`;
+      claims.set(key, (claims.get(key) ?? new Set()).add(app.name));
+    }
+  for (const [key, users] of [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [namespace, claim] = key.split("\0") as [string, string];
+    push({
+      what: "PersistentVolumeClaim",
+      name: `\`${claim}\``,
+      namespace,
+      why: `the pods of ${[...users].join(", ")} mount it; without it they stay Pending`,
+    });
+  }
   for (const priorityClass of [...new Set(needs.flatMap((n) => (n.needs.priorityClass ? [n.needs.priorityClass] : [])))].sort()) {
     push({
       what: "PriorityClass",

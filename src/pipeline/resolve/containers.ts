@@ -74,7 +74,30 @@ export function resolveContainers(
         portNames.set(portName, `the ${what}`);
         portNumbers.set(port, `the ${what}'s port ${portName}`);
       }
+      const volumeMounts = container.volumeMounts ?? {};
+      for (const volume of Object.keys(volumeMounts)) {
+        if (Object.hasOwn(merged.volumes ?? {}, volume) || Object.hasOwn(merged.volumeClaims ?? {}, volume)) continue;
+        const known = [...Object.keys(merged.volumes ?? {}), ...Object.keys(merged.volumeClaims ?? {})].sort();
+        diagnostics.push({
+          code: "resolve/unknown-volume",
+          message: `the ${what} mounts volume ${JSON.stringify(volume)}, which the pod does not have${onCluster}`,
+          origin: where(`${path}.volumeMounts.${volume}`),
+          hint: `mount one of: ${known.join(", ") || "(none: declare it in volumes)"}`,
+        });
+      }
       const files = container.files ?? [];
+      // Its files' directories and its volumes: one mount per directory.
+      const taken = new Set(files.map((file) => file.slice(0, file.lastIndexOf("/"))));
+      for (const [volume, mountPath] of Object.entries(volumeMounts)) {
+        if (taken.has(mountPath))
+          diagnostics.push({
+            code: "resolve/mount-path",
+            message: `the ${what} mounts volume ${volume} at ${mountPath}, where it already mounts something${onCluster}`,
+            origin: where(`${path}.volumeMounts.${volume}`),
+            hint: "give each mount a directory of its own",
+          });
+        taken.add(mountPath);
+      }
       const unknown = files.filter((file) => !Object.hasOwn(merged.files ?? {}, file));
       if (unknown.length > 0)
         diagnostics.push({
@@ -107,6 +130,7 @@ export function resolveContainers(
         ports,
         probes,
         files,
+        volumeMounts,
       });
     }
   }

@@ -23,6 +23,8 @@ export interface InstanceNeeds {
   readonly identity?: "aws" | "gcp" | "azure";
   /** Whether its pods have sidecars, which are native sidecars (Kubernetes 1.29). */
   readonly sidecars: boolean;
+  /** The existing PersistentVolumeClaims its volumes mount, sorted. */
+  readonly claims: readonly string[];
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
@@ -37,6 +39,7 @@ const KEYS = [
   "secretStore",
   "autoscaling",
   "volumeClaims",
+  "volumes",
   "placement",
 ] as const satisfies readonly (keyof Settings)[];
 
@@ -96,6 +99,9 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     ...(priorityClass ? { priorityClass } : {}),
     ...(cloud ? { identity: cloud } : {}),
     sidecars: Object.keys(merged.sidecars ?? {}).length > 0,
+    claims: [
+      ...new Set(Object.values(merged.volumes ?? {}).flatMap((volume) => (volume.claim === undefined ? [] : [volume.claim]))),
+    ].sort(),
   };
 }
 

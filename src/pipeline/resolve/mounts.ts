@@ -25,8 +25,8 @@ function within(inner: string, outer: string): boolean {
 }
 
 /**
- * The directories the app's container mounts: its volume claims, its
- * secretFiles, and the directory of each of its files (mounted whole,
+ * The directories the app's container mounts: its volume claims and
+ * volumes, its secretFiles, and the directory of each of its files (mounted whole,
  * read-only: several files of one directory share it), in that order, so
  * that a clash is reported at the file's line.
  */
@@ -35,6 +35,9 @@ export function appMounts(merged: Settings): Mount[] {
   for (const [name, claim] of Object.entries(merged.volumeClaims ?? {}))
     if (claim.mountPath !== undefined)
       mounts.push({ path: claim.mountPath, setting: `volumeClaims.${name}.mountPath`, what: `volume claim ${name}`, readOnly: false });
+  for (const [name, volume] of Object.entries(merged.volumes ?? {}))
+    if (volume.mountPath !== undefined)
+      mounts.push({ path: volume.mountPath, setting: `volumes.${name}.mountPath`, what: `volume ${name}`, readOnly: false });
   for (const directory of Object.keys(merged.secretFiles ?? {}))
     mounts.push({ path: directory, setting: `secretFiles.${directory}`, what: `secretFiles ${directory}`, readOnly: true });
   const fileDirectories = new Set<string>();

@@ -12,6 +12,7 @@ import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js"
 import { resolveContainers } from "./containers.js";
 import { appMounts, filesProblems, mountProblems } from "./mounts.js";
 import { resolveProbes } from "./probes.js";
+import { resolveVolumes } from "./volumes.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import type { InstanceInput } from "../../model/instance-input.js";
@@ -157,6 +158,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, containerEnv, ...environmentVariables } = secrets.value;
   diagnostics.push(...mountProblems(appMounts(merged), where, onCluster), ...filesProblems(merged, where, onCluster));
+  const volumes = resolveVolumes(merged, { app: app.name, provenance, where, onCluster }, diagnostics);
   const containers = resolveContainers(merged, { app: app.name, imageRef, ports, containerEnv, provenance, where, onCluster }, diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
 
@@ -165,6 +167,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ports,
     ...environmentVariables,
     files: merged.files ?? {},
+    volumes,
     resources: merged.resources ?? {},
     probes,
     ...(merged.command ? { command: merged.command } : {}),
