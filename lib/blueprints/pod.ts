@@ -71,6 +71,8 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...appVolumeMounts(app),
     ...(options.volumeMounts ?? []),
   ];
+  // What the app changes of the hardened defaults; resolve refused what the namespace's Pod Security level would.
+  const own = spec.securityContext ?? {};
   const container: Container = {
     name: app.name,
     image: app.imageRef,
@@ -87,7 +89,11 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
     ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
-    securityContext: containerSecurityContext(),
+    securityContext: {
+      ...containerSecurityContext(),
+      ...(own.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: own.readOnlyRootFilesystem } : {}),
+      ...(own.capabilities?.add?.length ? { capabilities: { add: [...own.capabilities.add], drop: ["ALL"] } } : {}),
+    },
   };
   const beside = initContainers(spec, (container) => containerVolumeMounts(container, spec.volumes));
   const placement = spec.placement ?? {};
@@ -121,7 +127,16 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
             })),
           }
         : {}),
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: own.runAsNonRoot ?? true,
+        ...(own.runAsUser !== undefined ? { runAsUser: own.runAsUser } : {}),
+        ...(own.runAsGroup !== undefined ? { runAsGroup: own.runAsGroup } : {}),
+        ...(own.fsGroup !== undefined ? { fsGroup: own.fsGroup } : {}),
+        seccompProfile:
+          own.seccompProfile?.type === "Localhost"
+            ? { type: "Localhost", localhostProfile: own.seccompProfile.localhostProfile! }
+            : { type: own.seccompProfile?.type ?? "RuntimeDefault" },
+      },
       containers: [container],
       ...(beside.length > 0 ? { initContainers: beside } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
@@ -149,6 +164,8 @@ export function podSettings(template: string): SettingRow[] {
     [`${container}.envFrom`, "envFrom"],
     [`${container}.command`, "command"],
     [`${container}.args`, "args"],
+    [`${container}.securityContext`, "securityContext"],
+    [`${template}.spec.securityContext`, "securityContext"],
     [`${template}.spec.initContainers`, initContainerSetting(template)],
     [`${template}.spec.volumes`, volumeSetting(template)],
     [`${template}.spec.nodeSelector`, "placement.nodeSelector"],

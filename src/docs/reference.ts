@@ -17,6 +17,7 @@ import {
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 import { initContainerSchema, sidecarSchema } from "../model/container-schema.js";
 import { volumeSchema } from "../model/volume-schema.js";
+import { securityContextSchema } from "../model/security-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -109,6 +110,13 @@ const SECTIONS: readonly Section[] = [
     sources: ["volumeSchema"],
   },
   {
+    title: "Security context (`securityContext`)",
+    intro:
+      "Changes to the pods' hardened security context; what the namespace's Pod Security level (the team's `podSecurity`, else the environment's) would refuse is an error at its line.",
+    schema: securityContextSchema,
+    sources: ["securityContextSchema"],
+  },
+  {
     title: "Init container (`initContainers.<name>`)",
     intro:
       "A container that runs to completion before the app's starts, after the sidecars have started; in the order written, a platform layer's first.",
@@ -141,10 +149,12 @@ function engineSections(): Section[] {
 /** The files whose constants' JSDoc describes the fields, each with what its constants are prefixed with in `sources`. */
 function schemaFiles(): readonly { readonly file: string; readonly prefix: string }[] {
   return [
-    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "container-schema.ts", "volume-schema.ts"].map((file) => ({
-      file: `src/model/${file}`,
-      prefix: "",
-    })),
+    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "container-schema.ts", "volume-schema.ts", "security-schema.ts"].map(
+      (file) => ({
+        file: `src/model/${file}`,
+        prefix: "",
+      }),
+    ),
     ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
   ];
 }

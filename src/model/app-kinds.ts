@@ -29,6 +29,7 @@ const CONTAINER = [
   "args",
   "sidecars",
   "initContainers",
+  "securityContext",
   "placement",
   "identity",
 ] as const;

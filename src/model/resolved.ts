@@ -5,6 +5,7 @@ import type { AppKind } from "./app-kinds.js";
 import type { IdentitySpec, PlacementSpec } from "./placement-schema.js";
 import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
 import type { VolumeSpec } from "./volume-schema.js";
+import type { SecurityContextSpec } from "./security-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -114,6 +115,8 @@ export interface ResolvedSettings {
   readonly sidecars: readonly ResolvedContainer[];
   /** Init containers, which run in this order after the sidecars have started. */
   readonly initContainers: readonly ResolvedContainer[];
+  /** What the app changes of the pods' hardened security context, as merged (Pod Security allows it: resolve checked). */
+  readonly securityContext?: SecurityContextSpec;
   /** Where the pods run, as merged (nodeSelector key by key; tolerations and spread as the highest layer wrote them). */
   readonly placement?: PlacementSpec;
   /** The pods' cloud identity: one cloud's, the highest layer's that names one. */

@@ -13,6 +13,7 @@ import {
 } from "./container-schema.js";
 import { filesSchema } from "./files-schema.js";
 import { dnsLabel } from "./names.js";
+import { securityContextSchema } from "./security-schema.js";
 import { volumeSchema } from "./volume-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
@@ -103,6 +104,11 @@ export const settingsShape = {
   sidecars: z.record(containerName, sidecarSchema).optional(),
   /** Containers that run to completion, in the order written, before the app's starts: `{ "wait-db": { command: [...] } }`. */
   initContainers: z.record(containerName, initContainerSchema).optional(),
+  /**
+   * Changes to the pods' hardened security context, within the namespace's Pod Security level:
+   * `{ runAsUser, runAsGroup, fsGroup, runAsNonRoot, readOnlyRootFilesystem, capabilities: { add }, seccompProfile }`.
+   */
+  securityContext: securityContextSchema.optional(),
   /** Where the pods run: `{ nodeSelector, tolerations, spread, priorityClass }`. */
   placement: placementSchema.optional(),
   /** The cloud identity of the pods: `{ aws: { roleArn } }`, `{ gcp: { serviceAccount } }` or `{ azure: { clientId } }`. */

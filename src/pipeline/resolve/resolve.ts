@@ -11,6 +11,7 @@ import { imageReference } from "../../model/release.js";
 import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
 import { resolveContainers } from "./containers.js";
 import { appMounts, filesProblems, mountProblems } from "./mounts.js";
+import { podSecurityProblems } from "./pod-security.js";
 import { resolveProbes } from "./probes.js";
 import { resolveVolumes } from "./volumes.js";
 import { resolveSecrets } from "./secrets.js";
@@ -158,6 +159,9 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
   const { secrets: usedSecrets, containerEnv, ...environmentVariables } = secrets.value;
   diagnostics.push(...mountProblems(appMounts(merged), where, onCluster), ...filesProblems(merged, where, onCluster));
+  // The namespace's level, as namespaces.ts labels it: the team's, else the environment's.
+  const level = platform.teams.find((team) => team.name === app.team)?.podSecurity ?? environment.podSecurity;
+  diagnostics.push(...podSecurityProblems(merged.securityContext, { level, namespace: app.namespace, where, onCluster }));
   const volumes = resolveVolumes(merged, { app: app.name, provenance, where, onCluster }, diagnostics);
   const containers = resolveContainers(merged, { app: app.name, imageRef, ports, containerEnv, provenance, where, onCluster }, diagnostics);
   if (diagnostics.length > 0) return { diagnostics };
@@ -175,6 +179,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...containers,
     ...kindSettings(merged, volumeClaims),
     ...(merged.placement ? { placement: merged.placement } : {}),
+    ...(merged.securityContext ? { securityContext: merged.securityContext } : {}),
     ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
