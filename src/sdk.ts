@@ -38,6 +38,7 @@ export type {
   ResolvedSecret,
   ResolvedSecretSource,
   ResolvedSettings,
+  ResolvedVolume,
   SecretKeySelector,
 } from "./model/resolved.js";
 export type {

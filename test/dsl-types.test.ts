@@ -416,7 +416,7 @@ describe("sidecars and init containers are typed", () => {
     expect(Object.keys(app.spec.sidecars ?? {})).toEqual(["proxy", "shipper"]);
   });
 
-  it("reject probes on an init container and a misspelt container field, on their lines", () => {
+  it("reject probes on an init container, a misspelt container field and a hostPath volume, on their lines", () => {
     platform.app("containers-bad", {
       ...base,
       initContainers: {
@@ -429,6 +429,13 @@ describe("sidecars and init containers are typed", () => {
         proxy: {
           // @ts-expect-error "resource" is not a field: resources
           resource: { limits: { cpu: "1" } },
+        },
+      },
+      volumes: {
+        node: {
+          // @ts-expect-error no hostPath, ever: a scratch directory or an existing claim
+          hostPath: "/var/run",
+          mountPath: "/host",
         },
       },
     });

@@ -134,6 +134,24 @@ describe("sidecars and init containers", () => {
     expect(podOf(await objectsOf(p, "payments", "dev-1"), "Deployment")).not.toHaveProperty("initContainers");
   });
 
+  it("runs init containers in the order written, a platform layer's before the app's", async () => {
+    const p = makeProject(exampleStacks());
+    edit(
+      p,
+      "stacks/platform.ts",
+      '      env: { LOG_LEVEL: "info" },',
+      `      env: { LOG_LEVEL: "info" },\n      initContainers: { "wait-mesh": { image: "${SHIPPER}", resources: ${SMALL} } },`,
+    );
+    edit(
+      p,
+      "stacks/payments.ts",
+      '  team: "payments",',
+      `  team: "payments",\n  initContainers: { "warm-cache": { resources: ${SMALL} }, "check-schema": { resources: ${SMALL} } },`,
+    );
+    const pod = podOf(await objectsOf(p, "payments", "staging-1"), "Deployment");
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(["wait-mesh", "warm-cache", "check-schema"]);
+  });
+
   it("refuses a foreign image with a tag that can move, at its line", async () => {
     const p = makeProject(exampleStacks());
     const text = edit(
