@@ -36,10 +36,12 @@ export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./mo
 export type {
   ResolvedApp,
   ResolvedExpose,
+  ResolvedContainer,
   ResolvedProbe,
   ResolvedSecret,
   ResolvedSecretSource,
   ResolvedSettings,
+  ResolvedVolume,
   SecretKeySelector,
 } from "./model/resolved.js";
 export type {

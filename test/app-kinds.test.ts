@@ -86,7 +86,7 @@ describe("each kind renders its workload", () => {
         spec: { accessModes: ["ReadWriteOnce"], volumeMode: "Filesystem", resources: { requests: { storage: "10Gi" } } },
       },
     ]);
-    expect(set.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: "data", mountPath: "/var/lib/index" }]);
+    expect(set.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: "data", mountPath: "/var/lib/index" });
     expect(set.spec.template.spec.containers[0].livenessProbe).toEqual({ exec: { command: ["/bin/index-check", "--live"] } });
     expect(one(objects, "Service").spec.clusterIP).toBe("None");
     expect(kinds(objects)).toContain("PodDisruptionBudget");

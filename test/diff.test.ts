@@ -289,4 +289,17 @@ describe("sluice diff, for the kinds beyond services", () => {
     edit(q, "stacks/payments-migrate.ts", 'dev: "1.7.0"', 'dev: "1.7.1"');
     expect((await diff({ root: q.root, skipTypecheck: true })).attention.filter((n) => n.kind === "immutable")).toEqual([]);
   });
+
+  it("calls out a data volume that is re-pointed or removed", async () => {
+    const p = await fresh();
+    edit(p, "stacks/search-index.ts", 'scratch: { emptyDir: { sizeLimit: "2Gi" },', 'scratch: { claim: "index-scratch",');
+    const notes = async (q: Project) =>
+      (await diff({ root: q.root, skipTypecheck: true })).attention.filter((n) => n.kind === "volumes").map((n) => n.message);
+    expect(await notes(p)).toContain(
+      "StatefulSet storefront/search-index: volume scratch re-pointed: an emptyDir → claim index-scratch on staging-1",
+    );
+    const q = await fresh();
+    edit(q, "stacks/search-index.ts", '  volumes: { scratch: { emptyDir: { sizeLimit: "2Gi" }, mountPath: "/var/cache/index" } },\n', "");
+    expect(await notes(q)).toContain("StatefulSet storefront/search-index: volume scratch (an emptyDir) removed on dev-1");
+  });
 });

@@ -394,3 +394,50 @@ describe("secret references are their own type", () => {
     });
   });
 });
+
+describe("sidecars and init containers are typed", () => {
+  const base = { team: "a" as const, image: "registry.example.com/a/x", release: { early: "1.0.0" } };
+
+  it("accept a sidecar on the app's image, a pinned one, and an init container", () => {
+    const app = platform.app("containers-ok", {
+      ...base,
+      sidecars: {
+        proxy: {
+          args: ["proxy"],
+          ports: { admin: 9901 },
+          env: { TOKEN: secret("db", "password") },
+          probes: { readiness: { http: "/ready" } },
+        },
+        shipper: { image: `registry.example.com/a/shipper:1.0.0@sha256:${"a".repeat(64)}` },
+      },
+      initContainers: { "wait-db": { command: ["/bin/wait-for", "db:5432"] } },
+      secrets: { db: externalSecret({ key: "a/db" }) },
+    });
+    expect(Object.keys(app.spec.sidecars ?? {})).toEqual(["proxy", "shipper"]);
+  });
+
+  it("reject probes on an init container, a misspelt container field and a hostPath volume, on their lines", () => {
+    platform.app("containers-bad", {
+      ...base,
+      initContainers: {
+        "wait-db": {
+          // @ts-expect-error an init container runs to completion: it has no probes
+          probes: { readiness: { http: "/ready" } },
+        },
+      },
+      sidecars: {
+        proxy: {
+          // @ts-expect-error "resource" is not a field: resources
+          resource: { limits: { cpu: "1" } },
+        },
+      },
+      volumes: {
+        node: {
+          // @ts-expect-error no hostPath, ever: a scratch directory or an existing claim
+          hostPath: "/var/run",
+          mountPath: "/host",
+        },
+      },
+    });
+  });
+});

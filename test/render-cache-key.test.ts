@@ -160,7 +160,8 @@ describe("the render-cache key", () => {
       Object.keys(NOT_CHANGED).filter((field) => !declared.includes(field) || reached.has(field)),
       "stale exclusions",
     ).toEqual([]);
-  });
+    // One render of the fixture per leaf: the time grows with the model (a few seconds alone, more beside the whole suite).
+  }, 180_000);
 
   it("does not depend on the order properties were written in", () => {
     const inputOf = instanceInputs(root, model);

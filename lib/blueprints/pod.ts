@@ -5,13 +5,15 @@ import type {
   EnvFromSource,
   EnvVar,
   PodTemplateSpec,
-  Probe,
   ServiceAccount,
   Volume,
   VolumeMount,
 } from "kubernetes-types/core/v1";
 // sluice's SDK, imported by path so that it is the very module the engine runs, compiled or not.
-import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp, type ResolvedProbe } from "../../src/sdk.js";
+import { podLabels, selectorLabels, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
+import { containerSecurityContext, initContainerSetting, initContainers, probe } from "./containers.js";
+import { filesConfigMap, filesHash, filesMounts, filesVolumes, hasFiles } from "./files.js";
+import { appVolumeMounts, appVolumes, containerVolumeMounts } from "./volumes.js";
 
 /**
  * What every built-in blueprint's pod is made of: the app's ServiceAccount,
@@ -38,9 +40,9 @@ export function configMap(app: ResolvedApp): KubernetesObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: app.name }, data: { ...app.spec.env } } satisfies ConfigMap;
 }
 
-/** The ServiceAccount and, when the app has plain environment variables, their ConfigMap. */
+/** The ServiceAccount and, when the app has them, the ConfigMaps of its plain environment variables and of its files. */
 export function podObjects(app: ResolvedApp): KubernetesObject[] {
-  return hasEnv(app) ? [serviceAccount(app), configMap(app)] : [serviceAccount(app)];
+  return [serviceAccount(app), ...(hasEnv(app) ? [configMap(app)] : []), ...(hasFiles(app) ? [filesConfigMap(app)] : [])];
 }
 
 export interface PodOptions {
@@ -61,8 +63,16 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(env ? [{ configMapRef: { name: app.name } }] : []),
     ...spec.envFrom.map((secretName) => ({ secretRef: { name: secretName } })),
   ];
-  const { volumes, volumeMounts } = secretVolumes(spec.secretFiles);
-  const mounts = [...volumeMounts, ...(options.volumeMounts ?? [])];
+  const secrets = secretVolumes(spec.secretFiles);
+  const volumes = [...secrets.volumes, ...filesVolumes(app), ...appVolumes(app)];
+  const mounts = [
+    ...secrets.volumeMounts,
+    ...filesMounts(Object.keys(spec.files)),
+    ...appVolumeMounts(app),
+    ...(options.volumeMounts ?? []),
+  ];
+  // What the app changes of the hardened defaults; resolve refused what the namespace's Pod Security level would.
+  const own = spec.securityContext ?? {};
   const container: Container = {
     name: app.name,
     image: app.imageRef,
@@ -79,15 +89,27 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
     ...(spec.probes.readiness ? { readinessProbe: probe(spec.probes.readiness) } : {}),
     ...(spec.probes.liveness ? { livenessProbe: probe(spec.probes.liveness) } : {}),
     ...(spec.probes.startup ? { startupProbe: probe(spec.probes.startup) } : {}),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+    securityContext: {
+      ...containerSecurityContext(),
+      ...(own.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: own.readOnlyRootFilesystem } : {}),
+      ...(own.capabilities?.add?.length ? { capabilities: { add: [...own.capabilities.add], drop: ["ALL"] } } : {}),
+    },
   };
+  const beside = initContainers(spec, (container) => containerVolumeMounts(container, spec.volumes));
   const placement = spec.placement ?? {};
   return {
     metadata: {
       // Azure's webhook gives a pod its identity only when the pod asks for it.
       labels: spec.identity?.azure ? { ...podLabels(app), "azure.workload.identity/use": "true" } : podLabels(app),
       // ConfigMap changes do not restart pods by themselves; a changed hash in the pod template does.
-      ...(env ? { annotations: { "sluice.dev/config-sha256": configHash(spec.env) } } : {}),
+      ...(env || hasFiles(app)
+        ? {
+            annotations: {
+              ...(env ? { "sluice.dev/config-sha256": configHash(spec.env) } : {}),
+              ...(hasFiles(app) ? { "sluice.dev/files-sha256": filesHash(spec.files) } : {}),
+            },
+          }
+        : {}),
     },
     spec: {
       serviceAccountName: app.name,
@@ -105,15 +127,31 @@ export function podTemplate(app: ResolvedApp, options: PodOptions = {}): PodTemp
             })),
           }
         : {}),
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: own.runAsNonRoot ?? true,
+        ...(own.runAsUser !== undefined ? { runAsUser: own.runAsUser } : {}),
+        ...(own.runAsGroup !== undefined ? { runAsGroup: own.runAsGroup } : {}),
+        ...(own.fsGroup !== undefined ? { fsGroup: own.fsGroup } : {}),
+        seccompProfile:
+          own.seccompProfile?.type === "Localhost"
+            ? { type: "Localhost", localhostProfile: own.seccompProfile.localhostProfile! }
+            : { type: own.seccompProfile?.type ?? "RuntimeDefault" },
+      },
       containers: [container],
+      ...(beside.length > 0 ? { initContainers: beside } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
     },
   };
 }
 
-/** Which setting each field of the pod template's container comes from, under `template` (the path to the pod template). */
-export function podSettings(template: string): (readonly [string, string])[] {
+/**
+ * A row of a settingOf table: a field prefix and its setting, or a function
+ * of the object and the rest of the field's path that names the setting.
+ */
+export type SettingRow = readonly [string, string | ((object: KubernetesObject, rest: readonly (string | number)[]) => string)];
+
+/** Which setting each field of the pod template's containers comes from, under `template` (the path to the pod template). */
+export function podSettings(template: string): SettingRow[] {
   const container = `${template}.spec.containers.0`;
   return [
     [`${container}.image`, "release"],
@@ -126,12 +164,29 @@ export function podSettings(template: string): (readonly [string, string])[] {
     [`${container}.envFrom`, "envFrom"],
     [`${container}.command`, "command"],
     [`${container}.args`, "args"],
-    [`${template}.spec.volumes`, "secretFiles"],
+    [`${container}.securityContext`, "securityContext"],
+    [`${template}.spec.securityContext`, "securityContext"],
+    [`${template}.spec.initContainers`, initContainerSetting(template)],
+    [`${template}.spec.volumes`, volumeSetting(template)],
     [`${template}.spec.nodeSelector`, "placement.nodeSelector"],
     [`${template}.spec.tolerations`, "placement.tolerations"],
     [`${template}.spec.topologySpreadConstraints`, "placement.spread"],
     [`${template}.spec.priorityClassName`, "placement.priorityClass"],
   ];
+}
+
+/** settingOf for the pod's volumes under `template`: a ConfigMap's are the files', a Secret's the secretFiles', the others the app's volumes. */
+function volumeSetting(template: string): (object: KubernetesObject, rest: readonly (string | number)[]) => string {
+  const volumes = [...template.split("."), "spec", "volumes"];
+  return (object, rest) => {
+    const volume = [...volumes, Number(rest[0])].reduce<unknown>(
+      (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+      object,
+    ) as Volume | undefined;
+    if (volume?.configMap) return "files";
+    if (volume?.secret) return "secretFiles";
+    return volume ? `volumes.${volume.name}` : "volumes";
+  };
 }
 
 /** The ServiceAccount annotations that give the pods their cloud identity, each cloud's own. */
@@ -148,12 +203,15 @@ function identityAnnotations(identity: ResolvedApp["spec"]["identity"]): Record<
 
 /** A blueprint's settingOf from a table of (field prefix, setting) by kind: the longest prefix first. */
 export function settingFrom(
-  table: Readonly<Record<string, readonly (readonly [string, string])[]>>,
+  table: Readonly<Record<string, readonly SettingRow[]>>,
 ): (object: KubernetesObject, field: readonly (string | number)[]) => string | undefined {
   return (object, field) => {
     const path = field.join(".");
     const rows = Object.hasOwn(table, object.kind) ? table[object.kind]! : [];
-    return rows.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
+    const row = rows.find(([prefix]) => path === prefix || path.startsWith(`${prefix}.`));
+    if (!row) return undefined;
+    const [prefix, setting] = row;
+    return typeof setting === "string" ? setting : setting(object, field.slice(prefix.split(".").length));
   };
 }
 
@@ -175,18 +233,6 @@ function volumeName(secretName: string): string {
   if (secretName.length <= 63) return secretName;
   const digest = createHash("sha256").update(secretName).digest("hex").slice(0, 8);
   return `${secretName.slice(0, 54).replace(/-+$/, "")}-${digest}`;
-}
-
-function probe(spec: ResolvedProbe): Probe {
-  const action = spec.exec
-    ? { exec: { command: [...spec.exec] } }
-    : spec.tcp
-      ? { tcpSocket: { port: spec.port! } }
-      : { httpGet: { path: spec.http!, port: spec.port! } };
-  const timing = (["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const).filter(
-    (key) => spec[key] !== undefined,
-  );
-  return { ...action, ...Object.fromEntries(timing.map((key) => [key, spec[key]])) };
 }
 
 function configHash(env: Readonly<Record<string, string>>): string {

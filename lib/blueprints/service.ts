@@ -4,7 +4,7 @@ import type { Service } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { selectorLabels, type Blueprint, type KubernetesObject, type ResolvedApp } from "../../src/sdk.js";
 import { exposure, exposureSettings } from "./exposure.js";
-import { podObjects, podSettings, podTemplate, settingFrom } from "./pod.js";
+import { podObjects, podSettings, podTemplate, settingFrom, type SettingRow } from "./pod.js";
 import { reloaderAnnotations, withSecretsHash } from "./rotation.js";
 
 /**
@@ -75,14 +75,15 @@ export function replicaGuards(app: ResolvedApp, workload: "Deployment" | "Statef
 }
 
 /** The settings behind the objects beside the workload: ConfigMap, Service, PodDisruptionBudget, autoscaler. */
-export function companionSettings(): Record<string, readonly (readonly [string, string])[]> {
+export function companionSettings(): Record<string, readonly SettingRow[]> {
   return {
     HorizontalPodAutoscaler: [
       ["spec.minReplicas", "autoscaling.min"],
       ["spec.maxReplicas", "autoscaling.max"],
       ["spec.metrics", "autoscaling.targetCPU"],
     ],
-    ConfigMap: [["data", "env"]],
+    // The files' ConfigMap is "<app>-files"; the environment's has the app's name.
+    ConfigMap: [["data", (object) => (object.metadata?.name?.endsWith("-files") ? "files" : "env")]],
     ServiceAccount: [["metadata.annotations", "identity"]],
     Service: [["spec.ports", "ports"]],
     PodDisruptionBudget: [["spec", "replicas"]],

@@ -24,6 +24,7 @@ export type AttentionKind =
   | "schedule"
   | "exposure"
   | "immutable"
+  | "volumes"
   | "access"
   | "secrets"
   | "gitops";
@@ -64,8 +65,8 @@ const GITOPS = new Set(ENGINE_LIST.flatMap((engine) => engine.deliveryKinds));
  * What deserves a reviewer's eye, per cluster: deletions with their count
  * (the prune blast radius), deletions where prune is off (the objects stay
  * running, orphaned), releases, scaling and resources, access (RBAC,
- * projects, namespaces, network policies), secret references, and the GitOps
- * objects themselves.
+ * projects, namespaces, network policies), secret references, data volumes
+ * removed or re-pointed, and the GitOps objects themselves.
  */
 export function attention(
   changes: readonly ObjectChange[],
@@ -95,13 +96,15 @@ export function attention(
       if (workload) {
         for (const release of releases(change, workload)) note("release", `${release} on ${cluster}`);
         const replicas = workload.replicas?.join(".");
-        const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.containers\\[[^\\]]+\\]\\.resources`);
+        const resources = new RegExp(`^${escaped(workload.podSpec.join("."))}\\.(containers|initContainers)\\[[^\\]]+\\]\\.resources`);
         const scale = change.fields.filter((f) => f.path === replicas || resources.test(f.path));
         for (const field of scale)
           note(
             field.path === replicas ? "scale" : "resources",
             `${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)} on ${cluster}`,
           );
+        if (change.change === "changed")
+          for (const moved of volumeChanges(change, workload)) note("volumes", `${label}: ${moved} on ${cluster}`);
         if (change.change === "changed" && change.fields.some((f) => /(secretKeyRef|secretRef|\.secret\b|\.secret\.)/.test(f.path))) {
           note("secrets", `${label} reads other secrets on ${cluster}`);
         }
@@ -191,9 +194,41 @@ function releases(change: ObjectChange, workload: Workload): string[] {
   return out;
 }
 
+/**
+ * The pod's data volumes (an existing claim, a scratch directory) that are
+ * gone or point elsewhere: what the pods wrote there is no longer what they
+ * read. Files and secrets are not data: their changes show as fields.
+ */
+function volumeChanges(change: ObjectChange, workload: Workload): string[] {
+  const volumes = (object: KubernetesObject | undefined) => {
+    const spec = object ? (at(object, workload.podSpec) as PodSpec | undefined) : undefined;
+    return new Map((spec?.volumes ?? []).map((volume) => [volume.name, volume]));
+  };
+  const source = (volume: PodVolume) =>
+    volume.persistentVolumeClaim ? `claim ${volume.persistentVolumeClaim.claimName}` : volume.emptyDir ? "an emptyDir" : undefined;
+  const before = volumes(change.before);
+  const after = volumes(change.after);
+  const out: string[] = [];
+  for (const [name, volume] of before) {
+    const was = source(volume);
+    if (was === undefined) continue;
+    const now = after.get(name);
+    if (now === undefined) out.push(`volume ${name} (${was}) removed`);
+    else if (source(now) !== was) out.push(`volume ${name} re-pointed: ${was} → ${source(now) ?? "another source"}`);
+  }
+  return out;
+}
+
+interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string };
+  emptyDir?: object;
+}
+
 interface PodSpec {
   containers?: { name: string; image?: string }[];
   initContainers?: { name: string; image?: string }[];
+  volumes?: PodVolume[];
 }
 
 function escaped(text: string): string {

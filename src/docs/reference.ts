@@ -16,6 +16,9 @@ import {
 } from "../model/platform-schema.js";
 import { autoscalingSchema, probeSchema, settingsSchema } from "../model/settings-schema.js";
 import { exposeSchema, gatewayExposureSchema, ingressExposureSchema } from "../model/exposure-schema.js";
+import { initContainerSchema, sidecarSchema } from "../model/container-schema.js";
+import { volumeSchema } from "../model/volume-schema.js";
+import { securityContextSchema } from "../model/security-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -94,6 +97,34 @@ const SECTIONS: readonly Section[] = [
   },
   { title: "Probe (`probes.readiness`, `.liveness`, `.startup`)", intro: "", schema: probeSchema, sources: ["probeSchema"] },
   {
+    title: "Sidecar (`sidecars.<name>`)",
+    intro:
+      "A container beside the app's for the pod's whole life, rendered as a native sidecar (an init container with `restartPolicy: Always`; Kubernetes 1.29). A later layer's entry of the same name merges into it key by key.",
+    schema: sidecarSchema,
+    sources: ["containerShape", "sidecarSchema"],
+  },
+  {
+    title: "Volume (`volumes.<name>`)",
+    intro:
+      "One of the pod's volumes: `emptyDir` or `claim` (the highest layer that names one wins), mounted into the app's container at `mountPath`. No hostPath.",
+    schema: volumeSchema,
+    sources: ["volumeSchema"],
+  },
+  {
+    title: "Security context (`securityContext`)",
+    intro:
+      "Changes to the pods' hardened security context; what the namespace's Pod Security level (the team's `podSecurity`, else the environment's) would refuse is an error at its line.",
+    schema: securityContextSchema,
+    sources: ["securityContextSchema"],
+  },
+  {
+    title: "Init container (`initContainers.<name>`)",
+    intro:
+      "A container that runs to completion before the app's starts, after the sidecars have started; in the order written, a platform layer's first.",
+    schema: initContainerSchema,
+    sources: ["containerShape"],
+  },
+  {
     title: "Autoscaling (`autoscaling`)",
     intro:
       "A HorizontalPodAutoscaler on CPU; the Deployment then has no `replicas`. Checked after merging the layers: `min` and `max` are needed then.",
@@ -138,10 +169,15 @@ function engineSections(): Section[] {
 /** The files whose constants' JSDoc describes the fields, each with what its constants are prefixed with in `sources`. */
 function schemaFiles(): readonly { readonly file: string; readonly prefix: string }[] {
   return [
-    ...["platform-schema.ts", "app-schema.ts", "settings-schema.ts", "exposure-schema.ts"].map((file) => ({
-      file: `src/model/${file}`,
-      prefix: "",
-    })),
+    ...[
+      "platform-schema.ts",
+      "app-schema.ts",
+      "settings-schema.ts",
+      "exposure-schema.ts",
+      "container-schema.ts",
+      "volume-schema.ts",
+      "security-schema.ts",
+    ].map((file) => ({ file: `src/model/${file}`, prefix: "" })),
     ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
   ];
 }

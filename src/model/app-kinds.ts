@@ -19,12 +19,17 @@ export type SettingName = keyof typeof settingsShape;
 const CONTAINER = [
   "env",
   "envFrom",
+  "files",
+  "volumes",
   "secretFiles",
   "secrets",
   "secretStore",
   "resources",
   "command",
   "args",
+  "sidecars",
+  "initContainers",
+  "securityContext",
   "placement",
   "identity",
 ] as const;

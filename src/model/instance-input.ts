@@ -7,8 +7,8 @@ import type { Origin } from "./origin.js";
  * does not compile until it is added here — and then it is in the render key.
  */
 export type InstancePlatform = Pick<PlatformModel, "origin" | "envRepo" | "engineSettings" | "secrets" | "customResources"> & {
-  /** A Flux Kustomization lives in its team's first namespace, and waits for other teams' apps in theirs. */
-  readonly teams: readonly Pick<TeamModel, "name" | "namespaces">[];
+  /** A Flux Kustomization lives in its team's first namespace, and waits for other teams' apps in theirs; a team's Pod Security level bounds its apps' securityContext. */
+  readonly teams: readonly Pick<TeamModel, "name" | "namespaces" | "podSecurity">[];
 };
 
 /** An app's declaration as one of its instances sees it: the releases of the other waves left out. */

@@ -11,6 +11,7 @@ export interface Prerequisite {
     | "Secret"
     | "ServiceAccount"
     | "StorageClass"
+    | "PersistentVolumeClaim"
     | "PriorityClass"
     | "Gateway"
     | "IngressClass"

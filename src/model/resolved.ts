@@ -5,6 +5,8 @@ import type { AppKind } from "./app-kinds.js";
 import type { IdentitySpec, PlacementSpec } from "./placement-schema.js";
 import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
+import type { VolumeSpec } from "./volume-schema.js";
+import type { SecurityContextSpec } from "./security-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -96,6 +98,10 @@ export interface ResolvedSettings {
   readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
   /** Secrets whose every key becomes an environment variable: Secret names, in the order written. */
   readonly envFrom: readonly string[];
+  /** The pod's volumes by name, each with one source. */
+  readonly volumes: Readonly<Record<string, ResolvedVolume>>;
+  /** Config files: absolute path → text. */
+  readonly files: Readonly<Record<string, string>>;
   /** Secrets mounted read-only as files: directory → Secret name. */
   readonly secretFiles: Readonly<Record<string, string>>;
   readonly resources: ResourcesSpec;
@@ -106,6 +112,12 @@ export interface ResolvedSettings {
   };
   readonly command?: readonly string[];
   readonly args?: readonly string[];
+  /** Native sidecars (init containers that keep running), in the order written: a platform layer's before the app's. */
+  readonly sidecars: readonly ResolvedContainer[];
+  /** Init containers, which run in this order after the sidecars have started. */
+  readonly initContainers: readonly ResolvedContainer[];
+  /** What the app changes of the pods' hardened security context, as merged (Pod Security allows it: resolve checked). */
+  readonly securityContext?: SecurityContextSpec;
   /** Where the pods run, as merged (nodeSelector key by key; tolerations and spread as the highest layer wrote them). */
   readonly placement?: PlacementSpec;
   /** The pods' cloud identity: one cloud's, the highest layer's that names one. */
@@ -145,3 +157,34 @@ export type ResolvedVolumeClaim = Required<Pick<VolumeClaimSpec, "size" | "mount
 
 /** A probe with its port resolved (a name of the app's ports, or a number); an `exec` probe has none. */
 export type ResolvedProbe = Omit<ProbeSpec, "port"> & { readonly port?: string | number };
+
+/** A sidecar or init container, merged: its image resolved, its environment split like the app's. */
+export interface ResolvedContainer {
+  readonly name: string;
+  /** The full image reference: the app's at the wave's release (`appImage`), or the pinned one written. */
+  readonly image: string;
+  /** True when it runs the app's image, which the release moves. */
+  readonly appImage: boolean;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  /** Plain environment variables, as literal values of the container. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Environment variables read from a secret, by name. */
+  readonly secretEnv: Readonly<Record<string, SecretKeySelector>>;
+  readonly resources: ResourcesSpec;
+  /** Port name → container port. */
+  readonly ports: Readonly<Record<string, number>>;
+  /** A sidecar's probes, on its own ports; an init container has none. */
+  readonly probes: ResolvedSettings["probes"];
+  /** Paths of the app's files it mounts too. */
+  readonly files: readonly string[];
+  /** Volume name → mount path. */
+  readonly volumeMounts: Readonly<Record<string, string>>;
+}
+
+/** One of the pod's volumes: a scratch directory or an existing claim; mounted into the app's container at `mountPath`, if it has one. */
+export type ResolvedVolume = Omit<VolumeSpec, "emptyDir" | "claim"> &
+  (
+    | { readonly emptyDir: NonNullable<VolumeSpec["emptyDir"]>; readonly claim?: never }
+    | { readonly claim: string; readonly emptyDir?: never }
+  );

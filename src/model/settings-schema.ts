@@ -1,9 +1,23 @@
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron.js";
-import { dnsLabel, dnsLabelProblem, ENV_VAR_NAME_MAX, envVarName } from "./names.js";
+import {
+  containerName,
+  envSchema,
+  initContainerSchema,
+  mountPath,
+  portName,
+  probeSchema,
+  quantity,
+  resourcesSchema,
+  sidecarSchema,
+} from "./container-schema.js";
+import { filesSchema } from "./files-schema.js";
+import { dnsLabel } from "./names.js";
+import { securityContextSchema } from "./security-schema.js";
+import { volumeSchema } from "./volume-schema.js";
 import { exposeSchema } from "./exposure-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
-import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
+import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 
 /**
  * The workload settings that every layer may set: environment defaults,
@@ -14,49 +28,7 @@ import { secretKeySchema, secretSourceSchema, wholeSecretSchema } from "./secret
  * in resolve.
  */
 
-export const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
-  message: 'must be a Kubernetes quantity such as "250m", "1", "128Mi" or "2Gi"',
-});
-
-const resourceList = z.strictObject({
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  "ephemeral-storage": quantity.optional(),
-});
-
-export const resourcesSchema = z.strictObject({
-  requests: resourceList.optional(),
-  limits: resourceList.optional(),
-});
-
-export const portName = z.string().superRefine((name, ctx) => {
-  const problem = dnsLabelProblem(name);
-  if (problem) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} ${problem}` });
-  else if (name.length > 15) ctx.addIssue({ code: "custom", message: `port name ${JSON.stringify(name)} is longer than 15 characters` });
-});
-
-export const probeSchema = z.strictObject({
-  /** Run this command in the container: the probe passes when it exits 0 (for an app without ports). */
-  exec: z.array(z.string()).min(1, { message: "name the command to run" }).optional(),
-  /** HTTP GET on this path. */
-  http: z.string().startsWith("/", { message: 'must be a path starting with "/"' }).optional(),
-  /** TCP connect instead of HTTP. */
-  tcp: z.literal(true).optional(),
-  /** Port name from `ports`, or a number; defaults to the first port. */
-  port: z.union([z.string(), z.number().int().min(1).max(65535)]).optional(),
-  /** Seconds before the first probe. */
-  initialDelaySeconds: z.number().int().min(0).optional(),
-  /** Seconds between probes. */
-  periodSeconds: z.number().int().min(1).optional(),
-  /** Seconds a probe may take. */
-  timeoutSeconds: z.number().int().min(1).optional(),
-  /** Failures in a row that count as failed. */
-  failureThreshold: z.number().int().min(1).optional(),
-});
-
-const mountPath = z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))[^:]*[^/:]$/, {
-  message: 'must be an absolute directory path without "..", ":" or a trailing "/", e.g. "/etc/checkout/tls"',
-});
+export { mountPath, portName, probeSchema, quantity, resourcesSchema };
 
 export const autoscalingSchema = z.strictObject({
   /** The fewest pods (the HPA's minReplicas). */
@@ -93,21 +65,15 @@ export const settingsShape = {
    * Environment variables: a string is a plain value and goes into the app's
    * ConfigMap; `secret(name, key)` reads one key of a declared secret.
    */
-  env: z
-    .record(
-      z
-        .string()
-        .regex(envVarName, { message: 'may hold only letters, digits, "_", "-" and ".", and must not start with a digit' })
-        .max(ENV_VAR_NAME_MAX, {
-          message: `is longer than ${ENV_VAR_NAME_MAX} characters, the most a key of the app's ConfigMap may have`,
-        }),
-      z.union([z.string(), secretKeySchema], {
-        error: 'must be a string, or secret("<name>", "<key>") for a value that is a secret',
-      }),
-    )
-    .optional(),
+  env: envSchema.optional(),
   /** Whole secrets whose every key becomes an environment variable: `[secret("checkout-api")]`. */
   envFrom: z.array(wholeSecretSchema).optional(),
+  /**
+   * Config files by absolute path → text: `{ "/etc/checkout/config.yaml": "…" }`.
+   * One ConfigMap `<app>-files`; each file's directory is mounted read-only
+   * (whole: put a file in a directory of its own), and a change rolls the pods.
+   */
+  files: filesSchema.optional(),
   /** Whole secrets mounted read-only as files, by directory: `{ "/etc/checkout/tls": secret("checkout-tls") }`. */
   secretFiles: z.record(mountPath, wholeSecretSchema).optional(),
   /**
@@ -131,6 +97,19 @@ export const settingsShape = {
   command: z.array(z.string()).optional(),
   /** The container's arguments. */
   args: z.array(z.string()).optional(),
+  /**
+   * Containers beside the app's, by name, for the pod's whole life (a log
+   * shipper, a proxy): `{ "log-shipper": { image: "…@sha256:…", resources } }`.
+   * Native sidecars: they start first and end with a Job's pod (Kubernetes 1.29).
+   */
+  sidecars: z.record(containerName, sidecarSchema).optional(),
+  /** Containers that run to completion, in the order written, before the app's starts: `{ "wait-db": { command: [...] } }`. */
+  initContainers: z.record(containerName, initContainerSchema).optional(),
+  /**
+   * Changes to the pods' hardened security context, within the namespace's Pod Security level:
+   * `{ runAsUser, runAsGroup, fsGroup, runAsNonRoot, readOnlyRootFilesystem, capabilities: { add }, seccompProfile }`.
+   */
+  securityContext: securityContextSchema.optional(),
   /** Where the pods run: `{ nodeSelector, tolerations, spread, priorityClass }`. */
   placement: placementSchema.optional(),
   /** The cloud identity of the pods: `{ aws: { roleArn } }`, `{ gcp: { serviceAccount } }` or `{ azure: { clientId } }`. */
@@ -166,6 +145,11 @@ export const settingsShape = {
   activeDeadlineSeconds: z.number().int().min(1).optional(),
   /** cronJob, job: retries before a run counts as failed (Kubernetes' default 6). */
   backoffLimit: z.number().int().min(0).optional(),
+  /**
+   * The pod's volumes, by name: a scratch directory or an existing claim, mounted at `mountPath`:
+   * `{ cache: { emptyDir: { sizeLimit: "1Gi" }, mountPath: "/var/cache/app" }, shared: { claim: "team-data", mountPath: "/data" } }`.
+   */
+  volumes: z.record(dnsLabel, volumeSchema).optional(),
   /** statefulService: a persistent volume per pod, by name: `{ data: { size: "10Gi", mountPath: "/var/lib/data" } }`. */
   volumeClaims: z.record(dnsLabel, volumeClaimSchema).optional(),
   /** statefulService: "OrderedReady" (the default: one pod at a time, in order) or "Parallel". */

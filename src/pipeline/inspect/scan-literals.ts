@@ -6,7 +6,7 @@ import { scanArguments, scanLiteral, type ScanFinding } from "../../secrets/scan
 
 /**
  * Looks for credentials written as plain values where the stacks declare
- * them: environment variables and command lines of the platform's
+ * them: environment variables, command lines (the app's container's and its sidecars' and init containers') and files of the platform's
  * environments and clusters, of every app and its overrides, every string of
  * the apps' and the platform's raw objects (ConfigMap data, annotations,
  * container args, custom resources) and of the components' Helm values —
@@ -50,10 +50,17 @@ export function scanLiterals(model: Pick<Model, "platform" | "apps">): { diagnos
   const scanEnv = (
     owner: Origin,
     prefix: (string | number)[],
-    settings: Settings | undefined,
+    settings: Pick<Settings, "env" | "command" | "args" | "files" | "sidecars" | "initContainers"> | undefined,
     waivers: Readonly<Record<string, string>>,
     where: string,
-  ) => {
+  ): void => {
+    // The containers beside the app's have env and command lines of their own.
+    for (const list of ["sidecars", "initContainers"] as const)
+      for (const [name, { env, command, args }] of Object.entries(settings?.[list] ?? {}))
+        scanEnv(owner, [...prefix, list, name], { env, command, args }, waivers, where);
+    // A file's text is judged under its file name, as an env var's value is under the variable's.
+    for (const [file, text] of Object.entries(settings?.files ?? {}))
+      report(owner, [...prefix, "files", file], file.slice(file.lastIndexOf("/") + 1), text, waivers, where);
     for (const [name, value] of Object.entries(settings?.env ?? {})) {
       if (typeof value === "string") report(owner, [...prefix, "env", name], name, value, waivers, where);
     }

@@ -106,12 +106,28 @@ export function clusterPrerequisites(
   const list: Prerequisite[] = [];
   const push = (item: Prerequisite) => list.push(item);
 
-  const minimum = kinds.get("admissionregistration.k8s.io/v1")?.has("ValidatingAdmissionPolicy")
-    ? {
-        version: "1.30",
-        why: "the policy rules are ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in 1.30); the team namespaces rely on Pod Security admission (1.25)",
-      }
-    : { version: "1.25", why: "the team namespaces rely on Pod Security admission labels (GA in 1.25)" };
+  const appsWith = (has: (n: (typeof needs)[number]["needs"]) => boolean) =>
+    needs
+      .filter((n) => has(n.needs))
+      .map((n) => n.app.name)
+      .join(", ");
+  // The highest version any of these needs, with the reasons beyond Pod Security's, highest first.
+  const versions = [{ version: "1.25", why: "the team namespaces rely on Pod Security admission labels (GA in 1.25)" }];
+  if (kinds.get("admissionregistration.k8s.io/v1")?.has("ValidatingAdmissionPolicy"))
+    versions.push({
+      version: "1.30",
+      why: "the policy rules are ValidatingAdmissionPolicies (`admissionregistration.k8s.io/v1`, GA in 1.30); the team namespaces rely on Pod Security admission (1.25)",
+    });
+  const withSidecars = appsWith((n) => n.sidecars);
+  if (withSidecars)
+    versions.push({
+      version: "1.29",
+      why: `the pods of ${withSidecars} have native sidecars (init containers with \`restartPolicy: Always\`, on by default from 1.29); an older API server drops the field and runs them as init containers that never end`,
+    });
+  const minor = (version: string) => Number(version.split(".")[1]);
+  const beyondBase = versions.slice(1).sort((a, b) => minor(b.version) - minor(a.version));
+  const minimum =
+    beyondBase.length === 0 ? versions[0]! : { version: beyondBase[0]!.version, why: beyondBase.map((v) => v.why).join("; ") };
   push({ what: "Kubernetes", name: `${minimum.version} or later`, why: minimum.why });
 
   // Custom kinds by group: known ones name their controller; others need their CRDs from whoever serves them.
@@ -176,11 +192,6 @@ export function clusterPrerequisites(
   }
 
   // What the apps' pods ask of the cluster by name: storage for stateful services' claims, a priority, a cloud identity.
-  const appsWith = (has: (n: (typeof needs)[number]["needs"]) => boolean) =>
-    needs
-      .filter((n) => has(n.needs))
-      .map((n) => n.app.name)
-      .join(", ");
   for (const storageClass of [...new Set(needs.flatMap((n) => n.needs.storageClasses))].sort()) {
     const users = appsWith((n) => n.storageClasses.includes(storageClass));
     push(
@@ -196,6 +207,21 @@ export function clusterPrerequisites(
             why: `the volume claims of ${users} name it; without it they stay Pending and the pods never start`,
           },
     );
+  }
+  const claims = new Map<string, Set<string>>();
+  for (const { app, needs: n } of needs)
+    for (const claim of n.claims) {
+      const key = `${app.namespace}\0${claim}`;
+      claims.set(key, (claims.get(key) ?? new Set()).add(app.name));
+    }
+  for (const [key, users] of [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [namespace, claim] = key.split("\0") as [string, string];
+    push({
+      what: "PersistentVolumeClaim",
+      name: `\`${claim}\``,
+      namespace,
+      why: `the pods of ${[...users].join(", ")} mount it; without it they stay Pending`,
+    });
   }
   for (const priorityClass of [...new Set(needs.flatMap((n) => (n.needs.priorityClass ? [n.needs.priorityClass] : [])))].sort()) {
     push({

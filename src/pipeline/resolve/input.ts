@@ -23,7 +23,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     engineSettings: platform.engineSettings,
     secrets: platform.secrets,
     customResources: platform.customResources,
-    teams: platform.teams.map(({ name, namespaces }) => ({ name, namespaces })),
+    teams: platform.teams.map(({ name, namespaces, podSecurity }) => ({ name, namespaces, ...(podSecurity ? { podSecurity } : {}) })),
   };
   const environments = new Map(platform.environments.map((e) => [e.name, e]));
   const waves = new Map(platform.waves.map((w) => [w.name, w]));

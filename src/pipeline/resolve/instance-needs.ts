@@ -27,18 +27,25 @@ export interface InstanceNeeds {
   readonly reloader: boolean;
   /** The host and path it is served on from outside, and the line that sets the host, when it is exposed on a cluster that serves traffic. */
   readonly exposed?: { readonly host: string; readonly path: string; readonly tls: boolean; readonly origin: Origin };
+  /** Whether its pods have sidecars, which are native sidecars (Kubernetes 1.29). */
+  readonly sidecars: boolean;
+  /** The existing PersistentVolumeClaims its volumes mount, sorted. */
+  readonly claims: readonly string[];
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
 // this cheap enough to run for every instance on every run, render cache or not.
 const KEYS = [
   "env",
+  "sidecars",
+  "initContainers",
   "envFrom",
   "secretFiles",
   "secrets",
   "secretStore",
   "autoscaling",
   "volumeClaims",
+  "volumes",
   "placement",
   "expose",
 ] as const satisfies readonly (keyof Settings)[];
@@ -110,6 +117,10 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     ...(priorityClass ? { priorityClass } : {}),
     ...(cloud ? { identity: cloud } : {}),
     ...(exposed ? { exposed } : {}),
+    sidecars: Object.keys(merged.sidecars ?? {}).length > 0,
+    claims: [
+      ...new Set(Object.values(merged.volumes ?? {}).flatMap((volume) => (volume.claim === undefined ? [] : [volume.claim]))),
+    ].sort(),
   };
 }
 

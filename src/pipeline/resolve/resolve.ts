@@ -3,12 +3,17 @@ import type { Diagnostic } from "../../model/diagnostic.js";
 import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { kindTakes } from "../../model/app-kinds.js";
-import type { ResolvedApp, ResolvedProbe, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
+import type { ResolvedApp, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
 import { topIdentity } from "../../model/placement-schema.js";
-import type { ProbeSpec, Settings } from "../../model/settings-schema.js";
+import type { Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
 import { imageReference } from "../../model/release.js";
-import { mergeLayers, originOf, provenanceRecord, type Layer, type Provenance } from "./merge.js";
+import { mergeLayers, originOf, provenanceRecord, type Layer } from "./merge.js";
+import { resolveContainers } from "./containers.js";
+import { appMounts, filesProblems, mountProblems } from "./mounts.js";
+import { podSecurityProblems } from "./pod-security.js";
+import { resolveProbes } from "./probes.js";
+import { resolveVolumes } from "./volumes.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import { resolveExpose, trafficNamespace } from "./expose.js";
@@ -80,6 +85,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   const diagnostics: Diagnostic[] = [];
   const where = (path: string) => originOf(layers, provenance, path) ?? app.origin;
   const onCluster = ` on cluster ${cluster.name}`;
+  const imageRef = imageReference(app.image, release);
 
   let autoscaling: ResolvedSettings["autoscaling"];
   if (merged.autoscaling) {
@@ -114,45 +120,15 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   }
 
   const ports = merged.ports ?? {};
-  const probes: { -readonly [K in keyof ResolvedSettings["probes"]]: ResolvedProbe } = {};
-  for (const probeKind of ["readiness", "liveness", "startup"] as const) {
-    const probe: ProbeSpec | undefined = topAction(merged.probes?.[probeKind], `probes.${probeKind}`, provenance);
-    if (!probe) continue;
-    const at = where(`probes.${probeKind}`);
-    if ([probe.http, probe.tcp, probe.exec].filter((action) => action !== undefined).length !== 1) {
-      diagnostics.push({
-        code: "resolve/probe-kind",
-        message: `the ${kind === "service" ? "" : `${kind}'s `}${probeKind} probe needs exactly one of http, tcp or exec${onCluster}`,
-        origin: at,
-        hint: 'write { http: "/healthz" }, { tcp: true } or { exec: ["/bin/check"] }',
-      });
-      continue;
-    }
-    if (probe.exec) {
-      probes[probeKind] = probe;
-      continue;
-    }
-    const port = probe.port ?? Object.keys(ports)[0];
-    if (port === undefined) {
-      diagnostics.push({
-        code: "resolve/probe-port",
-        message: `the ${probeKind} probe has no port and the app declares none${onCluster}`,
-        origin: at,
-        hint: "declare ports: { http: 8080 } or give the probe a port",
-      });
-      continue;
-    }
-    if (typeof port === "string" && !Object.hasOwn(ports, port)) {
-      diagnostics.push({
-        code: "resolve/probe-port",
-        message: `the ${probeKind} probe uses port ${JSON.stringify(port)}, which the app does not declare${onCluster}`,
-        origin: where(`probes.${probeKind}.port`),
-        hint: `use one of: ${Object.keys(ports).join(", ") || "(none declared)"}`,
-      });
-      continue;
-    }
-    probes[probeKind] = { ...probe, port };
-  }
+  const probes = resolveProbes(
+    merged.probes,
+    ports,
+    { path: "probes", whose: `the ${kind === "service" ? "" : `${kind}'s `}`, portsWhose: "the ", declarer: "the app" },
+    provenance,
+    where,
+    onCluster,
+    diagnostics,
+  );
   app.callers.forEach((caller, index) => {
     for (const [position, port] of (caller.ports ?? []).entries()) {
       if (Object.hasOwn(ports, port)) continue;
@@ -185,7 +161,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   );
   if ("diagnostics" in secrets) diagnostics.push(...secrets.diagnostics);
   if (diagnostics.length > 0 || "diagnostics" in secrets) return { diagnostics };
-  const { secrets: usedSecrets, ...environmentVariables } = secrets.value;
+  const { secrets: usedSecrets, containerEnv, ...environmentVariables } = secrets.value;
   // A job's or cron job's next run reads the new value: only long-running pods keep an old one.
   if (environment.secretRotation === "files" && LONG_RUNNING_KINDS.has(kind)) {
     const asEnv = [
@@ -201,17 +177,28 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       });
     if (diagnostics.length > 0) return { diagnostics };
   }
+  diagnostics.push(...mountProblems(appMounts(merged), where, onCluster), ...filesProblems(merged, where, onCluster));
+  // The namespace's level, as namespaces.ts labels it: the team's, else the environment's.
+  const level = platform.teams.find((team) => team.name === app.team)?.podSecurity ?? environment.podSecurity;
+  diagnostics.push(...podSecurityProblems(merged.securityContext, { level, namespace: app.namespace, where, onCluster }));
+  const volumes = resolveVolumes(merged, { app: app.name, provenance, where, onCluster }, diagnostics);
+  const containers = resolveContainers(merged, { app: app.name, imageRef, ports, containerEnv, provenance, where, onCluster }, diagnostics);
+  if (diagnostics.length > 0) return { diagnostics };
 
   const spec: ResolvedSettings = {
     ...(autoscaling ? { autoscaling } : kindTakes(kind, "replicas") ? { replicas: merged.replicas ?? 1 } : {}),
     ports,
     ...environmentVariables,
+    files: merged.files ?? {},
+    volumes,
     resources: merged.resources ?? {},
     probes,
     ...(merged.command ? { command: merged.command } : {}),
     ...(merged.args ? { args: merged.args } : {}),
+    ...containers,
     ...kindSettings(merged, volumeClaims),
     ...(merged.placement ? { placement: merged.placement } : {}),
+    ...(merged.securityContext ? { securityContext: merged.securityContext } : {}),
     ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
     ...(exposed.expose ? { expose: exposed.expose } : {}),
   };
@@ -226,7 +213,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       partOf: app.partOf,
       image: app.image,
       release,
-      imageRef: imageReference(app.image, release),
+      imageRef,
       cluster,
       environment,
       wave,
@@ -253,29 +240,6 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       releaseOrigin: input.releaseOrigin,
     },
   };
-}
-
-const PROBE_ACTIONS = ["http", "tcp", "exec"] as const;
-
-/**
- * A merged probe with the action of the highest layer that names one: a
- * cluster override that probes over TCP replaces the environment's HTTP probe
- * (its timings still merge key by key). Two actions in one layer are left for
- * the caller to refuse.
- */
-function topAction(probe: ProbeSpec | undefined, path: string, provenance: Provenance): ProbeSpec | undefined {
-  if (!probe) return undefined;
-  const layerOf = (action: (typeof PROBE_ACTIONS)[number]) =>
-    probe[action] === undefined ? -1 : (provenance.get(`${path}.${action}`)?.layer ?? -1);
-  const top = Math.max(...PROBE_ACTIONS.map(layerOf));
-  const below = PROBE_ACTIONS.filter((action) => probe[action] !== undefined && layerOf(action) < top);
-  if (below.length === 0) return probe;
-  const kept: Record<string, unknown> = { ...probe };
-  for (const action of below) {
-    delete kept[action];
-    for (const key of provenance.keys()) if (key === `${path}.${action}` || key.startsWith(`${path}.${action}.`)) provenance.delete(key);
-  }
-  return kept as ProbeSpec;
 }
 
 /** The settings of one kind or another beyond the container's, as written once merged (validation took out the other kinds'). */

@@ -13,7 +13,12 @@ import type { InstancePlatform } from "../../model/instance-input.js";
 /** What resolve takes from the merged settings for environment variables and secrets. */
 export type ResolvedSecretSettings = Pick<ResolvedSettings, "env" | "secretEnv" | "envFrom" | "secretFiles"> & {
   readonly secrets: readonly ResolvedSecret[];
+  /** The environment of each sidecar and init container, by "sidecars.<name>" or "initContainers.<name>". */
+  readonly containerEnv: ReadonlyMap<string, Pick<ResolvedSettings, "env" | "secretEnv">>;
 };
+
+/** The lists of containers beside the app's, which read secrets as the app's own container does. */
+export const CONTAINER_LISTS = ["sidecars", "initContainers"] as const;
 
 interface Use {
   readonly keys: Set<string>;
@@ -62,6 +67,21 @@ export function resolveSecrets(
       secretEnv[variable] = { secretName: secretName(value.secret), key: value.key };
     }
   }
+  const containerEnv = new Map<string, Pick<ResolvedSettings, "env" | "secretEnv">>();
+  for (const list of CONTAINER_LISTS) {
+    for (const [name, container] of Object.entries(merged[list] ?? {})) {
+      const plain: Record<string, string> = {};
+      const fromSecrets: Record<string, SecretKeySelector> = {};
+      for (const [variable, value] of Object.entries(container.env ?? {})) {
+        if (typeof value === "string") plain[variable] = value;
+        else {
+          use(value.secret, `${list}.${name}.env.${variable}`, value.key);
+          fromSecrets[variable] = { secretName: secretName(value.secret), key: value.key };
+        }
+      }
+      containerEnv.set(`${list}.${name}`, { env: plain, secretEnv: fromSecrets });
+    }
+  }
   const envFrom = (merged.envFrom ?? []).map((whole) => {
     use(whole.secret, "envFrom");
     return secretName(whole.secret);
@@ -103,17 +123,18 @@ export function resolveSecrets(
     if (source) secrets.push({ name, secretName: secretName(name), keys: [...keys].sort(), whole, source, origin: at });
   }
   if (diagnostics.length > 0) return { diagnostics };
-  return { value: { env, secretEnv, envFrom, secretFiles, secrets } };
+  return { value: { env, secretEnv, envFrom, secretFiles, secrets, containerEnv } };
 }
 
 /**
- * The names of the secrets merged settings use (env, envFrom, secretFiles):
+ * The names of the secrets merged settings use (env, envFrom, secretFiles, the containers' env):
  * the same uses resolveSecrets renders, for callers that need only which
  * secrets an instance has (instance-needs.ts), not their keys.
  */
-export function usedSecretNames(merged: Pick<Settings, "env" | "envFrom" | "secretFiles">): string[] {
+export function usedSecretNames(merged: Pick<Settings, "env" | "envFrom" | "secretFiles" | "sidecars" | "initContainers">): string[] {
   const names = new Set<string>();
-  for (const value of Object.values(merged.env ?? {})) if (typeof value !== "string") names.add(value.secret);
+  const envs = [merged.env, ...CONTAINER_LISTS.flatMap((list) => Object.values(merged[list] ?? {}).map((container) => container.env))];
+  for (const env of envs) for (const value of Object.values(env ?? {})) if (typeof value !== "string") names.add(value.secret);
   for (const whole of merged.envFrom ?? []) names.add(whole.secret);
   for (const whole of Object.values(merged.secretFiles ?? {})) names.add(whole.secret);
   return [...names].sort();
