@@ -29,7 +29,7 @@ export { APP_KINDS } from "./model/app-kinds.js";
 export type { KubernetesObject } from "./k8s/object.js";
 export type { Settings } from "./model/settings-schema.js";
 export type { ExposeSpec, ExposureSpec } from "./model/exposure-schema.js";
-export { reloaderWatches } from "./model/rotation.js";
+export { reloaderWatches, secretsReadAsEnv } from "./model/rotation.js";
 
 // Building blueprints
 export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./model/rendered.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1";
-import { reloaderWatches, type ResolvedApp, type ResolvedSecret } from "../../src/sdk.js";
+import { reloaderWatches, secretsReadAsEnv, type ResolvedApp } from "../../src/sdk.js";
 
 /**
  * How a changed secret reaches the pods of a long-running workload that read
@@ -13,12 +13,6 @@ import { reloaderWatches, type ResolvedApp, type ResolvedSecret } from "../../sr
  *   "reloader"`, the workload names those Secrets for Stakater Reloader,
  *   which restarts the pods when one changes.
  */
-
-/** The Secrets the pods read as environment variables (`env` and `envFrom`), sorted. */
-function secretsReadAsEnv(app: ResolvedApp): ResolvedSecret[] {
-  const names = new Set([...Object.values(app.spec.secretEnv).map((selector) => selector.secretName), ...app.spec.envFrom]);
-  return app.secrets.filter((secret) => names.has(secret.secretName));
-}
 
 /** Reloader's annotation on the workload: the refreshed Secrets it watches for this workload. */
 export function reloaderAnnotations(app: ResolvedApp): Record<string, string> {

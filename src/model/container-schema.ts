@@ -50,6 +50,16 @@ export const probeSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
 });
 
+/** Named container ports: name → number. */
+export const portsSchema = z.record(portName, z.number().int().min(1).max(65535));
+
+/** A container's probes: `{ readiness?, liveness?, startup? }`, each a Probe. */
+export const probesSchema = z.strictObject({
+  readiness: probeSchema.optional(),
+  liveness: probeSchema.optional(),
+  startup: probeSchema.optional(),
+});
+
 export const mountPath = z.string().regex(/^\/(?!.*(^|\/)\.\.?(\/|$))[^:]*[^/:]$/, {
   message: 'must be an absolute directory path without "..", ":" or a trailing "/", e.g. "/etc/checkout/tls"',
 });
@@ -115,15 +125,9 @@ const containerShape = {
 export const sidecarSchema = z.strictObject({
   ...containerShape,
   /** Named container ports (the Service exposes only the app's own). */
-  ports: z.record(portName, z.number().int().min(1).max(65535)).optional(),
+  ports: portsSchema.optional(),
   /** `{ readiness?, liveness?, startup? }` on the sidecar's own ports. */
-  probes: z
-    .strictObject({
-      readiness: probeSchema.optional(),
-      liveness: probeSchema.optional(),
-      startup: probeSchema.optional(),
-    })
-    .optional(),
+  probes: probesSchema.optional(),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { AppKind } from "./app-kinds.js";
-import type { ResolvedApp } from "./resolved.js";
+import type { ResolvedApp, ResolvedSecret } from "./resolved.js";
 
 /** The kinds whose pods keep running, so that a process's environment outlives a secret's change; a job's next run reads the new value. */
 export const LONG_RUNNING_KINDS: ReadonlySet<AppKind> = new Set(["service", "worker", "statefulService"]);
@@ -14,11 +14,16 @@ export const LONG_RUNNING_KINDS: ReadonlySet<AppKind> = new Set(["service", "wor
  */
 export function reloaderWatches(app: ResolvedApp): string[] {
   if (app.environment.secretRotation !== "reloader" || !LONG_RUNNING_KINDS.has(app.kind)) return [];
-  const readAsEnv = new Set([...Object.values(app.spec.secretEnv).map((selector) => selector.secretName), ...app.spec.envFrom]);
-  return app.secrets
-    .filter((secret) => readAsEnv.has(secret.secretName) && secret.source.provider === "external-secrets")
+  return secretsReadAsEnv(app)
+    .filter((secret) => secret.source.provider === "external-secrets")
     .map((secret) => secret.secretName)
     .sort();
+}
+
+/** The secrets the app's pods read as environment variables (`env`, `envFrom`), in the app's order of secrets. */
+export function secretsReadAsEnv(app: ResolvedApp): ResolvedSecret[] {
+  const readAsEnv = new Set([...Object.values(app.spec.secretEnv).map((selector) => selector.secretName), ...app.spec.envFrom]);
+  return app.secrets.filter((secret) => readAsEnv.has(secret.secretName));
 }
 
 /** The pod template annotation Reloader's "annotations" strategy writes to restart the pods. */

@@ -6,7 +6,9 @@ import {
   initContainerSchema,
   mountPath,
   portName,
+  portsSchema,
   probeSchema,
+  probesSchema,
   quantity,
   resourcesSchema,
   sidecarSchema,
@@ -60,7 +62,7 @@ export const settingsShape = {
   /** `false` switches off autoscaling that a lower layer turned on. */
   autoscaling: z.union([z.literal(false), autoscalingSchema]).optional(),
   /** Named container ports; every one is also exposed by the Service. */
-  ports: z.record(portName, z.number().int().min(1).max(65535)).optional(),
+  ports: portsSchema.optional(),
   /**
    * Environment variables: a string is a plain value and goes into the app's
    * ConfigMap; `secret(name, key)` reads one key of a declared secret.
@@ -86,13 +88,7 @@ export const settingsShape = {
   /** `{ requests, limits }` of `cpu`, `memory`, `ephemeral-storage` (Kubernetes quantities). */
   resources: resourcesSchema.optional(),
   /** `{ readiness?, liveness?, startup? }`, each a Probe. */
-  probes: z
-    .strictObject({
-      readiness: probeSchema.optional(),
-      liveness: probeSchema.optional(),
-      startup: probeSchema.optional(),
-    })
-    .optional(),
+  probes: probesSchema.optional(),
   /** The container's command (its entrypoint), replacing the image's. */
   command: z.array(z.string()).optional(),
   /** The container's arguments. */
