@@ -55,6 +55,24 @@ export const platform = definePlatform({
       labels: { region: "us-east" },
       env: { REGION: "us-east" },
     },
+    // Two more US clusters without an Argo CD of their own: prod-us-1's Argo CD manages them (a hub).
+    // Their roots and Applications live in prod-us-1's argocd namespace, named <app>-<cluster>.
+    "prod-us-west-1": {
+      environment: "prod",
+      server: "https://prod-us-west-1.k8s.example.com",
+      labels: { region: "us-west" },
+      env: { REGION: "us-west" },
+      // The hub's Argo CD reads the cluster's credentials (its `config`) from Vault.
+      managedBy: { hub: "prod-us-1", credentials: { key: "platform/clusters/prod-us-west-1" } },
+    },
+    "prod-us-central-1": {
+      environment: "prod",
+      server: "https://prod-us-central-1.k8s.example.com",
+      labels: { region: "us-central" },
+      env: { REGION: "us-central" },
+      // Registered by the platform team itself, as Secret cluster-prod-us-central-1 in the hub; controller shard 1.
+      managedBy: { hub: "prod-us-1", credentials: { secret: "cluster-prod-us-central-1" }, shard: 1 },
+    },
     // The Asia-Pacific cluster runs Flux, not Argo CD: same apps, same manifests.
     "prod-ap-1": {
       environment: "prod",
@@ -71,7 +89,11 @@ export const platform = definePlatform({
     { name: "dev", clusters: ["dev-1"] },
     { name: "staging", clusters: ["staging-1"], gate: { soak: "2h" } },
     { name: "prod-canary", clusters: ["prod-eu-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
-    { name: "prod", clusters: ["prod-us-1", "prod-ap-1"], gate: { soak: "24h", approvers: ["@acme/release"] } },
+    {
+      name: "prod",
+      clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"],
+      gate: { soak: "24h", approvers: ["@acme/release"] },
+    },
   ],
 
   // Cluster add-ons, from Helm charts pinned to an exact version. Apps that
@@ -88,7 +110,7 @@ export const platform = definePlatform({
       chart: { repository: "https://stakater.github.io/stakater-charts", name: "reloader", version: "2.2.12" },
       namespace: "reloader",
       values: { reloader: { reloadStrategy: "annotations" } },
-      clusters: ["prod-eu-1", "prod-us-1", "prod-ap-1"],
+      clusters: ["prod-eu-1", "prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"],
     },
     "ingress-nginx": {
       chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },

@@ -213,8 +213,8 @@ describe("waves", () => {
     const text = edit(
       given.p,
       "stacks/platform.ts",
-      'clusters: ["prod-us-1", "prod-ap-1"]',
-      'clusters: ["prod-us-1", "prod-ap-1", "prod-sa-1"]',
+      'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',
+      'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1", "prod-sa-1"]',
     );
     const line = lineOf(text, '"prod-sa-1"');
 
@@ -237,8 +237,8 @@ describe("waves", () => {
     const text = edit(
       given.p,
       "stacks/platform.ts",
-      'clusters: ["prod-us-1", "prod-ap-1"]',
-      'clusters: ["prod-us-1", "prod-ap-1", "prod-eu-1"]',
+      'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',
+      'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1", "prod-eu-1"]',
     );
 
     const d = only(await synthFails(given));

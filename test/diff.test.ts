@@ -41,8 +41,10 @@ describe("sluice diff", () => {
     const p = await fresh();
     edit(p, "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const result = await diff({ root: p.root, skipTypecheck: true });
-    // The prod wave: prod-ap-1 (Flux) and prod-us-1 (Argo CD) get the same change.
-    expect(changesOf(result)).toEqual(["changed prod-ap-1 Deployment payments", "changed prod-us-1 Deployment payments"]);
+    // The prod wave: prod-ap-1 (Flux), prod-us-1 (Argo CD) and its spokes get the same change.
+    expect(changesOf(result)).toEqual(
+      ["prod-ap-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"].map((c) => `changed ${c} Deployment payments`),
+    );
     const [change] = result.clusters[0]!.objects;
     expect(change!.fields.map((f) => f.path)).toEqual([
       'spec.template.metadata.labels["app.kubernetes.io/version"]',
@@ -54,7 +56,7 @@ describe("sluice diff", () => {
       line: lineOf(p.read("stacks/releases/prod/payments.ts"), 'prod: "1.6.4"'),
     });
     expect(result.attention).toEqual(
-      ["prod-ap-1", "prod-us-1"].map((cluster) => ({
+      ["prod-ap-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"].map((cluster) => ({
         kind: "release",
         cluster,
         production: true,
@@ -62,8 +64,12 @@ describe("sluice diff", () => {
       })),
     );
     // People read one line for the same change on several clusters (JSON keeps one note per cluster).
-    expect(formatDiffText(result, false)).toContain("release   payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
-    expect(formatDiffMarkdown(result)).toContain("- **production** release: payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1\n");
+    expect(formatDiffText(result, false)).toContain(
+      "release   payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1, prod-us-central-1, prod-us-west-1\n",
+    );
+    expect(formatDiffMarkdown(result)).toContain(
+      "- **production** release: payments 1.6.3 → 1.6.4 on prod-ap-1, prod-us-1, prod-us-central-1, prod-us-west-1\n",
+    );
     // Nothing was written, and git's index and worktree are as they were.
     expect(fs.readFileSync(path.join(p.root, "out/apps/payments/prod-us-1/manifest.yaml"), "utf8")).toContain("payments/api:1.6.3");
     expect((await simpleGit(p.root).status()).files.map((f) => f.path)).toEqual(["stacks/releases/prod/payments.ts"]);
@@ -149,11 +155,13 @@ describe("sluice diff", () => {
     const result = await diff({ root: p.root, skipTypecheck: true });
     // THEN dev and staging (prune on) delete it; production (prune off) keeps it running, orphaned
     expect(changesOf(result).sort()).toEqual(
-      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `removed ${c} ConfigMap search-extra`),
+      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1", "staging-1"].map(
+        (c) => `removed ${c} ConfigMap search-extra`,
+      ),
     );
     expect(result.attention.filter((n) => n.kind === "deletions").map((n) => n.cluster)).toEqual(["dev-1", "staging-1"]);
     const orphaned = result.attention.filter((n) => n.kind === "orphaned");
-    expect(orphaned.map((n) => n.cluster)).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
+    expect(orphaned.map((n) => n.cluster)).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"]);
     expect(orphaned[0]!.message).toBe(
       "1 object leaves the env repo on prod-ap-1, where prune is off: 1 ConfigMap will keep running, orphaned, until someone deletes it",
     );
@@ -173,7 +181,11 @@ describe("sluice diff", () => {
     await git.add(".").commit("env repo");
     edit(p, "stacks/search.ts", "max: 20", "max: 30");
     const result = await diff({ root: p.root, skipTypecheck: true, envRepo });
-    expect(changesOf(result)).toEqual(["prod-eu-1", "prod-ap-1", "prod-us-1"].map((c) => `changed ${c} HorizontalPodAutoscaler search`));
+    expect(changesOf(result)).toEqual(
+      ["prod-eu-1", "prod-ap-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"].map(
+        (c) => `changed ${c} HorizontalPodAutoscaler search`,
+      ),
+    );
     expect(result.attention.map((n) => n.message)).toContain(
       "HorizontalPodAutoscaler storefront/search: spec.maxReplicas 20 → 30 on prod-eu-1",
     );

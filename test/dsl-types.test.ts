@@ -75,8 +75,8 @@ const misspellings: Misspelling[] = [
   {
     what: "a cluster in a wave's clusters",
     file: "stacks/platform.ts",
-    from: '{ name: "prod", clusters: ["prod-us-1", "prod-ap-1"]',
-    to: '{ name: "prod", clusters: ["prod-us1", "prod-ap-1"]',
+    from: 'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',
+    to: 'clusters: ["prod-us1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',
     marker: '"prod-us1"',
   },
 ];

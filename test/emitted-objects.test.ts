@@ -20,6 +20,12 @@ interface Obj {
 const ENV_REPO = "https://git.example.com/platform/env-repo.git"; // stacks/platform.ts
 /** The example's one Flux cluster (stacks/platform.ts); every other runs Argo CD. */
 const FLUX_CLUSTERS = new Set(["prod-ap-1"]);
+/** The example's spokes, by their hub (stacks/platform.ts): their Argo CD objects live in the hub's Argo CD. */
+const HUB_OF: Record<string, string> = { "prod-us-west-1": "prod-us-1", "prod-us-central-1": "prod-us-1" };
+/** Where what is applied to the cluster itself lives: a spoke's in clusters/<spoke>/spoke. */
+const onCluster = (cluster: string) => (Object.hasOwn(HUB_OF, cluster) ? `clusters/${cluster}/spoke` : `clusters/${cluster}`);
+/** The cluster whose Argo CD holds a cluster's Applications and projects. */
+const argoHome = (cluster: string) => HUB_OF[cluster] ?? cluster;
 const VERSION = "app.kubernetes.io/version";
 const dirname = path.posix.dirname;
 const isKustomization = (file: string) => path.posix.basename(file) === "kustomization.yaml";
@@ -100,6 +106,8 @@ describe("schemas", () => {
       if (!f.startsWith(`${dir}/`) || f === file) return [];
       const [head = "", ...rest] = f.slice(dir.length + 1).split("/");
       if (rest.length === 0) return head.endsWith(".yaml") ? [head] : [];
+      // A spoke's spoke/ is applied to the spoke by its own Application (clusters/<spoke>/spoke.yaml), not listed.
+      if (`${dir}/${head}` === `clusters/${dir.split("/")[1]}/spoke` && Object.hasOwn(HUB_OF, dir.split("/")[1]!)) return [];
       return files.has(`${dir}/${head}/kustomization.yaml`) ? [head] : [];
     });
     expect(resources, `out/${file} must list every manifest and kustomize directory in out/${dir}`).toEqual([...new Set(children)].sort());
@@ -261,13 +269,15 @@ describe("invariants", () => {
   });
 
   it("search autoscales 2-10 on staging and 4-20 in prod, and runs one fixed replica on dev-1 (stacks/search.ts)", () => {
-    const clusters = ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"];
+    const clusters = ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1", "staging-1"];
     expect(appDirs.filter((d) => d.startsWith("apps/search/"))).toEqual(clusters.map((c) => `apps/search/${c}`));
     const cpu70 = [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }];
     for (const [cluster, min, max] of [
       ["staging-1", 2, 10],
       ["prod-eu-1", 4, 20],
       ["prod-us-1", 4, 20],
+      ["prod-us-west-1", 4, 20],
+      ["prod-us-central-1", 4, 20],
       ["prod-ap-1", 4, 20],
     ] as const) {
       const hpa = only(`apps/search/${cluster}`, "HorizontalPodAutoscaler");
@@ -350,6 +360,23 @@ describe("invariants", () => {
         continue;
       }
       expect(source.repoURL, `out/${file}`).toBe(ENV_REPO);
+      const spokeRoot = /^clusters\/([^/]+)\/spokes\/([^/]+)\.yaml$/.exec(file);
+      if (spokeRoot) {
+        // A spoke's root, in its hub: the spoke's Argo CD objects, applied into the hub's Argo CD namespace.
+        expect([project, source.path, destination], `out/${file}`).toEqual([
+          "sluice-platform",
+          `clusters/${spokeRoot[2]}`,
+          { server: "https://kubernetes.default.svc", namespace: "argocd" },
+        ]);
+        expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}`).toBe(true);
+        continue;
+      }
+      if (file === `clusters/${cluster}/spoke.yaml`) {
+        // What the spoke holds itself, applied to the spoke.
+        expect([project, source.path], `out/${file}`).toEqual(["sluice-platform", `clusters/${cluster}/spoke`]);
+        expect(destination.server, `out/${file}`).toBe(`https://${cluster}.k8s.example.com`);
+        continue;
+      }
       if (file === `clusters/${cluster}/root.yaml`) {
         expect(files.has(`${source.path}/kustomization.yaml`), `out/${file}: source.path ${source.path} is no kustomize directory`).toBe(
           true,
@@ -359,17 +386,21 @@ describe("invariants", () => {
         expect(files.has(`clusters/${cluster}/projects/sluice-platform.yaml`), `out/${file}`).toBe(true);
         continue;
       }
-      expect(source.path, `out/${file}`).toBe(`apps/${object.metadata.name}/${cluster}`);
+      const app = Object.hasOwn(HUB_OF, cluster) ? object.metadata.name.slice(0, -`-${cluster}`.length) : object.metadata.name;
+      expect(source.path, `out/${file}`).toBe(`apps/${app}/${cluster}`);
       expect(files.has(`${source.path}/manifest.yaml`), `out/${file}: nothing rendered at ${source.path}`).toBe(true);
       deployed.push(source.path);
       const appProject = objects.find(
-        (o) => o.file.startsWith(`clusters/${cluster}/projects/`) && o.object.kind === "AppProject" && o.object.metadata.name === project,
+        (o) =>
+          o.file.startsWith(`clusters/${argoHome(cluster)}/projects/`) &&
+          o.object.kind === "AppProject" &&
+          o.object.metadata.name === project,
       );
       expect(appProject, `out/${file}: project ${project} is not emitted for ${cluster}`).toBeDefined();
       expect(appProject!.object.spec.destinations, `out/${file}: destination not allowed by project ${project}`).toContainEqual(
         destination,
       );
-      expect(inDir(`clusters/${cluster}/namespaces`).map(idOf), `out/${file}`).toContain(`v1 Namespace -/${destination.namespace}`);
+      expect(inDir(`${onCluster(cluster)}/namespaces`).map(idOf), `out/${file}`).toContain(`v1 Namespace -/${destination.namespace}`);
       for (const manifest of inDir(source.path)) {
         expect(manifest.metadata.namespace, `out/${file} deploys ${idOf(manifest)} outside ${destination.namespace}`).toBe(
           destination.namespace,
@@ -400,7 +431,8 @@ describe("invariants", () => {
             .map((o) => o.metadata.name)
             .sort(),
         ).toEqual(["flux-payments", "flux-storefront"]);
-      } else {
+      } else if (!Object.hasOwn(HUB_OF, cluster)) {
+        // A spoke's projects are its hub's.
         expect(
           inDir(`clusters/${cluster}/projects`)
             .map((o) => o.metadata.name)
@@ -408,7 +440,7 @@ describe("invariants", () => {
           cluster,
         ).toEqual(["payments", "sluice-components", "sluice-platform", "storefront"]);
       }
-      const namespaces = inDir(`clusters/${cluster}/namespaces`);
+      const namespaces = inDir(`${onCluster(cluster)}/namespaces`);
       expect(
         namespaces
           .filter((o) => o.kind === "Namespace")
@@ -462,24 +494,35 @@ describe("invariants", () => {
           { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicy" },
           { group: "admissionregistration.k8s.io", kind: "ValidatingAdmissionPolicyBinding" },
         ]);
+        const hub = file.startsWith("clusters/prod-us-1/");
         expect(object.spec.namespaceResourceWhitelist, `out/${file}`).toEqual([
           { group: "argoproj.io", kind: "Application" },
           { group: "argoproj.io", kind: "AppProject" },
+          // The hub applies a spoke's registration, an ExternalSecret.
+          ...(hub ? [{ group: "external-secrets.io", kind: "ExternalSecret" }] : []),
           { group: "", kind: "LimitRange" },
           { group: "", kind: "ResourceQuota" },
           { group: "networking.k8s.io", kind: "NetworkPolicy" },
         ]);
-        expect(
-          object.spec.destinations.map((d: { namespace: string }) => d.namespace),
-          `out/${file}`,
-        ).toEqual(["argocd", "payments", "storefront", "storefront-jobs"]);
+        const teamNamespaces = ["payments", "storefront", "storefront-jobs"];
+        expect(object.spec.destinations, `out/${file}`).toEqual([
+          { server: "https://kubernetes.default.svc", namespace: "argocd" },
+          ...teamNamespaces.map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })),
+          // A hub's root project reaches its spokes: the teams' namespaces and Argo CD's, as the spoke's default.
+          ...(hub
+            ? ["prod-us-central-1", "prod-us-west-1"].flatMap((spoke) =>
+                ["argocd", ...teamNamespaces].map((namespace) => ({ server: `https://${spoke}.k8s.example.com`, namespace })),
+              )
+            : []),
+        ]);
         // Everything the root deploys is a kind its project allows.
         const cluster = file.split("/")[1]!;
         const allowed = [...object.spec.clusterResourceWhitelist, ...object.spec.namespaceResourceWhitelist].map(
           (g: { group: string; kind: string }) => `${g.group}/${g.kind}`,
         );
+        const spokes = Object.keys(HUB_OF).filter((spoke) => HUB_OF[spoke] === cluster);
         const deployed = objects
-          .filter((o) => o.file.startsWith(`clusters/${cluster}/`))
+          .filter((o) => [cluster, ...spokes].some((c) => o.file.startsWith(`clusters/${c}/`)))
           .map(({ object: o }) => `${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}/${o.kind}`);
         for (const kind of new Set(deployed)) expect(allowed, `${cluster}: ${kind}`).toContain(kind);
       } else {

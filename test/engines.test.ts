@@ -31,6 +31,13 @@ describe("one app, two engines", () => {
     const fluxed = copy();
     edit(argo, "stacks/platform.ts", '      engine: "flux",\n', "");
     edit(fluxed, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
+    // prod-us-1 stays the Argo CD hub of its two spokes.
+    edit(
+      fluxed,
+      "stacks/platform.ts",
+      '"prod-us-1": {\n      environment: "prod",',
+      '"prod-us-1": {\n      environment: "prod",\n      engine: "argocd",',
+    );
     await synth({ root: argo.root, skipTypecheck: true });
     await synth({ root: fluxed.root, skipTypecheck: true });
     const apps = (p: Project) =>
@@ -52,7 +59,7 @@ describe("one app, two engines", () => {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Application",
     });
-    expect(base.read("out/README.md")).toContain("| `prod-ap-1` | prod | prod | https://prod-ap-1.k8s.example.com | Flux |");
+    expect(base.read("out/README.md")).toContain("| `prod-ap-1` | prod | prod | https://prod-ap-1.k8s.example.com | its own Flux |");
   });
 });
 
@@ -340,7 +347,7 @@ describe("ordering", () => {
     edit(p, "stacks/platform.ts", '      namespace: "ingress-nginx",\n', '      namespace: "ingress-nginx",\n      clusters: ["dev-1"],\n');
     const found = await rejection(synth({ root: p.root, skipTypecheck: true }));
     expect(found.map((d) => d.message)).toContain(
-      "app checkout-web depends on component ingress-nginx, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, staging-1",
+      "app checkout-web depends on component ingress-nginx, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, prod-us-central-1, prod-us-west-1, staging-1",
     );
     expect(found[0]!.origin?.file).toBe("stacks/checkout-web.ts");
     const q = copy();

@@ -9,7 +9,7 @@ import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { setReleases } from "./helpers/releases.js";
-import { edit, lineOf, only, rejection } from "./helpers/stack-edit.js";
+import { edit, lineOf, only, rejection, withoutSpokes } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -121,7 +121,7 @@ describe("messages that teach", () => {
     const text = edit(p, "stacks/checkout-web.ts", '"prod-us-1": { env:', '"prod-us-2": { env:');
     expect(formatDiagnostic(await theOneError(p))).toBe(
       `stacks/checkout-web.ts:${lineOf(text, '"prod-us-2"')}:5 clusters["prod-us-2"]: unknown cluster "prod-us-2" in clusters; did you mean "prod-us-1"?\n` +
-        "  hint: the platform's clusters: dev-1, staging-1, prod-eu-1, prod-us-1, prod-ap-1",
+        "  hint: the platform's clusters: dev-1, staging-1, prod-eu-1, prod-us-1, prod-us-west-1, prod-us-central-1, prod-ap-1",
     );
   });
 
@@ -161,16 +161,30 @@ describe("messages that teach", () => {
     edit(p, "stacks/checkout-web.ts", '"prod-us-1": { env:', '"prod-us-2": { env:');
     const d = await theOneError(p);
     expect(d.message).toBe('unknown cluster "prod-us-2" in clusters; did you mean "prod-us-1"?');
-    expect(d.hint).toBe(`the platform's clusters: ${[...extra, "dev-1", "staging-1", "prod-eu-1", "prod-us-1", "prod-ap-1"].join(", ")}`);
+    expect(d.hint).toBe(
+      `the platform's clusters: ${[...extra, "dev-1", "staging-1", "prod-eu-1", "prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"].join(", ")}`,
+    );
   });
 
   it("when the stacks cannot be run, the cluster names come from TypeScript's message", async () => {
     const p = copyProject(base);
+    // Five clusters, few enough for TypeScript to print the whole type: the example without prod-us-1's two spokes.
+    withoutSpokes(p);
     p.write("stacks/unfinished.ts", 'throw new Error("not written yet");\n');
     edit(p, "stacks/checkout-web.ts", '"prod-us-1": { env:', '"prod-us-2": { env:');
     const d = await theOneError(p);
     expect(d.message).toBe('unknown cluster "prod-us-2" in clusters; did you mean "prod-us-1"?');
     expect(d.hint).toBe("the platform's clusters: dev-1, prod-ap-1, prod-eu-1, prod-us-1, staging-1");
+  });
+
+  it("when the stacks cannot be run and TypeScript cut the type short, no partial list of names stands in for the platform's", async () => {
+    const p = copyProject(base);
+    p.write("stacks/unfinished.ts", 'throw new Error("not written yet");\n');
+    edit(p, "stacks/checkout-web.ts", '"prod-us-1": { env:', '"prod-us-2": { env:');
+    const d = await theOneError(p);
+    // Seven clusters: TypeScript ends the printed type with "...", which may have hidden the name that was meant.
+    expect(d.message).toBe('unknown cluster "prod-us-2" in clusters');
+    expect(d.hint).toBeUndefined();
   });
 });
 
@@ -181,7 +195,7 @@ describe("one mistake, one message, however many clusters it is on", () => {
     return { status: result.status, stderr: result.stderr };
   }
 
-  it("a dependency that runs on none of four of the app's clusters is one error naming the four", async () => {
+  it("a dependency that runs on none of six of the app's clusters is one error naming the six", async () => {
     const p = copyProject(base);
     setReleases(p, "payments", { dev: "1.7.0" });
     const before = p.tree();
@@ -190,13 +204,13 @@ describe("one mistake, one message, however many clusters it is on", () => {
     const line = lineOf(p.read("stacks/checkout-web.ts"), "dependsOn:");
     expect(stderr).toBe(
       "sluice: The dependencies between apps and components are invalid; nothing was written.\n" +
-        `stacks/checkout-web.ts:${line}:32: error: dependsOn[1]: app checkout-web depends on app payments, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, staging-1\n` +
+        `stacks/checkout-web.ts:${line}:32: error: dependsOn[1]: app checkout-web depends on app payments, which does not run on clusters prod-ap-1, prod-eu-1, prod-us-1, prod-us-central-1, prod-us-west-1, staging-1\n` +
         "  hint: release payments to the waves of those clusters first, or drop the dependency\n",
     );
     expect(p.tree()).toEqual(before);
   });
 
-  it("an app on five clusters with autoscaling min above max is told once, naming the five clusters", async () => {
+  it("an app on seven clusters with autoscaling min above max is told once, naming the seven clusters", async () => {
     const p = copyProject(base);
     const text = edit(
       p,
@@ -211,12 +225,12 @@ describe("one mistake, one message, however many clusters it is on", () => {
     // Once: the text before it and the text after it.
     expect(stderr.split(at)).toHaveLength(2);
     expect(stderr).toContain(
-      "autoscaling.min: autoscaling min (5) is above max (2) on clusters dev-1, prod-ap-1, prod-eu-1, prod-us-1, staging-1\n",
+      "autoscaling.min: autoscaling min (5) is above max (2) on clusters dev-1, prod-ap-1, prod-eu-1, prod-us-1, prod-us-central-1, prod-us-west-1, staging-1\n",
     );
     expect(p.tree()).toEqual(before);
   });
 
-  it("a bad environment variable name and a bad quantity in an app on five clusters are each told once", async () => {
+  it("a bad environment variable name and a bad quantity in an app on seven clusters are each told once", async () => {
     const p = copyProject(base);
     const text = edit(
       p,

@@ -42,15 +42,19 @@ describe("parallel pull requests", () => {
     const given = await repo();
     const payments = await pullRequest(given, "bump-payments", "stacks/releases/prod/payments.ts", 'prod: "1.6.3"', 'prod: "1.6.4"');
     const catalog = await pullRequest(given, "bump-catalog", "stacks/releases/prod/catalog-api.ts", 'prod: "2.4.1"', 'prod: "2.4.2"');
-    // The prod wave is prod-ap-1 (Flux) and prod-us-1 (Argo CD): the same manifest change on each, nothing else.
+    // The prod wave is prod-ap-1 (Flux), prod-us-1 (Argo CD) and its spokes: the same manifest change on each, nothing else.
     expect(payments).toEqual([
       "out/apps/payments/prod-ap-1/manifest.yaml",
       "out/apps/payments/prod-us-1/manifest.yaml",
+      "out/apps/payments/prod-us-central-1/manifest.yaml",
+      "out/apps/payments/prod-us-west-1/manifest.yaml",
       "stacks/releases/prod/payments.ts",
     ]);
     expect(catalog).toEqual([
       "out/apps/catalog-api/prod-ap-1/manifest.yaml",
       "out/apps/catalog-api/prod-us-1/manifest.yaml",
+      "out/apps/catalog-api/prod-us-central-1/manifest.yaml",
+      "out/apps/catalog-api/prod-us-west-1/manifest.yaml",
       "stacks/releases/prod/catalog-api.ts",
     ]);
 

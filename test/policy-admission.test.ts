@@ -79,10 +79,10 @@ describe("pre-merge and admission agree", () => {
         (f) => `${f.rule} ${f.app} ${f.clusters.join(",")}`,
       ),
     ).toEqual([
-      "cost-center-label catalog-api prod-ap-1,prod-eu-1,prod-us-1",
-      "cost-center-label checkout-web prod-ap-1,prod-eu-1,prod-us-1",
-      "cost-center-label payments prod-ap-1,prod-eu-1,prod-us-1",
-      "cost-center-label search prod-ap-1,prod-eu-1,prod-us-1",
+      "cost-center-label catalog-api prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1",
+      "cost-center-label checkout-web prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1",
+      "cost-center-label payments prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1",
+      "cost-center-label search prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1",
     ]);
   });
 });

@@ -85,7 +85,7 @@ describe("each built-in rule, broken", () => {
     const p = copy();
     withObject(p, "catalog-api", CRONJOB.replace("reindex:1.0.0", "reindex:1.0"));
     const f = only((await check(p)).findings, "immutable-release-in-production");
-    expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
+    expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"]);
     expect([f.origin.file, f.origin.line]).toEqual(["stacks/catalog-api.ts", lineOf(p.read("stacks/catalog-api.ts"), "reindex:1.0")]);
   });
 
@@ -114,7 +114,7 @@ describe("each built-in rule, broken", () => {
         lineOf(p.read("stacks/platform.ts"), 'limits: { cpu: "1" } }'),
       ]);
       expect(f.origin.path).toEqual(["environments", "prod", "resources"]);
-      expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
+      expect(f.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"]);
     }
   });
 
@@ -136,7 +136,7 @@ describe("each built-in rule, broken", () => {
       lineOf(p.read("stacks/checkout-web.ts"), "probes:"),
       ["probes"],
     ]);
-    expect(f.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);
+    expect(f.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1", "staging-1"]);
     expect(findings.filter((x) => x.rule === "readiness-probe")).toEqual([]);
   });
 
@@ -221,7 +221,7 @@ describe("each built-in rule, broken", () => {
       lineOf(p.read("stacks/payments.ts"), "replicas: 1,"),
       ["environments", "prod", "replicas"],
     ]);
-    expect(findings[1]!.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1"]);
+    expect(findings[1]!.clusters).toEqual(["prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1"]);
   });
 
   it("no-cluster-scoped-objects: a ClusterRole without a grant", async () => {
@@ -250,7 +250,15 @@ describe("each built-in rule, broken", () => {
       "checkout-web: host www.example.com is also claimed by catalog-api",
     ]);
     expect(findings[0]!.origin.path).toEqual(["objects", 0, "spec", "rules", 0, "host"]);
-    expect(findings[0]!.clusters).toEqual(["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"]);
+    expect(findings[0]!.clusters).toEqual([
+      "dev-1",
+      "prod-ap-1",
+      "prod-eu-1",
+      "prod-us-1",
+      "prod-us-central-1",
+      "prod-us-west-1",
+      "staging-1",
+    ]);
   });
 });
 
@@ -284,7 +292,7 @@ describe("synth with findings", () => {
         .filter((f) => f.rule === "liveness-probe")
         .map((f) => `${f.severity} ${f.clusters.join(",")}`)
         .sort(),
-    ).toEqual(["error prod-ap-1,prod-eu-1,prod-us-1", "warn dev-1,staging-1"]);
+    ).toEqual(["error prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1", "warn dev-1,staging-1"]);
     edit(p, "stacks/platform.ts", 'production: "error" } },', 'production: "warn" } },');
     const result = await synth({ root: p.root, skipTypecheck: true });
     expect(result.findings.map((f) => f.severity)).toEqual(["warn"]);
@@ -314,12 +322,12 @@ describe("waivers", () => {
     waive(p, `"liveness-probe": { reason: "the Next.js server has no health route until 3.3 (WEB-88)", clusters: ["dev-1"] }`);
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));
     expect(findings.filter((f) => f.rule === "liveness-probe").map((f) => f.clusters.join(","))).toEqual([
-      "prod-ap-1,prod-eu-1,prod-us-1,staging-1",
+      "prod-ap-1,prod-eu-1,prod-us-1,prod-us-central-1,prod-us-west-1,staging-1",
     ]);
     edit(p, "stacks/checkout-web.ts", 'clusters: ["dev-1"] }', 'expires: "2999-12-31" }');
     const result = await synth({ root: p.root, skipTypecheck: true });
     expect(result.findings).toEqual([]);
-    expect(result.waived).toBe(5);
+    expect(result.waived).toBe(7);
     expect(p.read("out/README.md")).toContain(
       "| checkout-web | `liveness-probe` | all | 2999-12-31 | the Next.js server has no health route until 3.3 (WEB-88) |",
     );

@@ -9,7 +9,7 @@ import { BUILTIN_KINDS } from "../src/k8s/builtin-kinds.js";
 import { plan, type KubernetesObject } from "sluice";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
 import { paymentsDbFromSops, sopsFile } from "./helpers/sops.js";
-import { edit } from "./helpers/stack-edit.js";
+import { edit, withoutSpokes } from "./helpers/stack-edit.js";
 
 type Obj = KubernetesObject & { spec?: any };
 
@@ -27,13 +27,19 @@ function sections(readme: string): Map<string, string> {
 const rows = (section: string) => section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| what"));
 
 /** The objects of one cluster: its directory, its components' and its app instances' manifests. */
-function clusterObjects(files: ReadonlyMap<string, string>, cluster: string): Obj[] {
+function clusterObjects(files: ReadonlyMap<string, string>, cluster: string, hubOf: ReadonlyMap<string, string>): Obj[] {
+  // What is applied to the cluster: its own directory, less a spoke's Argo CD objects (which its hub
+  // holds) plus its spokes'; its app and component manifests.
+  const appliedTo = (file: string) => {
+    const [top, name, sub] = file.split("/");
+    if (top !== "clusters") return undefined;
+    const hub = hubOf.get(name!);
+    return hub === undefined || sub === "spoke" ? name : hub;
+  };
   return [...files]
     .filter(
       ([file]) =>
-        file.endsWith(".yaml") &&
-        !file.endsWith("kustomization.yaml") &&
-        (file.startsWith(`clusters/${cluster}/`) || file.split("/")[2] === cluster),
+        file.endsWith(".yaml") && !file.endsWith("kustomization.yaml") && (appliedTo(file) === cluster || file.split("/")[2] === cluster),
     )
     .flatMap(([, content]) => parseAllDocuments(content).map((doc) => doc.toJS() as Obj))
     .filter((object) => object && typeof object.kind === "string");
@@ -50,7 +56,8 @@ async function expectCovered(p: Project): Promise<Map<string, string>> {
     const lines = rows(section!);
     const has = (what: string, ...parts: string[]) =>
       lines.some((line) => line.startsWith(`| ${what} |`) && parts.every((part) => line.includes(part)));
-    for (const object of clusterObjects(files, cluster)) {
+    const hubOf = new Map(planned.model.platform.clusters.flatMap((c) => (c.managedBy ? [[c.name, c.managedBy.hub] as const] : [])));
+    for (const object of clusterObjects(files, cluster, hubOf)) {
       const where = `${cluster}: ${object.kind} ${object.metadata.name}`;
       if (!Object.hasOwn(BUILTIN_KINDS[object.apiVersion] ?? {}, object.kind)) {
         expect(has("CRDs", `\`${object.apiVersion}\``, object.kind), `${where}: its CRD is not listed`).toBe(true);
@@ -103,6 +110,7 @@ describe("the Prerequisites section names what each cluster's objects rely on", 
 
   it("a Flux fleet in Kyverno mode, with git credentials, a SOPS file and a custom resource", async () => {
     const p = makeProject(exampleStacks());
+    withoutSpokes(p);
     edit(
       p,
       "stacks/platform.ts",
@@ -157,6 +165,7 @@ describe("apps wait for the component that provides what their secrets need", ()
 
   it("on Flux: the app's Kustomization dependsOn the component's Kustomization; `provides: []` opts out", async () => {
     const p = makeProject(exampleStacks());
+    withoutSpokes(p);
     edit(p, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
     withSealedComponent(p);
     const planned = await plan({ root: p.root, skipTypecheck: true });
@@ -166,6 +175,7 @@ describe("apps wait for the component that provides what their secrets need", ()
     expect(app.spec.dependsOn).toEqual([{ name: "component-sealed-secrets", namespace: "flux-system" }]);
 
     const off = makeProject(exampleStacks());
+    withoutSpokes(off);
     edit(off, "stacks/platform.ts", '  engine: "argocd",', '  engine: "flux",');
     withSealedComponent(off, "      provides: [],\n");
     const without = await plan({ root: off.root, skipTypecheck: true });

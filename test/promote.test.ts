@@ -269,6 +269,8 @@ describe("sluice promote --all-ready", () => {
     expect(await files("promote/checkout-web/prod/3.2.0")).toEqual([
       "out/apps/checkout-web/prod-ap-1/manifest.yaml",
       "out/apps/checkout-web/prod-us-1/manifest.yaml",
+      "out/apps/checkout-web/prod-us-central-1/manifest.yaml",
+      "out/apps/checkout-web/prod-us-west-1/manifest.yaml",
       "stacks/releases/prod/checkout-web.ts",
     ]);
     expect(await git.raw(["show", "promote/checkout-web/prod/3.2.0:stacks/releases/prod/checkout-web.ts"])).toContain(
@@ -325,7 +327,7 @@ describe("per-environment env repo revision", () => {
     expect(revision("clusters/staging-1/root.yaml")).toBe("main");
     expect(revision("clusters/dev-1/apps/payments.yaml")).toBe("main");
     expect(p.read("out/README.md")).toContain(
-      "| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | Argo CD | `refs/tags/prod-2026-11-20` |",
+      "| `prod-us-1` | prod | prod | https://prod-us-1.k8s.example.com | its own Argo CD | `refs/tags/prod-2026-11-20` |",
     );
     // On the Flux cluster, the GitRepository follows the same tag (a plain name is refused there: see engine-fixes.test.ts).
     expect(p.read("out/clusters/prod-ap-1/root.yaml")).toContain("ref:\n    name: refs/tags/prod-2026-11-20");

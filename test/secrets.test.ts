@@ -102,9 +102,11 @@ describe("references render as External Secrets and Sealed Secrets", () => {
     const before = objectsIn(p, "out/apps/search/prod-us-1/manifest.yaml");
     edit(p, "stacks/search.ts", 'key: "storefront/search/index-api"', 'key: "storefront/search/index-api-v2"');
     const result = await synth({ root: p.root, skipTypecheck: true });
-    // search runs on five clusters; the key is the same on each.
+    // search runs on seven clusters; the key is the same on each.
     expect(result.write?.written).toEqual(
-      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "staging-1"].map((c) => `apps/search/${c}/manifest.yaml`),
+      ["dev-1", "prod-ap-1", "prod-eu-1", "prod-us-1", "prod-us-central-1", "prod-us-west-1", "staging-1"].map(
+        (c) => `apps/search/${c}/manifest.yaml`,
+      ),
     );
     const after = objectsIn(p, "out/apps/search/prod-us-1/manifest.yaml");
     const changed = after.filter((object, i) => JSON.stringify(object) !== JSON.stringify(before[i]));
@@ -126,6 +128,8 @@ describe("references render as External Secrets and Sealed Secrets", () => {
       "apps/payments/prod-ap-1/manifest.yaml",
       "apps/payments/prod-eu-1/manifest.yaml",
       "apps/payments/prod-us-1/manifest.yaml",
+      "apps/payments/prod-us-central-1/manifest.yaml",
+      "apps/payments/prod-us-west-1/manifest.yaml",
     ]);
   });
 });

@@ -142,8 +142,8 @@ describe("the stacks repository's CODEOWNERS", () => {
     edit(
       p,
       "stacks/platform.ts",
-      'gate: { soak: "24h", approvers: ["@acme/release"] } },\n    { name: "prod"',
-      'gate: { soak: "24h", approvers: ["@acme/canary"] } },\n    { name: "prod"',
+      'gate: { soak: "24h", approvers: ["@acme/release"] } },\n    {\n      name: "prod"',
+      'gate: { soak: "24h", approvers: ["@acme/canary"] } },\n    {\n      name: "prod"',
     );
     const stale = await cli(p, "synth", "--check", "--skip-typecheck", "--format", "json");
     expect(stale.code).toBe(1);

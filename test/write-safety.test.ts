@@ -139,6 +139,8 @@ describe("writing out/", () => {
     expect(status.modified.sort()).toEqual([
       "out/apps/catalog-api/prod-ap-1/manifest.yaml",
       "out/apps/catalog-api/prod-us-1/manifest.yaml",
+      "out/apps/catalog-api/prod-us-central-1/manifest.yaml",
+      "out/apps/catalog-api/prod-us-west-1/manifest.yaml",
       "stacks/releases/prod/catalog-api.ts",
     ]);
     expect(status.not_added).toEqual([]);

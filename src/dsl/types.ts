@@ -21,14 +21,18 @@ export type PlatformSpec<E extends string, C extends string, W extends string, T
   "environments" | "clusters" | "waves" | "teams" | "blueprints"
 > & {
   environments: { readonly [K in E]: PlatformInput["environments"][string] };
-  clusters: { readonly [K in C]: ClusterSpec<NoInfer<E>> };
+  clusters: { readonly [K in C]: ClusterSpec<NoInfer<E>, NoInfer<C>> };
   waves: readonly WaveSpec<W, NoInfer<C>>[];
   teams: { readonly [K in T]: PlatformInput["teams"][string] };
   /** The platform's own blueprints, by the name apps choose them with (`blueprint: "batch-job"`); each kind's blueprint is built in under the kind's name. */
   blueprints?: { readonly [K in B]: Blueprint };
 };
 
-export type ClusterSpec<E extends string> = Omit<ClusterInput, "environment"> & { environment: E };
+export type ClusterSpec<E extends string, C extends string = string> = Omit<ClusterInput, "environment" | "managedBy"> & {
+  environment: E;
+  /** Argo CD on another cluster of the platform, the hub, manages this one: `{ hub, credentials, shard? }`. Default: its own engine, in-cluster. */
+  managedBy?: Omit<NonNullable<ClusterInput["managedBy"]>, "hub"> & { hub: C };
+};
 
 export type WaveSpec<W extends string, C extends string> = Omit<WaveInput, "name" | "clusters"> & {
   name: W;

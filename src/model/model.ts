@@ -150,6 +150,22 @@ export interface ClusterModel {
   readonly settings: PlatformSettings;
   /** What serves apps' `expose` here: the cluster's own `exposure`, or its environment's. */
   readonly exposure?: Exposure;
+  /** The hub whose Argo CD manages it; absent, its own engine deploys in-cluster. */
+  readonly managedBy?: ManagedBy;
+  readonly origin: Origin;
+}
+
+/** A spoke's hub and how the hub's Argo CD reaches it (see hub-schema.ts). */
+export interface ManagedBy {
+  readonly hub: string;
+  readonly credentials:
+    | {
+        readonly key: string;
+        readonly property: string;
+        readonly store: { readonly name: string; readonly kind: "ClusterSecretStore" | "SecretStore" };
+      }
+    | { readonly secret: string };
+  readonly shard?: number;
   readonly origin: Origin;
 }
 

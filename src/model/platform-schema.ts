@@ -5,6 +5,7 @@ import { refreshInterval } from "./secret-schema.js";
 import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import { exposureSchema } from "./exposure-schema.js";
+import { managedBySchema } from "./hub-schema.js";
 import type { Rule } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
@@ -212,10 +213,12 @@ export const clusterSchema = z.strictObject({
   ...platformSettingsShape,
   /** The environment it belongs to, from the platform's `environments`. */
   environment: z.string(),
-  /** The GitOps engine on this cluster. Default: the platform's `engine`. */
+  /** The GitOps engine on this cluster. Default: the platform's `engine`; Argo CD for a cluster its hub manages (`managedBy`). */
   engine: engineName.optional(),
-  /** The cluster's API server, for people and tools; Argo CD on the cluster deploys in-cluster. */
+  /** The cluster's API server: where a hub's Argo CD deploys to it; for people and tools when its own Argo CD or Flux deploys in-cluster. */
   server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
+  /** Argo CD on another cluster manages this one: `{ hub, credentials, shard? }` (see ManagedBy). Default: the cluster's own engine, in-cluster. */
+  managedBy: managedBySchema.optional(),
   /** Labels for its root object, for people and tools (region, provider). */
   labels: z.record(z.string(), z.string()).optional(),
   /** What serves apps' `expose` on it, replacing its environment's: `{ gateway: {…} }` or `{ ingress: {…} }`. */

@@ -1,3 +1,4 @@
+import { onClusterDir } from "../model/hub.js";
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from "kubernetes-types/admissionregistration/v1";
 import { platformLabels } from "../k8s/labels.js";
 import { pluralOf, type CustomResources } from "../k8s/kinds.js";
@@ -148,7 +149,7 @@ export function renderAdmission(
       beforeApps,
     )) {
       rendered.push({
-        path: `clusters/${cluster.name}/policies/${rule.id}.yaml`,
+        path: `${onClusterDir(cluster)}/policies/${rule.id}.yaml`,
         object,
         origin: platform.origin,
         sources: [platform.origin.file],

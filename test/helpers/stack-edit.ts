@@ -108,3 +108,24 @@ export function findingOf(findings: readonly Finding[], rule: string): Finding {
   expect(matching.length, JSON.stringify(findings, null, 1)).toBe(1);
   return matching[0]!;
 }
+
+/** The example platform without prod-us-1's two spokes (stacks/platform.ts): five clusters, each with its own engine. */
+export function withoutSpokes(project: Project): void {
+  const platform = project.read("stacks/platform.ts");
+  const start = platform.indexOf("    // Two more US clusters without an Argo CD of their own");
+  const end = platform.indexOf("    // The Asia-Pacific cluster runs Flux");
+  if (start === -1 || end === -1) throw new Error("stacks/platform.ts no longer declares the spokes where withoutSpokes looks for them");
+  project.write("stacks/platform.ts", platform.slice(0, start) + platform.slice(end));
+  edit(
+    project,
+    "stacks/platform.ts",
+    'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"],',
+    'clusters: ["prod-us-1", "prod-ap-1"],',
+  );
+  edit(
+    project,
+    "stacks/platform.ts",
+    '"prod-eu-1", "prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',
+    '"prod-eu-1", "prod-us-1", "prod-ap-1"]',
+  );
+}

@@ -1,6 +1,7 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import { WORKLOADS, jsonPointer } from "../../k8s/workloads.js";
+import { argoName, spokesOf } from "../../model/hub.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
@@ -10,21 +11,19 @@ import { RELOADER_POD_ANNOTATION, reloaderWatches } from "../../model/rotation.j
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
+import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, sourcePath } from "./hub.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
+export { GENERATE_PATHS, sourcePath };
+
 /**
- * Each cluster runs its own Argo CD, which deploys into the cluster it runs
- * on; the cluster's `server` is recorded for people and tools.
+ * A cluster runs its own Argo CD, which deploys into the cluster it runs on,
+ * or is a spoke of a hub cluster's Argo CD, which deploys to its `server`
+ * (hub.ts); a hub's AppProjects cover its own cluster and its spokes.
  */
-const IN_CLUSTER = "https://kubernetes.default.svc";
-const ARGO_API = "argoproj.io/v1alpha1";
 const FINALIZER = "resources-finalizer.argocd.argoproj.io";
-/** Paths (relative to the source path, `;`-separated) whose changes alone regenerate an Application's manifests. */
-export const GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths";
-// Namespaces and AppProjects must exist before the Applications that use them.
-const BEFORE_APPS = { "argocd.argoproj.io/sync-wave": "-1" };
 // The root runs in its own AppProject rather than Argo CD's built-in
 // "default", which allows any repository, destination and kind: the root
 // needs only the env repo, Namespaces, and Applications and AppProjects in
@@ -47,12 +46,22 @@ const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
  * source (see src/pipeline/render/docs.ts).
  */
 function renderCluster({ platform, cluster, environment, admission, order }: ClusterInput): RenderedObject[] {
+  const components = (on: ClusterModel) => platform.components.filter((component) => component.clusters.includes(on.name));
+  if (cluster.managedBy) {
+    // A spoke: its projects are its hub's (rendered with the hub's cluster).
+    return [
+      ...renderSpoke(platform, { ...cluster, managedBy: cluster.managedBy }, environment),
+      ...renderComponents(platform, cluster, environment, components(cluster), order),
+    ];
+  }
   const dir = `clusters/${cluster.name}`;
   const platformFile = platform.origin.file;
+  // The clusters this Argo CD deploys to: its own, and its spokes if it is a hub.
+  const managed = [cluster, ...spokesOf(platform, cluster.name)];
   const rendered: RenderedObject[] = [
     {
       path: `${dir}/projects/${PLATFORM_PROJECT}.yaml`,
-      object: platformProject(platform, admission),
+      object: platformProject(platform, admission, managed),
       origin: platform.origin,
       sources: [platformFile],
     },
@@ -66,21 +75,21 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
   for (const team of platform.teams) {
     rendered.push({
       path: `${dir}/projects/${team.name}.yaml`,
-      object: appProject(platform, team),
+      object: appProject(platform, team, managed),
       origin: team.origin,
       sources: [platformFile],
     });
   }
-  const components = platform.components.filter((component) => component.clusters.includes(cluster.name));
-  if (components.length > 0) {
+  const installed = managed.map((on) => ({ cluster: on, components: components(on) })).filter((on) => on.components.length > 0);
+  if (installed.length > 0) {
     rendered.push({
       path: `${dir}/projects/${COMPONENTS_PROJECT}.yaml`,
-      object: componentsProject(platform, components),
+      object: componentsProject(platform, installed),
       origin: platform.origin,
       sources: [platformFile],
     });
-    rendered.push(...renderComponents(platform, cluster, environment, components, order));
   }
+  rendered.push(...renderComponents(platform, cluster, environment, components(cluster), order));
   return rendered;
 }
 
@@ -118,12 +127,14 @@ export const argoCd: EngineRenderer = {
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
     "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
+    ...(platform.clusters.some((cluster) => cluster.managedBy)
+      ? [
+          "- `clusters/<hub>/spokes/<spoke>.yaml` — on a hub: the root Application `root-<spoke>` of each cluster its Argo CD manages, applied by the hub's own root, with the spoke's registration (an ExternalSecret) when its credentials are in a store. The hub's AppProjects cover its spokes.",
+          "- `clusters/<spoke>/` — on a spoke (no Argo CD of its own; never bootstrapped by hand): its Applications, named `<app>-<spoke>` in the hub's Argo CD and deploying to the spoke's API server, and `spoke.yaml`, the Application `platform-<spoke>` that applies `clusters/<spoke>/spoke/` (its namespaces, admission policies and the platform's objects) to the spoke.",
+        ]
+      : []),
   ],
 };
-
-export function sourcePath(platform: Pick<PlatformModel, "envRepo">, path: string): string {
-  return platform.envRepo.path ? `${platform.envRepo.path}/${path}` : path;
-}
 
 function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel): KubernetesObject {
   const { sync } = environment;
@@ -169,7 +180,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
     apiVersion: ARGO_API,
     kind: "Application",
     metadata: {
-      name: app.name,
+      name: argoName(app.name, app.cluster),
       namespace: platform.engineSettings.argocd.namespace,
       labels: instanceLabels(app),
       annotations: {
@@ -190,7 +201,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
         targetRevision: app.environment.revision,
         path: sourcePath(platform, `apps/${app.name}/${app.cluster.name}`),
       },
-      destination: { server: IN_CLUSTER, namespace: app.namespace },
+      destination: { server: destinationServer(app.cluster), namespace: app.namespace },
       // An object another Application already tracks (the root's guards in the namespace, another
       // app's) fails the sync instead of being taken over and fought over forever.
       syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(ignored.length > 0 ? ["RespectIgnoreDifferences=true"] : [])]),
@@ -201,7 +212,11 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
   } satisfies ArgoApplication;
 }
 
-function appProject(platform: PlatformModel, { name: team, owners, namespaces, clusterResources }: TeamModel): KubernetesObject {
+function appProject(
+  platform: PlatformModel,
+  { name: team, owners, namespaces, clusterResources }: TeamModel,
+  managed: readonly ClusterModel[],
+): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -214,7 +229,7 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
     spec: {
       description: `Team ${team} (${owners.join(", ")}). Namespaced resources only, in the team's namespaces.`,
       sourceRepos: [platform.envRepo.url],
-      destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: managed.flatMap((cluster) => namespaces.map((namespace) => ({ server: destinationServer(cluster), namespace }))),
       // Only the cluster-scoped kinds the platform granted the team (teams.<team>.clusterResources):
       // without a clusterResourceWhitelist Argo CD refuses every one.
       ...(clusterResources.length > 0 ? { clusterResourceWhitelist: clusterResources.map(groupKind) } : {}),
@@ -245,7 +260,11 @@ function unique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
-function platformProject(platform: PlatformModel, admission: AdmissionBackend): KubernetesObject {
+function platformProject(platform: PlatformModel, admission: AdmissionBackend, managed: readonly ClusterModel[]): KubernetesObject {
+  const platformNamespaces = unique(
+    platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : [])),
+  );
+  const registrations = managed.some((cluster) => cluster.managedBy && "key" in cluster.managedBy.credentials);
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -261,15 +280,24 @@ function platformProject(platform: PlatformModel, admission: AdmissionBackend): 
       sourceRepos: [platform.envRepo.url],
       destinations: [
         { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
-        ...platform.teams.flatMap((team) => team.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace }))),
-        ...unique(platform.objects.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : []))).map(
-          (namespace) => ({ server: IN_CLUSTER, namespace }),
+        ...managed.flatMap((cluster) =>
+          [
+            // A spoke's objects Application (hub.ts) names Argo CD's namespace as its default, as the root does.
+            ...(cluster.managedBy ? [platform.engineSettings.argocd.namespace] : []),
+            ...platform.teams.flatMap((team) => team.namespaces),
+            ...platformNamespaces,
+          ].map((namespace) => ({
+            server: destinationServer(cluster),
+            namespace,
+          })),
         ),
       ],
       clusterResourceWhitelist: [{ group: "", kind: "Namespace" }, ...ADMISSION_KINDS[admission], ...platformKinds(platform, "Cluster")],
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },
         { group: "argoproj.io", kind: "AppProject" },
+        // A spoke's registration Secret, from its credentials in a store (hub.ts).
+        ...(registrations ? [{ group: "external-secrets.io", kind: "ExternalSecret" }] : []),
         { group: "", kind: "LimitRange" },
         { group: "", kind: "ResourceQuota" },
         { group: "networking.k8s.io", kind: "NetworkPolicy" },

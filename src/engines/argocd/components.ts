@@ -4,15 +4,16 @@ import type { ClusterModel, ComponentModel, EnvironmentModel, Ordering, Platform
 import { COMPONENTS_PROJECT, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { componentValues, ociParts } from "../components.js";
+import { argoName } from "../../model/hub.js";
+import { destinationServer } from "./hub.js";
 import { syncPolicy } from "./sync-policy.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
-
-const IN_CLUSTER = "https://kubernetes.default.svc";
 
 /**
  * Each platform component on an Argo CD cluster: an Application with a Helm
  * source at the exact chart version, in the components' own project, synced
- * in the sync wave of its depth in the cluster's order (what it waits for): clusters/<cluster>/components/<name>.yaml.
+ * in the sync wave of its depth in the cluster's order (what it waits for): clusters/<cluster>/components/<name>.yaml
+ * (on a spoke: named <component>-<cluster> in its hub's Argo CD, deploying to the spoke).
  */
 export function renderComponents(
   platform: PlatformModel,
@@ -32,7 +33,7 @@ export function renderComponents(
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Application",
       metadata: {
-        name: component.name,
+        name: argoName(component.name, cluster),
         namespace: platform.engineSettings.argocd.namespace,
         labels: {
           ...platformLabels(component.name, COMPONENTS_PROJECT),
@@ -52,7 +53,7 @@ export function renderComponents(
       spec: {
         project: COMPONENTS_PROJECT,
         source: { ...source, helm: { releaseName: component.name, valuesObject: componentValues(component, environment.name) } },
-        destination: { server: IN_CLUSTER, namespace: component.namespace },
+        destination: { server: destinationServer(cluster), namespace: component.namespace },
         syncPolicy: syncPolicy({ automated: true, prune: environment.sync.prune, selfHeal: true }, [
           "CreateNamespace=true",
           "ServerSideApply=true",
@@ -70,12 +71,19 @@ export function renderComponents(
 
 /**
  * The components' AppProject: their chart repositories only, their
- * namespaces only, but any kind — cluster add-ons install CRDs, cluster
+ * namespaces only (on each cluster the Argo CD deploys to), but any kind — cluster add-ons install CRDs, cluster
  * roles and webhooks. It is the platform's: teams never use it.
  */
-export function componentsProject(platform: PlatformModel, components: readonly ComponentModel[]): KubernetesObject {
+export function componentsProject(
+  platform: PlatformModel,
+  installed: readonly { readonly cluster: ClusterModel; readonly components: readonly ComponentModel[] }[],
+): KubernetesObject {
   const repositories = [
-    ...new Set(components.map(({ chart }) => ("oci" in chart ? ociParts(chart.oci).repository : chart.repository))),
+    ...new Set(
+      installed.flatMap(({ components }) =>
+        components.map(({ chart }) => ("oci" in chart ? ociParts(chart.oci).repository : chart.repository)),
+      ),
+    ),
   ].sort();
   return {
     apiVersion: "argoproj.io/v1alpha1",
@@ -89,7 +97,10 @@ export function componentsProject(platform: PlatformModel, components: readonly 
     spec: {
       description: "The platform components: cluster add-ons from pinned Helm charts.",
       sourceRepos: repositories,
-      destinations: [...new Set(components.map((c) => c.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      // Each cluster's components' namespaces on that cluster: a hub's cover its spokes'.
+      destinations: installed.flatMap(({ cluster, components }) =>
+        [...new Set(components.map((c) => c.namespace))].sort().map((namespace) => ({ server: destinationServer(cluster), namespace })),
+      ),
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     },
   } satisfies ArgoAppProject;

@@ -1,3 +1,4 @@
+import { declaredEngine } from "../../model/hub.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { Origin } from "../../model/origin.js";
 import type { PlatformInput } from "../../model/platform-schema.js";
@@ -17,7 +18,7 @@ export function fluxRevisions(input: PlatformInput, at: (...path: (string | numb
     const { revision } = environment;
     if (revision === undefined || revision === branch || isFullRevision(revision)) return [];
     const fluxClusters = Object.entries(input.clusters)
-      .filter(([, cluster]) => cluster.environment === name && (cluster.engine ?? input.engine) === "flux")
+      .filter(([, cluster]) => cluster.environment === name && declaredEngine(cluster, input.engine) === "flux")
       .map(([cluster]) => cluster)
       .sort();
     if (fluxClusters.length === 0) return [];

@@ -1,3 +1,4 @@
+import { SPOKE_DIR } from "../../model/hub.js";
 import { createHash } from "node:crypto";
 import { SluiceError } from "../../errors.js";
 import { blobId } from "../../git/blob-id.js";
@@ -128,6 +129,12 @@ function duplicateObjects(files: readonly PlanEntry[], generatedNamesUnique: boo
   return diagnostics;
 }
 
+/** clusters/<cluster>/spoke: the objects a hub's Argo CD applies to its spoke itself. */
+function isSpokeDir(dir: string): boolean {
+  const parts = dir.split("/");
+  return parts.length === 3 && parts[0] === "clusters" && parts[2] === SPOKE_DIR;
+}
+
 function dirname(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? "" : path.slice(0, slash);
@@ -153,8 +160,15 @@ function kustomizations(files: readonly PlanEntry[], platformFile: string): Plan
     const dir = dirname(file.path);
     entry(dir).add(file.path.slice(dir.length + 1));
   }
+  // A directory holding only directories (a spoke's spoke/) lists them too.
+  for (const dir of [...dirs.keys()]) {
+    for (let up = dirname(dir); up.split("/").length >= 2; up = dirname(up)) entry(up);
+  }
   for (const dir of [...dirs.keys()]) {
     const parent = dirname(dir);
+    // A spoke's own objects are applied to the spoke by an Application of their own, not with the
+    // spoke's Argo CD objects, which its root applies to the hub (see model/hub.ts).
+    if (isSpokeDir(dir)) continue;
     dirs.get(parent)?.add(dir.slice(parent.length + 1));
   }
   return [...dirs].map(([dir, listed]) =>

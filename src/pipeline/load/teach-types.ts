@@ -104,12 +104,13 @@ function unknownProperty(diagnostic: Diagnostic, context: Context, names: Declar
 /**
  * The keys of the object type an unknown-key error printed, e.g.
  * `{ readonly "dev-1"?: Override | undefined; … }`; undefined when
- * TypeScript shortened it ("... 4 more ..."), since a partial list would
+ * TypeScript shortened it ("... 4 more ...", or the type cut off with "..."), since a partial list would
  * hide the very name that was meant.
  */
 function namesInType(message: string): string[] | undefined {
   const type = /does not exist in type '(.*)'/.exec(message)?.[1];
-  if (type === undefined || /\.\.\. \d+ more \.\.\./.test(type)) return undefined;
+  // Shortened inside ("... 4 more ...") or cut off at the end ('readonly "prod-us-west-...').
+  if (type === undefined || /\.\.\. \d+ more \.\.\./.test(type) || type.endsWith("...")) return undefined;
   const names = [...type.matchAll(/readonly (?:"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*))\?:/g)].map((match) => match[1] ?? match[2]!);
   return names.length > 0 ? names : undefined;
 }

@@ -45,18 +45,26 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   const pinned = platform.environments.some((e) => e.revision !== platform.envRepo.revision);
   // Shown only in a fleet that mixes engines.
   const mixed = engines.length > 1;
+  // With a hub, who deploys to each cluster: its own engine, in-cluster, or its hub's Argo CD.
+  const hubbed = platform.clusters.some((c) => c.managedBy);
+  const managedBy = (cluster: (typeof platform.clusters)[number]) =>
+    cluster.managedBy
+      ? `Argo CD of \`${cluster.managedBy.hub}\``
+      : hubbed
+        ? `its own ${engineNamed(cluster.engine).title}`
+        : engineNamed(cluster.engine).title;
   lines.push(
     "## Clusters",
     "",
-    `| cluster | environment | wave | API server |${mixed ? " engine |" : ""}${pinned ? " follows |" : ""}`,
-    `|---|---|---|---|${mixed ? "---|" : ""}${pinned ? "---|" : ""}`,
+    `| cluster | environment | wave | API server |${hubbed ? " managed by |" : mixed ? " engine |" : ""}${pinned ? " follows |" : ""}`,
+    `|---|---|---|---|${mixed || hubbed ? "---|" : ""}${pinned ? "---|" : ""}`,
   );
   for (const wave of platform.waves) {
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
       const revision = platform.environments.find((e) => e.name === cluster.environment)!.revision;
       lines.push(
-        `| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |${mixed ? ` ${engineNamed(cluster.engine).title} |` : ""}${pinned ? ` \`${revision}\` |` : ""}`,
+        `| \`${cluster.name}\` | ${cluster.environment} | ${wave.name} | ${cluster.server} |${mixed || hubbed ? ` ${managedBy(cluster)} |` : ""}${pinned ? ` \`${revision}\` |` : ""}`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { appliedTo } from "../../model/hub.js";
 import { ENGINE_LIST, engineOf } from "../../engines/index.js";
 import { BUILTIN_KINDS } from "../../k8s/builtin-kinds.js";
 import { apiGroup } from "../../k8s/object.js";
@@ -90,7 +91,9 @@ export function clusterPrerequisites(
   // apiVersion → kinds emitted for the cluster.
   const kinds = new Map<string, Set<string>>();
   const add = (apiVersion: string, kind: string) => kinds.set(apiVersion, (kinds.get(apiVersion) ?? new Set()).add(kind));
-  const mine = (path: string) => path.startsWith(`clusters/${cluster.name}/`) || path.endsWith(`/${cluster.name}/manifest.yaml`);
+  const hubs = new Map(platform.clusters.map((c) => [c.name, c.managedBy?.hub]));
+  const mine = (path: string) =>
+    appliedTo(path, (name) => hubs.get(name)) === cluster.name || path.endsWith(`/${cluster.name}/manifest.yaml`);
   for (const { path, object } of fleetObjects) if (mine(path)) add(object.apiVersion, object.kind);
   for (const app of apps) for (const { object } of app.objects) add(object.apiVersion, object.kind);
   for (const { needs: n } of needs) {

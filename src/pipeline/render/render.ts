@@ -7,6 +7,7 @@ import type { Policy } from "../../policy/policy.js";
 import { renderTeamNamespace } from "./namespaces.js";
 import { platformLabels } from "../../k8s/labels.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
+import { onClusterDir } from "../../model/hub.js";
 import { renderCodeowners, renderReadme } from "./docs.js";
 
 export type { InstanceRef };
@@ -37,7 +38,7 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
     const namespaces = platform.teams.flatMap((team) =>
       team.namespaces.flatMap((namespace) =>
         renderTeamNamespace(namespace, team, environment, engine).map((object) => ({
-          path: `clusters/${cluster.name}/namespaces/${namespace}.yaml`,
+          path: `${onClusterDir(cluster)}/namespaces/${namespace}.yaml`,
           object,
           origin: team.origin,
           sources: [platform.origin.file],
@@ -46,7 +47,7 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
     );
     // The platform's own objects, the same on every cluster, before the apps.
     const own = platform.objects.map(({ object, origin }) => ({
-      path: `clusters/${cluster.name}/platform/objects.yaml`,
+      path: `${onClusterDir(cluster)}/platform/objects.yaml`,
       object: {
         ...object,
         metadata: {

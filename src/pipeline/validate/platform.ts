@@ -1,3 +1,4 @@
+import { declaredEngine } from "../../model/hub.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { ClusterModel, Exposure, PlatformModel, TeamModel, WaveModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
@@ -6,6 +7,7 @@ import { childOrigin, type Origin } from "../../model/origin.js";
 import { platformSchema, type PlatformInput } from "../../model/platform-schema.js";
 import type { Settings } from "../../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
+import { hubProblems, managedByOf } from "./hubs.js";
 import { chartCapabilities } from "../../model/capabilities.js";
 import { ENGINE_LIST } from "../../engines/index.js";
 import { settingsOf } from "../../engines/declaration.js";
@@ -108,7 +110,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       hint: "give the team another name",
     });
   }
-  const engines = new Set<string | undefined>([input.engine, ...Object.values(input.clusters).map((c) => c.engine ?? input.engine)]);
+  const engines = new Set<string | undefined>([input.engine, ...Object.values(input.clusters).map((c) => declaredEngine(c, input.engine))]);
   const engineNamespaces = ENGINE_DECLARATIONS.filter((engine) => engines.has(engine.name)).map((engine) =>
     engine.namespace(settingsOf(engine, { engineSettings })),
   );
@@ -148,6 +150,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
     });
   });
   for (const engine of ENGINE_LIST) diagnostics.push(...engine.platformProblems(input, at));
+  diagnostics.push(...hubProblems(input, at));
   const objectScopes: ("Namespaced" | "Cluster")[] = [];
   (input.objects ?? []).forEach((object, index) => {
     const where = `${object.kind} ${object.metadata.name}`;
@@ -292,6 +295,7 @@ function toModel(
     engine: _engine,
     exposure: _exposure,
     secretRotation: _secretRotation,
+    managedBy: _managedBy,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
   const exposureAt = (spec: PlatformInput["clusters"][string]["exposure"], ...path: string[]): Exposure | undefined =>
@@ -304,12 +308,13 @@ function toModel(
     return {
       name,
       environment: cluster.environment,
-      engine: cluster.engine ?? input.engine,
+      engine: declaredEngine(cluster, input.engine),
       server: cluster.server,
       labels: { ...(cluster.labels ?? {}) },
       wave: waveOf.get(name)!,
       settings: settingsOf(cluster),
       ...(exposure ? { exposure } : {}),
+      ...(cluster.managedBy ? { managedBy: managedByOf(input, name, at)! } : {}),
       origin: at("clusters", name),
     };
   });

@@ -9,6 +9,7 @@ import { gatherReleases, type GatherOptions } from "./releases.js";
 import { instanceNeeds, neededCapabilities } from "../resolve/index.js";
 import { orderFleet } from "./order.js";
 import { validatePlatform } from "./platform.js";
+import { hubNameClashes } from "./hubs.js";
 import { validateSopsFiles } from "./sops.js";
 import { validateValues } from "./values.js";
 
@@ -38,6 +39,7 @@ export function validate(
   if (gathered.diagnostics.length > 0)
     throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", gathered.diagnostics);
   const apps = validateApps(gathered.apps, platform, rules.rules);
+  apps.diagnostics.push(...hubNameClashes(platform, apps.apps));
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", apps.diagnostics);
   }
