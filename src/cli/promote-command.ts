@@ -60,7 +60,10 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
         ? `${result.from} → ${result.to}`
         : `${result.to}`;
     io.stdout(`${result.app} ${result.version}: ${step} (${result.file}:${result.line}); out/: ${result.write.written.length} written\n`);
-    if (result.forced) io.stdout(`${c.yellow("forced")} past the ${result.gate?.soak ?? ""} soak: ${result.forced}\n`);
+    if (result.forced) {
+      const past = [...(result.gate ? [`the ${result.gate.soak} soak`] : []), ...(result.frozen ? [`the freeze of ${result.to}`] : [])];
+      io.stdout(`${c.yellow("forced")} past ${past.length > 0 ? past.join(" and ") : "the gates"}: ${result.forced}\n`);
+    }
     if (pullRequest)
       io.stdout(
         `\nCommitted ${pullRequest.commit.slice(0, 7)} on branch ${pullRequest.branch} (push it: git push origin ${pullRequest.branch}). Pull request:\n\n# ${pullRequest.title}\n\n${pullRequest.body}\n`,

@@ -7,6 +7,7 @@ import type { PolicySettings } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import type { PlatformSettings, Settings } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
+import type { FreezeWindow } from "./freeze-schema.js";
 
 /**
  * The validated model: the stacks' declarations after schema and
@@ -133,6 +134,8 @@ export interface EnvironmentModel {
   readonly exposure?: Exposure;
   /** How a changed secret reaches pods that read it as environment variables (see platform-schema.ts). */
   readonly secretRotation?: "reloader" | "files";
+  /** Its freeze windows, in the order written. */
+  readonly freeze: readonly FreezeWindow[];
   readonly origin: Origin;
 }
 
@@ -150,6 +153,8 @@ export interface ClusterModel {
   readonly settings: PlatformSettings;
   /** What serves apps' `expose` here: the cluster's own `exposure`, or its environment's. */
   readonly exposure?: Exposure;
+  /** The freeze windows in force on it: its environment's, then its own (they add up). */
+  readonly freeze: readonly FreezeWindow[];
   readonly origin: Origin;
 }
 

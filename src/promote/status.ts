@@ -7,6 +7,7 @@ import { loadModel, type PlanOptions } from "../synth.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { checkSoak, releaseAge } from "./soak.js";
+import { waveFreeze } from "./freeze.js";
 
 export interface WaveStatus {
   readonly wave: string;
@@ -95,6 +96,14 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
     if (!check.open)
       return blocked(`soak: ${formatDuration(check.readyAt!.getTime() - now.getTime())} left of ${next.gate.soak}`, check.readyAt);
   }
+  // A frozen wave is not ready: `promote --all-ready` leaves it alone until the freeze ends.
+  const frozen = waveFreeze(root, model.platform, next, now);
+  if (frozen)
+    return {
+      app: app.name,
+      waves: statuses,
+      next: { state: "blocked", version, to: next.name, reason: `frozen until ${frozen.until}`, readyAt: frozen.until, ...approvers },
+    };
   const unready = wouldNotResolve(root, model, app, next.name, version);
   if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
   return { app: app.name, waves: statuses, next: { state: "ready", version, to: next.name, ...approvers } };

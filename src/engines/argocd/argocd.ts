@@ -12,6 +12,7 @@ import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
+import { syncWindows } from "./sync-windows.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
 /**
@@ -66,7 +67,7 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
   for (const team of platform.teams) {
     rendered.push({
       path: `${dir}/projects/${team.name}.yaml`,
-      object: appProject(platform, team),
+      object: appProject(platform, team, cluster),
       origin: team.origin,
       sources: [platformFile],
     });
@@ -201,7 +202,11 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
   } satisfies ArgoApplication;
 }
 
-function appProject(platform: PlatformModel, { name: team, owners, namespaces, clusterResources }: TeamModel): KubernetesObject {
+function appProject(
+  platform: PlatformModel,
+  { name: team, owners, namespaces, clusterResources }: TeamModel,
+  cluster: ClusterModel,
+): KubernetesObject {
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -221,6 +226,8 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
       // The namespace's guards are the platform's, applied by the root: validate refuses them in a
       // team's objects, and Argo CD refuses them here too, whatever reaches the env repo.
       namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
+      // The cluster's freeze windows (its environment's and its own) deny the team's syncs.
+      ...(cluster.freeze.length > 0 ? { syncWindows: syncWindows(cluster.freeze) } : {}),
     },
   } satisfies ArgoAppProject;
 }

@@ -10,7 +10,11 @@ const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
  * customization of argoproj.io/Application in argocd-cm restored (Argo CD's
  * operator manual, "Argocd App" in health.md).
  */
-export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, apps }: PrerequisiteInput): Prerequisite[] {
+export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
+  return [...orderingPrerequisites(input), ...freezePrerequisites(input.cluster)];
+}
+
+function orderingPrerequisites({ model, platform, cluster, fleetObjects, apps }: PrerequisiteInput): Prerequisite[] {
   const ordered =
     fleetObjects.some(({ object }) => object.kind === "Application" && Number(object.metadata.annotations?.[SYNC_WAVE] ?? 0) > 0) ||
     apps.some((app) => model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0);
@@ -21,6 +25,18 @@ export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, ap
       name: '`resource.customizations.health.argoproj.io_Application` in ConfigMap `argocd-cm` (Argo CD\'s operator manual, health checks, "Argocd App")',
       namespace: platform.engineSettings.argocd.namespace,
       why: "Applications here sync in waves (`dependsOn`); Argo CD has no health check for Applications since 1.8, so without it the root does not wait for one wave to be healthy before the next",
+    },
+  ];
+}
+
+/** Sync windows with `timeZone` came in Argo CD 2.2, their `description` in 3.1 (AppProject's SyncWindow). */
+function freezePrerequisites(cluster: PrerequisiteInput["cluster"]): Prerequisite[] {
+  if (cluster.freeze.length === 0) return [];
+  return [
+    {
+      what: "controller",
+      name: "Argo CD 3.1 or later",
+      why: "the teams' AppProjects hold the freeze windows as sync windows with a `timeZone` (2.2) and a `description` (3.1); an older Argo CD drops the fields it does not know, or refuses the project",
     },
   ];
 }
