@@ -155,7 +155,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   promotionFlags(
     program
       .command("promote")
-      .description("move an app's release to the next wave, as the gates allow (soak from git history, freeze windows), then synthesize out/")
+      .description(
+        "move an app's release to the next wave, as the gates allow (soak from git history, freeze windows), then synthesize out/",
+      )
       .argument("[app]", "the app")
       .option("--to <wave>", "the wave to promote into (default: the next one)")
       .option("--version <version>", "the release to promote (default: the first wave's)")
