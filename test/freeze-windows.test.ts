@@ -280,6 +280,7 @@ describe("bad freeze windows fail at their line", () => {
         '        { schedule: "0 18 * * 5", duration: "2 hours", reason: "bad duration in this window" },',
         '        { schedule: "0 18 * * 5", duration: "2h", reason: "short" },',
         '        { from: "2026-12-24", until: "2026-12-27T00:00:00Z", reason: "a date alone is not a time" },',
+        '        { schedule: "0 0 31 2 *", duration: "2h", reason: "the 31st of February never comes" },',
         "",
       ].join("\n"),
     );
@@ -296,7 +297,8 @@ describe("bad freeze windows fail at their line", () => {
     at('"2 hours"', /duration "2 hours" is not a duration/);
     at('reason: "short"', /say why/);
     at('"2026-12-24"', /"2026-12-24" is not an RFC 3339 time/);
-    expect(diagnostics, show(diagnostics)).toHaveLength(6);
+    at("31st of February", /schedule "0 0 31 2 \*" never fires/);
+    expect(diagnostics, show(diagnostics)).toHaveLength(7);
   });
 
   it("a window with no reason, or both a schedule and dates, is refused at the window", async () => {

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron.js";
 import type { Origin } from "./origin.js";
@@ -64,7 +65,9 @@ export const freezeWindowSchema = z
         const bad = window.schedule.trim().startsWith("@")
           ? "is a descriptor, which Argo CD's sync windows do not take"
           : scheduleProblem(window.schedule);
-        if (bad) problem("schedule", `the schedule ${JSON.stringify(window.schedule)} ${bad}`, 'five cron fields, e.g. "0 18 * * FRI"');
+        const never = bad ? undefined : neverFires(window.schedule);
+        if (bad ?? never)
+          problem("schedule", `the schedule ${JSON.stringify(window.schedule)} ${bad ?? never}`, 'five cron fields, e.g. "0 18 * * FRI"');
       }
       if (window.duration === undefined) problem("schedule", "a recurring window needs its duration", 'duration: "63h"');
       else if (!FREEZE_DURATION.test(window.duration) || freezeDurationMs(window.duration) < UNIT_MS.m)
@@ -110,6 +113,20 @@ export const freezeWindowSchema = z
         "take the wave's clusters out of the rollout instead, or split the freeze",
       );
   });
+
+/**
+ * Why a schedule whose fields are each fine never fires ("0 0 31 2 *", the
+ * 31st of February), or undefined: the gate could not find its last start,
+ * and Argo CD would never open the window.
+ */
+function neverFires(schedule: string): string | undefined {
+  try {
+    CronExpressionParser.parse(schedule, { currentDate: new Date(0), tz: "UTC" }).next();
+    return undefined;
+  } catch (error) {
+    return `never fires (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
 
 /** An environment's or a cluster's freeze windows. */
 export const freezeSchema = z.array(freezeWindowSchema);
