@@ -149,6 +149,8 @@ describe("a freeze window refuses a promotion before merge", () => {
     expect(finding!.message).toContain(`"${REASON}" (environment prod, ${PLATFORM}:`);
     expect(finding!.message).toContain(`until ${MONDAY_END}`);
     expectAt(finding!, CANARY_FILE, lineOf(p.read(CANARY_FILE), '"prod-canary": "2.3.1"'));
+    expect(finding!.hint).toContain("on Argo CD clusters the window denies every sync");
+    expect(finding!.hint).not.toContain("Flux");
     // Thursday: open.
     expect((await gates({ root: p.root, base: "HEAD", now: THURSDAY })).findings).toEqual([]);
 
@@ -161,6 +163,26 @@ describe("a freeze window refuses a promotion before merge", () => {
 
     const text = await cli(p, THURSDAY, "gates", "--base", "HEAD");
     expect(text.status, text.stdout + text.stderr).toBe(0);
+  });
+
+  it("a wave of Argo CD and Flux clusters: the environment's window is told once for both, and the hint says what each engine does", async () => {
+    const p = await mainAtT0();
+    setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.1", "prod-canary": "2.3.0", prod: "2.3.1" });
+
+    const result = await gates({ root: p.root, base: "HEAD", now: SATURDAY });
+    const frozen = result.findings.filter((f) => f.code === "gates/frozen");
+    expect(frozen, JSON.stringify(result.findings)).toHaveLength(1);
+    expect(frozen[0]!.message).toMatch(
+      new RegExp(
+        `enters prod, which is frozen: "${REASON}" \\(environment prod, ${PLATFORM}:\\d+; on prod-ap-1, prod-us-1\\) until ${MONDAY_END}`,
+      ),
+    );
+    expect(frozen[0]!.hint).toContain("on Argo CD clusters the window denies every sync");
+    expect(frozen[0]!.hint).toContain("on Flux clusters it deploys as soon as it merges");
+    expect(result.changes.find((c) => c.wave === "prod")?.frozen).toMatchObject({
+      clusters: ["prod-ap-1", "prod-us-1"],
+      engines: ["argocd", "flux"],
+    });
   });
 
   it("a cluster's window adds to its environment's: an incident on prod-eu-1 closes prod-canary on a Thursday, and both reach its AppProjects", async () => {

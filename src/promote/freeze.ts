@@ -13,8 +13,9 @@ export interface ActiveWindow {
 /** Why a wave takes no release now: the windows in force on its clusters, and when the last of them ends. */
 export interface WaveFreeze {
   readonly wave: string;
-  /** The wave's clusters that are frozen now, sorted. */
+  /** The wave's clusters that are frozen now, sorted, and the GitOps engines they run (what holds the freeze there). */
   readonly clusters: readonly string[];
+  readonly engines: readonly string[];
   /** When none of the wave's clusters is frozen any more (windows that follow on from each other count as one freeze), UTC. */
   readonly until: string;
   readonly windows: readonly {
@@ -71,7 +72,9 @@ export function activeWindows(cluster: Pick<ClusterModel, "freeze">, now: Date):
  */
 export function waveFreeze(root: string, platform: PlatformModel, wave: WaveModel, now: Date): WaveFreeze | undefined {
   const clusters = platform.clusters.filter((cluster) => wave.clusters.includes(cluster.name));
-  const active = clusters.flatMap((cluster) => activeWindows(cluster, now).map((found) => ({ ...found, cluster: cluster.name })));
+  const active = clusters.flatMap((cluster) =>
+    activeWindows(cluster, now).map((found) => ({ ...found, cluster: cluster.name, engine: cluster.engine })),
+  );
   if (active.length === 0) return undefined;
   let until = new Date(Math.max(...active.map((found) => found.end.getTime())));
   for (let step = 0; step < 400; step++) {
@@ -103,6 +106,7 @@ export function waveFreeze(root: string, platform: PlatformModel, wave: WaveMode
   return {
     wave: wave.name,
     clusters: [...new Set(active.map((found) => found.cluster))].sort(),
+    engines: [...new Set(active.map((found) => found.engine))].sort(),
     until: utc(until),
     windows,
   };
@@ -115,9 +119,18 @@ export function freezeMessage(change: string, freeze: WaveFreeze): { message: st
       `"${w.reason}" (${w.declaredOn}, ${w.file}:${w.line}; on ${w.clusters.join(", ")}) until ${w.ends}${w.endsLocal ? ` (${w.endsLocal} ${w.timeZone})` : ""}`,
   );
   // What a forced release meets on the clusters: Argo CD enforces the windows, Flux has none.
-  const clusters = freeze.windows.every((w) => w.manualSync)
-    ? "; on Argo CD clusters a forced release then waits for someone to sync it by hand"
-    : "; on Argo CD clusters the window denies every sync, so a forced release arrives when it ends";
+  const clusters = [
+    ...(freeze.engines.includes("argocd")
+      ? [
+          freeze.windows.every((w) => w.manualSync)
+            ? "on Argo CD clusters a forced release then waits for someone to sync it by hand"
+            : "on Argo CD clusters the window denies every sync, so a forced release arrives when it ends",
+        ]
+      : []),
+    ...(freeze.engines.includes("flux") ? ["on Flux clusters it deploys as soon as it merges"] : []),
+  ]
+    .map((text) => `; ${text}`)
+    .join("");
   return {
     message: `${change} enters ${freeze.wave}, which is frozen: ${windows.join("; ")}`,
     hint: `the freeze of ${freeze.wave} ends at ${freeze.until}; promote then, or a person may override with --force --reason "<why>"${clusters}`,
