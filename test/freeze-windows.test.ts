@@ -165,6 +165,25 @@ describe("a freeze window refuses a promotion before merge", () => {
     expect(text.status, text.stdout + text.stderr).toBe(0);
   });
 
+  it("sluice gates holds a rollback into a frozen wave too: the frozen Argo CD clusters would not sync it either", async () => {
+    const p = await mainAtT0();
+    // prod-canary took 2.3.1 on Thursday; on Saturday someone rolls it back to 2.3.0.
+    setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.1", "prod-canary": "2.3.1", prod: "2.3.0" });
+    const date = THURSDAY.toISOString();
+    await simpleGit(p.root)
+      .env({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date })
+      .add(".")
+      .commit("promote catalog-api 2.3.1 to prod-canary");
+    setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.1", "prod-canary": "2.3.0", prod: "2.3.0" });
+
+    const saturday = await gates({ root: p.root, base: "HEAD", now: SATURDAY });
+    expect(saturday.changes).toMatchObject([{ wave: "prod-canary", from: "2.3.1", to: "2.3.0", allowed: false }]);
+    expect(saturday.findings.map((f) => f.code)).toEqual(["gates/frozen"]);
+    // Outside the window the rollback is allowed, as ever.
+    const friday = await gates({ root: p.root, base: "HEAD", now: new Date("2026-11-06T16:00:00Z") });
+    expect(friday.findings).toEqual([]);
+  });
+
   it("a wave of Argo CD and Flux clusters: the environment's window is told once for both, and the hint says what each engine does", async () => {
     const p = await mainAtT0();
     setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.1", "prod-canary": "2.3.0", prod: "2.3.1" });
