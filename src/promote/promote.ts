@@ -22,7 +22,7 @@ export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "s
   readonly to?: string;
   /** The release to promote. Default: the first wave's, the newest. */
   readonly version?: string;
-  /** A person overriding the soak gate, with the reason; never a skipped wave. */
+  /** A person overriding the soak gate and a freeze window, with the reason; never a skipped wave. */
   readonly force?: { readonly reason: string };
   /** The time the soak is measured to and freeze windows are read at. Default: now. */
   readonly now?: Date;
