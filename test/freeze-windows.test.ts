@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { gates, promote, status, synth, type Promotion, type Refusal } from "sluice";
 import { syncWindows } from "../src/engines/argocd/sync-windows.js";
 import { freezeWindow } from "../src/model/freeze-schema.js";
+import { activeAt } from "../src/promote/freeze.js";
 import { runCli } from "./helpers/cli.js";
 import { withGitIdentity } from "./helpers/git-identity.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
@@ -244,6 +245,26 @@ describe("a freeze window refuses a promotion before merge", () => {
     expect(p.read("out/README.md")).toContain(
       "| cluster prod-eu-1 | `prod-eu-1` | 2026-11-05T10:00:00.000Z to 2026-11-05T14:00:00.000Z, once |",
     );
+  });
+});
+
+describe("when a window is open", () => {
+  const weekend = freezeWindow(
+    { schedule: "0 18 * * FRI", duration: "63h", timeZone: "Europe/Berlin", reason: REASON },
+    { kind: "environment", name: "prod" },
+    { file: PLATFORM, line: 1, column: 1 },
+  );
+  const open = (iso: string) => activeAt(weekend, new Date(iso))?.end.toISOString();
+
+  it("follows the zone's calendar: 18:00 Berlin is 17:00 UTC in winter and 16:00 UTC in summer", () => {
+    expect(open("2026-11-06T16:59:59Z")).toBeUndefined();
+    expect(open("2026-11-06T17:00:00Z")).toBe("2026-11-09T08:00:00.000Z");
+    expect(open("2026-07-03T15:59:00Z")).toBeUndefined();
+    expect(open("2026-07-03T16:00:00Z")).toBe("2026-07-06T07:00:00.000Z");
+    // It ends at the start plus the duration: Monday 09:00 Berlin, 07:00 UTC in July.
+    expect(open("2026-07-06T06:59:59.999Z")).toBe("2026-07-06T07:00:00.000Z");
+    expect(open("2026-07-06T07:00:00Z")).toBeUndefined();
+    expect(open("2026-07-08T12:00:00Z")).toBeUndefined();
   });
 });
 
