@@ -37,6 +37,16 @@ export const platform = definePlatform({
       exposure: { ingress: { className: "nginx", namespace: "ingress-nginx", tlsIssuer: "letsencrypt" } },
       // A rotated database password restarts the pods that read it as an environment variable.
       secretRotation: "reloader",
+      // No release enters production over the weekend, Friday 18:00 to Monday 09:00 Berlin time:
+      // `sluice gates` and `promote` refuse it, and Argo CD denies the syncs.
+      freeze: [
+        {
+          schedule: "0 18 * * FRI",
+          duration: "63h",
+          timeZone: "Europe/Berlin",
+          reason: "Weekend freeze: nobody is on call to watch a production release",
+        },
+      ],
     },
   },
 

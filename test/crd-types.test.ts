@@ -59,6 +59,18 @@ const SAMPLES = {
       clusterResourceBlacklist: groupKinds,
       namespaceResourceWhitelist: groupKinds,
       namespaceResourceBlacklist: groupKinds,
+      syncWindows: [
+        {
+          kind: "deny",
+          schedule: "0 18 * * FRI",
+          duration: "63h",
+          timeZone: "Europe/Berlin",
+          applications: ["*"],
+          clusters: ["prod-us-1"],
+          manualSync: true,
+          description: "d",
+        },
+      ],
     },
   } satisfies Sample<ArgoAppProject>,
   Kustomization: {

@@ -114,6 +114,10 @@ describe("a hub's Argo CD", () => {
     expect(destinations("storefront")).toEqual(
       servers.flatMap((server) => ["storefront", "storefront-jobs"].map((namespace) => ({ server, namespace }))),
     );
+    // The environment's freeze window holds each cluster's Applications, matched by destination server.
+    const payments = projects.find((o) => o.metadata.name === "payments")!;
+    expect(payments.spec.syncWindows.map((w: { clusters: string[] }) => w.clusters)).toEqual(servers.map((server) => [server]));
+    expect(new Set(payments.spec.syncWindows.map((w: { schedule: string }) => w.schedule)).size).toBe(1);
     // No project anywhere else holds a spoke's destinations; a spoke has no projects of its own.
     for (const spoke of SPOKES) expect(Object.keys(example.tree()).filter((f) => f.startsWith(`clusters/${spoke}/projects/`))).toEqual([]);
     const elsewhere = ["dev-1", "staging-1", "prod-eu-1"].flatMap((c) =>

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { gates, promote, release, rollback, status, synth, type Promotion, type Refusal } from "sluice";
 import { findReleases, withRelease } from "../src/pipeline/load/release-source.js";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, REPO, type Project } from "./helpers/project.js";
+import { makeProject, REPO, type Project } from "./helpers/project.js";
+import { unfrozenExampleStacks } from "./helpers/unfrozen.js";
 import { gitAt, midRolloutProjects, T0 } from "./helpers/mid-rollout.js";
 import { edit, lineOf, rejection } from "./helpers/stack-edit.js";
 
@@ -313,7 +314,7 @@ describe("sluice release", () => {
 
 describe("per-environment env repo revision", () => {
   it("lets production follow a tag while the other environments follow the branch", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     edit(
       p,
       "stacks/platform.ts",

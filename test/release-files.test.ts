@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { gates, promote, status, synth, type Promotion } from "sluice";
 import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { makeProject, type Project } from "./helpers/project.js";
+import { unfrozenExampleStacks } from "./helpers/unfrozen.js";
 import { releaseFileText, setReleases } from "./helpers/releases.js";
 import { edit, expectAt, lineOf, only, rejection, withCode } from "./helpers/stack-edit.js";
 
@@ -64,14 +65,14 @@ describe("synth holds a gated wave's releases to its release files", () => {
   });
 
   it("refuses platform.release() of a gated wave outside the wave's directory, and a file of one wave's directory setting another", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("stacks/sneaky.ts", releaseFileText("payments", "prod", "9.9.9", "./platform.js"));
     p.remove("stacks/releases/prod/payments.ts");
     const outside = only(await rejection(synth({ root: p.root, skipTypecheck: true })));
     expect(outside.code).toBe("validate/gated-release-outside");
     expectAt(outside, "stacks/sneaky.ts", 3);
 
-    const q = makeProject(exampleStacks());
+    const q = makeProject(unfrozenExampleStacks());
     q.write("stacks/releases/prod-canary/payments.ts", releaseFileText("payments", "prod", "1.6.3"));
     q.remove("stacks/releases/prod/payments.ts");
     const diagnostics = await rejection(synth({ root: q.root, skipTypecheck: true }));
@@ -81,7 +82,7 @@ describe("synth holds a gated wave's releases to its release files", () => {
   });
 
   it("refuses a gated release that is not a literal in its file: a value imported from the team's stack could change without the approvers", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("stacks/payments-version.ts", 'export const next = "1.7.0";\n');
     p.write(
       "stacks/releases/prod/payments.ts",
@@ -93,7 +94,7 @@ describe("synth holds a gated wave's releases to its release files", () => {
   });
 
   it("reads a release file written by hand, over several lines with comments, and is not fooled by a literal in a comment", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write(
       "stacks/releases/prod/payments.ts",
       'import { platform } from "../../platform.js";\n\nexport default platform.release("payments", {\n  // approved in CHG-1234\n  prod: "1.6.3",\n});\n',
@@ -108,14 +109,14 @@ describe("synth holds a gated wave's releases to its release files", () => {
   });
 
   it("names the app a release file misspells, and a wave set twice, at their lines", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("stacks/releases/prod/payments.ts", releaseFileText("paymnets", "prod", "1.6.3"));
     const unknown = only(await rejection(synth({ root: p.root, skipTypecheck: true })));
     expect(unknown.code).toBe("validate/release-unknown-app");
     expect(unknown.hint).toBe('did you mean "payments"?');
     expectAt(unknown, "stacks/releases/prod/payments.ts", 3);
 
-    const q = makeProject(exampleStacks());
+    const q = makeProject(unfrozenExampleStacks());
     q.write("stacks/releases/prod/payments-again.ts", releaseFileText("payments", "prod", "1.6.4"));
     const twice = only(await rejection(synth({ root: q.root, skipTypecheck: true })));
     expect(twice.code).toBe("validate/release-twice");
@@ -123,14 +124,14 @@ describe("synth holds a gated wave's releases to its release files", () => {
   });
 
   it("points a bad release in a release file at that file, not at the app", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("stacks/releases/prod/payments.ts", releaseFileText("payments", "prod", "latest"));
     const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true }));
     for (const diagnostic of diagnostics) expect(diagnostic.origin?.file).toBe("stacks/releases/prod/payments.ts");
   });
 
   it("type-checks a release file against the platform's waves", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write(
       "stacks/releases/prod/payments.ts",
       'import { platform } from "../../platform.js";\n\nexport default platform.release("payments", { prdo: "1.6.3" });\n',
@@ -142,7 +143,7 @@ describe("synth holds a gated wave's releases to its release files", () => {
 
 describe("promote and release files", () => {
   it("creates the release file when a gated wave gets its first release of an app, importing the platform as the app's stack does", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     setReleases(p, "search", { dev: "0.9.3", staging: "0.9.3" });
     await committed(p, T0);
     const result = (await promote({ root: p.root, app: "search", now: hours(48), skipTypecheck: true })) as Promotion;
@@ -158,7 +159,7 @@ describe("promote and release files", () => {
   });
 
   it("--commit puts the new release file in the promotion's commit", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     setReleases(p, "search", { dev: "0.9.3", staging: "0.9.3" });
     p.write(".gitignore", "node_modules/\n");
     await synth({ root: p.root, skipTypecheck: true });
@@ -173,7 +174,7 @@ describe("promote and release files", () => {
   });
 
   it("edits only the release file's literal when the gated wave runs the app already", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     setReleases(p, "payments", { dev: "1.7.0", staging: "1.7.0", "prod-canary": "1.7.0", prod: "1.6.3" });
     await committed(p, T0);
     const before = p.read("stacks/payments.ts");
@@ -184,7 +185,7 @@ describe("promote and release files", () => {
   });
 
   it("removes a release file it created, and the directories it made, when the synth after it fails", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.remove("stacks/releases");
     for (const app of ["catalog-api", "checkout-web", "payments", "search"]) setReleases(p, app, { dev: "1.0.0", staging: "1.0.0" });
     await committed(p, T0);
@@ -198,7 +199,7 @@ describe("promote and release files", () => {
 describe("split-releases", () => {
   /** The example as it was before release files: every wave's release inline. */
   function inlineProject(): Project {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     for (const [app, releases] of Object.entries({
       "catalog-api": { dev: "2.4.1", staging: "2.4.1", "prod-canary": "2.4.1", prod: "2.4.1" },
       "checkout-web": { dev: "3.2.0", staging: "3.2.0", "prod-canary": "3.2.0", prod: "3.1.4" },
@@ -253,7 +254,7 @@ describe("split-releases", () => {
   });
 
   it("holds a change to a release file to the gate, at the release file's line", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     await committed(p, T0);
     p.write("stacks/releases/prod/payments.ts", releaseFileText("payments", "prod", "1.7.0"));
     const result = await gates({ root: p.root, base: "HEAD", now: hours(1) });

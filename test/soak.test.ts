@@ -8,7 +8,8 @@ import { simpleGit, type SimpleGit } from "simple-git";
 import { describe, expect, it } from "vitest";
 import { gates, promote, status, type Promotion, type Refusal } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { makeProject, type Project } from "./helpers/project.js";
+import { unfrozenExampleStacks } from "./helpers/unfrozen.js";
 import { setReleases } from "./helpers/releases.js";
 import { edit } from "./helpers/stack-edit.js";
 
@@ -26,7 +27,7 @@ function at(p: Project, when: Date): SimpleGit {
 
 /** GIVEN main at T0 with catalog-api 2.3.1 in dev (staging, 2.3.0, asks for a 2h soak). */
 async function mainAt(when: Date): Promise<Project> {
-  const p = makeProject(exampleStacks());
+  const p = makeProject(unfrozenExampleStacks());
   p.write(".gitignore", "node_modules/\nout/\n");
   setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });
   const git = at(p, when);

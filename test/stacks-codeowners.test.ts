@@ -13,7 +13,8 @@ import { describe, expect, it } from "vitest";
 import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
-import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
+import { makeProject, type Project } from "./helpers/project.js";
+import { unfrozenExampleStacks } from "./helpers/unfrozen.js";
 import { edit, only, rejection } from "./helpers/stack-edit.js";
 
 async function cli(p: Project, ...args: string[]) {
@@ -66,7 +67,7 @@ async function changedFiles(dir: string, ref: string): Promise<string[]> {
 
 describe("the stacks repository's CODEOWNERS", () => {
   it("makes a production release need the wave's approvers alone, and a dev release the team", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     await repository(p);
     const codeowners = p.read("CODEOWNERS");
 
@@ -104,7 +105,7 @@ describe("the stacks repository's CODEOWNERS", () => {
   });
 
   it("keeps the hand-written rules around its section, and replaces only the section when the stacks change", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("CODEOWNERS", "# Ours\n* @acme/admins\n/docs/ @acme/writers\n");
     await synth({ root: p.root, skipTypecheck: true });
     const first = p.read("CODEOWNERS");
@@ -123,7 +124,7 @@ describe("the stacks repository's CODEOWNERS", () => {
 
   it("uses the file the forge reads that exists, and a project below the repository's root gets rooted paths", async () => {
     const p = makeProject();
-    for (const [file, content] of Object.entries(exampleStacks())) p.write(`deploy/${file}`, content);
+    for (const [file, content] of Object.entries(unfrozenExampleStacks())) p.write(`deploy/${file}`, content);
     fs.symlinkSync(path.join(p.root, "node_modules"), path.join(p.root, "deploy", "node_modules"));
     p.write(".github/CODEOWNERS", "* @acme/admins\n");
     await simpleGit(p.root).init();
@@ -155,7 +156,7 @@ describe("the stacks repository's CODEOWNERS", () => {
   });
 
   it("refuses a file whose markers it cannot trust, writing nothing at all", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write("CODEOWNERS", "* @acme/admins\n# BEGIN sluice\n/stacks/ @acme/someone\n");
     const problem = only(await rejection(synth({ root: p.root, skipTypecheck: true })));
     expect(problem.code).toBe("codeowners/broken");
@@ -165,7 +166,7 @@ describe("the stacks repository's CODEOWNERS", () => {
   });
 
   it("leaves the stacks repository's code owners alone with stacksCodeowners: false", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     edit(p, "stacks/platform.ts", 'owners: ["@acme/platform"],', 'owners: ["@acme/platform"],\n  stacksCodeowners: false,');
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.exists("CODEOWNERS")).toBe(false);
@@ -173,7 +174,7 @@ describe("the stacks repository's CODEOWNERS", () => {
   });
 
   it("gives a stack file that declares apps of two teams to the platform, so neither team approves the other's", async () => {
-    const p = makeProject(exampleStacks());
+    const p = makeProject(unfrozenExampleStacks());
     p.write(
       "stacks/shared.ts",
       [

@@ -155,12 +155,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   promotionFlags(
     program
       .command("promote")
-      .description("move an app's release to the next wave, as the gates allow (soak from git history), then synthesize out/")
+      .description(
+        "move an app's release to the next wave, as the gates allow (soak from git history, freeze windows), then synthesize out/",
+      )
       .argument("[app]", "the app")
       .option("--to <wave>", "the wave to promote into (default: the next one)")
       .option("--version <version>", "the release to promote (default: the first wave's)")
       .option("--all-ready", "promote every app whose next gate is open, each on a branch of its own (implies --commit)")
-      .option("--force", "promote before the soak time is up (never past a skipped wave); needs --reason")
+      .option("--force", "promote before the soak time is up or during a freeze window (never past a skipped wave); needs --reason")
       .option("--reason <text>", "why a person forces the gate; reported with the promotion"),
   ).action(async (app: string | undefined, options: PromotionFlags & { allReady?: boolean }) => {
     format = options.format;
@@ -215,7 +217,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   projectOptions(
     program
       .command("gates")
-      .description("in CI: hold every release change since --base to the waves' gates (order, one wave per change, soak)")
+      .description("in CI: hold every release change since --base to the waves' gates (order, one wave per change, soak, freeze windows)")
       .requiredOption("--base <ref>", "the git ref the change is compared with, e.g. origin/main")
       .option("--force", "record the findings but pass; needs --reason")
       .option("--reason <text>", "why a person forces the gates"),

@@ -2,6 +2,7 @@ import path from "node:path";
 import { SluiceError } from "../errors.js";
 import { promote, release, rollback, type Promotion, type Refusal } from "../promote/promote.js";
 import type { PromotionCommit } from "../promote/commit.js";
+import { durationMs } from "../promote/duration.js";
 import { EXIT, type PromotionFlags } from "./flags.js";
 import { colors, type Io } from "./output.js";
 
@@ -60,7 +61,11 @@ export async function promoteCommand(flags: PromotionFlags, io: Io): Promise<num
         ? `${result.from} → ${result.to}`
         : `${result.to}`;
     io.stdout(`${result.app} ${result.version}: ${step} (${result.file}:${result.line}); out/: ${result.write.written.length} written\n`);
-    if (result.forced) io.stdout(`${c.yellow("forced")} past the ${result.gate?.soak ?? ""} soak: ${result.forced}\n`);
+    if (result.forced) {
+      const soaking = result.gate && result.gate.soakedMs < durationMs(result.gate.soak);
+      const past = [...(soaking ? [`the ${result.gate!.soak} soak`] : []), ...(result.frozen ? [`the freeze of ${result.to}`] : [])];
+      io.stdout(`${c.yellow("forced")} past ${past.length > 0 ? past.join(" and ") : "the gates"}: ${result.forced}\n`);
+    }
     if (pullRequest)
       io.stdout(
         `\nCommitted ${pullRequest.commit.slice(0, 7)} on branch ${pullRequest.branch} (push it: git push origin ${pullRequest.branch}). Pull request:\n\n# ${pullRequest.title}\n\n${pullRequest.body}\n`,

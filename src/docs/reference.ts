@@ -19,6 +19,7 @@ import { exposeSchema, gatewayExposureSchema, ingressExposureSchema } from "../m
 import { initContainerSchema, sidecarSchema } from "../model/container-schema.js";
 import { volumeSchema } from "../model/volume-schema.js";
 import { securityContextSchema } from "../model/security-schema.js";
+import { freezeWindowSchema } from "../model/freeze-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
 
 type Ts = typeof import("ts-morph").ts;
@@ -67,6 +68,13 @@ const SECTIONS: readonly Section[] = [
     intro: "One destination: every workload setting as a default for its apps, and these.",
     schema: clusterSchema,
     sources: ["clusterSchema", "settingsShape"],
+  },
+  {
+    title: "Freeze window (`environments.<name>.freeze[]`, `clusters.<name>.freeze[]`)",
+    intro:
+      "A time in which no release enters the clusters: recurring `{ schedule, duration, timeZone? }` or one-off `{ from, until }`, each with its `reason`. A cluster's windows add to its environment's. `sluice gates` and `promote` refuse a release into a wave with a frozen cluster (`--force --reason` passes, recorded); Argo CD gets them as deny sync windows in the teams' AppProjects (Argo CD 3.1 or later); Flux has no sync windows, so on Flux clusters only the gate holds.",
+    schema: freezeWindowSchema,
+    sources: ["freezeWindowSchema"],
   },
   { title: "Wave (`waves[]`)", intro: "One step of a rollout.", schema: waveSchema, sources: ["waveSchema"] },
   { title: "Gate (`waves[].gate`)", intro: "What a release needs before it enters the wave.", schema: gateSchema, sources: ["gateSchema"] },
@@ -177,6 +185,7 @@ function schemaFiles(): readonly { readonly file: string; readonly prefix: strin
       "container-schema.ts",
       "volume-schema.ts",
       "security-schema.ts",
+      "freeze-schema.ts",
     ].map((file) => ({ file: `src/model/${file}`, prefix: "" })),
     ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
   ];

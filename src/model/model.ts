@@ -7,6 +7,7 @@ import type { PolicySettings } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import type { PlatformSettings, Settings } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
+import type { FreezeWindow } from "./freeze-schema.js";
 
 /**
  * The validated model: the stacks' declarations after schema and
@@ -133,6 +134,8 @@ export interface EnvironmentModel {
   readonly exposure?: Exposure;
   /** How a changed secret reaches pods that read it as environment variables (see platform-schema.ts). */
   readonly secretRotation?: "reloader" | "files";
+  /** Its freeze windows, in the order written. */
+  readonly freeze: readonly FreezeWindow[];
   readonly origin: Origin;
 }
 
@@ -152,6 +155,8 @@ export interface ClusterModel {
   readonly exposure?: Exposure;
   /** The hub whose Argo CD manages it; absent, its own engine deploys in-cluster. */
   readonly managedBy?: ManagedBy;
+  /** The freeze windows in force on it: its environment's, then its own (they add up). */
+  readonly freeze: readonly FreezeWindow[];
   readonly origin: Origin;
 }
 

@@ -6,6 +6,7 @@ import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import { exposureSchema } from "./exposure-schema.js";
 import { managedBySchema } from "./hub-schema.js";
+import { freezeSchema } from "./freeze-schema.js";
 import type { Rule } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
@@ -140,6 +141,8 @@ export const environmentSchema = z.strictObject({
    * the env repo (SOPS, Sealed Secrets) roll the pods by their hash anyway.
    */
   secretRotation: z.enum(["reloader", "files"]).optional(),
+  /** Freeze windows: when its clusters take no release (`gates` and `promote` refuse; Argo CD denies syncs). See Freeze window. */
+  freeze: freezeSchema.optional(),
 });
 
 /** The GitOps engines sluice renders for: those registered in src/engines/registry.ts. */
@@ -223,6 +226,8 @@ export const clusterSchema = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
   /** What serves apps' `expose` on it, replacing its environment's: `{ gateway: {…} }` or `{ ingress: {…} }`. */
   exposure: exposureSchema.optional(),
+  /** Freeze windows of this cluster, in addition to its environment's. See Freeze window. */
+  freeze: freezeSchema.optional(),
 });
 
 export const gateSchema = z.strictObject({

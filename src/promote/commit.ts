@@ -38,6 +38,9 @@ export async function commitPromotion(root: string, outDir: string, promotion: P
     `- Wave: ${promotion.rolledBackFrom ? `${promotion.to}, back from ${promotion.rolledBackFrom}` : `${promotion.from ?? "—"} → ${promotion.to}`} (clusters: ${promotion.clusters.join(", ")})`,
     `- Source commit: ${source}`,
     `- Gate: ${gate}${promotion.forced ? `; FORCED by a person: ${promotion.forced}` : ""}`,
+    ...(promotion.frozen
+      ? [`- Freeze: ${promotion.frozen.wave} is frozen until ${promotion.frozen.until} (${frozenBy(promotion)}); forced through it`]
+      : []),
     `- Approvers required: ${promotion.approvers.length > 0 ? promotion.approvers.join(" ") : "the team's code owners"}`,
     "- Checks: `npx sluice synth --check`, `npx sluice gates --base <target branch>`",
     `- Rollback: revert this commit (\`git revert\`), or \`npx sluice rollback ${promotion.app} --wave ${promotion.to}\``,
@@ -144,4 +147,9 @@ export function commitGuard(root: string, dirs: { readonly stacks: string; reado
       ]);
     }
   };
+}
+
+/** The windows a forced promotion went through, as the deployment record names them. */
+function frozenBy(promotion: Promotion): string {
+  return promotion.frozen!.windows.map((w) => `"${w.reason}", ${w.declaredOn}, ${w.file}:${w.line}`).join("; ");
 }

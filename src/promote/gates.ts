@@ -9,6 +9,7 @@ import { formatDuration } from "./duration.js";
 import { findReleaseCall, findReleases } from "../pipeline/load/index.js";
 import { releaseFileOf } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
+import { freezeMessage, waveFreeze, type WaveFreeze } from "./freeze.js";
 
 export interface GatesResult {
   readonly base: string;
@@ -19,6 +20,8 @@ export interface GatesResult {
     readonly from?: string;
     readonly to: string;
     readonly allowed: boolean;
+    /** The wave's freeze, when one of its clusters is in a freeze window now. */
+    readonly frozen?: WaveFreeze;
   }[];
   readonly findings: readonly Diagnostic[];
   /** Set when a person forced the gates: the findings stand, recorded with the reason. */
@@ -33,8 +36,9 @@ export interface GatesResult {
  * only once it has soaked there for the gate's time, measured from the commit
  * that brought it onto the base's first-parent history (releaseAge: the
  * merge, never a date inside the merged branch; a forged date closes the
- * gate). Going back to a release the wave ran before is a rollback, always
- * allowed.
+ * gate). Going back to a release the wave ran before is a rollback, allowed
+ * by the order and the soak. No release enters a wave while one of its clusters
+ * is in a freeze window at `now` (waveFreeze), rollback or not.
  */
 export async function gates(
   options: Pick<PlanOptions, "root" | "stacks"> & {
@@ -54,6 +58,7 @@ export async function gates(
   const waves = model.platform.waves;
   const changes: GatesResult["changes"][number][] = [];
   const findings: Diagnostic[] = [];
+  const freezes = new Map(waves.map((wave) => [wave.name, waveFreeze(root, model.platform, wave, now)]));
   const texts = new Map<string, string>();
   const textOf = (file: string) => texts.get(file) ?? texts.set(file, fs.readFileSync(path.join(root, file), "utf8")).get(file)!;
   for (const app of model.apps) {
@@ -105,7 +110,13 @@ export async function gates(
           }
         }
       }
-      changes.push({ app: app.name, wave: wave.name, ...(from !== undefined ? { from } : {}), to, allowed });
+      // A rollback too: the frozen clusters' Argo CD would not sync it either.
+      const frozen = freezes.get(wave.name);
+      if (frozen) {
+        allowed = false;
+        findings.push({ code: "gates/frozen", origin, ...freezeMessage(`${app.name} ${to}`, frozen) });
+      }
+      changes.push({ app: app.name, wave: wave.name, ...(from !== undefined ? { from } : {}), to, allowed, ...(frozen ? { frozen } : {}) });
     }
   }
   const forced = options.force?.reason ?? (await forcedInHistory(root, base));

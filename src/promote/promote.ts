@@ -13,6 +13,7 @@ import { findReleaseCall, findReleases, withRelease } from "../pipeline/load/ind
 import { isApproved, releaseFile } from "../pipeline/validate/index.js";
 import { createFile, releaseFileText } from "./release-file.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
+import { freezeMessage, waveFreeze, type WaveFreeze } from "./freeze.js";
 
 export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "skipTypecheck"> {
   readonly out?: string;
@@ -21,9 +22,9 @@ export interface PromoteOptions extends Pick<PlanOptions, "root" | "stacks" | "s
   readonly to?: string;
   /** The release to promote. Default: the first wave's, the newest. */
   readonly version?: string;
-  /** A person overriding the soak gate, with the reason; never a skipped wave. */
+  /** A person overriding the soak gate and a freeze window, with the reason; never a skipped wave. */
   readonly force?: { readonly reason: string };
-  /** The time the soak is measured to. Default: now. */
+  /** The time the soak is measured to and freeze windows are read at. Default: now. */
   readonly now?: Date;
   /**
    * Runs once the change is known and before anything is edited: `--commit`
@@ -51,6 +52,8 @@ export interface Promotion {
   /** The soak the gate asked for and what the previous wave had run, in ms. */
   readonly gate?: { readonly soak: string; readonly soakedMs: number; readonly since?: string; readonly commit?: string };
   readonly forced?: string;
+  /** The freeze the promotion was forced through. */
+  readonly frozen?: WaveFreeze;
   /** Set by rollback: the release the wave ran until now. */
   readonly rolledBackFrom?: string;
   readonly write: WriteResult;
@@ -60,13 +63,16 @@ export interface Promotion {
 export interface Refusal {
   readonly refused: string;
   readonly hint: string;
+  /** Set when the wave is in a freeze window. */
+  readonly frozen?: WaveFreeze;
 }
 
 /**
  * `sluice promote`: moves one app's release one wave on, as the platform's
  * waves and gates allow: only into the next wave, only a release the previous
  * wave runs, only once it has soaked there for the gate's time (measured from
- * the commit that brought it onto HEAD's first-parent history: releaseAge). Edits only that wave's release
+ * the commit that brought it onto HEAD's first-parent history: releaseAge), and
+ * never while one of the wave's clusters is in a freeze window. Edits only that wave's release
  * literal in the stack, then synthesizes out/; a failed synth puts the stack
  * back as it was.
  */
@@ -139,8 +145,19 @@ export async function promote(options: PromoteOptions): Promise<Promotion | Refu
       };
     }
   }
+  const frozen = waveFreeze(root, model.platform, next, options.now ?? new Date());
+  if (frozen && !options.force) {
+    const { message, hint } = freezeMessage(`${app.name} ${version}`, frozen);
+    return { refused: message, hint, frozen };
+  }
   const done = await setRelease(root, options, model, app, next, version);
-  return { ...done, from: previous.name, ...(gate ? { gate } : {}), ...(options.force ? { forced: options.force.reason } : {}) };
+  return {
+    ...done,
+    from: previous.name,
+    ...(gate ? { gate } : {}),
+    ...(options.force ? { forced: options.force.reason } : {}),
+    ...(frozen ? { frozen } : {}),
+  };
 }
 
 /** `sluice release <app> <version>`: what CI calls after building an image — sets the first wave's release. */

@@ -7,6 +7,7 @@ import { loadModel, type PlanOptions } from "../synth.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { checkSoak, releaseAge } from "./soak.js";
+import { waveFreeze, type WaveFreeze } from "./freeze.js";
 
 export interface WaveStatus {
   readonly wave: string;
@@ -51,11 +52,20 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
   const history = await ReleaseHistory.open(root);
   await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();
-  const apps = await Promise.all(model.apps.map((app) => appStatus(root, model, app, history, now)));
+  // Once per wave, not per app: a frozen wave's windows are located in the stack (parsed) for the message.
+  const freezes = new Map(model.platform.waves.map((wave) => [wave.name, waveFreeze(root, model.platform, wave, now)]));
+  const apps = await Promise.all(model.apps.map((app) => appStatus(root, model, app, history, now, freezes)));
   return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
 }
 
-async function appStatus(root: string, model: Model, app: Model["apps"][number], history: ReleaseHistory, now: Date): Promise<AppStatus> {
+async function appStatus(
+  root: string,
+  model: Model,
+  app: Model["apps"][number],
+  history: ReleaseHistory,
+  now: Date,
+  freezes: ReadonlyMap<string, WaveFreeze | undefined>,
+): Promise<AppStatus> {
   const { waves } = model.platform;
   const ages = await Promise.all(
     waves.map(async (wave) => {
@@ -95,6 +105,14 @@ async function appStatus(root: string, model: Model, app: Model["apps"][number],
     if (!check.open)
       return blocked(`soak: ${formatDuration(check.readyAt!.getTime() - now.getTime())} left of ${next.gate.soak}`, check.readyAt);
   }
+  // A frozen wave is not ready: `promote --all-ready` leaves it alone until the freeze ends.
+  const frozen = freezes.get(next.name);
+  if (frozen)
+    return {
+      app: app.name,
+      waves: statuses,
+      next: { state: "blocked", version, to: next.name, reason: `frozen until ${frozen.until}`, readyAt: frozen.until, ...approvers },
+    };
   const unready = wouldNotResolve(root, model, app, next.name, version);
   if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
   return { app: app.name, waves: statuses, next: { state: "ready", version, to: next.name, ...approvers } };

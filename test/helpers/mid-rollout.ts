@@ -1,6 +1,7 @@
 import { simpleGit, type SimpleGit } from "simple-git";
 import { synth } from "sluice";
-import { copyProject, exampleStacks, makeProject, type Project } from "./project.js";
+import { copyProject, makeProject, type Project } from "./project.js";
+import { unfrozenExampleStacks } from "./unfrozen.js";
 import { setReleases } from "./releases.js";
 
 /** When the mid-rollout project's one commit was made. */
@@ -31,7 +32,7 @@ export function midRolloutProjects(): () => Promise<Project> {
 }
 
 async function buildCatalogMidRollout(): Promise<Project> {
-  const p = makeProject(exampleStacks());
+  const p = makeProject(unfrozenExampleStacks());
   // Without a trailing slash: it also matches a node_modules that is a symlink.
   p.write(".gitignore", "node_modules\n");
   setReleases(p, "catalog-api", { dev: "2.3.1", staging: "2.3.0", "prod-canary": "2.3.0", prod: "2.3.0" });

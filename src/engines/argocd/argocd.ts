@@ -14,6 +14,7 @@ import { componentsProject, renderComponents } from "./components.js";
 import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, sourcePath } from "./hub.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
+import { syncWindows } from "./sync-windows.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
 export { GENERATE_PATHS, sourcePath };
@@ -217,6 +218,12 @@ function appProject(
   { name: team, owners, namespaces, clusterResources }: TeamModel,
   managed: readonly ClusterModel[],
 ): KubernetesObject {
+  // One cluster: its windows hold every Application of the project. A hub's project spans its spokes:
+  // each cluster's windows hold the Applications that deploy to it (Argo CD matches a destination's server).
+  const windows =
+    managed.length === 1
+      ? syncWindows(managed[0]!.freeze)
+      : managed.flatMap((cluster) => syncWindows(cluster.freeze, { clusters: [destinationServer(cluster)] }));
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -236,6 +243,8 @@ function appProject(
       // The namespace's guards are the platform's, applied by the root: validate refuses them in a
       // team's objects, and Argo CD refuses them here too, whatever reaches the env repo.
       namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
+      // Each cluster's freeze windows (its environment's and its own) deny the team's syncs there.
+      ...(windows.length > 0 ? { syncWindows: windows } : {}),
     },
   } satisfies ArgoAppProject;
 }

@@ -47,6 +47,8 @@ export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
       why: "the controller shards by cluster: each shard manages the clusters assigned to it (a registration's `shard`, else the sharding algorithm), and every Application of every spoke is in Argo CD's own namespace, labelled `sluice.dev/cluster`",
     });
   }
+  // A hub holds its spokes' windows too, in its AppProjects.
+  list.push(...freezePrerequisites([cluster, ...spokes]));
   return list;
 }
 
@@ -88,6 +90,17 @@ function spokePrerequisites({ platform, cluster }: PrerequisiteInput, managedBy:
       what: "ServiceAccount",
       name: `the identity that registration authenticates as on ${cluster.name} (a ServiceAccount token, a client certificate or a cloud IAM role), allowed to manage the teams' namespaces, the platform's objects and the admission policies`,
       why: `${cluster.name} runs no Argo CD: ${hub}'s deploys everything here as that identity`,
+    },
+  ];
+}
+
+function freezePrerequisites(clusters: readonly ClusterModel[]): Prerequisite[] {
+  if (!clusters.some((cluster) => cluster.freeze.length > 0)) return [];
+  return [
+    {
+      what: "controller",
+      name: "Argo CD 3.1 or later",
+      why: "the teams' AppProjects hold the freeze windows as sync windows with a `timeZone` (2.2) and a `description` (3.1); an older Argo CD drops the fields it does not know, or refuses the project",
     },
   ];
 }

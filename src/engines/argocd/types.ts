@@ -65,5 +65,18 @@ export interface ArgoAppProject {
     clusterResourceBlacklist?: ArgoGroupKind[];
     namespaceResourceWhitelist?: ArgoGroupKind[];
     namespaceResourceBlacklist?: ArgoGroupKind[];
+    syncWindows?: ArgoSyncWindow[];
   };
+}
+
+/** One of an AppProject's sync windows (Argo CD's SyncWindow), as far as sluice sets it. */
+export interface ArgoSyncWindow {
+  kind: "allow" | "deny";
+  schedule: string;
+  duration: string;
+  timeZone?: string;
+  applications?: string[];
+  clusters?: string[];
+  manualSync?: boolean;
+  description?: string;
 }

@@ -21,6 +21,7 @@ import { DEFAULT_REQUIRED_LABELS } from "../../policy/policy.js";
 import { DEFAULT_STORE_KEYS } from "../../secrets/store-keys.js";
 import { ungrantableReason } from "../../model/ungrantable.js";
 import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
+import { freezeWindow } from "../../model/freeze-schema.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -296,10 +297,15 @@ function toModel(
     exposure: _exposure,
     secretRotation: _secretRotation,
     managedBy: _managedBy,
+    freeze: _freeze,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
   const exposureAt = (spec: PlatformInput["clusters"][string]["exposure"], ...path: string[]): Exposure | undefined =>
     spec && { ...spec, origin: at(...path, "exposure") };
+  const freezeOf = (kind: "environment" | "cluster", name: string) =>
+    (kind === "environment" ? own(input.environments, name) : own(input.clusters, name))?.freeze?.map((window, index) =>
+      freezeWindow(window, { kind, name }, at(`${kind}s`, name, "freeze", index)),
+    ) ?? [];
 
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => {
     const exposure =
@@ -315,6 +321,7 @@ function toModel(
       settings: settingsOf(cluster),
       ...(exposure ? { exposure } : {}),
       ...(cluster.managedBy ? { managedBy: managedByOf(input, name, at)! } : {}),
+      freeze: [...freezeOf("environment", cluster.environment), ...freezeOf("cluster", name)],
       origin: at("clusters", name),
     };
   });
@@ -368,6 +375,7 @@ function toModel(
           ...(environment.quota ? { quota: environment.quota } : {}),
           ...(environment.exposure ? { exposure: exposureAt(environment.exposure, "environments", name)! } : {}),
           ...(environment.secretRotation ? { secretRotation: environment.secretRotation } : {}),
+          freeze: freezeOf("environment", name),
           origin: at("environments", name),
         };
       })
