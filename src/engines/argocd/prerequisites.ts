@@ -1,4 +1,5 @@
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
+import { notificationPrerequisites } from "./notifications.js";
 
 const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
@@ -14,8 +15,10 @@ export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, ap
   const ordered =
     fleetObjects.some(({ object }) => object.kind === "Application" && Number(object.metadata.annotations?.[SYNC_WAVE] ?? 0) > 0) ||
     apps.some((app) => model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0);
-  if (!ordered) return [];
+  const notifications = notificationPrerequisites(platform, apps, platform.engineSettings.argocd.namespace);
+  if (!ordered) return notifications;
   return [
+    ...notifications,
     {
       what: "setting",
       name: '`resource.customizations.health.argoproj.io_Application` in ConfigMap `argocd-cm` (Argo CD\'s operator manual, health checks, "Argocd App")',
