@@ -36,33 +36,51 @@ export const channelName = z.string().superRefine((name, ctx) => {
  */
 const secretName = dnsLabel;
 
-export const channelSchema = z.union([
-  z.strictObject({
-    /** A Slack channel, posted to by a Slack app's bot: `{ channel, secret }`. */
-    slack: z.strictObject({
-      /** The Slack channel's name without "#" ("payments-alerts") or its ID ("C0123ABCD"). */
-      channel: z.string().regex(/^([a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/, {
-        message: 'must be a Slack channel name without "#" (lower case, e.g. "payments-alerts") or a channel ID such as "C0123ABCD"',
-      }),
-      /** Flux: the Secret holding the bot's token under the key `token`. */
-      secret: secretName,
-    }),
-  }),
-  z.strictObject({
-    /** A Microsoft Teams channel, through a Teams workflow's webhook URL: `{ secret }`. */
-    teams: z.strictObject({
-      /** Flux: the Secret holding the workflow's URL under the key `address`. */
-      secret: secretName,
-    }),
-  }),
-  z.strictObject({
-    /** An HTTPS endpoint that receives each event as JSON: `{ secret }`. */
-    webhook: z.strictObject({
-      /** Flux: the Secret holding the URL under the key `address` (and optional `headers`). */
-      secret: secretName,
-    }),
-  }),
-]);
+/**
+ * One kind of channel per entry. Written as one object with a key per kind
+ * rather than a union, so that a misplaced field (a webhook's `url`) is
+ * reported as the unknown property it is, at its line.
+ */
+export const channelSchema = z
+  .strictObject({
+    /** A Slack channel, posted to by a Slack app's bot: `{ channel, secret }` — `channel` its name without "#" ("payments-alerts") or its ID; `secret` the Secret holding the bot token under `token` (Flux). Argo CD: `service.slack.<name>` with `token: $<name>-token`. */
+    slack: z
+      .strictObject({
+        /** The Slack channel's name without "#" ("payments-alerts") or its ID ("C0123ABCD"). */
+        channel: z.string().regex(/^([a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/, {
+          message: 'must be a Slack channel name without "#" (lower case, e.g. "payments-alerts") or a channel ID such as "C0123ABCD"',
+        }),
+        /** Flux: the Secret holding the bot's token under the key `token`. */
+        secret: secretName,
+      })
+      .optional(),
+    /** A Microsoft Teams channel, through a Teams workflow's URL: `{ secret }` — the Secret holding the URL under `address` (Flux `msteams` Provider). Argo CD: `service.teams-workflows.<name>` with `recipientUrls: { <name>: $<name>-url }`. */
+    teams: z
+      .strictObject({
+        /** Flux: the Secret holding the workflow's URL under the key `address`. */
+        secret: secretName,
+      })
+      .optional(),
+    /** An HTTPS endpoint that receives each event as JSON: `{ secret }` — the Secret holding the URL under `address` (and optional `headers`; Flux `generic` Provider). Argo CD: `service.webhook.<name>` with `url: $<name>-url`, and a `webhook.<name>` section in each template its events send. */
+    webhook: z
+      .strictObject({
+        /** Flux: the Secret holding the URL under the key `address` (and optional `headers`). */
+        secret: secretName,
+      })
+      .optional(),
+  })
+  .superRefine((channel, ctx) => {
+    const kinds = Object.entries(channel).flatMap(([kind, value]) => (value === undefined ? [] : [kind]));
+    if (kinds.length === 1) return;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        kinds.length === 0 ? "a channel needs its kind: slack, teams or webhook" : `a channel is of one kind, not ${kinds.join(" and ")}`,
+      params: {
+        hint: "write one of { slack: { channel, secret } }, { teams: { secret } }, { webhook: { secret } }; declare another channel for another kind",
+      },
+    });
+  });
 
 export const notificationsSchema = z.strictObject({
   /** Where notifications go, by a name teams subscribe with (at most 30 characters): `{ slack: { channel, secret } }`, `{ teams: { secret } }` or `{ webhook: { secret } }`. */

@@ -49,9 +49,10 @@ export function channelsOf(input: PlatformInput, at: At): ChannelModel[] {
   return Object.entries(input.notifications?.channels ?? {})
     .map(([name, channel]): ChannelModel => {
       const origin = at("notifications", "channels", name);
-      if ("slack" in channel) return { name, type: "slack", slackChannel: channel.slack.channel, secret: channel.slack.secret, origin };
-      if ("teams" in channel) return { name, type: "teams", secret: channel.teams.secret, origin };
-      return { name, type: "webhook", secret: channel.webhook.secret, origin };
+      // The schema let exactly one kind through.
+      if (channel.slack) return { name, type: "slack", slackChannel: channel.slack.channel, secret: channel.slack.secret, origin };
+      if (channel.teams) return { name, type: "teams", secret: channel.teams.secret, origin };
+      return { name, type: "webhook", secret: channel.webhook!.secret, origin };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
