@@ -125,15 +125,9 @@ export const platform = definePlatform({
   },
 
   teams: {
-    payments: {
-      owners: ["@acme/payments"],
-      namespaces: ["payments"],
-      notify: [{ channel: "payments-slack", on: ["sync-failed", "degraded", "deployed"] }],
-    },
-    storefront: {
-      owners: ["@acme/storefront"],
-      namespaces: ["storefront", "storefront-jobs"],
-      notify: [{ channel: "storefront-hook", on: ["sync-failed", "degraded"] }],
-    },
+    payments: { owners: ["@acme/payments"], namespaces: ["payments"],
+      notify: [{ channel: "payments-slack", on: ["sync-failed", "degraded", "deployed"] }] },
+    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"],
+      notify: [{ channel: "storefront-hook", on: ["sync-failed", "degraded"] }] },
   },
 });
