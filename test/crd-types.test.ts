@@ -133,6 +133,7 @@ const SAMPLES = {
     kind: "Alert",
     spec: {
       providerRef: { name: "p" },
+      eventMetadata: { cluster: "c" },
       eventSeverity: "error",
       eventSources: [{ kind: "Kustomization", name: "*", namespace: "ns" }],
       inclusionList: ["^a"],

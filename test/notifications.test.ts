@@ -58,6 +58,12 @@ describe("Argo CD: the team's Applications carry its subscriptions", () => {
     expect(subscriptions(objects(base, "out/clusters/dev-1/root.yaml")[0])).toEqual({});
   });
 
+  it("the env repo's README says who is told what, where", () => {
+    const readme = base.read("out/README.md");
+    expect(readme).toContain("| payments | `payments-slack` (Slack `payments-alerts`) | sync-failed, degraded, deployed |");
+    expect(readme).toContain("| storefront | `storefront-hook` (webhook) | sync-failed, degraded |");
+  });
+
   it("the env repo's Prerequisites name the notifications controller, a service per channel and the catalog's triggers", () => {
     const readme = base.read("out/README.md");
     expect(readme).toContain("Argo CD notifications controller");
@@ -88,6 +94,7 @@ describe("Flux: a Provider and an Alert per event in the team's home namespace",
       expect(alert.metadata.namespace).toBe("payments");
       expect(alert.spec.providerRef).toEqual({ name: "payments-slack" });
       expect(alert.spec.eventSources).toEqual([{ kind: "Kustomization", name: "*", namespace: "payments" }]);
+      expect(alert.spec.eventMetadata).toEqual({ cluster: "prod-ap-1", environment: "prod" });
     }
     const [webhook] = objects(base, `${FILE}/storefront.yaml`);
     expect(webhook.spec).toEqual({ type: "generic", secretRef: { name: "storefront-webhook" } });

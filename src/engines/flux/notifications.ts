@@ -84,6 +84,8 @@ export function renderNotifications(
               metadata: { name: `${channel.name}-${event}`, namespace, labels },
               spec: {
                 providerRef: { name: channel.name },
+                // A message from one of several clusters says which (Argo CD's name the Application).
+                eventMetadata: { cluster: cluster.name, environment: cluster.environment },
                 eventSources: [{ kind: "Kustomization", name: "*", namespace }],
                 ...FLUX_FILTERS[event],
               },

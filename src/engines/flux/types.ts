@@ -112,6 +112,7 @@ export interface FluxAlert {
   metadata: ObjectMeta;
   spec: {
     providerRef: LocalObjectReference;
+    eventMetadata?: Record<string, string>;
     eventSeverity?: "info" | "error";
     eventSources: { kind: "Kustomization"; name: string; namespace?: string }[];
     inclusionList?: string[];

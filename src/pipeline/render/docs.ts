@@ -1,6 +1,7 @@
 import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import { prerequisitesSection } from "./prerequisites-section.js";
+import { notificationsSection } from "./notifications-section.js";
 import type { InstanceRef } from "../../model/instance-ref.js";
 import { ENGINE_LIST, engineNamed, engineOf } from "../../engines/index.js";
 
@@ -85,6 +86,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   lines.push(...prerequisitesSection(model, fleetObjects, instances));
   lines.push(...componentsSection(model, instances));
   lines.push(...secretsSection(model));
+  lines.push(...notificationsSection(model));
   lines.push(...waiversSection(model));
 
   lines.push(
