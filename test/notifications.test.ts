@@ -145,6 +145,41 @@ describe("Flux: a Provider and an Alert per event in the team's home namespace",
   });
 });
 
+describe("other channels and teams", () => {
+  it("a Teams channel: a Teams workflows service on Argo CD (the recipient is the channel's entry), an msteams Provider on Flux", async () => {
+    const p = copyProject(base);
+    edit(
+      p,
+      "stacks/platform.ts",
+      '"payments-slack": { slack: { channel: "payments-alerts", secret: "slack-bot" } },',
+      '"payments-teams": { teams: { secret: "teams-flow" } },',
+    );
+    edit(p, "stacks/platform.ts", 'channel: "payments-slack"', 'channel: "payments-teams"');
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(subscriptions(objects(p, "out/clusters/prod-us-1/apps/payments.yaml")[0])).toEqual({
+      [`${SUBSCRIBE}on-sync-failed.payments-teams`]: "payments-teams",
+      [`${SUBSCRIBE}on-health-degraded.payments-teams`]: "payments-teams",
+      [`${SUBSCRIBE}on-deployed.payments-teams`]: "payments-teams",
+    });
+    const [provider] = objects(p, "out/clusters/prod-ap-1/notifications/payments.yaml");
+    expect(provider.spec).toEqual({ type: "msteams", secretRef: { name: "teams-flow" } });
+    const readme = p.read("out/README.md");
+    expect(readme).toContain("`service.teams-workflows.payments-teams` (`recipientUrls: { payments-teams: $payments-teams-url }`)");
+    expect(readme).toContain("| Secret | `teams-flow` with `address` (the Teams workflow's URL) | `payments` |");
+  });
+
+  it("a team that subscribes to nothing gets no annotation and no notifications file", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/platform.ts", `\n      notify: [{ channel: "storefront-hook", ${STOREFRONT_ON} }] },`, " },");
+    await synth({ root: p.root, skipTypecheck: true });
+    expect(p.exists("out/clusters/prod-ap-1/notifications/storefront.yaml")).toBe(false);
+    expect(p.exists("out/clusters/prod-ap-1/notifications/payments.yaml")).toBe(true);
+    expect(subscriptions(objects(p, "out/clusters/prod-us-1/apps/search.yaml")[0])).toEqual({});
+    // The channel nobody reads is no one's prerequisite.
+    expect(p.read("out/README.md")).not.toContain("storefront-hook");
+  });
+});
+
 describe("credentials are never inline", () => {
   it("no Secret is emitted for a channel, and the output names only the Secrets", () => {
     const files = Object.entries(base.tree()).filter(([file]) => file.includes("/notifications/") || file.includes("/apps/"));
