@@ -7,7 +7,8 @@
 // e.g. with the External Secrets Operator's config/crds/bases/external-secrets.io_externalsecrets.yaml
 // Sealed Secrets' helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml and
 // Kyverno's config/crds/policies.kyverno.io/policies.kyverno.io_validatingpolicies.yaml,
-// and Flux's config/crd/bases/*.yaml of source-, kustomize- and helm-controller.
+// and Flux's config/crd/bases/*.yaml of source-, kustomize-, helm- and notification-controller
+// (notification.toolkit.fluxcd.io_providers.yaml and _alerts.yaml, at the release tag).
 // Only structure is kept (types, properties, required, enums, patterns,
 // formats, bounds, defaults): descriptions are dropped, Kubernetes' x- extensions are
 // turned into the JSON Schema they mean, and unknown fields are refused as
@@ -40,6 +41,9 @@ const WANTED = new Map([
   ["OCIRepository", undefined],
   ["Kustomization", undefined],
   ["HelmRelease", undefined],
+  // Flux's notification-controller: a team's Provider and Alert (v1beta3, the version Flux 2 serves them at).
+  ["Provider", ["v1beta3"]],
+  ["Alert", ["v1beta3"]],
   // Argo CD: the root, the app Applications and the projects (sluice emits no ApplicationSet).
   ["Application", undefined],
   ["AppProject", undefined],

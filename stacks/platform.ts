@@ -146,8 +146,20 @@ export const platform = definePlatform({
     registries: ["registry.example.com/"],
   },
 
+  // Where teams hear about their apps. Credentials stay on the clusters: on Flux,
+  // the named Secret in the team's home namespace; on Argo CD, a service named
+  // after the channel in argocd-notifications-cm (see out/README.md, Prerequisites).
+  notifications: {
+    channels: {
+      "payments-slack": { slack: { channel: "payments-alerts", secret: "slack-bot" } },
+      "storefront-hook": { webhook: { secret: "storefront-webhook" } },
+    },
+  },
+
   teams: {
-    payments: { owners: ["@acme/payments"], namespaces: ["payments"] },
-    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"] },
+    payments: { owners: ["@acme/payments"], namespaces: ["payments"],
+      notify: [{ channel: "payments-slack", on: ["sync-failed", "degraded", "deployed"] }] },
+    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"],
+      notify: [{ channel: "storefront-hook", on: ["sync-failed", "degraded"] }] },
   },
 });

@@ -12,11 +12,13 @@
 import { describe, expect, it } from "vitest";
 import type { ArgoAppProject, ArgoApplication } from "../src/engines/argocd/types.js";
 import type {
+  FluxAlert,
   FluxGitRepository,
   FluxHelmRelease,
   FluxHelmRepository,
   FluxKustomization,
   FluxOCIRepository,
+  FluxProvider,
 } from "../src/engines/flux/types.js";
 import type { ExternalSecret } from "../lib/secrets/external-secrets.js";
 import type { SealedSecret } from "../lib/secrets/sealed-secrets.js";
@@ -133,6 +135,23 @@ const SAMPLES = {
       values: {},
     },
   } satisfies Sample<FluxHelmRelease>,
+  Provider: {
+    apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+    kind: "Provider",
+    spec: { type: "slack", channel: "c", address: "https://slack.com/api/chat.postMessage", secretRef: { name: "s" } },
+  } satisfies Sample<FluxProvider>,
+  Alert: {
+    apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+    kind: "Alert",
+    spec: {
+      providerRef: { name: "p" },
+      eventMetadata: { cluster: "c" },
+      eventSeverity: "error",
+      eventSources: [{ kind: "Kustomization", name: "*", namespace: "ns" }],
+      inclusionList: ["^a"],
+      exclusionList: ["^b"],
+    },
+  } satisfies Sample<FluxAlert>,
   ExternalSecret: {
     apiVersion: "external-secrets.io/v1",
     kind: "ExternalSecret",

@@ -373,8 +373,8 @@ describe("guarded namespaces", () => {
     edit(
       p,
       "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"], namespaces: ["payments"] },',
-      'payments: { owners: ["@acme/payments"], namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 } },',
+      'payments: { owners: ["@acme/payments"], namespaces: ["payments"],',
+      'payments: { owners: ["@acme/payments"], namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 },',
     );
     await synth({ root: p.root, skipTypecheck: true });
     const dev = p.read("out/clusters/dev-1/namespaces/storefront.yaml");

@@ -18,6 +18,7 @@ import { autoscalingSchema, probeSchema, settingsSchema } from "../model/setting
 import { exposeSchema, gatewayExposureSchema, ingressExposureSchema } from "../model/exposure-schema.js";
 import { initContainerSchema, sidecarSchema } from "../model/container-schema.js";
 import { volumeSchema } from "../model/volume-schema.js";
+import { channelSchema, subscriptionSchema } from "../model/notifications-schema.js";
 import { securityContextSchema } from "../model/security-schema.js";
 import { freezeWindowSchema } from "../model/freeze-schema.js";
 import { ENGINE_DECLARATIONS } from "../model/engine-names.js";
@@ -79,6 +80,19 @@ const SECTIONS: readonly Section[] = [
   { title: "Wave (`waves[]`)", intro: "One step of a rollout.", schema: waveSchema, sources: ["waveSchema"] },
   { title: "Gate (`waves[].gate`)", intro: "What a release needs before it enters the wave.", schema: gateSchema, sources: ["gateSchema"] },
   { title: "Team (`teams.<name>`)", intro: "Owners and namespaces.", schema: teamSchema, sources: ["teamSchema"] },
+  {
+    title: "Notification channel (`notifications.channels.<name>`)",
+    intro:
+      "Where teams' notifications go: exactly one kind per channel. Credentials are named, never written: on Flux the Secret in each subscribing team's home namespace; on Argo CD a service named after the channel in `argocd-notifications-cm`.",
+    schema: channelSchema,
+    sources: ["channelSchema"],
+  },
+  {
+    title: "Subscription (`teams.<name>.notify[]`)",
+    intro: "The events a team is told of on one channel.",
+    schema: subscriptionSchema,
+    sources: ["subscriptionSchema"],
+  },
   {
     title: "Component (`components.<name>`)",
     intro: "A cluster add-on from a pinned Helm chart.",
@@ -186,6 +200,7 @@ function schemaFiles(): readonly { readonly file: string; readonly prefix: strin
       "volume-schema.ts",
       "security-schema.ts",
       "freeze-schema.ts",
+      "notifications-schema.ts",
     ].map((file) => ({ file: `src/model/${file}`, prefix: "" })),
     ...ENGINE_DECLARATIONS.map(({ name }) => ({ file: `src/engines/${name}/declaration.ts`, prefix: `${name}.` })),
   ];

@@ -24,5 +24,9 @@ export const CRD_KINDS: Readonly<
   },
   "kustomize.toolkit.fluxcd.io/v1": { Kustomization: { scope: "Namespaced", plural: "kustomizations" } },
   "helm.toolkit.fluxcd.io/v2": { HelmRelease: { scope: "Namespaced", plural: "helmreleases" } },
+  "notification.toolkit.fluxcd.io/v1beta3": {
+    Provider: { scope: "Namespaced", plural: "providers" },
+    Alert: { scope: "Namespaced", plural: "alerts" },
+  },
   "gateway.networking.k8s.io/v1": { HTTPRoute: { scope: "Namespaced", plural: "httproutes" } },
 };

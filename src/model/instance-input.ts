@@ -1,5 +1,6 @@
 import type { AppModel, ClusterModel, Dependency, EnvironmentModel, PlatformModel, TeamModel, WaveModel } from "./model.js";
 import type { Origin } from "./origin.js";
+import type { InstanceSubscription } from "./notifications.js";
 
 /**
  * The platform as one instance sees it: only what resolving, rendering and
@@ -9,6 +10,8 @@ import type { Origin } from "./origin.js";
 export type InstancePlatform = Pick<PlatformModel, "origin" | "envRepo" | "engineSettings" | "secrets" | "customResources"> & {
   /** A Flux Kustomization lives in its team's first namespace, and waits for other teams' apps in theirs; a team's Pod Security level bounds its apps' securityContext. */
   readonly teams: readonly Pick<TeamModel, "name" | "namespaces" | "podSecurity">[];
+  /** The subscriptions of the instance's own team (Argo CD annotates its Applications): another team's change leaves its key alone. */
+  readonly notify: readonly InstanceSubscription[];
 };
 
 /** An app's declaration as one of its instances sees it: the releases of the other waves left out. */

@@ -8,6 +8,7 @@ import type { Blueprint } from "./rendered.js";
 import type { PlatformSettings, Settings } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
 import type { FreezeWindow } from "./freeze-schema.js";
+import type { ChannelModel, Subscription } from "./notifications.js";
 
 /**
  * The validated model: the stacks' declarations after schema and
@@ -76,6 +77,8 @@ export interface PlatformModel {
   readonly policy: PolicySettings;
   /** The platform's own blueprints, by the name apps choose them with (the built-in ones are not listed). */
   readonly blueprints: Readonly<Record<string, Blueprint>>;
+  /** Where teams' notifications go, sorted by name (see notifications-schema.ts). */
+  readonly channels: readonly ChannelModel[];
   /** Where plain, non-semver tags are allowed as releases (see platform-schema.ts). */
   readonly allowTags: readonly { readonly registry?: string; readonly environments?: readonly string[]; readonly reason: string }[];
 }
@@ -194,6 +197,8 @@ export interface TeamModel {
   readonly clusterResources: readonly string[];
   /** The team's own SOPS key's age public keys; empty when the platform does not say. */
   readonly sopsRecipients: readonly string[];
+  /** What it is told of its apps, on which channels, in the order written (one entry per channel). */
+  readonly notify: readonly Subscription[];
   readonly origin: Origin;
 }
 

@@ -7,6 +7,7 @@ import { quantity, settingsShape } from "./settings-schema.js";
 import { exposureSchema } from "./exposure-schema.js";
 import { managedBySchema } from "./hub-schema.js";
 import { freezeSchema } from "./freeze-schema.js";
+import { notificationsSchema, subscriptionSchema } from "./notifications-schema.js";
 import type { Rule } from "./rule.js";
 import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
@@ -281,6 +282,8 @@ export const teamSchema = z.strictObject({
     .array(z.string().regex(/^age1[02-9ac-hj-np-z]{20,}$/, { message: 'must be an age public key, "age1…", as age-keygen prints it' }))
     .min(1)
     .optional(),
+  /** What the team is told of its apps, and where: `[{ channel: "payments-slack", on: ["sync-failed", "degraded"] }]`, channels from `notifications.channels`. */
+  notify: z.array(subscriptionSchema).optional(),
 });
 
 const storeKeyPattern = z.string().regex(STORE_KEY_PATTERN, {
@@ -371,6 +374,8 @@ export const platformSchema = z.strictObject({
   stacksCodeowners: z
     .union([z.enum([".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"]), z.literal(false)])
     .optional(),
+  /** Where teams' notifications go: `{ channels: { <name>: { slack | teams | webhook } } }`; each team says what it gets in `teams.<team>.notify`. */
+  notifications: notificationsSchema.optional(),
   /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
   /** The destinations (see Cluster). */

@@ -12,6 +12,7 @@ import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, sourcePath } from "./hub.js";
+import { subscriptionAnnotations } from "./notifications.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { syncPolicy } from "./sync-policy.js";
 import { syncWindows } from "./sync-windows.js";
@@ -190,6 +191,8 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
         // Only a commit that changes the app's own directory makes Argo CD
         // generate its manifests again; any other commit keeps the cached ones.
         [GENERATE_PATHS]: ".",
+        // The team's notifications, on every one of its Applications.
+        ...subscriptionAnnotations(platform.notify),
       },
       // Deleting the Application deletes what it deployed only where the
       // environment prunes; elsewhere the workload outlives it.

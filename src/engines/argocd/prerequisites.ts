@@ -2,6 +2,7 @@ import { spokesOf } from "../../model/hub.js";
 import type { ClusterModel, ManagedBy } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
+import { notificationPrerequisites } from "./notifications.js";
 
 const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
@@ -20,7 +21,11 @@ export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
   if (cluster.managedBy) return spokePrerequisites(input, cluster.managedBy);
   const namespace = platform.engineSettings.argocd.namespace;
   const spokes = spokesOf(platform, cluster.name);
-  const list: Prerequisite[] = [];
+  // The notifications of the teams' apps here and, on a hub, on its spokes: this Argo CD sends them.
+  const spokeApps = input.model.apps.filter(
+    (app) => !input.apps.includes(app) && spokes.some((spoke) => own(app.release, spoke.wave) !== undefined),
+  );
+  const list: Prerequisite[] = [...notificationPrerequisites(platform, [...input.apps, ...spokeApps], namespace)];
   if (ordered(input, cluster) || spokes.some((spoke) => ordered(input, spoke))) {
     list.push({
       what: "setting",

@@ -7,6 +7,7 @@ import type { ResolvedApp } from "../../model/resolved.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { renderFluxComponents } from "./components.js";
 import { fluxPrerequisites } from "./prerequisites.js";
+import { renderNotifications } from "./notifications.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
 import { fluxRevisions } from "./revisions.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
@@ -51,6 +52,7 @@ function renderCluster({ platform, cluster, environment, order, apps }: ClusterI
   return [
     ...root.map((object) => ({ path: `clusters/${cluster.name}/root.yaml`, object, origin: cluster.origin, sources })),
     ...renderTenants(platform, cluster, environment, apps),
+    ...renderNotifications(platform, cluster, apps),
     ...renderFluxComponents(platform, cluster, environment, order),
   ];
 }
@@ -114,6 +116,11 @@ export const flux: EngineRenderer = {
       why: "the root, every app and every component is a Kustomization it applies",
     },
     { group: "helm.toolkit.fluxcd.io", controller: "Flux helm-controller", why: "the platform components are HelmReleases it installs" },
+    {
+      group: "notification.toolkit.fluxcd.io",
+      controller: "Flux notification-controller",
+      why: "the teams' notifications are its Providers and Alerts (`v1beta3`); kustomize-controller sends it the events",
+    },
   ],
   objectNoun: "a Flux object",
   ownsKind: (group) => group.endsWith(".toolkit.fluxcd.io"),
@@ -139,6 +146,11 @@ export const flux: EngineRenderer = {
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.engineSettings.flux.namespace}\`.`,
     "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
+    ...(platform.teams.some((team) => team.notify.length > 0)
+      ? [
+          "- `clusters/<cluster>/notifications/<team>.yaml` — on a Flux cluster where the team runs apps: a Provider per channel it subscribes to and an Alert per event, in its home namespace.",
+        ]
+      : []),
     ...(platform.components.length > 0
       ? [
           "- `components/<name>/<cluster>/manifest.yaml` — on a Flux cluster: a component's chart source and HelmRelease, applied by its Kustomization under `clusters/<cluster>/components/`.",

@@ -1,6 +1,7 @@
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
 import { CONTROLLER_ACCOUNT, HELM_CONTROLLER_ACCOUNT } from "./source.js";
 import { homeNamespace } from "./tenancy.js";
+import { notificationSecrets } from "./notifications.js";
 
 /**
  * What a Flux install must provide for the objects sluice gives it: the
@@ -68,5 +69,6 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
       why: "apps here deliver SOPS files; their Kustomizations (in this namespace) decrypt with it (`decryption.secretRef`), and fail without it. It holds this team's age key alone: the team can read it, so a key shared with another team would let each decrypt the other's files",
     });
   }
+  list.push(...notificationSecrets(platform, fleetObjects));
   return list;
 }

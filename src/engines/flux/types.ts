@@ -93,3 +93,29 @@ export interface FluxHelmRelease {
     values?: Record<string, unknown>;
   };
 }
+
+export interface FluxProvider {
+  apiVersion: "notification.toolkit.fluxcd.io/v1beta3";
+  kind: "Provider";
+  metadata: ObjectMeta;
+  spec: {
+    type: "slack" | "msteams" | "generic";
+    channel?: string;
+    address?: string;
+    secretRef?: LocalObjectReference;
+  };
+}
+
+export interface FluxAlert {
+  apiVersion: "notification.toolkit.fluxcd.io/v1beta3";
+  kind: "Alert";
+  metadata: ObjectMeta;
+  spec: {
+    providerRef: LocalObjectReference;
+    eventMetadata?: Record<string, string>;
+    eventSeverity?: "info" | "error";
+    eventSources: { kind: "Kustomization"; name: string; namespace?: string }[];
+    inclusionList?: string[];
+    exclusionList?: string[];
+  };
+}

@@ -2,6 +2,7 @@ import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import { prerequisitesSection } from "./prerequisites-section.js";
 import { freezeSection } from "./freeze-section.js";
+import { notificationsSection } from "./notifications-section.js";
 import type { InstanceRef } from "../../model/instance-ref.js";
 import { ENGINE_LIST, engineNamed, engineOf } from "../../engines/index.js";
 
@@ -95,6 +96,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   lines.push(...freezeSection(model));
   lines.push(...componentsSection(model, instances));
   lines.push(...secretsSection(model));
+  lines.push(...notificationsSection(model));
   lines.push(...waiversSection(model));
 
   lines.push(

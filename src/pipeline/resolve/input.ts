@@ -5,6 +5,7 @@ import type { Origin } from "../../model/origin.js";
 import type { InstanceApp, InstanceInput, InstancePlatform } from "../../model/instance-input.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
+import { instanceSubscriptions } from "../../model/notifications.js";
 
 /**
  * The builder of every instance's input for this model, or undefined for an
@@ -17,7 +18,7 @@ import type { Settings } from "../../model/settings-schema.js";
  */
 export function instanceInputs(root: string, model: Model): (app: AppModel, cluster: ClusterModel) => InstanceInput | undefined {
   const { platform } = model;
-  const view: InstancePlatform = {
+  const shared: Omit<InstancePlatform, "notify"> = {
     origin: platform.origin,
     envRepo: platform.envRepo,
     engineSettings: platform.engineSettings,
@@ -25,10 +26,12 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     customResources: platform.customResources,
     teams: platform.teams.map(({ name, namespaces, podSecurity }) => ({ name, namespaces, ...(podSecurity ? { podSecurity } : {}) })),
   };
+  // One view per team, holding the team's own subscriptions: they are in its instances' keys only.
+  const views = new Map(platform.teams.map((team) => [team.name, { ...shared, notify: instanceSubscriptions(team.notify) }]));
   const environments = new Map(platform.environments.map((e) => [e.name, e]));
   const waves = new Map(platform.waves.map((w) => [w.name, w]));
   const apps = new Map(model.apps.map((app) => [app.name, app]));
-  const views = new Map<AppModel, { readonly app: InstanceApp; readonly sources: readonly string[] }>();
+  const appViews = new Map<AppModel, { readonly app: InstanceApp; readonly sources: readonly string[] }>();
   const contents = new Map<string, string | null>();
   const perApp = new Map<
     AppModel,
@@ -46,10 +49,10 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   return (app, cluster) => {
     const release = own(app.release, cluster.wave);
     if (release === undefined) return undefined;
-    let appView = views.get(app);
+    let appView = appViews.get(app);
     if (appView === undefined) {
       const { release: _release, releaseOrigins: _origins, ...rest } = app;
-      views.set(app, (appView = { app: rest, sources: [...new Set([platform.origin.file, app.origin.file])].sort() }));
+      appViews.set(app, (appView = { app: rest, sources: [...new Set([platform.origin.file, app.origin.file])].sort() }));
     }
     let shared = perApp.get(app);
     if (shared === undefined) {
@@ -96,7 +99,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       cluster,
       environment,
       wave: waves.get(cluster.wave)!,
-      platform: view,
+      platform: views.get(app.team)!,
       fleet,
       sources: appView.sources,
       sopsFiles,

@@ -22,6 +22,7 @@ import { DEFAULT_STORE_KEYS } from "../../secrets/store-keys.js";
 import { ungrantableReason } from "../../model/ungrantable.js";
 import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
 import { freezeWindow } from "../../model/freeze-schema.js";
+import { channelsOf, notificationProblems, subscriptionsOf } from "./notifications.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -270,6 +271,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       });
     }
   }
+  diagnostics.push(...notificationProblems(input, at));
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, engineSettings, origin, waveOf, objectScopes), diagnostics };
@@ -332,6 +334,7 @@ function toModel(
     gate: { ...(wave.gate?.soak ? { soak: wave.gate.soak } : {}), approvers: [...(wave.gate?.approvers ?? [])] },
     origin: at("waves", index),
   }));
+  const channels = channelsOf(input, at);
   const teams: TeamModel[] = Object.entries(input.teams).map(([name, team]) => ({
     name,
     owners: [...team.owners],
@@ -340,6 +343,7 @@ function toModel(
     ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
     clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
     sopsRecipients: [...new Set(team.sopsRecipients ?? [])].sort(),
+    notify: subscriptionsOf(input, name, channels, at),
     origin: at("teams", name),
   }));
   return {
@@ -399,6 +403,7 @@ function toModel(
       allowSecrets: input.allowSecrets ?? {},
       allowLiterals: input.allowLiterals ?? {},
     },
+    channels,
     allowTags: (input.releases?.allowTags ?? []).map((rule) => ({ ...rule })),
     objects: (input.objects ?? []).map((object, index) => ({
       object: object as KubernetesObject,
