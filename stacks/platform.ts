@@ -114,8 +114,11 @@ export const platform = definePlatform({
     registries: ["registry.example.com/"],
   },
 
+  // Each team's SSO groups (the groups claim of the company's Dex) see, sync and read the logs of
+  // the team's apps in Argo CD and the Flux web UI; outside production they may also delete a
+  // stuck pod and override a sync (access: the defaults).
   teams: {
-    payments: { owners: ["@acme/payments"], namespaces: ["payments"] },
-    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"] },
+    payments: { owners: ["@acme/payments"], namespaces: ["payments"], groups: ["acme:payments"] },
+    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"], groups: ["acme:storefront"] },
   },
 });

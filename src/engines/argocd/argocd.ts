@@ -1,16 +1,16 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
-import { WORKLOADS, jsonPointer } from "../../k8s/workloads.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
-import { RELOADER_POD_ANNOTATION, reloaderWatches } from "../../model/rotation.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
+import { teamRole, type RoleScope } from "./project-roles.js";
+import { ignoreDifferences } from "./ignore-differences.js";
 import { syncPolicy } from "./sync-policy.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
 
@@ -66,7 +66,7 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
   for (const team of platform.teams) {
     rendered.push({
       path: `${dir}/projects/${team.name}.yaml`,
-      object: appProject(platform, team),
+      object: appProject(platform, team, [{ objects: "*", production: environment.production }]),
       origin: team.origin,
       sources: [platformFile],
     });
@@ -104,6 +104,8 @@ export const argoCd: EngineRenderer = {
     sources,
   }),
   decryptsSops: false,
+  // ignoreDifferences' managedFieldsManagers.
+  ignoresByManager: true,
   prerequisites: argoCdPrerequisites,
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
@@ -157,14 +159,8 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
 
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;
-  const autoscaled = app.spec.autoscaling !== undefined;
-  const workload = app.kind === "statefulService" ? "StatefulSet" : "Deployment";
-  const ignored = [
-    // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
-    ...(autoscaled ? [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)] : []),
-    // Reloader restarts the pods by writing an annotation into the pod template, which the env repo does not hold.
-    ...(reloaderWatches(app).length > 0 ? [jsonPointer(["spec", "template", "metadata", "annotations", RELOADER_POD_ANNOTATION])] : []),
-  ];
+  // Fields other controllers own: the HPA's, Reloader's, the app's ownedFields (ignore-differences.ts).
+  const ignored = ignoreDifferences(app);
   return {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -194,14 +190,14 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       // An object another Application already tracks (the root's guards in the namespace, another
       // app's) fails the sync instead of being taken over and fought over forever.
       syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(ignored.length > 0 ? ["RespectIgnoreDifferences=true"] : [])]),
-      ...(ignored.length > 0
-        ? { ignoreDifferences: [{ group: "apps", kind: workload, name: app.name, namespace: app.namespace, jsonPointers: ignored }] }
-        : {}),
+      ...(ignored.length > 0 ? { ignoreDifferences: ignored } : {}),
     },
   } satisfies ArgoApplication;
 }
 
-function appProject(platform: PlatformModel, { name: team, owners, namespaces, clusterResources }: TeamModel): KubernetesObject {
+function appProject(platform: PlatformModel, teamModel: TeamModel, scopes: readonly RoleScope[]): KubernetesObject {
+  const { name: team, owners, namespaces, clusterResources } = teamModel;
+  const roles = teamRole(teamModel, scopes, platform.access);
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -221,6 +217,8 @@ function appProject(platform: PlatformModel, { name: team, owners, namespaces, c
       // The namespace's guards are the platform's, applied by the root: validate refuses them in a
       // team's objects, and Argo CD refuses them here too, whatever reaches the env repo.
       namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
+      // The team's SSO groups see, sync and read the logs of the team's Applications (project-roles.ts).
+      ...(roles.length > 0 ? { roles } : {}),
     },
   } satisfies ArgoAppProject;
 }

@@ -1,4 +1,5 @@
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
+import { teamRolePrerequisites } from "./project-roles.js";
 
 const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
@@ -14,12 +15,15 @@ export function argoCdPrerequisites({ model, platform, cluster, fleetObjects, ap
   const ordered =
     fleetObjects.some(({ object }) => object.kind === "Application" && Number(object.metadata.annotations?.[SYNC_WAVE] ?? 0) > 0) ||
     apps.some((app) => model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0);
-  if (!ordered) return [];
+  return [...teamRolePrerequisites(platform), ...(ordered ? waves(platform.engineSettings.argocd.namespace) : [])];
+}
+
+function waves(namespace: string): Prerequisite[] {
   return [
     {
       what: "setting",
       name: '`resource.customizations.health.argoproj.io_Application` in ConfigMap `argocd-cm` (Argo CD\'s operator manual, health checks, "Argocd App")',
-      namespace: platform.engineSettings.argocd.namespace,
+      namespace,
       why: "Applications here sync in waves (`dependsOn`); Argo CD has no health check for Applications since 1.8, so without it the root does not wait for one wave to be healthy before the next",
     },
   ];

@@ -9,6 +9,7 @@ import { renderFluxComponents } from "./components.js";
 import { fluxPrerequisites } from "./prerequisites.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
 import { fluxRevisions } from "./revisions.js";
+import { driftIgnore } from "./drift-ignore.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
 import type { FluxKustomization } from "./types.js";
 
@@ -65,6 +66,7 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
   const team = platform.teams.find((t) => t.name === app.team)!;
   const { sync } = app.environment;
   const decrypts = app.secrets.some((secret) => secret.source.provider === "sops");
+  const ignore = driftIgnore(app);
   return {
     apiVersion: KUSTOMIZE_API,
     kind: "Kustomization",
@@ -96,6 +98,8 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
       ...(decrypts ? { decryption: { provider: "sops", secretRef: { name: platform.engineSettings.flux.decryptionSecret } } } : {}),
       // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
       ...(sync.automated ? {} : { suspend: true }),
+      // Fields another controller owns (the app's ownedFields): not taken back on a reconcile.
+      ...(ignore.length > 0 ? { ignore } : {}),
     },
   } satisfies FluxKustomization;
 }

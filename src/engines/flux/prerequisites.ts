@@ -1,6 +1,8 @@
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
 import { CONTROLLER_ACCOUNT, HELM_CONTROLLER_ACCOUNT } from "./source.js";
 import { homeNamespace } from "./tenancy.js";
+import { teamAccessPrerequisites } from "./team-access.js";
+import { driftIgnorePrerequisites } from "./drift-ignore.js";
 
 /**
  * What a Flux install must provide for the objects sluice gives it: the
@@ -9,7 +11,7 @@ import { homeNamespace } from "./tenancy.js";
  * objects name — each read from the namespace of the object that names it
  * (a GitRepository's secretRef, a Kustomization's decryption.secretRef).
  */
-export function fluxPrerequisites({ platform, fleetObjects, sops }: PrerequisiteInput): Prerequisite[] {
+export function fluxPrerequisites({ platform, fleetObjects, sops, apps }: PrerequisiteInput): Prerequisite[] {
   const namespace = platform.engineSettings.flux.namespace;
   const helm = fleetObjects.some(({ object }) => object.kind === "HelmRelease");
   const list: Prerequisite[] = [
@@ -68,5 +70,6 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
       why: "apps here deliver SOPS files; their Kustomizations (in this namespace) decrypt with it (`decryption.secretRef`), and fail without it. It holds this team's age key alone: the team can read it, so a key shared with another team would let each decrypt the other's files",
     });
   }
+  list.push(...teamAccessPrerequisites(platform), ...driftIgnorePrerequisites(apps, namespace));
   return list;
 }
