@@ -159,7 +159,9 @@ describe("Flux: the team's RoleBindings", () => {
       const found = access(base, team);
       for (const object of found) expect(() => schemaFor(object.apiVersion, object.kind)!(object), object.kind).not.toThrow();
       // Nothing cluster-wide, nothing outside the team's namespaces.
-      expect(found.every((o) => ["Role", "RoleBinding"].includes(o.kind) && namespaces.includes(o.metadata.namespace))).toBe(true);
+      expect(
+        found.every((o) => ["Role", "RoleBinding"].includes(o.kind) && (namespaces as readonly string[]).includes(o.metadata.namespace)),
+      ).toBe(true);
       for (const namespace of namespaces) {
         const here = found.filter((o) => o.metadata.namespace === namespace);
         const view = here.find((o) => o.metadata.name === "sluice-team-view");
