@@ -161,6 +161,7 @@ export const settingsShape = {
    * Fields of the app's objects that another controller owns, which the GitOps engine leaves to it:
    * `[{ kind: "Deployment", paths: ["spec.template.metadata.annotations.sidecar.istio.io/inject"], reason?: "…" }]`,
    * `{ kind, name?, managers: ["vpa-recommender"] }` (Argo CD only). Paths are checked against the kind's schema.
+   * An app's own setting, per environment and cluster (a later layer replaces the list whole), not the platform's.
    */
   ownedFields: ownedFieldsSchema.optional(),
 };

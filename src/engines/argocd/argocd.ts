@@ -119,7 +119,7 @@ export const argoCd: EngineRenderer = {
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
-    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
+    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team (with a `team` role for its `groups`); `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
   ],
 };
 

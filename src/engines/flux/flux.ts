@@ -142,7 +142,7 @@ export const flux: EngineRenderer = {
   },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.engineSettings.flux.namespace}\`.`,
-    "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
+    "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace; with the team's `groups`, their `sluice-team-view` and `sluice-team-access` bindings.",
     ...(platform.components.length > 0
       ? [
           "- `components/<name>/<cluster>/manifest.yaml` — on a Flux cluster: a component's chart source and HelmRelease, applied by its Kustomization under `clusters/<cluster>/components/`.",
