@@ -8,7 +8,9 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { synth } from "sluice";
+import { BUILTIN_KINDS } from "../src/k8s/builtin-kinds.js";
 import { fieldPointer, findKind } from "../src/k8s/field-paths.js";
+import { BUILTIN_KIND_NAMES } from "../src/k8s/kind-names.js";
 import type { Settings } from "../src/model/settings-schema.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
@@ -184,6 +186,16 @@ describe("field paths, walked down the kind's schema", () => {
     expect(fieldPointer(certificate, "spec.renewBefore")).toEqual(["spec", "renewBefore"]);
     // metadata is every kind's: still checked.
     expect(fieldPointer(certificate, "metadata.anotations.x")).toMatchObject({ hint: 'did you mean "metadata.annotations.x"?' });
+  });
+
+  it("types: a misspelt built-in kind does not compile; a kind with its group does", () => {
+    const withGroup: Settings = { ownedFields: [{ kind: "cert-manager.io/Certificate", paths: ["spec.renewBefore"] }] };
+    // @ts-expect-error "Deploymnet" is not a kind Kubernetes serves, and has no group
+    const misspelt: Settings = { ownedFields: [{ kind: "Deploymnet", paths: ["spec.replicas"] }] };
+    expect([withGroup, misspelt]).toHaveLength(2);
+    // The literal kinds are exactly the ones Kubernetes serves (src/k8s/builtin-kinds.ts, generated).
+    const served = new Set(Object.values(BUILTIN_KINDS).flatMap((kinds) => Object.keys(kinds)));
+    expect([...BUILTIN_KIND_NAMES]).toEqual([...served].sort());
   });
 
   it("types: a misspelt key of an owned field does not compile", () => {

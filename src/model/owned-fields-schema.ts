@@ -1,4 +1,12 @@
 import { z } from "zod";
+import type { BuiltinKindName } from "../k8s/kind-names.js";
+
+/**
+ * A kind as an owned field names it: one Kubernetes serves by its name alone
+ * ("Deployment": a misspelt one does not compile), or any kind with its group
+ * ("cert-manager.io/Certificate", "events.k8s.io/Event"), which validate looks up.
+ */
+export type OwnedKind = BuiltinKindName | `${string}/${string}`;
 
 /**
  * Fields of an app's objects that another controller owns: a mutating
@@ -14,7 +22,7 @@ export const ownedFieldSchema = z
     /** The kind: "Deployment", or "<group>/<Kind>" ("cert-manager.io/Certificate") for a custom resource or a kind several groups serve. */
     kind: z.string().regex(/^([a-z0-9.-]+\/)?[A-Z][A-Za-z0-9]*$/, {
       message: 'must be a kind such as "Deployment", or "<group>/<Kind>" such as "cert-manager.io/Certificate"',
-    }),
+    }) as z.ZodType<OwnedKind, OwnedKind>,
     /** One object of that kind, by name. Default: every object of that kind the app renders. */
     name: z
       .string()
