@@ -184,8 +184,13 @@ describe("field paths, walked down the kind's schema", () => {
     const certificate = findKind("cert-manager.io/Certificate", { "cert-manager.io/v1": { Certificate: { scope: "Namespaced" } } });
     if ("problem" in certificate) throw new Error(certificate.problem);
     expect(fieldPointer(certificate, "spec.renewBefore")).toEqual(["spec", "renewBefore"]);
-    // metadata is every kind's: still checked.
+    // metadata is every kind's: still checked, also where a CRD's schema leaves it untyped.
     expect(fieldPointer(certificate, "metadata.anotations.x")).toMatchObject({ hint: 'did you mean "metadata.annotations.x"?' });
+    const externalSecret = findKind("external-secrets.io/ExternalSecret", {});
+    if ("problem" in externalSecret) throw new Error(externalSecret.problem);
+    expect(fieldPointer(externalSecret, "metadata.lables.x")).toMatchObject({ hint: 'did you mean "metadata.labels.x"?' });
+    expect(fieldPointer(externalSecret, "spec.refreshInterval")).toEqual(["spec", "refreshInterval"]);
+    expect(fieldPointer(externalSecret, "spec.refreshIntervall")).toMatchObject({ hint: 'did you mean "spec.refreshInterval"?' });
   });
 
   it("types: a misspelt built-in kind does not compile; a kind with its group does", () => {

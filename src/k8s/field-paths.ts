@@ -80,7 +80,13 @@ export function fieldPointer(found: FoundKind, path: string): readonly string[] 
     const schema = kindSchema(apiVersion, found.kind) as ({ definitions?: Record<string, SchemaNode> } & SchemaNode) | undefined;
     if (!schema) continue;
     walked = true;
-    const result = walk(schema, path);
+    // A CRD's schema leaves metadata untyped ({ type: object }): check it as the ObjectMeta it is.
+    const metadata = schema.properties?.["metadata"];
+    const meta = metadata && !metadata.properties && !metadata.$ref ? objectMetaRoot() : undefined;
+    const typed = meta
+      ? { ...schema, properties: { ...schema.properties, ...meta.properties }, definitions: { ...meta.definitions, ...schema.definitions } }
+      : schema;
+    const result = walk(typed, path);
     if (Array.isArray(result)) return result;
     firstProblem ??= result as PathProblem;
   }
