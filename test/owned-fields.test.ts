@@ -177,6 +177,9 @@ describe("field paths, walked down the kind's schema", () => {
       hint: 'name an item by its position, e.g. "spec.template.spec.containers.0.image"',
     });
     expect(fieldPointer(deployment, "spec.replicas.count")).toMatchObject({ hint: 'end the path at "spec.replicas"' });
+    expect(fieldPointer(deployment, "spec.strategy.rollingUpdate.maxSurge.percent")).toMatchObject({
+      hint: 'end the path at "spec.strategy.rollingUpdate.maxSurge"',
+    });
   });
 
   it("a kind served by two groups needs its group; a declared custom resource without a schema takes any path", () => {

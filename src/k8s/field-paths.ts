@@ -161,6 +161,12 @@ function walk(document: { definitions?: Record<string, SchemaNode> } & SchemaNod
       }
       segments.push(part);
       node = value;
+    } else if ((node as { oneOf?: unknown }).oneOf !== undefined) {
+      // A quantity or an int-or-string: a plain value.
+      return {
+        problem: `${JSON.stringify(path)} goes below ${at}, which is a plain value`,
+        hint: `end the path at ${JSON.stringify(segments.join("."))}`,
+      };
     } else if ((node as { type?: string }).type === "object" || (node as { type?: string }).type === undefined) {
       // A free-form object (RawExtension, x-kubernetes-preserve-unknown-fields): any path below it.
       segments.push(...rest.split("."));
