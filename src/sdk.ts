@@ -36,6 +36,7 @@ export type { Blueprint, Rendered, RenderedDocument, RenderedObject } from "./mo
 export type {
   ResolvedApp,
   ResolvedExpose,
+  ResolvedOwnedField,
   ResolvedContainer,
   ResolvedProbe,
   ResolvedSecret,

@@ -17,6 +17,15 @@ export default platform.app("checkout-web", {
   dependsOn: ["ingress-nginx", "payments"],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },
+  // The platform's mutating webhook stamps the cost centre on every pod template: the GitOps
+  // engines leave that annotation to it instead of taking it back on every sync.
+  ownedFields: [
+    {
+      kind: "Deployment",
+      paths: ["spec.template.metadata.annotations.cost.example.com/centre"],
+      reason: "set by the platform's cost-allocation webhook",
+    },
+  ],
   clusters: {
     "prod-us-1": { env: { PUBLIC_API_URL: "https://us.api.example.com" } },
   },

@@ -156,10 +156,13 @@ export const platform = definePlatform({
     },
   },
 
+  // Each team's SSO groups (the groups claim of the company's Dex) see, sync and read the logs of
+  // the team's apps in Argo CD and the Flux web UI; outside production they may also delete a
+  // stuck pod and override a sync (access: the defaults).
   teams: {
-    payments: { owners: ["@acme/payments"], namespaces: ["payments"],
+    payments: { owners: ["@acme/payments"], namespaces: ["payments"], groups: ["acme:payments"],
       notify: [{ channel: "payments-slack", on: ["sync-failed", "degraded", "deployed"] }] },
-    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"],
+    storefront: { owners: ["@acme/storefront"], namespaces: ["storefront", "storefront-jobs"], groups: ["acme:storefront"],
       notify: [{ channel: "storefront-hook", on: ["sync-failed", "degraded"] }] },
   },
 });

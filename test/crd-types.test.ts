@@ -47,7 +47,9 @@ const SAMPLES = {
         syncOptions: ["CreateNamespace=true"],
         retry: { limit: 1, backoff: { duration: "30s", factor: 2, maxDuration: "5m" } },
       },
-      ignoreDifferences: [{ group: "apps", kind: "Deployment", name: "n", namespace: "ns", jsonPointers: ["/spec/replicas"] }],
+      ignoreDifferences: [
+        { group: "apps", kind: "Deployment", name: "n", namespace: "ns", jsonPointers: ["/spec/replicas"], managedFieldsManagers: ["m"] },
+      ],
     },
   } satisfies Sample<ArgoApplication>,
   AppProject: {
@@ -73,6 +75,7 @@ const SAMPLES = {
           description: "d",
         },
       ],
+      roles: [{ name: "team", description: "d", groups: ["g"], policies: ["p, proj:p:team, applications, get, p/*, allow"] }],
     },
   } satisfies Sample<ArgoAppProject>,
   Kustomization: {
@@ -91,6 +94,7 @@ const SAMPLES = {
       dependsOn: [{ name: "n", namespace: "ns" }],
       decryption: { provider: "sops", secretRef: { name: "s" } },
       suspend: true,
+      ignore: [{ paths: ["/spec/replicas"], target: { group: "apps", kind: "Deployment", name: "n", namespace: "ns" } }],
     },
   } satisfies Sample<FluxKustomization>,
   GitRepository: {

@@ -370,12 +370,7 @@ describe("waivers", () => {
 describe("guarded namespaces", () => {
   it("Pod Security per environment (restricted in production), quota from the environment or the team, default deny", async () => {
     const p = copy();
-    edit(
-      p,
-      "stacks/platform.ts",
-      'payments: { owners: ["@acme/payments"], namespaces: ["payments"],',
-      'payments: { owners: ["@acme/payments"], namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 },',
-    );
+    edit(p, "stacks/platform.ts", 'namespaces: ["payments"],', 'namespaces: ["payments"], quota: { "requests.cpu": "2", pods: 20 },');
     await synth({ root: p.root, skipTypecheck: true });
     const dev = p.read("out/clusters/dev-1/namespaces/storefront.yaml");
     const prod = p.read("out/clusters/prod-eu-1/namespaces/storefront.yaml");

@@ -79,6 +79,8 @@ export interface EngineRenderer {
   renderApp(platform: InstancePlatform, app: ResolvedApp, sources: readonly string[]): RenderedObject;
   /** Whether it decrypts SOPS files in an app's directory (they are then delivered as they are). */
   readonly decryptsSops: boolean;
+  /** Whether it can leave the fields of a field manager, by its name, to that manager (an app's `ownedFields` `managers`). Default false. */
+  readonly ignoresByManager?: boolean;
   /** On the objects under clusters/ that apps need first (namespaces, their guards, admission policies). */
   readonly beforeApps: Readonly<Record<string, string>>;
   /** On team namespaces: never pruned or deleted by the engine. */

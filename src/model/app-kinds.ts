@@ -32,6 +32,7 @@ const CONTAINER = [
   "securityContext",
   "placement",
   "identity",
+  "ownedFields",
 ] as const;
 
 /** The settings each kind takes. A setting of another kind is an error at its line in an app, and ignored for it in a platform's defaults. */

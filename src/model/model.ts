@@ -1,3 +1,4 @@
+import type { TeamAccess } from "./access-schema.js";
 import type { AppKind } from "./app-kinds.js";
 import type { CustomResources } from "../k8s/kinds.js";
 import type { KubernetesObject } from "../k8s/object.js";
@@ -69,6 +70,8 @@ export interface PlatformModel {
   readonly waves: readonly WaveModel[];
   /** Sorted by name. */
   readonly teams: readonly TeamModel[];
+  /** What the teams' SSO groups may do in production and elsewhere, defaults filled in. */
+  readonly access: TeamAccess;
   /** apiVersion → kind → scope (and plural, where declared) of the custom resources apps may add. */
   readonly customResources: CustomResources;
   readonly secrets: SecretsPolicy;
@@ -191,6 +194,8 @@ export interface TeamModel {
   readonly name: string;
   readonly owners: readonly string[];
   readonly namespaces: readonly string[];
+  /** The team's SSO groups (see platform-schema.ts), sorted; empty when the platform names none. */
+  readonly groups: readonly string[];
   readonly quota?: Quota;
   readonly podSecurity?: PodSecurityLevel;
   /** Cluster-scoped kinds ("<group>/<Kind>") its apps may add. */

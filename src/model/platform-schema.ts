@@ -13,6 +13,7 @@ import type { Blueprint } from "./rendered.js";
 import { ENGINE_NAMES } from "./engine-names.js";
 import { ENGINES } from "../engines/registry.js";
 import { WORKLOAD_PATH } from "../k8s/workloads.js";
+import { accessSchema, ssoGroup } from "./access-schema.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -108,9 +109,10 @@ export const policySchema = z.strictObject({
 /**
  * The workload settings a platform's environment or cluster may default:
  * all but `expose`, which is an app's own (the host it serves; a platform
- * default would give every service one host).
+ * default would give every service one host), and `ownedFields`, which name
+ * the app's own objects.
  */
-const { expose: _expose, ...platformSettingsShape } = settingsShape;
+const { expose: _expose, ownedFields: _ownedFields, ...platformSettingsShape } = settingsShape;
 
 export const environmentSchema = z.strictObject({
   ...platformSettingsShape,
@@ -255,6 +257,12 @@ export const teamSchema = z.strictObject({
   owners: z.array(owner).min(1, { message: "a team needs at least one owner" }),
   /** The namespaces the team deploys to; the first is its home (where Flux keeps its Kustomizations). A namespace has one team; the engines' and the system namespaces are reserved. */
   namespaces: z.array(dnsLabel).min(1, { message: "a team needs at least one namespace" }),
+  /**
+   * The team's SSO groups, as the identity provider's groups claim names them ("acme:payments"):
+   * an Argo CD project role and, on Flux clusters, RoleBindings in the team's namespaces let them
+   * view, sync (reconcile) and read the logs of the team's apps, and no one else's (see `access`).
+   */
+  groups: z.array(ssoGroup).min(1).optional(),
   /** The team's ResourceQuota in each of its namespaces, on every cluster; wins over the environment's. */
   quota: quotaSchema.optional(),
   /** The Pod Security Standard of the team's namespaces, everywhere; wins over the environment's. */
@@ -384,6 +392,12 @@ export const platformSchema = z.strictObject({
   waves: z.array(waveSchema).min(1, { message: "a platform needs at least one wave" }),
   /** Who owns what (see Team). */
   teams: z.record(dnsLabel, teamSchema),
+  /**
+   * What the teams' SSO groups (`teams.<team>.groups`) may do beyond viewing, syncing and reading
+   * logs: `{ production: { delete, override }, nonProduction: { delete, override } }`. Default:
+   * delete the apps' live objects and override a sync outside production only.
+   */
+  access: accessSchema.optional(),
   /**
    * Custom resources apps may add through `objects`, by apiVersion and kind,
    * with their scope (`spec.scope` of the CRD) and plural (`spec.names.plural`):

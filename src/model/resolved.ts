@@ -137,6 +137,20 @@ export interface ResolvedSettings {
   readonly podManagementPolicy?: "OrderedReady" | "Parallel";
   /** service: how it is served from outside on this cluster, when it is. */
   readonly expose?: ResolvedExpose;
+  /** Fields of the app's objects that another controller owns, which the engine leaves to it (see owned-fields-schema.ts). */
+  readonly ownedFields?: readonly ResolvedOwnedField[];
+}
+
+/** Fields of the app's objects of one kind (one object, with a name) that another controller owns. */
+export interface ResolvedOwnedField {
+  readonly group: string;
+  readonly kind: string;
+  readonly name?: string;
+  /** The fields as JSON pointers ("/spec/replicas"), sorted. */
+  readonly pointers: readonly string[];
+  /** Field managers whose fields these are (Argo CD only), sorted. */
+  readonly managers: readonly string[];
+  readonly reason?: string;
 }
 
 /**

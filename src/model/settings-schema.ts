@@ -20,6 +20,7 @@ import { volumeSchema } from "./volume-schema.js";
 import { exposeSchema } from "./exposure-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
+import { ownedFieldsSchema } from "./owned-fields-schema.js";
 
 /**
  * The workload settings that every layer may set: environment defaults,
@@ -156,13 +157,20 @@ export const settingsShape = {
    * (an app's own setting, not the platform's); `false` stops it in a later layer.
    */
   expose: z.union([z.literal(false), exposeSchema]).optional(),
+  /**
+   * Fields of the app's objects that another controller owns, which the GitOps engine leaves to it:
+   * `[{ kind: "Deployment", paths: ["spec.template.metadata.annotations.sidecar.istio.io/inject"], reason?: "…" }]`,
+   * `{ kind, name?, managers: ["vpa-recommender"] }` (Argo CD only). Paths are checked against the kind's schema.
+   * An app's own setting, per environment and cluster (a later layer replaces the list whole), not the platform's.
+   */
+  ownedFields: ownedFieldsSchema.optional(),
 };
 
 export const settingsSchema = z.strictObject(settingsShape);
 
 export type Settings = z.input<typeof settingsSchema>;
-/** The settings a platform's environment or cluster defaults: all but an app's own `expose`. */
-export type PlatformSettings = Omit<Settings, "expose">;
+/** The settings a platform's environment or cluster defaults: all but an app's own `expose` and `ownedFields`. */
+export type PlatformSettings = Omit<Settings, "expose" | "ownedFields">;
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 export type ProbeSpec = z.infer<typeof probeSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;

@@ -93,7 +93,9 @@ function emptyNode(): FieldNode {
  */
 function add(node: FieldNode, type: Type, at: Node, seen: ReadonlySet<ts.Type>): void {
   if (type.isUndefined() || type.isNull() || type.isNever()) return;
-  if (type.isBoolean() || type.isString() || type.isNumber() || type.isLiteral() || type.isBooleanLiteral()) {
+  // A template literal type (`${string}/${string}`) is a string too.
+  const templateLiteral = (type.getFlags() & ts.TypeFlags.TemplateLiteral) !== 0;
+  if (type.isBoolean() || type.isString() || type.isNumber() || type.isLiteral() || type.isBooleanLiteral() || templateLiteral) {
     node.leaf = true;
     return;
   }

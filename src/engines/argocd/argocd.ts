@@ -1,19 +1,19 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
-import { WORKLOADS, jsonPointer } from "../../k8s/workloads.js";
 import { argoName, spokesOf } from "../../model/hub.js";
 import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
-import { RELOADER_POD_ANNOTATION, reloaderWatches } from "../../model/rotation.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
 import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, sourcePath } from "./hub.js";
 import { subscriptionAnnotations } from "./notifications.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
+import { teamRole } from "./project-roles.js";
+import { ignoreDifferences } from "./ignore-differences.js";
 import { syncPolicy } from "./sync-policy.js";
 import { syncWindows } from "./sync-windows.js";
 import type { ArgoAppProject, ArgoApplication } from "./types.js";
@@ -115,6 +115,8 @@ export const argoCd: EngineRenderer = {
     sources,
   }),
   decryptsSops: false,
+  // ignoreDifferences' managedFieldsManagers.
+  ignoresByManager: true,
   prerequisites: argoCdPrerequisites,
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
@@ -128,7 +130,7 @@ export const argoCd: EngineRenderer = {
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
-    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team; `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
+    "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team (with a `team` role for its `groups`); `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
     ...(platform.clusters.some((cluster) => cluster.managedBy)
       ? [
           "- `clusters/<hub>/spokes/<spoke>.yaml` — on a hub: the root Application `root-<spoke>` of each cluster its Argo CD manages, applied by the hub's own root, with the spoke's registration (an ExternalSecret) when its credentials are in a store. The hub's AppProjects cover its spokes.",
@@ -170,14 +172,8 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
 
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;
-  const autoscaled = app.spec.autoscaling !== undefined;
-  const workload = app.kind === "statefulService" ? "StatefulSet" : "Deployment";
-  const ignored = [
-    // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
-    ...(autoscaled ? [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)] : []),
-    // Reloader restarts the pods by writing an annotation into the pod template, which the env repo does not hold.
-    ...(reloaderWatches(app).length > 0 ? [jsonPointer(["spec", "template", "metadata", "annotations", RELOADER_POD_ANNOTATION])] : []),
-  ];
+  // Fields other controllers own: the HPA's, Reloader's, the app's ownedFields (ignore-differences.ts).
+  const ignored = ignoreDifferences(app);
   return {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -209,24 +205,29 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       // An object another Application already tracks (the root's guards in the namespace, another
       // app's) fails the sync instead of being taken over and fought over forever.
       syncPolicy: syncPolicy(sync, ["FailOnSharedResource=true", ...(ignored.length > 0 ? ["RespectIgnoreDifferences=true"] : [])]),
-      ...(ignored.length > 0
-        ? { ignoreDifferences: [{ group: "apps", kind: workload, name: app.name, namespace: app.namespace, jsonPointers: ignored }] }
-        : {}),
+      ...(ignored.length > 0 ? { ignoreDifferences: ignored } : {}),
     },
   } satisfies ArgoApplication;
 }
 
-function appProject(
-  platform: PlatformModel,
-  { name: team, owners, namespaces, clusterResources }: TeamModel,
-  managed: readonly ClusterModel[],
-): KubernetesObject {
+function appProject(platform: PlatformModel, teamModel: TeamModel, managed: readonly ClusterModel[]): KubernetesObject {
+  const { name: team, owners, namespaces, clusterResources } = teamModel;
   // One cluster: its windows hold every Application of the project. A hub's project spans its spokes:
   // each cluster's windows hold the Applications that deploy to it (Argo CD matches a destination's server).
   const windows =
     managed.length === 1
       ? syncWindows(managed[0]!.freeze)
       : managed.flatMap((cluster) => syncWindows(cluster.freeze, { clusters: [destinationServer(cluster)] }));
+  // The team's role covers each cluster's Applications: all of them in-cluster, a spoke's by their
+  // "-<spoke>" suffix in a hub (a deny on a broader pattern wins, so production never gains rights).
+  const roles = teamRole(
+    teamModel,
+    managed.map((cluster) => ({
+      objects: cluster.managedBy ? argoName("*", cluster) : "*",
+      production: platform.environments.find((e) => e.name === cluster.environment)!.production,
+    })),
+    platform.access,
+  );
   return {
     apiVersion: ARGO_API,
     kind: "AppProject",
@@ -248,6 +249,8 @@ function appProject(
       namespaceResourceBlacklist: GUARD_KINDS.map((guard) => ({ ...guard })),
       // Each cluster's freeze windows (its environment's and its own) deny the team's syncs there.
       ...(windows.length > 0 ? { syncWindows: windows } : {}),
+      // The team's SSO groups see, sync and read the logs of the team's Applications (project-roles.ts).
+      ...(roles.length > 0 ? { roles } : {}),
     },
   } satisfies ArgoAppProject;
 }

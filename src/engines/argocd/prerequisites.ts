@@ -3,6 +3,7 @@ import type { ClusterModel, ManagedBy } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.js";
 import { notificationPrerequisites } from "./notifications.js";
+import { teamRolePrerequisites } from "./project-roles.js";
 
 const SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 
@@ -25,7 +26,10 @@ export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
   const spokeApps = input.model.apps.filter(
     (app) => !input.apps.includes(app) && spokes.some((spoke) => own(app.release, spoke.wave) !== undefined),
   );
-  const list: Prerequisite[] = [...notificationPrerequisites(platform, [...input.apps, ...spokeApps], namespace)];
+  const list: Prerequisite[] = [
+    ...teamRolePrerequisites(platform),
+    ...notificationPrerequisites(platform, [...input.apps, ...spokeApps], namespace),
+  ];
   if (ordered(input, cluster) || spokes.some((spoke) => ordered(input, spoke))) {
     list.push({
       what: "setting",

@@ -38,6 +38,7 @@ export interface ArgoResourceIgnoreDifferences {
   name?: string;
   namespace?: string;
   jsonPointers?: string[];
+  managedFieldsManagers?: string[];
 }
 
 export interface ArgoApplication {
@@ -53,6 +54,14 @@ export interface ArgoApplication {
   };
 }
 
+/** A project role: its SSO groups and their RBAC policy lines (`p, proj:<project>:<role>, <resource>, <action>, <project>/<object>, <effect>`). */
+export interface ArgoProjectRole {
+  name: string;
+  description?: string;
+  groups?: string[];
+  policies?: string[];
+}
+
 export interface ArgoAppProject {
   apiVersion: "argoproj.io/v1alpha1";
   kind: "AppProject";
@@ -66,6 +75,7 @@ export interface ArgoAppProject {
     namespaceResourceWhitelist?: ArgoGroupKind[];
     namespaceResourceBlacklist?: ArgoGroupKind[];
     syncWindows?: ArgoSyncWindow[];
+    roles?: ArgoProjectRole[];
   };
 }
 

@@ -10,6 +10,7 @@ import { fluxPrerequisites } from "./prerequisites.js";
 import { renderNotifications } from "./notifications.js";
 import { CONTROLLER_ACCOUNT, ENV_REPO, INTERVAL, KUSTOMIZE_API, RETRY_INTERVAL, TIMEOUT, envRepoSource, repoPath } from "./source.js";
 import { fluxRevisions } from "./revisions.js";
+import { driftIgnore } from "./drift-ignore.js";
 import { homeNamespace, renderTenants, tenantAccount } from "./tenancy.js";
 import type { FluxKustomization } from "./types.js";
 
@@ -67,6 +68,7 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
   const team = platform.teams.find((t) => t.name === app.team)!;
   const { sync } = app.environment;
   const decrypts = app.secrets.some((secret) => secret.source.provider === "sops");
+  const ignore = driftIgnore(app);
   return {
     apiVersion: KUSTOMIZE_API,
     kind: "Kustomization",
@@ -98,6 +100,8 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
       ...(decrypts ? { decryption: { provider: "sops", secretRef: { name: platform.engineSettings.flux.decryptionSecret } } } : {}),
       // Flux has no manual sync: an environment that does not sync by itself is suspended until a person resumes it.
       ...(sync.automated ? {} : { suspend: true }),
+      // Fields another controller owns (the app's ownedFields): not taken back on a reconcile.
+      ...(ignore.length > 0 ? { ignore } : {}),
     },
   } satisfies FluxKustomization;
 }
@@ -145,7 +149,7 @@ export const flux: EngineRenderer = {
   },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on a Flux cluster: the env repo as a GitRepository and the root Kustomization of \`clusters/<cluster>\`, in \`${platform.engineSettings.flux.namespace}\`.`,
-    "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace.",
+    "- `clusters/<cluster>/tenants/<team>.yaml` — on a Flux cluster: the team's ServiceAccount, its RoleBindings in the team's namespaces, and the env repo's GitRepository in its home namespace; with the team's `groups`, their `sluice-team-view` and `sluice-team-access` bindings.",
     ...(platform.teams.some((team) => team.notify.length > 0)
       ? [
           "- `clusters/<cluster>/notifications/<team>.yaml` — on a Flux cluster where the team runs apps: a Provider per channel it subscribes to and an Alert per event, in its home namespace.",

@@ -2,6 +2,8 @@ import type { Prerequisite, PrerequisiteInput } from "../../model/prerequisite.j
 import { CONTROLLER_ACCOUNT, HELM_CONTROLLER_ACCOUNT } from "./source.js";
 import { homeNamespace } from "./tenancy.js";
 import { notificationSecrets } from "./notifications.js";
+import { teamAccessPrerequisites } from "./team-access.js";
+import { driftIgnorePrerequisites } from "./drift-ignore.js";
 
 /**
  * What a Flux install must provide for the objects sluice gives it: the
@@ -10,7 +12,7 @@ import { notificationSecrets } from "./notifications.js";
  * objects name — each read from the namespace of the object that names it
  * (a GitRepository's secretRef, a Kustomization's decryption.secretRef).
  */
-export function fluxPrerequisites({ platform, fleetObjects, sops }: PrerequisiteInput): Prerequisite[] {
+export function fluxPrerequisites({ platform, fleetObjects, sops, apps }: PrerequisiteInput): Prerequisite[] {
   const namespace = platform.engineSettings.flux.namespace;
   const helm = fleetObjects.some(({ object }) => object.kind === "HelmRelease");
   const list: Prerequisite[] = [
@@ -70,5 +72,6 @@ export function fluxPrerequisites({ platform, fleetObjects, sops }: Prerequisite
     });
   }
   list.push(...notificationSecrets(platform, fleetObjects));
+  list.push(...teamAccessPrerequisites(platform), ...driftIgnorePrerequisites(apps, namespace));
   return list;
 }

@@ -7,6 +7,7 @@ import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from ".
 import { PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import { envRepoSource, onlyPaths, repoPath } from "./source.js";
+import { teamAccessObjects } from "./team-access.js";
 
 /** Where a team's Kustomizations, account and env repo source live: its first namespace. */
 export function homeNamespace(team: Pick<TeamModel, "namespaces">): string {
@@ -60,6 +61,8 @@ export function renderTenants(
           apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, `apps/${app.name}/${cluster.name}`)),
         ),
       }),
+      // The team's SSO groups: view, reconcile, logs (team-access.ts).
+      ...teamAccessObjects(team, environment.production, platform.access, home),
     ];
     if (team.clusterResources.length > 0) {
       const granted = grantedRules(team.clusterResources, platform.customResources);

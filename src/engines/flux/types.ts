@@ -28,6 +28,8 @@ export interface FluxKustomization {
     dependsOn?: { name: string; namespace?: string }[];
     decryption?: { provider: "sops"; secretRef?: LocalObjectReference };
     suspend?: boolean;
+    /** Fields left to another controller: JSON pointers, on the objects `target` selects (regexes). */
+    ignore?: { paths: string[]; target?: { group?: string; kind?: string; name?: string; namespace?: string } }[];
   };
 }
 

@@ -17,6 +17,7 @@ import { resolveVolumes } from "./volumes.js";
 import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import { resolveExpose, trafficNamespace } from "./expose.js";
+import { resolveOwnedFields } from "./owned-fields.js";
 import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
 import type { InstanceInput } from "../../model/instance-input.js";
 
@@ -183,6 +184,12 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   diagnostics.push(...podSecurityProblems(merged.securityContext, { level, namespace: app.namespace, where, onCluster }));
   const volumes = resolveVolumes(merged, { app: app.name, provenance, where, onCluster }, diagnostics);
   const containers = resolveContainers(merged, { app: app.name, imageRef, ports, containerEnv, provenance, where, onCluster }, diagnostics);
+  const ownedFields = resolveOwnedFields(
+    merged.ownedFields,
+    { cluster, customResources: platform.customResources, onCluster },
+    where,
+    diagnostics,
+  );
   if (diagnostics.length > 0) return { diagnostics };
 
   const spec: ResolvedSettings = {
@@ -201,6 +208,7 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...(merged.securityContext ? { securityContext: merged.securityContext } : {}),
     ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
     ...(exposed.expose ? { expose: exposed.expose } : {}),
+    ...(ownedFields ? { ownedFields } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;

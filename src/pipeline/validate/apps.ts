@@ -5,6 +5,7 @@ import type { AppModel, PlatformModel } from "../../model/model.js";
 import { dnsLabelProblem, RESERVED_APP_NAMES, RESERVED_PREFIX } from "../../model/names.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { validateObjects } from "./objects.js";
+import { ownedFieldsProblems } from "./owned-fields.js";
 import { validateExternalSecrets } from "./external-secrets.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import type { Rule } from "../../model/rule.js";
@@ -151,7 +152,7 @@ function validateApp(
       });
     }
   }
-  diagnostics.push(...kindProblems(kind, spec, at));
+  diagnostics.push(...kindProblems(kind, spec, at), ...ownedFieldsProblems(spec, platform, at));
   const namespace = spec.namespace ?? team?.namespaces[0] ?? "";
   if (team && !team.namespaces.includes(namespace)) {
     diagnostics.push({

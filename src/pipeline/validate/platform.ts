@@ -1,4 +1,5 @@
 import { declaredEngine } from "../../model/hub.js";
+import { teamAccessOf } from "../../model/access-schema.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { ClusterModel, Exposure, PlatformModel, TeamModel, WaveModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
@@ -339,6 +340,7 @@ function toModel(
     name,
     owners: [...team.owners],
     namespaces: [...team.namespaces],
+    groups: [...new Set(team.groups ?? [])].sort(),
     ...(team.quota ? { quota: team.quota } : {}),
     ...(team.podSecurity ? { podSecurity: team.podSecurity } : {}),
     clusterResources: [...new Set(team.clusterResources ?? [])].sort(),
@@ -387,6 +389,7 @@ function toModel(
     clusters: clusters.sort(byName),
     waves,
     teams: teams.sort(byName),
+    access: teamAccessOf(input.access),
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
     customResources: customResourcesOf(input),
     secrets: {
