@@ -5,13 +5,22 @@ import path from "node:path";
 import { builtInBlueprints } from "../lib/blueprints/index.js";
 import { builtInRules } from "../lib/rules/index.js";
 import { AdmissionCompileCache } from "./policy/admission-compile-cache.js";
-import { PolicyViolation } from "./errors.js";
+import { PolicyViolation, SluiceError } from "./errors.js";
 import type { Finding } from "./policy/finding.js";
 import type { Rule } from "./model/rule.js";
 import { buildPolicy, type Policy } from "./policy/policy.js";
 import { utcToday } from "./policy/waivers.js";
 import { blueprintRegistry, type InstanceRef, RenderCache, stacksCodeowners, writeStacksCodeowners } from "./pipeline/render/index.js";
-import { checkOutLocation, compare, type Drift, Spill, StatCache, writePlan, type WriteResult } from "./env-repo/index.js";
+import {
+  checkOutLocation,
+  compare,
+  engineMoveProblems,
+  type Drift,
+  Spill,
+  StatCache,
+  writePlan,
+  type WriteResult,
+} from "./env-repo/index.js";
 import type { Model } from "./model/model.js";
 import type { FilePlan } from "./model/plan.js";
 import type { Blueprint } from "./model/rendered.js";
@@ -209,6 +218,9 @@ async function synthWith(
     throw new PolicyViolation(lazy.findings, lazy.waived);
   }
   const outDir = path.resolve(root, options.out ?? "out");
+  // Before anything is written: a cluster's engine changes in two steps, as the env repo shows them.
+  const moves = engineMoveProblems(outDir, model.platform);
+  if (moves.length > 0) throw new SluiceError("A cluster would change engine unsafely; nothing was written.", moves);
   // Before anything is written: a CODEOWNERS file sluice cannot keep stops the run.
   const owners = stacksCodeowners(root, model, options.out ?? "out");
   const stats = StatCache.load(cacheRoot, outDir);

@@ -27,7 +27,8 @@ export type AttentionKind =
   | "volumes"
   | "access"
   | "secrets"
-  | "gitops";
+  | "gitops"
+  | "engine-move";
 
 /** One thing a reviewer of a production change should not miss. */
 export interface Attention {

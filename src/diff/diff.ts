@@ -9,6 +9,7 @@ import type { PlanEntry } from "../model/plan.js";
 import { pinpointAll } from "../locate/index.js";
 import type { LazyPlan } from "../pipeline/plan-files.js";
 import { attention, type Attention, type ClusterInfo } from "./attention.js";
+import { moveNotes } from "./engine-moves.js";
 import { compareObjects, textPatch, type FileChange, type ObjectChange } from "./changes.js";
 import { MAX_FILE_BYTES, unreadable } from "./bounds.js";
 import { clusterOf, isUnreadable, objectId, objectsIn, type TreeObject, type Unreadable } from "./objects.js";
@@ -125,7 +126,10 @@ export async function diffPlan(
     info,
     model.apps,
   );
-  const notes = attention(changes, info, { ...KNOWN_WORKLOADS, ...workloadTable(model.platform.customResources) });
+  const notes = [
+    ...moveNotes(model),
+    ...attention(changes, info, { ...KNOWN_WORKLOADS, ...workloadTable(model.platform.customResources) }),
+  ];
   const clusters = [...info.values()].flatMap((cluster): ClusterDiff[] => {
     const objects = changes.filter((c) => c.cluster === cluster.name);
     if (objects.length === 0) return [];
@@ -216,7 +220,8 @@ function clusterInfo(model: Model, ...objects: (readonly TreeObject[])[]): Map<s
         wave: wave.name,
         environment: environment.name,
         production: environment.production,
-        prune: environment.sync.prune,
+        // What a cluster moving between engines lets go of is deleted by nobody (model/move-schema.ts).
+        prune: environment.sync.prune && !cluster.move,
       });
     }
   }

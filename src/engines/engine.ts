@@ -27,6 +27,14 @@ export interface ClusterInput {
   readonly order: Ordering;
   /** The apps that run on the cluster, with their teams (what each team's tenant reads). */
   readonly apps: readonly { readonly name: string; readonly team: string }[];
+  /**
+   * The directory the cluster's root watches. Default clusters/<cluster>;
+   * clusters/<cluster>/<engine> for the engine a cluster is adopting, whose
+   * files the stage moves there (see model/move-schema.ts).
+   */
+  readonly rootDir?: string;
+  /** Whether the cluster is adopting another engine (model/move-schema.ts): its roots, old and new, prune nothing either. */
+  readonly adopting?: boolean;
 }
 
 /** A remark in the env repo README: said when a cluster runs the engine (caveat), or after another engine's caveat in a fleet that runs both (aside). */
@@ -91,6 +99,13 @@ export interface EngineRenderer {
   readonly componentNotes: { readonly waiting: EngineNote; readonly ociChart: EngineNote };
   /** What its objects on a cluster rely on that the env repo does not install: settings, flags, accounts, Secrets (see prerequisites.ts). */
   prerequisites(input: PrerequisiteInput): Prerequisite[];
+  /**
+   * A cluster moving to another engine (model/move-schema.ts): how a person
+   * bootstraps this engine from `dir` while adopting, and how they remove
+   * its objects from the cluster after the handover without deleting what
+   * they deployed (which the adoption made safe).
+   */
+  readonly move: { bootstrap(dir: string): string; letGo(cluster: string, namespace: string): string };
 }
 
 /** A registered engine: its declaration's name and title, where it runs, and its renderer (see index.ts). */

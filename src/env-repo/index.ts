@@ -4,6 +4,7 @@
  * caches that make those fast (stat cache, spill).
  */
 export { compare, type Drift } from "./compare.js";
+export { engineMoveProblems } from "./engine-moves.js";
 export { readOwned } from "./out-dir.js";
 export { checkOutLocation } from "./out-location.js";
 export { Spill, type Spilled } from "./spill.js";

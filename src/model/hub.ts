@@ -64,3 +64,15 @@ export function declaredEngine<E extends string>(
 ): E | "argocd" {
   return cluster.engine ?? (cluster.managedBy ? "argocd" : platformEngine);
 }
+
+/**
+ * The environment as a cluster's engines see it: while a cluster adopts a new
+ * engine, neither engine prunes nor deletes in cascade, so no app is ever
+ * owned by two engines that would delete it (see move-schema.ts).
+ */
+export function engineEnvironment<E extends { readonly sync: { readonly prune: boolean } }>(
+  environment: E,
+  cluster: Pick<ClusterModel, "move">,
+): E {
+  return cluster.move?.step === "adopt" ? { ...environment, sync: { ...environment.sync, prune: false } } : environment;
+}

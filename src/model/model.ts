@@ -161,8 +161,22 @@ export interface ClusterModel {
   readonly exposure?: Exposure;
   /** The hub whose Argo CD manages it; absent, its own engine deploys in-cluster. */
   readonly managedBy?: ManagedBy;
+  /**
+   * A move between engines under way: `engine` above is the one whose
+   * objects are at clusters/<cluster>/ — the old one while adopting, the new
+   * one from the handover — and `to` writes under clusters/<cluster>/<to>/.
+   */
+  readonly move?: EngineMove;
   /** The freeze windows in force on it: its environment's, then its own (they add up). */
   readonly freeze: readonly FreezeWindow[];
+  readonly origin: Origin;
+}
+
+/** A cluster's move between engines (see move-schema.ts). */
+export interface EngineMove {
+  readonly from: EngineName;
+  readonly to: EngineName;
+  readonly step: "adopt" | "handover";
   readonly origin: Origin;
 }
 

@@ -6,6 +6,7 @@ import { STORE_KEY_PATTERN } from "../secrets/store-keys.js";
 import { quantity, settingsShape } from "./settings-schema.js";
 import { exposureSchema } from "./exposure-schema.js";
 import { managedBySchema } from "./hub-schema.js";
+import { moveSchema } from "./move-schema.js";
 import { freezeSchema } from "./freeze-schema.js";
 import { notificationsSchema, subscriptionSchema } from "./notifications-schema.js";
 import type { Rule } from "./rule.js";
@@ -225,6 +226,13 @@ export const clusterSchema = z.strictObject({
   server: z.url({ message: "must be the API server URL, e.g. https://prod-eu-1.k8s.example.com" }),
   /** Argo CD on another cluster manages this one: `{ hub, credentials, shard? }` (see ManagedBy). Default: the cluster's own engine, in-cluster. */
   managedBy: managedBySchema.optional(),
+  /**
+   * A move of the cluster from one engine to another (`engine` is the one it
+   * moves to), in two steps: `{ from, step: "adopt" }` then `{ from, step:
+   * "handover" }`; see the README's playbook. Changing `engine` without it is
+   * refused once the env repo holds the cluster.
+   */
+  move: moveSchema.optional(),
   /** Labels for its root object, for people and tools (region, provider). */
   labels: z.record(z.string(), z.string()).optional(),
   /** What serves apps' `expose` on it, replacing its environment's: `{ gateway: {…} }` or `{ ingress: {…} }`. */

@@ -269,10 +269,14 @@ function isInstanceFile(path: string, instance: string): boolean {
   return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part)) && instanceOf(path) === instance;
 }
 
-/** The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml or clusters/<cluster>/apps/<app>.yaml. */
+/**
+ * The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml,
+ * clusters/<cluster>/apps/<app>.yaml, or, while the cluster adopts another
+ * engine, clusters/<cluster>/<engine>/apps/<app>.yaml.
+ */
 function instanceOf(path: string): string {
   const parts = path.split("/");
-  return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts[3]!.replace(/\.yaml$/, ""), parts[1]!);
+  return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts.at(-1)!.replace(/\.yaml$/, ""), parts[1]!);
 }
 
 function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {

@@ -47,7 +47,7 @@ const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
  * Like every fleet-wide file they name the platform's stack as their only
  * source (see src/pipeline/render/docs.ts).
  */
-function renderCluster({ platform, cluster, environment, admission, order }: ClusterInput): RenderedObject[] {
+function renderCluster({ platform, cluster, environment, admission, order, rootDir }: ClusterInput): RenderedObject[] {
   const components = (on: ClusterModel) => platform.components.filter((component) => component.clusters.includes(on.name));
   if (cluster.managedBy) {
     // A spoke: its projects are its hub's (rendered with the hub's cluster).
@@ -69,7 +69,7 @@ function renderCluster({ platform, cluster, environment, admission, order }: Clu
     },
     {
       path: `${dir}/root.yaml`,
-      object: rootApplication(platform, cluster, environment),
+      object: rootApplication(platform, cluster, environment, rootDir ?? dir),
       origin: cluster.origin,
       sources: [platformFile],
     },
@@ -118,6 +118,13 @@ export const argoCd: EngineRenderer = {
   // ignoreDifferences' managedFieldsManagers.
   ignoresByManager: true,
   prerequisites: argoCdPrerequisites,
+  move: {
+    bootstrap: (dir) =>
+      `with Argo CD installed, \`kubectl apply -k ${dir}\`: its root, projects and Applications, none of them pruning or deleting in cascade`,
+    // Since the adoption no Application carries the resources finalizer: deleting one leaves what it deployed.
+    letGo: (cluster, namespace) =>
+      `\`kubectl -n ${namespace} delete applications.argoproj.io -l sluice.dev/cluster=${cluster}\` (the root, the apps' and the components' Applications: none carries the resources finalizer since the adoption, so what they deployed stays), then the AppProjects, \`kubectl -n ${namespace} delete appprojects.argoproj.io -l app.kubernetes.io/managed-by=sluice\`, or uninstall Argo CD`,
+  },
   beforeApps: BEFORE_APPS,
   // A pruned Namespace takes everything in it along.
   keepNamespace: { "argocd.argoproj.io/sync-options": "Prune=false,Delete=false" },
@@ -140,7 +147,7 @@ export const argoCd: EngineRenderer = {
   ],
 };
 
-function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel): KubernetesObject {
+function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel, dir: string): KubernetesObject {
   const { sync } = environment;
   return {
     apiVersion: ARGO_API,
@@ -162,7 +169,7 @@ function rootApplication(platform: PlatformModel, cluster: ClusterModel, environ
       source: {
         repoURL: platform.envRepo.url,
         targetRevision: environment.revision,
-        path: sourcePath(platform, `clusters/${cluster.name}`),
+        path: sourcePath(platform, dir),
       },
       destination: { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
       syncPolicy: syncPolicy(sync, []),

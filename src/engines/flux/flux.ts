@@ -19,7 +19,7 @@ import type { FluxKustomization } from "./types.js";
  * and a Kustomization of clusters/<cluster>, pruned, run by the controller's
  * own account), each team's tenancy, and the platform components.
  */
-function renderCluster({ platform, cluster, environment, order, apps }: ClusterInput): RenderedObject[] {
+function renderCluster({ platform, cluster, environment, order, apps, rootDir, adopting }: ClusterInput): RenderedObject[] {
   const labels = {
     ...platformLabels("root", PLATFORM_PROJECT),
     "sluice.dev/cluster": cluster.name,
@@ -40,9 +40,10 @@ function renderCluster({ platform, cluster, environment, order, apps }: ClusterI
       spec: {
         interval: INTERVAL,
         retryInterval: RETRY_INTERVAL,
-        path: repoPath(platform, `clusters/${cluster.name}`),
+        path: repoPath(platform, rootDir ?? `clusters/${cluster.name}`),
         // What leaves clusters/<cluster>/ leaves the cluster; namespaces opt out (see keepNamespace).
-        prune: true,
+        // A cluster adopting Flux prunes nothing until the handover (see model/move-schema.ts).
+        prune: !adopting,
         sourceRef: { kind: "GitRepository", name: ENV_REPO },
         serviceAccountName: CONTROLLER_ACCOUNT,
         ...(environment.sync.automated ? {} : { suspend: true }),
@@ -140,6 +141,14 @@ export const flux: EngineRenderer = {
   }),
   decryptsSops: true,
   prerequisites: fluxPrerequisites,
+  move: {
+    bootstrap: (dir) =>
+      `with Flux installed (its controllers and CRDs), \`kubectl apply -k ${dir}\`: the env repo source and a root that applies the tenants and the apps' Kustomizations, none of them pruning`,
+    // A suspended Kustomization deletes nothing when it is deleted (kustomize-controller's finalizer), nor
+    // does a suspended HelmRelease uninstall its release (helm-controller's).
+    letGo: (_cluster, namespace) =>
+      `suspend them first — \`flux suspend kustomization --all -n ${namespace}\`, the same in each team's home namespace, and \`flux suspend helmrelease --all -n ${namespace}\` (a suspended Kustomization or HelmRelease that is deleted leaves what it applied; a HelmRelease deleted while not suspended uninstalls its chart) — then delete them: \`kubectl delete kustomizations.kustomize.toolkit.fluxcd.io,helmreleases.helm.toolkit.fluxcd.io -A -l app.kubernetes.io/managed-by=sluice\``,
+  },
   // The root applies Namespaces before what is in them by itself.
   beforeApps: {},
   keepNamespace: { "kustomize.toolkit.fluxcd.io/prune": "disabled" },

@@ -1,4 +1,5 @@
 import { SPOKE_DIR } from "../../model/hub.js";
+import { ENGINE_NAMES } from "../../model/engine-names.js";
 import { createHash } from "node:crypto";
 import { SluiceError } from "../../errors.js";
 import { blobId } from "../../git/blob-id.js";
@@ -129,10 +130,16 @@ function duplicateObjects(files: readonly PlanEntry[], generatedNamesUnique: boo
   return diagnostics;
 }
 
-/** clusters/<cluster>/spoke: the objects a hub's Argo CD applies to its spoke itself. */
+/**
+ * clusters/<cluster>/spoke, the objects a hub's Argo CD applies to its spoke
+ * itself, and clusters/<cluster>/<engine>, those of the engine a cluster
+ * moves to: applied by roots of their own.
+ */
 function isSpokeDir(dir: string): boolean {
   const parts = dir.split("/");
-  return parts.length === 3 && parts[0] === "clusters" && parts[2] === SPOKE_DIR;
+  return (
+    parts.length === 3 && parts[0] === "clusters" && (parts[2] === SPOKE_DIR || (ENGINE_NAMES as readonly string[]).includes(parts[2]!))
+  );
 }
 
 function dirname(path: string): string {
@@ -167,7 +174,8 @@ function kustomizations(files: readonly PlanEntry[], platformFile: string): Plan
   for (const dir of [...dirs.keys()]) {
     const parent = dirname(dir);
     // A spoke's own objects are applied to the spoke by an Application of their own, not with the
-    // spoke's Argo CD objects, which its root applies to the hub (see model/hub.ts).
+    // spoke's Argo CD objects, which its root applies to the hub (see model/hub.ts); the objects of
+    // an engine the cluster moves to, by that engine's root (model/move-schema.ts).
     if (isSpokeDir(dir)) continue;
     dirs.get(parent)?.add(dir.slice(parent.length + 1));
   }

@@ -21,7 +21,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   const { platform, apps } = model;
   const lines: string[] = [];
   lines.push("# Env repo", "", `> ${GENERATED}`, "");
-  const engines = [...new Set(platform.clusters.map((c) => c.engine))].sort().map(engineNamed);
+  const engines = [...new Set(platform.clusters.flatMap((c) => [c.engine, ...(c.move ? [c.move.to] : [])]))].sort().map(engineNamed);
   lines.push(
     `${engines.length === 1 ? "Engine" : "Engines"}: ${engines.map((e) => `${e.title} (namespace \`${e.namespace(platform)}\`)`).join(", ")}. Source: \`${platform.envRepo.url}\` at \`${platform.envRepo.revision}\`${platform.envRepo.path ? `, path \`${platform.envRepo.path}\`` : ""}.`,
     "",
@@ -48,13 +48,16 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   // Shown only in a fleet that mixes engines.
   const mixed = engines.length > 1;
   // With a hub, who deploys to each cluster: its own engine, in-cluster, or its hub's Argo CD.
-  const hubbed = platform.clusters.some((c) => c.managedBy);
+  // A cluster moving between engines shows both, and the step.
+  const hubbed = platform.clusters.some((c) => c.managedBy || c.move);
   const managedBy = (cluster: (typeof platform.clusters)[number]) =>
-    cluster.managedBy
-      ? `Argo CD of \`${cluster.managedBy.hub}\``
-      : hubbed
-        ? `its own ${engineNamed(cluster.engine).title}`
-        : engineNamed(cluster.engine).title;
+    cluster.move
+      ? `its own ${engineNamed(cluster.move.from).title}, moving to ${engineNamed(cluster.move.to).title} (${cluster.move.step === "adopt" ? "step 1 of 2, adopt: both" : "step 2 of 2, handover"})`
+      : cluster.managedBy
+        ? `Argo CD of \`${cluster.managedBy.hub}\``
+        : hubbed
+          ? `its own ${engineNamed(cluster.engine).title}`
+          : engineNamed(cluster.engine).title;
   lines.push(
     "## Clusters",
     "",
@@ -104,6 +107,11 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     "",
     `- \`clusters/<cluster>/\` — what that cluster's ${engines.map((e) => e.title).join(" or ")} watches; bootstrap a cluster once with \`kubectl apply -k clusters/<cluster>\`.`,
     ...mergeLayout(engines.flatMap((engine) => engine.layout(platform))),
+    ...(platform.clusters.some((c) => c.move)
+      ? [
+          "- `clusters/<cluster>/<engine>/` — on a cluster moving to that engine: while adopting, the engine's root, tenants or projects and app objects (pruning nothing), bootstrapped with `kubectl apply -k`; at the handover, only its root, which now watches `clusters/<cluster>/`.",
+        ]
+      : []),
     "- `clusters/<cluster>/namespaces/<namespace>.yaml` — the teams' namespaces, guarded: Pod Security labels, default requests and limits, a quota where one is set, and a default-deny NetworkPolicy. Never pruned or deleted by the engine.",
     ...(platform.components.length > 0
       ? [

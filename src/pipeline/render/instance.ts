@@ -8,7 +8,7 @@ import type { InstancePlatform } from "../../model/instance-input.js";
 import type { Blueprint, RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import { renderSecret } from "../../../lib/secrets/index.js";
-import { engineOf } from "../../engines/index.js";
+import { engineNamed, engineOf } from "../../engines/index.js";
 
 /** Where the manifests of one app on one cluster live: every object in one file. */
 export function manifestPath(app: string, cluster: string): string {
@@ -58,7 +58,20 @@ export function renderInstance(
         ]
       : [],
   );
-  return [...workload, ...sops, engineOf(app.cluster).renderApp(platform, app, sources)];
+  return [...workload, ...sops, engineOf(app.cluster).renderApp(platform, app, sources), ...adoptingEngine(platform, app, sources)];
+}
+
+/**
+ * While the cluster adopts another engine, that engine's object for the
+ * instance too, under clusters/<cluster>/<engine>/apps/ (its pruning off, as
+ * the instance's environment says: model/hub.ts).
+ */
+function adoptingEngine(platform: InstancePlatform, app: ResolvedApp, sources: readonly string[]): RenderedObject[] {
+  const move = app.cluster.move;
+  if (move?.step !== "adopt") return [];
+  const rendered = engineNamed(move.to).renderApp(platform, { ...app, cluster: { ...app.cluster, engine: move.to } }, sources);
+  const dir = `clusters/${app.cluster.name}`;
+  return [{ ...rendered, path: `${dir}/${move.to}/${rendered.path.slice(dir.length + 1)}` }];
 }
 
 /**

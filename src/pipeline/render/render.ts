@@ -1,13 +1,15 @@
 import type { InstanceRef } from "../../model/instance-ref.js";
 import type { Model } from "../../model/model.js";
 import type { Rendered } from "../../model/rendered.js";
-import { engineOf } from "../../engines/index.js";
+import { engineNamed, engineOf, type ClusterInput } from "../../engines/index.js";
+import type { EngineMove } from "../../model/model.js";
+import type { RenderedObject } from "../../model/rendered.js";
 import { renderAdmission } from "../../policy/admission.js";
 import type { Policy } from "../../policy/policy.js";
 import { renderTeamNamespace } from "./namespaces.js";
 import { platformLabels } from "../../k8s/labels.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
-import { onClusterDir } from "../../model/hub.js";
+import { engineEnvironment, onClusterDir } from "../../model/hub.js";
 import { renderCodeowners, renderReadme } from "./docs.js";
 
 export type { InstanceRef };
@@ -34,7 +36,8 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
       .map((instance) => ({ name: instance.app, team: teamOf.get(instance.app)! }));
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
-    const environment = platform.environments.find((e) => e.name === cluster.environment)!;
+    // While a cluster adopts another engine, neither engine prunes (model/hub.ts).
+    const environment = engineEnvironment(platform.environments.find((e) => e.name === cluster.environment)!, cluster);
     const namespaces = platform.teams.flatMap((team) =>
       team.namespaces.flatMap((namespace) =>
         renderTeamNamespace(namespace, team, environment, engine).map((object) => ({
@@ -46,7 +49,7 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
       ),
     );
     // The platform's own objects, the same on every cluster, before the apps.
-    const own = platform.objects.map(({ object, origin }) => ({
+    const platformObjects = platform.objects.map(({ object, origin }) => ({
       path: `${onClusterDir(cluster)}/platform/objects.yaml`,
       object: {
         ...object,
@@ -61,12 +64,41 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
       origin,
       sources: [platform.origin.file],
     }));
+    // While adopting, the old engine's root prunes nothing either: at the handover it reads the new
+    // engine's objects, and must neither prune its own nor own them with prune on.
+    const adopting = cluster.move?.step === "adopt";
+    const input = { platform, cluster, environment, admission, order: model.order, apps: appsOn(cluster.name), adopting };
+    const own = engine.renderCluster(input);
     return [
-      ...engine.renderCluster({ platform, cluster, environment, admission, order: model.order, apps: appsOn(cluster.name) }),
       ...own,
+      ...(cluster.move ? movingEngine(input, cluster.move, own) : []),
+      ...platformObjects,
       ...namespaces,
       ...(policy ? renderAdmission(platform, cluster, policy, model.apps, engine.beforeApps) : []),
     ];
   });
   return { objects, documents: [renderReadme(model, instances, objects), renderCodeowners(model)] };
+}
+
+/**
+ * The objects of the engine a cluster moves to, under clusters/<cluster>/<engine>/,
+ * which the cluster's own kustomization does not list (model/move-schema.ts).
+ * Adopting: all of them, its root watching that directory and nothing pruned,
+ * beside the old engine's. At the handover the new engine's objects are the
+ * cluster's own; only its root is written there too, now watching
+ * clusters/<cluster>/, so the root bootstrapped at the first step follows.
+ */
+function movingEngine(input: ClusterInput, move: EngineMove, own: readonly RenderedObject[]): RenderedObject[] {
+  const dir = `clusters/${input.cluster.name}`;
+  const side = `${dir}/${move.to}`;
+  if (move.step === "handover") {
+    return own.filter((o) => o.path === `${dir}/root.yaml`).map((o) => ({ ...o, path: `${side}/root.yaml` }));
+  }
+  const objects = engineNamed(move.to).renderCluster({
+    ...input,
+    cluster: { ...input.cluster, engine: move.to },
+    rootDir: side,
+    adopting: true,
+  });
+  return objects.map((o) => (o.path.startsWith(`${dir}/`) ? { ...o, path: `${side}/${o.path.slice(dir.length + 1)}` } : o));
 }

@@ -1,3 +1,4 @@
+import { engineEnvironment } from "../../model/hub.js";
 import fs from "node:fs";
 import path from "node:path";
 import { releaseOriginOf, type AppModel, type ClusterModel, type Model } from "../../model/model.js";
@@ -67,7 +68,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     }
     let releaseOrigin = shared.releaseOrigins.get(cluster.wave);
     if (releaseOrigin === undefined) shared.releaseOrigins.set(cluster.wave, (releaseOrigin = releaseOriginOf(app, cluster.wave)));
-    const environment = environments.get(cluster.environment)!;
+    const environment = engineEnvironment(environments.get(cluster.environment)!, cluster);
     const node = { kind: "app" as const, name: app.name };
     const orderDepth = model.order.depth(cluster.name, node);
     const dependencies = model.order.dependencies(cluster.name, node);

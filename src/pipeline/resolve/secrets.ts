@@ -1,5 +1,5 @@
 import { yamlLibrary } from "../../k8s/yaml-library.js";
-import { engineOf } from "../../engines/index.js";
+import { engineNamed, engineOf } from "../../engines/index.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
@@ -235,11 +235,12 @@ function resolveSource(declared: SecretSourceInput, context: SourceContext): Res
  */
 function sopsSource(declared: Extract<SecretSourceInput, { provider: "sops" }>, context: SourceContext): ResolvedSecretSource | undefined {
   const { name, cluster, at, onCluster, diagnostics, sopsFiles, secretName, namespace } = context;
-  const engine = engineOf(cluster);
-  if (!engine.decryptsSops) {
+  // A cluster moving to an engine applies the same files with both: each must decrypt it.
+  const engine = [engineOf(cluster), ...(cluster.move ? [engineNamed(cluster.move.to)] : [])].find((e) => !e.decryptsSops);
+  if (engine) {
     diagnostics.push({
       code: `resolve/sops-on-${engine.name}`,
-      message: `secret ${JSON.stringify(name)} is a SOPS file, which ${engine.title} cannot decrypt${onCluster}`,
+      message: `secret ${JSON.stringify(name)} is a SOPS file, which ${engine.title} cannot decrypt${onCluster}${cluster.move ? ` (the cluster moves from ${cluster.move.from} to ${cluster.move.to})` : ""}`,
       origin: at,
       hint: 'keep the value in a secret store and use externalSecret({ key: "…" }) (External Secrets Operator), or seal it per cluster with sealedSecret({ … })',
     });

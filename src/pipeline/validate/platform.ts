@@ -9,6 +9,7 @@ import { platformSchema, type PlatformInput } from "../../model/platform-schema.
 import type { Settings } from "../../model/settings-schema.js";
 import { zodDiagnostics } from "./zod-issues.js";
 import { hubProblems, managedByOf } from "./hubs.js";
+import { moveOf, moveProblems } from "./moves.js";
 import { chartCapabilities } from "../../model/capabilities.js";
 import { ENGINE_LIST } from "../../engines/index.js";
 import { settingsOf } from "../../engines/declaration.js";
@@ -113,7 +114,10 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       hint: "give the team another name",
     });
   }
-  const engines = new Set<string | undefined>([input.engine, ...Object.values(input.clusters).map((c) => declaredEngine(c, input.engine))]);
+  const engines = new Set<string | undefined>([
+    input.engine,
+    ...Object.values(input.clusters).flatMap((c) => [declaredEngine(c, input.engine), ...(c.move ? [c.move.from] : [])]),
+  ]);
   const engineNamespaces = ENGINE_DECLARATIONS.filter((engine) => engines.has(engine.name)).map((engine) =>
     engine.namespace(settingsOf(engine, { engineSettings })),
   );
@@ -154,6 +158,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
   });
   for (const engine of ENGINE_LIST) diagnostics.push(...engine.platformProblems(input, at));
   diagnostics.push(...hubProblems(input, at));
+  diagnostics.push(...moveProblems(input, at));
   const objectScopes: ("Namespaced" | "Cluster")[] = [];
   (input.objects ?? []).forEach((object, index) => {
     const where = `${object.kind} ${object.metadata.name}`;
@@ -300,6 +305,7 @@ function toModel(
     exposure: _exposure,
     secretRotation: _secretRotation,
     managedBy: _managedBy,
+    move: _move,
     freeze: _freeze,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
@@ -317,13 +323,15 @@ function toModel(
     return {
       name,
       environment: cluster.environment,
-      engine: declaredEngine(cluster, input.engine),
+      // While adopting, the old engine's objects are still the cluster's own.
+      engine: cluster.move?.step === "adopt" ? cluster.move.from : declaredEngine(cluster, input.engine),
       server: cluster.server,
       labels: { ...(cluster.labels ?? {}) },
       wave: waveOf.get(name)!,
       settings: settingsOf(cluster),
       ...(exposure ? { exposure } : {}),
       ...(cluster.managedBy ? { managedBy: managedByOf(input, name, at)! } : {}),
+      ...(cluster.move ? { move: moveOf(input, name, at)! } : {}),
       freeze: [...freezeOf("environment", cluster.environment), ...freezeOf("cluster", name)],
       origin: at("clusters", name),
     };
