@@ -195,6 +195,44 @@ beforeAll(async () => {
   await git.add(".").commit("the example, dev-1 on Argo CD");
 }, 120_000);
 
+/** dev-1 from one engine to the other: adopt, bootstrap, hand over, remove the old engine, drop the move; safe at each state. */
+async function move(cluster: Cluster, from: "argocd" | "flux", to: "argocd" | "flux"): Promise<void> {
+  // The example's default engine is Argo CD: the cluster names Flux itself.
+  const engine = to === "flux" ? 'engine: "flux", ' : "";
+  const synthed = async (step: string) => {
+    setDev1(p, dev1(`${engine}${step}`));
+    return synth({ root: p.root, skipTypecheck: true });
+  };
+  const payments = `apps/payments/${CLUSTER}`;
+
+  await synthed(`move: { from: "${from}", step: "adopt" }, `);
+  cluster.sync();
+  cluster.expectSafe(`${from} to ${to}, adopt, ${from} synced`);
+  // Nothing prunes nor deletes in cascade while both engines own the apps.
+  expect([...cluster.owners.values()].some((o) => o.prune || o.cascade)).toBe(false);
+  cluster.bootstrap(to, `clusters/${CLUSTER}/${to}`);
+  cluster.sync();
+  cluster.expectSafe(`${from} to ${to}, adopt, ${to} bootstrapped`);
+  expect(cluster.enginesOwning(payments)).toEqual(["argocd", "flux"]);
+
+  await synthed(`move: { from: "${from}", step: "handover" }, `);
+  cluster.sync();
+  cluster.expectSafe(`${from} to ${to}, handover, both synced`);
+  // The new engine prunes now (dev does); the old one's objects are still there, pruning nothing.
+  expect(cluster.owners.get(`${to}/payments`)?.prune).toBe(true);
+  expect(cluster.owners.get(`${from}/payments`)?.prune).toBe(false);
+  cluster.letGo(from);
+  cluster.sync();
+  cluster.expectSafe(`${from} to ${to}, ${from} removed`);
+  expect(cluster.enginesOwning(payments)).toEqual([to]);
+
+  // Done: the move is dropped; only the root that followed leaves the env repo.
+  const done = await synthed("");
+  expect(done.write?.deleted).toEqual([`clusters/${CLUSTER}/${to}/kustomization.yaml`, `clusters/${CLUSTER}/${to}/root.yaml`]);
+  cluster.sync();
+  cluster.expectSafe(`on ${to}`);
+}
+
 describe("moving dev-1 from Argo CD to Flux and back", () => {
   it("never leaves an app without an owner, never has two owners prune it, and deletes nothing in cascade", async () => {
     const cluster = new Cluster(p);
@@ -204,58 +242,11 @@ describe("moving dev-1 from Argo CD to Flux and back", () => {
     // dev prunes: Argo CD's Applications delete in cascade before the move.
     expect([...cluster.owners.values()].every((o) => o.prune && o.cascade)).toBe(true);
 
-    // Step 1: adopt.
-    setDev1(p, dev1('engine: "flux", move: { from: "argocd", step: "adopt" }, '));
-    await synth({ root: p.root, skipTypecheck: true });
-    cluster.sync();
-    cluster.expectSafe("adopt, Argo CD synced");
-    expect([...cluster.owners.values()].some((o) => o.prune || o.cascade)).toBe(false);
-    cluster.bootstrap("flux", `clusters/${CLUSTER}/flux`);
-    cluster.sync();
-    cluster.expectSafe("adopt, Flux bootstrapped");
-    expect(cluster.enginesOwning(`apps/payments/${CLUSTER}`)).toEqual(["argocd", "flux"]);
-
-    // Step 2: hand over.
-    setDev1(p, dev1('engine: "flux", move: { from: "argocd", step: "handover" }, '));
-    await synth({ root: p.root, skipTypecheck: true });
-    cluster.sync();
-    cluster.expectSafe("handover, both synced");
+    // Argo CD to Flux, then back.
+    await move(cluster, "argocd", "flux");
     expect(cluster.fluxRoot).toEqual({ path: `clusters/${CLUSTER}`, prune: true });
-    // Flux prunes now (dev does); Argo CD's Applications are still there, pruning nothing.
-    expect(cluster.owners.get("flux/payments")?.prune).toBe(true);
-    expect(cluster.owners.get("argocd/payments")?.prune).toBe(false);
-    cluster.letGo("argocd");
-    cluster.sync();
-    cluster.expectSafe("handover, Argo CD removed");
-    expect(cluster.enginesOwning(`apps/payments/${CLUSTER}`)).toEqual(["flux"]);
-
-    // Done: the move is dropped; only the redirect left the env repo.
-    setDev1(p, dev1('engine: "flux", '));
-    const done = await synth({ root: p.root, skipTypecheck: true });
-    expect(done.write?.deleted).toEqual([`clusters/${CLUSTER}/flux/kustomization.yaml`, `clusters/${CLUSTER}/flux/root.yaml`]);
-    cluster.sync();
-    cluster.expectSafe("on Flux");
-
-    // And back: Flux to Argo CD, the same two steps.
-    setDev1(p, dev1('move: { from: "flux", step: "adopt" }, '));
-    await synth({ root: p.root, skipTypecheck: true });
-    cluster.sync();
-    cluster.expectSafe("back, adopt, Flux synced");
-    expect([...cluster.owners.values()].some((o) => o.prune || o.cascade)).toBe(false);
-    cluster.bootstrap("argocd", `clusters/${CLUSTER}/argocd`);
-    cluster.sync();
-    cluster.expectSafe("back, adopt, Argo CD bootstrapped");
-    expect(cluster.enginesOwning(`apps/payments/${CLUSTER}`)).toEqual(["argocd", "flux"]);
-
-    setDev1(p, dev1('move: { from: "flux", step: "handover" }, '));
-    await synth({ root: p.root, skipTypecheck: true });
-    cluster.sync();
-    cluster.expectSafe("back, handover, both synced");
+    await move(cluster, "flux", "argocd");
     expect(cluster.argoRoot).toBe(`clusters/${CLUSTER}`);
-    cluster.letGo("flux");
-    cluster.sync();
-    cluster.expectSafe("back on Argo CD");
-    expect(cluster.enginesOwning(`apps/payments/${CLUSTER}`)).toEqual(["argocd"]);
     expect(cluster.owners.get("argocd/payments")).toMatchObject({ prune: true, cascade: true });
 
     setDev1(p, dev1(""));

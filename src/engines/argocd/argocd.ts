@@ -1,7 +1,7 @@
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import { argoName, spokesOf } from "../../model/hub.js";
-import type { ClusterModel, EnvironmentModel, PlatformModel, TeamModel } from "../../model/model.js";
+import type { ClusterModel, PlatformModel, TeamModel } from "../../model/model.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import { COMPONENTS_PROJECT, GUARD_KINDS, PLATFORM_PROJECT } from "../../model/names.js";
 import type { RenderedObject } from "../../model/rendered.js";
@@ -9,7 +9,7 @@ import type { ResolvedApp } from "../../model/resolved.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
 import { componentsProject, renderComponents } from "./components.js";
-import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, sourcePath } from "./hub.js";
+import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, rootApplication, sourcePath } from "./hub.js";
 import { subscriptionAnnotations } from "./notifications.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
 import { teamRole } from "./project-roles.js";
@@ -146,36 +146,6 @@ export const argoCd: EngineRenderer = {
       : []),
   ],
 };
-
-function rootApplication(platform: PlatformModel, cluster: ClusterModel, environment: EnvironmentModel, dir: string): KubernetesObject {
-  const { sync } = environment;
-  return {
-    apiVersion: ARGO_API,
-    kind: "Application",
-    metadata: {
-      name: "root",
-      namespace: platform.engineSettings.argocd.namespace,
-      labels: {
-        ...cluster.labels,
-        ...platformLabels("root", PLATFORM_PROJECT),
-        "sluice.dev/cluster": cluster.name,
-        "sluice.dev/environment": cluster.environment,
-      },
-      // clusters/<cluster>/ refers to nothing outside itself.
-      annotations: { "sluice.dev/cluster-server": cluster.server, [GENERATE_PATHS]: "." },
-    },
-    spec: {
-      project: PLATFORM_PROJECT,
-      source: {
-        repoURL: platform.envRepo.url,
-        targetRevision: environment.revision,
-        path: sourcePath(platform, dir),
-      },
-      destination: { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
-      syncPolicy: syncPolicy(sync, []),
-    },
-  } satisfies ArgoApplication;
-}
 
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;

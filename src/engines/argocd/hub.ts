@@ -51,26 +51,7 @@ export function renderSpoke(platform: PlatformModel, cluster: Spoke, environment
     "sluice.dev/cluster": cluster.name,
     "sluice.dev/environment": cluster.environment,
   };
-  const root = {
-    apiVersion: ARGO_API,
-    kind: "Application",
-    metadata: {
-      name: argoName("root", cluster),
-      namespace,
-      labels: { ...labels, ...platformLabels(argoName("root", cluster), PLATFORM_PROJECT) },
-      annotations: { "sluice.dev/cluster-server": cluster.server, [GENERATE_PATHS]: "." },
-    },
-    spec: {
-      project: PLATFORM_PROJECT,
-      source: {
-        repoURL: platform.envRepo.url,
-        targetRevision: environment.revision,
-        path: sourcePath(platform, `clusters/${cluster.name}`),
-      },
-      destination: { server: IN_CLUSTER, namespace },
-      syncPolicy: syncPolicy(environment.sync, []),
-    },
-  } satisfies ArgoApplication;
+  const root = rootApplication(platform, cluster, environment, `clusters/${cluster.name}`);
   const onSpoke = {
     apiVersion: ARGO_API,
     kind: "Application",
@@ -136,4 +117,40 @@ function registrationOf(platform: PlatformModel, cluster: Spoke): KubernetesObje
       data: [{ secretKey: "config", remoteRef: { key: credentials.key, property: credentials.property } }],
     },
   };
+}
+
+/**
+ * A cluster's root app-of-apps, in Argo CD's namespace where it runs: "root"
+ * for a cluster's own Argo CD (clusters/<cluster>/root.yaml), "root-<spoke>"
+ * in a hub's. It applies `dir` into that namespace, in the root's own
+ * project; `dir` refers to nothing outside itself.
+ */
+export function rootApplication(
+  platform: PlatformModel,
+  cluster: ClusterModel,
+  environment: EnvironmentModel,
+  dir: string,
+): KubernetesObject {
+  const name = argoName("root", cluster);
+  return {
+    apiVersion: ARGO_API,
+    kind: "Application",
+    metadata: {
+      name,
+      namespace: platform.engineSettings.argocd.namespace,
+      labels: {
+        ...cluster.labels,
+        ...platformLabels(name, PLATFORM_PROJECT),
+        "sluice.dev/cluster": cluster.name,
+        "sluice.dev/environment": cluster.environment,
+      },
+      annotations: { "sluice.dev/cluster-server": cluster.server, [GENERATE_PATHS]: "." },
+    },
+    spec: {
+      project: PLATFORM_PROJECT,
+      source: { repoURL: platform.envRepo.url, targetRevision: environment.revision, path: sourcePath(platform, dir) },
+      destination: { server: IN_CLUSTER, namespace: platform.engineSettings.argocd.namespace },
+      syncPolicy: syncPolicy(environment.sync, []),
+    },
+  } satisfies ArgoApplication;
 }
