@@ -87,6 +87,8 @@ describe("an environment's revision on Flux", () => {
     const p = copy();
     pin(p, "prod-2026-11-20");
     edit(p, "stacks/platform.ts", '      engine: "flux",\n', "");
+    // A fleet declared so from the start: no env repo yet that runs prod-ap-1 on Flux.
+    p.remove("out");
     await synth({ root: p.root, skipTypecheck: true });
     expect(objects(p, "out/clusters/prod-ap-1/root.yaml")[0].spec.source.targetRevision).toBe("prod-2026-11-20");
   });

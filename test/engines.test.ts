@@ -38,6 +38,9 @@ describe("one app, two engines", () => {
       '"prod-us-1": {\n      environment: "prod",',
       '"prod-us-1": {\n      environment: "prod",\n      engine: "argocd",',
     );
+    // Fleets declared so from the start: no env repo yet that runs a cluster on the other engine.
+    argo.remove("out");
+    fluxed.remove("out");
     await synth({ root: argo.root, skipTypecheck: true });
     await synth({ root: fluxed.root, skipTypecheck: true });
     const apps = (p: Project) =>

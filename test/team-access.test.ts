@@ -204,6 +204,8 @@ describe("Flux: the team's RoleBindings", () => {
     const p = copyProject(base);
     edit(p, "stacks/platform.ts", '"dev-1": { environment: "dev",', '"dev-1": { engine: "flux", environment: "dev",');
     edit(p, "stacks/platform.ts", ', groups: ["acme:payments"]', "");
+    // dev-1 on Flux from the start: no env repo yet that runs it on Argo CD.
+    p.remove("out");
     await synth({ root: p.root, skipTypecheck: true });
     const devAccess = objects(p, "out/clusters/dev-1/tenants/storefront.yaml").filter((o) => o.kind === "Role");
     for (const role of devAccess) expect(role.rules).toContainEqual({ apiGroups: [""], resources: ["pods"], verbs: ["delete"] });
