@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
 import { ENGINE_LIST } from "../engines/index.js";
 import { apiGroup } from "../k8s/object.js";
 import type { Diagnostic } from "../model/diagnostic.js";
@@ -9,7 +8,9 @@ import type { ClusterModel, PlatformModel } from "../model/model.js";
 /**
  * The engine a cluster runs in an env repo on disk, by the kinds of its
  * root (clusters/<cluster>/root.yaml, or `under` it); undefined when there
- * is none (a new cluster, a spoke) or it cannot be read.
+ * is none (a new cluster, a spoke) or it names no engine's kind. sluice
+ * writes each document's apiVersion and kind as its first two lines, so the
+ * lines are read rather than the YAML parsed: this runs on every synth.
  */
 function engineIn(outDir: string, cluster: string, under = ""): string | undefined {
   let text: string;
@@ -18,15 +19,9 @@ function engineIn(outDir: string, cluster: string, under = ""): string | undefin
   } catch {
     return undefined;
   }
-  try {
-    for (const document of parseAllDocuments(text)) {
-      const object = document.toJS() as { apiVersion?: unknown; kind?: unknown } | null;
-      if (typeof object?.apiVersion !== "string" || typeof object.kind !== "string") continue;
-      const engine = ENGINE_LIST.find((e) => e.ownsKind(apiGroup(object.apiVersion as string), object.kind as string));
-      if (engine) return engine.name;
-    }
-  } catch {
-    return undefined;
+  for (const match of text.matchAll(/^apiVersion: *"?([^\s"]+)"?\r?\nkind: *"?([^\s"]+)"?$/gm)) {
+    const engine = ENGINE_LIST.find((e) => e.ownsKind(apiGroup(match[1]!), match[2]!));
+    if (engine) return engine.name;
   }
   return undefined;
 }

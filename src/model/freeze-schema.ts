@@ -1,4 +1,4 @@
-import { CronExpressionParser } from "cron-parser";
+import { cronParser } from "./cron-parser.js";
 import { z } from "zod";
 import { scheduleProblem, timeZoneProblem } from "./cron.js";
 import type { Origin } from "./origin.js";
@@ -121,7 +121,9 @@ export const freezeWindowSchema = z
  */
 function neverFires(schedule: string): string | undefined {
   try {
-    CronExpressionParser.parse(schedule, { currentDate: new Date(0), tz: "UTC" }).next();
+    cronParser()
+      .parse(schedule, { currentDate: new Date(0), tz: "UTC" })
+      .next();
     return undefined;
   } catch (error) {
     return `never fires (${error instanceof Error ? error.message : String(error)})`;

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from "cron-parser";
+import { cronParser } from "../model/cron-parser.js";
 import { pinpoint } from "../locate/index.js";
 import { freezeDurationMs, type FreezeWindow } from "../model/freeze-schema.js";
 import type { ClusterModel, PlatformModel, WaveModel } from "../model/model.js";
@@ -49,7 +49,7 @@ export function activeAt(window: FreezeWindow, now: Date): ActiveWindow | undefi
     return start <= now && now < end ? { window, start, end } : undefined;
   }
   // prev() is strictly before currentDate: a window that starts this very millisecond holds now.
-  const cron = CronExpressionParser.parse(timing.schedule, {
+  const cron = cronParser().parse(timing.schedule, {
     currentDate: new Date(now.getTime() + 1),
     tz: timing.timeZone ?? "UTC",
   });
