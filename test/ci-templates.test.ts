@@ -123,17 +123,19 @@ describe("sluice ci --conformance", () => {
       );
       // …and a sleep that records its call: the pause after applying policies is the script's, not the test's.
       fs.writeFileSync(path.join(tools, "sleep"), `#!/bin/sh\necho "sleep $*" >> ${log}\n`, { mode: 0o755 });
-      // One Argo CD and one Flux cluster of the example: kustomize builds take a while.
+      // One Argo CD cluster, one Flux cluster and a spoke of a hub's Argo CD from the example: kustomize builds take a while.
       const out = path.join(home, "out");
       fs.cpSync(path.join(REPO, "out"), out, { recursive: true });
-      const clusters = ["dev-1", "prod-ap-1"];
+      const clusters = ["dev-1", "prod-ap-1", "prod-us-west-1"];
       for (const cluster of fs.readdirSync(path.join(out, "clusters")))
         if (!clusters.includes(cluster)) fs.rmSync(path.join(out, "clusters", cluster), { recursive: true });
       const run = spawnSync("bash", ["-c", APPLY_SCRIPT], { cwd: home, env: { ...process.env, HOME: home }, encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
       const calls = fs.readFileSync(log, "utf8").trim().split("\n");
       for (const cluster of clusters) {
-        expect(calls).toContain(`apply -k out/clusters/${cluster}//namespaces [0]`);
+        // A spoke's own objects are under spoke/.
+        const own = cluster === "prod-us-west-1" ? `out/clusters/${cluster}//spoke` : `out/clusters/${cluster}/`;
+        expect(calls).toContain(`apply -k ${own}/namespaces [0]`);
         expect(calls.some((c) => c.startsWith("apply --dry-run=server -f - [") && !c.endsWith("[0]"))).toBe(true);
         for (const app of fs.readdirSync(path.join(REPO, "out/apps"))) {
           if (fs.existsSync(path.join(REPO, "out/apps", app, cluster)))
@@ -145,6 +147,8 @@ describe("sluice ci --conformance", () => {
       expect(calls).toContain("apply -k out/clusters/dev-1//policies [0]");
       expect(calls[calls.indexOf("apply -k out/clusters/dev-1//policies [0]") + 1]).toBe("sleep 5");
       expect(calls).toContain("delete -k out/clusters/dev-1//policies [0]");
+      expect(calls).toContain("apply -k out/clusters/prod-us-west-1//spoke/policies [0]");
+      expect(run.stderr).toBe("");
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
