@@ -17,7 +17,8 @@ export function prerequisitesSection(model: Model, fleetObjects: readonly Render
     for (const name of wave.clusters) {
       const cluster = platform.clusters.find((c) => c.name === name)!;
       const list = clusterPrerequisites(model, cluster, fleetObjects, instances);
-      const engine = engineOf(cluster).title;
+      // A spoke's Argo CD is its hub's.
+      const engine = cluster.managedBy ? `${engineOf(cluster).title} of ${cluster.managedBy.hub}` : engineOf(cluster).title;
       const id = `${engine}\0${JSON.stringify(list)}`;
       const group = groups.get(id) ?? { engine, clusters: [], list };
       group.clusters.push(name);
