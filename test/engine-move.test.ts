@@ -74,7 +74,13 @@ class Cluster {
     if (root.spec.syncPolicy?.automated?.prune) {
       for (const key of [...this.owners.keys()]) if (key.startsWith("argocd/") && !seen.has(key)) this.remove(key, "Argo CD's root");
     }
-    for (const app of apps) {
+    this.applyApplications(apps);
+    this.argoRoot = root.spec.source.path;
+  }
+
+  /** Application objects applied to the cluster (by either root): each an owner of its app directory, as Argo CD syncs it. */
+  private applyApplications(applications: readonly Obj[]): void {
+    for (const app of applications) {
       this.owners.set(`argocd/${app.metadata.name}`, {
         engine: "argocd",
         name: app.metadata.name,
@@ -83,7 +89,6 @@ class Cluster {
         cascade: (app.metadata.finalizers ?? []).includes(FINALIZER),
       });
     }
-    this.argoRoot = root.spec.source.path;
   }
 
   /** Flux's root reconciles its directory: it applies whatever is there (as the controller's account), follows its own new definition, prunes if it did. */
@@ -108,15 +113,7 @@ class Cluster {
         });
       }
       // Argo CD's objects in the directory are applied as they are, and Argo CD acts on them.
-      for (const app of applications) {
-        this.owners.set(`argocd/${app.metadata.name}`, {
-          engine: "argocd",
-          name: app.metadata.name,
-          path: app.spec.source.path,
-          prune: app.spec.syncPolicy?.automated?.prune === true,
-          cascade: (app.metadata.finalizers ?? []).includes(FINALIZER),
-        });
-      }
+      this.applyApplications(applications);
       // Its own definition gone from the directory (Argo CD's root is there now), it stays as it is.
       const root = objects.find((o) => o.kind === "Kustomization" && o.metadata.name === "root");
       if (!root) return;

@@ -1,7 +1,7 @@
 import { engineEnvironment } from "../../model/hub.js";
 import fs from "node:fs";
 import path from "node:path";
-import { releaseOriginOf, type AppModel, type ClusterModel, type Model } from "../../model/model.js";
+import { releaseOriginOf, type AppModel, type ClusterModel, type EnvironmentModel, type Model } from "../../model/model.js";
 import type { Origin } from "../../model/origin.js";
 import type { InstanceApp, InstanceInput, InstancePlatform } from "../../model/instance-input.js";
 import { own } from "../../model/own.js";
@@ -30,6 +30,8 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   // One view per team, holding the team's own subscriptions: they are in its instances' keys only.
   const views = new Map(platform.teams.map((team) => [team.name, { ...shared, notify: instanceSubscriptions(team.notify) }]));
   const environments = new Map(platform.environments.map((e) => [e.name, e]));
+  // As its engines see it (a cluster adopting an engine prunes nothing): one object per cluster, shared by its instances.
+  const clusterEnvironments = new Map<string, EnvironmentModel>();
   const waves = new Map(platform.waves.map((w) => [w.name, w]));
   const apps = new Map(model.apps.map((app) => [app.name, app]));
   const appViews = new Map<AppModel, { readonly app: InstanceApp; readonly sources: readonly string[] }>();
@@ -68,7 +70,9 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     }
     let releaseOrigin = shared.releaseOrigins.get(cluster.wave);
     if (releaseOrigin === undefined) shared.releaseOrigins.set(cluster.wave, (releaseOrigin = releaseOriginOf(app, cluster.wave)));
-    const environment = engineEnvironment(environments.get(cluster.environment)!, cluster);
+    let environment = clusterEnvironments.get(cluster.name);
+    if (environment === undefined)
+      clusterEnvironments.set(cluster.name, (environment = engineEnvironment(environments.get(cluster.environment)!, cluster)));
     const node = { kind: "app" as const, name: app.name };
     const orderDepth = model.order.depth(cluster.name, node);
     const dependencies = model.order.dependencies(cluster.name, node);
