@@ -21,6 +21,11 @@
 //
 // Argo CD's CRDs come from the argo-cd Helm chart (argoproj/argo-helm,
 // charts/argo-cd/templates/crds/) with the template lines removed.
+//
+// Argo Rollouts' Rollout and AnalysisTemplate come from argoproj/argo-rollouts'
+// manifests/crds/ at a release tag; Flagger's Canary and MetricTemplate from
+// fluxcd/flagger's artifacts/flagger/crd.yaml at a release tag, one CRD per
+// file (the file holds several).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -49,6 +54,12 @@ const WANTED = new Map([
   ["AppProject", undefined],
   // Gateway API (standard channel): the HTTPRoute an exposed app gets; v1 only (v1beta1 is its older spelling).
   ["HTTPRoute", ["v1"]],
+  // Progressive delivery: Argo Rollouts' Rollout and AnalysisTemplate (v1alpha1, manifests/crds/ at a
+  // release tag), Flagger's Canary and MetricTemplate (v1beta1, artifacts/flagger/crd.yaml split by CRD).
+  ["Rollout", ["v1alpha1"]],
+  ["AnalysisTemplate", ["v1alpha1"]],
+  ["Canary", ["v1beta1"]],
+  ["MetricTemplate", ["v1beta1"]],
 ]);
 // CRDs also use `format` (checked: date-time, int-or-string…) and `not`, and
 // `default`: the API server fills defaults in before it runs the CEL rules,
