@@ -14,6 +14,14 @@ export default platform.app("checkout-web", {
     dev: { expose: { host: "shop.dev.example.com" } },
     staging: { expose: { host: "shop.staging.example.com" } },
   },
+  // In production each release takes 10 % of the traffic, then half, checked for errors and
+  // latency on the way: Argo Rollouts runs the plan on prod-eu-1 and the US clusters, Flagger on prod-ap-1.
+  progressive: {
+    canary: {
+      steps: [{ weight: 10, pause: "5m" }, { analysis: "error-rate" }, { weight: 50, pause: "5m" }, { analysis: "error-rate" }],
+      background: [{ name: "latency-p99", args: { maxSeconds: 0.5 } }],
+    },
+  },
   dependsOn: ["ingress-nginx", "payments"],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },

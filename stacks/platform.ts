@@ -47,6 +47,12 @@ export const platform = definePlatform({
           reason: "Weekend freeze: nobody is on call to watch a production release",
         },
       ],
+      // Apps that ask for it move each release through a canary run by Argo Rollouts, judged by
+      // the analyses below against the cluster's Prometheus.
+      progressiveDelivery: {
+        controller: "argo-rollouts",
+        metrics: { prometheus: { prometheus: { address: "http://prometheus.monitoring:9090" } } },
+      },
     },
   },
 
@@ -92,6 +98,11 @@ export const platform = definePlatform({
       env: { REGION: "ap-southeast" },
       // Served by the region's shared Gateway (Gateway API) instead: TLS ends at its https listener.
       exposure: { gateway: { name: "public", namespace: "gateway-system", listeners: { https: "https" } } },
+      // The same canary plans, run by Flagger here (it owns the apps' Services and HTTPRoutes).
+      progressiveDelivery: {
+        controller: "flagger",
+        metrics: { prometheus: { prometheus: { address: "http://prometheus.monitoring:9090" } } },
+      },
     },
   },
 
@@ -119,13 +130,21 @@ export const platform = definePlatform({
     reloader: {
       chart: { repository: "https://stakater.github.io/stakater-charts", name: "reloader", version: "2.2.12" },
       namespace: "reloader",
-      values: { reloader: { reloadStrategy: "annotations" } },
+      // isArgoRollouts: production apps with a canary run from Argo Rollouts' Rollouts.
+      values: { reloader: { reloadStrategy: "annotations", isArgoRollouts: true } },
       clusters: ["prod-eu-1", "prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"],
     },
     "ingress-nginx": {
       chart: { repository: "https://kubernetes.github.io/ingress-nginx", name: "ingress-nginx", version: "4.13.0" },
       namespace: "ingress-nginx",
       values: { controller: { replicaCount: 2 } },
+    },
+    // The canary controller of prod-ap-1 (the other production clusters' Argo Rollouts is installed with them).
+    flagger: {
+      chart: { repository: "https://flagger.app", name: "flagger", version: "1.44.0" },
+      namespace: "flagger-system",
+      values: { metricsServer: "http://prometheus.monitoring:9090" },
+      clusters: ["prod-ap-1"],
     },
   },
 
@@ -144,6 +163,30 @@ export const platform = definePlatform({
   policy: {
     admission: "kubernetes",
     registries: ["registry.example.com/"],
+  },
+
+  // What a canary is judged by: each query written once for every cluster; sluice fills in the
+  // app's namespace and Services, and the arguments an app gives, and renders it for the cluster's controller.
+  analyses: {
+    "error-rate": {
+      metric: "prometheus",
+      query:
+        'sum(rate(http_requests_total{namespace="{{namespace}}",service="{{canaryService}}",code=~"5.."}[{{interval}}])) / sum(rate(http_requests_total{namespace="{{namespace}}",service="{{canaryService}}"}[{{interval}}]))',
+      args: { maxRate: { type: "number", default: 0.01 } },
+      max: "{{args.maxRate}}",
+      interval: "1m",
+      count: 5,
+      failureLimit: 1,
+    },
+    "latency-p99": {
+      metric: "prometheus",
+      query:
+        'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",service="{{canaryService}}"}[{{interval}}])))',
+      args: { maxSeconds: "number" },
+      max: "{{args.maxSeconds}}",
+      interval: "1m",
+      failureLimit: 2,
+    },
   },
 
   // Where teams hear about their apps. Credentials stay on the clusters: on Flux,

@@ -1,5 +1,6 @@
 /**
- * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts), the
+ * The Argo CD and Flux interfaces (src/engines/<engine>/types.ts), Argo
+ * Rollouts' and Flagger's (lib/progressive/types.ts), the
  * secret providers' (lib/secrets/) and Kyverno's ValidatingPolicy
  * (src/policy/kyverno-policy.ts) are written by hand, as no types package
  * exists for them: this test keeps them true to
@@ -24,6 +25,7 @@ import type { ExternalSecret } from "../lib/secrets/external-secrets.js";
 import type { SealedSecret } from "../lib/secrets/sealed-secrets.js";
 import { kindSchema } from "../src/k8s/schemas.js";
 import type { KyvernoValidatingPolicy } from "../src/policy/kyverno-policy.js";
+import type { AnalysisTemplate, Canary, MetricTemplate, Rollout } from "../lib/progressive/types.js";
 
 /** Every field present, at every depth: a sample of this type names everything the interface does. */
 type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
@@ -192,6 +194,85 @@ const SAMPLES = {
       validations: [{ expression: "true", message: "m", messageExpression: "'m'", reason: "Invalid" }],
     },
   } satisfies Sample<KyvernoValidatingPolicy>,
+  Rollout: {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    spec: {
+      replicas: 2,
+      minReadySeconds: 1,
+      revisionHistoryLimit: 3,
+      progressDeadlineSeconds: 600,
+      strategy: {
+        canary: {
+          canaryService: "c",
+          stableService: "s",
+          trafficRouting: {
+            nginx: { stableIngress: "i" },
+            plugins: { "argoproj-labs/gatewayAPI": { httpRoute: "r", namespace: "ns" } },
+          },
+          steps: [{ setWeight: 10 }, { pause: { duration: "5m" } }, { analysis: { templates: [{ templateName: "t" }] } }],
+          analysis: { templates: [{ templateName: "t" }] },
+        },
+        blueGreen: {
+          activeService: "a",
+          previewService: "p",
+          autoPromotionEnabled: false,
+          prePromotionAnalysis: { templates: [{ templateName: "t" }] },
+        },
+      },
+    },
+    // The pod template and selector are kubernetes-types' (the schema check of every emitted Rollout covers them).
+  } satisfies Complete<Pick<Rollout, "apiVersion" | "kind"> & { spec: Omit<Rollout["spec"], "selector" | "template"> }>,
+  AnalysisTemplate: {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AnalysisTemplate",
+    spec: {
+      args: [{ name: "token", valueFrom: { secretKeyRef: { name: "n", key: "token" } } }],
+      metrics: [
+        {
+          name: "m",
+          interval: "1m",
+          count: 5,
+          failureLimit: 1,
+          successCondition: "result[0] <= 0.01",
+          provider: {
+            prometheus: { address: "http://p:9090", query: "q", headers: [{ key: "Authorization", value: "Bearer x" }] },
+            datadog: { apiVersion: "v2", query: "q", secretRef: { name: "n", namespaced: true } },
+          },
+        },
+      ],
+    },
+  } satisfies Sample<AnalysisTemplate>,
+  Canary: {
+    apiVersion: "flagger.app/v1beta1",
+    kind: "Canary",
+    spec: {
+      provider: "gatewayapi:v1",
+      targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "n" },
+      autoscalerRef: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name: "n" },
+      ingressRef: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "n" },
+      service: {
+        port: 80,
+        portName: "http",
+        targetPort: "http",
+        portDiscovery: true,
+        hosts: ["h"],
+        gatewayRefs: [{ name: "g", namespace: "ns", sectionName: "https" }],
+      },
+      analysis: {
+        interval: "1m",
+        threshold: 2,
+        stepWeights: [10, 50],
+        iterations: 5,
+        metrics: [{ name: "m", interval: "1m", thresholdRange: { min: 0, max: 1 }, templateRef: { name: "t" } }],
+      },
+    },
+  } satisfies Sample<Canary>,
+  MetricTemplate: {
+    apiVersion: "flagger.app/v1beta1",
+    kind: "MetricTemplate",
+    spec: { provider: { type: "prometheus", address: "http://p:9090", secretRef: { name: "n" } }, query: "q" },
+  } satisfies Sample<MetricTemplate>,
 };
 
 interface Node {
@@ -218,7 +299,10 @@ function strayFields(value: unknown, schema: Node, path: string): string[] {
 function fieldSchema(schema: Node, key: string): Node | undefined {
   if (schema.properties && Object.hasOwn(schema.properties, key)) return schema.properties[key];
   if (typeof schema.additionalProperties === "object") return schema.additionalProperties;
-  return schema.additionalProperties === true || schema["x-kubernetes-preserve-unknown-fields"] ? {} : undefined;
+  // Below a field that takes anything (Helm values, a plugin's configuration), anything goes.
+  return schema.additionalProperties === true || schema["x-kubernetes-preserve-unknown-fields"]
+    ? { additionalProperties: true }
+    : undefined;
 }
 
 describe("the hand-written custom resource interfaces", () => {

@@ -13,7 +13,7 @@ import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, makeProject, REPO, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
-import { edit, lineOf } from "./helpers/stack-edit.js";
+import { edit, lineOf, withoutCanary } from "./helpers/stack-edit.js";
 
 /** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
 async function committed(from?: Project): Promise<Project> {
@@ -77,6 +77,8 @@ describe("sluice diff", () => {
 
   it("flags what an environment declares as production, whatever its name", async () => {
     const p = await fresh();
+    // checkout-web's canary would apply in staging too, which runs no progressive delivery controller.
+    withoutCanary(p);
     edit(
       p,
       "stacks/platform.ts",

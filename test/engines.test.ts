@@ -328,8 +328,10 @@ describe("ordering", () => {
     expect(wave("out/clusters/prod-us-1/apps/search.yaml")).toBe("1");
     expect(wave("out/clusters/prod-us-1/apps/checkout-web.yaml")).toBe("3");
     const dependsOn = (app: string) => objects(base, `out/clusters/prod-ap-1/apps/${app}.yaml`)[0].spec.dependsOn;
+    // Its Canary waits for the component that installs Flagger's CRDs (capabilities: "flagger").
     expect(dependsOn("checkout-web")).toEqual([
       { name: "payments", namespace: "payments" },
+      { name: "component-flagger", namespace: "flux-system" },
       { name: "component-ingress-nginx", namespace: "flux-system" },
     ]);
     expect(dependsOn("search")).toEqual([

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, diff, plan } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, exampleStacks, makeProject, type Project } from "./helpers/project.js";
-import { edit, expectAt, failsAt, lineOf, only, rejection } from "./helpers/stack-edit.js";
+import { edit, expectAt, failsAt, lineOf, only, rejection, withoutCanary } from "./helpers/stack-edit.js";
 
 interface Obj {
   apiVersion: string;
@@ -53,7 +53,10 @@ describe("an exposed service", () => {
   });
 
   it("gets an HTTPRoute on the Gateway's https listener on a Gateway cluster, to its Service's port", async () => {
-    const objects = await objectsOf(makeProject(exampleStacks()), "checkout-web", "prod-ap-1");
+    // Without its canary: on prod-ap-1 Flagger would make the route (test/progressive.test.ts).
+    const p = makeProject(exampleStacks());
+    withoutCanary(p);
+    const objects = await objectsOf(p, "checkout-web", "prod-ap-1");
     const route = kindOf(objects, "HTTPRoute")!;
     expect(route.apiVersion).toBe("gateway.networking.k8s.io/v1");
     expect(route.spec).toEqual({
@@ -95,7 +98,13 @@ describe("an exposed service", () => {
       '    staging: { expose: { host: "shop.staging.example.com" } },',
       '    staging: { expose: { host: "shop.staging.example.com", path: "/beta", tls: false } },',
     );
-    edit(p, "stacks/checkout-web.ts", '  clusters: {\n    "prod-us-1": {', '  clusters: {\n    "prod-us-1": {\n      expose: false,');
+    // Unexposed, its canary there would have nothing to shift traffic with (test/progressive.test.ts): it rolls out at once.
+    edit(
+      p,
+      "stacks/checkout-web.ts",
+      '  clusters: {\n    "prod-us-1": {',
+      '  clusters: {\n    "prod-us-1": {\n      expose: false,\n      progressive: false,',
+    );
     const staging = kindOf(await objectsOf(p, "checkout-web", "staging-1"), "Ingress")!;
     expect(staging.metadata.annotations).toBeUndefined();
     expect(staging.spec.tls).toBeUndefined();
@@ -299,7 +308,8 @@ describe("sluice diff", () => {
       expect.arrayContaining([
         "Ingress storefront/checkout-web starts serving store.example.com on prod-eu-1",
         "Ingress storefront/checkout-web stops serving shop.example.com on prod-eu-1",
-        "HTTPRoute storefront/checkout-web starts serving store.example.com on prod-ap-1",
+        // Flagger makes the route on prod-ap-1 from the Canary's hosts.
+        "Canary storefront/checkout-web starts serving store.example.com on prod-ap-1",
         "Ingress storefront/catalog-api starts serving catalog.staging.example.com on staging-1",
       ]),
     );

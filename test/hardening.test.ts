@@ -204,7 +204,7 @@ describe("kinds", () => {
     );
   });
 
-  it("an Argo Rollout (argoproj.io, like Argo CD) is an ordinary custom resource once declared; a CronJob name over 52 characters is refused", async () => {
+  it("an Argo Rollout (argoproj.io, like Argo CD) is an ordinary custom resource, checked against its shipped schema; a CronJob name over 52 characters is refused", async () => {
     const p = copy();
     edit(
       p,
@@ -212,7 +212,16 @@ describe("kinds", () => {
       '  owners: ["@acme/platform"],\n',
       '  owners: ["@acme/platform"],\n  customResources: { "argoproj.io/v1alpha1": { Rollout: "Namespaced" } },\n',
     );
+    // sluice ships Argo Rollouts' CRD schema: a Rollout without its spec is refused at its line, like any kind it knows.
     withObject(p, `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "canary" } } as never`);
+    const missing = await failsAt(p, "check/schema", "stacks/price-sync.ts", 'kind: "Rollout"');
+    expect(missing.message).toContain('is missing the required field "spec"');
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      'metadata: { name: "canary" } }',
+      'metadata: { name: "canary" }, spec: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "price-sync" }, strategy: { canary: { steps: [{ setWeight: 20 }] } } } }',
+    );
     await synth({ root: p.root, skipTypecheck: true });
     expect(p.read("out/apps/price-sync/dev-1/manifest.yaml")).toContain("kind: Rollout");
     withObject(p, `{ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "${"n".repeat(53)}" } }`);

@@ -48,7 +48,7 @@ describe("messages that teach", () => {
     expect(d!.code).toMatch(/^typecheck\/TS(2353|2561)$/);
     expect(formatDiagnostic(d!)).toBe(
       `stacks/platform.ts:${lineOf(text, "replica: 2")}:7 environments.dev.replica: unknown property "replica" in environments.dev; did you mean "replicas"?\n` +
-        "  hint: allowed here: replicas, autoscaling, ports, env, envFrom, files, secretFiles, secrets, secretStore, resources, probes, command, args, sidecars, initContainers, securityContext, placement, identity, schedule, timeZone, concurrencyPolicy, historyLimits, suspend, activeDeadlineSeconds, backoffLimit, volumes, volumeClaims, podManagementPolicy, podSecurity, quota, sync, revision, production, exposure, secretRotation, freeze",
+        "  hint: allowed here: replicas, autoscaling, ports, env, envFrom, files, secretFiles, secrets, secretStore, resources, probes, command, args, sidecars, initContainers, securityContext, placement, identity, schedule, timeZone, concurrencyPolicy, historyLimits, suspend, activeDeadlineSeconds, backoffLimit, volumes, volumeClaims, podManagementPolicy, podSecurity, quota, sync, revision, production, exposure, secretRotation, freeze, progressiveDelivery",
     );
     expect(d!.message.length).toBeLessThan(120);
   });

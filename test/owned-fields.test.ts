@@ -33,15 +33,28 @@ describe("the example: checkout-web leaves its cost-centre annotation to the pla
     for (const cluster of ["dev-1", "staging-1", "prod-eu-1", "prod-us-1"]) {
       const [application] = objects(base, `out/clusters/${cluster}/apps/checkout-web.yaml`);
       expect(() => schemaFor("argoproj.io/v1alpha1", "Application")!(application)).not.toThrow();
-      expect(application.spec.ignoreDifferences).toEqual([{ group: "apps", kind: "Deployment", jsonPointers: [COST] }]);
+      expect(application.spec.ignoreDifferences).toContainEqual({ group: "apps", kind: "Deployment", jsonPointers: [COST] });
       expect(application.spec.syncPolicy.syncOptions).toContain("RespectIgnoreDifferences=true");
     }
+    // In production Argo Rollouts runs checkout-web's pods from a Rollout: the annotation is left to the webhook there too.
+    const [production] = objects(base, "out/clusters/prod-eu-1/apps/checkout-web.yaml");
+    expect(production.spec.ignoreDifferences).toContainEqual({
+      group: "argoproj.io",
+      kind: "Rollout",
+      name: "checkout-web",
+      namespace: "storefront",
+      jsonPointers: [COST],
+    });
   });
 
   it("Flux: an ignore rule whose target matches exactly the app's Deployments; the Kustomization validates strictly", () => {
     const [kustomization] = objects(base, "out/clusters/prod-ap-1/apps/checkout-web.yaml");
     expect(() => schemaFor("kustomize.toolkit.fluxcd.io/v1", "Kustomization")!(kustomization)).not.toThrow();
-    expect(kustomization.spec.ignore).toEqual([{ paths: [COST], target: { group: "^apps$", kind: "^Deployment$" } }]);
+    // With the replica count Flagger sets on the Deployment it promotes from (progressive delivery).
+    expect(kustomization.spec.ignore).toEqual([
+      { paths: [COST], target: { group: "^apps$", kind: "^Deployment$" } },
+      { paths: ["/spec/replicas"], target: { group: "^apps$", kind: "^Deployment$", name: "^checkout-web$" } },
+    ]);
     expect(base.read("out/README.md")).toContain("kustomize-controller v1.9 or later");
   });
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { checkPolicy, synth, type Finding } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, REPO, type Project } from "./helpers/project.js";
-import { edit, lineOf, policyFailure, rejection } from "./helpers/stack-edit.js";
+import { edit, lineOf, policyFailure, rejection, withoutCanary } from "./helpers/stack-edit.js";
 
 let base: Project;
 beforeAll(() => {
@@ -99,6 +99,8 @@ describe("each built-in rule, broken", () => {
 
   it("resources-required: limits removed from the prod environment point at the platform's prod resources", async () => {
     const p = copy();
+    // One Deployment per cluster: on the canary clusters checkout-web would be a Rollout, a finding of its own.
+    withoutCanary(p);
     edit(
       p,
       "stacks/platform.ts",
@@ -120,6 +122,8 @@ describe("each built-in rule, broken", () => {
 
   it("readiness-probe and liveness-probe: a serving app without them, at the app's probes", async () => {
     const p = copy();
+    // One Deployment per cluster: on the canary clusters checkout-web would be a Rollout, a finding of its own.
+    withoutCanary(p);
     edit(
       p,
       "stacks/checkout-web.ts",
@@ -279,6 +283,8 @@ describe("synth with findings", () => {
 
   it("a warning does not stop synth, and the platform's severity applies per environment", async () => {
     const p = copy();
+    // One Deployment per cluster: on the canary clusters checkout-web would be a Rollout, a finding of its own.
+    withoutCanary(p);
     edit(
       p,
       "stacks/platform.ts",
@@ -318,6 +324,8 @@ describe("waivers", () => {
 
   it("a waiver with a reason drops the finding, is listed in out/README.md and leaves the app out at admission", async () => {
     const p = copy();
+    // One Deployment per cluster: on the canary clusters checkout-web would be a Rollout, a finding of its own.
+    withoutCanary(p);
     edit(p, "stacks/checkout-web.ts", 'liveness: { http: "/api/health" } },', "},");
     waive(p, `"liveness-probe": { reason: "the Next.js server has no health route until 3.3 (WEB-88)", clusters: ["dev-1"] }`);
     const findings = await policyFailure(synth({ root: p.root, skipTypecheck: true }));

@@ -5,6 +5,8 @@
  * produce, and refuses every way a value could reach the env repo in plain
  * text, at the stack line that wrote it, leaving out/ as it was.
  */
+import { service } from "../lib/blueprints/index.js";
+import type { ResolvedApp } from "../src/sdk.js";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { plan, synth, type KubernetesObject } from "sluice";
@@ -283,9 +285,13 @@ describe("plaintext never reaches the env repo", () => {
 
   it("a credential a blueprint writes is caught in the rendered bytes", async () => {
     const p = copy();
+    // The built-in service's objects (progressive delivery needs its Deployment), and one that leaks.
     const leaky = {
       name: "leaky",
-      render: () => [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "leaky" }, data: { note: `key ${AWS_KEY}` } }],
+      render: (app: ResolvedApp) => [
+        ...service.render(app),
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "leaky" }, data: { note: `key ${AWS_KEY}` } },
+      ],
     };
     const before = p.tree();
     const diagnostics = await rejection(synth({ root: p.root, skipTypecheck: true, blueprint: leaky }));

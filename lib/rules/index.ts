@@ -6,6 +6,7 @@ import { requiredLabels } from "./labels.js";
 import { noExternalIps, noFixedLoadBalancerIp, noWildcardHost } from "./network.js";
 import { livenessProbe, readinessProbe } from "./probes.js";
 import { productionRedundancy } from "./redundancy.js";
+import { progressiveDelivery } from "./progressive.js";
 import { hpaNeedsCpuRequest, resourcesRequired } from "./resources.js";
 import { noHostAccess, noPrivileged, runAsNonRoot } from "./security.js";
 
@@ -23,6 +24,7 @@ export const builtInRules: readonly Rule[] = [
   runAsNonRoot,
   requiredLabels,
   productionRedundancy,
+  progressiveDelivery,
   noClusterScopedObjects,
   uniqueHosts,
   noPlatformHosts,

@@ -7,7 +7,7 @@ export const requiredLabels = {
     "Every workload and Service carries the labels in the platform's `policy.requiredLabels` (default: app.kubernetes.io/name and app.kubernetes.io/part-of, which sluice sets).",
   severity: "error",
   on: "object",
-  kinds: ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "batch/CronJob", "Service"],
+  kinds: ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet", "argoproj.io/Rollout", "batch/CronJob", "Service"],
   variables: (context) => ({ labels: [...context.requiredLabels] }),
   check: "variables.labels.all(l, has(object.metadata.labels) && l in object.metadata.labels && object.metadata.labels[l] != '')",
   message: "the object lacks a required label",

@@ -12,7 +12,9 @@ export const productionRedundancy = {
   on: "instance",
   hint: "set replicas: 2 (or autoscaling min: 2) for production; the built-in blueprint then adds a PodDisruptionBudget",
   check({ app, objects }) {
-    const workload = objects.find((o) => isKind(o, "apps/v1", "Deployment") || isKind(o, "apps/v1", "StatefulSet"));
+    const workload = objects.find(
+      (o) => isKind(o, "apps/v1", "Deployment") || isKind(o, "apps/v1", "StatefulSet") || isKind(o, "argoproj.io/v1alpha1", "Rollout"),
+    );
     if (!workload) return [];
     const violations: Violation[] = [];
     const { autoscaling, replicas = 1 } = app.spec;
@@ -35,8 +37,7 @@ export const productionRedundancy = {
 } satisfies InstanceRule;
 
 function labelsOf(workload: KubernetesObject): Readonly<Record<string, string>> {
-  const template =
-    isKind(workload, "apps/v1", "Deployment") || isKind(workload, "apps/v1", "StatefulSet") ? workload.spec?.template : undefined;
+  const template = (workload as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }).spec?.template;
   return template?.metadata?.labels ?? {};
 }
 

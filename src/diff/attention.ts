@@ -28,7 +28,8 @@ export type AttentionKind =
   | "access"
   | "secrets"
   | "gitops"
-  | "engine-move";
+  | "engine-move"
+  | "progressive";
 
 /** One thing a reviewer of a production change should not miss. */
 export interface Attention {
@@ -91,6 +92,7 @@ export function attention(
         );
       }
     }
+    for (const message of progressiveNotes(list)) note("progressive", `${message} on ${cluster}`);
     for (const change of list) {
       const label = `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
       const workload = workloadOf(change, workloads);
@@ -146,6 +148,54 @@ export function attention(
   return notes;
 }
 
+/** The kinds that say how a release moves inside a cluster, and what judges it. */
+const PLAN_KINDS: ReadonlyMap<string, { readonly group: string; readonly fields: RegExp }> = new Map([
+  ["Rollout", { group: "argoproj.io/", fields: /^spec\.strategy/ }],
+  ["Canary", { group: "flagger.app/", fields: /^spec\.(analysis|provider|service)/ }],
+  ["AnalysisTemplate", { group: "argoproj.io/", fields: /^spec/ }],
+  ["MetricTemplate", { group: "flagger.app/", fields: /^spec/ }],
+]);
+
+/**
+ * What changes in how releases move on a cluster: a strategy's steps, an
+ * analysis's query or threshold, a plan that starts or stops, and a
+ * workload that turns from a Deployment into a Rollout or back, which
+ * starts a second set of pods before the first goes.
+ */
+function progressiveNotes(changes: readonly ObjectChange[]): string[] {
+  const notes: string[] = [];
+  const key = (change: ObjectChange) => `${change.namespace ?? ""}/${change.name}`;
+  const deployments = new Map(changes.filter((c) => c.kind === "Deployment" && c.apiVersion === "apps/v1").map((c) => [key(c), c]));
+  for (const change of changes) {
+    const plan = PLAN_KINDS.get(change.kind);
+    if (!plan || !change.apiVersion.startsWith(plan.group)) continue;
+    const label = `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
+    const deployment = deployments.get(key(change));
+    if (change.kind === "Rollout" && deployment && deployment.change !== change.change && change.change !== "changed") {
+      notes.push(
+        change.change === "added"
+          ? `${change.name} moves from a Deployment to an Argo Rollouts Rollout: the Rollout starts pods of its own while the Deployment's still run, and the Deployment's go only when it is pruned; with prune off both keep running (see "Moving an app onto progressive delivery" in the README)`
+          : `${change.name} moves from an Argo Rollouts Rollout back to a Deployment: the Deployment starts its pods beside the Rollout's until the Rollout is pruned`,
+      );
+      continue;
+    }
+    if (change.change !== "changed") {
+      notes.push(
+        change.kind === "Canary"
+          ? change.change === "added"
+            ? `${label} added: Flagger copies Deployment ${change.name} to ${change.name}-primary, takes over its Service and route, and scales the Deployment to zero`
+            : `${label} removed: Flagger stops moving ${change.name}'s releases; its ${change.name}-primary pods keep serving until the Deployment is scaled back`
+          : `${label} ${change.change}`,
+      );
+      continue;
+    }
+    const fields = change.fields.filter((f) => plan.fields.test(f.path));
+    for (const field of fields.slice(0, 3)) notes.push(`${label}: ${field.path} ${showValue(field.old)} → ${showValue(field.new)}`);
+    if (fields.length > 3) notes.push(`${label}: ${fields.length - 3} more changes to how releases move`);
+  }
+  return notes;
+}
+
 /**
  * What changes in what the world reaches: an HTTPRoute or Ingress that
  * starts or stops serving hosts, serves other hosts, or changes its paths,
@@ -154,15 +204,19 @@ export function attention(
 function exposureNotes(change: ObjectChange, label: string): string[] {
   const route = change.kind === "HTTPRoute" && change.apiVersion.startsWith("gateway.networking.k8s.io/");
   const ingress = change.kind === "Ingress" && change.apiVersion.startsWith("networking.k8s.io/");
-  if (!route && !ingress) return [];
+  // On a Gateway, Flagger makes the app's HTTPRoute from its Canary's hosts.
+  const canary = change.kind === "Canary" && change.apiVersion.startsWith("flagger.app/");
+  if (!route && !ingress && !canary) return [];
   const hosts = (object: KubernetesObject | undefined): string[] => {
-    const spec = (object as { spec?: { hostnames?: unknown[]; rules?: { host?: unknown }[] } } | undefined)?.spec;
-    const found = route ? (spec?.hostnames ?? []) : (spec?.rules ?? []).map((rule) => rule.host);
+    const spec = (object as { spec?: { hostnames?: unknown[]; rules?: { host?: unknown }[]; service?: { hosts?: unknown[] } } } | undefined)
+      ?.spec;
+    const found = route ? (spec?.hostnames ?? []) : canary ? (spec?.service?.hosts ?? []) : (spec?.rules ?? []).map((rule) => rule.host);
     return [...new Set(found.filter((host): host is string => typeof host === "string"))].sort();
   };
   const before = hosts(change.before);
   const after = hosts(change.after);
   const shown = (list: string[]) => (list.length > 0 ? list.join(", ") : "every host");
+  if (canary && hosts(change.before).length === 0 && hosts(change.after).length === 0) return [];
   if (change.change === "added") return [`${label} starts serving ${shown(after)}`];
   if (change.change === "removed") return [`${label} stops serving ${shown(before)}`];
   const notes: string[] = [];

@@ -9,6 +9,13 @@ export const CRD_KINDS: Readonly<
   "argoproj.io/v1alpha1": {
     Application: { scope: "Namespaced", plural: "applications" },
     AppProject: { scope: "Namespaced", plural: "appprojects" },
+    // Argo Rollouts shares Argo CD's group: progressive delivery renders these two.
+    Rollout: { scope: "Namespaced", plural: "rollouts" },
+    AnalysisTemplate: { scope: "Namespaced", plural: "analysistemplates" },
+  },
+  "flagger.app/v1beta1": {
+    Canary: { scope: "Namespaced", plural: "canaries" },
+    MetricTemplate: { scope: "Namespaced", plural: "metrictemplates" },
   },
   "external-secrets.io/v1": {
     ExternalSecret: { scope: "Namespaced", plural: "externalsecrets" },

@@ -23,9 +23,13 @@ export interface HTTPRouteBackendRef {
   kind?: string;
   name: string;
   port?: number;
+  /** Its share of the rule's traffic, relative to the others' (default 1). */
+  weight?: number;
 }
 
 export interface HTTPRouteRule {
+  /** The rule's name, unique in the route. */
+  name?: string;
   matches?: HTTPRouteMatch[];
   backendRefs?: HTTPRouteBackendRef[];
 }

@@ -37,7 +37,7 @@ const CONTAINER = [
 
 /** The settings each kind takes. A setting of another kind is an error at its line in an app, and ignored for it in a platform's defaults. */
 export const KIND_SETTINGS = {
-  service: [...CONTAINER, "replicas", "autoscaling", "ports", "probes", "expose"],
+  service: [...CONTAINER, "replicas", "autoscaling", "ports", "probes", "expose", "progressive"],
   worker: [...CONTAINER, "replicas", "autoscaling", "probes"],
   cronJob: [...CONTAINER, "schedule", "timeZone", "concurrencyPolicy", "historyLimits", "suspend", "activeDeadlineSeconds", "backoffLimit"],
   job: [...CONTAINER, "activeDeadlineSeconds", "backoffLimit"],

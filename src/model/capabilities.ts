@@ -8,7 +8,15 @@ import { z } from "zod";
  * component that provides it there, and the env repo's Prerequisites section
  * names the component as what installs it.
  */
-export const CAPABILITIES = ["external-secrets", "sealed-secrets", "metrics-server", "kyverno", "reloader"] as const;
+export const CAPABILITIES = [
+  "external-secrets",
+  "sealed-secrets",
+  "metrics-server",
+  "kyverno",
+  "reloader",
+  "argo-rollouts",
+  "flagger",
+] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];
 

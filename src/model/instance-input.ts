@@ -1,4 +1,4 @@
-import type { AppModel, ClusterModel, Dependency, EnvironmentModel, PlatformModel, TeamModel, WaveModel } from "./model.js";
+import type { AnalysisModel, AppModel, ClusterModel, Dependency, EnvironmentModel, PlatformModel, TeamModel, WaveModel } from "./model.js";
 import type { Origin } from "./origin.js";
 import type { InstanceSubscription } from "./notifications.js";
 
@@ -42,6 +42,8 @@ export interface InstanceInput {
    * unreadable): delivered as they are, so their bytes are part of the output.
    */
   readonly sopsFiles: Readonly<Record<string, string | null>>;
+  /** The platform's analyses the app's `progressive` names in any layer, by name: another analysis's change leaves its key alone. */
+  readonly analyses: Readonly<Record<string, AnalysisModel>>;
 }
 
 export interface InstanceFleet {

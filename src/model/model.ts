@@ -9,6 +9,7 @@ import type { Blueprint } from "./rendered.js";
 import type { PlatformSettings, Settings } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
 import type { FreezeWindow } from "./freeze-schema.js";
+import type { ArgType, MetricProviderInput, ProgressiveController } from "./progressive-schema.js";
 import type { ChannelModel, Subscription } from "./notifications.js";
 
 /**
@@ -59,6 +60,8 @@ export interface PlatformModel {
   readonly objects: readonly (RawObject & { readonly scope: "Namespaced" | "Cluster" })[];
   /** Cluster add-ons from pinned Helm charts, sorted by name. */
   readonly components: readonly ComponentModel[];
+  /** The analyses of apps' progressive delivery, by name (see progressive-schema.ts). */
+  readonly analyses: Readonly<Record<string, AnalysisModel>>;
   readonly owners: readonly string[];
   /** Where sluice's section of the stacks repository's CODEOWNERS goes; undefined: the default place, false: nowhere. */
   readonly stacksCodeowners?: string | false;
@@ -169,6 +172,33 @@ export interface ClusterModel {
   readonly move?: EngineMove;
   /** The freeze windows in force on it: its environment's, then its own (they add up). */
   readonly freeze: readonly FreezeWindow[];
+  /** The progressive delivery controller here: the cluster's own `progressiveDelivery`, or its environment's. */
+  readonly progressiveDelivery?: ProgressiveDelivery;
+  readonly origin: Origin;
+}
+
+/** The controller that runs apps' progressive plans on a cluster, and its metric providers (see progressive-schema.ts). */
+export interface ProgressiveDelivery {
+  readonly controller: ProgressiveController;
+  /** The controller's namespace. */
+  readonly namespace: string;
+  /** Metric providers by name. */
+  readonly metrics: Readonly<Record<string, MetricProviderInput>>;
+  readonly origin: Origin;
+}
+
+/** One of the platform's analyses, with its defaults (see progressive-schema.ts). */
+export interface AnalysisModel {
+  readonly name: string;
+  readonly metric: string;
+  readonly query: string;
+  /** Argument name → its type and default. */
+  readonly args: Readonly<Record<string, { readonly type: ArgType; readonly default?: number | string }>>;
+  readonly max?: number | string;
+  readonly min?: number | string;
+  readonly interval: string;
+  readonly count: number;
+  readonly failureLimit: number;
   readonly origin: Origin;
 }
 
@@ -200,7 +230,8 @@ export interface WaveModel {
   readonly index: number;
   /** Sorted by name. */
   readonly clusters: readonly string[];
-  readonly gate: { readonly soak?: string; readonly approvers: readonly string[] };
+  /** `analyses`: the previous wave must render the app's analyses at the release (see platform-schema.ts). */
+  readonly gate: { readonly soak?: string; readonly approvers: readonly string[]; readonly analyses?: boolean };
   readonly origin: Origin;
 }
 

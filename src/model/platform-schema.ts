@@ -15,6 +15,7 @@ import { ENGINE_NAMES } from "./engine-names.js";
 import { ENGINES } from "../engines/registry.js";
 import { WORKLOAD_PATH } from "../k8s/workloads.js";
 import { accessSchema, ssoGroup } from "./access-schema.js";
+import { analysisSchema, progressiveDeliverySchema } from "./progressive-schema.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -97,6 +98,8 @@ export const policySchema = z.strictObject({
   admission: z.enum(["kubernetes", "kyverno", "none"]).optional(),
   /** Image registries apps may pull from, as prefixes ("registry.example.com/"); empty allows any. */
   registries: z.array(z.string().min(1)).optional(),
+  /** The rule progressive-delivery (warn in production): apps that run more pods than this use progressive delivery. Default 4. */
+  progressiveAbove: z.number().int().min(1).optional(),
   /** Labels every workload and Service must carry. Default: app.kubernetes.io/name and app.kubernetes.io/part-of. */
   requiredLabels: z.array(z.string().min(1)).optional(),
   /** Rule id → its severity on this platform, overriding the rule's own. */
@@ -113,7 +116,7 @@ export const policySchema = z.strictObject({
  * default would give every service one host), and `ownedFields`, which name
  * the app's own objects.
  */
-const { expose: _expose, ownedFields: _ownedFields, ...platformSettingsShape } = settingsShape;
+const { expose: _expose, ownedFields: _ownedFields, progressive: _progressive, ...platformSettingsShape } = settingsShape;
 
 export const environmentSchema = z.strictObject({
   ...platformSettingsShape,
@@ -147,6 +150,11 @@ export const environmentSchema = z.strictObject({
   secretRotation: z.enum(["reloader", "files"]).optional(),
   /** Freeze windows: when its clusters take no release (`gates` and `promote` refuse; Argo CD denies syncs). See Freeze window. */
   freeze: freezeSchema.optional(),
+  /**
+   * Progressive delivery on its clusters: the controller that runs apps' `progressive` plans and the metric
+   * providers analyses query: `{ controller: "argo-rollouts", metrics: { prometheus: { prometheus: { address } } } }`.
+   */
+  progressiveDelivery: progressiveDeliverySchema.optional(),
 });
 
 /** The GitOps engines sluice renders for: those registered in src/engines/registry.ts. */
@@ -239,6 +247,8 @@ export const clusterSchema = z.strictObject({
   exposure: exposureSchema.optional(),
   /** Freeze windows of this cluster, in addition to its environment's. See Freeze window. */
   freeze: freezeSchema.optional(),
+  /** The progressive delivery controller on this cluster and its metric providers; replaces its environment's whole. */
+  progressiveDelivery: progressiveDeliverySchema.optional(),
 });
 
 export const gateSchema = z.strictObject({
@@ -249,6 +259,11 @@ export const gateSchema = z.strictObject({
     .optional(),
   /** Who must approve a release into this wave; also added to CODEOWNERS for the wave's paths. */
   approvers: z.array(owner).optional(),
+  /**
+   * `true`: an app with progressive delivery here enters this wave only when the previous wave's env repo
+   * renders its analyses at the release being promoted (a pre-merge check of the env repo: sluice reads no cluster).
+   */
+  analyses: z.boolean().optional(),
 });
 
 export const waveSchema = z.strictObject({
@@ -392,6 +407,12 @@ export const platformSchema = z.strictObject({
     .optional(),
   /** Where teams' notifications go: `{ channels: { <name>: { slack | teams | webhook } } }`; each team says what it gets in `teams.<team>.notify`. */
   notifications: notificationsSchema.optional(),
+  /**
+   * The analyses apps' progressive delivery runs, by name, written once for the fleet: a query on one of the
+   * clusters' metric providers, its typed arguments, when it passes, how often it measures and how many failures
+   * it tolerates. Rendered per app as an Argo Rollouts AnalysisTemplate or a Flagger MetricTemplate.
+   */
+  analyses: z.record(dnsLabel, analysisSchema).optional(),
   /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
   /** The destinations (see Cluster). */

@@ -7,6 +7,7 @@ import type { ProbeSpec, ResourcesSpec, VolumeClaimSpec } from "./settings-schem
 import type { ExposureSpec } from "./exposure-schema.js";
 import type { VolumeSpec } from "./volume-schema.js";
 import type { SecurityContextSpec } from "./security-schema.js";
+import type { MetricProviderInput, ProgressiveController } from "./progressive-schema.js";
 
 /**
  * One app on one cluster, fully merged: platform defaults ← environment ←
@@ -139,6 +140,66 @@ export interface ResolvedSettings {
   readonly expose?: ResolvedExpose;
   /** Fields of the app's objects that another controller owns, which the engine leaves to it (see owned-fields-schema.ts). */
   readonly ownedFields?: readonly ResolvedOwnedField[];
+  /** service: how a release moves on this cluster, when it moves progressively (see progressive-schema.ts). */
+  readonly progressive?: ResolvedProgressive;
+}
+
+/**
+ * An app's progressive plan on one cluster, complete: the controller that
+ * runs it, how traffic reaches the new release, the strategy with its steps
+ * expanded one action each, and the analyses it runs with their queries
+ * filled in for this app and cluster.
+ */
+export interface ResolvedProgressive {
+  readonly controller: ProgressiveController;
+  /** The controller's namespace. */
+  readonly controllerNamespace: string;
+  /**
+   * What moves traffic to the new release: the app's HTTPRoute (Gateway API),
+   * its Ingress (ingress-nginx's canary annotations), the pod count
+   * (replica-based canary), or the Service's selector (blue-green, unexposed).
+   */
+  readonly traffic: "gateway" | "ingress" | "replicas" | "service";
+  readonly strategy: ResolvedCanary | ResolvedBlueGreen;
+  /** Every analysis the plan runs, in the order first named. */
+  readonly analyses: readonly ResolvedAnalysis[];
+  /** Where the plan was written. */
+  readonly origin: Origin;
+}
+
+export interface ResolvedCanary {
+  readonly kind: "canary";
+  /** One action per step, in order: a weight, a pause (Go duration; "manual": until promoted) or an analysis (its id). */
+  readonly steps: readonly ({ readonly weight: number } | { readonly pause: string } | { readonly analysis: string })[];
+  /** The ids of the analyses that run for the whole canary. */
+  readonly background: readonly string[];
+}
+
+export interface ResolvedBlueGreen {
+  readonly kind: "blueGreen";
+  /** The host that serves the new release before it takes the traffic. */
+  readonly previewHost?: string;
+  readonly autoPromote: boolean;
+  /** The ids of the analyses that must pass before the new release takes the traffic. */
+  readonly analyses: readonly string[];
+}
+
+/** One analysis as the plan runs it on one cluster: the platform's, with the app's arguments and this app's names filled in. */
+export interface ResolvedAnalysis {
+  /** Unique in the plan: the analysis's name, with "-2", "-3"… when the plan runs it with other arguments too. */
+  readonly id: string;
+  /** The platform's name for it. */
+  readonly analysis: string;
+  readonly provider: MetricProviderInput;
+  /** The query, every placeholder filled in. */
+  readonly query: string;
+  readonly max?: number;
+  readonly min?: number;
+  /** Go duration, whole seconds or minutes. */
+  readonly interval: string;
+  /** How many measurements a step's run takes; absent for one that runs for the whole canary. */
+  readonly count?: number;
+  readonly failureLimit: number;
 }
 
 /** Fields of the app's objects of one kind (one object, with a name) that another controller owns. */

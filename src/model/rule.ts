@@ -46,6 +46,8 @@ export interface PolicyContext {
   readonly requiredLabels: readonly string[];
   /** Team → the cluster-scoped kinds ("<group>/<Kind>") the platform grants it. */
   readonly clusterResources: Readonly<Record<string, readonly string[]>>;
+  /** Apps that run more pods than this move their releases progressively (rule progressive-delivery). Default 4. */
+  readonly progressiveAbove?: number;
 }
 
 /**
@@ -167,6 +169,8 @@ export interface PolicySettings {
   readonly admission: AdmissionBackend;
   readonly registries: readonly string[];
   readonly requiredLabels: readonly string[];
+  /** See PolicyContext.progressiveAbove. */
+  readonly progressiveAbove?: number;
   /** Rule id → the platform's severity for it. */
   readonly override: Readonly<Record<string, RuleOverride>>;
   /** The platform's own rules, after the built-in ones. */

@@ -21,6 +21,7 @@ import { exposeSchema } from "./exposure-schema.js";
 import { identitySchema, placementSchema } from "./placement-schema.js";
 import { secretSourceSchema, wholeSecretSchema } from "./secret-schema.js";
 import { ownedFieldsSchema } from "./owned-fields-schema.js";
+import { progressiveSchema } from "./progressive-schema.js";
 
 /**
  * The workload settings that every layer may set: environment defaults,
@@ -164,13 +165,20 @@ export const settingsShape = {
    * An app's own setting, per environment and cluster (a later layer replaces the list whole), not the platform's.
    */
   ownedFields: ownedFieldsSchema.optional(),
+  /**
+   * service: progressive delivery of each release inside a cluster, by the controller the platform runs there
+   * (`progressiveDelivery`): `{ canary: { steps: [{ weight: 10, pause: "5m" }, { analysis: "error-rate" }, { weight: 50 }] } }`
+   * or `{ blueGreen: { previewExposure?, autoPromote?, analysis? } }`. At the app's top level it applies in production
+   * environments only; under `environments` or `clusters` it applies there. A later layer replaces it whole; `false` stops it.
+   */
+  progressive: progressiveSchema.optional(),
 };
 
 export const settingsSchema = z.strictObject(settingsShape);
 
 export type Settings = z.input<typeof settingsSchema>;
-/** The settings a platform's environment or cluster defaults: all but an app's own `expose` and `ownedFields`. */
-export type PlatformSettings = Omit<Settings, "expose" | "ownedFields">;
+/** The settings a platform's environment or cluster defaults: all but an app's own `expose`, `ownedFields` and `progressive`. */
+export type PlatformSettings = Omit<Settings, "expose" | "ownedFields" | "progressive">;
 export type ResourcesSpec = z.infer<typeof resourcesSchema>;
 export type ProbeSpec = z.infer<typeof probeSchema>;
 export type AutoscalingSpec = z.infer<typeof autoscalingSchema>;

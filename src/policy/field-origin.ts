@@ -20,7 +20,7 @@ export function fieldOrigin(app: ResolvedApp, source: ObjectSource, field: reado
   const { origin } = source;
   if (origin.path?.[0] === "objects" && sameCall(origin, app.origin)) return childOrigin(origin, ...field);
   if (!sameCall(origin, app.origin) || (origin.path?.length ?? 0) > 0) return origin;
-  const setting = blueprint.settingOf?.(source.object, field);
+  const setting = blueprint.settingOf?.(asBlueprintMadeIt(source.object), field);
   return setting === undefined ? app.origin : settingOrigin(app, setting);
 }
 
@@ -47,6 +47,17 @@ export function settingOrigin(app: ResolvedApp, setting: string): Origin {
   }
   const parent = setting.lastIndexOf(".");
   return parent > 0 ? settingOrigin(app, setting.slice(0, parent)) : app.origin;
+}
+
+/**
+ * The object as the blueprint rendered it: an Argo Rollout that progressive
+ * delivery made of the blueprint's Deployment has the Deployment's fields at
+ * the same paths, and so the same settings behind them.
+ */
+function asBlueprintMadeIt(object: KubernetesObject): KubernetesObject {
+  return object.kind === "Rollout" && object.apiVersion === "argoproj.io/v1alpha1"
+    ? { ...object, apiVersion: "apps/v1", kind: "Deployment" }
+    : object;
 }
 
 function sameCall(a: Origin, b: Origin): boolean {

@@ -71,6 +71,7 @@ export function policyContextOf(platform: PlatformModel): PolicyContext {
     registries: platform.policy.registries,
     requiredLabels: platform.policy.requiredLabels,
     clusterResources: Object.fromEntries(platform.teams.map((team) => [team.name, team.clusterResources])),
+    ...(platform.policy.progressiveAbove !== undefined ? { progressiveAbove: platform.policy.progressiveAbove } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { findReleaseCall, findReleases } from "../pipeline/load/index.js";
 import { releaseFileOf } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 import { freezeMessage, waveFreeze, type WaveFreeze } from "./freeze.js";
+import { analysesMissing } from "./analyses-gate.js";
 
 export interface GatesResult {
   readonly base: string;
@@ -108,6 +109,16 @@ export async function gates(
               );
             }
           }
+        }
+      }
+      if (allowed && previous && !rollback && wave.gate.analyses) {
+        const missing = analysesMissing(root, model, app, previous);
+        if (missing) {
+          allowed = false;
+          refuse(
+            missing,
+            `give ${app.name} a progressive plan with an analysis in ${previous.name} (progressive: { canary: { steps: [..., { analysis: "<name>" }] } }), or ask the platform team about the gate`,
+          );
         }
       }
       // A rollback too: the frozen clusters' Argo CD would not sync it either.

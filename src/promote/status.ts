@@ -8,6 +8,7 @@ import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { checkSoak, releaseAge } from "./soak.js";
 import { waveFreeze, type WaveFreeze } from "./freeze.js";
+import { analysesMissing, progressiveOn } from "./analyses-gate.js";
 
 export interface WaveStatus {
   readonly wave: string;
@@ -16,6 +17,8 @@ export interface WaveStatus {
   readonly since?: string;
   /** Why the date of that commit is refused as forged (see releaseAge). */
   readonly forged?: string;
+  /** The wave's clusters where the release moves progressively: the controller and the strategy on each. */
+  readonly progressive?: readonly { readonly cluster: string; readonly controller: string; readonly strategy: "canary" | "blueGreen" }[];
 }
 
 /** What `sluice promote` would do next for an app. */
@@ -38,6 +41,8 @@ export interface AppStatus {
 export interface StatusResult {
   readonly now: string;
   readonly waves: readonly string[];
+  /** Each wave's clusters, sorted. */
+  readonly clusters: Readonly<Record<string, readonly string[]>>;
   readonly apps: readonly AppStatus[];
 }
 
@@ -55,7 +60,12 @@ export async function status(options: Pick<PlanOptions, "root" | "stacks"> & { r
   // Once per wave, not per app: a frozen wave's windows are located in the stack (parsed) for the message.
   const freezes = new Map(model.platform.waves.map((wave) => [wave.name, waveFreeze(root, model.platform, wave, now)]));
   const apps = await Promise.all(model.apps.map((app) => appStatus(root, model, app, history, now, freezes)));
-  return { now: now.toISOString(), waves: model.platform.waves.map((w) => w.name), apps };
+  return {
+    now: now.toISOString(),
+    waves: model.platform.waves.map((w) => w.name),
+    clusters: Object.fromEntries(model.platform.waves.map((w) => [w.name, w.clusters])),
+    apps,
+  };
 }
 
 async function appStatus(
@@ -77,9 +87,11 @@ async function appStatus(
     const release = own(app.release, wave.name);
     const age = ages[i];
     if (release === undefined) return { wave: wave.name };
+    const progressive = progressiveOn(model, app, wave);
     return {
       wave: wave.name,
       release,
+      ...(progressive.length > 0 ? { progressive } : {}),
       ...(age?.state === "committed" ? { since: age.since.toISOString() } : age?.state === "forged" ? { forged: age.problem } : {}),
     };
   });
@@ -113,6 +125,9 @@ async function appStatus(
       waves: statuses,
       next: { state: "blocked", version, to: next.name, reason: `frozen until ${frozen.until}`, readyAt: frozen.until, ...approvers },
     };
+  const unanalysed = next.gate.analyses ? analysesMissing(root, model, app, waves[furthest]!) : undefined;
+  if (unanalysed)
+    return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unanalysed, ...approvers } };
   const unready = wouldNotResolve(root, model, app, next.name, version);
   if (unready) return { app: app.name, waves: statuses, next: { state: "blocked", version, to: next.name, reason: unready, ...approvers } };
   return { app: app.name, waves: statuses, next: { state: "ready", version, to: next.name, ...approvers } };
@@ -140,10 +155,18 @@ export function formatStatus(result: StatusResult, markdown: boolean): string {
   const now = Date.parse(result.now);
   // A digest is recognised by its first hex digits; the JSON format keeps it whole.
   const short = (release: string | undefined) => (release?.startsWith("sha256:") ? `${release.slice(0, 15)}…` : release);
+  const waveSizes = new Map(Object.entries(result.clusters).map(([wave, clusters]) => [wave, clusters.length]));
+  // Where the release moves by a canary or blue-green: "canary" when on all the wave's clusters, else how many.
+  const moves = (w: WaveStatus) => {
+    if (!w.progressive) return "";
+    const strategies = [...new Set(w.progressive.map((p) => (p.strategy === "canary" ? "canary" : "blue-green")))].join("/");
+    const all = waveSizes.get(w.wave) ?? 0;
+    return ` ${strategies}${w.progressive.length === all ? "" : ` on ${w.progressive.length}/${all}`}`;
+  };
   const cell = (w: WaveStatus) =>
     w.release === undefined
       ? "—"
-      : `${short(w.release)}${w.since ? ` (${formatDuration(Math.max(0, now - Date.parse(w.since)))})` : w.forged ? " (forged date)" : " (uncommitted)"}`;
+      : `${short(w.release)}${w.since ? ` (${formatDuration(Math.max(0, now - Date.parse(w.since)))})` : w.forged ? " (forged date)" : " (uncommitted)"}${moves(w)}`;
   const next = (n: NextStep) =>
     n.state === "done"
       ? "done"

@@ -129,3 +129,12 @@ export function withoutSpokes(project: Project): void {
     '"prod-eu-1", "prod-us-1", "prod-ap-1"]',
   );
 }
+
+/** The example with checkout-web's progressive plan taken out (stacks/checkout-web.ts): it rolls out all at once everywhere. */
+export function withoutCanary(project: Project): void {
+  const stack = project.read("stacks/checkout-web.ts");
+  const start = stack.indexOf("  // In production each release takes 10 %");
+  const end = stack.indexOf("  dependsOn:");
+  if (start === -1 || end === -1) throw new Error("stacks/checkout-web.ts no longer declares its plan where withoutCanary looks for it");
+  project.write("stacks/checkout-web.ts", stack.slice(0, start) + stack.slice(end));
+}

@@ -1,5 +1,6 @@
 import { WORKLOADS, jsonPointer } from "../../k8s/workloads.js";
 import type { ResolvedApp } from "../../model/resolved.js";
+import { controllerOwnedFields, workloadKind } from "../../model/progressive.js";
 import { RELOADER_POD_ANNOTATION, reloaderWatches } from "../../model/rotation.js";
 import type { ArgoResourceIgnoreDifferences } from "./types.js";
 
@@ -12,7 +13,7 @@ import type { ArgoResourceIgnoreDifferences } from "./types.js";
  * covers is not repeated on one of its objects; pointers and managers sorted.
  */
 export function ignoreDifferences(app: ResolvedApp): ArgoResourceIgnoreDifferences[] {
-  const workload = app.kind === "statefulService" ? "StatefulSet" : "Deployment";
+  const workload = workloadKind(app);
   const entries = new Map<string, { group: string; kind: string; name?: string; pointers: Set<string>; managers: Set<string> }>();
   const add = (group: string, kind: string, name: string | undefined, pointers: readonly string[], managers: readonly string[]) => {
     const key = `${group}/${kind}/${name ?? ""}`;
@@ -22,11 +23,19 @@ export function ignoreDifferences(app: ResolvedApp): ArgoResourceIgnoreDifferenc
     entries.set(key, entry);
   };
   // The HPA owns the replica count of the Deployment it scales; without this every sync would reset it.
-  if (app.spec.autoscaling !== undefined) add("apps", workload, app.name, [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)], []);
+  if (app.spec.autoscaling !== undefined)
+    add(workload.group, workload.kind, app.name, [jsonPointer(WORKLOADS["apps/Deployment"]!.replicas!)], []);
   // Reloader restarts the pods by writing an annotation into the pod template, which the env repo does not hold.
   if (reloaderWatches(app).length > 0)
-    add("apps", workload, app.name, [jsonPointer(["spec", "template", "metadata", "annotations", RELOADER_POD_ANNOTATION])], []);
-  for (const field of app.spec.ownedFields ?? []) add(field.group, field.kind, field.name, field.pointers, field.managers);
+    add(
+      workload.group,
+      workload.kind,
+      app.name,
+      [jsonPointer(["spec", "template", "metadata", "annotations", RELOADER_POD_ANNOTATION])],
+      [],
+    );
+  for (const field of [...(app.spec.ownedFields ?? []), ...controllerOwnedFields(app)])
+    add(field.group, field.kind, field.name, field.pointers, field.managers);
 
   const result: ArgoResourceIgnoreDifferences[] = [];
   for (const [, entry] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -1,6 +1,7 @@
 import type { AppModel } from "../../model/model.js";
 import type { Prerequisite } from "../../model/prerequisite.js";
 import type { ResolvedApp } from "../../model/resolved.js";
+import { controllerOwnedFields } from "../../model/progressive.js";
 import type { FluxKustomization } from "./types.js";
 
 type IgnoreRule = NonNullable<FluxKustomization["spec"]["ignore"]>[number];
@@ -17,7 +18,7 @@ const exactly = (text: string) => `^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"
  * app wrote them; the manifest keeps the field for the first apply.
  */
 export function driftIgnore(app: ResolvedApp): IgnoreRule[] {
-  return (app.spec.ownedFields ?? [])
+  return [...(app.spec.ownedFields ?? []), ...controllerOwnedFields(app)]
     .filter((field) => field.pointers.length > 0)
     .map((field) => ({
       paths: [...field.pointers],
@@ -31,9 +32,11 @@ export function driftIgnore(app: ResolvedApp): IgnoreRule[] {
 
 /** Whether an app declares owned fields in any layer (its settings, an environment's or a cluster's override). */
 function declaresOwnedFields(app: AppModel): boolean {
-  return [app.settings, ...Object.values(app.environmentOverrides), ...Object.values(app.clusterOverrides)].some(
-    (layer) => (layer as { ownedFields?: unknown }).ownedFields !== undefined,
-  );
+  return [app.settings, ...Object.values(app.environmentOverrides), ...Object.values(app.clusterOverrides)].some((layer) => {
+    const settings = layer as { ownedFields?: unknown; progressive?: unknown };
+    // A progressive plan leaves fields to its controller (model/progressive.ts).
+    return settings.ownedFields !== undefined || (settings.progressive !== undefined && settings.progressive !== false);
+  });
 }
 
 /** `spec.ignore` is kustomize-controller 1.9's: an older one's CRD prunes it away, unseen. */

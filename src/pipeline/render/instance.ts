@@ -3,12 +3,14 @@ import { recommendedLabels, selectorLabels } from "../../k8s/labels.js";
 import { childOrigin } from "../../model/origin.js";
 import { yamlLibrary } from "../../k8s/yaml-library.js";
 import type { KubernetesObject } from "../../k8s/object.js";
+import { SluiceError } from "../../errors.js";
 import { scopeOf } from "../validate/index.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
 import type { Blueprint, RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import { renderSecret } from "../../../lib/secrets/index.js";
 import { engineNamed, engineOf } from "../../engines/index.js";
+import { FLAGGER_STABLE_LABEL, progressiveObjects } from "../../../lib/progressive/index.js";
 
 /** Where the manifests of one app on one cluster live: every object in one file. */
 export function manifestPath(app: string, cluster: string): string {
@@ -33,7 +35,34 @@ export function renderInstance(
 ): RenderedObject[] {
   const path = manifestPath(app.name, app.cluster.name);
   const labels = recommendedLabels(app);
-  const generated = blueprint.render(app).map((object) => ({ object, origin: app.origin }));
+  const rendered = blueprint.render(app);
+  const plan = app.spec.progressive;
+  if (
+    plan &&
+    !rendered.some((object) => object.metadata.name === app.name && object.kind === "Deployment" && object.apiVersion === "apps/v1")
+  )
+    throw new SluiceError("An app's progressive plan has no Deployment to run; nothing was written.", [
+      {
+        code: "render/progressive-workload",
+        message: `the app moves its releases progressively, but blueprint ${blueprint.name} renders no Deployment named ${app.name} for ${plan.controller} to run on cluster ${app.cluster.name}`,
+        origin: plan.origin,
+        hint: "render the app's pods as a Deployment named after it (the built-in service blueprint does), or take progressive out for this app",
+      },
+    ]);
+  // What the plan adds carries its line (the Canary, the analyses, the canary Service); what it changes of the
+  // blueprint's objects (the Deployment made a Rollout, the weighted route) keeps the blueprint's settings.
+  const fromBlueprint = (object: KubernetesObject) =>
+    rendered.some(
+      (made) =>
+        made.metadata.name === object.metadata.name &&
+        (made.kind === object.kind || (made.kind === "Deployment" && object.kind === "Rollout")),
+    );
+  const generated = app.spec.progressive
+    ? progressiveObjects(app, rendered).map((object) => ({
+        object,
+        origin: fromBlueprint(object) ? app.origin : app.spec.progressive!.origin,
+      }))
+    : rendered.map((object) => ({ object, origin: app.origin }));
   const secrets = app.secrets.flatMap((secret) => renderSecret(app, secret).map((object) => ({ object, origin: secret.origin })));
   const raw = app.objects.map(({ object, origin }) => ({ object: structuredClone(object), origin }));
   const callers = callerPolicy(app);
@@ -86,6 +115,8 @@ function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
   const declared = Object.keys(app.spec.ports);
   if (declared.length === 0 || app.callers.length === 0) return undefined;
   const rules = new Map<string, { ports: string[]; from: NetworkPolicyPeer[] }>();
+  // Flagger renames app.kubernetes.io/name on the pods it promotes ("<app>-primary"): there, pods are told apart by their instance.
+  const flagger = app.cluster.progressiveDelivery?.controller === "flagger";
   for (const caller of app.callers) {
     // In the app's own port order, so the same set always reads the same.
     const ports = declared.filter((port) => caller.ports.includes(port));
@@ -93,7 +124,7 @@ function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
     const rule = rules.get(key) ?? { ports, from: [] };
     rule.from.push({
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": caller.namespace } },
-      ...(caller.app ? { podSelector: { matchLabels: { "app.kubernetes.io/name": caller.app } } } : {}),
+      ...(caller.app ? { podSelector: { matchLabels: { [flagger ? FLAGGER_STABLE_LABEL : "app.kubernetes.io/name"]: caller.app } } } : {}),
     });
     rules.set(key, rule);
   }
@@ -102,7 +133,7 @@ function callerPolicy(app: ResolvedApp): KubernetesObject | undefined {
     kind: "NetworkPolicy",
     metadata: { name: `${app.name}-callers` },
     spec: {
-      podSelector: { matchLabels: selectorLabels(app) },
+      podSelector: { matchLabels: flagger ? { [FLAGGER_STABLE_LABEL]: app.name } : selectorLabels(app) },
       policyTypes: ["Ingress"],
       ingress: [...rules.values()].map(({ ports, from }) => ({ from, ports: ports.map((port) => ({ protocol: "TCP", port })) })),
     },

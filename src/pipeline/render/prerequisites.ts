@@ -44,6 +44,11 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
     controller: "a Gateway API implementation (the controller of the Gateway's GatewayClass)",
     why: "it serves the apps' HTTPRoutes through the platform's Gateway; sluice checks them against Gateway API v1.6.1's standard channel (HTTPRoute `v1` is served from v1.0)",
   },
+  "flagger.app": {
+    controller: "Flagger v1.44 or later",
+    capability: "flagger",
+    why: "it runs the apps' Canaries: it copies each Deployment to `<app>-primary`, which serves, creates the app's Services (and its HTTPRoute on a Gateway), and moves traffic to a new release step by step while its MetricTemplates pass",
+  },
   "policies.kyverno.io": {
     controller: "Kyverno 1.17 or later",
     capability: "kyverno",
@@ -101,6 +106,12 @@ export function clusterPrerequisites(
     if (n.providers.has("sealed-secrets")) add("bitnami.com/v1alpha1", "SealedSecret");
     if (n.autoscaled) add("autoscaling/v2", "HorizontalPodAutoscaler");
     if (n.exposed && cluster.exposure && "gateway" in cluster.exposure) add("gateway.networking.k8s.io/v1", "HTTPRoute");
+    // Flagger sizes the primary from an autoscaler, pinned to the count when the app does not autoscale.
+    if (n.progressive?.controller === "flagger") {
+      add("flagger.app/v1beta1", "Canary");
+      if (n.progressive.analysed) add("flagger.app/v1beta1", "MetricTemplate");
+      add("autoscaling/v2", "HorizontalPodAutoscaler");
+    }
   }
 
   const providerOf = (capability: Capability | undefined) =>
@@ -251,9 +262,106 @@ export function clusterPrerequisites(
   }
 
   list.push(...exposurePrerequisites(cluster, needs, platform.components));
+  list.push(...progressivePrerequisites(cluster, needs, providedBy));
 
   const sops = needs.filter((n) => n.needs.providers.has("sops")).map((n) => n.app);
   list.push(...engine.prerequisites({ model, platform, cluster, fleetObjects: fleetObjects.filter((o) => mine(o.path)), apps, sops }));
+  return list;
+}
+
+/**
+ * What the apps' progressive delivery needs on a cluster: its controller
+ * (Argo Rollouts' kinds share Argo CD's group, so they are named here, not
+ * by their group), what moves their traffic, Reloader's Argo Rollouts
+ * support, and the metric providers' Secrets in the apps' namespaces.
+ */
+function progressivePrerequisites(
+  cluster: ClusterModel,
+  needs: readonly { readonly app: AppModel; readonly needs: ReturnType<typeof instanceNeeds> }[],
+  providedBy: (capability: Capability) => string | undefined,
+): Prerequisite[] {
+  const delivery = cluster.progressiveDelivery;
+  const moving = needs.filter((n) => n.needs.progressive);
+  if (!delivery || moving.length === 0) return [];
+  const names = (list: typeof moving) => list.map((n) => n.app.name).join(", ");
+  const list: Prerequisite[] = [];
+  const component = providedBy(delivery.controller);
+  const on = (traffic: string) => moving.filter((n) => n.needs.progressive!.traffic === traffic);
+  if (delivery.controller === "argo-rollouts") {
+    list.push({
+      what: "controller",
+      name: "Argo Rollouts v1.9 or later",
+      namespace: delivery.namespace,
+      why: `it runs the pods of ${names(moving)} from their Rollouts and moves each release by the plan, judged by their AnalysisTemplates; without it they run no pods at all`,
+      ...(component ? { component } : {}),
+    });
+    const analysed = moving.some((n) => n.needs.progressive!.analysed);
+    list.push({
+      what: "CRDs",
+      name: `\`argoproj.io/v1alpha1\`: ${analysed ? "AnalysisTemplate, Rollout" : "Rollout"} (Argo Rollouts')`,
+      why: "without them the API server refuses these objects",
+      ...(component ? { component } : {}),
+    });
+    const gateway = on("gateway");
+    if (gateway.length > 0)
+      list.push({
+        what: "setting",
+        name: "Argo Rollouts' Gateway API plugin `argoproj-labs/gatewayAPI`, a release after v0.15.0, in ConfigMap `argo-rollouts-config` (`trafficRouterPlugins`)",
+        namespace: delivery.namespace,
+        why: `it moves the canary weight of ${names(gateway)} between the two backends of their HTTPRoutes; v0.15.0 and older may remove route rules they do not manage (plugin issue #217)`,
+      });
+    const ingress = on("ingress");
+    if (ingress.length > 0)
+      list.push({
+        what: "setting",
+        name: "the IngressClass's controller is ingress-nginx",
+        why: `Argo Rollouts moves the canary weight of ${names(ingress)} with ingress-nginx's canary annotations on a copy of each Ingress; another controller ignores them and sends nothing to the canary`,
+      });
+    const reloaded = moving.filter((n) => n.needs.reloader);
+    if (reloaded.length > 0)
+      list.push({
+        what: "setting",
+        name: "Stakater Reloader with Argo Rollouts support (Helm value `reloader.isArgoRollouts: true`)",
+        why: `the pods of ${names(reloaded)} run from Rollouts; without it a changed secret restarts nothing`,
+        ...(providedBy("reloader") ? { component: providedBy("reloader")! } : {}),
+      });
+  } else {
+    const ingress = on("ingress");
+    if (ingress.length > 0)
+      list.push({
+        what: "setting",
+        name: "the IngressClass's controller is ingress-nginx",
+        why: `Flagger moves the canary weight of ${names(ingress)} with ingress-nginx's canary annotations on a copy of each Ingress (\`provider: nginx\`); another controller ignores them`,
+      });
+    list.push({
+      what: "setting",
+      name: "Flagger's `-selector-labels` keeps its default (`app,name,app.kubernetes.io/name`)",
+      why: `Flagger renames \`app.kubernetes.io/name\` to \`<app>-primary\` on the pods it promotes; sluice's PodDisruptionBudgets and network policies on this cluster select pods by \`app.kubernetes.io/instance\`, which it leaves alone`,
+    });
+  }
+  const secrets = new Map<string, { provider: "prometheus" | "datadog"; namespaces: Set<string>; apps: string[] }>();
+  for (const { app, needs: n } of moving)
+    for (const secret of n.progressive!.secrets) {
+      const entry = secrets.get(secret.name) ?? { provider: secret.provider, namespaces: new Set<string>(), apps: [] };
+      entry.namespaces.add(app.namespace);
+      entry.apps.push(app.name);
+      secrets.set(secret.name, entry);
+    }
+  for (const [name, { provider, namespaces, apps }] of [...secrets].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const keys =
+      provider === "prometheus"
+        ? "`token`"
+        : delivery.controller === "argo-rollouts"
+          ? "`address`, `api-key` and `app-key`"
+          : "`datadog_api_key` and `datadog_application_key`";
+    for (const namespace of [...namespaces].sort())
+      list.push({
+        what: "Secret",
+        name: `\`${name}\` with ${keys}`,
+        namespace,
+        why: `the analyses of ${apps.join(", ")} authenticate to ${provider === "prometheus" ? "Prometheus" : "Datadog"} with it; ${delivery.controller === "argo-rollouts" ? "Argo Rollouts" : "Flagger"} reads it in the app's namespace, and an analysis without it fails, which rolls the release back`,
+      });
+  }
   return list;
 }
 

@@ -34,7 +34,10 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   const clusterEnvironments = new Map<string, EnvironmentModel>();
   const waves = new Map(platform.waves.map((w) => [w.name, w]));
   const apps = new Map(model.apps.map((app) => [app.name, app]));
-  const appViews = new Map<AppModel, { readonly app: InstanceApp; readonly sources: readonly string[] }>();
+  const appViews = new Map<
+    AppModel,
+    { readonly app: InstanceApp; readonly sources: readonly string[]; readonly analyses: InstanceInput["analyses"] }
+  >();
   const contents = new Map<string, string | null>();
   const perApp = new Map<
     AppModel,
@@ -55,7 +58,23 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     let appView = appViews.get(app);
     if (appView === undefined) {
       const { release: _release, releaseOrigins: _origins, ...rest } = app;
-      appViews.set(app, (appView = { app: rest, sources: [...new Set([platform.origin.file, app.origin.file])].sort() }));
+      const named = analysesNamed(app);
+      appViews.set(
+        app,
+        (appView = {
+          app: rest,
+          sources: [...new Set([platform.origin.file, app.origin.file])].sort(),
+          analyses:
+            named.length === 0
+              ? NO_ANALYSES
+              : Object.fromEntries(
+                  named.flatMap((name) => {
+                    const analysis = own(platform.analyses, name);
+                    return analysis ? [[name, analysis] as const] : [];
+                  }),
+                ),
+        }),
+      );
     }
     let shared = perApp.get(app);
     if (shared === undefined) {
@@ -108,11 +127,29 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       fleet,
       sources: appView.sources,
       sopsFiles,
+      analyses: appView.analyses,
     };
   };
 }
 
 const NO_FILES: Readonly<Record<string, string | null>> = Object.freeze({});
+const NO_ANALYSES: InstanceInput["analyses"] = Object.freeze({});
+
+/** The analyses an app's `progressive` names in any of its layers, sorted. */
+function analysesNamed(app: AppModel): string[] {
+  const layers = [app.settings, ...Object.values(app.environmentOverrides), ...Object.values(app.clusterOverrides)];
+  const names = layers.flatMap((layer) => {
+    const plan = (layer as Settings | undefined)?.progressive;
+    if (!plan) return [];
+    const refs = [
+      ...(plan.canary?.steps.flatMap((step) => (step.analysis !== undefined ? [step.analysis] : [])) ?? []),
+      ...(plan.canary?.background ?? []),
+      ...(plan.blueGreen?.analysis ?? []),
+    ];
+    return refs.map((ref) => (typeof ref === "string" ? ref : ref.name));
+  });
+  return [...new Set(names)].sort();
+}
 
 function sopsFilesOf(layers: readonly (Settings | undefined)[]): string[] {
   const files = layers

@@ -4,6 +4,7 @@ import { topIdentity } from "../../model/placement-schema.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
+import type { ProgressiveController } from "../../model/progressive-schema.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { mergeValues } from "./merge.js";
 import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
@@ -31,6 +32,14 @@ export interface InstanceNeeds {
   readonly sidecars: boolean;
   /** The existing PersistentVolumeClaims its volumes mount, sorted. */
   readonly claims: readonly string[];
+  /** Its progressive delivery here, when it has a plan and the cluster a controller: how traffic moves, and the metric providers' Secrets its analyses read. */
+  readonly progressive?: {
+    readonly controller: ProgressiveController;
+    readonly traffic: "gateway" | "ingress" | "replicas" | "service";
+    /** Whether its plan runs analyses (AnalysisTemplates or MetricTemplates). */
+    readonly analysed: boolean;
+    readonly secrets: readonly { readonly name: string; readonly provider: "prometheus" | "datadog" }[];
+  };
 }
 
 // Only these settings decide what an instance needs: merging them alone keeps
@@ -48,6 +57,7 @@ const KEYS = [
   "volumes",
   "placement",
   "expose",
+  "progressive",
 ] as const satisfies readonly (keyof Settings)[];
 
 /**
@@ -121,6 +131,47 @@ function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterMo
     claims: [
       ...new Set(Object.values(merged.volumes ?? {}).flatMap((volume) => (volume.claim === undefined ? [] : [volume.claim]))),
     ].sort(),
+    ...progressiveNeeds(platform, app, cluster, environment.production, merged),
+  };
+}
+
+/** As resolve/progressive.ts finds it: a plan (the app's own in production only, an override anywhere) on a cluster with a controller. */
+function progressiveNeeds(
+  platform: PlatformModel,
+  app: AppModel,
+  cluster: ClusterModel,
+  production: boolean,
+  merged: Settings,
+): Pick<InstanceNeeds, "progressive"> {
+  const plan = merged.progressive;
+  const delivery = cluster.progressiveDelivery;
+  if (!plan || !delivery) return {};
+  const override = [own(app.clusterOverrides, cluster.name), own(app.environmentOverrides, cluster.environment)].some(
+    (layer) => layer?.progressive !== undefined,
+  );
+  if (!override && !production) return {};
+  const expose = cluster.exposure && merged.expose ? cluster.exposure : undefined;
+  const routed = expose ? ("gateway" in expose ? "gateway" : "ingress") : undefined;
+  const traffic = plan.canary ? (plan.canary.replicaBased ? "replicas" : (routed ?? "replicas")) : (routed ?? "service");
+  const refs = [
+    ...(plan.canary?.steps.flatMap((step) => (step.analysis !== undefined ? [step.analysis] : [])) ?? []),
+    ...(plan.canary?.background ?? []),
+    ...(plan.blueGreen?.analysis ?? []),
+  ];
+  const secrets = new Map<string, "prometheus" | "datadog">();
+  for (const ref of refs) {
+    const analysis = own(platform.analyses, typeof ref === "string" ? ref : ref.name);
+    const provider = analysis && own(delivery.metrics, analysis.metric);
+    if (provider && "prometheus" in provider && provider.prometheus.secret) secrets.set(provider.prometheus.secret, "prometheus");
+    if (provider && "datadog" in provider) secrets.set(provider.datadog.secret, "datadog");
+  }
+  return {
+    progressive: {
+      controller: delivery.controller,
+      traffic,
+      analysed: refs.length > 0,
+      secrets: [...secrets].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, provider]) => ({ name, provider })),
+    },
   };
 }
 
@@ -156,6 +207,8 @@ export function neededCapabilities(needs: InstanceNeeds): Capability[] {
   const wanted: Capability[] = [];
   if (needs.providers.has("external-secrets")) wanted.push("external-secrets");
   if (needs.providers.has("sealed-secrets")) wanted.push("sealed-secrets");
+  // A Rollout or Canary is refused until its controller's CRDs are there.
+  if (needs.progressive) wanted.push(needs.progressive.controller);
   return wanted;
 }
 

@@ -15,6 +15,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !Object.hasOwn(value, "$sluice");
 }
 
+/**
+ * Settings a later layer replaces whole, like a scalar: a progressive plan is
+ * one strategy, and a canary's steps merged into a blue-green plan would be neither.
+ */
+const WHOLE = new Set(["progressive"]);
+
+/** Whether a value merges key by key at this place. */
+const mergesAt = (value: unknown, dottedPath: string, key: string): value is Record<string, unknown> =>
+  isPlainObject(value) && !(dottedPath === "" && WHOLE.has(key));
+
 /** Where each leaf was set: the layer's index and the leaf's path segments, by dotted path. */
 export type Provenance = Map<string, { readonly layer: number; readonly path: readonly string[] }>;
 
@@ -44,7 +54,7 @@ export function mergeLayers(layers: readonly Layer[]): { value: Record<string, u
       if (value === undefined) continue;
       const dotted = dottedPath ? `${dottedPath}.${key}` : key;
       const existing = Object.hasOwn(target, key) ? target[key] : undefined;
-      if (isPlainObject(value)) {
+      if (mergesAt(value, dottedPath, key)) {
         if (isPlainObject(existing)) provenance.delete(dotted);
         else forget(existing, dotted);
         const into: Record<string, unknown> = isPlainObject(existing) ? { ...existing } : {};
@@ -69,19 +79,19 @@ export function mergeLayers(layers: readonly Layer[]): { value: Record<string, u
  * from: for what is derived for every instance on every run (instance-needs.ts).
  */
 export function mergeValues(layers: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
-  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>) => {
+  const merge = (target: Record<string, unknown>, source: Readonly<Record<string, unknown>>, top: boolean) => {
     for (const [key, value] of Object.entries(source)) {
       if (value === undefined) continue;
-      if (isPlainObject(value)) {
+      if (mergesAt(value, top ? "" : ".", key)) {
         const existing = Object.hasOwn(target, key) ? target[key] : undefined;
         const into: Record<string, unknown> = isPlainObject(existing) ? { ...existing } : {};
         target[key] = into;
-        merge(into, value);
+        merge(into, value, false);
       } else target[key] = value;
     }
   };
   const value: Record<string, unknown> = {};
-  for (const layer of layers) merge(value, layer);
+  for (const layer of layers) merge(value, layer, true);
   return value;
 }
 

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../../model/diagnostic.js";
 import type { AppModel, ClusterModel, Model } from "../../model/model.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { kindTakes } from "../../model/app-kinds.js";
-import type { ResolvedApp, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
+import type { ResolvedApp, ResolvedOwnedField, ResolvedSettings, ResolvedVolumeClaim } from "../../model/resolved.js";
 import { topIdentity } from "../../model/placement-schema.js";
 import type { Settings } from "../../model/settings-schema.js";
 import { own } from "../../model/own.js";
@@ -18,10 +18,13 @@ import { resolveSecrets } from "./secrets.js";
 import { instanceInputs } from "./input.js";
 import { resolveExpose, trafficNamespace } from "./expose.js";
 import { resolveOwnedFields } from "./owned-fields.js";
+import { resolveProgressive } from "./progressive.js";
 import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
 import type { InstanceInput } from "../../model/instance-input.js";
 
 const DEFAULT_TARGET_CPU = 80;
+/** The index of the app's own settings in resolveOne's layers. */
+const APP_LAYER = 3;
 
 /**
  * One fully merged spec per (app, cluster) for every cluster whose wave has a
@@ -143,6 +146,17 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
   });
   const exposed = resolveExpose(merged.expose, ports, cluster, where);
   diagnostics.push(...exposed.diagnostics);
+  const planFrom = provenance.get("progressive");
+  const progressive = resolveProgressive(
+    merged.progressive,
+    planFrom && {
+      origin: childOrigin(layers[planFrom.layer]!.origin, ...planFrom.path),
+      // The app's own declaration, not an override for an environment or cluster: production only.
+      appLevel: planFrom.layer === APP_LAYER,
+    },
+    { app, cluster, production: environment.production, analyses: input.analyses, expose: exposed.expose, onCluster },
+    diagnostics,
+  );
   const volumeClaims: Record<string, ResolvedVolumeClaim> = {};
   for (const [name, claim] of Object.entries(merged.volumeClaims ?? {})) {
     const { size, mountPath, ...rest } = claim;
@@ -208,7 +222,8 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
     ...(merged.securityContext ? { securityContext: merged.securityContext } : {}),
     ...(merged.identity ? { identity: topIdentity(layers.map((layer) => layer.values as Settings))! } : {}),
     ...(exposed.expose ? { expose: exposed.expose } : {}),
-    ...(ownedFields ? { ownedFields } : {}),
+    ...(ownedFields ? { ownedFields: progressive?.controller === "argo-rollouts" ? onRollout(ownedFields, app.name) : ownedFields } : {}),
+    ...(progressive ? { progressive } : {}),
   };
   if (autoscaling) provenance.delete("replicas");
   let record: Record<string, Origin> | undefined;
@@ -248,6 +263,19 @@ function resolveOne(input: InstanceInput): { app: ResolvedApp } | { diagnostics:
       releaseOrigin: input.releaseOrigin,
     },
   };
+}
+
+/**
+ * Owned fields of the app's Deployment, on a cluster where Argo Rollouts
+ * runs its pods from a Rollout instead: the same paths, on the Rollout (and,
+ * for the whole kind, on the app's own other Deployments still).
+ */
+function onRollout(fields: readonly ResolvedOwnedField[], app: string): ResolvedOwnedField[] {
+  return fields.flatMap((field) => {
+    if (field.group !== "apps" || field.kind !== "Deployment" || (field.name !== undefined && field.name !== app)) return [field];
+    const rollout = { ...field, group: "argoproj.io", kind: "Rollout", name: app };
+    return field.name === undefined ? [field, rollout] : [rollout];
+  });
 }
 
 /** The settings of one kind or another beyond the container's, as written once merged (validation took out the other kinds'). */

@@ -1,3 +1,4 @@
+import { appProgressiveProblems } from "./progressive.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import { appSchema } from "../../model/app-schema.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
@@ -221,6 +222,16 @@ function validateApp(
       });
     }
   }
+
+  diagnostics.push(
+    ...appProgressiveProblems(spec.progressive, platform.analyses, (...path) => at("progressive", ...path)),
+    ...Object.entries(spec.environments ?? {}).flatMap(([name, layer]) =>
+      appProgressiveProblems(layer.progressive, platform.analyses, (...path) => at("environments", name, "progressive", ...path)),
+    ),
+    ...Object.entries(spec.clusters ?? {}).flatMap(([name, layer]) =>
+      appProgressiveProblems(layer.progressive, platform.analyses, (...path) => at("clusters", name, "progressive", ...path)),
+    ),
+  );
 
   for (const [id, waiver] of Object.entries(spec.waivers ?? {})) {
     const rule = rules.get(id);

@@ -25,6 +25,7 @@ import { ungrantableReason } from "../../model/ungrantable.js";
 import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
 import { freezeWindow } from "../../model/freeze-schema.js";
 import { channelsOf, notificationProblems, subscriptionsOf } from "./notifications.js";
+import { analysesOf, progressiveDeliveryOf, progressiveProblems, progressiveResources } from "./progressive.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -277,7 +278,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       });
     }
   }
-  diagnostics.push(...notificationProblems(input, at));
+  diagnostics.push(...notificationProblems(input, at), ...progressiveProblems(input, at));
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, engineSettings, origin, waveOf, objectScopes), diagnostics };
@@ -307,6 +308,7 @@ function toModel(
     managedBy: _managedBy,
     move: _move,
     freeze: _freeze,
+    progressiveDelivery: _progressiveDelivery,
     ...settings
   }: Record<string, unknown>) => settings as Settings;
   const exposureAt = (spec: PlatformInput["clusters"][string]["exposure"], ...path: string[]): Exposure | undefined =>
@@ -316,6 +318,10 @@ function toModel(
       freezeWindow(window, { kind, name }, at(`${kind}s`, name, "freeze", index)),
     ) ?? [];
 
+  const progressiveOf = (name: string) => {
+    const progressiveDelivery = progressiveDeliveryOf(input, name, at);
+    return progressiveDelivery ? { progressiveDelivery } : {};
+  };
   const clusters: ClusterModel[] = Object.entries(input.clusters).map(([name, cluster]) => {
     const exposure =
       exposureAt(cluster.exposure, "clusters", name) ??
@@ -333,6 +339,7 @@ function toModel(
       ...(cluster.managedBy ? { managedBy: managedByOf(input, name, at)! } : {}),
       ...(cluster.move ? { move: moveOf(input, name, at)! } : {}),
       freeze: [...freezeOf("environment", cluster.environment), ...freezeOf("cluster", name)],
+      ...progressiveOf(name),
       origin: at("clusters", name),
     };
   });
@@ -340,7 +347,11 @@ function toModel(
     name: wave.name,
     index,
     clusters: [...wave.clusters].sort(),
-    gate: { ...(wave.gate?.soak ? { soak: wave.gate.soak } : {}), approvers: [...(wave.gate?.approvers ?? [])] },
+    gate: {
+      ...(wave.gate?.soak ? { soak: wave.gate.soak } : {}),
+      approvers: [...(wave.gate?.approvers ?? [])],
+      ...(wave.gate?.analyses ? { analyses: true } : {}),
+    },
     origin: at("waves", index),
   }));
   const channels = channelsOf(input, at);
@@ -399,7 +410,8 @@ function toModel(
     teams: teams.sort(byName),
     access: teamAccessOf(input.access),
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
-    customResources: customResourcesOf(input),
+    customResources: progressiveResources(input, customResourcesOf(input)),
+    analyses: analysesOf(input, at),
     secrets: {
       stores: Object.fromEntries(
         Object.entries(input.secretStores ?? {}).map(([name, store]) => [
@@ -425,6 +437,7 @@ function toModel(
       admission: input.policy?.admission ?? "kubernetes",
       registries: [...(input.policy?.registries ?? [])],
       requiredLabels: [...(input.policy?.requiredLabels ?? DEFAULT_REQUIRED_LABELS)],
+      ...(input.policy?.progressiveAbove !== undefined ? { progressiveAbove: input.policy.progressiveAbove } : {}),
       override: input.policy?.severity ?? {},
       rules: [...(input.policy?.rules ?? [])],
     },
