@@ -312,6 +312,67 @@ describe("other plans and routers", () => {
   });
 });
 
+describe("metric providers", () => {
+  it("a Prometheus token and Datadog keys come from Secrets in the app's namespace, each controller its way, and the README lists them", async () => {
+    const p = copyProject(base);
+    const prometheus = 'metrics: { prometheus: { prometheus: { address: "http://prometheus.monitoring:9090" } } },';
+    const withAuth =
+      'metrics: { prometheus: { prometheus: { address: "http://prometheus.monitoring:9090", secret: "prom-token" } }, datadog: { datadog: { secret: "datadog-keys" } } },';
+    const platform = p.read("stacks/platform.ts").replaceAll(prometheus, withAuth);
+    p.write(
+      "stacks/platform.ts",
+      platform.replace('metric: "prometheus",\n      query:\n        \'histogram', 'metric: "datadog",\n      query:\n        \'histogram'),
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    const argo = manifest(p, "checkout-web", "prod-eu-1");
+    expect(one(argo, "AnalysisTemplate", "checkout-web-error-rate").spec).toMatchObject({
+      args: [{ name: "token", valueFrom: { secretKeyRef: { name: "prom-token", key: "token" } } }],
+      metrics: [{ provider: { prometheus: { headers: [{ key: "Authorization", value: "Bearer {{args.token}}" }] } } }],
+    });
+    const latency = one(argo, "AnalysisTemplate", "checkout-web-latency-p99").spec.metrics[0];
+    expect(latency.provider).toEqual({
+      datadog: { apiVersion: "v2", query: expect.any(String), secretRef: { name: "datadog-keys", namespaced: true } },
+    });
+    expect(latency.successCondition).toBe("result <= 0.5");
+    const flagger = manifest(p, "checkout-web", "prod-ap-1");
+    expect(one(flagger, "MetricTemplate", "checkout-web-error-rate").spec.provider).toEqual({
+      type: "prometheus",
+      address: "http://prometheus.monitoring:9090",
+      secretRef: { name: "prom-token" },
+    });
+    expect(one(flagger, "MetricTemplate", "checkout-web-latency-p99").spec.provider).toEqual({
+      type: "datadog",
+      address: "https://api.datadoghq.com",
+      secretRef: { name: "datadog-keys" },
+    });
+    const readme = p.read("out/README.md");
+    expect(readme).toContain("`datadog-keys` with `address`, `api-key` and `app-key`");
+    expect(readme).toContain("`datadog-keys` with `datadog_api_key` and `datadog_application_key`");
+    expect(readme).toContain("`prom-token` with `token`");
+    expectValidManifest(p, "checkout-web", "prod-eu-1");
+    expectValidManifest(p, "checkout-web", "prod-ap-1");
+  });
+
+  it("an analysis on a provider the cluster does not declare is an error at the app's line, naming the cluster", async () => {
+    const p = copyProject(base);
+    // prod-ap-1 declares its own metrics: without "prometheus" the analyses have nothing to query there.
+    const platform = p.read("stacks/platform.ts");
+    const flagger = platform.indexOf('controller: "flagger"');
+    p.write(
+      "stacks/platform.ts",
+      platform.slice(0, flagger) +
+        platform.slice(flagger).replace("metrics: { prometheus: { prometheus:", "metrics: { thanos: { prometheus:"),
+    );
+    const found = await failsAt(
+      p,
+      "resolve/analysis-metric",
+      "stacks/checkout-web.ts",
+      '{ weight: 10, pause: "5m" }, { analysis: "error-rate" }',
+    );
+    expect(found.message).toContain("on cluster prod-ap-1");
+  });
+});
+
 describe("invalid plans are errors at their lines, and nothing is written", () => {
   const plan =
     '      steps: [{ weight: 10, pause: "5m" }, { analysis: "error-rate" }, { weight: 50, pause: "5m" }, { analysis: "error-rate" }],';
