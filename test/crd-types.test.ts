@@ -199,6 +199,7 @@ const SAMPLES = {
     kind: "Rollout",
     spec: {
       replicas: 2,
+      workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "n", scaleDown: "progressively" },
       minReadySeconds: 1,
       revisionHistoryLimit: 3,
       progressDeadlineSeconds: 600,

@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { synth } from "sluice";
+import { simpleGit } from "simple-git";
+import { diff, synth } from "sluice";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
@@ -309,6 +310,96 @@ describe("other plans and routers", () => {
     });
     expectValidManifest(p, "checkout-web", "prod-eu-1");
     expectValidManifest(p, "checkout-web", "prod-ap-1");
+  });
+});
+
+describe("moving a running app onto Argo Rollouts: adopt the Deployment, then hand over", () => {
+  async function commit(p: Project, message: string): Promise<void> {
+    await simpleGit(p.root).add(".").commit(message);
+  }
+  const noteOf = async (p: Project) =>
+    (await diff({ root: p.root, skipTypecheck: true })).attention.filter((n) => n.kind === "progressive" && n.cluster === "prod-eu-1");
+
+  it("the Rollout takes the Deployment's pods over (workloadRef, scaled down progressively), then its pod template; never both sets, never none", async () => {
+    // GIVEN checkout-web running as a Deployment in production.
+    const p = copyProject(plain);
+    p.write(".gitignore", "node_modules/\n");
+    const git = simpleGit(p.root);
+    await git.init(["--initial-branch=main"]);
+    await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+    await commit(p, "running as a Deployment");
+    const running = one(manifest(p, "checkout-web", "prod-eu-1"), "Deployment", "checkout-web");
+
+    // Step 1: the plan with adoptDeployment.
+    const stack = base.read("stacks/checkout-web.ts");
+    p.write("stacks/checkout-web.ts", stack.replace("  progressive: {\n", "  progressive: {\n    adoptDeployment: true,\n"));
+    const adoption = await noteOf(p);
+    expect(adoption.map((n) => n.message)).toContain(
+      "checkout-web: the Rollout adopts Deployment checkout-web (workloadRef): Argo Rollouts scales the Deployment down as the Rollout's pods become ready; once the Rollout is Healthy, merge the plan without adoptDeployment on prod-eu-1",
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    const adopting = manifest(p, "checkout-web", "prod-eu-1");
+    // The Deployment is exactly what ran: its replica count too, which Argo Rollouts lowers from here.
+    expect(one(adopting, "Deployment", "checkout-web")).toEqual(running);
+    expect(one(adopting, "Rollout", "checkout-web").spec).toEqual({
+      replicas: 3,
+      selector: running.spec.selector,
+      workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "checkout-web", scaleDown: "progressively" },
+      strategy: one(manifest(base, "checkout-web", "prod-eu-1"), "Rollout", "checkout-web").spec.strategy,
+    });
+    const application = objects(p, "out/clusters/prod-eu-1/apps/checkout-web.yaml")[0]!;
+    expect(application.spec.ignoreDifferences).toContainEqual({
+      group: "apps",
+      kind: "Deployment",
+      name: "checkout-web",
+      namespace: "storefront",
+      jsonPointers: ["/spec/replicas"],
+    });
+    expectValidManifest(p, "checkout-web", "prod-eu-1");
+    // Flagger adopts a Deployment by itself: prod-ap-1 renders the plan as it always does.
+    expect(p.read("out/apps/checkout-web/prod-ap-1/manifest.yaml")).toBe(base.read("out/apps/checkout-web/prod-ap-1/manifest.yaml"));
+    await commit(p, "adopt");
+
+    // Step 2: without adoptDeployment, the Rollout holds the very pod template the Deployment had, and the Deployment leaves.
+    p.write("stacks/checkout-web.ts", stack);
+    const handover = await noteOf(p);
+    expect(handover.map((n) => n.message)).toContain(
+      "checkout-web: the Rollout takes its pod template over from Deployment checkout-web, which leaves the env repo; merge this only once the Rollout is Healthy, when Argo Rollouts has scaled the Deployment to zero (the same release may run through the plan once more) on prod-eu-1",
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    const after = manifest(p, "checkout-web", "prod-eu-1");
+    expect(one(after, "Rollout", "checkout-web").spec.template).toEqual(running.spec.template);
+    expect(after.some((o) => o.kind === "Deployment")).toBe(false);
+    expect(p.read("out/apps/checkout-web/prod-eu-1/manifest.yaml")).toBe(base.read("out/apps/checkout-web/prod-eu-1/manifest.yaml"));
+  });
+
+  it("switching without adopting is called out: both sets of pods run until the Deployment is pruned", async () => {
+    const p = copyProject(plain);
+    p.write(".gitignore", "node_modules/\n");
+    const git = simpleGit(p.root);
+    await git.init(["--initial-branch=main"]);
+    await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
+    await commit(p, "running as a Deployment");
+    p.write("stacks/checkout-web.ts", base.read("stacks/checkout-web.ts"));
+    const notes = (await noteOf(p)).map((n) => n.message);
+    expect(notes).toContainEqual(expect.stringContaining("checkout-web moves from a Deployment to an Argo Rollouts Rollout"));
+    expect(notes).toContainEqual(expect.stringContaining("adopt the Deployment first: adoptDeployment"));
+  });
+
+  it("an autoscaled app adopting: the autoscaler scales the Rollout, pinned to its maximum for the step", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/checkout-web.ts", "  ports: { http: 3000 },", "  ports: { http: 3000 },\n  autoscaling: { min: 3, max: 10 },");
+    edit(p, "stacks/checkout-web.ts", "  progressive: {\n", "  progressive: {\n    adoptDeployment: true,\n");
+    await synth({ root: p.root, skipTypecheck: true });
+    const objectsOn = manifest(p, "checkout-web", "prod-eu-1");
+    expect(one(objectsOn, "HorizontalPodAutoscaler", "checkout-web").spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "checkout-web" },
+      minReplicas: 10,
+      maxReplicas: 10,
+    });
+    expect(one(objectsOn, "Rollout", "checkout-web").spec.replicas).toBeUndefined();
+    expect(one(objectsOn, "Deployment", "checkout-web").spec.replicas).toBeUndefined();
+    expectValidManifest(p, "checkout-web", "prod-eu-1");
   });
 });
 

@@ -24,14 +24,17 @@ export function argoRolloutsObjects(app: ResolvedApp, objects: readonly Kubernet
   const result: KubernetesObject[] = [];
   for (const object of objects) {
     const own = object.metadata.name === app.name;
-    if (own && isKind(object, "apps/v1", "Deployment")) result.push(rolloutOf(app, object, plan));
-    else if (own && isKind(object, "v1", "Service")) {
+    if (own && isKind(object, "apps/v1", "Deployment")) {
+      // Adopting, the Deployment stays as it was until the Rollout has taken its pods over.
+      if (plan.adoptDeployment) result.push(object);
+      result.push(rolloutOf(app, object, plan));
+    } else if (own && isKind(object, "v1", "Service")) {
       result.push(object);
       if (routed) result.push(renamed(object, names.canary));
       if (plan.strategy.kind === "blueGreen") result.push(renamed(object, names.preview));
     } else if (own && routed && plan.traffic === "gateway" && isKind(object, "gateway.networking.k8s.io/v1", "HTTPRoute"))
       result.push(weightedRoute(object as unknown as HTTPRoute & KubernetesObject, names.canary));
-    else if (own && isKind(object, "autoscaling/v2", "HorizontalPodAutoscaler")) result.push(scalingRollout(object));
+    else if (own && isKind(object, "autoscaling/v2", "HorizontalPodAutoscaler")) result.push(scalingRollout(object, plan.adoptDeployment));
     else result.push(object);
   }
   if (plan.strategy.kind === "blueGreen" && plan.strategy.previewHost !== undefined)
@@ -42,7 +45,7 @@ export function argoRolloutsObjects(app: ResolvedApp, objects: readonly Kubernet
 
 function rolloutOf(app: ResolvedApp, deployment: Deployment & KubernetesObject, plan: ResolvedProgressive): KubernetesObject {
   // Everything a Rollout shares with a Deployment, as the blueprint wrote it; a Deployment's own strategy does not apply.
-  const { strategy: _strategy, paused: _paused, template, ...spec } = deployment.spec ?? {};
+  const { strategy: _strategy, paused: _paused, template, ...spec }: Partial<NonNullable<Deployment["spec"]>> = deployment.spec ?? {};
   const templates = (ids: readonly string[]): RolloutAnalysis => ({
     templates: ids.map((id) => ({ templateName: analysisObjectName(app, { id }) })),
   });
@@ -81,6 +84,20 @@ function rolloutOf(app: ResolvedApp, deployment: Deployment & KubernetesObject, 
       },
     };
   }
+  if (plan.adoptDeployment) {
+    // The Deployment's pods, scaled down as the Rollout's become ready (Argo Rollouts' "progressively").
+    return {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: deployment.metadata,
+      spec: {
+        ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
+        ...(spec.selector ? { selector: spec.selector } : {}),
+        workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: app.name, scaleDown: "progressively" },
+        strategy,
+      },
+    } satisfies Rollout;
+  }
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Rollout",
@@ -113,13 +130,21 @@ function weightedRoute(route: HTTPRoute & KubernetesObject, canary: string): Kub
   return { ...route, spec: { ...route.spec, rules } } satisfies HTTPRoute;
 }
 
-function scalingRollout(hpa: KubernetesObject): KubernetesObject {
+/**
+ * The autoscaler, scaling the Rollout. While the Rollout adopts a
+ * Deployment it is pinned to its maximum: an autoscaler on a Rollout with a
+ * workloadRef misreads its pods' metrics (Argo Rollouts #3825), and at the
+ * maximum the step never runs short of pods.
+ */
+function scalingRollout(hpa: KubernetesObject, adopting: true | undefined): KubernetesObject {
   const autoscaler = hpa as HorizontalPodAutoscaler & KubernetesObject;
+  const spec = autoscaler.spec!;
   return {
     ...autoscaler,
     spec: {
-      ...autoscaler.spec!,
-      scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: autoscaler.spec!.scaleTargetRef.name },
+      ...spec,
+      scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: spec.scaleTargetRef.name },
+      ...(adopting ? { minReplicas: spec.maxReplicas } : {}),
     },
   } satisfies HorizontalPodAutoscaler;
 }

@@ -22,6 +22,7 @@ export interface Rollout {
     replicas?: number;
     selector?: LabelSelector;
     template?: PodTemplateSpec;
+    workloadRef?: { apiVersion: "apps/v1"; kind: "Deployment"; name: string; scaleDown: "never" | "onsuccess" | "progressively" };
     minReadySeconds?: number;
     revisionHistoryLimit?: number;
     progressDeadlineSeconds?: number;

@@ -171,10 +171,23 @@ function progressiveNotes(changes: readonly ObjectChange[]): string[] {
     if (!plan || !change.apiVersion.startsWith(plan.group)) continue;
     const label = `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`;
     const deployment = deployments.get(key(change));
+    const adopts = (object: KubernetesObject | undefined) => at(object, ["spec", "workloadRef"]) !== undefined;
+    if (change.kind === "Rollout" && change.change === "added" && adopts(change.after)) {
+      notes.push(
+        `${change.name}: the Rollout adopts Deployment ${change.name} (workloadRef): Argo Rollouts scales the Deployment down as the Rollout's pods become ready; once the Rollout is Healthy, merge the plan without adoptDeployment`,
+      );
+      continue;
+    }
+    if (change.kind === "Rollout" && change.change === "changed" && adopts(change.before) && !adopts(change.after)) {
+      notes.push(
+        `${change.name}: the Rollout takes its pod template over from Deployment ${change.name}${deployment?.change === "removed" ? ", which leaves the env repo" : ""}; merge this only once the Rollout is Healthy, when Argo Rollouts has scaled the Deployment to zero (the same release may run through the plan once more)`,
+      );
+      continue;
+    }
     if (change.kind === "Rollout" && deployment && deployment.change !== change.change && change.change !== "changed") {
       notes.push(
         change.change === "added"
-          ? `${change.name} moves from a Deployment to an Argo Rollouts Rollout: the Rollout starts pods of its own while the Deployment's still run, and the Deployment's go only when it is pruned; with prune off both keep running (see "Moving an app onto progressive delivery" in the README)`
+          ? `${change.name} moves from a Deployment to an Argo Rollouts Rollout: the Rollout starts pods of its own while the Deployment's still run, and the Deployment's go only when it is pruned; with prune off both keep running (to move without either, adopt the Deployment first: adoptDeployment, see "Moving an app onto progressive delivery" in the README)`
           : `${change.name} moves from an Argo Rollouts Rollout back to a Deployment: the Deployment starts its pods beside the Rollout's until the Rollout is pruned`,
       );
       continue;

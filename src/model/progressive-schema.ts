@@ -102,7 +102,17 @@ export const blueGreenSchema = z.strictObject({
 export const progressiveSchema = z.union([
   z.literal(false),
   z
-    .strictObject({ canary: canarySchema.optional(), blueGreen: blueGreenSchema.optional() })
+    .strictObject({
+      canary: canarySchema.optional(),
+      blueGreen: blueGreenSchema.optional(),
+      /**
+       * Argo Rollouts: the first step of moving a running app onto the plan. The Rollout adopts the app's
+       * Deployment (`workloadRef`, `scaleDown: progressively`): it scales the Deployment down as its own pods
+       * become ready, never doubling them and never leaving the app without any. Merge the plan without it
+       * once the Rollout is Healthy; Flagger adopts a Deployment by itself and ignores it.
+       */
+      adoptDeployment: z.literal(true).optional(),
+    })
     .refine((plan) => (plan.canary === undefined) !== (plan.blueGreen === undefined), {
       message: "say one strategy: { canary: { steps } } or { blueGreen: {} }",
     }),

@@ -31,11 +31,17 @@ export function controllerOwnedFields(app: ResolvedApp): ResolvedOwnedField[] {
   });
   if (plan.controller === "flagger")
     return [field("apps", "Deployment", app.name, ["/spec/replicas"], "Flagger scales the Deployment it promotes from to zero")];
+  const adopted = plan.adoptDeployment
+    ? [field("apps", "Deployment", app.name, ["/spec/replicas"], "Argo Rollouts scales the Deployment its Rollout adopts down")]
+    : [];
   const selector = jsonPointer(["spec", "selector", POD_TEMPLATE_HASH]);
   const steered = plan.strategy.kind === "blueGreen" ? [`${app.name}-preview`] : plan.traffic === "replicas" ? [] : [`${app.name}-canary`];
-  const fields = [app.name, ...steered].map((name) =>
-    field("", "Service", name, [selector], "Argo Rollouts points the Service at one revision's pods"),
-  );
+  const fields = [
+    ...adopted,
+    ...[app.name, ...steered].map((name) =>
+      field("", "Service", name, [selector], "Argo Rollouts points the Service at one revision's pods"),
+    ),
+  ];
   if (plan.strategy.kind === "canary" && plan.traffic === "gateway")
     fields.push(
       field(

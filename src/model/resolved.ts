@@ -163,6 +163,8 @@ export interface ResolvedProgressive {
   readonly strategy: ResolvedCanary | ResolvedBlueGreen;
   /** Every analysis the plan runs, in the order first named. */
   readonly analyses: readonly ResolvedAnalysis[];
+  /** Argo Rollouts: the Rollout adopts the app's running Deployment (workloadRef) instead of replacing it. */
+  readonly adoptDeployment?: true;
   /** Where the plan was written. */
   readonly origin: Origin;
 }

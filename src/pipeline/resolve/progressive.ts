@@ -211,6 +211,7 @@ export function resolveProgressive(
     traffic,
     strategy: resolvedStrategy,
     analyses: resolvedAnalyses,
+    ...(plan.adoptDeployment && !flagger ? { adoptDeployment: true as const } : {}),
     origin: written.origin,
   };
 }
