@@ -73,6 +73,20 @@ const misspellings: Misspelling[] = [
     marker: '"prod-us1"',
   },
   {
+    what: "an analysis a canary step names",
+    file: "stacks/checkout-web.ts",
+    from: '{ analysis: "error-rate" }, { weight: 50',
+    to: '{ analysis: "eror-rate" }, { weight: 50',
+    marker: '"eror-rate"',
+  },
+  {
+    what: "a canary step's pause that is no duration",
+    file: "stacks/checkout-web.ts",
+    from: '{ weight: 10, pause: "5m" }',
+    to: '{ weight: 10, pause: "5 minutes" }',
+    marker: '"5 minutes"',
+  },
+  {
     what: "a cluster in a wave's clusters",
     file: "stacks/platform.ts",
     from: 'clusters: ["prod-us-1", "prod-us-west-1", "prod-us-central-1", "prod-ap-1"]',

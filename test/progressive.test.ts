@@ -532,6 +532,22 @@ describe("invalid plans are errors at their lines, and nothing is written", () =
   });
 });
 
+describe("a Rollout's pod template is held to Kubernetes' own schema", () => {
+  it("where Argo Rollouts' CRD lets anything through (volumes, containers' resources), an app's own Rollout is refused at its line", async () => {
+    const p = copyProject(base);
+    const template = (volume: string) =>
+      `{ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "batch" }, spec: { selector: { matchLabels: { app: "batch" } }, template: { metadata: { labels: { app: "batch" } }, spec: { containers: [{ name: "c", image: "registry.example.com/storefront/c:1.0.0", resources: { requests: { cpu: "1" } } }], volumes: [${volume}] } }, strategy: { canary: { steps: [{ setWeight: 50 }] } } } } as never`;
+    edit(
+      p,
+      "stacks/price-sync.ts",
+      "  objects: [\n",
+      `  objects: [\n    ${template('{ name: "v", emptyDir: {}, hostPth: { path: "/" } }')},\n`,
+    );
+    const found = await failsAt(p, "check/schema", "stacks/price-sync.ts", 'kind: "Rollout"');
+    expect(found.message).toContain('/spec/template/spec/volumes/0 has unknown field "hostPth"');
+  });
+});
+
 describe("releases", () => {
   it("a release bump of the canaried app changes only that app's files on that wave", async () => {
     const p = copyProject(base);

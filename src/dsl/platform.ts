@@ -2,6 +2,9 @@ import { callSites, type CallSite } from "./call-site.js";
 import type { AppKind, DEFAULT_KIND } from "../model/app-kinds.js";
 import type { AppOfKind, AppSpec, BlueprintNames, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
 
+/** The names of a platform's analyses: never for a platform that declares none. */
+type DeclaredAnalyses<N extends PlatformNames> = N extends { analysis: infer A extends string } ? A : never;
+
 /**
  * A platform value, as exported from a stack. Brands are plain string
  * properties rather than classes: stacks are imported in their own module
@@ -9,7 +12,7 @@ import type { AppOfKind, AppSpec, BlueprintNames, NamesOf, PlatformNames, Platfo
  */
 export interface Platform<N extends PlatformNames = PlatformNames> {
   readonly $sluice: "platform";
-  readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"], BlueprintNames<N>>;
+  readonly spec: PlatformSpec<N["environment"], N["cluster"], N["wave"], N["team"], BlueprintNames<N>, DeclaredAnalyses<N>>;
   /** Where `definePlatform` was called: the frames outside sluice, innermost first, as they ran (load maps them). */
   readonly callSites: readonly CallSite[];
   /**
@@ -54,17 +57,23 @@ export interface App<N extends PlatformNames = PlatformNames> {
  * the GitOps engine and the platform's own blueprints. Export the result from a stack file and build apps
  * with its `app()` method.
  */
-export function definePlatform<E extends string, C extends string, W extends string, T extends string, B extends string = never>(
-  spec: PlatformSpec<E, C, W, T, B>,
-): Platform<NamesOf<E, C, W, T, B>> {
-  type N = NamesOf<E, C, W, T, B>;
+export function definePlatform<
+  E extends string,
+  C extends string,
+  W extends string,
+  T extends string,
+  B extends string = never,
+  A extends string = never,
+>(spec: PlatformSpec<E, C, W, T, B, A>): Platform<NamesOf<E, C, W, T, B, A>> {
+  type N = NamesOf<E, C, W, T, B, A>;
   // Apps are collected on the platform that declares them, so an app counts
   // wherever it is declared in stacks/, whether or not its module exports it.
   const declared: App<N>[] = [];
   const released: Release<N>[] = [];
   const platform: Platform<N> = {
     $sluice: "platform",
-    spec,
+    // The same spec: its names, read back through N, are E, C, W, T, B and A again.
+    spec: spec as Platform<N>["spec"],
     callSites: callSites(),
     app<K extends AppKind>(name: string, appSpec: AppOfKind<N, K>): App<N> {
       const app: App<N> = Object.freeze({ $sluice: "app", name, spec: appSpec as AppSpec<N>, platform, callSites: callSites() });

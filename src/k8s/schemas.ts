@@ -2,6 +2,8 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import { own } from "../model/own.js";
+
+const own_ = own;
 import { BUILTIN_KINDS } from "./builtin-kinds.js";
 import { CRD_KINDS } from "./crd-kinds.js";
 import { extensionProblems, type SchemaNode, type SchemaProblem } from "./schema-extensions.js";
@@ -63,13 +65,41 @@ export function schemaCheck(apiVersion: string, kind: string): SchemaCheck | und
     const root: SchemaNode = id.definition ? { $ref: `#/definitions/${id.definition}` } : document;
     const resolve = (ref: string): SchemaNode => document.definitions![ref.slice("#/definitions/".length)]!;
     const validate = validatorOf(id);
-    check = (object) => {
+    const own = (object: object) => {
       const extensions = extensionProblems(root, object, resolve);
       return validate(object) ? extensions : [...(validate.errors ?? []).map(explain), ...extensions];
     };
+    const graft = own_(POD_TEMPLATES, `${apiVersion}/${kind}`);
+    check = graft ? (object) => [...own(object), ...podTemplateProblems(object, graft)] : own;
     checks.set(key, check);
   }
   return check;
+}
+
+/**
+ * Custom resources whose CRD leaves parts of a pod template unchecked (Argo
+ * Rollouts' generator lets any field through in a Rollout's volumes and
+ * containers' resources, to keep the CRD small), by where they hold it: the
+ * template is checked against Kubernetes' own PodTemplateSpec as well.
+ */
+const POD_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
+  "argoproj.io/v1alpha1/Rollout": ["spec", "template"],
+};
+
+/** The problems of the pod template at `path` of an object (none when it has none), as Kubernetes' PodTemplateSpec judges it. */
+function podTemplateProblems(object: object, path: readonly string[]): SchemaProblem[] {
+  let template: unknown = object;
+  for (const segment of path)
+    template = template && typeof template === "object" ? own_(template as Record<string, unknown>, segment) : undefined;
+  if (template === undefined) return [];
+  // A PodTemplate holds a PodTemplateSpec at `template`: Kubernetes' own schema for it, compiled ahead like the others.
+  const problems = schemaCheck("v1", "PodTemplate")!({ apiVersion: "v1", kind: "PodTemplate", metadata: { name: "template" }, template });
+  const prefix = `/${path.join("/")}`;
+  return problems.flatMap((problem) =>
+    problem.instancePath.startsWith("/template")
+      ? [{ ...problem, instancePath: `${prefix}${problem.instancePath.slice("/template".length)}` }]
+      : [],
+  );
 }
 
 /**
