@@ -49,7 +49,7 @@ const WANTED = new Map([
   // Flux's notification-controller: a team's Provider and Alert (v1beta3, the version Flux 2 serves them at).
   ["Provider", ["v1beta3"]],
   ["Alert", ["v1beta3"]],
-  // Argo CD: the root, the app Applications and the projects (sluice emits no ApplicationSet).
+  // Argo CD: the root, the app Applications and the projects.
   ["Application", undefined],
   ["AppProject", undefined],
   // Gateway API (standard channel): the HTTPRoute an exposed app gets; v1 only (v1beta1 is its older spelling).
@@ -60,6 +60,12 @@ const WANTED = new Map([
   ["AnalysisTemplate", ["v1alpha1"]],
   ["Canary", ["v1beta1"]],
   ["MetricTemplate", ["v1beta1"]],
+  // Preview environments: Argo CD's ApplicationSet (argoproj/argo-cd's manifests/crds/applicationset-crd.yaml at the
+  // Argo CD release the Application's schema comes from), and the Flux Operator's ResourceSet and
+  // ResourceSetInputProvider (controlplaneio-fluxcd/flux-operator's config/crd/bases/ at a release tag).
+  ["ApplicationSet", ["v1alpha1"]],
+  ["ResourceSet", ["v1"]],
+  ["ResourceSetInputProvider", ["v1"]],
 ]);
 // CRDs also use `format` (checked: date-time, int-or-string…) and `not`, and
 // `default`: the API server fills defaults in before it runs the CEL rules,

@@ -7,6 +7,8 @@ export default platform.app("catalog-api", {
   release: { dev: "2.4.1", staging: "2.4.1" },
   ports: { http: 8080 },
   callers: ["checkout-web"],
+  // Previews run one pod, whatever dev runs.
+  preview: { replicas: 1 },
   env: { CACHE_TTL_SECONDS: "300" },
   probes: { readiness: { http: "/healthz" }, liveness: { http: "/healthz" } },
   environments: {

@@ -22,6 +22,8 @@ export default platform.app("checkout-web", {
       background: [{ name: "latency-p99", args: { maxSeconds: 0.5 } }],
     },
   },
+  // Each pull request labelled "preview" gets its own checkout-web on dev-1 (see the platform's previews).
+  preview: true,
   dependsOn: ["ingress-nginx", "payments"],
   env: { PUBLIC_API_URL: "https://api.example.com" },
   probes: { readiness: { http: "/api/health" }, liveness: { http: "/api/health" } },

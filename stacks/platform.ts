@@ -189,6 +189,23 @@ export const platform = definePlatform({
     },
   },
 
+  // A preview of checkout-web and catalog-api per pull request labelled "preview" in the shop repository:
+  // on dev-1, in namespace pr-<number>-<app>, at the image app CI pushed for the pull request's head
+  // commit, at most three of each open at once, closed after three days (the scheduled CI job).
+  previews: {
+    clusters: ["dev-1"],
+    apps: ["checkout-web", "catalog-api"],
+    label: "preview",
+    maxOpen: 3,
+    lifetime: "72h",
+    quota: { "requests.cpu": "1", "requests.memory": "1Gi", "limits.memory": "2Gi", pods: 10 },
+    host: "{app}-pr-{number}.preview.example.com",
+    tag: "{sha}",
+    scm: { github: { repository: "acme/shop", token: { secret: "preview-scm-token" } } },
+    targetBranch: "main",
+    poll: "5m",
+  },
+
   // Where teams hear about their apps. Credentials stay on the clusters: on Flux,
   // the named Secret in the team's home namespace; on Argo CD, a service named
   // after the channel in argocd-notifications-cm (see out/README.md, Prerequisites).

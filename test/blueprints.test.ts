@@ -55,7 +55,8 @@ describe("blueprints chosen per app", () => {
 
     expect(new Set(result.rendered.map((r) => r.app))).toEqual(new Set(["catalog-api"]));
     const after = p.tree();
-    const ours = (file: string) => file.startsWith("apps/catalog-api/");
+    // Its instances' files, and its preview's (rendered with the same blueprint).
+    const ours = (file: string) => file.startsWith("apps/catalog-api/") || file.startsWith("previews/catalog-api/");
     const manifests = Object.keys(after).filter((file) => ours(file) && file.endsWith("manifest.yaml"));
     expect(manifests.length).toBeGreaterThan(0);
     for (const file of manifests) {

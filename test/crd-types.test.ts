@@ -61,7 +61,8 @@ const SAMPLES = {
       description: "d",
       sourceRepos: ["u"],
       destinations: [destination],
-      clusterResourceWhitelist: groupKinds,
+      // Argo CD 3.3 and later match a cluster resource's name.
+      clusterResourceWhitelist: [{ group: "g", kind: "K", name: "n" }],
       clusterResourceBlacklist: groupKinds,
       namespaceResourceWhitelist: groupKinds,
       namespaceResourceBlacklist: groupKinds,
@@ -97,6 +98,8 @@ const SAMPLES = {
       decryption: { provider: "sops", secretRef: { name: "s" } },
       suspend: true,
       ignore: [{ paths: ["/spec/replicas"], target: { group: "apps", kind: "Deployment", name: "n", namespace: "ns" } }],
+      images: [{ name: "registry.example.com/a", newTag: "t" }],
+      patches: [{ patch: "- op: replace\n  path: /spec/hostnames/0\n  value: h\n", target: { kind: "HTTPRoute", name: "n" } }],
     },
   } satisfies Sample<FluxKustomization>,
   GitRepository: {

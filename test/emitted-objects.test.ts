@@ -134,7 +134,8 @@ const written = project.tree();
 
 /** What `kubectl kustomize out/<dir>` must print: the objects of its listed files, through listed directories. */
 function expectedBuild(dir: string): string[] {
-  if (written[`${dir}/manifest.yaml`] !== undefined)
+  // An app's directory holds its manifest alone; a preview's has a kustomization (namespace, resources) too.
+  if (written[`${dir}/manifest.yaml`] !== undefined && written[`${dir}/kustomization.yaml`] === undefined)
     return parseObjects(`out/${dir}/manifest.yaml`, written[`${dir}/manifest.yaml`]!).map(idOf);
   const kustomization = parse(written[`${dir}/kustomization.yaml`] ?? "") as { resources?: string[] } | null;
   return (kustomization?.resources ?? []).flatMap((entry) => {
@@ -183,7 +184,8 @@ describe("kubectl kustomize", () => {
 describe("invariants", () => {
   /** The app an object belongs to: its apps/<app>/ directory, or the Application clusters/<cluster>/apps/<app>.yaml. */
   function appOf(file: string, object: Obj): string | undefined {
-    const manifest = /^apps\/([^/]+)\/[^/]+\/[^/]+$/.exec(file);
+    // An app's preview (previews/<app>/<cluster>/) is the app's too.
+    const manifest = /^apps\/([^/]+)\/[^/]+\/[^/]+$/.exec(file) ?? /^previews\/([^/]+)\/[^/]+\/manifest\.yaml$/.exec(file);
     const application = /^clusters\/[^/]+\/apps\/([^/]+)\.yaml$/.exec(file);
     return manifest?.[1] ?? (object.kind === "Application" ? application?.[1] : undefined);
   }
@@ -459,7 +461,9 @@ describe("invariants", () => {
         );
       }
     }
-    for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")]) {
+    // A preview's project and Namespace go with its pull request (test/previews.test.ts).
+    const previews = (file: string) => file.startsWith("previews/") || file.includes("/previews/");
+    for (const { file, object } of [...ofKind("AppProject"), ...ofKind("Namespace")].filter(({ file }) => !previews(file))) {
       const annotations = (object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
       if (FLUX_CLUSTERS.has(file.split("/")[1]!)) {
         expect(annotations["kustomize.toolkit.fluxcd.io/prune"], `out/${file}`).toBe("disabled");
@@ -474,6 +478,13 @@ describe("invariants", () => {
   it("AppProjects allow no repository but the env repo; team projects no cluster-scoped kinds", () => {
     expect(ofKind("AppProject").length).toBeGreaterThan(0);
     for (const { file, object } of ofKind("AppProject")) {
+      if (object.metadata.name.startsWith("sluice-preview-")) {
+        // An app's previews: the env repo, and of cluster resources only its own pr-*-<app> Namespaces.
+        const app = object.metadata.name.slice("sluice-preview-".length);
+        expect(object.spec.sourceRepos, `out/${file}`).toEqual([ENV_REPO]);
+        expect(object.spec.clusterResourceWhitelist, `out/${file}`).toEqual([{ group: "", kind: "Namespace", name: `pr-*-${app}` }]);
+        continue;
+      }
       if (object.metadata.name === "sluice-components") {
         // The platform's add-ons on that cluster: their chart repositories and namespaces, any kind
         // (Reloader runs on the production clusters only).
@@ -498,6 +509,8 @@ describe("invariants", () => {
         expect(object.spec.namespaceResourceWhitelist, `out/${file}`).toEqual([
           { group: "argoproj.io", kind: "Application" },
           { group: "argoproj.io", kind: "AppProject" },
+          // dev-1 hosts previews: their ApplicationSets.
+          ...(file.startsWith("clusters/dev-1/") ? [{ group: "argoproj.io", kind: "ApplicationSet" }] : []),
           // The hub applies a spoke's registration, an ExternalSecret.
           ...(hub ? [{ group: "external-secrets.io", kind: "ExternalSecret" }] : []),
           { group: "", kind: "LimitRange" },

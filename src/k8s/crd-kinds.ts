@@ -9,6 +9,7 @@ export const CRD_KINDS: Readonly<
   "argoproj.io/v1alpha1": {
     Application: { scope: "Namespaced", plural: "applications" },
     AppProject: { scope: "Namespaced", plural: "appprojects" },
+    ApplicationSet: { scope: "Namespaced", plural: "applicationsets" },
     // Argo Rollouts shares Argo CD's group: progressive delivery renders these two.
     Rollout: { scope: "Namespaced", plural: "rollouts" },
     AnalysisTemplate: { scope: "Namespaced", plural: "analysistemplates" },
@@ -36,4 +37,9 @@ export const CRD_KINDS: Readonly<
     Alert: { scope: "Namespaced", plural: "alerts" },
   },
   "gateway.networking.k8s.io/v1": { HTTPRoute: { scope: "Namespaced", plural: "httproutes" } },
+  // The Flux Operator's: preview environments on Flux clusters.
+  "fluxcd.controlplane.io/v1": {
+    ResourceSet: { scope: "Namespaced", plural: "resourcesets" },
+    ResourceSetInputProvider: { scope: "Namespaced", plural: "resourcesetinputproviders" },
+  },
 };

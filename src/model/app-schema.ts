@@ -117,6 +117,12 @@ export const appSchema = z.strictObject({
   dependsOn: z.array(dnsLabel).optional(),
   /** Plaintext findings in this app judged harmless, by the path each finding printed, with the reason. */
   allowLiterals: allowLiteralsSchema.optional(),
+  /**
+   * service: a preview environment per labelled pull request, on the clusters the platform's `previews`
+   * names (the app must be among its `apps`): `true`, or settings over the preview cluster's (a smaller
+   * `replicas`, another `env`). It renders as on that cluster, into namespace `pr-<number>-<app>`.
+   */
+  preview: z.union([z.literal(true), settingsSchema]).optional(),
 });
 
 export type AppInput = z.input<typeof appSchema>;

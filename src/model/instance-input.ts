@@ -15,7 +15,7 @@ export type InstancePlatform = Pick<PlatformModel, "origin" | "envRepo" | "engin
 };
 
 /** An app's declaration as one of its instances sees it: the releases of the other waves left out. */
-export type InstanceApp = Omit<AppModel, "release" | "releaseOrigins">;
+export type InstanceApp = Omit<AppModel, "release" | "releaseOrigins" | "preview">;
 
 /**
  * Everything one app instance (an app on one cluster) is resolved, rendered

@@ -10,6 +10,7 @@ import type { PlatformSettings, Settings } from "./settings-schema.js";
 import type { ExposureSpec } from "./exposure-schema.js";
 import type { FreezeWindow } from "./freeze-schema.js";
 import type { ArgType, MetricProviderInput, ProgressiveController } from "./progressive-schema.js";
+import type { PreviewsInput } from "./preview-schema.js";
 import type { ChannelModel, Subscription } from "./notifications.js";
 
 /**
@@ -62,6 +63,8 @@ export interface PlatformModel {
   readonly components: readonly ComponentModel[];
   /** The analyses of apps' progressive delivery, by name (see progressive-schema.ts). */
   readonly analyses: Readonly<Record<string, AnalysisModel>>;
+  /** Preview environments, when the platform declares them (see preview-schema.ts). */
+  readonly previews?: PreviewsModel;
   readonly owners: readonly string[];
   /** Where sluice's section of the stacks repository's CODEOWNERS goes; undefined: the default place, false: nowhere. */
   readonly stacksCodeowners?: string | false;
@@ -294,6 +297,29 @@ export interface AppModel {
    * releaseOriginOf() and releaseFileOf().
    */
   readonly releaseOrigins: Readonly<Record<string, Origin>>;
+  /** Its preview environments' settings over the preview cluster's, when it opts in (see preview-schema.ts). */
+  readonly preview?: { readonly settings: Settings; readonly origin: Origin };
+  readonly origin: Origin;
+}
+
+/** The platform's preview environments, defaults filled in (see preview-schema.ts). */
+export interface PreviewsModel {
+  /** Sorted. */
+  readonly clusters: readonly string[];
+  readonly apps: readonly string[];
+  readonly label: string;
+  readonly maxOpen: number;
+  readonly lifetime: string;
+  readonly quota: Quota;
+  readonly limits: {
+    readonly default: { readonly cpu?: string; readonly memory?: string };
+    readonly defaultRequest: { readonly cpu?: string; readonly memory?: string };
+  };
+  readonly host: string;
+  readonly tag: string;
+  readonly scm: PreviewsInput["scm"];
+  readonly targetBranch?: string;
+  readonly poll: string;
   readonly origin: Origin;
 }
 

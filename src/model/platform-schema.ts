@@ -16,6 +16,7 @@ import { ENGINES } from "../engines/registry.js";
 import { WORKLOAD_PATH } from "../k8s/workloads.js";
 import { accessSchema, ssoGroup } from "./access-schema.js";
 import { analysisSchema, progressiveDeliverySchema } from "./progressive-schema.js";
+import { previewsSchema } from "./preview-schema.js";
 
 /** Why a finding is waived: kept in the env repo's README for reviewers. */
 export const waiverReason = z.string().trim().min(10, { message: "say why, in a sentence a security reviewer can check" });
@@ -413,6 +414,12 @@ export const platformSchema = z.strictObject({
    * it tolerates. Rendered per app as an Argo Rollouts AnalysisTemplate or a Flagger MetricTemplate.
    */
   analyses: z.record(dnsLabel, analysisSchema).optional(),
+  /**
+   * Preview environments per pull request: the clusters that host them (never production), the apps
+   * that may preview, the label that opens one, the most open at once per app, their lifetime, quota,
+   * container defaults and host, the SCM, and how often the engine polls it. See Preview environments.
+   */
+  previews: previewsSchema.optional(),
   /** Classes of clusters with shared defaults (see Environment). */
   environments: z.record(dnsLabel, environmentSchema),
   /** The destinations (see Cluster). */

@@ -5,6 +5,7 @@ import {
   instanceKeys,
   type RenderCache,
   renderFleet,
+  renderPreviews,
   renderInstance,
 } from "./render/index.js";
 import type { InstanceRef } from "../model/instance-ref.js";
@@ -195,7 +196,11 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   }
   if (problems.resolve.length > 0) throw resolveError(problems.resolve);
 
-  const fleet = time("render", () => renderFleet(model, refs, policy));
+  const fleet = time("render", () => {
+    const own = renderFleet(model, refs, policy);
+    const previews = renderPreviews(model, inputOf, blueprints);
+    return { objects: [...own.objects, ...previews.objects], documents: [...own.documents, ...previews.documents] };
+  });
   // The fleet's objects are rendered on every run, so those that passed before (same content,
   // same sluice) are not checked again.
   time("inspect", () =>

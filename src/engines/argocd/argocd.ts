@@ -288,6 +288,8 @@ function platformProject(platform: PlatformModel, admission: AdmissionBackend, m
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },
         { group: "argoproj.io", kind: "AppProject" },
+        // The ApplicationSets that open preview environments on this Argo CD's clusters (render/previews.ts).
+        ...(managed.some((c) => platform.previews?.clusters.includes(c.name)) ? [{ group: "argoproj.io", kind: "ApplicationSet" }] : []),
         // A spoke's registration Secret, from its credentials in a store (hub.ts).
         ...(registrations ? [{ group: "external-secrets.io", kind: "ExternalSecret" }] : []),
         { group: "", kind: "LimitRange" },

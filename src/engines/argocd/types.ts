@@ -12,6 +12,11 @@ export interface ArgoGroupKind {
   kind: string;
 }
 
+/** A cluster resource kind an AppProject allows, optionally by name: a glob, Argo CD 3.3 and later. */
+export interface ArgoClusterResource extends ArgoGroupKind {
+  name?: string;
+}
+
 export interface ArgoDestination {
   server?: string;
   name?: string;
@@ -70,7 +75,7 @@ export interface ArgoAppProject {
     description?: string;
     sourceRepos?: string[];
     destinations?: ArgoDestination[];
-    clusterResourceWhitelist?: ArgoGroupKind[];
+    clusterResourceWhitelist?: ArgoClusterResource[];
     clusterResourceBlacklist?: ArgoGroupKind[];
     namespaceResourceWhitelist?: ArgoGroupKind[];
     namespaceResourceBlacklist?: ArgoGroupKind[];
@@ -89,4 +94,46 @@ export interface ArgoSyncWindow {
   clusters?: string[];
   manualSync?: boolean;
   description?: string;
+}
+
+/** A kustomize JSON 6902 patch of the objects a target selects, as an Application's source takes it. */
+export interface ArgoKustomizePatch {
+  target: { kind: string; name: string };
+  patch: string;
+}
+
+/** An ApplicationSet with one Pull Request generator: the preview environments of one app. */
+export interface ArgoApplicationSet {
+  apiVersion: "argoproj.io/v1alpha1";
+  kind: "ApplicationSet";
+  metadata: ObjectMeta;
+  spec: {
+    goTemplate: boolean;
+    goTemplateOptions: string[];
+    generators: {
+      pullRequest: {
+        github?: { owner: string; repo: string; api?: string; tokenRef: { secretName: string; key: string }; labels: string[] };
+        gitlab?: {
+          project: string;
+          api?: string;
+          tokenRef: { secretName: string; key: string };
+          labels: string[];
+          pullRequestState: "opened";
+        };
+        filters?: { targetBranchMatch: string }[];
+        requeueAfterSeconds: number;
+      };
+    }[];
+    template: {
+      metadata: ObjectMeta;
+      spec: {
+        project: string;
+        source: ArgoApplicationSource & {
+          kustomize: { namespace: string; images: string[]; patches?: ArgoKustomizePatch[]; commonAnnotations: Record<string, string> };
+        };
+        destination: ArgoDestination;
+        syncPolicy: ArgoSyncPolicy;
+      };
+    };
+  };
 }

@@ -128,7 +128,8 @@ export const flux: EngineRenderer = {
     },
   ],
   objectNoun: "a Flux object",
-  ownsKind: (group) => group.endsWith(".toolkit.fluxcd.io"),
+  // The Flux Operator's kinds (a ResourceSet makes any object it templates) are the platform's too.
+  ownsKind: (group) => group.endsWith(".toolkit.fluxcd.io") || group === "fluxcd.controlplane.io",
   deliveryKinds: ["Kustomization", "GitRepository", "HelmRelease"],
   grantsByRbac: true,
   platformProblems: fluxRevisions,

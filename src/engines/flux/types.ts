@@ -30,6 +30,10 @@ export interface FluxKustomization {
     suspend?: boolean;
     /** Fields left to another controller: JSON pointers, on the objects `target` selects (regexes). */
     ignore?: { paths: string[]; target?: { group?: string; kind?: string; name?: string; namespace?: string } }[];
+    /** Image overrides, as kustomize's `images`. */
+    images?: { name: string; newTag?: string }[];
+    /** Kustomize patches, on the objects `target` selects. */
+    patches?: { patch: string; target?: { kind?: string; name?: string } }[];
   };
 }
 

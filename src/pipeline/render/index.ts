@@ -5,6 +5,7 @@
  */
 export { instanceSources, renderFleet, type InstanceRef } from "./render.js";
 export { renderInstance } from "./instance.js";
+export { renderPreviews } from "./previews.js";
 export { RenderCache, type CachedFile, type CachedObject } from "./render-cache.js";
 export { instanceKeys } from "./instance-key.js";
 export { blueprintRegistry, type Blueprints } from "./blueprints.js";

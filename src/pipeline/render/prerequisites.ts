@@ -49,6 +49,10 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
     capability: "flagger",
     why: "it runs the apps' Canaries: it copies each Deployment to `<app>-primary`, which serves, creates the app's Services (and its HTTPRoute on a Gateway), and moves traffic to a new release step by step while its MetricTemplates pass",
   },
+  "fluxcd.controlplane.io": {
+    controller: "the Flux Operator v0.58 or later",
+    why: "its ResourceSets open a preview environment per labelled pull request, listed by its ResourceSetInputProviders, and delete it when the pull request closes or loses the label",
+  },
   "policies.kyverno.io": {
     controller: "Kyverno 1.17 or later",
     capability: "kyverno",
@@ -101,6 +105,16 @@ export function clusterPrerequisites(
     appliedTo(path, (name) => hubs.get(name)) === cluster.name || path.endsWith(`/${cluster.name}/manifest.yaml`);
   for (const { path, object } of fleetObjects) if (mine(path)) add(object.apiVersion, object.kind);
   for (const app of apps) for (const { object } of app.objects) add(object.apiVersion, object.kind);
+  // Preview environments' engine objects (render/previews.ts): the fleet's own files, rendered apart.
+  if (
+    platform.previews?.clusters.includes(cluster.name) &&
+    model.apps.some((app) => app.preview && platform.previews!.apps.includes(app.name))
+  ) {
+    if (engine.name === "flux") {
+      add("fluxcd.controlplane.io/v1", "ResourceSet");
+      add("fluxcd.controlplane.io/v1", "ResourceSetInputProvider");
+    } else add("argoproj.io/v1alpha1", "ApplicationSet");
+  }
   for (const { needs: n } of needs) {
     if (n.providers.has("external-secrets")) add("external-secrets.io/v1", "ExternalSecret");
     if (n.providers.has("sealed-secrets")) add("bitnami.com/v1alpha1", "SealedSecret");
@@ -263,6 +277,7 @@ export function clusterPrerequisites(
 
   list.push(...exposurePrerequisites(cluster, needs, platform.components));
   list.push(...progressivePrerequisites(cluster, needs, providedBy));
+  list.push(...previewPrerequisites(model, cluster));
 
   const sops = needs.filter((n) => n.needs.providers.has("sops")).map((n) => n.app);
   list.push(...engine.prerequisites({ model, platform, cluster, fleetObjects: fleetObjects.filter((o) => mine(o.path)), apps, sops }));
@@ -362,6 +377,60 @@ function progressivePrerequisites(
         why: `the analyses of ${apps.join(", ")} authenticate to ${provider === "prometheus" ? "Prometheus" : "Datadog"} with it; ${delivery.controller === "argo-rollouts" ? "Argo Rollouts" : "Flagger"} reads it in the app's namespace, and an analysis without it fails, which rolls the release back`,
       });
   }
+  return list;
+}
+
+/**
+ * What a cluster that hosts preview environments needs: the engine's part
+ * that opens them (Argo CD 3.3's ApplicationSet controller and named
+ * cluster resources, or the Flux Operator), the SCM token, and DNS for the
+ * preview hosts.
+ */
+function previewPrerequisites(model: Model, cluster: ClusterModel): Prerequisite[] {
+  const previews = model.platform.previews;
+  if (!previews?.clusters.includes(cluster.name)) return [];
+  const apps = model.apps.filter((app) => app.preview && previews.apps.includes(app.name)).map((app) => app.name);
+  if (apps.length === 0) return [];
+  const names = apps.join(", ");
+  const token = ("github" in previews.scm ? previews.scm.github : previews.scm.gitlab).token.secret;
+  const github = "github" in previews.scm;
+  const list: Prerequisite[] =
+    cluster.engine === "flux"
+      ? [
+          {
+            what: "Secret",
+            name: `\`${token}\` with \`username\` and \`password\` (the ${github ? "GitHub" : "GitLab"} token)`,
+            namespace: model.platform.engineSettings.flux.namespace,
+            why: "the ResourceSetInputProviders list the pull requests with it; without it no preview opens",
+          },
+        ]
+      : [
+          {
+            what: "controller",
+            name: "Argo CD 3.3 or later, with its ApplicationSet controller",
+            namespace: model.platform.engineSettings.argocd.namespace,
+            why: `its ApplicationSets open a preview of ${names} per labelled pull request; the previews' projects allow their Namespaces by name, which Argo CD 3.3 introduced (an older one refuses every Namespace)`,
+          },
+          {
+            what: "Secret",
+            name: `\`${token}\` with \`token\` (the ${github ? "GitHub" : "GitLab"} token)`,
+            namespace: model.platform.engineSettings.argocd.namespace,
+            why: "the Pull Request generators list the pull requests with it (label it `argocd.argoproj.io/secret-type: scm-creds` where the controller reads tokens in strict mode)",
+          },
+          {
+            what: "setting",
+            name: "Argo CD tracks resources by annotation (`application.resourceTrackingMethod: annotation`, the default since 3.0)",
+            why: `a preview's objects carry the app's \`app.kubernetes.io/instance\` label; with label tracking the app's own Application on this cluster (${names}) would take them for its own and prune them`,
+          },
+        ];
+  list.push({
+    what: "DNS",
+    name: `\`${previews.host
+      .replaceAll("{app}", "*")
+      .replaceAll("{number}", "*")
+      .replace(/^(\*-?)+[^.]*\./, "*.")}\` (a wildcard), and a wildcard certificate where TLS is issued per host`,
+    why: `the previews of ${names} are served on their own hosts (${previews.host}); a certificate per preview counts against the issuer's rate limits (Let's Encrypt: 50 per registered domain a week)`,
+  });
   return list;
 }
 

@@ -57,7 +57,8 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
     if (release === undefined) return undefined;
     let appView = appViews.get(app);
     if (appView === undefined) {
-      const { release: _release, releaseOrigins: _origins, ...rest } = app;
+      // The app's preview renders apart (render/previews.ts): its settings are no instance's input.
+      const { release: _release, releaseOrigins: _origins, preview: _preview, ...rest } = app;
       const named = analysesNamed(app);
       appViews.set(
         app,

@@ -281,6 +281,7 @@ function validateApp(
     waivers,
     callers,
     dependsOn,
+    preview,
     ...settings
   } = spec;
   return {
@@ -296,6 +297,7 @@ function validateApp(
       settings,
       environmentOverrides: environments ?? {},
       clusterOverrides: clusters ?? {},
+      ...(preview !== undefined ? { preview: { settings: preview === true ? {} : preview, origin: at("preview") } } : {}),
       objects: objects.map((object, index) => ({ object, origin: at("objects", index) })),
       allowLiterals: allowLiterals ?? {},
       waivers: Object.fromEntries(

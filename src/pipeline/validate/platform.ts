@@ -26,6 +26,7 @@ import { BUILT_IN_BLUEPRINTS } from "../../model/blueprint-names.js";
 import { freezeWindow } from "../../model/freeze-schema.js";
 import { channelsOf, notificationProblems, subscriptionsOf } from "./notifications.js";
 import { analysesOf, progressiveDeliveryOf, progressiveProblems, progressiveResources } from "./progressive.js";
+import { previewProblems, previewsOf } from "./previews.js";
 
 const SYNC_DEFAULTS = { automated: true, prune: false, selfHeal: true } as const;
 
@@ -278,7 +279,7 @@ export function validatePlatform(spec: unknown, origin: Origin): { platform?: Pl
       });
     }
   }
-  diagnostics.push(...notificationProblems(input, at), ...progressiveProblems(input, at));
+  diagnostics.push(...notificationProblems(input, at), ...progressiveProblems(input, at), ...previewProblems(input, at));
   if (diagnostics.length > 0) return { diagnostics };
 
   return { platform: toModel(input, engineSettings, origin, waveOf, objectScopes), diagnostics };
@@ -412,6 +413,7 @@ function toModel(
     stackEnv: [...new Set(input.stackEnv ?? [])].sort(),
     customResources: progressiveResources(input, customResourcesOf(input)),
     analyses: analysesOf(input, at),
+    ...(input.previews ? { previews: previewsOf(input, at)! } : {}),
     secrets: {
       stores: Object.fromEntries(
         Object.entries(input.secretStores ?? {}).map(([name, store]) => [

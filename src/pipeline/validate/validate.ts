@@ -5,6 +5,7 @@ import type { AdmissionCompileCache } from "../../policy/admission-compile-cache
 import type { Rule } from "../../model/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
 import { validateApps } from "./apps.js";
+import { appPreviewProblems } from "./previews.js";
 import { gatherReleases, type GatherOptions } from "./releases.js";
 import { instanceNeeds, neededCapabilities } from "../resolve/index.js";
 import { orderFleet } from "./order.js";
@@ -40,6 +41,15 @@ export function validate(
     throw new SluiceError("Some releases are not where their wave's approvers review them; nothing was written.", gathered.diagnostics);
   const apps = validateApps(gathered.apps, platform, rules.rules);
   apps.diagnostics.push(...hubNameClashes(platform, apps.apps));
+  // Once the apps are right: an app renamed by mistake is not also reported missing from previews.apps.
+  if (apps.diagnostics.length === 0)
+    apps.diagnostics.push(
+      ...appPreviewProblems(
+        platform,
+        apps.apps,
+        gathered.apps.map((app) => app.name),
+      ),
+    );
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", apps.diagnostics);
   }

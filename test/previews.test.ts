@@ -1,0 +1,206 @@
+/**
+ * Preview environments: the platform's `previews`, an app's `preview`, the
+ * preview path previews/<app>/<cluster>/ and the engine objects that open
+ * one per labelled pull request. Each engine's overrides (namespace, image
+ * tag, host) are played with kustomize, as the engine plays them, on a
+ * sample pull request, and every object that results is validated strictly.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { synth } from "sluice";
+import { synthesizedExample } from "./helpers/example-fixture.js";
+import { copyProject, type Project } from "./helpers/project.js";
+import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
+import { edit, failsAt } from "./helpers/stack-edit.js";
+
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+};
+
+let base: Project;
+beforeAll(() => {
+  base = synthesizedExample();
+});
+
+const objectsIn = (text: string) => parseAllDocuments(text).map((doc) => doc.toJS() as Obj);
+const objects = (p: Project, file: string) => objectsIn(p.read(file));
+const SHA = "4f1c0e7a9b2d3c4e5f60718293a4b5c6d7e8f901";
+const hasKubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
+
+function expectStrict(list: readonly Obj[], where: string): void {
+  for (const object of list) {
+    const validate = schemaFor(object.apiVersion, object.kind);
+    expect(validate, `${where}: no schema for ${object.apiVersion} ${object.kind}`).toBeDefined();
+    expect(() => validate!(object), `${where}: ${object.kind} ${object.metadata.name}`).not.toThrow();
+    expect(apiServerProblems(object), `${where}: ${object.kind} ${object.metadata.name}`).toEqual([]);
+  }
+}
+
+/**
+ * What an engine applies for one pull request: the preview path built with
+ * kustomize under the overrides the engine sets (namespace, image, patches),
+ * as an overlay beside it.
+ */
+function buildWith(p: Project, dir: string, overrides: { namespace: string; images: object[]; patches?: object[] }): Obj[] {
+  // Beside out/ in the project: kustomize takes a base by a relative path only.
+  const overlay = fs.mkdtempSync(path.join(p.root, "overlay-"));
+  try {
+    fs.writeFileSync(
+      path.join(overlay, "kustomization.yaml"),
+      JSON.stringify({ resources: [path.relative(overlay, path.join(p.root, "out", dir))], ...overrides }),
+    );
+    const run = spawnSync("kubectl", ["kustomize", overlay], { encoding: "utf8" });
+    expect(run.status, `kubectl kustomize ${dir}:\n${run.stderr}`).toBe(0);
+    return objectsIn(run.stdout);
+  } finally {
+    fs.rmSync(overlay, { recursive: true, force: true });
+  }
+}
+
+/** The pull request's objects, checked: all in its namespace, with its quota, its image and its host. */
+function expectPreview(built: readonly Obj[], app: string, host: string | undefined): void {
+  const namespace = `pr-42-${app}`;
+  expectStrict(built, `preview of ${app}`);
+  expect(built.find((o) => o.kind === "Namespace")?.metadata.name).toBe(namespace);
+  expect(built.filter((o) => o.kind !== "Namespace").every((o) => o.metadata.namespace === namespace)).toBe(true);
+  expect(built.find((o) => o.kind === "ResourceQuota" && o.metadata.name === "sluice-quota")).toBeDefined();
+  const deployment = built.find((o) => o.kind === "Deployment" && o.metadata.name === app)!;
+  expect(deployment.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${SHA}$`));
+  if (host) expect(JSON.stringify(built.find((o) => o.kind === "Ingress" || o.kind === "HTTPRoute")!.spec)).toContain(host);
+}
+
+describe("the example: previews of checkout-web and catalog-api on dev-1 (Argo CD)", () => {
+  it("an ApplicationSet per app with the Pull Request generator, and a project that allows only its pr-*-<app> namespaces, validated strictly", () => {
+    const list = objects(base, "out/clusters/dev-1/previews/checkout-web.yaml");
+    expectStrict(list, "clusters/dev-1/previews/checkout-web.yaml");
+    const project = list.find((o) => o.kind === "AppProject")!;
+    expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "pr-*-checkout-web" }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: "", kind: "Namespace", name: "pr-*-checkout-web" }]);
+    const set = list.find((o) => o.kind === "ApplicationSet")!;
+    expect(set.spec.generators[0].pullRequest).toEqual({
+      github: { owner: "acme", repo: "shop", tokenRef: { secretName: "preview-scm-token", key: "token" }, labels: ["preview"] },
+      filters: [{ targetBranchMatch: "^main$" }],
+      requeueAfterSeconds: 300,
+    });
+    expect(set.spec.template.spec.project).toBe(project.metadata.name);
+    expect(set.metadata.annotations).toEqual({ "sluice.dev/preview-lifetime": "72h", "sluice.dev/preview-max-open": "3" });
+    // The root's project may apply ApplicationSets where previews run, and only there.
+    const root = (cluster: string) => objects(base, `out/clusters/${cluster}/projects/sluice-platform.yaml`)[0]!;
+    expect(root("dev-1").spec.namespaceResourceWhitelist).toContainEqual({ group: "argoproj.io", kind: "ApplicationSet" });
+    expect(root("staging-1").spec.namespaceResourceWhitelist).not.toContainEqual({ group: "argoproj.io", kind: "ApplicationSet" });
+  });
+
+  it.skipIf(!hasKubectl)(
+    "pull request 42, as the ApplicationSet's template sets it: its own namespace with its quota, its image, its host",
+    () => {
+      for (const app of ["checkout-web", "catalog-api"]) {
+        const set = objects(base, `out/clusters/dev-1/previews/${app}.yaml`).find((o) => o.kind === "ApplicationSet")!;
+        // The generator's parameters for pull request 42, as Argo CD's goTemplate fills them in.
+        const filled = JSON.parse(JSON.stringify(set.spec.template).replaceAll("{{ .number }}", "42").replaceAll("{{ .head_sha }}", SHA));
+        const { kustomize, path: dir } = filled.spec.source;
+        expect(filled.spec.destination.namespace).toBe(`pr-42-${app}`);
+        const images = kustomize.images.map((image: string) => {
+          const at = image.lastIndexOf(":");
+          return { name: image.slice(0, at), newTag: image.slice(at + 1) };
+        });
+        const built = buildWith(base, dir, {
+          namespace: kustomize.namespace,
+          images,
+          ...(kustomize.patches ? { patches: kustomize.patches } : {}),
+        });
+        expectPreview(built, app, app === "checkout-web" ? "checkout-web-pr-42.preview.example.com" : undefined);
+      }
+    },
+  );
+
+  it("the preview is the app as on dev-1 with its preview settings, rolled out at once; production's canary does not come along", () => {
+    const manifest = objects(base, "out/previews/catalog-api/dev-1/manifest.yaml");
+    const deployment = manifest.find((o) => o.kind === "Deployment")!;
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.metadata.namespace).toBe("pr-0-catalog-api");
+    expect(objects(base, "out/previews/checkout-web/dev-1/manifest.yaml").some((o) => o.kind === "Rollout")).toBe(false);
+    expect(parse(base.read("out/previews/checkout-web/dev-1/kustomization.yaml"))).toEqual({
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      namespace: "pr-0-checkout-web",
+      resources: ["guard.yaml", "manifest.yaml"],
+    });
+  });
+});
+
+describe("on Flux: a ResourceSetInputProvider and a ResourceSet per app", () => {
+  it("the cap is the provider's limit; each pull request's Kustomization sets its namespace, image and host, and builds", async () => {
+    const p = copyProject(base);
+    p.remove("out");
+    edit(p, "stacks/platform.ts", '"dev-1": { environment: "dev",', '"dev-1": { environment: "dev", engine: "flux",');
+    await synth({ root: p.root, skipTypecheck: true });
+    const list = objects(p, "out/clusters/dev-1/previews/checkout-web.yaml");
+    expectStrict(list, "clusters/dev-1/previews/checkout-web.yaml");
+    const provider = list.find((o) => o.kind === "ResourceSetInputProvider")!;
+    expect(provider.spec).toEqual({
+      type: "GitHubPullRequest",
+      url: "https://github.com/acme/shop",
+      secretRef: { name: "preview-scm-token" },
+      filter: { labels: ["preview"], limit: 3 },
+    });
+    const set = list.find((o) => o.kind === "ResourceSet")!;
+    expect(set.spec.inputsFrom).toEqual([
+      { apiVersion: "fluxcd.controlplane.io/v1", kind: "ResourceSetInputProvider", name: "checkout-web-previews" },
+    ]);
+    // The operator's template for pull request 42: the Kustomization it makes is valid, and what it applies builds.
+    const kustomization = JSON.parse(
+      JSON.stringify(set.spec.resources[0]).replaceAll("<< inputs.id >>", "42").replaceAll("<< inputs.sha >>", SHA),
+    );
+    expectStrict([kustomization], "the ResourceSet's Kustomization for pull request 42");
+    expect(kustomization.spec.targetNamespace).toBe("pr-42-checkout-web");
+    if (!hasKubectl) return;
+    const built = buildWith(p, kustomization.spec.path.replace(/^\.\//, ""), {
+      namespace: kustomization.spec.targetNamespace,
+      images: kustomization.spec.images,
+      patches: kustomization.spec.patches,
+    });
+    expectPreview(built, "checkout-web", "checkout-web-pr-42.preview.example.com");
+  });
+});
+
+describe("bounds, at their lines", () => {
+  it("a preview cluster that serves production", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/platform.ts", '    clusters: ["dev-1"],\n    apps:', '    clusters: ["dev-1", "prod-eu-1"],\n    apps:');
+    const found = await failsAt(p, "validate/preview-production", "stacks/platform.ts", 'clusters: ["dev-1", "prod-eu-1"]');
+    expect(found.message).toContain("cluster prod-eu-1, which serves production");
+  });
+
+  it("an app the platform does not allow to preview", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/platform.ts", 'apps: ["checkout-web", "catalog-api"],', 'apps: ["checkout-web"],');
+    const found = await failsAt(p, "validate/preview-not-allowed", "stacks/catalog-api.ts", "preview: { replicas: 1 }");
+    expect(found.message).toBe("catalog-api asks for previews, but the platform's previews.apps does not list it");
+  });
+
+  it("a cap of 0", async () => {
+    const p = copyProject(base);
+    edit(p, "stacks/platform.ts", "    maxOpen: 3,", "    maxOpen: 0,");
+    const found = await failsAt(p, "validate/invalid", "stacks/platform.ts", "maxOpen: 0");
+    expect(found.message).toContain("a cap of 0 opens no preview");
+  });
+
+  it("a preview namespace always has its quota: the platform's, or a default one", async () => {
+    const p = copyProject(base);
+    edit(
+      p,
+      "stacks/platform.ts",
+      '    quota: { "requests.cpu": "1", "requests.memory": "1Gi", "limits.memory": "2Gi", pods: 10 },\n    host:',
+      "    host:",
+    );
+    await synth({ root: p.root, skipTypecheck: true });
+    const quota = objects(p, "out/previews/checkout-web/dev-1/guard.yaml").find((o) => o.kind === "ResourceQuota")!;
+    expect(quota.spec.hard).toEqual({ "limits.memory": "4Gi", pods: "20", "requests.cpu": "1", "requests.memory": "2Gi" });
+  });
+});
