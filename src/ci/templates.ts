@@ -1,5 +1,6 @@
 import { COMMENT_MARKER } from "../diff/format-markdown.js";
 import { APPLY_SCRIPT, setupScript } from "./conformance.js";
+import { githubPreviewJob, gitlabPreviewJob, type PreviewJob } from "./previews.js";
 
 /**
  * CI pipelines for a repository that holds stacks and their env repo, as
@@ -21,11 +22,34 @@ export type CiTarget = (typeof CI_TARGETS)[number];
 export interface CiOptions {
   /** Add the job that applies the env repo to a kind cluster with `--dry-run=server` (see conformance.ts). */
   readonly conformance?: boolean;
+  /** Add the job that posts a labelled pull request's preview URLs (see previews.ts). */
+  readonly previews?: PreviewJob;
 }
 
 export function ciTemplate(target: CiTarget, options: CiOptions = {}): string {
-  if (target === "github") return options.conformance ? `${GITHUB}${GITHUB_CONFORMANCE}` : GITHUB;
-  return options.conformance ? `${GITLAB}${GITLAB_CONFORMANCE}` : GITLAB;
+  if (target === "github") {
+    const base = options.previews ? withLabelEvents(GITHUB) : GITHUB;
+    return `${base}${options.conformance ? GITHUB_CONFORMANCE : ""}${options.previews ? githubPreviewJob(options.previews) : ""}`;
+  }
+  return `${GITLAB}${options.conformance ? GITLAB_CONFORMANCE : ""}${options.previews ? gitlabPreviewJob(options.previews) : ""}`;
+}
+
+/**
+ * The workflow with previews: a pull request's run on its label too, in a
+ * concurrency group of its own (so it does not cancel the checks of the
+ * last push), where the checks do not run again.
+ */
+function withLabelEvents(workflow: string): string {
+  return workflow
+    .replace("on:\n  pull_request:\n", "on:\n  pull_request:\n    types: [opened, synchronize, reopened, labeled]\n")
+    .replace(
+      "  group: sluice-${{ github.ref }}\n",
+      "  group: sluice-${{ github.ref }}-${{ github.event.action == 'labeled' && 'label' || 'checks' }}\n",
+    )
+    .replace(
+      "  sluice:\n    runs-on: ubuntu-latest\n",
+      "  sluice:\n    if: github.event.action != 'labeled'\n    runs-on: ubuntu-latest\n",
+    );
 }
 
 const indent = (text: string, spaces: number) =>

@@ -260,9 +260,31 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
     .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
     .option("--conformance", "also a job that applies the env repo to a kind cluster with --dry-run=server (needs Docker on the runner)")
-    .action(async (target: "github" | "gitlab", options: { conformance?: boolean }) => {
+    .option("--previews", "also the job that posts a labelled pull request's preview URLs (reads the platform's previews from the stacks)")
+    .option("--stacks <dir>", "with --previews: the stacks directory", "stacks")
+    .option("--root <dir>", "with --previews: the project root", ".")
+    .action(async (target: "github" | "gitlab", options: { conformance?: boolean; previews?: boolean; stacks: string; root: string }) => {
       const { ciTemplate } = await import("../ci/templates.js");
-      io.stdout(ciTemplate(target, { conformance: options.conformance === true }));
+      const previews = options.previews ? await previewJob(options.root, options.stacks) : undefined;
+      io.stdout(ciTemplate(target, { conformance: options.conformance === true, ...(previews ? { previews } : {}) }));
+    });
+
+  projectOptions(
+    program.command("preview").description("preview environments: list what a pull request's previews are (namespaces, URLs, images)"),
+    undefined,
+    false,
+  )
+    .addArgument(new Argument("<action>", "what to do").choices(["list"]))
+    .option("--pr <number>", "the pull request's number (default: the patterns)")
+    .option("--sha <sha>", "its head commit (default: the pattern)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (_action: "list", options: { stacks: string; root: string; format: Format; pr?: string; sha?: string }) => {
+      format = options.format;
+      const { loadModel } = await import("../synth.js");
+      const { formatPreviewList, previewList } = await import("../promote/previews.js");
+      const model = await loadModel({ root: options.root, stacks: options.stacks, skipTypecheck: true });
+      const list = previewList(model, { ...(options.pr ? { number: options.pr } : {}), ...(options.sha ? { sha: options.sha } : {}) });
+      io.stdout(options.format === "json" ? `${JSON.stringify(list ?? null, null, 2)}\n` : formatPreviewList(list));
     });
 
   try {
@@ -305,4 +327,16 @@ function handleError(error: unknown, format: Format, io: Io): number {
       `Please report it to the sluice maintainers with the command you ran, \`sluice --version\` (${VERSION}) and this trace:\n${detail}\n`,
   );
   return EXIT.failed;
+}
+
+/** The preview job's input: the platform's previews, each URL with "${PR}" for the shell to fill in. */
+async function previewJob(root: string, stacks: string) {
+  const { loadModel } = await import("../synth.js");
+  const { previewList } = await import("../promote/previews.js");
+  const { SluiceError } = await import("../errors.js");
+  const model = await loadModel({ root, stacks, skipTypecheck: true });
+  const list = previewList(model, { number: "${PR}" });
+  if (!list || !model.platform.previews)
+    throw new SluiceError("--previews: the platform declares no previews (see README, Preview environments).");
+  return { label: list.label, lifetime: list.lifetime, poll: model.platform.previews.poll, list };
 }
