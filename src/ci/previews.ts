@@ -84,6 +84,28 @@ ${indent(waitScript(job), 10)}
         with:
           script: |
 ${indent(GITHUB_PREVIEW_POST, 12)}
+
+  # Every hour: a pull request labelled more than ${job.lifetime} ago, or beyond the cap (the last
+  # labelled), loses the label, with a comment saying why; the engines then delete its previews.
+  preview-sweep:
+    if: github.event_name == 'schedule'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read
+      issues: write
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - name: Close the previews past their lifetime or the cap
+        env:
+          SLUICE_PREVIEW_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+        run: npx sluice preview sweep
 `;
 }
 
@@ -119,5 +141,17 @@ ${indent(waitScript(job), 6)}
   artifacts:
     when: always
     paths: [sluice-preview.md]
+
+# Run by a pipeline schedule (CI/CD > Schedules, e.g. hourly): a merge request labelled more than
+# ${job.lifetime} ago, or beyond the cap (the last labelled), loses the label, with a note saying
+# why; the engines then delete its previews. Needs a project access token with the api scope in
+# the masked variable SLUICE_PREVIEW_TOKEN.
+sluice-preview-sweep:
+  image: node:20
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "schedule"
+  script:
+    - npm ci
+    - npx sluice preview sweep
 `;
 }

@@ -40,16 +40,20 @@ export function ciTemplate(target: CiTarget, options: CiOptions = {}): string {
  * last push), where the checks do not run again.
  */
 function withLabelEvents(workflow: string): string {
-  return workflow
-    .replace("on:\n  pull_request:\n", "on:\n  pull_request:\n    types: [opened, synchronize, reopened, labeled]\n")
-    .replace(
-      "  group: sluice-${{ github.ref }}\n",
-      "  group: sluice-${{ github.ref }}-${{ github.event.action == 'labeled' && 'label' || 'checks' }}\n",
-    )
-    .replace(
-      "  sluice:\n    runs-on: ubuntu-latest\n",
-      "  sluice:\n    if: github.event.action != 'labeled'\n    runs-on: ubuntu-latest\n",
-    );
+  return (
+    workflow
+      .replace("on:\n  pull_request:\n", "on:\n  pull_request:\n    types: [opened, synchronize, reopened, labeled]\n")
+      // Every hour, at a minute of its own: the sweep of previews past their lifetime or the cap.
+      .replace("  push:\n    branches: [main]\n", '  push:\n    branches: [main]\n  schedule:\n    - cron: "17 * * * *"\n')
+      .replace(
+        "  group: sluice-${{ github.ref }}\n",
+        "  group: sluice-${{ github.ref }}-${{ github.event.action == 'labeled' && 'label' || 'checks' }}\n",
+      )
+      .replace(
+        "  sluice:\n    runs-on: ubuntu-latest\n",
+        "  sluice:\n    if: github.event.action != 'labeled' && github.event_name != 'schedule'\n    runs-on: ubuntu-latest\n",
+      )
+  );
 }
 
 const indent = (text: string, spaces: number) =>

@@ -274,12 +274,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     undefined,
     false,
   )
-    .addArgument(new Argument("<action>", "what to do").choices(["list"]))
+    .addArgument(new Argument("<action>", "what to do").choices(["list", "sweep"]))
     .option("--pr <number>", "the pull request's number (default: the patterns)")
     .option("--sha <sha>", "its head commit (default: the pattern)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (_action: "list", options: { stacks: string; root: string; format: Format; pr?: string; sha?: string }) => {
+    .action(async (action: "list" | "sweep", options: { stacks: string; root: string; format: Format; pr?: string; sha?: string }) => {
       format = options.format;
+      if (action === "sweep") {
+        const { previewSweepCommand } = await import("./preview-command.js");
+        exitCode = await previewSweepCommand(options, io);
+        return;
+      }
       const { loadModel } = await import("../synth.js");
       const { formatPreviewList, previewList } = await import("../promote/previews.js");
       const model = await loadModel({ root: options.root, stacks: options.stacks, skipTypecheck: true });
