@@ -1,9 +1,6 @@
 import { callSites, type CallSite } from "./call-site.js";
 import type { AppKind, DEFAULT_KIND } from "../model/app-kinds.js";
-import type { AppOfKind, AppSpec, BlueprintNames, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
-
-/** The names of a platform's analyses: never for a platform that declares none. */
-type DeclaredAnalyses<N extends PlatformNames> = N extends { analysis: infer A extends string } ? A : never;
+import type { AppOfKind, AppSpec, BlueprintNames, DeclaredAnalyses, NamesOf, PlatformNames, PlatformSpec } from "./types.js";
 
 /**
  * A platform value, as exported from a stack. Brands are plain string

@@ -61,8 +61,11 @@ export interface PlatformNames {
 /** The names of a platform's own blueprints: never for a platform that registers none. */
 export type BlueprintNames<N extends PlatformNames> = N extends { blueprint: infer B extends string } ? B : never;
 
-/** The names of a platform's analyses: any string for a platform that declares none (validation says which it lacks). */
-export type AnalysisNames<N extends PlatformNames> = N extends { analysis: infer A extends string } ? A : string;
+/** The names of a platform's analyses: never for a platform that declares none. */
+export type DeclaredAnalyses<N extends PlatformNames> = N extends { analysis: infer A extends string } ? A : never;
+
+/** The analyses an app may name: any string for a platform that declares none (validation says which it lacks). */
+export type AnalysisNames<N extends PlatformNames> = [DeclaredAnalyses<N>] extends [never] ? string : DeclaredAnalyses<N>;
 
 /** The names of a platform, with `blueprint` only when it registers blueprints and `analysis` only when it declares analyses. */
 export type NamesOf<E extends string, C extends string, W extends string, T extends string, B extends string, A extends string = never> = [

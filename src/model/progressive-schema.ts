@@ -118,6 +118,15 @@ export const progressiveSchema = z.union([
     }),
 ]);
 export type ProgressiveInput = z.input<typeof progressiveSchema>;
+
+/** Every analysis a plan names, in its steps, its background and its blue-green promotion, in that order. */
+export function planAnalysisRefs(plan: Exclude<ProgressiveInput, false>): AnalysisRef[] {
+  return [
+    ...(plan.canary?.steps.flatMap((step) => (step.analysis !== undefined ? [step.analysis] : [])) ?? []),
+    ...(plan.canary?.background ?? []),
+    ...(plan.blueGreen?.analysis ?? []),
+  ];
+}
 export type ProgressivePlan = Exclude<z.infer<typeof progressiveSchema>, false>;
 
 /** `{{args.<name>}}`: a number written as an argument's. */

@@ -1,4 +1,5 @@
 import { engineEnvironment } from "../../model/hub.js";
+import { planAnalysisRefs } from "../../model/progressive-schema.js";
 import fs from "node:fs";
 import path from "node:path";
 import { releaseOriginOf, type AppModel, type ClusterModel, type EnvironmentModel, type Model } from "../../model/model.js";
@@ -142,12 +143,7 @@ function analysesNamed(app: AppModel): string[] {
   const names = layers.flatMap((layer) => {
     const plan = (layer as Settings | undefined)?.progressive;
     if (!plan) return [];
-    const refs = [
-      ...(plan.canary?.steps.flatMap((step) => (step.analysis !== undefined ? [step.analysis] : [])) ?? []),
-      ...(plan.canary?.background ?? []),
-      ...(plan.blueGreen?.analysis ?? []),
-    ];
-    return refs.map((ref) => (typeof ref === "string" ? ref : ref.name));
+    return planAnalysisRefs(plan).map((ref) => (typeof ref === "string" ? ref : ref.name));
   });
   return [...new Set(names)].sort();
 }

@@ -4,7 +4,7 @@ import { topIdentity } from "../../model/placement-schema.js";
 import type { AppModel, ClusterModel, PlatformModel } from "../../model/model.js";
 import { own } from "../../model/own.js";
 import type { Settings } from "../../model/settings-schema.js";
-import type { ProgressiveController } from "../../model/progressive-schema.js";
+import { planAnalysisRefs, type ProgressiveController } from "../../model/progressive-schema.js";
 import { childOrigin, type Origin } from "../../model/origin.js";
 import { mergeValues } from "./merge.js";
 import { LONG_RUNNING_KINDS } from "../../model/rotation.js";
@@ -153,11 +153,7 @@ function progressiveNeeds(
   const expose = cluster.exposure && merged.expose ? cluster.exposure : undefined;
   const routed = expose ? ("gateway" in expose ? "gateway" : "ingress") : undefined;
   const traffic = plan.canary ? (plan.canary.replicaBased ? "replicas" : (routed ?? "replicas")) : (routed ?? "service");
-  const refs = [
-    ...(plan.canary?.steps.flatMap((step) => (step.analysis !== undefined ? [step.analysis] : [])) ?? []),
-    ...(plan.canary?.background ?? []),
-    ...(plan.blueGreen?.analysis ?? []),
-  ];
+  const refs = planAnalysisRefs(plan);
   const secrets = new Map<string, "prometheus" | "datadog">();
   for (const ref of refs) {
     const analysis = own(platform.analyses, typeof ref === "string" ? ref : ref.name);

@@ -17,11 +17,6 @@ export function goDuration(duration: string): string {
   return duration.endsWith("d") ? `${Number(duration.slice(0, -1)) * 24}h` : duration;
 }
 
-/** Whole seconds in the largest of s or m that holds them exactly: Flagger's interval pattern (^[0-9]+(m|s)). */
-export function flaggerInterval(total: number): string {
-  return total % 60 === 0 ? `${total / 60}m` : `${total}s`;
-}
-
 /** The names the queries of an app's analyses read, per controller and strategy. */
 function serviceNames(app: string, controller: ResolvedProgressive["controller"], strategy: "canary" | "blueGreen") {
   if (controller === "flagger") return { canaryService: `${app}-canary`, stableService: `${app}-primary` };
