@@ -12,7 +12,7 @@
 export { definePlatform } from "./dsl/platform.js";
 export { externalSecret, sealedSecret, secret, sopsSecret } from "./dsl/secrets.js";
 export type { ExternalSecretSource, SealedSecretSource, SecretKey, SecretSource, SopsSecretSource, WholeSecret } from "./dsl/secrets.js";
-export type { App, Platform, Release } from "./dsl/platform.js";
+export type { App, OpenedPreviewSpec, OpenPreview, Platform, Release } from "./dsl/platform.js";
 export type {
   AppOfKind,
   AppSpec,

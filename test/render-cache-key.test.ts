@@ -47,6 +47,8 @@ const NOT_CHANGED: Readonly<Record<string, string>> = {
  */
 const NOT_CHANGED_BELOW: Readonly<Record<string, string>> = {
   "apps[].preview.settings.": "a preview's settings render previews/, fleet files rendered on every run; no instance reads them",
+  "platform.previews.opened[].":
+    "records open previews only where the previews name no SCM (the fixture's name GitHub); each renders one engine object, a fleet file rendered every run (test/preview-records.test.ts)",
 };
 
 const notChanged = (field: string) =>

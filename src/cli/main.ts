@@ -1,6 +1,6 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
-import { isPolicyViolation, isSluiceError } from "../errors.js";
+import { isPolicyViolation, isSluiceError, SluiceError } from "../errors.js";
 import { ENGINE_NAMES } from "../model/engine-names.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { VERSION } from "../package-root.js";
@@ -270,27 +270,66 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     });
 
   projectOptions(
-    program.command("preview").description("preview environments: list what a pull request's previews are (namespaces, URLs, images)"),
-    undefined,
-    false,
+    program
+      .command("preview")
+      .description(
+        "preview environments: list a pull request's previews (namespaces, URLs, images), open or close them, sweep those past the lifetime",
+      ),
+    "output directory, where records open the previews (open, close, sweep)",
   )
-    .addArgument(new Argument("<action>", "what to do").choices(["list", "sweep"]))
-    .option("--pr <number>", "the pull request's number (default: the patterns)")
-    .option("--sha <sha>", "its head commit (default: the pattern)")
+    .addArgument(new Argument("<action>", "what to do").choices(["list", "open", "close", "sweep"]))
+    .addArgument(new Argument("[number]", "the pull request (open, close)"))
+    .option("--pr <number>", "list: the pull request's number (default: the patterns)")
+    .option("--sha <sha>", "list, open (records): the pull request's head commit (default: the pattern)")
+    .option("--app <name...>", "open, close (records): only these apps (default: every app that previews)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (action: "list" | "sweep", options: { stacks: string; root: string; format: Format; pr?: string; sha?: string }) => {
-      format = options.format;
-      if (action === "sweep") {
-        const { previewSweepCommand } = await import("./preview-command.js");
-        exitCode = await previewSweepCommand(options, io);
-        return;
-      }
-      const { loadModel } = await import("../synth.js");
-      const { formatPreviewList, previewList } = await import("../promote/previews.js");
-      const model = await loadModel({ root: options.root, stacks: options.stacks, skipTypecheck: true });
-      const list = previewList(model, { ...(options.pr ? { number: options.pr } : {}), ...(options.sha ? { sha: options.sha } : {}) });
-      io.stdout(options.format === "json" ? `${JSON.stringify(list ?? null, null, 2)}\n` : formatPreviewList(list));
-    });
+    .action(
+      async (
+        action: "list" | "open" | "close" | "sweep",
+        number: string | undefined,
+        options: {
+          stacks: string;
+          root: string;
+          out: string;
+          format: Format;
+          skipTypecheck?: boolean;
+          pr?: string;
+          sha?: string;
+          app?: string[];
+        },
+      ) => {
+        format = options.format;
+        const command = await import("./preview-command.js");
+        if (action === "open" || action === "close") {
+          if (number === undefined || !/^[1-9][0-9]*$/.test(number))
+            throw new SluiceError(`sluice preview ${action} needs the pull request's number.`, [
+              {
+                code: "preview/number",
+                message: number === undefined ? "no pull request number given" : `${number} is not a pull request number`,
+                hint: `sluice preview ${action} 42`,
+              },
+            ]);
+          exitCode =
+            action === "open"
+              ? await command.previewOpenCommand(Number(number), options, io)
+              : await command.previewCloseCommand(Number(number), options, io);
+          return;
+        }
+        if (number !== undefined)
+          throw new SluiceError(`sluice preview ${action} takes no pull request number.`, [
+            { code: "preview/number", message: `${number}: unexpected`, hint: action === "list" ? "use --pr <number>" : "leave it out" },
+          ]);
+        if (action === "sweep") {
+          exitCode = await command.previewSweepCommand(options, io);
+          return;
+        }
+        const { loadModel } = await import("../synth.js");
+        const { formatPreviewList, previewList } = await import("../promote/previews.js");
+        const model = await loadModel({ root: options.root, stacks: options.stacks, skipTypecheck: true });
+        const list = previewList(model, { ...(options.pr ? { number: options.pr } : {}), ...(options.sha ? { sha: options.sha } : {}) });
+        io.stdout(options.format === "json" ? `${JSON.stringify(list ?? null, null, 2)}\n` : formatPreviewList(list));
+      },
+    );
 
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -343,5 +382,13 @@ async function previewJob(root: string, stacks: string) {
   const list = previewList(model, { number: "${PR}" });
   if (!list || !model.platform.previews)
     throw new SluiceError("--previews: the platform declares no previews (see README, Preview environments).");
+  if (!model.platform.previews.scm)
+    throw new SluiceError("--previews: the platform's previews name no SCM, so no label opens them.", [
+      {
+        code: "ci/preview-records",
+        message: "records open these previews: the generated jobs follow the label, which nothing here reads",
+        hint: "run sluice preview open/close/sweep from your own pipeline and commit what they write (README, Preview environments), or name previews.scm",
+      },
+    ]);
   return { label: list.label, lifetime: list.lifetime, poll: model.platform.previews.poll, list };
 }

@@ -30,6 +30,32 @@ export interface Platform<N extends PlatformNames = PlatformNames> {
   release(app: string, releases: AppSpec<N>["release"]): Release<N>;
   /** Every release declared on this platform so far, in declaration order. */
   readonly releases: readonly Release<N>[];
+  /**
+   * Opens pull request `number`'s preview of `app` (see the platform's
+   * `previews`), where no engine generator opens them: a record in a file of
+   * its own, stacks/previews/pr-<number>-<app>.ts, that `sluice preview open`
+   * writes and `sluice preview close` deletes. `sha` is the pull request's
+   * head commit, when the preview tag names it.
+   */
+  preview(number: number, app: string, opened?: OpenedPreviewSpec): OpenPreview<N>;
+  /** Every preview opened on this platform so far, in declaration order. */
+  readonly openPreviews: readonly OpenPreview<N>[];
+}
+
+/** What a preview record says besides its pull request and app. */
+export interface OpenedPreviewSpec {
+  /** The pull request's head commit (7–40 hex digits): the image tag is made from it when the platform's tag names {sha}. */
+  readonly sha?: string;
+}
+
+/** A pull request's preview of an app, opened by a record (see Platform.preview). */
+export interface OpenPreview<N extends PlatformNames = PlatformNames> {
+  readonly $sluice: "preview";
+  readonly number: number;
+  readonly app: string;
+  readonly opened: OpenedPreviewSpec | undefined;
+  readonly platform: Platform<N>;
+  readonly callSites: readonly CallSite[];
 }
 
 /** An app's releases declared apart from the app (see Platform.release). */
@@ -67,6 +93,7 @@ export function definePlatform<
   // wherever it is declared in stacks/, whether or not its module exports it.
   const declared: App<N>[] = [];
   const released: Release<N>[] = [];
+  const opened: OpenPreview<N>[] = [];
   const platform: Platform<N> = {
     $sluice: "platform",
     // The same spec: its names, read back through N, are E, C, W, T, B and A again.
@@ -88,6 +115,14 @@ export function definePlatform<
     get releases() {
       return [...released];
     },
+    preview(number: number, app: string, spec?: OpenedPreviewSpec): OpenPreview<N> {
+      const preview: OpenPreview<N> = Object.freeze({ $sluice: "preview", number, app, opened: spec, platform, callSites: callSites() });
+      opened.push(preview);
+      return preview;
+    },
+    get openPreviews() {
+      return [...opened];
+    },
   };
   return Object.freeze(platform);
 }
@@ -102,4 +137,8 @@ export function isApp(value: unknown): value is App {
 
 export function isRelease(value: unknown): value is Release {
   return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "release";
+}
+
+export function isOpenPreview(value: unknown): value is OpenPreview {
+  return typeof value === "object" && value !== null && (value as { $sluice?: unknown }).$sluice === "preview";
 }

@@ -88,6 +88,34 @@ export class GitRepo {
     return (await this.changes(file, from)).map(({ files: _files, ...change }) => change);
   }
 
+  /**
+   * The commit of `from`'s first-parent history that last added `file`
+   * (relative to the repository's root), with its committer time and first
+   * parent; undefined when no commit there holds it.
+   */
+  async added(file: string, from = "HEAD"): Promise<FirstParentChange | undefined> {
+    let output: string;
+    try {
+      output = await this.git.raw([
+        "log",
+        "--first-parent",
+        "--diff-filter=A",
+        "--no-renames",
+        "-1",
+        "--format=%H %ct %P",
+        "--end-of-options",
+        from,
+        "--",
+        file,
+      ]);
+    } catch {
+      return undefined; // No commits yet.
+    }
+    const [commit, seconds, parent] = output.trim().split(" ");
+    if (!commit) return undefined;
+    return { commit, time: new Date(Number(seconds) * 1000), ...(parent ? { parent } : {}) };
+  }
+
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
   async trailers(base: string, key: string): Promise<string[]> {
     const output = await this.git.raw([

@@ -317,9 +317,22 @@ export interface PreviewsModel {
   };
   readonly host: string;
   readonly tag: string;
-  readonly scm: PreviewsInput["scm"];
+  /** Where the engine lists labelled pull requests; undefined: previews are opened by records (`opened`). */
+  readonly scm?: NonNullable<PreviewsInput["scm"]>;
   readonly targetBranch?: string;
   readonly poll: string;
+  /** The previews opened by records (platform.preview), by app then number. */
+  readonly opened: readonly OpenedPreview[];
+  readonly origin: Origin;
+}
+
+/** Pull request `number`'s preview of `app`, opened by a record in stacks/previews/ (see Platform.preview). */
+export interface OpenedPreview {
+  readonly app: string;
+  readonly number: number;
+  /** The pull request's head commit, when the record names it. */
+  readonly sha?: string;
+  /** The record's call. */
   readonly origin: Origin;
 }
 

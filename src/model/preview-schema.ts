@@ -6,9 +6,10 @@ import { dnsLabel } from "./names.js";
  * the merge in a throw-away namespace `pr-<number>-<app>` on a cluster the
  * platform names, opened by a label and closed when the label or the pull
  * request goes. The engine opens and closes them (Argo CD's ApplicationSet
- * Pull Request generator, the Flux Operator's ResourceSet); sluice renders
- * the preview of each app once, into previews/<app>/<cluster>/, and the
- * engine sets the namespace, the image tag and the host per pull request.
+ * Pull Request generator, the Flux Operator's ResourceSet) — or, where the
+ * platform names no SCM, records in stacks/previews/ do (platform.preview).
+ * sluice renders the preview of each app once, into previews/<app>/<cluster>/,
+ * and the engine sets the namespace, the image tag and the host per pull request.
  */
 
 /** A Kubernetes quantity ("250m", "1Gi"). */
@@ -96,8 +97,14 @@ export const previewsSchema = z.strictObject({
       message: "may only use {sha} and {number}",
     })
     .optional(),
-  /** Where the pull requests are: `{ github: { repository, token } }` or `{ gitlab: { project, projectId, token } }`. */
-  scm: previewScmSchema,
+  /**
+   * Where the pull requests are: `{ github: { repository, token } }` or
+   * `{ gitlab: { project, projectId, token } }`; the engine then opens a
+   * preview per labelled pull request. Leave it out where the engine cannot
+   * reach the SCM, or the CI system is neither: `sluice preview open` and
+   * `close` then open and close previews by records in stacks/previews/.
+   */
+  scm: previewScmSchema.optional(),
   /** Only pull requests into this branch open previews (Argo CD). Default: any. */
   targetBranch: z.string().min(1).optional(),
   /** How often the engine asks the SCM for pull requests ("10m"); GitHub allows 5,000 requests an hour per token. Default "5m". */

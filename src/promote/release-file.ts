@@ -19,17 +19,31 @@ export function releaseFileText(
   wave: string,
   version: string,
 ): string {
-  const binding = platformBinding(appText, app);
-  const specifier = binding.from.startsWith(".") ? relativeSpecifier(app.origin.file, binding.from, file) : binding.from;
+  const platform = platformImport(appText, app, file);
   const key = /^[A-Za-z_$][\w$]*$/.test(wave) ? wave : JSON.stringify(wave);
   return [
     `// The release of ${app.name} in the ${wave} wave, kept in a file of its own so that`,
     `// CODEOWNERS can give it to the wave's approvers. \`sluice promote\` edits it.`,
-    `import ${binding.clause} from ${JSON.stringify(specifier)};`,
+    platform.statement,
     "",
-    `export default ${binding.local}.release(${JSON.stringify(app.name)}, { ${key}: ${JSON.stringify(version)} });`,
+    `export default ${platform.local}.release(${JSON.stringify(app.name)}, { ${key}: ${JSON.stringify(version)} });`,
     "",
   ].join("\n");
+}
+
+/**
+ * How a new stack file, `file`, imports the platform that `app`'s stack
+ * calls `.app()` on: the same binding, the path rewritten from the new file,
+ * so that what the file declares is typed against the same platform.
+ */
+export function platformImport(
+  appText: string,
+  app: Pick<AppModel, "name" | "origin">,
+  file: string,
+): { readonly statement: string; readonly local: string } {
+  const binding = platformBinding(appText, app);
+  const specifier = binding.from.startsWith(".") ? relativeSpecifier(app.origin.file, binding.from, file) : binding.from;
+  return { statement: `import ${binding.clause} from ${JSON.stringify(specifier)};`, local: binding.local };
 }
 
 interface Binding {
@@ -108,12 +122,12 @@ function relativeSpecifier(fromFile: string, specifier: string, toFile: string):
 }
 
 function cannotWrite(app: Pick<AppModel, "name" | "origin">, why: string): SluiceError {
-  return new SluiceError(`Cannot write a release file for ${app.name}; nothing was changed.`, [
+  return new SluiceError(`Cannot write a stack file for ${app.name} (a release or preview record); nothing was changed.`, [
     {
       code: "promote/release-file",
       message: why,
       origin: app.origin,
-      hint: `write the release file by hand: export default platform.release("${app.name}", { <wave>: "<release>" }), with platform imported from your platform stack`,
+      hint: `write it by hand, with platform imported from your platform stack: export default platform.release("${app.name}", { <wave>: "<release>" }), or platform.preview(<number>, "${app.name}", { sha: "<commit>" })`,
     },
   ]);
 }

@@ -1,4 +1,4 @@
-import type { Places, ReleaseHistory } from "./history.js";
+import type { Arrival, Places, ReleaseHistory } from "./history.js";
 import { durationMs, formatDuration } from "./duration.js";
 
 /**
@@ -35,8 +35,17 @@ export async function releaseAge(
 ): Promise<ReleaseAge> {
   const arrival = await history.since(file, app, wave, version);
   if (!arrival) return { state: "uncommitted" };
+  return commitAge(arrival, `brought ${app} ${version} into ${wave} on ${history.ref}`, now);
+}
+
+/**
+ * The age of what `arrival` brought (`what`: "brought … into …"), by its
+ * committer date, unless that date is one of the two lies the history can
+ * disprove (see releaseAge).
+ */
+export function commitAge(arrival: Arrival, what: string, now: Date): ReleaseAge {
   const short = arrival.commit.slice(0, 12);
-  const dated = `commit ${short} (which brought ${app} ${version} into ${wave} on ${history.ref}) is dated ${arrival.time.toISOString()}`;
+  const dated = `commit ${short} (which ${what}) is dated ${arrival.time.toISOString()}`;
   const ahead = arrival.time.getTime() - now.getTime();
   if (ahead > CLOCK_SKEW_MS) {
     return {

@@ -44,5 +44,6 @@ export function loaded(platform: unknown, apps: Record<string, unknown> = {}): L
     platform: { spec: platform, origin: { file: "stacks/platform.ts", line: 3, column: 25 } },
     apps: Object.entries(apps).map(([name, spec]) => ({ name, spec, origin: { file: `stacks/${name}.ts`, line: 2, column: 25 } })),
     releases: [],
+    previews: [],
   };
 }

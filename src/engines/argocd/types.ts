@@ -35,6 +35,15 @@ export interface ArgoApplicationSource {
   path?: string;
   chart?: string;
   helm?: { releaseName?: string; valuesObject?: Record<string, unknown> };
+  kustomize?: ArgoKustomizeOverrides;
+}
+
+/** What an Application overrides of the kustomization it deploys (a preview's namespace, image tag and host). */
+export interface ArgoKustomizeOverrides {
+  namespace: string;
+  images: string[];
+  patches?: ArgoKustomizePatch[];
+  commonAnnotations: Record<string, string>;
 }
 
 export interface ArgoResourceIgnoreDifferences {
@@ -102,6 +111,14 @@ export interface ArgoKustomizePatch {
   patch: string;
 }
 
+/** A preview Application's spec: the env repo's preview path, with the pull request's overrides. */
+export interface ArgoPreviewSpec {
+  project: string;
+  source: ArgoApplicationSource & { kustomize: ArgoKustomizeOverrides };
+  destination: ArgoDestination;
+  syncPolicy: ArgoSyncPolicy;
+}
+
 /** An ApplicationSet with one Pull Request generator: the preview environments of one app. */
 export interface ArgoApplicationSet {
   apiVersion: "argoproj.io/v1alpha1";
@@ -124,16 +141,6 @@ export interface ArgoApplicationSet {
         requeueAfterSeconds: number;
       };
     }[];
-    template: {
-      metadata: ObjectMeta;
-      spec: {
-        project: string;
-        source: ArgoApplicationSource & {
-          kustomize: { namespace: string; images: string[]; patches?: ArgoKustomizePatch[]; commonAnnotations: Record<string, string> };
-        };
-        destination: ArgoDestination;
-        syncPolicy: ArgoSyncPolicy;
-      };
-    };
+    template: { metadata: ObjectMeta; spec: ArgoPreviewSpec };
   };
 }

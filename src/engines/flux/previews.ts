@@ -42,6 +42,8 @@ export interface ResourceSet {
  */
 export function fluxPreviewObjects(platform: PlatformModel, input: PreviewInput): KubernetesObject[] {
   const { app, previews } = input;
+  // Without an SCM, records open the previews: one Kustomization each (previewKustomization).
+  if (!previews.scm) return [];
   const namespace = platform.engineSettings.flux.namespace;
   const name = `${app.name}-previews`;
   const labels = platformLabels(name, `sluice-preview-${app.name}`);
@@ -61,7 +63,7 @@ export function fluxPreviewObjects(platform: PlatformModel, input: PreviewInput)
           "sluice.dev/preview-lifetime": previews.lifetime,
         },
       },
-      spec: { ...scm(previews), filter: { labels: [previews.label], limit: previews.maxOpen } },
+      spec: { ...scm(previews.scm), filter: { labels: [previews.label], limit: previews.maxOpen } },
     } satisfies ResourceSetInputProvider,
     {
       apiVersion: RESOURCE_SET_API,
@@ -114,13 +116,13 @@ export function previewKustomization(
   } satisfies FluxKustomization;
 }
 
-function scm(previews: PreviewsModel): Pick<ResourceSetInputProvider["spec"], "type" | "url" | "secretRef"> {
-  if ("github" in previews.scm) {
-    const { repository, api, token } = previews.scm.github;
+function scm(source: NonNullable<PreviewsModel["scm"]>): Pick<ResourceSetInputProvider["spec"], "type" | "url" | "secretRef"> {
+  if ("github" in source) {
+    const { repository, api, token } = source.github;
     // GitHub Enterprise's web host is its API's without /api/v3.
     const host = api ? api.replace(/\/api\/v3\/?$/, "") : "https://github.com";
     return { type: "GitHubPullRequest", url: `${host}/${repository}`, secretRef: { name: token.secret } };
   }
-  const { project, url, token } = previews.scm.gitlab;
+  const { project, url, token } = source.gitlab;
   return { type: "GitLabMergeRequest", url: `${url ?? "https://gitlab.com"}/${project}`, secretRef: { name: token.secret } };
 }

@@ -5,7 +5,7 @@
  * and the type-check. Also where release calls are found in stack source.
  */
 export { discoverStacks, relativeTo, toPosix } from "./discover.js";
-export { startLoad, type LoadedApp, type LoadedRelease, type LoadedStacks } from "./load.js";
+export { startLoad, type LoadedApp, type LoadedPreview, type LoadedRelease, type LoadedStacks } from "./load.js";
 export { LoadCache } from "./load-cache.js";
 export { findReleaseCall, findReleases, releasesIn, withoutRelease, withRelease } from "./release-source.js";
 export type { TypeChecker } from "./typecheck.js";

@@ -74,7 +74,14 @@ export class LoadCache implements LoadReuse {
     // stacks load (a watch, an editor saving) must make the next run load again.
     for (const file of stackFiles) this.content(file);
     const entry = this.payload.load;
-    if (!entry || !isRecord(entry.digests) || !Array.isArray(entry.loaded?.apps) || !Array.isArray(entry.loaded.releases)) return undefined;
+    if (
+      !entry ||
+      !isRecord(entry.digests) ||
+      !Array.isArray(entry.loaded?.apps) ||
+      !Array.isArray(entry.loaded.releases) ||
+      !Array.isArray(entry.loaded.previews)
+    )
+      return undefined;
     if (stackEnvValues(entry.loaded.platform.spec) !== entry.env) return undefined;
     const now = new Set(stackFiles);
     const imported = new Set(entry.loaded.imported);
@@ -89,7 +96,7 @@ export class LoadCache implements LoadReuse {
     }
     if (
       changed.length + removed.length > 0 &&
-      [...entry.loaded.apps, ...entry.loaded.releases].some((declared) => declared.declaredBy === undefined)
+      [...entry.loaded.apps, ...entry.loaded.releases, ...entry.loaded.previews].some((declared) => declared.declaredBy === undefined)
     )
       return undefined;
     return { loaded: entry.loaded, changed, removed };

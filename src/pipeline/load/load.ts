@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CallSite } from "../../dsl/call-site.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
-import { isApp, isPlatform, isRelease, type App, type Platform } from "../../dsl/platform.js";
+import { isApp, isOpenPreview, isPlatform, isRelease, type App, type Platform } from "../../dsl/platform.js";
 import { isSluiceError, SluiceError } from "../../errors.js";
 import type { Origin } from "../../model/origin.js";
 import { relativeTo } from "./discover.js";
@@ -35,6 +35,16 @@ export interface LoadedRelease {
   readonly literal: readonly string[];
 }
 
+/** A pull request's preview opened by a record (platform.preview), as written. */
+export interface LoadedPreview {
+  readonly number: unknown;
+  readonly app: unknown;
+  readonly opened: unknown;
+  readonly origin: Origin;
+  /** The stack file whose evaluation declared it, as for apps. */
+  readonly declaredBy?: string;
+}
+
 /** What the stacks declared, before validation: values exactly as written, with their origins. */
 export interface LoadedStacks {
   /** The stack files, relative to the project root, sorted. */
@@ -42,6 +52,7 @@ export interface LoadedStacks {
   readonly platform: { readonly spec: unknown; readonly origin: Origin };
   readonly apps: readonly LoadedApp[];
   readonly releases: readonly LoadedRelease[];
+  readonly previews: readonly LoadedPreview[];
   /** Every file the stacks were built from (the stacks and what they import), relative to the root, sorted. */
   readonly inputs: readonly string[];
   /** The inputs that another input imports: what a change can reach beyond the file changed. */
@@ -167,7 +178,7 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
     if (imported.imported.some((file) => changed.includes(file))) return undefined;
     try {
       fresh = collect(root, changed, imported);
-      if ([...fresh.apps, ...fresh.releases].some((declared) => declared.declaredBy === undefined)) return undefined;
+      if ([...fresh.apps, ...fresh.releases, ...fresh.previews].some((declared) => declared.declaredBy === undefined)) return undefined;
     } catch (error) {
       if (isSluiceError(error) && error.diagnostics.some((d) => d.code === "load/no-platform")) return undefined;
       throw error;
@@ -179,6 +190,7 @@ async function reload(root: string, files: readonly string[], reusable: Reusable
     platform: last.platform,
     apps: [...last.apps.filter((app) => !redo.has(app.declaredBy!)), ...(fresh?.apps.filter((app) => redo.has(app.declaredBy!)) ?? [])],
     releases: [...last.releases.filter((r) => !redo.has(r.declaredBy!)), ...(fresh?.releases.filter((r) => redo.has(r.declaredBy!)) ?? [])],
+    previews: [...last.previews.filter((p) => !redo.has(p.declaredBy!)), ...(fresh?.previews.filter((p) => redo.has(p.declaredBy!)) ?? [])],
     inputs: [...new Set([...last.inputs.filter((file) => !gone.has(file)), ...(fresh?.inputs ?? [])])].sort(),
     imported: [...new Set([...last.imported, ...(fresh?.imported ?? [])])].sort(),
   };
@@ -207,7 +219,7 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
   const platforms = new Set<Platform>();
   for (const value of imported.exported.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
     if (isPlatform(value)) platforms.add(value);
-    else if (isApp(value) || isRelease(value)) platforms.add(value.platform);
+    else if (isApp(value) || isRelease(value) || isOpenPreview(value)) platforms.add(value.platform);
   }
   const origin = (sites: readonly CallSite[], fallback: string): Origin => {
     const site = imported.positions.userFrame(sites);
@@ -265,6 +277,13 @@ function collect(root: string, files: readonly string[], imported: ImportedStack
         literal: literalWaves(root, at, release.app, release.releases),
       };
     }),
+    previews: platform.openPreviews.map((preview) => ({
+      number: preview.number,
+      app: preview.app,
+      opened: preview.opened,
+      origin: origin(preview.callSites, platformOrigin.file),
+      ...declaredBy(preview.callSites),
+    })),
     inputs: imported.inputs,
     imported: imported.imported,
   };

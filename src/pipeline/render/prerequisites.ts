@@ -392,31 +392,38 @@ function previewPrerequisites(model: Model, cluster: ClusterModel): Prerequisite
   const apps = model.apps.filter((app) => app.preview && previews.apps.includes(app.name)).map((app) => app.name);
   if (apps.length === 0) return [];
   const names = apps.join(", ");
-  const token = ("github" in previews.scm ? previews.scm.github : previews.scm.gitlab).token.secret;
-  const github = "github" in previews.scm;
+  const scm = previews.scm;
+  const token = scm ? ("github" in scm ? scm.github : scm.gitlab).token.secret : undefined;
+  const forge = scm && "github" in scm ? "GitHub" : "GitLab";
   const list: Prerequisite[] =
     cluster.engine === "flux"
-      ? [
-          {
-            what: "Secret",
-            name: `\`${token}\` with \`username\` and \`password\` (the ${github ? "GitHub" : "GitLab"} token)`,
-            namespace: model.platform.engineSettings.flux.namespace,
-            why: "the ResourceSetInputProviders list the pull requests with it; without it no preview opens",
-          },
-        ]
+      ? token
+        ? [
+            {
+              what: "Secret",
+              name: `\`${token}\` with \`username\` and \`password\` (the ${forge} token)`,
+              namespace: model.platform.engineSettings.flux.namespace,
+              why: "the ResourceSetInputProviders list the pull requests with it; without it no preview opens",
+            },
+          ]
+        : []
       : [
           {
             what: "controller",
-            name: "Argo CD 3.3 or later, with its ApplicationSet controller",
+            name: token ? "Argo CD 3.3 or later, with its ApplicationSet controller" : "Argo CD 3.3 or later",
             namespace: model.platform.engineSettings.argocd.namespace,
-            why: `its ApplicationSets open a preview of ${names} per labelled pull request; the previews' projects allow their Namespaces by name, which Argo CD 3.3 introduced (an older one refuses every Namespace)`,
+            why: `${token ? `its ApplicationSets open a preview of ${names} per labelled pull request; ` : ""}the previews' projects allow their Namespaces by name, which Argo CD 3.3 introduced (an older one refuses every Namespace)`,
           },
-          {
-            what: "Secret",
-            name: `\`${token}\` with \`token\` (the ${github ? "GitHub" : "GitLab"} token)`,
-            namespace: model.platform.engineSettings.argocd.namespace,
-            why: "the Pull Request generators list the pull requests with it (label it `argocd.argoproj.io/secret-type: scm-creds` where the controller reads tokens in strict mode)",
-          },
+          ...(token
+            ? [
+                {
+                  what: "Secret" as const,
+                  name: `\`${token}\` with \`token\` (the ${forge} token)`,
+                  namespace: model.platform.engineSettings.argocd.namespace,
+                  why: "the Pull Request generators list the pull requests with it (label it `argocd.argoproj.io/secret-type: scm-creds` where the controller reads tokens in strict mode)",
+                },
+              ]
+            : []),
           {
             what: "setting",
             name: "Argo CD tracks resources by annotation (`application.resourceTrackingMethod: annotation`, the default since 3.0)",

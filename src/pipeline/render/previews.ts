@@ -7,8 +7,8 @@ import { previewDir, previewHost, previewNamespace, previewTag, SAMPLE_PREVIEW, 
 import type { Rendered, RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import type { Settings } from "../../model/settings-schema.js";
 import { engineOf } from "../../engines/index.js";
-import { argoPreviewObjects } from "../../engines/argocd/previews.js";
-import { fluxPreviewObjects } from "../../engines/flux/previews.js";
+import { argoPreviewObjects, previewApplication } from "../../engines/argocd/previews.js";
+import { fluxPreviewObjects, previewKustomization } from "../../engines/flux/previews.js";
 import { instanceNeeds, mergeValues, resolveError, resolveSome } from "../resolve/index.js";
 import type { Blueprints } from "./blueprints.js";
 import { manifestPath, renderInstance } from "./instance.js";
@@ -22,7 +22,9 @@ import { renderTeamNamespace } from "./namespaces.js";
  * default-deny policy), its manifest, and a kustomization that names
  * pull request 0's namespace so the directory builds as it is — and the
  * engine's objects that open one per labelled pull request, setting the
- * namespace, image tag and host, in clusters/<cluster>/previews/<app>.yaml.
+ * namespace, image tag and host, in clusters/<cluster>/previews/<app>.yaml;
+ * where records open them instead (no SCM), one engine object per record,
+ * in clusters/<cluster>/previews/pr-<number>-<app>.yaml.
  */
 export function renderPreviews(
   model: Model,
@@ -94,6 +96,18 @@ export function renderPreviews(
         sources,
       })),
     );
+    for (const record of previews.opened.filter((o) => o.app === app.name)) {
+      const values = { number: String(record.number), sha: record.sha ?? "" };
+      objects.push({
+        path: `clusters/${cluster.name}/previews/${previewNamespace(app.name, values)}.yaml`,
+        object:
+          cluster.engine === "flux"
+            ? previewKustomization(model.platform, previewInput, values, model.platform.engineSettings.flux.namespace)
+            : previewApplication(model.platform, previewInput, values),
+        origin: record.origin,
+        sources: [...new Set([...sources, record.origin.file])].sort(),
+      });
+    }
   });
   return { objects, documents };
 }

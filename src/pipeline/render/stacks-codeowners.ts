@@ -65,6 +65,20 @@ export function stacksCodeowners(root: string, model: Model, out: string): Stack
     lines.push(`${inRepo(file)} ${of.size === 1 ? teams.get([...of][0]!)! : platformOwners}`);
   lines.push("");
 
+  const previews = platform.previews;
+  if (previews && !previews.scm) {
+    // Last match wins: an app whose name ends another's ("web", "checkout-web") comes first, so the longer name's line wins its own records.
+    const previewing = model.apps
+      .filter((app) => app.preview && previews.apps.includes(app.name))
+      .sort((a, b) => a.name.length - b.name.length || (a.name < b.name ? -1 : 1));
+    if (previewing.length > 0) {
+      lines.push("# Each app's preview records (sluice preview open): its team.");
+      for (const app of previewing)
+        lines.push(`${directory(path.posix.join(model.stacks, "previews"))}pr-*-${app.name}.ts ${teams.get(app.team)!}`);
+      lines.push("");
+    }
+  }
+
   const gated = platform.waves.filter(isApproved);
   if (gated.length > 0) {
     lines.push("# Each gated wave's releases: its approvers.");

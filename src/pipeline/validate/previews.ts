@@ -67,9 +67,10 @@ export function previewsOf(input: PlatformInput, at: At): PreviewsModel | undefi
     limits: { default: { ...previews.limits?.default }, defaultRequest: { ...previews.limits?.defaultRequest } },
     host: previews.host,
     tag: previews.tag ?? "{sha}",
-    scm: previews.scm,
+    ...(previews.scm ? { scm: previews.scm } : {}),
     ...(previews.targetBranch !== undefined ? { targetBranch: previews.targetBranch } : {}),
     poll: previews.poll ?? "5m",
+    opened: [],
     origin: at("previews"),
   };
 }

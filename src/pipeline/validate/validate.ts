@@ -6,6 +6,7 @@ import type { Rule } from "../../model/rule.js";
 import { validateRules } from "../../policy/validate-rules.js";
 import { validateApps } from "./apps.js";
 import { appPreviewProblems } from "./previews.js";
+import { openedPreviews } from "./opened-previews.js";
 import { gatherReleases, type GatherOptions } from "./releases.js";
 import { instanceNeeds, neededCapabilities } from "../resolve/index.js";
 import { orderFleet } from "./order.js";
@@ -50,15 +51,18 @@ export function validate(
         gathered.apps.map((app) => app.name),
       ),
     );
+  const opened = openedPreviews(platform, apps.apps, loaded.previews);
+  apps.diagnostics.push(...opened.diagnostics);
   if (apps.diagnostics.length > 0) {
     throw new SluiceError("The stacks are invalid; nothing was written.", apps.diagnostics);
   }
-  const sops = validateSopsFiles(root, { platform, apps: apps.apps });
+  const withOpened = platform.previews ? { ...platform, previews: { ...platform.previews, opened: opened.opened } } : platform;
+  const sops = validateSopsFiles(root, { platform: withOpened, apps: apps.apps });
   if (sops.length > 0) throw new SluiceError("Some SOPS files are not encrypted Secrets; nothing was written.", sops);
-  const ordered = orderFleet(platform, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(platform, app, cluster)));
+  const ordered = orderFleet(withOpened, apps.apps, (app, cluster) => neededCapabilities(instanceNeeds(withOpened, app, cluster)));
   if (ordered.diagnostics.length > 0)
     throw new SluiceError("The dependencies between apps and components are invalid; nothing was written.", ordered.diagnostics);
-  return { platform, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
+  return { platform: withOpened, apps: apps.apps, files: loaded.files, stacks: releases.stacks, order: ordered.order };
 }
 
 /**
