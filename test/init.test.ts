@@ -58,9 +58,7 @@ describe("sluice init", () => {
       JSON.stringify({ name: "fresh", version: "1.0.0", scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
     );
     const result = init(p.root, {});
-    expect((JSON.parse(p.read("package.json")) as { scripts: Record<string, string> }).scripts.test).toBe(
-      "sluice synth --check && sluice check",
-    );
+    expect((JSON.parse(p.read("package.json")) as { scripts: Record<string, string> }).scripts.test).toBe("sluice verify");
     expect(result.keptScripts).toEqual([]);
   });
 

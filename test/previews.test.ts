@@ -187,7 +187,7 @@ describe("the URL back on the pull request", () => {
     const workflow = parse(run.stdout) as any;
     expect(workflow.on.pull_request.types).toEqual(["opened", "synchronize", "reopened", "labeled"]);
     // The checks do not run again for a label, nor are they cancelled by its run.
-    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled' && github.event_name != 'schedule'");
+    expect(workflow.jobs.sluice.if).toBe("github.event_name == 'pull_request' && github.event.action != 'labeled'");
     expect(workflow.concurrency.group).toContain("github.event.action == 'labeled'");
     const job = workflow.jobs.preview;
     expect(job.if).toContain("contains(github.event.pull_request.labels.*.name, 'preview')");
@@ -345,10 +345,12 @@ describe("the lifetime and the cap, kept by the scheduled sweep", () => {
 
   it("the generated workflow runs the sweep every hour, with a token that may write labels, and the checks do not run on the schedule", async () => {
     const workflow = parse((await runCli(["ci", "github", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } })).stdout) as any;
-    expect(workflow.on.schedule).toEqual([{ cron: "17 * * * *" }]);
-    expect(workflow.jobs.sluice.if).toBe("github.event.action != 'labeled' && github.event_name != 'schedule'");
+    // Beside the weekday promotions' schedule; each scheduled job runs on its own.
+    expect(workflow.on.schedule).toEqual([{ cron: "23 7 * * 1-5" }, { cron: "17 * * * *" }]);
+    expect(workflow.jobs.sluice.if).toBe("github.event_name == 'pull_request' && github.event.action != 'labeled'");
     const sweep = workflow.jobs["preview-sweep"];
-    expect(sweep.if).toBe("github.event_name == 'schedule'");
+    expect(sweep.if).toBe("github.event_name == 'schedule' && github.event.schedule == '17 * * * *'");
+    expect(workflow.jobs.promote.if).toContain("github.event.schedule == '23 7 * * 1-5'");
     expect(sweep.permissions).toEqual({ contents: "read", issues: "write", "pull-requests": "write" });
     expect(sweep.steps.at(-1)).toEqual({
       name: "Close the previews past their lifetime or the cap",
@@ -356,6 +358,8 @@ describe("the lifetime and the cap, kept by the scheduled sweep", () => {
       run: "npx sluice preview sweep",
     });
     const gitlab = parse((await runCli(["ci", "gitlab", "--previews"], { cwd: base.root, env: { NO_COLOR: "1" } })).stdout) as any;
-    expect(gitlab["sluice-preview-sweep"].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
+    expect(gitlab["sluice-preview-sweep"].rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule" && $SLUICE_SCHEDULE == "preview-sweep"' },
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import type { PreviewList } from "../promote/previews.js";
+import { ACTIONS, indent, setupSteps, upsertComment } from "./actions.js";
+import { PREVIEW_SWEEP_CRON } from "./github.js";
 
 /** The marker of the comment that lists a pull request's previews, which the job updates in place. */
 export const PREVIEW_MARKER = "<!-- sluice-preview -->";
@@ -34,21 +36,6 @@ function waitScript(job: PreviewJob): string {
   ].join("\n");
 }
 
-const GITHUB_PREVIEW_POST = `const fs = require("fs");
-const body = fs.readFileSync("sluice-preview.md", "utf8");
-const { owner, repo } = context.repo;
-const issue_number = context.issue.number;
-const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-const previous = comments.find((c) => c.user && c.user.type === "Bot" && (c.body || "").includes("${PREVIEW_MARKER}"));
-if (previous) await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
-else await github.rest.issues.createComment({ owner, repo, issue_number, body });`;
-
-const indent = (text: string, spaces: number) =>
-  text
-    .split("\n")
-    .map((line) => (line ? `${" ".repeat(spaces)}${line}` : line))
-    .join("\n");
-
 /**
  * The GitHub job that, on a pull request carrying the preview label, waits
  * until each preview answers (the engine opens it within its polling
@@ -80,15 +67,15 @@ export function githubPreviewJob(job: PreviewJob): string {
         run: |
 ${indent(waitScript(job), 10)}
       - name: Post the URLs on the pull request (one comment, updated in place)
-        uses: actions/github-script@v7
+        uses: ${ACTIONS.githubScript}
         with:
           script: |
-${indent(GITHUB_PREVIEW_POST, 12)}
+${indent(upsertComment("sluice-preview.md", PREVIEW_MARKER), 12)}
 
   # Every hour: a pull request labelled more than ${job.lifetime} ago, or beyond the cap (the last
   # labelled), loses the label, with a comment saying why; the engines then delete its previews.
   preview-sweep:
-    if: github.event_name == 'schedule'
+    if: github.event_name == 'schedule' && github.event.schedule == '${PREVIEW_SWEEP_CRON}'
     runs-on: ubuntu-latest
     timeout-minutes: 10
     permissions:
@@ -96,12 +83,7 @@ ${indent(GITHUB_PREVIEW_POST, 12)}
       issues: write
       pull-requests: write
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - run: npm ci
+${setupSteps()}
       - name: Close the previews past their lifetime or the cap
         env:
           SLUICE_PREVIEW_TOKEN: \${{ secrets.GITHUB_TOKEN }}
@@ -142,14 +124,14 @@ ${indent(waitScript(job), 6)}
     when: always
     paths: [sluice-preview.md]
 
-# Run by a pipeline schedule (CI/CD > Schedules, e.g. hourly): a merge request labelled more than
+# Run by a pipeline schedule with SLUICE_SCHEDULE=preview-sweep (CI/CD > Schedules, e.g. hourly): a merge request labelled more than
 # ${job.lifetime} ago, or beyond the cap (the last labelled), loses the label, with a note saying
 # why; the engines then delete its previews. Needs a project access token with the api scope in
 # the masked variable SLUICE_PREVIEW_TOKEN.
 sluice-preview-sweep:
   image: node:20
   rules:
-    - if: $CI_PIPELINE_SOURCE == "schedule"
+    - if: $CI_PIPELINE_SOURCE == "schedule" && $SLUICE_SCHEDULE == "preview-sweep"
   script:
     - npm ci
     - npx sluice preview sweep

@@ -1,16 +1,16 @@
-import { COMMENT_MARKER } from "../diff/format-markdown.js";
+import { ACTIONS, indent } from "./actions.js";
 import { APPLY_SCRIPT, setupScript } from "./conformance.js";
+import { githubWorkflow } from "./github.js";
+import { gitlabPipeline } from "./gitlab.js";
 import { githubPreviewJob, gitlabPreviewJob, type PreviewJob } from "./previews.js";
 
 /**
  * CI pipelines for a repository that holds stacks and their env repo, as
- * `sluice ci github` and `sluice ci gitlab` print them. On a pull request:
- * install, run the policy rules (`sluice check`, annotating the stack lines
- * on GitHub), type-check and verify the committed env repo (`synth --check`),
- * hold release changes to the waves' gates (`sluice gates`), then post
- * `sluice diff` against the target branch as one comment that is
- * updated on every push. On the default branch: `synth --check` again, the
- * place for the publish and promotion steps that come later.
+ * `sluice ci github` and `sluice ci gitlab` print them (github.ts,
+ * gitlab.ts): on a pull request one `sluice verify` — check, synth --check,
+ * gates and diff from one compile — and the diff as one comment; on the
+ * default branch verify and publish; scheduled promotions and the release
+ * entry point for app pipelines, each opening pull requests.
  *
  * Stacks are code: a fork's pull request runs them, so these pipelines give
  * that run no secrets and no write access but the comment, and skip the
@@ -24,43 +24,17 @@ export interface CiOptions {
   readonly conformance?: boolean;
   /** Add the job that posts a labelled pull request's preview URLs (see previews.ts). */
   readonly previews?: PreviewJob;
+  /** The env repo the default branch publishes to (an https URL), when it is not this repository. */
+  readonly publish?: string;
 }
 
 export function ciTemplate(target: CiTarget, options: CiOptions = {}): string {
   if (target === "github") {
-    const base = options.previews ? withLabelEvents(GITHUB) : GITHUB;
-    return `${base}${options.conformance ? GITHUB_CONFORMANCE : ""}${options.previews ? githubPreviewJob(options.previews) : ""}`;
+    const workflow = githubWorkflow({ previews: options.previews !== undefined, ...(options.publish ? { publish: options.publish } : {}) });
+    return `${workflow}${options.conformance ? GITHUB_CONFORMANCE : ""}${options.previews ? githubPreviewJob(options.previews) : ""}`;
   }
-  return `${GITLAB}${options.conformance ? GITLAB_CONFORMANCE : ""}${options.previews ? gitlabPreviewJob(options.previews) : ""}`;
+  return `${gitlabPipeline(options.publish ? { publish: options.publish } : {})}${options.conformance ? GITLAB_CONFORMANCE : ""}${options.previews ? gitlabPreviewJob(options.previews) : ""}`;
 }
-
-/**
- * The workflow with previews: a pull request's run on its label too, in a
- * concurrency group of its own (so it does not cancel the checks of the
- * last push), where the checks do not run again.
- */
-function withLabelEvents(workflow: string): string {
-  return (
-    workflow
-      .replace("on:\n  pull_request:\n", "on:\n  pull_request:\n    types: [opened, synchronize, reopened, labeled]\n")
-      // Every hour, at a minute of its own: the sweep of previews past their lifetime or the cap.
-      .replace("  push:\n    branches: [main]\n", '  push:\n    branches: [main]\n  schedule:\n    - cron: "17 * * * *"\n')
-      .replace(
-        "  group: sluice-${{ github.ref }}\n",
-        "  group: sluice-${{ github.ref }}-${{ github.event.action == 'labeled' && 'label' || 'checks' }}\n",
-      )
-      .replace(
-        "  sluice:\n    runs-on: ubuntu-latest\n",
-        "  sluice:\n    if: github.event.action != 'labeled' && github.event_name != 'schedule'\n    runs-on: ubuntu-latest\n",
-      )
-  );
-}
-
-const indent = (text: string, spaces: number) =>
-  text
-    .split("\n")
-    .map((line) => (line ? `${" ".repeat(spaces)}${line}` : line))
-    .join("\n");
 
 /** After the sluice job: a kind cluster on the runner's Docker; each env-repo cluster applied with --dry-run=server. */
 const GITHUB_CONFORMANCE = `
@@ -70,7 +44,9 @@ const GITHUB_CONFORMANCE = `
   # cluster's directory, components and app paths applied with --dry-run=server,
   # under the cluster's own ValidatingAdmissionPolicies. Takes about five minutes.
   conformance:
-    needs: sluice
+    needs: [sluice, main]
+    # After the pull request's checks, or the default branch's.
+    if: \${{ !cancelled() && (needs.sluice.result == 'success' || needs.main.result == 'success') }}
     runs-on: ubuntu-latest
     timeout-minutes: 30
     permissions:
@@ -79,7 +55,9 @@ const GITHUB_CONFORMANCE = `
       # More CRDs (URLs or files) for the kinds of the platform's customResources.
       EXTRA_CRDS: ""
     steps:
-      - uses: actions/checkout@v4
+      - uses: ${ACTIONS.checkout}
+        with:
+          persist-credentials: false
       - name: A kind cluster, and the CRDs of the kinds sluice emits
         run: |
 ${indent(setupScript(""), 10)}
@@ -137,122 +115,4 @@ ${indent(setupScript(GITLAB_KIND_CONFIG, GITLAB_KUBECONFIG).replace(/'/g, "'\\''
       bash -c '
 ${indent(APPLY_SCRIPT.replace(/'/g, "'\\''"), 6)}
       '
-`;
-
-/** Finds sluice's comment by its marker and replaces it, or adds it once. */
-const GITHUB_POST = `const fs = require("fs");
-const body = fs.readFileSync("sluice-diff.md", "utf8");
-const { owner, repo } = context.repo;
-const issue_number = context.issue.number;
-const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-const previous = comments.find((c) => c.user && c.user.type === "Bot" && (c.body || "").includes("${COMMENT_MARKER}"));
-if (previous) await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
-else await github.rest.issues.createComment({ owner, repo, issue_number, body });`;
-
-const GITHUB = `# Generated by \`sluice ci github\`: save as .github/workflows/sluice.yml.
-# On a pull request: type-check the stacks, verify the committed env repo, hold
-# release changes to the waves' gates, and post what every wave and cluster
-# would get as one comment, updated on every push. On the default branch:
-# verify the env repo again.
-name: sluice
-
-on:
-  pull_request:
-  push:
-    branches: [main]
-
-permissions:
-  contents: read
-  pull-requests: write
-
-concurrency:
-  group: sluice-\${{ github.ref }}
-  cancel-in-progress: true
-
-jobs:
-  sluice:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          # diff reads the base branch from git's history.
-          fetch-depth: 0
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-          cache: npm
-      - run: npm ci
-      - name: Policy rules, annotated on the stack lines that break them
-        run: npx sluice check
-      - name: Type-check the stacks and verify the committed env repo
-        run: npx sluice synth --check
-      - name: Hold release changes to the waves' gates
-        if: github.event_name == 'pull_request'
-        run: npx sluice gates --base "origin/\${{ github.base_ref }}"
-      - name: What each wave and cluster would get
-        if: github.event_name == 'pull_request'
-        run: npx sluice diff --base "origin/\${{ github.base_ref }}" --skip-typecheck --format markdown > sluice-diff.md
-      - name: Post it on the pull request (one comment, updated in place)
-        # A fork's token cannot comment; its reviewers run sluice diff locally.
-        if: github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository
-        uses: actions/github-script@v7
-        with:
-          script: |
-${GITHUB_POST.split("\n")
-  .map((line) => `            ${line}`)
-  .join("\n")}
-`;
-
-/** Posts or updates the merge request note through GitLab's API, with Node's own fetch. */
-const GITLAB_POST = [
-  'const fs = require("fs");',
-  'const api = process.env.CI_API_V4_URL + "/projects/" + process.env.CI_PROJECT_ID + "/merge_requests/" + process.env.CI_MERGE_REQUEST_IID + "/notes";',
-  'const headers = { "PRIVATE-TOKEN": process.env.SLUICE_GITLAB_TOKEN, "Content-Type": "application/json" };',
-  'const body = fs.readFileSync("sluice-diff.md", "utf8");',
-  "(async () => {",
-  '  const notes = await (await fetch(api + "?per_page=100", { headers })).json();',
-  `  const previous = notes.find((n) => (n.body || "").includes("${COMMENT_MARKER}"));`,
-  '  const response = await fetch(previous ? api + "/" + previous.id : api, { method: previous ? "PUT" : "POST", headers, body: JSON.stringify({ body }) });',
-  '  if (!response.ok) throw new Error("GitLab answered " + response.status);',
-  "})();",
-].join("\n");
-
-const GITLAB = `# Generated by \`sluice ci gitlab\`: add to .gitlab-ci.yml.
-# On a merge request: type-check the stacks, verify the committed env repo, hold
-# release changes to the waves' gates, and post what every wave and cluster
-# would get as one note, updated on every
-# push (needs a project access token with the api scope in the masked, protected
-# variable SLUICE_GITLAB_TOKEN). On the default branch: verify the env repo again.
-sluice:
-  image: node:20
-  variables:
-    # diff reads the target branch from git's history.
-    GIT_DEPTH: 0
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-  cache:
-    key:
-      files: [package-lock.json]
-    paths: [.npm/]
-  script:
-    - npm ci --cache .npm --prefer-offline
-    - npx sluice check
-    - npx sluice synth --check
-    - |
-      if [ "$CI_PIPELINE_SOURCE" = "merge_request_event" ]; then
-        git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-        npx sluice gates --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-        npx sluice diff --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" --skip-typecheck --format markdown > sluice-diff.md
-        if [ -n "$SLUICE_GITLAB_TOKEN" ]; then
-          node -e '
-${GITLAB_POST.split("\n")
-  .map((line) => `          ${line}`)
-  .join("\n")}
-          '
-        fi
-      fi
-  artifacts:
-    when: always
-    paths: [sluice-diff.md]
 `;

@@ -34,7 +34,7 @@ export async function diffCommand(flags: DiffFlags, io: Io): Promise<number> {
 }
 
 /** The result without the objects' full bodies: the field changes and patches say what changed. */
-function forMachines(result: DiffResult) {
+export function forMachines(result: DiffResult) {
   return {
     ...result,
     clusters: result.clusters.map((cluster) => ({

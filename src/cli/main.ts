@@ -2,7 +2,8 @@ import { Argument, Command, CommanderError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
 import { isPolicyViolation, isSluiceError, SluiceError } from "../errors.js";
 import { ENGINE_NAMES } from "../model/engine-names.js";
-import { findingJson, formatFindingsText } from "../policy/format-findings.js";
+import type { VerifyFlags } from "./verify-command.js";
+import { findingJson, formatDiagnosticGithub, formatFindingsText } from "../policy/format-findings.js";
 import { VERSION } from "../package-root.js";
 import { EXIT, type CheckFlags, type DiffFlags, type PromotionFlags, type PublishFlags, type SynthFlags } from "./flags.js";
 import { colors, diagnosticJson, formatDiagnosticLine, processIo, type Format, type Io } from "./output.js";
@@ -132,6 +133,32 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await diffCommand(options, io);
     });
 
+  projectOptions(
+    program
+      .command("verify")
+      .description(
+        "what a pull request's pipeline runs, from one compile: check, synth --check, and with --base gates and diff; exit 1 when any part finds something",
+      )
+      .option("--base <ref>", "the branch the change goes into (e.g. origin/main): also run gates and diff against it")
+      .option("--env-repo <path>", "diff against a clone of a separate env repo instead of this repo's out/")
+      .option("--diff-file <path>", "write the diff there as markdown (the pull request comment) instead of printing it")
+      .option("--no-cache", "do not use the local caches"),
+    "this repo's env repo directory",
+  )
+    .addOption(
+      new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices([
+        "text",
+        "github",
+        "json",
+      ]),
+    )
+    .action(async (options: Omit<VerifyFlags, "format"> & { format?: VerifyFlags["format"] }) => {
+      const chosen = options.format ?? (process.env.GITHUB_ACTIONS === "true" ? "github" : "text");
+      format = chosen === "json" ? "json" : "text";
+      const { verifyCommand } = await import("./verify-command.js");
+      exitCode = await verifyCommand({ ...options, format: chosen }, io);
+    });
+
   const promotionFlags = (command: Command) =>
     projectOptions(command, "env repo directory to write")
       .option(
@@ -257,17 +284,39 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command("ci")
-    .description("print a CI pipeline that verifies the env repo and posts sluice diff on every pull request")
+    .description(
+      "print a CI pipeline: sluice verify and the diff comment on every pull request, verify (and publish) on the default branch, scheduled promotions and the release entry point",
+    )
     .addArgument(new Argument("<target>", "where it runs").choices(["github", "gitlab"]))
     .option("--conformance", "also a job that applies the env repo to a kind cluster with --dry-run=server (needs Docker on the runner)")
+    .option("--publish <env-repo-url>", "publish to this env repo (an https URL) from the default branch, when it is not this repository")
     .option("--previews", "also the job that posts a labelled pull request's preview URLs (reads the platform's previews from the stacks)")
     .option("--stacks <dir>", "with --previews: the stacks directory", "stacks")
     .option("--root <dir>", "with --previews: the project root", ".")
-    .action(async (target: "github" | "gitlab", options: { conformance?: boolean; previews?: boolean; stacks: string; root: string }) => {
-      const { ciTemplate } = await import("../ci/templates.js");
-      const previews = options.previews ? await previewJob(options.root, options.stacks) : undefined;
-      io.stdout(ciTemplate(target, { conformance: options.conformance === true, ...(previews ? { previews } : {}) }));
-    });
+    .action(
+      async (
+        target: "github" | "gitlab",
+        options: { conformance?: boolean; previews?: boolean; publish?: string; stacks: string; root: string },
+      ) => {
+        if (options.publish !== undefined && !/^https:\/\/[^/\s@]+\/\S+$/.test(options.publish))
+          throw new SluiceError("--publish needs the env repo's https URL.", [
+            {
+              code: "ci/publish-url",
+              message: `${options.publish} is not an https URL`,
+              hint: "--publish https://github.com/acme/env-repo.git: the pipeline pushes with a token over https",
+            },
+          ]);
+        const { ciTemplate } = await import("../ci/templates.js");
+        const previews = options.previews ? await previewJob(options.root, options.stacks) : undefined;
+        io.stdout(
+          ciTemplate(target, {
+            conformance: options.conformance === true,
+            ...(previews ? { previews } : {}),
+            ...(options.publish ? { publish: options.publish } : {}),
+          }),
+        );
+      },
+    );
 
   projectOptions(
     program
@@ -356,6 +405,9 @@ function handleError(error: unknown, format: Format, io: Io): number {
     return EXIT.found;
   }
   if (isSluiceError(error)) {
+    // In GitHub Actions, an error that stopped the run is also an annotation on its stack line.
+    if (format !== "json" && process.env.GITHUB_ACTIONS === "true")
+      for (const diagnostic of error.diagnostics) io.stdout(formatDiagnosticGithub(diagnostic));
     if (format === "json") {
       const [summary] = error.message.split("\n");
       io.stdout(`${JSON.stringify({ ok: false, error: summary, diagnostics: error.diagnostics.map(diagnosticJson) }, null, 2)}\n`);

@@ -66,7 +66,7 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-function formatDrift(drift: Drift, out: string, c: ReturnType<typeof colors>): string {
+export function formatDrift(drift: Drift, out: string, c: ReturnType<typeof colors>): string {
   const lines = [
     ...drift.stale.map((f) => `${c.yellow("stale")}    ${out}/${f}`),
     ...drift.missing.map((f) => `${c.green("missing")}  ${out}/${f}`),

@@ -67,7 +67,7 @@ export function scaffoldFiles(answers: InitAnswers): Record<string, string> {
 export const SCRIPTS: Readonly<Record<string, string>> = {
   synth: "sluice synth",
   check: "sluice check",
-  test: "sluice synth --check && sluice check",
+  test: "sluice verify",
 };
 
 export function devDependency(): Record<string, string> {

@@ -1,3 +1,4 @@
+import type { Diagnostic } from "../model/diagnostic.js";
 import { formatPath } from "../model/origin.js";
 import { countBySeverity, type Finding } from "./finding.js";
 import type { Rule } from "../model/rule.js";
@@ -73,8 +74,6 @@ export function findingJson(finding: Finding) {
 
 /** GitHub Actions workflow commands: one annotation per finding, on the stack line. */
 export function formatFindingsGithub(findings: readonly Finding[], waived: number): string {
-  const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-  const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
   const lines = findings.map((finding) => {
     const level = finding.severity === "error" ? "error" : "warning";
     const where = subject(finding);
@@ -83,6 +82,23 @@ export function formatFindingsGithub(findings: readonly Finding[], waived: numbe
     return `::${level} file=${property(finding.origin.file)},line=${finding.origin.line},col=${finding.origin.column},title=${property(`sluice ${finding.rule}`)}::${data(text)}`;
   });
   return `${[...lines, summary(findings, waived)].join("\n")}\n`;
+}
+
+/** GitHub workflow commands escape a message's %, CR and LF, and a property's : and , as well. */
+const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+/**
+ * A diagnostic as a GitHub Actions annotation on its stack line (an error
+ * that stopped the run: a compile error, a closed gate), titled by its code;
+ * one without a place is a plain annotation.
+ */
+export function formatDiagnosticGithub(diagnostic: Diagnostic): string {
+  const { origin } = diagnostic;
+  const path = origin?.path?.length ? `${formatPath(origin.path)}: ` : "";
+  const text = `${path}${diagnostic.message}${diagnostic.hint ? `\nhint: ${diagnostic.hint}` : ""}`;
+  const where = origin ? `file=${property(origin.file)},line=${origin.line},col=${origin.column},` : "";
+  return `::error ${where}title=${property(`sluice ${diagnostic.code}`)}::${data(text)}\n`;
 }
 
 /** SARIF 2.1.0, for code scanning: every rule in force, and a result per finding. */

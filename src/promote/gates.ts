@@ -7,7 +7,7 @@ import { GitRepo } from "../git/git.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { findReleaseCall, findReleases } from "../pipeline/load/index.js";
-import { releaseFileOf } from "../model/model.js";
+import { releaseFileOf, type Model } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 import { freezeMessage, waveFreeze, type WaveFreeze } from "./freeze.js";
 import { analysesMissing } from "./analyses-gate.js";
@@ -46,13 +46,15 @@ export async function gates(
     readonly base: string;
     readonly now?: Date;
     readonly force?: { readonly reason: string };
+    /** The stacks' model, when the caller compiled them already (sluice verify): one compile per pipeline. */
+    readonly model?: Model;
   },
 ): Promise<GatesResult> {
   const root = path.resolve(options.root ?? ".");
   // The base is a commit that exists, resolved before anything else: never an option to git, never
   // a missing ref that would make every release look new.
   const base = await (await GitRepo.at(root)).commit(options.base);
-  const model = await loadModel({ ...options, root, skipTypecheck: true });
+  const model = options.model ?? (await loadModel({ root, ...(options.stacks ? { stacks: options.stacks } : {}), skipTypecheck: true }));
   const history = await ReleaseHistory.open(root, base, options.base);
   await history.preload(releasePlaces(model.apps));
   const now = options.now ?? new Date();

@@ -8,6 +8,10 @@
  *   diff_s           `sluice diff` after that bump, against the committed env repo (HEAD)
  *   one_app_s        then `sluice synth` of the bump
  *   check_fresh_s    `synth --check` in a fresh clone (stacks and out/, no caches)
+ *   pipeline_separate_fresh_s  a pull request's pipeline as four commands (check, synth --check,
+ *                    gates, diff) on a fresh clone of the bump against main, no caches
+ *   pipeline_verify_fresh_s    the same as one `sluice verify --base main`, no caches
+ *   pipeline_verify_restored_s  that verify with the caches of a verify on main restored
  *   check_s          `sluice check --no-cache`: the whole pipeline and every rule, writing nothing
  *   policy_s         of which evaluating the rules (the "policy" stage, timed inside the process)
  *   policy_share     policy_s over cold_s: what the rules add to a synth
@@ -43,15 +47,14 @@ interface Run {
 
 /** One `sluice synth` (or another command) as a user runs it, timed from outside the process. */
 function sluice(project: Project, ...extra: string[]): Run {
-  const command =
-    extra[0] === "diff" || extra[0] === "check"
-      ? [process.execPath, CLI, ...extra, "--format", "json"]
-      : [process.execPath, CLI, "synth", "--format", "json", ...extra];
+  const command = ["diff", "check", "verify", "gates"].includes(extra[0]!)
+    ? [process.execPath, CLI, ...extra, "--format", "json"]
+    : [process.execPath, CLI, "synth", "--format", "json", ...extra];
   const argv = HAS_TIME ? ["/usr/bin/time", "-f", "sluice-bench-rss %M", ...command] : command;
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd: project.root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
-  if (run.status !== 0 && !(extra.includes("--check") && run.status === 1))
+  if (run.status !== 0 && !((extra.includes("--check") || extra[0] === "verify" || extra[0] === "gates") && run.status === 1))
     throw new Error(`sluice ${extra.join(" ") || "synth"} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
   const rss = /sluice-bench-rss (\d+)/.exec(run.stderr)?.[1];
   const summary = JSON.parse(run.stdout) as { written?: string[]; timings?: { policy?: number } };
@@ -79,10 +82,38 @@ function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
-function clone(from: Project): Project {
+function clone(from: Project, dirs: readonly string[] = ["stacks", "out"]): Project {
   const to = makeProject();
-  for (const dir of ["stacks", "out"]) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
+  for (const dir of dirs) fs.cpSync(path.join(from.root, dir), path.join(to.root, dir), { recursive: true });
   return to;
+}
+
+/**
+ * What a pull request's pipeline costs on a fresh runner, the change (one app
+ * bumped, out/ synthesised) against main: the four commands one by one, as
+ * the pipeline ran them before `sluice verify`; `verify` alone with no
+ * caches; and `verify` with the caches a run on main left, restored.
+ */
+function benchPipeline(project: Project): { separate: Run[]; fresh: Run; restored: Run } {
+  const fresh = () => clone(project, ["stacks", "out", ".git", ".gitignore"]);
+  log("pipeline: check, synth --check, gates and diff, one by one, on a fresh clone…");
+  const one = fresh();
+  const separate = [
+    sluice(one, "check"),
+    sluice(one, "--check"),
+    sluice(one, "gates", "--base", "main"),
+    sluice(one, "diff", "--base", "main", "--skip-typecheck"),
+  ];
+  log("pipeline: verify on a fresh clone…");
+  const verified = sluice(fresh(), "verify", "--base", "main");
+  log("pipeline: verify with main's caches restored…");
+  const main = fresh();
+  spawnSync("git", ["checkout", "-q", "-f", "main", "--", "stacks", "out"], { cwd: main.root });
+  sluice(main, "verify");
+  const pr = fresh();
+  fs.cpSync(path.join(main.root, "node_modules/.cache/sluice"), path.join(pr.root, "node_modules/.cache/sluice"), { recursive: true });
+  const restored = sluice(pr, "verify", "--base", "main");
+  return { separate, fresh: verified, restored };
 }
 
 function committedInstanceFiles(project: Project): number {
@@ -96,7 +127,15 @@ function committedInstanceFiles(project: Project): number {
 
 function benchFleet(spec: string): Record<string, unknown> {
   const [apps, clusters] = spec.split("x").map(Number) as [number, number];
-  const samples: { cold: Run; noop: Run; diffed: Run; oneApp: Run; check: Run; rules: Run }[] = [];
+  const samples: {
+    cold: Run;
+    noop: Run;
+    diffed: Run;
+    oneApp: Run;
+    check: Run;
+    rules: Run;
+    pipeline: ReturnType<typeof benchPipeline>;
+  }[] = [];
   let project: Project | undefined;
   for (let i = 0; i < runs; i++) {
     project = makeProject(fleetStacks(apps, clusters));
@@ -115,11 +154,16 @@ function benchFleet(spec: string): Record<string, unknown> {
     const check = sluice(clone(project), "--check");
     log(`${spec}: sluice check, no caches…`);
     const rules = sluice(project, "check", "--no-cache");
-    samples.push({ cold, noop, diffed, oneApp, check, rules });
+    const pipeline = benchPipeline(project);
+    samples.push({ cold, noop, diffed, oneApp, check, rules, pipeline });
   }
   const seconds = (pick: (s: (typeof samples)[number]) => Run) => Math.round(median(samples.map((s) => pick(s).seconds)) * 100) / 100;
   const instances = apps * clusters;
-  const peaks = samples.flatMap((s) => [s.cold, s.noop, s.diffed, s.oneApp, s.check, s.rules].map((r) => r.peakMb ?? 0));
+  const peaks = samples.flatMap((s) =>
+    [s.cold, s.noop, s.diffed, s.oneApp, s.check, s.rules, ...s.pipeline.separate, s.pipeline.fresh, s.pipeline.restored].map(
+      (r) => r.peakMb ?? 0,
+    ),
+  );
   return {
     fleet: spec,
     apps,
@@ -132,6 +176,10 @@ function benchFleet(spec: string): Record<string, unknown> {
     one_app_s: seconds((s) => s.oneApp),
     check_fresh_s: seconds((s) => s.check),
     check_s: seconds((s) => s.rules),
+    pipeline_separate_fresh_s:
+      Math.round(median(samples.map((s) => s.pipeline.separate.reduce((sum, run) => sum + run.seconds, 0))) * 100) / 100,
+    pipeline_verify_fresh_s: seconds((s) => s.pipeline.fresh),
+    pipeline_verify_restored_s: seconds((s) => s.pipeline.restored),
     policy_s: Math.round(median(samples.map((s) => s.rules.policyMs)) / 10) / 100,
     policy_share:
       Math.round((median(samples.map((s) => s.rules.policyMs)) / 1000 / median(samples.map((s) => s.cold.seconds))) * 100) / 100,
