@@ -109,4 +109,26 @@ describe("sluice verify", () => {
     second.write(file, first.read(file));
     expect((await sluice(second, ["verify", "--base", "main"])).status).toBe(0);
   });
+
+  it("gates read only the history of the apps whose files changed, and every app's when a module the stacks import changed", async () => {
+    const p = copyProject(main, ["stacks", "out", "CODEOWNERS", ".gitignore", ".git"]);
+    // catalog-api's staging release comes from a module of its own, committed on main.
+    p.write("stacks/versions.ts", 'export const CATALOG_STAGING = "2.4.1";\n');
+    edit(p, "stacks/catalog-api.ts", 'staging: "2.4.1" }', "staging: CATALOG_STAGING }");
+    p.write("stacks/catalog-api.ts", `import { CATALOG_STAGING } from "./versions.js";\n${p.read("stacks/catalog-api.ts")}`);
+    expect((await sluice(p, ["synth", "--skip-typecheck"])).status).toBe(0);
+    await simpleGit(p.root).add(".").commit("catalog-api's staging release from a module");
+    // One app's stack changed: its change is held to the gates (a skipped wave), the others are not read.
+    edit(p, "stacks/search.ts", /dev: "[^"]+"/.exec(p.read("stacks/search.ts"))![0], 'dev: "9.9.9"');
+    const one = json((await sluice(p, ["gates", "--base", "main", "--format", "json"])).stdout);
+    expect(one.changes.map((c: any) => `${c.app} ${c.wave} ${c.allowed}`)).toEqual(["search dev true"]);
+    // Only the module changed: catalog-api's staging takes 2.4.2, which dev does not run — found, though no app's file changed.
+    await simpleGit(p.root).checkout(["--", "stacks/search.ts"]);
+    p.write("stacks/versions.ts", 'export const CATALOG_STAGING = "2.4.2";\n');
+    const run = await sluice(p, ["gates", "--base", "main", "--format", "json"]);
+    expect(run.status).toBe(1);
+    expect(json(run.stdout).changes).toContainEqual(
+      expect.objectContaining({ app: "catalog-api", wave: "staging", to: "2.4.2", allowed: false }),
+    );
+  });
 });

@@ -116,6 +116,17 @@ export class GitRepo {
     return { commit, time: new Date(Number(seconds) * 1000), ...(parent ? { parent } : {}) };
   }
 
+  /**
+   * Every file of the working tree that differs from `base` (relative to the
+   * repository's root): tracked files changed, added or deleted since it,
+   * staged or not, and untracked files (ignored ones aside).
+   */
+  async changedSince(base: string): Promise<string[]> {
+    const changed = await this.git.raw(["diff", "--name-only", "--no-renames", "-z", "--end-of-options", base, "--"]);
+    const untracked = await this.git.raw(["ls-files", "--others", "--exclude-standard", "-z"]);
+    return [...new Set([...changed.split("\0"), ...untracked.split("\0")].filter(Boolean))].sort();
+  }
+
   /** The values of a trailer (e.g. "Sluice-Forced") in the commits of `base..HEAD`, newest first. */
   async trailers(base: string, key: string): Promise<string[]> {
     const output = await this.git.raw([

@@ -7,7 +7,7 @@ import { GitRepo } from "../git/git.js";
 import { placesOf, ReleaseHistory, releasePlaces } from "./history.js";
 import { formatDuration } from "./duration.js";
 import { findReleaseCall, findReleases } from "../pipeline/load/index.js";
-import { releaseFileOf, type Model } from "../model/model.js";
+import { releaseFileOf, type AppModel, type Model } from "../model/model.js";
 import { checkSoak, FORGED_HINT, releaseAge } from "./soak.js";
 import { freezeMessage, waveFreeze, type WaveFreeze } from "./freeze.js";
 import { analysesMissing } from "./analyses-gate.js";
@@ -53,10 +53,12 @@ export async function gates(
   const root = path.resolve(options.root ?? ".");
   // The base is a commit that exists, resolved before anything else: never an option to git, never
   // a missing ref that would make every release look new.
-  const base = await (await GitRepo.at(root)).commit(options.base);
+  const repo = await GitRepo.at(root);
+  const base = await repo.commit(options.base);
   const model = options.model ?? (await loadModel({ root, ...(options.stacks ? { stacks: options.stacks } : {}), skipTypecheck: true }));
+  const apps = await appsThatMayChange(repo, root, base, model);
   const history = await ReleaseHistory.open(root, base, options.base);
-  await history.preload(releasePlaces(model.apps));
+  await history.preload(releasePlaces(apps));
   const now = options.now ?? new Date();
   const waves = model.platform.waves;
   const changes: GatesResult["changes"][number][] = [];
@@ -64,7 +66,7 @@ export async function gates(
   const freezes = new Map(waves.map((wave) => [wave.name, waveFreeze(root, model.platform, wave, now)]));
   const texts = new Map<string, string>();
   const textOf = (file: string) => texts.get(file) ?? texts.set(file, fs.readFileSync(path.join(root, file), "utf8")).get(file)!;
-  for (const app of model.apps) {
+  for (const app of apps) {
     const before = async (wave: string) => history.committed(placesOf(app, wave), app.name, wave);
     for (const [i, wave] of waves.entries()) {
       const to = own(app.release, wave.name);
@@ -134,6 +136,31 @@ export async function gates(
   }
   const forced = options.force?.reason ?? (await forcedInHistory(root, base));
   return { base: options.base, changes, findings, ...(forced ? { forced } : {}) };
+}
+
+/** What a stack may import: a change to any other file cannot change a release. */
+const SOURCE = /\.(m|c)?(ts|js)x?$|\.json$/;
+
+/**
+ * The apps whose releases may differ from the base: those one of whose
+ * release files (its stack, its release files) changed since the base, when
+ * every source file that changed is such a file. A change elsewhere — the
+ * platform, a module stacks import, a file that moved — may reach any
+ * release, and then every app is held to the gates, as before. So a pull
+ * request that bumps one app reads the history of that app's files, not the
+ * fleet's.
+ */
+async function appsThatMayChange(repo: GitRepo, root: string, base: string, model: Model): Promise<readonly AppModel[]> {
+  const inRepo = (file: string) => path.relative(repo.root, path.join(root, file)).split(path.sep).join("/");
+  const out = `${inRepo("out")}/`;
+  const changed = (await repo.changedSince(base)).filter(
+    (file) => SOURCE.test(file) && !file.startsWith(out) && !file.includes("node_modules/"),
+  );
+  const placesOfApp = new Map(model.apps.map((app) => [app, releasePlaces([app]).map(inRepo)]));
+  const places = new Set([...placesOfApp.values()].flat());
+  if (changed.some((file) => !places.has(file))) return model.apps;
+  const touched = new Set(changed);
+  return model.apps.filter((app) => placesOfApp.get(app)!.some((file) => touched.has(file)));
 }
 
 /** Where a wave's release literal is written: in a release call, or in the app's declaration. */
