@@ -90,7 +90,7 @@ describe("the render-cache key", () => {
         const { resolved, diagnostics } = resolveSome([input]);
         if (diagnostics.length > 0) return `invalid: ${diagnostics.map((d) => d.code).join(",")}`;
         const files = emitObjects(renderInstance(input.platform, resolved[0]!, blueprints.of(input.app), input.sources));
-        return JSON.stringify(files.map((file) => [file.path, file.sha256, file.objects.length]));
+        return JSON.stringify(files.map((file) => [file.path, file.blob, file.objects.length]));
       },
     };
   };

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { blobId } from "../git/blob-id.js";
 import fs from "node:fs";
 import path from "node:path";
 import { StatCache } from "./stat-cache.js";
@@ -42,7 +42,7 @@ export async function compare(
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);
   // Synchronous: a few microseconds a file, which a pool of promises only adds to.
-  const same = plan.files.map((file) => (present.has(file.path) ? contentSha(outDir, file.path, stats) === file.sha256 : undefined));
+  const same = plan.files.map((file) => (present.has(file.path) ? contentBlob(outDir, file.path, stats) === file.blob : undefined));
   const planned = new Set(plan.files.map((file) => file.path));
   return {
     stale: plan.files.filter((_, i) => same[i] === false).map((file) => file.path),
@@ -51,20 +51,20 @@ export async function compare(
   };
 }
 
-function contentSha(outDir: string, file: string, stats: StatCache): string {
+function contentBlob(outDir: string, file: string, stats: StatCache): string {
   const target = path.join(outDir, file);
   const before = fs.lstatSync(target, { bigint: true });
-  const known = stats.sha256(file, before);
+  const known = stats.blob(file, before);
   if (known !== undefined) return known;
-  const sha = createHash("sha256").update(fs.readFileSync(target)).digest("hex");
+  const blob = blobId(fs.readFileSync(target));
   // Recorded only if the file did not change while it was read.
   const after = fs.lstatSync(target, { bigint: true });
   if (after.mtimeNs === before.mtimeNs && after.ctimeNs === before.ctimeNs && after.size === before.size && after.ino === before.ino)
-    stats.record(file, after, sha);
-  return sha;
+    stats.record(file, after, blob);
+  return blob;
 }
 
-/** Records the files sluice just wrote, with the sha256 of the bytes it wrote. */
-export function recordWritten(outDir: string, files: readonly { path: string; sha256: string }[], stats: StatCache): void {
-  for (const file of files) stats.record(file.path, fs.lstatSync(path.join(outDir, file.path), { bigint: true }), file.sha256);
+/** Records the files sluice just wrote, with the blob id of the bytes it wrote. */
+export function recordWritten(outDir: string, files: readonly { path: string; blob: string }[], stats: StatCache): void {
+  for (const file of files) stats.record(file.path, fs.lstatSync(path.join(outDir, file.path), { bigint: true }), file.blob);
 }

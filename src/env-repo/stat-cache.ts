@@ -5,9 +5,10 @@ import { cacheDir } from "../cache/cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "../cache/cache-file.js";
 
 // What out/'s files hold does not depend on sluice's code, so entries survive an upgrade.
-const FORMAT = "stat-3";
+// stat-4: the digest is the git blob id (stat-3's was a sha256).
+const FORMAT = "stat-4";
 
-/** [size, mtime and ctime in ns as "mtime:ctime", inode, sha256 of the content]. */
+/** [size, mtime and ctime in ns as "mtime:ctime", inode, git blob id of the content]. */
 type Entry = readonly [string, string, string, string];
 /** ["mtime:ctime:inode" (ns), the directory's entries as "name/type" with type f (file), d (directory) or o (other)]. */
 type DirEntry = readonly [string, readonly string[]];
@@ -83,17 +84,17 @@ export class StatCache {
     return new StatCache(file, read?.value ?? { files: {}, dirs: {} }, read?.mtimeNs ?? 0n);
   }
 
-  /** The sha256 of `file`'s content if its stat says it has not changed since sluice last saw it. */
-  sha256(file: string, stat: BigIntStats): string | undefined {
+  /** The blob id of `file`'s content if its stat says it has not changed since sluice last saw it. */
+  blob(file: string, stat: BigIntStats): string | undefined {
     const entry = this.fresh.get(file) ?? this.entries.get(file);
     if (!entry || stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs) return undefined;
     const [size, times, ino, sha] = entry;
     return size === String(stat.size) && times === fileTimes(stat) && ino === String(stat.ino) ? sha : undefined;
   }
 
-  /** Remembers that `file`, as `stat` describes it, holds bytes with this sha256. */
-  record(file: string, stat: BigIntStats, sha256: string): void {
-    this.fresh.set(file, [String(stat.size), fileTimes(stat), String(stat.ino), sha256]);
+  /** Remembers that `file`, as `stat` describes it, holds bytes with this blob id. */
+  record(file: string, stat: BigIntStats, blob: string): void {
+    this.fresh.set(file, [String(stat.size), fileTimes(stat), String(stat.ino), blob]);
   }
 
   /**

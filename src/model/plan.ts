@@ -14,8 +14,11 @@ export interface PlanEntry {
   /** Path inside out/, with forward slashes. */
   readonly path: string;
   readonly content?: string;
-  readonly sha256: string;
-  /** The id git gives the bytes as a blob: compared with a commit's tree without reading either. */
+  /**
+   * The id git gives the bytes as a blob: the file's one digest, compared
+   * with out/ (synth --check) and with a commit's tree (diff) without reading
+   * either.
+   */
   readonly blob: string;
   /** The stack files that shaped this file. */
   readonly sources: readonly string[];

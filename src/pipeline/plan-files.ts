@@ -253,7 +253,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
         const content = file.content ?? (at ? options.spill!.get(at) : renderedNow.get(path)?.content);
         if (content === undefined) throw new Error(`sluice could not render ${path} again`);
         const now = file.content === undefined && !at ? renderedNow.get(path)! : file;
-        return [{ ...file, content, sha256: now.sha256, blob: now.blob }];
+        return [{ ...file, content, blob: now.blob }];
       });
     },
   };
@@ -288,7 +288,6 @@ function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {
   const inFile = objects.filter((object) => object.path === file.path);
   return {
     path: file.path,
-    sha256: file.sha256,
     blob: file.blob,
     namespaces: [...new Set(file.objects.map((object) => object.namespace ?? ""))],
     objects: file.objects.map(
@@ -312,7 +311,6 @@ function fromCache(file: CachedFile, app: AppModel, sources: readonly string[]):
   let objects: PlannedObject[] | undefined;
   return {
     path: file.path,
-    sha256: file.sha256,
     blob: file.blob,
     sources,
     namespaces: file.namespaces,

@@ -1,6 +1,5 @@
 import { SPOKE_DIR } from "../../model/hub.js";
 import { ENGINE_NAMES } from "../../model/engine-names.js";
-import { createHash } from "node:crypto";
 import { SluiceError } from "../../errors.js";
 import { blobId } from "../../git/blob-id.js";
 import { toYaml, toYamlDocuments } from "../../k8s/yaml.js";
@@ -56,11 +55,7 @@ export function assemble(
 }
 
 export function plannedFile(path: string, content: string, sources: readonly string[], objects: readonly PlannedObject[]): PlannedFile {
-  return { path, content, sha256: sha256(content), blob: blobId(content), sources: [...sources].sort(), objects };
-}
-
-export function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
+  return { path, content, blob: blobId(content), sources: [...sources].sort(), objects };
 }
 
 function plannedObject({ object, origin }: RenderedObject): PlannedObject {

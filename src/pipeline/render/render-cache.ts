@@ -6,8 +6,7 @@ import type { CachedFinding } from "../../policy/cached-findings.js";
 
 export interface CachedFile {
   readonly path: string;
-  readonly sha256: string;
-  /** Its git blob id. */
+  /** Its git blob id, its one digest. */
   readonly blob: string;
   /** The namespaces of its objects ("" for cluster-scoped). */
   readonly namespaces: readonly string[];
@@ -30,17 +29,17 @@ const FIELD = "\u001f";
 // Keys of schema-checked objects: no instance key starts with a control character.
 const CHECKED = "\u0001checked:";
 
-type Encodable = { path: string; sha256: string; blob: string; namespaces: readonly string[]; objects: readonly CachedObject[] };
+type Encodable = { path: string; blob: string; namespaces: readonly string[]; objects: readonly CachedObject[] };
 
 function encode(files: readonly Encodable[]): string {
-  return files.map((f) => [f.path, f.sha256, f.blob, f.namespaces.join(","), JSON.stringify(f.objects)].join(FIELD)).join(FILE);
+  return files.map((f) => [f.path, f.blob, f.namespaces.join(","), JSON.stringify(f.objects)].join(FIELD)).join(FILE);
 }
 
 function decode(entry: string): CachedFile[] {
   return entry.split(FILE).map((file) => {
-    const [path = "", sha256 = "", blob = "", namespaces = "", objects = "[]"] = file.split(FIELD);
+    const [path = "", blob = "", namespaces = "", objects = "[]"] = file.split(FIELD);
     let decoded: CachedObject[] | undefined;
-    return { path, sha256, blob, namespaces: namespaces.split(","), objects: () => (decoded ??= JSON.parse(objects) as CachedObject[]) };
+    return { path, blob, namespaces: namespaces.split(","), objects: () => (decoded ??= JSON.parse(objects) as CachedObject[]) };
   });
 }
 
