@@ -32,26 +32,40 @@ interface LoadEntry extends Entry {
 interface Payload {
   readonly load?: LoadEntry;
   readonly typecheck?: TypecheckEntry;
+  /**
+   * The content digest of each file outside the project or in node_modules
+   * that a key was computed over, by the stat it had: [real path, inode,
+   * size, mtime and ctime; sha256].
+   */
+  readonly outside?: Readonly<Record<string, readonly [string, string]>>;
 }
 
 /**
  * Lets an unchanged project skip the two steps that cost most when nothing
  * changed: importing the stacks, and type-checking them. Each is keyed by the
  * files it read — the stacks and everything esbuild bundled for the load,
- * every file the compiler read for the type-check — hashed by content inside
- * the project and by size and mtime in node_modules and outside it, plus the
+ * every file the compiler read for the type-check — hashed by content,
+ * inside the project and in node_modules and outside it alike (a reinstall
+ * from the same lockfile, or another checkout's caches restored on a CI
+ * runner, keeps the keys: what the compiler reads is the same), plus the
  * stack files found now (a new stack file changes the key) and, for the load,
  * the values of the platform's `stackEnv` variables. Stacks can depend on
  * nothing else: the stack sandbox refuses clocks, random numbers, other
  * environment variables and I/O modules.
  */
 export class LoadCache implements LoadReuse {
+  /** The outside files' digests by stat, as read and as found this run. */
+  private readonly outside: Record<string, readonly [string, string]>;
+  private outsideChanged = false;
+
   private constructor(
     private readonly file: string | undefined,
     private readonly root: string,
     private payload: Payload,
     private readonly stampNs: bigint,
-  ) {}
+  ) {
+    this.outside = isRecord(payload.outside) ? { ...(payload.outside as Record<string, readonly [string, string]>) } : {};
+  }
 
   static open(root: string, enabled: boolean): LoadCache {
     const dir = enabled ? cacheDir(root) : undefined;
@@ -145,9 +159,9 @@ export class LoadCache implements LoadReuse {
   ): void {
     if (!this.file) return;
     const files = [...new Set([...stackFiles, ...loaded.inputs])].sort();
-    const digests = Object.fromEntries(files.map((file) => [file, this.digest(file, false)]));
+    const digests = Object.fromEntries(files.map((file) => [file, this.digest(file)]));
     const load: LoadEntry = {
-      key: this.key(stackFiles, loaded.inputs, stackEnvValues(loaded.platform.spec), false),
+      key: this.key(stackFiles, loaded.inputs, stackEnvValues(loaded.platform.spec)),
       files,
       digests,
       env: stackEnvValues(loaded.platform.spec),
@@ -167,11 +181,18 @@ export class LoadCache implements LoadReuse {
         if (sha !== undefined) checked[file] = sha;
       }
       const globals = Object.keys(checked).filter((file) => reachesOthers(this.text(file)));
-      entry = { key: this.key([], files, "", false), files, checked, globals };
+      entry = { key: this.key([], files, ""), files, checked, globals };
     }
     // Rules written as functions cannot be stored: such a platform's stacks run on every synth.
-    const next: Payload = { ...(holdsFunction(loaded.platform.spec) ? {} : { load }), ...(entry ? { typecheck: entry } : {}) };
-    if (next.load?.key === this.payload.load?.key && entry === this.payload.typecheck) return;
+    const next: Payload = {
+      ...(holdsFunction(loaded.platform.spec) ? {} : { load }),
+      ...(entry ? { typecheck: entry } : {}),
+      // Only the files a key is computed over now: a file no stack reads any more goes.
+      outside: Object.fromEntries(
+        Object.entries(this.outside).filter(([file]) => files.includes(file) || (entry?.files.includes(file) ?? false)),
+      ),
+    };
+    if (next.load?.key === this.payload.load?.key && entry === this.payload.typecheck && !this.outsideChanged) return;
     this.payload = next;
     writeCacheFile(this.file, codeFingerprint(), this.payload);
   }
@@ -198,37 +219,35 @@ export class LoadCache implements LoadReuse {
     return content && createHash("sha256").update(content).digest("hex");
   }
 
-  /**
-   * The key over these files. A file outside the project (or in node_modules)
-   * is keyed by size and mtime; one whose mtime is not older than the cache
-   * file could have changed again unnoticed within the same clock tick, so it
-   * makes the key unmatchable — the step simply runs.
-   */
-  private key(stackFiles: readonly string[], files: readonly string[], env: string, distrustRecent = true): string {
+  /** The key over these files: each one's digest (see digest()), with sluice's code and the stackEnv values. */
+  private key(stackFiles: readonly string[], files: readonly string[], env: string): string {
     const hash = createHash("sha256").update(codeFingerprint()).update("\0").update(env).update("\0");
-    for (const file of [...new Set([...stackFiles, ...files])].sort()) {
-      const digest = this.digest(file, distrustRecent);
-      if (digest === "recent") return "recently changed";
-      hash.update(file).update("\0").update(digest).update("\0");
-    }
+    for (const file of [...new Set([...stackFiles, ...files])].sort())
+      hash.update(file).update("\0").update(this.digest(file)).update("\0");
     return hash.digest("hex");
   }
 
   /**
-   * A file's digest: the sha256 of its content inside the project; in
-   * node_modules and outside the project, its real path, inode, size, mtime
-   * and ctime (the same name in another checkout is another file, and an
-   * mtime put back moves the ctime); "missing" when it is gone, and "recent"
-   * for a file by stat whose mtime or ctime is not older than the cache file
-   * (it could have changed again unnoticed in the same clock tick).
+   * A file's digest: the sha256 of its content, or "missing" when it is gone.
+   * Outside the project and in node_modules (hundreds of type declarations),
+   * the digest found last time is taken again when the file's stat — real
+   * path, inode, size, mtime and ctime — is as it was and older than the
+   * cache file (as git trusts its index: an mtime put back moves the ctime,
+   * and a file changed in the cache's own clock tick is read again);
+   * otherwise the file is read.
    */
-  private digest(file: string, distrustRecent = true): string {
+  private digest(file: string): string {
     if (!file.startsWith("../") && !file.split("/").includes("node_modules")) return this.sha(file) ?? "missing";
     try {
       const real = fs.realpathSync(path.resolve(this.root, file));
       const stat = fs.statSync(real, { bigint: true });
-      if (distrustRecent && (stat.mtimeNs >= this.stampNs || stat.ctimeNs >= this.stampNs)) return "recent";
-      return `${real}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+      const seen = `${real}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+      const known = Object.hasOwn(this.outside, file) ? this.outside[file] : undefined;
+      if (known?.[0] === seen && stat.mtimeNs < this.stampNs && stat.ctimeNs < this.stampNs) return known[1];
+      const digest = createHash("sha256").update(fs.readFileSync(real)).digest("hex");
+      this.outside[file] = [seen, digest];
+      this.outsideChanged = true;
+      return digest;
     } catch {
       return "missing";
     }
