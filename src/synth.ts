@@ -16,6 +16,7 @@ import {
   compare,
   engineMoveProblems,
   type Drift,
+  Prefetch,
   Spill,
   StatCache,
   writePlan,
@@ -188,8 +189,12 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     // --check compares digests only: the instances' bytes need not be kept.
     // Otherwise they wait for the write on disk, not in memory (see spill.ts).
     const spill = options.check ? undefined : new Spill(scratchDir(root));
+    const outDir = path.resolve(root, options.out ?? "out");
+    const stats = StatCache.load(cacheRoot, outDir);
+    // On a new checkout --check reads every file of out/: read them while the stacks load and render.
+    const prefetched = options.check && stats.empty && fs.existsSync(outDir) ? new Prefetch(outDir) : undefined;
     try {
-      return await synthWith(root, options, { renderCache, loadCache, cacheRoot }, spill);
+      return await synthWith(root, options, { renderCache, loadCache, stats, ...(prefetched ? { prefetched } : {}) }, spill);
     } finally {
       spill?.close();
     }
@@ -202,8 +207,9 @@ async function synthWith(
   {
     renderCache,
     loadCache,
-    cacheRoot,
-  }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly cacheRoot: string | undefined },
+    stats,
+    prefetched,
+  }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly stats: StatCache; readonly prefetched?: Prefetch },
   spill: Spill | undefined,
 ): Promise<SynthResult> {
   const { model, lazy, timings, remember, reuse } = await run(
@@ -222,7 +228,6 @@ async function synthWith(
   if (moves.length > 0) throw new SluiceError("A cluster would change engine unsafely; nothing was written.", moves);
   // Before anything is written: a CODEOWNERS file sluice cannot keep stops the run.
   const owners = stacksCodeowners(root, model, options.out ?? "out");
-  const stats = StatCache.load(cacheRoot, outDir);
   const start = performance.now();
   const result = {
     model,
@@ -236,7 +241,7 @@ async function synthWith(
   };
   if (options.check) {
     options.onStage?.("compare");
-    const compared = await compare(outDir, lazy, { stats });
+    const compared = await compare(outDir, lazy, { stats, ...(prefetched ? { prefetched } : {}) });
     const drift = owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
     timings.compare = performance.now() - start;
     stats.save(lazy.files.map((file) => file.path));

@@ -1,6 +1,7 @@
 import { blobId } from "../git/blob-id.js";
 import fs from "node:fs";
 import path from "node:path";
+import type { Prefetch } from "./prefetch.js";
 import { StatCache } from "./stat-cache.js";
 import type { PlanEntry } from "../model/plan.js";
 import { emptyDirTops, listOut } from "./out-dir.js";
@@ -24,6 +25,8 @@ export interface CompareOptions {
   readonly onDisk?: readonly string[];
   /** Skips reading files whose stat has not changed since sluice last saw them. */
   readonly stats?: StatCache;
+  /** out/'s files read ahead (on a new checkout): waited for, and used where their stat still holds. */
+  readonly prefetched?: Prefetch;
 }
 
 /**
@@ -41,8 +44,11 @@ export async function compare(
   const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);
+  await options.prefetched?.done;
   // Synchronous: a few microseconds a file, which a pool of promises only adds to.
-  const same = plan.files.map((file) => (present.has(file.path) ? contentBlob(outDir, file.path, stats) === file.blob : undefined));
+  const same = plan.files.map((file) =>
+    present.has(file.path) ? contentBlob(outDir, file.path, stats, options.prefetched) === file.blob : undefined,
+  );
   const planned = new Set(plan.files.map((file) => file.path));
   return {
     stale: plan.files.filter((_, i) => same[i] === false).map((file) => file.path),
@@ -51,11 +57,16 @@ export async function compare(
   };
 }
 
-function contentBlob(outDir: string, file: string, stats: StatCache): string {
+function contentBlob(outDir: string, file: string, stats: StatCache, prefetched: Prefetch | undefined): string {
   const target = path.join(outDir, file);
   const before = fs.lstatSync(target, { bigint: true });
   const known = stats.blob(file, before);
   if (known !== undefined) return known;
+  const ahead = prefetched?.blob(file, before);
+  if (ahead !== undefined) {
+    stats.record(file, before, ahead);
+    return ahead;
+  }
   const blob = blobId(fs.readFileSync(target));
   // Recorded only if the file did not change while it was read.
   const after = fs.lstatSync(target, { bigint: true });

@@ -8,5 +8,6 @@ export { engineMoveProblems } from "./engine-moves.js";
 export { readOwned } from "./out-dir.js";
 export { checkOutLocation } from "./out-location.js";
 export { Spill, type Spilled } from "./spill.js";
+export { Prefetch } from "./prefetch.js";
 export { StatCache } from "./stat-cache.js";
 export { writePlan, type WriteResult } from "./write.js";

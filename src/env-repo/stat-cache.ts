@@ -84,6 +84,11 @@ export class StatCache {
     return new StatCache(file, read?.value ?? { files: {}, dirs: {} }, read?.mtimeNs ?? 0n);
   }
 
+  /** Whether it vouches for no file: a new checkout, or no cache. */
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
   /** The blob id of `file`'s content if its stat says it has not changed since sluice last saw it. */
   blob(file: string, stat: BigIntStats): string | undefined {
     const entry = this.fresh.get(file) ?? this.entries.get(file);
