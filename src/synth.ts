@@ -189,10 +189,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     // --check compares digests only: the instances' bytes need not be kept.
     // Otherwise they wait for the write on disk, not in memory (see spill.ts).
     const spill = options.check ? undefined : new Spill(scratchDir(root));
-    const outDir = path.resolve(root, options.out ?? "out");
-    const stats = StatCache.load(cacheRoot, outDir);
-    // On a new checkout --check reads every file of out/: read them while the stacks load and render.
-    const prefetched = options.check && stats.empty && fs.existsSync(outDir) ? new Prefetch(outDir) : undefined;
+    const { stats, prefetched } = outReader(cacheRoot, path.resolve(root, options.out ?? "out"), Boolean(options.check));
     try {
       return await synthWith(root, options, { renderCache, loadCache, stats, ...(prefetched ? { prefetched } : {}) }, spill);
     } finally {
@@ -241,10 +238,8 @@ async function synthWith(
   };
   if (options.check) {
     options.onStage?.("compare");
-    const compared = await compare(outDir, lazy, { stats, ...(prefetched ? { prefetched } : {}) });
-    const drift = owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
+    const drift = await outDrift(outDir, lazy, owners, stats, prefetched);
     timings.compare = performance.now() - start;
-    stats.save(lazy.files.map((file) => file.path));
     renderCache.save();
     remember();
     return { ...result, drift };
@@ -257,6 +252,29 @@ async function synthWith(
   renderCache.save();
   remember();
   return { ...result, write };
+}
+
+/**
+ * What reads out/ for a comparison: its stat cache, and — when the cache
+ * vouches for no file (a new checkout) and every file must be read — the
+ * files read ahead on a worker thread while the stacks load and render.
+ */
+export function outReader(cacheRoot: string | undefined, outDir: string, comparing: boolean): { stats: StatCache; prefetched?: Prefetch } {
+  const stats = StatCache.load(cacheRoot, outDir);
+  return comparing && stats.empty && fs.existsSync(outDir) ? { stats, prefetched: new Prefetch(outDir) } : { stats };
+}
+
+/** How out/ (and sluice's section of the stacks' CODEOWNERS) differs from the plan; the stat cache saved. */
+export async function outDrift(
+  outDir: string,
+  lazy: LazyPlan,
+  owners: ReturnType<typeof stacksCodeowners>,
+  stats: StatCache,
+  prefetched: Prefetch | undefined,
+): Promise<Drift> {
+  const compared = await compare(outDir, lazy, { stats, ...(prefetched ? { prefetched } : {}) });
+  stats.save(lazy.files.map((file) => file.path));
+  return owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
 }
 
 export interface CheckResult {

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { locatedErrors } from "./locate/index.js";
 import type { Diagnostic } from "./model/diagnostic.js";
@@ -6,10 +5,10 @@ import type { Finding } from "./policy/finding.js";
 import type { Rule } from "./model/rule.js";
 import type { Model } from "./model/model.js";
 import { stacksCodeowners } from "./pipeline/render/index.js";
-import { compare, engineMoveProblems, type Drift, Prefetch, StatCache } from "./env-repo/index.js";
+import { engineMoveProblems, type Drift } from "./env-repo/index.js";
 import type { DiffResult } from "./diff/diff.js";
 import type { GatesResult } from "./promote/gates.js";
-import { openCaches, realRoot, run, type PlanOptions, type Timings } from "./synth.js";
+import { openCaches, outDrift, outReader, realRoot, run, type PlanOptions, type Timings } from "./synth.js";
 
 export interface VerifyOptions extends PlanOptions {
   /** The env repo directory, relative to root. Default "out". */
@@ -54,18 +53,13 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     const { renderCache, loadCache } = openCaches(root, options.cache);
     const out = options.out ?? "out";
     const outDir = path.resolve(root, out);
-    const stats = StatCache.load(cacheRoot, outDir);
-    // On a new checkout every file of out/ is read: read them while the stacks load and render.
-    const prefetched = stats.empty && fs.existsSync(outDir) ? new Prefetch(outDir) : undefined;
+    const { stats, prefetched } = outReader(cacheRoot, outDir, true);
     const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
 
     options.onStage?.("compare");
     let start = performance.now();
     const problems = engineMoveProblems(outDir, model.platform);
-    const owners = stacksCodeowners(root, model, out);
-    const compared = await compare(outDir, lazy, { stats, ...(prefetched ? { prefetched } : {}) });
-    const drift = owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
-    stats.save(lazy.files.map((file) => file.path));
+    const drift = await outDrift(outDir, lazy, stacksCodeowners(root, model, out), stats, prefetched);
     timings.compare = performance.now() - start;
 
     let gatesResult: GatesResult | undefined;

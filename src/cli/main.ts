@@ -348,35 +348,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         },
       ) => {
         format = options.format;
-        const command = await import("./preview-command.js");
-        if (action === "open" || action === "close") {
-          if (number === undefined || !/^[1-9][0-9]*$/.test(number))
-            throw new SluiceError(`sluice preview ${action} needs the pull request's number.`, [
-              {
-                code: "preview/number",
-                message: number === undefined ? "no pull request number given" : `${number} is not a pull request number`,
-                hint: `sluice preview ${action} 42`,
-              },
-            ]);
-          exitCode =
-            action === "open"
-              ? await command.previewOpenCommand(Number(number), options, io)
-              : await command.previewCloseCommand(Number(number), options, io);
-          return;
-        }
-        if (number !== undefined)
-          throw new SluiceError(`sluice preview ${action} takes no pull request number.`, [
-            { code: "preview/number", message: `${number}: unexpected`, hint: action === "list" ? "use --pr <number>" : "leave it out" },
-          ]);
-        if (action === "sweep") {
-          exitCode = await command.previewSweepCommand(options, io);
-          return;
-        }
-        const { loadModel } = await import("../synth.js");
-        const { formatPreviewList, previewList } = await import("../promote/previews.js");
-        const model = await loadModel({ root: options.root, stacks: options.stacks, skipTypecheck: true });
-        const list = previewList(model, { ...(options.pr ? { number: options.pr } : {}), ...(options.sha ? { sha: options.sha } : {}) });
-        io.stdout(options.format === "json" ? `${JSON.stringify(list ?? null, null, 2)}\n` : formatPreviewList(list));
+        const { previewCommand } = await import("./preview-command.js");
+        exitCode = await previewCommand(action, number, options, io);
       },
     );
 

@@ -5,6 +5,39 @@ import { loadModel } from "../synth.js";
 import { EXIT } from "./flags.js";
 import type { Format, Io } from "./output.js";
 
+/**
+ * `sluice preview list|open|close|sweep`: the pull request number where
+ * the action takes one (open, close), refused where it does not.
+ */
+export async function previewCommand(
+  action: "list" | "open" | "close" | "sweep",
+  number: string | undefined,
+  flags: PreviewFlags & { readonly pr?: string },
+  io: Io,
+): Promise<number> {
+  if (action === "open" || action === "close") {
+    if (number === undefined || !/^[1-9][0-9]*$/.test(number))
+      throw new SluiceError(`sluice preview ${action} needs the pull request's number.`, [
+        {
+          code: "preview/number",
+          message: number === undefined ? "no pull request number given" : `${number} is not a pull request number`,
+          hint: `sluice preview ${action} 42`,
+        },
+      ]);
+    return action === "open" ? previewOpenCommand(Number(number), flags, io) : previewCloseCommand(Number(number), flags, io);
+  }
+  if (number !== undefined)
+    throw new SluiceError(`sluice preview ${action} takes no pull request number.`, [
+      { code: "preview/number", message: `${number}: unexpected`, hint: action === "list" ? "use --pr <number>" : "leave it out" },
+    ]);
+  if (action === "sweep") return previewSweepCommand(flags, io);
+  const { formatPreviewList, previewList } = await import("../promote/previews.js");
+  const model = await loadModel({ root: flags.root, stacks: flags.stacks, skipTypecheck: true });
+  const list = previewList(model, { ...(flags.pr ? { number: flags.pr } : {}), ...(flags.sha ? { sha: flags.sha } : {}) });
+  io.stdout(flags.format === "json" ? `${JSON.stringify(list ?? null, null, 2)}\n` : formatPreviewList(list));
+  return EXIT.ok;
+}
+
 export interface PreviewFlags {
   readonly stacks: string;
   readonly root: string;
