@@ -17,6 +17,7 @@ import {
   engineMoveProblems,
   type Drift,
   Prefetch,
+  readOwned,
   Spill,
   StatCache,
   writePlan,
@@ -32,6 +33,8 @@ import { type GatherOptions, validate } from "./pipeline/validate/index.js";
 import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
 import { resolve } from "./pipeline/resolve/index.js";
 import { scratchDir } from "./cache/cache-dir.js";
+import { beyondPartition, type Partition, type PartitionSpec } from "./model/partition.js";
+import { choosePartition } from "./pipeline/validate/index.js";
 
 export interface PlanOptions {
   /** Project root: stack paths in messages and the lock are relative to it. Default: the current directory. */
@@ -58,6 +61,12 @@ export interface PlanOptions {
    * for `sluice releases --split`, which moves them to release files.
    */
   readonly inlineGatedReleases?: "allow";
+  /**
+   * Render and check only some clusters' files (and the env repo's own):
+   * `{ clusters: [...] }`, or `{ index, count }` for group i of n (see
+   * model/partition.ts). Fleet-wide rules still judge the whole model.
+   */
+  readonly partition?: PartitionSpec;
 }
 
 export type Stage = "load" | "validate" | "resolve" | "render" | "inspect" | "policy" | "emit" | "write" | "compare";
@@ -108,6 +117,8 @@ export interface SynthResult extends Omit<Planned, "plan" | "resolved"> {
   readonly write?: WriteResult;
   /** Set with `check`: how out/ differs from the stacks. */
   readonly drift?: Drift;
+  /** With a partition: its clusters, sorted (the run read and wrote only their files and the env repo's own). */
+  readonly clusters?: readonly string[];
 }
 
 export type Timings = Partial<Record<Stage | "typecheck", number>>;
@@ -189,7 +200,7 @@ export async function synth(options: SynthOptions = {}): Promise<SynthResult> {
     // --check compares digests only: the instances' bytes need not be kept.
     // Otherwise they wait for the write on disk, not in memory (see spill.ts).
     const spill = options.check ? undefined : new Spill(scratchDir(root));
-    const { stats, prefetched } = outReader(cacheRoot, path.resolve(root, options.out ?? "out"), Boolean(options.check));
+    const { stats, prefetched } = outReader(cacheRoot, path.resolve(root, options.out ?? "out"), Boolean(options.check), options.partition);
     try {
       return await synthWith(root, options, { renderCache, loadCache, stats, ...(prefetched ? { prefetched } : {}) }, spill);
     } finally {
@@ -209,8 +220,9 @@ async function synthWith(
   }: { readonly renderCache: RenderCache; readonly loadCache: LoadCache; readonly stats: StatCache; readonly prefetched?: Prefetch },
   spill: Spill | undefined,
 ): Promise<SynthResult> {
+  const outDir = path.resolve(root, options.out ?? "out");
   const { model, lazy, timings, remember, reuse } = await run(
-    { ...options, root, keepContent: !options.check, ...(spill ? { spill } : {}) },
+    { ...options, root, keepContent: !options.check, ...(spill ? { spill } : {}), partitionLock: () => lockOf(outDir, options.check) },
     { renderCache, loadCache },
   );
   if (lazy.findings.some((finding) => finding.severity === "error")) {
@@ -219,7 +231,6 @@ async function synthWith(
     remember();
     throw new PolicyViolation(lazy.findings, lazy.waived);
   }
-  const outDir = path.resolve(root, options.out ?? "out");
   // Before anything is written: a cluster's engine changes in two steps, as the env repo shows them.
   const moves = engineMoveProblems(outDir, model.platform);
   if (moves.length > 0) throw new SluiceError("A cluster would change engine unsafely; nothing was written.", moves);
@@ -235,6 +246,7 @@ async function synthWith(
     waived: lazy.waived,
     timings,
     reuse,
+    ...(lazy.partition ? { clusters: [...lazy.partition.clusters].sort() } : {}),
   };
   if (options.check) {
     options.onStage?.("compare");
@@ -248,7 +260,7 @@ async function synthWith(
   const written = await writePlan(outDir, lazy, stats);
   const write = owners && writeStacksCodeowners(owners) ? { ...written, outside: [owners.file] } : written;
   timings.write = performance.now() - start;
-  stats.save(lazy.files.map((file) => file.path));
+  saveStats(stats, lazy);
   renderCache.save();
   remember();
   return { ...result, write };
@@ -259,9 +271,15 @@ async function synthWith(
  * vouches for no file (a new checkout) and every file must be read — the
  * files read ahead on a worker thread while the stacks load and render.
  */
-export function outReader(cacheRoot: string | undefined, outDir: string, comparing: boolean): { stats: StatCache; prefetched?: Prefetch } {
+export function outReader(
+  cacheRoot: string | undefined,
+  outDir: string,
+  comparing: boolean,
+  partition?: PartitionSpec,
+): { stats: StatCache; prefetched?: Prefetch } {
   const stats = StatCache.load(cacheRoot, outDir);
-  return comparing && stats.empty && fs.existsSync(outDir) ? { stats, prefetched: new Prefetch(outDir) } : { stats };
+  // A partition reads only its own clusters' files; the read-ahead would read every partition's.
+  return comparing && !partition && stats.empty && fs.existsSync(outDir) ? { stats, prefetched: new Prefetch(outDir) } : { stats };
 }
 
 /** How out/ (and sluice's section of the stacks' CODEOWNERS) differs from the plan; the stat cache saved. */
@@ -273,8 +291,31 @@ export async function outDrift(
   prefetched: Prefetch | undefined,
 ): Promise<Drift> {
   const compared = await compare(outDir, lazy, { stats, ...(prefetched ? { prefetched } : {}) });
-  stats.save(lazy.files.map((file) => file.path));
+  saveStats(stats, lazy);
   return owners && owners.current !== owners.wanted ? { ...compared, outside: [owners.file] } : compared;
+}
+
+/** Saves out/'s stat cache after a run: the plan's files, and as they were, another partition's. */
+function saveStats(stats: StatCache, lazy: LazyPlan): void {
+  const { partition } = lazy;
+  stats.save(
+    lazy.files.map((file) => file.path),
+    partition && ((path) => beyondPartition(partition, path)),
+  );
+}
+
+/**
+ * The files the lock in an env repo directory lists, for a partition's plan
+ * to keep the others' lines. For a comparison, a lock that cannot be read
+ * counts as empty (the comparison then finds it stale); a write refuses it.
+ */
+export function lockOf(dir: string, comparing: boolean | undefined): ReadonlyMap<string, readonly string[]> {
+  try {
+    return readOwned(dir);
+  } catch (error) {
+    if (comparing && error instanceof SluiceError) return new Map();
+    throw error;
+  }
 }
 
 export interface CheckResult {
@@ -313,7 +354,14 @@ export async function diff(options: DiffOptions = {}): Promise<DiffResult> {
   return locatedErrors(realRoot(options.root), async () => {
     const root = realRoot(options.root);
     const { renderCache, loadCache } = openCaches(root, options.cache);
-    const { model, lazy, remember } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
+    const envDir = (model: Model) =>
+      options.envRepo !== undefined
+        ? path.resolve(root, options.envRepo, model.platform.envRepo.path)
+        : path.resolve(root, options.out ?? "out");
+    const { model, lazy, remember } = await run(
+      { ...options, root, keepContent: false, partitionLock: (model) => lockOf(envDir(model), true) },
+      { renderCache, loadCache },
+    );
     const { diffPlan } = await import("./diff/diff.js");
     const result = await diffPlan(root, model, lazy, {
       envDir: path.resolve(root, options.out ?? "out"),
@@ -350,7 +398,13 @@ export interface Ran {
 
 /** One compile of the stacks: load, type-check, validate, and the lazy plan (for the API's commands, and verify.ts). */
 export async function run(
-  options: PlanOptions & { readonly cache?: boolean; readonly keepContent?: boolean; readonly spill?: Spill },
+  options: PlanOptions & {
+    readonly cache?: boolean;
+    readonly keepContent?: boolean;
+    readonly spill?: Spill;
+    /** With a partition: the lock whose lines for other partitions' files the plan keeps (default: none). */
+    readonly partitionLock?: (model: Model) => ReadonlyMap<string, readonly string[]>;
+  },
   { renderCache, loadCache }: Caches,
 ): Promise<Ran> {
   const root = realRoot(options.root);
@@ -388,7 +442,9 @@ export async function run(
         releaseOptions(root, options),
       ),
     );
+    const partition: Partition | undefined = options.partition && choosePartition(model, options.partition);
     lazy = planFiles(root, model, {
+      ...(partition ? { partition: { clusters: partition, lock: () => options.partitionLock?.(model) ?? new Map() } } : {}),
       blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, options.blueprint),
       ...(renderCache ? { renderCache } : {}),
       policy: (policy = buildPolicy(model.platform, builtInRules, () => hashFiles(root, started.loaded.imported))),

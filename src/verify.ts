@@ -8,7 +8,7 @@ import { stacksCodeowners } from "./pipeline/render/index.js";
 import { engineMoveProblems, type Drift } from "./env-repo/index.js";
 import type { DiffResult } from "./diff/diff.js";
 import type { GatesResult } from "./promote/gates.js";
-import { openCaches, outDrift, outReader, realRoot, run, type PlanOptions, type Timings } from "./synth.js";
+import { lockOf, openCaches, outDrift, outReader, realRoot, run, type PlanOptions, type Timings } from "./synth.js";
 
 export interface VerifyOptions extends PlanOptions {
   /** The env repo directory, relative to root. Default "out". */
@@ -53,8 +53,11 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
     const { renderCache, loadCache } = openCaches(root, options.cache);
     const out = options.out ?? "out";
     const outDir = path.resolve(root, out);
-    const { stats, prefetched } = outReader(cacheRoot, outDir, true);
-    const { model, lazy, timings, remember, policy } = await run({ ...options, root, keepContent: false }, { renderCache, loadCache });
+    const { stats, prefetched } = outReader(cacheRoot, outDir, true, options.partition);
+    const { model, lazy, timings, remember, policy } = await run(
+      { ...options, root, keepContent: false, partitionLock: () => lockOf(outDir, true) },
+      { renderCache, loadCache },
+    );
 
     options.onStage?.("compare");
     let start = performance.now();

@@ -129,7 +129,8 @@ describe("sluice ci gitlab", () => {
     const shell = bashParses(block!);
     expect(shell.status, shell.stderr).toBe(0);
     const node = /node -e '\n([\s\S]*?)\n\s*'\n/.exec(block!)![1]!;
-    expect(node).toContain(COMMENT_MARKER);
+    expect(block).toContain(`MARKER="${COMMENT_MARKER}" node -e`);
+    expect(node).toContain("process.env.MARKER");
     const parsed = nodeParses(node);
     expect(parsed.status, parsed.stderr).toBe(0);
   });
@@ -152,6 +153,55 @@ describe("sluice ci gitlab", () => {
       const node = /node -e '\n([\s\S]*?)\n\s*'\n/.exec(block)![1]!;
       expect(nodeParses(node).status, nodeParses(node).stderr).toBe(0);
     }
+  });
+});
+
+describe("sluice ci --partitions", () => {
+  it("GitHub: verify as a matrix of partitions, a cache and a diff comment each, publish after every one; actionlint clean", async () => {
+    const workflow = ciTemplate("github", { partitions: 3, publish: "https://github.com/acme/env-repo.git" });
+    const lint = await actionlint();
+    expect(lint(workflow, ".github/workflows/sluice.yml")).toEqual([]);
+    const { jobs } = parse(workflow) as { jobs: Record<string, Job & { strategy?: unknown; needs?: string }> };
+    for (const name of ["sluice", "main"]) expect(jobs[name]!.strategy).toEqual({ "fail-fast": false, matrix: { partition: [1, 2, 3] } });
+    expect(jobs.sluice!.steps.map((s) => s.run).filter(Boolean)).toEqual([
+      "npm ci",
+      'npx sluice verify --base "origin/${{ github.base_ref }}" --partition "${{ matrix.partition }}/3" --diff-file sluice-diff.md',
+    ]);
+    expect(jobs.main!.steps.map((s) => s.run).filter(Boolean)).toEqual([
+      "npm ci",
+      'npx sluice verify --partition "${{ matrix.partition }}/3"',
+    ]);
+    // Each partition's comment is its own: its marker names the partition, and is not the whole diff's.
+    const script = jobs.sluice!.steps.at(-1)!.with!.script!;
+    expect(script).toContain('"<!-- sluice-diff ${{ matrix.partition }}/3 -->"');
+    expect(script).not.toContain(COMMENT_MARKER);
+    for (const step of jobs.sluice!.steps.filter((s) => s.uses?.startsWith("actions/cache/")))
+      expect(step.with!.key).toContain("-p${{ matrix.partition }}-");
+    // Publishing waits for every partition of the default branch, in a job of its own.
+    expect(jobs.publish!.needs).toBe("main");
+    expect(jobs.publish!.steps.at(-1)!.run).toContain("npx sluice publish");
+    expect(jobs.main!.steps.some((s) => s.run?.includes("publish"))).toBe(false);
+    // One partition is no partition.
+    expect(ciTemplate("github", { partitions: 1 })).toBe(ciTemplate("github"));
+  });
+
+  it("GitLab: parallel jobs, each verifying partition $CI_NODE_INDEX/$CI_NODE_TOTAL with its own cache and note", () => {
+    const pipeline = parse(ciTemplate("gitlab", { partitions: 4, publish: "https://gitlab.example.com/acme/env-repo.git" })) as Record<
+      string,
+      { script: string[]; parallel?: number; needs?: string[]; cache: { key: string; fallback_keys?: string[] }[] }
+    >;
+    for (const name of ["sluice", "sluice-main"]) {
+      expect(pipeline[name]!.parallel).toBe(4);
+      expect(pipeline[name]!.cache[1]!.key).toMatch(/-\$CI_NODE_INDEX$/);
+      expect(pipeline[name]!.cache[1]!.fallback_keys).toEqual(["sluice-$CI_DEFAULT_BRANCH-$CI_NODE_INDEX"]);
+    }
+    const block = pipeline.sluice!.script.at(-1)!;
+    expect(block).toContain('--partition "$CI_NODE_INDEX/$CI_NODE_TOTAL" --diff-file sluice-diff.md');
+    expect(block).toContain('MARKER="<!-- sluice-diff $CI_NODE_INDEX/$CI_NODE_TOTAL -->" node -e');
+    expect(bashParses(block).status).toBe(0);
+    expect(pipeline["sluice-main"]!.script.at(-1)).toBe('npx sluice verify --partition "$CI_NODE_INDEX/$CI_NODE_TOTAL"');
+    expect(pipeline["sluice-publish"]!.needs).toEqual(["sluice-main"]);
+    expect(pipeline["sluice-publish"]!.script.at(-1)).toContain("npx sluice publish");
   });
 });
 

@@ -1,4 +1,4 @@
-import { COMMENT_MARKER } from "../diff/format-markdown.js";
+import { COMMENT_MARKER, commentMarker } from "../diff/format-markdown.js";
 import { ACTIONS, indent, setupSteps, upsertComment } from "./actions.js";
 
 /** When the scheduled promotions run: weekdays at 07:23 UTC (a minute of its own, off the hour everyone picks). */
@@ -6,20 +6,37 @@ export const PROMOTE_CRON = "23 7 * * 1-5";
 /** When the preview sweep runs: every hour, at minute 17. */
 export const PREVIEW_SWEEP_CRON = "17 * * * *";
 
-/** The render and type-check caches, restored after `npm ci` (which empties node_modules) and saved even when a check fails. */
-const CACHE_KEY = "sluice-${{ runner.os }}-${{ hashFiles('package-lock.json') }}";
-const RESTORE_CACHE = `      - name: Restore sluice's caches (a speed-up only; synth --check still reads every file)
+/**
+ * The render and type-check caches, restored after `npm ci` (which empties
+ * node_modules) and saved even when a check fails; one per partition, whose
+ * renders are its clusters' alone.
+ */
+function cacheSteps(partitioned: boolean): { restore: string; save: string } {
+  const key = `sluice-\${{ runner.os }}-\${{ hashFiles('package-lock.json') }}${partitioned ? "-p${{ matrix.partition }}" : ""}`;
+  return {
+    restore: `      - name: Restore sluice's caches (a speed-up only; synth --check still reads every file)
         uses: ${ACTIONS.cacheRestore}
         with:
           path: node_modules/.cache/sluice
-          key: ${CACHE_KEY}-\${{ github.sha }}
-          restore-keys: ${CACHE_KEY}-`;
-const SAVE_CACHE = `      - name: Save sluice's caches
+          key: ${key}-\${{ github.sha }}
+          restore-keys: ${key}-`,
+    save: `      - name: Save sluice's caches
         if: \${{ !cancelled() }}
         uses: ${ACTIONS.cacheSave}
         with:
           path: node_modules/.cache/sluice
-          key: ${CACHE_KEY}-\${{ github.sha }}`;
+          key: ${key}-\${{ github.sha }}`,
+  };
+}
+
+/** A job's matrix over the partitions 1 … n, every one run to the end (a failure in one hides nothing in another). */
+function partitionMatrix(count: number): string {
+  return `    strategy:
+      fail-fast: false
+      matrix:
+        partition: [${Array.from({ length: count }, (_, i) => i + 1).join(", ")}]
+`;
+}
 
 /** The bot's identity for the commits sluice makes, and the token its pull requests are opened with. */
 const BOT_TOKEN = "${{ secrets.SLUICE_BOT_TOKEN || github.token }}";
@@ -58,6 +75,8 @@ export interface GithubOptions {
   readonly previews?: boolean;
   /** The env repo to publish to from the default branch (an https URL), when it is not this repository. */
   readonly publish?: string;
+  /** Verify in this many jobs, one partition of the clusters each (`--partition i/n`), for fleets past one runner. */
+  readonly partitions?: number;
 }
 
 /** The step that publishes to the env repo, pushing with the token in SLUICE_ENV_REPO_TOKEN. */
@@ -75,12 +94,31 @@ ${indent(BOT_IDENTITY.replaceAll("git config", "git config --global"), 10)}
           npx sluice publish --env-repo "$SLUICE_ENV_REPO" --push`;
 }
 
+/** With partitions: publishing, after every partition of the default branch verified, as a job of its own. */
+function publishJob(url: string): string {
+  return `
+
+  publish:
+    needs: main
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    steps:
+${setupSteps({ fetchDepth: 0 })}${publishStep(url)}`;
+}
+
 /**
  * The workflow `sluice ci github` prints. Least permissions per job (none at
  * the top), actions pinned by commit, one compile per pull request.
  */
 export function githubWorkflow(options: GithubOptions = {}): string {
   const previews = options.previews === true;
+  const count = options.partitions !== undefined && options.partitions > 1 ? options.partitions : undefined;
+  const { restore, save } = cacheSteps(count !== undefined);
+  const matrix = count ? partitionMatrix(count) : "";
+  const partition = count ? ` --partition "\${{ matrix.partition }}/${count}"` : "";
+  const marker = count ? commentMarker(`\${{ matrix.partition }}/${count}`) : COMMENT_MARKER;
   const pullRequest = previews ? "  pull_request:\n    types: [opened, synchronize, reopened, labeled]\n" : "  pull_request:\n";
   const schedules = [`    - cron: "${PROMOTE_CRON}"`, ...(previews ? [`    - cron: "${PREVIEW_SWEEP_CRON}"`] : [])].join("\n");
   const checksIf = previews
@@ -93,7 +131,7 @@ export function githubWorkflow(options: GithubOptions = {}): string {
 # - A pull request: \`sluice verify\` — policy rules (annotated on the stack lines), the
 #   committed env repo, the waves' gates and the diff, from one compile — and the diff as one
 #   comment, updated on every push, even when a check failed.
-# - The default branch: verify again${options.publish ? `, then publish to ${options.publish}\n#   (pushing with the secret SLUICE_ENV_REPO_TOKEN: contents write on that repository)` : ""}.
+# - The default branch: verify again${options.publish ? `, then publish to ${options.publish}\n#   (pushing with the secret SLUICE_ENV_REPO_TOKEN: contents write on that repository)` : ""}.${count ? `\n# - Verify runs as ${count} jobs, one partition of the clusters each (\`--partition i/${count}\`),\n#   each with its own diff comment; fleet-wide rules and the env repo's own files in every one.` : ""}
 # - Weekdays at 07:23 UTC, or run by hand: one pull request per promotion whose gate is open.
 # - Run by hand with an app and a version, or a repository_dispatch "sluice-release" from an
 #   app's pipeline: the pull request that releases it into the first wave.
@@ -135,19 +173,19 @@ jobs:
     permissions:
       contents: read
       pull-requests: write
-    steps:
+${matrix}    steps:
 ${setupSteps({ fetchDepth: 0 })}
-${RESTORE_CACHE}
+${restore}
       - name: Check, verify the env repo, hold releases to the gates, and diff (one compile)
-        run: npx sluice verify --base "origin/\${{ github.base_ref }}" --diff-file sluice-diff.md
-${SAVE_CACHE}
-      - name: Post the diff on the pull request (one comment, updated in place)
+        run: npx sluice verify --base "origin/\${{ github.base_ref }}"${partition} --diff-file sluice-diff.md
+${save}
+      - name: Post the diff on the pull request (one comment${count ? " per partition" : ""}, updated in place)
         # Also after a failed check, so reviewers never read the last push's diff. A fork's token cannot comment.
         if: \${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository && hashFiles('sluice-diff.md') != '' }}
         uses: ${ACTIONS.githubScript}
         with:
           script: |
-${indent(upsertComment("sluice-diff.md", COMMENT_MARKER), 12)}
+${indent(upsertComment("sluice-diff.md", marker), 12)}
 
   main:
     if: github.event_name == 'push'
@@ -155,12 +193,12 @@ ${indent(upsertComment("sluice-diff.md", COMMENT_MARKER), 12)}
     timeout-minutes: 30
     permissions:
       contents: read
-    steps:
+${matrix}    steps:
 ${setupSteps({ fetchDepth: 0 })}
-${RESTORE_CACHE}
+${restore}
       - name: Verify the env repo on the default branch
-        run: npx sluice verify
-${SAVE_CACHE}${options.publish ? publishStep(options.publish) : ""}
+        run: npx sluice verify${partition}
+${save}${options.publish ? (count ? publishJob(options.publish) : publishStep(options.publish)) : ""}
 
 ${pullRequestJob("promote", `(github.event_name == 'schedule' && github.event.schedule == '${PROMOTE_CRON}') || (github.event_name == 'workflow_dispatch' && inputs.app == '')`, "One branch and pull request per promotion whose gate is open")}
         run: |

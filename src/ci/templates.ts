@@ -26,14 +26,24 @@ export interface CiOptions {
   readonly previews?: PreviewJob;
   /** The env repo the default branch publishes to (an https URL), when it is not this repository. */
   readonly publish?: string;
+  /** Verify as this many jobs, one partition of the clusters each (`--partition i/n`). */
+  readonly partitions?: number;
 }
 
 export function ciTemplate(target: CiTarget, options: CiOptions = {}): string {
   if (target === "github") {
-    const workflow = githubWorkflow({ previews: options.previews !== undefined, ...(options.publish ? { publish: options.publish } : {}) });
+    const workflow = githubWorkflow({
+      previews: options.previews !== undefined,
+      ...(options.publish ? { publish: options.publish } : {}),
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+    });
     return `${workflow}${options.conformance ? GITHUB_CONFORMANCE : ""}${options.previews ? githubPreviewJob(options.previews) : ""}`;
   }
-  return `${gitlabPipeline(options.publish ? { publish: options.publish } : {})}${options.conformance ? GITLAB_CONFORMANCE : ""}${options.previews ? gitlabPreviewJob(options.previews) : ""}`;
+  const pipeline = gitlabPipeline({
+    ...(options.publish ? { publish: options.publish } : {}),
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+  });
+  return `${pipeline}${options.conformance ? GITLAB_CONFORMANCE : ""}${options.previews ? gitlabPreviewJob(options.previews) : ""}`;
 }
 
 /** After the sluice job: a kind cluster on the runner's Docker; each env-repo cluster applied with --dry-run=server. */

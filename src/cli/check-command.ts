@@ -2,7 +2,7 @@ import { checkPolicy } from "../synth.js";
 import { VERSION } from "../package-root.js";
 import { findingJson, formatFindingsGithub, formatFindingsSarif, formatFindingsText } from "../policy/format-findings.js";
 import type { CheckFlags } from "./flags.js";
-import { EXIT } from "./flags.js";
+import { EXIT, partitionSpec } from "./flags.js";
 import { colors, progressLine, type Io } from "./output.js";
 import { tightenHeapWhenLarge } from "./heap.js";
 
@@ -16,6 +16,7 @@ export async function checkCommand(flags: CheckFlags & { readonly format: "text"
       stacks: flags.stacks,
       skipTypecheck: Boolean(flags.skipTypecheck),
       cache: flags.cache,
+      ...partitionSpec(flags),
       onStage: (stage) => {
         tightenHeapWhenLarge();
         progress.update(`sluice check: ${stage}…`);

@@ -3,7 +3,7 @@ import { diff } from "../synth.js";
 import { formatDiffMarkdown } from "../diff/format-markdown.js";
 import { formatDiffText } from "../diff/format-text.js";
 import type { DiffFlags } from "./flags.js";
-import { EXIT } from "./flags.js";
+import { EXIT, partitionSpec } from "./flags.js";
 import { progressLine, type Io } from "./output.js";
 import { tightenHeapWhenLarge } from "./heap.js";
 
@@ -19,6 +19,7 @@ export async function diffCommand(flags: DiffFlags, io: Io): Promise<number> {
       ...(flags.base !== undefined ? { base: flags.base } : {}),
       ...(flags.envRepo !== undefined ? { envRepo: flags.envRepo } : {}),
       skipTypecheck: Boolean(flags.skipTypecheck),
+      ...partitionSpec(flags),
       onStage: (stage) => {
         tightenHeapWhenLarge();
         progress.update(`sluice diff: ${stage}…`);

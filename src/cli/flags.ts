@@ -1,4 +1,5 @@
 import type { Format } from "./output.js";
+import type { PartitionSpec } from "../model/partition.js";
 
 /**
  * What the commands share with the parser in main.ts: the exit codes and
@@ -9,7 +10,20 @@ import type { Format } from "./output.js";
 /** Exit codes, as `git diff --exit-code` and friends use them. */
 export const EXIT = { ok: 0, found: 1, failed: 2 } as const;
 
-export interface SynthFlags {
+/** `--clusters a,b` or `--partition i/n` (see model/partition.ts). */
+export interface PartitionFlags {
+  readonly clusters?: readonly string[];
+  readonly partition?: { readonly index: number; readonly count: number };
+}
+
+/** The partition the flags ask for, as the API takes it. */
+export function partitionSpec(flags: PartitionFlags): { partition: PartitionSpec } | Record<string, never> {
+  if (flags.clusters) return { partition: { clusters: flags.clusters } };
+  if (flags.partition) return { partition: flags.partition };
+  return {};
+}
+
+export interface SynthFlags extends PartitionFlags {
   readonly check?: boolean;
   readonly watch?: boolean;
   readonly stacks: string;
@@ -19,7 +33,7 @@ export interface SynthFlags {
   readonly format: Format;
 }
 
-export interface CheckFlags {
+export interface CheckFlags extends PartitionFlags {
   readonly stacks: string;
   readonly root: string;
   readonly skipTypecheck?: boolean;
@@ -56,7 +70,7 @@ export interface PublishFlags {
   readonly format: Format;
 }
 
-export interface DiffFlags {
+export interface DiffFlags extends PartitionFlags {
   readonly base?: string;
   readonly envRepo?: string;
   readonly exitCode?: boolean;

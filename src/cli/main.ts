@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 // Light imports only: `sluice --version` and `--help` must not load the pipeline.
 import { isPolicyViolation, isSluiceError, SluiceError } from "../errors.js";
 import { ENGINE_NAMES } from "../model/engine-names.js";
@@ -22,6 +22,37 @@ function projectOptions(command: Command, out?: string, typecheck = true): Comma
 }
 
 /**
+ * The flags that narrow a run to a partition of the fleet (model/partition.ts):
+ * some clusters by name, or group i of n, as a CI matrix asks for them.
+ */
+function partitionOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        "--clusters <names>",
+        "only these clusters' files (comma-separated) and the env repo's own; every rule still sees the whole fleet",
+      )
+        .argParser((value: string, previous: string[] | undefined) => [
+          ...(previous ?? []),
+          ...value
+            .split(",")
+            .map((name) => name.trim())
+            .filter(Boolean),
+        ])
+        .conflicts("partition"),
+    )
+    .addOption(
+      new Option("--partition <i/n>", "only the clusters of group i of n (as `sluice ci --partitions n` fans out), e.g. 2/4").argParser(
+        (value: string) => {
+          const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+          if (!match) throw new InvalidArgumentError("give it as i/n, e.g. 2/4");
+          return { index: Number(match[1]), count: Number(match[2]) };
+        },
+      ),
+    );
+}
+
+/**
  * Runs one sluice command line and returns its exit code. Parsing lives here;
  * each command turns its flags into a call of the programmatic API.
  */
@@ -36,19 +67,23 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run `sluice --help` for usage)");
 
-  projectOptions(
-    program
-      .command("synth")
-      .description("type-check the stacks and compile them into out/")
-      .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce")
-      .option("--watch", "synthesize again on every change to the stacks, printing what changed, until interrupted"),
-    "env repo directory to write or check",
+  partitionOptions(
+    projectOptions(
+      program
+        .command("synth")
+        .description("type-check the stacks and compile them into out/")
+        .option("--check", "write nothing; exit 1 and list every stale, missing or extra file if out/ is not what the stacks produce")
+        .option("--watch", "synthesize again on every change to the stacks, printing what changed, until interrupted"),
+      "env repo directory to write or check",
+    ),
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (options: SynthFlags) => {
       format = options.format;
-      if (options.watch && options.check) {
-        io.stderr("sluice: --watch writes out/ on every change; it does not go with --check\n");
+      if (options.watch && (options.check || options.clusters || options.partition)) {
+        io.stderr(
+          `sluice: --watch writes the whole out/ on every change; it does not go with ${options.check ? "--check" : "--clusters or --partition"}\n`,
+        );
         exitCode = EXIT.failed;
         return;
       }
@@ -94,11 +129,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await initCommand(dir, answers, io);
     });
 
-  projectOptions(
-    program
-      .command("check")
-      .description("run the whole pipeline and every policy rule, writing nothing; exit 1 on an error finding")
-      .option("--no-cache", "do not use the local caches"),
+  partitionOptions(
+    projectOptions(
+      program
+        .command("check")
+        .description("run the whole pipeline and every policy rule, writing nothing; exit 1 on an error finding")
+        .option("--no-cache", "do not use the local caches"),
+    ),
   )
     .addOption(
       new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices([
@@ -115,16 +152,18 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await checkCommand({ ...options, format: chosen }, io);
     });
 
-  projectOptions(
-    program
-      .command("diff")
-      .description(
-        "compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref",
-      )
-      .option("--base <ref>", "the git ref to compare with", "HEAD")
-      .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
-      .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does"),
-    "this repo's env repo directory",
+  partitionOptions(
+    projectOptions(
+      program
+        .command("diff")
+        .description(
+          "compile the stacks in memory and show, object by object, what each wave and cluster would get compared with the env repo at a git ref",
+        )
+        .option("--base <ref>", "the git ref to compare with", "HEAD")
+        .option("--env-repo <path>", "compare with a clone of a separate env repo instead of this repo's out/")
+        .option("--exit-code", "exit 1 when there are changes, as git diff --exit-code does"),
+      "this repo's env repo directory",
+    ),
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
     .action(async (options: DiffFlags) => {
@@ -133,17 +172,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = await diffCommand(options, io);
     });
 
-  projectOptions(
-    program
-      .command("verify")
-      .description(
-        "what a pull request's pipeline runs, from one compile: check, synth --check, and with --base gates and diff; exit 1 when any part finds something",
-      )
-      .option("--base <ref>", "the branch the change goes into (e.g. origin/main): also run gates and diff against it")
-      .option("--env-repo <path>", "diff against a clone of a separate env repo instead of this repo's out/")
-      .option("--diff-file <path>", "write the diff there as markdown (the pull request comment) instead of printing it")
-      .option("--no-cache", "do not use the local caches"),
-    "this repo's env repo directory",
+  partitionOptions(
+    projectOptions(
+      program
+        .command("verify")
+        .description(
+          "what a pull request's pipeline runs, from one compile: check, synth --check, and with --base gates and diff; exit 1 when any part finds something",
+        )
+        .option("--base <ref>", "the branch the change goes into (e.g. origin/main): also run gates and diff against it")
+        .option("--env-repo <path>", "diff against a clone of a separate env repo instead of this repo's out/")
+        .option("--diff-file <path>", "write the diff there as markdown (the pull request comment) instead of printing it")
+        .option("--no-cache", "do not use the local caches"),
+      "this repo's env repo directory",
+    ),
   )
     .addOption(
       new Option("--format <format>", "output format (default: github when GITHUB_ACTIONS=true, else text)").choices([
@@ -291,12 +332,22 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option("--conformance", "also a job that applies the env repo to a kind cluster with --dry-run=server (needs Docker on the runner)")
     .option("--publish <env-repo-url>", "publish to this env repo (an https URL) from the default branch, when it is not this repository")
     .option("--previews", "also the job that posts a labelled pull request's preview URLs (reads the platform's previews from the stacks)")
+    .addOption(
+      new Option(
+        "--partitions <n>",
+        "verify as n jobs (a matrix), one partition of the clusters each (`--partition i/n`), for fleets past one runner",
+      ).argParser((value: string) => {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError("give a whole number of jobs from 1 to 256");
+        return n;
+      }),
+    )
     .option("--stacks <dir>", "with --previews: the stacks directory", "stacks")
     .option("--root <dir>", "with --previews: the project root", ".")
     .action(
       async (
         target: "github" | "gitlab",
-        options: { conformance?: boolean; previews?: boolean; publish?: string; stacks: string; root: string },
+        options: { conformance?: boolean; previews?: boolean; publish?: string; partitions?: number; stacks: string; root: string },
       ) => {
         if (options.publish !== undefined && !/^https:\/\/[^/\s@]+\/\S+$/.test(options.publish))
           throw new SluiceError("--publish needs the env repo's https URL.", [
@@ -313,6 +364,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             conformance: options.conformance === true,
             ...(previews ? { previews } : {}),
             ...(options.publish ? { publish: options.publish } : {}),
+            ...(options.partitions ? { partitions: options.partitions } : {}),
           }),
         );
       },

@@ -1,7 +1,7 @@
 import type { Drift } from "../env-repo/index.js";
 import { synth } from "../synth.js";
 import type { SynthFlags } from "./flags.js";
-import { EXIT } from "./flags.js";
+import { EXIT, partitionSpec } from "./flags.js";
 import { colors, progressLine, type Io } from "./output.js";
 import { findingJson, formatFindingsText } from "../policy/format-findings.js";
 import { tightenHeapWhenLarge } from "./heap.js";
@@ -18,6 +18,7 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
       out: flags.out,
       check: Boolean(flags.check),
       skipTypecheck: Boolean(flags.skipTypecheck),
+      ...partitionSpec(flags),
       onStage: (stage) => {
         tightenHeapWhenLarge();
         progress.update(`sluice synth: ${stage}…`);
@@ -30,15 +31,18 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
   // Warnings do not stop synth, but they are said, on stderr, where a CI log shows them.
   if (flags.format !== "json" && result.findings.length > 0) io.stderr(formatFindingsText(result.findings, result.waived, c));
   const findings = result.findings.map(findingJson);
+  // A partition's run speaks for its clusters' files alone: say which.
+  const scope = result.clusters ? { clusters: result.clusters } : {};
+  const only = result.clusters ? `; clusters ${result.clusters.join(", ") || "none"} only` : "";
 
   if (flags.check) {
     const drift = result.drift!;
     const outside = drift.outside ?? [];
     const count = drift.stale.length + drift.missing.length + drift.extra.length + outside.length;
     if (flags.format === "json") {
-      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...drift, outside, findings }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ok: count === 0, out, ...scope, ...drift, outside, findings }, null, 2)}\n`);
     } else if (count === 0) {
-      io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files).\n`);
+      io.stdout(`${out}/ is up to date with the stacks (${result.plan.files.length} files${only}).\n`);
     } else {
       io.stdout(formatDrift(drift, out, c));
       io.stdout(
@@ -51,15 +55,15 @@ export async function synthCommand(flags: SynthFlags, io: Io): Promise<number> {
   const write = result.write!;
   if (flags.format === "json") {
     io.stdout(
-      `${JSON.stringify({ ok: true, out, written: write.written, deleted: write.deleted, unchanged: write.unchanged, outside: write.outside ?? [], reuse: result.reuse, findings }, null, 2)}\n`,
+      `${JSON.stringify({ ok: true, out, ...scope, written: write.written, deleted: write.deleted, unchanged: write.unchanged, outside: write.outside ?? [], reuse: result.reuse, findings }, null, 2)}\n`,
     );
   } else if (write.written.length + write.deleted.length === 0) {
     for (const file of write.outside ?? []) io.stdout(`${file}: sluice's section written.\n`);
-    io.stdout(`${out}/ is up to date (${result.plan.files.length} files).\n`);
+    io.stdout(`${out}/ is up to date (${result.plan.files.length} files${only}).\n`);
   } else {
     io.stdout(
       `${out}/: ${write.written.length} written, ${write.deleted.length} deleted, ${write.unchanged} unchanged ` +
-        `(${result.instances.length} app instances on ${result.model.platform.clusters.length} clusters).\n`,
+        `(${result.instances.length} app instances on ${result.model.platform.clusters.length} clusters${only}).\n`,
     );
     for (const file of write.outside ?? []) io.stdout(`${file}: sluice's section written.\n`);
   }

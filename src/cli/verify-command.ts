@@ -6,11 +6,11 @@ import { formatDiffText } from "../diff/format-text.js";
 import { findingJson, formatDiagnosticGithub, formatFindingsGithub, formatFindingsText } from "../policy/format-findings.js";
 import { forMachines } from "./diff-command.js";
 import { formatDrift } from "./synth-command.js";
-import { EXIT } from "./flags.js";
+import { EXIT, partitionSpec, type PartitionFlags } from "./flags.js";
 import { colors, diagnosticJson, formatDiagnosticLine, progressLine, type Io } from "./output.js";
 import { tightenHeapWhenLarge } from "./heap.js";
 
-export interface VerifyFlags {
+export interface VerifyFlags extends PartitionFlags {
   readonly base?: string;
   readonly envRepo?: string;
   /** Where the diff goes as markdown (the pull request comment); without it, the diff is printed. */
@@ -48,6 +48,7 @@ export async function verifyCommand(flags: VerifyFlags, io: Io): Promise<number>
       out: flags.out,
       cache: flags.cache,
       skipTypecheck: Boolean(flags.skipTypecheck),
+      ...partitionSpec(flags),
       ...(flags.base !== undefined ? { base: flags.base } : {}),
       ...(flags.envRepo !== undefined ? { envRepo: flags.envRepo } : {}),
       onStage: (stage) => {

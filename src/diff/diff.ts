@@ -4,6 +4,7 @@ import { SluiceError } from "../errors.js";
 import { GitRepo } from "../git/git.js";
 import { releaseOriginOf, type AppModel, type Model } from "../model/model.js";
 import { LOCK_PATH } from "../model/plan.js";
+import { inPartition } from "../model/partition.js";
 import { childOrigin, formatOrigin, type Origin } from "../model/origin.js";
 import type { PlanEntry } from "../model/plan.js";
 import { pinpointAll } from "../locate/index.js";
@@ -41,6 +42,8 @@ export interface DiffResult {
   readonly files: readonly FileChange[];
   /** Files whose bytes differ although every object in them is the same: a change of layout, not of what runs. */
   readonly relaid: readonly string[];
+  /** Set when only a partition's files were compared (see model/partition.ts): how it was asked for, and its clusters. */
+  readonly partition?: { readonly label: string; readonly clusters: readonly string[] };
 }
 
 /**
@@ -75,7 +78,10 @@ export async function diffPlan(
   // Only files the base's lock says sluice generated can leave: synth never deletes another's file.
   const owned = await ownedAt(repo, tree);
   const gone = [...tree.keys()]
-    .filter((file) => !planned.has(file) && (owned === undefined || owned.has(file) || file === LOCK_PATH))
+    // A partition's plan speaks for its own clusters' files alone.
+    .filter(
+      (file) => !planned.has(file) && inPartition(lazy.partition, file) && (owned === undefined || owned.has(file) || file === LOCK_PATH),
+    )
     .sort();
   const now = new Map(lazy.materialize(differing).map((file) => [file.path, file]));
   // Sizes first: a file past MAX_FILE_BYTES at the base is never read, however large.
@@ -146,6 +152,7 @@ export async function diffPlan(
     attention: notes,
     files,
     relaid: objectFiles.filter((file) => !touched.has(file)),
+    ...(lazy.partition ? { partition: { label: lazy.partition.label, clusters: [...lazy.partition.clusters].sort() } } : {}),
   };
 }
 

@@ -10,6 +10,11 @@ export const COMMENT_LIMIT = 65_536;
 /** Marks sluice's comment, so that CI updates it in place instead of adding one per push. */
 export const COMMENT_MARKER = "<!-- sluice-diff -->";
 
+/** The marker of the comment for a partition ("2/4"), or of the whole diff: no marker is part of another. */
+export function commentMarker(partition?: string): string {
+  return partition === undefined ? COMMENT_MARKER : `<!-- sluice-diff ${partition} -->`;
+}
+
 const MARK = { added: "+", changed: "~", removed: "−" } as const;
 
 /**
@@ -22,11 +27,16 @@ const MARK = { added: "+", changed: "~", removed: "−" } as const;
  */
 export function formatDiffMarkdown(result: DiffResult, limit = COMMENT_LIMIT): string {
   const base = `\`${result.base.ref}\` (${result.base.commit.slice(0, 7)})`;
-  if (result.same) return `${COMMENT_MARKER}\n### sluice diff\n\nNo changes: the stacks compile to what ${base} holds.${relaid(result)}\n`;
+  const marker = commentMarker(result.partition?.label);
+  // A partition's comment says which clusters it speaks for: each job of a matrix posts its own.
+  const title = result.partition
+    ? `sluice diff, partition ${result.partition.label} (${result.partition.clusters.map((c) => `\`${c}\``).join(", ") || "the env repo's own files"})`
+    : "sluice diff";
+  if (result.same) return `${marker}\n### ${title}\n\nNo changes: the stacks compile to what ${base} holds.${relaid(result)}\n`;
   const { added, changed, removed } = result.totals;
   const head: string[] = [
-    COMMENT_MARKER,
-    `### sluice diff: ${counts(added, changed, removed)} on ${result.clusters.length} cluster${result.clusters.length === 1 ? "" : "s"}`,
+    marker,
+    `### ${title}: ${counts(added, changed, removed)} on ${result.clusters.length} cluster${result.clusters.length === 1 ? "" : "s"}`,
     "",
     `Compared with ${base}.`,
     "",

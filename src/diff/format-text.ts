@@ -10,19 +10,27 @@ const plain: Colors = { bold: String, red: String, green: String, yellow: String
 
 const MARK = { added: "+", changed: "~", removed: "-" } as const;
 
+/** " (partition 2/4: dev-1, staging-1)", " (clusters dev-1)", or "" for the whole env repo. */
+function partitionNote(partition: DiffResult["partition"]): string {
+  if (!partition) return "";
+  const clusters = partition.clusters.join(", ") || "none";
+  return partition.label.includes("/") ? ` (partition ${partition.label}: ${clusters})` : ` (clusters ${clusters})`;
+}
+
 /**
  * `sluice diff` for a terminal: the summary by wave and cluster, what needs
  * attention, then each object's change — production's notes and clusters first.
  */
 export function formatDiffText(result: DiffResult, color: boolean): string {
   const c = color ? pc : plain;
+  const scope = partitionNote(result.partition);
   const base = `${result.base.ref} (${result.base.commit.slice(0, 7)})`;
-  if (result.same) return `No changes: the stacks compile to what ${base} holds.${relaid(result)}\n`;
+  if (result.same) return `No changes${scope}: the stacks compile to what ${base} holds.${relaid(result)}\n`;
   const lines: string[] = [];
   const { added, changed, removed } = result.totals;
   lines.push(
     c.bold(
-      `sluice diff against ${base}: ${counts(added, changed, removed)} on ${result.clusters.length} cluster${result.clusters.length === 1 ? "" : "s"}`,
+      `sluice diff against ${base}: ${counts(added, changed, removed)} on ${result.clusters.length} cluster${result.clusters.length === 1 ? "" : "s"}${scope}`,
     ),
     "",
   );

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Prefetch } from "./prefetch.js";
 import { StatCache } from "./stat-cache.js";
 import type { PlanEntry } from "../model/plan.js";
+import type { Partition } from "../model/partition.js";
 import { emptyDirTops, listOut } from "./out-dir.js";
 
 export interface Drift {
@@ -37,10 +38,10 @@ export interface CompareOptions {
  */
 export async function compare(
   outDir: string,
-  plan: { readonly files: readonly PlanEntry[] },
+  plan: { readonly files: readonly PlanEntry[]; readonly partition?: Partition },
   options: CompareOptions = {},
 ): Promise<Drift> {
-  const listing = options.onDisk ? { files: options.onDisk, others: [], emptyDirs: [] } : listOut(outDir, options.stats);
+  const listing = options.onDisk ? { files: options.onDisk, others: [], emptyDirs: [] } : listOut(outDir, options.stats, plan.partition);
   const onDisk = listing.files;
   const stats = options.stats ?? StatCache.load(undefined, outDir);
   const present = new Set(onDisk);

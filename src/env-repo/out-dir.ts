@@ -3,6 +3,7 @@ import path from "node:path";
 import { SluiceError } from "../errors.js";
 import type { StatCache } from "./stat-cache.js";
 import { LOCK_PATH } from "../model/plan.js";
+import { beyondPartition, type Partition } from "../model/partition.js";
 
 /** Where a run keeps what is not part of the env repo: its lock and its staging area (see write.ts). */
 const SLUICE_DIR = ".sluice";
@@ -27,8 +28,9 @@ export interface OutListing {
  * directory at the top is skipped (out/ may be a checkout of the env repo), and
  * so are the run lock and the staging area, unless they are not the plain file
  * and directory a run makes (a committed symlink there would be followed).
+ * With a partition, other partitions' cluster directories are not entered.
  */
-export function listOut(outDir: string, stats?: StatCache): OutListing {
+export function listOut(outDir: string, stats?: StatCache, partition?: Partition): OutListing {
   const files: string[] = [];
   const others: string[] = [];
   const emptyDirs: string[] = [];
@@ -57,7 +59,10 @@ export function listOut(outDir: string, stats?: StatCache): OutListing {
     let holds = prefix === SLUICE_DIR;
     for (const { name, type } of entries) {
       const relative = prefix ? `${prefix}/${name}` : name;
-      if (relative === ".git") {
+      if (beyondPartition(partition, relative)) {
+        // Another partition's: what it holds is that partition's to check.
+        holds = true;
+      } else if (relative === ".git") {
         holds = true;
       } else if (relative === RUN_LOCK_PATH || relative === STAGING_DIR) {
         holds = true;

@@ -105,8 +105,9 @@ export class StatCache {
   /**
    * Saves the entries of the files in `keep` (the files out/ now holds):
    * recorded ones, or old ones still valid. Writes nothing when nothing changed.
+   * `beyond` names the paths a partitioned run did not look at: their entries are kept as they were.
    */
-  save(keep: readonly string[]): void {
+  save(keep: readonly string[], beyond?: (path: string) => boolean): void {
     if (!this.file) return;
     const out: Record<string, Entry> = {};
     let count = 0;
@@ -116,6 +117,14 @@ export class StatCache {
         out[file] = entry;
         count++;
       }
+    }
+    if (beyond) {
+      for (const [file, entry] of this.entries)
+        if (beyond(file)) {
+          out[file] = entry;
+          count++;
+        }
+      for (const [dir, entry] of this.dirs) if (beyond(dir) && !this.seenDirs.has(dir)) this.seenDirs.set(dir, entry);
     }
     const changed = [...this.fresh].some(([file, entry]) => this.entries.get(file)?.join("|") !== entry.join("|"));
     const dirsChanged =

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { StatCache } from "./stat-cache.js";
 import { SluiceError } from "../errors.js";
 import { LOCK_PATH, type Lock, type PlanEntry, type PlannedFile } from "../model/plan.js";
+import type { Partition } from "../model/partition.js";
 import { compare, recordWritten } from "./compare.js";
 import { emptyDirTops, foreignEntries, listOut, readOwned, STAGING_DIR, type OutListing } from "./out-dir.js";
 import { acquireRunLock } from "./run-lock.js";
@@ -20,6 +21,8 @@ export interface WriteResult {
 export interface WritablePlan {
   readonly files: readonly PlanEntry[];
   readonly lock: Lock;
+  /** Set when the plan holds only some clusters' files: the others' are neither read nor touched. */
+  readonly partition?: Partition;
   /** The bytes of these files (see LazyPlan). */
   materialize(paths: readonly string[]): PlannedFile[];
 }
@@ -31,7 +34,7 @@ export interface WritablePlan {
  * Rewrites only files whose bytes changed and deletes only files its lock lists.
  */
 export async function writePlan(outDir: string, plan: WritablePlan, stats?: StatCache): Promise<WriteResult> {
-  const listing = listOut(outDir, stats);
+  const listing = listOut(outDir, stats, plan.partition);
   const owned = readOwned(outDir);
   const foreign = foreignEntries(listing, owned);
   if (foreign.length > 0) {

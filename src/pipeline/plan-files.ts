@@ -9,7 +9,8 @@ import {
   renderInstance,
 } from "./render/index.js";
 import type { InstanceRef } from "../model/instance-ref.js";
-import { instanceInputs } from "./resolve/index.js";
+import { instanceInputs, releaseOn } from "./resolve/index.js";
+import { inPartition, type Partition } from "../model/partition.js";
 import type { InstanceInput } from "../model/instance-input.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
@@ -40,6 +41,8 @@ export interface LazyPlan {
   readonly instances: readonly InstanceRef[];
   /** The instances rendered in this run (not taken from the render cache): all of them without one. */
   readonly rendered: readonly InstanceRef[];
+  /** Set when the plan holds only some clusters' files (and the env repo's own): compare and write leave the rest alone. */
+  readonly partition?: Partition;
   /** The bytes of these planned files, rendering the instances they come from if the plan has no bytes for them. */
   materialize(paths: readonly string[]): PlannedFile[];
 }
@@ -61,6 +64,12 @@ export interface PlanFilesOptions {
   readonly keepContent?: boolean;
   /** Where kept bytes wait for the write, instead of memory (see spill.ts). */
   readonly spill?: Spill;
+  /**
+   * Plan only these clusters' files and the env repo's own (see
+   * model/partition.ts). Fleet-wide rules still judge every instance; the
+   * lock keeps, from `lock`, the lines of the files outside the partition.
+   */
+  readonly partition?: { readonly clusters: Partition; readonly lock: () => ReadonlyMap<string, readonly string[]> };
 }
 
 /**
@@ -93,11 +102,20 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const keyOf = renderCache
     ? instanceKeys({ blueprints, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
     : undefined;
+  const partition = options.partition?.clusters;
   const instances: Instance[] = [];
+  // Every app instance, the partition's and the others (which only the fleet's files and rules see).
+  const refs: InstanceRef[] = [];
   for (const app of model.apps) {
     for (const cluster of model.platform.clusters) {
+      if (partition && !partition.clusters.has(cluster.name)) {
+        if (releaseOn(app, cluster) !== undefined) refs.push({ app: app.name, cluster: cluster.name });
+        continue;
+      }
       const input = inputOf(app, cluster);
-      if (input) instances.push({ app, cluster, input, key: keyOf?.(input) });
+      if (!input) continue;
+      instances.push({ app, cluster, input, key: keyOf?.(input) });
+      refs.push({ app: app.name, cluster: cluster.name });
     }
   }
 
@@ -136,7 +154,6 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     const rendered = time("render", () => renderResolved(resolved));
     return { resolved, rendered };
   };
-  const refs = instances.map(({ app, cluster }) => ({ app: app.name, cluster: cluster.name }));
 
   // The instances to render go through resolve → render → inspect → policy → emit a part at a
   // time, and only their files are kept: a fleet's resolved specs and objects never sit in
@@ -199,7 +216,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const fleet = time("render", () => {
     const own = renderFleet(model, refs, policy);
     const previews = renderPreviews(model, inputOf, blueprints);
-    return { objects: [...own.objects, ...previews.objects], documents: [...own.documents, ...previews.documents] };
+    const mine = <T extends { readonly path: string }>(list: readonly T[]) => list.filter((item) => inPartition(partition, item.path));
+    return { objects: mine([...own.objects, ...previews.objects]), documents: mine([...own.documents, ...previews.documents]) };
   });
   // The fleet's objects are rendered on every run, so those that passed before (same content,
   // same sluice) are not checked again.
@@ -213,7 +231,10 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
   const namesUnique = model.apps.every((app) => blueprints.builtIn(blueprints.of(app)));
   const fleetFiles = time("emit", () => [...emitObjects(fleet.objects), ...emitDocuments(fleet)]);
   time("inspect", () => refusePlaintext([...problems.text, ...scanRenderedFiles(fleetFiles, literals.waived)]));
-  const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique));
+  const outside = partition
+    ? [...options.partition!.lock()].filter(([path]) => !inPartition(partition, path)).map(([path, sources]) => ({ path, sources }))
+    : [];
+  const plan = time("emit", () => assemble([...cached, ...fresh, ...fleetFiles], model.platform.origin.file, namesUnique, outside));
   const judged = time("policy", () => {
     const running = new Set(refs.map(({ app, cluster }) => ref(app, cluster)));
     findings.push(
@@ -235,6 +256,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     lock: plan.lock,
     instances: refs,
     rendered: renderedRefs,
+    ...(partition ? { partition } : {}),
     materialize(paths) {
       const wanted = new Set(paths);
       const byPath = new Map(plan.files.map((file) => [file.path, file]));

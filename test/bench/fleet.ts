@@ -15,10 +15,22 @@ const CLUSTERS = [
   ["prod-sa-1", "prod"],
 ] as const;
 
+/**
+ * The fleet's clusters: the six above, or past six (a fleet that needs
+ * partitions), dev, staging and a canary, then production clusters prod-001…
+ */
+function fleetClusters(count: number): (readonly [string, string])[] {
+  if (count <= CLUSTERS.length) return CLUSTERS.slice(0, count);
+  return [
+    ...CLUSTERS.slice(0, 3),
+    ...Array.from({ length: count - 3 }, (_, i) => [`prod-${String(i + 1).padStart(3, "0")}`, "prod"] as const),
+  ];
+}
+
 export function fleetStacks(apps: number, clusters = 4): Record<string, string> {
-  if (clusters < 3 || clusters > CLUSTERS.length) throw new Error(`the fleet has 3 to ${CLUSTERS.length} clusters`);
+  if (clusters < 3) throw new Error("the fleet has at least 3 clusters");
   const teams = Array.from({ length: 10 }, (_, i) => `team-${i}`);
-  const used = CLUSTERS.slice(0, clusters);
+  const used = fleetClusters(clusters);
   const prod = used.filter(([, env]) => env === "prod").map(([name]) => name);
   const files: Record<string, string> = {};
   files["stacks/platform.ts"] = `import { definePlatform } from "sluice";
@@ -91,5 +103,5 @@ export default platform.app("${name}", {
 }
 
 export function appName(i: number): string {
-  return `app-${String(i).padStart(4, "0")}`;
+  return `app-${String(i).padStart(i < 10_000 ? 4 : 5, "0")}`;
 }

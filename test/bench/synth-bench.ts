@@ -21,7 +21,12 @@
  *
  * Flags: --fleet 500x4 (repeatable; default 500x4 and 2000x5), --runs N (median
  * of N, default 1), --scaling (cold synths of 50, 500 and 5,000 apps × 4
- * clusters: milliseconds per app instance, and the largest over the smallest).
+ * clusters: milliseconds per app instance, and the largest over the smallest),
+ * --partitioned 10000x50/10 (a fleet past one runner: A apps on C clusters in
+ * P partitions; one partition measured, `synth --partition 1/P`: cold, no-op,
+ * one app changed, `--check` on a fresh clone, peak memory; the fleet's total
+ * extrapolated from it, and said to be). With --partitioned only, no --fleet
+ * runs unless asked for.
  * A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  */
 import { spawnSync } from "node:child_process";
@@ -33,7 +38,8 @@ import { appName, fleetStacks } from "./fleet.js";
 const args = process.argv.slice(2);
 const flag = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
 const runs = Number(flag("--runs")[0] ?? 1);
-const fleets = flag("--fleet").length > 0 ? flag("--fleet") : ["500x4", "2000x5"];
+const partitioned = flag("--partitioned");
+const fleets = flag("--fleet").length > 0 ? flag("--fleet") : partitioned.length > 0 ? [] : ["500x4", "2000x5"];
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const HAS_TIME = fs.existsSync("/usr/bin/time");
 
@@ -214,5 +220,50 @@ function benchScaling(): Record<string, unknown> {
   };
 }
 
+/**
+ * One partition of a fleet too large for one runner, as one CI job runs it:
+ * the whole stacks loaded and type-checked, its clusters' files rendered.
+ * The other partitions are not run: their figures are extrapolated (the
+ * groups weigh the same: every app runs on every cluster).
+ */
+function benchPartition(spec: string): Record<string, unknown> {
+  const match = /^(\d+)x(\d+)\/(\d+)$/.exec(spec);
+  if (!match) throw new Error(`--partitioned wants APPSxCLUSTERS/PARTITIONS, e.g. 10000x50/10, not ${spec}`);
+  const [apps, clusters, count] = match.slice(1).map(Number) as [number, number, number];
+  const project = makeProject(fleetStacks(apps, clusters));
+  const part = `1/${count}`;
+  log(`${spec}: partition ${part}, cold…`);
+  const cold = sluice(project, "--partition", part);
+  log(`${spec}: no-op…`);
+  const noop = sluice(project, "--partition", part);
+  const bumped = `stacks/${appName(1)}.ts`;
+  project.write(bumped, project.read(bumped).replace(/"1\.1\.1"/g, '"1.1.9"'));
+  log(`${spec}: one app changed…`);
+  const oneApp = sluice(project, "--partition", part);
+  log(`${spec}: --check on a fresh clone…`);
+  const check = sluice(clone(project), "--check", "--partition", part);
+  const runs = [cold, noop, oneApp, check];
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    partitioned: spec,
+    apps,
+    clusters,
+    partitions: count,
+    instances_per_partition: (apps * clusters) / count,
+    cold_s: round(cold.seconds),
+    noop_s: round(noop.seconds),
+    one_app_s: round(oneApp.seconds),
+    check_fresh_s: round(check.seconds),
+    written_cold: cold.written,
+    peak_mb: HAS_TIME ? Math.max(...runs.map((r) => r.peakMb ?? 0)) : null,
+    extrapolated: {
+      note: "not measured: the other partitions, assumed alike",
+      fleet_cold_cpu_s: round(cold.seconds * count),
+      fleet_cold_wall_s_with_one_runner_per_partition: round(cold.seconds),
+    },
+  };
+}
+
 for (const spec of fleets) console.log(JSON.stringify(benchFleet(spec)));
+for (const spec of partitioned) console.log(JSON.stringify(benchPartition(spec)));
 if (args.includes("--scaling")) console.log(JSON.stringify(benchScaling()));

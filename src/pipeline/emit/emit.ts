@@ -39,18 +39,21 @@ export function emitDocuments(rendered: Rendered): PlannedFile[] {
 
 /**
  * The whole plan from its files: adds the kustomizations of clusters/ and the
- * lock, refuses two objects with one identity on one cluster, and sorts.
+ * lock, refuses two objects with one identity on one cluster, and sorts. A
+ * partition's plan keeps in its lock the lines of the files outside it (`outside`).
  */
 export function assemble(
   files: readonly PlanEntry[],
   platformFile: string,
   generatedNamesUnique = false,
+  outside: readonly { readonly path: string; readonly sources: readonly string[] }[] = [],
 ): { files: PlanEntry[]; lock: Lock } {
   const duplicates = duplicateObjects(files, generatedNamesUnique);
   if (duplicates.length > 0)
     throw new SluiceError("Two objects would have the same identity on a cluster; nothing was written.", duplicates);
   const all = [...files, ...kustomizations(files, platformFile), plannedFile(GITIGNORE_PATH, GITIGNORE, [platformFile], [])].sort(byPath);
-  const lock: Lock = { lockVersion: 2, files: Object.fromEntries(all.map((f) => [f.path, { sources: f.sources }])) };
+  const listed = [...all, ...outside].sort(byPath);
+  const lock: Lock = { lockVersion: 2, files: Object.fromEntries(listed.map((f) => [f.path, { sources: f.sources }])) };
   return { files: [...all, plannedFile(LOCK_PATH, lockText(lock), [], [])].sort(byPath), lock };
 }
 

@@ -30,10 +30,16 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
   const { platform } = model;
   const admission = policy?.admission ?? "none";
   const teamOf = new Map(model.apps.map((app) => [app.name, app.team]));
-  const appsOn = (cluster: string) =>
-    instances
-      .filter((instance) => instance.cluster === cluster && teamOf.has(instance.app))
-      .map((instance) => ({ name: instance.app, team: teamOf.get(instance.app)! }));
+  // Grouped once: a fleet of 50 clusters has half a million instances.
+  const byCluster = new Map<string, { name: string; team: string }[]>();
+  for (const instance of instances) {
+    const team = teamOf.get(instance.app);
+    if (team === undefined) continue;
+    const list = byCluster.get(instance.cluster);
+    if (list) list.push({ name: instance.app, team });
+    else byCluster.set(instance.cluster, [{ name: instance.app, team }]);
+  }
+  const appsOn = (cluster: string) => byCluster.get(cluster) ?? [];
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
     // While a cluster adopts another engine, neither engine prunes (model/hub.ts).

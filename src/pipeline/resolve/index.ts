@@ -5,6 +5,6 @@
  */
 export { resolve, resolveError, resolveSome } from "./resolve.js";
 export { instanceNeeds, neededCapabilities } from "./instance-needs.js";
-export { instanceInputs } from "./input.js";
+export { instanceInputs, releaseOn } from "./input.js";
 export { exposedObjects } from "./expose.js";
 export { mergeValues } from "./merge.js";

@@ -54,7 +54,7 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
   };
 
   return (app, cluster) => {
-    const release = own(app.release, cluster.wave);
+    const release = releaseOn(app, cluster);
     if (release === undefined) return undefined;
     let appView = appViews.get(app);
     if (appView === undefined) {
@@ -132,6 +132,11 @@ export function instanceInputs(root: string, model: Model): (app: AppModel, clus
       analyses: appView.analyses,
     };
   };
+}
+
+/** The release an app runs on a cluster: its wave's; without one the app does not run there. */
+export function releaseOn(app: Pick<AppModel, "release">, cluster: Pick<ClusterModel, "wave">): string | undefined {
+  return own(app.release, cluster.wave);
 }
 
 const NO_FILES: Readonly<Record<string, string | null>> = Object.freeze({});

@@ -6,3 +6,4 @@
 export { validate } from "./validate.js";
 export { isApproved, releaseDirectory, releaseFile, type GatherOptions } from "./releases.js";
 export { scopeOf } from "./objects.js";
+export { choosePartition, partitionGroups } from "./partition.js";
