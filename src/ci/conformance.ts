@@ -83,7 +83,8 @@ export const APPLY_SCRIPT = [
   '  if [ -d "$own/policies" ]; then kubectl apply -k "$own/policies"; sleep 5; fi',
   '  kubectl kustomize "$dir" | kubectl apply --dry-run=server -f -',
   '  if [ "$own" != "$dir" ]; then kubectl kustomize "$own" | kubectl apply --dry-run=server -f -; fi',
-  '  for manifest in "$out"/components/*/"$cluster"/manifest.yaml "$out"/apps/*/"$cluster"/manifest.yaml; do',
+  // apps/<app>/<cluster>/, or by team apps/<team>/<app>/<cluster>/ (envRepo.layout); a pattern that matches nothing fails -f.
+  '  for manifest in "$out"/components/*/"$cluster"/manifest.yaml "$out"/apps/*/"$cluster"/manifest.yaml "$out"/apps/*/*/"$cluster"/manifest.yaml; do',
   '    if [ -f "$manifest" ]; then kubectl apply --dry-run=server -f "$manifest"; fi',
   "  done",
   '  if [ -d "$own/policies" ]; then kubectl delete -k "$own/policies"; fi',

@@ -23,7 +23,8 @@ export interface TreeObject {
  */
 export function clusterOf(file: string): string | undefined {
   const parts = file.split("/");
-  if (parts[0] === "apps" && parts.length >= 4) return parts[2];
+  // apps/<app>/<cluster>/… or, by team, apps/<team>/<app>/<cluster>/…
+  if (parts[0] === "apps" && parts.length >= 4) return parts.at(-2);
   if (parts[0] === "clusters" && parts.length >= 3) return parts[1];
   return undefined;
 }

@@ -1,3 +1,4 @@
+import type { EnvLayout } from "./layout.js";
 import type { TeamAccess } from "./access-schema.js";
 import type { AppKind } from "./app-kinds.js";
 import type { CustomResources } from "../k8s/kinds.js";
@@ -52,7 +53,8 @@ export interface SyncPolicy {
 
 export interface PlatformModel {
   readonly origin: Origin;
-  readonly envRepo: { readonly url: string; readonly revision: string; readonly path: string };
+  /** `layout`: where app instances' files sit (see layout.ts). */
+  readonly envRepo: { readonly url: string; readonly revision: string; readonly path: string; readonly layout: EnvLayout };
   /** The default engine; each cluster says which it runs. */
   readonly engine: EngineName;
   /** Each registered engine's settings, defaults filled in, by the engine's name (see engine-names.ts). */

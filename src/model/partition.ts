@@ -1,3 +1,5 @@
+import type { EnvLayout } from "./layout.js";
+
 /**
  * A partition of the env repo: the files of some clusters, which one run
  * renders, writes and checks (`--clusters`, `--partition i/n`), and the env
@@ -12,6 +14,8 @@ export interface Partition {
   readonly clusters: ReadonlySet<string>;
   /** How it was asked for, to name it in reports: "2/4", or the cluster names. */
   readonly label: string;
+  /** The env repo's layout: how deep under apps/ a cluster's directory is (see layout.ts). */
+  readonly layout: EnvLayout;
 }
 
 /** How a partition is asked for: by cluster names, or as group `index` (1-based) of `count`. */
@@ -48,7 +52,8 @@ export function mayHoldPartition(partition: Partition | undefined, dir: string):
   if (!partition) return true;
   const parts = dir.split("/");
   if (parts[0] === "clusters" && parts.length === 2) return partition.clusters.has(parts[1]!);
-  if (PER_CLUSTER.has(parts[0]!) && parts.length === 3) return partition.clusters.has(parts[2]!);
+  const depth = parts[0] === "apps" && partition.layout === "by-team" ? 4 : 3;
+  if (PER_CLUSTER.has(parts[0]!) && parts.length === depth) return partition.clusters.has(parts.at(-1)!);
   return true;
 }
 
@@ -56,7 +61,7 @@ export function mayHoldPartition(partition: Partition | undefined, dir: string):
 export function beyondPartition(partition: Partition | undefined, path: string): boolean {
   if (!partition) return false;
   const parts = path.split("/");
-  for (let depth = 2; depth <= Math.min(parts.length, 3); depth++)
+  for (let depth = 2; depth <= Math.min(parts.length, 4); depth++)
     if (!mayHoldPartition(partition, parts.slice(0, depth).join("/"))) return true;
   return false;
 }

@@ -1,3 +1,4 @@
+import { instanceOfFile } from "./layout.js";
 import type { Origin } from "./origin.js";
 
 /** The object a generated file holds, for reports that point back at the stacks. */
@@ -66,8 +67,8 @@ export interface Lock {
  */
 export function lockText(lock: Lock): string {
   const order = (path: string) => {
-    const app = /^apps\/([^/]+)\//.exec(path)?.[1] ?? /^clusters\/[^/]+\/apps\/([^/]+)\.yaml$/.exec(path)?.[1];
-    return app === undefined || app === "kustomization" ? `0\0${path}` : `1\0${app}\0${path}`;
+    const app = instanceOfFile(path)?.app;
+    return app === undefined ? `0\0${path}` : `1\0${app}\0${path}`;
   };
   const entries = Object.keys(lock.files)
     .map((path) => [order(path), path] as const)

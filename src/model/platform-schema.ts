@@ -1,3 +1,4 @@
+import { ENV_LAYOUTS } from "./layout.js";
 import { z } from "zod";
 import { capabilitySchema } from "./capabilities.js";
 import { dnsLabel } from "./names.js";
@@ -345,6 +346,11 @@ export const envRepoSchema = z.strictObject({
     .string()
     .regex(/^([a-z0-9][-a-z0-9_.]*)(\/[a-z0-9][-a-z0-9_.]*)*$/, { message: 'must be a relative path such as "deploy"' })
     .optional(),
+  /**
+   * "by-team" adds a directory level by team under apps/ and each cluster's
+   * apps/, for fleets of more than 3,000 apps (see model/layout.ts). Default "flat".
+   */
+  layout: z.enum(ENV_LAYOUTS).optional(),
 });
 
 /** A field path in a custom resource, as dotted field names. */
@@ -360,7 +366,7 @@ function workloadPath(example: string) {
 }
 
 export const platformSchema = z.strictObject({
-  /** The env repo: `{ url, revision = "main", path = "" }` — the repo the clusters pull, the branch they follow, and where `out/` lives in it. */
+  /** The env repo: `{ url, revision = "main", path = "", layout = "flat" }` — the repo the clusters pull, the branch they follow, where `out/` lives in it, and "by-team" for a directory level by team under apps/ (fleets past 3,000 apps). */
   envRepo: envRepoSchema,
   /** The GitOps engine that pulls the env repo on each cluster: "argocd" or "flux"; a cluster may say otherwise. */
   engine: engineName,

@@ -1,3 +1,4 @@
+import { instanceOfFile } from "../model/layout.js";
 import {
   type Blueprints,
   type CachedFile,
@@ -296,14 +297,10 @@ function isInstanceFile(path: string, instance: string): boolean {
   return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part)) && instanceOf(path) === instance;
 }
 
-/**
- * The instance a file belongs to: apps/<app>/<cluster>/manifest.yaml,
- * clusters/<cluster>/apps/<app>.yaml, or, while the cluster adopts another
- * engine, clusters/<cluster>/<engine>/apps/<app>.yaml.
- */
+/** The instance a file belongs to (see model/layout.ts), or "" for none. */
 function instanceOf(path: string): string {
-  const parts = path.split("/");
-  return parts[0] === "apps" ? ref(parts[1]!, parts[2]!) : ref(parts.at(-1)!.replace(/\.yaml$/, ""), parts[1]!);
+  const instance = instanceOfFile(path);
+  return instance ? ref(instance.app, instance.cluster) : "";
 }
 
 function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {

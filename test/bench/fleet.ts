@@ -36,7 +36,7 @@ export function fleetStacks(apps: number, clusters = 4): Record<string, string> 
   files["stacks/platform.ts"] = `import { definePlatform } from "sluice";
 
 export const platform = definePlatform({
-  envRepo: { url: "https://git.example.com/platform/env-repo.git" },
+  envRepo: { url: "https://git.example.com/platform/env-repo.git"${apps > 3_000 ? ', layout: "by-team"' : ""} },
   engine: "argocd",
   owners: ["@acme/platform"],
   environments: {

@@ -125,9 +125,14 @@ function benchPipeline(project: Project): { separate: Run[]; fresh: Run; restore
 function committedInstanceFiles(project: Project): number {
   const out = path.join(project.root, "out");
   const apps = fs.readdirSync(path.join(out, "apps"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  // clusters/<cluster>/apps/[<team>/]<app>.yaml, in either layout.
   const applications = fs
     .readdirSync(path.join(out, "clusters"))
-    .flatMap((cluster) => fs.readdirSync(path.join(out, "clusters", cluster, "apps")).filter((f) => f !== "kustomization.yaml"));
+    .flatMap((cluster) =>
+      fs
+        .readdirSync(path.join(out, "clusters", cluster, "apps"), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name !== "kustomization.yaml"),
+    );
   return apps + applications.length;
 }
 

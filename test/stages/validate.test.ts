@@ -18,7 +18,7 @@ function diagnostics(run: () => unknown): Diagnostic[] {
 describe("validate", () => {
   it("fills in defaults and sorts clusters, teams and apps by name", () => {
     const model = validate("/nowhere", loaded(platformSpec(), { zeta: appSpec(), alpha: appSpec() }));
-    expect(model.platform.envRepo).toEqual({ url: "https://git.example.com/env.git", revision: "main", path: "" });
+    expect(model.platform.envRepo).toEqual({ url: "https://git.example.com/env.git", revision: "main", path: "", layout: "flat" });
     expect(model.platform.engineSettings).toEqual({
       argocd: { namespace: "argocd" },
       flux: { namespace: "flux-system", decryptionSecret: "sops-age" },

@@ -1,3 +1,4 @@
+import { appDir, appObjectPath } from "../../model/layout.js";
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import { apiGroup, groupKind, type KubernetesObject } from "../../k8s/object.js";
 import { argoName, spokesOf } from "../../model/hub.js";
@@ -109,7 +110,7 @@ export const argoCd: EngineRenderer = {
   platformProblems: () => [],
   renderCluster,
   renderApp: (platform, app, sources) => ({
-    path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
+    path: appObjectPath(platform, app, app.cluster.name),
     object: application(platform, app),
     origin: app.origin,
     sources,
@@ -176,7 +177,7 @@ function application(platform: InstancePlatform, app: ResolvedApp): KubernetesOb
       source: {
         repoURL: platform.envRepo.url,
         targetRevision: app.environment.revision,
-        path: sourcePath(platform, `apps/${app.name}/${app.cluster.name}`),
+        path: sourcePath(platform, appDir(platform, app, app.cluster.name)),
       },
       destination: { server: destinationServer(app.cluster), namespace: app.namespace },
       // An object another Application already tracks (the root's guards in the namespace, another

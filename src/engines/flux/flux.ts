@@ -1,3 +1,4 @@
+import { appDir, appObjectPath } from "../../model/layout.js";
 import { instanceLabels, platformLabels } from "../../k8s/labels.js";
 import type { KubernetesObject } from "../../k8s/object.js";
 import type { InstancePlatform } from "../../model/instance-input.js";
@@ -82,7 +83,7 @@ function kustomization(platform: InstancePlatform, app: ResolvedApp): Kubernetes
       interval: INTERVAL,
       retryInterval: RETRY_INTERVAL,
       timeout: TIMEOUT,
-      path: repoPath(platform, `apps/${app.name}/${app.cluster.name}`),
+      path: repoPath(platform, appDir(platform, app, app.cluster.name)),
       prune: sync.prune,
       wait: true,
       sourceRef: { kind: "GitRepository", name: ENV_REPO },
@@ -135,7 +136,7 @@ export const flux: EngineRenderer = {
   platformProblems: fluxRevisions,
   renderCluster,
   renderApp: (platform, app, sources) => ({
-    path: `clusters/${app.cluster.name}/apps/${app.name}.yaml`,
+    path: appObjectPath(platform, app, app.cluster.name),
     object: kustomization(platform, app),
     origin: app.origin,
     sources,

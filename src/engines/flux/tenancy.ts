@@ -1,3 +1,4 @@
+import { appDir } from "../../model/layout.js";
 import type { ClusterRole, ClusterRoleBinding, RoleBinding } from "kubernetes-types/rbac/v1";
 import type { ServiceAccount } from "kubernetes-types/core/v1";
 import { platformLabels } from "../../k8s/labels.js";
@@ -58,7 +59,7 @@ export function renderTenants(
       ),
       envRepoSource(platform, home, environment.revision, labels, {
         ignore: onlyPaths(
-          apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, `apps/${app.name}/${cluster.name}`)),
+          apps.filter((app) => app.team === team.name).map((app) => repoPath(platform, appDir(platform, app, cluster.name))),
         ),
       }),
       // The team's SSO groups: view, reconcile, logs (team-access.ts).

@@ -70,11 +70,11 @@ function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** The cluster a file is deployed to: clusters/<cluster>/… or apps/<app>/<cluster>/…. */
+/** The cluster a file is deployed to: clusters/<cluster>/… or apps/[<team>/]<app>/<cluster>/…. */
 function clusterOf(path: string): string | undefined {
   const parts = path.split("/");
   if (parts[0] === "clusters") return parts[1];
-  if (parts[0] === "apps") return parts[2];
+  if (parts[0] === "apps") return parts.at(-2);
   return undefined;
 }
 

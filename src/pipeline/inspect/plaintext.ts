@@ -1,3 +1,4 @@
+import { instanceOfFile } from "../../model/layout.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import type { PlatformModel } from "../../model/model.js";
 import { childOrigin } from "../../model/origin.js";
@@ -26,7 +27,7 @@ export function inspectSecretObjects(platform: PlatformModel, objects: readonly 
     if (object.apiVersion !== "v1" || object.kind !== "Secret" || verbatim !== undefined) continue;
     const field = (["data", "stringData"] as const).find((key) => hasEntries(object[key]));
     if (!field) continue;
-    const app = path.startsWith("apps/") ? path.split("/")[1]! : path.startsWith("platform/") ? "platform" : "";
+    const app = path.startsWith("apps/") ? (instanceOfFile(path)?.app ?? "") : path.startsWith("platform/") ? "platform" : "";
     const id = `${app}/${object.metadata.name}`;
     if (Object.hasOwn(platform.secrets.allowSecrets, id)) continue;
     diagnostics.push({

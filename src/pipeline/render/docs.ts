@@ -1,3 +1,4 @@
+import { appDir } from "../../model/layout.js";
 import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
 import { prerequisitesSection } from "./prerequisites-section.js";
@@ -82,7 +83,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     "## Apps",
     "",
     "Each app runs on the clusters of the waves it has a release for. The release itself is in the app's",
-    "manifest on each cluster (`apps/<app>/<cluster>/manifest.yaml`: the image tag, and the pods'",
+    `manifest on each cluster (\`${placeholder(platform, "apps/<app>/<cluster>")}/manifest.yaml\`: the image tag, and the pods'`,
     "`app.kubernetes.io/version` label).",
     "",
     "| app | team | namespace | clusters |",
@@ -90,7 +91,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   );
   for (const app of apps) {
     const on = new Set(clustersOf.get(app.name) ?? []);
-    const clusters = rolloutOrder.filter((c) => on.has(c)).map((c) => `[\`${c}\`](apps/${app.name}/${c}/manifest.yaml)`);
+    const clusters = rolloutOrder.filter((c) => on.has(c)).map((c) => `[\`${c}\`](${appDir(platform, app, c)}/manifest.yaml)`);
     lines.push(`| ${app.name} | ${app.team} | ${app.namespace} | ${clusters.join(", ") || "—"} |`);
   }
   lines.push("");
@@ -106,7 +107,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
     "## Layout",
     "",
     `- \`clusters/<cluster>/\` — what that cluster's ${engines.map((e) => e.title).join(" or ")} watches; bootstrap a cluster once with \`kubectl apply -k clusters/<cluster>\`.`,
-    ...mergeLayout(engines.flatMap((engine) => engine.layout(platform))),
+    ...mergeLayout(engines.flatMap((engine) => engine.layout(platform))).map((line) => placeholder(platform, line)),
     ...(platform.clusters.some((c) => c.move)
       ? [
           "- `clusters/<cluster>/<engine>/` — on a cluster moving to that engine: while adopting, the engine's root, tenants or projects and app objects (pruning nothing), bootstrapped with `kubectl apply -k`; at the handover, only its root, which now watches `clusters/<cluster>/`.",
@@ -124,7 +125,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
         ]
       : []),
     ...(admissionLine(model) ? [admissionLine(model)!] : []),
-    "- `apps/<app>/<cluster>/manifest.yaml` — every object of one app on one cluster, one document each.",
+    `- \`${placeholder(platform, "apps/<app>/<cluster>")}/manifest.yaml\` — every object of one app on one cluster, one document each${platform.envRepo.layout === "by-team" ? " (a directory per team, for fleets past 3,000 apps: `envRepo.layout`)" : ""}.`,
     "- `.sluice/lock.json` — which files sluice generated, and the stacks each came from.",
     "",
   );
@@ -269,6 +270,12 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** Layout text as the platform's layout has it: apps/<team>/<app>/… and clusters/<cluster>/apps/<team>/<app>.yaml by team (see model/layout.ts). */
+function placeholder(platform: Model["platform"], text: string): string {
+  if (platform.envRepo.layout !== "by-team") return text;
+  return text.replaceAll("apps/<app>/", "apps/<team>/<app>/").replaceAll("/apps/<app>.yaml", "/apps/<team>/<app>.yaml");
+}
+
 function nodeId(name: string): string {
   return `w_${name.replace(/-/g, "_")}`;
 }
@@ -306,14 +313,15 @@ export function envRepoOwners(model: Model, prefix: string, everything: string):
   const teams = new Map(platform.teams.map((team) => [team.name, team]));
   if (apps.length > 0) {
     lines.push("# Each app's manifests: its team.");
-    for (const app of apps) lines.push(`${prefix}/apps/${app.name}/ ${teams.get(app.team)!.owners.join(" ")}`);
+    for (const app of apps) lines.push(`${prefix}/${appDir(platform, app, "")} ${teams.get(app.team)!.owners.join(" ")}`);
     lines.push("");
   }
   const gated = platform.waves.filter((wave) => wave.gate.approvers.length > 0);
   if (gated.length > 0) {
     lines.push("# A gated wave's clusters: every app's manifests there belong to the wave's approvers alone.");
     for (const wave of gated)
-      for (const cluster of wave.clusters) lines.push(`${prefix}/apps/*/${cluster}/ ${wave.gate.approvers.join(" ")}`);
+      for (const cluster of wave.clusters)
+        lines.push(`${prefix}/${appDir(platform, { team: "*", name: "*" }, cluster)}/ ${wave.gate.approvers.join(" ")}`);
     lines.push("");
   }
   return lines;

@@ -1,3 +1,4 @@
+import { appDir } from "../../model/layout.js";
 import type { NetworkPolicy, NetworkPolicyPeer } from "kubernetes-types/networking/v1";
 import { recommendedLabels, selectorLabels } from "../../k8s/labels.js";
 import { childOrigin } from "../../model/origin.js";
@@ -12,9 +13,13 @@ import { renderSecret } from "../../../lib/secrets/index.js";
 import { engineNamed, engineOf } from "../../engines/index.js";
 import { FLAGGER_STABLE_LABEL, progressiveObjects } from "../../../lib/progressive/index.js";
 
-/** Where the manifests of one app on one cluster live: every object in one file. */
-export function manifestPath(app: string, cluster: string): string {
-  return `apps/${app}/${cluster}/manifest.yaml`;
+/** Where the manifests of one app on one cluster live: every object in one file (see model/layout.ts). */
+export function manifestPath(
+  platform: Pick<InstancePlatform, "envRepo">,
+  app: { readonly name: string; readonly team: string },
+  cluster: string,
+): string {
+  return `${appDir(platform, app, cluster)}/manifest.yaml`;
 }
 
 /**
@@ -33,7 +38,7 @@ export function renderInstance(
   blueprint: Blueprint,
   sources: readonly string[],
 ): RenderedObject[] {
-  const path = manifestPath(app.name, app.cluster.name);
+  const path = manifestPath(platform, app, app.cluster.name);
   const labels = recommendedLabels(app);
   const rendered = blueprint.render(app);
   const plan = app.spec.progressive;
@@ -78,7 +83,7 @@ export function renderInstance(
     secret.source.provider === "sops"
       ? [
           {
-            path: `apps/${app.name}/${app.cluster.name}/${secret.secretName}.sops.yaml`,
+            path: `${appDir(platform, app, app.cluster.name)}/${secret.secretName}.sops.yaml`,
             object: yamlLibrary().parse(secret.source.content) as KubernetesObject,
             origin: secret.origin,
             sources,

@@ -49,7 +49,7 @@ export function renderPreviews(
     const dir = previewDir(app.name, cluster.name);
     const sources = input.sources;
     const manifest = renderInstance(input.platform, instance, blueprints.of(input.app), sources)
-      .filter((object) => object.path === manifestPath(app.name, cluster.name))
+      .filter((object) => object.path === manifestPath(input.platform, app, cluster.name))
       .map((object) => ({ ...object, path: `${dir}/manifest.yaml` }));
     const team = model.platform.teams.find((t) => t.name === app.team)!;
     const environment = model.platform.environments.find((e) => e.name === cluster.environment)!;

@@ -27,7 +27,7 @@ export function choosePartition(model: Model, spec: PartitionSpec): Partition {
         }),
       ]);
     }
-    return { clusters: new Set(spec.clusters), label: [...new Set(spec.clusters)].sort().join(",") };
+    return { clusters: new Set(spec.clusters), label: [...new Set(spec.clusters)].sort().join(","), layout: model.platform.envRepo.layout };
   }
   const { index, count } = spec;
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
@@ -39,7 +39,7 @@ export function choosePartition(model: Model, spec: PartitionSpec): Partition {
       },
     ]);
   }
-  return { clusters: new Set(partitionGroups(model, count)[index - 1]), label: `${index}/${count}` };
+  return { clusters: new Set(partitionGroups(model, count)[index - 1]), label: `${index}/${count}`, layout: model.platform.envRepo.layout };
 }
 
 /**

@@ -370,7 +370,12 @@ function toModel(
   }));
   return {
     origin,
-    envRepo: { url: input.envRepo.url, revision: input.envRepo.revision ?? "main", path: input.envRepo.path ?? "" },
+    envRepo: {
+      url: input.envRepo.url,
+      revision: input.envRepo.revision ?? "main",
+      path: input.envRepo.path ?? "",
+      layout: input.envRepo.layout ?? "flat",
+    },
     engine: input.engine,
     engineSettings,
     components: Object.entries(input.components ?? {})

@@ -1,3 +1,4 @@
+import { layoutProblems } from "./layout.js";
 import { SluiceError } from "../../errors.js";
 import type { Model } from "../../model/model.js";
 import type { LoadedStacks } from "../load/index.js";
@@ -51,6 +52,8 @@ export function validate(
         gathered.apps.map((app) => app.name),
       ),
     );
+  // The env repo's directories stay under GitHub's recommended size (layout.ts).
+  if (apps.diagnostics.length === 0) apps.diagnostics.push(...layoutProblems(platform, apps.apps));
   const opened = openedPreviews(platform, apps.apps, loaded.previews);
   apps.diagnostics.push(...opened.diagnostics);
   if (apps.diagnostics.length > 0) {
