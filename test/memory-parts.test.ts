@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, PolicyViolation, synth } from "sluice";
-import { bundleStacks, BUNDLE_BYTES } from "../src/pipeline/load/stack-bundles.js";
+import { bundleStacks, BUNDLE_BYTES, BUNDLE_STACKS } from "../src/pipeline/load/stack-bundles.js";
 import { discoverStacks } from "../src/pipeline/load/discover.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { exampleStacks, makeProject, type Project } from "./helpers/project.js";
@@ -60,6 +60,17 @@ describe("stacks bundled in parts", () => {
     }
     expect(bundled.inputs).toEqual(files);
     expect(bundled.imported).toEqual(["stacks/platform.ts"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("puts at most so many stacks in one part, however small: where each app is declared is found in time linear in the stacks", async () => {
+    const p = makeProject(exampleStacks());
+    const files = discoverStacks(p.root, "stacks");
+    const dir = fs.mkdtempSync(path.join(p.root, "bundles-"));
+    const bundled = await bundleStacks(p.root, files, dir, BUNDLE_BYTES, 4);
+    expect(bundled.bundles.every((b) => b.stacks.length <= 4)).toBe(true);
+    expect(bundled.bundles.flatMap((b) => b.stacks).sort((a, b) => a - b)).toEqual(files.map((_, i) => i));
+    expect(BUNDLE_STACKS).toBeLessThanOrEqual(1_000);
     fs.rmSync(dir, { recursive: true });
   });
 

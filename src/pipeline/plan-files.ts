@@ -250,6 +250,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     return { findings: mergeFindings(pinpointFindings(root, kept)), waived };
   });
 
+  let filesByPath: Map<string, PlanEntry> | undefined;
   return {
     findings: judged.findings,
     waived: judged.waived,
@@ -260,7 +261,8 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     ...(partition ? { partition } : {}),
     materialize(paths) {
       const wanted = new Set(paths);
-      const byPath = new Map(plan.files.map((file) => [file.path, file]));
+      // Built once: a write asks for its files a slice at a time.
+      const byPath = (filesByPath ??= new Map(plan.files.map((file) => [file.path, file])));
       const missing = new Set(
         paths.flatMap((path) => {
           const file = byPath.get(path);

@@ -45,7 +45,7 @@ export async function importStacks(root: string, files: readonly string[], bundl
     // A module bundled in parts that does not link or run where one bundle
     // would (a CommonJS module the parts share, say): one bundle decides.
     if ("error" in outcome && bundled.bundles.length > 1) {
-      const whole = await withEsbuild(() => bundleStacks(root, files, path.join(dir, "whole"), Infinity));
+      const whole = await withEsbuild(() => bundleStacks(root, files, path.join(dir, "whole"), Infinity, Infinity));
       return imported(root, files, whole, await importBundles(whole));
     }
     return imported(root, files, bundled, outcome);

@@ -39,6 +39,15 @@ const ENTRY_NAME = "sluice-stacks-entry.js";
  */
 export const BUNDLE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * And how many stacks: V8 finds a call's line by walking the source
+ * positions of the function it is in, and a bundle's stacks all run in its
+ * module's one top-level function, so recording where each app is declared
+ * cost time in the square of the stacks per bundle (10,000 apps with their
+ * release files, in 4 MB parts: 7 s; see dsl/call-site.ts).
+ */
+export const BUNDLE_STACKS = 1_000;
+
 /** A module esbuild wrote for load to import, with its source map. */
 export interface BundleFile {
   readonly file: string;
@@ -73,9 +82,15 @@ export interface BundledStacks {
  * helper only later stacks use), one bundle is made after all, since a
  * module evaluated twice could declare things twice.
  */
-export async function bundleStacks(root: string, files: readonly string[], dir: string, limit = BUNDLE_BYTES): Promise<BundledStacks> {
+export async function bundleStacks(
+  root: string,
+  files: readonly string[],
+  dir: string,
+  limit = BUNDLE_BYTES,
+  stacksLimit = BUNDLE_STACKS,
+): Promise<BundledStacks> {
   fs.mkdirSync(dir, { recursive: true });
-  const parts = partsOf(root, files, limit);
+  const parts = partsOf(root, files, limit, stacksLimit);
   if (parts.length > 1) {
     const inParts = await bundleInParts(root, files, parts, dir);
     if (inParts) return inParts;
@@ -90,14 +105,14 @@ export async function bundleStacks(root: string, files: readonly string[], dir: 
   return { bundles: [whole], written: [whole], inputs: whole.inputs, imported: whole.imported };
 }
 
-/** The stacks' indices in consecutive parts of at most `limit` bytes of source (a larger stack is a part alone). */
-function partsOf(root: string, files: readonly string[], limit: number): number[][] {
+/** The stacks' indices in consecutive parts of at most `limit` bytes of source (a larger stack is a part alone) and `stacksLimit` stacks. */
+function partsOf(root: string, files: readonly string[], limit: number, stacksLimit: number): number[][] {
   const parts: number[][] = [];
   let part: number[] = [];
   let bytes = 0;
   files.forEach((file, i) => {
     const size = fs.statSync(path.resolve(root, file), { throwIfNoEntry: false })?.size ?? 0;
-    if (part.length > 0 && bytes + size > limit) {
+    if (part.length > 0 && (bytes + size > limit || part.length >= stacksLimit)) {
       parts.push(part);
       part = [];
       bytes = 0;

@@ -18,6 +18,22 @@ function appsByName(model: Model): ReadonlyMap<string, AppModel> {
   return index;
 }
 
+/** The instances grouped by cluster, once per list: the README asks for every cluster's of a fleet's half-million. */
+const clusterIndex = new WeakMap<readonly InstanceRef[], Map<string, InstanceRef[]>>();
+function byCluster(instances: readonly InstanceRef[]): ReadonlyMap<string, readonly InstanceRef[]> {
+  let index = clusterIndex.get(instances);
+  if (!index) {
+    index = new Map();
+    for (const instance of instances) {
+      const list = index.get(instance.cluster);
+      if (list) list.push(instance);
+      else index.set(instance.cluster, [instance]);
+    }
+    clusterIndex.set(instances, index);
+  }
+  return index;
+}
+
 /** An API group whose CRDs sluice knows, with the controller behind them. */
 interface Provider {
   readonly controller: string;
@@ -92,10 +108,10 @@ export function clusterPrerequisites(
 ): Prerequisite[] {
   const { platform } = model;
   const engine = engineOf(cluster);
-  const onCluster = instances.filter((i) => i.cluster === cluster.name);
+  const onCluster = byCluster(instances).get(cluster.name) ?? [];
   const byName = appsByName(model);
   const apps = onCluster.map((i) => byName.get(i.app)!);
-  const needs = apps.map((app) => ({ app, needs: instanceNeeds(platform, app, cluster) }));
+  const needs = apps.map((app) => ({ app, needs: instanceNeeds(platform, app, cluster, false) }));
 
   // apiVersion → kinds emitted for the cluster.
   const kinds = new Map<string, Set<string>>();

@@ -68,15 +68,17 @@ const KEYS = [
  * skips. It reads the layers resolve merges, in the same order; the
  * prerequisites test checks it against what the instances really hold.
  */
-export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
+export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel, remember = true): InstanceNeeds {
   // Asked twice per instance and run (the ordering, the README): the models are not changed once validated.
+  const known = memo.get(platform)?.get(app)?.get(cluster.name);
+  if (known) return known;
+  const needs = computeNeeds(platform, app, cluster);
+  // A caller that asks once per instance (the README, for every cluster of a fleet of half a million) keeps nothing.
+  if (!remember) return needs;
   const byApp = memo.get(platform) ?? new WeakMap<AppModel, Map<string, InstanceNeeds>>();
   memo.set(platform, byApp);
   const byCluster = byApp.get(app) ?? new Map<string, InstanceNeeds>();
   byApp.set(app, byCluster);
-  const known = byCluster.get(cluster.name);
-  if (known) return known;
-  const needs = computeNeeds(platform, app, cluster);
   byCluster.set(cluster.name, needs);
   return needs;
 }
