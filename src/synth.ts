@@ -30,7 +30,9 @@ import type { ResolvedApp } from "./model/resolved.js";
 import type { DiffResult } from "./diff/diff.js";
 import { discoverStacks, LoadCache, type LoadedStacks, relativeTo, startLoad, type TypeChecker } from "./pipeline/load/index.js";
 import { type GatherOptions, validate } from "./pipeline/validate/index.js";
-import { planFiles, type LazyPlan } from "./pipeline/plan-files.js";
+import { finishFiles, PartsTaken, prepareFiles, type LazyPlan } from "./pipeline/plan-files.js";
+import { renderPart } from "./pipeline/render-part.js";
+import { defaultThreads, PARALLEL_FROM, renderInThreads } from "./render-threads.js";
 import { resolve } from "./pipeline/resolve/index.js";
 import { scratchDir } from "./cache/cache-dir.js";
 import { beyondPartition, type Partition, type PartitionSpec } from "./model/partition.js";
@@ -61,6 +63,13 @@ export interface PlanOptions {
    * for `sluice releases --split`, which moves them to release files.
    */
   readonly inlineGatedReleases?: "allow";
+  /**
+   * Threads that render the pending app instances, the main thread included
+   * (default: one per core but one, at most four, from 1,500 pending
+   * instances; also SLUICE_WORKERS). The output is the same, byte for byte,
+   * with any number.
+   */
+  readonly workers?: number;
   /**
    * Render and check only some clusters' files (and the env repo's own):
    * `{ clusters: [...] }`, or `{ index, count }` for group i of n (see
@@ -101,6 +110,9 @@ export interface Planned {
     readonly load: "all" | "partly" | "none";
     readonly typecheck: "none" | "some" | "all";
     readonly instancesRendered: number;
+    /** Threads that rendered (see `workers`), and how many parts of PART instances worker threads rendered. */
+    readonly threads: number;
+    readonly partsByWorkers: number;
   };
 }
 
@@ -432,6 +444,8 @@ export async function run(
   let model: Model;
   let lazy: LazyPlan;
   let policy: Policy;
+  let threads = 1;
+  let byWorkers = 0;
   try {
     model = time("validate", () =>
       validate(
@@ -443,7 +457,7 @@ export async function run(
       ),
     );
     const partition: Partition | undefined = options.partition && choosePartition(model, options.partition);
-    lazy = planFiles(root, model, {
+    const prepared = prepareFiles(root, model, {
       ...(partition ? { partition: { clusters: partition, lock: () => options.partitionLock?.(model) ?? new Map() } } : {}),
       blueprints: blueprintRegistry(builtInBlueprints, model.platform.blueprints, options.blueprint),
       ...(renderCache ? { renderCache } : {}),
@@ -453,6 +467,28 @@ export async function run(
       ...(options.keepContent === false ? { keepContent: false } : {}),
       ...(options.spill ? { spill: options.spill } : {}),
     });
+    const taken = new PartsTaken(prepared);
+    threads = renderThreadsFor(
+      options,
+      prepared.parts.reduce((sum, part) => sum + part.length, 0),
+    );
+    if (threads > 1) {
+      // On several threads every part runs every stage: the problems reported are the same (see PartsTaken).
+      const all = { resolveFailed: false, inspectFailed: false };
+      for await (const result of renderInThreads(prepared.parts, (part) => renderPart(prepared.context, part, all), {
+        root,
+        loaded: started.loaded,
+        releases: releaseOptions(root, options),
+        keepContent: prepared.context.keepContent,
+        threads,
+        addTimings: (more) => {
+          byWorkers++;
+          for (const [stage, ms] of Object.entries(more)) timings[stage as Stage] = (timings[stage as Stage] ?? 0) + ms;
+        },
+      }))
+        taken.add(result);
+    } else for (const part of prepared.parts) taken.add(renderPart(prepared.context, part, taken.skip()));
+    lazy = finishFiles(prepared, taken);
   } catch (error) {
     // A type error explains whatever went wrong after it: report it instead.
     await started.typechecked;
@@ -465,9 +501,28 @@ export async function run(
     lazy,
     timings,
     remember: () => loadCache?.save(files, loaded, typechecked),
-    reuse: { load: started.reused, typecheck: started.typecheck, instancesRendered: lazy.rendered.length },
+    reuse: {
+      load: started.reused,
+      typecheck: started.typecheck,
+      instancesRendered: lazy.rendered.length,
+      threads,
+      partsByWorkers: byWorkers,
+    },
     policy,
   };
+}
+
+/**
+ * How many threads render the pending instances: `workers`, or SLUICE_WORKERS,
+ * or by default one per core but one (at most four) once there are enough of them to
+ * pay for a thread's start (see render-threads.ts); one when the run renders
+ * with a blueprint given in code (a thread could not have it).
+ */
+function renderThreadsFor(options: PlanOptions, pending: number): number {
+  if (options.blueprint) return 1;
+  const asked = options.workers ?? (process.env.SLUICE_WORKERS ? Number(process.env.SLUICE_WORKERS) : undefined);
+  if (asked !== undefined && Number.isInteger(asked) && asked >= 1) return asked;
+  return pending >= PARALLEL_FROM ? defaultThreads() : 1;
 }
 
 /** A hash of these project files' contents (a file that cannot be read counts as empty). */

@@ -72,11 +72,11 @@ describe("local caches", () => {
     expect(result.rendered.map((r) => `${r.app}@${r.cluster}`)).toEqual(["payments@dev-1"]);
     expect(result.write!.written).toEqual(["apps/payments/dev-1/manifest.yaml"]);
     // Only the changed stack ran, and only it was type-checked.
-    expect(result.reuse).toEqual({ load: "partly", typecheck: "some", instancesRendered: 1 });
+    expect(result.reuse).toEqual({ load: "partly", typecheck: "some", instancesRendered: 1, threads: 1, partsByWorkers: 0 });
     const again = await synth({ root: project.root });
     expect(again.rendered).toEqual([]);
     expect(again.write!.written).toEqual([]);
-    expect(again.reuse).toEqual({ load: "all", typecheck: "none", instancesRendered: 0 });
+    expect(again.reuse).toEqual({ load: "all", typecheck: "none", instancesRendered: 0, threads: 1, partsByWorkers: 0 });
     // A change to the platform, which every stack imports, runs and checks them all.
     bump(project, "stacks/platform.ts", 'env: { LOG_LEVEL: "debug" }', 'env: { LOG_LEVEL: "trace" }');
     expect((await synth({ root: project.root })).reuse).toMatchObject({ load: "none", typecheck: "all" });

@@ -2,7 +2,6 @@ import { instanceOfFile } from "../model/layout.js";
 import {
   type Blueprints,
   type CachedFile,
-  type CachedObject,
   instanceKeys,
   type RenderCache,
   renderFleet,
@@ -12,19 +11,17 @@ import {
 import type { InstanceRef } from "../model/instance-ref.js";
 import { instanceInputs, releaseOn } from "./resolve/index.js";
 import { inPartition, type Partition } from "../model/partition.js";
-import type { InstanceInput } from "../model/instance-input.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import { childOrigin } from "../model/origin.js";
 import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
-import type { RenderedObject } from "../model/rendered.js";
-import type { ResolvedApp } from "../model/resolved.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
-import { inspectionError, inspectObjects, inspectSecretObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
+import { inspectionError, inspectObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
+import { anchorsOf, type PartContext, type PartInstance, type PartResult, type PartSkip, ref, renderPart } from "./render-part.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
 import { exposedObjects, resolveError, resolveSome } from "./resolve/index.js";
-import { decodeFindings, encodeFindings } from "../policy/cached-findings.js";
-import { evaluateFleet, evaluateInstance } from "../policy/evaluate.js";
+import { decodeFindings } from "../policy/cached-findings.js";
+import { evaluateFleet } from "../policy/evaluate.js";
 import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "../policy/finding.js";
 import type { Policy } from "../policy/policy.js";
 import { applyWaivers } from "../policy/waivers.js";
@@ -81,12 +78,24 @@ export interface PlanFilesOptions {
  */
 const PART = 64;
 
-interface Instance {
-  readonly app: AppModel;
-  readonly cluster: ClusterModel;
-  /** All that resolves, renders and checks it (see instance-input.ts). */
-  readonly input: InstanceInput;
-  readonly key: string | undefined;
+/**
+ * What planning knows before any pending instance renders: every instance,
+ * those the render cache holds, and the pending ones in parts (see PART).
+ */
+export interface PreparedFiles {
+  readonly root: string;
+  readonly model: Model;
+  readonly options: PlanFilesOptions;
+  /** What a part's render needs, on whichever thread (see render-part.ts). */
+  readonly context: PartContext;
+  /** The pending instances (not in the render cache), PART at a time, in app then cluster order. */
+  readonly parts: readonly (readonly PartInstance[])[];
+  readonly instances: readonly PartInstance[];
+  readonly refs: readonly InstanceRef[];
+  readonly cached: readonly PlanEntry[];
+  readonly cachedFindings: readonly RawFinding[];
+  readonly inputOf: ReturnType<typeof instanceInputs>;
+  readonly literals: ReturnType<typeof scanLiterals>;
 }
 
 /**
@@ -94,9 +103,18 @@ interface Instance {
  * not in the render cache, and for the fleet's own files (roots, projects,
  * namespaces, kustomizations, README, CODEOWNERS, the lock), which are cheap
  * and depend only on which instances exist. Without a cache it is exactly
- * the full pipeline, and every file has its bytes.
+ * the full pipeline, and every file has its bytes. The parts render here, one
+ * after the other; synth.ts can render them on several threads instead, with
+ * prepareFiles, PartsTaken and finishFiles, for the same result.
  */
 export function planFiles(root: string, model: Model, options: PlanFilesOptions): LazyPlan {
+  const prepared = prepareFiles(root, model, options);
+  const taken = new PartsTaken(prepared);
+  for (const part of prepared.parts) taken.add(renderPart(prepared.context, part, taken.skip()));
+  return finishFiles(prepared, taken);
+}
+
+export function prepareFiles(root: string, model: Model, options: PlanFilesOptions): PreparedFiles {
   const { blueprints, renderCache, time, policy } = options;
   const literals = time("inspect", () => scanLiterals(model));
   const inputOf = instanceInputs(root, model);
@@ -104,7 +122,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     ? instanceKeys({ blueprints, policyFingerprint: policy.fingerprint, waivedLiterals: literals.waived })
     : undefined;
   const partition = options.partition?.clusters;
-  const instances: Instance[] = [];
+  const instances: PartInstance[] = [];
   // Every app instance, the partition's and the others (which only the fleet's files and rules see).
   const refs: InstanceRef[] = [];
   for (const app of model.apps) {
@@ -120,99 +138,88 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     }
   }
 
-  const environments = new Map(model.platform.environments.map((e) => [e.name, e]));
-  const anchors = (app: AppModel, cluster: ClusterModel) => ({
-    app,
-    cluster,
-    environment: environments.get(cluster.environment)!,
-    platform: model.platform,
-  });
   const cached: PlanEntry[] = [];
-  const findings: RawFinding[] = [];
-  const stale = new Set<string>();
+  const cachedFindings: RawFinding[] = [];
+  const pending: PartInstance[] = [];
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
     // An entry naming a file that is not this instance's (a damaged or forged cache) is a miss.
     if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
       cached.push(...hit.files.map((file) => fromCache(file, instance.app, instance.input.sources)));
-      findings.push(...decodeFindings(hit.findings, anchors(instance.app, instance.cluster)));
-    } else stale.add(ref(instance.app.name, instance.cluster.name));
+      cachedFindings.push(...decodeFindings(hit.findings, anchorsOf(model, instance.app, instance.cluster)));
+    } else pending.push(instance);
+  }
+  const parts: PartInstance[][] = [];
+  for (let start = 0; start < pending.length; start += PART) parts.push(pending.slice(start, start + PART));
+  const context: PartContext = { model, blueprints, policy, waived: literals.waived, keepContent: options.keepContent !== false, time };
+  return { root, model, options, context, parts, instances, refs, cached, cachedFindings, inputOf, literals };
+}
+
+/**
+ * The parts' results, taken in part order: their files kept (in memory, or
+ * spilled to disk until the write), their render-cache entries stored, and
+ * each stage's problems collected over the whole fleet, to be reported in the
+ * order the stages run, as if each stage had seen every instance before the next.
+ */
+export class PartsTaken {
+  readonly problems = { resolve: [] as Diagnostic[], objects: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
+  readonly fresh: PlanEntry[] = [];
+  readonly findings: RawFinding[] = [];
+  readonly spilled = new Map<string, Spilled>();
+  readonly rendered: InstanceRef[] = [];
+
+  constructor(private readonly prepared: PreparedFiles) {}
+
+  /** Past a stage that failed, the later stages of later parts only find more of what will not be reported. */
+  skip(): PartSkip {
+    return {
+      resolveFailed: this.problems.resolve.length > 0,
+      inspectFailed: this.problems.objects.length + this.problems.secrets.length > 0,
+    };
   }
 
+  add(result: PartResult): void {
+    const { options } = this.prepared;
+    this.problems.resolve.push(...result.problems.resolve);
+    this.problems.objects.push(...result.problems.objects);
+    this.problems.secrets.push(...result.problems.secrets);
+    this.problems.text.push(...result.problems.text);
+    this.findings.push(...result.findings);
+    for (const entry of result.cache) options.renderCache!.set(entry.key, entry.files, entry.findings);
+    const files = result.files;
+    if (options.keepContent !== false && options.spill)
+      options.spill.put(files.map((file) => file.content!)).forEach((at, i) => this.spilled.set(files[i]!.path, at));
+    this.fresh.push(
+      ...(options.keepContent !== false && !options.spill ? files : files.map(({ content: _content, ...entry }): PlanEntry => entry)),
+    );
+    this.rendered.push(...result.rendered);
+  }
+}
+
+/** The fleet's own files, the checks over the whole plan, the lock, and the fleet-wide rules: the plan, once every part is taken. */
+export function finishFiles(prepared: PreparedFiles, taken: PartsTaken): LazyPlan {
+  const { root, model, options, instances, refs, cached, inputOf, literals } = prepared;
+  const { blueprints, renderCache, time, policy } = options;
+  const partition = options.partition?.clusters;
+  const { problems, fresh, spilled } = taken;
+  const findings = [...prepared.cachedFindings, ...taken.findings];
+  if (problems.resolve.length > 0) throw resolveError(problems.resolve);
+
+  // materialize renders again the instances whose files it has no bytes for (a comparison keeps digests only).
   const keys = new Map(instances.map((i) => [ref(i.app.name, i.cluster.name), i]));
-  // Each instance resolves and renders from its input alone.
-  const blueprintOf = (app: ResolvedApp) => blueprints.of(keys.get(ref(app.name, app.cluster.name))!.input.app);
-  const renderResolved = (resolved: readonly ResolvedApp[]) =>
-    resolved.map((app) => {
-      const { input } = keys.get(ref(app.name, app.cluster.name))!;
-      return renderInstance(input.platform, app, blueprints.of(input.app), input.sources);
-    });
   const render = (include: (app: AppModel, cluster: ClusterModel) => boolean) => {
     const { resolved, diagnostics } = time("resolve", () =>
       resolveSome(instances.filter(({ app, cluster }) => include(app, cluster)).map(({ input }) => input)),
     );
     if (diagnostics.length > 0) throw resolveError(diagnostics);
-    const rendered = time("render", () => renderResolved(resolved));
-    return { resolved, rendered };
-  };
-
-  // The instances to render go through resolve → render → inspect → policy → emit a part at a
-  // time, and only their files are kept: a fleet's resolved specs and objects never sit in
-  // memory at once. Each stage's problems are collected over the whole fleet and reported in
-  // the order the stages run, as if each stage had seen every instance before the next.
-  const problems = { resolve: [] as Diagnostic[], objects: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
-  const fresh: PlanEntry[] = [];
-  const spilled = new Map<string, Spilled>();
-  const keep = (files: readonly PlannedFile[]): readonly PlanEntry[] => {
-    if (options.keepContent !== false && !options.spill) return files;
-    if (options.keepContent !== false)
-      options.spill!.put(files.map((file) => file.content)).forEach((at, i) => spilled.set(files[i]!.path, at));
-    return files.map(({ content: _content, ...entry }): PlanEntry => entry);
-  };
-  const renderedRefs: InstanceRef[] = [];
-  const pending = instances.filter(({ app, cluster }) => stale.has(ref(app.name, cluster.name)));
-  for (let start = 0; start < pending.length; start += PART) {
-    const { resolved, diagnostics } = time("resolve", () => resolveSome(pending.slice(start, start + PART).map(({ input }) => input)));
-    problems.resolve.push(...diagnostics);
-    // Past a stage that failed, the later stages only find more of what will not be reported.
-    if (problems.resolve.length > 0) continue;
-    const rendered = time("render", () => renderResolved(resolved));
-    time("inspect", () => {
-      problems.objects.push(...inspectObjects(rendered.flat()));
-      problems.secrets.push(...inspectSecretObjects(model.platform, rendered.flat()));
-    });
-    if (problems.objects.length + problems.secrets.length > 0) continue;
-    const instanceFindings = time("policy", () =>
-      rendered.map((objects, index) =>
-        evaluateInstance(
-          policy,
-          resolved[index]!,
-          objects.filter((o) => o.path.startsWith("apps/")),
-          blueprintOf(resolved[index]!),
-        ),
-      ),
-    );
-    findings.push(...instanceFindings.flat());
-    const files = time("emit", () =>
-      rendered.flatMap((objects, index) => {
-        const emitted = emitObjects(objects);
-        const instance = keys.get(ref(resolved[index]!.name, resolved[index]!.cluster.name))!;
-        if (instance.key !== undefined) {
-          const cachedFindings = encodeFindings(instanceFindings[index]!, anchors(instance.app, instance.cluster));
-          renderCache!.set(
-            instance.key,
-            emitted.map((file) => toCache(file, objects)),
-            cachedFindings,
-          );
-        }
-        return emitted;
+    const rendered = time("render", () =>
+      resolved.map((app) => {
+        const { input } = keys.get(ref(app.name, app.cluster.name))!;
+        return renderInstance(input.platform, app, blueprints.of(input.app), input.sources);
       }),
     );
-    time("inspect", () => problems.text.push(...scanRenderedFiles(files, literals.waived)));
-    fresh.push(...keep(files));
-    renderedRefs.push(...resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })));
-  }
-  if (problems.resolve.length > 0) throw resolveError(problems.resolve);
+    return { resolved, rendered };
+  };
 
   const fleet = time("render", () => {
     const own = renderFleet(model, refs, policy);
@@ -257,7 +264,7 @@ export function planFiles(root: string, model: Model, options: PlanFilesOptions)
     files: plan.files,
     lock: plan.lock,
     instances: refs,
-    rendered: renderedRefs,
+    rendered: taken.rendered,
     ...(partition ? { partition } : {}),
     materialize(paths) {
       const wanted = new Set(paths);
@@ -289,10 +296,6 @@ function refusePlaintext(diagnostics: Diagnostic[]): void {
   throw new SluiceError("Secrets would reach the env repo in plain text; nothing was written.", diagnostics);
 }
 
-function ref(app: string, cluster: string): string {
-  return `${app}\0${cluster}`;
-}
-
 /** Whether a path from the render cache is one of this instance's files: plain names (no "..", no empty part), placed where instanceOf finds it. */
 function isInstanceFile(path: string, instance: string): boolean {
   const parts = path.split("/");
@@ -303,24 +306,6 @@ function isInstanceFile(path: string, instance: string): boolean {
 function instanceOf(path: string): string {
   const instance = instanceOfFile(path);
   return instance ? ref(instance.app, instance.cluster) : "";
-}
-
-function toCache(file: PlannedFile, objects: readonly RenderedObject[]) {
-  const inFile = objects.filter((object) => object.path === file.path);
-  return {
-    path: file.path,
-    blob: file.blob,
-    namespaces: [...new Set(file.objects.map((object) => object.namespace ?? ""))],
-    objects: file.objects.map(
-      ({ apiVersion, kind, namespace, name }, index): CachedObject => [
-        apiVersion,
-        kind,
-        namespace ?? "",
-        name,
-        ...(inFile[index]!.origin.path ?? []),
-      ],
-    ),
-  };
 }
 
 /**

@@ -1,0 +1,162 @@
+import os from "node:os";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { LoadedStacks } from "./pipeline/load/index.js";
+import type { GatherOptions } from "./pipeline/validate/index.js";
+import type { PartInstance, PartResult } from "./pipeline/render-part.js";
+
+/** One instance of a part, as a render thread is asked for it: names, and the key the main thread computed. */
+export interface PartRequest {
+  readonly app: string;
+  readonly cluster: string;
+  readonly key: string | undefined;
+}
+
+/** A render thread's answer to one part. */
+export type WorkerAnswer =
+  | { readonly index: number; readonly result: PartResult; readonly timings: Readonly<Record<string, number>> }
+  | { readonly index: number; readonly failed: string };
+
+export interface RenderThreadsOptions {
+  readonly root: string;
+  /** The stacks as the main thread loaded them: plain data, unless the platform holds code (then no thread can take them). */
+  readonly loaded: LoadedStacks;
+  readonly releases: GatherOptions;
+  readonly keepContent: boolean;
+  /** Threads rendering in all, the main thread included. */
+  readonly threads: number;
+  /** Adds a worker's milliseconds per stage for a part it rendered to the run's. */
+  readonly addTimings: (timings: Readonly<Record<string, number>>) => void;
+}
+
+/** Fewer pending instances than this render on the main thread alone: a thread's start (importing sluice, validating the stacks) would cost more than it saves. */
+export const PARALLEL_FROM = 1_500;
+
+/**
+ * The threads to render with by default: one per core the machine offers but
+ * one, at most four. The core left over runs the type-check (a process of its
+ * own) and the garbage collector's helpers: on a 2-core machine (this
+ * project's, whose two cores share one's caches) a second render thread ran
+ * at half speed beside the first and saved at most a tenth of the time.
+ */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism() - 1));
+}
+
+// The worker's entry, as it runs: sluice's compiled JavaScript, or its TypeScript source under tests (through tsx).
+const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
+const ENTRY = new URL(RUNNING_AS_SOURCE ? "./render-worker.ts" : "./render-worker.js", import.meta.url).href;
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.entry);
+})();
+`;
+
+function tsxUrl(): string | undefined {
+  if (!RUNNING_AS_SOURCE) return undefined;
+  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api");
+  const esm = cjs.replace(/\.cjs$/, ".mjs");
+  return pathToFileURL(fs.existsSync(esm) ? esm : cjs).href;
+}
+
+/**
+ * The parts' results in order, rendered by `threads` threads: the main thread
+ * (`renderHere`) and worker threads that rebuild the model from the loaded
+ * stacks. Each part renders from its instances' inputs alone (render-part.ts),
+ * so the results, and the bytes they make, are the same whichever thread
+ * rendered a part. A worker that cannot start or fails a part leaves that part
+ * to the main thread; stacks whose platform holds code (its own blueprints or
+ * rules) cannot be handed to a thread, and render on the main thread alone.
+ */
+export async function* renderInThreads(
+  parts: readonly (readonly PartInstance[])[],
+  renderHere: (part: readonly PartInstance[]) => PartResult,
+  options: RenderThreadsOptions,
+): AsyncGenerator<PartResult> {
+  const done = new Map<number, PartResult>();
+  const owner = new Map<number, Worker>();
+  let next = 0;
+  let wake: (() => void) | undefined;
+  const workers: Worker[] = [];
+  const assign = (worker: Worker) => {
+    if (next >= parts.length) return;
+    const index = next++;
+    owner.set(index, worker);
+    const part = parts[index]!.map(({ app, cluster, key }): PartRequest => ({ app: app.name, cluster: cluster.name, key }));
+    worker.postMessage({ index, part });
+  };
+  const orphan = (worker: Worker) => {
+    // Its parts go back to the main thread.
+    for (const [index, by] of owner) if (by === worker && !done.has(index)) owner.delete(index);
+    workers.splice(workers.indexOf(worker), 1);
+    wake?.();
+  };
+  for (let n = 1; n < options.threads; n++) {
+    let worker: Worker;
+    try {
+      worker = new Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: {
+          root: options.root,
+          loaded: options.loaded,
+          releases: options.releases,
+          keepContent: options.keepContent,
+          entry: ENTRY,
+          tsx: tsxUrl(),
+        },
+      });
+    } catch {
+      // The stacks cannot be copied to a thread (a platform with code): the main thread renders alone.
+      break;
+    }
+    workers.push(worker);
+    worker.on("message", (answer: WorkerAnswer | { ready: true }) => {
+      if ("ready" in answer) {
+        // Two parts ahead, so that a worker does not wait while the main thread renders.
+        assign(worker);
+        assign(worker);
+      } else {
+        if ("result" in answer) {
+          done.set(answer.index, answer.result);
+          options.addTimings(answer.timings);
+        } else owner.delete(answer.index);
+        assign(worker);
+      }
+      wake?.();
+    });
+    worker.on("error", () => orphan(worker));
+    worker.on("exit", () => {
+      if (workers.includes(worker)) orphan(worker);
+    });
+  }
+  try {
+    for (let index = 0; index < parts.length; index++) {
+      while (!done.has(index)) {
+        // Not given to a worker (or given back), or, while a worker has it, the next part no one has: rendered here.
+        const here = !owner.has(index) ? index : next < parts.length ? next : undefined;
+        if (here !== undefined) {
+          if (here >= next) next = here + 1;
+          done.set(here, renderHere(parts[here]!));
+          // The workers' messages (ready, answers) come in only between parts.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      const result = done.get(index)!;
+      done.delete(index);
+      yield result;
+    }
+  } finally {
+    const stopping = [...workers];
+    workers.length = 0;
+    await Promise.all(stopping.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicy, synth } from "../src/synth.js";
+import { isSluiceError } from "../src/errors.js";
+import { copyProject, makeProject, type Project } from "./helpers/project.js";
+import { fleetStacks } from "./bench/fleet.js";
+
+/**
+ * Rendering on several threads (render-threads.ts): worker threads rebuild the
+ * model from the loaded stacks and render parts of the pending instances
+ * beside the main thread. Whatever the number of threads, the env repo, the
+ * findings and the errors are the same, byte for byte and in order.
+ */
+
+/**
+ * 400 apps on 4 clusters: 1,600 instances in 25 parts, with secrets, overrides and a quarter
+ * mid-rollout; enough that a worker thread is ready (under tests it compiles sluice's TypeScript
+ * first) before the main thread has rendered every part.
+ */
+const fleet = () => makeProject(fleetStacks(400, 4));
+
+async function synthWith(p: Project, workers: number) {
+  const result = await synth({ root: p.root, skipTypecheck: true, cache: false, workers });
+  return { tree: p.tree(), reuse: result.reuse, findings: result.findings };
+}
+
+describe("rendering on several threads", () => {
+  it("writes the same env repo with 1, 2 and 4 threads, the workers rendering parts of it", async () => {
+    const base = fleet();
+    const one = await synthWith(copyProject(base, ["stacks"]), 1);
+    expect(one.reuse).toMatchObject({ threads: 1, partsByWorkers: 0 });
+    expect(Object.keys(one.tree).length).toBeGreaterThan(1_200);
+    for (const workers of [2, 4]) {
+      const many = await synthWith(copyProject(base, ["stacks"]), workers);
+      expect(many.reuse.threads).toBe(workers);
+      // Not a test of one thread: workers rendered some of the parts.
+      expect(many.reuse.partsByWorkers).toBeGreaterThan(0);
+      expect(Object.keys(many.tree)).toEqual(Object.keys(one.tree));
+      for (const [file, content] of Object.entries(one.tree)) expect(many.tree[file], file).toBe(content);
+      expect(many.findings).toEqual(one.findings);
+    }
+  });
+
+  it("keeps only digests for a comparison, and finds the same stale file, on any number of threads", async () => {
+    const p = fleet();
+    await synth({ root: p.root, skipTypecheck: true, cache: false });
+    const manifest = "apps/app-0007/staging-1/manifest.yaml";
+    p.write(`out/${manifest}`, `${p.read(`out/${manifest}`)}# edited\n`);
+    for (const workers of [1, 2]) {
+      const result = await synth({ root: p.root, skipTypecheck: true, cache: false, check: true, workers });
+      expect(result.drift).toEqual({ stale: [manifest], missing: [], extra: [] });
+    }
+  });
+
+  it("reports the same findings and the same errors, in the same order, on any number of threads", async () => {
+    const p = fleet();
+    // A probe-less app in a late part: findings on every cluster.
+    p.write("stacks/app-0390.ts", p.read("stacks/app-0390.ts").replace(/ {2}probes: \{[^\n]*\n/, ""));
+    const findings = async (workers: number) => (await checkPolicy({ root: p.root, skipTypecheck: true, cache: false, workers })).findings;
+    const expectedFindings = await findings(1);
+    expect(expectedFindings.some((finding) => finding.app === "app-0390")).toBe(true);
+    expect(await findings(4)).toEqual(expectedFindings);
+
+    // An object no API server accepts, in an early part and a late one: the same errors, in order.
+    for (const app of ["app-0003", "app-0371"])
+      p.write(
+        `stacks/${app}.ts`,
+        p
+          .read(`stacks/${app}.ts`)
+          .replace(
+            "autoscaling: { min: 2, max: 8 },",
+            'autoscaling: { min: 2, max: 8 },\n  objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "extra" }, datta: {} }],',
+          ),
+      );
+    const errors = async (workers: number) => {
+      try {
+        await synth({ root: p.root, skipTypecheck: true, cache: false, workers });
+      } catch (error) {
+        if (isSluiceError(error)) return error.diagnostics.map((d) => `${d.origin?.file}:${d.origin?.line} ${d.code} ${d.message}`);
+        throw error;
+      }
+      throw new Error("expected the synth to fail");
+    };
+    const expected = await errors(1);
+    expect(expected.some((line) => line.includes("app-0371") && line.includes("datta"))).toBe(true);
+    expect(await errors(4)).toEqual(expected);
+  });
+
+  it("renders on the main thread alone when the platform holds code a thread cannot be given", async () => {
+    const p = fleet();
+    p.write(
+      "stacks/platform.ts",
+      p
+        .read("stacks/platform.ts")
+        .replace(
+          '  owners: ["@acme/platform"],',
+          '  owners: ["@acme/platform"],\n  policy: { rules: [{ id: "short-names", description: "App names are short.", severity: "warn", on: "instance", message: "shorten the name", check(input) { return input.app.name.length > 60 ? [{ message: "too long" }] : []; } }] },',
+        ),
+    );
+    const result = await synth({ root: p.root, skipTypecheck: true, cache: false, workers: 2 });
+    expect(result.reuse.partsByWorkers).toBe(0);
+    expect(p.exists("out/apps/app-0149/prod-us-1/manifest.yaml")).toBe(true);
+  });
+});
