@@ -31,8 +31,12 @@ export interface RenderThreadsOptions {
   readonly addTimings: (timings: Readonly<Record<string, number>>) => void;
 }
 
-/** Fewer pending instances than this render on the main thread alone: a thread's start (importing sluice, validating the stacks) would cost more than it saves. */
-export const PARALLEL_FROM = 1_500;
+/**
+ * Fewer pending instances than this render on the main thread alone: a thread's start (importing
+ * sluice, validating the stacks: about a second at 2,000 apps, while the main thread waits for the
+ * first) would cost more than it saves.
+ */
+export const PARALLEL_FROM = 4_000;
 
 /**
  * The threads to render with by default: one per core the machine offers but
@@ -44,6 +48,9 @@ export const PARALLEL_FROM = 1_500;
 export function defaultThreads(): number {
   return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
+
+/** How many parts' results may wait for their turn before the main thread stops rendering ahead. */
+const AHEAD = 8;
 
 // The worker's entry, as it runs: sluice's compiled JavaScript, or its TypeScript source under tests (through tsx).
 const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
@@ -81,6 +88,7 @@ export async function* renderInThreads(
   const owner = new Map<number, Worker>();
   let next = 0;
   let wake: (() => void) | undefined;
+  let ready = false;
   const workers: Worker[] = [];
   const assign = (worker: Worker) => {
     if (next >= parts.length) return;
@@ -116,6 +124,7 @@ export async function* renderInThreads(
     workers.push(worker);
     worker.on("message", (answer: WorkerAnswer | { ready: true }) => {
       if ("ready" in answer) {
+        ready = true;
         // Two parts ahead, so that a worker does not wait while the main thread renders.
         assign(worker);
         assign(worker);
@@ -134,10 +143,19 @@ export async function* renderInThreads(
     });
   }
   try {
+    // The first worker to start gets the first parts, so that one always takes part (a thread that
+    // started after the main thread had rendered everything would have cost its start for nothing).
+    // One that fails to start, and exits, wakes the main thread too.
+    while (!ready && workers.length > 0)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    wake = undefined;
     for (let index = 0; index < parts.length; index++) {
       while (!done.has(index)) {
         // Not given to a worker (or given back), or, while a worker has it, the next part no one has: rendered here.
-        const here = !owner.has(index) ? index : next < parts.length ? next : undefined;
+        // Only so far ahead: results wait in memory until their turn, files' bytes included.
+        const here = !owner.has(index) ? index : next < parts.length && done.size < AHEAD ? next : undefined;
         if (here !== undefined) {
           if (here >= next) next = here + 1;
           done.set(here, renderHere(parts[here]!));

@@ -65,7 +65,7 @@ export interface PlanOptions {
   readonly inlineGatedReleases?: "allow";
   /**
    * Threads that render the pending app instances, the main thread included
-   * (default: one per core but one, at most four, from 1,500 pending
+   * (default: one per core but one, at most four, from 4,000 pending
    * instances; also SLUICE_WORKERS). The output is the same, byte for byte,
    * with any number.
    */

@@ -12,11 +12,10 @@ import { fleetStacks } from "./bench/fleet.js";
  */
 
 /**
- * 400 apps on 4 clusters: 1,600 instances in 25 parts, with secrets, overrides and a quarter
- * mid-rollout; enough that a worker thread is ready (under tests it compiles sluice's TypeScript
- * first) before the main thread has rendered every part.
+ * 150 apps on 4 clusters: 600 instances in ten parts, with secrets, overrides and a quarter
+ * mid-rollout. The main thread waits for the first worker, so the workers always take part.
  */
-const fleet = () => makeProject(fleetStacks(400, 4));
+const fleet = () => makeProject(fleetStacks(150, 4));
 
 async function synthWith(p: Project, workers: number) {
   const result = await synth({ root: p.root, skipTypecheck: true, cache: false, workers });
@@ -54,14 +53,14 @@ describe("rendering on several threads", () => {
   it("reports the same findings and the same errors, in the same order, on any number of threads", async () => {
     const p = fleet();
     // A probe-less app in a late part: findings on every cluster.
-    p.write("stacks/app-0390.ts", p.read("stacks/app-0390.ts").replace(/ {2}probes: \{[^\n]*\n/, ""));
+    p.write("stacks/app-0140.ts", p.read("stacks/app-0140.ts").replace(/ {2}probes: \{[^\n]*\n/, ""));
     const findings = async (workers: number) => (await checkPolicy({ root: p.root, skipTypecheck: true, cache: false, workers })).findings;
     const expectedFindings = await findings(1);
-    expect(expectedFindings.some((finding) => finding.app === "app-0390")).toBe(true);
-    expect(await findings(4)).toEqual(expectedFindings);
+    expect(expectedFindings.some((finding) => finding.app === "app-0140")).toBe(true);
+    expect(await findings(2)).toEqual(expectedFindings);
 
     // An object no API server accepts, in an early part and a late one: the same errors, in order.
-    for (const app of ["app-0003", "app-0371"])
+    for (const app of ["app-0003", "app-0121"])
       p.write(
         `stacks/${app}.ts`,
         p
@@ -81,8 +80,8 @@ describe("rendering on several threads", () => {
       throw new Error("expected the synth to fail");
     };
     const expected = await errors(1);
-    expect(expected.some((line) => line.includes("app-0371") && line.includes("datta"))).toBe(true);
-    expect(await errors(4)).toEqual(expected);
+    expect(expected.some((line) => line.includes("app-0121") && line.includes("datta"))).toBe(true);
+    expect(await errors(2)).toEqual(expected);
   });
 
   it("renders on the main thread alone when the platform holds code a thread cannot be given", async () => {
