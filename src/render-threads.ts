@@ -5,7 +5,8 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { LoadedStacks } from "./pipeline/load/index.js";
 import type { GatherOptions } from "./pipeline/validate/index.js";
-import type { PartInstance, PartResult } from "./pipeline/render-part.js";
+import { type PartInstance, type PartResult, renderPart } from "./pipeline/render-part.js";
+import type { PartsTaken, PreparedFiles } from "./pipeline/plan-files.js";
 
 /** One instance of a part, as a render thread is asked for it: names, and the key the main thread computed. */
 export interface PartRequest {
@@ -29,6 +30,50 @@ export interface RenderThreadsOptions {
   readonly threads: number;
   /** Adds a worker's milliseconds per stage for a part it rendered to the run's. */
   readonly addTimings: (timings: Readonly<Record<string, number>>) => void;
+}
+
+/**
+ * Renders the prepared parts into `taken`, in order: on the main thread alone,
+ * or on several threads (see renderInThreads) — `workers`, or SLUICE_WORKERS,
+ * or by default one per core but one (at most four) once there are enough
+ * pending instances to pay for a thread's start; one when the run renders
+ * with a blueprint given in code (a thread could not have it). Says how many
+ * threads rendered, and how many parts the workers took.
+ */
+export async function takeParts(
+  prepared: PreparedFiles,
+  taken: PartsTaken,
+  options: Omit<RenderThreadsOptions, "keepContent" | "threads"> & { readonly workers?: number; readonly codeBlueprint: boolean },
+): Promise<{ threads: number; partsByWorkers: number }> {
+  const threads = threadsFor(
+    options,
+    prepared.parts.reduce((sum, part) => sum + part.length, 0),
+  );
+  if (threads === 1) {
+    for (const part of prepared.parts) taken.add(renderPart(prepared.context, part, taken.skip()));
+    return { threads, partsByWorkers: 0 };
+  }
+  let partsByWorkers = 0;
+  // On several threads every part runs every stage: the problems reported are the same (see PartsTaken).
+  const all = { resolveFailed: false, inspectFailed: false };
+  const results = renderInThreads(prepared.parts, (part) => renderPart(prepared.context, part, all), {
+    ...options,
+    keepContent: prepared.context.keepContent,
+    threads,
+    addTimings: (timings) => {
+      partsByWorkers++;
+      options.addTimings(timings);
+    },
+  });
+  for await (const result of results) taken.add(result);
+  return { threads, partsByWorkers };
+}
+
+function threadsFor(options: { readonly workers?: number; readonly codeBlueprint: boolean }, pending: number): number {
+  if (options.codeBlueprint) return 1;
+  const asked = options.workers ?? (process.env.SLUICE_WORKERS ? Number(process.env.SLUICE_WORKERS) : undefined);
+  if (asked !== undefined && Number.isInteger(asked) && asked >= 1) return asked;
+  return pending >= PARALLEL_FROM ? defaultThreads() : 1;
 }
 
 /**

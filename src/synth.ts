@@ -31,8 +31,7 @@ import type { DiffResult } from "./diff/diff.js";
 import { discoverStacks, LoadCache, type LoadedStacks, relativeTo, startLoad, type TypeChecker } from "./pipeline/load/index.js";
 import { type GatherOptions, validate } from "./pipeline/validate/index.js";
 import { finishFiles, PartsTaken, prepareFiles, type LazyPlan } from "./pipeline/plan-files.js";
-import { renderPart } from "./pipeline/render-part.js";
-import { defaultThreads, PARALLEL_FROM, renderInThreads } from "./render-threads.js";
+import { takeParts } from "./render-threads.js";
 import { resolve } from "./pipeline/resolve/index.js";
 import { scratchDir } from "./cache/cache-dir.js";
 import { beyondPartition, type Partition, type PartitionSpec } from "./model/partition.js";
@@ -445,7 +444,7 @@ export async function run(
   let lazy: LazyPlan;
   let policy: Policy;
   let threads = 1;
-  let byWorkers = 0;
+  let partsByWorkers = 0;
   try {
     model = time("validate", () =>
       validate(
@@ -468,26 +467,16 @@ export async function run(
       ...(options.spill ? { spill: options.spill } : {}),
     });
     const taken = new PartsTaken(prepared);
-    threads = renderThreadsFor(
-      options,
-      prepared.parts.reduce((sum, part) => sum + part.length, 0),
-    );
-    if (threads > 1) {
-      // On several threads every part runs every stage: the problems reported are the same (see PartsTaken).
-      const all = { resolveFailed: false, inspectFailed: false };
-      for await (const result of renderInThreads(prepared.parts, (part) => renderPart(prepared.context, part, all), {
-        root,
-        loaded: started.loaded,
-        releases: releaseOptions(root, options),
-        keepContent: prepared.context.keepContent,
-        threads,
-        addTimings: (more) => {
-          byWorkers++;
-          for (const [stage, ms] of Object.entries(more)) timings[stage as Stage] = (timings[stage as Stage] ?? 0) + ms;
-        },
-      }))
-        taken.add(result);
-    } else for (const part of prepared.parts) taken.add(renderPart(prepared.context, part, taken.skip()));
+    ({ threads, partsByWorkers } = await takeParts(prepared, taken, {
+      root,
+      loaded: started.loaded,
+      releases: releaseOptions(root, options),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      codeBlueprint: options.blueprint !== undefined,
+      addTimings: (more) => {
+        for (const [stage, ms] of Object.entries(more)) timings[stage as Stage] = (timings[stage as Stage] ?? 0) + ms;
+      },
+    }));
     lazy = finishFiles(prepared, taken);
   } catch (error) {
     // A type error explains whatever went wrong after it: report it instead.
@@ -506,23 +495,10 @@ export async function run(
       typecheck: started.typecheck,
       instancesRendered: lazy.rendered.length,
       threads,
-      partsByWorkers: byWorkers,
+      partsByWorkers,
     },
     policy,
   };
-}
-
-/**
- * How many threads render the pending instances: `workers`, or SLUICE_WORKERS,
- * or by default one per core but one (at most four) once there are enough of them to
- * pay for a thread's start (see render-threads.ts); one when the run renders
- * with a blueprint given in code (a thread could not have it).
- */
-function renderThreadsFor(options: PlanOptions, pending: number): number {
-  if (options.blueprint) return 1;
-  const asked = options.workers ?? (process.env.SLUICE_WORKERS ? Number(process.env.SLUICE_WORKERS) : undefined);
-  if (asked !== undefined && Number.isInteger(asked) && asked >= 1) return asked;
-  return pending >= PARALLEL_FROM ? defaultThreads() : 1;
 }
 
 /** A hash of these project files' contents (a file that cannot be read counts as empty). */
