@@ -116,6 +116,20 @@ describe("partitioned synth", () => {
     expect(staging.stdout).toContain("extra    out/clusters/staging-1/apps/stray.yaml");
   });
 
+  it("keeps what the stat cache knows of other partitions' files: a partition's run does not forget them", async () => {
+    const p = synthesizedExample();
+    expect((await sluice(p, "synth", "--check")).status).toBe(0);
+    const cacheDir = path.join(p.root, "node_modules/.cache/sluice");
+    const known = () => {
+      const file = fs.readdirSync(cacheDir).find((name) => name.endsWith(".stat.json"))!;
+      const text = fs.readFileSync(path.join(cacheDir, file), "utf8");
+      return ["apps/catalog-api/staging-1/manifest.yaml", "apps/catalog-api/dev-1/manifest.yaml"].map((f) => text.includes(JSON.stringify(f)));
+    };
+    expect(known()).toEqual([true, true]);
+    expect((await sluice(p, "synth", "--check", "--clusters", "dev-1")).status).toBe(0);
+    expect(known()).toEqual([true, true]);
+  });
+
   it("splits the fleet into groups that cover every cluster once, a hub with its spokes", async () => {
     const p = synthesizedExample();
     for (const count of [1, 2, 3, 8]) {
