@@ -123,7 +123,9 @@ describe("partitioned synth", () => {
     const known = () => {
       const file = fs.readdirSync(cacheDir).find((name) => name.endsWith(".stat.json"))!;
       const text = fs.readFileSync(path.join(cacheDir, file), "utf8");
-      return ["apps/catalog-api/staging-1/manifest.yaml", "apps/catalog-api/dev-1/manifest.yaml"].map((f) => text.includes(JSON.stringify(f)));
+      return ["apps/catalog-api/staging-1/manifest.yaml", "apps/catalog-api/dev-1/manifest.yaml"].map((f) =>
+        text.includes(JSON.stringify(f)),
+      );
     };
     expect(known()).toEqual([true, true]);
     expect((await sluice(p, "synth", "--check", "--clusters", "dev-1")).status).toBe(0);
