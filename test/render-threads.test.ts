@@ -39,6 +39,24 @@ describe("rendering on several threads", () => {
     }
   });
 
+  it("gathers the same ApplicationSets per team from the Applications the workers rendered", async () => {
+    const base = fleet();
+    base.write(
+      "stacks/platform.ts",
+      base.read("stacks/platform.ts").replace('engine: "argocd",', 'engine: "argocd",\n  argocd: { applications: "per-team" },'),
+    );
+    const one = await synthWith(copyProject(base, ["stacks"]), 1);
+    const sets = Object.keys(one.tree).filter(
+      (file) => /^clusters\/[^/]+\/appsets\/[^/]+\.yaml$/.test(file) && !file.endsWith("kustomization.yaml"),
+    );
+    expect(sets.length).toBeGreaterThan(0);
+    expect(sets.every((file) => one.tree[file]!.includes("elements:\n"))).toBe(true);
+    const two = await synthWith(copyProject(base, ["stacks"]), 2);
+    expect(two.reuse.partsByWorkers).toBeGreaterThan(0);
+    expect(Object.keys(two.tree)).toEqual(Object.keys(one.tree));
+    for (const [file, content] of Object.entries(one.tree)) expect(two.tree[file], file).toBe(content);
+  });
+
   it("keeps only digests for a comparison, and finds the same stale file, on any number of threads", async () => {
     const p = fleet();
     await synth({ root: p.root, skipTypecheck: true, cache: false });

@@ -7,6 +7,7 @@ import type { InstancePlatform } from "../model/instance-input.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import type { Origin } from "../model/origin.js";
 import type { PlatformInput } from "../model/platform-schema.js";
+import type { KubernetesObject } from "../k8s/object.js";
 
 /** One of an engine's controllers, and the API group whose kinds it serves. */
 export interface EngineController {
@@ -33,6 +34,12 @@ export interface ClusterInput {
    * files the stage moves there (see model/move-schema.ts).
    */
   readonly rootDir?: string;
+  /**
+   * The objects the engine's renderApp gathered (RenderedObject.gathered)
+   * for the cluster's app instances, in no particular order: the cluster's
+   * files that hold them are its to write (Argo CD's ApplicationSets).
+   */
+  readonly gathered?: readonly KubernetesObject[];
   /** Whether the cluster is adopting another engine (model/move-schema.ts): its roots, old and new, prune nothing either. */
   readonly adopting?: boolean;
 }

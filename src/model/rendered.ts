@@ -18,6 +18,14 @@ export interface RenderedObject {
    * serialised again. Such a file holds this one object.
    */
   readonly verbatim?: string;
+  /**
+   * Not a file of its own: the engine gathers it, with the same object of
+   * the cluster's other app instances, into one of the cluster's files (Argo
+   * CD's ApplicationSet per team: engines/argocd/application-sets.ts). It is
+   * rendered, checked and cached with its instance; `path` is where it would
+   * be on its own.
+   */
+  readonly gathered?: boolean;
 }
 
 /** A generated text file that is not a Kubernetes object (README, CODEOWNERS). */

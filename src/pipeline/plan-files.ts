@@ -17,7 +17,16 @@ import type { Lock, PlannedFile, PlannedObject } from "../model/plan.js";
 import { SluiceError } from "../errors.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { inspectionError, inspectObjects, scanLiterals, scanRenderedFiles } from "./inspect/index.js";
-import { anchorsOf, type PartContext, type PartInstance, type PartResult, type PartSkip, ref, renderPart } from "./render-part.js";
+import {
+  anchorsOf,
+  type Gathered,
+  type PartContext,
+  type PartInstance,
+  type PartResult,
+  type PartSkip,
+  ref,
+  renderPart,
+} from "./render-part.js";
 import { assemble, emitDocuments, emitObjects, type PlanEntry } from "./emit/index.js";
 import { exposedObjects, resolveError, resolveSome } from "./resolve/index.js";
 import { decodeFindings } from "../policy/cached-findings.js";
@@ -94,6 +103,8 @@ export interface PreparedFiles {
   readonly refs: readonly InstanceRef[];
   readonly cached: readonly PlanEntry[];
   readonly cachedFindings: readonly RawFinding[];
+  /** What the engines gather of the instances the render cache holds (see Gathered). */
+  readonly cachedGathered: readonly Gathered[];
   readonly inputOf: ReturnType<typeof instanceInputs>;
   readonly literals: ReturnType<typeof scanLiterals>;
 }
@@ -140,6 +151,7 @@ export function prepareFiles(root: string, model: Model, options: PlanFilesOptio
 
   const cached: PlanEntry[] = [];
   const cachedFindings: RawFinding[] = [];
+  const cachedGathered: Gathered[] = [];
   const pending: PartInstance[] = [];
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
@@ -147,12 +159,13 @@ export function prepareFiles(root: string, model: Model, options: PlanFilesOptio
     if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
       cached.push(...hit.files.map((file) => fromCache(file, instance.app, instance.input.sources)));
       cachedFindings.push(...decodeFindings(hit.findings, anchorsOf(model, instance.app, instance.cluster)));
+      cachedGathered.push(...hit.gathered.map((object) => ({ cluster: instance.cluster.name, object })));
     } else pending.push(instance);
   }
   const parts: PartInstance[][] = [];
   for (let start = 0; start < pending.length; start += PART) parts.push(pending.slice(start, start + PART));
   const context: PartContext = { model, blueprints, policy, waived: literals.waived, keepContent: options.keepContent !== false, time };
-  return { root, model, options, context, parts, instances, refs, cached, cachedFindings, inputOf, literals };
+  return { root, model, options, context, parts, instances, refs, cached, cachedFindings, cachedGathered, inputOf, literals };
 }
 
 /**
@@ -167,6 +180,7 @@ export class PartsTaken {
   readonly findings: RawFinding[] = [];
   readonly spilled = new Map<string, Spilled>();
   readonly rendered: InstanceRef[] = [];
+  readonly gathered: Gathered[] = [];
 
   constructor(private readonly prepared: PreparedFiles) {}
 
@@ -185,7 +199,8 @@ export class PartsTaken {
     this.problems.secrets.push(...result.problems.secrets);
     this.problems.text.push(...result.problems.text);
     this.findings.push(...result.findings);
-    for (const entry of result.cache) options.renderCache!.set(entry.key, entry.files, entry.findings);
+    for (const entry of result.cache) options.renderCache!.set(entry.key, entry.files, entry.findings, entry.gathered);
+    this.gathered.push(...result.gathered);
     const files = result.files;
     if (options.keepContent !== false && options.spill)
       options.spill.put(files.map((file) => file.content!)).forEach((at, i) => this.spilled.set(files[i]!.path, at));
@@ -222,7 +237,7 @@ export function finishFiles(prepared: PreparedFiles, taken: PartsTaken): LazyPla
   };
 
   const fleet = time("render", () => {
-    const own = renderFleet(model, refs, policy);
+    const own = renderFleet(model, refs, policy, [...prepared.cachedGathered, ...taken.gathered]);
     const previews = renderPreviews(model, inputOf, blueprints);
     const mine = <T extends { readonly path: string }>(list: readonly T[]) => list.filter((item) => inPartition(partition, item.path));
     return { objects: mine([...own.objects, ...previews.objects]), documents: mine([...own.documents, ...previews.documents]) };
@@ -277,7 +292,9 @@ export function finishFiles(prepared: PreparedFiles, taken: PartsTaken): LazyPla
         }),
       );
       const again = missing.size > 0 ? render((app, cluster) => missing.has(ref(app.name, cluster.name))).rendered : [];
-      const renderedNow = new Map(again.flatMap((objects) => emitObjects(objects)).map((file) => [file.path, file]));
+      const renderedNow = new Map(
+        again.flatMap((objects) => emitObjects(objects.filter((object) => !object.gathered))).map((file) => [file.path, file]),
+      );
       return [...wanted].flatMap((path) => {
         const file = byPath.get(path);
         if (!file) return [];

@@ -5,6 +5,7 @@ import type { InstanceInput } from "../model/instance-input.js";
 import type { AppModel, ClusterModel, Model } from "../model/model.js";
 import type { PlannedFile } from "../model/plan.js";
 import type { RenderedObject } from "../model/rendered.js";
+import type { KubernetesObject } from "../k8s/object.js";
 import type { ResolvedApp } from "../model/resolved.js";
 import type { Diagnostic } from "../model/diagnostic.js";
 import { inspectObjects, inspectSecretObjects, scanRenderedFiles } from "./inspect/index.js";
@@ -41,6 +42,7 @@ export interface PartCacheEntry {
   readonly key: string;
   readonly files: ReturnType<typeof toCache>[];
   readonly findings: readonly CachedFinding[];
+  readonly gathered: readonly KubernetesObject[];
 }
 
 /**
@@ -60,6 +62,14 @@ export interface PartResult {
   readonly files: readonly (Omit<PlannedFile, "content"> & { readonly content?: string })[];
   readonly cache: readonly PartCacheEntry[];
   readonly rendered: readonly InstanceRef[];
+  /** The objects the engines gather into their clusters' files (RenderedObject.gathered), with the cluster of each. */
+  readonly gathered: readonly Gathered[];
+}
+
+/** An object an engine gathers into one of a cluster's files, and that cluster. */
+export interface Gathered {
+  readonly cluster: string;
+  readonly object: KubernetesObject;
 }
 
 /** Whether a stage has failed in an earlier part: the later stages then only find more of what will not be reported. */
@@ -77,7 +87,15 @@ export interface PartSkip {
 export function renderPart(context: PartContext, part: readonly PartInstance[], skip: PartSkip): PartResult {
   const { model, blueprints, policy, time } = context;
   const problems = { resolve: [] as Diagnostic[], objects: [] as Diagnostic[], secrets: [] as Diagnostic[], text: [] as Diagnostic[] };
-  const result = (more: Partial<PartResult> = {}): PartResult => ({ problems, findings: [], files: [], cache: [], rendered: [], ...more });
+  const result = (more: Partial<PartResult> = {}): PartResult => ({
+    problems,
+    findings: [],
+    files: [],
+    cache: [],
+    rendered: [],
+    gathered: [],
+    ...more,
+  });
   const { resolved, diagnostics } = time("resolve", () => resolveSome(part.map(({ input }) => input)));
   problems.resolve.push(...diagnostics);
   if (skip.resolveFailed || problems.resolve.length > 0) return result();
@@ -105,15 +123,20 @@ export function renderPart(context: PartContext, part: readonly PartInstance[], 
     ),
   );
   const cache: PartCacheEntry[] = [];
+  const gathered: Gathered[] = [];
   const files = time("emit", () =>
     rendered.flatMap((objects, index) => {
-      const emitted = emitObjects(objects);
+      const own = objects.filter((object) => !object.gathered);
+      const emitted = emitObjects(own);
       const instance = instanceOf(resolved[index]!);
+      const toGather = objects.filter((object) => object.gathered).map((object) => object.object);
+      gathered.push(...toGather.map((object) => ({ cluster: instance.cluster.name, object })));
       if (instance.key !== undefined)
         cache.push({
           key: instance.key,
-          files: emitted.map((file) => toCache(file, objects)),
+          files: emitted.map((file) => toCache(file, own)),
           findings: encodeFindings(instanceFindings[index]!, anchorsOf(model, instance.app, instance.cluster)),
+          gathered: toGather,
         });
       return emitted;
     }),
@@ -124,6 +147,7 @@ export function renderPart(context: PartContext, part: readonly PartInstance[], 
     files: context.keepContent ? files : files.map(({ content: _content, ...entry }) => entry),
     cache,
     rendered: resolved.map((app) => ({ app: app.name, cluster: app.cluster.name })),
+    gathered,
   });
 }
 

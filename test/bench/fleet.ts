@@ -27,7 +27,11 @@ function fleetClusters(count: number): (readonly [string, string])[] {
   ];
 }
 
-export function fleetStacks(apps: number, clusters = 4): Record<string, string> {
+export function fleetStacks(
+  apps: number,
+  clusters = 4,
+  options: { readonly applications?: "per-app" | "per-team" } = {},
+): Record<string, string> {
   if (clusters < 3) throw new Error("the fleet has at least 3 clusters");
   const teams = Array.from({ length: 10 }, (_, i) => `team-${i}`);
   const used = fleetClusters(clusters);
@@ -37,7 +41,7 @@ export function fleetStacks(apps: number, clusters = 4): Record<string, string> 
 
 export const platform = definePlatform({
   envRepo: { url: "https://git.example.com/platform/env-repo.git"${apps > 3_000 ? ', layout: "by-team"' : ""} },
-  engine: "argocd",
+  engine: "argocd",${options.applications === "per-team" ? '\n  argocd: { applications: "per-team" },' : ""}
   owners: ["@acme/platform"],
   environments: {
     dev: { replicas: 1, env: { LOG_LEVEL: "debug" }, sync: { prune: true }, secretStore: "vault" },

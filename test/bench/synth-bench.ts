@@ -25,8 +25,10 @@
  * --partitioned 10000x50/10 (a fleet past one runner: A apps on C clusters in
  * P partitions; one partition measured, `synth --partition 1/P`: cold, no-op,
  * one app changed, `--check` on a fresh clone, peak memory; the fleet's total
- * extrapolated from it, and said to be). With --partitioned only, no --fleet
- * runs unless asked for.
+ * extrapolated from it, and said to be); with --argocd-applications per-team
+ * its Argo CD clusters get one ApplicationSet per team instead of an
+ * Application per instance. With --partitioned only, no --fleet runs unless
+ * asked for.
  * A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  */
 import { spawnSync } from "node:child_process";
@@ -39,6 +41,8 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
 const runs = Number(flag("--runs")[0] ?? 1);
 const partitioned = flag("--partitioned");
+// --argocd-applications per-team: the partitioned fleet's Argo CD clusters get one ApplicationSet per team.
+const applications = flag("--argocd-applications")[0] === "per-team" ? "per-team" : "per-app";
 const fleets = flag("--fleet").length > 0 ? flag("--fleet") : partitioned.length > 0 ? [] : ["500x4", "2000x5"];
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const HAS_TIME = fs.existsSync("/usr/bin/time");
@@ -235,7 +239,7 @@ function benchPartition(spec: string): Record<string, unknown> {
   const match = /^(\d+)x(\d+)\/(\d+)$/.exec(spec);
   if (!match) throw new Error(`--partitioned wants APPSxCLUSTERS/PARTITIONS, e.g. 10000x50/10, not ${spec}`);
   const [apps, clusters, count] = match.slice(1).map(Number) as [number, number, number];
-  const project = makeProject(fleetStacks(apps, clusters));
+  const project = makeProject(fleetStacks(apps, clusters, { applications }));
   const part = `1/${count}`;
   log(`${spec}: partition ${part}, cold…`);
   const cold = sluice(project, "--partition", part);
@@ -251,6 +255,7 @@ function benchPartition(spec: string): Record<string, unknown> {
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
     partitioned: spec,
+    argocd_applications: applications,
     apps,
     clusters,
     partitions: count,

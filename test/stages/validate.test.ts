@@ -20,7 +20,7 @@ describe("validate", () => {
     const model = validate("/nowhere", loaded(platformSpec(), { zeta: appSpec(), alpha: appSpec() }));
     expect(model.platform.envRepo).toEqual({ url: "https://git.example.com/env.git", revision: "main", path: "", layout: "flat" });
     expect(model.platform.engineSettings).toEqual({
-      argocd: { namespace: "argocd" },
+      argocd: { namespace: "argocd", applications: "per-app" },
       flux: { namespace: "flux-system", decryptionSecret: "sops-age" },
     });
     expect(model.platform.environments.find((e) => e.name === "prod")!.sync).toEqual({ automated: true, prune: false, selfHeal: true });

@@ -9,7 +9,11 @@ import type { RenderedObject } from "../../model/rendered.js";
 import type { ResolvedApp } from "../../model/resolved.js";
 import type { AdmissionBackend } from "../../policy/policy.js";
 import type { ClusterInput, EngineRenderer } from "../engine.js";
+import type { Diagnostic } from "../../model/diagnostic.js";
+import type { Origin } from "../../model/origin.js";
+import type { PlatformInput } from "../../model/platform-schema.js";
 import { componentsProject, renderComponents } from "./components.js";
+import { teamApplicationSets } from "./application-sets.js";
 import { ARGO_API, BEFORE_APPS, GENERATE_PATHS, IN_CLUSTER, destinationServer, renderSpoke, rootApplication, sourcePath } from "./hub.js";
 import { subscriptionAnnotations } from "./notifications.js";
 import { argoCdPrerequisites } from "./prerequisites.js";
@@ -48,12 +52,15 @@ const KEEP_PROJECT = { "argocd.argoproj.io/sync-options": "Prune=false" };
  * Like every fleet-wide file they name the platform's stack as their only
  * source (see src/pipeline/render/docs.ts).
  */
-function renderCluster({ platform, cluster, environment, admission, order, rootDir }: ClusterInput): RenderedObject[] {
+function renderCluster({ platform, cluster, environment, admission, order, rootDir, gathered }: ClusterInput): RenderedObject[] {
   const components = (on: ClusterModel) => platform.components.filter((component) => component.clusters.includes(on.name));
+  // "per-team": the apps' Applications, gathered from their instances, as an ApplicationSet per team.
+  const appSets = perTeam(platform) ? teamApplicationSets(platform, cluster, gathered ?? [], (team) => team.origin) : [];
   if (cluster.managedBy) {
     // A spoke: its projects are its hub's (rendered with the hub's cluster).
     return [
       ...renderSpoke(platform, { ...cluster, managedBy: cluster.managedBy }, environment),
+      ...appSets,
       ...renderComponents(platform, cluster, environment, components(cluster), order),
     ];
   }
@@ -92,8 +99,14 @@ function renderCluster({ platform, cluster, environment, admission, order, rootD
       sources: [platformFile],
     });
   }
+  rendered.push(...appSets);
   rendered.push(...renderComponents(platform, cluster, environment, components(cluster), order));
   return rendered;
+}
+
+/** Whether the apps' Applications are made by an ApplicationSet per team (declaration.ts). */
+function perTeam(platform: Pick<PlatformModel, "engineSettings">): boolean {
+  return platform.engineSettings.argocd.applications === "per-team";
 }
 
 /** Argo CD: an app-of-apps per cluster, an Application per app instance, an AppProject per team. */
@@ -106,14 +119,16 @@ export const argoCd: EngineRenderer = {
   ownsKind: (group, kind) => group === "argoproj.io" && ["Application", "ApplicationSet", "AppProject"].includes(kind),
   deliveryKinds: ["Application", "ApplicationSet"],
   grantsByRbac: false,
-  // Argo CD resolves a revision by name, branch or tag alike: nothing it cannot deliver.
-  platformProblems: () => [],
+  // Argo CD resolves a revision by name, branch or tag alike: nothing else it cannot deliver.
+  platformProblems: applicationSetProblems,
   renderCluster,
   renderApp: (platform, app, sources) => ({
     path: appObjectPath(platform, app, app.cluster.name),
     object: application(platform, app),
     origin: app.origin,
     sources,
+    // "per-team": the Application is an element of its team's ApplicationSet on the cluster.
+    ...(perTeam(platform) ? { gathered: true } : {}),
   }),
   decryptsSops: false,
   // ignoreDifferences' managedFieldsManagers.
@@ -137,7 +152,9 @@ export const argoCd: EngineRenderer = {
   },
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
-    "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
+    perTeam(platform)
+      ? `- \`clusters/<cluster>/appsets/<team>.yaml\` — on an Argo CD cluster (\`argocd.applications: "per-team"\`): one ApplicationSet per team, whose list generator makes the Application of each of the team's apps on the cluster (Flux: \`clusters/<cluster>/apps/<app>.yaml\`, a Kustomization per app). Never pruned by a sync.`
+      : "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
     "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team (with a `team` role for its `groups`); `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
     ...(platform.clusters.some((cluster) => cluster.managedBy)
       ? [
@@ -147,6 +164,28 @@ export const argoCd: EngineRenderer = {
       : []),
   ],
 };
+
+/**
+ * "per-team" refuses an engine move on a cluster: while a cluster adopts
+ * another engine both deploy every app from their own objects, which an
+ * ApplicationSet would take back from the other; and letting Argo CD go
+ * deletes Applications its ApplicationSets would make again.
+ */
+function applicationSetProblems(input: PlatformInput, at: (...path: (string | number)[]) => Origin): Diagnostic[] {
+  if (input.argocd?.applications !== "per-team") return [];
+  return Object.entries(input.clusters).flatMap(([name, cluster]) =>
+    cluster.move && (cluster.move.from === "argocd" || (cluster.engine ?? input.engine) === "argocd")
+      ? [
+          {
+            code: "validate/application-sets-move",
+            message: `cluster ${name} moves between Argo CD and another engine while argocd.applications is "per-team"`,
+            origin: at("clusters", name, "move"),
+            hint: 'finish the move with argocd.applications "per-app", then set "per-team"',
+          },
+        ]
+      : [],
+  );
+}
 
 function application(platform: InstancePlatform, app: ResolvedApp): KubernetesObject {
   const { sync } = app.environment;
@@ -289,8 +328,10 @@ function platformProject(platform: PlatformModel, admission: AdmissionBackend, m
       namespaceResourceWhitelist: [
         { group: "argoproj.io", kind: "Application" },
         { group: "argoproj.io", kind: "AppProject" },
-        // The ApplicationSets that open preview environments on this Argo CD's clusters (render/previews.ts).
-        ...(managed.some((c) => platform.previews?.clusters.includes(c.name)) ? [{ group: "argoproj.io", kind: "ApplicationSet" }] : []),
+        // The teams' ApplicationSets ("per-team"), and those that open preview environments on this Argo CD's clusters (render/previews.ts).
+        ...(perTeam(platform) || managed.some((c) => platform.previews?.clusters.includes(c.name))
+          ? [{ group: "argoproj.io", kind: "ApplicationSet" }]
+          : []),
         // A spoke's registration Secret, from its credentials in a store (hub.ts).
         ...(registrations ? [{ group: "external-secrets.io", kind: "ExternalSecret" }] : []),
         { group: "", kind: "LimitRange" },

@@ -38,6 +38,14 @@ export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
       why: "Applications here sync in waves (`dependsOn`); Argo CD has no health check for Applications since 1.8, so without it the root does not wait for one wave to be healthy before the next",
     });
   }
+  if (platform.engineSettings.argocd.applications === "per-team") {
+    list.push({
+      what: "controller",
+      name: "Argo CD's ApplicationSet controller (`argocd-applicationset-controller`, part of Argo CD's standard install) in Argo CD's own namespace, with its default policy `sync` (`applicationsetcontroller.policy` not `create-only` or `create-update`)",
+      namespace,
+      why: `the apps' Applications${spokes.length > 0 ? ", this cluster's and its spokes'," : ""} are made by the teams' ApplicationSets (\`argocd.applications: "per-team"\`, clusters/<cluster>/appsets/): without it no app is deployed; \`create-only\` would not take over the Applications of a switch from "per-app" (the root would prune them), \`create-update\` would not delete an app's Application when it leaves the cluster`,
+    });
+  }
   if (spokes.length > 0) {
     const shards = spokes.filter((spoke) => spoke.managedBy?.shard !== undefined);
     list.push({

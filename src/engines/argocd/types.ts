@@ -144,3 +144,22 @@ export interface ArgoApplicationSet {
     template: { metadata: ObjectMeta; spec: ArgoPreviewSpec };
   };
 }
+
+/**
+ * An ApplicationSet whose list generator makes a team's Applications on one
+ * cluster (application-sets.ts): a Go template, each Application's params,
+ * and the patch of what the template cannot hold.
+ */
+export interface ArgoTeamApplicationSet {
+  apiVersion: "argoproj.io/v1alpha1";
+  kind: "ApplicationSet";
+  metadata: ObjectMeta;
+  spec: {
+    goTemplate: true;
+    goTemplateOptions: string[];
+    generators: { list: { elements: Record<string, unknown>[] } }[];
+    syncPolicy: { preserveResourcesOnDeletion: boolean };
+    template: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+    templatePatch?: string;
+  };
+}

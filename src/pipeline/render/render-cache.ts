@@ -3,6 +3,7 @@ import { cacheDir } from "../../cache/cache-dir.js";
 import { isRecord, readCacheFile, writeCacheFile } from "../../cache/cache-file.js";
 import { codeFingerprint } from "../../cache/code-fingerprint.js";
 import type { CachedFinding } from "../../policy/cached-findings.js";
+import type { KubernetesObject } from "../../k8s/object.js";
 
 export interface CachedFile {
   readonly path: string;
@@ -25,6 +26,8 @@ export type CachedObject = readonly [string, string, string, string, ...(string 
 const FILE = "\u001e";
 // Between the files and the instance's policy findings.
 const FINDINGS = "\u001d";
+// Before the objects the instance's engine gathers into a cluster's file (RenderedObject.gathered), as JSON.
+const GATHERED = "\u001c";
 const FIELD = "\u001f";
 // Keys of schema-checked objects: no instance key starts with a control character.
 const CHECKED = "\u0001checked:";
@@ -68,18 +71,26 @@ export class RenderCache {
     return new RenderCache(file, new Map(Object.entries(read?.value ?? {})));
   }
 
-  get(key: string): { readonly files: readonly CachedFile[]; readonly findings: readonly CachedFinding[] } | undefined {
+  get(
+    key: string,
+  ):
+    | { readonly files: readonly CachedFile[]; readonly findings: readonly CachedFinding[]; readonly gathered: readonly KubernetesObject[] }
+    | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) return undefined;
     this.used.set(key, hit);
-    const split = hit.indexOf(FINDINGS);
-    const findings = split === -1 ? [] : (JSON.parse(hit.slice(split + 1)) as CachedFinding[]);
-    return { files: decode(split === -1 ? hit : hit.slice(0, split)), findings };
+    const cut = hit.indexOf(GATHERED);
+    const gathered = cut === -1 ? [] : (JSON.parse(hit.slice(cut + 1)) as KubernetesObject[]);
+    const rest = cut === -1 ? hit : hit.slice(0, cut);
+    const split = rest.indexOf(FINDINGS);
+    const findings = split === -1 ? [] : (JSON.parse(rest.slice(split + 1)) as CachedFinding[]);
+    return { files: decode(split === -1 ? rest : rest.slice(0, split)), findings, gathered };
   }
 
-  /** Stores an instance's files and its policy findings (see cached-findings.ts). */
-  set(key: string, files: readonly Encodable[], findings: readonly CachedFinding[] = []): void {
-    this.used.set(key, findings.length > 0 ? `${encode(files)}${FINDINGS}${JSON.stringify(findings)}` : encode(files));
+  /** Stores an instance's files, its policy findings (see cached-findings.ts) and the objects its engine gathers. */
+  set(key: string, files: readonly Encodable[], findings: readonly CachedFinding[] = [], gathered: readonly KubernetesObject[] = []): void {
+    const entry = findings.length > 0 ? `${encode(files)}${FINDINGS}${JSON.stringify(findings)}` : encode(files);
+    this.used.set(key, gathered.length > 0 ? `${entry}${GATHERED}${JSON.stringify(gathered)}` : entry);
     this.added = true;
   }
 

@@ -4,6 +4,7 @@ import type { Rendered } from "../../model/rendered.js";
 import { engineNamed, engineOf, type ClusterInput } from "../../engines/index.js";
 import type { EngineMove } from "../../model/model.js";
 import type { RenderedObject } from "../../model/rendered.js";
+import type { KubernetesObject } from "../../k8s/object.js";
 import { renderAdmission } from "../../policy/admission.js";
 import type { Policy } from "../../policy/policy.js";
 import { renderTeamNamespace } from "./namespaces.js";
@@ -24,9 +25,16 @@ export function instanceSources(model: Model): (app: string) => string[] {
  * The files that belong to the fleet rather than to one app instance: each
  * cluster's root, projects and namespaces, the README index and CODEOWNERS.
  * They depend on which instances exist, never on what an instance holds, so a
- * release bump leaves them alone.
+ * release bump leaves them alone; the one exception is what an engine
+ * gathers of its instances (`gathered`: the Applications of Argo CD's
+ * ApplicationSets per team), which a release bump does not change either.
  */
-export function renderFleet(model: Model, instances: readonly InstanceRef[], policy?: Policy): Rendered {
+export function renderFleet(
+  model: Model,
+  instances: readonly InstanceRef[],
+  policy?: Policy,
+  gathered: readonly { readonly cluster: string; readonly object: KubernetesObject }[] = [],
+): Rendered {
   const { platform } = model;
   const admission = policy?.admission ?? "none";
   const teamOf = new Map(model.apps.map((app) => [app.name, app.team]));
@@ -40,6 +48,12 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
     else byCluster.set(instance.cluster, [{ name: instance.app, team }]);
   }
   const appsOn = (cluster: string) => byCluster.get(cluster) ?? [];
+  const gatheredOn = new Map<string, KubernetesObject[]>();
+  for (const { cluster, object } of gathered) {
+    const list = gatheredOn.get(cluster);
+    if (list) list.push(object);
+    else gatheredOn.set(cluster, [object]);
+  }
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
     // While a cluster adopts another engine, neither engine prunes (model/hub.ts).
@@ -73,7 +87,16 @@ export function renderFleet(model: Model, instances: readonly InstanceRef[], pol
     // While adopting, the old engine's root prunes nothing either: at the handover it reads the new
     // engine's objects, and must neither prune its own nor own them with prune on.
     const adopting = cluster.move?.step === "adopt";
-    const input = { platform, cluster, environment, admission, order: model.order, apps: appsOn(cluster.name), adopting };
+    const input = {
+      platform,
+      cluster,
+      environment,
+      admission,
+      order: model.order,
+      apps: appsOn(cluster.name),
+      adopting,
+      gathered: gatheredOn.get(cluster.name) ?? [],
+    };
     const own = engine.renderCluster(input);
     return [
       ...own,
