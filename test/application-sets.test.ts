@@ -166,6 +166,22 @@ describe('argocd.applications: "per-team"', () => {
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
+  it("makes the same ApplicationSets when the clusters are synthesized in partitions", async () => {
+    const whole = synthesizedExample();
+    perTeam(whole);
+    const parts = copyProject(whole);
+    expect((await runCli(["synth", "--root", whole.root])).status).toBe(0);
+    for (const part of ["1/3", "2/3", "3/3"]) {
+      const run = await runCli(["synth", "--partition", part, "--root", parts.root]);
+      expect(run.status, run.stderr).toBe(0);
+    }
+    const expected = whole.tree();
+    const got = parts.tree();
+    expect(Object.keys(got).filter((f) => f.includes("/appsets/")).length).toBeGreaterThan(12);
+    expect(Object.keys(got)).toEqual(Object.keys(expected));
+    for (const [file, content] of Object.entries(expected)) expect(got[file], file).toBe(content);
+  });
+
   it("gives a team with no app on a cluster an ApplicationSet that makes nothing, so its last app's Application goes", async () => {
     const p = synthesizedExample();
     perTeam(p);

@@ -5,6 +5,9 @@ import { parseAllDocuments } from "yaml";
 import { SluiceError } from "../src/errors.js";
 import { validate } from "../src/pipeline/validate/index.js";
 import { runCli } from "./helpers/cli.js";
+import { synth } from "../src/synth.js";
+import { fleetStacks } from "./bench/fleet.js";
+import { makeProject } from "./helpers/project.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
 import { appSpec, loaded, platformSpec } from "./helpers/model.js";
 import { hasKubectl } from "./helpers/previews.js";
@@ -61,6 +64,16 @@ describe('envRepo.layout: "by-team"', () => {
     expect(tree["README.md"]).toContain("(apps/storefront/catalog-api/dev-1/manifest.yaml)");
     expect(tree["README.md"]).toContain("`apps/<team>/<app>/<cluster>/manifest.yaml`");
     expect((await runCli(["synth", "--check", "--root", p.root])).status).toBe(0);
+  });
+
+  it("links an app's directory and names its waves in the README's Apps once it runs on more than 12 clusters", async () => {
+    const p = makeProject(fleetStacks(3, 14));
+    await synth({ root: p.root, skipTypecheck: true, cache: false });
+    const readme = p.read("out/README.md");
+    expect(readme).toContain("| app-0000 | team-0 | team-0 | [14 clusters](apps/app-0000/) of `dev`, `staging`, `prod-canary`, `prod` |");
+    expect(readme).not.toContain("(apps/app-0000/prod-001/manifest.yaml)");
+    // Up to 12, each cluster links its manifest, as the example's README shows.
+    expect(synthesizedExample().read("out/README.md")).toContain("[`dev-1`](apps/catalog-api/dev-1/manifest.yaml)");
   });
 
   it.skipIf(!hasKubectl)("builds each cluster with kubectl kustomize: every app's object, through the team directories", async () => {

@@ -153,7 +153,7 @@ export const argoCd: EngineRenderer = {
   layout: (platform) => [
     `- \`clusters/<cluster>/root.yaml\` — on an Argo CD cluster: the app-of-apps root Application (Argo CD in \`${platform.engineSettings.argocd.namespace}\`), in the \`${PLATFORM_PROJECT}\` project.`,
     perTeam(platform)
-      ? `- \`clusters/<cluster>/appsets/<team>.yaml\` — on an Argo CD cluster (\`argocd.applications: "per-team"\`): one ApplicationSet per team, whose list generator makes the Application of each of the team's apps on the cluster (Flux: \`clusters/<cluster>/apps/<app>.yaml\`, a Kustomization per app). Never pruned by a sync.`
+      ? `- \`clusters/<cluster>/appsets/<team>.yaml\` — on an Argo CD cluster (\`argocd.applications: "per-team"\`): one ApplicationSet per team, whose list generator makes the Application of each of the team's apps on the cluster (Flux: \`clusters/<cluster>/apps/<app>.yaml\`, a Kustomization per app). Never pruned by a sync. Argo CD makes a team's Applications together: \`dependsOn\` between apps orders none of their syncs here.`
       : "- `clusters/<cluster>/apps/<app>.yaml` — one Argo CD Application per app on the cluster (Flux: a Kustomization).",
     "- `clusters/<cluster>/projects/<team>.yaml` — one AppProject per team (with a `team` role for its `groups`); `sluice-platform.yaml` is the root's, `sluice-components.yaml` the platform components'. Never pruned by a sync.",
     ...(platform.clusters.some((cluster) => cluster.managedBy)

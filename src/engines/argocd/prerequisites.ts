@@ -78,9 +78,11 @@ function ordered({ model, fleetObjects }: PrerequisiteInput, cluster: ClusterMod
         object.metadata.labels?.["sluice.dev/cluster"] === cluster.name &&
         Number(object.metadata.annotations?.[SYNC_WAVE] ?? 0) > 0,
     ) ||
-    model.apps.some(
-      (app) => own(app.release, cluster.wave) !== undefined && model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0,
-    )
+    // Apps' Applications made by ApplicationSets ("per-team") are not the root's: no wave of the root orders them (README).
+    (model.platform.engineSettings.argocd.applications !== "per-team" &&
+      model.apps.some(
+        (app) => own(app.release, cluster.wave) !== undefined && model.order.depth(cluster.name, { kind: "app", name: app.name }) > 0,
+      ))
   );
 }
 

@@ -77,7 +77,11 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   lines.push("");
 
   const clustersOf = new Map<string, string[]>();
-  for (const { app, cluster } of instances) clustersOf.set(app, [...(clustersOf.get(app) ?? []), cluster]);
+  for (const { app, cluster } of instances) {
+    const list = clustersOf.get(app);
+    if (list) list.push(cluster);
+    else clustersOf.set(app, [cluster]);
+  }
   const rolloutOrder = platform.waves.flatMap((wave) => wave.clusters);
   lines.push(
     "## Apps",
@@ -91,8 +95,7 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   );
   for (const app of apps) {
     const on = new Set(clustersOf.get(app.name) ?? []);
-    const clusters = rolloutOrder.filter((c) => on.has(c)).map((c) => `[\`${c}\`](${appDir(platform, app, c)}/manifest.yaml)`);
-    lines.push(`| ${app.name} | ${app.team} | ${app.namespace} | ${clusters.join(", ") || "—"} |`);
+    lines.push(`| ${app.name} | ${app.team} | ${app.namespace} | ${clusterCell(platform, app, rolloutOrder, on)} |`);
   }
   lines.push("");
 
@@ -325,4 +328,26 @@ export function envRepoOwners(model: Model, prefix: string, everything: string):
     lines.push("");
   }
   return lines;
+}
+
+/**
+ * Past this many clusters an app's row links its directory, with its waves,
+ * instead of each cluster's manifest: at 10,000 apps on 50 clusters a link
+ * per instance made the README 30 MB, which no forge shows.
+ */
+const LINKED_CLUSTERS = 12;
+
+/** An app's clusters in rollout order, each linking its manifest; past LINKED_CLUSTERS, its waves and a link to its directory. */
+function clusterCell(
+  platform: Model["platform"],
+  app: Model["apps"][number],
+  rolloutOrder: readonly string[],
+  on: ReadonlySet<string>,
+): string {
+  const clusters = rolloutOrder.filter((c) => on.has(c));
+  if (clusters.length === 0) return "—";
+  if (clusters.length <= LINKED_CLUSTERS) return clusters.map((c) => `[\`${c}\`](${appDir(platform, app, c)}/manifest.yaml)`).join(", ");
+  const first = appDir(platform, app, clusters[0]!);
+  const waves = platform.waves.filter((wave) => wave.clusters.some((c) => on.has(c))).map((wave) => wave.name);
+  return `[${clusters.length} clusters](${first.slice(0, first.lastIndexOf("/"))}/) of ${waves.map((w) => `\`${w}\``).join(", ")}`;
 }
