@@ -23,9 +23,11 @@ export function argoCdPrerequisites(input: PrerequisiteInput): Prerequisite[] {
   const namespace = platform.engineSettings.argocd.namespace;
   const spokes = spokesOf(platform, cluster.name);
   // The notifications of the teams' apps here and, on a hub, on its spokes: this Argo CD sends them.
-  const spokeApps = input.model.apps.filter(
-    (app) => !input.apps.includes(app) && spokes.some((spoke) => own(app.release, spoke.wave) !== undefined),
-  );
+  const here = new Set(input.apps);
+  const spokeApps =
+    spokes.length === 0
+      ? []
+      : input.model.apps.filter((app) => !here.has(app) && spokes.some((spoke) => own(app.release, spoke.wave) !== undefined));
   const list: Prerequisite[] = [
     ...teamRolePrerequisites(platform),
     ...notificationPrerequisites(platform, [...input.apps, ...spokeApps], namespace),

@@ -38,10 +38,9 @@ export function sizeProblem(object: KubernetesObject): SizeProblem | undefined {
       };
     }
   }
-  const json = JSON.stringify(object);
-  // Fast path: a UTF-16 unit is at most 3 bytes of UTF-8.
-  if (json.length * 3 <= MAX_OBJECT_BYTES) return undefined;
-  const bytes = Buffer.byteLength(json);
+  // Fast path, without building the JSON (a fleet's half a million objects): a bound on its size.
+  if (jsonBytesAtMost(object, MAX_OBJECT_BYTES) <= MAX_OBJECT_BYTES) return undefined;
+  const bytes = Buffer.byteLength(JSON.stringify(object));
   if (bytes <= MAX_OBJECT_BYTES) return undefined;
   const largest = largestString(object);
   return {
@@ -90,4 +89,32 @@ function largestString(object: object): { length: number; at: (string | number)[
     }
   }
   return best;
+}
+
+/**
+ * At least as many bytes as the value's JSON takes in UTF-8 (more than
+ * `limit` once it passes it, where it stops counting): a string of n UTF-16
+ * units takes at most 6n + 2 (each unit escaped as \\uXXXX, and its quotes),
+ * a number at most 25, and each key, colon and comma is counted.
+ */
+function jsonBytesAtMost(value: unknown, limit: number): number {
+  let total = 0;
+  const visit = (node: unknown): void => {
+    if (total > limit) return;
+    if (typeof node === "string") total += 6 * node.length + 2;
+    else if (typeof node === "number" || typeof node === "bigint") total += 25;
+    else if (node === null || typeof node !== "object") total += 5;
+    else if (Array.isArray(node)) {
+      total += 2 + node.length;
+      for (const item of node) visit(item);
+    } else {
+      total += 2;
+      for (const key of Object.keys(node)) {
+        total += 6 * key.length + 4;
+        visit((node as Record<string, unknown>)[key]);
+      }
+    }
+  };
+  visit(value);
+  return total;
 }

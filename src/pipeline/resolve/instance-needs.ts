@@ -72,7 +72,7 @@ export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: C
   // Asked twice per instance and run (the ordering, the README): the models are not changed once validated.
   const known = memo.get(platform)?.get(app)?.get(cluster.name);
   if (known) return known;
-  const needs = computeNeeds(platform, app, cluster);
+  const needs = alikeNeeds(platform, app, cluster);
   // A caller that asks once per instance (the README, for every cluster of a fleet of half a million) keeps nothing.
   if (!remember) return needs;
   const byApp = memo.get(platform) ?? new WeakMap<AppModel, Map<string, InstanceNeeds>>();
@@ -84,6 +84,41 @@ export function instanceNeeds(platform: PlatformModel, app: AppModel, cluster: C
 }
 
 const memo = new WeakMap<PlatformModel, WeakMap<AppModel, Map<string, InstanceNeeds>>>();
+
+/**
+ * An app's needs on clusters alike, computed once: without an override for
+ * the cluster, they depend on the cluster only through its environment, its
+ * settings of KEYS, its exposure and its progressive delivery — the same on
+ * most clusters of a wave. Plain env values count only by their names (a
+ * later layer's value of the same name still replaces them; their text
+ * decides nothing here), so a cluster's own `env: { CLUSTER: … }` does not
+ * set it apart. Kept whatever `remember` says: one entry per app and kind of
+ * cluster, where `memo` would hold one per instance.
+ */
+const alike = new WeakMap<PlatformModel, WeakMap<AppModel, Map<string, InstanceNeeds>>>();
+const signatures = new WeakMap<ClusterModel, Map<AppKind, string>>();
+
+function alikeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
+  if (own(app.clusterOverrides, cluster.name) !== undefined) return computeNeeds(platform, app, cluster);
+  let byKind = signatures.get(cluster);
+  if (!byKind) signatures.set(cluster, (byKind = new Map()));
+  let signature = byKind.get(app.kind);
+  if (signature === undefined) {
+    const { env, ...rest } = pick(cluster.settings, app.kind) as { env?: Record<string, unknown> };
+    const names = env && Object.fromEntries(Object.entries(env).map(([name, value]) => [name, typeof value === "string" ? "" : value]));
+    signature = JSON.stringify([cluster.environment, names ?? null, rest, cluster.exposure ?? null, cluster.progressiveDelivery ?? null]);
+    byKind.set(app.kind, signature);
+  }
+  let byApp = alike.get(platform);
+  if (!byApp) alike.set(platform, (byApp = new WeakMap()));
+  let bySignature = byApp.get(app);
+  if (!bySignature) byApp.set(app, (bySignature = new Map()));
+  const known = bySignature.get(signature);
+  if (known) return known;
+  const needs = computeNeeds(platform, app, cluster);
+  bySignature.set(signature, needs);
+  return needs;
+}
 
 function computeNeeds(platform: PlatformModel, app: AppModel, cluster: ClusterModel): InstanceNeeds {
   const environment = platform.environments.find((e) => e.name === cluster.environment)!;
