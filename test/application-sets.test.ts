@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { Template } from "go-text-template";
 import { describe, expect, it } from "vitest";
@@ -180,6 +182,27 @@ describe('argocd.applications: "per-team"', () => {
     expect(Object.keys(got).filter((f) => f.includes("/appsets/")).length).toBeGreaterThan(12);
     expect(Object.keys(got)).toEqual(Object.keys(expected));
     for (const [file, content] of Object.entries(expected)) expect(got[file], file).toBe(content);
+  });
+
+  it("takes no Application from a render-cache entry that is not its instance's (a forged cache): it renders the instance again", async () => {
+    const p = synthesizedExample({ caches: true });
+    perTeam(p);
+    expect((await runCli(["synth", "--root", p.root])).status).toBe(0);
+    const clean = p.tree();
+    // Every cached Application of payments-migrate now claims to be payments'.
+    const file = path.join(p.root, "node_modules/.cache/sluice/render.json");
+    const text = fs.readFileSync(file, "utf8");
+    const newline = text.indexOf("\n");
+    const payload = text
+      .slice(newline + 1)
+      .replaceAll('\\"sluice.dev/app\\":\\"payments-migrate\\"', '\\"sluice.dev/app\\":\\"payments\\"');
+    expect(payload).not.toBe(text.slice(newline + 1));
+    const header = { ...(JSON.parse(text.slice(0, newline)) as object), sha256: createHash("sha256").update(payload).digest("hex") };
+    fs.writeFileSync(file, `${JSON.stringify(header)}\n${payload}`);
+    p.remove("out/clusters");
+    const run = await runCli(["synth", "--root", p.root]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(p.tree()).toEqual(clean);
   });
 
   it("gives a team with no app on a cluster an ApplicationSet that makes nothing, so its last app's Application goes", async () => {

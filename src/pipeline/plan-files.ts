@@ -35,6 +35,7 @@ import { mergeFindings, pinpointFindings, type Finding, type RawFinding } from "
 import type { Policy } from "../policy/policy.js";
 import { applyWaivers } from "../policy/waivers.js";
 import type { Spill, Spilled } from "../env-repo/index.js";
+import type { KubernetesObject } from "../k8s/object.js";
 
 /** The file plan as synth uses it: files from the render cache carry no bytes until `materialize` renders them. */
 export interface LazyPlan {
@@ -155,8 +156,12 @@ export function prepareFiles(root: string, model: Model, options: PlanFilesOptio
   const pending: PartInstance[] = [];
   for (const instance of instances) {
     const hit = instance.key !== undefined ? renderCache!.get(instance.key) : undefined;
-    // An entry naming a file that is not this instance's (a damaged or forged cache) is a miss.
-    if (hit && hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name)))) {
+    // An entry naming a file, or holding a gathered object, that is not this instance's (a damaged or forged cache) is a miss.
+    if (
+      hit &&
+      hit.files.every((file) => isInstanceFile(file.path, ref(instance.app.name, instance.cluster.name))) &&
+      hit.gathered.every((object) => isInstanceObject(object, instance.app, instance.cluster))
+    ) {
       cached.push(...hit.files.map((file) => fromCache(file, instance.app, instance.input.sources)));
       cachedFindings.push(...decodeFindings(hit.findings, anchorsOf(model, instance.app, instance.cluster)));
       cachedGathered.push(...hit.gathered.map((object) => ({ cluster: instance.cluster.name, object })));
@@ -317,6 +322,12 @@ function refusePlaintext(diagnostics: Diagnostic[]): void {
 function isInstanceFile(path: string, instance: string): boolean {
   const parts = path.split("/");
   return parts.length >= 4 && parts.every((part) => /^[a-z0-9][a-z0-9._-]*$/i.test(part)) && instanceOf(path) === instance;
+}
+
+/** Whether a gathered object from the render cache is this instance's: labelled with its app, team and cluster, as the engines label them. */
+function isInstanceObject(object: KubernetesObject, app: AppModel, cluster: ClusterModel): boolean {
+  const labels = object.metadata?.labels;
+  return labels?.["sluice.dev/app"] === app.name && labels["sluice.dev/team"] === app.team && labels["sluice.dev/cluster"] === cluster.name;
 }
 
 /** The instance a file belongs to (see model/layout.ts), or "" for none. */
