@@ -30,10 +30,19 @@ const PER_CLUSTER = new Set(["apps", "components", "previews"]);
  * previews/<app>/<cluster>/…; undefined for the env repo's own files.
  */
 export function clusterOfFile(path: string): string | undefined {
-  const parts = path.split("/");
-  if (parts[0] === "clusters" && parts.length >= 3) return parts[1];
-  if (PER_CLUSTER.has(parts[0]!) && parts.length >= 4) return parts.at(-2);
-  return undefined;
+  // By the slashes, not split: a partition's run asks this of every line of a fleet's lock.
+  const first = path.indexOf("/");
+  if (first === -1) return undefined;
+  const top = path.slice(0, first);
+  if (top === "clusters") {
+    const second = path.indexOf("/", first + 1);
+    return second === -1 ? undefined : path.slice(first + 1, second);
+  }
+  if (!PER_CLUSTER.has(top)) return undefined;
+  const last = path.lastIndexOf("/");
+  const before = path.lastIndexOf("/", last - 1);
+  // At least four parts: <top>/…/<cluster>/<file>.
+  return before > first ? path.slice(before + 1, last) : undefined;
 }
 
 /** Whether a file is the partition's (every file is, without one). */
@@ -60,8 +69,12 @@ export function mayHoldPartition(partition: Partition | undefined, dir: string):
 /** Whether a file or directory of the env repo lies in a cluster directory of another partition. */
 export function beyondPartition(partition: Partition | undefined, path: string): boolean {
   if (!partition) return false;
-  const parts = path.split("/");
-  for (let depth = 2; depth <= Math.min(parts.length, 4); depth++)
-    if (!mayHoldPartition(partition, parts.slice(0, depth).join("/"))) return true;
+  // Its first two, three and four parts (as many as it has), each as a directory.
+  let end = path.indexOf("/");
+  for (let depth = 2; depth <= 4 && end !== -1; depth++) {
+    const next = path.indexOf("/", end + 1);
+    if (!mayHoldPartition(partition, next === -1 ? path : path.slice(0, next))) return true;
+    end = next;
+  }
   return false;
 }
