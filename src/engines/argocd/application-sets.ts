@@ -1,5 +1,6 @@
 import { platformLabels } from "../../k8s/labels.js";
 import type { KubernetesObject } from "../../k8s/object.js";
+import { groupBy } from "../../model/group.js";
 import { argoName } from "../../model/hub.js";
 import type { ClusterModel, PlatformModel, TeamModel } from "../../model/model.js";
 import { PLATFORM_PROJECT } from "../../model/names.js";
@@ -58,13 +59,7 @@ export function teamApplicationSets(
   origin: (team: TeamModel) => RenderedObject["origin"],
 ): RenderedObject[] {
   const namespace = platform.engineSettings.argocd.namespace;
-  const byTeam = new Map<string, KubernetesObject[]>();
-  for (const application of gathered) {
-    const team = application.metadata.labels?.["sluice.dev/team"] ?? "";
-    const list = byTeam.get(team);
-    if (list) list.push(application);
-    else byTeam.set(team, [application]);
-  }
+  const byTeam = groupBy(gathered, (application) => application.metadata.labels?.["sluice.dev/team"] ?? "");
   return platform.teams.map((team) => {
     const applications = [...(byTeam.get(team.name) ?? [])].sort((a, b) =>
       a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,

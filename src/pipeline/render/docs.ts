@@ -1,3 +1,4 @@
+import { groupBy } from "../../model/group.js";
 import { appDir } from "../../model/layout.js";
 import type { Model } from "../../model/model.js";
 import type { RenderedDocument, RenderedObject } from "../../model/rendered.js";
@@ -76,12 +77,11 @@ export function renderReadme(model: Model, instances: readonly InstanceRef[], fl
   }
   lines.push("");
 
-  const clustersOf = new Map<string, string[]>();
-  for (const { app, cluster } of instances) {
-    const list = clustersOf.get(app);
-    if (list) list.push(cluster);
-    else clustersOf.set(app, [cluster]);
-  }
+  const clustersOf = groupBy(
+    instances,
+    ({ app }) => app,
+    ({ cluster }) => cluster,
+  );
   const rolloutOrder = platform.waves.flatMap((wave) => wave.clusters);
   lines.push(
     "## Apps",

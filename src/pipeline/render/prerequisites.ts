@@ -1,3 +1,4 @@
+import { groupBy } from "../../model/group.js";
 import { appliedTo } from "../../model/hub.js";
 import { ENGINE_LIST, engineOf } from "../../engines/index.js";
 import { BUILTIN_KINDS } from "../../k8s/builtin-kinds.js";
@@ -23,12 +24,7 @@ const clusterIndex = new WeakMap<readonly InstanceRef[], Map<string, InstanceRef
 function byCluster(instances: readonly InstanceRef[]): ReadonlyMap<string, readonly InstanceRef[]> {
   let index = clusterIndex.get(instances);
   if (!index) {
-    index = new Map();
-    for (const instance of instances) {
-      const list = index.get(instance.cluster);
-      if (list) list.push(instance);
-      else index.set(instance.cluster, [instance]);
-    }
+    index = groupBy(instances, (instance) => instance.cluster);
     clusterIndex.set(instances, index);
   }
   return index;

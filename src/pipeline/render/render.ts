@@ -5,6 +5,7 @@ import { engineNamed, engineOf, type ClusterInput } from "../../engines/index.js
 import type { EngineMove } from "../../model/model.js";
 import type { RenderedObject } from "../../model/rendered.js";
 import type { KubernetesObject } from "../../k8s/object.js";
+import { groupBy } from "../../model/group.js";
 import { renderAdmission } from "../../policy/admission.js";
 import type { Policy } from "../../policy/policy.js";
 import { renderTeamNamespace } from "./namespaces.js";
@@ -48,12 +49,11 @@ export function renderFleet(
     else byCluster.set(instance.cluster, [{ name: instance.app, team }]);
   }
   const appsOn = (cluster: string) => byCluster.get(cluster) ?? [];
-  const gatheredOn = new Map<string, KubernetesObject[]>();
-  for (const { cluster, object } of gathered) {
-    const list = gatheredOn.get(cluster);
-    if (list) list.push(object);
-    else gatheredOn.set(cluster, [object]);
-  }
+  const gatheredOn = groupBy(
+    gathered,
+    ({ cluster }) => cluster,
+    ({ object }) => object,
+  );
   const objects = platform.clusters.flatMap((cluster) => {
     const engine = engineOf(cluster);
     // While a cluster adopts another engine, neither engine prunes (model/hub.ts).
