@@ -4,15 +4,20 @@ import fs from "node:fs";
 import path from "node:path";
 import { Template } from "go-text-template";
 import { describe, expect, it } from "vitest";
+import { diff, type DiffResult } from "sluice";
+import { generatedApplications } from "../src/engines/argocd/generated-applications.js";
+import type { KubernetesObject } from "../src/k8s/object.js";
 import { parse, parseAllDocuments } from "yaml";
 import type { SluiceError } from "../src/errors.js";
 import { validate } from "../src/pipeline/validate/index.js";
 import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
+import { commitOnMain } from "./helpers/git-repo.js";
 import { loaded, platformSpec } from "./helpers/model.js";
 import { hasKubectl } from "./helpers/previews.js";
 import { copyProject, type Project } from "./helpers/project.js";
 import { schemaFor } from "./helpers/schemas.js";
+import { removeApp } from "./helpers/releases.js";
 import { edit } from "./helpers/stack-edit.js";
 
 /**
@@ -261,5 +266,125 @@ describe('argocd.applications: "per-team"', () => {
     expect(problems()).toContainEqual(
       expect.objectContaining({ code: "validate/application-sets-move", hint: expect.stringContaining('"per-app"') }),
     );
+  });
+});
+
+const changesOf = (result: DiffResult) =>
+  result.clusters.flatMap((c) => c.objects.map((o) => `${o.change} ${o.cluster} ${o.kind} ${o.name}`));
+
+describe('sluice diff with argocd.applications: "per-team"', () => {
+  it("reads each ApplicationSet as the Applications Argo CD makes of it, as the independent Go template renders them", () => {
+    const p = synthesizedExample();
+    perTeam(p);
+    return runCli(["synth", "--root", p.root]).then((run) => {
+      expect(run.status, run.stderr).toBe(0);
+      let count = 0;
+      for (const cluster of ARGO_CLUSTERS) {
+        for (const team of ["payments", "storefront"]) {
+          const [set] = objectsIn(p.read(`out/clusters/${cluster}/appsets/${team}.yaml`));
+          const ours = generatedApplications(set as unknown as KubernetesObject);
+          expect(ours, `${cluster}/${team}`).toBeDefined();
+          expect(ours!.map(sorted)).toEqual(generate(set!).map(sorted));
+          count += ours!.length;
+        }
+      }
+      expect(count).toBeGreaterThan(30);
+    });
+  });
+
+  it("shows no Application changed when a platform switches from per-app: the ApplicationSets are added, the Applications only move", async () => {
+    const p = await commitOnMain(synthesizedExample());
+    perTeam(p);
+    const result = await diff({ root: p.root, skipTypecheck: true });
+    const changes = changesOf(result);
+    // Besides the ApplicationSets, only the root's project changes: it may now apply them.
+    const others = changes.filter((c) => !c.includes(" ApplicationSet "));
+    expect(others.length).toBeGreaterThan(0);
+    for (const change of others) expect(change).toMatch(/^changed \S+ AppProject sluice-platform$/);
+    expect(changes.filter((c) => c.startsWith("added ") && c.includes(" ApplicationSet ")).length).toBe(ARGO_CLUSTERS.length * 2);
+    // The old Application files hold the same objects as the ApplicationSets make: laid out differently, nothing else.
+    expect(result.relaid).toContain("clusters/dev-1/apps/payments.yaml");
+  });
+
+  it("shows a change to one app's Application as that Application's, made by its team's ApplicationSet, at the app's stack", async () => {
+    const start = synthesizedExample();
+    perTeam(start);
+    expect((await runCli(["synth", "--root", start.root])).status).toBe(0);
+    const p = await commitOnMain(start);
+
+    // Autoscaling in staging: Argo CD must leave the replicas to the HPA (the Application's ignoreDifferences).
+    edit(p, "stacks/catalog-api.ts", "    staging: { env:", "    staging: { autoscaling: { min: 2, max: 6, targetCPU: 70 }, env:");
+    const scaled = await diff({ root: p.root, skipTypecheck: true });
+    const staging = scaled.clusters.find((c) => c.name === "staging-1")!;
+    const application = staging.objects.find((o) => o.kind === "Application")!;
+    expect(application).toMatchObject({
+      change: "changed",
+      name: "catalog-api",
+      namespace: "argocd",
+      generatedBy: "ApplicationSet argocd/storefront",
+      file: "clusters/staging-1/appsets/storefront.yaml",
+      origin: expect.objectContaining({ file: "stacks/catalog-api.ts" }),
+    });
+    expect(application.fields.map((f) => f.path)).toContainEqual(expect.stringMatching(/^spec\.ignoreDifferences/));
+    // No other app's Application is said to change.
+    expect(scaled.clusters.flatMap((c) => c.objects.filter((o) => o.kind === "Application" && o.name !== "catalog-api"))).toEqual([]);
+    const text = await runCli(["diff"], { cwd: p.root, env: { NO_COLOR: "1" } });
+    expect(text.stdout).toContain("~ Application argocd/catalog-api");
+    expect(text.stdout).toContain("made by ApplicationSet argocd/storefront");
+    edit(p, "stacks/catalog-api.ts", "    staging: { autoscaling: { min: 2, max: 6, targetCPU: 70 }, env:", "    staging: { env:");
+
+    // An app gone: its Application is deleted on every cluster, and the reviewer is told so.
+    removeApp(p, "search");
+    const removed = await diff({ root: p.root, skipTypecheck: true });
+    const gone = changesOf(removed).filter((c) => c.includes(" Application "));
+    expect(gone.length).toBeGreaterThan(0);
+    for (const change of gone) expect(change).toMatch(/^removed \S+ Application search(-\S+)?$/);
+    expect(removed.attention).toContainEqual(
+      expect.objectContaining({ kind: "deletions", cluster: "dev-1", message: expect.stringContaining("1 Application,") }),
+    );
+  });
+
+  it("compares an ApplicationSet it cannot read as sluice writes them as the object it is", () => {
+    const set = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "ApplicationSet",
+      metadata: { name: "team", namespace: "argocd" },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ["missingkey=error"],
+        generators: [{ list: { elements: [{ name: "a", path: "apps/a", patch: { spec: { syncPolicy: { syncOptions: ["X=y"] } } } }] } }],
+        template: { metadata: { name: "{{ .name }}" }, spec: { project: "team", source: { path: "{{ .path }}" } } },
+        templatePatch: "{{ toJson .patch }}",
+      },
+    };
+    const made = generatedApplications(set);
+    expect(made).toEqual([
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        // No preserveResourcesOnDeletion: the controller adds the resources finalizer.
+        metadata: { name: "a", namespace: "argocd", finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+        spec: { project: "team", source: { path: "apps/a" }, syncPolicy: { syncOptions: ["X=y"] } },
+      },
+    ]);
+    // The project is the template's, whatever a patch says (Argo CD's guard against a patch escaping its project).
+    const escaping = structuredClone(set);
+    (escaping.spec.generators[0]!.list.elements[0]!.patch.spec as Record<string, unknown>).project = "default";
+    expect(generatedApplications(escaping)![0]!.spec).toMatchObject({ project: "team" });
+    const variants: ((s: typeof set) => void)[] = [
+      (s) => (s.spec.template.spec.source.path = "apps/{{ .name }}"), // an action inside a string
+      (s) => (s.spec.template.metadata.name = "{{ .name | upper }}"), // a function
+      (s) => (s.spec.template.metadata.name = "{{ .missing }}"), // a key no element has: Argo CD makes nothing
+      (s) => (s.spec.goTemplate = false), // fasttemplate
+      (s) => (s.spec.templatePatch = "{{ .patch }}"),
+      (s) => Object.assign(s.spec.generators[0]!, { clusters: {} }), // another generator
+      (s) => ((s.spec.generators[0]!.list.elements[0]!.patch.spec as Record<string, unknown>).source = null), // a null deletes
+      (s) => Object.assign(s.spec.template.spec, { syncPolicy: { syncOptions: ["A=b"] } }), // a list in both: merge strategies decide
+    ];
+    for (const change of variants) {
+      const variant = structuredClone(set);
+      change(variant);
+      expect(generatedApplications(variant), String(change)).toBeUndefined();
+    }
   });
 });

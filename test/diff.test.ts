@@ -11,19 +11,14 @@ import { formatDiffMarkdown } from "../src/diff/format-markdown.js";
 import { formatDiffText } from "../src/diff/format-text.js";
 import { runCli } from "./helpers/cli.js";
 import { synthesizedExample } from "./helpers/example-fixture.js";
+import { commitOnMain } from "./helpers/git-repo.js";
 import { copyProject, makeProject, REPO, type Project } from "./helpers/project.js";
 import { removeApp } from "./helpers/releases.js";
 import { edit, lineOf, withoutCanary } from "./helpers/stack-edit.js";
 
 /** GIVEN the example project, synthesized and committed on main in a fresh git repository. */
-async function committed(from?: Project): Promise<Project> {
-  const p = from ? copyProject(from) : synthesizedExample();
-  p.write(".gitignore", "node_modules/\n");
-  const git = simpleGit(p.root);
-  await git.init(["--initial-branch=main"]);
-  await git.addConfig("user.email", "ci@example.com").addConfig("user.name", "CI");
-  await git.add(".").commit("env repo");
-  return p;
+function committed(from?: Project): Promise<Project> {
+  return commitOnMain(from ? copyProject(from) : synthesizedExample());
 }
 
 let base: Project;

@@ -17,6 +17,8 @@ export interface ObjectChange {
   readonly file: string;
   /** Set when the object is in another file than before: a move alone is no change. */
   readonly movedFrom?: string;
+  /** Set on an Application an ApplicationSet makes: "ApplicationSet <namespace>/<name>" (see objects.ts). */
+  readonly generatedBy?: string;
   /** The changed fields, at most MAX_FIELDS of them (see `moreFields`). */
   readonly fields: readonly FieldChange[];
   /** How many changed fields there are beyond `fields`: counted, not listed. */
@@ -65,6 +67,7 @@ export function compareObjects(
       ...(current.namespace !== undefined ? { namespace: current.namespace } : {}),
       name: current.name,
       file: current.file,
+      ...(current.generatedBy ? { generatedBy: current.generatedBy } : {}),
       ...(origin ? { origin } : {}),
     };
     if (!previous) {
@@ -94,6 +97,7 @@ export function compareObjects(
       ...(previous.namespace !== undefined ? { namespace: previous.namespace } : {}),
       name: previous.name,
       file: previous.file,
+      ...(previous.generatedBy ? { generatedBy: previous.generatedBy } : {}),
       fields: [],
       ...patch(previous.object, undefined),
       before: previous.object,

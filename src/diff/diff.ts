@@ -125,10 +125,13 @@ export async function diffPlan(
   }
 
   const origins = originIndex(now);
+  // An Application an ApplicationSet makes was declared where its app is, as its own file's is under "per-app".
+  const apps = new Map(model.apps.map((app) => [app.name, app.origin]));
+  const appOf = (object: TreeObject) => object.object.metadata.labels?.["sluice.dev/app"];
   const info = clusterInfo(model, before, after);
   const changes = pinpointChanges(
     root,
-    compareObjects(before, after, (object) => origins.get(object.id)),
+    compareObjects(before, after, (object) => origins.get(object.id) ?? (object.generatedBy ? apps.get(appOf(object) ?? "") : undefined)),
     info,
     model.apps,
   );

@@ -88,7 +88,10 @@ function clusterSection(cluster: ClusterDiff, level: Level): string {
 
 function objectSection(change: ObjectChange, level: Level, patches: boolean): string[] {
   const where = change.origin ? ` — \`${formatOrigin(change.origin)}\`` : change.change === "removed" ? " — no longer in the stacks" : "";
-  const lines = [`**${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}**${where}`];
+  const madeBy = change.generatedBy ? ` (made by ${change.generatedBy})` : "";
+  const lines = [
+    `**${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}**${madeBy}${where}`,
+  ];
   if (level !== "no-fields" && level !== "names") {
     for (const field of change.fields.slice(0, 15))
       lines.push(`- \`${field.path}\`: ${code(showValue(field.old))} → ${code(showValue(field.new))}`);

@@ -81,6 +81,7 @@ function objectLines(change: ObjectChange, c: Colors): string[] {
   const lines = [
     `  ${color(`${MARK[change.change]} ${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`)}${where}`,
   ];
+  if (change.generatedBy) lines.push(c.dim(`      made by ${change.generatedBy}`));
   if (change.movedFrom) lines.push(c.dim(`      moved from ${change.movedFrom}`));
   for (const field of change.fields.slice(0, 20)) lines.push(`      ${field.path}: ${showValue(field.old)} → ${showValue(field.new)}`);
   const more = fieldCount(change) - Math.min(change.fields.length, 20);

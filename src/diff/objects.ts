@@ -1,4 +1,5 @@
 import { parseAllDocuments } from "yaml";
+import { generatedApplications, withoutElements } from "../engines/argocd/generated-applications.js";
 import type { KubernetesObject } from "../k8s/object.js";
 import { MAX_ALIASES } from "./bounds.js";
 
@@ -14,6 +15,8 @@ export interface TreeObject {
   readonly object: KubernetesObject;
   /** The file it is in, relative to the env repo's root. */
   readonly file: string;
+  /** Set on an Application an ApplicationSet of the file makes: "ApplicationSet <namespace>/<name>". */
+  readonly generatedBy?: string;
 }
 
 /**
@@ -40,6 +43,13 @@ export interface Unreadable {
  * files (a change of layout, never of what runs). A file that is not YAML,
  * or one whose aliases would expand without bound, is Unreadable: diff
  * reports it and goes on.
+ *
+ * An ApplicationSet of the form sluice writes ("per-team") counts as the
+ * Applications Argo CD makes from it, each compared with itself as an
+ * Application file of "per-app" would be (so switching between the two
+ * shows no change to any Application), and as itself without its list of
+ * elements: a change to one app's Application is that Application's, not
+ * its team's ApplicationSet's.
  */
 export function objectsIn(file: string, content: string): TreeObject[] | Unreadable | undefined {
   const cluster = clusterOf(file);
@@ -68,19 +78,29 @@ export function objectsIn(file: string, content: string): TreeObject[] | Unreada
     if (!isObject(value)) continue;
     const { apiVersion, kind, metadata } = value as Partial<KubernetesObject>;
     if (typeof apiVersion !== "string" || typeof kind !== "string" || !isObject(metadata) || typeof metadata.name !== "string") continue;
+    const object = value as KubernetesObject;
+    const generated = kind === "ApplicationSet" ? generatedApplications(object) : undefined;
+    objects.push(treeObject(cluster, file, generated ? withoutElements(object) : object));
     const namespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
-    objects.push({
-      id: objectId(cluster, apiVersion, kind, namespace, metadata.name),
-      cluster,
-      apiVersion,
-      kind,
-      ...(namespace !== undefined ? { namespace } : {}),
-      name: metadata.name,
-      object: value as KubernetesObject,
-      file,
-    });
+    const generatedBy = `ApplicationSet ${namespace ? `${namespace}/` : ""}${metadata.name}`;
+    for (const application of generated ?? []) objects.push({ ...treeObject(cluster, file, application), generatedBy });
   }
   return objects;
+}
+
+function treeObject(cluster: string, file: string, object: KubernetesObject): TreeObject {
+  const { apiVersion, kind, metadata } = object;
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
+  return {
+    id: objectId(cluster, apiVersion, kind, namespace, metadata.name),
+    cluster,
+    apiVersion,
+    kind,
+    ...(namespace !== undefined ? { namespace } : {}),
+    name: metadata.name,
+    object,
+    file,
+  };
 }
 
 export function isUnreadable(value: unknown): value is Unreadable {
