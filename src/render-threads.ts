@@ -30,7 +30,19 @@ export interface RenderThreadsOptions {
   readonly threads: number;
   /** Adds a worker's milliseconds per stage for a part it rendered to the run's. */
   readonly addTimings: (timings: Readonly<Record<string, number>>) => void;
+  /** Tests only: another module for the workers to run, and shorter waits (see WAITS). */
+  readonly testing?: { readonly entry: string; readonly waits: typeof WAITS };
 }
+
+/**
+ * How long the main thread waits for a worker, in milliseconds. For the first
+ * worker to start, before it renders on its own (a worker that starts later
+ * still takes parts); for a part a worker took, before it stops that worker
+ * and renders the part itself. Both only cost time when they run out: a part
+ * gives the same result on any thread. A part (64 instances) takes well under
+ * a second; a worker's start about a second at 2,000 apps.
+ */
+const WAITS = { start: 10_000, part: 60_000 };
 
 /**
  * Renders the prepared parts into `taken`, in order: on the main thread alone,
@@ -131,6 +143,8 @@ export async function* renderInThreads(
 ): AsyncGenerator<PartResult> {
   const done = new Map<number, PartResult>();
   const owner = new Map<number, Worker>();
+  const takenAt = new Map<number, number>();
+  const waits = options.testing?.waits ?? WAITS;
   let next = 0;
   let wake: (() => void) | undefined;
   let ready = false;
@@ -139,6 +153,7 @@ export async function* renderInThreads(
     if (next >= parts.length) return;
     const index = next++;
     owner.set(index, worker);
+    takenAt.set(index, performance.now());
     const part = parts[index]!.map(({ app, cluster, key }): PartRequest => ({ app: app.name, cluster: cluster.name, key }));
     worker.postMessage({ index, part });
   };
@@ -148,6 +163,15 @@ export async function* renderInThreads(
     workers.splice(workers.indexOf(worker), 1);
     wake?.();
   };
+  /** Until a worker's message (true) or the time is up (false). */
+  const woken = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+      wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
   for (let n = 1; n < options.threads; n++) {
     let worker: Worker;
     try {
@@ -158,7 +182,7 @@ export async function* renderInThreads(
           loaded: options.loaded,
           releases: options.releases,
           keepContent: options.keepContent,
-          entry: ENTRY,
+          entry: options.testing?.entry ?? ENTRY,
           tsx: tsxUrl(),
         },
       });
@@ -168,6 +192,8 @@ export async function* renderInThreads(
     }
     workers.push(worker);
     worker.on("message", (answer: WorkerAnswer | { ready: true }) => {
+      // One the main thread stopped (a part it held took too long): its parts are the main thread's now.
+      if (!workers.includes(worker)) return;
       if ("ready" in answer) {
         ready = true;
         // Two parts ahead, so that a worker does not wait while the main thread renders.
@@ -190,11 +216,9 @@ export async function* renderInThreads(
   try {
     // The first worker to start gets the first parts, so that one always takes part (a thread that
     // started after the main thread had rendered everything would have cost its start for nothing).
-    // One that fails to start, and exits, wakes the main thread too.
-    while (!ready && workers.length > 0)
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+    // One that fails to start, and exits, wakes the main thread too; one that takes too long to start is not waited for.
+    const startBy = performance.now() + waits.start;
+    while (!ready && workers.length > 0 && performance.now() < startBy) await woken(startBy - performance.now());
     wake = undefined;
     for (let index = 0; index < parts.length; index++) {
       while (!done.has(index)) {
@@ -208,10 +232,16 @@ export async function* renderInThreads(
           await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+        // A worker holds this part: wait for it, but not past its time. A worker that has not
+        // answered by then (stuck) is stopped, and its parts are rendered here.
+        const holder = owner.get(index);
+        const dueIn = holder ? takenAt.get(index)! + waits.part - performance.now() : waits.part;
+        const answered = await woken(dueIn);
         wake = undefined;
+        if (!answered && holder && owner.get(index) === holder && !done.has(index)) {
+          orphan(holder);
+          await holder.terminate();
+        }
       }
       const result = done.get(index)!;
       done.delete(index);

@@ -1,4 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { PartInstance, PartResult } from "../src/pipeline/render-part.js";
+import { renderInThreads } from "../src/render-threads.js";
 import { checkPolicy, synth } from "../src/synth.js";
 import { isSluiceError } from "../src/errors.js";
 import { copyProject, makeProject, type Project } from "./helpers/project.js";
@@ -116,5 +122,41 @@ describe("rendering on several threads", () => {
     const result = await synth({ root: p.root, skipTypecheck: true, cache: false, workers: 2 });
     expect(result.reuse.partsByWorkers).toBe(0);
     expect(p.exists("out/apps/app-0149/prod-us-1/manifest.yaml")).toBe(true);
+  });
+
+  describe("a stuck worker", () => {
+    /** A worker module: stuck in its start, or stuck in its first part after answering none. */
+    const WORKERS = {
+      start: "setInterval(() => {}, 1 << 30);\n",
+      part: 'import { parentPort } from "node:worker_threads";\nparentPort.postMessage({ ready: true });\nparentPort.on("message", () => {});\n',
+    };
+    const parts = Array.from({ length: 5 }, (_, index) => [
+      { app: { name: `app-${index}` }, cluster: { name: "dev-1" }, key: undefined } as unknown as PartInstance,
+    ]);
+    const renderHere = (part: readonly PartInstance[]) => ({ here: part[0]!.app.name }) as unknown as PartResult;
+
+    for (const [stuck, module] of Object.entries(WORKERS)) {
+      it(`in its ${stuck} does not hang the run: the main thread renders every part, in order`, async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-stuck-"));
+        const entry = path.join(dir, "worker.mjs");
+        fs.writeFileSync(entry, module);
+        const started = performance.now();
+        const results: PartResult[] = [];
+        for await (const result of renderInThreads(parts, renderHere, {
+          root: dir,
+          loaded: {} as never,
+          releases: {} as never,
+          keepContent: false,
+          threads: 2,
+          addTimings: () => {},
+          testing: { entry: pathToFileURL(entry).href, waits: { start: 300, part: 300 } },
+        }))
+          results.push(result);
+        expect(results).toEqual(parts.map((part) => ({ here: part[0]!.app.name })));
+        // Waited for the worker no longer than its time allows (and the worker was stopped: the test ends).
+        expect(performance.now() - started).toBeLessThan(5_000);
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
   });
 });
