@@ -176,8 +176,15 @@ describe("partitioned synth", () => {
     expect((await sluice(p, "synth")).status).toBe(0);
     const diff = await sluice(p, "diff", "--clusters", "staging-1", "--format", "json");
     expect(diff.status, diff.stderr).toBe(0);
-    const clusters = (JSON.parse(diff.stdout) as { clusters: { name: string }[] }).clusters.map((c) => c.name);
-    expect(clusters).toEqual(["staging-1"]);
+    const shown = JSON.parse(diff.stdout) as { clusters: { name: string }[]; files: { file: string; patch: string }[] };
+    expect(shown.clusters.map((c) => c.name)).toEqual(["staging-1"]);
+    // The lock's lines of this partition's files, none of another's (catalog-two is new on dev-1 and staging-1).
+    const lock = shown.files.find((f) => f.file === ".sluice/lock.json")!;
+    expect(lock.patch).toContain('+    "apps/catalog-two/staging-1/manifest.yaml"');
+    expect(lock.patch).not.toContain("dev-1");
+    // A partition none of whose files changed shows no lock change at all.
+    const untouched = await sluice(p, "diff", "--clusters", "prod-ap-1", "--format", "json");
+    expect((JSON.parse(untouched.stdout) as { files: { file: string }[] }).files.map((f) => f.file)).not.toContain(".sluice/lock.json");
     const verify = await sluice(p, "verify", "--base", "main", "--clusters", "dev-1", "--format", "json");
     expect([0, 1]).toContain(verify.status);
     const result = JSON.parse(verify.stdout) as { synth: { ok: boolean }; diff: { clusters: { name: string }[] } };

@@ -116,7 +116,11 @@ export async function diffPlan(
       continue;
     }
     if (oldObjects === undefined || newObjects === undefined) {
-      files.push({ change, file, ...textPatch(old ?? "", current ?? "") });
+      // A partition's diff shows the lock's lines of its own files, not every partition's.
+      const view = (text: string | undefined) => (file === LOCK_PATH && text !== undefined ? lockLinesOf(lazy.partition, text) : text);
+      const [was, is] = [view(old), view(current)];
+      if (was !== undefined && is !== undefined && was === is) continue;
+      files.push({ change, file, ...textPatch(was ?? "", is ?? "") });
       continue;
     }
     before.push(...oldObjects);
@@ -157,6 +161,23 @@ export async function diffPlan(
     relaid: objectFiles.filter((file) => !touched.has(file)),
     ...(lazy.partition ? { partition: { label: lazy.partition.label, clusters: [...lazy.partition.clusters].sort() } } : {}),
   };
+}
+
+/** The lock's text without the lines of files outside the partition (one line per file, as plan.ts writes it); all of it without a partition. */
+function lockLinesOf(partition: LazyPlan["partition"], text: string): string {
+  if (!partition) return text;
+  return text
+    .split("\n")
+    .filter((line) => {
+      const entry = /^ {4}("(?:[^"\\]|\\.)*"): \{/.exec(line);
+      if (!entry) return true;
+      try {
+        return inPartition(partition, JSON.parse(entry[1]!) as string);
+      } catch {
+        return true;
+      }
+    })
+    .join("\n");
 }
 
 /** The files the lock in a committed env repo names, or undefined without a readable lock (then every file counts). */
