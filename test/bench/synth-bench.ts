@@ -29,17 +29,24 @@
  * its Argo CD clusters get one ApplicationSet per team instead of an
  * Application per instance. With --partitioned only, no --fleet runs unless
  * asked for.
+ * --paired (with --fleet, or 500x4 and 2000x5): the issues' targets, which are
+ * ratios to cdk8s in the same run. Each round runs the cdk8s anchor of
+ * ../shared/bench (or --anchor DIR) on its fleet of A apps × C environments,
+ * then `sluice synth` cold, no-op and one app changed on the same fleet as
+ * the anchor's sluice-fleet.mjs writes it, alternating; --runs rounds
+ * (default 3). Prints each round's seconds, the medians and the ratios.
  * A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { CLI, makeProject, type Project } from "../helpers/project.js";
+import { CLI, makeProject, REPO, type Project } from "../helpers/project.js";
 import { appName, fleetStacks } from "./fleet.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
-const runs = Number(flag("--runs")[0] ?? 1);
+const paired = args.includes("--paired");
+const runs = Number(flag("--runs")[0] ?? (paired ? 3 : 1));
 const partitioned = flag("--partitioned");
 // --argocd-applications per-team: the partitioned fleet's Argo CD clusters get one ApplicationSet per team.
 const applications = flag("--argocd-applications")[0] === "per-team" ? "per-team" : "per-app";
@@ -274,6 +281,73 @@ function benchPartition(spec: string): Record<string, unknown> {
   };
 }
 
-for (const spec of fleets) console.log(JSON.stringify(benchFleet(spec)));
+/**
+ * The cdk8s anchor and sluice on the same fleet, alternating, in one run: this
+ * machine's speed drifts by a factor of three over a day, so only a ratio
+ * measured side by side holds.
+ */
+function benchPaired(spec: string): Record<string, unknown> {
+  const [apps, clusters] = spec.split("x").map(Number) as [number, number];
+  const anchor = path.resolve(flag("--anchor")[0] ?? path.join(REPO, "../shared/bench"));
+  const runSh = path.join(anchor, "cdk8s-anchor/run.sh");
+  const fleetScript = path.join(anchor, "sluice-fleet.mjs");
+  if (!fs.existsSync(runSh) || !fs.existsSync(fleetScript))
+    throw new Error(`--paired needs the cdk8s anchor: no cdk8s-anchor/run.sh and sluice-fleet.mjs in ${anchor} (--anchor DIR)`);
+  const timed = (argv: readonly string[], cwd: string): number => {
+    const start = performance.now();
+    const run = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (run.status !== 0) throw new Error(`${argv.join(" ")} failed (${run.status}):\n${run.stderr}`);
+    return (performance.now() - start) / 1000;
+  };
+  // The anchor builds itself on its first call: not timed.
+  const scratch = makeProject();
+  timed(["bash", runSh, "--apps", "1", "--envs", "1", "--out", path.join(scratch.root, "warm-up")], scratch.root);
+  const rounds: { cdk8s: number; cold: number; noop: number; oneApp: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    log(`${spec} paired: round ${i + 1}/${runs}: cdk8s…`);
+    const out = path.join(scratch.root, `cdk8s-${i}`);
+    const cdk8s = timed(["bash", runSh, "--apps", String(apps), "--envs", String(clusters), "--out", out], scratch.root);
+    fs.rmSync(out, { recursive: true, force: true });
+    const project = makeProject();
+    timed([process.execPath, fleetScript, "--apps", String(apps), "--envs", String(clusters), "--dir", project.root], project.root);
+    log(`${spec} paired: sluice cold, no-op, one app changed…`);
+    const cold = sluice(project).seconds;
+    const noop = sluice(project).seconds;
+    const [bumped] = fs
+      .readdirSync(path.join(project.root, "stacks"))
+      .filter((f) => f !== "platform.ts")
+      .sort();
+    const file = `stacks/${bumped}`;
+    project.write(file, project.read(file).replace(/"1\.0\.0"/g, '"1.0.1"'));
+    const oneApp = sluice(project).seconds;
+    rounds.push({ cdk8s, cold, noop, oneApp });
+  }
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const med = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+  const cdk8s = med((r) => r.cdk8s);
+  return {
+    paired: spec,
+    rounds: runs,
+    cdk8s_s: round(cdk8s),
+    cold_s: round(med((r) => r.cold)),
+    noop_s: round(med((r) => r.noop)),
+    one_app_s: round(med((r) => r.oneApp)),
+    // Each ratio over the medians, and its range over the rounds (each round against its own anchor).
+    cold_ratio: round(med((r) => r.cold) / cdk8s),
+    noop_ratio: round(med((r) => r.noop) / cdk8s),
+    one_app_ratio: round(med((r) => r.oneApp) / cdk8s),
+    per_round: rounds.map((r) => ({
+      cdk8s_s: round(r.cdk8s),
+      cold_s: round(r.cold),
+      noop_s: round(r.noop),
+      one_app_s: round(r.oneApp),
+      cold_ratio: round(r.cold / r.cdk8s),
+      noop_ratio: round(r.noop / r.cdk8s),
+    })),
+  };
+}
+
+if (paired) for (const spec of fleets) console.log(JSON.stringify(benchPaired(spec)));
+else for (const spec of fleets) console.log(JSON.stringify(benchFleet(spec)));
 for (const spec of partitioned) console.log(JSON.stringify(benchPartition(spec)));
 if (args.includes("--scaling")) console.log(JSON.stringify(benchScaling()));
