@@ -1,6 +1,7 @@
 // `npm run build`: compiles src/ and lib/ into dist/ with TypeScript's native
 // compiler (type-checking them on the way), keeping the folder structure, so
-// that the `sluice` command runs plain JavaScript. dist/ is replaced whole, so
+// that the `sluice` command runs plain JavaScript, then bundles that into
+// dist/bundle/ (scripts/bundle.mjs), which the command and the package load. dist/ is replaced whole, so
 // a file deleted from src/ does not linger there. The schemas
 // (src/k8s/crd-schemas/*.json, src/k8s/openapi/*.json) are copied beside the compiled code, and
 // their validators compiled ahead (scripts/compile-schemas.mjs).
@@ -19,6 +20,8 @@ const run = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.bu
 if (run.status !== 0) process.exit(run.status ?? 1);
 for (const data of ["crd-schemas", "openapi"])
   fs.cpSync(path.join(root, "src/k8s", data), path.join(root, "dist/src/k8s", data), { recursive: true });
+const bundled = spawnSync(process.execPath, [path.join(root, "scripts/bundle.mjs")], { cwd: root, stdio: "inherit" });
+if (bundled.status !== 0) process.exit(bundled.status ?? 1);
 const compiled = spawnSync(process.execPath, [path.join(root, "scripts/compile-schemas.mjs")], { cwd: root, stdio: "inherit" });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 // The built-in rules' admission forms, compiled once here by the second CEL

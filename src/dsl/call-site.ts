@@ -1,5 +1,6 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
+import { BUNDLED } from "../bundled.js";
 
 /**
  * A position in a running file, as V8 names the file: a file: URL for ES
@@ -17,8 +18,9 @@ export function fileOf(site: CallSite): string {
   return site.file.startsWith("file://") ? fileURLToPath(site.file) : site.file;
 }
 
-// Frames inside sluice's own code (src/ or dist/src/) are skipped to find the user's call.
-const SLUICE_CODE = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// Frames inside sluice's own code (src/, or dist/ with its bundle) are skipped to find the user's call.
+const OWN_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SLUICE_CODE = BUNDLED ? path.dirname(OWN_DIR) : OWN_DIR;
 const SLUICE_CODE_URL = `${pathToFileURL(SLUICE_CODE).href}/`;
 
 const FRAME_LIMIT = 12;
