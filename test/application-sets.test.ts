@@ -380,6 +380,11 @@ describe('sluice diff with argocd.applications: "per-team"', () => {
       (s) => Object.assign(s.spec.generators[0]!, { clusters: {} }), // another generator
       (s) => ((s.spec.generators[0]!.list.elements[0]!.patch.spec as Record<string, unknown>).source = null), // a null deletes
       (s) => Object.assign(s.spec.template.spec, { syncPolicy: { syncOptions: ["A=b"] } }), // a list in both: merge strategies decide
+      // 70,000 elements of a 1 KB template: past the 64 MiB bound (a committed file need not be sluice's).
+      (s) => {
+        Object.assign(s.spec.template.spec, { description: "x".repeat(1_000) });
+        s.spec.generators[0]!.list.elements = Array.from({ length: 70_000 }, () => s.spec.generators[0]!.list.elements[0]!);
+      },
     ];
     for (const change of variants) {
       const variant = structuredClone(set);

@@ -8,6 +8,9 @@ const FINALIZER = "resources-finalizer.argocd.argoproj.io";
 /** A whole string that is one action printing an element's field: what template-factor.ts writes for a param. */
 const PARAM = /^\{\{ \.([A-Za-z_][A-Za-z0-9_]*) \}\}$/;
 
+/** At most this much JSON of Applications (template size times elements) is made from one ApplicationSet: 64 MiB. */
+export const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
+
 const isMap = (value: unknown): value is JsonMap => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Thrown inside the expansion when the ApplicationSet is not of the form sluice writes. */
@@ -19,7 +22,9 @@ class NotExpandable extends Error {}
  * `goTemplate` with `missingkey=error`, template strings that are literal or
  * one `{{ .field }}` action, and the templatePatch `{{ toJson .patch }}`.
  * Undefined for any other ApplicationSet (hand-written, another generator,
- * other template functions): diff then compares it as the object it is.
+ * other template functions), and for one that would make more than
+ * MAX_GENERATED_BYTES of Applications: diff then compares it as the object
+ * it is.
  *
  * It follows what the controller does (applicationset/controllers/template
  * and applicationset/utils in Argo CD v3.4): each string of the template,
@@ -46,6 +51,8 @@ export function generatedApplications(set: KubernetesObject): KubernetesObject[]
   const template = spec.template;
   if (!isMap(template) || !isMap(template.metadata) || !isMap(template.spec)) return undefined;
   if (spec.templatePatch !== undefined && spec.templatePatch !== TEMPLATE_PATCH) return undefined;
+  // Bounded whatever was committed: a large template times many elements is compared as it is.
+  if (elements.length * JSON.stringify(template).length > MAX_GENERATED_BYTES) return undefined;
   const preserve = isMap(spec.syncPolicy) && spec.syncPolicy.preserveResourcesOnDeletion === true;
   // What an ApplicationSet's template may hold of an Application's metadata (ApplicationSetTemplateMeta).
   const { name, labels, annotations, finalizers } = template.metadata;
