@@ -54,6 +54,7 @@ await build({
     testing: path.join(dist, "src/testing.js"),
     "k8s-types": path.join(dist, "src/k8s/types.js"),
     blueprints: path.join(dist, "lib/blueprints/index.js"),
+    "render-worker": path.join(dist, "src/render-worker.js"),
   },
   outdir,
   bundle: true,
