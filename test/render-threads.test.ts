@@ -7,7 +7,8 @@ import type { PartInstance, PartResult } from "../src/pipeline/render-part.js";
 import { renderInThreads } from "../src/render-threads.js";
 import { checkPolicy, synth } from "../src/synth.js";
 import { isSluiceError } from "../src/errors.js";
-import { copyProject, makeProject, type Project } from "./helpers/project.js";
+import { spawnSync } from "node:child_process";
+import { CLI, copyProject, makeProject, type Project } from "./helpers/project.js";
 import { fleetStacks } from "./bench/fleet.js";
 
 /**
@@ -106,6 +107,23 @@ describe("rendering on several threads", () => {
     const expected = await errors(1);
     expect(expected.some((line) => line.includes("app-0121") && line.includes("datta"))).toBe(true);
     expect(await errors(2)).toEqual(expected);
+  });
+
+  it("renders on the workers from the sluice command as npm installs it (the bundle), the same bytes as one thread", async () => {
+    const base = fleet();
+    const one = await synthWith(copyProject(base, ["stacks"]), 1);
+    const p = copyProject(base, ["stacks"]);
+    const run = spawnSync(process.execPath, [CLI, "synth", "--format", "json"], {
+      cwd: p.root,
+      encoding: "utf8",
+      env: { ...process.env, SLUICE_WORKERS: "2" },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { reuse: { threads: number; partsByWorkers: number } }).reuse).toMatchObject({ threads: 2 });
+    expect((JSON.parse(run.stdout) as { reuse: { partsByWorkers: number } }).reuse.partsByWorkers).toBeGreaterThan(0);
+    const tree = p.tree();
+    expect(Object.keys(tree)).toEqual(Object.keys(one.tree));
+    for (const [file, content] of Object.entries(one.tree)) expect(tree[file], file).toBe(content);
   });
 
   it("renders on the main thread alone when the platform holds code a thread cannot be given", async () => {
