@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { BUNDLED } from "./bundled.js";
+import { ownEntry, RUNNING_AS_SOURCE } from "./bundled.js";
 import type { LoadedStacks } from "./pipeline/load/index.js";
 import type { GatherOptions } from "./pipeline/validate/index.js";
 import { type PartInstance, type PartResult, renderPart } from "./pipeline/render-part.js";
@@ -111,11 +111,7 @@ export function defaultThreads(): number {
 const AHEAD = 8;
 
 // The worker's entry, as it runs: sluice's compiled JavaScript, or its TypeScript source under tests (through tsx).
-const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
-const ENTRY = new URL(
-  RUNNING_AS_SOURCE ? "./render-worker.ts" : BUNDLED ? "../bundle/render-worker.js" : "./render-worker.js",
-  import.meta.url,
-).href;
+const ENTRY = ownEntry(import.meta.url, { source: "./render-worker.ts", compiled: "./render-worker.js", bundle: "render-worker.js" });
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
 (async () => {

@@ -9,7 +9,8 @@ import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
 import { BundlePositions, type UserSite } from "../../locate/index.js";
-import { BUNDLE_BYTES, bundleStacks, RUNNING_AS_SOURCE, type BundledStacks } from "./stack-bundles.js";
+import { RUNNING_AS_SOURCE } from "../../bundled.js";
+import { BUNDLE_BYTES, bundleStacks, type BundledStacks } from "./stack-bundles.js";
 import { inStackSandbox, SANDBOX_REASON, type SandboxEvent } from "./stack-sandbox.js";
 
 export interface ImportedStacks {

@@ -7,19 +7,20 @@ import { build, type BuildOptions, type Message, type Metafile, type Plugin } fr
 import { SluiceError } from "../../errors.js";
 import type { Diagnostic } from "../../model/diagnostic.js";
 import { relativeTo } from "./discover.js";
-import { BUNDLED } from "../../bundled.js";
+import { ownEntry } from "../../bundled.js";
 import { IMPORT_META } from "./stack-sandbox.js";
 
 // The running sluice. Stacks import "sluice" and must get this very module
 // graph — its TypeScript source under tests, the bundle from the CLI (or its
 // compiled modules, when they run unbundled) — not a second copy.
-export const RUNNING_AS_SOURCE = import.meta.url.endsWith(".ts");
-const entry = (source: string, compiled: string, bundle: string) =>
-  new URL(RUNNING_AS_SOURCE ? source : BUNDLED ? `../../../bundle/${bundle}` : compiled, import.meta.url).href;
-const SLUICE_ENTRY = entry("../../index.ts", "../../index.js", "index.js");
-const SDK_ENTRY = entry("../../sdk.ts", "../../sdk.js", "sdk.js");
+const SLUICE_ENTRY = ownEntry(import.meta.url, { source: "../../index.ts", compiled: "../../index.js", bundle: "index.js" });
+const SDK_ENTRY = ownEntry(import.meta.url, { source: "../../sdk.ts", compiled: "../../sdk.js", bundle: "sdk.js" });
 // The built-in blueprints a platform's own may wrap: sluice's code, like the SDK, not the stacks'.
-const BLUEPRINTS_ENTRY = entry("../../../lib/blueprints/index.ts", "../../../lib/blueprints/index.js", "blueprints.js");
+const BLUEPRINTS_ENTRY = ownEntry(import.meta.url, {
+  source: "../../../lib/blueprints/index.ts",
+  compiled: "../../../lib/blueprints/index.js",
+  bundle: "blueprints.js",
+});
 
 // Modules that reach outside the stacks: the file system, the network, other
 // processes, the machine. Stacks declare; what they need comes in through
